@@ -1,0 +1,18 @@
+// The minimal ECMAScript globals that the TypeScript checker needs when the subset is
+// checked with `noLib`. They exist only so that editors and `tsc --noEmit` work; the
+// subset has no run-time JavaScript objects, so nothing here has a body.
+interface Array<T> { length: number; [n: number]: T }
+interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T }
+interface Boolean {}
+interface Function {}
+interface CallableFunction extends Function {}
+interface NewableFunction extends Function {}
+interface IArguments {}
+interface Number {}
+interface Object {}
+interface RegExp {}
+interface String {}
+interface Symbol {}
+interface SymbolConstructor { readonly iterator: unique symbol }
+declare var Symbol: SymbolConstructor;
+interface TemplateStringsArray extends ReadonlyArray<string> {}

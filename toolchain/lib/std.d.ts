@@ -1,0 +1,50 @@
+// The std library's global functions. They are written in the subset under
+// toolchain/std/ and linked into every program; the compiler resolves these global
+// names to those implementations.
+
+/** Writes a NUL-terminated byte string to the target's console. */
+declare function print(s: cstr): void;
+/** `print(s)` then a newline. */
+declare function println(s: cstr): void;
+declare function printChar(c: u8): void;
+/** Unsigned decimal. */
+declare function printU(v: u64): void;
+/** Signed decimal. */
+declare function printI(v: i64): void;
+/** `0x` and lower-case hex digits, no leading zeros. */
+declare function printHex(v: u64): void;
+/** `0x` and exactly `digits` hex digits (1..16). */
+declare function printHexW(v: u64, digits: u32): void;
+/**
+ * Routes console output through `sink` as well (the only console on `*-elf`; an extra
+ * one, such as a serial port, on `*-uefi`). Pass null to remove it.
+ */
+declare function setConsoleSink(sink: (c: u8) => void): void;
+
+/** Prints `panic at file:line: msg` and stops (exit 101 on linux; halt otherwise). */
+declare function panic(msg: cstr): never;
+/** Panics with file:line when `cond` is false. */
+declare function assert(cond: bool, msg?: cstr): void;
+/** Ends the process (`*-linux` only). */
+declare function exit(status: i32): never;
+
+declare function memset(dst: Ptr<void>, value: u8, n: usize): void;
+declare function memcpy(dst: Ptr<void>, src: Ptr<void>, n: usize): void;
+declare function memmove(dst: Ptr<void>, src: Ptr<void>, n: usize): void;
+declare function memcmp(a: Ptr<void>, b: Ptr<void>, n: usize): i32;
+/** Length of a NUL-terminated byte string. */
+declare function strlen(s: cstr): usize;
+
+/**
+ * Called by panic (and failed asserts, division by zero) before the target's default
+ * action, e.g. so a kernel can print its verdict and power off. Pass null to remove it.
+ */
+declare function setPanicHook(hook: (msg: cstr, file: cstr, line: u32) => void): void;
+/**
+ * `*-uefi` only: tells the std library that ExitBootServices succeeded, so that print stops
+ * using ConOut (only the sink remains) and panic halts instead of returning to the firmware.
+ */
+declare function uefiBootServicesExited(): void;
+/** `*-uefi` only: the image handle and system table given to efi_main. */
+declare function uefiImageHandle(): Ptr<void>;
+declare function uefiSystemTable(): Ptr<void>;

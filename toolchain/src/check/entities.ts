@@ -1,0 +1,56 @@
+// What a name in the program can denote, as the checker records it for the lowering stage.
+import * as ts from 'typescript';
+import { FnType, Type } from './types';
+
+export interface FnTags {
+  symbol?: string;
+  efiapi: boolean;
+  inline: boolean;
+  noinline: boolean;
+  naked: boolean;
+  nobuiltins: boolean;
+}
+
+export interface FuncInfo {
+  kind: 'func';
+  name: string;
+  /** The LLVM global name, unquoted. */
+  irName: string;
+  decl: ts.FunctionDeclaration;
+  type: FnType;
+  params: ts.Symbol[];
+  tags: FnTags;
+  /** A `declare function`: defined outside this program. */
+  external: boolean;
+  exported: boolean;
+}
+
+export interface GlobalInfo {
+  kind: 'global';
+  name: string;
+  irName: string;
+  type: Type;
+  decl: ts.VariableDeclaration;
+  isConst: boolean;
+}
+
+/** A named compile-time constant: an untyped `const X = 5`, a typed scalar const, or an enum member. */
+export interface ConstInfo {
+  kind: 'const';
+  name: string;
+  /** undefined for untyped constants. */
+  type: Type | undefined;
+  init: ts.Expression | undefined;
+  value: bigint | undefined;
+  state: 'new' | 'busy' | 'done';
+  decl: ts.Node;
+}
+
+export interface LocalInfo {
+  kind: 'local';
+  name: string;
+  type: Type;
+  decl: ts.Node;
+}
+
+export type Entity = FuncInfo | GlobalInfo | ConstInfo | LocalInfo;

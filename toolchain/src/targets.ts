@@ -1,0 +1,53 @@
+// The compilation targets: what each one means for code generation and linking.
+import { ToolError } from './diagnostics';
+
+export type Arch = 'x86_64' | 'aarch64';
+export type Os = 'uefi' | 'elf' | 'linux';
+
+export interface Target {
+  name: string;
+  arch: Arch;
+  os: Os;
+  /** The LLVM triple given to clang. */
+  triple: string;
+  /** Extra clang flags when finishing the IR. */
+  clangFlags: string[];
+  /** Function attributes every generated function carries. */
+  fnAttrs: string[];
+}
+
+const TRIPLES: Record<string, string> = {
+  'x86_64-uefi': 'x86_64-unknown-windows',
+  'aarch64-uefi': 'aarch64-unknown-windows',
+  'x86_64-elf': 'x86_64-unknown-none-elf',
+  'aarch64-elf': 'aarch64-unknown-none-elf',
+  'x86_64-linux': 'x86_64-unknown-linux-gnu',
+  'aarch64-linux': 'aarch64-unknown-linux-gnu',
+};
+
+export const TARGET_NAMES = Object.keys(TRIPLES);
+
+export function getTarget(name: string): Target {
+  const triple = TRIPLES[name];
+  if (!triple) throw new ToolError(`unknown target '${name}'; use one of: ${TARGET_NAMES.join(', ')}`);
+  const [arch, os] = name.split('-') as [Arch, Os];
+  const clangFlags: string[] = [];
+  const fnAttrs = ['nounwind'];
+  if (os === 'uefi') {
+    // Firmware gives no stack-probe helper (__chkstk); frames are small enough without one.
+    fnAttrs.push('"no-stack-arg-probe"');
+  }
+  if (os === 'elf') {
+    clangFlags.push('-fno-pic');
+    if (arch === 'x86_64') {
+      // Higher-half kernel: -mcmodel=kernel; interrupts may arrive on the same stack: no red zone;
+      // the kernel does not save FP/SIMD state: general registers only.
+      clangFlags.push('-mcmodel=kernel');
+      fnAttrs.push('noredzone', '"target-features"="-mmx,-sse,-sse2,-sse3,-ssse3,-sse4.1,-sse4.2,-avx,-avx2,-avx512f,+soft-float"');
+    } else {
+      fnAttrs.push('"target-features"="-fp-armv8,-neon"');
+    }
+  }
+  if (os === 'linux') clangFlags.push('-fno-pic');
+  return { name, arch, os, triple, clangFlags, fnAttrs };
+}
