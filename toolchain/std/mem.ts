@@ -9,10 +9,11 @@ const SMALL = 32;
  * @symbol memset
  * @nobuiltins
  */
-export function memset(dst: Ptr<u8>, value: u8, n: usize): Ptr<u8> {
+export function memset(d: Ptr<void>, value: u8, n: usize): Ptr<void> {
+  const dst: Ptr<u8> = cast<u8>(d);
   if (target.x86_64 && n >= SMALL) {
     asm("mov $0, %rdi\n\tmov $1, %al\n\tmov $2, %rcx\n\trep stosb", "r,r,r,~{rdi},~{rax},~{rcx},~{memory}", dst, value, n);
-    return dst;
+    return d;
   }
   let i: usize = 0;
   if (n >= SMALL) {
@@ -25,17 +26,19 @@ export function memset(dst: Ptr<u8>, value: u8, n: usize): Ptr<u8> {
     }
   }
   while (i < n) { dst[i] = value; i++; }
-  return dst;
+  return d;
 }
 
 /**
  * @symbol memcpy
  * @nobuiltins
  */
-export function memcpy(dst: Ptr<u8>, src: Ptr<u8>, n: usize): Ptr<u8> {
+export function memcpy(d: Ptr<void>, s_: Ptr<void>, n: usize): Ptr<void> {
+  const dst: Ptr<u8> = cast<u8>(d);
+  const src: Ptr<u8> = cast<u8>(s_);
   if (target.x86_64 && n >= SMALL) {
     asm("mov $0, %rdi\n\tmov $1, %rsi\n\tmov $2, %rcx\n\trep movsb", "r,r,r,~{rdi},~{rsi},~{rcx},~{memory}", dst, src, n);
-    return dst;
+    return d;
   }
   let i: usize = 0;
   if (n >= SMALL && ((addr(dst) ^ addr(src)) & 7) == 0) {
@@ -49,14 +52,16 @@ export function memcpy(dst: Ptr<u8>, src: Ptr<u8>, n: usize): Ptr<u8> {
     }
   }
   while (i < n) { dst[i] = src[i]; i++; }
-  return dst;
+  return d;
 }
 
 /**
  * @symbol memmove
  * @nobuiltins
  */
-export function memmove(dst: Ptr<u8>, src: Ptr<u8>, n: usize): Ptr<u8> {
+export function memmove(d: Ptr<void>, s_: Ptr<void>, n: usize): Ptr<void> {
+  const dst: Ptr<u8> = cast<u8>(d);
+  const src: Ptr<u8> = cast<u8>(s_);
   if (addr(dst) <= addr(src) || addr(dst) >= addr(src) + n) return memcpy(dst, src, n);
   // Overlapping with dst above src: copy backwards.
   let i: usize = n;
@@ -69,14 +74,16 @@ export function memmove(dst: Ptr<u8>, src: Ptr<u8>, n: usize): Ptr<u8> {
     }
   }
   while (i > 0) { i--; dst[i] = src[i]; }
-  return dst;
+  return d;
 }
 
 /**
  * @symbol memcmp
  * @nobuiltins
  */
-export function memcmp(a: Ptr<u8>, b: Ptr<u8>, n: usize): i32 {
+export function memcmp(pa: Ptr<void>, pb: Ptr<void>, n: usize): i32 {
+  const a: Ptr<u8> = cast<u8>(pa);
+  const b: Ptr<u8> = cast<u8>(pb);
   for (let i: usize = 0; i < n; i++) {
     if (a[i] != b[i]) return i32(a[i]) - i32(b[i]);
   }

@@ -160,9 +160,9 @@ export class FnBuilder {
   }
 
   /** Byte-offset address: p + off. */
-  byteOffset(p: string, off: string): string { return this.value(`getelementptr i8, ptr ${p}, i64 ${off}`); }
+  byteOffset(p: string, off: string, inbounds = false): string { return this.value(`getelementptr ${inbounds ? 'inbounds ' : ''}i8, ptr ${p}, i64 ${off}`); }
   /** Element address: p + i * sizeof(elem). */
-  elemOffset(elemType: string, p: string, i: string): string { return this.value(`getelementptr ${elemType}, ptr ${p}, i64 ${i}`); }
+  elemOffset(elemType: string, p: string, i: string, inbounds = false): string { return this.value(`getelementptr ${inbounds ? 'inbounds ' : ''}${elemType}, ptr ${p}, i64 ${i}`); }
 
   call(ret: string, callee: string, args: string[], cc = '', attrs = ''): string {
     const text = `call ${cc ? cc + ' ' : ''}${ret} ${callee}(${args.join(', ')})${attrs ? ' ' + attrs : ''}`;

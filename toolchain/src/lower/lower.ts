@@ -369,7 +369,7 @@ export class Lowerer {
       const f = info && this.c.field(info, e.name.text);
       if (f) {
         const base = ot.kind === 'ptr' ? this.value(e.expression) : this.place(e.expression).addr;
-        return { addr: f.offset ? this.b.byteOffset(base, String(f.offset)) : base, type: f.type };
+        return { addr: f.offset ? this.b.byteOffset(base, String(f.offset), true) : base, type: f.type };
       }
     }
     if (ts.isElementAccessExpression(e)) {
@@ -379,7 +379,7 @@ export class Lowerer {
       const idx = this.index(e.argumentExpression);
       const c = this.c.consts.get(e.argumentExpression);
       if (c === 0n) return { addr: base, type: elem };
-      return { addr: this.b.elemOffset(this.elemType(elem), base, idx), type: elem };
+      return { addr: this.b.elemOffset(this.elemType(elem), base, idx, true), type: elem };
     }
     // A temporary aggregate (e.g. zeroed<T>()): materialise it.
     const tmp = this.b.alloca(irMemType(t), Math.max(1, alignOf(t)));

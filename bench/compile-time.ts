@@ -1,0 +1,402 @@
+// Compile-time benchmark: how long tsboot takes for each benchmark module and for a
+// generated 1,000-line module, split into tsboot's own part (parse, check, lower, emit
+// LLVM IR) and clang's part (optimise, code generation, link).
+//
+// Measurement: wall time of the tsboot CLI with `--emit ll` (stops after writing the IR,
+// so no clang) is "tsboot"; wall time of a full `--emit exe` compile minus that is
+// "clang + link". Both include starting Node and loading the compiler (about the same
+// fixed cost for both, shown separately as "Node start"). Median of --runs runs each.
+//
+// Also a CLI: `node build/js/bench/compile-time.js [--runs N] [--lines N] [--print]`
+// (--print writes the generated module to stdout and exits).
+import * as fs from 'fs';
+import * as path from 'path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { compilerBuilt, exec, firstLine, log as defaultLog, makeTempDir, mdTable, median, repoRoot, tsbootCommand } from './bench-util';
+
+export interface CompileTimeOptions {
+  quick: boolean;
+  runs: number;
+  log?: (m: string) => void;
+  /** Benchmark programs to include (default all); the generated module is always included. */
+  programs?: string[];
+  /** Lines of the generated module (default 1000). */
+  lines?: number;
+}
+
+const GOAL_MS = 300;
+
+// ---- the generated module --------------------------------------------------------------
+
+/** A deterministic pseudo-random source so that the generated module is the same every time. */
+class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0 || 1;
+  }
+  next(): number {
+    let s = this.s;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    this.s = s >>> 0;
+    return this.s;
+  }
+  int(lo: number, hi: number): number {
+    return lo + (this.next() % (hi - lo + 1));
+  }
+  hex32(): string {
+    return '0x' + this.next().toString(16).toUpperCase().padStart(8, '0');
+  }
+}
+
+/**
+ * One generated function: its source lines and the line of `main` that calls it (a
+ * statement adding a u64 to `acc`).
+ */
+interface GenFn {
+  lines: string[];
+  call: string;
+}
+
+type Template = (k: number, r: Rng) => GenFn;
+
+const TABLES = 4;
+
+const TEMPLATES: Template[] = [
+  // Hash mixing over a global table: shifts, rotations, wrapping adds.
+  (k, r) => {
+    const t = k % TABLES;
+    const rot = r.int(3, 29);
+    return {
+      lines: [
+        `/** Folds table${t} into a 32-bit hash (variant ${k}). */`,
+        `export function mix${k}(seed: u32): u32 {`,
+        `  let h: u32 = seed ^ ${r.hex32()};`,
+        `  for (let i: u32 = 0; i < TABLE_LEN; i++) {`,
+        `    const v: u32 = table${t}[i];`,
+        `    h ^= v + ${r.hex32()} + (h << 6) + (h >>> 2);`,
+        `    h = (h << ${rot}) | (h >>> ${32 - rot});`,
+        `  }`,
+        `  return h;`,
+        `}`,
+      ],
+      call: `acc += u64(mix${k}(${r.int(1, 1000)}));`,
+    };
+  },
+  // An enum-driven state machine with a switch.
+  (k, r) => ({
+    lines: [
+      `/** One step of the packet parser (variant ${k}). */`,
+      `export function step${k}(state: State, input: u8): State {`,
+      `  let next: State = State.Error;`,
+      `  switch (state) {`,
+      `    case State.Idle:`,
+      `      next = input == ${r.int(1, 255)} ? State.Header : State.Idle;`,
+      `      break;`,
+      `    case State.Header:`,
+      `      if (input > ${r.int(1, 200)}) next = State.Body;`,
+      `      break;`,
+      `    case State.Body:`,
+      `      next = input == 0 ? State.Done : State.Body;`,
+      `      break;`,
+      `    case State.Done:`,
+      `    case State.Error:`,
+      `      next = state;`,
+      `      break;`,
+      `    default:`,
+      `      next = State.Error;`,
+      `  }`,
+      `  return next;`,
+      `}`,
+    ],
+    call: `{ const s: u32 = step${k}(State.Idle, ${r.int(0, 255)}); acc += s; }`,
+  }),
+  // Struct fields through pointers.
+  (k, r) => ({
+    lines: [
+      `/** Updates the first n entries and sums the present ones (variant ${k}). */`,
+      `export function update${k}(p: Ptr<Entry>, n: u32): u64 {`,
+      `  let total: u64 = 0;`,
+      `  for (let i: u32 = 0; i < n; i++) {`,
+      `    const e: Ptr<Entry> = ptrAdd(p, i);`,
+      `    e.count += 1;`,
+      `    e.base = e.base + u64(i) * ${r.int(2, 4096)};`,
+      `    if ((e.flags & FLAG_PRESENT) != 0) {`,
+      `      total += e.base;`,
+      `    } else {`,
+      `      e.flags |= FLAG_DIRTY;`,
+      `      e.name[i & 15] = u8(i + ${r.int(0, 200)});`,
+      `    }`,
+      `  }`,
+      `  return total;`,
+      `}`,
+    ],
+    call: `acc += update${k}(addressOf(entries[0]), ${r.int(1, 32)});`,
+  }),
+  // Labelled loops with break and continue.
+  (k, r) => ({
+    lines: [
+      `/** Counts small products up to limit, skipping multiples (variant ${k}). */`,
+      `export function search${k}(limit: u32): u32 {`,
+      `  let found: u32 = 0;`,
+      `  outer: for (let i: u32 = 1; i < limit; i++) {`,
+      `    for (let j: u32 = 1; j < ${r.int(5, 40)}; j++) {`,
+      `      if ((i * j) % ${r.int(3, 17)} == 0) continue outer;`,
+      `      if (i + j > limit) break outer;`,
+      `      found += (i ^ j) & 0xFF;`,
+      `    }`,
+      `  }`,
+      `  return found;`,
+      `}`,
+    ],
+    call: `acc += u64(search${k}(${r.int(10, 200)}));`,
+  }),
+  // Mixed widths and explicit conversions.
+  (k, r) => ({
+    lines: [
+      `/** Mixed-width arithmetic (variant ${k}). */`,
+      `export function widen${k}(a: u8, b: i16, c: u32): i64 {`,
+      `  const x: u16 = u16(a) * ${r.int(2, 250)};`,
+      `  const y: i32 = i32(b) - ${r.int(1, 30000)};`,
+      `  let z: i64 = i64(x) + i64(y) * ${r.int(2, 100000)};`,
+      `  z += i64(c) >> 3;`,
+      `  if (z < 0) z = -z;`,
+      `  const w: u64 = u64(z) ^ ${r.hex32()}_${r.hex32().slice(2)};`,
+      `  return i64(w >>> 1);`,
+      `}`,
+    ],
+    call: `acc += u64(widen${k}(${r.int(0, 255)}, ${r.int(-30000, 30000)}, ${r.int(0, 100000)}));`,
+  }),
+  // Recursion and a do-while with a conditional expression.
+  (k, r) => ({
+    lines: [
+      `/** Greatest common divisor, recursively (variant ${k}). */`,
+      `export function gcd${k}(a: u64, b: u64): u64 {`,
+      `  if (b == 0) return a;`,
+      `  return gcd${k}(b, a % b);`,
+      `}`,
+      ``,
+      `/** Collatz steps from start + ${k}, at most 1000. */`,
+      `export function collatz${k}(start: u64): u32 {`,
+      `  let n: u64 = start + ${r.int(1, 999)};`,
+      `  let steps: u32 = 0;`,
+      `  do {`,
+      `    n = (n & 1) == 0 ? n >>> 1 : 3 * n + 1;`,
+      `    steps++;`,
+      `  } while (n != 1 && steps < 1000);`,
+      `  return steps;`,
+      `}`,
+    ],
+    call: `acc += gcd${k}(${r.int(100, 100000)}, ${r.int(100, 100000)}) + u64(collatz${k}(${r.int(1, 100)}));`,
+  }),
+  // Buffers, memcpy and byte sums.
+  (k, r) => ({
+    lines: [
+      `/** Fills bufA, copies it to bufB and sums the copy (variant ${k}). */`,
+      `export function fillCopy${k}(v: u8): u32 {`,
+      `  for (let i: u32 = 0; i < BUF_LEN; i++) bufA[i] = u8(i * ${r.int(3, 251)}) ^ v;`,
+      `  memcpy(addressOf(bufB[0]), addressOf(bufA[0]), BUF_LEN);`,
+      `  let sum: u32 = 0;`,
+      `  for (let i: u32 = 0; i < BUF_LEN; i++) sum += bufB[i];`,
+      `  return sum;`,
+      `}`,
+    ],
+    call: `acc += u64(fillCopy${k}(${r.int(0, 255)}));`,
+  }),
+];
+
+/**
+ * A subset module of about `targetLines` lines (never fewer) of varied, realistic code:
+ * hashing over tables, an enum state machine, struct updates through pointers, labelled
+ * loops, mixed-width arithmetic, recursion and memcpy, all called from `main`.
+ */
+export function generateModule(targetLines = 1000): string {
+  const r = new Rng(0x7359_B007);
+  const head: string[] = [
+    '// Generated by bench/compile-time.ts for the compile-time benchmark; not hand-written.',
+    '',
+    'const TABLE_LEN = 64;',
+    'const BUF_LEN = 256;',
+    'const FLAG_PRESENT: u32 = 1;',
+    'const FLAG_DIRTY: u32 = 2;',
+    '',
+    'export enum State { Idle = 0, Header, Body, Done, Error }',
+    '',
+    'export interface Entry extends Struct {',
+    '  base: u64;',
+    '  count: u32;',
+    '  flags: u32;',
+    '  name: Arr<u8, 16>;',
+    '}',
+    '',
+    'let entries: Arr<Entry, 32>;',
+    'let bufA: Arr<u8, 256>;',
+    'let bufB: Arr<u8, 256>;',
+  ];
+  for (let t = 0; t < TABLES; t++) head.push(`let table${t}: Arr<u32, 64>;`);
+  head.push('');
+  head.push('/** Seeds the tables and entries so that every function has data to work on. */');
+  head.push('function init(): void {');
+  head.push('  let s: u32 = 0x2545F491;');
+  head.push('  for (let i: u32 = 0; i < TABLE_LEN; i++) {');
+  head.push('    s ^= s << 13;');
+  head.push('    s ^= s >>> 17;');
+  head.push('    s ^= s << 5;');
+  for (let t = 0; t < TABLES; t++) head.push(`    table${t}[i] = s + ${t};`);
+  head.push('  }');
+  head.push('  for (let i: u32 = 0; i < 32; i++) {');
+  head.push('    entries[i].base = u64(i) << 12;');
+  head.push('    entries[i].flags = i & 1;');
+  head.push('  }');
+  head.push('}');
+  head.push('');
+
+  const fns: GenFn[] = [];
+  // main: a header, one line per call, a footer.
+  const mainFixed = 8;
+  let total = head.length + mainFixed;
+  for (let k = 0; ; k++) {
+    const fn = TEMPLATES[k % TEMPLATES.length](k, r);
+    fns.push(fn);
+    total += fn.lines.length + 1 + 1; // the blank line after it, and its call in main
+    if (total >= targetLines) break;
+  }
+  const out = [...head];
+  for (const fn of fns) out.push(...fn.lines, '');
+  out.push('export function main(): i32 {');
+  out.push('  init();');
+  out.push('  let acc: u64 = 0;');
+  for (const fn of fns) out.push('  ' + fn.call);
+  out.push('  print("generated module checksum ");');
+  out.push('  printU(acc);');
+  out.push('  print("\\n");');
+  out.push('  return 0;');
+  out.push('}');
+  return out.join('\n') + '\n';
+}
+
+// ---- measuring -------------------------------------------------------------------------
+
+interface ModuleTimes {
+  name: string;
+  lines: number;
+  emitLl: number[];
+  full: number[];
+  error?: string;
+}
+
+function countLines(file: string): number {
+  return fs.readFileSync(file, 'utf8').split('\n').length - 1;
+}
+
+function fmt(ms: number): string {
+  return Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : '—';
+}
+
+export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<string> {
+  const log = opts.log ?? defaultLog;
+  const root = repoRoot();
+  if (!compilerBuilt()) {
+    log('[compile] the compiler is not built yet; skipping compile times');
+    return '### Compile time\n\nNot measured: the compiler is not built yet (`npm run setup`).';
+  }
+  const dir = makeTempDir('tsboot-compile-time-');
+  try {
+    const generated = path.join(dir, 'generated1000.ts');
+    fs.writeFileSync(generated, generateModule(opts.lines ?? 1000));
+    const benchDir = path.join(root, 'bench', 'subset');
+    const modules = fs
+      .readdirSync(benchDir)
+      .filter((f) => f.endsWith('.ts') && f !== 'lib.ts')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .filter((n) => !opts.programs?.length || opts.programs.includes(n))
+      .sort()
+      .map((n) => ({ name: `${n}.ts`, file: path.join(benchDir, `${n}.ts`) }));
+    modules.push({ name: `generated (${opts.lines ?? 1000} lines)`, file: generated });
+
+    const [node, cli] = tsbootCommand();
+    // The fixed cost in both measurements: Node starting and loading the compiler.
+    const startup: number[] = [];
+    const results: ModuleTimes[] = modules.map((m) => ({ name: m.name, lines: countLines(m.file), emitLl: [], full: [] }));
+    for (let run = 0; run < opts.runs; run++) {
+      const s = exec(node, [cli, '--help'], { timeoutMs: 60_000 });
+      if (s.ok) startup.push(s.wallNs / 1e6);
+      modules.forEach((m, i) => {
+        const res = results[i];
+        if (res.error) return;
+        const ll = exec(node, [cli, 'compile', m.file, '--target', 'x86_64-linux', '-O2', '--emit', 'll', '-o', path.join(dir, 'out.ll')], { timeoutMs: 300_000 });
+        if (!ll.ok) {
+          res.error = `--emit ll failed: ${firstLine(ll.stderr) || ll.error}`;
+          log(`[compile] ${m.name}: ${res.error}`);
+          return;
+        }
+        const exe = exec(node, [cli, 'compile', m.file, '--target', 'x86_64-linux', '-O2', '-o', path.join(dir, 'out.exe')], { timeoutMs: 300_000 });
+        if (!exe.ok) {
+          res.error = `full compile failed: ${firstLine(exe.stderr) || exe.error}`;
+          log(`[compile] ${m.name}: ${res.error}`);
+          return;
+        }
+        res.emitLl.push(ll.wallNs / 1e6);
+        res.full.push(exe.wallNs / 1e6);
+        log(`[compile ${run + 1}/${opts.runs}] ${m.name}: tsboot ${fmt(ll.wallNs / 1e6)}, full ${fmt(exe.wallNs / 1e6)}`);
+      });
+    }
+
+    const rows = results.map((r) => {
+      if (r.error) return [r.name, String(r.lines), 'failed', '—', '—'];
+      const ours = median(r.emitLl);
+      const full = median(r.full);
+      return [r.name, String(r.lines), fmt(ours), fmt(Math.max(0, full - ours)), fmt(full)];
+    });
+    const gen = results[results.length - 1];
+    const genOurs = gen.error ? NaN : median(gen.emitLl);
+    const boot = median(startup);
+    const lines = [
+      '### Compile time',
+      '',
+      `Median of ${opts.runs} run(s), wall time of the CLI. "tsboot" = \`tsboot compile -O2 --target x86_64-linux --emit ll\` ` +
+        '(parse, check, lower, emit IR; no clang); "clang + link" = a full compile minus that. Both include starting Node and ' +
+        `loading the compiler: \`tsboot --help\` alone takes ${fmt(boot)}. Goal: tsboot's part of the generated 1,000-line module under ${GOAL_MS} ms ` +
+        (Number.isFinite(genOurs) ? `(measured ${fmt(genOurs)}, ${fmt(genOurs - boot)} without Node start: ${genOurs - boot < GOAL_MS ? 'met' : 'NOT met'}).` : '(not measured: it failed to compile).'),
+      '',
+      mdTable(['module', 'lines', 'tsboot', 'clang + link', 'total'], rows, ['l', 'r', 'r', 'r', 'r']),
+    ];
+    const failed = results.filter((r) => r.error);
+    if (failed.length) lines.push('', ...failed.map((r) => `- ${r.name}: ${r.error}`));
+    return lines.join('\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function cliMain(argv: string[]): Promise<number> {
+  const args = await yargs(argv)
+    .scriptName('node build/js/bench/compile-time.js')
+    .usage('$0 [options]\n\nMeasures tsboot compile times of the benchmark modules and of a generated module; prints a markdown table.')
+    .option('runs', { type: 'number', default: 3, describe: 'runs per module (median reported)' })
+    .option('lines', { type: 'number', default: 1000, describe: 'lines of the generated module' })
+    .option('print', { type: 'boolean', default: false, describe: 'print the generated module and exit' })
+    .strict()
+    .help()
+    .version(false)
+    .parse();
+  if (args.print) {
+    process.stdout.write(generateModule(args.lines));
+    return 0;
+  }
+  process.stdout.write((await runCompileTimeBench({ quick: false, runs: args.runs, lines: args.lines })) + '\n');
+  return 0;
+}
+
+if (require.main === module) {
+  cliMain(hideBin(process.argv)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`compile-time: internal error: ${(e as Error).stack ?? e}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,712 @@
+// The page-table engine shared by the loader and the kernel: one source for x86_64
+// (4-level paging) and aarch64 (VMSAv8-64, 4 KiB granule, 48-bit VA); the descriptor
+// format is chosen at compile time by `target.x86_64` / `target.aarch64`.
+//
+// Rules (docs/paging.md has the full story):
+// - Every mapping uses the largest page that the alignment of va and pa and the extent
+//   allow: 1 GiB (only when pt.allow1G), 2 MiB, 4 KiB.
+// - The tables stay canonical after every call: a table exists only if it holds at least
+//   one mapping and cannot be replaced by a single large page. Changing part of a large
+//   page splits it; a table that becomes uniform (512 leaves with the same attributes and
+//   contiguous, aligned addresses) is merged back into one large page and its frame freed;
+//   a table that becomes empty is freed.
+// - Table frames come from pt.frames and are reached at pa + pt.physToVirt.
+// - New tables are filled completely before they are linked, so a live table never shows
+//   a half-built subtree to the MMU.
+// - The caller does the TLB maintenance: after a call, pt.flushAll or pt.flushVa[0..flushCount)
+//   say what changed; ptClearFlush resets them.
+// - Running out of frames returns PT_ENOMEM: the pages [va, x) of the request then have the
+//   new state and [x, va + size) the old one, for some page boundary x, and the tables are
+//   canonical, with no frame leaked.
+
+import { Attr, ATTR_ALL, ATTR_MEMTYPE } from "./attrs";
+import {
+  x86LeafBits, x86LeafAttrs, x86Relevel, X86_PS, X86_ADDR_MASK, X86_TABLE_BITS, X86_PA_LIMIT,
+} from "./x86_64";
+import {
+  a64LeafBits, a64LeafAttrs, a64Relevel, A64_ADDR_MASK, A64_TABLE, A64_PA_LIMIT,
+} from "./aarch64";
+
+/** Where table frames come from. `alloc` returns the physical address of a 4 KiB-aligned
+ *  frame (contents arbitrary: the engine initialises it) or 0 when memory is exhausted. */
+export interface FrameSource extends Struct {
+  alloc: (ctx: Ptr<void>) => u64;
+  free: (ctx: Ptr<void>, pa: u64) => void;
+  ctx: Ptr<void>;
+}
+
+export interface PageTable extends Struct {
+  root: u64;          // physical address of the top-level table (PML4 / level 0)
+  physToVirt: u64;    // added to a table frame's physical address to access it
+  frames: FrameSource;
+  allow1G: bool;      // x86: set only if CPUID 0x80000001 EDX bit 26 (pdpe1gb)
+  allowWX: bool;      // writable+executable mappings are refused (PT_EWX) unless set
+  tableFrames: u64;   // live table frames, root included
+  flushAll: bool;     // too much changed: flush the whole TLB (flushVa is then meaningless)
+  flushCount: u64;    // number of valid entries in flushVa
+  flushVa: Arr<u64, 16>; // one VA inside each changed translation (invlpg / TLBI VAE1)
+  highHalf: bool;     // aarch64: this is a TTBR1 table (VAs 0xFFFF_xxxx_xxxx_xxxx)
+}
+
+/** What ptWalk saw. Level 0 is the root. */
+export interface WalkResult extends Struct {
+  levels: u32;            // descriptors read (1..4)
+  leafLevel: u32;         // level of the leaf when mapped (1 = 1 GiB, 2 = 2 MiB, 3 = 4 KiB)
+  pageSize: u64;          // size of the leaf, 0 when not mapped
+  pa: u64;                // translation of va
+  attrs: u32;             // decoded Attr bits
+  entries: Arr<u64, 4>;   // descriptor read at each level
+  tablePa: Arr<u64, 4>;   // physical address of the table read at each level
+}
+
+export const PT_OK = 0;
+export const PT_ENOMEM = -1;
+export const PT_EINVAL = -2;
+export const PT_EWX = -3;
+export const PT_EEXIST = -4;
+
+/** Capacity of PageTable.flushVa. */
+export const PT_FLUSH_MAX = 16;
+
+const PAGE = 4096;
+const PAGE_OFFSET = 4095;
+
+/** Per-call state handed down the recursion. */
+interface Op extends Struct {
+  pt: Ptr<PageTable>;
+  p2v: u64;
+  delta: u64;           // pa - va of a ptMap request (wrapping)
+  minLeaf: u32;         // shallowest level that may hold a leaf: 1 with 1 GiB pages, else 2
+  rc: i32;
+  leaf: Arr<u64, 4>;    // leaf descriptor bits (no address) per level 1..3
+}
+
+// ---- architecture switches (folded at compile time) ----------------------------------
+
+/** @inline */
+function tableBits(): u64 {
+  if (target.x86_64) return X86_TABLE_BITS;
+  return A64_TABLE;
+}
+
+/** @inline */
+function addrMask(): u64 {
+  if (target.x86_64) return X86_ADDR_MASK;
+  return A64_ADDR_MASK;
+}
+
+/** @inline */
+function paLimit(): u64 {
+  if (target.x86_64) return X86_PA_LIMIT;
+  return A64_PA_LIMIT;
+}
+
+/** A present descriptor at `level` is a leaf (page or block) rather than a table.
+ *  @inline */
+function isLeaf(e: u64, level: u32): bool {
+  if (level == 3) return true;
+  if (target.x86_64) return (e & X86_PS) != 0;
+  return (e & 2) == 0;
+}
+
+/** @inline */
+function leafBits(attrs: u32, level: u32): u64 {
+  if (target.x86_64) return x86LeafBits(attrs, level);
+  return a64LeafBits(attrs, level);
+}
+
+/** @inline */
+function leafAttrs(e: u64, level: u32): u32 {
+  if (target.x86_64) return x86LeafAttrs(e, level);
+  return a64LeafAttrs(e, level);
+}
+
+/** @inline */
+function relevel(e: u64, from: u32, to: u32): u64 {
+  if (target.x86_64) return x86Relevel(e, from, to);
+  return a64Relevel(e, from, to);
+}
+
+/** Makes the stores that filled a new table visible to the table walker before the
+ *  store that links it.
+ *  @inline */
+function publishBarrier(): void {
+  if (target.aarch64) dsbIshst();
+  else compilerBarrier();
+}
+
+// ---- small helpers ---------------------------------------------------------------------
+
+/** @inline */
+function shiftOf(level: u32): u64 {
+  return u64(39 - 9 * level);
+}
+
+/** Address bits of a leaf at `level` (for x86 large pages this excludes the PAT bit 12).
+ *  @inline */
+function leafAddrMask(level: u32): u64 {
+  let all: u64 = 0xFFFF_FFFF_FFFF_FFFF;
+  return addrMask() & (all << shiftOf(level));
+}
+
+/** @inline */
+function tableAt(op: Ptr<Op>, e: u64): Ptr<u64> {
+  return ptr<u64>(op.p2v + (e & addrMask()));
+}
+
+function allocTable(op: Ptr<Op>): u64 {
+  let pt: Ptr<PageTable> = op.pt;
+  let pa: u64 = pt.frames.alloc(pt.frames.ctx);
+  if (pa == 0) {
+    op.rc = PT_ENOMEM;
+    return 0;
+  }
+  pt.tableFrames += 1;
+  return pa;
+}
+
+function freeTable(op: Ptr<Op>, pa: u64): void {
+  let pt: Ptr<PageTable> = op.pt;
+  pt.frames.free(pt.frames.ctx, pa);
+  pt.tableFrames -= 1;
+}
+
+/** Records that the translation containing `va` changed. */
+function noteFlush(pt: Ptr<PageTable>, va: u64): void {
+  if (pt.flushAll) return;
+  let n: u64 = pt.flushCount;
+  if (n != 0 && pt.flushVa[n - 1] == va) return;
+  if (n >= PT_FLUSH_MAX) {
+    pt.flushAll = true;
+    return;
+  }
+  pt.flushVa[n] = va;
+  pt.flushCount = n + 1;
+}
+
+/** @inline */
+function zeroEntries(t: Ptr<u64>, from: u64, to: u64): void {
+  if (from <= to) memset(cast<u8>(ptrAdd(t, from)), 0, (to - from + 1) * 8);
+}
+
+function tableEmpty(t: Ptr<u64>): bool {
+  for (let k: u32 = 0; k < 512; k++) {
+    if ((t[k] & 1) != 0) return false;
+  }
+  return true;
+}
+
+/** Frees the table `e` points to (at `level`) and every table below it. */
+function freeSubtree(op: Ptr<Op>, e: u64, level: u32): void {
+  let t: Ptr<u64> = tableAt(op, e);
+  if (level < 3) {
+    for (let k: u32 = 0; k < 512; k++) {
+      let c: u64 = t[k];
+      if ((c & 1) != 0 && !isLeaf(c, level)) freeSubtree(op, c, level + 1);
+    }
+  }
+  freeTable(op, e & addrMask());
+}
+
+/**
+ * Replaces the leaf t[i] at `level` (covering `base`) by a table of 512 leaves of the next
+ * level with the same translation. Returns the new table's physical address, or 0 when
+ * out of frames (then nothing changed).
+ */
+function split(op: Ptr<Op>, t: Ptr<u64>, i: u64, level: u32, base: u64): u64 {
+  let e: u64 = t[i];
+  let childPa: u64 = allocTable(op);
+  if (childPa == 0) return 0;
+  let c: Ptr<u64> = ptr<u64>(op.p2v + childPa);
+  let v: u64 = relevel(e, level, level + 1);
+  let step: u64 = u64(1) << shiftOf(level + 1);
+  for (let k: u32 = 0; k < 512; k++) {
+    c[k] = v;
+    v += step;
+  }
+  publishBarrier();
+  t[i] = childPa | tableBits();
+  noteFlush(op.pt, base);
+  return childPa;
+}
+
+/**
+ * If the table t[i] points to (level + 1) is uniform — 512 leaves, same attributes,
+ * contiguous addresses starting at a `level`-aligned address — replace it by one leaf at
+ * `level` and free it.
+ */
+function tryMerge(op: Ptr<Op>, t: Ptr<u64>, i: u64, level: u32): void {
+  if (level < op.minLeaf) return;
+  let e: u64 = t[i];
+  if ((e & 1) == 0 || isLeaf(e, level)) return;
+  let c: Ptr<u64> = tableAt(op, e);
+  let c0: u64 = c[0];
+  if ((c0 & 1) == 0 || !isLeaf(c0, level + 1)) return;
+  let cshift: u64 = shiftOf(level + 1);
+  let cspan: u64 = u64(1) << cshift;
+  let span: u64 = cspan << 9;
+  if ((c0 & leafAddrMask(level + 1) & (span - 1)) != 0) return;
+  // The last entry first: partially filled tables fail here without a scan.
+  if (c[511] != c0 + (cspan << 9) - cspan) return;
+  let expect: u64 = c0 + cspan;
+  for (let k: u32 = 1; k < 511; k++) {
+    if (c[k] != expect) return;
+    expect += cspan;
+  }
+  t[i] = relevel(c0, level + 1, level);
+  freeTable(op, e & addrMask());
+  // The freed table may still be cached by the walker for any VA below it.
+  op.pt.flushAll = true;
+}
+
+// ---- the recursive workers -------------------------------------------------------------
+
+/** Whether any page of [va, last] (inside table t at `level`) is mapped. */
+function anyMapped(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): bool {
+  let shift: u64 = shiftOf(level);
+  let span: u64 = u64(1) << shift;
+  let i: u64 = (va >> shift) & 511;
+  let iLast: u64 = (last >> shift) & 511;
+  while (i <= iLast) {
+    let e: u64 = t[i];
+    if ((e & 1) != 0) {
+      if (isLeaf(e, level)) return true;
+      let base: u64 = va & ~(span - 1);
+      let entryLast: u64 = base + (span - 1);
+      // A table always holds a mapping (tables are freed when they become empty).
+      if (va == base && entryLast <= last) return true;
+      let subLast: u64 = entryLast;
+      if (last < subLast) subLast = last;
+      if (anyMapped(op, tableAt(op, e), level + 1, va, subLast)) return true;
+    }
+    va = (va | (span - 1)) + 1;
+    i++;
+  }
+  return false;
+}
+
+/**
+ * Maps [va, last] (inside table t at `level`, nothing in it mapped) to va + op.delta.
+ * `fresh`: t was just allocated and holds garbage; every entry outside the range is zeroed
+ * here, every entry inside is written without being read.
+ * Returns false on PT_ENOMEM (op.rc); the table is then consistent.
+ */
+function mapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64, fresh: bool): bool {
+  let shift: u64 = shiftOf(level);
+  let span: u64 = u64(1) << shift;
+  let mask: u64 = span - 1;
+  let i: u64 = (va >> shift) & 511;
+  let iLast: u64 = (last >> shift) & 511;
+  if (fresh) {
+    if (i != 0) zeroEntries(t, 0, i - 1);
+    if (iLast != 511) zeroEntries(t, iLast + 1, 511);
+  }
+  let delta: u64 = op.delta;
+  let leafOk: bool = level >= op.minLeaf && (delta & mask) == 0;
+  while (i <= iLast) {
+    if (leafOk && (va & mask) == 0) {
+      // A run of whole entries becomes leaves of this level. They are empty (nothing in
+      // the range is mapped, and a present table would hold a mapping), so the loop only
+      // writes.
+      // Entries [i, stop) are whole; the last one is whole only if the range ends at its end.
+      let stop: u64 = iLast + 1;
+      if (((last + 1) & mask) != 0) stop = iLast;
+      if (i < stop) {
+        let v: u64 = (va + delta) | op.leaf[level];
+        let p: Ptr<u64> = ptrAdd(t, i);
+        let n: u64 = stop - i;
+        for (let k: u64 = 0; k < n; k++) {
+          p[k] = v;
+          v += span;
+        }
+        i = stop;
+        va += n << shift;
+        continue;
+      }
+    }
+    let subLast: u64 = va | mask;
+    if (last < subLast) subLast = last;
+    let e: u64 = 0;
+    if (!fresh) e = t[i];
+    if ((e & 1) == 0) {
+      let childPa: u64 = allocTable(op);
+      if (childPa == 0) {
+        if (fresh) zeroEntries(t, i, iLast);
+        return false;
+      }
+      let ok: bool = mapLevel(op, ptr<u64>(op.p2v + childPa), level + 1, va, subLast, true);
+      if (!ok && tableEmpty(ptr<u64>(op.p2v + childPa))) {
+        freeTable(op, childPa);
+        if (fresh) zeroEntries(t, i, iLast);
+        return false;
+      }
+      publishBarrier();
+      t[i] = childPa | tableBits();
+      if (!ok) {
+        if (fresh) zeroEntries(t, i + 1, iLast);
+        return false;
+      }
+    } else {
+      let ok: bool = mapLevel(op, tableAt(op, e), level + 1, va, subLast, false);
+      tryMerge(op, t, i, level);
+      if (!ok) return false;
+    }
+    va = subLast + 1;
+    i++;
+  }
+  return true;
+}
+
+/** Unmaps [va, last] inside table t at `level`. */
+function unmapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): bool {
+  let shift: u64 = shiftOf(level);
+  let span: u64 = u64(1) << shift;
+  let mask: u64 = span - 1;
+  let i: u64 = (va >> shift) & 511;
+  let iLast: u64 = (last >> shift) & 511;
+  while (i <= iLast) {
+    let subLast: u64 = va | mask;
+    if (last < subLast) subLast = last;
+    let e: u64 = t[i];
+    if ((e & 1) != 0) {
+      let base: u64 = va & ~mask;
+      if (va == base && subLast == (va | mask)) {
+        t[i] = 0;
+        noteFlush(op.pt, base);
+        if (!isLeaf(e, level)) {
+          freeSubtree(op, e, level + 1);
+          op.pt.flushAll = true;
+        }
+      } else {
+        let childPa: u64 = 0;
+        if (isLeaf(e, level)) {
+          childPa = split(op, t, i, level, base);
+          if (childPa == 0) return false;
+        } else {
+          childPa = e & addrMask();
+        }
+        let c: Ptr<u64> = ptr<u64>(op.p2v + childPa);
+        let ok: bool = unmapLevel(op, c, level + 1, va, subLast);
+        if (tableEmpty(c)) {
+          t[i] = 0;
+          freeTable(op, childPa);
+          op.pt.flushAll = true;
+        }
+        if (!ok) {
+          // A split deeper down failed after this level's split: undo ours if unchanged.
+          tryMerge(op, t, i, level);
+          return false;
+        }
+      }
+    }
+    va = subLast + 1;
+    i++;
+  }
+  return true;
+}
+
+/** Gives every mapped page of [va, last] inside table t at `level` the attributes op.leaf. */
+function protectLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): bool {
+  let shift: u64 = shiftOf(level);
+  let span: u64 = u64(1) << shift;
+  let mask: u64 = span - 1;
+  let i: u64 = (va >> shift) & 511;
+  let iLast: u64 = (last >> shift) & 511;
+  while (i <= iLast) {
+    let subLast: u64 = va | mask;
+    if (last < subLast) subLast = last;
+    let e: u64 = t[i];
+    if ((e & 1) != 0) {
+      let base: u64 = va & ~mask;
+      if (isLeaf(e, level)) {
+        let nv: u64 = (e & leafAddrMask(level)) | op.leaf[level];
+        if (nv != e) {
+          if (va == base && subLast == (va | mask)) {
+            t[i] = nv;
+            noteFlush(op.pt, base);
+          } else {
+            let childPa: u64 = split(op, t, i, level, base);
+            if (childPa == 0) return false;
+            // Only part of the new table changes, so it cannot become uniform.
+            if (!protectLevel(op, ptr<u64>(op.p2v + childPa), level + 1, va, subLast)) {
+              tryMerge(op, t, i, level);   // a deeper split failed: maybe nothing changed
+              return false;
+            }
+          }
+        }
+      } else {
+        let ok: bool = protectLevel(op, tableAt(op, e), level + 1, va, subLast);
+        tryMerge(op, t, i, level);
+        if (!ok) return false;
+      }
+    }
+    va = subLast + 1;
+    i++;
+  }
+  return true;
+}
+
+// ---- argument checks -------------------------------------------------------------------
+
+/** A VA this table can translate (x86: canonical; aarch64: in the TTBR0 or TTBR1 range). */
+function vaOk(pt: Ptr<PageTable>, va: u64): bool {
+  if (target.x86_64) {
+    let top: u64 = va >> 47;
+    return top == 0 || top == 0x1FFFF;
+  }
+  let top: u64 = va >> 48;
+  if (pt.highHalf) return top == 0xFFFF;
+  return top == 0;
+}
+
+function checkRange(pt: Ptr<PageTable>, va: u64, size: u64): i32 {
+  if (size == 0 || ((va | size) & PAGE_OFFSET) != 0) return PT_EINVAL;
+  let last: u64 = va + (size - 1);
+  if (last < va) return PT_EINVAL;
+  if (!vaOk(pt, va) || !vaOk(pt, last)) return PT_EINVAL;
+  // Both ends canonical but on either side of the x86 hole.
+  if (target.x86_64 && (va >> 47) != (last >> 47)) return PT_EINVAL;
+  return PT_OK;
+}
+
+function checkAttrs(pt: Ptr<PageTable>, attrs: u32): i32 {
+  if ((attrs & ~u32(ATTR_ALL)) != 0 || (attrs & Attr.Read) == 0) return PT_EINVAL;
+  let mt: u32 = attrs & ATTR_MEMTYPE;
+  if ((mt & (mt - 1)) != 0) return PT_EINVAL;            // more than one memory type
+  if ((attrs & Attr.Device) != 0 && (attrs & Attr.Exec) != 0) return PT_EINVAL;
+  let wx: u32 = Attr.Write | Attr.Exec;
+  if ((attrs & wx) == wx && !pt.allowWX) return PT_EWX;
+  return PT_OK;
+}
+
+function setupOp(op: Ptr<Op>, pt: Ptr<PageTable>, attrs: u32): void {
+  op.pt = pt;
+  op.p2v = pt.physToVirt;
+  op.minLeaf = 2;
+  if (pt.allow1G) op.minLeaf = 1;
+  op.rc = PT_OK;
+  op.leaf[1] = leafBits(attrs, 1);
+  op.leaf[2] = leafBits(attrs, 2);
+  op.leaf[3] = leafBits(attrs, 3);
+}
+
+// ---- the API ---------------------------------------------------------------------------
+
+/** Allocates and clears the root table. allow1G, allowWX and highHalf start false. */
+export function ptInit(pt: Ptr<PageTable>, frames: Ptr<FrameSource>, physToVirt: u64): i32 {
+  pt.frames.alloc = frames.alloc;
+  pt.frames.free = frames.free;
+  pt.frames.ctx = frames.ctx;
+  pt.physToVirt = physToVirt;
+  pt.allow1G = false;
+  pt.allowWX = false;
+  pt.highHalf = false;
+  pt.flushAll = false;
+  pt.flushCount = 0;
+  pt.tableFrames = 0;
+  pt.root = 0;
+  let root: u64 = frames.alloc(frames.ctx);
+  if (root == 0) return PT_ENOMEM;
+  memset(ptr<u8>(physToVirt + root), 0, PAGE);
+  pt.root = root;
+  pt.tableFrames = 1;
+  return PT_OK;
+}
+
+/**
+ * Maps [va, va + size) to [pa, pa + size) with `attrs` (Attr bits; Read required).
+ * PT_EEXIST, with nothing changed, if any page of the range is already mapped.
+ */
+export function ptMap(pt: Ptr<PageTable>, va: u64, pa: u64, size: u64, attrs: u32): i32 {
+  let rc: i32 = checkRange(pt, va, size);
+  if (rc != PT_OK) return rc;
+  if ((pa & PAGE_OFFSET) != 0 || pa >= paLimit() || size > paLimit() - pa) return PT_EINVAL;
+  rc = checkAttrs(pt, attrs);
+  if (rc != PT_OK) return rc;
+  let op: Op = zeroed<Op>();
+  setupOp(addressOf(op), pt, attrs);
+  op.delta = pa - va;
+  let last: u64 = va + (size - 1);
+  let root: Ptr<u64> = ptr<u64>(pt.physToVirt + pt.root);
+  if (anyMapped(addressOf(op), root, 0, va, last)) return PT_EEXIST;
+  mapLevel(addressOf(op), root, 0, va, last, false);
+  return op.rc;
+}
+
+/** Removes every mapping in [va, va + size); holes are fine. */
+export function ptUnmap(pt: Ptr<PageTable>, va: u64, size: u64): i32 {
+  let rc: i32 = checkRange(pt, va, size);
+  if (rc != PT_OK) return rc;
+  let op: Op = zeroed<Op>();
+  op.pt = pt;
+  op.p2v = pt.physToVirt;
+  op.minLeaf = 2;
+  if (pt.allow1G) op.minLeaf = 1;
+  unmapLevel(addressOf(op), ptr<u64>(pt.physToVirt + pt.root), 0, va, va + (size - 1));
+  return op.rc;
+}
+
+/** Gives every mapped page in [va, va + size) the attributes `attrs`; holes are skipped. */
+export function ptProtect(pt: Ptr<PageTable>, va: u64, size: u64, attrs: u32): i32 {
+  let rc: i32 = checkRange(pt, va, size);
+  if (rc != PT_OK) return rc;
+  rc = checkAttrs(pt, attrs);
+  if (rc != PT_OK) return rc;
+  let op: Op = zeroed<Op>();
+  setupOp(addressOf(op), pt, attrs);
+  protectLevel(addressOf(op), ptr<u64>(pt.physToVirt + pt.root), 0, va, va + (size - 1));
+  return op.rc;
+}
+
+/** The physical address and Attr bits of `va`; false when it is not mapped.
+ *  outPa / outAttrs may be null. */
+export function ptTranslate(pt: Ptr<PageTable>, va: u64, outPa: Ptr<u64>, outAttrs: Ptr<u32>): bool {
+  if (!vaOk(pt, va)) return false;
+  let p2v: u64 = pt.physToVirt;
+  let e: u64 = pt.root;
+  for (let level: u32 = 0; level < 4; level++) {
+    let shift: u64 = shiftOf(level);
+    let t: Ptr<u64> = ptr<u64>(p2v + (e & addrMask()));
+    e = t[(va >> shift) & 511];
+    if ((e & 1) == 0) return false;
+    if (level != 0 && isLeaf(e, level)) {
+      let off: u64 = (u64(1) << shift) - 1;
+      if (outPa != null) outPa[0] = (e & leafAddrMask(level)) | (va & off);
+      if (outAttrs != null) outAttrs[0] = leafAttrs(e, level);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Walks to `va`, recording every descriptor read (for dumps and self-checks). */
+export function ptWalk(pt: Ptr<PageTable>, va: u64, out: Ptr<WalkResult>): bool {
+  out.levels = 0;
+  out.leafLevel = 0;
+  out.pageSize = 0;
+  out.pa = 0;
+  out.attrs = 0;
+  for (let k: u32 = 0; k < 4; k++) {
+    out.entries[k] = 0;
+    out.tablePa[k] = 0;
+  }
+  if (!vaOk(pt, va)) return false;
+  let tablePa: u64 = pt.root;
+  for (let level: u32 = 0; level < 4; level++) {
+    let shift: u64 = shiftOf(level);
+    let t: Ptr<u64> = ptr<u64>(pt.physToVirt + tablePa);
+    let e: u64 = t[(va >> shift) & 511];
+    out.tablePa[level] = tablePa;
+    out.entries[level] = e;
+    out.levels = level + 1;
+    if ((e & 1) == 0) return false;
+    if (level != 0 && isLeaf(e, level)) {
+      let size: u64 = u64(1) << shift;
+      out.leafLevel = level;
+      out.pageSize = size;
+      out.pa = (e & leafAddrMask(level)) | (va & (size - 1));
+      out.attrs = leafAttrs(e, level);
+      return true;
+    }
+    tablePa = e & addrMask();
+  }
+  return false;
+}
+
+/** Forgets the recorded TLB work (call after doing it). */
+export function ptClearFlush(pt: Ptr<PageTable>): void {
+  pt.flushAll = false;
+  pt.flushCount = 0;
+}
+
+// ---- dump ----------------------------------------------------------------------------
+
+interface DumpRun extends Struct {
+  active: bool;
+  va: u64;
+  end: u64;      // VA after the run (wraps to 0 at the top of the address space)
+  pa: u64;
+  attrs: u32;
+  leaves: u64;
+  ranges: u64;
+}
+
+function printAttrs(a: u32): void {
+  if ((a & Attr.Read) != 0) printChar(0x52); else printChar(0x2D);   // R
+  if ((a & Attr.Write) != 0) printChar(0x57); else printChar(0x2D);  // W
+  if ((a & Attr.Exec) != 0) printChar(0x58); else printChar(0x2D);   // X
+  if ((a & Attr.User) != 0) printChar(0x55); else printChar(0x2D);   // U
+  if ((a & Attr.Global) != 0) printChar(0x47); else printChar(0x2D); // G
+  if ((a & Attr.Device) != 0) print(" device");
+  if ((a & Attr.Uncached) != 0) print(" uncached");
+  if ((a & Attr.WriteCombining) != 0) print(" wc");
+}
+
+function flushRun(run: Ptr<DumpRun>): void {
+  if (!run.active) return;
+  print("  ");
+  printHexW(run.va, 16);
+  print("-");
+  printHexW(run.end - 1, 16);
+  print(" -> ");
+  printHexW(run.pa, 13);
+  print(" ");
+  printAttrs(run.attrs);
+  print(" (");
+  printU(run.leaves);
+  println(" entries)");
+  run.active = false;
+  run.ranges += 1;
+}
+
+function dumpLevel(pt: Ptr<PageTable>, run: Ptr<DumpRun>, tablePa: u64, level: u32, prefix: u64): void {
+  let t: Ptr<u64> = ptr<u64>(pt.physToVirt + tablePa);
+  let shift: u64 = shiftOf(level);
+  for (let k: u64 = 0; k < 512; k++) {
+    let e: u64 = t[k];
+    if ((e & 1) == 0) continue;
+    let va: u64 = prefix | (k << shift);
+    if (level == 0) {
+      // Sign-extend bit 47 (x86) / select the TTBR1 range (aarch64).
+      if (target.x86_64) {
+        if (k >= 256) va |= 0xFFFF_0000_0000_0000;
+      } else if (pt.highHalf) {
+        va |= 0xFFFF_0000_0000_0000;
+      }
+    }
+    if (level != 0 && isLeaf(e, level)) {
+      let size: u64 = u64(1) << shift;
+      let pa: u64 = e & leafAddrMask(level);
+      let attrs: u32 = leafAttrs(e, level);
+      if (run.active && run.end == va && run.attrs == attrs && run.pa + (va - run.va) == pa) {
+        run.end = va + size;
+        run.leaves += 1;
+      } else {
+        flushRun(run);
+        run.active = true;
+        run.va = va;
+        run.end = va + size;
+        run.pa = pa;
+        run.attrs = attrs;
+        run.leaves = 1;
+      }
+    } else if (level < 3) {
+      dumpLevel(pt, run, e & addrMask(), level + 1, va);
+    }
+  }
+}
+
+/** Prints every mapping as coalesced ranges: `va-lastva -> pa RWXUG [type] (n entries)`. */
+export function ptDump(pt: Ptr<PageTable>): void {
+  print("page table root ");
+  printHex(pt.root);
+  print(", ");
+  printU(pt.tableFrames);
+  println(" table frames");
+  let run: DumpRun = zeroed<DumpRun>();
+  dumpLevel(pt, addressOf(run), pt.root, 0, 0);
+  flushRun(addressOf(run));
+  print("  ");
+  printU(run.ranges);
+  println(" ranges");
+}

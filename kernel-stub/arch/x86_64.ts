@@ -1,0 +1,68 @@
+// x86_64 parts of the kernel stub: COM1, the QEMU exit device, CR3 and TLB maintenance.
+// Called only from kernel-stub/arch/index.ts inside `if (target.x86_64)` branches.
+
+import { COM1, ns16550Init, com1Putc } from "../../common/uart/ns16550";
+
+/** QEMU's isa-debug-exit device (-device isa-debug-exit,iobase=0xf4,iosize=0x04):
+ *  writing V makes QEMU exit with status (V << 1) | 1. */
+const DEBUG_EXIT_PORT: u16 = 0xF4;
+const EXIT_PASS: u8 = 0x10; // QEMU exit status 33
+const EXIT_FAIL: u8 = 0x11; // QEMU exit status 35
+
+/** Bits 12..51 of CR3: the PML4's physical address (the low bits are PCD/PWT/PCID). */
+const CR3_ADDR_MASK: u64 = 0x000F_FFFF_FFFF_F000;
+
+export function x64ConsoleInit(): void {
+  ns16550Init(COM1);
+  setConsoleSink(com1Putc);
+}
+
+export function x64Exit(pass: bool): never {
+  outb(DEBUG_EXIT_PORT, pass ? EXIT_PASS : EXIT_FAIL);
+  // Without the device (a real machine) there is nothing to exit to: stop here quietly.
+  while (true) {
+    cli();
+    hlt();
+  }
+}
+
+export function x64PageTableRoot(): u64 {
+  return readCr3() & CR3_ADDR_MASK;
+}
+
+export function x64FlushPage(va: u64): void {
+  invlpg(va);
+}
+
+export function x64FlushAll(): void {
+  // Reloading CR3 drops every non-global translation; global ones (the kernel's) need
+  // CR4.PGE toggled.
+  let cr4: u64 = readCr4();
+  if ((cr4 & (1 << 7)) != 0) {
+    writeCr4(cr4 & ~u64(1 << 7));
+    writeCr4(cr4);
+  } else {
+    writeCr3(readCr3());
+  }
+}
+
+export function x64Timestamp(): u64 {
+  return rdtsc();
+}
+
+/** Interrupt flag (RFLAGS.IF): the protocol says the kernel is entered with it clear. */
+export function x64InterruptsEnabled(): bool {
+  let flags: u64 = asm<u64>("pushfq\n\tpopq $0", "=r,~{memory}");
+  return (flags & (1 << 9)) != 0;
+}
+
+export function x64StackPointer(): u64 {
+  return asm<u64>("mov %rsp, $0", "=r");
+}
+
+/** CR0.WP and EFER.NXE, which the loader must have enabled. */
+export function x64MmuFlagsOk(): bool {
+  let wp: bool = (readCr0() & (1 << 16)) != 0;
+  let nxe: bool = (rdmsr(0xC000_0080) & (1 << 11)) != 0;
+  return wp && nxe;
+}

@@ -1,0 +1,427 @@
+// tsboot's kernel stub: entered by the loader (docs/boot-protocol.md) with the boot info
+// pointer as its only argument. It reports what it was given, checks the protocol's
+// promises, exercises the page-table engine on its live tables, prints exactly
+// `[kernel] PASS` or `[kernel] FAIL: <reason>`, and exits QEMU.
+//
+// Nothing here may panic: the std panic halts without a verdict. Every check tests its
+// preconditions first (no division by a value that can be zero, no walk of an address the
+// boot info did not promise) and ends in fail(), which always exits.
+
+import {
+  type BootInfo, type MemRegion, MemType, MapCheck, BOOTINFO_MAGIC, BOOTINFO_VERSION, MEMTYPE_MAX, BootFlag,
+  memMapCheck, mapCheckMessage, memTypeName, KERNEL_LINK_BASE, HHDM_BASE,
+} from "../common/bootinfo";
+import { Attr } from "../common/paging/attrs";
+import {
+  type PageTable, type WalkResult, ptWalk, ptMap, ptProtect, ptUnmap, ptClearFlush, PT_OK,
+} from "../common/paging/engine";
+import {
+  archName, archBootArch, archConsoleInit, archExit, archPageTableRoot, archFlushPage, archFlushAll,
+  archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
+} from "./arch/index";
+
+/** A kernel VA outside the image, the stack and the HHDM, for the engine exercise. */
+const DEMO_VA: u64 = 0xFFFF_FFFF_C000_0000;
+const PAGE: u64 = 4096;
+
+// Probes in each kind of section: the checks read their own page-table entries.
+const RODATA_PROBE: Arr<u8, 16> = [0x74, 0x73, 0x62, 0x6F, 0x6F, 0x74, 0x2D, 0x72, 0x6F, 0x64, 0x61, 0x74, 0x61, 0x21, 0x5A, 0xA5];
+let dataProbe: u64 = 0x7473_6264_6174_6121;
+let bssProbe: Arr<u64, 4>;
+
+let bi: Ptr<BootInfo> = null;
+let tscEntry: u64 = 0;
+let kpt: PageTable;
+let checksPassed: u32 = 0;
+
+// ---- output ----------------------------------------------------------------------------
+
+function kbegin(s: cstr): void {
+  print("[kernel] ");
+  print(s);
+}
+
+function kline(s: cstr): void {
+  kbegin(s);
+  print("\n");
+}
+
+function ok(what: cstr): void {
+  checksPassed++;
+  kbegin("check ok: ");
+  println(what);
+}
+
+/** The one way out on failure: verdict line, then QEMU exits with 35. */
+function fail(reason: cstr): never {
+  print("[kernel] FAIL: ");
+  println(reason);
+  archExit(false);
+}
+
+/** fail() with a value appended to the reason (still one line). */
+function failHex(reason: cstr, v: u64): never {
+  print("[kernel] FAIL: ");
+  print(reason);
+  print(" ");
+  printHex(v);
+  print("\n");
+  archExit(false);
+}
+
+function printSize(bytes: u64): void {
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) { printU(bytes >> 30); print(" GiB"); }
+  else if (bytes >= (u64(1) << 20)) { printU(bytes >> 20); print(" MiB"); }
+  else if (bytes >= 1024) { printU(bytes >> 10); print(" KiB"); }
+  else { printU(bytes); print(" B"); }
+}
+
+function printAttrs(a: u32): void {
+  print((a & Attr.Read) != 0 ? "R" : "-");
+  print((a & Attr.Write) != 0 ? "W" : "-");
+  print((a & Attr.Exec) != 0 ? "X" : "-");
+  if ((a & Attr.Global) != 0) print(" global");
+  if ((a & Attr.Uncached) != 0) print(" uncached");
+  if ((a & Attr.Device) != 0) print(" device");
+  if ((a & Attr.WriteCombining) != 0) print(" wc");
+}
+
+// ---- boot info report ------------------------------------------------------------------
+
+function reportMemory(map: Ptr<MemRegion>, n: u64): void {
+  kbegin("memory map: ");
+  printU(n);
+  println(" regions");
+  for (let t: u32 = 1; t <= MEMTYPE_MAX; t++) {
+    let total: u64 = 0;
+    let count: u64 = 0;
+    for (let i: u64 = 0; i < n; i++) {
+      let r: Ptr<MemRegion> = ptrAdd(map, i);
+      let rt: u32 = r.type;
+      if (rt == t) {
+        total += r.length;
+        count++;
+      }
+    }
+    if (count == 0) continue;
+    kbegin("memory: ");
+    print(memTypeName(t as MemType));
+    print(" ");
+    printSize(total);
+    print(" in ");
+    printU(count);
+    println(count == 1 ? " region" : " regions");
+  }
+}
+
+function report(b: Ptr<BootInfo>): void {
+  kbegin("boot info v");
+  printU(b.version);
+  print(", ");
+  printU(b.size);
+  print(" bytes, flags ");
+  printHex(u64(b.flags));
+  print("\n");
+  kbegin("cmdline: \"");
+  if ((b.flags & BootFlag.HasCmdline) != 0) {
+    let n: u32 = b.cmdlineLength;
+    if (n > 255) n = 255;
+    for (let i: u32 = 0; i < n; i++) printChar(b.cmdline[i]);
+  }
+  println("\"");
+  kbegin("hhdm base ");
+  printHex(b.hhdmBase);
+  print(", maps ");
+  printSize(b.hhdmSize);
+  println(" of physical address space");
+  kbegin("kernel virt ");
+  printHex(b.kernelVirtBase);
+  print(" phys ");
+  printHex(b.kernelPhysBase);
+  print(" size ");
+  printHex(b.kernelSize);
+  print(" entry ");
+  printHex(b.kernelEntry);
+  print("\n");
+  kbegin("stack top ");
+  printHex(b.kernelStackTop);
+  print(" size ");
+  printHex(b.kernelStackSize);
+  print(", rsp at entry ");
+  printHex(archStackPointer());
+  print("\n");
+  if ((b.flags & BootFlag.HasRsdp) != 0) {
+    kbegin("rsdp ");
+    printHex(b.rsdp);
+    print(" (revision ");
+    printU(b.rsdpRevision);
+    println(")");
+  } else {
+    kline("rsdp none");
+  }
+  if ((b.flags & BootFlag.HasFramebuffer) != 0) {
+    kbegin("framebuffer ");
+    printHex(b.fb.base);
+    print(" ");
+    printU(b.fb.width);
+    print("x");
+    printU(b.fb.height);
+    print(" pitch ");
+    printU(b.fb.pitch);
+    print(" format ");
+    printU(b.fb.format);
+    print(" size ");
+    printHex(b.fb.size);
+    print("\n");
+  } else {
+    kline("framebuffer none");
+  }
+  kbegin("efi system table ");
+  printHex(b.efiSystemTable);
+  print(", runtime services ");
+  printHex(b.efiRuntimeServices);
+  print("\n");
+  kbegin("page table root ");
+  printHex(b.pageTableRoot);
+  println((b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages in use" : ", 2 MiB pages at most");
+  let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
+  kbegin("loader time: ");
+  printU(ticks);
+  print(" TSC ticks");
+  if (b.tscFrequency >= 1_000_000) {
+    print(" = ");
+    printU(ticks / (b.tscFrequency / 1_000_000));
+    print(" us at ");
+    printU(b.tscFrequency / 1_000_000);
+    print(" MHz");
+  }
+  print("; loader jump -> kernel entry ");
+  printU(tscEntry - b.tscBeforeJump);
+  println(" ticks");
+}
+
+// ---- checks ----------------------------------------------------------------------------
+
+/** The engine, pointed at the live tables through the HHDM. Frames for new tables come
+ *  from the first usable region above 1 MiB (a bump allocator: the stub frees nothing). */
+let bumpNext: u64 = 0;
+let bumpEnd: u64 = 0;
+
+function kernelFrameAlloc(ctx: Ptr<void>): u64 {
+  if (bumpNext >= bumpEnd) return 0;
+  let pa: u64 = bumpNext;
+  bumpNext += PAGE;
+  return pa;
+}
+
+function kernelFrameFree(ctx: Ptr<void>, pa: u64): void {}
+
+function applyFlush(): void {
+  if (kpt.flushAll) {
+    archFlushAll();
+  } else {
+    for (let i: u64 = 0; i < kpt.flushCount; i++) archFlushPage(kpt.flushVa[i]);
+  }
+  ptClearFlush(addressOf(kpt));
+}
+
+function walk(va: u64, out: Ptr<WalkResult>): bool {
+  return ptWalk(addressOf(kpt), va, out);
+}
+
+/** `va` must be mapped with every bit of `want` and none of `forbid`. */
+function expectAttrs(what: cstr, va: u64, want: u32, forbid: u32): void {
+  let w: WalkResult = zeroed<WalkResult>();
+  if (!walk(va, addressOf(w))) failHex(what, va);
+  if ((w.attrs & want) != want || (w.attrs & forbid) != 0) {
+    kbegin("  ");
+    print(what);
+    print(" ");
+    printHex(va);
+    print(" has ");
+    printAttrs(w.attrs);
+    print("\n");
+    failHex(what, va);
+  }
+  kbegin("  ");
+  print(what);
+  print(" ");
+  printHex(va);
+  print(" -> ");
+  printHex(w.pa);
+  print(" ");
+  printAttrs(w.attrs);
+  print(" (");
+  printSize(w.pageSize);
+  println(" page)");
+}
+
+function kernelTextProbe(): u64 {
+  return 0x7465_7874;
+}
+
+function checkBootInfo(b: Ptr<BootInfo>): void {
+  if (b == null) fail("no boot info pointer (rdi was 0)");
+  let a: u64 = addr(b);
+  if (a < HHDM_BASE || a >= KERNEL_LINK_BASE) failHex("boot info pointer is not in the HHDM:", a);
+  if (b.magic != BOOTINFO_MAGIC) failHex("boot info magic mismatch:", b.magic);
+  if (b.version < BOOTINFO_VERSION) failHex("boot info version too old:", u64(b.version));
+  if (u64(b.size) < sizeof<BootInfo>()) failHex("boot info shorter than this kernel's BootInfo:", u64(b.size));
+  if (b.arch != archBootArch()) failHex("boot info is for another architecture:", u64(b.arch));
+  if (b.hhdmBase != HHDM_BASE) failHex("unexpected HHDM base:", b.hhdmBase);
+  ok("boot info magic, version, size and architecture");
+}
+
+function checkCpuState(): void {
+  if (archInterruptsEnabled()) fail("entered with interrupts enabled");
+  if (!archMmuFlagsOk()) fail("write protection or NX not enabled by the loader");
+  let sp: u64 = archStackPointer();
+  if (sp > bi.kernelStackTop || sp < bi.kernelStackTop - bi.kernelStackSize) failHex("not running on the boot info's kernel stack:", sp);
+  if (archPageTableRoot() != bi.pageTableRoot) failHex("running on other page tables than the boot info says:", archPageTableRoot());
+  ok("interrupts off, WP and NXE on, on the kernel stack and the announced page tables");
+}
+
+function checkMemoryMap(b: Ptr<BootInfo>): void {
+  if (b.memMap < HHDM_BASE || b.memMapCount == 0 || b.memMapCount > b.memMapCapacity) failHex("memory map pointer or count invalid:", b.memMapCount);
+  let idx: u64 = 0;
+  let c: MapCheck = memMapCheck(ptr<MemRegion>(b.memMap), b.memMapCount, addressOf(idx));
+  if (c != MapCheck.Ok) {
+    kbegin("memory map region ");
+    printU(idx);
+    println(" is the first bad one");
+    fail(mapCheckMessage(c));
+  }
+  // The kernel's own pages must be reported as such.
+  let map: Ptr<MemRegion> = ptr<MemRegion>(b.memMap);
+  let found: bool = false;
+  for (let i: u64 = 0; i < b.memMapCount; i++) {
+    let r: Ptr<MemRegion> = ptrAdd(map, i);
+    if (r.type == MemType.Kernel && r.base <= b.kernelPhysBase && b.kernelPhysBase + b.kernelSize <= r.base + r.length) found = true;
+  }
+  if (!found) failHex("the kernel image is not inside a kernel-type region of the map:", b.kernelPhysBase);
+  ok("memory map sorted, non-overlapping, coalesced; kernel region present");
+}
+
+function findFrames(b: Ptr<BootInfo>): void {
+  let map: Ptr<MemRegion> = ptr<MemRegion>(b.memMap);
+  for (let i: u64 = 0; i < b.memMapCount; i++) {
+    let r: Ptr<MemRegion> = ptrAdd(map, i);
+    if (r.type != MemType.Usable || r.base + r.length <= 0x10_0000) continue;
+    let start: u64 = r.base;
+    if (start < 0x10_0000) start = 0x10_0000;
+    if (r.base + r.length - start < 64 * PAGE) continue;
+    bumpNext = start;
+    bumpEnd = start + 64 * PAGE;
+    return;
+  }
+  fail("no usable region of 256 KiB above 1 MiB for page-table frames");
+}
+
+function checkPermissions(b: Ptr<BootInfo>): void {
+  kpt.root = archPageTableRoot();
+  kpt.physToVirt = b.hhdmBase;
+  kpt.frames.alloc = kernelFrameAlloc;
+  kpt.frames.free = kernelFrameFree;
+  kpt.frames.ctx = null;
+  kpt.allow1G = (b.flags & BootFlag.Huge1G) != 0;
+  kpt.allowWX = false;
+  kpt.highHalf = true;    // aarch64: the kernel half (TTBR1); ignored on x86_64
+  ptClearFlush(addressOf(kpt));
+
+  let text: u64 = addr(kernelTextProbe);
+  if (text < b.kernelVirtBase || text >= b.kernelVirtBase + b.kernelSize) failHex("kernel text probe outside the image:", text);
+  expectAttrs("text R-X", text, Attr.Read | Attr.Exec, Attr.Write);
+  expectAttrs("rodata R--", addr(addressOf(RODATA_PROBE[0])), Attr.Read, Attr.Write | Attr.Exec);
+  expectAttrs("data RW-", addr(addressOf(dataProbe)), Attr.Read | Attr.Write, Attr.Exec);
+  expectAttrs("bss RW-", addr(addressOf(bssProbe[0])), Attr.Read | Attr.Write, Attr.Exec);
+  expectAttrs("stack RW-", archStackPointer(), Attr.Read | Attr.Write, Attr.Exec);
+  expectAttrs("boot info (HHDM) RW-", addr(bi), Attr.Read | Attr.Write, Attr.Exec);
+  let w: WalkResult = zeroed<WalkResult>();
+  let guard: u64 = b.kernelStackTop - b.kernelStackSize - PAGE;
+  if (walk(guard, addressOf(w))) failHex("the stack guard page is mapped:", guard);
+  kbegin("  stack guard ");
+  printHex(guard);
+  println(" unmapped");
+  ok("kernel text read-only, rodata/data/bss/stack/HHDM not executable, guard page unmapped");
+}
+
+function checkHhdm(b: Ptr<BootInfo>): void {
+  let va: u64 = addr(addressOf(RODATA_PROBE[0]));
+  let w: WalkResult = zeroed<WalkResult>();
+  if (!walk(va, addressOf(w))) failHex("rodata probe not mapped:", va);
+  let expectPa: u64 = b.kernelPhysBase + (va - b.kernelVirtBase);
+  if (w.pa != expectPa) failHex("rodata probe translates to the wrong physical address:", w.pa);
+  let viaLink: Ptr<u8> = ptr<u8>(va);
+  let viaHhdm: Ptr<u8> = ptr<u8>(b.hhdmBase + w.pa);
+  for (let i: u32 = 0; i < 16; i++) {
+    if (viaLink[i] != viaHhdm[i]) failHex("HHDM byte differs from the kernel's link-address byte at offset", u64(i));
+  }
+  // And a write through the kernel's data mapping shows up through the HHDM.
+  let dva: u64 = addr(addressOf(dataProbe));
+  if (!walk(dva, addressOf(w))) failHex("data probe not mapped:", dva);
+  dataProbe = 0x1234_5678_9ABC_DEF0;
+  compilerBarrier();
+  if (loadVolatile<u64>(b.hhdmBase + w.pa) != 0x1234_5678_9ABC_DEF0) fail("a store to .data is not visible through the HHDM");
+  kbegin("  rodata ");
+  printHex(va);
+  print(" = HHDM ");
+  printHex(b.hhdmBase + expectPa);
+  println(" (16 bytes equal)");
+  ok("HHDM reads match the kernel's own pages");
+}
+
+function checkEngine(b: Ptr<BootInfo>): void {
+  findFrames(b);
+  let frame: u64 = kernelFrameAlloc(null);
+  let w: WalkResult = zeroed<WalkResult>();
+  if (walk(DEMO_VA, addressOf(w))) failHex("the demo address is already mapped:", DEMO_VA);
+
+  let rc: i32 = ptMap(addressOf(kpt), DEMO_VA, frame, PAGE, Attr.Read | Attr.Write | Attr.Uncached | Attr.Global);
+  if (rc != PT_OK) failHex("ptMap of an uncached page failed with", u64(i64(rc)));
+  applyFlush();
+  expectAttrs("uncached demo page", DEMO_VA, Attr.Read | Attr.Write | Attr.Uncached, Attr.Exec);
+  storeVolatile<u64>(DEMO_VA, 0xC0FF_EE00_D00D_F00D);
+  if (loadVolatile<u64>(b.hhdmBase + frame) != 0xC0FF_EE00_D00D_F00D) fail("a store through the new mapping is not visible through the HHDM");
+
+  rc = ptProtect(addressOf(kpt), DEMO_VA, PAGE, Attr.Read | Attr.Global);
+  if (rc != PT_OK) failHex("ptProtect failed with", u64(i64(rc)));
+  applyFlush();
+  expectAttrs("after ptProtect(R--)", DEMO_VA, Attr.Read, Attr.Write | Attr.Exec | Attr.Uncached);
+  if (loadVolatile<u64>(DEMO_VA) != 0xC0FF_EE00_D00D_F00D) fail("the protected page lost its contents");
+
+  // W^X: the engine must refuse a writable executable mapping.
+  rc = ptProtect(addressOf(kpt), DEMO_VA, PAGE, Attr.Read | Attr.Write | Attr.Exec);
+  if (rc == PT_OK) fail("the engine accepted a writable+executable mapping");
+
+  rc = ptUnmap(addressOf(kpt), DEMO_VA, PAGE);
+  if (rc != PT_OK) failHex("ptUnmap failed with", u64(i64(rc)));
+  applyFlush();
+  if (walk(DEMO_VA, addressOf(w))) fail("the demo page is still mapped after ptUnmap");
+  ok("engine on the live tables: map uncached, write, protect read-only, W^X refused, unmap");
+}
+
+export function main(bootInfo: Ptr<BootInfo>): never {
+  tscEntry = archTimestamp();
+  archConsoleInit();
+  bi = bootInfo;
+  kbegin("tsboot kernel-stub (");
+  print(archName());
+  print(") entered, boot info at ");
+  printHex(addr(bootInfo));
+  print("\n");
+
+  checkBootInfo(bi);
+  report(bi);
+  checkCpuState();
+  checkMemoryMap(bi);
+  reportMemory(ptr<MemRegion>(bi.memMap), bi.memMapCount);
+  checkPermissions(bi);
+  checkHhdm(bi);
+  checkEngine(bi);
+
+  kbegin("all ");
+  printU(checksPassed);
+  println(" checks passed");
+  println("[kernel] PASS");
+  archExit(true);
+}

@@ -1,0 +1,191 @@
+// Finding, reading, validating and placing the kernel ELF.
+
+import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY } from "./uefi";
+import { type EfiFileData, efiReadFile, efiFreePages, efiAllocPages } from "./efi";
+import { logBegin, logStr, logEnd, logHex, logDec, logBytes, logLine } from "./log";
+import { archDefaultKernelPath, archElfMachine, archName } from "./arch/index";
+import { type BootCfg, cfgParse } from "../common/cfg";
+import {
+  type ElfImage, type ElfLimits, type Elf64Phdr, ElfStatus, elfValidate, elfLoad, elfStatusMessage, elfReadPhdr,
+  PT_LOAD, PF_R, PF_W, PF_X,
+} from "../common/elf";
+import { KERNEL_LINK_BASE } from "../common/bootinfo";
+
+/** The kernel window is the top 2 GiB (what -mcmodel=kernel can address). */
+const KERNEL_MAX_SPAN: u64 = 0x4000_0000;
+
+export interface LoadedKernel extends Struct {
+  img: ElfImage;
+  /** Physical base of the pages backing [img.vbase, img.vend). */
+  phys: u64;
+  pages: u64;
+  /** The file as read (kept until segments are mapped, for their program headers). */
+  file: EfiFileData;
+}
+
+let cfg: BootCfg;
+let kernelPath: Arr<u8, 128>;
+
+export function kernelPathBytes(): Ptr<u8> { return addressOf(kernelPath[0]); }
+export function bootCfg(): Ptr<BootCfg> { return addressOf(cfg); }
+
+function setDefaultPath(): void {
+  let p: Ptr<u8> = cast<u8>(archDefaultKernelPath());
+  let i: u32 = 0;
+  while (p[i] != 0 && i + 1 < kernelPath.length) {
+    kernelPath[i] = p[i];
+    i++;
+  }
+  kernelPath[i] = 0;
+}
+
+/** Reads the optional \tsboot\boot.cfg. Returns an EFI status; a missing file is fine. */
+export function readBootCfg(root: Ptr<EfiFile>): u64 {
+  memset(cast<u8>(addressOf(cfg)), 0, sizeof<BootCfg>());
+  setDefaultPath();
+  let f: EfiFileData = zeroed<EfiFileData>();
+  efiReadFile(root, cast<u8>("\\tsboot\\boot.cfg"), true, addressOf(f));
+  if (f.status == EFI_NOT_FOUND) {
+    logLine("no \\tsboot\\boot.cfg; using the defaults");
+    return EFI_SUCCESS;
+  }
+  if (f.status != EFI_SUCCESS) return f.status;
+  cfgParse(ptr<u8>(f.base), f.size, addressOf(cfg));
+  efiFreePages(f.base, f.pages);
+  logBegin("read \\tsboot\\boot.cfg (");
+  logDec(f.size);
+  logStr(" bytes)");
+  logEnd();
+  if (cfg.badLine != 0) {
+    logBegin("warning: boot.cfg line ");
+    logDec(cfg.badLine);
+    logStr(" is not key=value; ignored");
+    logEnd();
+  }
+  if (cfg.unknownKeyLine != 0) {
+    logBegin("warning: boot.cfg line ");
+    logDec(cfg.unknownKeyLine);
+    logStr(" has an unknown key (known: kernel, cmdline); ignored");
+    logEnd();
+  }
+  if (cfg.tooLongLine != 0) {
+    logBegin("warning: boot.cfg line ");
+    logDec(cfg.tooLongLine);
+    logStr(" has an empty or too long value (kernel: 126 bytes, cmdline: 255 bytes); ignored");
+    logEnd();
+  }
+  if (cfg.hasKernel) {
+    memcpy(addressOf(kernelPath[0]), addressOf(cfg.kernelPath[0]), 128);
+    logBegin("boot.cfg: kernel=");
+    logBytes(addressOf(kernelPath[0]), 128);
+    logEnd();
+  }
+  if (cfg.hasCmdline) {
+    logBegin("boot.cfg: cmdline=");
+    logBytes(addressOf(cfg.cmdline[0]), 256);
+    logEnd();
+  }
+  return EFI_SUCCESS;
+}
+
+/**
+ * Reads the kernel file, validates it and copies its segments into pages of the OS memory
+ * type TSBOOT_KERNEL_MEMORY. Returns EFI_SUCCESS, EFI_NOT_FOUND (no kernel file),
+ * EFI_LOAD_ERROR (not a valid kernel) or another firmware error, after logging why.
+ */
+export function loadKernel(root: Ptr<EfiFile>, k: Ptr<LoadedKernel>): u64 {
+  let path: Ptr<u8> = addressOf(kernelPath[0]);
+  efiReadFile(root, path, true, addressOf(k.file));
+  if (k.file.status == EFI_NOT_FOUND) {
+    logBegin("error: kernel file ");
+    logBytes(path, 128);
+    logStr(" not found on the boot volume (EFI_NOT_FOUND)");
+    logEnd();
+    logBegin("hint: copy the kernel to ");
+    logBytes(path, 128);
+    logStr(" on the ESP, or set kernel=<path> in \\tsboot\\boot.cfg");
+    logEnd();
+    return EFI_NOT_FOUND;
+  }
+  if (k.file.status != EFI_SUCCESS) return k.file.status;
+  logBegin("kernel file ");
+  logBytes(path, 128);
+  logStr(": ");
+  logDec(k.file.size);
+  logStr(" bytes at ");
+  logHex(k.file.base);
+  logEnd();
+
+  let lim: ElfLimits = zeroed<ElfLimits>();
+  lim.machine = archElfMachine();
+  lim.vmin = KERNEL_LINK_BASE;
+  lim.maxSpan = KERNEL_MAX_SPAN;
+  let st: ElfStatus = elfValidate(ptr<u8>(k.file.base), k.file.size, addressOf(lim), addressOf(k.img));
+  if (st != ElfStatus.Ok) {
+    logBegin("error: ");
+    logBytes(path, 128);
+    logStr(" is not a valid ");
+    logStr(archName());
+    logStr(" kernel: ");
+    logStr(elfStatusMessage(st));
+    logEnd();
+    logBegin("  detail: check ");
+    logDec(u64(st));
+    if (k.img.badIndex >= 0) {
+      logStr(", program header ");
+      logDec(u64(k.img.badIndex));
+    }
+    if (k.img.otherIndex >= 0) {
+      logStr(" and ");
+      logDec(u64(k.img.otherIndex));
+    }
+    logStr(", value ");
+    logHex(k.img.badValue);
+    logEnd();
+    efiFreePages(k.file.base, k.file.pages);
+    return EFI_LOAD_ERROR;
+  }
+  logBegin("kernel ELF ok: entry ");
+  logHex(k.img.entry);
+  logStr(", ");
+  logDec(k.img.loadCount);
+  logStr(" PT_LOAD segments spanning ");
+  logHex(k.img.vbase);
+  logStr("-");
+  logHex(k.img.vend);
+  logEnd();
+
+  k.pages = (k.img.vend - k.img.vbase) >> 12;
+  k.phys = efiAllocPages(k.pages, TSBOOT_KERNEL_MEMORY, "the kernel image");
+  if (k.phys == 0) {
+    efiFreePages(k.file.base, k.file.pages);
+    return EFI_OUT_OF_RESOURCES;
+  }
+  elfLoad(ptr<u8>(k.file.base), addressOf(k.img), ptr<u8>(k.phys));
+  logBegin("kernel loaded at phys ");
+  logHex(k.phys);
+  logStr(" (");
+  logDec(k.pages);
+  logStr(" pages)");
+  logEnd();
+  return EFI_SUCCESS;
+}
+
+/** Program header i of the loaded kernel's file (valid until releaseKernelFile). */
+export function kernelPhdr(k: Ptr<LoadedKernel>, i: u32, out: Ptr<Elf64Phdr>): void {
+  elfReadPhdr(ptr<u8>(k.file.base), k.img.phoff, i, out);
+}
+
+export function releaseKernelFile(k: Ptr<LoadedKernel>): void {
+  if (k.file.base != 0) efiFreePages(k.file.base, k.file.pages);
+  k.file.base = 0;
+}
+
+/** "R-X" style flags of a program header, for the log. */
+export function logSegmentFlags(flags: u32): void {
+  logStr((flags & PF_R) != 0 ? "R" : "-");
+  logStr((flags & PF_W) != 0 ? "W" : "-");
+  logStr((flags & PF_X) != 0 ? "X" : "-");
+}
+
+export function isLoad(ph: Ptr<Elf64Phdr>): bool { return ph.type == PT_LOAD && ph.memsz != 0; }

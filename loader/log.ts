@@ -1,0 +1,173 @@
+// Loader logging: every byte goes to the serial port (polled, no firmware involved) and,
+// while boot services are up, to the firmware console (ConOut) a line at a time.
+// logSerialOnly() removes the ConOut path: after ExitBootServices (and from the first
+// ExitBootServices attempt on) no firmware service may be called.
+//
+// Lines start with "[loader] " (logBegin) so the test harness can match them.
+
+import { type EfiSimpleTextOutput, EFI_SUCCESS } from "./uefi";
+import { archSerialPutc } from "./arch/index";
+
+let conOut: Ptr<EfiSimpleTextOutput> = null;
+let conOutEnabled: bool = false;
+let conOutFailed: bool = false;
+let lineBuf: Arr<u16, 200>;
+let lineLen: u32 = 0;
+
+export function logInit(out: Ptr<EfiSimpleTextOutput>): void {
+  conOut = out;
+  conOutEnabled = out != null;
+  lineLen = 0;
+}
+
+/**
+ * Temporarily (quiet = true) keep lines off ConOut, for long listings such as the memory
+ * map: drawing ~130 lines on the GOP console costs over a second under QEMU, and the
+ * serial log is where they are read. Has no effect after logSerialOnly().
+ */
+let conOutQuiet: bool = false;
+export function logQuietConOut(quiet: bool): void {
+  if (quiet) logFlushConOut();
+  conOutQuiet = quiet;
+}
+
+/** From now on the log goes to serial only. */
+export function logSerialOnly(): void {
+  logFlushConOut();
+  conOutEnabled = false;
+}
+
+function logFlushConOut(): void {
+  if (!conOutEnabled || lineLen == 0) {
+    lineLen = 0;
+    return;
+  }
+  lineBuf[lineLen] = 0;
+  let st: u64 = conOut.OutputString(conOut, addressOf(lineBuf[0]));
+  lineLen = 0;
+  if (st != EFI_SUCCESS && !conOutFailed) {
+    // Report once, on serial only, and stop using the console.
+    conOutFailed = true;
+    conOutEnabled = false;
+    logSerialString("[loader] warning: ConOut.OutputString failed (status ");
+    logSerialHex(st);
+    logSerialString("); logging to serial only\r\n");
+  }
+}
+
+function logSerialString(s: cstr): void {
+  let p: Ptr<u8> = cast<u8>(s);
+  let i: u64 = 0;
+  while (p[i] != 0) {
+    archSerialPutc(p[i]);
+    i++;
+  }
+}
+
+function logSerialHex(v: u64): void {
+  archSerialPutc(0x30);
+  archSerialPutc(0x78);
+  for (let i: i32 = 15; i >= 0; i--) {
+    let d: u8 = u8((v >> u64(i * 4)) & 0xF);
+    archSerialPutc(d < 10 ? 0x30 + d : 0x57 + d);
+  }
+}
+
+export function logPutc(c: u8): void {
+  if (c == 0x0A) {
+    archSerialPutc(0x0D);
+    archSerialPutc(0x0A);
+    if (conOutEnabled && !conOutQuiet) {
+      if (lineLen + 3 > lineBuf.length) logFlushConOut();
+      lineBuf[lineLen] = 0x0D;
+      lineBuf[lineLen + 1] = 0x0A;
+      lineLen += 2;
+      logFlushConOut();
+    }
+    return;
+  }
+  archSerialPutc(c);
+  if (conOutEnabled && !conOutQuiet) {
+    if (lineLen + 3 > lineBuf.length) logFlushConOut();
+    lineBuf[lineLen] = u16(c);
+    lineLen++;
+  }
+}
+
+export function logStr(s: cstr): void {
+  let p: Ptr<u8> = cast<u8>(s);
+  let i: u64 = 0;
+  while (p[i] != 0) {
+    logPutc(p[i]);
+    i++;
+  }
+}
+
+/** `n` bytes of a byte buffer (stops early at a NUL). */
+export function logBytes(p: Ptr<u8>, n: u64): void {
+  for (let i: u64 = 0; i < n; i++) {
+    if (p[i] == 0) return;
+    logPutc(p[i]);
+  }
+}
+
+export function logHex(v: u64): void {
+  logPutc(0x30);
+  logPutc(0x78);
+  let started: bool = false;
+  for (let i: i32 = 15; i >= 0; i--) {
+    let d: u8 = u8((v >> u64(i * 4)) & 0xF);
+    if (d != 0 || started || i == 0) {
+      started = true;
+      logPutc(d < 10 ? 0x30 + d : 0x57 + d);
+    }
+  }
+}
+
+/** `0x` and exactly `digits` hex digits. */
+export function logHexW(v: u64, digits: u32): void {
+  logPutc(0x30);
+  logPutc(0x78);
+  for (let i: i32 = i32(digits) - 1; i >= 0; i--) {
+    let d: u8 = u8((v >> u64(i * 4)) & 0xF);
+    logPutc(d < 10 ? 0x30 + d : 0x57 + d);
+  }
+}
+
+export function logDec(v: u64): void {
+  let digits: Arr<u8, 20> = zeroed<Arr<u8, 20>>();
+  let n: u32 = 0;
+  do {
+    digits[n] = u8(v % 10);
+    v = v / 10;
+    n++;
+  } while (v != 0);
+  while (n > 0) {
+    n--;
+    logPutc(0x30 + digits[n]);
+  }
+}
+
+/** Starts a log line: "[loader] " + s. */
+export function logBegin(s: cstr): void {
+  logStr("[loader] ");
+  logStr(s);
+}
+
+export function logEnd(): void {
+  logPutc(0x0A);
+}
+
+/** A whole line: "[loader] " + s + "\n". */
+export function logLine(s: cstr): void {
+  logBegin(s);
+  logEnd();
+}
+
+/** Size in the largest unit that divides it evenly (B, KiB, MiB, GiB). */
+export function logSize(bytes: u64): void {
+  if (bytes != 0 && (bytes & 0x3FFF_FFFF) == 0) { logDec(bytes >> 30); logStr(" GiB"); }
+  else if (bytes != 0 && (bytes & 0xFFFFF) == 0) { logDec(bytes >> 20); logStr(" MiB"); }
+  else if (bytes != 0 && (bytes & 0x3FF) == 0) { logDec(bytes >> 10); logStr(" KiB"); }
+  else { logDec(bytes); logStr(" B"); }
+}

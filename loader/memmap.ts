@@ -1,0 +1,255 @@
+// The UEFI memory map: fetch (size probe, slack, retry), print, and conversion into the
+// boot protocol's sorted, coalesced, non-overlapping MemRegion list.
+
+import {
+  type EfiMemoryDescriptor, EFI_SUCCESS, EFI_BUFFER_TOO_SMALL, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY,
+} from "./uefi";
+import { efiBootServices, efiAllocPages, efiFreePages, efiReportFailure } from "./efi";
+import { logBegin, logStr, logEnd, logHexW, logHex, logDec, logQuietConOut } from "./log";
+import { type MemRegion, MemType } from "../common/bootinfo";
+
+/** Descriptors of room kept beyond the probed size: every allocation made after the
+ *  probe (this buffer, the kernel, page tables, boot info, stack) can split a free
+ *  region and add up to two descriptors, and the ExitBootServices loop must not allocate. */
+const MAP_SLACK_DESCRIPTORS = 64;
+const MAP_FETCH_TRIES = 4;
+
+export interface EfiMap extends Struct {
+  /** Physical (= identity) address of the buffer. */
+  buf: u64;
+  capacity: u64;
+  pages: u64;
+  /** Bytes of descriptors in the buffer after the last fetch. */
+  size: u64;
+  key: u64;
+  descSize: u64;
+  descVersion: u32;
+}
+
+export function efiMapCount(m: Ptr<EfiMap>): u64 {
+  return m.size / m.descSize;
+}
+
+/** Descriptor i; the stride is the firmware's DescriptorSize, never sizeof(). */
+export function efiMapEntry(m: Ptr<EfiMap>, i: u64): Ptr<EfiMemoryDescriptor> {
+  return ptr<EfiMemoryDescriptor>(m.buf + i * m.descSize);
+}
+
+/**
+ * Probes the map size, allocates a buffer with slack and fetches the map into it, retrying
+ * (bigger) on EFI_BUFFER_TOO_SMALL. Returns an EFI status (logged on failure).
+ */
+export function efiMapAllocAndFetch(m: Ptr<EfiMap>): u64 {
+  let bs = efiBootServices();
+  m.buf = 0;
+  m.capacity = 0;
+  m.pages = 0;
+  let size: u64 = 0;
+  let s: u64 = bs.GetMemoryMap(addressOf(size), null, addressOf(m.key), addressOf(m.descSize), addressOf(m.descVersion));
+  if (s != EFI_BUFFER_TOO_SMALL) {
+    // A zero-sized buffer can only be too small; anything else is a firmware bug.
+    efiReportFailure("GetMemoryMap(size probe)", s == EFI_SUCCESS ? EFI_OUT_OF_RESOURCES : s);
+    return s == EFI_SUCCESS ? EFI_OUT_OF_RESOURCES : s;
+  }
+  if (m.descSize < sizeof<EfiMemoryDescriptor>()) {
+    logBegin("error: GetMemoryMap reports DescriptorSize ");
+    logDec(m.descSize);
+    logStr(", smaller than EFI_MEMORY_DESCRIPTOR (40)");
+    logEnd();
+    return EFI_OUT_OF_RESOURCES;
+  }
+  for (let attempt: u32 = 0; attempt < MAP_FETCH_TRIES; attempt++) {
+    let cap: u64 = size + MAP_SLACK_DESCRIPTORS * m.descSize;
+    let pages: u64 = (cap + 4095) >> 12;
+    let buf: u64 = efiAllocPages(pages, 2, "the memory map");
+    if (buf == 0) return EFI_OUT_OF_RESOURCES;
+    m.buf = buf;
+    m.pages = pages;
+    m.capacity = pages << 12;
+    size = m.capacity;
+    s = bs.GetMemoryMap(addressOf(size), ptr<EfiMemoryDescriptor>(buf), addressOf(m.key), addressOf(m.descSize), addressOf(m.descVersion));
+    if (s == EFI_SUCCESS) {
+      m.size = size;
+      return EFI_SUCCESS;
+    }
+    efiFreePages(buf, pages);
+    m.buf = 0;
+    if (s != EFI_BUFFER_TOO_SMALL) {
+      efiReportFailure("GetMemoryMap", s);
+      return s;
+    }
+    logBegin("memory map grew to ");
+    logDec(size);
+    logStr(" bytes; retrying with a bigger buffer");
+    logEnd();
+  }
+  logBegin("error: GetMemoryMap still EFI_BUFFER_TOO_SMALL after ");
+  logDec(MAP_FETCH_TRIES);
+  logStr(" tries");
+  logEnd();
+  return EFI_BUFFER_TOO_SMALL;
+}
+
+/** Fetches the current map into the existing buffer. No allocation (safe in the
+ *  ExitBootServices loop). Does not log: the caller decides where errors may go. */
+export function efiMapRefetch(m: Ptr<EfiMap>): u64 {
+  let size: u64 = m.capacity;
+  let s: u64 = efiBootServices().GetMemoryMap(addressOf(size), ptr<EfiMemoryDescriptor>(m.buf), addressOf(m.key), addressOf(m.descSize), addressOf(m.descVersion));
+  if (s == EFI_SUCCESS) m.size = size;
+  return s;
+}
+
+export function efiMemTypeName(t: u32): cstr {
+  switch (t) {
+    case 0: return "Reserved";
+    case 1: return "LoaderCode";
+    case 2: return "LoaderData";
+    case 3: return "BootServicesCode";
+    case 4: return "BootServicesData";
+    case 5: return "RuntimeServicesCode";
+    case 6: return "RuntimeServicesData";
+    case 7: return "Conventional";
+    case 8: return "Unusable";
+    case 9: return "ACPIReclaim";
+    case 10: return "ACPINVS";
+    case 11: return "MMIO";
+    case 12: return "MMIOPortSpace";
+    case 13: return "PalCode";
+    case 14: return "Persistent";
+    case 15: return "Unaccepted";
+    case TSBOOT_KERNEL_MEMORY: return "tsboot-kernel";
+  }
+  if (t >= 0x8000_0000) return "OS-defined";
+  if (t >= 0x7000_0000) return "OEM-defined";
+  return "unknown";
+}
+
+/** Prints the map: a summary line everywhere, the descriptors on serial only. */
+export function efiMapPrint(m: Ptr<EfiMap>): void {
+  let n: u64 = efiMapCount(m);
+  logBegin("memory map: ");
+  logDec(n);
+  logStr(" descriptors of ");
+  logDec(m.descSize);
+  logStr(" bytes (version ");
+  logDec(m.descVersion);
+  logStr("), key ");
+  logHex(m.key);
+  logEnd();
+  logQuietConOut(true);
+  for (let i: u64 = 0; i < n; i++) {
+    let d: Ptr<EfiMemoryDescriptor> = efiMapEntry(m, i);
+    logBegin("  ");
+    logHexW(d.PhysicalStart, 12);
+    logStr("-");
+    logHexW(d.PhysicalStart + (d.NumberOfPages << 12), 12);
+    logStr(" ");
+    logStr(efiMemTypeName(d.Type));
+    logStr(" pages=");
+    logDec(d.NumberOfPages);
+    logStr(" attr=");
+    logHex(d.Attribute);
+    logEnd();
+  }
+  logQuietConOut(false);
+}
+
+/** How a UEFI memory type is reported to the kernel (docs/boot-protocol.md). */
+export function efiToKernelType(t: u32): MemType {
+  switch (t) {
+    case 1: case 2: return MemType.LoaderReclaimable;      // loader image, boot info, page tables, stack
+    case 3: case 4: case 7: return MemType.Usable;         // boot services are gone after exit
+    case 5: return MemType.RuntimeServicesCode;
+    case 6: return MemType.RuntimeServicesData;
+    case 8: return MemType.BadMemory;
+    case 9: return MemType.AcpiReclaimable;
+    case 10: return MemType.AcpiNvs;
+    case 11: case 12: return MemType.Mmio;
+    case TSBOOT_KERNEL_MEMORY: return MemType.Kernel;
+  }
+  // Reserved, PalCode, Persistent (kept away from the allocator), Unaccepted (needs an
+  // accept protocol the kernel does not have), unknown.
+  return MemType.Reserved;
+}
+
+/**
+ * Converts the UEFI map into `out` (capacity `cap` regions): kernel types, sorted by base,
+ * overlaps clipped (the earlier region wins), adjacent regions with the same type and
+ * attributes merged. Returns the number of regions written; `outDropped` counts
+ * descriptors that did not fit or were fully overlapped. Allocation-free (runs after
+ * ExitBootServices).
+ */
+export function efiMapConvert(m: Ptr<EfiMap>, out: Ptr<MemRegion>, cap: u64, outDropped: Ptr<u64>): u64 {
+  let n: u64 = 0;
+  let dropped: u64 = 0;
+  let count: u64 = efiMapCount(m);
+  for (let i: u64 = 0; i < count; i++) {
+    let d: Ptr<EfiMemoryDescriptor> = efiMapEntry(m, i);
+    if (d.NumberOfPages == 0) continue;
+    if (n == cap) {
+      dropped++;
+      continue;
+    }
+    let r: Ptr<MemRegion> = ptrAdd(out, n);
+    r.base = d.PhysicalStart & ~u64(0xFFF);
+    r.length = d.NumberOfPages << 12;
+    r.type = efiToKernelType(d.Type);
+    r.pad = 0;
+    r.attrs = d.Attribute;
+    n++;
+  }
+  // Insertion sort: the firmware's map is nearly sorted already and has ~100 entries.
+  let tmp: MemRegion = zeroed<MemRegion>();
+  for (let i: u64 = 1; i < n; i++) {
+    memcpy(cast<u8>(addressOf(tmp)), cast<u8>(ptrAdd(out, i)), sizeof<MemRegion>());
+    let j: u64 = i;
+    while (j > 0 && ptrAdd(out, j - 1).base > tmp.base) {
+      memcpy(cast<u8>(ptrAdd(out, j)), cast<u8>(ptrAdd(out, j - 1)), sizeof<MemRegion>());
+      j--;
+    }
+    memcpy(cast<u8>(ptrAdd(out, j)), cast<u8>(addressOf(tmp)), sizeof<MemRegion>());
+  }
+  // Clip overlaps and merge neighbours, in place (w never passes i).
+  let w: u64 = 0;
+  for (let i: u64 = 0; i < n; i++) {
+    let r: Ptr<MemRegion> = ptrAdd(out, i);
+    let base: u64 = r.base;
+    let end: u64 = r.base + r.length;
+    if (w > 0) {
+      let p: Ptr<MemRegion> = ptrAdd(out, w - 1);
+      let pend: u64 = p.base + p.length;
+      if (base < pend) {
+        base = pend;
+        if (end <= base) {
+          dropped++;
+          continue;
+        }
+      }
+      if (base == pend && p.type == r.type && p.attrs == r.attrs) {
+        p.length = end - p.base;
+        continue;
+      }
+    }
+    let q: Ptr<MemRegion> = ptrAdd(out, w);
+    let t: MemType = r.type;
+    let a: u64 = r.attrs;
+    q.base = base;
+    q.length = end - base;
+    q.type = t;
+    q.pad = 0;
+    q.attrs = a;
+    w++;
+  }
+  outDropped[0] = dropped;
+  return w;
+}
+
+/** Highest end address of any region of the converted map. */
+export function memMapEnd(map: Ptr<MemRegion>, n: u64): u64 {
+  let end: u64 = 0;
+  for (let i: u64 = 0; i < n; i++) {
+    let r: Ptr<MemRegion> = ptrAdd(map, i);
+    if (r.base + r.length > end) end = r.base + r.length;
+  }
+  return end;
+}

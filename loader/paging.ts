@@ -1,0 +1,283 @@
+// The kernel's initial address space, built with the shared engine (common/paging) while
+// boot services still run (firmware memory is identity-mapped, so physToVirt = 0):
+//   - HHDM: every region of the memory map at HHDM_BASE + phys, largest pages possible,
+//     never executable; MMIO as device memory, the GOP framebuffer write-combining;
+//   - the kernel's PT_LOAD segments at their link addresses, permissions from p_flags;
+//   - the kernel stack below KERNEL_STACK_TOP with an unmapped guard page under it;
+//   - identity mappings only for the switch: the trampoline's code pages (R-X) and the
+//     loader's current stack pages (RW-).
+
+import { Attr } from "../common/paging/attrs";
+import {
+  type FrameSource, type PageTable, ptInit, ptMap, ptTranslate, PT_OK, PT_ENOMEM, PT_EINVAL, PT_EWX, PT_EEXIST,
+} from "../common/paging/engine";
+import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
+import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
+import { efiAllocPages } from "./efi";
+import { logBegin, logStr, logEnd, logHex, logDec, logSize } from "./log";
+import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
+import { archHas1GPages, archTrampolineAddress, archStackPointer } from "./arch/index";
+
+const PAGE: u64 = 4096;
+/** Table frames are taken from the firmware in chunks, so building the tables changes the
+ *  memory map only a few times. */
+const FRAME_CHUNK: u64 = 32;
+
+let chunkNext: u64 = 0;
+let chunkEnd: u64 = 0;
+let freeStack: Arr<u64, 64>;
+let freeCount: u32 = 0;
+let framesTaken: u64 = 0;
+
+function loaderFrameAlloc(ctx: Ptr<void>): u64 {
+  if (freeCount > 0) {
+    freeCount--;
+    return freeStack[freeCount];
+  }
+  if (chunkNext == chunkEnd) {
+    let chunk: u64 = efiAllocPages(FRAME_CHUNK, 2, "page tables");
+    if (chunk == 0) return 0;
+    chunkNext = chunk;
+    chunkEnd = chunk + FRAME_CHUNK * PAGE;
+  }
+  let pa: u64 = chunkNext;
+  chunkNext += PAGE;
+  framesTaken++;
+  return pa;
+}
+
+/** Frames the engine gives back (merged tables) are reused; beyond the stack's capacity
+ *  they stay allocated as loader memory, which the kernel may reclaim. */
+function loaderFrameFree(ctx: Ptr<void>, pa: u64): void {
+  if (freeCount < freeStack.length) {
+    freeStack[freeCount] = pa;
+    freeCount++;
+  }
+}
+
+let frames: FrameSource;
+let pt: PageTable;
+
+export function loaderPageTable(): Ptr<PageTable> { return addressOf(pt); }
+
+export function ptErrorName(rc: i32): cstr {
+  switch (rc) {
+    case PT_OK: return "PT_OK";
+    case PT_ENOMEM: return "PT_ENOMEM (out of memory for page tables)";
+    case PT_EINVAL: return "PT_EINVAL (bad address, size or attributes)";
+    case PT_EWX: return "PT_EWX (writable and executable refused)";
+    case PT_EEXIST: return "PT_EEXIST (already mapped)";
+  }
+  return "unknown page-table error";
+}
+
+function mapOrReport(what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
+  let rc: i32 = ptMap(addressOf(pt), va, pa, size, attrs);
+  if (rc == PT_OK) return true;
+  logBegin("error: mapping ");
+  logStr(what);
+  logStr(" va ");
+  logHex(va);
+  logStr(" -> pa ");
+  logHex(pa);
+  logStr(" size ");
+  logHex(size);
+  logStr(" failed: ");
+  logStr(ptErrorName(rc));
+  logEnd();
+  return false;
+}
+
+export interface AddressSpace extends Struct {
+  root: u64;
+  hhdmSize: u64;
+  huge1G: bool;
+  stackPhys: u64;
+  stackTop: u64;
+  trampolinePage: u64;
+}
+
+function isDevice(t: MemType): bool { return t == MemType.Mmio; }
+
+/**
+ * Builds the tables. `map`/`count` is the converted memory map (sorted, coalesced);
+ * `fbBase`/`fbSize` the framebuffer (0 if none). Returns false after logging on failure.
+ */
+export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<LoadedKernel>, fbBase: u64, fbSize: u64, out: Ptr<AddressSpace>): bool {
+  frames.alloc = loaderFrameAlloc;
+  frames.free = loaderFrameFree;
+  frames.ctx = null;
+  let rc: i32 = ptInit(addressOf(pt), addressOf(frames), 0);
+  if (rc != PT_OK) {
+    logBegin("error: ptInit failed: ");
+    logStr(ptErrorName(rc));
+    logEnd();
+    return false;
+  }
+  pt.allow1G = archHas1GPages();
+  pt.allowWX = false;
+  out.huge1G = pt.allow1G;
+
+  // HHDM: runs of physically contiguous regions with the same cacheability.
+  let runStart: u64 = 0;
+  let runEnd: u64 = 0;
+  let runDevice: bool = false;
+  let hhdmEnd: u64 = 0;
+  for (let i: u64 = 0; i <= count; i++) {
+    let flush: bool = i == count;
+    let r: Ptr<MemRegion> = null;
+    if (!flush) {
+      r = ptrAdd(map, i);
+      flush = runEnd != runStart && (r.base != runEnd || isDevice(r.type) != runDevice);
+    }
+    if (flush && runEnd != runStart) {
+      let attrs: u32 = Attr.Read | Attr.Write | Attr.Global;
+      if (runDevice) attrs |= Attr.Device;
+      if (!mapOrReport("the HHDM", HHDM_BASE + runStart, runStart, runEnd - runStart, attrs)) return false;
+      if (runEnd > hhdmEnd) hhdmEnd = runEnd;
+      runStart = 0;
+      runEnd = 0;
+    }
+    if (i == count) break;
+    if (runEnd == runStart) {
+      runStart = r.base;
+      runDevice = isDevice(r.type);
+    }
+    runEnd = r.base + r.length;
+  }
+  // The framebuffer is usually a PCI BAR that the map does not list.
+  if (fbBase != 0 && fbSize != 0) {
+    let fs: u64 = fbBase & ~(PAGE - 1);
+    let fe: u64 = (fbBase + fbSize + PAGE - 1) & ~(PAGE - 1);
+    let rc2: i32 = ptMap(addressOf(pt), HHDM_BASE + fs, fs, fe - fs, Attr.Read | Attr.Write | Attr.Global | Attr.WriteCombining);
+    if (rc2 == PT_EEXIST) {
+      logBegin("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
+      logEnd();
+    } else if (rc2 != PT_OK) {
+      logBegin("error: mapping the framebuffer failed: ");
+      logStr(ptErrorName(rc2));
+      logEnd();
+      return false;
+    } else if (fe > hhdmEnd) {
+      hhdmEnd = fe;
+    }
+  }
+  out.hhdmSize = hhdmEnd;
+  logBegin("HHDM ");
+  logHex(HHDM_BASE);
+  logStr(" maps phys 0-");
+  logHex(hhdmEnd);
+  logStr(" (");
+  logSize(hhdmEnd);
+  logStr(", NX), 1 GiB pages ");
+  logStr(pt.allow1G ? "allowed" : "not supported by this CPU");
+  logStr(", ");
+  logDec(pt.tableFrames);
+  logStr(" table frames");
+  logEnd();
+
+  // Kernel segments at their link addresses.
+  let ph: Elf64Phdr = zeroed<Elf64Phdr>();
+  for (let i: u32 = 0; i < k.img.phnum; i++) {
+    kernelPhdr(k, i, addressOf(ph));
+    if (!isLoad(addressOf(ph))) continue;
+    let vs: u64 = ph.vaddr & ~(PAGE - 1);
+    let ve: u64 = (ph.vaddr + ph.memsz + PAGE - 1) & ~(PAGE - 1);
+    let attrs: u32 = Attr.Read | Attr.Global;
+    if ((ph.flags & PF_W) != 0) attrs |= Attr.Write;
+    if ((ph.flags & PF_X) != 0) attrs |= Attr.Exec;
+    if (!mapOrReport("a kernel segment", vs, k.phys + (vs - k.img.vbase), ve - vs, attrs)) return false;
+    logBegin("  kernel segment ");
+    logHex(vs);
+    logStr("-");
+    logHex(ve);
+    logStr(" ");
+    logSegmentFlags(ph.flags);
+    logStr(" <- phys ");
+    logHex(k.phys + (vs - k.img.vbase));
+    logEnd();
+  }
+
+  // Kernel stack; the page under it stays unmapped so an overflow faults.
+  let stackPages: u64 = KERNEL_STACK_SIZE / PAGE;
+  let stackPhys: u64 = efiAllocPages(stackPages, 2, "the kernel stack");
+  if (stackPhys == 0) return false;
+  memset(ptr<u8>(stackPhys), 0, KERNEL_STACK_SIZE);
+  if (!mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE, stackPhys, KERNEL_STACK_SIZE, Attr.Read | Attr.Write | Attr.Global)) return false;
+  out.stackPhys = stackPhys;
+  out.stackTop = KERNEL_STACK_TOP;
+  logBegin("  kernel stack ");
+  logHex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE);
+  logStr("-");
+  logHex(KERNEL_STACK_TOP);
+  logStr(" RW- <- phys ");
+  logHex(stackPhys);
+  logStr(", guard page at ");
+  logHex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE);
+  logEnd();
+
+  // Identity: the code that switches CR3 keeps fetching from the same address, and the
+  // stack it was called on must not vanish under an NMI before it moves to the new one.
+  let tramp: u64 = archTrampolineAddress() & ~(PAGE - 1);
+  if (!mapOrReport("the trampoline (identity)", tramp, tramp, 2 * PAGE, Attr.Read | Attr.Exec)) return false;
+  let sp: u64 = archStackPointer() & ~(PAGE - 1);
+  let ss: u64 = sp - PAGE;
+  let se: u64 = sp + 2 * PAGE;
+  // The trampoline pages are code, never on the stack; but do not map over them anyway.
+  if (!(se <= tramp || ss >= tramp + 2 * PAGE)) {
+    logBegin("error: the loader stack ");
+    logHex(sp);
+    logStr(" is next to the trampoline code ");
+    logHex(tramp);
+    logEnd();
+    return false;
+  }
+  if (!mapOrReport("the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
+  out.trampolinePage = tramp;
+  logBegin("  identity: trampoline ");
+  logHex(tramp);
+  logStr(" (2 pages R-X), loader stack ");
+  logHex(ss);
+  logStr("-");
+  logHex(se);
+  logStr(" RW-");
+  logEnd();
+
+  out.root = pt.root;
+  return true;
+}
+
+/**
+ * Checks the finished tables with the engine's own walker: the entry translates to the
+ * right physical page and is executable, an HHDM address translates back and is not.
+ */
+export function selfCheck(k: Ptr<LoadedKernel>, probePhys: u64): bool {
+  let pa: u64 = 0;
+  let attrs: u32 = 0;
+  if (!ptTranslate(addressOf(pt), k.img.entry, addressOf(pa), addressOf(attrs)) ||
+      pa != k.phys + (k.img.entry - k.img.vbase) || (attrs & Attr.Exec) == 0 || (attrs & Attr.Write) != 0) {
+    logBegin("error: page-table self-check: the kernel entry ");
+    logHex(k.img.entry);
+    logStr(" is not mapped R-X to ");
+    logHex(k.phys + (k.img.entry - k.img.vbase));
+    logEnd();
+    return false;
+  }
+  if (!ptTranslate(addressOf(pt), HHDM_BASE + probePhys, addressOf(pa), addressOf(attrs)) ||
+      pa != probePhys || (attrs & Attr.Exec) != 0) {
+    logBegin("error: page-table self-check: HHDM address of phys ");
+    logHex(probePhys);
+    logStr(" is not mapped RW-/NX to it");
+    logEnd();
+    return false;
+  }
+  logBegin("page tables: root ");
+  logHex(pt.root);
+  logStr(", ");
+  logDec(pt.tableFrames);
+  logStr(" table frames (");
+  logDec(framesTaken);
+  logStr(" taken), self-check ok");
+  logEnd();
+  return true;
+}

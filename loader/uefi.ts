@@ -1,0 +1,360 @@
+// Raw UEFI bindings (UEFI 2.10 spec layouts) as subset structs. This module is the "raw"
+// layer: exact C layouts, every firmware entry point as an Efiapi function pointer, no
+// policy. loader/efi.ts builds the checked helpers on top.
+//
+// Pointer-sized fields (UINTN, handles, pointers) are 64 bits on both x86_64 and aarch64.
+// Entries the loader never calls are still declared (as Ptr<void>) so every later field
+// sits at its spec offset; offsets are noted where a mistake would be silent.
+
+export type EfiStatus = u64;
+export type EfiHandle = Ptr<void>;
+
+export const EFI_SUCCESS: u64 = 0;
+export const EFI_ERROR_BIT: u64 = 0x8000_0000_0000_0000;
+export const EFI_LOAD_ERROR: u64 = 0x8000_0000_0000_0001;
+export const EFI_INVALID_PARAMETER: u64 = 0x8000_0000_0000_0002;
+export const EFI_UNSUPPORTED: u64 = 0x8000_0000_0000_0003;
+export const EFI_BAD_BUFFER_SIZE: u64 = 0x8000_0000_0000_0004;
+export const EFI_BUFFER_TOO_SMALL: u64 = 0x8000_0000_0000_0005;
+export const EFI_NOT_READY: u64 = 0x8000_0000_0000_0006;
+export const EFI_DEVICE_ERROR: u64 = 0x8000_0000_0000_0007;
+export const EFI_WRITE_PROTECTED: u64 = 0x8000_0000_0000_0008;
+export const EFI_OUT_OF_RESOURCES: u64 = 0x8000_0000_0000_0009;
+export const EFI_VOLUME_CORRUPTED: u64 = 0x8000_0000_0000_000A;
+export const EFI_VOLUME_FULL: u64 = 0x8000_0000_0000_000B;
+export const EFI_NO_MEDIA: u64 = 0x8000_0000_0000_000C;
+export const EFI_MEDIA_CHANGED: u64 = 0x8000_0000_0000_000D;
+export const EFI_NOT_FOUND: u64 = 0x8000_0000_0000_000E;
+export const EFI_ACCESS_DENIED: u64 = 0x8000_0000_0000_000F;
+export const EFI_NO_RESPONSE: u64 = 0x8000_0000_0000_0010;
+export const EFI_NO_MAPPING: u64 = 0x8000_0000_0000_0011;
+export const EFI_TIMEOUT: u64 = 0x8000_0000_0000_0012;
+export const EFI_NOT_STARTED: u64 = 0x8000_0000_0000_0013;
+export const EFI_ALREADY_STARTED: u64 = 0x8000_0000_0000_0014;
+export const EFI_ABORTED: u64 = 0x8000_0000_0000_0015;
+export const EFI_ICMP_ERROR: u64 = 0x8000_0000_0000_0016;
+export const EFI_TFTP_ERROR: u64 = 0x8000_0000_0000_0017;
+export const EFI_PROTOCOL_ERROR: u64 = 0x8000_0000_0000_0018;
+export const EFI_INCOMPATIBLE_VERSION: u64 = 0x8000_0000_0000_0019;
+export const EFI_SECURITY_VIOLATION: u64 = 0x8000_0000_0000_001A;
+export const EFI_CRC_ERROR: u64 = 0x8000_0000_0000_001B;
+export const EFI_END_OF_MEDIA: u64 = 0x8000_0000_0000_001C;
+export const EFI_END_OF_FILE: u64 = 0x8000_0000_0000_001F;
+export const EFI_INVALID_LANGUAGE: u64 = 0x8000_0000_0000_0020;
+export const EFI_COMPROMISED_DATA: u64 = 0x8000_0000_0000_0021;
+
+export interface EfiGuid extends Struct { Data1: u32; Data2: u16; Data3: u16; Data4: Arr<u8, 8> }
+
+export interface EfiTableHeader extends Struct {
+  Signature: u64;
+  Revision: u32;
+  HeaderSize: u32;
+  CRC32: u32;
+  Reserved: u32;
+}
+
+// ---- memory ---------------------------------------------------------------------------
+export const enum EfiAllocateType { AnyPages = 0, MaxAddress = 1, Address = 2 }
+
+export const enum EfiMemoryType {
+  Reserved = 0,
+  LoaderCode = 1,
+  LoaderData = 2,
+  BootServicesCode = 3,
+  BootServicesData = 4,
+  RuntimeServicesCode = 5,
+  RuntimeServicesData = 6,
+  Conventional = 7,
+  Unusable = 8,
+  AcpiReclaim = 9,
+  AcpiNvs = 10,
+  MemoryMappedIo = 11,
+  MemoryMappedIoPortSpace = 12,
+  PalCode = 13,
+  Persistent = 14,
+  Unaccepted = 15,
+}
+
+/** One descriptor. The firmware's stride is the DescriptorSize it returns (48 on OVMF),
+ *  never sizeof(EfiMemoryDescriptor) (40). */
+export interface EfiMemoryDescriptor extends Struct {
+  Type: u32;
+  Pad: u32;
+  PhysicalStart: u64;  // offset 8
+  VirtualStart: u64;
+  NumberOfPages: u64;
+  Attribute: u64;      // offset 32
+}
+
+export const EFI_MEMORY_UC: u64 = 0x1;
+export const EFI_MEMORY_WC: u64 = 0x2;
+export const EFI_MEMORY_WT: u64 = 0x4;
+export const EFI_MEMORY_WB: u64 = 0x8;
+export const EFI_MEMORY_UCE: u64 = 0x10;
+export const EFI_MEMORY_WP: u64 = 0x1000;
+export const EFI_MEMORY_RP: u64 = 0x2000;
+export const EFI_MEMORY_XP: u64 = 0x4000;
+export const EFI_MEMORY_NV: u64 = 0x8000;
+export const EFI_MEMORY_MORE_RELIABLE: u64 = 0x10000;
+export const EFI_MEMORY_RO: u64 = 0x20000;
+export const EFI_MEMORY_SP: u64 = 0x40000;
+export const EFI_MEMORY_RUNTIME: u64 = 0x8000_0000_0000_0000;
+
+/** An OS-defined memory type (0x80000000..0xFFFFFFFF are reserved for OS loaders): the
+ *  loader allocates the kernel's segments with it so they can be told apart in the final map. */
+export const TSBOOT_KERNEL_MEMORY: u32 = 0x8000_5453;
+
+// ---- boot services --------------------------------------------------------------------
+export type AllocatePagesFn = Efiapi<(type: u32, memoryType: u32, pages: u64, memory: Ptr<u64>) => EfiStatus>;
+export type FreePagesFn = Efiapi<(memory: u64, pages: u64) => EfiStatus>;
+export type GetMemoryMapFn = Efiapi<(mapSize: Ptr<u64>, map: Ptr<EfiMemoryDescriptor>, mapKey: Ptr<u64>, descSize: Ptr<u64>, descVersion: Ptr<u32>) => EfiStatus>;
+export type AllocatePoolFn = Efiapi<(poolType: u32, size: u64, buffer: Ptr<Ptr<void>>) => EfiStatus>;
+export type FreePoolFn = Efiapi<(buffer: Ptr<void>) => EfiStatus>;
+export type HandleProtocolFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, iface: Ptr<Ptr<void>>) => EfiStatus>;
+export type ExitFn = Efiapi<(image: EfiHandle, status: EfiStatus, dataSize: u64, data: Ptr<u16>) => EfiStatus>;
+export type ExitBootServicesFn = Efiapi<(image: EfiHandle, mapKey: u64) => EfiStatus>;
+export type StallFn = Efiapi<(microseconds: u64) => EfiStatus>;
+export type SetWatchdogTimerFn = Efiapi<(timeout: u64, code: u64, dataSize: u64, data: Ptr<u16>) => EfiStatus>;
+export type OpenProtocolFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, iface: Ptr<Ptr<void>>, agent: EfiHandle, controller: EfiHandle, attributes: u32) => EfiStatus>;
+export type CloseProtocolFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, agent: EfiHandle, controller: EfiHandle) => EfiStatus>;
+export type LocateProtocolFn = Efiapi<(protocol: Ptr<EfiGuid>, registration: Ptr<void>, iface: Ptr<Ptr<void>>) => EfiStatus>;
+
+export const EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL: u32 = 0x01;
+export const EFI_OPEN_PROTOCOL_GET_PROTOCOL: u32 = 0x02;
+
+export interface EfiBootServices extends Struct {
+  Hdr: EfiTableHeader;
+  RaiseTPL: Ptr<void>;
+  RestoreTPL: Ptr<void>;
+  AllocatePages: AllocatePagesFn;         // offset 40
+  FreePages: FreePagesFn;
+  GetMemoryMap: GetMemoryMapFn;           // offset 56
+  AllocatePool: AllocatePoolFn;
+  FreePool: FreePoolFn;
+  CreateEvent: Ptr<void>;
+  SetTimer: Ptr<void>;
+  WaitForEvent: Ptr<void>;
+  SignalEvent: Ptr<void>;
+  CloseEvent: Ptr<void>;
+  CheckEvent: Ptr<void>;
+  InstallProtocolInterface: Ptr<void>;
+  ReinstallProtocolInterface: Ptr<void>;
+  UninstallProtocolInterface: Ptr<void>;
+  HandleProtocol: HandleProtocolFn;       // offset 152
+  Reserved: Ptr<void>;
+  RegisterProtocolNotify: Ptr<void>;
+  LocateHandle: Ptr<void>;
+  LocateDevicePath: Ptr<void>;
+  InstallConfigurationTable: Ptr<void>;
+  LoadImage: Ptr<void>;
+  StartImage: Ptr<void>;
+  Exit: ExitFn;
+  UnloadImage: Ptr<void>;
+  ExitBootServices: ExitBootServicesFn;   // offset 232
+  GetNextMonotonicCount: Ptr<void>;
+  Stall: StallFn;                         // offset 248
+  SetWatchdogTimer: SetWatchdogTimerFn;
+  ConnectController: Ptr<void>;
+  DisconnectController: Ptr<void>;
+  OpenProtocol: OpenProtocolFn;           // offset 280
+  CloseProtocol: CloseProtocolFn;
+  OpenProtocolInformation: Ptr<void>;
+  ProtocolsPerHandle: Ptr<void>;
+  LocateHandleBuffer: Ptr<void>;
+  LocateProtocol: LocateProtocolFn;       // offset 320
+  InstallMultipleProtocolInterfaces: Ptr<void>;
+  UninstallMultipleProtocolInterfaces: Ptr<void>;
+  CalculateCrc32: Ptr<void>;
+  CopyMem: Ptr<void>;
+  SetMem: Ptr<void>;
+  CreateEventEx: Ptr<void>;               // offset 368; size 376
+}
+
+// ---- runtime services -----------------------------------------------------------------
+export interface EfiTime extends Struct {
+  Year: u16; Month: u8; Day: u8; Hour: u8; Minute: u8; Second: u8; Pad1: u8;
+  Nanosecond: u32; TimeZone: i16; Daylight: u8; Pad2: u8;
+}
+export type GetTimeFn = Efiapi<(time: Ptr<EfiTime>, caps: Ptr<void>) => EfiStatus>;
+export type ResetSystemFn = Efiapi<(resetType: u32, status: EfiStatus, dataSize: u64, data: Ptr<void>) => void>;
+
+export interface EfiRuntimeServices extends Struct {
+  Hdr: EfiTableHeader;
+  GetTime: GetTimeFn;
+  SetTime: Ptr<void>;
+  GetWakeupTime: Ptr<void>;
+  SetWakeupTime: Ptr<void>;
+  SetVirtualAddressMap: Ptr<void>;
+  ConvertPointer: Ptr<void>;
+  GetVariable: Ptr<void>;
+  GetNextVariableName: Ptr<void>;
+  SetVariable: Ptr<void>;
+  GetNextHighMonotonicCount: Ptr<void>;
+  ResetSystem: ResetSystemFn;             // offset 104
+  UpdateCapsule: Ptr<void>;
+  QueryCapsuleCapabilities: Ptr<void>;
+  QueryVariableInfo: Ptr<void>;           // size 136
+}
+
+// ---- console --------------------------------------------------------------------------
+export interface EfiSimpleTextOutputMode extends Struct {
+  MaxMode: i32; Mode: i32; Attribute: i32; CursorColumn: i32; CursorRow: i32; CursorVisible: bool;
+}
+export type TextResetFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, extended: bool) => EfiStatus>;
+export type OutputStringFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, s: Ptr<u16>) => EfiStatus>;
+
+export interface EfiSimpleTextOutput extends Struct {
+  Reset: TextResetFn;
+  OutputString: OutputStringFn;
+  TestString: Ptr<void>;
+  QueryMode: Ptr<void>;
+  SetMode: Ptr<void>;
+  SetAttribute: Ptr<void>;
+  ClearScreen: Ptr<void>;
+  SetCursorPosition: Ptr<void>;
+  EnableCursor: Ptr<void>;
+  Mode: Ptr<EfiSimpleTextOutputMode>;
+}
+
+// ---- system table ---------------------------------------------------------------------
+export interface EfiConfigurationTable extends Struct {
+  VendorGuid: EfiGuid;
+  VendorTable: Ptr<void>;  // offset 16; size 24
+}
+
+export interface EfiSystemTable extends Struct {
+  Hdr: EfiTableHeader;
+  FirmwareVendor: Ptr<u16>;               // offset 24
+  FirmwareRevision: u32;
+  ConsoleInHandle: EfiHandle;             // offset 40
+  ConIn: Ptr<void>;
+  ConsoleOutHandle: EfiHandle;
+  ConOut: Ptr<EfiSimpleTextOutput>;       // offset 64
+  StandardErrorHandle: EfiHandle;
+  StdErr: Ptr<EfiSimpleTextOutput>;
+  RuntimeServices: Ptr<EfiRuntimeServices>; // offset 88
+  BootServices: Ptr<EfiBootServices>;     // offset 96
+  NumberOfTableEntries: u64;
+  ConfigurationTable: Ptr<EfiConfigurationTable>; // offset 112; size 120
+}
+
+// ---- loaded image ---------------------------------------------------------------------
+export interface EfiLoadedImage extends Struct {
+  Revision: u32;
+  ParentHandle: EfiHandle;                // offset 8
+  SystemTable: Ptr<EfiSystemTable>;
+  DeviceHandle: EfiHandle;                // offset 24
+  FilePath: Ptr<void>;
+  Reserved: Ptr<void>;
+  LoadOptionsSize: u32;                   // offset 48
+  LoadOptions: Ptr<void>;                 // offset 56
+  ImageBase: Ptr<void>;                   // offset 64
+  ImageSize: u64;
+  ImageCodeType: u32;
+  ImageDataType: u32;
+  Unload: Ptr<void>;                      // offset 88; size 96
+}
+
+// ---- file system ----------------------------------------------------------------------
+export type OpenVolumeFn = Efiapi<(self: Ptr<EfiSimpleFileSystem>, root: Ptr<Ptr<EfiFile>>) => EfiStatus>;
+export interface EfiSimpleFileSystem extends Struct {
+  Revision: u64;
+  OpenVolume: OpenVolumeFn;
+}
+
+export const EFI_FILE_MODE_READ: u64 = 0x1;
+
+export type FileOpenFn = Efiapi<(self: Ptr<EfiFile>, out: Ptr<Ptr<EfiFile>>, name: Ptr<u16>, mode: u64, attributes: u64) => EfiStatus>;
+export type FileCloseFn = Efiapi<(self: Ptr<EfiFile>) => EfiStatus>;
+export type FileReadFn = Efiapi<(self: Ptr<EfiFile>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
+export type FileGetInfoFn = Efiapi<(self: Ptr<EfiFile>, type: Ptr<EfiGuid>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
+
+export interface EfiFile extends Struct {
+  Revision: u64;
+  Open: FileOpenFn;
+  Close: FileCloseFn;
+  Delete: Ptr<void>;
+  Read: FileReadFn;                       // offset 32
+  Write: Ptr<void>;
+  GetPosition: Ptr<void>;
+  SetPosition: Ptr<void>;
+  GetInfo: FileGetInfoFn;                 // offset 64
+  SetInfo: Ptr<void>;
+  Flush: Ptr<void>;
+}
+
+/** EFI_FILE_INFO without its variable-length FileName (which starts at offset 80). */
+export interface EfiFileInfo extends Struct {
+  Size: u64;
+  FileSize: u64;
+  PhysicalSize: u64;
+  CreateTime: EfiTime;                    // offset 24
+  LastAccessTime: EfiTime;
+  ModificationTime: EfiTime;
+  Attribute: u64;                         // offset 72
+}
+export const EFI_FILE_DIRECTORY: u64 = 0x10;
+
+// ---- graphics output ------------------------------------------------------------------
+export const enum EfiPixelFormat { RgbReserved8Bit = 0, BgrReserved8Bit = 1, BitMask = 2, BltOnly = 3 }
+
+export interface EfiPixelBitmask extends Struct { Red: u32; Green: u32; Blue: u32; Reserved: u32 }
+
+export interface EfiGopModeInfo extends Struct {
+  Version: u32;
+  HorizontalResolution: u32;
+  VerticalResolution: u32;
+  PixelFormat: u32;
+  PixelInformation: EfiPixelBitmask;
+  PixelsPerScanLine: u32;                 // offset 32; size 36
+}
+
+export interface EfiGopMode extends Struct {
+  MaxMode: u32;
+  Mode: u32;
+  Info: Ptr<EfiGopModeInfo>;              // offset 8
+  SizeOfInfo: u64;
+  FrameBufferBase: u64;                   // offset 24
+  FrameBufferSize: u64;
+}
+
+export interface EfiGraphicsOutput extends Struct {
+  QueryMode: Ptr<void>;
+  SetMode: Ptr<void>;
+  Blt: Ptr<void>;
+  Mode: Ptr<EfiGopMode>;                  // offset 24
+}
+
+// ---- GUIDs ----------------------------------------------------------------------------
+export const LOADED_IMAGE_GUID: EfiGuid = {
+  Data1: 0x5B1B31A1, Data2: 0x9562, Data3: 0x11D2,
+  Data4: [0x8E, 0x3F, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B],
+};
+export const SIMPLE_FILE_SYSTEM_GUID: EfiGuid = {
+  Data1: 0x964E5B22, Data2: 0x6459, Data3: 0x11D2,
+  Data4: [0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B],
+};
+export const FILE_INFO_GUID: EfiGuid = {
+  Data1: 0x09576E92, Data2: 0x6D3F, Data3: 0x11D2,
+  Data4: [0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B],
+};
+export const GRAPHICS_OUTPUT_GUID: EfiGuid = {
+  Data1: 0x9042A9DE, Data2: 0x23DC, Data3: 0x4A38,
+  Data4: [0x96, 0xFB, 0x7A, 0xDE, 0xD0, 0x80, 0x51, 0x6A],
+};
+export const ACPI_20_TABLE_GUID: EfiGuid = {
+  Data1: 0x8868E871, Data2: 0xE4F1, Data3: 0x11D3,
+  Data4: [0xBC, 0x22, 0x00, 0x80, 0xC7, 0x3C, 0x88, 0x81],
+};
+export const ACPI_10_TABLE_GUID: EfiGuid = {
+  Data1: 0xEB9D2D30, Data2: 0x2D88, Data3: 0x11D3,
+  Data4: [0x9A, 0x16, 0x00, 0x90, 0x27, 0x3F, 0xC1, 0x4D],
+};
+export const DEVICE_TREE_GUID: EfiGuid = {
+  Data1: 0xB1B621D5, Data2: 0xF19C, Data3: 0x41A5,
+  Data4: [0x83, 0x0B, 0xD9, 0x15, 0x2C, 0x69, 0xAA, 0xE0],
+};
+
+export function guidEqual(a: Ptr<EfiGuid>, b: Ptr<EfiGuid>): bool {
+  return memcmp(cast<u8>(a), cast<u8>(b), 16) == 0;
+}

@@ -1,0 +1,258 @@
+// Launches QEMU (and, for the harness's own tests, any other process) with a hard
+// timeout, and makes sure it dies with us.
+//
+// Guarantees: every launched process is killed with SIGKILL, by its PID, when its timeout
+// expires, when this Node process exits, or when it receives SIGINT/SIGTERM/SIGHUP. (A
+// SIGKILL of Node itself cannot be caught; the QEMU it leaves behind still has no disk
+// writes pending, since every run uses private copies.)
+//
+// Serial: QEMU's first serial port is `-serial stdio`, i.e. the child's stdout, which the
+// harness (qemu/harness.ts) reads. QEMU's own diagnostics go to stderr, which is captured
+// for error messages and optionally echoed.
+import { ChildProcess, spawn } from 'child_process';
+import * as os from 'os';
+import { performance } from 'perf_hooks';
+import type { Readable, Writable } from 'stream';
+import { formatCommand } from '../scripts/exec';
+import { Arch, archInfo } from '../scripts/paths';
+
+export type KillReason = 'timeout' | 'harness' | 'signal' | 'parent-exit' | 'caller';
+
+export interface ProcessExit {
+  /** Exit status, or null when the process was killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Why we killed it, when we did. */
+  killedBy?: KillReason;
+  /** Set when the process could not be started at all. */
+  startError?: string;
+  /** Launch to exit, in milliseconds. */
+  durationMs: number;
+  /** The last 64 KiB of the process's stderr. */
+  stderr: string;
+}
+
+export interface LaunchedProcess {
+  pid: number | undefined;
+  /** The command line, shell-quoted, for messages. */
+  command: string;
+  /** performance.now() at launch; serial timestamps are relative to this. */
+  startedAt: number;
+  stdout: Readable;
+  stdin: Writable | null;
+  /** Resolves after the process has exited and its stdout and stderr are fully read. */
+  exited: Promise<ProcessExit>;
+  readonly running: boolean;
+  /** SIGKILL by PID (no-op once it has exited); the reason is reported in ProcessExit. */
+  kill(reason?: KillReason): void;
+}
+
+export interface LaunchOptions {
+  /** Hard limit; the process is killed after this many milliseconds. Required on purpose. */
+  timeoutMs: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Also copy the child's stderr live to this stream (e.g. process.stderr). */
+  echoStderr?: Writable;
+}
+
+const STDERR_KEEP = 64 * 1024;
+const running = new Set<LaunchedProcess>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+
+function killAll(reason: KillReason): void {
+  for (const p of [...running]) p.kill(reason);
+}
+
+function onExit(): void {
+  killAll('parent-exit');
+}
+
+function onSignal(sig: NodeJS.Signals): void {
+  const names = [...running].map((p) => `${p.command.split(' ')[0]} (pid ${p.pid})`);
+  killAll('signal');
+  if (names.length > 0) process.stderr.write(`\n${sig}: killed ${names.join(', ')}\n`);
+  // If nobody else handles the signal, behave like the default action would, but through
+  // process.exit so that 'exit' hooks (firmware VARS cleanup) still run.
+  if (process.listenerCount(sig) <= 1) process.exit(128 + (SIGNAL_NUMBERS[sig] ?? 1));
+}
+
+// The hooks are installed only while something runs, so an idle importer's signals are
+// left alone.
+function hookParent(): void {
+  if (running.size !== 1) return;
+  process.on('exit', onExit);
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+function unhookParent(): void {
+  if (running.size !== 0) return;
+  process.removeListener('exit', onExit);
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+}
+
+/** Spawns `cmd args` with stdout as a pipe, a hard timeout and kill-on-exit. */
+export function launchProcess(cmd: string, args: readonly string[], opts: LaunchOptions): LaunchedProcess {
+  if (!(opts.timeoutMs > 0)) throw new Error(`launchProcess(${cmd}): timeoutMs must be positive (got ${opts.timeoutMs})`);
+  const command = formatCommand(cmd, args);
+  const startedAt = performance.now();
+  const child: ChildProcess = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let killedBy: KillReason | undefined;
+  let alive = true;
+  let stderr = '';
+  let startError: string | undefined;
+
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (s: string) => {
+    stderr = (stderr + s).slice(-STDERR_KEEP);
+    opts.echoStderr?.write(s);
+  });
+  // A process that exits without reading its stdin makes writes fail with EPIPE; that is
+  // not our error to report.
+  child.stdin!.on('error', () => {});
+
+  const proc: LaunchedProcess = {
+    pid: child.pid,
+    command,
+    startedAt,
+    stdout: child.stdout!,
+    stdin: child.stdin,
+    exited: undefined as unknown as Promise<ProcessExit>,
+    get running() {
+      return alive;
+    },
+    kill(reason: KillReason = 'caller') {
+      if (!alive || child.pid === undefined) return;
+      if (killedBy === undefined) killedBy = reason;
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+
+  const timer = setTimeout(() => proc.kill('timeout'), opts.timeoutMs);
+  proc.exited = new Promise<ProcessExit>((resolve) => {
+    let settled = false;
+    const settle = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      alive = false;
+      clearTimeout(timer);
+      running.delete(proc);
+      unhookParent();
+      resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr });
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      startError = e.code === 'ENOENT' ? `${cmd} is not installed or not on PATH (run \`npm run setup\`)` : `${cmd}: ${e.message}`;
+      // A spawn failure emits 'error' and may never emit 'close'.
+      if (child.pid === undefined) settle(null, null);
+    });
+    // 'close' comes after stdout/stderr have ended, so the harness has seen every byte.
+    child.on('close', (code, signal) => settle(code, signal));
+  });
+
+  if (child.pid !== undefined) {
+    running.add(proc);
+    hookParent();
+  }
+  return proc;
+}
+
+// ---- QEMU ----------------------------------------------------------------------------
+
+export interface QemuOptions {
+  arch: Arch;
+  /** Firmware: read-only CODE volume and this run's writable VARS copy (ovmf/firmware.ts). */
+  firmware: { code: string; vars: string };
+  /** Raw disk image to boot from (an ESP image or a partitioned disk). Omit to attach none. */
+  disk?: string;
+  /** Guest RAM, QEMU syntax (default 256M). */
+  memory?: string;
+  /** CPUs (default 1). */
+  smp?: number;
+  /** CPU model (default qemu64 on x86_64, cortex-a72 on aarch64). */
+  cpu?: string;
+  /** Use KVM instead of TCG (x86_64 guest on an x86_64 host only). */
+  kvm?: boolean;
+  /** Start paused with the gdbstub on tcp::1234 (`-s -S`). */
+  gdb?: boolean;
+  /** Appended verbatim (USB devices, `-qmp unix:...`, extra drives). */
+  extraArgs?: string[];
+}
+
+// QEMU's option parser splits on commas; a literal comma in a file name is written twice.
+function qemuValue(s: string): string {
+  return s.replace(/,/g, ',,');
+}
+
+/** The QEMU command line for a run (pure; used by launchQemu and by tests). */
+export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
+  const info = archInfo(o.arch);
+  const memory = o.memory ?? '256M';
+  if (!/^\d+[KMGT]?$/i.test(memory)) throw new Error(`invalid memory size ${JSON.stringify(memory)}; use e.g. 256M or 1G`);
+  const smp = o.smp ?? 1;
+  if (!Number.isInteger(smp) || smp < 1 || smp > 64) throw new Error(`invalid CPU count ${smp}; use 1..64`);
+  if (o.kvm) {
+    const hostArch = os.arch() === 'x64' ? 'x86_64' : os.arch() === 'arm64' ? 'aarch64' : os.arch();
+    if (hostArch !== o.arch) throw new Error(`KVM cannot run an ${o.arch} guest on this ${hostArch} host; drop --kvm to use TCG`);
+  }
+  const pflash = [
+    '-drive', `if=pflash,format=raw,readonly=on,file=${qemuValue(o.firmware.code)}`,
+    '-drive', `if=pflash,format=raw,file=${qemuValue(o.firmware.vars)}`,
+  ];
+  const common = ['-m', memory, '-smp', String(smp), '-accel', o.kvm ? 'kvm' : 'tcg'];
+  // menu=on,splash-time=0: AAVMF otherwise waits for a menu timeout (7.3 s vs 1.8 s boots).
+  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', '-no-reboot'];
+  let args: string[];
+  if (o.arch === 'x86_64') {
+    args = [
+      '-machine', 'q35',
+      '-cpu', o.cpu ?? 'qemu64',
+      ...common,
+      ...pflash,
+      ...(o.disk ? ['-drive', `format=raw,file=${qemuValue(o.disk)}`] : []),
+      // The kernel's PASS/FAIL exit: writing V to port 0xf4 exits QEMU with (V << 1) | 1.
+      '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
+      ...tail,
+      '-net', 'none',
+    ];
+  } else {
+    args = [
+      '-M', 'virt',
+      '-cpu', o.cpu ?? 'cortex-a72',
+      ...common,
+      ...pflash,
+      ...(o.disk ? ['-drive', `if=none,id=esp,format=raw,file=${qemuValue(o.disk)}`, '-device', 'virtio-blk-pci,drive=esp'] : []),
+      ...tail,
+    ];
+  }
+  if (o.gdb) args.push('-s', '-S');
+  if (o.extraArgs) args.push(...o.extraArgs);
+  return { cmd: info.qemuSystem, args };
+}
+
+export interface QemuLaunchOptions extends QemuOptions {
+  timeoutMs: number;
+  echoStderr?: Writable;
+}
+
+/** Starts QEMU; read serial from `.stdout` (usually through qemu/harness.ts). */
+export function launchQemu(o: QemuLaunchOptions): LaunchedProcess {
+  const { cmd, args } = qemuCommand(o);
+  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr });
+}
+
+/** What QEMU's exit status means under tsboot's conventions, for messages. */
+export function describeExit(arch: Arch | undefined, e: ProcessExit): string {
+  if (e.startError) return `could not start: ${e.startError}`;
+  if (e.killedBy === 'timeout') return `killed after the hard timeout (${(e.durationMs / 1000).toFixed(1)} s)`;
+  if (e.killedBy) return `killed (${e.killedBy})`;
+  if (e.signal) return `terminated by ${e.signal}`;
+  if (arch === 'x86_64' && e.code !== null && e.code % 2 === 1 && e.code >= 3) {
+    return `exit status ${e.code} (isa-debug-exit value 0x${((e.code - 1) >> 1).toString(16)})`;
+  }
+  return `exit status ${e.code}`;
+}

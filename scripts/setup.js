@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// tsboot setup: makes a fresh Debian 12 machine able to build, boot and test tsboot.
+//
+// Plain CommonJS with no dependencies on purpose: it runs before node_modules exists
+// (npm's pre* hooks call it before every build/test/qemu command), so it must also be
+// fast when nothing is missing. Steps:
+//   1. Debian packages (QEMU, firmware, mtools, LLVM 16, ...): install the missing ones
+//      when running as root, otherwise print the exact sudo command and exit 1.
+//   2. `npm ci` when node_modules is missing or older than package-lock.json.
+//   3. The Node-side TypeScript (`tsc -b tsconfig.json`, incremental) into build/js.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+
+// What tsboot needs from Debian, and which package provides it. A requirement is met when
+// the command is on PATH (or the file exists). The order is the install order shown to the
+// user; the package names are Debian 12's.
+const REQUIREMENTS = [
+  { pkg: 'qemu-system-x86', cmd: 'qemu-system-x86_64', why: 'boots the x86_64 loader and kernel' },
+  { pkg: 'qemu-system-arm', cmd: 'qemu-system-aarch64', why: 'boots the aarch64 loader and kernel' },
+  { pkg: 'qemu-user', cmd: 'qemu-aarch64', why: 'runs aarch64-linux test programs' },
+  { pkg: 'ovmf', file: '/usr/share/OVMF/OVMF_CODE_4M.fd', why: 'x86_64 UEFI firmware' },
+  { pkg: 'qemu-efi-aarch64', file: '/usr/share/AAVMF/AAVMF_CODE.fd', why: 'aarch64 UEFI firmware' },
+  { pkg: 'mtools', cmd: 'mformat', why: 'writes FAT ESP images' },
+  { pkg: 'mtools', cmd: 'mcopy', why: 'writes FAT ESP images' },
+  { pkg: 'dosfstools', cmd: 'mkfs.fat', why: 'FAT file systems for disk images' },
+  { pkg: 'fdisk', cmd: 'sfdisk', why: 'partition tables for disk images' },
+  { pkg: 'clang-16', cmd: 'clang-16', why: 'compiles the generated LLVM IR' },
+  { pkg: 'lld-16', cmd: 'ld.lld-16', why: 'links ELF kernels and Linux programs' },
+  { pkg: 'lld-16', cmd: 'lld-link-16', why: 'links PE32+ EFI applications' },
+  { pkg: 'llvm-16', cmd: 'llvm-objdump-16', why: 'inspects objects in tests' },
+  { pkg: 'valgrind', cmd: 'valgrind', why: 'measures benchmarks' },
+];
+
+function usage() {
+  return [
+    'Usage: node scripts/setup.js [--quiet] [--help]',
+    '',
+    'Prepares this machine for tsboot (run automatically before npm build/test/qemu commands):',
+    '  1. installs missing Debian packages (as root; otherwise prints the sudo command):',
+    '     ' + uniquePackages(REQUIREMENTS).join(' '),
+    '  2. runs `npm ci` when node_modules is missing or older than package-lock.json',
+    '  3. compiles the Node-side TypeScript into build/js (tsc -b, incremental)',
+    '',
+    'Options:',
+    '  --quiet   print only errors and the output of steps that do work',
+    '  --help    show this help',
+  ].join('\n');
+}
+
+function uniquePackages(reqs) {
+  const seen = [];
+  for (const r of reqs) if (!seen.includes(r.pkg)) seen.push(r.pkg);
+  return seen;
+}
+
+// PATH lookup without spawning `which` for every command (keeps the no-op run fast).
+function onPath(cmd) {
+  const dirs = (process.env.PATH || '').split(path.delimiter);
+  // apt installs some tools (mkfs.fat, sfdisk) in sbin, which a non-root PATH may lack.
+  for (const extra of ['/usr/sbin', '/sbin', '/usr/bin', '/bin']) if (!dirs.includes(extra)) dirs.push(extra);
+  for (const dir of dirs) {
+    if (!dir) continue;
+    try {
+      fs.accessSync(path.join(dir, cmd), fs.constants.X_OK);
+      return true;
+    } catch (_) {
+      /* keep looking */
+    }
+  }
+  return false;
+}
+
+function missingRequirements() {
+  return REQUIREMENTS.filter((r) => (r.cmd ? !onPath(r.cmd) : !fs.existsSync(r.file)));
+}
+
+function fail(message) {
+  process.stderr.write('setup: ' + message + '\n');
+  process.exit(1);
+}
+
+// Runs a command with the terminal attached so long steps show their own progress.
+function run(cmd, args, opts) {
+  const r = spawnSync(cmd, args, Object.assign({ stdio: 'inherit', cwd: ROOT }, opts || {}));
+  if (r.error) fail(`could not run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) {
+    fail(`\`${[cmd].concat(args).join(' ')}\` failed with ${r.signal ? 'signal ' + r.signal : 'exit status ' + r.status}`);
+  }
+}
+
+function installPackages(quiet) {
+  const missing = missingRequirements();
+  if (missing.length === 0) return;
+  const pkgs = uniquePackages(missing);
+  const lines = missing.map((r) => `  ${r.cmd || r.file} (package ${r.pkg}: ${r.why})`);
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    process.stderr.write(
+      'setup: these tools are missing:\n' + lines.join('\n') + '\n' +
+        'Install them with:\n  sudo apt-get install -y ' + pkgs.join(' ') + '\n' +
+        'then run the command again.\n',
+    );
+    process.exit(1);
+  }
+  // Always show this step, even with --quiet: it is slow and changes the machine.
+  process.stdout.write('setup: installing missing Debian packages: ' + pkgs.join(' ') + '\n' + lines.join('\n') + '\n');
+  const env = Object.assign({}, process.env, { DEBIAN_FRONTEND: 'noninteractive' });
+  process.stdout.write('setup: apt-get update\n');
+  run('apt-get', ['update'], { env });
+  process.stdout.write('setup: apt-get install -y ' + pkgs.join(' ') + '\n');
+  run('apt-get', ['install', '-y'].concat(pkgs), { env });
+  const still = missingRequirements();
+  if (still.length > 0) {
+    fail('after apt-get install these are still missing:\n' + still.map((r) => `  ${r.cmd || r.file} (package ${r.pkg})`).join('\n'));
+  }
+  if (!quiet) process.stdout.write('setup: Debian packages installed\n');
+}
+
+function mtimeMs(p) {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch (_) {
+    return -1;
+  }
+}
+
+function installNodeModules(quiet) {
+  const lock = path.join(ROOT, 'package-lock.json');
+  const installed = path.join(ROOT, 'node_modules', '.package-lock.json');
+  const needed = !fs.existsSync(path.join(ROOT, 'node_modules')) || mtimeMs(lock) > mtimeMs(installed);
+  if (!needed) return;
+  process.stdout.write('setup: npm ci (node_modules is missing or older than package-lock.json)\n');
+  // npm_config_ignore_scripts is not set: dependencies are plain JS and need no scripts,
+  // but we leave npm's defaults alone. `--no-audit --no-fund` keep the output short.
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  run(npm, ['ci', '--no-audit', '--no-fund'].concat(quiet ? ['--loglevel=error'] : []));
+}
+
+function buildTypeScript(quiet) {
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (!fs.existsSync(tsc)) fail('node_modules/typescript is missing after npm ci; delete node_modules and run again');
+  const start = Date.now();
+  if (!quiet) process.stdout.write('setup: compiling Node-side TypeScript (tsc -b tsconfig.json) ... ');
+  const r = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.error) fail('could not run tsc: ' + r.error.message);
+  if (r.status !== 0) {
+    if (!quiet) process.stdout.write('failed\n');
+    process.stderr.write((r.stdout || '') + (r.stderr || ''));
+    fail('TypeScript compilation failed (errors above); fix them and run `npm run setup` again');
+  }
+  if (!quiet) process.stdout.write(`done in ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
+}
+
+function main(argv) {
+  let quiet = false;
+  for (const a of argv) {
+    if (a === '--quiet' || a === '-q') quiet = true;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(usage() + '\n');
+      return;
+    } else {
+      process.stderr.write(`setup: unknown option ${a}\n\n${usage()}\n`);
+      process.exit(1);
+    }
+  }
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 20) fail(`Node.js ${process.versions.node} is too old; tsboot needs Node 20 or newer`);
+  installPackages(quiet);
+  installNodeModules(quiet);
+  buildTypeScript(quiet);
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,75 @@
+// Shared by the end-to-end boot tests: build the loader and kernel (incremental, through
+// scripts/build), put chosen files on a fresh ESP (scripts/esp) in a temporary directory,
+// boot QEMU with private firmware VARS (ovmf/firmware + qemu/runner) and judge the serial
+// log with qemu/harness.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildArch } from '../../scripts/build';
+import { buildEsp, EspFile } from '../../scripts/esp';
+import { bootArtifacts, Arch } from '../../scripts/paths';
+import { prepareFirmware } from '../../ovmf/firmware';
+import { launchQemu } from '../../qemu/runner';
+import { runHarness, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
+
+export interface BootRun {
+  result: HarnessResult;
+  /** The ESP image's directory (removed by the caller via cleanup()). */
+  dir: string;
+  cleanup(): void;
+}
+
+/** Builds (if stale) and returns the paths of the boot artifacts. */
+export async function buildBoot(arch: Arch): Promise<{ loader: string; kernel: string }> {
+  await buildArch(arch, { log: (s) => process.stdout.write(`    ${s}\n`) });
+  return bootArtifacts(arch);
+}
+
+export function tempDir(tag: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `tsboot-boot-${tag}-`));
+}
+
+/** Echo the serial log when TSBOOT_ECHO=1 (debugging a failing test). */
+function echoStream(): NodeJS.WritableStream | undefined {
+  return process.env.TSBOOT_ECHO === '1' ? process.stdout : undefined;
+}
+
+/**
+ * Boots an ESP holding `files` and returns the harness verdict. `stopWhen` (optional)
+ * ends the run `graceMs` after a matching line: used when the loader returns to the
+ * firmware, which then goes on to other boot options instead of exiting QEMU.
+ */
+export async function bootEsp(
+  arch: Arch,
+  dir: string,
+  files: EspFile[],
+  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number },
+): Promise<HarnessResult> {
+  const esp = path.join(dir, 'esp.img');
+  buildEsp(esp, files);
+  const fw = prepareFirmware(arch);
+  try {
+    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000 });
+    let stopping = false;
+    const userOnLine = opts.onLine;
+    return await runHarness(proc, {
+      ...opts,
+      echo: opts.echo ?? echoStream(),
+      onLine: (line: SerialLine) => {
+        userOnLine?.(line);
+        if (opts.stopWhen && !stopping && opts.stopWhen.test(line.text)) {
+          stopping = true;
+          setTimeout(() => proc.kill('caller'), opts.graceMs ?? 1000);
+        }
+      },
+    });
+  } finally {
+    fw.cleanup();
+  }
+}
+
+/** The harness result as text for assertion messages: failure and the last lines. */
+export function explain(r: HarnessResult): string {
+  const tail = r.lines.slice(-40).map((l) => `    ${l.text}`).join('\n');
+  return `${r.failure ? `${r.failure.kind}: ${r.failure.message}` : 'no failure'}\n  last serial lines:\n${tail}`;
+}

@@ -1,0 +1,87 @@
+// End-to-end boot on x86_64: loader/main.ts -> BOOTX64.EFI, kernel-stub/main.ts ->
+// kernel-x86_64.elf, both on a FAT ESP with a boot.cfg giving a command line; OVMF boots
+// the loader, which loads the kernel and jumps; the kernel checks the boot protocol and
+// prints `[kernel] PASS`, then exits QEMU with 33 through isa-debug-exit.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
+import { ISA_DEBUG_EXIT_PASS } from '../../qemu/harness';
+
+const CMDLINE = 'tsboot-e2e console=ttyS0 answer=42';
+
+// In order; other lines may come between. Loader lines appear twice on serial (OVMF
+// mirrors ConOut to COM1 and the loader also writes COM1 directly); order still holds.
+const EXPECT: (string | RegExp)[] = [
+  '[loader] tsboot loader (x86_64) starting',
+  /^\[loader\] loader@0x[0-9a-f]+ size 0x[0-9a-f]+$/,
+  /^\[loader\] timestamp counter: \d+ kHz/,
+  '[loader] read \\tsboot\\boot.cfg (' + (`cmdline=${CMDLINE}\n`.length) + ' bytes)',
+  `[loader] boot.cfg: cmdline=${CMDLINE}`,
+  /^\[loader\] kernel file \\tsboot\\kernel-x86_64\.elf: \d+ bytes at 0x[0-9a-f]+$/,
+  /^\[loader\] kernel ELF ok: entry 0xffffffff8[0-9a-f]+, 3 PT_LOAD segments/,
+  /^\[loader\] ACPI RSDP at 0x[0-9a-f]+ \(ACPI 2\.0\+\)$/,
+  /^\[loader\] memory map: \d+ descriptors of \d+ bytes/,
+  /^\[loader\]   0x[0-9a-f]{12}-0x[0-9a-f]{12} Conventional pages=\d+ attr=0x[0-9a-f]+$/,
+  /^\[loader\] HHDM 0xffff800000000000 maps phys 0-0x[0-9a-f]+ .*NX/,
+  /^\[loader\]   kernel segment 0xffffffff80000000-0x[0-9a-f]+ R-X/,
+  /^\[loader\]   kernel segment 0x[0-9a-f]+-0x[0-9a-f]+ R--/,
+  /^\[loader\]   kernel segment 0x[0-9a-f]+-0x[0-9a-f]+ RW-/,
+  /^\[loader\]   kernel stack .* guard page at 0x[0-9a-f]+$/,
+  /^\[loader\] page tables: root 0x[0-9a-f]+, .* self-check ok$/,
+  '[loader] exiting boot services',
+  /^\[loader\] boot services exited \(attempt \d\); final map: \d+ UEFI descriptors -> \d+ regions$/,
+  /^\[loader\] jumping to kernel entry 0xffffffff8[0-9a-f]+ /,
+  /^\[kernel\] tsboot kernel-stub \(x86_64\) entered, boot info at 0xffff8000[0-9a-f]+$/,
+  '[kernel] check ok: boot info magic, version, size and architecture',
+  `[kernel] cmdline: "${CMDLINE}"`,
+  /^\[kernel\] hhdm base 0xffff800000000000/,
+  /^\[kernel\] kernel virt 0xffffffff80000000 phys 0x[0-9a-f]+ /,
+  /^\[kernel\] rsdp 0x[0-9a-f]+ \(revision 2\)$/,
+  /^\[kernel\] framebuffer 0x[0-9a-f]+ \d+x\d+ pitch \d+ /,
+  /^\[kernel\] loader time: \d+ TSC ticks = \d+ us at \d+ MHz/,
+  /^\[kernel\] check ok: interrupts off, WP and NXE on/,
+  /^\[kernel\] check ok: memory map sorted, non-overlapping, coalesced/,
+  /^\[kernel\] memory: usable \d+ MiB in \d+ regions?$/,
+  /^\[kernel\] memory: kernel \d+ KiB in 1 region$/,
+  /^\[kernel\] check ok: kernel text read-only/,
+  /^\[kernel\] check ok: HHDM reads match/,
+  /^\[kernel\] check ok: engine on the live tables/,
+  '[kernel] PASS',
+];
+
+test('x86_64: loader + kernel boot to [kernel] PASS with exit 33', async () => {
+  const art = await buildBoot('x86_64');
+  const dir = tempDir('x86_64');
+  try {
+    const cfg = path.join(dir, 'boot.cfg');
+    fs.writeFileSync(cfg, `cmdline=${CMDLINE}\n`);
+    const r = await bootEsp('x86_64', dir, [
+      { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTX64.EFI' },
+      { hostPath: art.kernel, espPath: '/tsboot/kernel-x86_64.elf' },
+      { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
+    ], { expect: EXPECT, exitConvention: 'isa-debug-exit' });
+    assert.ok(r.ok, explain(r));
+    assert.is(r.verdict, 'pass');
+    assert.is(r.exit.code, ISA_DEBUG_EXIT_PASS);
+    // Every [kernel] line comes after the last [loader] line (nothing from the loader
+    // after the jump, nothing from the kernel before it).
+    const lastLoader = r.lines.map((l) => l.text.startsWith('[loader]')).lastIndexOf(true);
+    const firstKernel = r.lines.findIndex((l) => l.text.startsWith('[kernel]'));
+    assert.ok(firstKernel > lastLoader, 'kernel output interleaved with loader output');
+
+    const ticks = r.lines.map((l) => /^\[kernel\] loader time: (\d+) TSC ticks = (\d+) us/.exec(l.text)).find((m) => m);
+    const sizeLoader = fs.statSync(art.loader).size;
+    const sizeKernel = fs.statSync(art.kernel).size;
+    console.log(`    BOOTX64.EFI ${sizeLoader} B, kernel-x86_64.elf ${sizeKernel} B`);
+    if (ticks) console.log(`    loader entry -> jump: ${ticks[1]} TSC ticks = ${ticks[2]} us`);
+    console.log(`    launch -> first [loader] ${(r.timings.firstLoaderMs! / 1000).toFixed(2)} s, -> verdict ${(r.timings.verdictMs! / 1000).toFixed(2)} s`);
+    assert.ok(sizeLoader < 64 * 1024, `BOOTX64.EFI is ${sizeLoader} bytes; the goal is under 64 KiB`);
+    assert.ok(sizeKernel < 64 * 1024, `kernel-x86_64.elf is ${sizeKernel} bytes; the goal is under 64 KiB`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();

@@ -1,0 +1,249 @@
+// The serial-harness protocol and the process runner, fed by real child processes (node
+// scripts that print lines on a schedule and exit with chosen statuses), not by a mock:
+// ordering, fail-fast patterns, silence, verdicts, exit-code conventions, timeouts, and
+// the kill-on-parent-exit guarantee. Plus the QEMU command lines themselves.
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cleanSerialText, HarnessOptions, runHarness } from '../../qemu/harness';
+import { launchProcess, qemuCommand } from '../../qemu/runner';
+
+interface Step {
+  /** Milliseconds after the previous step. */
+  after: number;
+  out: string;
+}
+
+/** A node script that writes `steps` to stdout on schedule, then exits or hangs. */
+function printer(steps: Step[], end: { exit: number } | { hang: true }): string[] {
+  const tail = 'exit' in end ? `process.exit(${end.exit})` : 'setInterval(() => {}, 1000)';
+  const src = `
+const steps = ${JSON.stringify(steps)};
+let i = 0;
+function next() {
+  if (i >= steps.length) { ${tail}; return; }
+  const s = steps[i++];
+  setTimeout(() => { process.stdout.write(s.out); next(); }, s.after);
+}
+next();`;
+  return ['-e', src];
+}
+
+async function harness(steps: Step[], end: { exit: number } | { hang: true }, opts: HarnessOptions = {}, timeoutMs = 20_000) {
+  const proc = launchProcess(process.execPath, printer(steps, end), { timeoutMs });
+  const t0 = performance.now();
+  const r = await runHarness(proc, { silenceMs: 10_000, ...opts });
+  return { r, elapsed: performance.now() - t0, pid: proc.pid! };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('cleanSerialText strips OVMF escape sequences and control characters', () => {
+  assert.is(cleanSerialText('\x1b[2J\x1b[01;01H\x1b[=3h\x1b[2J\x1b[01;01HBdsDxe: loading Boot0001'), 'BdsDxe: loading Boot0001');
+  assert.is(cleanSerialText('\x1b[1m\x1b[33m[loader]\x1b[0m ok\r'), '[loader] ok');
+  assert.is(cleanSerialText('a\x00b\x07c\td'), 'abc\td');
+});
+
+test('PASS run: lines cleaned, timestamps, timings, expectations, isa-debug-exit 33', async () => {
+  const { r } = await harness(
+    [
+      { after: 0, out: '\x1b[2J\x1b[01;01HBdsDxe: starting Boot0001\r\n' },
+      { after: 0, out: '[loader] hello\r\n[loa' },
+      { after: 50, out: 'der] second\r\n' },
+      { after: 300, out: '[kernel] up\r\n' },
+      { after: 100, out: '[kernel] PASS\r\n' },
+    ],
+    { exit: 33 },
+    { exitConvention: 'isa-debug-exit', expect: ['[loader] hello', /^\[kernel\] up$/] },
+  );
+  assert.ok(r.ok, r.failure?.message);
+  assert.is(r.verdict, 'pass');
+  assert.equal(r.lines.map((l) => l.text), ['BdsDxe: starting Boot0001', '[loader] hello', '[loader] second', '[kernel] up', '[kernel] PASS']);
+  assert.is(r.exit.code, 33);
+  const t = r.timings;
+  assert.ok(t.firstLoaderMs! > 0 && t.firstLoaderMs! < t.firstKernelMs! && t.firstKernelMs! < t.verdictMs! && t.verdictMs! <= t.exitMs);
+  // The split line is stamped when its newline arrives; the kernel line came >= 300 ms later.
+  assert.ok(r.lines[2].tMs - r.lines[1].tMs >= 40, 'split line completed after its second half');
+  assert.ok(t.firstKernelMs! - r.lines[2].tMs >= 280, `kernel line ${t.firstKernelMs} vs ${r.lines[2].tMs}`);
+  assert.is(r.expectations[0].line!.text, '[loader] hello');
+  assert.is(r.expectations[1].line!.text, '[kernel] up');
+});
+
+test('expectations must come in order', async () => {
+  const { r } = await harness(
+    [{ after: 0, out: '[kernel] a\n[kernel] b\n[kernel] PASS\n' }],
+    { exit: 33 },
+    { exitConvention: 'isa-debug-exit', expect: ['[kernel] b', '[kernel] a'] },
+  );
+  assert.not.ok(r.ok);
+  assert.is(r.failure!.kind, 'expectation');
+  assert.match(r.failure!.message, /expected line "\[kernel\] a" never came \(after "\[kernel\] b"\)/);
+  // A string must match the whole line, not a part of it.
+  const { r: r2 } = await harness([{ after: 0, out: '[kernel] abc\n[kernel] PASS\n' }], { exit: 33 }, { expect: ['[kernel] a'] });
+  assert.is(r2.failure?.kind, 'expectation');
+});
+
+test('fail-fast on an exception dump: killed at once, the rest of the dump captured', async () => {
+  const { r, elapsed, pid } = await harness(
+    [
+      { after: 0, out: '[kernel] mapping\n' },
+      { after: 50, out: '!!!! X64 Exception Type - 0E(#PF - Page-Fault)  CPU Apic ID - 00000000 !!!!\n' },
+      { after: 100, out: 'RIP  - FFFFFFFF80001234, CS  - 0000000000000038\n' },
+    ],
+    { hang: true },
+    { drainMs: 400 },
+  );
+  assert.not.ok(r.ok);
+  assert.is(r.failure!.kind, 'fail-pattern');
+  assert.match(r.failure!.message, /OVMF CPU exception dump/);
+  assert.is(r.failure!.line!.text.startsWith('!!!! X64 Exception Type'), true);
+  assert.ok(r.lines.some((l) => l.text.startsWith('RIP')), 'lines during the drain are kept');
+  assert.is(r.exit.killedBy, 'harness');
+  assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+  assert.not.ok(alive(pid), 'child is gone');
+});
+
+test('fail-fast patterns: panic, #GP, #UD, Synchronous Exception', async () => {
+  for (const [line, name] of [
+    ['panic at kernel-stub/main.ts:12: out of frames', /panic/],
+    ['[kernel] trap #GP error code 0x10', /#GP/],
+    ['[kernel] trap #UD at 0xffffffff80001000', /#UD/],
+    ['Synchronous Exception at 0x000000005F8A1234', /AAVMF synchronous exception/],
+  ] as const) {
+    const { r } = await harness([{ after: 0, out: line + '\n' }], { hang: true }, { drainMs: 50 });
+    assert.is(r.failure?.kind, 'fail-pattern', line);
+    assert.match(r.failure!.message, name);
+  }
+});
+
+test('silence longer than the limit fails', async () => {
+  const { r, elapsed } = await harness([{ after: 0, out: '[loader] waiting\n' }], { hang: true }, { silenceMs: 700 });
+  assert.is(r.failure?.kind, 'silence');
+  assert.match(r.failure!.message, /no serial output for 0\.7 s \(last line: "\[loader\] waiting"\)/);
+  assert.ok(elapsed >= 650 && elapsed < 4000, `took ${elapsed} ms`);
+  // Steady output keeps a slow run alive.
+  const steady = Array.from({ length: 6 }, (_, i) => ({ after: 250, out: `[kernel] tick ${i}\n` }));
+  const { r: r2 } = await harness([...steady, { after: 0, out: '[kernel] PASS\n' }], { exit: 33 }, { silenceMs: 700, exitConvention: 'isa-debug-exit' });
+  assert.ok(r2.ok, r2.failure?.message);
+});
+
+test('[kernel] FAIL: <reason> is the verdict', async () => {
+  const { r } = await harness([{ after: 0, out: '[kernel] FAIL: frame allocator returned 0x0\n' }], { exit: 35 }, { exitConvention: 'isa-debug-exit' });
+  assert.not.ok(r.ok);
+  assert.is(r.verdict, 'fail');
+  assert.is(r.failReason, 'frame allocator returned 0x0');
+  assert.is(r.failure!.kind, 'kernel-fail');
+});
+
+test('exit status must agree with the verdict', async () => {
+  const { r } = await harness([{ after: 0, out: '[kernel] PASS\n' }], { exit: 35 }, { exitConvention: 'isa-debug-exit' });
+  assert.is(r.failure?.kind, 'exit-code');
+  assert.match(r.failure!.message, /exited with exit status 35 .*not 33/);
+  const { r: r2 } = await harness([{ after: 0, out: '[kernel] PASS\n' }], { exit: 0 }, { exitConvention: 'psci' });
+  assert.ok(r2.ok, r2.failure?.message);
+  const { r: r3, elapsed } = await harness([{ after: 0, out: '[kernel] PASS\n' }], { hang: true }, { exitConvention: 'psci', afterVerdictMs: 400 });
+  assert.is(r3.failure?.kind, 'exit-code');
+  assert.match(r3.failure!.message, /did not power off \(PSCI SYSTEM_OFF\)/);
+  assert.ok(elapsed < 4000);
+  // A verdict line must be exact.
+  const { r: r4 } = await harness([{ after: 0, out: '[kernel] PASS (almost)\n' }], { exit: 33 }, { exitConvention: 'isa-debug-exit' });
+  assert.is(r4.failure?.kind, 'no-verdict');
+  assert.match(r4.failure!.message, /exit status 33/);
+});
+
+test('no verdict required: expected exit status checked', async () => {
+  const { r } = await harness([{ after: 0, out: '[floor] hi' }], { exit: 33 }, { requireVerdict: false, expect: ['[floor] hi'], expectedExitCode: 33 });
+  assert.ok(r.ok, r.failure?.message);
+  assert.is(r.lines[0].text, '[floor] hi', 'a last line without newline is kept');
+  const { r: r2 } = await harness([{ after: 0, out: '[floor] hi\n' }], { exit: 1 }, { requireVerdict: false, expectedExitCode: 33 });
+  assert.is(r2.failure?.kind, 'exit-code');
+});
+
+test('hard timeout kills the process', async () => {
+  const ticks = Array.from({ length: 40 }, (_, i) => ({ after: 100, out: `tick ${i}\n` }));
+  const { r, elapsed, pid } = await harness(ticks, { hang: true }, {}, 800);
+  assert.is(r.failure?.kind, 'timeout');
+  assert.is(r.exit.killedBy, 'timeout');
+  assert.is(r.exit.signal, 'SIGKILL');
+  assert.ok(elapsed < 3000, `took ${elapsed} ms`);
+  assert.not.ok(alive(pid));
+});
+
+test('a command that does not exist is a start error', async () => {
+  const proc = launchProcess('tsboot-no-such-command', [], { timeoutMs: 5000 });
+  const r = await runHarness(proc);
+  assert.is(r.failure?.kind, 'start-error');
+  assert.match(r.failure!.message, /tsboot-no-such-command is not installed/);
+});
+
+/** Runs a node parent that launches a hanging child via the runner; returns both pids. */
+function parentWithChild(thenWhat: string): Promise<{ parent: ReturnType<typeof spawn>; childPid: number }> {
+  const runner = path.join(__dirname, '..', '..', 'qemu', 'runner.js');
+  const src = `
+const { launchProcess } = require(${JSON.stringify(runner)});
+const p = launchProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { timeoutMs: 60000 });
+console.log(p.pid);
+${thenWhat}`;
+  const parent = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    parent.stdout!.once('data', (d: Buffer) => resolve({ parent, childPid: Number(String(d).trim()) }));
+    parent.on('error', reject);
+  });
+}
+
+async function waitGone(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !alive(pid);
+}
+
+test('launched processes die with the parent: exit and SIGTERM', async () => {
+  const a = await parentWithChild('setTimeout(() => process.exit(0), 200);');
+  assert.ok(alive(a.childPid), 'child started');
+  assert.ok(await waitGone(a.childPid, 5000), 'child killed when the parent exits');
+
+  const b = await parentWithChild('setInterval(() => {}, 1000);');
+  assert.ok(alive(b.childPid), 'child started');
+  const exited = new Promise<number | null>((r) => b.parent.on('exit', (code) => r(code)));
+  b.parent.kill('SIGTERM');
+  assert.is(await exited, 128 + 15, 'parent exits 143 on SIGTERM');
+  assert.ok(await waitGone(b.childPid, 5000), 'child killed when the parent gets SIGTERM');
+});
+
+test('qemuCommand: x86_64 and aarch64 command lines', () => {
+  const fw = { code: '/fw/CODE.fd', vars: '/tmp/v,1/VARS.fd' };
+  const x = qemuCommand({ arch: 'x86_64', firmware: fw, disk: 'esp.img' });
+  assert.is(x.cmd, 'qemu-system-x86_64');
+  const xs = x.args.join(' ');
+  for (const part of [
+    '-machine q35', '-cpu qemu64', '-m 256M', '-smp 1', '-accel tcg',
+    '-drive if=pflash,format=raw,readonly=on,file=/fw/CODE.fd',
+    '-drive if=pflash,format=raw,file=/tmp/v,,1/VARS.fd',
+    '-drive format=raw,file=esp.img', '-device isa-debug-exit,iobase=0xf4,iosize=0x04',
+    '-boot menu=on,splash-time=0', '-serial stdio', '-display none', '-no-reboot', '-net none',
+  ]) assert.ok(xs.includes(part), `x86_64 args include ${part}: ${xs}`);
+  assert.not.ok(xs.includes(' -s -S'));
+
+  const a = qemuCommand({ arch: 'aarch64', firmware: fw, disk: 'esp.img', memory: '1G', smp: 2, gdb: true, extraArgs: ['-cpu', 'max'] });
+  assert.is(a.cmd, 'qemu-system-aarch64');
+  const as = a.args.join(' ');
+  for (const part of ['-M virt', '-cpu cortex-a72', '-m 1G', '-smp 2', '-drive if=none,id=esp,format=raw,file=esp.img', '-device virtio-blk-pci,drive=esp', '-boot menu=on,splash-time=0', '-s -S -cpu max']) {
+    assert.ok(as.includes(part), `aarch64 args include ${part}: ${as}`);
+  }
+  assert.throws(() => qemuCommand({ arch: 'aarch64', firmware: fw, kvm: true }), /KVM cannot run an aarch64 guest/);
+  assert.throws(() => qemuCommand({ arch: 'x86_64', firmware: fw, memory: 'lots' }), /invalid memory size/);
+});
+
+test.run();

@@ -1,0 +1,172 @@
+// Test driver for the page-table engine (common/paging/engine.ts): runs it over a
+// simulated physical memory (a 16 MiB global; physToVirt = its address - FAKE_BASE) and
+// executes a command stream, printing what tests/paging/engine.test.ts compares with the
+// BigInt reference model (tests/paging/model.ts). bench/paging/check_driver.c is its C twin
+// and prints the same lines.
+//
+// A command is 6 u64 words: kind, table (0..3), va, pa, size, attrs.
+//   1 map, 2 unmap, 3 protect      -> "R rc tableFrames totalTableFrames liveFrames flushAll flushCount va..."
+//   4 probe va                      -> "P -" or "P pa attrs pageSize leafDescriptor"
+//   5 config: va = allow1G, pa = allowWX, size = highHalf
+//   6 budget: va = how many more frames may be allocated (all ones: unlimited)
+//   7 dump                          -> ptDump's lines, then "E"
+//   8 walk va                       -> "W levels e0 e1 e2 e3"
+
+import {
+  type FrameSource, type PageTable, type WalkResult,
+  ptInit, ptMap, ptUnmap, ptProtect, ptTranslate, ptWalk, ptClearFlush, ptDump, PT_OK,
+} from "../../../common/paging/engine";
+
+const NFRAMES = 4096;
+const FAKE_BASE: u64 = 0x8000_0000;
+const UNLIMITED: u64 = 0xFFFF_FFFF_FFFF_FFFF;
+
+let MEM: Arr<u64, 2097152>;        // NFRAMES frames of 512 entries
+let FREE_LIST: Arr<u32, 4096>;
+let USED: Arr<u8, 4096>;
+let freeTop: u32 = 0;
+let live: u64 = 0;
+let budget: u64 = 0xFFFF_FFFF_FFFF_FFFF;
+
+let T0: PageTable;
+let T1: PageTable;
+let T2: PageTable;
+let T3: PageTable;
+
+function simAlloc(ctx: Ptr<void>): u64 {
+  if (budget == 0 || freeTop == 0) return 0;
+  if (budget != UNLIMITED) budget -= 1;
+  freeTop -= 1;
+  let f: u32 = FREE_LIST[freeTop];
+  USED[f] = 1;
+  live += 1;
+  // Garbage, not zeros: the engine must initialise every entry of a new table.
+  memset(cast<u8>(addressOf(MEM[u64(f) * 512])), 0xA5, 4096);
+  return FAKE_BASE + u64(f) * 4096;
+}
+
+function simFree(ctx: Ptr<void>, pa: u64): void {
+  let f: u64 = (pa - FAKE_BASE) >> 12;
+  if (pa < FAKE_BASE || f >= NFRAMES || (pa & 4095) != 0 || USED[f] == 0) {
+    print("BAD FREE ");
+    printHex(pa);
+    println("");
+    exit(3);
+  }
+  USED[f] = 0;
+  live -= 1;
+  FREE_LIST[freeTop] = u32(f);
+  freeTop += 1;
+}
+
+function tableFor(k: u64): Ptr<PageTable> {
+  if (k == 0) return addressOf(T0);
+  if (k == 1) return addressOf(T1);
+  if (k == 2) return addressOf(T2);
+  return addressOf(T3);
+}
+
+function sp(): void {
+  printChar(0x20);
+}
+
+/** Runs `n` words of commands; returns the exit status (0 when the stream was well formed). */
+export function runOps(ops: Ptr<u64>, n: u64): i32 {
+  for (let i: u32 = 0; i < NFRAMES; i++) FREE_LIST[i] = NFRAMES - 1 - i;
+  freeTop = NFRAMES;
+  let fs: FrameSource = zeroed<FrameSource>();
+  fs.alloc = simAlloc;
+  fs.free = simFree;
+  fs.ctx = null;
+  let p2v: u64 = addr(addressOf(MEM[0])) - FAKE_BASE;
+  for (let k: u64 = 0; k < 4; k++) {
+    if (ptInit(tableFor(k), addressOf(fs), p2v) != PT_OK) return 2;
+  }
+  let w: WalkResult = zeroed<WalkResult>();
+  for (let at: u64 = 0; at + 6 <= n; at += 6) {
+    let kind: u64 = ops[at];
+    let pt: Ptr<PageTable> = tableFor(ops[at + 1]);
+    let va: u64 = ops[at + 2];
+    let pa: u64 = ops[at + 3];
+    let size: u64 = ops[at + 4];
+    let attrs: u32 = u32(ops[at + 5]);
+    let rc: i32 = 0;
+    if (kind == 1) {
+      rc = ptMap(pt, va, pa, size, attrs);
+    } else if (kind == 2) {
+      rc = ptUnmap(pt, va, size);
+    } else if (kind == 3) {
+      rc = ptProtect(pt, va, size, attrs);
+    } else if (kind == 4) {
+      let tpa: u64 = 0;
+      let tattrs: u32 = 0;
+      let ok: bool = ptTranslate(pt, va, addressOf(tpa), addressOf(tattrs));
+      let ok2: bool = ptWalk(pt, va, addressOf(w));
+      if (ok != ok2 || (ok && (tpa != w.pa || tattrs != w.attrs))) {
+        println("WALK MISMATCH");
+        return 4;
+      }
+      if (!ok) {
+        println("P -");
+      } else {
+        print("P ");
+        printHex(tpa);
+        sp();
+        printHex(u64(tattrs));
+        sp();
+        printHex(w.pageSize);
+        sp();
+        printHex(w.entries[w.leafLevel]);
+        println("");
+      }
+      continue;
+    } else if (kind == 5) {
+      pt.allow1G = va != 0;
+      pt.allowWX = pa != 0;
+      pt.highHalf = size != 0;
+      continue;
+    } else if (kind == 6) {
+      budget = va;
+      continue;
+    } else if (kind == 7) {
+      ptDump(pt);
+      println("E");
+      continue;
+    } else if (kind == 8) {
+      ptWalk(pt, va, addressOf(w));
+      print("W ");
+      printU(u64(w.levels));
+      for (let l: u32 = 0; l < 4; l++) {
+        sp();
+        printHex(w.entries[l]);
+      }
+      println("");
+      continue;
+    } else {
+      println("BAD OP");
+      return 5;
+    }
+    let total: u64 = T0.tableFrames + T1.tableFrames + T2.tableFrames + T3.tableFrames;
+    print("R ");
+    printI(i64(rc));
+    sp();
+    printHex(pt.tableFrames);
+    sp();
+    printHex(total);
+    sp();
+    printHex(live);
+    sp();
+    if (pt.flushAll) print("1"); else print("0");
+    sp();
+    printHex(pt.flushCount);
+    if (!pt.flushAll) {
+      for (let k: u64 = 0; k < pt.flushCount; k++) {
+        sp();
+        printHex(pt.flushVa[k]);
+      }
+    }
+    println("");
+    ptClearFlush(pt);
+  }
+  return 0;
+}
