@@ -8,4 +8,5 @@ if (!fs.existsSync(cli)) {
   console.error('tsboot: the compiler is not built yet; run `npm run setup` in ' + path.join(__dirname, '..'));
   process.exit(1);
 }
+require(path.join(path.dirname(cli), 'code-cache.js')).loadTypescriptWithCodeCache();
 require(cli).main(process.argv.slice(2));

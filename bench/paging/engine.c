@@ -193,8 +193,12 @@ static void noteFlush(PageTable *pt, u64 va) {
   pt->flushCount = n + 1;
 }
 
-INLINE void zeroEntries(u64 *t, u64 from, u64 to) {
-  if (from <= to) memset(t + from, 0, (to - from + 1) * 8);
+/* engine.ts: @nobuiltins (LLVM must not turn the loop into a memset call). */
+__attribute__((no_builtin("memset"))) static void zeroEntries(u64 *t, u64 from, u64 to) {
+  if (from > to) return;
+  u64 *p = t + from;
+  u64 n = to - from + 1;
+  for (u64 k = 0; k < n; k++) p[k] = 0;
 }
 
 static bool tableEmpty(u64 *t) {
@@ -477,7 +481,7 @@ i32 ptInit(PageTable *pt, FrameSource *frames, u64 physToVirt) {
   pt->root = 0;
   u64 root = frames->alloc(frames->ctx);
   if (root == 0) return PT_ENOMEM;
-  memset((void *)(uintptr_t)(physToVirt + root), 0, 4096);
+  zeroEntries((u64 *)(uintptr_t)(physToVirt + root), 0, 511);
   pt->root = root;
   pt->tableFrames = 1;
   return PT_OK;

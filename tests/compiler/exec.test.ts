@@ -15,7 +15,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Arch, Opt, compileAndRun, compilerBuilt, describe, makeTempDir, removeDir, repoRoot } from '../lib/toolchain';
+import {
+  Arch, Opt, RunResult, compileSubsetAsync, compilerBuilt, describe, makeTempDir, removeDir, repoRoot, runExecutableAsync,
+} from '../lib/toolchain';
 
 const execDir = path.join(repoRoot, 'tests', 'subset', 'exec');
 
@@ -64,30 +66,54 @@ function firstDiff(want: string, got: string): string {
 }
 
 const quick = process.env.TSBOOT_EXEC_QUICK === '1';
+const jobs = Math.max(1, Number(process.env.TSBOOT_TEST_JOBS ?? 2));
 const work = makeTempDir('exec');
 
+interface Job { c: Case; arch: Arch; opt: Opt; result?: { compile: RunResult; run: RunResult | null } }
+const jobsList: Job[] = [];
 for (const c of cases()) {
-  const combos: [Arch, Opt][] = [];
+  let combos: [Arch, Opt][] = [];
   for (const arch of c.arches) for (const opt of c.opts) combos.push([arch, opt]);
-  let chosen = combos;
   if (quick) {
-    chosen = combos.filter(([a, o]) => (a === 'x86_64' && o === 'O2') || (a === 'aarch64' && o === 'O0'));
-    if (chosen.length === 0) chosen = combos.slice(0, 1);
+    const q = combos.filter(([a, o]) => (a === 'x86_64' && o === 'O2') || (a === 'aarch64' && o === 'O0'));
+    combos = q.length ? q : combos.slice(0, 1);
   }
-  for (const [arch, opt] of chosen) {
-    test(`exec ${c.name} ${arch} -${opt}`, () => {
-      assert.ok(compilerBuilt(), 'the compiler is not built (build/js/toolchain/src/cli.js); run npx tsc -p tsconfig.json');
-      const r = compileAndRun(c.file, arch, opt, work);
-      if (r.compile.status !== 0 || !r.run) assert.unreachable(`compile failed:\n${describe(r.compile)}`);
-      const run = r.run!;
-      assert.ok(!run.timedOut && !run.signal, `the program did not exit normally:\n${describe(run)}`);
-      const pat = expectedPattern(c.expected, path.basename(c.file));
-      if (!pat.test(run.stdout)) {
-        assert.fixture(run.stdout, c.expected, `stdout differs (${firstDiff(c.expected, run.stdout)}); stderr:\n${run.stderr}`);
-      }
-      assert.is(run.status, c.exit, `exit status ${run.status}, expected ${c.exit}\n${describe(run)}`);
-    });
+  for (const [arch, opt] of combos) jobsList.push({ c, arch, opt });
+}
+
+// Compile and run everything up front with a small pool (the compiler is a separate node
+// process per build), then check each result in its own named test.
+test.before(async () => {
+  let next = 0;
+  let done = 0;
+  const t0 = Date.now();
+  async function worker(): Promise<void> {
+    while (next < jobsList.length) {
+      const j = jobsList[next++];
+      const exe = path.join(work, `${j.c.name}.${j.arch}.${j.opt}`);
+      const compile = await compileSubsetAsync(j.c.file, { target: `${j.arch}-linux`, opt: j.opt, out: exe });
+      const run = compile.status === 0 ? await runExecutableAsync(exe, j.arch) : null;
+      j.result = { compile, run };
+      if (++done % 20 === 0) console.log(`  [exec] ${done}/${jobsList.length} builds, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    }
   }
+  if (compilerBuilt()) await Promise.all(Array.from({ length: jobs }, () => worker()));
+});
+
+for (const j of jobsList) {
+  const { c, arch, opt } = j;
+  test(`exec ${c.name} ${arch} -${opt}`, () => {
+    assert.ok(compilerBuilt(), 'the compiler is not built (build/js/toolchain/src/cli.js); run npx tsc -p tsconfig.json');
+    const r = j.result!;
+    if (r.compile.status !== 0 || !r.run) assert.unreachable(`compile failed:\n${describe(r.compile)}`);
+    const run = r.run!;
+    assert.ok(!run.timedOut && !run.signal, `the program did not exit normally:\n${describe(run)}`);
+    const pat = expectedPattern(c.expected, path.basename(c.file));
+    if (!pat.test(run.stdout)) {
+      assert.fixture(run.stdout, c.expected, `stdout differs (${firstDiff(c.expected, run.stdout)}); stderr:\n${run.stderr}`);
+    }
+    assert.is(run.status, c.exit, `exit status ${run.status}, expected ${c.exit}\n${describe(run)}`);
+  });
 }
 
 test.after(() => removeDir(work));

@@ -285,8 +285,16 @@ export class Checker {
 
   // ---- types -----------------------------------------------------------------------
 
+  private readonly libFiles = new Map<ts.SourceFile, boolean>();
+
   private isLibDecl(decl: ts.Node): boolean {
-    return path.resolve(path.dirname(decl.getSourceFile().fileName)) === path.resolve(LIB_DIR);
+    const sf = decl.getSourceFile();
+    let r = this.libFiles.get(sf);
+    if (r === undefined) {
+      r = path.resolve(path.dirname(sf.fileName)) === path.resolve(LIB_DIR);
+      this.libFiles.set(sf, r);
+    }
+    return r;
   }
 
   resolveType(node: ts.TypeNode): Type {

@@ -1,0 +1,124 @@
+/* Paging benchmark workloads for the C transcription of the engine (engine.c): the same
+ * program as bench/paging/workloads.ts, statement by statement, built with clang-16 -O2
+ * -static. Extra mode for the memset floor:
+ *   workloads <k> <reps>            as workloads.ts
+ *   workloads 99 <reps> <bytes>     memset of <bytes> (the floor for writing that much table)
+ */
+#include "../c/bench.h"
+#include "engine.h"
+
+#define POOL_FRAMES 1100
+#define FAKE_BASE 0x100000000ull
+#define HHDM 0xFFFF800000000000ull
+#define KERNEL 0xFFFFFFFF80000000ull
+#define HEAP 0xFFFFC00000000000ull
+#define GIB 0x40000000ull
+#define MIB 0x100000ull
+enum { A_READ = 1, A_WRITE = 2, A_EXEC = 4, A_GLOBAL = 16 };
+
+static u64 POOL[(POOL_FRAMES + 1) * 512];
+static u64 FREE_STACK[POOL_FRAMES];
+static u64 freeTop, nextFrame, allocated, p2v;
+static PageTable PT;
+static unsigned char MAPPED[16384];
+
+static u64 frameAlloc(void *ctx) {
+  (void)ctx;
+  allocated += 1;
+  if (freeTop != 0) {
+    freeTop -= 1;
+    return FREE_STACK[freeTop];
+  }
+  if (nextFrame >= POOL_FRAMES) return 0;
+  u64 pa = FAKE_BASE + (nextFrame << 12);
+  nextFrame += 1;
+  return pa;
+}
+
+static void frameFree(void *ctx, u64 pa) {
+  (void)ctx;
+  FREE_STACK[freeTop] = pa;
+  freeTop += 1;
+}
+
+static void wfail(const char *what) {
+  printf("workload failed: %s\n", what);
+  exit(1);
+}
+
+static void hhdm(u64 size, bool allow1G) {
+  PT.allow1G = allow1G;
+  if (ptMap(&PT, HHDM, 0, size, A_READ | A_WRITE | A_GLOBAL) != PT_OK) wfail("hhdm");
+}
+
+static void kernel(void) {
+  u64 pa = 0x201000;
+  u64 va = KERNEL;
+  if (ptMap(&PT, va, pa, 3 * MIB, A_READ | A_EXEC | A_GLOBAL) != PT_OK) wfail("text");
+  if (ptMap(&PT, va + 3 * MIB, pa + 3 * MIB, MIB, A_READ | A_GLOBAL) != PT_OK) wfail("rodata");
+  if (ptMap(&PT, va + 4 * MIB, pa + 4 * MIB, 2 * MIB, A_READ | A_WRITE | A_GLOBAL) != PT_OK) wfail("data");
+  if (ptMap(&PT, va + 6 * MIB, pa + 6 * MIB, 2 * MIB, A_READ | A_WRITE | A_GLOBAL) != PT_OK) wfail("bss");
+}
+
+static void randomOps(void) {
+  for (u32 i = 0; i < 16384; i++) MAPPED[i] = 0;
+  u64 x = 0x9E3779B97F4A7C15ull;
+  for (u32 i = 0; i < 10000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    u64 page = (x >> 20) & 16383;
+    u64 va = HEAP + (page << 12);
+    if (MAPPED[page] == 0) {
+      if (ptMap(&PT, va, 0x200000000ull + (page << 12), 4096, A_READ | A_WRITE) != PT_OK) wfail("map");
+      MAPPED[page] = 1;
+    } else {
+      if (ptUnmap(&PT, va, 4096) != PT_OK) wfail("unmap");
+      MAPPED[page] = 0;
+    }
+  }
+}
+
+__attribute__((noinline)) u64 pw_run(u64 k) {
+  freeTop = 0;
+  nextFrame = 0;
+  allocated = 0;
+  FrameSource fs = {frameAlloc, frameFree, 0};
+  if (ptInit(&PT, &fs, p2v) != PT_OK) wfail("init");
+  if (k == 0) hhdm(4 * GIB, true);
+  else if (k == 1) hhdm(4 * GIB, false);
+  else if (k == 2) hhdm(64 * GIB, true);
+  else if (k == 3) hhdm(64 * GIB, false);
+  else if (k == 4) hhdm(1024 * GIB, true);
+  else if (k == 5) hhdm(1024 * GIB, false);
+  else if (k == 6) kernel();
+  else if (k == 7) {
+    PT.allow1G = false;
+    if (ptMap(&PT, 0, 0, 4 * GIB, A_READ | A_WRITE) != PT_OK) wfail("identity");
+  } else if (k == 8) randomOps();
+  else wfail("no such workload");
+  return allocated;
+}
+
+__attribute__((noinline)) void pw_memset(u64 bytes) {
+  memset((void *)(uintptr_t)(p2v + FAKE_BASE), 0, bytes);
+  __asm__ volatile("" ::: "memory");
+}
+
+int main(int argc, char **argv) {
+  u64 k = arg_u64(argc, argv, 1, 0);
+  u64 reps = arg_u64(argc, argv, 2, 1);
+  u64 base = ((u64)(uintptr_t)&POOL[0] + 4095) & ~4095ull;
+  p2v = base - FAKE_BASE;
+  u64 frames = 0;
+  printf("ns");
+  for (u64 r = 0; r < reps; r++) {
+    u64 t0 = now_ns();
+    if (k == 99) pw_memset(arg_u64(argc, argv, 3, 4096));
+    else frames = pw_run(k);
+    u64 t1 = now_ns();
+    printf(" %llu", (unsigned long long)(t1 - t0));
+  }
+  printf("\nframes %llu\n", (unsigned long long)frames);
+  return 0;
+}

@@ -1,0 +1,140 @@
+// Paging benchmark workloads for the subset engine (common/paging/engine.ts), compiled by
+// tsboot -O2 for x86_64-linux. bench/paging/workloads.c is the same program for the C
+// transcription of the engine; bench/paging.ts runs both and writes the table.
+//
+//   workloads <k> <reps>   runs workload k `reps` times from scratch, prints
+//                          "frames <table frames allocated per run>" and "ns <t1> <t2> ..."
+// Every run goes through pw_run (kept out of line, fixed symbol name) so that callgrind
+// --toggle-collect=pw_run counts the workload's instructions only.
+
+import {
+  type FrameSource, type PageTable, ptInit, ptMap, ptUnmap, PT_OK, PT_EEXIST,
+} from "../../common/paging/engine";
+import { Attr } from "../../common/paging/attrs";
+import { argU64, nowNs } from "../subset/lib";
+
+const POOL_FRAMES = 1100;
+const FAKE_BASE: u64 = 0x1_0000_0000;
+const HHDM: u64 = 0xFFFF_8000_0000_0000;
+const KERNEL: u64 = 0xFFFF_FFFF_8000_0000;
+const HEAP: u64 = 0xFFFF_C000_0000_0000;
+const GIB: u64 = 0x4000_0000;
+const MIB: u64 = 0x10_0000;
+
+let POOL: Arr<u64, 563712>;       // (POOL_FRAMES + 1) * 512: room to align frame 0 to 4 KiB
+let FREE_STACK: Arr<u64, 1100>;
+let freeTop: u64 = 0;
+let nextFrame: u64 = 0;
+let allocated: u64 = 0;
+let p2v: u64 = 0;
+let PT: PageTable;
+let MAPPED: Arr<u8, 16384>;       // random workload: which heap pages are mapped
+
+function frameAlloc(ctx: Ptr<void>): u64 {
+  allocated += 1;
+  if (freeTop != 0) {
+    freeTop -= 1;
+    return FREE_STACK[freeTop];
+  }
+  if (nextFrame >= POOL_FRAMES) return 0;
+  let pa: u64 = FAKE_BASE + (nextFrame << 12);
+  nextFrame += 1;
+  return pa;
+}
+
+function frameFree(ctx: Ptr<void>, pa: u64): void {
+  FREE_STACK[freeTop] = pa;
+  freeTop += 1;
+}
+
+function fail(what: cstr): void {
+  print("workload failed: ");
+  println(what);
+  exit(1);
+}
+
+function hhdm(size: u64, allow1G: bool): void {
+  PT.allow1G = allow1G;
+  if (ptMap(addressOf(PT), HHDM, 0, size, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("hhdm");
+}
+
+/** An 8 MiB kernel image in 4 KiB pages: pa is 4 KiB- but not 2 MiB-congruent to va. */
+function kernel(): void {
+  let pa: u64 = 0x20_1000;
+  let va: u64 = KERNEL;
+  if (ptMap(addressOf(PT), va, pa, 3 * MIB, Attr.Read | Attr.Exec | Attr.Global) != PT_OK) fail("text");
+  if (ptMap(addressOf(PT), va + 3 * MIB, pa + 3 * MIB, MIB, Attr.Read | Attr.Global) != PT_OK) fail("rodata");
+  if (ptMap(addressOf(PT), va + 4 * MIB, pa + 4 * MIB, 2 * MIB, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("data");
+  if (ptMap(addressOf(PT), va + 6 * MIB, pa + 6 * MIB, 2 * MIB, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("bss");
+}
+
+/** 10,000 random 4 KiB operations in a 64 MiB heap window: map if unmapped, else unmap. */
+function randomOps(): void {
+  for (let i: u32 = 0; i < 16384; i++) MAPPED[i] = 0;
+  let x: u64 = 0x9E37_79B9_7F4A_7C15;
+  for (let i: u32 = 0; i < 10000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    let page: u64 = (x >> 20) & 16383;
+    let va: u64 = HEAP + (page << 12);
+    if (MAPPED[page] == 0) {
+      if (ptMap(addressOf(PT), va, 0x2_0000_0000 + (page << 12), 4096, Attr.Read | Attr.Write) != PT_OK) fail("map");
+      MAPPED[page] = 1;
+    } else {
+      if (ptUnmap(addressOf(PT), va, 4096) != PT_OK) fail("unmap");
+      MAPPED[page] = 0;
+    }
+  }
+}
+
+/**
+ * One run of workload k from an empty table; returns the table frames allocated.
+ * @symbol pw_run
+ * @noinline
+ */
+export function pwRun(k: u64): u64 {
+  freeTop = 0;
+  nextFrame = 0;
+  allocated = 0;
+  let fs: FrameSource = zeroed<FrameSource>();
+  fs.alloc = frameAlloc;
+  fs.free = frameFree;
+  fs.ctx = null;
+  if (ptInit(addressOf(PT), addressOf(fs), p2v) != PT_OK) fail("init");
+  if (k == 0) hhdm(4 * GIB, true);
+  else if (k == 1) hhdm(4 * GIB, false);
+  else if (k == 2) hhdm(64 * GIB, true);
+  else if (k == 3) hhdm(64 * GIB, false);
+  else if (k == 4) hhdm(1024 * GIB, true);
+  else if (k == 5) hhdm(1024 * GIB, false);
+  else if (k == 6) kernel();
+  else if (k == 7) {
+    PT.allow1G = false;
+    if (ptMap(addressOf(PT), 0, 0, 4 * GIB, Attr.Read | Attr.Write) != PT_OK) fail("identity");
+  } else if (k == 8) randomOps();
+  else fail("no such workload");
+  return allocated;
+}
+
+export function main(): i32 {
+  let k: u64 = argU64(1, 0);
+  let reps: u64 = argU64(2, 1);
+  // Frame 0 at the first 4 KiB boundary inside POOL (the C version does the same).
+  let base: u64 = (addr(addressOf(POOL[0])) + 4095) & 0xFFFF_FFFF_FFFF_F000;
+  p2v = base - FAKE_BASE;
+  let frames: u64 = 0;
+  print("ns");
+  for (let r: u64 = 0; r < reps; r++) {
+    let t0: u64 = nowNs();
+    frames = pwRun(k);
+    let t1: u64 = nowNs();
+    print(" ");
+    printU(t1 - t0);
+  }
+  println("");
+  print("frames ");
+  printU(frames);
+  println("");
+  return 0;
+}
