@@ -16,6 +16,7 @@
 // reported. A checksum that differs from the C version's marks the peer WRONG: it is
 // listed as such and never timed.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -84,7 +85,9 @@ interface Impl {
   error?: string;
   wrong?: boolean;
   checksum?: string;
+  /** Kernel times in ns; byRound[r] is round r's (undefined when that round did not run). */
   times: number[];
+  byRound: (number | undefined)[];
 }
 
 interface Options {
@@ -104,22 +107,22 @@ function buildC(p: ProgramSpec, dir: string): Impl {
   const out = path.join(dir, `${p.name}.c.exe`);
   log(`[build] C ${p.name}: ${CLANG} -O2 -static`);
   const r = exec(CLANG, ['-O2', '-static', '-o', out, path.join(ROOT, 'bench', 'c', `${p.name}.c`)]);
-  if (!r.ok) return { impl: 'c', error: `clang failed: ${r.error}`, times: [] };
-  return { impl: 'c', cmd: out, args: [], times: [] };
+  if (!r.ok) return { impl: 'c', error: `clang failed: ${r.error}`, times: [], byRound: [] };
+  return { impl: 'c', cmd: out, args: [], times: [], byRound: [] };
 }
 
 function buildTsboot(p: ProgramSpec, dir: string): Impl {
-  if (!compilerBuilt()) return { impl: 'tsboot', error: 'the compiler is not built yet (npm run setup)', times: [] };
+  if (!compilerBuilt()) return { impl: 'tsboot', error: 'the compiler is not built yet (npm run setup)', times: [], byRound: [] };
   const out = path.join(dir, `${p.name}.tsboot.exe`);
   log(`[build] tsboot ${p.name}: tsboot compile -O2 --target x86_64-linux`);
   const [node, cli] = tsbootCommand();
   const r = exec(node, [cli, 'compile', path.join(ROOT, 'bench', 'subset', `${p.name}.ts`), '--target', 'x86_64-linux', '-O2', '-o', out], { timeoutMs: 300_000 });
-  if (!r.ok || !fs.existsSync(out)) return { impl: 'tsboot', error: `compile failed: ${firstLine(r.stderr) || r.error || 'no output file'}`, times: [] };
-  return { impl: 'tsboot', cmd: out, args: [], times: [] };
+  if (!r.ok || !fs.existsSync(out)) return { impl: 'tsboot', error: `compile failed: ${firstLine(r.stderr) || r.error || 'no output file'}`, times: [], byRound: [] };
+  return { impl: 'tsboot', cmd: out, args: [], times: [], byRound: [] };
 }
 
 function nodeImpl(p: ProgramSpec): Impl {
-  return { impl: 'node', cmd: process.execPath, args: [path.join(ROOT, 'bench', 'js', `${p.name}.js`)], times: [] };
+  return { impl: 'node', cmd: process.execPath, args: [path.join(ROOT, 'bench', 'js', `${p.name}.js`)], times: [], byRound: [] };
 }
 
 /**
@@ -130,10 +133,10 @@ function nodeImpl(p: ProgramSpec): Impl {
  * default -O3.
  */
 function buildPorffor(p: ProgramSpec, dir: string, args: number[]): Impl {
-  if (!fs.existsSync(PORFFOR_CLI)) return { impl: 'porffor', error: 'porffor is not installed (npm ci)', times: [] };
+  if (!fs.existsSync(PORFFOR_CLI)) return { impl: 'porffor', error: 'porffor is not installed (npm ci)', times: [], byRound: [] };
   const src = fs.readFileSync(path.join(ROOT, 'bench', 'js', `${p.name}.js`), 'utf8');
   const baked = src.replace(/^const ARGS = .*$/m, `const ARGS = [${args.join(', ')}];`);
-  if (baked === src) return { impl: 'porffor', error: `bench/js/${p.name}.js has no \`const ARGS = ...\` line`, times: [] };
+  if (baked === src) return { impl: 'porffor', error: `bench/js/${p.name}.js has no \`const ARGS = ...\` line`, times: [], byRound: [] };
   const js = path.join(dir, `${p.name}.porffor.js`);
   const out = path.join(dir, `${p.name}.porffor.exe`);
   fs.writeFileSync(js, baked);
@@ -141,9 +144,9 @@ function buildPorffor(p: ProgramSpec, dir: string, args: number[]): Impl {
   const r = exec(process.execPath, [PORFFOR_CLI, 'native', `--compiler=${CLANG}`, '--allocator-chunks=512', js, out], { cwd: dir, timeoutMs: 300_000 });
   if (!r.ok || !fs.existsSync(out)) {
     const why = r.stderr.split('\n').find((l) => /error/i.test(l))?.trim() || r.error || 'no output file';
-    return { impl: 'porffor', error: `porffor failed to compile: ${why}`, times: [] };
+    return { impl: 'porffor', error: `porffor failed to compile: ${why}`, times: [], byRound: [] };
   }
-  return { impl: 'porffor', cmd: out, args: [], times: [] };
+  return { impl: 'porffor', cmd: out, args: [], times: [], byRound: [] };
 }
 
 interface ProgramResult {
@@ -186,6 +189,7 @@ function runOnce(res: ProgramResult, im: Impl, round: number, runs: number): voi
     return;
   }
   im.times.push(out.ns);
+  im.byRound[round] = out.ns;
   log(`${tag}: ${fmtMs(out.ns)}`);
 }
 
@@ -202,8 +206,19 @@ function timeOf(im: Impl | undefined): number | undefined {
   return median(im.times);
 }
 
-function ratio(a: number | undefined, b: number | undefined): number {
-  return a !== undefined && b !== undefined && b > 0 ? a / b : NaN;
+/**
+ * The time ratio a / b as the median of the per-round ratios: the two peers of a pair ran
+ * next to each other in every round, so a pair shares that moment's machine load, which
+ * makes the ratio steadier than the ratio of the two medians on a busy machine.
+ */
+function ratio(a: Impl | undefined, b: Impl | undefined): number {
+  if (timeOf(a) === undefined || timeOf(b) === undefined) return NaN;
+  const rs: number[] = [];
+  a!.byRound.forEach((ta, r) => {
+    const tb = b!.byRound[r];
+    if (ta !== undefined && tb !== undefined && tb > 0) rs.push(ta / tb);
+  });
+  return rs.length ? median(rs) : NaN;
 }
 
 /** Footnotes explaining every failed or wrong cell. */
@@ -233,13 +248,14 @@ async function runRuntime(opts: Options, want: Set<ImplName>): Promise<string> {
       results.push(res);
     }
 
-    // Interleaved rounds; the order of the peers rotates from round to round so that no
-    // peer always runs right after the same one.
+    // Interleaved rounds: every program and peer once per round. The peers compared with
+    // each other run back to back (C next to tsboot, tsboot next to Node, Node next to
+    // porffor), and the order reverses every other round so that neither side of a pair
+    // always goes first. C runs first in round 0: its checksum is the reference.
     const order: ImplName[] = ['c', 'tsboot', 'node', 'porffor'];
     for (let round = 0; round < opts.runs; round++) {
       for (const res of results) {
-        // C first in round 0: its checksum is the reference the others are checked against.
-        const rot = round === 0 ? order : [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
+        const rot = round % 2 === 0 ? order : [...order].reverse();
         for (const name of rot) {
           const im = res.impls[name];
           if (im) runOnce(res, im, round, opts.runs);
@@ -277,9 +293,7 @@ function renderRuntime(results: ProgramResult[], opts: Options, want: Set<ImplNa
     const timeRatios: number[] = [];
     const irRatios: number[] = [];
     for (const res of results) {
-      const c = timeOf(res.impls.c);
-      const t = timeOf(res.impls.tsboot);
-      const r = ratio(t, c);
+      const r = ratio(res.impls.tsboot, res.impls.c);
       if (Number.isFinite(r)) timeRatios.push(r);
       const row = [res.spec.name, res.spec.work(res.args), cell(res.impls.c), cell(res.impls.tsboot), fmtRatio(r)];
       if (valgrind) {
@@ -297,7 +311,8 @@ function renderRuntime(results: ProgramResult[], opts: Options, want: Set<ImplNa
     rows.push(gm);
     parts.push('### Run time: tsboot against C\n');
     parts.push(
-      `Median kernel time of ${opts.runs} interleaved runs${opts.quick ? ' (--quick sizes)' : ''}; goal: geometric mean within 1.05× of C. ` +
+      `Median kernel time of ${opts.runs} interleaved runs${opts.quick ? ' (--quick sizes)' : ''}; a ratio is the median of the ` +
+        'per-round ratios (the two ran back to back in each round). Goal: geometric mean within 1.05× of C. ' +
         (valgrind
           ? 'Instructions: `valgrind --tool=callgrind` Ir of the kernel only (Ir of a larger run minus Ir of a smaller one: ' +
             results.map((r) => `${r.spec.name} ${r.spec.irWork}`).join(', ') +
@@ -322,10 +337,9 @@ function renderRuntime(results: ProgramResult[], opts: Options, want: Set<ImplNa
     const rows: string[][] = [];
     const ratios: Record<string, number[]> = { node: [], porffor: [] };
     for (const res of results) {
-      const t = timeOf(res.impls.tsboot);
       const row = [res.spec.name, cell(res.impls.tsboot)];
       for (const p of peers) {
-        const r = ratio(timeOf(res.impls[p]), t);
+        const r = ratio(res.impls[p], res.impls.tsboot);
         if (Number.isFinite(r)) ratios[p].push(r);
         row.push(cell(res.impls[p]), fmtRatio(r));
       }
@@ -450,6 +464,7 @@ export async function main(argv: string[]): Promise<number> {
     `Measured ${new Date().toISOString().slice(0, 10)} with \`${commandLine(opts)}\` (${minutes} min), x86_64-linux.`,
     '',
     ...facts.map((f) => `- ${f}`),
+    `- Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine inflates times; the ratios and instruction counts are steadier)`,
     '',
     sections.join('\n\n'),
   ].join('\n');

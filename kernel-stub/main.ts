@@ -183,7 +183,7 @@ function report(b: Ptr<BootInfo>): void {
   print("\n");
   kbegin("page table root ");
   printHex(b.pageTableRoot);
-  println((b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages in use" : ", 2 MiB pages at most");
+  println((b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most");
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
   kbegin("loader time: ");
   printU(ticks);

@@ -13,7 +13,7 @@ import {
   EFI_ICMP_ERROR, EFI_TFTP_ERROR, EFI_PROTOCOL_ERROR, EFI_INCOMPATIBLE_VERSION, EFI_SECURITY_VIOLATION,
   EFI_CRC_ERROR, EFI_END_OF_MEDIA, EFI_END_OF_FILE, EFI_INVALID_LANGUAGE, EFI_COMPROMISED_DATA,
   EFI_OPEN_PROTOCOL_GET_PROTOCOL, EFI_FILE_MODE_READ, EFI_FILE_DIRECTORY,
-  LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, guidEqual,
+  LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, GLOBAL_VARIABLE_GUID, guidEqual,
 } from "./uefi";
 import { logBegin, logStr, logEnd, logHex, logBytes, logDec } from "./log";
 
@@ -300,4 +300,28 @@ export function efiReadFile(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: b
 
 export function efiExitBootServices(mapKey: u64): u64 {
   return gBS.ExitBootServices(gImage, mapKey);
+}
+
+let conOutPath: Arr<u8, 1024>;
+
+/**
+ * Whether the firmware already copies its console (ConOut) to a serial port: the ConOut
+ * variable is a multi-instance device path, and a serial terminal shows up in it as a
+ * Messaging/UART node (type 3, subtype 14). OVMF and AAVMF do this, as do PCs with console
+ * redirection; the loader's own serial writes would then print every line twice.
+ */
+export function efiConsoleHasSerial(): bool {
+  let size: u64 = conOutPath.length;
+  let st: u64 = gST.RuntimeServices.GetVariable("ConOut", addressOf(GLOBAL_VARIABLE_GUID), null, addressOf(size), addressOf(conOutPath));
+  if (efiIsError(st)) return false; // no variable, or a path too long to be a plain console list
+  let off: u64 = 0;
+  while (off + 4 <= size) {
+    let type: u8 = conOutPath[off];
+    let sub: u8 = conOutPath[off + 1];
+    let len: u64 = u64(conOutPath[off + 2]) | (u64(conOutPath[off + 3]) << 8);
+    if (type == 3 && sub == 14) return true;
+    if (len < 4) return false; // malformed: stop rather than loop
+    off += len;
+  }
+  return false;
 }

@@ -14,10 +14,28 @@ let conOutFailed: bool = false;
 let lineBuf: Arr<u16, 200>;
 let lineLen: u32 = 0;
 
+/** The firmware copies ConOut to a serial port itself (see efiConsoleHasSerial). */
+let conOutOnSerial: bool = false;
+
 export function logInit(out: Ptr<EfiSimpleTextOutput>): void {
   conOut = out;
   conOutEnabled = out != null;
   lineLen = 0;
+}
+
+/**
+ * Called when the firmware already mirrors ConOut to a serial port: while a line goes to
+ * ConOut, the loader's own serial write is skipped so the serial log has each line once.
+ * Lines kept off ConOut (logQuietConOut) and everything after logSerialOnly() still go to
+ * the serial port directly.
+ */
+export function logConOutReachesSerial(yes: bool): void {
+  conOutOnSerial = yes;
+}
+
+function serialPutc(c: u8): void {
+  if (conOutOnSerial && conOutEnabled && !conOutQuiet) return;
+  archSerialPutc(c);
 }
 
 /**
@@ -75,8 +93,8 @@ function logSerialHex(v: u64): void {
 
 export function logPutc(c: u8): void {
   if (c == 0x0A) {
-    archSerialPutc(0x0D);
-    archSerialPutc(0x0A);
+    serialPutc(0x0D);
+    serialPutc(0x0A);
     if (conOutEnabled && !conOutQuiet) {
       if (lineLen + 3 > lineBuf.length) logFlushConOut();
       lineBuf[lineLen] = 0x0D;
@@ -86,7 +104,7 @@ export function logPutc(c: u8): void {
     }
     return;
   }
-  archSerialPutc(c);
+  serialPutc(c);
   if (conOutEnabled && !conOutQuiet) {
     if (lineLen + 3 > lineBuf.length) logFlushConOut();
     lineBuf[lineLen] = u16(c);

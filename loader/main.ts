@@ -13,9 +13,9 @@ import {
 } from "./uefi";
 import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
-  efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure,
+  efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure, efiConsoleHasSerial,
 } from "./efi";
-import { logInit, logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
+import { logInit, logConOutReachesSerial, logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
@@ -143,10 +143,13 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   let tscEntry: u64 = archTimestamp();
   efiInit(image, systemTable);
   logInit(systemTable.ConOut);
+  let mirrored: bool = efiConsoleHasSerial();
+  logConOutReachesSerial(mirrored);
   logBegin("tsboot loader (");
   logStr(archName());
   logStr(") starting");
   logEnd();
+  if (mirrored) logLine("the firmware copies its console to a serial port: serial gets each line from there until ExitBootServices");
 
   let bad: cstr = efiLayoutCheck();
   if (strlen(bad) != 0) {

@@ -176,6 +176,7 @@ export interface EfiTime extends Struct {
   Nanosecond: u32; TimeZone: i16; Daylight: u8; Pad2: u8;
 }
 export type GetTimeFn = Efiapi<(time: Ptr<EfiTime>, caps: Ptr<void>) => EfiStatus>;
+export type GetVariableFn = Efiapi<(name: wstr, vendor: Ptr<EfiGuid>, attributes: Ptr<u32>, dataSize: Ptr<u64>, data: Ptr<void>) => EfiStatus>;
 export type ResetSystemFn = Efiapi<(resetType: u32, status: EfiStatus, dataSize: u64, data: Ptr<void>) => void>;
 
 export interface EfiRuntimeServices extends Struct {
@@ -186,7 +187,7 @@ export interface EfiRuntimeServices extends Struct {
   SetWakeupTime: Ptr<void>;
   SetVirtualAddressMap: Ptr<void>;
   ConvertPointer: Ptr<void>;
-  GetVariable: Ptr<void>;
+  GetVariable: GetVariableFn;           // offset 72
   GetNextVariableName: Ptr<void>;
   SetVariable: Ptr<void>;
   GetNextHighMonotonicCount: Ptr<void>;
@@ -349,6 +350,11 @@ export const ACPI_20_TABLE_GUID: EfiGuid = {
 export const ACPI_10_TABLE_GUID: EfiGuid = {
   Data1: 0xEB9D2D30, Data2: 0x2D88, Data3: 0x11D3,
   Data4: [0x9A, 0x16, 0x00, 0x90, 0x27, 0x3F, 0xC1, 0x4D],
+};
+/** EFI_GLOBAL_VARIABLE: the vendor of ConOut, BootOrder and the other architectural variables. */
+export const GLOBAL_VARIABLE_GUID: EfiGuid = {
+  Data1: 0x8BE4DF61, Data2: 0x93CA, Data3: 0x11D2,
+  Data4: [0xAA, 0x0D, 0x00, 0xE0, 0x98, 0x03, 0x2B, 0x8C],
 };
 export const DEVICE_TREE_GUID: EfiGuid = {
   Data1: 0xB1B621D5, Data2: 0xF19C, Data3: 0x41A5,

@@ -1,8 +1,8 @@
 /* Paging benchmark workloads for the C transcription of the engine (engine.c): the same
  * program as bench/paging/workloads.ts, statement by statement, built with clang-16 -O2
  * -static. Extra mode for the memset floor:
- *   workloads <k> <reps>            as workloads.ts
- *   workloads 99 <reps> <bytes>     memset of <bytes> (the floor for writing that much table)
+ *   workloads <k> <reps> <inner>            as workloads.ts
+ *   workloads 99 <reps> <inner> <bytes>     memset of <bytes> (the floor for writing that much table)
  */
 #include "../c/bench.h"
 #include "engine.h"
@@ -108,14 +108,18 @@ __attribute__((noinline)) void pw_memset(u64 bytes) {
 int main(int argc, char **argv) {
   u64 k = arg_u64(argc, argv, 1, 0);
   u64 reps = arg_u64(argc, argv, 2, 1);
+  u64 inner = arg_u64(argc, argv, 3, 1);
+  u64 bytes = arg_u64(argc, argv, 4, 4096);
   u64 base = ((u64)(uintptr_t)&POOL[0] + 4095) & ~4095ull;
   p2v = base - FAKE_BASE;
   u64 frames = 0;
   printf("ns");
   for (u64 r = 0; r < reps; r++) {
     u64 t0 = now_ns();
-    if (k == 99) pw_memset(arg_u64(argc, argv, 3, 4096));
-    else frames = pw_run(k);
+    for (u64 j = 0; j < inner; j++) {
+      if (k == 99) pw_memset(bytes);
+      else frames = pw_run(k);
+    }
     u64 t1 = now_ns();
     printf(" %llu", (unsigned long long)(t1 - t0));
   }

@@ -22,12 +22,13 @@ async function main(): Promise<void> {
     .option('keep', { type: 'boolean', default: false, describe: 'save every program under build/fuzz, not only mismatches' })
     .option('tests', { type: 'number', default: 8, describe: 'test functions per program' })
     .option('statements', { type: 'number', default: 18, describe: 'statements per test function' })
+    .option('typed-left-literals', { type: 'boolean', default: false, describe: 'write literal left operands as T(lit) (workaround while regress_literal_left_operand is open)' })
     .option('print', { type: 'boolean', default: false, describe: 'only print program --start (subset and C) and exit' })
     .strict()
     .help()
     .parseAsync();
 
-  const gen = { tests: argv.tests, statements: argv.statements };
+  const gen = { tests: argv.tests, statements: argv.statements, typedLeftLiterals: argv['typed-left-literals'] };
   if (argv.print) {
     const p = generateProgram(argv.seed, argv.start, gen);
     process.stdout.write(`// ---- subset ----\n${p.subset}\n// ---- C ----\n${p.c}`);

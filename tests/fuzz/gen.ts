@@ -123,6 +123,12 @@ export interface GenOptions {
   statements?: number;
   /** Probability that the program ends with a deliberate division by zero (a panic). */
   panicChance?: number;
+  /**
+   * Write a literal LEFT operand as `T(lit)` instead of bare. A workaround switch for
+   * tests/subset/exec/regress_literal_left_operand.ts, so the fuzzer can look for other bugs
+   * while that one is open; off by default.
+   */
+  typedLeftLiterals?: boolean;
 }
 
 export interface GeneratedProgram {
@@ -224,7 +230,11 @@ class Gen {
         const op = t.signed && this.r.chance(0.5) ? '-' : '~';
         return { k: 'un', ty: t, op, a: this.nonLit(t, depth - 1) };
       }
-      case 7: return { k: 'tern', ty: t, c: this.bexpr(depth - 1), a: this.expr(t, depth - 1), b: this.expr(t, depth - 1) };
+      case 7: {
+        // Each branch is exactly t or a literal (rendered as t(lit)), never a widened operand.
+        const br = () => { const e = this.expr(t, depth - 1); return e.k === 'widen' ? this.nonLit(t, depth - 1) : e; };
+        return { k: 'tern', ty: t, c: this.bexpr(depth - 1), a: br(), b: br() };
+      }
       case 8: {
         const f = this.r.pick(calls);
         const call: Expr = { k: 'call', ty: f.ret, fn: f.name, args: f.params.map((p) => this.expr(p.ty, Math.min(depth - 1, 1))) };
@@ -260,11 +270,15 @@ class Gen {
     return { k: 'widen', ty: t, a: { k: 'var', ty: v.ty, name: v.name } };
   }
 
-  /** An expression that is not a bare literal (so it gives a sibling literal its type). */
+  /**
+   * An expression whose own type is exactly t: not a bare literal and not an implicitly
+   * widened narrower expression. Every binary operator gets at least one such operand, which
+   * fixes the operation's type (the other side is widened to it or is a literal typed by it).
+   */
   private nonLit(t: Ty, depth: number): Expr {
     for (let i = 0; i < 4; i++) {
       const e = this.expr(t, Math.max(depth, 1));
-      if (e.k !== 'lit' && e.k !== 'const') return e;
+      if (exact(e)) return e;
     }
     const vars = this.visibleVars().filter((v) => v.ty.name === t.name);
     if (vars.length) return { k: 'var', ty: t, name: this.r.pick(vars).name };
@@ -283,16 +297,17 @@ class Gen {
   }
 
   private binary(t: Ty, op: ArithOp, depth: number): Expr {
-    let a = this.expr(t, depth - 1);
-    let b: Expr;
-    if (op === '/' || op === '%') {
-      b = this.divisor(t, depth - 1);
-    } else {
-      b = this.expr(t, depth - 1);
+    if (op === '<<' || op === '>>' || op === '>>>') {
+      // Shifts: the value is exactly t; the count is exactly t or a small non-negative literal
+      // (counts >= the width check the masking).
+      const a = this.nonLit(t, depth - 1);
+      const b = this.r.chance(0.5) ? this.lit(t, BigInt(this.r.pick([0, 1, 3, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 127].filter((n) => BigInt(n) <= tyMax(t))))) : this.nonLit(t, depth - 1);
+      return { k: 'bin', ty: t, op, a, b };
     }
-    // Two bare literals have no typed operand; make one of them a real expression.
-    const bare = (e: Expr) => e.k === 'lit' || e.k === 'const';
-    if (bare(a) && bare(b)) a = this.nonLit(t, depth - 1);
+    let a = this.expr(t, depth - 1);
+    const b = op === '/' || op === '%' ? this.divisor(t, depth - 1) : this.expr(t, depth - 1);
+    // At least one operand must have exactly type t (see nonLit).
+    if (!exact(a) && !exact(b)) a = this.nonLit(t, depth - 1);
     return { k: 'bin', ty: t, op, a, b };
   }
 
@@ -321,7 +336,7 @@ class Gen {
     const op = this.r.pick<CmpOp>(['<', '<=', '>', '>=', '==', '!=']);
     let a = this.expr(t, Math.max(0, depth - 1));
     const b = this.expr(t, Math.max(0, depth - 1));
-    if ((a.k === 'lit' || a.k === 'const') && (b.k === 'lit' || b.k === 'const')) a = this.nonLit(t, 0);
+    if (!exact(a) && !exact(b)) a = this.nonLit(t, 0);
     return { k: 'cmp', op, strict: this.r.chance(0.3), a, b };
   }
 
@@ -356,7 +371,7 @@ class Gen {
       case 'conv': return `${e.ty.name}(${this.ts(e.a, false)})`;
       case 'bin': {
         // A literal operand takes the type of the other operand only if that one is exactly e.ty.
-        const ctxA = e.b.k !== 'lit' && e.b.k !== 'const' && e.b.k !== 'widen';
+        const ctxA = e.b.k !== 'lit' && e.b.k !== 'const' && e.b.k !== 'widen' && !this.o.typedLeftLiterals;
         const ctxB = e.a.k !== 'lit' && e.a.k !== 'const' && e.a.k !== 'widen';
         return `(${this.ts(e.a, ctxA)} ${e.op} ${this.ts(e.b, ctxB)})`;
       }
@@ -369,7 +384,7 @@ class Gen {
   tsb(b: BExpr): string {
     switch (b.k) {
       case 'cmp': {
-        const ctxA = b.b.k !== 'lit' && b.b.k !== 'const' && b.b.k !== 'widen';
+        const ctxA = b.b.k !== 'lit' && b.b.k !== 'const' && b.b.k !== 'widen' && !this.o.typedLeftLiterals;
         const ctxB = b.a.k !== 'lit' && b.a.k !== 'const' && b.a.k !== 'widen';
         const op = b.strict && (b.op === '==' || b.op === '!=') ? b.op + '=' : b.op;
         return `(${this.ts(b.a, ctxA)} ${op} ${this.ts(b.b, ctxB)})`;
@@ -485,7 +500,10 @@ class Gen {
       case 2: {
         const v = this.r.pick(targets);
         const op = this.r.pick<ArithOp>(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>', '>>>']);
-        const e = op === '/' || op === '%' ? this.divisor(v.ty, 2) : this.expr(v.ty, 2);
+        const shift = op === '<<' || op === '>>' || op === '>>>';
+        const e = op === '/' || op === '%' ? this.divisor(v.ty, 2)
+          : shift ? (this.r.chance(0.5) ? this.lit(v.ty, BigInt(this.r.range(0, Math.min(127, v.ty.bits + 2)))) : this.nonLit(v.ty, 2))
+          : this.expr(v.ty, 2);
         this.line(`${v.name} ${op}= ${this.ts(e, true)};`, `${v.name} = ${OPNAME[op]}_${v.ty.name}(${v.name}, ${this.c(e)});`);
         this.trace(v.name, v.ty);
         return;
@@ -766,6 +784,9 @@ class Gen {
   }
 }
 
+/** True when e's own type is its node type (not a literal typed by context, not widened). */
+function exact(e: Expr): boolean { return e.k !== 'lit' && e.k !== 'const' && e.k !== 'widen'; }
+
 function wrapParen(s: string): string { return s.startsWith('(') && s.endsWith(')') ? s : `(${s})`; }
 
 const OPNAME: Record<ArithOp, string> = {
@@ -801,7 +822,7 @@ const C_PRELUDE: string = (() => {
   return L.join('\n') + '\n';
 })();
 
-const DEFAULTS: Required<GenOptions> = { tests: 8, helpers: 5, statements: 18, panicChance: 0.1 };
+const DEFAULTS: Required<GenOptions> = { tests: 8, helpers: 5, statements: 18, panicChance: 0.1, typedLeftLiterals: false };
 
 /** Generates program `index` of the run with base seed `seed`. */
 export function generateProgram(seed: number, index: number, opts: GenOptions = {}): GeneratedProgram {

@@ -1,0 +1,334 @@
+// aarch64 parts of the loader: PL011 logging, the generic timer, MMU feature checks,
+// cache maintenance of the loaded kernel, exception level handling and the switch to the
+// kernel. Only loader/arch/index.ts calls these, inside `if (target.aarch64)` branches
+// (the `else` of `target.x86_64`), so nothing here is compiled for x86_64.
+//
+// The switch (a64Trampoline) in short — docs/boot-protocol.md has the entry state:
+//   EL1: DAIF masked; SCTLR_EL1.M=0 (break: no translation is live while MAIR, TCR and
+//        both TTBRs change); TLBI VMALLE1; program MAIR/TCR/TTBR0/TTBR1; TLBI VMALLE1;
+//        SCTLR_EL1 = MMU, D- and I-cache on, WXN off (make); the next fetch goes through
+//        the new TTBR0 identity map of the trampoline; SP = kernel stack; x0 = boot info;
+//        branch to the entry (TTBR1).
+//   EL2 (no VHE): program the EL1 registers from EL2 (the EL1 regime is not live, so
+//        nothing breaks), HCR_EL2.RW, SPSR_EL2 = EL1h with DAIF masked, ELR_EL2 = entry,
+//        SP_EL1 = kernel stack, eret.
+//   EL2 with VHE already on (HCR_EL2.E2H=1): the *_EL1 names reach the EL2&0 regime's
+//        registers, so the EL1 sequence runs unchanged and the kernel runs at EL2.
+
+import { pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
+import { type FdtInfo, FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
+import { A64_MAIR } from "../../common/paging/aarch64";
+import { DEVICE_TREE_GUID } from "../uefi";
+import { efiFindConfigTable } from "../efi";
+import { logBegin, logStr, logEnd, logHex, logDec, logLine } from "../log";
+
+/** Where the loader logs; replaced by the device tree's PL011 once a64UartBase ran. */
+let uartPhys: u64 = PL011_VIRT_BASE;
+let uartProbed: bool = false;
+
+// The switch's register values, computed by a64PrepareMmu.
+let tcrValue: u64 = 0;
+let sctlrValue: u64 = 0;
+let currentEl: u64 = 0;
+let el2Mode: u64 = 0;       // 0: run the EL1 sequence; 1: drop from EL2 to EL1 with eret
+
+// ---- SCTLR / TCR bits ----------------------------------------------------------------
+
+const SCTLR_M: u64 = 1 << 0;
+const SCTLR_C: u64 = 1 << 2;
+const SCTLR_SA: u64 = 1 << 3;
+const SCTLR_SA0: u64 = 1 << 4;
+const SCTLR_I: u64 = 1 << 12;
+/** Bits that are RES1 in ARMv8.0 (11, 20, 22, 23, 28, 29); later features give them
+ *  meanings whose value 1 is the ARMv8.0 behaviour. */
+const SCTLR_RES1: u64 = 0x30D0_0800;
+/** WXN (bit 19) stays 0: the kernel relies on W^X from its own tables, and a writable
+ *  HHDM page must stay readable-not-executable, not become a fault. A (bit 1) stays 0:
+ *  the compiled code may make unaligned accesses to normal memory. EE/E0E 0: little-endian. */
+const SCTLR_KERNEL: u64 = SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | SCTLR_I;
+
+const TCR_T0SZ_48: u64 = 16;
+const TCR_IRGN0_WBWA: u64 = 1 << 8;
+const TCR_ORGN0_WBWA: u64 = 1 << 10;
+const TCR_SH0_INNER: u64 = 3 << 12;
+const TCR_TG0_4K: u64 = 0 << 14;
+const TCR_T1SZ_48: u64 = 16 << 16;
+const TCR_IRGN1_WBWA: u64 = 1 << 24;
+const TCR_ORGN1_WBWA: u64 = 1 << 26;
+const TCR_SH1_INNER: u64 = 3 << 28;
+const TCR_TG1_4K: u64 = u64(2) << 30;
+const TCR_IPS_SHIFT: u64 = 32;
+
+const HCR_E2H: u64 = u64(1) << 34;
+
+// ---- serial, time ----------------------------------------------------------------------
+
+export function a64SerialPutc(c: u8): void {
+  pl011Putc(uartPhys, c);
+}
+
+export function a64Timestamp(): u64 {
+  // ISB: without it the counter read may be taken early, before older instructions.
+  isb();
+  return cntvct();
+}
+
+// ---- device tree -----------------------------------------------------------------------
+
+/**
+ * The log UART's physical base for BootInfo.uartBase: the first enabled "arm,pl011" of
+ * the firmware's device tree, else QEMU virt's 0x0900_0000. Logs what it found, and moves
+ * the loader's own logging there (the firmware maps its console UART as device memory).
+ */
+export function a64UartBase(): u64 {
+  if (uartProbed) return uartPhys;
+  uartProbed = true;
+  let dtb: Ptr<u8> = cast<u8>(efiFindConfigTable(addressOf(DEVICE_TREE_GUID)));
+  if (dtb == null) {
+    logBegin("no device tree in the configuration table; PL011 assumed at ");
+    logHex(uartPhys);
+    logEnd();
+    return uartPhys;
+  }
+  let info: FdtInfo = zeroed<FdtInfo>();
+  let st: FdtStatus = fdtScan(dtb, 0, addressOf(info));
+  if (st != FdtStatus.Ok) {
+    logBegin("warning: device tree at ");
+    logHex(addr(dtb));
+    logStr(": ");
+    logStr(fdtStatusMessage(st));
+    logStr("; PL011 assumed at ");
+    logHex(uartPhys);
+    logEnd();
+    return uartPhys;
+  }
+  logBegin("device tree: ");
+  logDec(u64(info.totalSize));
+  logStr(" bytes, version ");
+  logDec(u64(info.version));
+  logStr(", ");
+  logDec(u64(info.nodes));
+  logStr(" nodes; PL011 ");
+  if (info.uartFound) {
+    logHex(info.uartBase);
+    uartPhys = info.uartBase;
+  } else {
+    logStr("not listed, assumed at ");
+    logHex(uartPhys);
+  }
+  logStr("; PSCI ");
+  logStr(info.psciFound ? psciMethodName(info.psciMethod) : "not listed");
+  logEnd();
+  return uartPhys;
+}
+
+// ---- CPU checks ------------------------------------------------------------------------
+
+/** ID_AA64MMFR0_EL1.PARange in bits (0 when the encoding is unknown). */
+function paBits(parange: u64): u64 {
+  switch (parange) {
+    case 0: return 32;
+    case 1: return 36;
+    case 2: return 40;
+    case 3: return 42;
+    case 4: return 44;
+    case 5: return 48;
+    case 6: return 52;
+  }
+  return 0;
+}
+
+/**
+ * What the tables need from the CPU: the 4 KiB granule at stage 1 (ID_AA64MMFR0_EL1.TGran4
+ * is 0b0000 or 0b0001), and an exception level the loader knows how to leave (EL1 or EL2).
+ * Execute-never bits always exist on aarch64. Logs the exception level. False (after
+ * logging why) when the kernel cannot be started on this CPU.
+ */
+export function a64CpuOk(): bool {
+  currentEl = (mrs("CurrentEL") >> 2) & 3;
+  let mmfr0: u64 = mrs("ID_AA64MMFR0_EL1");
+  let tgran4: u64 = (mmfr0 >> 28) & 0xF;
+  let parange: u64 = mmfr0 & 0xF;
+  logBegin("aarch64: running at EL");
+  logDec(currentEl);
+  logStr(", MIDR ");
+  logHex(mrs("MIDR_EL1"));
+  logStr(", PARange ");
+  logDec(paBits(parange));
+  logStr(" bits, 4 KiB granule ");
+  logStr(tgran4 == 0 || tgran4 == 1 ? "supported" : "NOT supported");
+  logEnd();
+  if (tgran4 != 0 && tgran4 != 1) {
+    logBegin("error: this CPU does not support the 4 KiB translation granule (ID_AA64MMFR0_EL1 = ");
+    logHex(mmfr0);
+    logStr("); the boot protocol's tables need it");
+    logEnd();
+    return false;
+  }
+  if (currentEl != 1 && currentEl != 2) {
+    logBegin("error: the loader runs at EL");
+    logDec(currentEl);
+    logStr("; UEFI loaders run at EL1 or EL2");
+    logEnd();
+    return false;
+  }
+  return true;
+}
+
+// ---- cache maintenance and register values ----------------------------------------------
+
+/**
+ * Called after ExitBootServices. Cleans the loaded kernel image to the point of
+ * unification (it was written through the D-cache; the I-side must see it), picks the
+ * TCR/SCTLR values and the way out of the current exception level, and logs them.
+ */
+export function a64PrepareMmu(kernelPhys: u64, kernelSize: u64): void {
+  let ctr: u64 = mrs("CTR_EL0");
+  let dline: u64 = u64(4) << ((ctr >> 16) & 0xF);   // DminLine: log2 of words
+  let iline: u64 = u64(4) << (ctr & 0xF);           // IminLine
+  let end: u64 = kernelPhys + kernelSize;
+  for (let a: u64 = kernelPhys & ~(dline - 1); a < end; a += dline) dcCvau(a);
+  dsbIsh();
+  for (let a: u64 = kernelPhys & ~(iline - 1); a < end; a += iline) icIvau(a);
+  dsbIsh();
+  isb();
+
+  let parange: u64 = mrs("ID_AA64MMFR0_EL1") & 0xF;
+  // The descriptors carry 48-bit output addresses (no FEAT_LPA format): cap IPS at 48 bits.
+  let ips: u64 = parange > 5 ? 5 : parange;
+  tcrValue = TCR_T0SZ_48 | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
+    TCR_T1SZ_48 | TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_SH1_INNER | TCR_TG1_4K | (ips << TCR_IPS_SHIFT);
+  sctlrValue = SCTLR_KERNEL;
+
+  logBegin("cleaned the kernel image to PoU (");
+  logDec(kernelSize >> 10);
+  logStr(" KiB; D-line ");
+  logDec(dline);
+  logStr(" B, I-line ");
+  logDec(iline);
+  logStr(" B)");
+  logEnd();
+
+  el2Mode = 0;
+  if (currentEl == 2) {
+    let hcr: u64 = mrs("HCR_EL2");
+    if ((hcr & HCR_E2H) != 0) {
+      logLine("EL2 with VHE on (HCR_EL2.E2H=1): staying at EL2; the EL1 register names reach the EL2&0 regime");
+    } else {
+      el2Mode = 1;
+      logLine("EL2 without VHE: moving to EL1 (HCR_EL2.RW=1, SPSR_EL2=EL1h with DAIF masked, ELR_EL2=entry, eret)");
+    }
+  } else {
+    logLine("EL1: switching translation tables in place (MMU off, TLBI, MAIR/TCR/TTBRs, MMU on)");
+  }
+  logBegin("MAIR_EL1 ");
+  logHex(A64_MAIR);
+  logStr(", TCR_EL1 ");
+  logHex(tcrValue);
+  logStr(", SCTLR_EL1 ");
+  logHex(sctlrValue);
+  logEnd();
+}
+
+// ---- the switch ------------------------------------------------------------------------
+
+export function a64StackPointer(): u64 {
+  return asm<u64>("mov $0, sp", "=r");
+}
+
+/**
+ * The switch itself. Every value it needs arrives in a register, because between MMU off
+ * and MMU on data accesses are Device-nGnRnE and would bypass the (dirty) D-cache; the
+ * sequence therefore touches no memory at all, not even the stack.
+ *
+ * @noinline: the identity map covers this function's own pages (a64TrampolineAddress);
+ * an inlined copy inside the caller would run from pages the new TTBR0 does not map.
+ */
+export function a64Trampoline(mair: u64, tcr: u64, ttbr0: u64, ttbr1: u64, sctlr: u64, stackTop: u64, entry: u64, bootInfo: u64, mode: u64): never {
+  asm(
+    "msr daifset, #0xf\n\t" +
+    "cbnz x8, 1f\n\t" +
+    // ---- EL1 (or EL2 with VHE): break, program, make ----
+    "mrs x9, sctlr_el1\n\t" +
+    "bic x9, x9, #1\n\t" +
+    "msr sctlr_el1, x9\n\t" +
+    "isb\n\t" +
+    "tlbi vmalle1\n\t" +
+    "dsb ish\n\t" +
+    "isb\n\t" +
+    "msr mair_el1, x0\n\t" +
+    "msr tcr_el1, x1\n\t" +
+    "msr ttbr0_el1, x2\n\t" +
+    "msr ttbr1_el1, x3\n\t" +
+    "isb\n\t" +
+    "tlbi vmalle1\n\t" +
+    "dsb ish\n\t" +
+    "isb\n\t" +
+    "msr sctlr_el1, x4\n\t" +
+    "isb\n\t" +
+    "mov sp, x5\n\t" +
+    "mov x0, x7\n\t" +
+    "mov x29, xzr\n\t" +
+    "mov x30, xzr\n\t" +
+    "br x6\n" +
+    // ---- EL2 without VHE: set up EL1 and eret into the kernel ----
+    "1:\n\t" +
+    "msr mair_el1, x0\n\t" +
+    "msr tcr_el1, x1\n\t" +
+    "msr ttbr0_el1, x2\n\t" +
+    "msr ttbr1_el1, x3\n\t" +
+    "msr sctlr_el1, x4\n\t" +
+    "msr sp_el1, x5\n\t" +
+    "mov x9, #0x300000\n\t" +          // CPACR_EL1.FPEN: no FP/SIMD traps at EL1
+    "msr cpacr_el1, x9\n\t" +
+    "mov x9, #0x80000000\n\t" +        // HCR_EL2: RW (EL1 is AArch64); no traps, no stage 2, E2H=TGE=0
+    "msr hcr_el2, x9\n\t" +
+    "mov x9, #0x33ff\n\t" +            // CPTR_EL2: RES1 bits only, no FP/SIMD traps
+    "msr cptr_el2, x9\n\t" +
+    "msr hstr_el2, xzr\n\t" +
+    "mrs x9, cnthctl_el2\n\t" +
+    "orr x9, x9, #3\n\t" +             // EL1PCTEN, EL1PCEN: EL1 may use the physical counter and timer
+    "msr cnthctl_el2, x9\n\t" +
+    "msr cntvoff_el2, xzr\n\t" +       // CNTVCT == CNTPCT
+    "mrs x9, midr_el1\n\t" +
+    "msr vpidr_el2, x9\n\t" +
+    "mrs x9, mpidr_el1\n\t" +
+    "msr vmpidr_el2, x9\n\t" +
+    "isb\n\t" +
+    "tlbi vmalle1\n\t" +
+    "dsb ish\n\t" +
+    "isb\n\t" +
+    "mov x9, #0x3c5\n\t" +             // SPSR_EL2: EL1h, D, A, I, F masked
+    "msr spsr_el2, x9\n\t" +
+    "msr elr_el2, x6\n\t" +
+    "mov x0, x7\n\t" +
+    "mov x29, xzr\n\t" +
+    "mov x30, xzr\n\t" +
+    "eret",
+    "{x0},{x1},{x2},{x3},{x4},{x5},{x6},{x7},{x8},~{x9},~{memory}",
+    mair, tcr, ttbr0, ttbr1, sctlr, stackTop, entry, bootInfo, mode,
+  );
+  unreachable();
+}
+
+/** Address of the code that runs while the tables change (to identity-map it). */
+export function a64TrampolineAddress(): u64 {
+  return addr(a64Trampoline);
+}
+
+export function a64EnterKernel(ttbr1: u64, ttbr0: u64, stackTop: u64, entry: u64, bootInfo: u64): never {
+  logBegin("TTBR1_EL1 ");
+  logHex(ttbr1);
+  logStr(" (kernel, HHDM), TTBR0_EL1 ");
+  logHex(ttbr0);
+  logStr(" (identity: switch code and loader stack)");
+  logEnd();
+  a64Trampoline(A64_MAIR, tcrValue, ttbr0, ttbr1, sctlrValue, stackTop, entry, bootInfo, el2Mode);
+}
+
+export function a64Halt(): never {
+  while (true) {
+    asm("msr daifset, #0xf", "~{memory}");
+    wfi();
+  }
+}

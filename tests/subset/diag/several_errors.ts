@@ -1,0 +1,10 @@
+// Several unrelated errors in one file: every one must be reported, in source order.
+class K { }
+export function main(): i32 {
+  let a = 5;
+  let n: number = 1;
+  let big: u8 = 300;
+  let f = (): void => {};
+  if (big) big = 0;
+  throw 1;
+}
