@@ -348,11 +348,12 @@ function renderRuntime(results: ProgramResult[], opts: Options, want: Set<ImplNa
     const gm = ['**geometric mean** (programs both got right)', ''];
     for (const p of peers) gm.push('', `**${fmtRatio(geomean(ratios[p]))}**`);
     rows.push(gm);
-    parts.push('\n### Run time: tsboot against Node and porffor\n');
+    parts.push(`\n### Run time: tsboot against ${peers.map((p) => IMPL_LABEL[p]).join(' and ')}\n`);
     parts.push(
-      'The same programs as plain JavaScript (bench/js/): Node runs them as they are; porffor compiles them ' +
-        `to C and then to a native program with ${CLANG} at its default -O3. A peer whose checksum differs from C's is ` +
-        'WRONG and not timed; ratios above 1 mean the peer is slower than tsboot.',
+      'The same programs as plain JavaScript (bench/js/)' +
+        (want.has('node') ? '; Node runs them as they are' : '') +
+        (want.has('porffor') ? `; porffor compiles them to C and then to a native program with ${CLANG} at its default -O3` : '') +
+        ". A peer whose checksum differs from C's is WRONG and not timed; ratios above 1 mean the peer is slower than tsboot.",
     );
     parts.push('');
     parts.push(mdTable(header, rows, header.map((_, i) => (i < 1 ? 'l' : 'r'))));

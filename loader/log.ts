@@ -121,6 +121,16 @@ export function logStr(s: cstr): void {
   }
 }
 
+/** A UTF-16 string from the firmware (at most `max` units); non-ASCII units print as '?'. */
+export function logWstr(p: Ptr<u16>, max: u64): void {
+  if (p == null) return;
+  for (let i: u64 = 0; i < max; i++) {
+    let c: u16 = p[i];
+    if (c == 0) return;
+    logPutc(c >= 0x20 && c < 0x7F ? u8(c) : 0x3F);
+  }
+}
+
 /** `n` bytes of a byte buffer (stops early at a NUL). */
 export function logBytes(p: Ptr<u8>, n: u64): void {
   for (let i: u64 = 0; i < n; i++) {

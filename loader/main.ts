@@ -15,7 +15,7 @@ import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
   efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure, efiConsoleHasSerial,
 } from "./efi";
-import { logInit, logConOutReachesSerial, logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
+import { logInit, logWstr, logConOutReachesSerial, logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
@@ -167,10 +167,16 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   logStr(" size ");
   logHex(li.ImageSize);
   logEnd();
-  logBegin("firmware: revision ");
-  logHex(u64(systemTable.Hdr.Revision));
-  logStr(", vendor revision ");
+  // One line a person can photograph when reporting a failure on a real machine.
+  logBegin("firmware: ");
+  logWstr(systemTable.FirmwareVendor, 64);
+  logStr(" revision ");
   logHex(u64(systemTable.FirmwareRevision));
+  logStr(", UEFI ");
+  logDec(u64(systemTable.Hdr.Revision >> 16));
+  logStr(".");
+  logDec(u64((systemTable.Hdr.Revision & 0xFFFF) / 10));
+  if ((systemTable.Hdr.Revision & 0xFFFF) % 10 != 0) { logStr("."); logDec(u64((systemTable.Hdr.Revision & 0xFFFF) % 10)); }
   logEnd();
 
   efiDisableWatchdog();
@@ -298,7 +304,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   }
   logEnd();
 
-  archPrepareMmu();
+  archPrepareMmu(kernel.phys, kernel.pages << 12);
   logBegin("jumping to kernel entry ");
   logHex(kernel.img.entry);
   logStr(" (cr3 ");
@@ -310,5 +316,5 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   logStr(")");
   logEnd();
   bi.tscBeforeJump = archTimestamp();
-  archEnterKernel(space.root, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys);
+  archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys);
 }

@@ -57,6 +57,9 @@ function loaderFrameFree(ctx: Ptr<void>, pa: u64): void {
 
 let frames: FrameSource;
 let pt: PageTable;
+/** aarch64 only: TTBR0_EL1's table, holding just the identity mappings for the switch
+ *  (`pt`, with highHalf set, is TTBR1_EL1's: HHDM, kernel, stack). */
+let ptLow: PageTable;
 
 export function loaderPageTable(): Ptr<PageTable> { return addressOf(pt); }
 
@@ -71,8 +74,18 @@ export function ptErrorName(rc: i32): cstr {
   return "unknown page-table error";
 }
 
+/** The table that gets the identity mappings. */
+function identityTable(): Ptr<PageTable> {
+  if (target.aarch64) return addressOf(ptLow);
+  return addressOf(pt);
+}
+
 function mapOrReport(what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
-  let rc: i32 = ptMap(addressOf(pt), va, pa, size, attrs);
+  return mapInOrReport(addressOf(pt), what, va, pa, size, attrs);
+}
+
+function mapInOrReport(t: Ptr<PageTable>, what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
+  let rc: i32 = ptMap(t, va, pa, size, attrs);
   if (rc == PT_OK) return true;
   logBegin("error: mapping ");
   logStr(what);
@@ -95,6 +108,8 @@ export interface AddressSpace extends Struct {
   stackPhys: u64;
   stackTop: u64;
   trampolinePage: u64;
+  /** Root holding the identity mappings: aarch64's TTBR0_EL1 table; `root` on x86_64. */
+  identityRoot: u64;
 }
 
 function isDevice(t: MemType): bool { return t == MemType.Mmio; }
@@ -117,6 +132,16 @@ export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<Loaded
   pt.allow1G = archHas1GPages();
   pt.allowWX = false;
   out.huge1G = pt.allow1G;
+  if (target.aarch64) {
+    pt.highHalf = true;
+    rc = ptInit(addressOf(ptLow), addressOf(frames), 0);
+    if (rc != PT_OK) {
+      logBegin("error: ptInit (TTBR0 identity table) failed: ");
+      logStr(ptErrorName(rc));
+      logEnd();
+      return false;
+    }
+  }
 
   // HHDM: runs of physically contiguous regions with the same cacheability.
   let runStart: u64 = 0;
@@ -219,7 +244,7 @@ export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<Loaded
   // Identity: the code that switches CR3 keeps fetching from the same address, and the
   // stack it was called on must not vanish under an NMI before it moves to the new one.
   let tramp: u64 = archTrampolineAddress() & ~(PAGE - 1);
-  if (!mapOrReport("the trampoline (identity)", tramp, tramp, 2 * PAGE, Attr.Read | Attr.Exec)) return false;
+  if (!mapInOrReport(identityTable(), "the trampoline (identity)", tramp, tramp, 2 * PAGE, Attr.Read | Attr.Exec)) return false;
   let sp: u64 = archStackPointer() & ~(PAGE - 1);
   let ss: u64 = sp - PAGE;
   let se: u64 = sp + 2 * PAGE;
@@ -232,7 +257,7 @@ export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<Loaded
     logEnd();
     return false;
   }
-  if (!mapOrReport("the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
+  if (!mapInOrReport(identityTable(), "the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
   out.trampolinePage = tramp;
   logBegin("  identity: trampoline ");
   logHex(tramp);
@@ -244,6 +269,7 @@ export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<Loaded
   logEnd();
 
   out.root = pt.root;
+  out.identityRoot = identityTable().root;
   return true;
 }
 

@@ -245,66 +245,67 @@ export function a64StackPointer(): u64 {
  * an inlined copy inside the caller would run from pages the new TTBR0 does not map.
  */
 export function a64Trampoline(mair: u64, tcr: u64, ttbr0: u64, ttbr1: u64, sctlr: u64, stackTop: u64, entry: u64, bootInfo: u64, mode: u64): never {
+  // EL1 / VHE path first; "1:" is the EL2-without-VHE path (CPACR_EL1.FPEN; HCR_EL2.RW only;
+  // CPTR_EL2 RES1 bits, no FP traps; CNTHCTL_EL2.EL1PCTEN|EL1PCEN; CNTVOFF_EL2=0 so
+  // CNTVCT == CNTPCT; VPIDR/VMPIDR = MIDR/MPIDR; SPSR_EL2 = EL1h with DAIF masked).
   asm(
-    "msr daifset, #0xf\n\t" +
-    "cbnz x8, 1f\n\t" +
-    // ---- EL1 (or EL2 with VHE): break, program, make ----
-    "mrs x9, sctlr_el1\n\t" +
-    "bic x9, x9, #1\n\t" +
-    "msr sctlr_el1, x9\n\t" +
-    "isb\n\t" +
-    "tlbi vmalle1\n\t" +
-    "dsb ish\n\t" +
-    "isb\n\t" +
-    "msr mair_el1, x0\n\t" +
-    "msr tcr_el1, x1\n\t" +
-    "msr ttbr0_el1, x2\n\t" +
-    "msr ttbr1_el1, x3\n\t" +
-    "isb\n\t" +
-    "tlbi vmalle1\n\t" +
-    "dsb ish\n\t" +
-    "isb\n\t" +
-    "msr sctlr_el1, x4\n\t" +
-    "isb\n\t" +
-    "mov sp, x5\n\t" +
-    "mov x0, x7\n\t" +
-    "mov x29, xzr\n\t" +
-    "mov x30, xzr\n\t" +
-    "br x6\n" +
-    // ---- EL2 without VHE: set up EL1 and eret into the kernel ----
-    "1:\n\t" +
-    "msr mair_el1, x0\n\t" +
-    "msr tcr_el1, x1\n\t" +
-    "msr ttbr0_el1, x2\n\t" +
-    "msr ttbr1_el1, x3\n\t" +
-    "msr sctlr_el1, x4\n\t" +
-    "msr sp_el1, x5\n\t" +
-    "mov x9, #0x300000\n\t" +          // CPACR_EL1.FPEN: no FP/SIMD traps at EL1
-    "msr cpacr_el1, x9\n\t" +
-    "mov x9, #0x80000000\n\t" +        // HCR_EL2: RW (EL1 is AArch64); no traps, no stage 2, E2H=TGE=0
-    "msr hcr_el2, x9\n\t" +
-    "mov x9, #0x33ff\n\t" +            // CPTR_EL2: RES1 bits only, no FP/SIMD traps
-    "msr cptr_el2, x9\n\t" +
-    "msr hstr_el2, xzr\n\t" +
-    "mrs x9, cnthctl_el2\n\t" +
-    "orr x9, x9, #3\n\t" +             // EL1PCTEN, EL1PCEN: EL1 may use the physical counter and timer
-    "msr cnthctl_el2, x9\n\t" +
-    "msr cntvoff_el2, xzr\n\t" +       // CNTVCT == CNTPCT
-    "mrs x9, midr_el1\n\t" +
-    "msr vpidr_el2, x9\n\t" +
-    "mrs x9, mpidr_el1\n\t" +
-    "msr vmpidr_el2, x9\n\t" +
-    "isb\n\t" +
-    "tlbi vmalle1\n\t" +
-    "dsb ish\n\t" +
-    "isb\n\t" +
-    "mov x9, #0x3c5\n\t" +             // SPSR_EL2: EL1h, D, A, I, F masked
-    "msr spsr_el2, x9\n\t" +
-    "msr elr_el2, x6\n\t" +
-    "mov x0, x7\n\t" +
-    "mov x29, xzr\n\t" +
-    "mov x30, xzr\n\t" +
-    "eret",
+    "msr daifset, #0xf\n\t\
+cbnz x8, 1f\n\t\
+mrs x9, sctlr_el1\n\t\
+bic x9, x9, #1\n\t\
+msr sctlr_el1, x9\n\t\
+isb\n\t\
+tlbi vmalle1\n\t\
+dsb ish\n\t\
+isb\n\t\
+msr mair_el1, x0\n\t\
+msr tcr_el1, x1\n\t\
+msr ttbr0_el1, x2\n\t\
+msr ttbr1_el1, x3\n\t\
+isb\n\t\
+tlbi vmalle1\n\t\
+dsb ish\n\t\
+isb\n\t\
+msr sctlr_el1, x4\n\t\
+isb\n\t\
+mov sp, x5\n\t\
+mov x0, x7\n\t\
+mov x29, xzr\n\t\
+mov x30, xzr\n\t\
+br x6\n\
+1:\n\t\
+msr mair_el1, x0\n\t\
+msr tcr_el1, x1\n\t\
+msr ttbr0_el1, x2\n\t\
+msr ttbr1_el1, x3\n\t\
+msr sctlr_el1, x4\n\t\
+msr sp_el1, x5\n\t\
+mov x9, #0x300000\n\t\
+msr cpacr_el1, x9\n\t\
+mov x9, #0x80000000\n\t\
+msr hcr_el2, x9\n\t\
+mov x9, #0x33ff\n\t\
+msr cptr_el2, x9\n\t\
+msr hstr_el2, xzr\n\t\
+mrs x9, cnthctl_el2\n\t\
+orr x9, x9, #3\n\t\
+msr cnthctl_el2, x9\n\t\
+msr cntvoff_el2, xzr\n\t\
+mrs x9, midr_el1\n\t\
+msr vpidr_el2, x9\n\t\
+mrs x9, mpidr_el1\n\t\
+msr vmpidr_el2, x9\n\t\
+isb\n\t\
+tlbi vmalle1\n\t\
+dsb ish\n\t\
+isb\n\t\
+mov x9, #0x3c5\n\t\
+msr spsr_el2, x9\n\t\
+msr elr_el2, x6\n\t\
+mov x0, x7\n\t\
+mov x29, xzr\n\t\
+mov x30, xzr\n\t\
+eret",
     "{x0},{x1},{x2},{x3},{x4},{x5},{x6},{x7},{x8},~{x9},~{memory}",
     mair, tcr, ttbr0, ttbr1, sctlr, stackTop, entry, bootInfo, mode,
   );

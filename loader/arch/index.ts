@@ -1,18 +1,17 @@
 // The loader's architecture interface. Shared code (loader/*.ts) calls only these; each
 // picks the implementation of the target at compile time (`target.x86_64` is a constant,
-// the other branch is dropped). The aarch64 port adds loader/arch/aarch64.ts and fills
-// the else branches.
+// the other branch is dropped): loader/arch/x86_64.ts or loader/arch/aarch64.ts.
 
 import {
   x64SerialPutc, x64Timestamp, x64Has1GPages, x64HasNx, x64EnableNxWp, x64StackPointer,
   x64EnterKernel, x64EnterKernelAddress, x64Halt,
 } from "./x86_64";
+import {
+  a64SerialPutc, a64Timestamp, a64UartBase, a64CpuOk, a64PrepareMmu, a64StackPointer, a64TrampolineAddress,
+  a64EnterKernel, a64Halt,
+} from "./aarch64";
 import { EM_X86_64 } from "../../common/elf";
 import { BootArch } from "../../common/bootinfo";
-
-function notPorted(): never {
-  panic("loader/arch: this architecture is not ported yet (see loader/arch/x86_64.ts)");
-}
 
 export function archName(): cstr {
   if (target.x86_64) return "x86_64";
@@ -36,7 +35,7 @@ export function archDefaultKernelPath(): cstr {
 }
 
 export function archSerialPutc(c: u8): void {
-  if (target.x86_64) { x64SerialPutc(c); } else { notPorted(); }
+  if (target.x86_64) { x64SerialPutc(c); } else { a64SerialPutc(c); }
 }
 
 /** UART the loader logs to, for BootInfo.uartKind / uartBase. */
@@ -46,46 +45,51 @@ export function archUartKind(): u32 {
 }
 export function archUartBase(): u64 {
   if (target.x86_64) return 0x3F8;
-  return 0x0900_0000;
+  return a64UartBase();
 }
 
 export function archTimestamp(): u64 {
   if (target.x86_64) return x64Timestamp();
-  notPorted();
+  return a64Timestamp();
 }
 
 export function archHas1GPages(): bool {
   if (target.x86_64) return x64Has1GPages();
-  notPorted();
+  return true; // level-1 blocks always exist with the 4 KiB granule
 }
 
+/** aarch64: execute-never always exists; this checks what the tables need instead (4 KiB
+ *  granule, EL1 or EL2) and logs the exception level. */
 export function archHasNx(): bool {
   if (target.x86_64) return x64HasNx();
-  notPorted();
+  return a64CpuOk();
 }
 
-/** Turns on what the new page tables rely on (x86_64: EFER.NXE, CR0.WP). */
-export function archPrepareMmu(): void {
-  if (target.x86_64) { x64EnableNxWp(); } else { notPorted(); }
+/** Turns on what the new page tables rely on (x86_64: EFER.NXE, CR0.WP; aarch64: cleans
+ *  the loaded kernel [kernelPhys, +kernelSize) to the point of unification). */
+export function archPrepareMmu(kernelPhys: u64, kernelSize: u64): void {
+  if (target.x86_64) { x64EnableNxWp(); } else { a64PrepareMmu(kernelPhys, kernelSize); }
 }
 
 export function archStackPointer(): u64 {
   if (target.x86_64) return x64StackPointer();
-  notPorted();
+  return a64StackPointer();
 }
 
 /** Address of the switch code (it must be identity-mapped in the new tables). */
 export function archTrampolineAddress(): u64 {
   if (target.x86_64) return x64EnterKernelAddress();
-  notPorted();
+  return a64TrampolineAddress();
 }
 
-export function archEnterKernel(root: u64, stackTop: u64, entry: u64, bootInfo: u64): never {
+/** `root`: the kernel's table (CR3 / TTBR1_EL1); `identityRoot`: aarch64's TTBR0_EL1
+ *  table (on x86_64 the identity mappings are in `root`, and this equals it). */
+export function archEnterKernel(root: u64, identityRoot: u64, stackTop: u64, entry: u64, bootInfo: u64): never {
   if (target.x86_64) x64EnterKernel(root, stackTop, entry, bootInfo);
-  notPorted();
+  a64EnterKernel(root, identityRoot, stackTop, entry, bootInfo);
 }
 
 export function archHalt(): never {
   if (target.x86_64) x64Halt();
-  notPorted();
+  a64Halt();
 }

@@ -1,7 +1,7 @@
 // Rejected: run-time strings: `+` on strings, template literals, .length.
 export function main(): i32 {
   print("a" + "b");
-  print(`value`);
+  print("value");
   let n: u32 = 5;
   print(`n = ${n}`);
   let s: cstr = "abc";

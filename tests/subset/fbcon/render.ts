@@ -48,7 +48,7 @@ function dump(name: cstr, w: u32, h: u32, pitch: u32, bpp: u32, fmt: FbFormat, r
 function start(w: u32, h: u32, pitch: u32, bpp: u32, fmt: FbFormat, r: u32, g: u32, b: u32): void {
   fill();
   if (!fbconInitRaw(fbAddr(), FB_BYTES, w, h, pitch, bpp, fmt, r, g, b)) {
-    print("@@ERROR init failed: ");
+    print("\n@@ERROR init failed: ");
     println(fbconInitError());
     exit(1);
   }
@@ -87,14 +87,14 @@ function numberedLines(n: u32): void {
 }
 
 function info(name: cstr, w: u32, h: u32): void {
-  print("@@SCALE "); print(name); sp();
+  print("\n@@SCALE "); print(name); sp();
   printU(fbconAutoScale(w, h)); sp();
   printU(fbconVerdictScale(w, h)); print("\n");
 }
 
 function tryInit(name: cstr, base: u64, size: u64, w: u32, h: u32, pitch: u32, bpp: u32, fmt: FbFormat, r: u32, g: u32, b: u32): void {
   let ok: bool = fbconInitRaw(base, size, w, h, pitch, bpp, fmt, r, g, b);
-  print("@@INIT "); print(name); sp();
+  print("\n@@INIT "); print(name); sp();
   print(ok ? "accepted" : "refused"); sp();
   println(fbconInitError());
 }
@@ -125,7 +125,7 @@ export function main(): i32 {
   print("[kernel] all 6 checks passed\n[kernel] PASS\n");
   fbconSetNext(null);
   fbconVerdict(true);
-  print("@@TEE ");
+  print("\n@@TEE ");
   printU(teeCount);
   print("\n");
   dump("pass", 320, 200, 320 * 4, 32, FbFormat.Rgbx8888, 0, 0, 0);
@@ -149,7 +149,7 @@ export function main(): i32 {
   // Layout and scale choices for common screens.
   start(1280, 780, 1280 * 4, 32, FbFormat.Bgrx8888, 0, 0, 0);
   setConsoleSink(null);
-  print("@@LAYOUT 1280x780 ");
+  print("\n@@LAYOUT 1280x780 ");
   printU(fbconCols()); sp(); printU(fbconRows()); sp(); printU(fbconScale()); print("\n");
   info("800x600", 800, 600);
   info("1280x800", 1280, 800);

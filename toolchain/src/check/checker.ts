@@ -923,6 +923,13 @@ export class Checker {
     const ent = this.entities.get(sym);
     if (!ent) {
       const decl = sym.declarations?.[0];
+      if (decl && ts.isEnumMember(decl)) {
+        // `enum E { A = 3, B = A * 2 }`: an earlier member named without qualification.
+        const info = this.enumOf(decl.parent);
+        const v = info.members.get(id.text);
+        if (v === undefined) { this.d.error(id, `enum member '${id.text}' is used before its value is known; members may refer only to earlier ones`); return ERROR; }
+        return this.setConst(id, v, { kind: 'enum', info });
+      }
       if (decl && this.isLibDecl(decl)) {
         if (ts.isFunctionDeclaration(decl) && this.stdByNameLookup(sym.name)) return this.stdByNameLookup(sym.name)!.type;
         this.d.error(id, `'${id.text}' is an intrinsic: call it, it is not a value`);
@@ -1047,7 +1054,7 @@ export class Checker {
       return BOOL;
     }
     const sym = op === TS.MinusToken ? '-' : op === TS.PlusToken ? '+' : '~';
-    const t = this.expr(e.operand, ctx && isIntegral(ctx) ? ctx : undefined);
+    const t = this.expr(e.operand, undefined);
     if (t.kind === 'error') return ERROR;
     if (!isIntegral(t)) { this.d.error(e, `unary '${sym}' needs an integer, not ${typeName(t)}`); return ERROR; }
     const c = this.consts.get(e.operand);
@@ -1056,6 +1063,8 @@ export class Checker {
       const v = op === TS.MinusToken ? -c : op === TS.PlusToken ? c : ~c;
       this.consts.set(e, rt.kind === 'untyped' ? v : wrap(v, rt as IntType));
     }
+    // A constant stays exact until it meets its context, so `-1` in a u64 is an error while
+    // `~0` in a u64 is all ones.
     if (rt.kind === 'untyped' && ctx && isIntegral(ctx) && ctx.kind !== 'untyped') { this.types.set(e, UNTYPED); this.settle(e, ctx); return this.types.get(e)!; }
     return rt;
   }
@@ -1141,8 +1150,11 @@ export class Checker {
   private arith(e: ts.BinaryExpression, op: number, sym: string, ctx: Type | undefined): Type {
     const isShift = op === TS.LessThanLessThanToken || op === TS.GreaterThanGreaterThanToken || op === TS.GreaterThanGreaterThanGreaterThanToken;
     const hint = ctx && isIntegral(ctx) && ctx.kind !== 'untyped' ? ctx : undefined;
-    let lt = this.expr(e.left, hint);
-    let rt = this.expr(e.right, isShift ? undefined : (lt.kind === 'int' || lt.kind === 'enum' ? lt : hint));
+    // The left operand of a shift is typed by the context (`1 << n` in a u64 is a u64); for
+    // every other operator a literal takes the type of the other operand, and only when
+    // both are constants does the context decide (at the end).
+    let lt = this.expr(e.left, isShift ? hint : undefined);
+    let rt = this.expr(e.right, isShift ? undefined : (lt.kind === 'int' || lt.kind === 'enum' ? lt : undefined));
     if (!isShift && lt.kind === 'untyped' && rt.kind !== 'untyped' && rt.kind !== 'error') lt = this.expr(e.left, rt);
     if (lt.kind === 'error' || rt.kind === 'error') return ERROR;
     if (lt.kind === 'str' || rt.kind === 'str') { this.d.error(e, 'string concatenation is a run-time JS string operation, which is not supported; print the parts separately'); return ERROR; }
