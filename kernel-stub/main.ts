@@ -19,6 +19,7 @@ import {
   archName, archBootArch, archConsoleInit, archExit, archPageTableRoot, archFlushPage, archFlushAll,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
+import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
 
 /** A kernel VA outside the image, the stack and the HHDM, for the engine exercise. */
 const DEMO_VA: u64 = 0xFFFF_FFFF_C000_0000;
@@ -56,6 +57,7 @@ function ok(what: cstr): void {
 function fail(reason: cstr): never {
   print("[kernel] FAIL: ");
   println(reason);
+  fbconVerdict(false);
   archExit(false);
 }
 
@@ -66,6 +68,7 @@ function failHex(reason: cstr, v: u64): never {
   print(" ");
   printHex(v);
   print("\n");
+  fbconVerdict(false);
   archExit(false);
 }
 
@@ -402,7 +405,7 @@ function checkEngine(b: Ptr<BootInfo>): void {
 
 export function main(bootInfo: Ptr<BootInfo>): never {
   tscEntry = archTimestamp();
-  archConsoleInit();
+  archConsoleInit(bootInfo);
   bi = bootInfo;
   kbegin("tsboot kernel-stub (");
   print(archName());
@@ -411,6 +414,15 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   print("\n");
 
   checkBootInfo(bi);
+  // The same lines on the screen: most laptops have no serial port. The framebuffer
+  // console draws each byte, then passes it on to the serial sink.
+  if (fbconInit(bi)) {
+    fbconSetNext(consoleSink());
+    setConsoleSink(fbconSink);
+  } else {
+    kbegin("no framebuffer console: ");
+    println(fbconInitError());
+  }
   report(bi);
   checkCpuState();
   checkMemoryMap(bi);
@@ -423,5 +435,6 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   printU(checksPassed);
   println(" checks passed");
   println("[kernel] PASS");
+  fbconVerdict(true);
   archExit(true);
 }

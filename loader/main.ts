@@ -20,7 +20,7 @@ import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapCon
 import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
 import {
-  archName, archBootArch, archTimestamp, archHasNx, archPrepareMmu, archEnterKernel, archHalt, archUartKind, archUartBase,
+  archName, archBootArch, archTimestamp, archTimestampHz, archHasNx, archPrepareMmu, archEnterKernel, archHalt, archUartKind, archUartBase,
 } from "./arch/index";
 import {
   type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION, HHDM_BASE, BootFlag, FbFormat,
@@ -128,6 +128,17 @@ function findTables(bi: Ptr<BootInfo>): void {
 }
 
 function calibrate(bi: Ptr<BootInfo>): void {
+  // aarch64's generic timer states its own frequency (CNTFRQ_EL0): nothing to measure.
+  let known: u64 = archTimestampHz();
+  if (known != 0) {
+    bi.tscFrequency = known;
+    bi.flags |= BootFlag.HasTscFreq;
+    logBegin("timestamp counter: ");
+    logDec(known / 1000);
+    logStr(" kHz (CNTFRQ_EL0)");
+    logEnd();
+    return;
+  }
   let t0: u64 = archTimestamp();
   if (!efiStall(CALIBRATE_US)) return;
   let t1: u64 = archTimestamp();

@@ -20,7 +20,8 @@
 // Other control bytes are ignored; a UTF-8 character (lead byte 0xC0..0xFF) draws the
 // fallback glyph once and its continuation bytes draw nothing. ANSI escapes: SGR colours
 // (ESC[0m, 1, 30-37, 39, 40-47, 49, 90-97, 100-107), ESC[2J (clear) and ESC[H (home);
-// every other escape sequence is consumed without drawing.
+// every other escape sequence (CSI, ESC + one byte, ESC + intermediate + one byte, such
+// as ESC ( B) is consumed without drawing.
 
 import { type BootInfo, FbFormat, BootFlag } from "../bootinfo";
 import {
@@ -95,7 +96,7 @@ let bright: bool = false;
 /** SGR colour indices (0..7) currently selected, or 255 for the default colour. */
 let fgIndex: u32 = 255;
 
-/** Escape parser: 0 = text, 1 = after ESC, 2 = inside ESC [ ... */
+/** Escape parser: 0 = text, 1 = after ESC, 2 = inside ESC [ ..., 3 = after ESC + intermediate. */
 let escState: u32 = 0;
 let escParams: Arr<u32, 8>;
 let escCount: u32 = 0;
@@ -440,7 +441,13 @@ function escapeByte(c: u8): void {
       escParams[0] = 0;
       return;
     }
-    escState = 0; // a two-byte escape: consumed
+    // ESC + intermediate (e.g. ESC ( B, a character set) takes one more byte; anything
+    // else is a complete two-byte escape.
+    escState = c >= 0x20 && c <= 0x2F ? 3 : 0;
+    return;
+  }
+  if (escState == 3) {
+    escState = 0;
     return;
   }
   if (c >= 0x30 && c <= 0x39) {

@@ -15,6 +15,7 @@ import { type BootInfo, BOOTINFO_MAGIC, BootFlag, HHDM_BASE, KERNEL_LINK_BASE } 
 import { type PageTable, ptMap, ptTranslate, ptClearFlush, PT_OK } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { A64_MAIR } from "../../common/paging/aarch64";
+import { type AcpiInfo, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan } from "../../common/acpi";
 
 /** The kernel VA of the console UART's page (a 2 MiB slot of its own below the stack). */
 export const UART_VA: u64 = 0xFFFF_FFFF_E000_0000;
@@ -111,7 +112,7 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   pl011Init(uartVa);
   setConsoleSink(a64ConsolePutc);
 
-  // PSCI's conduit: the device tree's psci node. Read now, before anything may reuse the
+  // PSCI's conduit: the device tree's psci node, else ACPI's FADT. Read now, before anything may reuse the
   // (usable-typed) memory the firmware put the tree in.
   let dtbNote: cstr = "no device tree";
   if (usable && (b.flags & BootFlag.HasDtb) != 0 && b.dtb != 0 && b.dtb < b.hhdmSize) {
@@ -124,6 +125,14 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
       dtbNote = "device tree psci node";
     } else {
       dtbNote = "device tree has no psci method";
+    }
+  }
+  if (psci == PsciMethod.None && usable && (b.flags & BootFlag.HasRsdp) != 0) {
+    // No device tree (AAVMF publishes ACPI by default): the FADT's ARM_BOOT_ARCH flags.
+    let acpi: AcpiInfo = zeroed<AcpiInfo>();
+    if (acpiScan(b.rsdp, HHDM_BASE, b.hhdmSize, addressOf(acpi)) && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
+      psci = (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? PsciMethod.Hvc : PsciMethod.Smc;
+      dtbNote = "ACPI FADT ARM_BOOT_ARCH; no device tree";
     }
   }
   let guessed: bool = psci == PsciMethod.None;
@@ -152,7 +161,9 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
  *  the verdict line printed before is what decides. Never returns. */
 export function a64Exit(pass: bool): never {
   if (psci == PsciMethod.Smc) {
-    asm("smc #0", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
+    // `smc #0` as its encoding: LLVM's assembler refuses SMC without the "el3" target
+    // feature, which the aarch64-elf target does not enable.
+    asm(".inst 0xd4000003", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
   } else {
     asm("hvc #0", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
   }

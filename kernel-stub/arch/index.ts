@@ -1,16 +1,16 @@
-// The kernel stub's architecture interface; shared code calls only these. The aarch64
-// port fills the else branches (PL011, PSCI SYSTEM_OFF, TTBR1, TLBI).
+// The kernel stub's architecture interface; shared code calls only these. Each picks the
+// target's implementation at compile time: arch/x86_64.ts (COM1, isa-debug-exit, CR3,
+// invlpg) or arch/aarch64.ts (PL011, PSCI SYSTEM_OFF, TTBR1_EL1, TLBI).
 
 import {
   x64ConsoleInit, x64Exit, x64PageTableRoot, x64FlushPage, x64FlushAll, x64Timestamp,
   x64InterruptsEnabled, x64StackPointer, x64MmuFlagsOk,
 } from "./x86_64";
-import { BootArch } from "../../common/bootinfo";
-
-/** Without a console there is no way to report anything: stop. */
-function notPorted(): never {
-  while (true) {}
-}
+import {
+  a64ConsoleInit, a64Exit, a64PageTableRoot, a64FlushPage, a64FlushAll, a64Timestamp,
+  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk,
+} from "./aarch64";
+import { type BootInfo, BootArch } from "../../common/bootinfo";
 
 export function archName(): cstr {
   if (target.x86_64) return "x86_64";
@@ -22,47 +22,51 @@ export function archBootArch(): BootArch {
   return BootArch.Aarch64;
 }
 
-export function archConsoleInit(): void {
-  if (target.x86_64) { x64ConsoleInit(); } else { notPorted(); }
+/** Sets up the console sink. `bootInfo` is the raw entry argument, not yet checked
+ *  (aarch64 takes the PL011 address from it, and validates it first). */
+export function archConsoleInit(bootInfo: Ptr<BootInfo>): void {
+  if (target.x86_64) { x64ConsoleInit(); } else { a64ConsoleInit(bootInfo); }
 }
 
-/** Ends the run: QEMU exits (x86_64: isa-debug-exit 33 / 35). Never returns. */
+/** Ends the run: QEMU exits (x86_64: isa-debug-exit 33 / 35; aarch64: PSCI SYSTEM_OFF,
+ *  status 0, the verdict line decides). Never returns. */
 export function archExit(pass: bool): never {
   if (target.x86_64) x64Exit(pass);
-  notPorted();
+  else a64Exit(pass);
 }
 
 /** Physical address of the active root table. */
 export function archPageTableRoot(): u64 {
   if (target.x86_64) return x64PageTableRoot();
-  notPorted();
+  else return a64PageTableRoot();
 }
 
 export function archFlushPage(va: u64): void {
-  if (target.x86_64) { x64FlushPage(va); } else { notPorted(); }
+  if (target.x86_64) { x64FlushPage(va); } else { a64FlushPage(va); }
 }
 
 export function archFlushAll(): void {
-  if (target.x86_64) { x64FlushAll(); } else { notPorted(); }
+  if (target.x86_64) { x64FlushAll(); } else { a64FlushAll(); }
 }
 
 export function archTimestamp(): u64 {
   if (target.x86_64) return x64Timestamp();
-  notPorted();
+  else return a64Timestamp();
 }
 
 export function archInterruptsEnabled(): bool {
   if (target.x86_64) return x64InterruptsEnabled();
-  notPorted();
+  else return a64InterruptsEnabled();
 }
 
 export function archStackPointer(): u64 {
   if (target.x86_64) return x64StackPointer();
-  notPorted();
+  else return a64StackPointer();
 }
 
-/** The MMU controls the boot protocol promises (x86_64: CR0.WP, EFER.NXE). */
+/** The MMU controls the boot protocol promises (x86_64: CR0.WP, EFER.NXE; aarch64:
+ *  SCTLR_EL1 M/C/I on and WXN off, MAIR_EL1, TCR_EL1). */
 export function archMmuFlagsOk(): bool {
   if (target.x86_64) return x64MmuFlagsOk();
-  notPorted();
+  else return a64MmuFlagsOk();
 }

@@ -234,7 +234,8 @@ export interface PhysMem extends Struct {
   usable: RangeSet;
   /** Loader-reclaimable memory not yet given back (boot info, loader tables, stack). */
   reclaim: RangeSet;
-  /** Everything the map describes except MMIO (for the memory report). */
+  /** Every region that is memory (isMemory: not MMIO, not an uncacheable Reserved window),
+   *  for the memory report's total. */
   all: RangeSet;
   /** Usable / reclaimable bytes below 1 MiB, never used. */
   ignoredLow: u64;
@@ -267,6 +268,18 @@ function regionEnd(r: Ptr<MemRegion>): u64 {
 
 function isUsableType(t: u32): bool {
   return t == MemType.Usable;
+}
+
+/** UEFI's EFI_MEMORY_WB attribute bit. */
+export const EFI_MEMORY_WB: u64 = 0x8;
+
+/** The region is memory (for the report's total), not just address space: MMIO is not,
+ *  nor is a Reserved region that cannot be cached (a PCIe ECAM window, for example).
+ *  Regions without attributes (hand-made maps) count by type alone. */
+function isMemory(r: Ptr<MemRegion>): bool {
+  if (r.type == MemType.Mmio) return false;
+  if (r.type == MemType.Reserved && r.attrs != 0 && (r.attrs & EFI_MEMORY_WB) == 0) return false;
+  return true;
 }
 
 let kernelTmp: RangeSet;
@@ -309,11 +322,11 @@ export function physBuild(pm: Ptr<PhysMem>, map: Ptr<MemRegion>, count: u64, lim
     let b: u64 = r.base & ~(PAGE_SIZE - 1);
     let e: u64 = (regionEnd(r) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (e < b) e = PHYS_END_MAX;
-    if (t != MemType.Mmio) ok = rsAdd(addressOf(pm.all), b, e) && ok;
+    if (isMemory(r)) ok = rsAdd(addressOf(pm.all), b, e) && ok;
     if (t == MemType.Kernel) ok = rsAdd(addressOf(kernelTmp), b, e) && ok;
     if (isUsableType(t)) continue;
     ok = rsRemove(addressOf(pm.usable), b, e) && ok;
-    if (t != MemType.LoaderReclaimable) ok = rsRemove(addressOf(pm.reclaim), b, e) && ok;
+    ok = ok;
   }
   // Low and unreachable memory: removed and accounted.
   pm.ignoredLow = rsMeasure(addressOf(pm.usable), 0, LOW_MEMORY_END) + rsMeasure(addressOf(pm.reclaim), 0, LOW_MEMORY_END);

@@ -3,15 +3,21 @@
 // test drivers measure with the same code as the kernel.
 
 export function mmTicks(): u64 {
-  if (target.x86_64) return rdtsc();
-  return cntvct();
+  if (target.x86_64) {
+    return rdtsc();
+  } else {
+    return cntvct();
+  }
 }
 
 /** Ticks per second: the loader's TSC measurement (0 if unknown) on x86_64, CNTFRQ_EL0 on
  *  aarch64. */
 export function mmTickHz(tscFrequency: u64): u64 {
-  if (target.x86_64) return tscFrequency;
-  return cntfrq();
+  if (target.x86_64) {
+    return tscFrequency;
+  } else {
+    return cntfrq();
+  }
 }
 
 /** Sorts v[0..n) ascending (heapsort: no recursion, no extra memory, O(n log n)). */

@@ -18,7 +18,8 @@
 import { pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
 import { type FdtInfo, FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { A64_MAIR } from "../../common/paging/aarch64";
-import { DEVICE_TREE_GUID } from "../uefi";
+import { type AcpiInfo, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan } from "../../common/acpi";
+import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../uefi";
 import { efiFindConfigTable } from "../efi";
 import { logBegin, logStr, logEnd, logHex, logDec, logLine } from "../log";
 
@@ -77,19 +78,15 @@ export function a64Timestamp(): u64 {
 
 /**
  * The log UART's physical base for BootInfo.uartBase: the first enabled "arm,pl011" of
- * the firmware's device tree, else QEMU virt's 0x0900_0000. Logs what it found, and moves
+ * the firmware's device tree; without a tree, the ACPI SPCR's PL011; else QEMU virt's
+ * 0x0900_0000. Logs what it found, and moves
  * the loader's own logging there (the firmware maps its console UART as device memory).
  */
 export function a64UartBase(): u64 {
   if (uartProbed) return uartPhys;
   uartProbed = true;
   let dtb: Ptr<u8> = cast<u8>(efiFindConfigTable(addressOf(DEVICE_TREE_GUID)));
-  if (dtb == null) {
-    logBegin("no device tree in the configuration table; PL011 assumed at ");
-    logHex(uartPhys);
-    logEnd();
-    return uartPhys;
-  }
+  if (dtb == null) return uartFromAcpi();
   let info: FdtInfo = zeroed<FdtInfo>();
   let st: FdtStatus = fdtScan(dtb, 0, addressOf(info));
   if (st != FdtStatus.Ok) {
@@ -118,6 +115,32 @@ export function a64UartBase(): u64 {
   }
   logStr("; PSCI ");
   logStr(info.psciFound ? psciMethodName(info.psciMethod) : "not listed");
+  logEnd();
+  return uartPhys;
+}
+
+/** Without a device tree (AAVMF publishes ACPI instead by default): the SPCR table's PL011. */
+function uartFromAcpi(): u64 {
+  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
+  if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
+  let info: AcpiInfo = zeroed<AcpiInfo>();
+  if (rsdp == null || !acpiScan(addr(rsdp), 0, 0xFFFF_FFFF_FFFF_FFFF, addressOf(info))) {
+    logBegin("no device tree and no usable ACPI tables; PL011 assumed at ");
+    logHex(uartPhys);
+    logEnd();
+    return uartPhys;
+  }
+  logBegin("no device tree (the firmware publishes ACPI); SPCR: ");
+  if (info.spcrFound && info.spcrType == SPCR_PL011 && info.spcrSpace == 0 && info.spcrBase != 0) {
+    logStr("PL011 at ");
+    uartPhys = info.spcrBase;
+  } else {
+    logStr("no PL011 listed, assumed at ");
+  }
+  logHex(uartPhys);
+  logStr("; FADT: PSCI ");
+  if ((info.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) == 0) logStr("not listed");
+  else logStr((info.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? "hvc" : "smc");
   logEnd();
   return uartPhys;
 }

@@ -45,24 +45,31 @@ export function archUartKind(): u32 {
 }
 export function archUartBase(): u64 {
   if (target.x86_64) return 0x3F8;
-  return a64UartBase();
+  else return a64UartBase();
 }
 
 export function archTimestamp(): u64 {
   if (target.x86_64) return x64Timestamp();
-  return a64Timestamp();
+  else return a64Timestamp();
+}
+
+/** The time stamp counter's frequency when the architecture states it (aarch64:
+ *  CNTFRQ_EL0), else 0 (x86_64: the TSC is measured against Stall). */
+export function archTimestampHz(): u64 {
+  if (target.x86_64) return 0;
+  else return cntfrq();
 }
 
 export function archHas1GPages(): bool {
   if (target.x86_64) return x64Has1GPages();
-  return true; // level-1 blocks always exist with the 4 KiB granule
+  else return true; // level-1 blocks always exist with the 4 KiB granule
 }
 
 /** aarch64: execute-never always exists; this checks what the tables need instead (4 KiB
  *  granule, EL1 or EL2) and logs the exception level. */
 export function archHasNx(): bool {
   if (target.x86_64) return x64HasNx();
-  return a64CpuOk();
+  else return a64CpuOk();
 }
 
 /** Turns on what the new page tables rely on (x86_64: EFER.NXE, CR0.WP; aarch64: cleans
@@ -73,23 +80,23 @@ export function archPrepareMmu(kernelPhys: u64, kernelSize: u64): void {
 
 export function archStackPointer(): u64 {
   if (target.x86_64) return x64StackPointer();
-  return a64StackPointer();
+  else return a64StackPointer();
 }
 
 /** Address of the switch code (it must be identity-mapped in the new tables). */
 export function archTrampolineAddress(): u64 {
   if (target.x86_64) return x64EnterKernelAddress();
-  return a64TrampolineAddress();
+  else return a64TrampolineAddress();
 }
 
 /** `root`: the kernel's table (CR3 / TTBR1_EL1); `identityRoot`: aarch64's TTBR0_EL1
  *  table (on x86_64 the identity mappings are in `root`, and this equals it). */
 export function archEnterKernel(root: u64, identityRoot: u64, stackTop: u64, entry: u64, bootInfo: u64): never {
   if (target.x86_64) x64EnterKernel(root, stackTop, entry, bootInfo);
-  a64EnterKernel(root, identityRoot, stackTop, entry, bootInfo);
+  else a64EnterKernel(root, identityRoot, stackTop, entry, bootInfo);
 }
 
 export function archHalt(): never {
   if (target.x86_64) x64Halt();
-  a64Halt();
+  else a64Halt();
 }

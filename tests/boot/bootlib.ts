@@ -35,7 +35,8 @@ function echoStream(): NodeJS.WritableStream | undefined {
 }
 
 /**
- * Boots an ESP holding `files` and returns the harness verdict. `stopWhen` (optional)
+ * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs`
+ * (optional) pick the CPU model and add QEMU arguments (e.g. `-machine acpi=off`). `stopWhen` (optional)
  * ends the run `graceMs` after a matching line: used when the loader returns to the
  * firmware, which then goes on to other boot options instead of exiting QEMU.
  */
@@ -43,13 +44,13 @@ export async function bootEsp(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number },
+  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[] },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
   buildEsp(esp, files);
   const fw = prepareFirmware(arch);
   try {
-    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000 });
+    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs });
     let stopping = false;
     const userOnLine = opts.onLine;
     return await runHarness(proc, {

@@ -7,7 +7,8 @@
 //   // @opts O0,O2        optimisation levels (default O0,O2)
 //   // @arches x86_64     architectures (default x86_64,aarch64)
 // In the .expected file, {FILE} stands for the path of the program as the compiler prints
-// it (any path ending in the program's file name), and {ANY} for any text on that line.
+// it (any path ending in the program's file name), {ANY} for any text on that line and
+// {ARCH} for the architecture being run (x86_64 or aarch64).
 //
 // TSBOOT_EXEC_FILTER=substring runs only matching programs; TSBOOT_EXEC_QUICK=1 runs only
 // x86_64 -O2 and aarch64 -O0 (two builds per program instead of four).
@@ -108,7 +109,7 @@ for (const j of jobsList) {
     if (r.compile.status !== 0 || !r.run) assert.unreachable(`compile failed:\n${describe(r.compile)}`);
     const run = r.run!;
     assert.ok(!run.timedOut && !run.signal, `the program did not exit normally:\n${describe(run)}`);
-    const pat = expectedPattern(c.expected, path.basename(c.file));
+    const pat = expectedPattern(c.expected.split('{ARCH}').join(arch), path.basename(c.file));
     if (!pat.test(run.stdout)) {
       assert.fixture(run.stdout, c.expected, `stdout differs (${firstDiff(c.expected, run.stdout)}); stderr:\n${run.stderr}`);
     }

@@ -88,7 +88,7 @@ export class ConsoleModel {
   bg = DEFAULT_BG;
   private bright = false;
   private fgIndex = -1;
-  private esc: 'none' | 'esc' | 'csi' = 'none';
+  private esc: 'none' | 'esc' | 'esc-intermediate' | 'csi' = 'none';
   private params: number[] = [];
   /** Where the last verdict band was drawn (pixels). */
   band?: { x: number; y: number; w: number; h: number };
@@ -168,9 +168,10 @@ export class ConsoleModel {
   private escapeByte(c: number): void {
     if (this.esc === 'esc') {
       if (c === 0x5b) { this.esc = 'csi'; this.params = []; }
-      else this.esc = 'none';
+      else this.esc = c >= 0x20 && c <= 0x2f ? 'esc-intermediate' : 'none';
       return;
     }
+    if (this.esc === 'esc-intermediate') { this.esc = 'none'; return; }
     if (c >= 0x30 && c <= 0x39) {
       if (this.params.length === 0) this.params.push(0);
       const i = this.params.length - 1;

@@ -20,6 +20,8 @@ declare function printHexW(v: u64, digits: u32): void;
  * one, such as a serial port, on `*-uefi`). Pass null to remove it.
  */
 declare function setConsoleSink(sink: (c: u8) => void): void;
+/** The sink set by setConsoleSink (or null), so that a new sink can pass bytes on to it. */
+declare function consoleSink(): (c: u8) => void;
 
 /** Prints `panic at file:line: msg` and stops (exit 101 on linux; halt otherwise). */
 declare function panic(msg: cstr): never;

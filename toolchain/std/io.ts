@@ -10,6 +10,10 @@ export function setConsoleSink(s: (c: u8) => void): void {
   sink = s;
 }
 
+export function consoleSink(): (c: u8) => void {
+  return sink;
+}
+
 function emit(p: Ptr<u8>, n: usize): void {
   if (!target.elf) consoleWrite(p, n);
   if (sink != null) {

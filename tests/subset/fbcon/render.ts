@@ -125,6 +125,7 @@ export function main(): i32 {
   print("[kernel] all 6 checks passed\n[kernel] PASS\n");
   fbconSetNext(null);
   fbconVerdict(true);
+  setConsoleSink(null);
   print("\n@@TEE ");
   printU(teeCount);
   print("\n");

@@ -110,11 +110,13 @@ export class Checker {
 
   // ---- declarations ----------------------------------------------------------------
 
+  /** Symbol prefix of a module: its path from the entry file's folder, so that the names
+   *  (and the binary) do not depend on where the compiler was run. */
   private moduleName(sf: ts.SourceFile): string {
     const std = path.resolve(STD_DIR);
     const f = path.resolve(sf.fileName);
     if (f.startsWith(std + path.sep)) return 'std/' + path.relative(std, f).replace(/\.ts$/, '');
-    return path.relative(process.cwd(), f).replace(/\.ts$/, '').replace(/^(\.\.\/)+/, '');
+    return path.relative(path.dirname(path.resolve(this.p.entry.fileName)), f).replace(/\.ts$/, '').split(path.sep).join('/');
   }
 
   symbolOf(node: ts.Node): ts.Symbol | undefined {
@@ -856,6 +858,10 @@ export class Checker {
         if (b.kind === 'null' || b.kind === 'untyped') { this.assignable(c.whenFalse, b, a); return a; }
         if (isInt(a) && isInt(b)) {
           const u = this.unify(e, c.whenTrue, a, c.whenFalse, b, '?:');
+          if (u && cv !== undefined) {
+            const chosen = this.consts.get(cv ? c.whenTrue : c.whenFalse);
+            if (chosen !== undefined) this.consts.set(e, chosen);
+          }
           return u ?? ERROR;
         }
         if (!sameType(a, b) && a.kind !== 'error' && b.kind !== 'error') {

@@ -203,7 +203,7 @@ export class Lowerer {
   stmt(s: ts.Statement): void {
     this.at(s);
     switch (s.kind) {
-      case TS.Block: for (const x of (s as ts.Block).statements) this.stmt(x); return;
+      case TS.Block: this.stmtList((s as ts.Block).statements); return;
       case TS.EmptyStatement: return;
       case TS.VariableStatement:
         for (const d of (s as ts.VariableStatement).declarationList.declarations) this.local(d);
@@ -243,6 +243,18 @@ export class Lowerer {
       }
       case TS.SwitchStatement: return this.switchStmt(s as ts.SwitchStatement);
       default: return; // the checker reported it
+    }
+  }
+
+  /**
+   * Statements after a return, break or call of a `never` function in the same list are
+   * unreachable (nothing can jump into the middle of a block), so they are not emitted;
+   * that also keeps another architecture's code after `if (target.x86_64) exitX86()` out.
+   */
+  private stmtList(list: readonly ts.Statement[]): void {
+    for (const x of list) {
+      if (this.b.terminated) return;
+      this.stmt(x);
     }
   }
 
@@ -342,7 +354,7 @@ export class Lowerer {
     this.loops.push({ brk: end, label });
     clauses.forEach((c, i) => {
       this.b.startBlock(blocks[i]); // falls through from the previous case, as in C
-      for (const x of c.statements) this.stmt(x);
+      this.stmtList(c.statements);
     });
     this.loops.pop();
     this.b.startBlock(end);

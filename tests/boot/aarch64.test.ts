@@ -1,0 +1,245 @@
+// End-to-end boots on aarch64 (QEMU virt + AAVMF): loader/main.ts -> BOOTAA64.EFI,
+// kernel-stub/main.ts -> kernel-aarch64.elf. The kernel checks the boot protocol, prints
+// `[kernel] PASS` and powers off through PSCI SYSTEM_OFF (QEMU exit status 0).
+//
+// Three boots cover the three ways in, each on another CPU model:
+//   cortex-a72, default virt: EL1, firmware publishes ACPI (no device tree): PL011 from
+//              SPCR, PSCI conduit (hvc) from the FADT;
+//   cortex-a57, -machine acpi=off: EL1, device tree: PL011 `reg` and psci `method` (hvc);
+//   max, -machine virtualization=on: the loader starts at EL2 and erets to EL1; PSCI via smc.
+// Then the missing-kernel and corrupt-kernel boots, as on x86_64 (tests/boot/bad-kernel.test.ts),
+// and a kernel for the wrong machine.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
+import type { HarnessResult } from '../../qemu/harness';
+
+const CMDLINE = 'tsboot-e2e console=ttyAMA0 answer=42';
+
+/** Expected in order for every successful boot; `variant` lines are spliced in. */
+function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelArch: RegExp }): (string | RegExp)[] {
+  return [
+    '[loader] tsboot loader (aarch64) starting',
+    /^\[loader\] loader@0x[0-9a-f]+ size 0x[0-9a-f]+$/,
+    /^\[loader\] aarch64: running at EL[12], MIDR 0x[0-9a-f]+, PARange \d+ bits, 4 KiB granule supported$/,
+    variant.tables,
+    /^\[loader\] timestamp counter: \d+ kHz \(CNTFRQ_EL0\)$/,
+    `[loader] boot.cfg: cmdline=${CMDLINE}`,
+    /^\[loader\] kernel file \\tsboot\\kernel-aarch64\.elf: \d+ bytes at 0x[0-9a-f]+$/,
+    /^\[loader\] kernel ELF ok: entry 0xffffffff8[0-9a-f]+, 3 PT_LOAD segments/,
+    /^\[loader\] HHDM 0xffff800000000000 maps phys 0-0x[0-9a-f]+ .*NX/,
+    /^\[loader\]   kernel segment 0xffffffff80000000-0x[0-9a-f]+ R-X/,
+    /^\[loader\]   kernel segment 0x[0-9a-f]+-0x[0-9a-f]+ R--/,
+    /^\[loader\]   kernel segment 0x[0-9a-f]+-0x[0-9a-f]+ RW-/,
+    /^\[loader\]   identity: trampoline 0x[0-9a-f]+ \(2 pages R-X\)/,
+    /^\[loader\] page tables: root 0x[0-9a-f]+, .* self-check ok$/,
+    '[loader] exiting boot services',
+    /^\[loader\] boot services exited \(attempt \d\)/,
+    /^\[loader\] cleaned the kernel image to PoU \(\d+ KiB; D-line \d+ B, I-line \d+ B\)$/,
+    ...variant.el,
+    /^\[loader\] MAIR_EL1 0x4400ff, TCR_EL1 0x[0-9a-f]+, SCTLR_EL1 0x30d0181d$/,
+    /^\[loader\] jumping to kernel entry 0xffffffff8[0-9a-f]+ /,
+    /^\[loader\] TTBR1_EL1 0x[0-9a-f]+ \(kernel, HHDM\), TTBR0_EL1 0x[0-9a-f]+ \(identity/,
+    variant.kernelArch,
+    /^\[kernel\] tsboot kernel-stub \(aarch64\) entered, boot info at 0xffff8000[0-9a-f]+$/,
+    '[kernel] check ok: boot info magic, version, size and architecture',
+    `[kernel] cmdline: "${CMDLINE}"`,
+    /^\[kernel\] kernel virt 0xffffffff80000000 phys 0x[0-9a-f]+ /,
+    /^\[kernel\] loader time: \d+ TSC ticks = \d+ us at 62 MHz/,
+    /^\[kernel\] check ok: interrupts off, WP and NXE on, on the kernel stack and the announced page tables$/,
+    /^\[kernel\] check ok: memory map sorted, non-overlapping, coalesced/,
+    /^\[kernel\] memory: kernel \d+ KiB in 1 region$/,
+    /^\[kernel\] check ok: kernel text read-only/,
+    /^\[kernel\] check ok: HHDM reads match/,
+    /^\[kernel\] check ok: engine on the live tables/,
+    '[kernel] PASS',
+  ];
+}
+
+const EL1_SWITCH = '[loader] EL1: switching translation tables in place (MMU off, TLBI, MAIR/TCR/TTBRs, MMU on)';
+
+interface Variant {
+  name: string;
+  cpu: string;
+  qemuArgs: string[];
+  el: (string | RegExp)[];
+  tables: RegExp;
+  kernelArch: RegExp;
+}
+
+const VARIANTS: Variant[] = [
+  {
+    name: 'cortex-a72, ACPI (no device tree), EL1',
+    cpu: 'cortex-a72',
+    qemuArgs: [],
+    el: [EL1_SWITCH],
+    tables: /^\[loader\] no device tree \(the firmware publishes ACPI\); SPCR: PL011 at 0x9000000; FADT: PSCI hvc$/,
+    kernelArch: /^\[kernel\] aarch64: EL1, PL011 phys 0x9000000 \(from the loader\) mapped Device-nGnRnE at 0xffffffffe0000000; PSCI SYSTEM_OFF via hvc \(ACPI FADT ARM_BOOT_ARCH; no device tree\)$/,
+  },
+  {
+    name: 'cortex-a57, device tree (acpi=off), EL1',
+    cpu: 'cortex-a57',
+    qemuArgs: ['-machine', 'acpi=off'],
+    el: [EL1_SWITCH],
+    tables: /^\[loader\] device tree: \d+ bytes, version 17, \d+ nodes; PL011 0x9000000; PSCI hvc$/,
+    kernelArch: /^\[kernel\] aarch64: EL1, PL011 phys 0x9000000 \(from the loader\) mapped Device-nGnRnE at 0xffffffffe0000000; PSCI SYSTEM_OFF via hvc \(device tree psci node\)$/,
+  },
+  {
+    name: 'max, EL2 (virtualization=on) -> EL1',
+    cpu: 'max',
+    qemuArgs: ['-machine', 'virtualization=on'],
+    el: ['[loader] EL2 without VHE: moving to EL1 (HCR_EL2.RW=1, SPSR_EL2=EL1h with DAIF masked, ELR_EL2=entry, eret)'],
+    tables: /^\[loader\] no device tree \(the firmware publishes ACPI\); SPCR: PL011 at 0x9000000; FADT: PSCI smc$/,
+    kernelArch: /^\[kernel\] aarch64: EL1, .* PSCI SYSTEM_OFF via smc \(ACPI FADT ARM_BOOT_ARCH; no device tree\)$/,
+  },
+];
+
+for (const v of VARIANTS) {
+  test(`aarch64 ${v.name}: loader + kernel boot to [kernel] PASS, PSCI power-off`, async () => {
+    const art = await buildBoot('aarch64');
+    const dir = tempDir(`aarch64-${v.cpu}`);
+    try {
+      const cfg = path.join(dir, 'boot.cfg');
+      fs.writeFileSync(cfg, `cmdline=${CMDLINE}\n`);
+      const r = await bootEsp('aarch64', dir, [
+        { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTAA64.EFI' },
+        { hostPath: art.kernel, espPath: '/tsboot/kernel-aarch64.elf' },
+        { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
+      ], {
+        expect: expectLines(v),
+        exitConvention: 'psci',
+        cpu: v.cpu,
+        qemuArgs: v.qemuArgs,
+        timeoutMs: 60_000,
+      });
+      assert.ok(r.ok, explain(r));
+      assert.is(r.verdict, 'pass');
+      assert.is(r.exit.code, 0);
+      // Nothing from the loader after the switch, nothing from the kernel before it.
+      const lastLoader = r.lines.map((l) => l.text.startsWith('[loader]')).lastIndexOf(true);
+      const firstKernel = r.lines.findIndex((l) => l.text.startsWith('[kernel]'));
+      assert.ok(firstKernel > lastLoader, 'kernel output interleaved with loader output');
+
+      // The numbers for the record: size, loader time in CNTVCT ticks and µs at CNTFRQ.
+      const hz = r.lines.map((l) => /^\[loader\] timestamp counter: (\d+) kHz \(CNTFRQ_EL0\)/.exec(l.text)).find((m) => m);
+      const ticks = r.lines.map((l) => /^\[kernel\] loader time: (\d+) TSC ticks/.exec(l.text)).find((m) => m);
+      const sizeLoader = fs.statSync(art.loader).size;
+      const us = hz && ticks ? Math.round((Number(ticks[1]) * 1000) / Number(hz[1])) : undefined;
+      console.log(`    [${v.cpu}] BOOTAA64.EFI ${sizeLoader} B; loader entry -> jump ${ticks?.[1]} CNTVCT ticks` +
+        (us !== undefined ? ` = ${us} us at ${hz![1]} kHz` : '') +
+        `; launch -> first [loader] ${(r.timings.firstLoaderMs! / 1000).toFixed(2)} s, -> verdict ${(r.timings.verdictMs! / 1000).toFixed(2)} s`);
+      assert.ok(sizeLoader < 64 * 1024, `BOOTAA64.EFI is ${sizeLoader} bytes; the goal is under 64 KiB`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// ---- bad kernels: the loader must return an EFI error to AAVMF, which says so and moves on.
+
+const BDS_FAILED = /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: (Not Found|Load Error)$/;
+
+function noKernelLines(r: HarnessResult): void {
+  const k = r.lines.find((l) => l.text.startsWith('[kernel]'));
+  assert.is(k, undefined, `a kernel line appeared: ${k?.text}`);
+  assert.not.ok(r.lines.some((l) => l.text.startsWith('[loader] jumping to kernel')), 'the loader jumped to a kernel');
+  assert.not.ok(r.lines.some((l) => l.text === '[loader] exiting boot services'), 'the loader exited boot services');
+}
+
+test('aarch64 missing kernel: clear message, EFI_NOT_FOUND back to the firmware', async () => {
+  const art = await buildBoot('aarch64');
+  const dir = tempDir('a64-nokernel');
+  try {
+    const r = await bootEsp('aarch64', dir, [{ hostPath: art.loader, espPath: '/EFI/BOOT/BOOTAA64.EFI' }], {
+      requireVerdict: false,
+      expect: [
+        '[loader] tsboot loader (aarch64) starting',
+        '[loader] error: kernel file \\tsboot\\kernel-aarch64.elf not found on the boot volume (EFI_NOT_FOUND)',
+        /^\[loader\] hint: copy the kernel to \\tsboot\\kernel-aarch64\.elf on the ESP/,
+        '[loader] returning EFI_NOT_FOUND to the firmware',
+        /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Not Found$/,
+      ],
+      stopWhen: BDS_FAILED,
+      graceMs: 200,
+      timeoutMs: 60_000,
+    });
+    assert.ok(r.ok, explain(r));
+    noKernelLines(r);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('aarch64 corrupt (truncated) kernel named by boot.cfg: clear message, EFI_LOAD_ERROR back to the firmware', async () => {
+  const art = await buildBoot('aarch64');
+  const dir = tempDir('a64-truncated');
+  try {
+    // Keep the headers, cut the segments: the validator must notice before loading.
+    const whole = fs.readFileSync(art.kernel);
+    const cut = path.join(dir, 'broken.elf');
+    fs.writeFileSync(cut, whole.subarray(0, Math.min(whole.length - 1, 0x1800)));
+    const cfg = path.join(dir, 'boot.cfg');
+    fs.writeFileSync(cfg, 'kernel=/tsboot/broken.elf\n');
+    const r = await bootEsp('aarch64', dir, [
+      { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTAA64.EFI' },
+      { hostPath: art.kernel, espPath: '/tsboot/kernel-aarch64.elf' },
+      { hostPath: cut, espPath: '/tsboot/broken.elf' },
+      { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
+    ], {
+      requireVerdict: false,
+      expect: [
+        '[loader] tsboot loader (aarch64) starting',
+        '[loader] boot.cfg: kernel=\\tsboot\\broken.elf',
+        "[loader] error: \\tsboot\\broken.elf is not a valid aarch64 kernel: truncated: a PT_LOAD segment's file bytes extend past the end of the file",
+        '[loader] returning EFI_LOAD_ERROR to the firmware',
+        /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Load Error$/,
+      ],
+      stopWhen: BDS_FAILED,
+      graceMs: 200,
+      timeoutMs: 60_000,
+    });
+    assert.ok(r.ok, explain(r));
+    noKernelLines(r);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('aarch64 wrong-machine kernel (an x86_64 kernel named by boot.cfg): EM_X86_64 refused, EFI_LOAD_ERROR', async () => {
+  const art = await buildBoot('aarch64');
+  const x86 = await buildBoot('x86_64');
+  const dir = tempDir('a64-corrupt');
+  try {
+    // A valid ELF for the wrong machine: only the e_machine check (EM_AARCH64 = 183) can refuse it.
+    const cfg = path.join(dir, 'boot.cfg');
+    fs.writeFileSync(cfg, 'kernel=/tsboot/wrong.elf\r\n');
+    const r = await bootEsp('aarch64', dir, [
+      { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTAA64.EFI' },
+      // A good kernel at the default path proves boot.cfg's kernel= is what was loaded.
+      { hostPath: art.kernel, espPath: '/tsboot/kernel-aarch64.elf' },
+      { hostPath: x86.kernel, espPath: '/tsboot/wrong.elf' },
+      { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
+    ], {
+      requireVerdict: false,
+      expect: [
+        '[loader] tsboot loader (aarch64) starting',
+        '[loader] boot.cfg: kernel=\\tsboot\\wrong.elf',
+        /^\[loader\] error: \\tsboot\\wrong\.elf is not a valid aarch64 kernel: .*machine/,
+        /^\[loader\]   detail: check \d+, value 0x3e$/,
+        '[loader] returning EFI_LOAD_ERROR to the firmware',
+        /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Load Error$/,
+      ],
+      stopWhen: BDS_FAILED,
+      graceMs: 200,
+      timeoutMs: 60_000,
+    });
+    assert.ok(r.ok, explain(r));
+    noKernelLines(r);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();

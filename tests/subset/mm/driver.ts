@@ -1,0 +1,348 @@
+// Test driver for the memory manager (kernel-stub/mm/): tests/mm/mm.test.ts generates a
+// main module holding a word stream of cases, compiles it for x86_64-linux and
+// aarch64-linux, runs it, and compares every line with a BigInt reference model.
+//
+// A case: 8 header words, then `regions` * 4 words (base, length, type, attrs), then
+// `ops` * 2 words (kind, arg).
+//   header: flags, regions, limit, ops, backedBase, backedSize, seed, stressOps
+//   flags bit 0: the physical range [backedBase, backedBase + backedSize) is backed by the
+//   RAM buffer (p2v = addr(RAM) - backedBase), so frames can be written: the all-frames,
+//   stress and vmap checks run. Otherwise only the metadata is real (META buffer).
+// Ops (each prints one line "O kind result"):
+//   1 alloc 4 KiB -> pa             2 alloc 2 MiB -> pa
+//   3 free 4 KiB at pa=arg -> 0/1   4 free 2 MiB at pa=arg -> 0/1
+//   5 free 4 KiB: result of op #arg 6 free 2 MiB: result of op #arg
+//   7 reclaim loader memory -> bytes moved
+//   8 free frame count              9 range-set generation
+//  10 early alloc of arg bytes (after sealing: must fail) -> pa
+//  11 arg allocs of 4 KiB, printing "O 11 first last count" (then they stay allocated)
+//  12 timing: arg batches of 32 allocs then 32 frees: "O 12 medianAlloc medianFree maxProbes"
+
+import { type MemRegion, MemType } from "../../../common/bootinfo";
+import { type PageTable, type FrameSource, ptInit, ptTranslate, PT_OK } from "../../../common/paging/engine";
+import { Attr } from "../../../common/paging/attrs";
+import {
+  type PhysMem, type RangeSet, type PhysRange, PhysStatus, physBuild, physReclaimLoader, physGeneration, rsTotal, rsBase, rsEnd,
+} from "../../../kernel-stub/mm/ranges";
+import { type EarlyAlloc, earlyInit, earlyAlloc, earlySeal } from "../../../kernel-stub/mm/early";
+import {
+  type FrameAlloc, framesInit, framesMetaBytes, framesAddRange, framesSource, frameAlloc, frameFree, frameAlloc2M, frameFree2M,
+} from "../../../kernel-stub/mm/frames";
+import { type FrameCheck, type StressResult, checkAllFrames, stressFrames } from "../../../kernel-stub/mm/frametest";
+import { type Vmap, vmapInit, vmap, vmapMmio, vunmap } from "../../../kernel-stub/mm/vmap";
+import { mmTicks, medianU64 } from "../../../kernel-stub/mm/ticks";
+import { type MmEfiRuntimeServices, type MmEfiTime, type MmEfiTimeCaps, printEfiTime, EFI_RUNTIME_SERVICES_SIGNATURE } from "../../../kernel-stub/mm/runtime";
+
+const MAX_REGIONS = 1100;
+const MAX_OPS = 8192;
+/** Backing store for small maps: physical [backedBase, backedBase + 64 MiB). */
+let RAM: Arr<u64, 8388608>;
+/** Frame-allocator metadata for maps whose memory is not backed (up to ~1.7 TiB spans). */
+let META: Arr<u64, 7340032>;
+let MAP: Arr<MemRegion, 1100>;
+let RESULTS: Arr<u64, 8192>;
+let SAMPLE_A: Arr<u64, 4096>;
+let SAMPLE_F: Arr<u64, 4096>;
+let BATCH: Arr<u64, 32>;
+let pm: PhysMem;
+let ea: EarlyAlloc;
+let fa: FrameAlloc;
+let emptyKeep: RangeSet;
+let pt: PageTable;
+let vm: Vmap;
+
+function sp(): void { printChar(0x20); }
+function hx(v: u64): void { printHex(v); }
+
+function printSet(tag: cstr, s: Ptr<RangeSet>): void {
+  for (let i: u64 = 0; i < s.count; i++) {
+    print(tag);
+    sp();
+    hx(s.r[i].base);
+    sp();
+    hx(s.r[i].end);
+    print("\n");
+  }
+}
+
+function reclaimAdd(ctx: Ptr<void>, base: u64, end: u64): void {
+  framesAddRange(cast<FrameAlloc>(ctx), base, end);
+}
+
+function vmapCheck(): bool {
+  let free0: u64 = fa.freeFrames;
+  let src: FrameSource = zeroed<FrameSource>();
+  framesSource(addressOf(fa), addressOf(src));
+  if (ptInit(addressOf(pt), addressOf(src), fa.p2v) != PT_OK) return false;
+  pt.highHalf = true;
+  vmapInit(addressOf(vm), addressOf(pt), 0xFFFF_C000_0000_0000, 0x10_0000_0000);
+  let ok: bool = true;
+  // MMIO at an odd offset, then 4 MiB that should use 2 MiB pages, then one page.
+  let a: u64 = vmapMmio(addressOf(vm), 0xFEE0_0030, 0x20);
+  let b: u64 = vmap(addressOf(vm), 0x8000_0000, 0x40_0000, Attr.Read | Attr.Write | Attr.Global);
+  let c: u64 = vmap(addressOf(vm), 0x1234_5000, 0x1000, Attr.Read | Attr.Uncached);
+  let pa: u64 = 0;
+  let at: u32 = 0;
+  ok = ok && a != 0 && (a & 0xFFF) == 0x30 && ptTranslate(addressOf(pt), a, addressOf(pa), addressOf(at)) && pa == 0xFEE0_0030 && (at & Attr.Device) != 0;
+  ok = ok && b != 0 && (b & 0x1F_FFFF) == 0 && ptTranslate(addressOf(pt), b + 0x30_0008, addressOf(pa), addressOf(at)) && pa == 0x8030_0008;
+  ok = ok && c != 0 && ptTranslate(addressOf(pt), c, addressOf(pa), addressOf(at)) && pa == 0x1234_5000 && (at & Attr.Uncached) != 0 && (at & Attr.Write) == 0;
+  // Guard pages between the mappings.
+  ok = ok && !ptTranslate(addressOf(pt), a - 0x30 + 0x1000, null, null);
+  let used: u64 = free0 - fa.freeFrames;
+  ok = ok && vunmap(addressOf(vm), a, 0x20) && vunmap(addressOf(vm), b, 0x40_0000) && vunmap(addressOf(vm), c, 0x1000);
+  ok = ok && !ptTranslate(addressOf(pt), b, null, null);
+  // Only the root is left: give it back, and every table frame must be home again.
+  frameFree(addressOf(fa), pt.root);
+  print("V ");
+  printU(ok ? 1 : 0);
+  sp();
+  printU(used);
+  sp();
+  printU(free0 - fa.freeFrames);
+  print("\n");
+  return ok && fa.freeFrames == free0;
+}
+
+/** Runs one case starting at w; returns the number of words it used. */
+function runCase(w: Ptr<u64>): u64 {
+  let flags: u64 = w[0];
+  let regions: u64 = w[1];
+  let limit: u64 = w[2];
+  let ops: u64 = w[3];
+  let backedBase: u64 = w[4];
+  let backedSize: u64 = w[5];
+  let seed: u64 = w[6];
+  let stressOps: u64 = w[7];
+  let used: u64 = 8 + regions * 4 + ops * 2;
+  if (regions > MAX_REGIONS || ops > MAX_OPS) {
+    println("BAD CASE");
+    exit(3);
+  }
+  let r: Ptr<u64> = ptrAdd(w, 8);
+  for (let i: u64 = 0; i < regions; i++) {
+    MAP[i].base = r[i * 4];
+    MAP[i].length = r[i * 4 + 1];
+    MAP[i].type = u32(r[i * 4 + 2]) as MemType;
+    MAP[i].attrs = r[i * 4 + 3];
+  }
+  let st: PhysStatus = physBuild(addressOf(pm), addressOf(MAP[0]), regions, limit);
+  print("S ");
+  printU(u64(st));
+  print("\n");
+  if (st != PhysStatus.Ok) return used;
+  printSet("U", addressOf(pm.usable));
+  printSet("C", addressOf(pm.reclaim));
+  print("A ");
+  hx(rsTotal(addressOf(pm.all)));
+  print("\nI ");
+  hx(pm.ignoredLow);
+  sp();
+  hx(pm.ignoredHigh);
+  print("\nK ");
+  hx(pm.kernelBytes);
+  print("\nG ");
+  printU(physGeneration(addressOf(pm)));
+  print("\n");
+
+  // Metadata through the early allocator, over usable + reclaimable (as mmInit does).
+  let spanBase: u64 = rsBase(addressOf(pm.usable));
+  let spanEnd: u64 = rsEnd(addressOf(pm.usable));
+  if (pm.reclaim.count != 0) {
+    if (rsBase(addressOf(pm.reclaim)) < spanBase) spanBase = rsBase(addressOf(pm.reclaim));
+    if (rsEnd(addressOf(pm.reclaim)) > spanEnd) spanEnd = rsEnd(addressOf(pm.reclaim));
+  }
+  earlyInit(addressOf(ea), addressOf(pm));
+  let metaBytes: u64 = framesMetaBytes(spanBase, spanEnd);
+  let metaPa: u64 = earlyAlloc(addressOf(ea), metaBytes, 4096);
+  print("M ");
+  hx(metaBytes);
+  sp();
+  hx(metaPa);
+  print("\n");
+  let backed: bool = (flags & 1) != 0;
+  let p2v: u64 = 0;
+  if (backed) {
+    if (backedSize > RAM.length * 8 || metaPa < backedBase || metaPa + metaBytes > backedBase + backedSize) {
+      println("BAD BACKING");
+      exit(3);
+    }
+    p2v = addr(addressOf(RAM[0])) - backedBase;
+  } else {
+    if (metaBytes > META.length * 8) {
+      println("META TOO SMALL");
+      exit(3);
+    }
+    p2v = addr(addressOf(META[0])) - metaPa;
+  }
+  let t0: u64 = mmTicks();
+  let okInit: bool = framesInit(addressOf(fa), addressOf(pm.usable), spanBase, spanEnd, metaPa, p2v);
+  let t1: u64 = mmTicks();
+  earlySeal(addressOf(ea));
+  print("F ");
+  printU(okInit ? 1 : 0);
+  sp();
+  printU(fa.totalFrames);
+  sp();
+  printU(fa.freeFrames);
+  sp();
+  printU(fa.nblocks);
+  sp();
+  printU(t1 - t0);
+  print("\n");
+  if (!okInit) return used;
+
+  let o: Ptr<u64> = ptrAdd(r, regions * 4);
+  for (let i: u64 = 0; i < ops; i++) {
+    let kind: u64 = o[i * 2];
+    let arg: u64 = o[i * 2 + 1];
+    let res: u64 = 0;
+    print("O ");
+    printU(kind);
+    sp();
+    switch (kind) {
+      case 1: res = frameAlloc(addressOf(fa)); break;
+      case 2: res = frameAlloc2M(addressOf(fa)); break;
+      case 3: res = frameFree(addressOf(fa), arg) ? 1 : 0; break;
+      case 4: res = frameFree2M(addressOf(fa), arg) ? 1 : 0; break;
+      case 5: res = frameFree(addressOf(fa), RESULTS[arg]) ? 1 : 0; break;
+      case 6: res = frameFree2M(addressOf(fa), RESULTS[arg]) ? 1 : 0; break;
+      case 7: res = physReclaimLoader(addressOf(pm), addressOf(emptyKeep), reclaimAdd, addressOf(fa)); break;
+      case 8: res = fa.freeFrames; break;
+      case 9: res = physGeneration(addressOf(pm)); break;
+      case 10: res = earlyAlloc(addressOf(ea), arg, 4096); break;
+      case 11: {
+        let first: u64 = 0;
+        let last: u64 = 0;
+        let n: u64 = 0;
+        for (let k: u64 = 0; k < arg; k++) {
+          let pa: u64 = frameAlloc(addressOf(fa));
+          if (pa == 0) break;
+          if (n == 0) first = pa;
+          last = pa;
+          n++;
+        }
+        hx(first);
+        sp();
+        hx(last);
+        sp();
+        res = n;
+        break;
+      }
+      case 12: {
+        let maxProbes: u64 = 0;
+        let samples: u64 = arg;
+        if (samples > 4096) samples = 4096;
+        for (let s: u64 = 0; s < samples; s++) {
+          let ta: u64 = mmTicks();
+          for (let k: u64 = 0; k < 32; k++) {
+            let p0: u64 = fa.probes;
+            BATCH[k] = frameAlloc(addressOf(fa));
+            if (fa.probes - p0 > maxProbes) maxProbes = fa.probes - p0;
+          }
+          let tb: u64 = mmTicks();
+          for (let k: u64 = 0; k < 32; k++) frameFree(addressOf(fa), BATCH[k]);
+          let tc: u64 = mmTicks();
+          SAMPLE_A[s] = tb - ta;
+          SAMPLE_F[s] = tc - tb;
+        }
+        printU(medianU64(addressOf(SAMPLE_A[0]), samples) / 32);
+        sp();
+        printU(medianU64(addressOf(SAMPLE_F[0]), samples) / 32);
+        sp();
+        res = maxProbes;
+        break;
+      }
+      default:
+        println("BAD OP");
+        exit(3);
+    }
+    RESULTS[i] = res;
+    hx(res);
+    print("\n");
+  }
+  if (backed) {
+    let c: FrameCheck = zeroed<FrameCheck>();
+    let okAll: bool = checkAllFrames(addressOf(fa), null, addressOf(c));
+    print("X ");
+    printU(okAll ? 1 : 0);
+    sp();
+    printU(c.runs);
+    sp();
+    printU(c.frames);
+    sp();
+    printU(c.start);
+    sp();
+    printU(c.endFree);
+    print("\n");
+    let s: StressResult = zeroed<StressResult>();
+    let okStress: bool = stressFrames(addressOf(fa), seed, stressOps, addressOf(s));
+    print("Y ");
+    printU(okStress ? 1 : 0);
+    sp();
+    printU(s.allocs);
+    sp();
+    printU(s.runAllocs);
+    sp();
+    printU(s.frees);
+    sp();
+    printU(s.badFreesRefused ? 1 : 0);
+    print("\n");
+    vmapCheck();
+  }
+  println("END");
+  return used;
+}
+
+// ---- runtime services: a fake table whose GetTime follows the UEFI convention ------------
+
+let fakeRt: MmEfiRuntimeServices;
+let fakeStatus: u64 = 0;
+
+/** @efiapi */
+function fakeGetTime(t: Ptr<MmEfiTime>, caps: Ptr<MmEfiTimeCaps>): u64 {
+  if (fakeStatus != 0) return fakeStatus;
+  t.Year = 2024;
+  t.Month = 2;
+  t.Day = 29;
+  t.Hour = 23;
+  t.Minute = 5;
+  t.Second = 9;
+  t.TimeZone = 0x07FF;
+  if (caps != null) caps.Resolution = 1;
+  return 0;
+}
+
+function runtimeChecks(): void {
+  fakeRt.Hdr.Signature = EFI_RUNTIME_SERVICES_SIGNATURE;
+  fakeRt.Hdr.HeaderSize = u32(sizeof<MmEfiRuntimeServices>());
+  fakeRt.GetTime = fakeGetTime;
+  let a: bool = printEfiTime(addr(addressOf(fakeRt)));
+  fakeStatus = 0x8000_0000_0000_0007;
+  let b: bool = printEfiTime(addr(addressOf(fakeRt)));
+  fakeStatus = 0;
+  fakeRt.Hdr.Signature = 0;
+  let c: bool = printEfiTime(addr(addressOf(fakeRt)));
+  let d: bool = printEfiTime(0);
+  print("T ");
+  printU(a ? 1 : 0);
+  printU(b ? 1 : 0);
+  printU(c ? 1 : 0);
+  printU(d ? 1 : 0);
+  print("\n");
+}
+
+export function runCases(words: Ptr<u64>, n: u64, cases: u64): i32 {
+  let at: u64 = 0;
+  for (let k: u64 = 0; k < cases; k++) {
+    print("CASE ");
+    printU(k);
+    print("\n");
+    at += runCase(ptrAdd(words, at));
+    if (at > n) {
+      println("BAD STREAM");
+      return 3;
+    }
+  }
+  runtimeChecks();
+  return 0;
+}
