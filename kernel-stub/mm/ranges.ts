@@ -326,7 +326,7 @@ export function physBuild(pm: Ptr<PhysMem>, map: Ptr<MemRegion>, count: u64, lim
     if (t == MemType.Kernel) ok = rsAdd(addressOf(kernelTmp), b, e) && ok;
     if (isUsableType(t)) continue;
     ok = rsRemove(addressOf(pm.usable), b, e) && ok;
-    ok = ok;
+    if (t != MemType.LoaderReclaimable) ok = rsRemove(addressOf(pm.reclaim), b, e) && ok;
   }
   // Low and unreachable memory: removed and accounted.
   pm.ignoredLow = rsMeasure(addressOf(pm.usable), 0, LOW_MEMORY_END) + rsMeasure(addressOf(pm.reclaim), 0, LOW_MEMORY_END);

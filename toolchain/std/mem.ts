@@ -90,6 +90,15 @@ export function memcmp(pa: Ptr<void>, pb: Ptr<void>, n: usize): i32 {
   return 0;
 }
 
+/**
+ * LLVM turns `memcmp(a, b, n) == 0` into a call to bcmp, which only says equal or not.
+ * @symbol bcmp
+ * @nobuiltins
+ */
+export function bcmp(pa: Ptr<void>, pb: Ptr<void>, n: usize): i32 {
+  return memcmp(pa, pb, n);
+}
+
 /** @nobuiltins */
 export function strlen(s: cstr): usize {
   const p: Ptr<u8> = cast<u8>(s);

@@ -505,9 +505,12 @@ export class Checker {
     if (to.kind === 'bool') return;
     if (!isIntegral(to) || to.kind === 'untyped') return;
     const it = asInt(to);
+    // Signed types take exactly their range. Unsigned types also take negative constant
+    // expressions such as `~0` or `~(PAGE_SIZE - 1)`, which wrap (they are bit masks), but
+    // not a written negative literal: `let x: u64 = -1` is an error.
     const negLiteral = ts.isPrefixUnaryExpression(e) && e.operator === TS.MinusToken && ts.isNumericLiteral(e.operand);
-    const lo = negLiteral && !it.signed ? 0n : -(1n << BigInt(it.bits - 1));
-    if (v < lo || v > intMax({ ...it, signed: false })) {
+    const lo = it.signed ? intMin(it) : negLiteral ? 0n : -(1n << BigInt(it.bits - 1));
+    if (v < lo || v > intMax(it)) {
       this.d.error(e, `${v} does not fit ${typeName(to)} (${intMin(it)}..${intMax(it)}); use a wider type${it.signed ? '' : ' or an explicit conversion like ' + it.name + '(x)'}`);
       return;
     }
@@ -565,7 +568,8 @@ export class Checker {
     if (sameType(a, b)) return a.name === 'usize' || a.name === 'isize' ? a : (b.name === 'usize' || b.name === 'isize' ? b : a);
     if (widens(a, b)) return b;
     if (widens(b, a)) return a;
-    this.d.error(node, `operands of '${op}' have different types ${typeName(lt)} and ${typeName(rt)}, and neither widens losslessly to the other; convert one side, e.g. ${a.signed ? a.name : b.name}(x) or i64(x)`);
+    const wide = Math.max(a.bits, b.bits) < 64 ? `, or widen both with i64(x)` : '';
+    this.d.error(node, `operands of '${op}' have different types ${typeName(lt)} and ${typeName(rt)}, and neither widens losslessly to the other; convert one side, e.g. ${a.name}(y) or ${b.name}(x)${wide}`);
     return undefined;
   }
 
@@ -727,7 +731,15 @@ export class Checker {
         const ret = this.fn?.type.ret ?? VOID;
         if (r.expression) {
           const t = this.expr(r.expression, ret.kind === 'void' || ret.kind === 'never' ? undefined : ret);
-          if (ret.kind === 'void' || ret.kind === 'never') { if (t.kind !== 'void' && t.kind !== 'never') this.d.error(r.expression, `function '${this.fn?.name}' returns ${typeName(ret)}; remove the value`); }
+          if (ret.kind === 'void' || ret.kind === 'never') {
+            if (t.kind !== 'void' && t.kind !== 'never') {
+              if (this.fn && !this.fn.decl.type) {
+                const sig = `function ${this.fn.name}(${this.fn.decl.parameters.map((p) => p.getText()).join(', ')}): ${t.kind === 'untyped' ? 'u32' : typeName(t)}`;
+                this.d.error(this.fn.decl.name!, `function '${this.fn.name}' returns a value but declares no return type; add one, e.g. \`${sig}\``);
+              }
+              else this.d.error(r.expression, `function '${this.fn?.name}' returns ${typeName(ret)}; remove the value`);
+            }
+          }
           else this.assignable(r.expression, t, ret, 'return value');
         } else if (ret.kind !== 'void' && ret.kind !== 'error') {
           this.d.error(s, ret.kind === 'never' ? `function '${this.fn?.name}' returns never; it must not return` : `function '${this.fn?.name}' must return a ${typeName(ret)}`);
@@ -1000,7 +1012,8 @@ export class Checker {
 
   private element(e: ts.ElementAccessExpression): Type {
     const ot = this.expr(e.expression, undefined);
-    const it = this.expr(e.argumentExpression, USIZE);
+    // A constant index is an i64, so `p[-1]` reads the element before p (as in C).
+    const it = this.expr(e.argumentExpression, undefined);
     if (it.kind === 'untyped') this.settle(e.argumentExpression, I64);
     if (!isIntegral(it) && it.kind !== 'error') this.d.error(e.argumentExpression, `an index must be an integer, not ${typeName(it)}`);
     if (ot.kind === 'array') return ot.elem;
