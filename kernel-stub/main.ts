@@ -16,9 +16,11 @@ import {
   type PageTable, type WalkResult, ptWalk, ptMap, ptProtect, ptUnmap, ptClearFlush, PT_OK,
 } from "../common/paging/engine";
 import {
-  archName, archBootArch, archConsoleInit, archExit, archPageTableRoot, archFlushPage, archFlushAll,
+  archName, archBootArch, archConsoleInit, archBreakHook, archExit, archPageTableRoot, archFlushPage, archFlushAll,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
+import { mmInit, mmReclaimLoader } from "./mm/kmem";
+import { mmSelfTest } from "./mm/selftest";
 import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
 
 /** A kernel VA outside the image, the stack and the HHDM, for the engine exercise. */
@@ -329,6 +331,7 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   kpt.allow1G = (b.flags & BootFlag.Huge1G) != 0;
   kpt.allowWX = false;
   kpt.highHalf = true;    // aarch64: the kernel half (TTBR1); ignored on x86_64
+  kpt.breakHook = archBreakHook(); // these tables are live: break-before-make on aarch64
   ptClearFlush(addressOf(kpt));
 
   let text: u64 = addr(kernelTextProbe);
@@ -430,6 +433,15 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkPermissions(bi);
   checkHhdm(bi);
   checkEngine(bi);
+
+  // The kernel takes over physical memory. The checks above used their own frames and
+  // their tables are freed or still live (mmInit keeps live table frames out of the pool).
+  // After mmReclaimLoader the boot info and its map are gone: only mm's copies remain.
+  if (!mmInit(bi)) fail("memory manager initialisation failed");
+  if (!mmSelfTest()) fail("memory self-test failed");
+  if (!mmReclaimLoader()) fail("reclaiming loader memory failed");
+  if (!mmSelfTest()) fail("memory self-test after reclaiming loader memory failed");
+  ok("memory management: ranges, early allocator, frame allocator, vmap, reclaim");
 
   kbegin("all ");
   printU(checksPassed);

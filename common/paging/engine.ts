@@ -46,6 +46,15 @@ export interface PageTable extends Struct {
   flushCount: u64;    // number of valid entries in flushVa
   flushVa: Arr<u64, 16>; // one VA inside each changed translation (invlpg / TLBI VAE1)
   highHalf: bool;     // aarch64: this is a TTBR1 table (VAs 0xFFFF_xxxx_xxxx_xxxx)
+  /**
+   * aarch64, for tables in use: called between the two halves of a break-before-make
+   * (Arm ARM: a live descriptor may not change block size or memory type in one store).
+   * The engine has written the invalid descriptor; the hook must make that visible and
+   * invalidate the TLB for `va` (all = true: for every VA), e.g. DSB ISHST; TLBI VAE1IS;
+   * DSB ISH; ISB. Null (the default) for tables not yet in use. Never called on x86_64.
+   * The range being changed must not hold the code, stack or tables the caller is using.
+   */
+  breakHook: (va: u64, all: bool) => void;
 }
 
 /** What ptWalk saw. Level 0 is the root. */
@@ -221,6 +230,16 @@ function freeSubtree(op: Ptr<Op>, e: u64, level: u32): void {
  * level with the same translation. Returns the new table's physical address, or 0 when
  * out of frames (then nothing changed).
  */
+/** Replaces the valid descriptor t[i] (translating `va`) by `nv`, with break-before-make
+ *  on aarch64 when the caller asked for it (PageTable.breakHook). */
+function replaceLive(op: Ptr<Op>, t: Ptr<u64>, i: u64, nv: u64, va: u64, all: bool): void {
+  if (target.aarch64 && op.pt.breakHook != null) {
+    t[i] = 0;
+    op.pt.breakHook(va, all);
+  }
+  t[i] = nv;
+}
+
 function split(op: Ptr<Op>, t: Ptr<u64>, i: u64, level: u32, base: u64): u64 {
   let e: u64 = t[i];
   let childPa: u64 = allocTable(op);
@@ -233,7 +252,7 @@ function split(op: Ptr<Op>, t: Ptr<u64>, i: u64, level: u32, base: u64): u64 {
     v += step;
   }
   publishBarrier();
-  t[i] = childPa | tableBits();
+  replaceLive(op, t, i, childPa | tableBits(), base, false);
   noteFlush(op.pt, base);
   return childPa;
 }
@@ -261,7 +280,7 @@ function tryMerge(op: Ptr<Op>, t: Ptr<u64>, i: u64, level: u32): void {
     if (c[k] != expect) return;
     expect += cspan;
   }
-  t[i] = relevel(c0, level + 1, level);
+  replaceLive(op, t, i, relevel(c0, level + 1, level), 0, true);
   freeTable(op, e & addrMask());
   // The freed table may still be cached by the walker for any VA below it.
   op.pt.flushAll = true;
@@ -430,7 +449,7 @@ function protectLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64):
         let nv: u64 = (e & leafAddrMask(level)) | op.leaf[level];
         if (nv != e) {
           if (va == base && subLast == (va | mask)) {
-            t[i] = nv;
+            replaceLive(op, t, i, nv, base, false);
             noteFlush(op.pt, base);
           } else {
             let childPa: u64 = split(op, t, i, level, base);
@@ -509,6 +528,7 @@ export function ptInit(pt: Ptr<PageTable>, frames: Ptr<FrameSource>, physToVirt:
   pt.allow1G = false;
   pt.allowWX = false;
   pt.highHalf = false;
+  pt.breakHook = null;
   pt.flushAll = false;
   pt.flushCount = 0;
   pt.tableFrames = 0;

@@ -233,3 +233,19 @@ export function a64MmuFlagsOk(): bool {
   }
   return sctlrOk && mairOk && tcrOk;
 }
+
+/**
+ * The page-table engine's break-before-make hook for live tables: the invalid descriptor
+ * is in memory; make it visible to the walker, drop the old translation, and only then let
+ * the engine write the new one.
+ */
+export function a64BreakHook(va: u64, all: bool): void {
+  dsbIshst();
+  if (all) {
+    tlbiVmalle1();
+  } else {
+    tlbiVae1((va >> 12) & 0xFFF_FFFF_FFFF); // TLBI VAE1 takes VA[55:12]
+  }
+  dsbIsh();
+  isb();
+}

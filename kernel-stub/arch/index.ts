@@ -8,7 +8,7 @@ import {
 } from "./x86_64";
 import {
   a64ConsoleInit, a64Exit, a64PageTableRoot, a64FlushPage, a64FlushAll, a64Timestamp,
-  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk,
+  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook,
 } from "./aarch64";
 import { type BootInfo, BootArch } from "../../common/bootinfo";
 
@@ -69,4 +69,10 @@ export function archStackPointer(): u64 {
 export function archMmuFlagsOk(): bool {
   if (target.x86_64) return x64MmuFlagsOk();
   else return a64MmuFlagsOk();
+}
+
+/** The engine's break-before-make hook for the live kernel tables (aarch64 only). */
+export function archBreakHook(): (va: u64, all: bool) => void {
+  if (target.aarch64) return a64BreakHook;
+  return null;
 }

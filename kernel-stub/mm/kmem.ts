@@ -28,6 +28,7 @@ import {
 } from "./frames";
 import { type Vmap, vmapInit, vmap, vmapMmio, vunmap, VMAP_BASE, VMAP_SIZE } from "./vmap";
 import { mmTicks } from "./ticks";
+import { archBreakHook } from "../arch/index";
 
 /** Regions of the boot info's memory map the kernel can keep a copy of. */
 export const MM_MAP_MAX = 512;
@@ -233,6 +234,7 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   kpt.allow1G = (bootCopy.flags & BootFlag.Huge1G) != 0;
   kpt.allowWX = false;
   kpt.highHalf = true;
+  kpt.breakHook = archBreakHook(); // live tables: break-before-make on aarch64
   kpt.flushAll = false;
   kpt.flushCount = 0;
   kpt.tableFrames = 0;
