@@ -44,13 +44,13 @@ export async function bootEsp(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[] },
+  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[]; memory?: string },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
   buildEsp(esp, files);
   const fw = prepareFirmware(arch);
   try {
-    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs });
+    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory });
     let stopping = false;
     const userOnLine = opts.onLine;
     return await runHarness(proc, {

@@ -1,0 +1,60 @@
+// The memory boot matrix: the real loader and kernel booted with different amounts of RAM,
+// so that the kernel's memory management (ranges, frame allocator, self-tests) runs on
+// small maps, on maps with memory above 4 GiB, and on both architectures.
+//
+// `npm test` runs x86_64 with 128M and 4G and aarch64 with 1G; `npm run test:matrix`
+// (TSBOOT_MATRIX=1) runs both architectures with 128M, 1G, 4G and 8G.
+
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildBoot, bootEsp, tempDir, explain } from './bootlib';
+import { removeDir } from '../lib/toolchain';
+
+type Arch = 'x86_64' | 'aarch64';
+
+const FULL = process.env.TSBOOT_MATRIX === '1';
+const SIZES = ['128M', '1G', '4G', '8G'];
+const CASES: Array<[Arch, string]> = FULL
+  ? (['x86_64', 'aarch64'] as Arch[]).flatMap((a) => SIZES.map((m) => [a, m] as [Arch, string]))
+  : [['x86_64', '128M'], ['x86_64', '4G'], ['aarch64', '1G']];
+
+function mib(size: string): number {
+  const n = Number(size.slice(0, -1));
+  return size.endsWith('G') ? n * 1024 : n;
+}
+
+for (const [arch, memory] of CASES) {
+  test(`${arch} with ${memory}: memory management self-tests pass and the kernel says PASS`, async () => {
+    const art = await buildBoot(arch);
+    const dir = tempDir(`matrix-${arch}-${memory}`);
+    try {
+      const efi = arch === 'x86_64' ? 'BOOTX64.EFI' : 'BOOTAA64.EFI';
+      const r = await bootEsp(arch, dir, [
+        { hostPath: art.loader, espPath: `/EFI/BOOT/${efi}` },
+        { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
+      ], {
+        memory,
+        timeoutMs: 240_000,
+        silenceMs: 120_000,
+        exitConvention: arch === 'x86_64' ? 'isa-debug-exit' : 'psci',
+        expect: [/^\[kernel\] mm test all-frames: .*: pass$/, /^\[kernel\] \d+ MiB memory: /, '[kernel] PASS'],
+      });
+      assert.ok(r.ok, explain(r));
+      const mmLines = r.lines.map((l) => l.text).filter((t) => t.startsWith('[kernel] mm test'));
+      assert.ok(mmLines.length >= 3, `expected the mm self-test lines:\n${explain(r)}`);
+      for (const l of mmLines) assert.ok(/: pass$/.test(l), `a memory self-test failed: ${l}`);
+      // The summary must account for the RAM QEMU was given (the firmware keeps a little).
+      const summary = r.lines.map((l) => l.text).find((t) => / MiB memory: /.test(t))!;
+      const m = /\[kernel\] (\d+) MiB memory: (\d+) MiB kernel, (\d+) MiB usable, (\d+) MiB reserved, (\d+) MiB ignored/.exec(summary);
+      assert.ok(m, `unexpected summary line: ${summary}`);
+      const total = Number(m![1]);
+      const usable = Number(m![3]);
+      assert.ok(Math.abs(total - mib(memory)) <= 16, `summary says ${total} MiB for -m ${memory}: ${summary}`);
+      assert.ok(usable >= mib(memory) * 0.9, `only ${usable} MiB usable of ${memory}: ${summary}`);
+    } finally {
+      removeDir(dir);
+    }
+  });
+}
+
+test.run();
