@@ -11,7 +11,7 @@
 
 /** "TSBOOTBI" read as a little-endian u64. */
 export const BOOTINFO_MAGIC: u64 = 0x4942_544F_4F42_5354;
-export const BOOTINFO_VERSION: u32 = 1;
+export const BOOTINFO_VERSION: u32 = 2;
 
 /** Where the loader puts the direct map of all physical memory. */
 export const HHDM_BASE: u64 = 0xFFFF_8000_0000_0000;
@@ -20,6 +20,18 @@ export const KERNEL_LINK_BASE: u64 = 0xFFFF_FFFF_8000_0000;
 /** The kernel stack: [top - size, top) mapped RW/NX, with an unmapped guard page below it. */
 export const KERNEL_STACK_TOP: u64 = 0xFFFF_FFFF_F000_0000;
 export const KERNEL_STACK_SIZE: u64 = 0x10000;
+/**
+ * The UEFI runtime window: the loader maps every memory-map region with EFI_MEMORY_RUNTIME
+ * at EFI_RUNTIME_BASE + its physical address and hands exactly that map to
+ * SetVirtualAddressMap. 16 TiB, clear of the HHDM (0xFFFF_8000_0000_0000 + physical
+ * memory, which must stay below the kernel's vmap window at 0xFFFF_C000_0000_0000), the
+ * vmap window (64 GiB) and everything from
+ * 0xFFFF_F000_0000_0000 up (kernel image, stack, the kernel's fixed windows). A runtime
+ * region at or above EFI_RUNTIME_SIZE physical cannot be mapped: the loader then leaves
+ * the firmware in physical mode.
+ */
+export const EFI_RUNTIME_BASE: u64 = 0xFFFF_E000_0000_0000;
+export const EFI_RUNTIME_SIZE: u64 = 0x1000_0000_0000;
 
 export const enum BootArch { X86_64 = 1, Aarch64 = 2 }
 
@@ -77,6 +89,9 @@ export const enum BootFlag {
   Huge1G = 16,
   HasCmdline = 32,
   HasTscFreq = 64,
+  /** BootInfo version 2: SetVirtualAddressMap succeeded; the runtime services are callable
+   *  through efiRuntimeServicesVirt with the loader's tables (and the window) in place. */
+  RuntimeVirtual = 128,
 }
 
 export const BOOTINFO_CMDLINE_MAX = 256;
@@ -125,8 +140,9 @@ export interface BootInfo extends Struct {
 
   fb: Framebuffer;
 
-  /** Phys of the EFI system table and runtime services table (still identity-addressed;
-   *  SetVirtualAddressMap was not called). */
+  /** Phys of the EFI system table and runtime services table. Once SetVirtualAddressMap
+   *  ran (BootFlag.RuntimeVirtual) the pointers inside them are virtual: call through
+   *  efiRuntimeServicesVirt, never through this physical address. */
   efiSystemTable: u64;
   efiRuntimeServices: u64;
 
@@ -145,7 +161,21 @@ export interface BootInfo extends Struct {
   /** NUL-terminated UTF-8. */
   cmdline: Arr<u8, 256>;
 
-  reserved: Arr<u64, 8>;
+  // ---- version 2 (taken from `reserved`, so the size stays 584) ----
+  /** EFI_RUNTIME_BASE when BootFlag.RuntimeVirtual is set (runtime region P is mapped at
+   *  efiRuntimeBase + P), else 0. */
+  efiRuntimeBase: u64;
+  /** Virtual address of EFI_RUNTIME_SERVICES in the runtime window (as the firmware
+   *  converted the system table's pointer), 0 unless BootFlag.RuntimeVirtual. */
+  efiRuntimeServicesVirt: u64;
+  /** Virtual address of the EFI system table in the runtime window, 0 unless
+   *  BootFlag.RuntimeVirtual (or the table is not in runtime memory). */
+  efiSystemTableVirt: u64;
+  /** What SetVirtualAddressMap returned; EFI_NOT_STARTED (0x8000_0000_0000_0013) when the
+   *  loader did not call it (the loader's log says why). */
+  efiVirtualMapStatus: u64;
+
+  reserved: Arr<u64, 4>;
 }
 
 /** What the kernel's memory map check found (0 = OK). */

@@ -152,7 +152,7 @@ function report(b: Ptr<BootInfo>): void {
   printHex(b.kernelStackTop);
   print(" size ");
   printHex(b.kernelStackSize);
-  print(", rsp at entry ");
+  print(target.x86_64 ? ", rsp at entry " : ", sp at entry ");
   printHex(archStackPointer());
   print("\n");
   if ((b.flags & BootFlag.HasRsdp) != 0) {
@@ -192,7 +192,7 @@ function report(b: Ptr<BootInfo>): void {
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
   kbegin("loader time: ");
   printU(ticks);
-  print(" TSC ticks");
+  print(target.x86_64 ? " TSC ticks" : " CNTVCT ticks");
   if (b.tscFrequency >= 1_000_000) {
     print(" = ");
     printU(ticks / (b.tscFrequency / 1_000_000));
@@ -283,7 +283,9 @@ function checkCpuState(): void {
   let sp: u64 = archStackPointer();
   if (sp > bi.kernelStackTop || sp < bi.kernelStackTop - bi.kernelStackSize) failHex("not running on the boot info's kernel stack:", sp);
   if (archPageTableRoot() != bi.pageTableRoot) failHex("running on other page tables than the boot info says:", archPageTableRoot());
-  ok("interrupts off, WP and NXE on, on the kernel stack and the announced page tables");
+  ok(target.x86_64
+    ? "interrupts off, WP and NXE on, on the kernel stack and the announced page tables"
+    : "DAIF masked, SCTLR M/C/I on and WXN off, MAIR and TCR as announced, on the kernel stack and the announced page tables");
 }
 
 function checkMemoryMap(b: Ptr<BootInfo>): void {

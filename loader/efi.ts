@@ -106,6 +106,7 @@ export function efiLayoutCheck(): cstr {
   if (offsetof<EfiBootServices>("OpenProtocol") != 280) return "EFI_BOOT_SERVICES.OpenProtocol";
   if (offsetof<EfiBootServices>("LocateProtocol") != 320) return "EFI_BOOT_SERVICES.LocateProtocol";
   if (sizeof<EfiBootServices>() != 376) return "EFI_BOOT_SERVICES size";
+  if (offsetof<EfiRuntimeServices>("SetVirtualAddressMap") != 56) return "EFI_RUNTIME_SERVICES.SetVirtualAddressMap";
   if (offsetof<EfiRuntimeServices>("ResetSystem") != 104) return "EFI_RUNTIME_SERVICES.ResetSystem";
   if (offsetof<EfiLoadedImage>("DeviceHandle") != 24) return "EFI_LOADED_IMAGE_PROTOCOL.DeviceHandle";
   if (offsetof<EfiLoadedImage>("ImageBase") != 64) return "EFI_LOADED_IMAGE_PROTOCOL.ImageBase";

@@ -318,7 +318,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   archPrepareMmu(kernel.phys, kernel.pages << 12);
   logBegin("jumping to kernel entry ");
   logHex(kernel.img.entry);
-  logStr(" (cr3 ");
+  logStr(target.x86_64 ? " (cr3 " : " (ttbr1 ");
   logHex(space.root);
   logStr(", stack ");
   logHex(space.stackTop);

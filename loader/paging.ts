@@ -63,6 +63,27 @@ let ptLow: PageTable;
 
 export function loaderPageTable(): Ptr<PageTable> { return addressOf(pt); }
 
+/**
+ * Maps [va, va + size) -> pa in the kernel's table (TTBR1_EL1's on aarch64), after
+ * buildAddressSpace. `allowWX` lifts the engine's W^X refusal for this call only (UEFI
+ * runtime code that the firmware does not split into code and data pages). Logs and
+ * returns false on failure.
+ */
+export function mapInKernelTable(what: cstr, va: u64, pa: u64, size: u64, attrs: u32, allowWX: bool): bool {
+  pt.allowWX = allowWX;
+  let ok: bool = mapOrReport(what, va, pa, size, attrs);
+  pt.allowWX = false;
+  return ok;
+}
+
+/** The engine's translation of `va` in the kernel's table (false when unmapped). */
+export function translateInKernelTable(va: u64, outPa: Ptr<u64>, outAttrs: Ptr<u32>): bool {
+  return ptTranslate(addressOf(pt), va, outPa, outAttrs);
+}
+
+/** Live table frames of the kernel's table (for the log). */
+export function kernelTableFrames(): u64 { return pt.tableFrames; }
+
 export function ptErrorName(rc: i32): cstr {
   switch (rc) {
     case PT_OK: return "PT_OK";

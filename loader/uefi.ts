@@ -178,6 +178,9 @@ export interface EfiTime extends Struct {
 export type GetTimeFn = Efiapi<(time: Ptr<EfiTime>, caps: Ptr<void>) => EfiStatus>;
 export type GetVariableFn = Efiapi<(name: wstr, vendor: Ptr<EfiGuid>, attributes: Ptr<u32>, dataSize: Ptr<u64>, data: Ptr<void>) => EfiStatus>;
 export type ResetSystemFn = Efiapi<(resetType: u32, status: EfiStatus, dataSize: u64, data: Ptr<void>) => void>;
+/** Called once, after ExitBootServices, still on the firmware's identity mapping: it
+ *  relocates the runtime images to the VirtualStart of each runtime descriptor in `map`. */
+export type SetVirtualAddressMapFn = Efiapi<(mapSize: u64, descSize: u64, descVersion: u32, map: Ptr<EfiMemoryDescriptor>) => EfiStatus>;
 
 export interface EfiRuntimeServices extends Struct {
   Hdr: EfiTableHeader;
@@ -185,7 +188,7 @@ export interface EfiRuntimeServices extends Struct {
   SetTime: Ptr<void>;
   GetWakeupTime: Ptr<void>;
   SetWakeupTime: Ptr<void>;
-  SetVirtualAddressMap: Ptr<void>;
+  SetVirtualAddressMap: SetVirtualAddressMapFn; // offset 56
   ConvertPointer: Ptr<void>;
   GetVariable: GetVariableFn;           // offset 72
   GetNextVariableName: Ptr<void>;
@@ -195,6 +198,19 @@ export interface EfiRuntimeServices extends Struct {
   UpdateCapsule: Ptr<void>;
   QueryCapsuleCapabilities: Ptr<void>;
   QueryVariableInfo: Ptr<void>;           // size 136
+}
+
+/**
+ * EFI_MEMORY_ATTRIBUTES_TABLE (UEFI 2.10 section 4.6.4), a configuration table: the runtime
+ * images split into pages that may be read-only (EFI_MEMORY_RO: code) and pages that must
+ * not be executed (EFI_MEMORY_XP: data). NumberOfEntries descriptors of DescriptorSize
+ * bytes follow the header.
+ */
+export interface EfiMemoryAttributesTable extends Struct {
+  Version: u32;
+  NumberOfEntries: u32;
+  DescriptorSize: u32;
+  Flags: u32;                             // "Reserved" in version 1; size 16
 }
 
 // ---- console --------------------------------------------------------------------------
@@ -355,6 +371,10 @@ export const ACPI_10_TABLE_GUID: EfiGuid = {
 export const GLOBAL_VARIABLE_GUID: EfiGuid = {
   Data1: 0x8BE4DF61, Data2: 0x93CA, Data3: 0x11D2,
   Data4: [0xAA, 0x0D, 0x00, 0xE0, 0x98, 0x03, 0x2B, 0x8C],
+};
+export const MEMORY_ATTRIBUTES_TABLE_GUID: EfiGuid = {
+  Data1: 0xDCFA911D, Data2: 0x26EB, Data3: 0x469F,
+  Data4: [0xA2, 0x20, 0x38, 0xB7, 0xDC, 0x46, 0x12, 0x20],
 };
 export const DEVICE_TREE_GUID: EfiGuid = {
   Data1: 0xB1B621D5, Data2: 0xF19C, Data3: 0x41A5,

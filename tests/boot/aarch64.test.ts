@@ -48,7 +48,7 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     `[kernel] cmdline: "${CMDLINE}"`,
     /^\[kernel\] kernel virt 0xffffffff80000000 phys 0x[0-9a-f]+ /,
     /^\[kernel\] loader time: \d+ TSC ticks = \d+ us at \d+ MHz/,
-    /^\[kernel\] check ok: interrupts off, WP and NXE on, on the kernel stack and the announced page tables$/,
+    /^\[kernel\] check ok: DAIF masked, SCTLR M\/C\/I on and WXN off, MAIR and TCR as announced, on the kernel stack and the announced page tables$/,
     /^\[kernel\] check ok: memory map sorted, non-overlapping, coalesced/,
     /^\[kernel\] memory: kernel \d+ KiB in 1 region$/,
     /^\[kernel\] check ok: kernel text read-only/,
