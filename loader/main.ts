@@ -1,7 +1,8 @@
 // tsboot's UEFI loader (BOOTX64.EFI / BOOTAA64.EFI).
 //
 // Flow: log setup -> loaded image -> boot.cfg -> kernel ELF (validate, place) -> memory
-// map -> page tables -> boot info -> ExitBootServices -> final memory map -> switch.
+// map -> page tables (with the UEFI runtime window) -> boot info -> ExitBootServices ->
+// final memory map -> SetVirtualAddressMap -> switch.
 // Every failure before ExitBootServices is logged (screen and serial) and returned to the
 // firmware as an EFI status; nothing in that part hangs. docs/boot-protocol.md describes
 // the state the kernel is entered in.
@@ -19,6 +20,7 @@ import { logInit, logWstr, logConOutReachesSerial, logSerialOnly, logBegin, logS
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
+import { rtMapRegions, rtEnterVirtualMode } from "./runtime";
 import {
   archName, archBootArch, archTimestamp, archTimestampHz, archHasNx, archPrepareMmu, archEnterKernel, archHalt, archUartKind, archUartBase,
 } from "./arch/index";
@@ -253,6 +255,9 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
 
   if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, addressOf(space))) return giveUp(EFI_LOAD_ERROR);
   if (!selfCheck(addressOf(kernel), biPhys)) return giveUp(EFI_LOAD_ERROR);
+  // Runtime code, data and MMIO at EFI_RUNTIME_BASE + phys, for SetVirtualAddressMap
+  // after ExitBootServices. A problem here only costs the kernel its runtime services.
+  rtMapRegions(addressOf(map));
   releaseKernelFile(addressOf(kernel));
   bi.hhdmSize = space.hhdmSize;
   bi.pageTableRoot = space.root;
@@ -298,7 +303,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
       archHalt();
     }
   }
-  // No firmware service from here on.
+  // No boot service from here on.
   n = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
   bi.memMapCount = n;
   logBegin("boot services exited (attempt ");
@@ -314,6 +319,8 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
     logStr(" dropped: overlapping or over capacity)");
   }
   logEnd();
+  // The one firmware call left: still on the firmware's identity mapping.
+  rtEnterVirtualMode(addressOf(map), systemTable, bi);
 
   archPrepareMmu(kernel.phys, kernel.pages << 12);
   logBegin("jumping to kernel entry ");
