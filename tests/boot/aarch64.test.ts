@@ -46,7 +46,7 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     '[kernel] check ok: boot info magic, version, size and architecture',
     `[kernel] cmdline: "${CMDLINE}"`,
     /^\[kernel\] kernel virt 0xffffffff80000000 phys 0x[0-9a-f]+ /,
-    /^\[kernel\] loader time: \d+ TSC ticks = \d+ us at \d+ MHz/,
+    /^\[kernel\] loader time: \d+ CNTVCT ticks = \d+ us at \d+ MHz/,
     /^\[kernel\] check ok: DAIF masked, SCTLR M\/C\/I on and WXN off, MAIR and TCR as announced, on the kernel stack and the announced page tables$/,
     /^\[kernel\] check ok: memory map sorted, non-overlapping, coalesced/,
     /^\[kernel\] memory: kernel \d+ KiB in 1 region$/,
@@ -123,7 +123,7 @@ for (const v of VARIANTS) {
 
       // The numbers for the record: size, loader time in CNTVCT ticks and µs at CNTFRQ.
       const hz = r.lines.map((l) => /^\[loader\] timestamp counter: (\d+) kHz \(CNTFRQ_EL0\)/.exec(l.text)).find((m) => m);
-      const ticks = r.lines.map((l) => /^\[kernel\] loader time: (\d+) TSC ticks/.exec(l.text)).find((m) => m);
+      const ticks = r.lines.map((l) => /^\[kernel\] loader time: (\d+) CNTVCT ticks/.exec(l.text)).find((m) => m);
       const sizeLoader = fs.statSync(art.loader).size;
       const us = hz && ticks ? Math.round((Number(ticks[1]) * 1000) / Number(hz[1])) : undefined;
       console.log(`    [${v.cpu}] BOOTAA64.EFI ${sizeLoader} B; loader entry -> jump ${ticks?.[1]} CNTVCT ticks` +
