@@ -9,7 +9,7 @@
 
 import {
   type BootInfo, type MemRegion, MemType, MapCheck, BOOTINFO_MAGIC, BOOTINFO_VERSION, MEMTYPE_MAX, BootFlag,
-  memMapCheck, mapCheckMessage, memTypeName, KERNEL_LINK_BASE, HHDM_BASE,
+  memMapCheck, mapCheckMessage, memTypeName, KERNEL_LINK_BASE, HHDM_BASE, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE,
 } from "../common/bootinfo";
 import { Attr } from "../common/paging/attrs";
 import {
@@ -19,7 +19,8 @@ import {
   archName, archBootArch, archConsoleInit, archBreakHook, archExit, archPageTableRoot, archFlushPage, archFlushAll,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
-import { mmInit, mmReclaimLoader } from "./mm/kmem";
+import { mmInit, mmReclaimLoader, mmBootInfo } from "./mm/kmem";
+import { type MmEfiRuntimeServices, printEfiTime, EFI_RUNTIME_SERVICES_SIGNATURE } from "./mm/runtime";
 import { mmSelfTest } from "./mm/selftest";
 import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
 
@@ -408,6 +409,40 @@ function checkEngine(b: Ptr<BootInfo>): void {
   ok("engine on the live tables: map uncached, write, protect read-only, W^X refused, unmap");
 }
 
+/**
+ * UEFI runtime services in virtual mode (docs/boot-protocol.md): the loader's promises are
+ * checked (FAIL when broken): the table and GetTime are mapped in the runtime window of
+ * these tables, the table at its physical address. Then GetTime is called and the date
+ * printed. A failing GetTime status (printed by name) does not fail the verdict: it is the
+ * machine's RTC answering, and a firmware may legitimately have none. QEMU's CMOS (OVMF) and
+ * PL031 (AAVMF) both answer, and the boot tests require the date line. Reads mm's copy of
+ * the boot info (the loader's was reclaimed).
+ */
+function checkRuntimeServices(): void {
+  let b: Ptr<BootInfo> = mmBootInfo();
+  if ((b.flags & BootFlag.RuntimeVirtual) == 0) {
+    kbegin("efi runtime services unavailable: SetVirtualAddressMap status ");
+    printHex(b.efiVirtualMapStatus);
+    println(" (the loader's log says why)");
+    return;
+  }
+  let rt: u64 = b.efiRuntimeServicesVirt;
+  if (b.efiRuntimeBase != EFI_RUNTIME_BASE || rt < EFI_RUNTIME_BASE || rt - EFI_RUNTIME_BASE >= EFI_RUNTIME_SIZE) failHex("runtime services pointer outside the runtime window:", rt);
+  expectAttrs("efi runtime services table", rt, Attr.Read, Attr.Exec);
+  let w: WalkResult = zeroed<WalkResult>();
+  if (!walk(rt, addressOf(w)) || w.pa != b.efiRuntimeServices || rt - EFI_RUNTIME_BASE != w.pa) failHex("the runtime window does not map the runtime services table at its physical address:", w.pa);
+  if (load<u64>(rt) != EFI_RUNTIME_SERVICES_SIGNATURE) failHex("no RUNTSERV signature at the virtual runtime services table:", load<u64>(rt));
+  let getTime: u64 = load<u64>(rt + offsetof<MmEfiRuntimeServices>("GetTime"));
+  if (getTime < EFI_RUNTIME_BASE || getTime - EFI_RUNTIME_BASE >= EFI_RUNTIME_SIZE) failHex("GetTime was not converted into the runtime window:", getTime);
+  expectAttrs("efi GetTime", getTime, Attr.Read | Attr.Exec, 0);
+  ok("efi runtime services: table and GetTime mapped in the runtime window");
+  if (printEfiTime(rt)) {
+    ok("efi GetTime through the virtual runtime services table");
+  } else {
+    kline("efi GetTime failed (printed above): not counted against the verdict, the machine may have no working RTC");
+  }
+}
+
 export function main(bootInfo: Ptr<BootInfo>): never {
   tscEntry = archTimestamp();
   archConsoleInit(bootInfo);
@@ -444,6 +479,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   if (!mmReclaimLoader()) fail("reclaiming loader memory failed");
   if (!mmSelfTest()) fail("memory self-test after reclaiming loader memory failed");
   ok("memory management: ranges, early allocator, frame allocator, vmap, reclaim");
+  checkRuntimeServices();
 
   kbegin("all ");
   printU(checksPassed);

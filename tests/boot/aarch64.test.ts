@@ -34,8 +34,11 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     /^\[loader\]   kernel segment 0x[0-9a-f]+-0x[0-9a-f]+ RW-/,
     /^\[loader\]   identity: trampoline 0x[0-9a-f]+ \(2 pages R-X\)/,
     /^\[loader\] page tables: root 0x[0-9a-f]+, .* self-check ok$/,
+    /^\[loader\]   runtime 0x000009010000-0x000009011000 MMIO -> 0xffffe00009010000 device RW- 4 KiB$/,
+    /^\[loader\] UEFI runtime: \d+ regions mapped at 0xffffe00000000000 \+ phys: /,
     '[loader] exiting boot services',
     /^\[loader\] boot services exited \(attempt \d\)/,
+    /^\[loader\] SetVirtualAddressMap: EFI_SUCCESS \(/,
     /^\[loader\] cleaned the kernel image to PoU \(\d+ KiB; D-line \d+ B, I-line \d+ B\)$/,
     ...variant.el,
     /^\[loader\] MAIR_EL1 0x4400ff, TCR_EL1 0x[0-9a-f]+, SCTLR_EL1 0x30d0181d$/,
@@ -53,6 +56,9 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     /^\[kernel\] check ok: kernel text read-only/,
     /^\[kernel\] check ok: HHDM reads match/,
     /^\[kernel\] check ok: engine on the live tables/,
+    '[kernel] check ok: efi runtime services: table and GetTime mapped in the runtime window',
+    /^\[kernel\] efi time: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} .*: ok$/,
+    '[kernel] check ok: efi GetTime through the virtual runtime services table',
     '[kernel] PASS',
   ];
 }
