@@ -997,7 +997,7 @@ export class Checker {
       return this.setConst(e, v, { kind: 'enum', info });
     }
     const ot = this.expr(e.expression, undefined);
-    if (ot.kind === 'error') return ERROR;
+    if (ot.kind === 'error' || (ot.kind === 'ptr' && ot.to.kind === 'error')) return ERROR; // already reported
     if (ot.kind === 'array' && name === 'length') return this.setConst(e, BigInt(ot.len), USIZE);
     const s = ot.kind === 'struct' ? ot.info : ot.kind === 'ptr' && ot.to.kind === 'struct' ? ot.to.info : undefined;
     if (!s) {
