@@ -11,7 +11,7 @@ import {
   Type, IntType, FnType, StructInfo, EnumInfo, Field, INT_TYPES, BOOL, VOID, NEVER, UNTYPED, NULL, ERROR, CSTR, WSTR, U8, U16, U32, U64, I64, USIZE, ISIZE,
   ptrTo, isInt, isIntegral, asInt, intMin, intMax, wrap, sameType, widens, typeName, sizeOf, alignOf,
 } from './types';
-import { Entity, FuncInfo, GlobalInfo, ConstInfo, LocalInfo, FnTags } from './entities';
+import { Entity, FuncInfo, GlobalInfo, ConstInfo, FnTags } from './entities';
 import { BUILTINS, builtinSignature } from './builtins';
 
 export type CallKind =

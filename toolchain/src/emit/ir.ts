@@ -117,8 +117,6 @@ export class FnBuilder {
   /** Metadata reference attached to instructions (debug locations), or ''. */
   dbg = '';
 
-  constructor(private readonly mod: ModuleBuilder) {}
-
   temp(): string { return `%t${this.tmp++}`; }
   label(hint: string): string { return `${hint}.${this.labels++}`; }
 

@@ -3,7 +3,7 @@
 import * as ts from 'typescript';
 import { Lowerer } from './lower';
 import { INTRINSICS } from '../check/builtins';
-import { Type, U64, I64, VOID, BOOL, CSTR, sizeOf, alignOf, irType, irMemType, isIntegral } from '../check/types';
+import { Type, U64, VOID, CSTR, sizeOf, alignOf, irType, irMemType } from '../check/types';
 
 export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typeArg: Type | undefined, t: Type): string {
   const b = L.b;
@@ -102,4 +102,3 @@ function archOk(L: Lowerer, e: ts.Node, name: string, arch: string): boolean {
   return false;
 }
 
-export { BOOL, I64, isIntegral };

@@ -6,8 +6,8 @@ import * as path from 'path';
 import { Checker } from '../check/checker';
 import { FuncInfo, GlobalInfo } from '../check/entities';
 import {
-  Type, IntType, FnType, U8, U32, U64, I64, BOOL, VOID, CSTR,
-  isIntegral, asInt, sameType, sizeOf, alignOf, irType, irMemType, typeName,
+  Type, IntType, FnType, U8, U32, U64, I64, BOOL, VOID,
+  isIntegral, asInt, sameType, sizeOf, alignOf, irType, irMemType,
 } from '../check/types';
 import { ModuleBuilder, FnBuilder, globalName } from '../emit/ir';
 import { Target } from '../targets';
@@ -162,7 +162,7 @@ export class Lowerer {
 
   private lowerFunction(f: FuncInfo): void {
     this.fn = f;
-    this.b = new FnBuilder(this.mod);
+    this.b = new FnBuilder();
     this.locals = new Map();
     this.loops = [];
     const t = f.type;
@@ -762,4 +762,3 @@ function splitTypedConstant(s: string): [string, string] {
   return [s, ''];
 }
 
-export { typeName, CSTR };
