@@ -20,7 +20,8 @@ import {
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
 import { mmInit, mmReclaimLoader, mmBootInfo } from "./mm/kmem";
-import { type MmEfiRuntimeServices, printEfiTime, EFI_RUNTIME_SERVICES_SIGNATURE } from "./mm/runtime";
+import { printEfiTime } from "./mm/runtime";
+import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE } from "../common/uefi";
 import { mmSelfTest } from "./mm/selftest";
 import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
 
@@ -432,7 +433,7 @@ function checkRuntimeServices(): void {
   let w: WalkResult = zeroed<WalkResult>();
   if (!walk(rt, addressOf(w)) || w.pa != b.efiRuntimeServices || rt - EFI_RUNTIME_BASE != w.pa) failHex("the runtime window does not map the runtime services table at its physical address:", w.pa);
   if (load<u64>(rt) != EFI_RUNTIME_SERVICES_SIGNATURE) failHex("no RUNTSERV signature at the virtual runtime services table:", load<u64>(rt));
-  let getTime: u64 = load<u64>(rt + offsetof<MmEfiRuntimeServices>("GetTime"));
+  let getTime: u64 = load<u64>(rt + offsetof<EfiRuntimeServices>("GetTime"));
   if (getTime < EFI_RUNTIME_BASE || getTime - EFI_RUNTIME_BASE >= EFI_RUNTIME_SIZE) failHex("GetTime was not converted into the runtime window:", getTime);
   expectAttrs("efi GetTime", getTime, Attr.Read | Attr.Exec, 0);
   ok("efi runtime services: table and GetTime mapped in the runtime window");

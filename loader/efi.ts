@@ -1,4 +1,4 @@
-// The checked layer over loader/uefi.ts: every helper calls one firmware service, checks
+// The checked layer over common/uefi.ts: every helper calls one firmware service, checks
 // its status, and on failure logs "[loader] error: <Service> failed: <EFI_STATUS_NAME>"
 // before returning the status to its caller (which unwinds back to the firmware).
 
@@ -6,15 +6,11 @@ import {
   type EfiSystemTable, type EfiBootServices, type EfiGuid, type EfiHandle, type EfiLoadedImage,
   type EfiSimpleFileSystem, type EfiFile, type EfiFileInfo, type EfiMemoryDescriptor, type EfiGraphicsOutput,
   type EfiConfigurationTable, type EfiRuntimeServices, type EfiSimpleTextOutput, type EfiTableHeader,
-  EFI_SUCCESS, EFI_ERROR_BIT, EFI_LOAD_ERROR, EFI_INVALID_PARAMETER, EFI_UNSUPPORTED, EFI_BAD_BUFFER_SIZE,
-  EFI_BUFFER_TOO_SMALL, EFI_NOT_READY, EFI_DEVICE_ERROR, EFI_WRITE_PROTECTED, EFI_OUT_OF_RESOURCES,
-  EFI_VOLUME_CORRUPTED, EFI_VOLUME_FULL, EFI_NO_MEDIA, EFI_MEDIA_CHANGED, EFI_NOT_FOUND, EFI_ACCESS_DENIED,
-  EFI_NO_RESPONSE, EFI_NO_MAPPING, EFI_TIMEOUT, EFI_NOT_STARTED, EFI_ALREADY_STARTED, EFI_ABORTED,
-  EFI_ICMP_ERROR, EFI_TFTP_ERROR, EFI_PROTOCOL_ERROR, EFI_INCOMPATIBLE_VERSION, EFI_SECURITY_VIOLATION,
-  EFI_CRC_ERROR, EFI_END_OF_MEDIA, EFI_END_OF_FILE, EFI_INVALID_LANGUAGE, EFI_COMPROMISED_DATA,
+  EFI_SUCCESS, EFI_OUT_OF_RESOURCES, EFI_NOT_FOUND, EFI_END_OF_FILE,
+  efiIsError, efiStatusName,
   EFI_OPEN_PROTOCOL_GET_PROTOCOL, EFI_FILE_MODE_READ, EFI_FILE_DIRECTORY,
   LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, GLOBAL_VARIABLE_GUID, guidEqual,
-} from "./uefi";
+} from "../common/uefi";
 import { logBegin, logStr, logEnd, logHex, logBytes, logDec } from "./log";
 
 let gImage: EfiHandle = null;
@@ -31,46 +27,8 @@ export function efiImage(): EfiHandle { return gImage; }
 export function efiSystemTable(): Ptr<EfiSystemTable> { return gST; }
 export function efiBootServices(): Ptr<EfiBootServices> { return gBS; }
 
-export function efiIsError(s: u64): bool { return (s & EFI_ERROR_BIT) != 0; }
-
-export function efiStatusName(s: u64): cstr {
-  switch (s) {
-    case EFI_SUCCESS: return "EFI_SUCCESS";
-    case EFI_LOAD_ERROR: return "EFI_LOAD_ERROR";
-    case EFI_INVALID_PARAMETER: return "EFI_INVALID_PARAMETER";
-    case EFI_UNSUPPORTED: return "EFI_UNSUPPORTED";
-    case EFI_BAD_BUFFER_SIZE: return "EFI_BAD_BUFFER_SIZE";
-    case EFI_BUFFER_TOO_SMALL: return "EFI_BUFFER_TOO_SMALL";
-    case EFI_NOT_READY: return "EFI_NOT_READY";
-    case EFI_DEVICE_ERROR: return "EFI_DEVICE_ERROR";
-    case EFI_WRITE_PROTECTED: return "EFI_WRITE_PROTECTED";
-    case EFI_OUT_OF_RESOURCES: return "EFI_OUT_OF_RESOURCES";
-    case EFI_VOLUME_CORRUPTED: return "EFI_VOLUME_CORRUPTED";
-    case EFI_VOLUME_FULL: return "EFI_VOLUME_FULL";
-    case EFI_NO_MEDIA: return "EFI_NO_MEDIA";
-    case EFI_MEDIA_CHANGED: return "EFI_MEDIA_CHANGED";
-    case EFI_NOT_FOUND: return "EFI_NOT_FOUND";
-    case EFI_ACCESS_DENIED: return "EFI_ACCESS_DENIED";
-    case EFI_NO_RESPONSE: return "EFI_NO_RESPONSE";
-    case EFI_NO_MAPPING: return "EFI_NO_MAPPING";
-    case EFI_TIMEOUT: return "EFI_TIMEOUT";
-    case EFI_NOT_STARTED: return "EFI_NOT_STARTED";
-    case EFI_ALREADY_STARTED: return "EFI_ALREADY_STARTED";
-    case EFI_ABORTED: return "EFI_ABORTED";
-    case EFI_ICMP_ERROR: return "EFI_ICMP_ERROR";
-    case EFI_TFTP_ERROR: return "EFI_TFTP_ERROR";
-    case EFI_PROTOCOL_ERROR: return "EFI_PROTOCOL_ERROR";
-    case EFI_INCOMPATIBLE_VERSION: return "EFI_INCOMPATIBLE_VERSION";
-    case EFI_SECURITY_VIOLATION: return "EFI_SECURITY_VIOLATION";
-    case EFI_CRC_ERROR: return "EFI_CRC_ERROR";
-    case EFI_END_OF_MEDIA: return "EFI_END_OF_MEDIA";
-    case EFI_END_OF_FILE: return "EFI_END_OF_FILE";
-    case EFI_INVALID_LANGUAGE: return "EFI_INVALID_LANGUAGE";
-    case EFI_COMPROMISED_DATA: return "EFI_COMPROMISED_DATA";
-  }
-  if (efiIsError(s)) return "EFI error (unknown code)";
-  return "EFI warning (unknown code)";
-}
+// Status names live with the raw bindings (common/uefi.ts); the kernel uses them too.
+export { efiIsError, efiStatusName };
 
 /** Logs a failed service call: "[loader] error: <what> failed: <STATUS> (0x...)". */
 export function efiReportFailure(what: cstr, s: u64): void {

@@ -1,6 +1,6 @@
 // Finding, reading, validating and placing the kernel ELF.
 
-import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY } from "./uefi";
+import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY } from "../common/uefi";
 import { type EfiFileData, efiReadFile, efiFreePages, efiAllocPages } from "./efi";
 import { logBegin, logStr, logEnd, logHex, logDec, logBytes, logLine } from "./log";
 import { archDefaultKernelPath, archElfMachine, archName } from "./arch/index";

@@ -5,7 +5,7 @@
 //
 // Lines start with "[loader] " (logBegin) so the test harness can match them.
 
-import { type EfiSimpleTextOutput, EFI_SUCCESS } from "./uefi";
+import { type EfiSimpleTextOutput, EFI_SUCCESS } from "../common/uefi";
 import { archSerialPutc } from "./arch/index";
 
 let conOut: Ptr<EfiSimpleTextOutput> = null;

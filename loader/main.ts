@@ -11,7 +11,7 @@ import {
   type EfiSystemTable, type EfiLoadedImage, type EfiFile, type EfiGraphicsOutput, type EfiGopModeInfo,
   EFI_SUCCESS, EFI_LOAD_ERROR, EFI_INVALID_PARAMETER, EFI_UNSUPPORTED, EFI_OUT_OF_RESOURCES,
   ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID, DEVICE_TREE_GUID, GRAPHICS_OUTPUT_GUID,
-} from "./uefi";
+} from "../common/uefi";
 import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
   efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure, efiConsoleHasSerial,

@@ -3,7 +3,7 @@
 
 import {
   type EfiMemoryDescriptor, EFI_SUCCESS, EFI_BUFFER_TOO_SMALL, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY,
-} from "./uefi";
+} from "../common/uefi";
 import { efiBootServices, efiAllocPages, efiFreePages, efiReportFailure } from "./efi";
 import { logBegin, logStr, logEnd, logHexW, logHex, logDec, logQuietConOut } from "./log";
 import { type MemRegion, MemType } from "../common/bootinfo";

@@ -21,7 +21,8 @@
 import {
   type EfiSystemTable, type EfiRuntimeServices, type EfiMemoryDescriptor, type EfiMemoryAttributesTable,
   EFI_MEMORY_RUNTIME, EFI_MEMORY_RO, EFI_MEMORY_XP, EFI_SUCCESS, EFI_NOT_STARTED, MEMORY_ATTRIBUTES_TABLE_GUID,
-} from "./uefi";
+  EFI_RUNTIME_SERVICES_SIGNATURE,
+} from "../common/uefi";
 import { efiFindConfigTable, efiStatusName } from "./efi";
 import { type EfiMap, efiMapCount, efiMapEntry, efiMemTypeName } from "./memmap";
 import { mapInKernelTable, translateInKernelTable, kernelTableFrames } from "./paging";
@@ -30,8 +31,6 @@ import { Attr } from "../common/paging/attrs";
 import { type BootInfo, BootFlag, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE } from "../common/bootinfo";
 
 const PAGE: u64 = 4096;
-/** "RUNTSERV" as a little-endian u64. */
-const RUNTIME_SERVICES_SIGNATURE: u64 = 0x5652_4553_544E_5552;
 /** Runtime descriptors the loader keeps track of (OVMF has 5, AAVMF 6). */
 const RT_MAX: u32 = 64;
 /** More memory-attributes entries than this is taken as a corrupt table. */
@@ -336,7 +335,7 @@ export function rtEnterVirtualMode(m: Ptr<EfiMap>, st: Ptr<EfiSystemTable>, bi: 
   }
   let rt: Ptr<EfiRuntimeServices> = st.RuntimeServices;
   let rtPhys: u64 = addr(rt);
-  if (rt == null || rt.Hdr.Signature != RUNTIME_SERVICES_SIGNATURE ||
+  if (rt == null || rt.Hdr.Signature != EFI_RUNTIME_SERVICES_SIGNATURE ||
       u64(rt.Hdr.HeaderSize) < offsetof<EfiRuntimeServices>("ConvertPointer") || rt.SetVirtualAddressMap == null) {
     stayPhysical("no valid EFI_RUNTIME_SERVICES table at", rtPhys);
     return;

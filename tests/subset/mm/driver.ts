@@ -31,7 +31,8 @@ import {
 import { type FrameCheck, type StressResult, checkAllFrames, stressFrames } from "../../../kernel-stub/mm/frametest";
 import { type Vmap, vmapInit, vmap, vmapMmio, vunmap } from "../../../kernel-stub/mm/vmap";
 import { mmTicks, medianU64 } from "../../../kernel-stub/mm/ticks";
-import { type MmEfiRuntimeServices, type MmEfiTime, type MmEfiTimeCaps, printEfiTime, EFI_RUNTIME_SERVICES_SIGNATURE } from "../../../kernel-stub/mm/runtime";
+import { printEfiTime } from "../../../kernel-stub/mm/runtime";
+import { type EfiRuntimeServices, type EfiTime, type EfiTimeCapabilities, EFI_RUNTIME_SERVICES_SIGNATURE } from "../../../common/uefi";
 
 const MAX_REGIONS = 1100;
 const MAX_OPS = 8192;
@@ -295,11 +296,11 @@ function runCase(w: Ptr<u64>): u64 {
 
 // ---- runtime services: a fake table whose GetTime follows the UEFI convention ------------
 
-let fakeRt: MmEfiRuntimeServices;
+let fakeRt: EfiRuntimeServices;
 let fakeStatus: u64 = 0;
 
 /** @efiapi */
-function fakeGetTime(t: Ptr<MmEfiTime>, caps: Ptr<MmEfiTimeCaps>): u64 {
+function fakeGetTime(t: Ptr<EfiTime>, caps: Ptr<EfiTimeCapabilities>): u64 {
   if (fakeStatus != 0) return fakeStatus;
   t.Year = 2024;
   t.Month = 2;
@@ -314,7 +315,7 @@ function fakeGetTime(t: Ptr<MmEfiTime>, caps: Ptr<MmEfiTimeCaps>): u64 {
 
 function runtimeChecks(): void {
   fakeRt.Hdr.Signature = EFI_RUNTIME_SERVICES_SIGNATURE;
-  fakeRt.Hdr.HeaderSize = u32(sizeof<MmEfiRuntimeServices>());
+  fakeRt.Hdr.HeaderSize = u32(sizeof<EfiRuntimeServices>());
   fakeRt.GetTime = fakeGetTime;
   let a: bool = printEfiTime(addr(addressOf(fakeRt)));
   fakeStatus = 0x8000_0000_0000_0007;

@@ -1,6 +1,7 @@
 // Raw UEFI bindings (UEFI 2.10 spec layouts) as subset structs. This module is the "raw"
 // layer: exact C layouts, every firmware entry point as an Efiapi function pointer, no
-// policy. loader/efi.ts builds the checked helpers on top.
+// policy. It is shared: loader/efi.ts builds the checked boot-services helpers on top, and
+// the kernel uses the runtime-services part (kernel-stub/mm/runtime.ts).
 //
 // Pointer-sized fields (UINTN, handles, pointers) are 64 bits on both x86_64 and aarch64.
 // Entries the loader never calls are still declared (as Ptr<void>) so every later field
@@ -175,7 +176,16 @@ export interface EfiTime extends Struct {
   Year: u16; Month: u8; Day: u8; Hour: u8; Minute: u8; Second: u8; Pad1: u8;
   Nanosecond: u32; TimeZone: i16; Daylight: u8; Pad2: u8;
 }
-export type GetTimeFn = Efiapi<(time: Ptr<EfiTime>, caps: Ptr<void>) => EfiStatus>;
+/** EFI_TIME.TimeZone when the time is local time of an unknown zone. */
+export const EFI_UNSPECIFIED_TIMEZONE: i16 = 0x07FF;
+export interface EfiTimeCapabilities extends Struct {
+  Resolution: u32;
+  Accuracy: u32;
+  SetsToZero: u8;
+}
+export type GetTimeFn = Efiapi<(time: Ptr<EfiTime>, caps: Ptr<EfiTimeCapabilities>) => EfiStatus>;
+/** EFI_RUNTIME_SERVICES.Hdr.Signature: "RUNTSERV" as a little-endian u64. */
+export const EFI_RUNTIME_SERVICES_SIGNATURE: u64 = 0x5652_4553_544E_5552;
 export type GetVariableFn = Efiapi<(name: wstr, vendor: Ptr<EfiGuid>, attributes: Ptr<u32>, dataSize: Ptr<u64>, data: Ptr<void>) => EfiStatus>;
 export type ResetSystemFn = Efiapi<(resetType: u32, status: EfiStatus, dataSize: u64, data: Ptr<void>) => void>;
 /** Called once, after ExitBootServices, still on the firmware's identity mapping: it
@@ -383,4 +393,46 @@ export const DEVICE_TREE_GUID: EfiGuid = {
 
 export function guidEqual(a: Ptr<EfiGuid>, b: Ptr<EfiGuid>): bool {
   return memcmp(cast<u8>(a), cast<u8>(b), 16) == 0;
+}
+
+// ---- status names ---------------------------------------------------------------------
+export function efiIsError(s: u64): bool { return (s & EFI_ERROR_BIT) != 0; }
+
+export function efiStatusName(s: u64): cstr {
+  switch (s) {
+    case EFI_SUCCESS: return "EFI_SUCCESS";
+    case EFI_LOAD_ERROR: return "EFI_LOAD_ERROR";
+    case EFI_INVALID_PARAMETER: return "EFI_INVALID_PARAMETER";
+    case EFI_UNSUPPORTED: return "EFI_UNSUPPORTED";
+    case EFI_BAD_BUFFER_SIZE: return "EFI_BAD_BUFFER_SIZE";
+    case EFI_BUFFER_TOO_SMALL: return "EFI_BUFFER_TOO_SMALL";
+    case EFI_NOT_READY: return "EFI_NOT_READY";
+    case EFI_DEVICE_ERROR: return "EFI_DEVICE_ERROR";
+    case EFI_WRITE_PROTECTED: return "EFI_WRITE_PROTECTED";
+    case EFI_OUT_OF_RESOURCES: return "EFI_OUT_OF_RESOURCES";
+    case EFI_VOLUME_CORRUPTED: return "EFI_VOLUME_CORRUPTED";
+    case EFI_VOLUME_FULL: return "EFI_VOLUME_FULL";
+    case EFI_NO_MEDIA: return "EFI_NO_MEDIA";
+    case EFI_MEDIA_CHANGED: return "EFI_MEDIA_CHANGED";
+    case EFI_NOT_FOUND: return "EFI_NOT_FOUND";
+    case EFI_ACCESS_DENIED: return "EFI_ACCESS_DENIED";
+    case EFI_NO_RESPONSE: return "EFI_NO_RESPONSE";
+    case EFI_NO_MAPPING: return "EFI_NO_MAPPING";
+    case EFI_TIMEOUT: return "EFI_TIMEOUT";
+    case EFI_NOT_STARTED: return "EFI_NOT_STARTED";
+    case EFI_ALREADY_STARTED: return "EFI_ALREADY_STARTED";
+    case EFI_ABORTED: return "EFI_ABORTED";
+    case EFI_ICMP_ERROR: return "EFI_ICMP_ERROR";
+    case EFI_TFTP_ERROR: return "EFI_TFTP_ERROR";
+    case EFI_PROTOCOL_ERROR: return "EFI_PROTOCOL_ERROR";
+    case EFI_INCOMPATIBLE_VERSION: return "EFI_INCOMPATIBLE_VERSION";
+    case EFI_SECURITY_VIOLATION: return "EFI_SECURITY_VIOLATION";
+    case EFI_CRC_ERROR: return "EFI_CRC_ERROR";
+    case EFI_END_OF_MEDIA: return "EFI_END_OF_MEDIA";
+    case EFI_END_OF_FILE: return "EFI_END_OF_FILE";
+    case EFI_INVALID_LANGUAGE: return "EFI_INVALID_LANGUAGE";
+    case EFI_COMPROMISED_DATA: return "EFI_COMPROMISED_DATA";
+  }
+  if (efiIsError(s)) return "EFI error (unknown code)";
+  return "EFI warning (unknown code)";
 }
