@@ -16,7 +16,7 @@ import {
   type PageTable, type WalkResult, ptWalk, ptMap, ptProtect, ptUnmap, ptClearFlush, PT_OK,
 } from "../common/paging/engine";
 import {
-  archName, archBootArch, archConsoleInit, archBreakHook, archExit, archPageTableRoot, archFlushPage, archFlushAll,
+  archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
 import { mmInit, mmReclaimLoader, mmBootInfo } from "./mm/kmem";
@@ -224,12 +224,7 @@ function kernelFrameAlloc(ctx: Ptr<void>): u64 {
 function kernelFrameFree(ctx: Ptr<void>, pa: u64): void {}
 
 function applyFlush(): void {
-  if (kpt.flushAll) {
-    archFlushAll();
-  } else {
-    for (let i: u64 = 0; i < kpt.flushCount; i++) archFlushPage(kpt.flushVa[i]);
-  }
-  ptClearFlush(addressOf(kpt));
+  archApplyFlush(addressOf(kpt));
 }
 
 function walk(va: u64, out: Ptr<WalkResult>): bool {

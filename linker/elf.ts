@@ -6,6 +6,8 @@
 // sizes are numbers, checked to be exact. Truncated or corrupt input raises ElfFormatError
 // naming the broken structure and its offset.
 
+import { ByteReader } from './bytes';
+
 export class ElfFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -85,31 +87,9 @@ export interface ElfFile {
   symbols: ElfSymbol[];
 }
 
-class Reader {
-  readonly view: DataView;
-  constructor(readonly buf: Uint8Array) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  need(off: number, len: number, what: string): void {
-    if (off < 0 || off + len > this.buf.length) {
-      throw new ElfFormatError(`truncated ELF file: ${what} at offset 0x${off.toString(16)} (+${len} bytes) is beyond the end of the file (${this.buf.length} bytes)`);
-    }
-  }
-  u8(off: number, what: string): number {
-    this.need(off, 1, what);
-    return this.buf[off];
-  }
-  u16(off: number, what: string): number {
-    this.need(off, 2, what);
-    return this.view.getUint16(off, true);
-  }
-  u32(off: number, what: string): number {
-    this.need(off, 4, what);
-    return this.view.getUint32(off, true);
-  }
-  u64(off: number, what: string): bigint {
-    this.need(off, 8, what);
-    return this.view.getBigUint64(off, true);
+class Reader extends ByteReader {
+  constructor(buf: Uint8Array) {
+    super(buf, 'ELF', (m) => new ElfFormatError(m));
   }
   /** A 64-bit offset or size as an exact number. */
   num(off: number, what: string): number {

@@ -5,6 +5,8 @@
 // Every structure is bounds-checked; a truncated or corrupt file raises PeFormatError
 // saying which structure is broken, at which offset. 64-bit fields are bigint.
 
+import { ByteReader } from './bytes';
+
 export class PeFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -90,24 +92,9 @@ export interface PeImage {
   peOffset: number;
 }
 
-class Reader {
-  constructor(readonly buf: Uint8Array, readonly view: DataView) {}
-  need(off: number, len: number, what: string): void {
-    if (off < 0 || off + len > this.buf.length) {
-      throw new PeFormatError(`truncated PE file: ${what} at offset 0x${off.toString(16)} (+${len} bytes) is beyond the end of the file (${this.buf.length} bytes)`);
-    }
-  }
-  u16(off: number, what: string): number {
-    this.need(off, 2, what);
-    return this.view.getUint16(off, true);
-  }
-  u32(off: number, what: string): number {
-    this.need(off, 4, what);
-    return this.view.getUint32(off, true);
-  }
-  u64(off: number, what: string): bigint {
-    this.need(off, 8, what);
-    return this.view.getBigUint64(off, true);
+class Reader extends ByteReader {
+  constructor(buf: Uint8Array) {
+    super(buf, 'PE', (m) => new PeFormatError(m));
   }
 }
 
@@ -119,7 +106,7 @@ function machineName(m: number): string {
 
 /** Parses a PE32+ image. Throws PeFormatError for anything truncated or inconsistent. */
 export function parsePe(data: Uint8Array): PeImage {
-  const r = new Reader(data, new DataView(data.buffer, data.byteOffset, data.byteLength));
+  const r = new Reader(data);
   if (data.length < 64) throw new PeFormatError(`not a PE file: ${data.length} bytes is shorter than the 64-byte DOS header`);
   if (data[0] !== 0x4d || data[1] !== 0x5a) throw new PeFormatError(`not a PE file: no "MZ" DOS signature at offset 0 (found 0x${data[0].toString(16)} 0x${data[1].toString(16)})`);
   const peOffset = r.u32(0x3c, 'e_lfanew');

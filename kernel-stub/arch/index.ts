@@ -11,6 +11,7 @@ import {
   a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook,
 } from "./aarch64";
 import { type BootInfo, BootArch } from "../../common/bootinfo";
+import { type PageTable, ptClearFlush } from "../../common/paging/engine";
 
 export function archName(): cstr {
   if (target.x86_64) return "x86_64";
@@ -47,6 +48,22 @@ export function archFlushPage(va: u64): void {
 
 export function archFlushAll(): void {
   if (target.x86_64) { x64FlushAll(); } else { a64FlushAll(); }
+}
+
+/**
+ * Carries out the TLB maintenance the page-table engine reported for a live table, then
+ * clears the report. On aarch64 even brand-new descriptors must reach the table walker
+ * (DSB ISHST; ISB) before they are used, so that happens when nothing was reported too.
+ */
+export function archApplyFlush(pt: Ptr<PageTable>): void {
+  if (pt.flushAll) {
+    archFlushAll();
+  } else if (pt.flushCount == 0) {
+    if (target.aarch64) { dsbIshst(); isb(); }
+  } else {
+    for (let i: u64 = 0; i < pt.flushCount; i++) archFlushPage(pt.flushVa[i]);
+  }
+  ptClearFlush(pt);
 }
 
 export function archTimestamp(): u64 {

@@ -11,6 +11,7 @@
 
 import { type PageTable, ptMap, ptUnmap, ptClearFlush, PT_OK } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
+import { archApplyFlush } from "../arch/index";
 
 /** The window: PML4 slot 384 / the same in TTBR1, far from the HHDM (slot 256...) and the
  *  kernel image (the top 2 GiB). */
@@ -47,30 +48,8 @@ export function vmapInit(v: Ptr<Vmap>, pt: Ptr<PageTable>, base: u64, size: u64)
 /** Makes the engine's changes visible: TLB maintenance on a kernel, nothing in a
  *  *-linux test build (there the tables are plain memory that no MMU walks). */
 function applyFlush(pt: Ptr<PageTable>): void {
-  if (target.elf) {
-    if (target.x86_64) {
-      if (pt.flushAll) {
-        // Kernel mappings are global: toggling CR4.PGE drops them all.
-        let cr4: u64 = readCr4();
-        if ((cr4 & (1 << 7)) != 0) {
-          writeCr4(cr4 & ~u64(1 << 7));
-          writeCr4(cr4);
-        } else {
-          writeCr3(readCr3());
-        }
-      } else {
-        for (let i: u64 = 0; i < pt.flushCount; i++) invlpg(pt.flushVa[i]);
-      }
-    } else {
-      // New descriptors must reach the walker before they are used; a changed or removed
-      // one must also leave the TLB (one CPU: the local flush is enough).
-      dsbIshst();
-      if (pt.flushAll || pt.flushCount != 0) tlbiVmalle1();
-      dsb();
-      isb();
-    }
-  }
-  ptClearFlush(pt);
+  if (target.elf) archApplyFlush(pt);
+  else ptClearFlush(pt);
 }
 
 /**
