@@ -5,6 +5,7 @@
 // are small (8-bit RGB, no interlacing) and the tests must not depend on more packages.
 import * as fs from 'fs';
 import * as zlib from 'zlib';
+import { crc32 } from '../lib/crc32';
 
 /** Pixels are 0xRRGGBB, row-major, no padding. */
 export interface RgbImage {
@@ -118,28 +119,13 @@ export function encodePpm(img: RgbImage): Buffer {
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-const CRC_TABLE: Uint32Array = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(parts: Buffer[]): number {
-  let c = 0xffffffff;
-  for (const b of parts) for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function chunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const t = Buffer.from(type, 'latin1');
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32([t, data]));
+  crc.writeUInt32BE(crc32(t, data));
   return Buffer.concat([len, t, data, crc]);
 }
 
@@ -189,7 +175,7 @@ export function decodePng(buf: Buffer, what = 'PNG'): RgbImage {
     const data = buf.subarray(p + 8, p + 8 + len);
     if (data.length !== len) throw new Error(`${what}: truncated ${type} chunk`);
     const crc = buf.readUInt32BE(p + 8 + len);
-    if (crc !== crc32([buf.subarray(p + 4, p + 8), data])) throw new Error(`${what}: CRC mismatch in the ${type} chunk`);
+    if (crc !== crc32(buf.subarray(p + 4, p + 8), data)) throw new Error(`${what}: CRC mismatch in the ${type} chunk`);
     p += 12 + len;
     if (type === 'IHDR') {
       width = data.readUInt32BE(0);

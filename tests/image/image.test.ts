@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAdd, espPath } from '../../scripts/image';
 import { listTree, mcopyOut } from '../../scripts/mtools';
+import { crc32 } from '../lib/crc32';
 
 const MiB = 1048576;
 // Written out here rather than imported, so a wrong constant in the script cannot pass.
@@ -19,23 +20,6 @@ const ESP_TYPE_GUID = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';
 const CLI = path.join(__dirname, '..', '..', 'scripts', 'image.js');
 let tmp: string;
 
-// ---- CRC32 (IEEE 802.3, reflected, as GPT uses), written here so the check does not
-// trust the code that produced the image.
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(b: Buffer): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** A GPT GUID as text: the first three fields are little-endian on disk. */
 function guidAt(b: Buffer, off: number): string {
