@@ -25,7 +25,6 @@ export interface FnDecl {
 
 export class ModuleBuilder {
   private header: string[] = [];
-  private types: string[] = [];
   private globals: string[] = [];
   private functions: string[] = [];
   private declared = new Map<string, string>();
@@ -93,7 +92,7 @@ export class ModuleBuilder {
   namedMetadata(name: string, refs: string[]): void { this.meta.push(`!${name} = !{${refs.join(', ')}}`); }
 
   toString(): string {
-    const out = [...this.header, '', ...this.types, ...this.globals, ''];
+    const out = [...this.header, '', ...this.globals, ''];
     for (const [name, text] of this.declared) if (!this.defined.has(name)) out.push(text);
     out.push('', ...this.functions);
     for (const [key, id] of this.attrGroups) out.push(`attributes #${id} = { ${key} }`);
@@ -147,7 +146,6 @@ export class FnBuilder {
   icmp(pred: string, type: string, a: string, b: string): string { return this.value(`icmp ${pred} ${type} ${a}, ${b}`); }
   cast(op: string, from: string, v: string, to: string): string { return this.value(`${op} ${from} ${v} to ${to}`); }
   select(cond: string, type: string, a: string, b: string): string { return this.value(`select i1 ${cond}, ${type} ${a}, ${type} ${b}`); }
-  freeze(type: string, v: string): string { return this.value(`freeze ${type} ${v}`); }
 
   load(type: string, p: string, align: number, isVolatile = false): string {
     return this.value(`load${isVolatile ? ' volatile' : ''} ${type}, ptr ${p}, align ${align}`);

@@ -53,7 +53,6 @@ export class DebugInfo {
     return l;
   }
 
-  finish(): void {}
 }
 
 function esc(s: string): string { return s.replace(/\\/g, '\\5C').replace(/"/g, '\\22'); }

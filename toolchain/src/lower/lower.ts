@@ -42,7 +42,6 @@ export class Lowerer {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
     while (this.queue.length) this.lowerFunction(this.queue.shift()!);
-    this.dbg?.finish();
     return this.mod.toString();
   }
 
