@@ -53,7 +53,8 @@ export function parseProgram(entryFile: string, target: Target, diags: Diagnosti
   for (const d of program.getSyntacticDiagnostics()) {
     if (!d.file || d.start === undefined) continue;
     const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    diags.add({ file: diags.rel(d.file.fileName), line: line + 1, col: character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') });
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    diags.add({ file: diags.rel(d.file.fileName), line: line + 1, col: character + 1, message });
   }
   return {
     program,
@@ -64,5 +65,6 @@ export function parseProgram(entryFile: string, target: Target, diags: Diagnosti
 }
 
 export function isLibFile(sf: ts.SourceFile): boolean {
-  return path.dirname(sf.fileName) === LIB_DIR.split(path.sep).join('/') || path.resolve(path.dirname(sf.fileName)) === LIB_DIR;
+  const dir = path.dirname(sf.fileName);
+  return dir === LIB_DIR.split(path.sep).join('/') || path.resolve(dir) === LIB_DIR;
 }
