@@ -24,8 +24,8 @@ export function main(argv: string[]): void {
     (a) => {
       try {
         const r = compile({ entry: a.entry!, target: a.target as string, output: a.output, emit: a.emit as Emit, optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.g, linkerScript: a['linker-script'] });
+        if (r.diagnostics.list.length) process.stderr.write(r.diagnostics.format() + '\n');
         if (!r.ok) {
-          process.stderr.write(r.diagnostics.format() + '\n');
           process.stderr.write(`${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'}\n`);
           process.exitCode = 1;
           return;

@@ -6,6 +6,7 @@ import {
   Type, BOOL, VOID, NEVER, ERROR, CSTR, U64, I64, USIZE, ISIZE, ptrTo, isIntegral, isScalar, typeName, sizeOf, alignOf,
 } from './types';
 import { builtinSignature } from './builtins';
+import { inOptionalChain } from './chains';
 import { CallChecker } from './calls';
 
 const TS = ts.SyntaxKind;
@@ -96,6 +97,11 @@ export abstract class BuiltinCallChecker extends CallChecker {
         const t = this.expr(a, undefined);
         if (t.kind === 'error') return ERROR;
         if (ts.isIdentifier(a) && this.entityOf(a)?.kind === 'func') return ptrTo(t);
+        if (inOptionalChain(a)) {
+          this.d.error(a, 'an optional chain has no address (when it short-circuits there is no storage); '
+            + 'test the pointer first, e.g. `if (p != null) addressOf(p.x)`');
+          return ERROR;
+        }
         if (!this.isPlace(a)) {
           this.d.error(a, 'addressOf needs a variable, field or element; constants and temporaries have no address');
           return ERROR;

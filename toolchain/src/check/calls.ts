@@ -10,9 +10,12 @@ import { OperatorChecker } from './operators';
 export abstract class CallChecker extends OperatorChecker {
   protected abstract builtinCall(e: ts.CallExpression, name: string): Type;
 
-  protected call(e: ts.CallExpression, ctx: Type | undefined): Type {
+  protected call(e: ts.CallExpression): Type {
     const callee = e.expression;
     if (ts.isIdentifier(callee)) {
+      if (e.questionDotToken) {
+        this.d.error(e, `'${callee.text}' is a function, which is never null; call it as ${callee.text}(...)`);
+      }
       const sym = this.symbolOf(callee);
       const decl = sym?.declarations?.[0];
       if (sym && decl && this.isLibDecl(decl) && !this.entities.has(sym)) {
@@ -28,8 +31,8 @@ export abstract class CallChecker extends OperatorChecker {
       if (ent?.kind === 'func') return this.directCall(e, ent);
     }
     if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
-    if (e.questionDotToken) this.d.error(e, 'optional calls are not supported; compare with null first');
     const ft = this.expr(callee, undefined);
+    if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;
     if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, undefined)); return ERROR; }
     if (ft.kind !== 'fn') { this.d.error(callee, `${typeName(ft)} is not callable`); return ERROR; }
     this.calls.set(e, { kind: 'indirect', type: ft });
@@ -72,6 +75,10 @@ export abstract class CallChecker extends OperatorChecker {
     if (!isIntegral(t) && t.kind !== 'bool') {
       const hint = t.kind === 'ptr' || t.kind === 'str' ? '; use addr(p)' : '';
       this.d.error(a, `${typeName(to)}(x) converts integers, enums and bools, not ${typeName(t)}${hint}`);
+      return to;
+    }
+    if (t.kind === 'untyped' && c === undefined) {
+      this.noType(a, `${typeName(to)}(x) converts a value that already has a type`, typeName(to));
       return to;
     }
     if (t.kind === 'untyped' && c !== undefined) {

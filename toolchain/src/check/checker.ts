@@ -12,7 +12,9 @@
 //   operators.ts      unary and binary operators, assignments
 //   calls.ts          calls and conversion calls; builtin-calls.ts: builtins (table: builtins.ts)
 //   stmts.ts          statements; flow.ts: reachability of a function's end
-//   decls.ts          module declarations, function bodies, global initialisers
+//   functions.ts      function declarations and bodies
+//   decls.ts          module declarations, global initialisers
+//   chains.ts         optional chains (`p?.f`)
 //   rejected.ts       the syntax outside the subset and its messages
 import { ParsedProgram } from '../parse/program';
 import { Diagnostics } from '../diagnostics';
@@ -31,6 +33,7 @@ export class Checker extends DeclChecker {
     for (const sf of this.p.std) {
       for (const f of this.funcs) if (f.decl.getSourceFile() === sf && f.exported) this.stdByName.set(f.name, f);
     }
+    for (const c of this.moduleConsts) if (c.init) this.constInfoValue(c, c.decl);
     for (const g of this.globals) this.checkGlobal(g);
     for (const f of this.funcs) if (!f.external) this.checkFunction(f);
     this.findEntry();

@@ -22,6 +22,26 @@ export abstract class Conversions extends ConstFolder {
     return false;
   }
 
+  /**
+   * Reports an untyped expression that is not a constant (`1 << n`, `c ? 1 : 2`) where
+   * nothing gives it a type: no typed operand and no context. The example converts its
+   * first literal to `suggest`.
+   */
+  protected noType(e: ts.Expression, why = 'its literals take the type of the other operand or of where the value '
+    + 'goes, and here there is neither', suggest = 'u32'): void {
+    let lit: ts.Node | undefined;
+    const find = (n: ts.Node): void => {
+      if (lit) return;
+      if (ts.isNumericLiteral(n)) {
+        const neg = ts.isPrefixUnaryExpression(n.parent) && n.parent.operator === ts.SyntaxKind.MinusToken;
+        lit = neg ? n.parent : n;
+      } else n.forEachChild(find);
+    };
+    find(e);
+    const example = `${suggest}(${lit ? lit.getText() : '1'})`;
+    this.d.error(e, `this expression has no type: ${why}; give one of its literals a type, e.g. ${example}`);
+  }
+
   implicitly(from: Type, to: Type): boolean {
     if (sameType(from, to)) return true;
     if (from.kind === 'never') return true;

@@ -4,24 +4,41 @@
 import * as ts from 'typescript';
 import {
   Type, BOOL, NULL, ERROR, CSTR, WSTR, U16, U32, I64, USIZE, UNTYPED,
-  isInt, isIntegral, wrap, sameType, typeName,
+  isInt, isIntegral, isAggregate, wrap, sameType, typeName,
 } from './types';
 import { REJECTED } from './rejected';
+import { endsOptionalChain, inOptionalChain } from './chains';
 import { TypeResolver } from './resolve';
 
 const TS = ts.SyntaxKind;
 
 export abstract class ExprChecker extends TypeResolver {
-  protected abstract call(e: ts.CallExpression, ctx: Type | undefined): Type;
-  protected abstract prefix(e: ts.PrefixUnaryExpression, ctx: Type | undefined): Type;
+  protected abstract call(e: ts.CallExpression): Type;
+  protected abstract prefix(e: ts.PrefixUnaryExpression): Type;
   protected abstract incdec(operand: ts.Expression, op: string): Type;
-  protected abstract binary(e: ts.BinaryExpression, ctx: Type | undefined): Type;
+  protected abstract binary(e: ts.BinaryExpression): Type;
 
   /** Types an expression; `ctx` is the type the context expects (for literals). */
   expr(e: ts.Expression, ctx: Type | undefined): Type {
     const t = this.exprInner(e, ctx);
     if (!this.types.has(e) || this.types.get(e)!.kind === 'untyped') this.types.set(e, t);
+    if (endsOptionalChain(e) && isAggregate(t)) {
+      this.d.error(e, `an optional chain cannot give a ${typeName(t)} value: when it short-circuits there is no `
+        + 'storage to copy from; take a scalar field, or test the pointer: `if (p != null) { ... }`');
+    }
     return this.types.get(e)!;
+  }
+
+  /**
+   * The object before a `?.`: a pointer that may be null (or, for `f?.(x)`, a function
+   * pointer). Struct and array values are never null.
+   */
+  protected optionalBase(e: ts.Node, base: ts.Expression, t: Type): boolean {
+    if (t.kind === 'ptr' || t.kind === 'fn' || t.kind === 'error') return true;
+    const what = t.kind === 'struct' || t.kind === 'array' ? `a ${typeName(t)} value` : typeName(t);
+    this.d.error(e, `\`?.\` tests a pointer for null, and '${base.getText()}' is ${what}, which is never null; `
+      + 'write `.` instead');
+    return false;
   }
 
   private exprInner(e: ts.Expression, ctx: Type | undefined): Type {
@@ -29,10 +46,7 @@ export abstract class ExprChecker extends TypeResolver {
       case TS.NumericLiteral: {
         const v = this.parseIntLiteral(e as ts.NumericLiteral);
         if (v === undefined) return ERROR;
-        this.consts.set(e, v);
-        this.types.set(e, UNTYPED);
-        if (ctx && isIntegral(ctx) && ctx.kind !== 'untyped') { this.settle(e, ctx); return this.types.get(e)!; }
-        return UNTYPED;
+        return this.setConst(e, v, UNTYPED);
       }
       case TS.TrueKeyword: return this.setConst(e, 1n, BOOL);
       case TS.FalseKeyword: return this.setConst(e, 0n, BOOL);
@@ -50,16 +64,16 @@ export abstract class ExprChecker extends TypeResolver {
         return t;
       }
       case TS.NonNullExpression: return this.expr((e as ts.NonNullExpression).expression, ctx);
-      case TS.Identifier: return this.identifier(e as ts.Identifier, ctx);
+      case TS.Identifier: return this.identifier(e as ts.Identifier);
       case TS.PropertyAccessExpression: return this.property(e as ts.PropertyAccessExpression);
       case TS.ElementAccessExpression: return this.element(e as ts.ElementAccessExpression);
-      case TS.CallExpression: return this.call(e as ts.CallExpression, ctx);
-      case TS.PrefixUnaryExpression: return this.prefix(e as ts.PrefixUnaryExpression, ctx);
+      case TS.CallExpression: return this.call(e as ts.CallExpression);
+      case TS.PrefixUnaryExpression: return this.prefix(e as ts.PrefixUnaryExpression);
       case TS.PostfixUnaryExpression: {
         const p = e as ts.PostfixUnaryExpression;
         return this.incdec(p.operand, p.operator === TS.PlusPlusToken ? '++' : '--');
       }
-      case TS.BinaryExpression: return this.binary(e as ts.BinaryExpression, ctx);
+      case TS.BinaryExpression: return this.binary(e as ts.BinaryExpression);
       case TS.ConditionalExpression: return this.conditional(e as ts.ConditionalExpression, ctx);
       case TS.AsExpression: return this.asExpr(e as ts.AsExpression);
       case TS.ArrayLiteralExpression: return this.arrayLiteral(e as ts.ArrayLiteralExpression, ctx);
@@ -87,11 +101,9 @@ export abstract class ExprChecker extends TypeResolver {
     const cv = this.consts.get(c.condition);
     const av = this.consts.get(c.whenTrue), bv = this.consts.get(c.whenFalse);
     if (a.kind === 'untyped' && b.kind === 'untyped') {
-      if (cv !== undefined && av !== undefined && bv !== undefined) {
-        this.consts.set(c, cv ? av : bv);
-        return UNTYPED;
-      }
-      this.d.error(c, 'both branches are untyped constants; give the result a type'); return ERROR;
+      // Both arms are literals: the ?: takes the type of its context, like an operator.
+      if (cv !== undefined && av !== undefined && bv !== undefined) this.consts.set(c, cv ? av : bv);
+      return UNTYPED;
     }
     if (a.kind === 'null' || a.kind === 'untyped') { this.assignable(c.whenTrue, a, b); return b; }
     if (b.kind === 'null' || b.kind === 'untyped') { this.assignable(c.whenFalse, b, a); return a; }
@@ -123,8 +135,9 @@ export abstract class ExprChecker extends TypeResolver {
       this.d.error(a, '`as const` is not supported'); return ERROR;
     }
     const to = this.resolveType(written);
-    const from = this.expr(a.expression, to.kind === 'enum' ? U32 : undefined);
+    const from = this.expr(a.expression, undefined);
     if (to.kind === 'enum' && (isIntegral(from) || from.kind === 'error')) {
+      if (from.kind === 'untyped') this.settle(a.expression, U32);
       const v = this.consts.get(a.expression);
       if (v !== undefined) this.consts.set(a, v);
       return to;
@@ -175,7 +188,7 @@ export abstract class ExprChecker extends TypeResolver {
     return ctx;
   }
 
-  private identifier(id: ts.Identifier, ctx: Type | undefined): Type {
+  private identifier(id: ts.Identifier): Type {
     if (id.text === 'undefined') {
       this.d.error(id, '`undefined` is not supported; use null for pointers or 0 for integers');
       return ERROR;
@@ -211,11 +224,7 @@ export abstract class ExprChecker extends TypeResolver {
       case 'const': {
         const v = this.constInfoValue(ent, id);
         if (v === undefined) return ent.type ?? ERROR;
-        this.consts.set(id, v);
-        if (ent.type) { this.types.set(id, ent.type); return ent.type; }
-        this.types.set(id, UNTYPED);
-        if (ctx && isIntegral(ctx) && ctx.kind !== 'untyped') { this.settle(id, ctx); return this.types.get(id)!; }
-        return UNTYPED;
+        return this.setConst(id, v, ent.type ?? UNTYPED);
       }
     }
   }
@@ -248,6 +257,7 @@ export abstract class ExprChecker extends TypeResolver {
       return this.setConst(e, v, { kind: 'enum', info });
     }
     const ot = this.expr(e.expression, undefined);
+    if (e.questionDotToken && !this.optionalBase(e, e.expression, ot)) return ERROR;
     if (ot.kind === 'error' || (ot.kind === 'ptr' && ot.to.kind === 'error')) return ERROR; // already reported
     if (ot.kind === 'array' && name === 'length') return this.setConst(e, BigInt(ot.len), USIZE);
     const s = ot.kind === 'struct' ? ot.info : ot.kind === 'ptr' && ot.to.kind === 'struct' ? ot.to.info : undefined;
@@ -266,7 +276,8 @@ export abstract class ExprChecker extends TypeResolver {
   }
 
   private element(e: ts.ElementAccessExpression): Type {
-    const ot = this.expr(e.expression, undefined);
+    let ot = this.expr(e.expression, undefined);
+    if (e.questionDotToken && !this.optionalBase(e, e.expression, ot)) ot = ERROR;
     // A constant index is an i64, so `p[-1]` reads the element before p (as in C).
     const it = this.expr(e.argumentExpression, undefined);
     if (it.kind === 'untyped') this.settle(e.argumentExpression, I64);
@@ -292,6 +303,7 @@ export abstract class ExprChecker extends TypeResolver {
   /** Whether an expression denotes storage that can be assigned or addressed. */
   isPlace(e: ts.Expression): boolean {
     if (ts.isParenthesizedExpression(e)) return this.isPlace(e.expression);
+    if (inOptionalChain(e)) return false;
     if (ts.isIdentifier(e)) {
       const ent = this.entityOf(e);
       return ent?.kind === 'local' || (ent?.kind === 'global');
@@ -322,6 +334,20 @@ export abstract class ExprChecker extends TypeResolver {
           this.d.error(e, `cannot assign to const '${ent.name}'`);
           return false;
         }
+      }
+    }
+    if (inOptionalChain(e)) {
+      this.d.error(e, 'cannot assign through `?.`: when the pointer is null there is nothing to assign to; '
+        + 'test it first, e.g. `if (q != null) q.x = 3`');
+      return false;
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const ot = this.types.get(e.expression);
+      const s = ot?.kind === 'struct' ? ot.info : ot?.kind === 'ptr' && ot.to.kind === 'struct' ? ot.to.info : undefined;
+      const f = s && this.field(s, e.name.text);
+      if (f?.readonly) {
+        this.d.error(e, `field '${f.name}' of ${s!.name} is readonly: only an initialiser sets it`);
+        return false;
       }
     }
     if (!this.isPlace(e)) {

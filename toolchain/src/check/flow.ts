@@ -10,6 +10,10 @@ const TS = ts.SyntaxKind;
 export interface FlowFacts {
   consts: ReadonlyMap<ts.Node, bigint>;
   types: ReadonlyMap<ts.Node, Type>;
+  /** Enum switches that list every member and may be taken as exhaustive. */
+  exhaustive: ReadonlySet<ts.SwitchStatement>;
+  /** Filled with the exhaustive switches an answer relied on. */
+  relied?: Set<ts.SwitchStatement>;
 }
 
 /** A conservative syntactic reachability check for the end of a block. */
@@ -38,10 +42,13 @@ export function canFallThrough(s: ts.Statement, facts: FlowFacts): boolean {
     }
     case TS.SwitchStatement: {
       const sw = s as ts.SwitchStatement;
-      if (!sw.caseBlock.clauses.some((c) => c.kind === TS.DefaultClause)) return true;
+      const hasDefault = sw.caseBlock.clauses.some((c) => c.kind === TS.DefaultClause);
+      if (!hasDefault && !facts.exhaustive.has(sw)) return true;
       if (sw.caseBlock.clauses.some((c) => c.statements.some((x) => hasBreak(x, 0)))) return true;
       const last = sw.caseBlock.clauses[sw.caseBlock.clauses.length - 1];
-      return last.statements.every((x) => canFallThrough(x, facts));
+      const falls = last.statements.every((x) => canFallThrough(x, facts));
+      if (!falls && !hasDefault) facts.relied?.add(sw);
+      return falls;
     }
     case TS.LabeledStatement: {
       const inner = (s as ts.LabeledStatement).statement;

@@ -2,14 +2,12 @@
 // the typing of literal operands and constant folding of the result.
 import * as ts from 'typescript';
 import { Type, IntType, BOOL, ERROR, U32, UNTYPED, isIntegral, wrap, sameType, typeName } from './types';
+import { isShift } from './consts';
 import { ExprChecker } from './exprs';
 
-const TS = ts.SyntaxKind;
+export { isShift };
 
-export function isShift(op: number): boolean {
-  return op === TS.LessThanLessThanToken || op === TS.GreaterThanGreaterThanToken
-    || op === TS.GreaterThanGreaterThanGreaterThanToken;
-}
+const TS = ts.SyntaxKind;
 
 /** The value of a comparison of two constants. */
 function compareConsts(sym: string, a: bigint, b: bigint): boolean {
@@ -51,7 +49,7 @@ export const COMPARE: Record<number, string> = {
 };
 
 export abstract class OperatorChecker extends ExprChecker {
-  protected prefix(e: ts.PrefixUnaryExpression, ctx: Type | undefined): Type {
+  protected prefix(e: ts.PrefixUnaryExpression): Type {
     const op = e.operator;
     if (op === TS.PlusPlusToken || op === TS.MinusMinusToken) {
       return this.incdec(e.operand, op === TS.PlusPlusToken ? '++' : '--');
@@ -73,15 +71,12 @@ export abstract class OperatorChecker extends ExprChecker {
     const c = this.consts.get(e.operand);
     const rt = t.kind === 'enum' ? U32 : t;
     if (c !== undefined) {
+      // An untyped constant stays exact until it meets its context, so `-1` in a u64 is an
+      // error while `~0` in a u64 is all ones.
       const v = op === TS.MinusToken ? -c : op === TS.PlusToken ? c : ~c;
-      this.consts.set(e, rt.kind === 'untyped' ? v : wrap(v, rt as IntType));
-    }
-    // A constant stays exact until it meets its context, so `-1` in a u64 is an error while
-    // `~0` in a u64 is all ones.
-    if (rt.kind === 'untyped' && ctx && isIntegral(ctx) && ctx.kind !== 'untyped') {
-      this.types.set(e, UNTYPED);
-      this.settle(e, ctx);
-      return this.types.get(e)!;
+      const folded = rt.kind === 'untyped' ? this.inConstRange(e, v) : wrap(v, rt as IntType);
+      if (folded === null) return ERROR;
+      this.consts.set(e, folded);
     }
     return rt;
   }
@@ -98,7 +93,7 @@ export abstract class OperatorChecker extends ExprChecker {
     return t;
   }
 
-  protected binary(e: ts.BinaryExpression, ctx: Type | undefined): Type {
+  protected binary(e: ts.BinaryExpression): Type {
     const op = e.operatorToken.kind;
     if (op === TS.EqualsToken) {
       const lt = this.expr(e.left, undefined);
@@ -106,26 +101,7 @@ export abstract class OperatorChecker extends ExprChecker {
       if (this.checkAssignTarget(e.left)) this.assignable(e.right, rt, lt);
       return lt;
     }
-    if (op in COMPOUND) {
-      const lt = this.expr(e.left, undefined);
-      const rt = this.expr(e.right, lt.kind === 'int' ? lt : undefined);
-      if (!this.checkAssignTarget(e.left) || lt.kind === 'error' || rt.kind === 'error') return lt;
-      const bop = COMPOUND[op];
-      const sym = ARITH[bop];
-      if (lt.kind !== 'int') {
-        const hint = lt.kind === 'ptr' ? '; use p = ptrAdd(p, n)' : '';
-        this.d.error(e, `'${sym}=' needs an integer variable, not ${typeName(lt)}${hint}`);
-        return ERROR;
-      }
-      if (!isIntegral(rt)) { this.badOperands(e, sym + '=', lt, rt); return lt; }
-      if (isShift(bop)) {
-        if (rt.kind === 'untyped') this.settle(e.right, U32);
-        return lt;
-      }
-      this.assignable(e.right, rt, lt);
-      this.checkDivisor(bop, e.right);
-      return lt;
-    }
+    if (op in COMPOUND) return this.compound(e, COMPOUND[op]);
     if (op === TS.AmpersandAmpersandToken || op === TS.BarBarToken) {
       const a = this.expr(e.left, BOOL), b = this.expr(e.right, BOOL);
       const sym = op === TS.AmpersandAmpersandToken ? '&&' : '||';
@@ -140,7 +116,7 @@ export abstract class OperatorChecker extends ExprChecker {
       return BOOL;
     }
     if (op in COMPARE) return this.compare(e, COMPARE[op]);
-    if (op in ARITH) return this.arith(e, op, ARITH[op], ctx);
+    if (op in ARITH) return this.arith(e, op, ARITH[op]);
     if (op === TS.CommaToken) {
       this.d.error(e.operatorToken, 'the comma operator is not supported; write two statements');
       return ERROR;
@@ -162,21 +138,54 @@ export abstract class OperatorChecker extends ExprChecker {
     return ERROR;
   }
 
-  private checkDivisor(op: number, r: ts.Expression): void {
-    if ((op === TS.SlashToken || op === TS.PercentToken) && this.consts.get(r) === 0n) {
-      this.d.error(r, 'division by the constant zero');
+  /** `x op= y`: y is the right operand of `x op y` (a count for shifts), the result is x's. */
+  private compound(e: ts.BinaryExpression, bop: number): Type {
+    const lt = this.expr(e.left, undefined);
+    const rt = this.expr(e.right, undefined);
+    if (!this.checkAssignTarget(e.left) || lt.kind === 'error' || rt.kind === 'error') return lt;
+    const sym = ARITH[bop];
+    if (lt.kind !== 'int') {
+      const hint = lt.kind === 'ptr' ? '; use p = ptrAdd(p, n)' : '';
+      this.d.error(e, `'${sym}=' needs an integer variable, not ${typeName(lt)}${hint}`);
+      return ERROR;
     }
+    if (!isIntegral(rt)) { this.badOperands(e, sym + '=', lt, rt); return lt; }
+    if (isShift(bop)) {
+      this.shiftCount(e.right, rt);
+      return lt;
+    }
+    this.assignable(e.right, rt, lt);
+    this.checkDivisor(bop, e.right);
+    return lt;
   }
 
-  private arith(e: ts.BinaryExpression, op: number, sym: string, ctx: Type | undefined): Type {
-    const shift = isShift(op);
-    const hint = ctx && isIntegral(ctx) && ctx.kind !== 'untyped' ? ctx : undefined;
-    // The left operand of a shift is typed by the context (`1 << n` in a u64 is a u64); for
-    // every other operator a literal takes the type of the other operand, and only when
-    // both are constants does the context decide (at the end).
-    let lt = this.expr(e.left, shift ? hint : undefined);
-    let rt = this.expr(e.right, shift ? undefined : (lt.kind === 'int' || lt.kind === 'enum' ? lt : undefined));
-    if (!shift && lt.kind === 'untyped' && rt.kind !== 'untyped' && rt.kind !== 'error') lt = this.expr(e.left, rt);
+  /**
+   * A shift count: of any integer type (masked to the width at run time); an untyped
+   * constant count is a u32, so it must not be negative.
+   */
+  private shiftCount(count: ts.Expression, t: Type): boolean {
+    const c = this.consts.get(count);
+    if (t.kind === 'untyped' && c !== undefined && c < 0n) {
+      this.d.error(count, `the shift count ${c} is negative; a constant shift count is 0 or more`);
+      return false;
+    }
+    if (t.kind === 'untyped') this.settle(count, U32);
+    return true;
+  }
+
+  /**
+   * Division by a constant zero panics at run time like any other division by zero. Where
+   * the checker evaluates the division itself (a module-level constant or initialiser) it
+   * certainly executes, so it is an error there; in a function it is a warning.
+   */
+  private checkDivisor(op: number, r: ts.Expression): void {
+    if ((op !== TS.SlashToken && op !== TS.PercentToken) || this.consts.get(r) !== 0n) return;
+    if (this.fn) this.d.warn(r, 'division by zero: this panics when it runs');
+  }
+
+  private arith(e: ts.BinaryExpression, op: number, sym: string): Type {
+    const lt = this.expr(e.left, undefined);
+    const rt = this.expr(e.right, undefined);
     if (lt.kind === 'error' || rt.kind === 'error') return ERROR;
     if (lt.kind === 'str' || rt.kind === 'str') {
       this.d.error(e, 'string concatenation is a run-time JS string operation, which is not supported; '
@@ -184,14 +193,11 @@ export abstract class OperatorChecker extends ExprChecker {
       return ERROR;
     }
     let result: Type | undefined;
-    if (shift) {
+    if (isShift(op)) {
+      // A shift has the type of its left operand; the count is an operand of its own (a
+      // literal count is a u32). `1 << n` stays untyped and takes the type of its context.
       if (!isIntegral(lt) || !isIntegral(rt)) return this.badOperands(e, sym, lt, rt) ?? ERROR;
-      if (rt.kind === 'untyped' && lt.kind !== 'untyped') this.settle(e.right, U32);
-      if (lt.kind === 'untyped' && rt.kind !== 'untyped') {
-        // `1 << n`: the shifted constant takes the context's type, or the count's.
-        const t = hint ?? (rt.kind === 'enum' ? U32 : rt);
-        this.settle(e.left, t); lt = t;
-      }
+      if (!this.shiftCount(e.right, rt)) return ERROR;
       result = lt.kind === 'enum' ? U32 : lt;
     } else {
       result = this.unify(e, e.left, lt, e.right, rt, sym);
@@ -200,21 +206,16 @@ export abstract class OperatorChecker extends ExprChecker {
     this.checkDivisor(op, e.right);
     const a = this.consts.get(e.left), b = this.consts.get(e.right);
     if (a !== undefined && b !== undefined) {
-      const v = this.fold(op, a, b, result);
+      const v = this.fold(e, op, a, b, result);
+      if (v === null) return ERROR;
       if (v !== undefined) this.consts.set(e, v);
-    }
-    if (result.kind === 'untyped' && hint) {
-      this.types.set(e, UNTYPED);
-      this.settle(e, hint);
-      return this.types.get(e)!;
     }
     return result;
   }
 
   private compare(e: ts.BinaryExpression, sym: string): Type {
-    let lt = this.expr(e.left, undefined);
+    const lt = this.expr(e.left, undefined);
     const rt = this.expr(e.right, lt.kind === 'untyped' || lt.kind === 'null' ? undefined : lt);
-    if (lt.kind === 'untyped' && rt.kind !== 'untyped') lt = this.expr(e.left, rt);
     if (lt.kind === 'error' || rt.kind === 'error') return BOOL;
     const eq = sym === '==' || sym === '!=';
     const ok = (() => {
@@ -223,7 +224,12 @@ export abstract class OperatorChecker extends ExprChecker {
           this.d.error(e, `cannot compare ${typeName(lt)} with ${typeName(rt)}`);
           return false;
         }
-        return this.unify(e, e.left, lt, e.right, rt, sym) !== undefined;
+        const u = this.unify(e, e.left, lt, e.right, rt, sym);
+        if (u?.kind === 'untyped' && !(this.consts.has(e.left) && this.consts.has(e.right))) {
+          this.noType(e);
+          return false;
+        }
+        return u !== undefined;
       }
       if (lt.kind === 'bool' && rt.kind === 'bool') {
         if (!eq) { this.d.error(e, `'${sym}' is not defined on bool; convert with u8(b)`); return false; }

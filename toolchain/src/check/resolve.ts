@@ -18,7 +18,9 @@ function isFieldSignature(m: ts.TypeElement): m is FieldSignature {
 }
 
 export abstract class TypeResolver extends Conversions {
-  private readonly aliasBusy = new Set<ts.Node>();
+
+  /** The aliases being resolved on the current path (a struct's fields start a new path). */
+  private aliasBusy = new Set<ts.Node>();
 
   resolveType(node: ts.TypeNode): Type {
     switch (node.kind) {
@@ -118,24 +120,47 @@ export abstract class TypeResolver extends Conversions {
     return ERROR;
   }
 
+  /** Checks a type alias where it is declared, so that an unused alias is checked too. */
+  protected checkAlias(decl: ts.TypeAliasDeclaration): void {
+    if (decl.typeParameters?.length) { this.d.error(decl, 'generic type aliases are not supported'); return; }
+    if (this.aliasBusy.has(decl)) return;
+    this.aliasBusy.add(decl);
+    this.resolveType(decl.type);
+    this.aliasBusy.delete(decl);
+  }
+
   protected structOf(decl: ts.InterfaceDeclaration): StructInfo | undefined {
-    let info = this.structs.get(decl);
-    if (info) {
-      if (info.state === 'busy') return info; // a self-reference through Ptr is fine; by value is caught in layout
-      return info;
+    // A struct that points at itself is fine (its layout is 'busy' then); one that holds
+    // itself by value is caught where the field's type is resolved.
+    const known = this.structs.get(decl);
+    if (known) return known;
+    const first = this.declSymbol(decl)?.declarations?.[0];
+    if (first && first !== decl) {
+      this.d.error(decl.name, `'${decl.name.text}' is declared twice; declaration merging is not supported: `
+        + 'declare each struct once');
+      return undefined;
     }
-    const base = decl.heritageClauses?.[0]?.types[0];
+    const bases = (decl.heritageClauses ?? []).flatMap((h) => h.types);
+    const base = bases[0];
     const baseName = base && ts.isIdentifier(base.expression) ? base.expression.text : '';
     if (baseName !== 'Struct' && baseName !== 'Packed') {
       this.d.error(decl,
         `interface '${decl.name.text}' must extend Struct (C layout) or Packed (no padding) to describe memory`);
       return undefined;
     }
+    if (bases.length > 1) {
+      this.d.error(bases[1], `a struct extends exactly one of Struct or Packed; '${decl.name.text}' cannot also `
+        + `extend '${bases[1].getText()}' (to embed a struct, declare a field of its type)`);
+    }
     if (decl.typeParameters?.length) this.d.error(decl, 'generic structs are not supported');
-    info = {
+    const info: StructInfo = {
       name: decl.name.text, packed: baseName === 'Packed', fields: [], size: 0, align: 1, node: decl, state: 'busy',
     };
     this.structs.set(decl, info);
+    // An alias met again inside the fields refers to itself only through this struct, which
+    // is fine behind a pointer (the struct is 'busy' then) and caught by value.
+    const outerAliases = this.aliasBusy;
+    this.aliasBusy = new Set();
     let off = 0;
     let align = 1;
     for (const m of decl.members) {
@@ -145,6 +170,11 @@ export abstract class TypeResolver extends Conversions {
         continue;
       }
       if (m.questionToken) this.d.error(m, 'optional fields are not supported: every field has a place in memory');
+      this.modifiers(m, [TS.ReadonlyKeyword], 'struct fields');
+      if (info.fields.some((f) => f.name === m.name.text)) {
+        this.d.error(m.name, `struct ${info.name} already has a field '${m.name.text}'`);
+        continue;
+      }
       const t = this.resolveType(m.type);
       if (t.kind === 'struct' && t.info.state === 'busy') {
         this.d.error(m.type, `struct '${t.info.name}' contains itself by value; use Ptr<${t.info.name}>`);
@@ -156,10 +186,12 @@ export abstract class TypeResolver extends Conversions {
       }
       const a = info.packed ? 1 : alignOf(t);
       off = Math.ceil(off / a) * a;
-      info.fields.push({ name: m.name.text, type: t, offset: off, node: m });
+      const readonly = !!ts.getModifiers(m)?.some((x) => x.kind === TS.ReadonlyKeyword);
+      info.fields.push({ name: m.name.text, type: t, offset: off, node: m, readonly });
       off += sizeOf(t);
       align = Math.max(align, a);
     }
+    this.aliasBusy = outerAliases;
     info.align = align;
     info.size = Math.ceil(off / align) * align;
     info.state = 'done';

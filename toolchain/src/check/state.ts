@@ -26,6 +26,13 @@ export abstract class CheckerState {
   readonly types = new Map<ts.Node, Type>();
   readonly consts = new Map<ts.Node, bigint>();
   readonly calls = new Map<ts.CallExpression, CallKind>();
+  /**
+   * Switches over an enum that list every member, have no default and end a function with
+   * a result (as tsc allows): a value that is no member (made with `as`) panics there.
+   */
+  readonly exhaustive = new Set<ts.SwitchStatement>();
+  /** Every switch over an enum that lists every member and has no default. */
+  protected readonly allMembers = new Set<ts.SwitchStatement>();
   readonly funcs: FuncInfo[] = [];
   readonly globals: GlobalInfo[] = [];
   /** Std implementations of the globals declared in toolchain/lib/std.d.ts. */
@@ -77,6 +84,19 @@ export abstract class CheckerState {
       this.libFiles.set(sf, r);
     }
     return r;
+  }
+
+  /** Rejects modifiers and decorators that have no meaning on this declaration. */
+  protected modifiers(decl: ts.Node, allowed: readonly ts.SyntaxKind[], what: string): void {
+    const mods = ts.canHaveModifiers(decl) ? ts.getModifiers(decl) ?? [] : [];
+    for (const m of mods) {
+      if (allowed.includes(m.kind)) continue;
+      if (m.kind === ts.SyntaxKind.DefaultKeyword) this.d.error(m, '`export default` is not supported; use a named export');
+      else if (m.kind === ts.SyntaxKind.AsyncKeyword) this.d.error(m, 'async functions are not supported');
+      else this.d.error(m, `\`${m.getText()}\` is not supported on ${what}`);
+    }
+    const decorators = ts.canHaveDecorators(decl) ? ts.getDecorators(decl) ?? [] : [];
+    for (const dec of decorators) this.d.error(dec, 'decorators are not supported');
   }
 
   field(s: StructInfo, name: string): Field | undefined { return s.fields.find((f) => f.name === name); }

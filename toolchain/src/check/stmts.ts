@@ -63,7 +63,10 @@ export abstract class StmtChecker extends BuiltinCallChecker {
 
   private declarationList(list: ts.VariableDeclarationList, at: ts.Node): void {
     const isConst = !!(list.flags & ts.NodeFlags.Const);
-    if (!isConst && !(list.flags & ts.NodeFlags.Let)) {
+    if (list.flags & ts.NodeFlags.Using) {
+      const kw = (list.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing ? 'await using' : 'using';
+      this.d.error(at, `\`${kw}\` declarations are not supported (there are no disposable objects); use \`let\` or \`const\``);
+    } else if (!isConst && !(list.flags & ts.NodeFlags.Let)) {
       this.d.error(at, `\`var\` is not supported; use \`let\`${ts.isVariableStatement(at) ? ' or `const`' : ''}`);
     }
     for (const decl of list.declarations) this.declareLocal(decl, isConst);
@@ -173,6 +176,9 @@ export abstract class StmtChecker extends BuiltinCallChecker {
       this.switchDepth++;
       for (const x of c.statements) this.stmt(x);
       this.switchDepth--;
+    }
+    if (t.kind === 'enum' && defaults === 0 && [...t.info.members.values()].every((v) => seen.has(v))) {
+      this.allMembers.add(sw);
     }
   }
 

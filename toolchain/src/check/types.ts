@@ -24,7 +24,14 @@ export interface ErrorType { kind: 'error' }
 export type Type = IntType | BoolType | VoidType | NeverType | PtrType | StrType | ArrayType | FnType
   | StructType | EnumType | UntypedType | NullType | ErrorType;
 
-export interface Field { name: string; type: Type; offset: number; node: ts.Node }
+export interface Field {
+  name: string;
+  type: Type;
+  offset: number;
+  node: ts.Node;
+  /** Written `readonly`: set only by an initialiser. */
+  readonly: boolean;
+}
 
 export interface StructInfo {
   name: string;

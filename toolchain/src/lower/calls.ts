@@ -16,7 +16,11 @@ export abstract class CallLowerer extends OperatorLowerer {
         return this.convert(this.value(a), at.kind === 'untyped' ? I64 : at, k.to);
       }
       case 'direct': return this.emitCall(this.want(k.f), k.f.type, e.arguments);
-      case 'indirect': return this.emitCall(this.value(e.expression), k.type, e.arguments);
+      case 'indirect': {
+        const callee = this.value(e.expression);
+        if (e.questionDotToken) this.nullExit(callee);
+        return this.emitCall(callee, k.type, e.arguments);
+      }
       case 'builtin': return lowerBuiltin(this, e, k.name, k.typeArg, t);
     }
   }

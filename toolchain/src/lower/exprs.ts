@@ -2,6 +2,7 @@
 // every expression kind (operators are in operators.ts, calls in calls.ts).
 import * as ts from 'typescript';
 import { Type, I64, U64, VOID, isIntegral, isAggregate, asInt, sameType, irType } from '../check/types';
+import { endsOptionalChain } from '../check/chains';
 import { MemoryLowerer } from './memory';
 
 const TS = ts.SyntaxKind;
@@ -71,6 +72,28 @@ export abstract class ExprLowerer extends MemoryLowerer {
 
   protected valueInner(e: ts.Expression, t: Type): string {
     this.at(e);
+    return endsOptionalChain(e) ? this.optionalChain(e, t) : this.valueOf(e, t);
+  }
+
+  /**
+   * The value of an optional chain: the chain's links in order, each `?.` leaving for the
+   * null exit when its pointer is null; the result is the value, or the zero of its type.
+   */
+  private optionalChain(e: ts.Expression, t: Type): string {
+    const exit = this.b.label('chain.null'), end = this.b.label('chain.end');
+    this.chainExits.push(exit);
+    const v = this.valueOf(e, t);
+    const vl = this.b.currentLabel();
+    this.b.br(end);
+    this.chainExits.pop();
+    this.b.startBlock(exit);
+    this.b.br(end);
+    this.b.startBlock(end);
+    if (t.kind === 'void' || t.kind === 'never') return '';
+    return this.b.phi(irType(t), [[v, vl], [this.constant(0n, t), exit]]);
+  }
+
+  private valueOf(e: ts.Expression, t: Type): string {
     switch (e.kind) {
       case TS.ParenthesizedExpression: return this.value((e as ts.ParenthesizedExpression).expression);
       case TS.NonNullExpression: return this.value((e as ts.NonNullExpression).expression);

@@ -14,6 +14,15 @@ function structOf(t: Type): StructInfo | undefined {
 export abstract class MemoryLowerer extends GlobalLowerer {
   /** An index or count as i64 (sign- or zero-extended by its type). */
   abstract index(e: ts.Expression): string;
+  /** The null exits of the optional chains being lowered, innermost last (check/chains.ts). */
+  protected chainExits: string[] = [];
+
+  /** At a `?.`: leaves the innermost optional chain (its value is the zero) when p is null. */
+  protected nullExit(p: string): void {
+    const ok = this.b.label('chain.ok');
+    this.b.condBr(this.b.icmp('eq', 'ptr', p, 'null'), this.chainExits[this.chainExits.length - 1], ok);
+    this.b.startBlock(ok);
+  }
 
   place(e: ts.Expression): Place {
     while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
@@ -30,12 +39,14 @@ export abstract class MemoryLowerer extends GlobalLowerer {
       const f = info && this.c.field(info, e.name.text);
       if (f) {
         const base = ot.kind === 'ptr' ? this.value(e.expression) : this.place(e.expression).addr;
+        if (e.questionDotToken) this.nullExit(base);
         return { addr: f.offset ? this.b.byteOffset(base, String(f.offset), true) : base, type: f.type };
       }
     }
     if (ts.isElementAccessExpression(e)) {
       const ot = this.c.types.get(e.expression)!;
       const base = ot.kind === 'ptr' ? this.value(e.expression) : this.place(e.expression).addr;
+      if (e.questionDotToken) this.nullExit(base);
       const elem = ot.kind === 'ptr' ? ot.to : ot.kind === 'array' ? ot.elem : U8;
       const idx = this.index(e.argumentExpression);
       const c = this.c.consts.get(e.argumentExpression);
@@ -52,7 +63,6 @@ export abstract class MemoryLowerer extends GlobalLowerer {
   elemType(t: Type): string {
     return t.kind === 'struct' || t.kind === 'array' ? `[${sizeOf(t)} x i8]` : irMemType(t);
   }
-
 
   // ---- loads, stores and copies -------------------------------------------------------
 

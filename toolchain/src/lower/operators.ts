@@ -65,11 +65,15 @@ export abstract class OperatorLowerer extends ExprLowerer {
   private arith(op: number, t: IntType, l: string, right: ts.Expression, node: ts.Node): string {
     const ty = irType(t);
     if (isShift(op)) {
-      const rt = this.c.types.get(right)!;
-      const count = this.value(right, rt.kind === 'untyped' ? t : undefined);
-      const fromT = rt.kind === 'untyped' ? t : rt;
-      const n = this.convertCount(count, fromT, t);
-      const masked = this.b.binop('and', ty, n, String(t.bits - 1));
+      // The count is masked to the width (x << 65 on a u64 is x << 1): in LLVM a count of
+      // the width or more is poison.
+      const c = this.c.consts.get(right);
+      let masked: string;
+      if (c !== undefined) masked = String(c & BigInt(t.bits - 1));
+      else {
+        const n = this.convertCount(this.value(right), this.c.types.get(right)!, t);
+        masked = this.b.binop('and', ty, n, String(t.bits - 1));
+      }
       const logical = op === TS.GreaterThanGreaterThanGreaterThanToken || !t.signed;
       const inst = op === TS.LessThanLessThanToken ? 'shl' : logical ? 'lshr' : 'ashr';
       return this.b.binop(inst, ty, l, masked);

@@ -1,7 +1,7 @@
 // Statements: blocks (stopping after a terminator), locals, if, loops, switch with C
 // fall-through, labels, break, continue and return. Constant conditions keep one branch.
 import * as ts from 'typescript';
-import { irType, irMemType, alignOf } from '../check/types';
+import { irType, irMemType, alignOf, typeName } from '../check/types';
 import { CallLowerer } from './calls';
 
 const TS = ts.SyntaxKind;
@@ -156,7 +156,8 @@ export abstract class StmtLowerer extends CallLowerer {
     const end = this.b.label('sw.end');
     const clauses = s.caseBlock.clauses;
     const blocks = clauses.map(() => this.b.label('sw.case'));
-    let def = end;
+    const exhaustive = this.c.exhaustive.has(s);
+    let def = exhaustive ? this.b.label('sw.none') : end;
     const cases: Array<[string, string]> = [];
     clauses.forEach((c, i) => {
       if (ts.isCaseClause(c)) cases.push([String(this.c.consts.get(c.expression) ?? 0n), blocks[i]]);
@@ -169,6 +170,11 @@ export abstract class StmtLowerer extends CallLowerer {
       this.stmtList(c.statements);
     });
     this.loops.pop();
+    this.b.br(end);
+    if (exhaustive) {
+      this.b.startBlock(def);
+      this.panicAt(`no case of this switch matches the ${typeName(t)} value (made with \`as\`)`, s.expression);
+    }
     this.b.startBlock(end);
   }
 }
