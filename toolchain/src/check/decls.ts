@@ -33,6 +33,9 @@ export abstract class DeclChecker extends FunctionChecker {
         case TS.ExportDeclaration: { // re-exports resolve through symbol aliases
           const ex = st as ts.ExportDeclaration;
           if (ex.attributes) this.d.error(ex.attributes, 'import attributes are not supported');
+          if (ex.exportClause && ts.isNamespaceExport(ex.exportClause)) {
+            this.d.error(ex.exportClause, '`export * as` is not supported; re-export the names: `export { a, b } from "./m"`');
+          }
           break;
         }
         case TS.FunctionDeclaration: this.collectFunction(st as ts.FunctionDeclaration, mod); break;

@@ -19,6 +19,11 @@ export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.TryStatement]: EXCEPTIONS,
   [TS.NewExpression]: '`new` is not supported: there are no objects; use a struct global, local or a Ptr<T>',
   [TS.ThisKeyword]: '`this` is not supported; pass a Ptr<T> parameter',
+  [TS.SuperKeyword]: '`super` is not supported: there are no classes',
+  [TS.ImportKeyword]: 'dynamic `import()` is not supported; use a static `import { x } from "./m"`',
+  [TS.MetaProperty]: '`import.meta` and `new.target` are not supported',
+  [TS.ExpressionWithTypeArguments]:
+    'instantiation expressions (`f<T>` without a call) are not supported: there are no generics in user code',
   [TS.TemplateExpression]:
     'template strings are run-time strings, which are not supported; print the parts with print/printU/printHex',
   [TS.TaggedTemplateExpression]: 'tagged templates are not supported; use print and printU',
