@@ -24,12 +24,6 @@ export function isShift(op: number): boolean {
     || op === TS.GreaterThanGreaterThanGreaterThanToken;
 }
 
-/** `~x` (inside any parentheses): a bit mask, the one negative constant an unsigned type takes. */
-function isBitMask(e: ts.Expression): boolean {
-  while (ts.isParenthesizedExpression(e)) e = e.expression;
-  return ts.isPrefixUnaryExpression(e) && e.operator === TS.TildeToken;
-}
-
 export abstract class ConstFolder extends CheckerState {
   parseIntLiteral(n: ts.NumericLiteral): bigint | undefined {
     const text = n.getText().replace(/_/g, '');
@@ -112,12 +106,27 @@ export abstract class ConstFolder extends CheckerState {
     }
   }
 
+  /**
+   * `~x` (inside any parentheses), or an untyped constant defined as one: a bit mask, the
+   * one negative constant an unsigned type takes.
+   */
+  private isBitMask(e: ts.Expression): boolean {
+    for (let depth = 0; depth < 100; depth++) {
+      while (ts.isParenthesizedExpression(e)) e = e.expression;
+      if (ts.isPrefixUnaryExpression(e)) return e.operator === TS.TildeToken;
+      const ent = ts.isIdentifier(e) ? this.entityOf(e) : undefined;
+      if (ent?.kind !== 'const' || ent.type || !ent.init) return false;
+      e = ent.init;
+    }
+    return false;
+  }
+
   private settleConst(e: ts.Expression, v: bigint, to: Type): void {
     const it = asInt(to);
     // Signed types take exactly their range. An unsigned type also takes a negative bit
     // mask written with `~` (`~0`, `~(PAGE_SIZE - 1)`), which wraps; any other negative
     // constant there is an error, as is every constant beyond the type's range.
-    const lo = it.signed || !isBitMask(e) ? intMin(it) : -(1n << BigInt(it.bits - 1));
+    const lo = it.signed || !this.isBitMask(e) ? intMin(it) : -(1n << BigInt(it.bits - 1));
     if (v < lo || v > intMax(it)) {
       const range = `${v} does not fit ${typeName(to)} (${intMin(it)}..${intMax(it)})`;
       if (!it.signed && v < 0n && v >= -(1n << BigInt(it.bits - 1))) {

@@ -14,6 +14,9 @@ const TS = ts.SyntaxKind;
 export abstract class DeclChecker extends FunctionChecker {
   /** Module-level scalar constants, evaluated whether or not they are used. */
   protected readonly moduleConsts: ConstInfo[] = [];
+  /** The names the module being collected declares, as values and as types (as in tsc). */
+  private valueNames = new Set<string>();
+  private typeNames = new Set<string>();
 
   /** Symbol prefix of a module: its path from the entry file's folder, so that the names
    *  (and the binary) do not depend on where the compiler was run. */
@@ -27,6 +30,8 @@ export abstract class DeclChecker extends FunctionChecker {
 
   protected collect(sf: ts.SourceFile): void {
     const mod = this.moduleName(sf);
+    this.valueNames = new Set();
+    this.typeNames = new Set();
     for (const st of sf.statements) {
       switch (st.kind) {
         case TS.ImportDeclaration: this.importDecl(st as ts.ImportDeclaration); break;
@@ -38,19 +43,30 @@ export abstract class DeclChecker extends FunctionChecker {
           }
           break;
         }
-        case TS.FunctionDeclaration: this.collectFunction(st as ts.FunctionDeclaration, mod); break;
+        case TS.FunctionDeclaration: {
+          // An overload (a second declaration of the same function) has a message of its own.
+          const f = st as ts.FunctionDeclaration;
+          const sym = f.name && this.declSymbol(f);
+          if (f.name && !(sym && this.entities.has(sym)) && !this.declare(this.valueNames, f.name)) break;
+          this.collectFunction(f, mod);
+          break;
+        }
         case TS.VariableStatement: this.collectVariables(st as ts.VariableStatement, mod); break;
         case TS.InterfaceDeclaration:
           this.modifiers(st, [TS.ExportKeyword, TS.DeclareKeyword], 'interfaces');
-          this.structOf(st as ts.InterfaceDeclaration);
+          const itf = st as ts.InterfaceDeclaration;
+          // A second declaration of the same interface (merging) has a message of its own.
+          if (this.declSymbol(itf)?.declarations?.[0] !== itf || this.declare(this.typeNames, itf.name)) this.structOf(itf);
           break;
         case TS.EnumDeclaration:
           this.modifiers(st, [TS.ExportKeyword, TS.ConstKeyword], 'enums');
-          this.enumOf(st as ts.EnumDeclaration);
+          const en = st as ts.EnumDeclaration;
+          if (this.declare(this.valueNames, en.name) && this.declare(this.typeNames, en.name)) this.enumOf(en);
           break;
         case TS.TypeAliasDeclaration:
           this.modifiers(st, [TS.ExportKeyword, TS.DeclareKeyword], 'type aliases');
-          this.checkAlias(st as ts.TypeAliasDeclaration);
+          const alias = st as ts.TypeAliasDeclaration;
+          if (this.declare(this.typeNames, alias.name)) this.checkAlias(alias);
           break;
         case TS.EmptyStatement: break;
         default:
@@ -80,6 +96,7 @@ export abstract class DeclChecker extends FunctionChecker {
     // Every imported name must exist, used or not.
     if (nb && ts.isNamedImports(nb)) {
       for (const spec of nb.elements) {
+        if (this.declare(this.valueNames, spec.name)) this.typeNames.add(spec.name.text);
         const s = this.tc.getSymbolAtLocation(spec.name);
         const target = s && s.flags & ts.SymbolFlags.Alias ? this.tc.getAliasedSymbol(s) : s;
         if (!target?.declarations?.length) {
@@ -106,7 +123,7 @@ export abstract class DeclChecker extends FunctionChecker {
     for (const decl of st.declarationList.declarations) {
       if (!ts.isIdentifier(decl.name)) { this.d.error(decl.name, REJECTED[decl.name.kind]!); continue; }
       const sym = this.declSymbol(decl);
-      if (!sym) continue;
+      if (!sym || !this.declare(this.valueNames, decl.name)) continue;
       const name = decl.name.text;
       const declared = decl.type ? this.resolveType(decl.type) : undefined;
       if (isConst && (!declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum')) {

@@ -73,7 +73,9 @@ export abstract class FunctionChecker extends StmtChecker {
     const tags = this.tagsOf(decl);
     const params: Type[] = [];
     const psyms: ts.Symbol[] = [];
+    const names = new Set<string>();
     for (const p of decl.parameters) {
+      if (ts.isIdentifier(p.name)) this.declare(names, p.name);
       params.push(this.parameter(p));
       psyms.push(this.tc.getSymbolAtLocation(p.name)!);
     }
@@ -125,15 +127,15 @@ export abstract class FunctionChecker extends StmtChecker {
 
   protected checkFunction(f: FuncInfo): void {
     this.fn = f;
+    // The parameters and the body's top-level declarations share one scope, as in JavaScript.
+    this.scopes = [new Set(f.decl.parameters.map((p) => p.name.getText()))];
     f.decl.parameters.forEach((p, i) => {
       const sym = f.params[i];
       if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type: f.type.params[i], decl: p });
     });
     const body = f.decl.body!;
-    if (f.tags.naked) {
-      for (const st of body.statements) this.stmt(st);
-    } else {
-      this.stmt(body);
+    for (const st of body.statements) this.stmt(st);
+    if (!f.tags.naked) {
       if (f.type.ret.kind !== 'void' && f.type.ret.kind !== 'error' && this.endReachable(body)) {
         this.d.error(f.decl.name!, f.type.ret.kind === 'never'
           ? `function '${f.name}' returns never but its end is reachable; end it with a loop, panic() or unreachable()`

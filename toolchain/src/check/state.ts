@@ -99,6 +99,17 @@ export abstract class CheckerState {
     for (const dec of decorators) this.d.error(dec, 'decorators are not supported');
   }
 
+  /**
+   * Records a name in a scope; a second declaration of it there is an error (tsc reports
+   * those only in its full type check, which the compiler does not run).
+   */
+  protected declare(scope: Set<string>, name: ts.Node): boolean {
+    const text = name.getText();
+    if (!scope.has(text)) { scope.add(text); return true; }
+    this.d.error(name, `'${text}' is declared twice in the same scope; give the second one another name`);
+    return false;
+  }
+
   field(s: StructInfo, name: string): Field | undefined { return s.fields.find((f) => f.name === name); }
 
   protected setConst(e: ts.Node, v: bigint, t: Type): Type {

@@ -11,10 +11,12 @@ export abstract class StmtChecker extends BuiltinCallChecker {
   private loopDepth = 0;
   private switchDepth = 0;
   private labels: string[] = [];
+  /** The names declared in each enclosing block of the function being checked. */
+  protected scopes: Set<string>[] = [];
 
   stmt(s: ts.Statement): void {
     switch (s.kind) {
-      case TS.Block: for (const x of (s as ts.Block).statements) this.stmt(x); return;
+      case TS.Block: this.scoped(() => { for (const x of (s as ts.Block).statements) this.stmt(x); }); return;
       case TS.EmptyStatement: return;
       case TS.VariableStatement: this.declarationList((s as ts.VariableStatement).declarationList, s); return;
       case TS.ExpressionStatement: {
@@ -76,7 +78,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
     if (!ts.isIdentifier(decl.name)) { this.d.error(decl.name, REJECTED[decl.name.kind]!); return; }
     const sym = this.tc.getSymbolAtLocation(decl.name);
     const name = decl.name.text;
-    if (!sym) return;
+    if (!sym || !this.declare(this.scopes[this.scopes.length - 1], decl.name)) return;
     let type: Type | undefined = decl.type ? this.resolveType(decl.type) : undefined;
     if (decl.initializer) {
       const t = this.expr(decl.initializer, type);
@@ -113,13 +115,22 @@ export abstract class StmtChecker extends BuiltinCallChecker {
   }
 
   private forStmt(f: ts.ForStatement): void {
-    if (f.initializer) {
-      if (ts.isVariableDeclarationList(f.initializer)) this.declarationList(f.initializer, f.initializer);
-      else this.expr(f.initializer, undefined);
-    }
-    if (f.condition) this.cond(f.condition);
-    if (f.incrementor) this.expr(f.incrementor, undefined);
-    this.loop(() => this.stmt(f.statement));
+    this.scoped(() => {
+      if (f.initializer) {
+        if (ts.isVariableDeclarationList(f.initializer)) this.declarationList(f.initializer, f.initializer);
+        else this.expr(f.initializer, undefined);
+      }
+      if (f.condition) this.cond(f.condition);
+      if (f.incrementor) this.expr(f.incrementor, undefined);
+      this.loop(() => this.stmt(f.statement));
+    });
+  }
+
+  /** Checks `body` in a block scope of its own. */
+  protected scoped(body: () => void): void {
+    this.scopes.push(new Set());
+    body();
+    this.scopes.pop();
   }
 
   private jump(s: ts.BreakOrContinueStatement): void {
@@ -164,6 +175,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
     }
     const seen = new Map<bigint, ts.Node>();
     let defaults = 0;
+    this.scopes.push(new Set()); // the case block is one scope, as in C
     for (const c of sw.caseBlock.clauses) {
       if (ts.isCaseClause(c)) {
         const ct = this.expr(c.expression, t.kind === 'error' ? undefined : t);
@@ -177,6 +189,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
       for (const x of c.statements) this.stmt(x);
       this.switchDepth--;
     }
+    this.scopes.pop();
     if (t.kind === 'enum' && defaults === 0 && [...t.info.members.values()].every((v) => seen.has(v))) {
       this.allMembers.add(sw);
     }
