@@ -17,6 +17,11 @@ export interface Diagnostic {
 /** Thrown only for failures outside the user's program (missing tools, I/O). */
 export class ToolError extends Error {}
 
+/** Whether an exception is V8's stack overflow (see check/nesting.ts). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
 export class Diagnostics {
   readonly list: Diagnostic[] = [];
   private seen = new Set<string>();

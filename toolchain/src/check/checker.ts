@@ -33,8 +33,8 @@ export class Checker extends DeclChecker {
     for (const sf of this.p.std) {
       for (const f of this.funcs) if (f.decl.getSourceFile() === sf && f.exported) this.stdByName.set(f.name, f);
     }
-    for (const c of this.moduleConsts) if (c.init) this.constInfoValue(c, c.decl);
-    for (const g of this.globals) this.checkGlobal(g);
+    for (const c of this.moduleConsts) if (c.init) this.guarded(c.decl, () => this.constInfoValue(c, c.decl));
+    for (const g of this.globals) this.guarded(g.decl, () => this.checkGlobal(g));
     for (const f of this.funcs) if (!f.external) this.checkFunction(f);
     this.findEntry();
   }

@@ -12,21 +12,18 @@ import * as ts from 'typescript';
 import { Type, IntType, isIntegral, asInt, intMin, intMax, wrap, typeName } from './types';
 import { ConstInfo } from './entities';
 import { CheckerState } from './state';
+import { isShift } from './optable';
 
 const TS = ts.SyntaxKind;
 
 export const CONST_MIN = -(1n << 63n);
 export const CONST_MAX = (1n << 64n) - 1n;
 
-/** `<<`, `>>` and `>>>`: their count is an operand of its own and never gives them a type. */
-export function isShift(op: number): boolean {
-  return op === TS.LessThanLessThanToken || op === TS.GreaterThanGreaterThanToken
-    || op === TS.GreaterThanGreaterThanGreaterThanToken;
-}
-
 export abstract class ConstFolder extends CheckerState {
   parseIntLiteral(n: ts.NumericLiteral): bigint | undefined {
-    const text = n.getText().replace(/_/g, '');
+    // The text as written: n.text is a JS number's text, which loses digits past 2^53.
+    const sf = this.sourceFileOf(n);
+    const text = sf.text.slice(n.getStart(sf), n.end).replace(/_/g, '');
     if (!/^(?:[0-9]+|0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+)$/.test(text)) {
       this.d.error(n, `'${n.getText()}' is not an integer literal; the subset has no floating point`);
       return undefined;
@@ -73,8 +70,10 @@ export abstract class ConstFolder extends CheckerState {
     const stack: ts.Node[] = [e];
     while (stack.length) {
       const x = stack.pop()!;
-      if (ts.isBinaryExpression(x) && (x.operatorToken.kind === TS.SlashToken || x.operatorToken.kind === TS.PercentToken)
-        && this.consts.get(x.right) === 0n) return true;
+      if (ts.isBinaryExpression(x)) {
+        const op = x.operatorToken.kind;
+        if ((op === TS.SlashToken || op === TS.PercentToken) && this.consts.get(x.right) === 0n) return true;
+      }
       if (ts.isParenthesizedExpression(x) || ts.isBinaryExpression(x) || ts.isPrefixUnaryExpression(x)
         || ts.isConditionalExpression(x)) x.forEachChild((c) => { stack.push(c); });
     }
@@ -130,7 +129,8 @@ export abstract class ConstFolder extends CheckerState {
     if (v < lo || v > intMax(it)) {
       const range = `${v} does not fit ${typeName(to)} (${intMin(it)}..${intMax(it)})`;
       if (!it.signed && v < 0n && v >= -(1n << BigInt(it.bits - 1))) {
-        this.d.error(e, `${range}; to wrap it, convert explicitly: ${it.name}(${v}) (a \`~\` bit mask such as ~0 wraps too)`);
+        this.d.error(e, `${range}; to wrap it, convert explicitly: ${it.name}(${v}) `
+          + '(a `~` bit mask such as ~0 wraps too)');
       } else {
         const conv = it.signed ? '' : ` or an explicit conversion like ${it.name}(x)`;
         this.d.error(e, `${range}; use a wider type${conv}`);
@@ -163,7 +163,8 @@ export abstract class ConstFolder extends CheckerState {
       case TS.GreaterThanGreaterThanToken: v = a >> b; break;
       case TS.GreaterThanGreaterThanGreaterThanToken:
         if (a < 0n) {
-          this.d.error(e, `\`>>>\` of the negative constant ${a} depends on its width; give it a type, e.g. i32(${a}) >>> ${b}`);
+          this.d.error(e, `\`>>>\` of the negative constant ${a} depends on its width; give it a type, `
+            + `e.g. i32(${a}) >>> ${b}`);
           return null;
         }
         v = a >> b;

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { STD_DIR } from '../parse/program';
 import { Type, ERROR, typeName } from './types';
 import { GlobalInfo, ConstInfo } from './entities';
-import { REJECTED } from './rejected';
+import { REJECTED, declarationKeyword } from './rejected';
 import { FunctionChecker } from './functions';
 
 const TS = ts.SyntaxKind;
@@ -39,7 +39,8 @@ export abstract class DeclChecker extends FunctionChecker {
           const ex = st as ts.ExportDeclaration;
           if (ex.attributes) this.d.error(ex.attributes, 'import attributes are not supported');
           if (ex.exportClause && ts.isNamespaceExport(ex.exportClause)) {
-            this.d.error(ex.exportClause, '`export * as` is not supported; re-export the names: `export { a, b } from "./m"`');
+            this.d.error(ex.exportClause,
+              '`export * as` is not supported; re-export the names: `export { a, b } from "./m"`');
           }
           break;
         }
@@ -56,7 +57,8 @@ export abstract class DeclChecker extends FunctionChecker {
           this.modifiers(st, [TS.ExportKeyword, TS.DeclareKeyword], 'interfaces');
           const itf = st as ts.InterfaceDeclaration;
           // A second declaration of the same interface (merging) has a message of its own.
-          if (this.declSymbol(itf)?.declarations?.[0] !== itf || this.declare(this.typeNames, itf.name)) this.structOf(itf);
+          const merged = this.declSymbol(itf)?.declarations?.[0] !== itf;
+          if (merged || this.declare(this.typeNames, itf.name)) this.structOf(itf);
           break;
         case TS.EnumDeclaration:
           this.modifiers(st, [TS.ExportKeyword, TS.ConstKeyword], 'enums');
@@ -90,7 +92,8 @@ export abstract class DeclChecker extends FunctionChecker {
     const m = this.tc.getSymbolAtLocation(imp.moduleSpecifier);
     const from = imp.moduleSpecifier.text;
     if (!m) {
-      this.d.error(imp.moduleSpecifier, `cannot find module '${from}'; subset imports are relative paths like "./uart"`);
+      this.d.error(imp.moduleSpecifier,
+        `cannot find module '${from}'; subset imports are relative paths like "./uart"`);
       return;
     }
     // Every imported name must exist, used or not.
@@ -109,12 +112,8 @@ export abstract class DeclChecker extends FunctionChecker {
   private collectVariables(st: ts.VariableStatement, mod: string): void {
     const flags = st.declarationList.flags;
     const isConst = !!(flags & ts.NodeFlags.Const);
-    if (flags & ts.NodeFlags.Using) {
-      const kw = (flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing ? 'await using' : 'using';
-      this.d.error(st, `\`${kw}\` declarations are not supported (there are no disposable objects); use \`let\` or \`const\``);
-    } else if (!isConst && !(flags & ts.NodeFlags.Let)) {
-      this.d.error(st, '`var` is not supported; use `let` or `const`');
-    }
+    const bad = declarationKeyword(flags, true);
+    if (bad) this.d.error(st, bad);
     if (ts.getCombinedModifierFlags(st.declarationList.declarations[0]) & ts.ModifierFlags.Ambient) {
       this.d.error(st, '`declare` variables are not supported in subset sources; define the variable');
       return;

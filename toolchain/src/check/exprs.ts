@@ -4,13 +4,43 @@
 import * as ts from 'typescript';
 import {
   Type, BOOL, NULL, ERROR, CSTR, WSTR, U16, U32, I64, USIZE, UNTYPED,
-  isInt, isIntegral, isAggregate, wrap, sameType, typeName,
+  isInt, isIntegral, isAggregate, wrap, sameType, typeName, structOf,
 } from './types';
 import { REJECTED } from './rejected';
 import { endsOptionalChain, inOptionalChain } from './chains';
+import { DEEP, postOrder } from './nesting';
+import { ARITH, COMPARE } from './optable';
 import { TypeResolver } from './resolve';
 
 const TS = ts.SyntaxKind;
+
+/** Binary operators whose operands are typed without a context: arithmetic, comparisons, logic. */
+function contextFreeOperator(op: ts.SyntaxKind): boolean {
+  return op in ARITH || op in COMPARE || op === TS.AmpersandAmpersandToken || op === TS.BarBarToken;
+}
+
+/**
+ * Whether an expression's type does not depend on the type its context expects: then it
+ * can be typed before its parent (a string literal, by contrast, is cstr or wstr by context).
+ */
+function contextFree(e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  switch (e.kind) {
+    case TS.NumericLiteral: case TS.Identifier: case TS.TrueKeyword: case TS.FalseKeyword:
+    case TS.PrefixUnaryExpression: case TS.PostfixUnaryExpression: return true;
+    case TS.BinaryExpression: return contextFreeOperator((e as ts.BinaryExpression).operatorToken.kind);
+    default: return false;
+  }
+}
+
+/** The operands the iterative pass types ahead of a context-free expression. */
+function contextFreeOperands(n: ts.Node): ts.Node[] {
+  let kids: ts.Expression[] = [];
+  if (ts.isParenthesizedExpression(n)) kids = [n.expression];
+  else if (ts.isPrefixUnaryExpression(n)) kids = [n.operand];
+  else if (ts.isBinaryExpression(n) && contextFreeOperator(n.operatorToken.kind)) kids = [n.left, n.right];
+  return kids.filter(contextFree);
+}
 
 export abstract class ExprChecker extends TypeResolver {
   protected abstract call(e: ts.CallExpression): Type;
@@ -18,15 +48,43 @@ export abstract class ExprChecker extends TypeResolver {
   protected abstract incdec(operand: ts.Expression, op: string): Type;
   protected abstract binary(e: ts.BinaryExpression): Type;
 
+  /** How deep expr() is nested now (see nesting.ts). */
+  protected depth = 0;
+  /** Nodes typed ahead by the iterative pass, so their parents do not recurse into them. */
+  private readonly prechecked = new Set<ts.Node>();
+  private prechecking = false;
+
+  protected recover(): void {
+    this.depth = 0;
+    this.prechecking = false;
+  }
+
   /** Types an expression; `ctx` is the type the context expects (for literals). */
   expr(e: ts.Expression, ctx: Type | undefined): Type {
+    if (this.prechecked.has(e)) return this.types.get(e)!;
+    if (++this.depth > DEEP && !this.prechecking && contextFree(e)) this.precheck(e);
     const t = this.exprInner(e, ctx);
     if (!this.types.has(e) || this.types.get(e)!.kind === 'untyped') this.types.set(e, t);
     if (endsOptionalChain(e) && isAggregate(t)) {
       this.d.error(e, `an optional chain cannot give a ${typeName(t)} value: when it short-circuits there is no `
         + 'storage to copy from; take a scalar field, or test the pointer: `if (p != null) { ... }`');
     }
+    this.depth--;
     return this.types.get(e)!;
+  }
+
+  /**
+   * Types the context-free expressions below a deeply nested one bottom up, without
+   * recursion: afterwards each of them is checked by a call that finds its operands done.
+   */
+  private precheck(root: ts.Expression): void {
+    const order = postOrder(root, contextFreeOperands) as ts.Expression[];
+    this.prechecking = true;
+    for (const n of order) {
+      this.expr(n, undefined);
+      this.prechecked.add(n);
+    }
+    this.prechecking = false;
   }
 
   /**
@@ -260,7 +318,7 @@ export abstract class ExprChecker extends TypeResolver {
     if (e.questionDotToken && !this.optionalBase(e, e.expression, ot)) return ERROR;
     if (ot.kind === 'error' || (ot.kind === 'ptr' && ot.to.kind === 'error')) return ERROR; // already reported
     if (ot.kind === 'array' && name === 'length') return this.setConst(e, BigInt(ot.len), USIZE);
-    const s = ot.kind === 'struct' ? ot.info : ot.kind === 'ptr' && ot.to.kind === 'struct' ? ot.to.info : undefined;
+    const s = structOf(ot);
     if (!s) {
       if (ot.kind === 'str' && name === 'length') {
         this.d.error(e, 'strings have no run-time length; use strlen(s)');
@@ -343,7 +401,7 @@ export abstract class ExprChecker extends TypeResolver {
     }
     if (ts.isPropertyAccessExpression(e)) {
       const ot = this.types.get(e.expression);
-      const s = ot?.kind === 'struct' ? ot.info : ot?.kind === 'ptr' && ot.to.kind === 'struct' ? ot.to.info : undefined;
+      const s = ot && structOf(ot);
       const f = s && this.field(s, e.name.text);
       if (f?.readonly) {
         this.d.error(e, `field '${f.name}' of ${s!.name} is readonly: only an initialiser sets it`);

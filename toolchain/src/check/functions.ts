@@ -134,7 +134,7 @@ export abstract class FunctionChecker extends StmtChecker {
       if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type: f.type.params[i], decl: p });
     });
     const body = f.decl.body!;
-    for (const st of body.statements) this.stmt(st);
+    for (const st of body.statements) this.guarded(st, () => this.stmt(st));
     if (!f.tags.naked) {
       if (f.type.ret.kind !== 'void' && f.type.ret.kind !== 'error' && this.endReachable(body)) {
         this.d.error(f.decl.name!, f.type.ret.kind === 'never'
@@ -152,10 +152,10 @@ export abstract class FunctionChecker extends StmtChecker {
    * panics on a value that is no member, instead of running off the end.
    */
   private endReachable(body: ts.Block): boolean {
-    const none = new Set<ts.SwitchStatement>();
-    if (!canFallThrough(body, { consts: this.consts, types: this.types, exhaustive: none })) return false;
+    const facts = { consts: this.consts, types: this.types };
+    if (!canFallThrough(body, { ...facts, exhaustive: new Set() })) return false;
     const relied = new Set<ts.SwitchStatement>();
-    if (canFallThrough(body, { consts: this.consts, types: this.types, exhaustive: this.allMembers, relied })) return true;
+    if (canFallThrough(body, { ...facts, exhaustive: this.allMembers, relied })) return true;
     for (const sw of relied) this.exhaustive.add(sw);
     return false;
   }
@@ -171,10 +171,14 @@ export abstract class FunctionChecker extends StmtChecker {
     const uses: ts.Identifier[] = [];
     while (walk.length) {
       const n = walk.pop()!;
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && this.isCopyOfPlace(n.initializer)) {
+      const copy = ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer
+        && this.isCopyOfPlace(n.initializer);
+      if (copy) {
         const sym = this.tc.getSymbolAtLocation(n.name);
         const ent = sym && this.entities.get(sym);
-        if (sym && ent?.kind === 'local' && isAggregate(ent.type)) copies.set(sym, { decl: n, stores: [], read: false });
+        if (sym && ent?.kind === 'local' && isAggregate(ent.type)) {
+          copies.set(sym, { decl: n as ts.VariableDeclaration, stores: [], read: false });
+        }
       }
       if (ts.isIdentifier(n)) uses.push(n);
       n.forEachChild((c) => { walk.push(c); });

@@ -2,10 +2,8 @@
 // the typing of literal operands and constant folding of the result.
 import * as ts from 'typescript';
 import { Type, IntType, BOOL, ERROR, U32, UNTYPED, isIntegral, wrap, sameType, typeName } from './types';
-import { isShift } from './consts';
+import { ARITH, COMPARE, COMPOUND, isShift } from './optable';
 import { ExprChecker } from './exprs';
-
-export { isShift };
 
 const TS = ts.SyntaxKind;
 
@@ -20,33 +18,6 @@ function compareConsts(sym: string, a: bigint, b: bigint): boolean {
     default: return a >= b;
   }
 }
-
-/** Arithmetic operator tokens and how diagnostics spell them. */
-export const ARITH: Record<number, string> = {
-  [TS.PlusToken]: '+', [TS.MinusToken]: '-', [TS.AsteriskToken]: '*', [TS.SlashToken]: '/', [TS.PercentToken]: '%',
-  [TS.AmpersandToken]: '&', [TS.BarToken]: '|', [TS.CaretToken]: '^',
-  [TS.LessThanLessThanToken]: '<<', [TS.GreaterThanGreaterThanToken]: '>>',
-  [TS.GreaterThanGreaterThanGreaterThanToken]: '>>>',
-};
-
-/** Compound assignment tokens and the operator each applies. */
-export const COMPOUND: Record<number, number> = {
-  [TS.PlusEqualsToken]: TS.PlusToken, [TS.MinusEqualsToken]: TS.MinusToken, [TS.AsteriskEqualsToken]: TS.AsteriskToken,
-  [TS.SlashEqualsToken]: TS.SlashToken, [TS.PercentEqualsToken]: TS.PercentToken,
-  [TS.AmpersandEqualsToken]: TS.AmpersandToken,
-  [TS.BarEqualsToken]: TS.BarToken, [TS.CaretEqualsToken]: TS.CaretToken,
-  [TS.LessThanLessThanEqualsToken]: TS.LessThanLessThanToken,
-  [TS.GreaterThanGreaterThanEqualsToken]: TS.GreaterThanGreaterThanToken,
-  [TS.GreaterThanGreaterThanGreaterThanEqualsToken]: TS.GreaterThanGreaterThanGreaterThanToken,
-};
-
-/** Comparison tokens: `===` is `==` (there are no coercions). */
-export const COMPARE: Record<number, string> = {
-  [TS.EqualsEqualsToken]: '==', [TS.EqualsEqualsEqualsToken]: '==',
-  [TS.ExclamationEqualsToken]: '!=', [TS.ExclamationEqualsEqualsToken]: '!=',
-  [TS.LessThanToken]: '<', [TS.LessThanEqualsToken]: '<=',
-  [TS.GreaterThanToken]: '>', [TS.GreaterThanEqualsToken]: '>=',
-};
 
 export abstract class OperatorChecker extends ExprChecker {
   protected prefix(e: ts.PrefixUnaryExpression): Type {

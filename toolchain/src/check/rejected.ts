@@ -9,6 +9,19 @@ const CLASSES = 'classes are not supported; use a struct (`interface X extends S
 const OBJECT_TYPES = 'object types are not supported; declare a struct: `interface Name extends Struct { ... }`';
 const EXCEPTIONS = 'exceptions are not supported; return a status code or call panic(msg)';
 
+/**
+ * The message for a declaration list that is not `let` or `const` (`var`, `using`), or
+ * undefined; `statement` says whether it is a statement (a `for` head takes only `let`).
+ */
+export function declarationKeyword(flags: ts.NodeFlags, statement: boolean): string | undefined {
+  if (flags & ts.NodeFlags.Using) {
+    const kw = (flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing ? 'await using' : 'using';
+    return `\`${kw}\` declarations are not supported (there are no disposable objects); use \`let\` or \`const\``;
+  }
+  if (flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) return undefined;
+  return `\`var\` is not supported; use \`let\`${statement ? ' or `const`' : ''}`;
+}
+
 /** Rejected syntax (statements, expressions and types): what it is and what to use instead. */
 export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.ClassDeclaration]: CLASSES,

@@ -2,7 +2,7 @@
 // continue), and return values against the function's result type.
 import * as ts from 'typescript';
 import { Type, VOID, ERROR, isIntegral, typeName } from './types';
-import { REJECTED } from './rejected';
+import { REJECTED, declarationKeyword } from './rejected';
 import { BuiltinCallChecker } from './builtin-calls';
 
 const TS = ts.SyntaxKind;
@@ -65,12 +65,8 @@ export abstract class StmtChecker extends BuiltinCallChecker {
 
   private declarationList(list: ts.VariableDeclarationList, at: ts.Node): void {
     const isConst = !!(list.flags & ts.NodeFlags.Const);
-    if (list.flags & ts.NodeFlags.Using) {
-      const kw = (list.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing ? 'await using' : 'using';
-      this.d.error(at, `\`${kw}\` declarations are not supported (there are no disposable objects); use \`let\` or \`const\``);
-    } else if (!isConst && !(list.flags & ts.NodeFlags.Let)) {
-      this.d.error(at, `\`var\` is not supported; use \`let\`${ts.isVariableStatement(at) ? ' or `const`' : ''}`);
-    }
+    const bad = declarationKeyword(list.flags, ts.isVariableStatement(at));
+    if (bad) this.d.error(at, bad);
     for (const decl of list.declarations) this.declareLocal(decl, isConst);
   }
 
@@ -124,6 +120,13 @@ export abstract class StmtChecker extends BuiltinCallChecker {
       if (f.incrementor) this.expr(f.incrementor, undefined);
       this.loop(() => this.stmt(f.statement));
     });
+  }
+
+  protected recover(): void {
+    super.recover();
+    this.loopDepth = 0;
+    this.switchDepth = 0;
+    this.labels = [];
   }
 
   /** Checks `body` in a block scope of its own. */

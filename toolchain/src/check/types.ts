@@ -84,6 +84,11 @@ export function isScalar(t: Type): boolean {
 }
 export function isAggregate(t: Type): boolean { return t.kind === 'struct' || t.kind === 'array'; }
 
+/** The struct whose fields `x.f` reads: a struct value's, or the target of a Ptr<struct>. */
+export function structOf(t: Type): StructInfo | undefined {
+  return t.kind === 'struct' ? t.info : t.kind === 'ptr' && t.to.kind === 'struct' ? t.to.info : undefined;
+}
+
 /** The integer type an integral value computes in. */
 export function asInt(t: Type): IntType { return t.kind === 'enum' ? U32 : (t as IntType); }
 

@@ -12,6 +12,8 @@ export class DebugInfo {
   private subroutineType: string;
   private scope = '';
   private locs = new Map<string, string>();
+  /** The source file of the function being lowered: node.getSourceFile() walks every parent. */
+  private sf: ts.SourceFile | undefined;
 
   constructor(private readonly mod: ModuleBuilder, target: Target) {
     const cuFile = this.mod.metadata(`!DIFile(filename: "tsboot", directory: "${esc(process.cwd())}")`);
@@ -43,11 +45,13 @@ export class DebugInfo {
       + `scope: ${file}, file: ${file}, line: ${line}, type: ${this.subroutineType}, scopeLine: ${line}, `
       + `spFlags: DISPFlagDefinition | DISPFlagOptimized, unit: ${this.cu})`, true);
     this.locs.clear();
+    this.sf = sf;
     return this.scope;
   }
 
+  /** A DILocation in the function of the last subprogram() (and its source file). */
   location(node: ts.Node): string {
-    const sf = node.getSourceFile();
+    const sf = this.sf!;
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
     const key = `${line}:${character}`;
     let l = this.locs.get(key);

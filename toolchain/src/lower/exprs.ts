@@ -3,9 +3,23 @@
 import * as ts from 'typescript';
 import { Type, I64, U64, VOID, isIntegral, isAggregate, asInt, sameType, irType } from '../check/types';
 import { endsOptionalChain } from '../check/chains';
+import { DEEP, postOrder } from '../check/nesting';
+import { ARITH, COMPARE } from '../check/optable';
 import { MemoryLowerer } from './memory';
 
 const TS = ts.SyntaxKind;
+
+/**
+ * Expressions whose lowering is its operands' values, left to right, then one computation
+ * in the same block: arithmetic, comparisons, `-`, `~`, `!`, parentheses. Their operands can
+ * be lowered ahead, bottom up (short-circuit logic and `?:` branch, so they cannot).
+ */
+function orderFree(e: ts.Expression): boolean {
+  if (ts.isParenthesizedExpression(e)) return true;
+  if (ts.isPrefixUnaryExpression(e)) return e.operator !== TS.PlusPlusToken && e.operator !== TS.MinusMinusToken;
+  if (ts.isBinaryExpression(e)) return e.operatorToken.kind in ARITH || e.operatorToken.kind in COMPARE;
+  return false;
+}
 
 export abstract class ExprLowerer extends MemoryLowerer {
   protected abstract call(e: ts.CallExpression, t: Type): string;
@@ -58,8 +72,34 @@ export abstract class ExprLowerer extends MemoryLowerer {
       const k = this.constant(c, ct);
       return want ? this.convert(k, ct, want) : k;
     }
-    const v = this.valueInner(e, t);
+    let v = this.lowered.get(e);
+    if (v === undefined) {
+      if (++this.depth > DEEP && !this.prelowering && orderFree(e)) this.prelower(e);
+      v = this.valueInner(e, t);
+      this.depth--;
+    }
     return want ? this.convert(v, t, want) : v;
+  }
+
+  /**
+   * Lowers the operands below a deeply nested expression bottom up, without recursion, in
+   * the order the recursive walk would (left before right, operands before operators);
+   * their values are then found by the calls that need them (see check/nesting.ts).
+   */
+  private prelower(root: ts.Expression): void {
+    const order = postOrder(root, (n) => this.orderedOperands(n)) as ts.Expression[];
+    this.prelowering = true;
+    for (const n of order) this.lowered.set(n, this.value(n));
+    this.prelowering = false;
+  }
+
+  /** The operands of an expression that its lowering evaluates first, in order, and nothing else. */
+  private orderedOperands(n: ts.Node): ts.Node[] {
+    if (this.c.consts.has(n) || !orderFree(n as ts.Expression)) return [];
+    if (ts.isParenthesizedExpression(n)) return [n.expression];
+    if (ts.isPrefixUnaryExpression(n)) return [n.operand];
+    if (ts.isBinaryExpression(n)) return [n.left, n.right];
+    return [];
   }
 
   effect(e: ts.Expression): void {

@@ -14,6 +14,8 @@
 import { FuncInfo } from '../check/entities';
 import { irType, irMemType, alignOf } from '../check/types';
 import { FnBuilder, globalName } from '../emit/ir';
+import { deepest, tooDeepMessage } from '../check/nesting';
+import { isStackOverflow } from '../diagnostics';
 import { StmtLowerer } from './stmts';
 
 export type { Place } from './state';
@@ -31,6 +33,8 @@ export class Lowerer extends StmtLowerer {
     this.b = new FnBuilder();
     this.locals = new Map();
     this.loops = [];
+    this.lowered = new Map();
+    this.depth = 0;
     const t = f.type;
     const attrs = [...this.target.fnAttrs];
     if (f.tags.inline) attrs.push('alwaysinline');
@@ -53,11 +57,20 @@ export class Lowerer extends StmtLowerer {
       });
     }
     const body = f.decl.body!;
-    if (f.tags.naked) {
-      for (const st of body.statements) this.stmt(st);
-      this.b.unreachable();
-    } else {
-      this.stmt(body);
+    try {
+      if (f.tags.naked) {
+        for (const st of body.statements) this.stmt(st);
+        this.b.unreachable();
+      } else {
+        this.stmt(body);
+      }
+    } catch (e) {
+      // An expression nested deeper than even the iterative pass copes with (nesting.ts).
+      if (!isStackOverflow(e)) throw e;
+      const d = deepest(body);
+      this.d.error(d.node, tooDeepMessage(d.depth));
+      this.prelowering = false;
+      return;
     }
     this.mod.addFunction(globalName(f.irName), this.b.finish(header, irType(t.ret)));
   }

@@ -2,14 +2,9 @@
 // (bool is a byte in memory, as C's _Bool), aggregate copies and zeroing, and assignment
 // of a value to a place.
 import * as ts from 'typescript';
-import { Type, StructInfo, U8, isIntegral, sizeOf, alignOf, irMemType } from '../check/types';
+import { Type, U8, isIntegral, sizeOf, alignOf, irMemType, structOf } from '../check/types';
 import { Place } from './state';
 import { GlobalLowerer } from './globals';
-
-/** The struct a field access reads from: a struct value or the target of a Ptr<struct>. */
-function structOf(t: Type): StructInfo | undefined {
-  return t.kind === 'struct' ? t.info : t.kind === 'ptr' && t.to.kind === 'struct' ? t.to.info : undefined;
-}
 
 export abstract class MemoryLowerer extends GlobalLowerer {
   /** An index or count as i64 (sign- or zero-extended by its type). */

@@ -4,7 +4,7 @@
 import * as ts from 'typescript';
 import * as path from 'path';
 import { Type, IntType, U32, I64, BOOL, VOID, isIntegral, asInt, irType } from '../check/types';
-import { COMPOUND, COMPARE, isShift } from '../check/operators';
+import { COMPOUND, COMPARE, isShift } from '../check/optable';
 import { ExprLowerer } from './exprs';
 
 const TS = ts.SyntaxKind;
@@ -44,21 +44,42 @@ export abstract class OperatorLowerer extends ExprLowerer {
       this.storeScalar(p.type, nv, p.addr);
       return nv;
     }
-    if (op === TS.AmpersandAmpersandToken || op === TS.BarBarToken) {
-      const rhs = this.b.label('logic.rhs'), end = this.b.label('logic.end');
-      const l = this.value(e.left, BOOL);
-      const ll = this.b.currentLabel();
-      if (op === TS.AmpersandAmpersandToken) this.b.condBr(l, rhs, end); else this.b.condBr(l, end, rhs);
-      this.b.startBlock(rhs);
-      const r = this.value(e.right, BOOL);
-      const rl = this.b.currentLabel();
-      this.b.br(end);
-      this.b.startBlock(end);
-      return this.b.phi('i1', [[op === TS.AmpersandAmpersandToken ? 'false' : 'true', ll], [r, rl]]);
-    }
+    if (op === TS.AmpersandAmpersandToken || op === TS.BarBarToken) return this.logical(e);
     if (op in COMPARE) return this.compare(e, COMPARE[op]);
     const lt = t.kind === 'enum' ? U32 : (t as IntType);
     return this.arith(op, lt, this.value(e.left, lt), e.right, e);
+  }
+
+  /**
+   * `&&` and `||`, short-circuit. A long chain (`a || b || c || ...`) nests to the left; it
+   * is lowered along that left spine in a loop, not by recursion.
+   */
+  private logical(e: ts.BinaryExpression): string {
+    const spine: ts.BinaryExpression[] = [];
+    let x: ts.Expression = e;
+    for (;;) {
+      while (ts.isParenthesizedExpression(x) && !this.c.consts.has(x)) x = x.expression;
+      if (!ts.isBinaryExpression(x) || this.c.consts.has(x)) break;
+      const k = x.operatorToken.kind;
+      if (k !== TS.AmpersandAmpersandToken && k !== TS.BarBarToken) break;
+      spine.push(x);
+      x = x.left;
+    }
+    let v = this.value(x, BOOL);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const n = spine[i];
+      const and = n.operatorToken.kind === TS.AmpersandAmpersandToken;
+      const rhs = this.b.label('logic.rhs'), end = this.b.label('logic.end');
+      const ll = this.b.currentLabel();
+      if (and) this.b.condBr(v, rhs, end); else this.b.condBr(v, end, rhs);
+      this.b.startBlock(rhs);
+      const r = this.value(n.right, BOOL);
+      const rl = this.b.currentLabel();
+      this.b.br(end);
+      this.b.startBlock(end);
+      v = this.b.phi('i1', [[and ? 'false' : 'true', ll], [r, rl]]);
+    }
+    return v;
   }
 
   /** `l op right` in type t, with tsboot's defined semantics for shifts and division. */
@@ -151,7 +172,7 @@ export abstract class OperatorLowerer extends ExprLowerer {
   panicAt(msg: string, node: ts.Node, msgValue?: string): void {
     const f = this.c.stdByName.get('panicAt');
     if (!f) { this.b.unreachable(); return; }
-    const sf = node.getSourceFile();
+    const sf = this.fn.decl.getSourceFile(); // the node's: a walk from a deep node would be long
     const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
     const rel = path.relative(process.cwd(), sf.fileName);
     const file = rel.startsWith('..') ? path.resolve(sf.fileName) : rel;

@@ -28,6 +28,10 @@ export abstract class LowerState {
   protected locals = new Map<ts.Symbol, string>();
   protected loops: LoopTargets[] = [];
   protected queue: FuncInfo[] = [];
+  /** How deep value() is nested now, and the values lowered ahead (check/nesting.ts). */
+  protected depth = 0;
+  protected lowered = new Map<ts.Node, string>();
+  protected prelowering = false;
   private emitted = new Set<FuncInfo>();
   readonly dbg: DebugInfo | undefined;
 
