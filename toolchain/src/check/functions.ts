@@ -2,7 +2,7 @@
 // checking of their bodies, with what is only visible across a whole body: a reachable
 // end in a function with a result, and stores into a struct copy that is never read.
 import * as ts from 'typescript';
-import { Type, VOID, ERROR, typeName, isAggregate } from './types';
+import { Type, VOID, ERROR, typeName } from './types';
 import { FuncInfo, FnTags } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
@@ -129,6 +129,7 @@ export abstract class FunctionChecker extends StmtChecker {
     this.fn = f;
     // The parameters and the body's top-level declarations share one scope, as in JavaScript.
     this.scopes = [new Set(f.decl.parameters.map((p) => p.name.getText()))];
+    this.copies = [];
     f.decl.parameters.forEach((p, i) => {
       const sym = f.params[i];
       if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type: f.type.params[i], decl: p });
@@ -166,26 +167,21 @@ export abstract class FunctionChecker extends StmtChecker {
    * copy, which is almost certainly not what was meant.
    */
   private deadCopies(body: ts.Block): void {
+    // The candidates were noted as the locals were declared (stmts.ts): most functions have none.
+    if (this.copies.length === 0) return;
     const copies = new Map<ts.Symbol, { decl: ts.VariableDeclaration; stores: ts.Node[]; read: boolean }>();
+    for (const { sym, decl } of this.copies) copies.set(sym, { decl, stores: [], read: false });
+    const names = new Set(this.copies.map((c) => c.decl.name.getText()));
+    this.copies = [];
     const walk: ts.Node[] = [body];
     const uses: ts.Identifier[] = [];
     while (walk.length) {
       const n = walk.pop()!;
-      const copy = ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer
-        && this.isCopyOfPlace(n.initializer);
-      if (copy) {
-        const sym = this.tc.getSymbolAtLocation(n.name);
-        const ent = sym && this.entities.get(sym);
-        if (sym && ent?.kind === 'local' && isAggregate(ent.type)) {
-          copies.set(sym, { decl: n as ts.VariableDeclaration, stores: [], read: false });
-        }
-      }
-      if (ts.isIdentifier(n)) uses.push(n);
+      if (ts.isIdentifier(n) && names.has(n.text)) uses.push(n);
       n.forEachChild((c) => { walk.push(c); });
     }
-    if (copies.size === 0) return;
     for (const id of uses) {
-      const c = copies.get(this.tc.getSymbolAtLocation(id)!);
+      const c = copies.get(this.symbolOf(id)!);
       if (!c || id === c.decl.name) continue;
       const store = this.storeRoot(id);
       if (store) c.stores.push(store);
@@ -199,12 +195,6 @@ export abstract class FunctionChecker extends StmtChecker {
         + `never read, so this store changes only the copy; to change ${from} itself, assign to it or take a `
         + `pointer: \`let ${name}: Ptr<...> = addressOf(${from})\``);
     }
-  }
-
-  /** An initialiser that copies existing storage (a variable, field, element or p[0]). */
-  private isCopyOfPlace(e: ts.Expression): boolean {
-    while (ts.isParenthesizedExpression(e)) e = e.expression;
-    return ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e);
   }
 
   /**

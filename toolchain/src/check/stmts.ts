@@ -1,11 +1,17 @@
 // Statements: local declarations, control flow (if, loops, switch, labels, break and
 // continue), and return values against the function's result type.
 import * as ts from 'typescript';
-import { Type, VOID, ERROR, isIntegral, typeName } from './types';
+import { Type, VOID, ERROR, isIntegral, isAggregate, typeName } from './types';
 import { REJECTED, declarationKeyword } from './rejected';
 import { BuiltinCallChecker } from './builtin-calls';
 
 const TS = ts.SyntaxKind;
+
+/** An initialiser that copies existing storage (a variable, field, element or p[0]). */
+function isCopyOfPlace(e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e);
+}
 
 export abstract class StmtChecker extends BuiltinCallChecker {
   private loopDepth = 0;
@@ -13,6 +19,8 @@ export abstract class StmtChecker extends BuiltinCallChecker {
   private labels: string[] = [];
   /** The names declared in each enclosing block of the function being checked. */
   protected scopes: Set<string>[] = [];
+  /** Struct and array locals initialised with a copy of other storage (functions.ts warns). */
+  protected copies: Array<{ sym: ts.Symbol; decl: ts.VariableDeclaration }> = [];
 
   stmt(s: ts.Statement): void {
     switch (s.kind) {
@@ -108,6 +116,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
       type = ERROR;
     }
     this.entities.set(sym, { kind: 'local', name, type, decl });
+    if (isAggregate(type) && decl.initializer && isCopyOfPlace(decl.initializer)) this.copies.push({ sym, decl });
   }
 
   private forStmt(f: ts.ForStatement): void {

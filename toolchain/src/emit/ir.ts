@@ -130,6 +130,8 @@ export class FnBuilder {
   terminated = false;
   /** Metadata reference attached to instructions (debug locations), or ''. */
   dbg = '';
+  /** The block being filled; the first is `body` (see finish). */
+  private current = 'body';
 
   temp(): string { return `%t${this.tmp++}`; }
   label(hint: string): string { return `${hint}.${this.labels++}`; }
@@ -148,6 +150,7 @@ export class FnBuilder {
   startBlock(label: string): void {
     if (!this.terminated) this.body.push(`  br label %${label}`);
     this.body.push(`${label}:`);
+    this.current = label;
     this.terminated = false;
   }
 
@@ -218,13 +221,7 @@ export class FnBuilder {
   }
 
   /** The label of the block currently being filled (for phi incoming edges). */
-  currentLabel(): string {
-    for (let i = this.body.length - 1; i >= 0; i--) {
-      const l = this.body[i];
-      if (!l.startsWith(' ')) return l.slice(0, -1);
-    }
-    return 'body';
-  }
+  currentLabel(): string { return this.current; }
 
   finish(header: string, retType: string): string {
     if (!this.terminated) {
