@@ -55,6 +55,14 @@ export function logSerialOnly(): void {
   conOutEnabled = false;
 }
 
+/**
+ * Shows a partial line now (serial already has it; ConOut otherwise waits for the newline):
+ * for output that grows in place, the menu's countdown and the command-line editor.
+ */
+export function logFlush(): void {
+  logFlushConOut();
+}
+
 function logFlushConOut(): void {
   if (!conOutEnabled || lineLen == 0) {
     lineLen = 0;
@@ -114,6 +122,7 @@ export function logPutc(c: u8): void {
   }
 }
 
+/** @noinline: every call site would otherwise unroll its literal into calls of logPutc. */
 export function logStr(s: cstr): void {
   let p: Ptr<u8> = cast<u8>(s);
   let i: u64 = 0;
@@ -141,6 +150,7 @@ export function logBytes(p: Ptr<u8>, n: u64): void {
   }
 }
 
+/** @noinline */
 export function logHex(v: u64): void {
   logPutc(0x30);
   logPutc(0x78);
@@ -164,6 +174,7 @@ export function logHexW(v: u64, digits: u32): void {
   }
 }
 
+/** @noinline */
 export function logDec(v: u64): void {
   let digits: Arr<u8, 20> = zeroed<Arr<u8, 20>>();
   let n: u32 = 0;
@@ -178,7 +189,10 @@ export function logDec(v: u64): void {
   }
 }
 
-/** Starts a log line: "[loader] " + s. */
+/**
+ * Starts a log line: "[loader] " + s.
+ * @noinline
+ */
 export function logBegin(s: cstr): void {
   logStr("[loader] ");
   logStr(s);
@@ -188,7 +202,10 @@ export function logEnd(): void {
   logPutc(0x0A);
 }
 
-/** A whole line: "[loader] " + s + "\n". */
+/**
+ * A whole line: "[loader] " + s + "\n".
+ * @noinline
+ */
 export function logLine(s: cstr): void {
   logBegin(s);
   logEnd();
