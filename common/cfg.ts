@@ -448,6 +448,23 @@ function parseEntryKey(k: u32, vs: u64, ve: u64): void {
   }
 }
 
+/**
+ * After an encoding error on a line: when it starts with a known key, that key counts as
+ * given, so that a bad path= line is not also reported as a missing one.
+ */
+function markKeySeen(p: u64, end: u64): void {
+  let eq: u64 = p;
+  while (eq < end && buf[eq] != 0x3D) eq++;
+  let ke: u64 = eq;
+  while (ke > p && isBlank(buf[ke - 1])) ke--;
+  if (eq == end || ke == p) return;
+  for (let k: u32 = 0; k < CfgKey.Count; k++) {
+    if (!bytesEqual(addressOf(buf[p]), ke - p, cfgKeyName(k), false)) continue;
+    if (cur >= 0) cfg.entries[cur].seen |= 1 << k;
+    else cfg.seen |= 1 << k;
+  }
+}
+
 function parseLine(ls: u64, end: u64): void {
   lineStart = ls;
   let p: u64 = ls;
@@ -464,7 +481,10 @@ function parseLine(ls: u64, end: u64): void {
     startEntry(r + 1, end);
   }
   if (cur == IGNORED) return;
-  if (!checkText(ls, end)) return;
+  if (!checkText(ls, end)) {
+    markKeySeen(p, end);
+    return;
+  }
   if (buf[p] == 0x23) return; // a comment
   let eq: u64 = p;
   while (eq < end && buf[eq] != 0x3D) eq++;
@@ -528,6 +548,12 @@ function archesOverlap(a: CfgArch, b: CfgArch): bool {
   return a == CfgArch.Any || b == CfgArch.Any || a == b;
 }
 
+function errorAfter(a: Ptr<CfgError>, b: Ptr<CfgError>): bool {
+  let la: u32 = a.line == 0 ? 0xFFFF_FFFF : a.line;
+  let lb: u32 = b.line == 0 ? 0xFFFF_FFFF : b.line;
+  return la > lb || (la == lb && a.col > b.col);
+}
+
 /** Checks that span the file: duplicate names, default=, at least one entry. */
 function resolve(): void {
   let total: u32 = cfg.entryCount;
@@ -565,11 +591,11 @@ function resolve(): void {
       }
     }
   }
-  // Errors in file order (the end-of-entry and whole-file checks add theirs late).
+  // Errors in file order (the end-of-entry and whole-file checks add theirs late);
+  // whole-file errors (line 0) last.
   for (let i: u32 = 1; i < cfg.storedErrors; i++) {
     let j: u32 = i;
-    while (j > 0 && (cfg.errors[j - 1].line > cfg.errors[j].line ||
-        (cfg.errors[j - 1].line == cfg.errors[j].line && cfg.errors[j - 1].col > cfg.errors[j].col))) {
+    while (j > 0 && errorAfter(addressOf(cfg.errors[j - 1]), addressOf(cfg.errors[j]))) {
       let t: CfgError = cfg.errors[j];
       cfg.errors[j] = cfg.errors[j - 1];
       cfg.errors[j - 1] = t;

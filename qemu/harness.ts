@@ -7,7 +7,8 @@
 //   - `[loader] ...` lines come from the loader, `[kernel] ...` lines from the kernel,
 //     `[init] ...` lines from the test initramfs's /init under Linux;
 //   - the verdict is a line that is exactly `[kernel] PASS` or `[kernel] FAIL: <reason>`
-//     (or the same with `[init]`);
+//     (or the same with `[init]`); an `[init] PASS` also needs /init's `[init] cmdline: X`
+//     to equal the loader's last `[loader] cmdline: X`: the kernel got what was sent;
 //   - x86_64: after the verdict the kernel writes 0x10 (PASS) or 0x11 (FAIL) to the
 //     isa-debug-exit port 0xf4, so QEMU exits 33 or 35; aarch64: the kernel calls PSCI
 //     SYSTEM_OFF and QEMU exits 0, so only the verdict line decides; /init powers off with
@@ -71,6 +72,9 @@ export const KEYS = {
 export const MENU_READY = /^\[loader\] menu: up\/down or 1-9 choose/;
 const MENU_HEADER = /^\[loader\] menu: \d+ entr/;
 const MENU_ENTRY = /^\[loader\] ([> ]) (\d+) (.+?) \[([^\]]+)\]/;
+/** The command line the loader passes (the last before the hand-over), and what /init read in /proc/cmdline. */
+const LOADER_CMDLINE = /^\[loader\] cmdline: (.*)$/;
+const INIT_CMDLINE = /^\[init\] cmdline: (.*)$/;
 
 /** One step of typing on the serial console. */
 export interface KeyStep {
@@ -218,6 +222,8 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   let verdictBy: 'kernel' | 'init' | undefined;
   let menu: MenuEntry[] = [];
   const typed: string[] = [];
+  let loaderCmdline: string | undefined;
+  let initCmdline: string | undefined;
   const keySteps = opts.keys ?? [];
   let nextKey = 0;
 
@@ -250,6 +256,10 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     if (firstLoaderMs === undefined && text.startsWith('[loader]')) firstLoaderMs = line.tMs;
     if (firstKernelMs === undefined && text.startsWith('[kernel]')) firstKernelMs = line.tMs;
 
+    const lc = LOADER_CMDLINE.exec(text);
+    if (lc) loaderCmdline = lc[1];
+    const ic = INIT_CMDLINE.exec(text);
+    if (ic) initCmdline = ic[1];
     if (MENU_HEADER.test(text)) menu = [];
     const me = MENU_ENTRY.exec(text);
     if (me) menu.push({ number: Number(me[2]), name: me[3], state: me[4], selected: me[1] === '>' });
@@ -383,6 +393,10 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     if (requireVerdict && verdict === null) {
       return { kind: 'no-verdict', message: `the run ended without a \`${PASS_LINE}\` or \`[kernel] FAIL: <reason>\` line; process ${describeExit(undefined, exit)}` + stderrTail };
     }
+    if (verdict === 'pass' && verdictBy === 'init' && initCmdline !== loaderCmdline) {
+      const got = initCmdline === undefined ? 'no `[init] cmdline:` line' : JSON.stringify(initCmdline);
+      return { kind: 'expectation', message: `the kernel's command line is ${got}, but the loader passed ${JSON.stringify(loaderCmdline ?? '')}` };
+    }
     // /init powers off with reboot(2) on both architectures: QEMU exits 0 whatever the kernel's convention.
     const conv: ExitConvention = verdictBy === 'init' && convention !== 'any' ? 'psci' : convention;
     if (verdict !== null && !exitedAfterVerdict) {
@@ -424,7 +438,8 @@ export function formatTimings(r: HarnessResult): string {
 
 /** A one-paragraph verdict for humans: PASS, or what failed and why. */
 export function formatVerdict(r: HarnessResult, arch?: Arch): string {
-  if (r.ok) return `PASS (${r.verdict === 'pass' ? PASS_LINE : 'all expected lines'}; QEMU ${describeExit(arch, r.exit)})`;
+  const line = r.verdictBy === 'init' ? INIT_PASS_LINE : PASS_LINE;
+  if (r.ok) return `PASS (${r.verdict === 'pass' ? line : 'all expected lines'}; QEMU ${describeExit(arch, r.exit)})`;
   const f = r.failure!;
   return `FAIL [${f.kind}]: ${f.message}`;
 }
