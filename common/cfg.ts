@@ -269,6 +269,7 @@ function lookupKey(p: u64, n: u64): i32 {
   while (k < CfgKey.Count) {
     if (bytesEqual(addressOf(buf[p]), n, cfgKeyName(k), true)) {
       error(CfgErr.KeyCase, p, u64(k), addressOf(buf[p]), n);
+      keySeen(k); // one mistake, one message: not also "has no path= line"
       return -1;
     }
     k++;
@@ -448,6 +449,12 @@ function parseEntryKey(k: u32, vs: u64, ve: u64): void {
   }
 }
 
+/** Key k counts as given in the current block (for the missing-key checks). */
+function keySeen(k: u32): void {
+  if (cur >= 0) cfg.entries[cur].seen |= 1 << k;
+  else if (cur == -1) cfg.seen |= 1 << k;
+}
+
 /**
  * After an encoding error on a line: when it starts with a known key, that key counts as
  * given, so that a bad path= line is not also reported as a missing one.
@@ -459,9 +466,7 @@ function markKeySeen(p: u64, end: u64): void {
   while (ke > p && isBlank(buf[ke - 1])) ke--;
   if (eq == end || ke == p) return;
   for (let k: u32 = 0; k < CfgKey.Count; k++) {
-    if (!bytesEqual(addressOf(buf[p]), ke - p, cfgKeyName(k), false)) continue;
-    if (cur >= 0) cfg.entries[cur].seen |= 1 << k;
-    else cfg.seen |= 1 << k;
+    if (bytesEqual(addressOf(buf[p]), ke - p, cfgKeyName(k), false)) keySeen(k);
   }
 }
 

@@ -69,15 +69,22 @@ function logFlushConOut(): void {
     return;
   }
   lineBuf[lineLen] = 0;
+  let n: u32 = lineLen;
   let st: u64 = conOut.OutputString(conOut, addressOf(lineBuf[0]));
   lineLen = 0;
   if (st != EFI_SUCCESS && !conOutFailed) {
-    // Report once, on serial only, and stop using the console.
+    // Report once, on serial only, and stop using the console. (OVMF's serial terminal
+    // fails a write that waits over a second for the UART, which a loaded QEMU host can
+    // cause.) When the firmware was the serial log's source, the failed text may have
+    // been cut short there: send it again, whole, so that no line of the log is lost.
     conOutFailed = true;
     conOutEnabled = false;
-    logSerialString("[loader] warning: ConOut.OutputString failed (status ");
+    logSerialString("\r\n[loader] warning: ConOut.OutputString failed (status ");
     logSerialHex(st);
     logSerialString("); logging to serial only\r\n");
+    if (conOutOnSerial) {
+      for (let i: u32 = 0; i < n; i++) archSerialPutc(lineBuf[i] < 0x80 ? u8(lineBuf[i]) : 0x3F);
+    }
   }
 }
 

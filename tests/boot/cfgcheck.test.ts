@@ -87,6 +87,8 @@ const CASES: [string, string | Buffer, string[]][] = [
   ['unknown key', ENTRY + 'colour=red\n',
     ["boot.cfg:4:1: error: unknown key 'colour' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default)"]],
   ['key in upper case', ENTRY + 'PATH=/x\n', ["boot.cfg:4:1: error: unknown key 'PATH': keys are lower case, write 'path'"]],
+  ['a required key in the wrong case is one error, not also a missing key', 'entry=k\nprotocol=tsboot\nPath=/k.elf\n',
+    ["boot.cfg:3:1: error: unknown key 'Path': keys are lower case, write 'path'"]],
   ['entry key in mixed case', 'Entry=k\n', ["boot.cfg:1:1: error: unknown key 'Entry': keys are lower case, write 'entry'", 'boot.cfg: error: no entry= line: nothing to boot']],
   ['the old kernel= key (KERNEL= in upper case: issue 13)', 'KERNEL=/k.elf\n' + ENTRY,
     ["boot.cfg:1:1: error: 'KERNEL' is not a key: write an entry (entry=<name>, protocol=tsboot, path=<file>)"]],
