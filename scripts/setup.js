@@ -36,6 +36,7 @@ const REQUIREMENTS = [
   { pkg: 'lld-16', cmd: 'lld-link-16', why: 'links PE32+ EFI applications' },
   { pkg: 'llvm-16', cmd: 'llvm-objdump-16', why: 'inspects objects in tests' },
   { pkg: 'valgrind', cmd: 'valgrind', why: 'measures benchmarks' },
+  { pkg: 'cpio', cmd: 'cpio', why: 'reads back the test initramfs archives (an independent cpio reader)' },
   { pkg: 'console-setup-linux', file: '/usr/share/consolefonts/Uni2-Terminus16.psf.gz', why: 'the Terminus font that tests check common/fbcon/font.generated.ts against' },
 ];
 
