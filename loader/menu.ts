@@ -18,8 +18,8 @@
 //
 // When the menu shows: with more than one entry for this architecture and a timeout above
 // 0, or whenever something is wrong (errors in boot.cfg, a failed boot, a broken default),
-// so the messages can be read: then it waits at least PROBLEM_TIMEOUT_S. A single entry,
-// or timeout=0 with nothing wrong, boots at once. Any key stops the countdown.
+// so the messages can be read: then it waits at least PROBLEM_TIMEOUT_S. With nothing
+// wrong, a single entry or timeout=0 boots at once. Any key stops the countdown.
 
 import { type BootCfg, type CfgEntry, CfgProtocol, cfgEntryVisible, cfgProtocolName } from "../common/cfg";
 import { cfgFormatWhere, cfgFormatMessage } from "../common/cfg-messages";
@@ -196,7 +196,7 @@ export function menuChoose(): i32 {
     logEnd();
   }
   let timeout: u32 = cfg.hasTimeout ? cfg.timeout : DEFAULT_TIMEOUT_S;
-  if (visibleCount == 1 || (timeout == 0 && !problems)) return sel;
+  if (!problems && (visibleCount == 1 || timeout == 0)) return sel;
   if (problems && timeout < PROBLEM_TIMEOUT_S) timeout = PROBLEM_TIMEOUT_S;
 
   draw(sel);
