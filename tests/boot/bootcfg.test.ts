@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
 import { KEYS, MENU_READY } from '../../qemu/harness';
-import { compileSubset, describe, repoRoot } from '../lib/toolchain';
+import { compileOrThrow, repoRoot } from '../lib/toolchain';
 
 type Arch = 'x86_64' | 'aarch64';
 
@@ -28,10 +28,7 @@ function writeCfg(dir: string, lines: string[]): string {
 
 /** tests/subset/efiapp built for `arch` into `dir`. */
 function buildEfiApp(arch: Arch, dir: string): string {
-  const out = path.join(dir, `efiapp-${arch}.efi`);
-  const r = compileSubset(path.join(repoRoot, 'tests', 'subset', 'efiapp', 'main.ts'), { target: `${arch}-uefi`, out });
-  if (r.status !== 0) throw new Error(`compiling efiapp for ${arch} failed:\n${describe(r)}`);
-  return out;
+  return compileOrThrow(path.join(repoRoot, 'tests', 'subset', 'efiapp', 'main.ts'), `${arch}-uefi`, path.join(dir, `efiapp-${arch}.efi`));
 }
 
 const ENTER_AT_MENU = { after: MENU_READY, send: KEYS.enter };

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Arch, compileSubset, describe, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
 import { spawnSync } from 'child_process';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
@@ -18,11 +18,7 @@ const exe: Record<string, string> = {};
 test.before(() => {
   dir = makeTempDir('cfgcheck');
   const src = path.join(repoRoot, 'tests', 'subset', 'cfgcheck', 'main.ts');
-  for (const arch of ARCHES) {
-    exe[arch] = path.join(dir, `cfgcheck-${arch}`);
-    const r = compileSubset(src, { target: `${arch}-linux`, out: exe[arch] });
-    if (r.status !== 0) throw new Error(`compiling cfgcheck for ${arch} failed:\n${describe(r)}`);
-  }
+  for (const arch of ARCHES) exe[arch] = compileOrThrow(src, `${arch}-linux`, path.join(dir, `cfgcheck-${arch}`));
 });
 
 test.after(() => {

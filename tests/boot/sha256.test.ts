@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Arch, compileSubset, describe, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
 let dir = '';
@@ -17,11 +17,7 @@ const exe: Record<string, string> = {};
 test.before(() => {
   dir = makeTempDir('sha256');
   const src = path.join(repoRoot, 'tests', 'subset', 'sha256sum', 'main.ts');
-  for (const arch of ARCHES) {
-    exe[arch] = path.join(dir, `sha256sum-${arch}`);
-    const r = compileSubset(src, { target: `${arch}-linux`, out: exe[arch] });
-    if (r.status !== 0) throw new Error(`compiling sha256sum for ${arch} failed:\n${describe(r)}`);
-  }
+  for (const arch of ARCHES) exe[arch] = compileOrThrow(src, `${arch}-linux`, path.join(dir, `sha256sum-${arch}`));
 });
 
 test.after(() => {
