@@ -11,7 +11,7 @@
 import {
   type EfiSimpleTextInput, type EfiSimpleTextInputEx, type EfiInputKey, type EfiKeyData, type EfiEvent,
   EFI_SUCCESS, SIMPLE_TEXT_INPUT_EX_GUID, SCAN_UP, SCAN_DOWN, SCAN_LEFT, SCAN_RIGHT, SCAN_HOME, SCAN_END,
-  SCAN_DELETE, SCAN_ESC,
+  SCAN_DELETE, SCAN_ESC, EFI_OPEN_PROTOCOL_GET_PROTOCOL,
 } from "../common/uefi";
 import { efiSystemTable, efiBootServices, efiCreateTimer, efiSetTimer, efiWaitForEvent, efiImage } from "./efi";
 
@@ -34,9 +34,9 @@ let events: Arr<EfiEvent, 2>;
 export function keysInit(): bool {
   let st = efiSystemTable();
   let iface: Ptr<void> = null;
-  // HandleProtocol-style GET_PROTOCOL: absence is normal, so no error is logged.
+  // Absence is normal (then ConIn), so no error is logged.
   let s: u64 = efiBootServices().OpenProtocol(st.ConsoleInHandle, addressOf(SIMPLE_TEXT_INPUT_EX_GUID),
-    addressOf(iface), efiImage(), null, 2);
+    addressOf(iface), efiImage(), null, EFI_OPEN_PROTOCOL_GET_PROTOCOL);
   if (s == EFI_SUCCESS && iface != null) ex = cast<EfiSimpleTextInputEx>(iface);
   else plain = st.ConIn;
   timer = efiCreateTimer();
