@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
+import { bootEsp, buildBoot, cutFatChain, explain, tempDir } from './bootlib';
 import { KEYS, MENU_READY } from '../../qemu/harness';
 import { compileOrThrow, repoRoot } from '../lib/toolchain';
 
@@ -97,13 +97,16 @@ test('x86_64: a broken entry and two failing ones fall back to the working entry
   }
 });
 
-test('x86_64 with 128 MiB: out of memory names the file; nothing left to boot returns EFI_NOT_FOUND to the firmware', async () => {
+test('x86_64 with 128 MiB: out of memory and a read error name the file; nothing left to boot returns EFI_NOT_FOUND to the firmware', async () => {
   const art = await buildBoot('x86_64');
   const dir = tempDir('cfg-nothing');
   try {
     // Larger than the machine's memory: the allocation for its contents must fail.
     const huge = path.join(dir, 'huge.efi');
     fs.writeFileSync(huge, Buffer.alloc(160 * 1024 * 1024));
+    // A file the disk cannot give back whole (its FAT chain is cut below).
+    const damaged = path.join(dir, 'damaged.efi');
+    fs.writeFileSync(damaged, Buffer.alloc(256 * 1024, 0xab));
     const cfg = writeCfg(dir, [
       'default=missing',
       'timeout=0',
@@ -114,6 +117,9 @@ test('x86_64 with 128 MiB: out of memory names the file; nothing left to boot re
       'entry=typo',
       '  protocol=tsboot',
       '  path=/tsboot/kernel-x86_64.elf # the old comment style',
+      'entry=damaged',
+      '  protocol=efi',
+      '  path=/EFI/tools/damaged.efi',
       'entry=gone',
       '  protocol=efi',
       '  path=/EFI/tools/none.efi',
@@ -122,26 +128,31 @@ test('x86_64 with 128 MiB: out of memory names the file; nothing left to boot re
       { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTX64.EFI' },
       { hostPath: art.kernel, espPath: '/tsboot/kernel-x86_64.elf' },
       { hostPath: huge, espPath: '/big/huge.efi' },
+      { hostPath: damaged, espPath: '/EFI/tools/damaged.efi' },
       { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
     ], {
       memory: '128M',
       esp: { sizeMiB: 256, fat32: true },
+      damage: (image) => cutFatChain(image, '/EFI/tools/damaged.efi', 2),
       requireVerdict: false,
-      keys: [ENTER_AT_MENU, ENTER_AT_MENU],
+      keys: [ENTER_AT_MENU, ENTER_AT_MENU, ENTER_AT_MENU],
       stopWhen: /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Not Found$/,
       graceMs: 200,
       timeoutMs: 120_000,
       expect: [
-        /^\[loader\] read \\tsboot\\boot\.cfg \(\d+ bytes\): 3 entries for x86_64, 3 errors$/,
+        /^\[loader\] read \\tsboot\\boot\.cfg \(\d+ bytes\): 4 entries for x86_64, 3 errors$/,
         '[loader] \\tsboot\\boot.cfg:1:1: error: default=missing names no entry for this architecture',
         "[loader] \\tsboot\\boot.cfg:3:1: error: unknown key 'colour' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default)",
         "[loader] \\tsboot\\boot.cfg:9:34: error: '#' after a value: comments must be on lines of their own",
         "[loader] booting entry 'huge' (efi, \\big\\huge.efi)",
         '[loader] error: AllocatePages(40960 pages = 160 MiB for the contents of \\big\\huge.efi) failed: EFI_OUT_OF_RESOURCES',
         '[loader] this entry failed: EFI_OUT_OF_RESOURCES',
+        "[loader] booting entry 'damaged' (efi, \\EFI\\tools\\damaged.efi)",
+        '[loader] error: reading \\EFI\\tools\\damaged.efi failed after 0 of 262144 bytes: EFI_FILE_PROTOCOL.Read: EFI_VOLUME_CORRUPTED',
+        '[loader] this entry failed: EFI_VOLUME_CORRUPTED',
         "[loader] booting entry 'gone' (efi, \\EFI\\tools\\none.efi)",
         '[loader] error: \\EFI\\tools\\none.efi not found on the boot volume (EFI_NOT_FOUND)',
-        '[loader] error: no entry of boot.cfg can be booted (3 entries for this machine: 1 with errors, 2 failed or returned)',
+        '[loader] error: no entry of boot.cfg can be booted (4 entries for this machine: 1 with errors, 3 failed or returned)',
         '[loader] returning EFI_NOT_FOUND to the firmware',
         /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Not Found$/,
       ],

@@ -2,6 +2,7 @@
 // scripts/build), put chosen files on a fresh ESP (scripts/esp) in a temporary directory,
 // boot QEMU with private firmware VARS (ovmf/firmware + qemu/runner) and judge the serial
 // log with qemu/harness.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -53,10 +54,13 @@ export async function bootEsp(
   files: EspFile[],
   opts: HarnessOptions & {
     timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[]; memory?: string; esp?: EspOptions;
+    /** Changes the ESP image before the boot (e.g. cutFatChain). */
+    damage?: (image: string) => void;
   },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
   buildEsp(esp, files, opts.esp);
+  opts.damage?.(esp);
   const fw = prepareFirmware(arch);
   try {
     const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory });
@@ -75,6 +79,36 @@ export async function bootEsp(
     });
   } finally {
     fw.cleanup();
+  }
+}
+
+/**
+ * Damages a FAT file system in `image` the way a bad disk does: the cluster chain of
+ * `espPath` ends after `keep` clusters, though the directory still gives the full size, so
+ * the firmware's FAT driver fails the read (EFI_VOLUME_CORRUPTED). FAT16 and FAT32.
+ */
+export function cutFatChain(image: string, espPath: string, keep: number): void {
+  const r = spawnSync('mshowfat', ['-i', image, `::${espPath}`], { encoding: 'utf8' });
+  const m = /<(\d+)-(\d+)>/.exec(r.stdout);
+  if (r.status !== 0 || !m) throw new Error(`mshowfat ${espPath} failed: ${r.stdout}${r.stderr}`);
+  const first = Number(m[1]);
+  if (Number(m[2]) - first < keep) throw new Error(`${espPath} has only ${Number(m[2]) - first + 1} clusters`);
+  const fd = fs.openSync(image, 'r+');
+  try {
+    const bs = Buffer.alloc(512);
+    fs.readSync(fd, bs, 0, 512, 0);
+    const reserved = bs.readUInt16LE(14);
+    const fats = bs.readUInt8(16);
+    const fat16 = bs.readUInt16LE(22);
+    const fatSectors = fat16 || bs.readUInt32LE(36);
+    const entry = fat16 ? 2 : 4;
+    const end = Buffer.alloc(entry, 0xff);
+    if (entry === 4) end[3] = 0x0f; // FAT32 entries are 28 bits
+    for (let f = 0; f < fats; f++) {
+      fs.writeSync(fd, end, 0, entry, (reserved + f * fatSectors) * 512 + (first + keep - 1) * entry);
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
