@@ -39,7 +39,9 @@ function pathOf(p: Ptr<CfgPath>): Ptr<u8> { return addressOf(p.bytes[0]); }
  * reports the size with EFI_BUFFER_TOO_SMALL, otherwise it copies the initrd.
  * @efiapi
  */
-function initrdLoadFile(self: Ptr<EfiLoadFile2>, path: Ptr<EfiDevicePath>, bootPolicy: u8, bufferSize: Ptr<u64>, buffer: Ptr<void>): u64 {
+function initrdLoadFile(
+  self: Ptr<EfiLoadFile2>, path: Ptr<EfiDevicePath>, bootPolicy: u8, bufferSize: Ptr<u64>, buffer: Ptr<void>,
+): u64 {
   if (self == null || bufferSize == null) return EFI_INVALID_PARAMETER;
   // BootPolicy TRUE asks for a boot-manager style load, which a file of fixed bytes is not.
   if (bootPolicy != 0) return EFI_UNSUPPORTED;
@@ -128,7 +130,8 @@ export function initrdInstall(): u64 {
   if (!efiInstallProtocol(addressOf(handle), addressOf(DEVICE_PATH_GUID), mp, "InstallProtocolInterface(initrd device path)")) {
     return EFI_OUT_OF_RESOURCES;
   }
-  if (!efiInstallProtocol(addressOf(handle), addressOf(LOAD_FILE2_GUID), addressOf(loadFile2), "InstallProtocolInterface(LoadFile2)")) {
+  let lf2: Ptr<EfiLoadFile2> = addressOf(loadFile2);
+  if (!efiInstallProtocol(addressOf(handle), addressOf(LOAD_FILE2_GUID), lf2, "InstallProtocolInterface(LoadFile2)")) {
     efiUninstallProtocol(handle, addressOf(DEVICE_PATH_GUID), mp, "UninstallProtocolInterface(initrd device path)");
     handle = null;
     return EFI_OUT_OF_RESOURCES;
@@ -146,8 +149,9 @@ export function initrdServed(): u32 { return served; }
 /** Takes the protocols off again and frees the buffer (after a kernel that did not start). */
 export function initrdRelease(): void {
   if (handle != null) {
+    let mp: Ptr<u8> = cast<u8>(addressOf(mediaPath[0]));
     efiUninstallProtocol(handle, addressOf(LOAD_FILE2_GUID), addressOf(loadFile2), "UninstallProtocolInterface(LoadFile2)");
-    efiUninstallProtocol(handle, addressOf(DEVICE_PATH_GUID), cast<u8>(addressOf(mediaPath[0])), "UninstallProtocolInterface(initrd device path)");
+    efiUninstallProtocol(handle, addressOf(DEVICE_PATH_GUID), mp, "UninstallProtocolInterface(initrd device path)");
     handle = null;
   }
   if (base != 0) efiFreePages(base, pages);

@@ -9,7 +9,7 @@
 import { type EfiFile, EFI_SUCCESS, EFI_LOAD_ERROR } from "../common/uefi";
 import { type CfgEntry } from "../common/cfg";
 import { type EfiFileData, efiFreePages } from "./efi";
-import { logBegin, logStr, logEnd, logBytes } from "./log";
+import { logBegin, logStr, logEnd, logBytes, logLine } from "./log";
 import { imageRead, imageStart } from "./image";
 import { initrdLoad, initrdInstall, initrdRelease, initrdServed } from "./initrd";
 
@@ -55,8 +55,7 @@ export function linuxBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   }
   s = imageStart(e, addressOf(f));
   if (e.initrdCount > 0 && initrdServed() == 0 && s != EFI_SUCCESS) {
-    logBegin("the kernel did not ask for its initrd before it stopped (a stub older than 5.8 needs initrd= on its command line instead)");
-    logEnd();
+    logLine("the kernel did not ask for its initrd before it stopped (a stub older than Linux 5.8 does not use LoadFile2)");
   }
   initrdRelease();
   return s;

@@ -8,9 +8,13 @@
 // error to the firmware. Nothing before the hand-over hangs; docs/boot-protocol.md says
 // what each protocol hands over.
 
-import { type EfiSystemTable, type EfiLoadedImage, type EfiFile, EFI_SUCCESS, EFI_LOAD_ERROR, EFI_UNSUPPORTED } from "../common/uefi";
+import {
+  type EfiSystemTable, type EfiLoadedImage, type EfiFile, EFI_SUCCESS, EFI_LOAD_ERROR, EFI_UNSUPPORTED,
+} from "../common/uefi";
 import { CfgProtocol } from "../common/cfg";
-import { efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall, efiConsoleHasSerial } from "./efi";
+import {
+  efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall, efiConsoleHasSerial,
+} from "./efi";
 import { logInit, logWstr, logConOutReachesSerial, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
 import { config, configRead, configEntry } from "./config";
 import { keysInit } from "./keys";

@@ -289,6 +289,11 @@ export function menuLogNothingLeft(): void {
     if (state[i] == State.Broken) broken++;
     else ended++;
   }
+  if (n == 0) {
+    logBegin("error: boot.cfg has no entry for this machine (each has an arch= for another one)");
+    logEnd();
+    return;
+  }
   logBegin("error: no entry of boot.cfg can be booted (");
   logDec(u64(n));
   logStr(n == 1 ? " entry for this machine: " : " entries for this machine: ");

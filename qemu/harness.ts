@@ -73,8 +73,8 @@ export const MENU_READY = /^\[loader\] menu: up\/down or 1-9 choose/;
 const MENU_HEADER = /^\[loader\] menu: \d+ entr/;
 const MENU_ENTRY = /^\[loader\] ([> ]) (\d+) (.+?) \[([^\]]+)\]/;
 /** The command line the loader passes (the last before the hand-over), and what /init read in /proc/cmdline. */
-const LOADER_CMDLINE = /^\[loader\] cmdline: (.*)$/;
-const INIT_CMDLINE = /^\[init\] cmdline: (.*)$/;
+const LOADER_CMDLINE = /^\[loader\] cmdline:(?: (.*))?$/;
+const INIT_CMDLINE = /^\[init\] cmdline:(?: (.*))?$/;
 
 /** One step of typing on the serial console. */
 export interface KeyStep {
@@ -257,9 +257,9 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     if (firstKernelMs === undefined && text.startsWith('[kernel]')) firstKernelMs = line.tMs;
 
     const lc = LOADER_CMDLINE.exec(text);
-    if (lc) loaderCmdline = lc[1];
+    if (lc) loaderCmdline = lc[1] ?? '';
     const ic = INIT_CMDLINE.exec(text);
-    if (ic) initCmdline = ic[1];
+    if (ic) initCmdline = ic[1] ?? '';
     if (MENU_HEADER.test(text)) menu = [];
     const me = MENU_ENTRY.exec(text);
     if (me) menu.push({ number: Number(me[2]), name: me[3], state: me[4], selected: me[1] === '>' });

@@ -37,7 +37,8 @@ export function debianKernel(arch: Arch): { file: string; pkg: string } {
     /* reported below */
   }
   if (!fs.existsSync(file) || !pkg) {
-    throw new LinuxSetupError(`Debian's ${arch} kernel is not in ${displayPath(dir)}: run \`npm run setup\` (it fetches it with apt-get download)`);
+    throw new LinuxSetupError(
+      `Debian's ${arch} kernel is not in ${displayPath(dir)}: run \`npm run setup\` (it fetches it with apt-get download)`);
   }
   return { file, pkg };
 }
@@ -63,7 +64,8 @@ export function buildInit(arch: Arch): string {
     path.join(root, 'build', 'js', 'toolchain', 'src', 'cli.js')];
   if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= newest(inputs)) return out;
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'tsboot.js'), 'compile', src, '--target', `${arch}-linux`, '-o', out], { encoding: 'utf8' });
+  const args = [path.join(root, 'bin', 'tsboot.js'), 'compile', src, '--target', `${arch}-linux`, '-o', out];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new LinuxSetupError(`compiling the test /init for ${arch} failed:\n${r.stdout}${r.stderr}`);
   return out;
 }

@@ -66,7 +66,9 @@ test('every length around the padding edges, whole and in chunks, agrees with Op
       fs.writeFileSync(f, data);
       const want = createHash('sha256').update(data).digest('hex');
       assert.is(sum(arch, f), want, `${arch}: ${n} bytes in one piece`);
-      for (const chunk of n <= 4096 ? [1, 7, 63, 64, 65] : [63, 4096]) {
+      // Every split on x86_64; on aarch64 (each run starts qemu-aarch64) the block-edge ones.
+      const chunks = arch === 'x86_64' ? (n <= 4096 ? [1, 7, 63, 64, 65] : [63, 4096]) : n <= 129 ? [1, 64, 65] : [];
+      for (const chunk of chunks) {
         assert.is(sum(arch, f, chunk), want, `${arch}: ${n} bytes in chunks of ${chunk}`);
       }
     }
