@@ -68,17 +68,20 @@ int main(void) {
       if (ok != ok2 || (ok && (pa != r.pa || attrs != r.attrs))) { printf("WALK MISMATCH\n"); return 4; }
       if (!ok) printf("P -\n");
       else printf("P 0x%llx 0x%x 0x%llx 0x%llx\n", (unsigned long long)pa, attrs,
-                  (unsigned long long)r.pageSize, (unsigned long long)r.entries[r.leafLevel]);
+                  (unsigned long long)r.pageSize, (unsigned long long)r.entries[r.levels - 1]);
       continue;
     }
-    case 5: pt->allow1G = w[2] != 0; pt->allowWX = w[3] != 0; pt->highHalf = w[4] != 0; continue;
+    case 5:
+      pt->allow1G = w[2] != 0; pt->allowWX = w[3] != 0; pt->highHalf = w[4] != 0;
+      pt->levels = w[5] == 0 ? 4 : (u32)w[5];
+      continue;
     case 6: budget = w[2]; continue;
     case 7: ptDump(pt); printf("E\n"); continue;
     case 8: {
       WalkResult r;
       ptWalk(pt, w[2], &r);
       printf("W %u", r.levels);
-      for (int l = 0; l < 4; l++) printf(" 0x%llx", (unsigned long long)r.entries[l]);
+      for (int l = 0; l < 5; l++) printf(" 0x%llx", (unsigned long long)r.entries[l]);
       printf("\n");
       continue;
     }

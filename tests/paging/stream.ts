@@ -24,13 +24,19 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** Table configurations of the random streams: [allow1G, allowWX, highHalf]. */
-export const TABLES: [boolean, boolean, boolean][] = [
-  [true, false, false],
-  [true, true, true],
-  [false, false, false],
-  [false, true, true],
+/** Table configurations of the random streams: [allow1G, allowWX, highHalf, 5 levels on
+ *  x86_64]. */
+export const TABLES: [boolean, boolean, boolean, boolean][] = [
+  [true, false, false, false],
+  [true, true, true, false],
+  [false, false, false, false],
+  [false, true, true, true],
 ];
+
+/** Translation levels of table `t` on `arch`. */
+export function tableLevels(arch: Arch, t: number): number {
+  return arch === 'x86_64' && TABLES[t][3] ? 5 : 4;
+}
 
 interface Region { base: bigint; size: bigint }
 const LOW: Region[] = [
@@ -40,6 +46,14 @@ const LOW: Region[] = [
 const HIGH: Region[] = [
   { base: 0xFFFF_8000_0000_0000n, size: 4n * G1 }, // bottom of the upper half
   { base: 0xFFFF_FFFF_0000_0000n, size: 4n * G1 }, // up to the last page of the address space
+];
+/** x86 5-level tables: addresses only 57-bit VAs have, around PML5 boundaries. */
+const FIVE: Region[] = [
+  { base: 0xFFFF_C000_0000n, size: 2n * G1 },           // straddles 256 TiB (one PML5 entry)
+  { base: 0x00FF_FFFF_0000_0000n, size: 4n * G1 },      // top of the 57-bit lower half
+  { base: 0xFF00_0000_0000_0000n, size: 4n * G1 },      // bottom of the 57-bit upper half
+  { base: 0xFFFF_7FFF_C000_0000n, size: 2n * G1 },      // straddles the 4-level hole's edge
+  { base: 0xFFFF_FFFF_0000_0000n, size: 4n * G1 },
 ];
 
 const ATTRS = [
@@ -56,17 +70,18 @@ export interface Stream { cmds: Cmd[]; /** indices of commands run under a frame
  * boundaries, with probes after each, dumps every 40 operations, some invalid requests and
  * some operations run with a tiny frame budget (to provoke PT_ENOMEM).
  */
-export function randomStream(seed: number, n: number): Stream {
+export function randomStream(seed: number, n: number, arch: Arch): Stream {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const cmds: Cmd[] = [];
   const budgeted = new Set<number>();
-  TABLES.forEach(([g, wx, hh], t) => cmds.push([K.Config, t, g ? 1n : 0n, wx ? 1n : 0n, hh ? 1n : 0n, 0]));
+  TABLES.forEach(([g, wx, hh], t) => cmds.push([K.Config, t, g ? 1n : 0n, wx ? 1n : 0n, hh ? 1n : 0n, tableLevels(arch, t)]));
   const probe = (t: number, va: bigint) => cmds.push([K.Probe, t, va & UNLIMITED, 0n, 0n, 0]);
   for (let i = 0; i < n; i++) {
     const t = int(0, 3);
-    const region = pick(t % 2 === 0 ? LOW : HIGH);
+    const five = tableLevels(arch, t) === 5;
+    const region = pick(five ? FIVE : t % 2 === 0 ? LOW : HIGH);
     const gran = pick([K4, M2, M2, G1]);
     const slots = region.size / gran;
     let va = region.base + BigInt(Math.floor(r() * Number(slots))) * gran;
@@ -96,7 +111,7 @@ export function randomStream(seed: number, n: number): Stream {
       const bad = int(0, 6);
       if (bad === 0) cva = va + 0x800n;
       else if (bad === 1) csize = 0n;
-      else if (bad === 2) cva = t % 2 === 0 ? 0x0000_8000_0000_0000n : 0x0000_0000_1000_0000n;
+      else if (bad === 2) cva = five ? 0x0100_0000_0000_0000n : t % 2 === 0 ? 0x0000_8000_0000_0000n : 0x0000_0000_1000_0000n;
       else if (bad === 3) attrs = A.Write;                          // no Read
       else if (bad === 4) attrs = A.Read | A.Device | A.Exec;
       else if (bad === 5) attrs = A.Read | A.Uncached | A.WriteCombining;
@@ -209,6 +224,7 @@ export function checkOutput(arch: Arch, stream: Stream, output: string): CheckSt
         m.allow1G = va !== 0n;
         m.allowWX = pa !== 0n;
         m.highHalf = size !== 0n;
+        m.levels = attrs === 0 ? 4 : attrs;
         continue;
       }
       if (kind === K.Budget) continue;

@@ -7,10 +7,10 @@
 // A command is 6 u64 words: kind, table (0..3), va, pa, size, attrs.
 //   1 map, 2 unmap, 3 protect      -> "R rc tableFrames totalTableFrames liveFrames flushAll flushCount va..."
 //   4 probe va                      -> "P -" or "P pa attrs pageSize leafDescriptor"
-//   5 config: va = allow1G, pa = allowWX, size = highHalf
+//   5 config: va = allow1G, pa = allowWX, size = highHalf, attrs = levels (0: 4)
 //   6 budget: va = how many more frames may be allocated (all ones: unlimited)
 //   7 dump                          -> ptDump's lines, then "E"
-//   8 walk va                       -> "W levels e0 e1 e2 e3"
+//   8 walk va                       -> "W levels e0 e1 e2 e3 e4"
 
 import {
   type FrameSource, type PageTable, type WalkResult,
@@ -116,7 +116,7 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
         sp();
         printHex(w.pageSize);
         sp();
-        printHex(w.entries[w.leafLevel]);
+        printHex(w.entries[w.levels - 1]);
         println("");
       }
       continue;
@@ -124,6 +124,7 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
       pt.allow1G = va != 0;
       pt.allowWX = pa != 0;
       pt.highHalf = size != 0;
+      pt.levels = attrs == 0 ? 4 : attrs;
       continue;
     } else if (kind == 6) {
       budget = va;
@@ -136,7 +137,7 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
       ptWalk(pt, va, addressOf(w));
       print("W ");
       printU(u64(w.levels));
-      for (let l: u32 = 0; l < 4; l++) {
+      for (let l: u32 = 0; l < 5; l++) {
         sp();
         printHex(w.entries[l]);
       }
