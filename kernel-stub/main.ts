@@ -16,7 +16,7 @@ import {
   type PageTable, type WalkResult, ptWalk, ptMap, ptProtect, ptUnmap, ptClearFlush, PT_OK,
 } from "../common/paging/engine";
 import {
-  archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot,
+  archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot, archPagingLevels,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
 import { mmInit, mmReclaimLoader, mmBootInfo } from "./mm/kmem";
@@ -330,6 +330,7 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   kpt.allow1G = (b.flags & BootFlag.Huge1G) != 0;
   kpt.allowWX = false;
   kpt.highHalf = true;    // aarch64: the kernel half (TTBR1); ignored on x86_64
+  kpt.levels = archPagingLevels();
   kpt.breakHook = archBreakHook(); // these tables are live: break-before-make on aarch64
   ptClearFlush(addressOf(kpt));
 
