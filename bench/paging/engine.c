@@ -518,64 +518,82 @@ INLINE void setupLeaves(Op *op, u32 attrs) {
   op->leaf[2] = leafBits(attrs, 2);
 }
 
-static i32 mapPage(PageTable *pt, u64 va, u64 pa, u32 attrs) {
+INLINE u64 *down(u64 p2v, u64 e) { return (u64 *)(uintptr_t)(p2v + (e & addrMask())); }
+
+INLINE u64 *walkToPde(PageTable *pt, u64 va, bool *leaf) {
   u64 p2v = pt->physToVirt;
   u64 *t = (u64 *)(uintptr_t)(p2v + pt->root);
-  u64 *path[5] = {0};
-  u32 h = rootHeight(pt);
-  while (h > 0) {
-    u64 e = t[(va >> shiftOf(h)) & 511];
-    if ((e & 1) == 0) return PT_SLOW;
-    if (isLeaf(e, h)) return PT_EEXIST;
-    path[h] = t;
-    t = (u64 *)(uintptr_t)(p2v + (e & addrMask()));
-    h--;
+  u64 e = 0;
+  if (pt->levels == 5) {
+    e = t[(va >> 48) & 511];
+    if ((e & 1) == 0) return 0;
+    t = down(p2v, e);
   }
-  u64 i = (va >> 12) & 511;
-  if ((t[i] & 1) != 0) return PT_EEXIST;
-  t[i] = pa | leafBits(attrs, 0);
-  u64 *up = path[1] + ((va >> 21) & 511);
-  u64 c = up[0] + countOne();
-  up[0] = c;
-  if ((c & countMask()) == countFull()) {
-    Op op = {0};
-    setupOp(&op, pt);
-    for (u32 k = 1; k < pt->levels; k++) {
-      if (!tryMerge(&op, path[k], (va >> shiftOf(k)) & 511, k)) break;
-    }
+  e = t[(va >> 39) & 511];
+  if ((e & 1) == 0) return 0;
+  t = down(p2v, e);
+  e = t[(va >> 30) & 511];
+  if ((e & 1) == 0) return 0;
+  if (isLeaf(e, 2)) {
+    leaf[0] = true;
+    return 0;
   }
+  u64 *pde = down(p2v, e) + ((va >> 21) & 511);
+  if ((pde[0] & 1) == 0) return 0;
+  if (isLeaf(pde[0], 1)) {
+    leaf[0] = true;
+    return 0;
+  }
+  return pde;
+}
+
+INLINE i32 mapPage(PageTable *pt, u64 va, u64 pa, u32 attrs) {
+  bool leaf = false;
+  u64 *pde = walkToPde(pt, va, &leaf);
+  if (leaf) return PT_EEXIST;
+  if (pde == 0) return PT_SLOW;
+  u64 d = pde[0];
+  if ((d & countMask()) == countFull() - countOne()) return PT_SLOW;
+  u64 *pte = down(pt->physToVirt, d) + ((va >> 12) & 511);
+  if ((pte[0] & 1) != 0) return PT_EEXIST;
+  pte[0] = pa | leafBits(attrs, 0);
+  pde[0] = d + countOne();
   return PT_OK;
 }
 
-static i32 unmapPage(PageTable *pt, u64 va) {
-  u64 p2v = pt->physToVirt;
-  u64 *t = (u64 *)(uintptr_t)(p2v + pt->root);
-  u64 *path[5] = {0};
-  u32 h = rootHeight(pt);
-  while (h > 0) {
-    u64 e = t[(va >> shiftOf(h)) & 511];
-    if ((e & 1) == 0) return PT_OK;
-    if (isLeaf(e, h)) return PT_SLOW;
-    path[h] = t;
-    t = (u64 *)(uintptr_t)(p2v + (e & addrMask()));
-    h--;
-  }
-  u64 i = (va >> 12) & 511;
-  if ((t[i] & 1) == 0) return PT_OK;
-  t[i] = 0;
+INLINE i32 unmapPage(PageTable *pt, u64 va) {
+  bool leaf = false;
+  u64 *pde = walkToPde(pt, va, &leaf);
+  if (leaf) return PT_SLOW;
+  if (pde == 0) return PT_OK;
+  u64 d = pde[0];
+  u64 *pte = down(pt->physToVirt, d) + ((va >> 12) & 511);
+  if ((pte[0] & 1) == 0) return PT_OK;
+  if ((d & countMask()) == countOne()) return PT_SLOW;
+  pte[0] = 0;
+  pde[0] = d - countOne();
   noteFlush(pt, va);
-  for (u32 k = 1; k < pt->levels; k++) {
-    u64 *up = path[k] + ((va >> shiftOf(k)) & 511);
-    u64 c = up[0] - countOne();
-    if ((c & countMask()) != 0) {
-      up[0] = c;
-      break;
-    }
-    up[0] = 0;
-    freeTable(pt, c & addrMask());
-    pt->flushAll = true;
-  }
   return PT_OK;
+}
+
+__attribute__((noinline)) static i32 mapRange(PageTable *pt, u64 va, u64 pa, u64 size, u32 attrs) {
+  Op op = {0};
+  setupOp(&op, pt);
+  setupLeaves(&op, attrs);
+  op.delta = pa - va;
+  u64 last = va + (size - 1);
+  u64 *root = (u64 *)(uintptr_t)(pt->physToVirt + pt->root);
+  u32 h = rootHeight(pt);
+  if (anyMapped(&op, root, h, va, last)) return PT_EEXIST;
+  mapLevel(&op, root, h, va, last, false, &op.rootCount);
+  return op.rc;
+}
+
+__attribute__((noinline)) static i32 unmapRange(PageTable *pt, u64 va, u64 size) {
+  Op op = {0};
+  setupOp(&op, pt);
+  unmapLevel(&op, (u64 *)(uintptr_t)(pt->physToVirt + pt->root), rootHeight(pt), va, va + (size - 1), &op.rootCount);
+  return op.rc;
 }
 
 i32 ptInit(PageTable *pt, FrameSource *frames, u64 physToVirt) {
@@ -610,16 +628,7 @@ i32 ptMap(PageTable *pt, u64 va, u64 pa, u64 size, u32 attrs) {
     rc = mapPage(pt, va, pa, attrs);
     if (rc != PT_SLOW) return rc;
   }
-  Op op = {0};
-  setupOp(&op, pt);
-  setupLeaves(&op, attrs);
-  op.delta = pa - va;
-  u64 last = va + (size - 1);
-  u64 *root = (u64 *)(uintptr_t)(pt->physToVirt + pt->root);
-  u32 h = rootHeight(pt);
-  if (anyMapped(&op, root, h, va, last)) return PT_EEXIST;
-  mapLevel(&op, root, h, va, last, false, &op.rootCount);
-  return op.rc;
+  return mapRange(pt, va, pa, size, attrs);
 }
 
 i32 ptUnmap(PageTable *pt, u64 va, u64 size) {
@@ -629,10 +638,7 @@ i32 ptUnmap(PageTable *pt, u64 va, u64 size) {
     rc = unmapPage(pt, va);
     if (rc != PT_SLOW) return rc;
   }
-  Op op = {0};
-  setupOp(&op, pt);
-  unmapLevel(&op, (u64 *)(uintptr_t)(pt->physToVirt + pt->root), rootHeight(pt), va, va + (size - 1), &op.rootCount);
-  return op.rc;
+  return unmapRange(pt, va, size);
 }
 
 i32 ptProtect(PageTable *pt, u64 va, u64 size, u32 attrs) {

@@ -1,6 +1,6 @@
 /* Paging benchmark workloads for the C transcription of the engine (engine.c): the same
  * program as bench/paging/workloads.ts, statement by statement, built with clang-16 -O2
- * -static. Extra mode for the memset floor:
+ * -static. Linked with engine.c (the C twin) or walker.c (a plain per-page walker). Extra mode for the memset floor:
  *   workloads <k> <reps> <inner>            as workloads.ts
  *   workloads 99 <reps> <inner> <bytes>     memset of <bytes> (the floor for writing that much table)
  */
@@ -79,6 +79,18 @@ static void randomOps(void) {
   }
 }
 
+__attribute__((noinline)) i32 pw_map1(u64 va, u64 pa) { return ptMap(&PT, va, pa, 4096, A_READ | A_WRITE); }
+__attribute__((noinline)) i32 pw_unmap1(u64 va) { return ptUnmap(&PT, va, 4096); }
+
+#define SINGLE_OPS 1000
+static void singleOps(void) {
+  if (ptMap(&PT, HEAP, 0x200000000ull, 4096, A_READ | A_WRITE) != PT_OK) wfail("neighbour");
+  for (u32 i = 0; i < SINGLE_OPS; i++) {
+    if (pw_map1(HEAP + 0x1000, 0x200001000ull) != PT_OK) wfail("map1");
+    if (pw_unmap1(HEAP + 0x1000) != PT_OK) wfail("unmap1");
+  }
+}
+
 __attribute__((noinline)) u64 pw_run(u64 k) {
   freeTop = 0;
   nextFrame = 0;
@@ -96,6 +108,7 @@ __attribute__((noinline)) u64 pw_run(u64 k) {
     PT.allow1G = false;
     if (ptMap(&PT, 0, 0, 4 * GIB, A_READ | A_WRITE) != PT_OK) wfail("identity");
   } else if (k == 8) randomOps();
+  else if (k == 9) singleOps();
   else wfail("no such workload");
   return allocated;
 }

@@ -90,7 +90,7 @@ export const PT_FLUSH_MAX = 16;
 
 const PAGE: u64 = 4096;
 const PAGE_OFFSET = 4095;
-/** mapPage / unmapPage: "not the simple case, take the range walker". */
+/** mapPage / unmapPage: "not the common case, take the range walker". */
 const PT_SLOW = 1;
 
 /** Per-call state handed down the recursion. */
@@ -124,7 +124,9 @@ function paLimit(): u64 {
   return A64_PA_LIMIT;
 }
 
-/** One present entry, in the count field of the entry that points to a table. @inline */
+/** One present entry, in the count field of the entry that points to a table.
+ * @inline
+ */
 function countOne(): u64 {
   if (target.x86_64) return X86_COUNT_ONE;
   return A64_COUNT_ONE;
@@ -136,7 +138,9 @@ function countMask(): u64 {
   return A64_COUNT_MASK;
 }
 
-/** A full table (512 present entries) as a count field. @inline */
+/** A full table (512 present entries) as a count field.
+ * @inline
+ */
 function countFull(): u64 {
   return countOne() << 9;
 }
@@ -194,7 +198,9 @@ function tableAt(op: Ptr<Op>, e: u64): Ptr<u64> {
   return ptr<u64>(op.p2v + (e & addrMask()));
 }
 
-/** Height of the root table. @inline */
+/** Height of the root table.
+ * @inline
+ */
 function rootHeight(pt: Ptr<PageTable>): u32 {
   return pt.levels - 1;
 }
@@ -596,75 +602,109 @@ function setupLeaves(op: Ptr<Op>, attrs: u32): void {
 
 // ---- single pages: one walk from the root ----------------------------------------------
 
-/**
- * ptMap of one 4 KiB page when every table down to the page table exists: walk, write the
- * entry, count it; only a page table that just became full is looked at for a merge.
- * PT_SLOW when a table is missing (the range walker allocates it).
+/** The table a present table entry points to.
+ * @inline
  */
-function mapPage(pt: Ptr<PageTable>, va: u64, pa: u64, attrs: u32): i32 {
+function down(p2v: u64, e: u64): Ptr<u64> {
+  return ptr<u64>(p2v + (e & addrMask()));
+}
+
+/**
+ * The page directory entry (height 1) above `va`'s page table, when every table down to it
+ * exists; null otherwise. `leaf` is set when a large page maps `va` on the way.
+ * @inline
+ */
+function walkToPde(pt: Ptr<PageTable>, va: u64, leaf: Ptr<bool>): Ptr<u64> {
   let p2v: u64 = pt.physToVirt;
   let t: Ptr<u64> = ptr<u64>(p2v + pt.root);
-  let path: Arr<Ptr<u64>, 5> = zeroed<Arr<Ptr<u64>, 5>>();
-  let h: u32 = rootHeight(pt);
-  while (h > 0) {
-    let e: u64 = t[(va >> shiftOf(h)) & 511];
-    if ((e & 1) == 0) return PT_SLOW;
-    if (isLeaf(e, h)) return PT_EEXIST;
-    path[h] = t;
-    t = ptr<u64>(p2v + (e & addrMask()));
-    h--;
+  let e: u64 = 0;
+  if (pt.levels == 5) {
+    e = t[(va >> 48) & 511];
+    if ((e & 1) == 0) return null;
+    t = down(p2v, e);
   }
-  let i: u64 = (va >> 12) & 511;
-  if ((t[i] & 1) != 0) return PT_EEXIST;
-  t[i] = pa | leafBits(attrs, 0);
-  let up: Ptr<u64> = ptrAdd(path[1], (va >> 21) & 511);
-  let c: u64 = up[0] + countOne();
-  up[0] = c;
-  if ((c & countMask()) == countFull()) {
-    // Full: maybe uniform. Merge upwards as long as tables become uniform.
-    let op: Op = zeroed<Op>();
-    setupOp(addressOf(op), pt);
-    for (let k: u32 = 1; k < pt.levels; k++) {
-      if (!tryMerge(addressOf(op), path[k], (va >> shiftOf(k)) & 511, k)) break;
-    }
+  e = t[(va >> 39) & 511];              // tables only at this height
+  if ((e & 1) == 0) return null;
+  t = down(p2v, e);
+  e = t[(va >> 30) & 511];
+  if ((e & 1) == 0) return null;
+  if (isLeaf(e, 2)) {
+    leaf[0] = true;
+    return null;
   }
+  let pde: Ptr<u64> = ptrAdd(down(p2v, e), (va >> 21) & 511);
+  if ((pde[0] & 1) == 0) return null;
+  if (isLeaf(pde[0], 1)) {
+    leaf[0] = true;
+    return null;
+  }
+  return pde;
+}
+
+/**
+ * ptMap of one 4 KiB page in the common case: its page table exists and stays short of
+ * full (so no merge can follow). One walk, one store, one count update. PT_SLOW for
+ * everything else (a table to allocate, a table that may merge): the range walker.
+ * @inline
+ */
+function mapPage(pt: Ptr<PageTable>, va: u64, pa: u64, attrs: u32): i32 {
+  let leaf: bool = false;
+  let pde: Ptr<u64> = walkToPde(pt, va, addressOf(leaf));
+  if (leaf) return PT_EEXIST;
+  if (pde == null) return PT_SLOW;
+  let d: u64 = pde[0];
+  if ((d & countMask()) == countFull() - countOne()) return PT_SLOW;
+  let pte: Ptr<u64> = ptrAdd(down(pt.physToVirt, d), (va >> 12) & 511);
+  if ((pte[0] & 1) != 0) return PT_EEXIST;
+  pte[0] = pa | leafBits(attrs, 0);
+  pde[0] = d + countOne();
   return PT_OK;
 }
 
 /**
- * ptUnmap of one 4 KiB page: walk, clear the entry, and free the tables that became empty
- * (their counts say so). PT_SLOW when the page is inside a large page (a split is needed).
+ * ptUnmap of one 4 KiB page in the common case: mapped by a page table that keeps other
+ * pages (so no table is freed). PT_SLOW otherwise (a split, a table to free).
+ * @inline
  */
 function unmapPage(pt: Ptr<PageTable>, va: u64): i32 {
-  let p2v: u64 = pt.physToVirt;
-  let t: Ptr<u64> = ptr<u64>(p2v + pt.root);
-  let path: Arr<Ptr<u64>, 5> = zeroed<Arr<Ptr<u64>, 5>>();
-  let h: u32 = rootHeight(pt);
-  while (h > 0) {
-    let e: u64 = t[(va >> shiftOf(h)) & 511];
-    if ((e & 1) == 0) return PT_OK;
-    if (isLeaf(e, h)) return PT_SLOW;
-    path[h] = t;
-    t = ptr<u64>(p2v + (e & addrMask()));
-    h--;
-  }
-  let i: u64 = (va >> 12) & 511;
-  if ((t[i] & 1) == 0) return PT_OK;
-  t[i] = 0;
+  let leaf: bool = false;
+  let pde: Ptr<u64> = walkToPde(pt, va, addressOf(leaf));
+  if (leaf) return PT_SLOW;
+  if (pde == null) return PT_OK;
+  let d: u64 = pde[0];
+  let pte: Ptr<u64> = ptrAdd(down(pt.physToVirt, d), (va >> 12) & 511);
+  if ((pte[0] & 1) == 0) return PT_OK;
+  if ((d & countMask()) == countOne()) return PT_SLOW;
+  pte[0] = 0;
+  pde[0] = d - countOne();
   noteFlush(pt, va);
-  // Free every table on the path that is now empty, bottom up (never the root).
-  for (let k: u32 = 1; k < pt.levels; k++) {
-    let up: Ptr<u64> = ptrAdd(path[k], (va >> shiftOf(k)) & 511);
-    let c: u64 = up[0] - countOne();
-    if ((c & countMask()) != 0) {
-      up[0] = c;
-      break;
-    }
-    up[0] = 0;
-    freeTable(pt, c & addrMask());
-    pt.flushAll = true;
-  }
   return PT_OK;
+}
+
+/** ptMap after the argument checks: the range walker.
+ * @noinline
+ */
+function mapRange(pt: Ptr<PageTable>, va: u64, pa: u64, size: u64, attrs: u32): i32 {
+  let op: Op = zeroed<Op>();
+  setupOp(addressOf(op), pt);
+  setupLeaves(addressOf(op), attrs);
+  op.delta = pa - va;
+  let last: u64 = va + (size - 1);
+  let root: Ptr<u64> = ptr<u64>(pt.physToVirt + pt.root);
+  let h: u32 = rootHeight(pt);
+  if (anyMapped(addressOf(op), root, h, va, last)) return PT_EEXIST;
+  mapLevel(addressOf(op), root, h, va, last, false, addressOf(op.rootCount));
+  return op.rc;
+}
+
+/** ptUnmap after the argument checks: the range walker.
+ * @noinline
+ */
+function unmapRange(pt: Ptr<PageTable>, va: u64, size: u64): i32 {
+  let op: Op = zeroed<Op>();
+  setupOp(addressOf(op), pt);
+  unmapLevel(addressOf(op), ptr<u64>(pt.physToVirt + pt.root), rootHeight(pt), va, va + (size - 1), addressOf(op.rootCount));
+  return op.rc;
 }
 
 // ---- the API ---------------------------------------------------------------------------
@@ -706,16 +746,7 @@ export function ptMap(pt: Ptr<PageTable>, va: u64, pa: u64, size: u64, attrs: u3
     rc = mapPage(pt, va, pa, attrs);
     if (rc != PT_SLOW) return rc;
   }
-  let op: Op = zeroed<Op>();
-  setupOp(addressOf(op), pt);
-  setupLeaves(addressOf(op), attrs);
-  op.delta = pa - va;
-  let last: u64 = va + (size - 1);
-  let root: Ptr<u64> = ptr<u64>(pt.physToVirt + pt.root);
-  let h: u32 = rootHeight(pt);
-  if (anyMapped(addressOf(op), root, h, va, last)) return PT_EEXIST;
-  mapLevel(addressOf(op), root, h, va, last, false, addressOf(op.rootCount));
-  return op.rc;
+  return mapRange(pt, va, pa, size, attrs);
 }
 
 /** Removes every mapping in [va, va + size); holes are fine. */
@@ -726,10 +757,7 @@ export function ptUnmap(pt: Ptr<PageTable>, va: u64, size: u64): i32 {
     rc = unmapPage(pt, va);
     if (rc != PT_SLOW) return rc;
   }
-  let op: Op = zeroed<Op>();
-  setupOp(addressOf(op), pt);
-  unmapLevel(addressOf(op), ptr<u64>(pt.physToVirt + pt.root), rootHeight(pt), va, va + (size - 1), addressOf(op.rootCount));
-  return op.rc;
+  return unmapRange(pt, va, size);
 }
 
 /** Gives every mapped page in [va, va + size) the attributes `attrs`; holes are skipped. */
