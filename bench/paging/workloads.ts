@@ -142,6 +142,8 @@ export function pwRun(k: u64): u64 {
   fs.free = frameFree;
   fs.ctx = null;
   if (ptInit(addressOf(PT), addressOf(fs), p2v) != PT_OK) fail("init");
+  // aarch64: the high-half workloads need a TTBR1 table (only the identity one is low).
+  PT.highHalf = target.aarch64 && k != 7;
   if (k == 0) hhdm(4 * GIB, true);
   else if (k == 1) hhdm(4 * GIB, false);
   else if (k == 2) hhdm(64 * GIB, true);
