@@ -191,6 +191,10 @@ function report(b: Ptr<BootInfo>): void {
   kbegin("page table root ");
   printHex(b.pageTableRoot);
   println((b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most");
+  kbegin("paging: ");
+  printU(archPagingLevels());
+  if (target.x86_64) println(archPagingLevels() == 5 ? "-level (CR4.LA57 set: 57-bit virtual addresses)" : "-level (48-bit virtual addresses)");
+  else println("-level (48-bit virtual addresses, 4 KiB granule)");
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
   kbegin("loader time: ");
   printU(ticks);
@@ -280,6 +284,8 @@ function checkCpuState(): void {
   let sp: u64 = archStackPointer();
   if (sp > bi.kernelStackTop || sp < bi.kernelStackTop - bi.kernelStackSize) failHex("not running on the boot info's kernel stack:", sp);
   if (archPageTableRoot() != bi.pageTableRoot) failHex("running on other page tables than the boot info says:", archPageTableRoot());
+  let levels: u32 = (bi.flags & BootFlag.La57) != 0 ? 5 : 4;
+  if (archPagingLevels() != levels) failHex("the CPU translates with other paging levels than the boot info says:", u64(archPagingLevels()));
   ok(target.x86_64
     ? "interrupts off, WP and NXE on, on the kernel stack and the announced page tables"
     : "DAIF masked, SCTLR M/C/I on and WXN off, MAIR and TCR as announced, on the kernel stack and the announced page tables");
