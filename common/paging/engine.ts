@@ -23,18 +23,14 @@
 //   new state and [x, va + size) the old one, for some page boundary x, and the tables are
 //   canonical, with no frame leaked.
 //
-// Heights: a table at height h has entries that each span 2^(12 + 9h) bytes: 0 = 4 KiB
-// pages, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB, 4 = 256 TiB (x86 5-level root). The root is at
-// height pt.levels - 1.
+// Heights (desc.ts): a table at height h has entries that each span 2^(12 + 9h) bytes; the
+// root is at height pt.levels - 1. ptDump lives in dump.ts.
 
 import { Attr, ATTR_ALL, ATTR_MEMTYPE } from "./attrs";
 import {
-  x86LeafBits, x86LeafAttrs, x86Relevel, X86_PS, X86_ADDR_MASK, X86_TABLE_BITS, X86_PA_LIMIT,
-  X86_COUNT_ONE, X86_COUNT_MASK,
-} from "./x86_64";
-import {
-  a64LeafBits, a64LeafAttrs, a64Relevel, A64_ADDR_MASK, A64_TABLE, A64_PA_LIMIT, A64_COUNT_ONE, A64_COUNT_MASK,
-} from "./aarch64";
+  tableBits, addrMask, paLimit, countOne, countMask, countFull, isLeaf, leafBits, leafAttrs, relevel,
+  publishBarrier, shiftOf, leafAddrMask, zeroEntries,
+} from "./desc";
 
 /** Where table frames come from. `alloc` returns the physical address of a 4 KiB-aligned
  *  frame (contents arbitrary: the engine initialises it) or 0 when memory is exhausted. */
@@ -104,95 +100,6 @@ interface Op extends Struct {
   leaf: Arr<u64, 3>;    // leaf descriptor bits (no address) per height 0..2
 }
 
-// ---- architecture switches (folded at compile time) ----------------------------------
-
-/** @inline */
-function tableBits(): u64 {
-  if (target.x86_64) return X86_TABLE_BITS;
-  return A64_TABLE;
-}
-
-/** @inline */
-function addrMask(): u64 {
-  if (target.x86_64) return X86_ADDR_MASK;
-  return A64_ADDR_MASK;
-}
-
-/** @inline */
-function paLimit(): u64 {
-  if (target.x86_64) return X86_PA_LIMIT;
-  return A64_PA_LIMIT;
-}
-
-/** One present entry, in the count field of the entry that points to a table.
- * @inline
- */
-function countOne(): u64 {
-  if (target.x86_64) return X86_COUNT_ONE;
-  return A64_COUNT_ONE;
-}
-
-/** @inline */
-function countMask(): u64 {
-  if (target.x86_64) return X86_COUNT_MASK;
-  return A64_COUNT_MASK;
-}
-
-/** A full table (512 present entries) as a count field.
- * @inline
- */
-function countFull(): u64 {
-  return countOne() << 9;
-}
-
-/** A present descriptor at height `h` is a leaf (page or block) rather than a table.
- *  @inline */
-function isLeaf(e: u64, h: u32): bool {
-  if (h == 0) return true;
-  if (target.x86_64) return (e & X86_PS) != 0;
-  return (e & 2) == 0;
-}
-
-/** @inline */
-function leafBits(attrs: u32, h: u32): u64 {
-  if (target.x86_64) return x86LeafBits(attrs, h);
-  return a64LeafBits(attrs, h);
-}
-
-/** @inline */
-function leafAttrs(e: u64, h: u32): u32 {
-  if (target.x86_64) return x86LeafAttrs(e, h);
-  return a64LeafAttrs(e, h);
-}
-
-/** @inline */
-function relevel(e: u64, from: u32, to: u32): u64 {
-  if (target.x86_64) return x86Relevel(e, from, to);
-  return a64Relevel(e, from, to);
-}
-
-/** Makes the stores that filled a new table visible to the table walker before the
- *  store that links it.
- *  @inline */
-function publishBarrier(): void {
-  if (target.aarch64) dsbIshst();
-  else compilerBarrier();
-}
-
-// ---- small helpers ---------------------------------------------------------------------
-
-/** @inline */
-function shiftOf(h: u32): u64 {
-  return u64(12 + 9 * h);
-}
-
-/** Address bits of a leaf at height `h` (for x86 large pages this excludes the PAT bit 12).
- *  @inline */
-function leafAddrMask(h: u32): u64 {
-  let all: u64 = 0xFFFF_FFFF_FFFF_FFFF;
-  return addrMask() & (all << shiftOf(h));
-}
-
 /** @inline */
 function tableAt(op: Ptr<Op>, e: u64): Ptr<u64> {
   return ptr<u64>(op.p2v + (e & addrMask()));
@@ -201,7 +108,7 @@ function tableAt(op: Ptr<Op>, e: u64): Ptr<u64> {
 /** Height of the root table.
  * @inline
  */
-function rootHeight(pt: Ptr<PageTable>): u32 {
+export function rootHeight(pt: Ptr<PageTable>): u32 {
   return pt.levels - 1;
 }
 
@@ -232,53 +139,6 @@ function noteFlush(pt: Ptr<PageTable>, va: u64): void {
   }
   pt.flushVa[n] = va;
   pt.flushCount = n + 1;
-}
-
-/** The zeroing block of `dc zva` in bytes, 0 when prohibited (DCZID_EL0.DZP), or 1 before
- *  the first look. */
-let zvaBytes: u64 = 1;
-
-/**
- * Clears entries [from, to] of a table, at memset speed with general registers only:
- * `rep stosb` on x86_64 (fast with ERMS/FSRM, and never slower than a store loop for a
- * table's worth of bytes), `dc zva` on aarch64 (whole cache-line blocks, DCZID_EL0 checked)
- * with 16-byte `stp` pairs around it. Kept away from memset (@nobuiltins) so the engine
- * does not depend on how a libc's memset handles 8..4096 bytes.
- * @nobuiltins
- */
-function zeroEntries(t: Ptr<u64>, from: u64, to: u64): void {
-  if (from > to) return;
-  let p: Ptr<u64> = ptrAdd(t, from);
-  let n: u64 = to - from + 1;
-  if (target.x86_64) {
-    if (n >= 8) {
-      asm("mov $0, %rdi\n\tmov $1, %rcx\n\txor %eax, %eax\n\trep stosb", "r,r,~{rdi},~{rcx},~{rax},~{memory}", p, n << 3);
-      return;
-    }
-  } else {
-    if (zvaBytes == 1) {
-      let id: u64 = mrs("DCZID_EL0");
-      zvaBytes = (id & 16) != 0 ? 0 : u64(4) << (id & 15);
-    }
-    let z: u64 = zvaBytes;
-    // Blocks larger than a table (never seen) or prohibited: pairs only.
-    if (z != 0 && z <= 4096 && (n << 3) >= 2 * z) {
-      let a: u64 = addr(p);
-      let end: u64 = a + (n << 3);
-      let b: u64 = (a + z - 1) & ~(z - 1);
-      let be: u64 = end & ~(z - 1);
-      let k: u64 = 0;
-      let head: u64 = (b - a) >> 3;
-      while (k < head) { p[k] = 0; k++; }
-      for (let q: u64 = b; q < be; q += z) asm("dc zva, $0", "r,~{memory}", q);
-      k = (be - a) >> 3;
-      while (k < n) { p[k] = 0; k++; }
-      return;
-    }
-  }
-  // A counted loop (not `k <= to`): its trip count is known, so LLVM unrolls it into
-  // paired stores.
-  for (let k: u64 = 0; k < n; k++) p[k] = 0;
 }
 
 /** Frees the table `e` points to (at height h) and every table below it. */
@@ -836,97 +696,4 @@ export function ptWalk(pt: Ptr<PageTable>, va: u64, out: Ptr<WalkResult>): bool 
 export function ptClearFlush(pt: Ptr<PageTable>): void {
   pt.flushAll = false;
   pt.flushCount = 0;
-}
-
-// ---- dump ----------------------------------------------------------------------------
-
-interface DumpRun extends Struct {
-  active: bool;
-  va: u64;
-  end: u64;      // VA after the run (wraps to 0 at the top of the address space)
-  pa: u64;
-  attrs: u32;
-  leaves: u64;
-  ranges: u64;
-}
-
-function printAttrs(a: u32): void {
-  if ((a & Attr.Read) != 0) printChar(0x52); else printChar(0x2D);   // R
-  if ((a & Attr.Write) != 0) printChar(0x57); else printChar(0x2D);  // W
-  if ((a & Attr.Exec) != 0) printChar(0x58); else printChar(0x2D);   // X
-  if ((a & Attr.User) != 0) printChar(0x55); else printChar(0x2D);   // U
-  if ((a & Attr.Global) != 0) printChar(0x47); else printChar(0x2D); // G
-  if ((a & Attr.Device) != 0) print(" device");
-  if ((a & Attr.Uncached) != 0) print(" uncached");
-  if ((a & Attr.WriteCombining) != 0) print(" wc");
-}
-
-function flushRun(run: Ptr<DumpRun>): void {
-  if (!run.active) return;
-  print("  ");
-  printHexW(run.va, 16);
-  print("-");
-  printHexW(run.end - 1, 16);
-  print(" -> ");
-  printHexW(run.pa, 13);
-  print(" ");
-  printAttrs(run.attrs);
-  print(" (");
-  printU(run.leaves);
-  println(" entries)");
-  run.active = false;
-  run.ranges += 1;
-}
-
-function dumpLevel(pt: Ptr<PageTable>, run: Ptr<DumpRun>, tablePa: u64, h: u32, prefix: u64): void {
-  let t: Ptr<u64> = ptr<u64>(pt.physToVirt + tablePa);
-  let shift: u64 = shiftOf(h);
-  for (let k: u64 = 0; k < 512; k++) {
-    let e: u64 = t[k];
-    if ((e & 1) == 0) continue;
-    let va: u64 = prefix | (k << shift);
-    if (h == rootHeight(pt)) {
-      // Sign-extend the top VA bit (x86: 47, or 56 with 5 levels) / select the TTBR1
-      // range (aarch64).
-      if (target.x86_64) {
-        if (k >= 256) va |= 0xFFFF_FFFF_FFFF_FFFF << (shift + 9);
-      } else if (pt.highHalf) {
-        va |= 0xFFFF_0000_0000_0000;
-      }
-    }
-    if (h < 3 && isLeaf(e, h)) {
-      let size: u64 = u64(1) << shift;
-      let pa: u64 = e & leafAddrMask(h);
-      let attrs: u32 = leafAttrs(e, h);
-      if (run.active && run.end == va && run.attrs == attrs && run.pa + (va - run.va) == pa) {
-        run.end = va + size;
-        run.leaves += 1;
-      } else {
-        flushRun(run);
-        run.active = true;
-        run.va = va;
-        run.end = va + size;
-        run.pa = pa;
-        run.attrs = attrs;
-        run.leaves = 1;
-      }
-    } else if (h > 0) {
-      dumpLevel(pt, run, e & addrMask(), h - 1, va);
-    }
-  }
-}
-
-/** Prints every mapping as coalesced ranges: `va-lastva -> pa RWXUG [type] (n entries)`. */
-export function ptDump(pt: Ptr<PageTable>): void {
-  print("page table root ");
-  printHex(pt.root);
-  print(", ");
-  printU(pt.tableFrames);
-  println(" table frames");
-  let run: DumpRun = zeroed<DumpRun>();
-  dumpLevel(pt, addressOf(run), pt.root, rootHeight(pt), 0);
-  flushRun(addressOf(run));
-  print("  ");
-  printU(run.ranges);
-  println(" ranges");
 }

@@ -14,8 +14,9 @@
 
 import {
   type FrameSource, type PageTable, type WalkResult,
-  ptInit, ptMap, ptUnmap, ptProtect, ptTranslate, ptWalk, ptClearFlush, ptDump, PT_OK,
+  ptInit, ptMap, ptUnmap, ptProtect, ptTranslate, ptWalk, ptClearFlush, PT_OK,
 } from "../../../common/paging/engine";
+import { ptDump } from "../../../common/paging/dump";
 
 const NFRAMES = 4096;
 const FAKE_BASE: u64 = 0x8000_0000;
