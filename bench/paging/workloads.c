@@ -2,7 +2,7 @@
  * program as bench/paging/workloads.ts, statement by statement, built with clang-16 -O2
  * -static. Linked with engine.c (the C twin) or walker.c (a plain per-page walker). Extra mode for the memset floor:
  *   workloads <k> <reps> <inner>            as workloads.ts
- *   workloads 99 <reps> <inner> <bytes>     memset of <bytes> (the floor for writing that much table)
+ *   workloads 99 <reps> <inner> <bytes>     memset of <bytes>, 4 KiB per call (the floor for writing that much table)
  */
 #include "../c/bench.h"
 #include "engine.h"
@@ -91,6 +91,13 @@ static void singleOps(void) {
   }
 }
 
+#define ZERO_TABLES 64
+static void zeroTables(FrameSource *fs) {
+  for (u32 i = 1; i < ZERO_TABLES; i++) {
+    if (ptInit(&PT, fs, p2v) != PT_OK) wfail("zero");
+  }
+}
+
 __attribute__((noinline)) u64 pw_run(u64 k) {
   freeTop = 0;
   nextFrame = 0;
@@ -109,13 +116,16 @@ __attribute__((noinline)) u64 pw_run(u64 k) {
     if (ptMap(&PT, 0, 0, 4 * GIB, A_READ | A_WRITE) != PT_OK) wfail("identity");
   } else if (k == 8) randomOps();
   else if (k == 9) singleOps();
+  else if (k == 10) zeroTables(&fs);
   else wfail("no such workload");
   return allocated;
 }
 
 __attribute__((noinline)) void pw_memset(u64 bytes) {
-  memset((void *)(uintptr_t)(p2v + FAKE_BASE), 0, bytes);
-  __asm__ volatile("" ::: "memory");
+  for (u64 off = 0; off < bytes; off += 4096) {
+    memset((void *)(uintptr_t)(p2v + FAKE_BASE + off), 0, 4096);
+    __asm__ volatile("" ::: "memory");
+  }
 }
 
 int main(int argc, char **argv) {

@@ -119,13 +119,24 @@ function singleOps(): void {
   }
 }
 
-/** memset of `bytes` table bytes: the floor for writing that much.
+/** Table zeroing alone: ZERO_TABLES fresh roots, each allocated and cleared by ptInit. */
+const ZERO_TABLES: u32 = 64;
+function zeroTables(fs: Ptr<FrameSource>): void {
+  for (let i: u32 = 1; i < ZERO_TABLES; i++) {
+    if (ptInit(addressOf(PT), fs, p2v) != PT_OK) fail("zero");
+  }
+}
+
+/** memset of `bytes` table bytes, one 4 KiB frame per call as tables are written: the floor
+ *  for writing that much.
  * @symbol pw_memset
  * @noinline
  */
 export function pwMemset(bytes: u64): void {
-  memset(ptr<u8>(p2v + FAKE_BASE), 0, bytes);
-  compilerBarrier();
+  for (let off: u64 = 0; off < bytes; off += 4096) {
+    memset(ptr<u8>(p2v + FAKE_BASE + off), 0, 4096);
+    compilerBarrier();
+  }
 }
 
 /**
@@ -156,6 +167,7 @@ export function pwRun(k: u64): u64 {
     if (ptMap(addressOf(PT), 0, 0, 4 * GIB, Attr.Read | Attr.Write) != PT_OK) fail("identity");
   } else if (k == 8) randomOps();
   else if (k == 9) singleOps();
+  else if (k == 10) zeroTables(addressOf(fs));
   else fail("no such workload");
   return allocated;
 }
