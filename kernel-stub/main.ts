@@ -193,7 +193,8 @@ function report(b: Ptr<BootInfo>): void {
   println((b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most");
   kbegin("paging: ");
   printU(archPagingLevels());
-  if (target.x86_64) println(archPagingLevels() == 5 ? "-level (CR4.LA57 set: 57-bit virtual addresses)" : "-level (48-bit virtual addresses)");
+  if (target.x86_64 && archPagingLevels() == 5) println("-level (CR4.LA57 set: 57-bit virtual addresses)");
+  else if (target.x86_64) println("-level (48-bit virtual addresses)");
   else println("-level (48-bit virtual addresses, 4 KiB granule)");
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
   kbegin("loader time: ");

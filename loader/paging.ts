@@ -180,7 +180,9 @@ function chooseLevels(asked: u32): u32 {
  * Builds the tables. `map`/`count` is the converted memory map (sorted, coalesced);
  * `fbBase`/`fbSize` the framebuffer (0 if none). Returns false after logging on failure.
  */
-export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<LoadedKernel>, fbBase: u64, fbSize: u64, askedLevels: u32, out: Ptr<AddressSpace>): bool {
+export function buildAddressSpace(
+  map: Ptr<MemRegion>, count: u64, k: Ptr<LoadedKernel>, fbBase: u64, fbSize: u64, askedLevels: u32, out: Ptr<AddressSpace>,
+): bool {
   let levels: u32 = chooseLevels(askedLevels);
   frames.alloc = loaderFrameAlloc;
   frames.free = loaderFrameFree;

@@ -116,7 +116,8 @@ export function zeroEntries(t: Ptr<u64>, from: u64, to: u64): void {
   let n: u64 = to - from + 1;
   if (target.x86_64) {
     if (n >= 8) {
-      asm("mov $0, %rdi\n\tmov $1, %rcx\n\txor %eax, %eax\n\trep stosb", "r,r,~{rdi},~{rcx},~{rax},~{memory}", p, n << 3);
+      asm("mov $0, %rdi\n\tmov $1, %rcx\n\txor %eax, %eax\n\trep stosb", "r,r,~{rdi},~{rcx},~{rax},~{memory}",
+        p, n << 3);
       return;
     }
   } else {

@@ -563,7 +563,8 @@ function mapRange(pt: Ptr<PageTable>, va: u64, pa: u64, size: u64, attrs: u32): 
 function unmapRange(pt: Ptr<PageTable>, va: u64, size: u64): i32 {
   let op: Op = zeroed<Op>();
   setupOp(addressOf(op), pt);
-  unmapLevel(addressOf(op), ptr<u64>(pt.physToVirt + pt.root), rootHeight(pt), va, va + (size - 1), addressOf(op.rootCount));
+  let root: Ptr<u64> = ptr<u64>(pt.physToVirt + pt.root);
+  unmapLevel(addressOf(op), root, rootHeight(pt), va, va + (size - 1), addressOf(op.rootCount));
   return op.rc;
 }
 

@@ -98,14 +98,15 @@ export function x64StackPointer(): u64 {
  *
  * With `switchPage` (x64PrepareSwitch) the kernel's tables have another number of levels
  * than the firmware's. CR4.LA57 can only change while paging is off, and paging can only
- * be turned off outside 64-bit mode (Intel SDM vol. 3A §4.1.2, §10.8.5), so: load the
- * switch page's GDT and data segments, clear CR4.PCIDE (clearing CR0.PG with it set is
- * #GP), far-return to the 32-bit code segment (compatibility mode), clear CR0.PG (IA-32e
- * mode off), set or clear CR4.LA57 (`la57`), load CR3 (32 bits: the root is below 4 GiB),
- * set CR0.PG (EFER.LME is still set: IA-32e mode again, now with the new tables), far-jump
- * to the 64-bit code segment. This code, the switch page and the loader stack are below
- * 4 GiB and identity-mapped in both tables; nothing touches the stack in 32-bit mode, and
- * the 64-bit values are kept in the switch page across it.
+ * be turned off outside 64-bit mode (Intel SDM vol. 3A §4.1.2 "Paging-Mode Enabling" and
+ * "Switching Out of IA-32e Mode Operation"), so: load the switch page's GDT and data
+ * segments, clear CR4.PCIDE (clearing CR0.PG with it set is #GP), far-return to the
+ * 32-bit code segment (compatibility mode), clear CR0.PG (IA-32e mode off), set or clear
+ * CR4.LA57 (`la57`), load CR3 (32 bits: the root is below 4 GiB), set CR0.PG (EFER.LME is
+ * still set: IA-32e mode again, now with the new tables), far-jump to the 64-bit code
+ * segment. This code, the switch page and the loader stack are below 4 GiB and
+ * identity-mapped in both tables; nothing touches the stack in 32-bit mode, and the
+ * 64-bit values are kept in the switch page across it.
  *
  * `stackTop` must be 16-byte aligned. Never returns.
  *
