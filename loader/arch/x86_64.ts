@@ -28,23 +28,25 @@ export function x64Timestamp(): u64 {
   return rdtsc();
 }
 
+/** Bit `bit` of register `reg` (0 EAX, 1 EBX, 2 ECX, 3 EDX) of CPUID leaf `leaf`
+ *  (subleaf 0), false when the CPU does not have that leaf (basic or extended range). */
+function cpuidBit(leaf: u32, reg: u32, bit: u32): bool {
+  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
+  cpuid(leaf & 0x8000_0000, 0, addressOf(r[0]));
+  if (r[0] < leaf) return false;
+  cpuid(leaf, 0, addressOf(r[0]));
+  return (r[reg] & (u32(1) << bit)) != 0;
+}
+
 /** CPUID 0x80000001 EDX bit 26 (Page1GB): 1 GiB pages are allowed in PDPT entries.
  *  QEMU's default qemu64 model lacks it; a table using them there triple-faults. */
 export function x64Has1GPages(): bool {
-  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
-  cpuid(0x8000_0000, 0, addressOf(r[0]));
-  if (r[0] < 0x8000_0001) return false;
-  cpuid(0x8000_0001, 0, addressOf(r[0]));
-  return (r[3] & (1 << 26)) != 0;
+  return cpuidBit(0x8000_0001, 3, 26);
 }
 
 /** CPUID 0x80000001 EDX bit 20: the NX bit exists (needed for a non-executable HHDM). */
 export function x64HasNx(): bool {
-  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
-  cpuid(0x8000_0000, 0, addressOf(r[0]));
-  if (r[0] < 0x8000_0001) return false;
-  cpuid(0x8000_0001, 0, addressOf(r[0]));
-  return (r[3] & (1 << 20)) != 0;
+  return cpuidBit(0x8000_0001, 3, 20);
 }
 
 /** EFER.NXE (so NX bits in our tables are honoured, not reserved-bit faults) and
@@ -61,11 +63,7 @@ export function x64FirmwareLevels(): u32 {
 
 /** CPUID.(EAX=7,ECX=0):ECX bit 16 (LA57): the CPU can translate with 5 levels. */
 export function x64HasLa57(): bool {
-  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
-  cpuid(0, 0, addressOf(r[0]));
-  if (r[0] < 7) return false;
-  cpuid(7, 0, addressOf(r[0]));
-  return (r[2] & (1 << 16)) != 0;
+  return cpuidBit(7, 2, 16);
 }
 
 /**
