@@ -59,6 +59,15 @@ int main(void) {
     case 1: rc = ptMap(pt, w[2], w[3], w[4], (u32)w[5]); break;
     case 2: rc = ptUnmap(pt, w[2], w[4]); break;
     case 3: rc = ptProtect(pt, w[2], w[4], (u32)w[5]); break;
+    case 9:
+    case 10: {
+      u64 n = w[4] >> 12;
+      for (u64 k = 0; k < n && rc == PT_OK; k++) {
+        u64 off = ((k * 167) % n) << 12;
+        rc = w[0] == 9 ? ptMap(pt, w[2] + off, w[3] + off, 4096, (u32)w[5]) : ptUnmap(pt, w[2] + off, 4096);
+      }
+      break;
+    }
     case 4: {
       WalkResult r;
       u64 pa = 0;

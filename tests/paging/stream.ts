@@ -4,7 +4,7 @@
 
 import { A, Arch, ModelTable, RC, SPAN } from './model';
 
-export const K = { Map: 1, Unmap: 2, Protect: 3, Probe: 4, Config: 5, Budget: 6, Dump: 7, Walk: 8 } as const;
+export const K = { Map: 1, Unmap: 2, Protect: 3, Probe: 4, Config: 5, Budget: 6, Dump: 7, Walk: 8, MapPages: 9, UnmapPages: 10 } as const;
 export type Cmd = [number, number, bigint, bigint, bigint, number];
 export const UNLIMITED = (1n << 64n) - 1n;
 
@@ -135,7 +135,25 @@ export function randomStream(seed: number, n: number, arch: Arch): Stream {
     if (i % 40 === 39) for (let d = 0; d < 4; d++) cmds.push([K.Dump, d, 0n, 0n, 0n, 0]);
   }
   for (let d = 0; d < 4; d++) cmds.push([K.Dump, d, 0n, 0n, 0n, 0]);
+  singlePages(cmds);
   return { cmds, budgeted };
+}
+
+/**
+ * One 2 MiB block of table 2, page by page (K.MapPages / K.UnmapPages: the driver makes one
+ * single-page call per page, in the order (k * 167) mod n): 512 maps (the last one fills the
+ * page table, which then merges into a 2 MiB leaf), then 512 unmaps (the first splits the
+ * leaf, the last frees the table). Most calls take the engines' single-page path; the
+ * table-frame counts and the probes and dumps after each batch check the entry counts.
+ */
+function singlePages(cmds: Cmd[]): void {
+  const base = 0x10_0000_0000n;                 // outside the random regions: nothing there yet
+  // A neighbour page keeps the upper tables alive, so the path exists from the first call.
+  cmds.push([K.Map, 2, base + M2, base + M2, K4, A.Read]);
+  cmds.push([K.MapPages, 2, base, base, M2, A.Read | A.Write]);
+  cmds.push([K.Probe, 2, base, 0n, 0n, 0], [K.Probe, 2, base + M2 - K4, 0n, 0n, 0], [K.Dump, 2, 0n, 0n, 0n, 0]);
+  cmds.push([K.UnmapPages, 2, base, 0n, M2, 0]);
+  cmds.push([K.Probe, 2, base + 0x5000n, 0n, 0n, 0], [K.Dump, 2, 0n, 0n, 0n, 0]);
 }
 
 export function streamWords(cmds: Cmd[]): bigint[] {
@@ -218,7 +236,7 @@ export function checkOutput(arch: Arch, stream: Stream, output: string): CheckSt
   for (let ci = 0; ci < cmds.length; ci++) {
     const [kind, t, va, pa, size, attrs] = cmds[ci];
     const m = models[t];
-    const where = `command ${ci} (${['', 'map', 'unmap', 'protect', 'probe', 'config', 'budget', 'dump', 'walk'][kind]} table ${t} va ${hex(va)} pa ${hex(pa)} size ${hex(size)} attrs ${hex(BigInt(attrs))})`;
+    const where = `command ${ci} (${['', 'map', 'unmap', 'protect', 'probe', 'config', 'budget', 'dump', 'walk', 'map pages', 'unmap pages'][kind]} table ${t} va ${hex(va)} pa ${hex(pa)} size ${hex(size)} attrs ${hex(BigInt(attrs))})`;
     try {
       if (kind === K.Config) {
         m.allow1G = va !== 0n;
@@ -262,20 +280,21 @@ export function checkOutput(arch: Arch, stream: Stream, output: string): CheckSt
         if (next() !== 'E') fail('dump: missing end marker');
         continue;
       }
-      // map / unmap / protect
+      // map / unmap / protect (MapPages / UnmapPages: the same, one page per call)
+      const kd = kind === K.MapPages ? K.Map : kind === K.UnmapPages ? K.Unmap : kind;
       stats.ops++;
       const line = next();
       const f = line.split(' ');
       if (f[0] !== 'R') fail(`expected a result line, got "${line}"`);
       const rc = Number(f[1]);
       const before = m.clone();
-      const expectRc = kind === K.Map ? m.mapRc(va, pa, size, attrs)
-        : kind === K.Unmap ? m.unmapRc(va, size) : m.protectRc(va, size, attrs);
+      const expectRc = kd === K.Map ? m.mapRc(va, pa, size, attrs)
+        : kd === K.Unmap ? m.unmapRc(va, size) : m.protectRc(va, size, attrs);
       const end = va + size;
       const apply = (mm: ModelTable, stop: bigint) => {
         if (stop <= va) return;
-        if (kind === K.Map) mm.applyMap(va, stop, pa, attrs);
-        else if (kind === K.Unmap) mm.applyUnmap(va, stop);
+        if (kd === K.Map) mm.applyMap(va, stop, pa, attrs);
+        else if (kd === K.Unmap) mm.applyUnmap(va, stop);
         else mm.applyProtect(va, stop, attrs);
       };
       if (rc === RC.ENOMEM && expectRc === RC.OK && stream.budgeted.has(ci)) {

@@ -11,6 +11,8 @@
 //   6 budget: va = how many more frames may be allocated (all ones: unlimited)
 //   7 dump                          -> ptDump's lines, then "E"
 //   8 walk va                       -> "W levels e0 e1 e2 e3 e4"
+//   9 map pages, 10 unmap pages     -> "R ..." as 1 / 2, but one 4 KiB call per page, in the
+//                                      order (k * 167) mod n; rc is the first failure's
 
 import {
   type FrameSource, type PageTable, type WalkResult,
@@ -98,6 +100,13 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
       rc = ptUnmap(pt, va, size);
     } else if (kind == 3) {
       rc = ptProtect(pt, va, size, attrs);
+    } else if (kind == 9 || kind == 10) {
+      let n: u64 = size >> 12;
+      for (let k: u64 = 0; k < n && rc == PT_OK; k++) {
+        let off: u64 = ((k * 167) % n) << 12;
+        if (kind == 9) rc = ptMap(pt, va + off, pa + off, 4096, attrs);
+        else rc = ptUnmap(pt, va + off, 4096);
+      }
     } else if (kind == 4) {
       let tpa: u64 = 0;
       let tattrs: u32 = 0;
