@@ -13,7 +13,7 @@ function template(code: CfgErr): cstr {
     case CfgErr.NoEquals: return "expected key=value, not '%s'";
     case CfgErr.EmptyKey: return "expected key=value: the key is missing";
     case CfgErr.UnknownKey:
-      return "unknown key '%s' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default)";
+      return "unknown key '%s' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default paging)";
     case CfgErr.KeyCase: return "unknown key '%s': keys are lower case, write '%k'";
     case CfgErr.OldKernelKey: return "'%s' is not a key: write an entry (entry=<name>, protocol=tsboot, path=<file>)";
     case CfgErr.NeedsEntry: return "'%s' belongs to an entry: start one with entry=<name> above it";
@@ -36,6 +36,7 @@ function template(code: CfgErr): cstr {
     case CfgErr.TooManyEntries: return "more than %d entries: entry '%s' and the lines after it are ignored";
     case CfgErr.NoEntries: return "no entry= line: nothing to boot";
     case CfgErr.DefaultUnknown: return "default=%s names no entry for this architecture";
+    case CfgErr.BadPaging: return "paging must be 4 or 5 (translation levels), not '%s'";
   }
   return "unknown error";
 }

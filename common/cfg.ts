@@ -9,7 +9,7 @@
 // anywhere else are errors. Keys are lower case; a key that matches one only in case is
 // an error, as is an unknown key.
 //
-// Structure: global keys first (timeout=, default=), then entries. `entry=<name>` starts
+// Structure: global keys first (timeout=, default=, paging=), then entries. `entry=<name>` starts
 // an entry; the keys after it, up to the next entry=, belong to it:
 //   protocol=tsboot|linux|efi   required
 //   path=<file>                 required; '/' or '\' separators, a leading '\' is implied
@@ -47,7 +47,7 @@ const CFG_TEXT_MAX = 40;
 
 /** The keys, in the order messages list them. */
 export const enum CfgKey {
-  Entry = 0, Protocol, Path, Cmdline, Initrd, Sha256, Arch, Timeout, Default, Count,
+  Entry = 0, Protocol, Path, Cmdline, Initrd, Sha256, Arch, Timeout, Default, Paging, Count,
 }
 
 export const enum CfgErr {
@@ -56,7 +56,7 @@ export const enum CfgErr {
   NeedsEntry, GlobalInEntry, Duplicate, EmptyValue, TooLong, EolComment, BadProtocol,
   BadTimeout, BadSha256, BadArch, BadPathChar, TooManyInitrds, InitrdNotLinux,
   TsbootCmdlineTooLong, MissingProtocol, MissingPath, DuplicateName, TooManyEntries,
-  NoEntries, DefaultUnknown,
+  NoEntries, DefaultUnknown, BadPaging,
 }
 
 export interface CfgPath extends Struct {
@@ -87,7 +87,7 @@ export interface CfgEntry extends Struct {
   errorCount: u32;
   /** Bit k: key k appeared (valid or not); keyLine[k]: its first line. */
   seen: u32;
-  keyLine: Arr<u32, 9>;
+  keyLine: Arr<u32, 10>;
 }
 
 export interface CfgError extends Struct {
@@ -116,6 +116,8 @@ export interface BootCfg extends Struct {
   defaultIndex: i32;
   defaultName: Arr<u8, 64>;
   defaultNameLength: u32;
+  /** paging=4|5: the translation levels of a tsboot kernel's tables; 0 without the key (4). */
+  pagingLevels: u32;
   /** Errors found, stored or not; sorted by line and column. */
   errorCount: u32;
   storedErrors: u32;
@@ -123,7 +125,7 @@ export interface BootCfg extends Struct {
   globalErrors: u32;
   errors: Arr<CfgError, 24>;
   seen: u32;
-  keyLine: Arr<u32, 9>;
+  keyLine: Arr<u32, 10>;
 }
 
 /** Whether entry `e` exists for the loader of `arch`. */
@@ -142,6 +144,7 @@ export function cfgKeyName(k: u32): cstr {
     case CfgKey.Arch: return "arch";
     case CfgKey.Timeout: return "timeout";
     case CfgKey.Default: return "default";
+    case CfgKey.Paging: return "paging";
   }
   return "?";
 }
@@ -155,7 +158,7 @@ export function cfgProtocolName(p: CfgProtocol): cstr {
   return "none";
 }
 
-function isGlobalKey(k: u32): bool { return k == CfgKey.Timeout || k == CfgKey.Default; }
+function isGlobalKey(k: u32): bool { return k == CfgKey.Timeout || k == CfgKey.Default || k == CfgKey.Paging; }
 
 // ---- the parse ------------------------------------------------------------------------
 
@@ -389,6 +392,12 @@ function parseGlobal(k: u32, vs: u64, ve: u64): void {
     }
     cfg.timeout = v;
     cfg.hasTimeout = true;
+  } else if (k == CfgKey.Paging) {
+    if (n != 1 || (buf[vs] != 0x34 && buf[vs] != 0x35)) {
+      error(CfgErr.BadPaging, vs, 0, addressOf(buf[vs]), n);
+      return;
+    }
+    cfg.pagingLevels = u32(buf[vs] - 0x30);
   } else {
     if (n > CFG_NAME_MAX) {
       error(CfgErr.TooLong, vs, CFG_NAME_MAX, cast<u8>("default"), 7);

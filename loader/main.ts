@@ -13,8 +13,9 @@ import {
 } from "../common/uefi";
 import { CfgProtocol } from "../common/cfg";
 import {
-  efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall, efiConsoleHasSerial,
+  efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
 } from "./efi";
+import { type SerialConsole, serialConsole, serialConsoleName } from "./console";
 import { logInit, logWstr, logConOutReachesSerial, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
 import { config, configRead, configEntry } from "./config";
 import { keysInit } from "./keys";
@@ -42,13 +43,16 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   clockStart(archTimestamp());
   efiInit(image, systemTable);
   logInit(systemTable.ConOut);
-  let mirrored: bool = efiConsoleHasSerial();
-  logConOutReachesSerial(mirrored);
+  let serial: SerialConsole = serialConsole();
+  logConOutReachesSerial(serial != 0);
   logBegin("tsboot loader (");
   logStr(archName());
   logStr(") starting");
   logEnd();
-  if (mirrored) logLine("the firmware copies its console to a serial port: serial gets each line from there until ExitBootServices");
+  logBegin(serial != 0 ? "console: ConOut reaches a serial port (" : "console: the loader writes serial itself (");
+  logStr(serialConsoleName(serial));
+  logStr(serial != 0 ? "): serial gets each line from there until ExitBootServices" : ")");
+  logEnd();
 
   let bad: cstr = efiLayoutCheck();
   if (strlen(bad) != 0) {

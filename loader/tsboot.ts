@@ -25,6 +25,7 @@ import {
 } from "../common/bootinfo";
 import { type CfgEntry } from "../common/cfg";
 import { clockEntry, clockHz } from "./clock";
+import { config } from "./config";
 
 /** ExitBootServices attempts before giving up (each re-fetches the map key). */
 const EBS_TRIES: u32 = 8;
@@ -192,20 +193,22 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let dropped: u64 = 0;
   let n: u64 = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
 
-  if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, addressOf(space)) ||
+  let levels: u32 = config().pagingLevels;
+  if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, levels, addressOf(space)) ||
       !selfCheck(addressOf(kernel), biPhys)) {
     efiFreePages(regionsPhys, regionPages);
     return undo(biPhys, map.buf, map.pages, EFI_LOAD_ERROR);
   }
   // Runtime code, data and MMIO at EFI_RUNTIME_BASE + phys, for SetVirtualAddressMap
   // after ExitBootServices. A problem here only costs the kernel its runtime services.
-  rtMapRegions(addressOf(map));
+  rtMapRegions(addressOf(map), bi);
   releaseKernelFile(addressOf(kernel));
   bi.hhdmSize = space.hhdmSize;
   bi.pageTableRoot = space.root;
   bi.kernelStackTop = space.stackTop;
   bi.kernelStackSize = 0x10000;
   if (space.huge1G) bi.flags |= BootFlag.Huge1G;
+  if (space.levels == 5) bi.flags |= BootFlag.La57;
   bi.memMap = HHDM_BASE + regionsPhys;
   bi.memMapCapacity = cap;
 
@@ -276,5 +279,5 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   logStr(")");
   logEnd();
   bi.tscBeforeJump = archTimestamp();
-  archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys);
+  archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys, space.switchPage, space.levels);
 }

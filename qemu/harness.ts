@@ -21,6 +21,8 @@
 //     (`>` marks the selection) and then `[loader] menu: up/down or 1-9 choose, ...`
 //     (MENU_READY); a `choose` step reads that listing and presses the keys that pick an
 //     entry by name.
+//   - optionally (`unique`), a line printed twice fails the run: the loader must show each
+//     line once on serial whether or not the firmware copies its console there.
 import { performance } from 'perf_hooks';
 import { StringDecoder } from 'string_decoder';
 import type { Arch } from '../scripts/paths';
@@ -121,6 +123,8 @@ export interface HarnessOptions {
   exitConvention?: ExitConvention;
   /** Exact exit status required (for programs without a verdict, e.g. the firmware-floor app). */
   expectedExitCode?: number;
+  /** Lines matching this must each appear at most once (e.g. /^\[(loader|kernel)\] /). */
+  unique?: RegExp;
   /** Lines that fail the run at once (default DEFAULT_FAIL_PATTERNS). */
   failPatterns?: readonly FailPattern[];
   /** Fail when no byte arrives for this long (default 30 s; 0 disables, e.g. under gdb). */
@@ -146,6 +150,7 @@ export type FailureKind =
   | 'expectation' // an expected line never came (in order)
   | 'keys' // a key step could not be done (no such menu entry, no stdin)
   | 'no-verdict' // the process ended without a verdict line
+  | 'duplicate' // a line matching `unique` appeared twice
   | 'exit-code'; // exit status disagrees with the verdict / expectedExitCode
 
 export interface HarnessFailure {
@@ -389,6 +394,13 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     if (nextKey < keySteps.length) {
       const step = keySteps[nextKey];
       return { kind: 'keys', message: `key step ${nextKey + 1} never ran: no line ${patternText(step.after!)} came; process ${describeExit(undefined, exit)}` + stderrTail };
+    }
+    if (opts.unique) {
+      const seen = new Set<string>();
+      const dups = lines.filter((l) => opts.unique!.test(l.text) && (seen.has(l.text) || (seen.add(l.text), false)));
+      if (dups.length > 0) {
+        return { kind: 'duplicate', message: `${dups.length} line(s) printed twice, first: ${JSON.stringify(dups[0].text)} at ${secs(dups[0].tMs)}`, line: dups[0] };
+      }
     }
     if (requireVerdict && verdict === null) {
       return { kind: 'no-verdict', message: `the run ended without a \`${PASS_LINE}\` or \`[kernel] FAIL: <reason>\` line; process ${describeExit(undefined, exit)}` + stderrTail };

@@ -142,7 +142,7 @@ test('x86_64 with 128 MiB: out of memory and a read error name the file; nothing
       expect: [
         /^\[loader\] read \\tsboot\\boot\.cfg \(\d+ bytes\): 4 entries for x86_64, 3 errors$/,
         '[loader] \\tsboot\\boot.cfg:1:1: error: default=missing names no entry for this architecture',
-        "[loader] \\tsboot\\boot.cfg:3:1: error: unknown key 'colour' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default)",
+        "[loader] \\tsboot\\boot.cfg:3:1: error: unknown key 'colour' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default paging)",
         "[loader] \\tsboot\\boot.cfg:9:34: error: '#' after a value: comments must be on lines of their own",
         "[loader] booting entry 'huge' (efi, \\big\\huge.efi)",
         '[loader] error: AllocatePages(40960 pages = 160 MiB for the contents of \\big\\huge.efi) failed: EFI_OUT_OF_RESOURCES',

@@ -4,7 +4,7 @@
 //
 // Prints every error as `boot.cfg:LINE:COL: error: <message>` (common/cfg-messages.ts, as
 // the loader does), then what the loader would see: one `entry` line per entry (`ok`, `broken` or
-// `other-arch`), `timeout` and `default`. Exits 0 without errors, 1 with errors, 2 on
+// `other-arch`), `timeout`, `paging` and `default`. Exits 0 without errors, 1 with errors, 2 on
 // usage or I/O problems.
 
 import { type BootCfg, type CfgEntry, type CfgPath, CfgArch, cfgParse, cfgProtocolName, cfgEntryVisible } from "../../../common/cfg";
@@ -101,6 +101,9 @@ export function main(): i32 {
   for (let i: u32 = 0; i < cfg.entryCount; i++) printEntry(i, addressOf(cfg.entries[i]));
   print("timeout ");
   if (cfg.hasTimeout) printU(u64(cfg.timeout));
+  else print("none");
+  print("\npaging ");
+  if (cfg.pagingLevels != 0) printU(u64(cfg.pagingLevels));
   else print("none");
   print("\ndefault ");
   if (cfg.defaultIndex >= 0) {
