@@ -136,7 +136,7 @@ test('x86_64 with 128 MiB: out of memory and a read error name the file; nothing
       damage: (image) => cutFatChain(image, '/EFI/tools/damaged.efi', 2),
       requireVerdict: false,
       keys: [ENTER_AT_MENU, ENTER_AT_MENU, ENTER_AT_MENU],
-      stopWhen: /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Not Found$/,
+      stopWhen: /BdsDxe: failed to start Boot[0-9A-F]{4} .*: Not Found$/,
       graceMs: 200,
       timeoutMs: 120_000,
       expect: [
@@ -154,7 +154,7 @@ test('x86_64 with 128 MiB: out of memory and a read error name the file; nothing
         '[loader] error: \\EFI\\tools\\none.efi not found on the boot volume (EFI_NOT_FOUND)',
         '[loader] error: no entry of boot.cfg can be booted (4 entries for this machine: 1 with errors, 3 failed or returned)',
         '[loader] returning EFI_NOT_FOUND to the firmware',
-        /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Not Found$/,
+        /BdsDxe: failed to start Boot[0-9A-F]{4} .*: Not Found$/,
       ],
     });
     assert.ok(r.ok, explain(r));
