@@ -39,6 +39,8 @@ export function getTarget(name: string): Target {
   }
   if (os === 'elf') {
     clangFlags.push('-fno-pic');
+    // Frame pointers in every kernel function: the exception report's backtrace walks them.
+    fnAttrs.push('"frame-pointer"="all"');
     if (arch === 'x86_64') {
       // Higher-half kernel: -mcmodel=kernel; interrupts may arrive on the same stack: no red zone;
       // the kernel does not save FP/SIMD state: general registers only.
