@@ -38,6 +38,7 @@ function parseArgs() {
     .option('debug', { alias: 'g', type: 'boolean', default: false, describe: 'build with debug info (-g)' })
     .option('build', { type: 'boolean', default: true, describe: 'build first (--no-build boots the existing images)' })
     .option('cfg', { type: 'string', describe: 'file to put on the ESP as \\tsboot\\boot.cfg' })
+    .option('reboot', { type: 'boolean', default: false, describe: 'let a guest reset restart the machine like real hardware (default: a reset ends QEMU, -no-reboot)' })
     .option('qemu-arg', { type: 'string', array: true, default: [] as string[], describe: 'extra QEMU argument (repeatable), e.g. --qemu-arg=-cpu --qemu-arg=max' })
     .option('echo', { type: 'boolean', default: true, describe: 'echo the serial log live (--no-echo: summary only)' })
     .option('print-command', { type: 'boolean', default: false, describe: 'print the QEMU command line before booting' })
@@ -108,6 +109,7 @@ async function main(): Promise<number> {
       kvm: argv.kvm,
       gdb: argv.gdb,
       extraArgs: argv['qemu-arg'],
+      reboot: argv.reboot,
     };
     if (argv['print-command']) {
       const c = qemuCommand(qemuOpts);

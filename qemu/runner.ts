@@ -181,6 +181,11 @@ export interface QemuOptions {
   gdb?: boolean;
   /** Appended verbatim (USB devices, `-qmp unix:...`, extra drives). */
   extraArgs?: string[];
+  /**
+   * Let a guest reset restart the machine, as a real one does (default false: `-no-reboot`,
+   * a reset ends QEMU). Tests that must prove a kernel never resets boot this way.
+   */
+  reboot?: boolean;
 }
 
 // QEMU's option parser splits on commas; a literal comma in a file name is written twice.
@@ -205,7 +210,7 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
   ];
   const common = ['-m', memory, '-smp', String(smp), '-accel', o.kvm ? 'kvm' : 'tcg'];
   // menu=on,splash-time=0: AAVMF otherwise waits for a menu timeout (7.3 s vs 1.8 s boots).
-  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', '-no-reboot'];
+  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', ...(o.reboot ? [] : ['-no-reboot'])];
   let args: string[];
   if (o.arch === 'x86_64') {
     args = [

@@ -10,7 +10,7 @@ import { buildEsp, EspFile } from '../../scripts/esp';
 import { bootArtifacts, Arch } from '../../scripts/paths';
 import { prepareFirmware } from '../../ovmf/firmware';
 import { launchQemu } from '../../qemu/runner';
-import { runHarness, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
+import { runHarness, DEFAULT_FAIL_PATTERNS, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
 
 export interface BootRun {
   result: HarnessResult;
@@ -38,19 +38,25 @@ function echoStream(): NodeJS.WritableStream | undefined {
  * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs`
  * (optional) pick the CPU model and add QEMU arguments (e.g. `-machine acpi=off`). `stopWhen` (optional)
  * ends the run `graceMs` after a matching line: used when the loader returns to the
- * firmware, which then goes on to other boot options instead of exiting QEMU.
+ * firmware, which then goes on to other boot options instead of exiting QEMU. `reboot`
+ * lets a guest reset restart the machine (no `-no-reboot`).
  */
 export async function bootEsp(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[]; memory?: string },
+  opts: HarnessOptions & {
+    timeoutMs?: number; stopWhen?: RegExp | ((line: SerialLine) => boolean); graceMs?: number;
+    cpu?: string; qemuArgs?: string[]; memory?: string; reboot?: boolean;
+  },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
   buildEsp(esp, files);
   const fw = prepareFirmware(arch);
   try {
-    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory });
+    const proc = launchQemu({
+      arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, reboot: opts.reboot,
+    });
     let stopping = false;
     const userOnLine = opts.onLine;
     return await runHarness(proc, {
@@ -58,7 +64,8 @@ export async function bootEsp(
       echo: opts.echo ?? echoStream(),
       onLine: (line: SerialLine) => {
         userOnLine?.(line);
-        if (opts.stopWhen && !stopping && opts.stopWhen.test(line.text)) {
+        const stop = opts.stopWhen instanceof RegExp ? opts.stopWhen.test(line.text) : opts.stopWhen?.(line);
+        if (stop && !stopping) {
           stopping = true;
           setTimeout(() => proc.kill('caller'), opts.graceMs ?? 1000);
         }
@@ -73,4 +80,40 @@ export async function bootEsp(
 export function explain(r: HarnessResult): string {
   const tail = r.lines.slice(-40).map((l) => `    ${l.text}`).join('\n');
   return `${r.failure ? `${r.failure.kind}: ${r.failure.message}` : 'no failure'}\n  last serial lines:\n${tail}`;
+}
+
+/** Firmware exception dumps: the only fail-fast lines of a boot that expects a kernel exception report. */
+export const FIRMWARE_DUMP_PATTERNS = DEFAULT_FAIL_PATTERNS.filter((p) => /OVMF|AAVMF/.test(p.name));
+
+export interface NoResetRun {
+  result: HarnessResult;
+  /** A [loader] or firmware boot-manager line came after a [kernel] line: the machine reset. */
+  reset: boolean;
+}
+
+/**
+ * Boots with guest resets allowed (no `-no-reboot`), as a real machine would: a kernel that
+ * resets the machine (a triple fault, a reset request) comes back through the firmware and
+ * the loader, which this notices (any `[loader]` or `BdsDxe` line after a `[kernel]` one),
+ * and the run is stopped there. QEMU ending by itself is then the kernel's power-off.
+ */
+export async function bootNoReset(
+  arch: Arch,
+  dir: string,
+  files: EspFile[],
+  opts: HarnessOptions & { timeoutMs?: number; cpu?: string; qemuArgs?: string[] },
+): Promise<NoResetRun> {
+  let kernelSeen = false;
+  let reset = false;
+  const result = await bootEsp(arch, dir, files, {
+    ...opts,
+    reboot: true,
+    graceMs: 200,
+    stopWhen: (line: SerialLine) => {
+      if (line.text.startsWith('[kernel]')) kernelSeen = true;
+      else if (kernelSeen && (line.text.startsWith('[loader]') || line.text.startsWith('BdsDxe'))) reset = true;
+      return reset;
+    },
+  });
+  return { result, reset };
 }
