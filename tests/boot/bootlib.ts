@@ -87,15 +87,16 @@ export const FIRMWARE_DUMP_PATTERNS = DEFAULT_FAIL_PATTERNS.filter((p) => /OVMF|
 
 export interface NoResetRun {
   result: HarnessResult;
-  /** A [loader] or firmware boot-manager line came after a [kernel] line: the machine reset. */
+  /** The firmware's boot manager or the loader started again after the jump to the kernel: the machine reset. */
   reset: boolean;
 }
 
 /**
  * Boots with guest resets allowed (no `-no-reboot`), as a real machine would: a kernel that
  * resets the machine (a triple fault, a reset request) comes back through the firmware and
- * the loader, which this notices (any `[loader]` or `BdsDxe` line after a `[kernel]` one),
- * and the run is stopped there. QEMU ending by itself is then the kernel's power-off.
+ * the loader, which this notices (a `BdsDxe` line or the loader's `starting` line after its
+ * `jumping to kernel` line or a `[kernel]` line), and the run is stopped there. QEMU ending
+ * by itself is then the kernel's power-off.
  */
 export async function bootNoReset(
   arch: Arch,
@@ -103,15 +104,16 @@ export async function bootNoReset(
   files: EspFile[],
   opts: HarnessOptions & { timeoutMs?: number; cpu?: string; qemuArgs?: string[] },
 ): Promise<NoResetRun> {
-  let kernelSeen = false;
+  let handedOver = false;
   let reset = false;
   const result = await bootEsp(arch, dir, files, {
     ...opts,
     reboot: true,
     graceMs: 200,
     stopWhen: (line: SerialLine) => {
-      if (line.text.startsWith('[kernel]')) kernelSeen = true;
-      else if (kernelSeen && (line.text.startsWith('[loader]') || line.text.startsWith('BdsDxe'))) reset = true;
+      const t = line.text;
+      if (handedOver && (t.startsWith('BdsDxe') || /^\[loader\] tsboot loader \(.*\) starting$/.test(t))) reset = true;
+      if (t.startsWith('[kernel]') || t.startsWith('[loader] jumping to kernel entry')) handedOver = true;
       return reset;
     },
   });
