@@ -136,7 +136,8 @@ export function trapHeader(level: TrapLevel, name: cstr, tag: cstr, code: i64): 
     firstTag = tag;
     firstCode = code;
   }
-  print("[kernel] EXCEPTION: ");
+  // On a line of its own, even when the exception cut a line short.
+  print("\n[kernel] EXCEPTION: ");
   print(name);
   printTag(tag, code);
   print(" on cpu ");
