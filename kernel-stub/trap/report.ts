@@ -171,7 +171,7 @@ export function trapSymbol(pc: u64): bool {
   let hit: KsymsHit = zeroed<KsymsHit>();
   if (!ksymsLookup(pc, addressOf(hit))) return false;
   print(" in ");
-  print(hit.name);
+  for (let i: u32 = 0; i < 256 && hit.name[i] != 0; i++) printChar(hit.name[i]);
   print("+");
   printHex(hit.offset);
   return true;
