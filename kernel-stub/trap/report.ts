@@ -168,12 +168,17 @@ export function trapReg(name: cstr, v: u64): void {
 
 /** ` in name+0x1c`, or nothing when no kernel function contains `pc`. */
 export function trapSymbol(pc: u64): bool {
+  return symbolAt(pc, pc);
+}
+
+/** ` in name+offset` of `pc`, naming the function that contains `lookup`. */
+function symbolAt(pc: u64, lookup: u64): bool {
   let hit: KsymsHit = zeroed<KsymsHit>();
-  if (!ksymsLookup(pc, addressOf(hit))) return false;
+  if (!ksymsLookup(lookup, addressOf(hit))) return false;
   print(" in ");
   for (let i: u32 = 0; i < 256 && hit.name[i] != 0; i++) printChar(hit.name[i]);
   print("+");
-  printHex(hit.offset);
+  printHex(pc - (lookup - hit.offset));
   return true;
 }
 
@@ -210,7 +215,9 @@ function frameLine(n: u32, pc: u64, lookup: u64, note: cstr): void {
   printU(n);
   print(" ");
   printHexW(pc, 16);
-  if (!trapSymbol(lookup)) print(" (not in the kernel's symbol table)");
+  // A return address names the function of the call before it (`lookup` = pc - 1): a call
+  // that ends a function returns just past its end.
+  if (!symbolAt(pc, lookup)) print(" (not in the kernel's symbol table)");
   print(note);
   print("\n");
 }
