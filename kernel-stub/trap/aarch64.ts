@@ -16,7 +16,7 @@
 // the EL2 registers, so the same code works there.
 
 import {
-  TrapLevel, trapBegin, trapHeader, trapLine, trapReg, trapSymbol, trapGuardNote, trapBacktrace, trapFail, trapAddStack,
+  TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail, trapAddStack,
 } from "./report";
 import { esrClass, esrClassName, esrHasFaultAddress, esrIsAbort, esrPrintAbort } from "./esr";
 
@@ -182,12 +182,8 @@ function printRegisters(f: Ptr<A64TrapFrame>, sp: u64): void {
     }
     print("\n");
   }
-  trapLine("regs");
-  trapReg("x28", f.x[28]); trapReg("x29", f.x[29]); trapReg("x30", f.x[30]); trapReg(" sp", sp);
-  print("\n");
-  trapLine("regs");
-  trapReg("elr", f.elr); trapReg("spsr", f.spsr); trapReg("sp_el0", f.spEl0);
-  print("\n");
+  trapRegs("regs", "x28", f.x[28], "x29", f.x[29], "x30", f.x[30], " sp", sp);
+  trapRegs("regs", "elr", f.elr, "spsr", f.spsr, "sp_el0", f.spEl0, "", 0);
 }
 
 /**

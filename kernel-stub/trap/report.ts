@@ -159,11 +159,21 @@ export function trapLine(s: cstr): void {
 }
 
 /** ` name 0x0123456789abcdef` */
-export function trapReg(name: cstr, v: u64): void {
+function trapReg(name: cstr, v: u64): void {
   print(" ");
   print(name);
   print(" ");
   printHexW(v, 16);
+}
+
+/** One line of up to four registers: `[kernel]   <label> n1 0x... n2 0x...`; an empty name ends it. */
+export function trapRegs(label: cstr, n1: cstr, v1: u64, n2: cstr, v2: u64, n3: cstr, v3: u64, n4: cstr, v4: u64): void {
+  trapLine(label);
+  trapReg(n1, v1);
+  if (cast<u8>(n2)[0] != 0) trapReg(n2, v2);
+  if (cast<u8>(n3)[0] != 0) trapReg(n3, v3);
+  if (cast<u8>(n4)[0] != 0) trapReg(n4, v4);
+  print("\n");
 }
 
 /** ` in name+0x1c`, or nothing when no kernel function contains `pc`. */

@@ -14,7 +14,7 @@
 // if x64Trap ever returns, the stub restores the registers and returns with iretq.
 
 import {
-  TrapLevel, trapBegin, trapHeader, trapLine, trapReg, trapSymbol, trapGuardNote, trapBacktrace, trapFail, trapAddStack, trapReadStack,
+  TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail, trapAddStack, trapReadStack,
 } from "./report";
 
 export const KERNEL_CS: u16 = 0x08;
@@ -273,24 +273,12 @@ function printErrorCode(v: u64, e: u64): void {
 }
 
 function printRegisters(f: Ptr<X64TrapFrame>): void {
-  trapLine("regs");
-  trapReg("rax", f.rax); trapReg("rbx", f.rbx); trapReg("rcx", f.rcx); trapReg("rdx", f.rdx);
-  print("\n");
-  trapLine("regs");
-  trapReg("rsi", f.rsi); trapReg("rdi", f.rdi); trapReg("rbp", f.rbp); trapReg("rsp", f.rsp);
-  print("\n");
-  trapLine("regs");
-  trapReg("r8", f.r8); trapReg("r9", f.r9); trapReg("r10", f.r10); trapReg("r11", f.r11);
-  print("\n");
-  trapLine("regs");
-  trapReg("r12", f.r12); trapReg("r13", f.r13); trapReg("r14", f.r14); trapReg("r15", f.r15);
-  print("\n");
-  trapLine("regs");
-  trapReg("rflags", f.rflags); trapReg("cs", f.cs); trapReg("ss", f.ss);
-  print("\n");
-  trapLine("ctrl");
-  trapReg("cr0", readCr0()); trapReg("cr2", readCr2()); trapReg("cr3", readCr3()); trapReg("cr4", readCr4());
-  print("\n");
+  trapRegs("regs", "rax", f.rax, "rbx", f.rbx, "rcx", f.rcx, "rdx", f.rdx);
+  trapRegs("regs", "rsi", f.rsi, "rdi", f.rdi, "rbp", f.rbp, "rsp", f.rsp);
+  trapRegs("regs", "r8", f.r8, "r9", f.r9, "r10", f.r10, "r11", f.r11);
+  trapRegs("regs", "r12", f.r12, "r13", f.r13, "r14", f.r14, "r15", f.r15);
+  trapRegs("regs", "rflags", f.rflags, "cs", f.cs, "ss", f.ss, "", 0);
+  trapRegs("ctrl", "cr0", readCr0(), "cr2", readCr2(), "cr3", readCr3(), "cr4", readCr4());
 }
 
 /**
