@@ -216,16 +216,19 @@ export function a64Trap(f: Ptr<A64TrapFrame>): void {
     printHexW(f.elr, 16);
     trapSymbol(f.elr);
     print("\n");
-    trapLine("esr ");
-    printHexW(f.esr, 8);
-    print(": EC ");
-    printHexW(ec, 2);
-    print(" ");
-    print(esrClassName(ec));
-    print((f.esr & (1 << 25)) != 0 ? "; IL 32-bit" : "; IL 16-bit");
-    print("; ISS ");
-    printHexW(f.esr & 0x1FF_FFFF, 7);
-    print("\n");
+    // ESR describes synchronous exceptions and SErrors; for IRQ and FIQ it is stale.
+    if (synchronous || (kind & 3) == 3) {
+      trapLine("esr ");
+      printHexW(f.esr, 8);
+      print(": EC ");
+      printHexW(ec, 2);
+      print(" ");
+      print(esrClassName(ec));
+      print((f.esr & (1 << 25)) != 0 ? "; IL 32-bit" : "; IL 16-bit");
+      print("; ISS ");
+      printHexW(f.esr & 0x1FF_FFFF, 7);
+      print("\n");
+    }
     if (synchronous && esrIsAbort(ec)) {
       trapLine("");
       esrPrintAbort(f.esr);

@@ -4,13 +4,13 @@
 // prints the report and ends the run.
 //
 // Other CPUs (SMP) call x64TrapsInstallCpu(tables, istTops...) or
-// a64TrapsInstallCpu(exceptionStackTop) with their own tables and stacks, and may
-// trapAddStack() their stacks so that backtraces walk them.
+// a64TrapsInstallCpu(exceptionStackTop) with their own tables and stacks, and
+// trapsAddStack() for their stacks so that backtraces walk them (docs/exceptions.md).
 
 import { type BootInfo } from "../../common/bootinfo";
 import { x64TrapsInit } from "./x86_64";
 import { a64TrapsInit } from "./aarch64";
-import { trapReportInit, trapConsoleReady, trapSetKernelStack } from "./report";
+import { trapReportInit, trapConsoleReady, trapSetKernelStack, trapAddStack } from "./report";
 
 /**
  * The boot CPU's exception handling, before anything else runs. `bootInfo` is the raw
@@ -30,4 +30,9 @@ export function trapsConsoleReady(): void {
 /** The kernel stack as the checked boot info gives it (for guard-page detection and backtraces). */
 export function trapsSetKernelStack(top: u64, size: u64): void {
   trapSetKernelStack(top, size);
+}
+
+/** A further stack [lo, hi) (another CPU's kernel or exception stack) that backtraces may walk. */
+export function trapsAddStack(lo: u64, hi: u64): void {
+  trapAddStack(lo, hi);
 }
