@@ -8,8 +8,8 @@ import * as path from 'path';
 import { buildArch } from '../../scripts/build';
 import { buildEsp, EspFile } from '../../scripts/esp';
 import { bootArtifacts, Arch } from '../../scripts/paths';
-import { prepareFirmware } from '../../ovmf/firmware';
-import { launchQemu } from '../../qemu/runner';
+import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
+import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
 import { runHarness, DEFAULT_FAIL_PATTERNS, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
 
 export interface BootRun {
@@ -34,6 +34,15 @@ function echoStream(): NodeJS.WritableStream | undefined {
   return process.env.TSBOOT_ECHO === '1' ? process.stdout : undefined;
 }
 
+/** Where and how to boot: firmware (default edk2), x86_64 machine, disk bus, CPU, RAM. */
+export interface BootPlace {
+  firmware?: FirmwareName;
+  machine?: X86Machine;
+  diskBus?: DiskBus;
+  cpu?: string;
+  memory?: string;
+}
+
 /**
  * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs`
  * (optional) pick the CPU model and add QEMU arguments (e.g. `-machine acpi=off`). `stopWhen` (optional)
@@ -45,17 +54,17 @@ export async function bootEsp(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & {
-    timeoutMs?: number; stopWhen?: RegExp | ((line: SerialLine) => boolean); graceMs?: number;
-    cpu?: string; qemuArgs?: string[]; memory?: string; reboot?: boolean;
+  opts: HarnessOptions & BootPlace & {
+    timeoutMs?: number; stopWhen?: RegExp | ((line: SerialLine) => boolean); graceMs?: number; qemuArgs?: string[]; reboot?: boolean;
   },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
   buildEsp(esp, files);
-  const fw = prepareFirmware(arch);
+  const fw = prepareFirmware(arch, { firmware: opts.firmware });
   try {
     const proc = launchQemu({
-      arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, reboot: opts.reboot,
+      arch, firmware: fw, machine: opts.machine, disk: esp, diskBus: opts.diskBus,
+      timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, reboot: opts.reboot,
     });
     let stopping = false;
     const userOnLine = opts.onLine;
@@ -94,15 +103,15 @@ export interface NoResetRun {
 /**
  * Boots with guest resets allowed (no `-no-reboot`), as a real machine would: a kernel that
  * resets the machine (a triple fault, a reset request) comes back through the firmware and
- * the loader, which this notices (a `BdsDxe` line or the loader's `starting` line after its
- * `jumping to kernel` line or a `[kernel]` line), and the run is stopped there. QEMU ending
+ * the loader, which this notices (a `BdsDxe` line, U-Boot's banner or the loader's `starting`
+ * line after its `jumping to kernel` line or a `[kernel]` line), and the run is stopped there. QEMU ending
  * by itself is then the kernel's power-off.
  */
 export async function bootNoReset(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & { timeoutMs?: number; cpu?: string; qemuArgs?: string[] },
+  opts: HarnessOptions & BootPlace & { timeoutMs?: number; qemuArgs?: string[] },
 ): Promise<NoResetRun> {
   let handedOver = false;
   let reset = false;
@@ -112,7 +121,8 @@ export async function bootNoReset(
     graceMs: 200,
     stopWhen: (line: SerialLine) => {
       const t = line.text;
-      if (handedOver && (t.startsWith('BdsDxe') || /^\[loader\] tsboot loader \(.*\) starting$/.test(t))) reset = true;
+      // EDK2's boot manager, U-Boot's banner, or the loader's first line: the machine started over.
+      if (handedOver && (t.startsWith('BdsDxe') || /^U-Boot \d/.test(t) || /^\[loader\] tsboot loader \(.*\) starting$/.test(t))) reset = true;
       if (t.startsWith('[kernel]') || t.startsWith('[loader] jumping to kernel entry')) handedOver = true;
       return reset;
     },
