@@ -10,10 +10,11 @@
 // the limit of what the kernel can catch: a kernel corrupted in its very first
 // instructions, before its IDT exists, triple-faults and the machine resets (the detector
 // must see that, else the no-reset assertions above prove nothing).
-// `npm run test:matrix`: random byte flips (seeded) in the code outside the exception path
-// on both architectures; none may reset the machine, and each boot ends in PASS (a flip in
-// code that did not run, or a harmless one), a report with FAIL, or, at worst, silence
-// (a flip that makes a loop endless; there is no watchdog), which is counted and printed.
+// `npm run test:matrix`: the 0xff case on U-Boot's UEFI too, and random byte flips (seeded)
+// in the code outside the exception path on both architectures; none may reset the
+// machine, and each boot ends in PASS (a flip in code that did not run, or a harmless one),
+// a report with FAIL, or, at worst, silence (a flip that makes a loop endless; there is no
+// watchdog), which is counted and printed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
@@ -21,6 +22,7 @@ import * as path from 'path';
 import { bootNoReset, buildBoot, explain, tempDir, FIRMWARE_DUMP_PATTERNS, NoResetRun } from '../boot/bootlib';
 import { parseElf, ElfFile, PT } from '../../linker/elf';
 import type { Arch } from '../../scripts/paths';
+import type { FirmwareName } from '../../ovmf/firmware';
 
 const FULL = process.env.TSBOOT_MATRIX === '1';
 const EFI: Record<Arch, string> = { x86_64: 'BOOTX64.EFI', aarch64: 'BOOTAA64.EFI' };
@@ -41,23 +43,23 @@ function functionSymbol(f: ElfFile, name: string): { addr: bigint; size: number 
 }
 
 /** Boots `kernel` (a corrupted copy) as the default kernel, resets allowed. */
-async function bootKernel(arch: Arch, tag: string, kernel: Buffer, timeoutMs = 90_000, silenceMs = 30_000): Promise<NoResetRun> {
+async function bootKernel(arch: Arch, tag: string, kernel: Buffer, timeoutMs = 90_000, silenceMs = 30_000, firmware: FirmwareName = 'edk2'): Promise<NoResetRun> {
   const art = await buildBoot(arch);
-  const dir = tempDir(`corrupt-${arch}-${tag}`);
+  const dir = tempDir(`corrupt-${arch}-${firmware}-${tag}`);
   try {
     const file = path.join(dir, 'kernel.elf');
     fs.writeFileSync(file, kernel);
     return await bootNoReset(arch, dir, [
       { hostPath: art.loader, espPath: `/EFI/BOOT/${EFI[arch]}` },
       { hostPath: file, espPath: `/tsboot/kernel-${arch}.elf` },
-    ], { failPatterns: FIRMWARE_DUMP_PATTERNS, requireVerdict: false, timeoutMs, silenceMs });
+    ], { firmware, failPatterns: FIRMWARE_DUMP_PATTERNS, requireVerdict: false, timeoutMs, silenceMs });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-for (const arch of ARCHES) {
-  test(`${arch}: 0xff bytes over the start of main.expectAttrs end in an undefined-instruction report, FAIL, power-off, no reset`, async () => {
+for (const firmware of FULL ? ['edk2', 'uboot'] as FirmwareName[] : ['edk2' as FirmwareName]) for (const arch of ARCHES) {
+  test(`${arch} ${firmware}: 0xff bytes over the start of main.expectAttrs end in an undefined-instruction report, FAIL, power-off, no reset`, async () => {
     const art = await buildBoot(arch);
     const bytes = fs.readFileSync(art.kernel);
     const elf = parseElf(bytes);
@@ -65,7 +67,7 @@ for (const arch of ARCHES) {
     const off = fileOffset(elf, fn.addr);
     const bad = Buffer.from(bytes);
     bad.fill(0xff, off, off + 4);
-    const run = await bootKernel(arch, 'ff', bad);
+    const run = await bootKernel(arch, 'ff', bad, 120_000, 30_000, firmware);
     const r = run.result;
     const texts = r.lines.map((l) => l.text);
     assert.ok(texts.some((t) => /^\[loader\] kernel ELF ok: /.test(t)), `the loader accepted the corrupted kernel\n${explain(r)}`);

@@ -9,8 +9,9 @@
 // through isa-debug-exit; aarch64: PSCI SYSTEM_OFF, exit 0), not by a reset.
 //
 // `npm test` runs pf, exec, ud, de, stack and nested on x86_64 and pf (data abort), exec
-// (instruction abort), ud, stack and nested on aarch64; `npm run test:matrix` adds gp, brk
-// and the unknown-kind message.
+// (instruction abort), ud, stack and nested on aarch64, on EDK2 (OVMF/AAVMF), and the stack
+// overflow on U-Boot's UEFI too; `npm run test:matrix` runs every case on both firmwares and
+// adds gp, brk and the unknown-kind message.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
@@ -18,6 +19,7 @@ import * as path from 'path';
 import { bootNoReset, buildBoot, explain, tempDir, FIRMWARE_DUMP_PATTERNS, NoResetRun } from '../boot/bootlib';
 import { parseElf } from '../../linker/elf';
 import type { Arch } from '../../scripts/paths';
+import type { FirmwareName } from '../../ovmf/firmware';
 
 const FULL = process.env.TSBOOT_MATRIX === '1';
 const UNMAPPED = '0xffffffffdead0000';
@@ -139,9 +141,13 @@ function symbolRange(kernel: string, name: string): [bigint, bigint] {
   return [sym!.value, sym!.value + BigInt(sym!.size)];
 }
 
-async function bootWithCmdline(arch: Arch, tag: string, cmdline: string) {
+const FIRMWARES: FirmwareName[] = ['edk2', 'uboot'];
+/** npm test boots U-Boot for this kind only (U-Boot's x86_64 boot takes 10-15 s). */
+const UBOOT_KIND = 'stack';
+
+async function bootWithCmdline(arch: Arch, tag: string, cmdline: string, firmware: FirmwareName = 'edk2') {
   const art = await buildBoot(arch);
-  const dir = tempDir(`fault-${arch}-${tag}`);
+  const dir = tempDir(`fault-${arch}-${firmware}-${tag}`);
   try {
     const cfg = path.join(dir, 'boot.cfg');
     fs.writeFileSync(cfg, `cmdline=${cmdline}\n`);
@@ -149,7 +155,7 @@ async function bootWithCmdline(arch: Arch, tag: string, cmdline: string) {
       { hostPath: art.loader, espPath: `/EFI/BOOT/${EFI[arch]}` },
       { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
       { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
-    ], { failPatterns: FIRMWARE_DUMP_PATTERNS, timeoutMs: 90_000, silenceMs: 30_000 });
+    ], { firmware, failPatterns: FIRMWARE_DUMP_PATTERNS, timeoutMs: 120_000, silenceMs: 30_000 });
     return { ...run, kernel: art.kernel };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -164,10 +170,10 @@ function assertPoweredOff(arch: Arch, run: NoResetRun): void {
   assert.is(r.exit.code, arch === 'x86_64' ? 35 : 0, `QEMU exit status\n${explain(r)}`);
 }
 
-for (const c of CASES) {
-  if (c.matrixOnly && !FULL) continue;
-  test(`${c.arch} tsboot.fault=${c.kind}: one report (${c.report[0]}), FAIL, power-off`, async () => {
-    const run = await bootWithCmdline(c.arch, c.kind, `tsboot.fault=${c.kind}`);
+for (const firmware of FIRMWARES) for (const c of CASES) {
+  if (!FULL && (c.matrixOnly || (firmware !== 'edk2' && c.kind !== UBOOT_KIND))) continue;
+  test(`${c.arch} ${firmware} tsboot.fault=${c.kind}: one report (${c.report[0]}), FAIL, power-off`, async () => {
+    const run = await bootWithCmdline(c.arch, c.kind, `tsboot.fault=${c.kind}`, firmware);
     const r = run.result;
     const texts = r.lines.map((l) => l.text);
     // The report, in order, from the switch's line to the verdict.
@@ -195,9 +201,9 @@ for (const c of CASES) {
   });
 }
 
-for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
-  test(`${arch} tsboot.fault=nested: a fault while reporting ends in one FAIL line on serial and a power-off`, async () => {
-    const run = await bootWithCmdline(arch, 'nested', 'tsboot.fault=nested');
+for (const firmware of FULL ? FIRMWARES : ['edk2' as FirmwareName]) for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
+  test(`${arch} ${firmware} tsboot.fault=nested: a fault while reporting ends in one FAIL line on serial and a power-off`, async () => {
+    const run = await bootWithCmdline(arch, 'nested', 'tsboot.fault=nested', firmware);
     const r = run.result;
     const texts = r.lines.map((l) => l.text);
     const first = arch === 'x86_64' ? 'page fault (#PF)' : 'data abort (EC 0x25)';
