@@ -195,13 +195,17 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
     if (ph.memsz < ph.filesz) return fail(img, ElfStatus.MemszBelowFilesz, idx, ElfField.Memsz, ph.memsz);
     // Page-granular mapping needs p_align to be a power of two of at least a page and
     // the file offset congruent to the address, so one page can back both.
-    if (ph.align < PAGE || (ph.align & (ph.align - 1)) != 0) return fail(img, ElfStatus.BadAlign, idx, ElfField.Align, ph.align);
+    if (ph.align < PAGE || (ph.align & (ph.align - 1)) != 0) {
+      return fail(img, ElfStatus.BadAlign, idx, ElfField.Align, ph.align);
+    }
     if ((ph.vaddr % ph.align) != (ph.offset % ph.align)) return fail(img, ElfStatus.BadAlign, idx, ElfField.Vaddr, ph.vaddr);
     if (ph.vaddr < lim.vmin) return fail(img, ElfStatus.SegmentOutsideKernelSpace, idx, ElfField.Vaddr, ph.vaddr);
     if (ph.memsz > lim.maxSpan || ph.vaddr + ph.memsz < ph.vaddr || ph.vaddr + ph.memsz + (PAGE - 1) < ph.vaddr) {
       return fail(img, ElfStatus.SegmentTooLarge, idx, ElfField.Memsz, ph.memsz);
     }
-    if ((ph.flags & PF_W) != 0 && (ph.flags & PF_X) != 0) return fail(img, ElfStatus.WriteAndExec, idx, ElfField.Flags, u64(ph.flags));
+    if ((ph.flags & PF_W) != 0 && (ph.flags & PF_X) != 0) {
+      return fail(img, ElfStatus.WriteAndExec, idx, ElfField.Flags, u64(ph.flags));
+    }
     // An empty segment maps nothing: it must not stretch the span (and the allocation).
     if (ph.memsz == 0) continue;
     let s: u64 = pageDown(ph.vaddr);

@@ -47,7 +47,8 @@ export function functionSymbols(f: ElfFile): KernelSymbol[] {
     seen.add(key);
     out.push({ name: s.name, addr: s.value, size: s.size });
   }
-  return out.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const cmp = <T>(x: T, y: T) => (x < y ? -1 : x > y ? 1 : 0);
+  return out.sort((a, b) => cmp(a.addr, b.addr) || cmp(a.name, b.name));
 }
 
 /** The .ksyms bytes for `syms` (already sorted). */
@@ -74,7 +75,8 @@ export function encodeKsyms(syms: KernelSymbol[]): Buffer {
 /** Parses .ksyms bytes (the inverse of encodeKsyms; used by the tests). */
 export function decodeKsyms(b: Buffer): KernelSymbol[] {
   if (b.length < HEADER_BYTES || b.readUInt32LE(0) !== KSYMS_MAGIC) throw new Error('not a .ksyms table (bad magic)');
-  if (b.readUInt32LE(4) !== KSYMS_VERSION) throw new Error(`.ksyms version ${b.readUInt32LE(4)}, expected ${KSYMS_VERSION}`);
+  const version = b.readUInt32LE(4);
+  if (version !== KSYMS_VERSION) throw new Error(`.ksyms version ${version}, expected ${KSYMS_VERSION}`);
   const count = b.readUInt32LE(8);
   const strings = HEADER_BYTES + ENTRY_BYTES * count;
   if (strings + b.readUInt32LE(12) > b.length) throw new Error('.ksyms table is truncated');
@@ -104,7 +106,9 @@ function assemble(clang: string, triple: string, src: string, obj: string): void
  * `tmpDir` and returns it for the second link, or undefined when the linker script has no
  * .ksyms section.
  */
-export function ksymsObject(output: string, clang: string, triple: string, tmpDir: string): { object: string; symbols: KernelSymbol[] } | undefined {
+export function ksymsObject(
+  output: string, clang: string, triple: string, tmpDir: string,
+): { object: string; symbols: KernelSymbol[] } | undefined {
   const first = parseElf(fs.readFileSync(output));
   if (!wantsKsyms(first)) return undefined;
   const symbols = functionSymbols(first);
@@ -119,12 +123,13 @@ export function ksymsObject(output: string, clang: string, triple: string, tmpDi
 
 /** Fails the link when the second link moved a function the table names. */
 export function checkKsymsStable(output: string, symbols: KernelSymbol[]): void {
-  const now = new Map(functionSymbols(parseElf(fs.readFileSync(output))).map((s) => [s.name, s]));
+  const linked = new Map(functionSymbols(parseElf(fs.readFileSync(output))).map((s) => [s.name, s]));
   for (const s of symbols) {
-    const n = now.get(s.name);
+    const n = linked.get(s.name);
     if (!n || n.addr !== s.addr || n.size !== s.size) {
+      const where = n ? '0x' + n.addr.toString(16) : 'gone';
       throw new ToolError(`internal linker error: adding the kernel symbol table moved ${s.name} ` +
-        `(0x${s.addr.toString(16)} -> ${n ? '0x' + n.addr.toString(16) : 'gone'}); keep .ksyms last in the rodata segment of the linker script`);
+        `(0x${s.addr.toString(16)} -> ${where}); keep .ksyms last in the rodata segment of the linker script`);
     }
   }
 }

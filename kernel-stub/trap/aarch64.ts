@@ -16,7 +16,8 @@
 // the EL2 registers, so the same code works there.
 
 import {
-  TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail, trapAddStack,
+  TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail,
+  trapAddStack,
 } from "./report";
 import { esrClass, esrClassName, esrHasFaultAddress, esrIsAbort, esrPrintAbort } from "./esr";
 

@@ -119,10 +119,12 @@ function faultInject(v: Ptr<u8>, n: u32): void {
     trapTestFaultWhileReporting();
     faultRead();
   } else if (wordIs(v, n, "de") || wordIs(v, n, "gp")) {
-    if (target.aarch64) fail(v, n, "x86_64 only (aarch64 has no such exception); use pf, exec, ud, brk, stack or nested");
+    if (target.aarch64) fail(v, n, "x86_64 only (aarch64 has no such exception); use pf, exec, ud, brk, stack, nested");
     if (wordIs(v, n, "de")) faultDivide(); else faultNonCanonical();
   } else {
-    fail(v, n, target.x86_64 ? "unknown fault; use pf, exec, ud, de, gp, brk, stack or nested" : "unknown fault; use pf, exec, ud, brk, stack or nested");
+    fail(v, n, target.x86_64
+      ? "unknown fault; use pf, exec, ud, de, gp, brk, stack or nested"
+      : "unknown fault; use pf, exec, ud, brk, stack or nested");
   }
   fail(v, n, "the fault did not happen");
 }

@@ -167,7 +167,9 @@ function trapReg(name: cstr, v: u64): void {
 }
 
 /** One line of up to four registers: `[kernel]   <label> n1 0x... n2 0x...`; an empty name ends it. */
-export function trapRegs(label: cstr, n1: cstr, v1: u64, n2: cstr, v2: u64, n3: cstr, v3: u64, n4: cstr, v4: u64): void {
+export function trapRegs(
+  label: cstr, n1: cstr, v1: u64, n2: cstr, v2: u64, n3: cstr, v3: u64, n4: cstr, v4: u64,
+): void {
   trapLine(label);
   trapReg(n1, v1);
   if (cast<u8>(n2)[0] != 0) trapReg(n2, v2);
@@ -310,7 +312,9 @@ function printRepeats(k: u64): void {
  * (with `while reporting <first>` for a nested exception), the FAIL verdict on the screen,
  * and power-off. Never returns.
  */
-export function trapFail(level: TrapLevel, name: cstr, tag: cstr, code: i64, hasAddr: bool, faultAddr: u64, pcName: cstr, pc: u64): never {
+export function trapFail(
+  level: TrapLevel, name: cstr, tag: cstr, code: i64, hasAddr: bool, faultAddr: u64, pcName: cstr, pc: u64,
+): never {
   print("[kernel] FAIL: ");
   if (level == TrapLevel.First && hasAddr && trapInGuardPage(faultAddr)) print("kernel stack overflow: ");
   print(name);

@@ -14,7 +14,8 @@
 // if x64Trap ever returns, the stub restores the registers and returns with iretq.
 
 import {
-  TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail, trapAddStack, trapReadStack,
+  TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail,
+  trapAddStack, trapReadStack,
 } from "./report";
 
 export const KERNEL_CS: u16 = 0x08;
@@ -85,7 +86,7 @@ export function x64TrapStubs(): void {
 tsboot_x64_trap_stubs:
 .irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
   .balign 16
-  .if (\\vec == 8) || ((\\vec >= 10) && (\\vec <= 14)) || (\\vec == 17) || (\\vec == 21) || (\\vec == 29) || (\\vec == 30)
+  .if (\\vec == 8) || ((\\vec >= 10) && (\\vec <= 14)) || (\\vec == 17) || (\\vec == 21) || (\\vec >= 29 && \\vec <= 30)
   .else
   pushq $$0
   .endif
@@ -142,8 +143,8 @@ function stubsBase(): u64 {
 
 /** Sets IDT gate `vector` to `handler` (kernel code segment, interrupt gate, IST 0..7). */
 export function x64IdtSetGate(vector: u32, handler: u64, ist: u32): void {
-  let lo: u64 = (handler & 0xFFFF) | (u64(KERNEL_CS) << 16) | (u64(ist & 7) << 32) | (GATE_INTERRUPT << 40) | (((handler >> 16) & 0xFFFF) << 48);
-  idt[vector * 2] = lo;
+  idt[vector * 2] = (handler & 0xFFFF) | (u64(KERNEL_CS) << 16) | (u64(ist & 7) << 32) | (GATE_INTERRUPT << 40)
+    | (((handler >> 16) & 0xFFFF) << 48);
   idt[vector * 2 + 1] = handler >> 32;
 }
 
@@ -163,7 +164,8 @@ function buildIdt(): void {
 function tssDescriptor(t: Ptr<X64CpuTables>): void {
   let base: u64 = addr(addressOf(t.tss));
   let limit: u64 = sizeof<X64Tss>() - 1;
-  t.gdt[3] = (limit & 0xFFFF) | ((base & 0xFF_FFFF) << 16) | (u64(0x89) << 40) | (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
+  t.gdt[3] = (limit & 0xFFFF) | ((base & 0xFF_FFFF) << 16) | (u64(0x89) << 40) | (((limit >> 16) & 0xF) << 48)
+    | (((base >> 24) & 0xFF) << 56);
   t.gdt[4] = base >> 32;
 }
 

@@ -56,7 +56,9 @@ const A64_REGS = [
   re(`^\\[kernel\\]   regs elr ${HEX16} spsr ${HEX16} sp_el0 ${HEX16}$`),
 ];
 
-function x64(kind: string, name: string, tag: string, fn: string | null, lines: Array<string | RegExp>, fail: string, matrixOnly = false): FaultCase {
+type Lines = Array<string | RegExp>;
+
+function x64(kind: string, name: string, tag: string, fn: string | null, lines: Lines, fail: string, matrixOnly = false): FaultCase {
   return {
     arch: 'x86_64', kind, matrixOnly, fn, backtrace: fn ?? 'trap/inject.faultExec',
     report: [`[kernel] EXCEPTION: ${name} (${tag}) on cpu 0`, ...lines, ...X64_REGS, '[kernel]   backtrace:'],
@@ -64,7 +66,7 @@ function x64(kind: string, name: string, tag: string, fn: string | null, lines: 
   };
 }
 
-function a64(kind: string, name: string, ec: string, fn: string | null, lines: Array<string | RegExp>, fail: string, matrixOnly = false): FaultCase {
+function a64(kind: string, name: string, ec: string, fn: string | null, lines: Lines, fail: string, matrixOnly = false): FaultCase {
   return {
     arch: 'aarch64', kind, matrixOnly, fn, backtrace: fn ?? 'trap/inject.faultExec',
     report: [`[kernel] EXCEPTION: ${name} (EC ${ec}) on cpu 0`, ...lines, ...A64_REGS, '[kernel]   backtrace:'],
@@ -73,7 +75,8 @@ function a64(kind: string, name: string, ec: string, fn: string | null, lines: A
 }
 
 const rip = (v: number, fn: string) => re(`^\\[kernel\\]   vector ${v}, rip ${HEX16} in ${esc(fn)}\\+0x[0-9a-f]+$`);
-const pcLine = (fn: string | null) => re(`^\\[kernel\\]   synchronous exception from the current EL with SP_EL0 \\(vector offset 0x000\\), pc ${HEX16}${fn ? ` in ${esc(fn)}\\+0x[0-9a-f]+` : ''}$`);
+const pcLine = (fn: string | null) => re('^\\[kernel\\]   synchronous exception from the current EL with SP_EL0 ' +
+  `\\(vector offset 0x000\\), pc ${HEX16}${fn ? ` in ${esc(fn)}\\+0x[0-9a-f]+` : ''}$`);
 const GUARD_NOTE = '[kernel]   the address is in the guard page below a stack: stack overflow';
 
 const CASES: FaultCase[] = [
@@ -177,13 +180,14 @@ for (const firmware of FIRMWARES) for (const c of CASES) {
     const r = run.result;
     const texts = r.lines.map((l) => l.text);
     // The report, in order, from the switch's line to the verdict.
-    const expect = [`[kernel] tsboot.fault: causing ${c.kind} on purpose (test switch)`, ...c.report, frame(c.backtrace), c.fail];
+    const causing = `[kernel] tsboot.fault: causing ${c.kind} on purpose (test switch)`;
+    const expect = [causing, ...c.report, frame(c.backtrace), c.fail];
     let at = 0;
     for (const line of texts) {
       const p = expect[at];
       if (at < expect.length && (typeof p === 'string' ? line === p : p.test(line))) at++;
     }
-    assert.ok(at === expect.length, `report line ${String(expect[at])} missing (after ${at} of ${expect.length})\n${explain(r)}`);
+    assert.ok(at === expect.length, `report line ${String(expect[at])} missing (${at} of ${expect.length} seen)\n${explain(r)}`);
     assert.is(r.verdict, 'fail', explain(r));
     assert.is(r.failure?.kind, 'kernel-fail', explain(r));
     assert.is(texts.filter((t) => t.startsWith('[kernel] EXCEPTION:')).length, 1, 'exactly one report');
@@ -196,21 +200,23 @@ for (const firmware of FIRMWARES) for (const c of CASES) {
       assert.ok(pcText, 'a pc/rip line with a symbol');
       const pc = BigInt(pcText![1]);
       const [lo, hi] = symbolRange(run.kernel, c.fn);
-      assert.ok(pc >= lo && pc < hi, `pc ${pcText![1]} is not inside ${c.fn} [0x${lo.toString(16)}, 0x${hi.toString(16)})`);
+      assert.ok(pc >= lo && pc < hi, `pc ${pcText![1]} is not in ${c.fn} [0x${lo.toString(16)}, 0x${hi.toString(16)})`);
     }
   });
 }
 
 for (const firmware of FULL ? FIRMWARES : ['edk2' as FirmwareName]) for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
-  test(`${arch} ${firmware} tsboot.fault=nested: a fault while reporting ends in one FAIL line on serial and a power-off`, async () => {
+  test(`${arch} ${firmware} tsboot.fault=nested: a fault while reporting: one FAIL line on serial, power-off`, async () => {
     const run = await bootWithCmdline(arch, 'nested', 'tsboot.fault=nested', firmware);
     const r = run.result;
     const texts = r.lines.map((l) => l.text);
     const first = arch === 'x86_64' ? 'page fault (#PF)' : 'data abort (EC 0x25)';
     // The first report stops after its first line; the nested one is a line and the verdict.
     const reports = texts.filter((t) => t.startsWith('[kernel] EXCEPTION:') || t.startsWith('[kernel]   '));
-    assert.equal(reports, [`[kernel] EXCEPTION: ${first} on cpu 0`, `[kernel] EXCEPTION: ${first} on cpu 0, while reporting an earlier one`], explain(r));
-    assert.match(r.failReason ?? '', re(`^${esc(first)}, address ${UNMAPPED}, (rip|pc) 0x[0-9a-f]+ in [^ ]+\\+0x[0-9a-f]+, while reporting ${esc(first)}$`));
+    const header = `[kernel] EXCEPTION: ${first} on cpu 0`;
+    assert.equal(reports, [header, `${header}, while reporting an earlier one`], explain(r));
+    const where = '(rip|pc) 0x[0-9a-f]+ in [^ ]+\\+0x[0-9a-f]+';
+    assert.match(r.failReason ?? '', re(`^${esc(first)}, address ${UNMAPPED}, ${where}, while reporting ${esc(first)}$`));
     assertPoweredOff(arch, run);
   });
 }

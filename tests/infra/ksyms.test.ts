@@ -30,7 +30,8 @@ test.before(() => {
   fs.writeFileSync(src, PROGRAM);
   for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
     const exe = path.join(dir, `prog-${arch}.elf`);
-    const r = spawnSync(process.execPath, [tsbootBin, 'compile', src, '--target', `${arch}-elf`, '-o', exe], { encoding: 'utf8' });
+    const args = [tsbootBin, 'compile', src, '--target', `${arch}-elf`, '-o', exe];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`compiling for ${arch}-elf failed:\n${r.stdout}${r.stderr}`);
     out[arch] = exe;
   }
@@ -43,7 +44,8 @@ function ksymsBytes(file: string): Buffer {
   const elf = parseElf(bytes);
   const start = findSymbol(elf, '__ksyms_start')!.value;
   const end = findSymbol(elf, '__ksyms_end')!.value;
-  const seg = elf.programHeaders.find((p) => p.type === PT.LOAD && start >= p.vaddr && end <= p.vaddr + BigInt(p.filesz));
+  const inFile = (p: { vaddr: bigint; filesz: number }) => start >= p.vaddr && end <= p.vaddr + BigInt(p.filesz);
+  const seg = elf.programHeaders.find((p) => p.type === PT.LOAD && inFile(p));
   assert.ok(seg, '.ksyms lies in the file bytes of a PT_LOAD');
   const off = seg!.offset + Number(start - seg!.vaddr);
   return bytes.subarray(off, off + Number(end - start));
@@ -53,12 +55,15 @@ for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
   test(`${arch}: .ksyms lists exactly the functions llvm-readelf sees, with addresses and sizes, sorted`, () => {
     const table = decodeKsyms(ksymsBytes(out[arch]!));
     // llvm-readelf -s: "Num: Value Size Type Bind Vis Ndx Name"; the FUNC rows.
+    const row = /^\s*\d+: ([0-9a-f]{16})\s+(\d+) FUNC\s+\S+\s+\S+\s+\d+ (.+)$/;
     const nm = runTool('llvm-readelf-16', ['-s', '--wide', out[arch]!]).split('\n')
-      .map((l) => /^\s*\d+: ([0-9a-f]{16})\s+(\d+) FUNC\s+\S+\s+\S+\s+\d+ (.+)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null)
+      .map((l) => row.exec(l)).filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ addr: BigInt('0x' + m[1]), size: Number(m[2]), name: m[3] }));
     const key = (s: { addr: bigint; size: number; name: string }) => `${s.addr.toString(16)} ${s.size} ${s.name}`;
     assert.equal(table.map(key).sort(), nm.map(key).sort());
-    for (const name of ['prog.alpha', 'prog.beta', 'tsboot_main']) assert.ok(table.some((s) => s.name === name), `${name} is in the table`);
+    for (const name of ['prog.alpha', 'prog.beta', 'tsboot_main']) {
+      assert.ok(table.some((s) => s.name === name), `${name} is in the table`);
+    }
     for (let i = 1; i < table.length; i++) assert.ok(table[i - 1].addr <= table[i].addr, 'sorted by address');
   });
 
