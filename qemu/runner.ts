@@ -163,7 +163,9 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
       unhookParent();
       // The writer is gone: read its stdout file to the end, so that the harness has seen
       // every byte when this resolves (and no line is stamped after the exit).
-      void tail.finish().then(() => resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr }));
+      void tail.finish().then(() => {
+        resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr });
+      });
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       startError = e.code === 'ENOENT' ? `${cmd} is not installed or not on PATH (run \`npm run setup\`)` : `${cmd}: ${e.message}`;
