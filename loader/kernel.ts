@@ -7,7 +7,7 @@ import { archElfMachine, archName } from "./arch/index";
 import { type CfgEntry } from "../common/cfg";
 import { verifyFile } from "./verify";
 import {
-  type ElfImage, type ElfLimits, type Elf64Phdr, ElfStatus, elfValidate, elfLoad, elfStatusMessage, elfReadPhdr,
+  type ElfImage, type ElfLimits, type Elf64Phdr, ElfStatus, elfValidate, elfLoad, elfStatusMessage, elfFieldName, elfReadPhdr,
   PT_LOAD, PF_R, PF_W, PF_X,
 } from "../common/elf";
 import { KERNEL_LINK_BASE } from "../common/bootinfo";
@@ -78,10 +78,12 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
       logDec(u64(k.img.badIndex));
     }
     if (k.img.otherIndex >= 0) {
-      logStr(" and ");
+      logStr(", overlapping program header ");
       logDec(u64(k.img.otherIndex));
     }
-    logStr(", value ");
+    logStr(", ");
+    logStr(elfFieldName(k.img.badField));
+    logStr(" = ");
     logHex(k.img.badValue);
     logEnd();
     releaseKernelFile(k);

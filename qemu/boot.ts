@@ -11,6 +11,7 @@
 //   node build/js/qemu/boot.js --arch x86_64 [--firmware edk2|uboot|edk2-2m|edk2-secboot]
 //        [--machine q35|pc] [--disk-bus default|virtio|nvme|usb] [--memory 256M] [--smp 1]
 //        [--kvm] [--timeout 120] [--gdb] [--cpu MODEL] [--no-build] [--cfg FILE] [--entry NAME]
+//        [--serial-log FILE]
 //        [--qemu-arg ARG ...]
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,6 +24,7 @@ import { formatCommand, ToolError } from '../scripts/exec';
 import { Arch, ARCHES, archBuildDir, archInfo, bootArtifacts, displayPath } from '../scripts/paths';
 import { exitConventionFor, formatTimings, formatVerdict, MENU_READY, runHarness, SerialLine } from './harness';
 import { debianKernel, exampleCfgPath, exampleEspFiles, LINUX_ESP, LinuxSetupError } from './linux';
+import { OutputFileError } from './tail';
 import { describeExit, DISK_BUSES, DiskBus, launchQemu, qemuCommand, X86_MACHINES, X86Machine } from './runner';
 
 const GDB_PORT = 1234;
@@ -60,8 +62,10 @@ function parseArgs() {
         'docs/examples/boot.cfg and its files (entries tsboot and linux)',
     })
     .option('keys-via', { choices: ['arrows', 'digit'] as const, default: 'arrows' as const, describe: 'how --entry is chosen in the menu' })
+    .option('reboot', { type: 'boolean', default: false, describe: 'let a guest reset restart the machine like real hardware (default: a reset ends QEMU, -no-reboot)' })
     .option('qemu-arg', { type: 'string', array: true, default: [] as string[], describe: 'extra QEMU argument (repeatable), e.g. --qemu-arg=-cpu --qemu-arg=max' })
     .option('echo', { type: 'boolean', default: true, describe: 'echo the serial log live (--no-echo: summary only)' })
+    .option('serial-log', { type: 'string', describe: 'also keep the raw serial bytes (escape sequences included) in this file' })
     .option('print-command', { type: 'boolean', default: false, describe: 'print the QEMU command line before booting' })
     .strict()
     .version(false)
@@ -140,6 +144,7 @@ async function main(): Promise<number> {
       kvm: argv.kvm,
       gdb: argv.gdb,
       extraArgs: argv['qemu-arg'],
+      reboot: argv.reboot,
     };
     if (argv['print-command']) {
       const c = qemuCommand(qemuOpts);
@@ -150,7 +155,7 @@ async function main(): Promise<number> {
       const gdbCmd = `${info.gdb} ${displayPath(art.kernel)} -ex 'target remote :${GDB_PORT}'`;
       say(`QEMU is paused with its gdbstub on tcp::${GDB_PORT}. In another terminal run:\n      ${gdbCmd}\n    then \`continue\`. The loader's add-symbol-file command is printed when the loader reports its address.`);
     }
-    const proc = launchQemu({ ...qemuOpts, timeoutMs: timeoutS * 1000, echoStderr: process.stderr });
+    const proc = launchQemu({ ...qemuOpts, timeoutMs: timeoutS * 1000, echoStderr: process.stderr, serialLog: argv['serial-log'] });
     const result = await runHarness(proc, {
       exitConvention: exitConventionFor(arch),
       keys: argv.entry !== undefined ? [{ after: MENU_READY, choose: argv.entry, via: argv['keys-via'] }] : [],
@@ -164,6 +169,7 @@ async function main(): Promise<number> {
     });
     console.log(`qemu: ${arch} timings:\n${formatTimings(result)}`);
     console.log(`qemu: ${formatVerdict(result, arch)}`);
+    if (argv['serial-log']) say(`raw serial bytes in ${displayPath(argv['serial-log'])}`);
     if (!result.ok && result.exit.stderr.trim() && result.failure?.kind !== 'exit-code') {
       // stderr was echoed live; repeat QEMU's exit for context.
       console.log(`qemu: QEMU ${describeExit(arch, result.exit)}`);
@@ -178,7 +184,8 @@ main().then(
   (code) => process.exit(code),
   (e: Error) => {
     // User-facing failures (missing firmware, build errors, mtools errors) without a stack.
-    const known = e instanceof BuildError || e instanceof FirmwareNotFoundError || e instanceof ToolError || e instanceof LinuxSetupError;
+    const known = e instanceof BuildError || e instanceof FirmwareNotFoundError || e instanceof ToolError ||
+      e instanceof OutputFileError || e instanceof LinuxSetupError;
     console.error(`qemu: ${known ? e.message : e.stack ?? e.message}`);
     process.exit(1);
   },

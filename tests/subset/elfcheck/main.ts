@@ -3,11 +3,11 @@
 //   elfcheck <file> [machine]      machine: x86_64 (default) or aarch64
 //
 // Prints `elfcheck: OK entry=0x... segments=N span=0x...-0x...` and exits 0 for a valid
-// kernel, or `elfcheck: error: <message> (check N, program header I, value 0x...)` and
-// exits 1; usage and I/O problems exit 2. Arguments and the file come through
+// kernel, or `elfcheck: error: <message> (check N[, program header I], <field> = 0x...)`
+// and exits 1; usage and I/O problems exit 2. Arguments and the file come through
 // tests/subset/lib/linux.ts.
 
-import { type ElfImage, type ElfLimits, ElfStatus, elfValidate, elfStatusMessage, EM_X86_64, EM_AARCH64 } from "../../../common/elf";
+import { type ElfImage, type ElfLimits, ElfStatus, elfValidate, elfStatusMessage, elfFieldName, EM_X86_64, EM_AARCH64 } from "../../../common/elf";
 import { KERNEL_LINK_BASE } from "../../../common/bootinfo";
 import { args, arg, streq, readFile, READ_TOO_BIG } from "../lib/linux";
 
@@ -80,10 +80,12 @@ export function main(): i32 {
     printI(img.badIndex);
   }
   if (img.otherIndex >= 0) {
-    print(" and ");
+    print(", overlapping program header ");
     printI(img.otherIndex);
   }
-  print(", value ");
+  print(", ");
+  print(elfFieldName(img.badField));
+  print(" = ");
   printHex(img.badValue);
   println(")");
   return 1;
