@@ -7,14 +7,19 @@
 // writes pending, since every run uses private copies.)
 //
 // Serial: QEMU's first serial port is `-serial stdio`, i.e. the child's stdout, which the
-// harness (qemu/harness.ts) reads. QEMU's own diagnostics go to stderr, which is captured
-// for error messages and optionally echoed.
+// harness (qemu/harness.ts) reads. That stdout is a regular file read back as it grows
+// (qemu/tail.ts), not a pipe: a pipe refuses QEMU's writes whenever the reader falls
+// behind, and the guest then loses serial output. stdin stays a pipe (keys for the guest).
+// QEMU's own diagnostics go to stderr, which is captured for error messages and optionally
+// echoed.
 import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import { performance } from 'perf_hooks';
 import type { Readable, Writable } from 'stream';
 import { formatCommand } from '../scripts/exec';
 import { Arch, archInfo } from '../scripts/paths';
+import { openOutputFile, tailFd } from './tail';
 
 export type KillReason = 'timeout' | 'harness' | 'signal' | 'parent-exit' | 'caller';
 
@@ -26,7 +31,7 @@ export interface ProcessExit {
   killedBy?: KillReason;
   /** Set when the process could not be started at all. */
   startError?: string;
-  /** Launch to exit, in milliseconds. */
+  /** Launch to exit, in milliseconds (including reading the last of its stdout). */
   durationMs: number;
   /** The last 64 KiB of the process's stderr. */
   stderr: string;
@@ -38,6 +43,7 @@ export interface LaunchedProcess {
   command: string;
   /** performance.now() at launch; serial timestamps are relative to this. */
   startedAt: number;
+  /** Everything the process writes to its stdout (a file, read back as it grows; see above). */
   stdout: Readable;
   stdin: Writable | null;
   /** Resolves after the process has exited and its stdout and stderr are fully read. */
@@ -54,6 +60,8 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** Also copy the child's stderr live to this stream (e.g. process.stderr). */
   echoStderr?: Writable;
+  /** Keep the child's raw stdout in this file (default: an unnamed temporary file). */
+  outputFile?: string;
 }
 
 const STDERR_KEEP = 64 * 1024;
@@ -92,12 +100,22 @@ function unhookParent(): void {
   for (const s of SIGNALS) process.removeListener(s, onSignal);
 }
 
-/** Spawns `cmd args` with stdout as a pipe, a hard timeout and kill-on-exit. */
+/** Spawns `cmd args` with stdout to a file read back as it grows, a hard timeout and kill-on-exit. */
 export function launchProcess(cmd: string, args: readonly string[], opts: LaunchOptions): LaunchedProcess {
   if (!(opts.timeoutMs > 0)) throw new Error(`launchProcess(${cmd}): timeoutMs must be positive (got ${opts.timeoutMs})`);
   const command = formatCommand(cmd, args);
+  const out = openOutputFile(opts.outputFile);
   const startedAt = performance.now();
-  const child: ChildProcess = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', out.writeFd, 'pipe'] });
+  } catch (e) {
+    fs.closeSync(out.readFd);
+    throw e;
+  } finally {
+    fs.closeSync(out.writeFd); // the child has its own copy
+  }
+  const tail = tailFd(out.readFd);
   let killedBy: KillReason | undefined;
   let alive = true;
   let stderr = '';
@@ -116,7 +134,7 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
     pid: child.pid,
     command,
     startedAt,
-    stdout: child.stdout!,
+    stdout: tail.stream,
     stdin: child.stdin,
     exited: undefined as unknown as Promise<ProcessExit>,
     get running() {
@@ -139,18 +157,22 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
     const settle = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
-      alive = false;
+      alive = false; // from here on the PID may belong to another process
       clearTimeout(timer);
       running.delete(proc);
       unhookParent();
-      resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr });
+      // The writer is gone: read its stdout file to the end, so that the harness has seen
+      // every byte when this resolves (and no line is stamped after the exit).
+      void tail.finish().then(() => {
+        resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr });
+      });
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       startError = e.code === 'ENOENT' ? `${cmd} is not installed or not on PATH (run \`npm run setup\`)` : `${cmd}: ${e.message}`;
       // A spawn failure emits 'error' and may never emit 'close'.
       if (child.pid === undefined) settle(null, null);
     });
-    // 'close' comes after stdout/stderr have ended, so the harness has seen every byte.
+    // 'close' comes after the process has exited and its stderr has ended.
     child.on('close', (code, signal) => settle(code, signal));
   });
 
@@ -163,12 +185,29 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
 
 // ---- QEMU ----------------------------------------------------------------------------
 
+/** How the boot disk is attached (`default`: AHCI/IDE on x86_64, virtio-blk-pci on aarch64). */
+export const DISK_BUSES = ['default', 'virtio', 'nvme', 'usb'] as const;
+export type DiskBus = (typeof DISK_BUSES)[number];
+export const X86_MACHINES = ['q35', 'pc'] as const;
+export type X86Machine = (typeof X86_MACHINES)[number];
+
 export interface QemuOptions {
   arch: Arch;
-  /** Firmware: read-only CODE volume and this run's writable VARS copy (ovmf/firmware.ts). */
-  firmware: { code: string; vars: string };
+  /**
+   * Firmware (ovmf/firmware.ts): EDK2's read-only CODE volume and this run's writable VARS
+   * copy as pflash, or, without `vars`, an image loaded with -bios (U-Boot). `smm`: the
+   * firmware needs SMM and a secure pflash (OVMF's Secure Boot build; q35 only).
+   */
+  firmware: { code: string; vars?: string; smm?: boolean };
+  /** x86_64 machine type (default q35). */
+  machine?: X86Machine;
   /** Raw disk image to boot from (an ESP image or a partitioned disk). Omit to attach none. */
   disk?: string;
+  /**
+   * The disk's bus (default `default`). `usb` is a usb-storage device on an EHCI controller:
+   * the USB controller every firmware here drives (U-Boot's Debian builds have no xHCI).
+   */
+  diskBus?: DiskBus;
   /** Guest RAM, QEMU syntax (default 256M). */
   memory?: string;
   /** CPUs (default 1). */
@@ -181,6 +220,11 @@ export interface QemuOptions {
   gdb?: boolean;
   /** Appended verbatim (USB devices, `-qmp unix:...`, extra drives). */
   extraArgs?: string[];
+  /**
+   * Let a guest reset restart the machine, as a real one does (default false: `-no-reboot`,
+   * a reset ends QEMU). Tests that must prove a kernel never resets boot this way.
+   */
+  reboot?: boolean;
 }
 
 // QEMU's option parser splits on commas; a literal comma in a file name is written twice.
@@ -199,21 +243,28 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
     const hostArch = os.arch() === 'x64' ? 'x86_64' : os.arch() === 'arm64' ? 'aarch64' : os.arch();
     if (hostArch !== o.arch) throw new Error(`KVM cannot run an ${o.arch} guest on this ${hostArch} host; drop --kvm to use TCG`);
   }
-  const pflash = [
-    '-drive', `if=pflash,format=raw,readonly=on,file=${qemuValue(o.firmware.code)}`,
-    '-drive', `if=pflash,format=raw,file=${qemuValue(o.firmware.vars)}`,
-  ];
+  const fw = o.firmware.vars === undefined
+    ? ['-bios', o.firmware.code]
+    : [
+      '-drive', `if=pflash,format=raw,readonly=on,file=${qemuValue(o.firmware.code)}`,
+      '-drive', `if=pflash,format=raw,file=${qemuValue(o.firmware.vars)}`,
+      ...(o.firmware.smm ? ['-global', 'driver=cfi.pflash01,property=secure,value=on'] : []),
+    ];
+  const machine = o.machine ?? 'q35';
+  if (o.arch !== 'x86_64' && o.machine) throw new Error(`--machine ${o.machine} is an x86_64 machine type; aarch64 always uses virt`);
+  if (o.firmware.smm && machine !== 'q35') throw new Error(`this firmware needs SMM, which OVMF supports only on q35 (not ${machine})`);
+  const disk = o.disk ? diskArgs(o.arch, o.diskBus ?? 'default', qemuValue(o.disk)) : [];
   const common = ['-m', memory, '-smp', String(smp), '-accel', o.kvm ? 'kvm' : 'tcg'];
   // menu=on,splash-time=0: AAVMF otherwise waits for a menu timeout (7.3 s vs 1.8 s boots).
-  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', '-no-reboot'];
+  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', ...(o.reboot ? [] : ['-no-reboot'])];
   let args: string[];
   if (o.arch === 'x86_64') {
     args = [
-      '-machine', 'q35',
+      '-machine', o.firmware.smm ? `${machine},smm=on` : machine,
       '-cpu', o.cpu ?? 'qemu64',
       ...common,
-      ...pflash,
-      ...(o.disk ? ['-drive', `format=raw,file=${qemuValue(o.disk)}`] : []),
+      ...fw,
+      ...disk,
       // The kernel's PASS/FAIL exit: writing V to port 0xf4 exits QEMU with (V << 1) | 1.
       '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
       ...tail,
@@ -224,8 +275,8 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
       '-M', 'virt',
       '-cpu', o.cpu ?? 'cortex-a72',
       ...common,
-      ...pflash,
-      ...(o.disk ? ['-drive', `if=none,id=esp,format=raw,file=${qemuValue(o.disk)}`, '-device', 'virtio-blk-pci,drive=esp'] : []),
+      ...fw,
+      ...disk,
       ...tail,
     ];
   }
@@ -234,15 +285,25 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
   return { cmd: info.qemuSystem, args };
 }
 
+function diskArgs(arch: Arch, bus: DiskBus, file: string): string[] {
+  if (bus === 'default' && arch === 'x86_64') return ['-drive', `format=raw,file=${file}`];
+  const drive = ['-drive', `if=none,id=esp,format=raw,file=${file}`];
+  if (bus === 'nvme') return [...drive, '-device', 'nvme,serial=tsboot-esp,drive=esp'];
+  if (bus === 'usb') return [...drive, '-device', 'usb-ehci,id=ehci', '-device', 'usb-storage,bus=ehci.0,drive=esp'];
+  return [...drive, '-device', 'virtio-blk-pci,drive=esp'];
+}
+
 export interface QemuLaunchOptions extends QemuOptions {
   timeoutMs: number;
   echoStderr?: Writable;
+  /** Keep the raw serial bytes (escape sequences and all) in this file. */
+  serialLog?: string;
 }
 
 /** Starts QEMU; read serial from `.stdout` (usually through qemu/harness.ts). */
 export function launchQemu(o: QemuLaunchOptions): LaunchedProcess {
   const { cmd, args } = qemuCommand(o);
-  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr });
+  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr, outputFile: o.serialLog });
 }
 
 /** What QEMU's exit status means under tsboot's conventions, for messages. */

@@ -27,7 +27,7 @@ function main(): void {
     .help()
     .parseSync();
   const filters = argv._.map(String);
-  // The filter matches the suite's path below tests/, not the checkout's location on disk.
+  // Matched against the path below tests/, not the checkout's own path (which may contain the word).
   const files = suites(ROOT).filter((f) => filters.length === 0 || filters.some((x) => path.relative(ROOT, f).includes(x)));
   if (argv.list) { for (const f of files) console.log(path.relative(ROOT, f)); return; }
   const env = { ...process.env, ...(argv.matrix ? { TSBOOT_MATRIX: '1' } : {}) };

@@ -2,15 +2,23 @@
 // scripts/build), put chosen files on a fresh ESP (scripts/esp) in a temporary directory,
 // boot QEMU with private firmware VARS (ovmf/firmware + qemu/runner) and judge the serial
 // log with qemu/harness.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildArch } from '../../scripts/build';
-import { buildEsp, EspFile } from '../../scripts/esp';
+import { buildEsp, EspFile, EspOptions } from '../../scripts/esp';
 import { bootArtifacts, Arch } from '../../scripts/paths';
-import { prepareFirmware } from '../../ovmf/firmware';
-import { launchQemu } from '../../qemu/runner';
-import { runHarness, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
+import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
+import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
+import { runHarness, DEFAULT_FAIL_PATTERNS, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
+
+/**
+ * The loader's size budget: under 80 KiB on both architectures (it was 64 KiB before the
+ * boot menu, the boot.cfg parser, the linux and efi protocols and SHA-256 came in; the
+ * loader is about 66-67 KiB with them). Limine's BOOTX64.EFI is 240 KiB.
+ */
+export const LOADER_SIZE_GOAL = 80 * 1024;
 
 export interface BootRun {
   result: HarnessResult;
@@ -34,23 +42,42 @@ function echoStream(): NodeJS.WritableStream | undefined {
   return process.env.TSBOOT_ECHO === '1' ? process.stdout : undefined;
 }
 
+/** Where and how to boot: firmware (default edk2), x86_64 machine, disk bus, CPU, RAM. */
+export interface BootPlace {
+  firmware?: FirmwareName;
+  machine?: X86Machine;
+  diskBus?: DiskBus;
+  cpu?: string;
+  memory?: string;
+}
+
 /**
  * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs`
  * (optional) pick the CPU model and add QEMU arguments (e.g. `-machine acpi=off`). `stopWhen` (optional)
  * ends the run `graceMs` after a matching line: used when the loader returns to the
- * firmware, which then goes on to other boot options instead of exiting QEMU.
+ * firmware, which then goes on to other boot options instead of exiting QEMU. `reboot`
+ * lets a guest reset restart the machine (no `-no-reboot`).
  */
 export async function bootEsp(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[]; memory?: string },
+  opts: HarnessOptions & BootPlace & {
+    timeoutMs?: number; stopWhen?: RegExp | ((line: SerialLine) => boolean); graceMs?: number; qemuArgs?: string[]; reboot?: boolean;
+    esp?: EspOptions;
+    /** Changes the ESP image before the boot (e.g. cutFatChain). */
+    damage?: (image: string) => void;
+  },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
-  buildEsp(esp, files);
-  const fw = prepareFirmware(arch);
+  buildEsp(esp, files, opts.esp);
+  opts.damage?.(esp);
+  const fw = prepareFirmware(arch, { firmware: opts.firmware });
   try {
-    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory });
+    const proc = launchQemu({
+      arch, firmware: fw, machine: opts.machine, disk: esp, diskBus: opts.diskBus,
+      timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, reboot: opts.reboot,
+    });
     let stopping = false;
     const userOnLine = opts.onLine;
     return await runHarness(proc, {
@@ -58,7 +85,8 @@ export async function bootEsp(
       echo: opts.echo ?? echoStream(),
       onLine: (line: SerialLine) => {
         userOnLine?.(line);
-        if (opts.stopWhen && !stopping && opts.stopWhen.test(line.text)) {
+        const stop = opts.stopWhen instanceof RegExp ? opts.stopWhen.test(line.text) : opts.stopWhen?.(line);
+        if (stop && !stopping) {
           stopping = true;
           setTimeout(() => proc.kill('caller'), opts.graceMs ?? 1000);
         }
@@ -69,8 +97,82 @@ export async function bootEsp(
   }
 }
 
+/**
+ * Damages a FAT file system in `image` the way a bad disk does: the cluster chain of
+ * `espPath` ends after `keep` clusters, though the directory still gives the full size, so
+ * the firmware's FAT driver fails the read (EFI_VOLUME_CORRUPTED). FAT16 and FAT32.
+ */
+export function cutFatChain(image: string, espPath: string, keep: number): void {
+  const r = spawnSync('mshowfat', ['-i', image, `::${espPath}`], { encoding: 'utf8' });
+  const m = /<(\d+)-(\d+)>/.exec(r.stdout);
+  if (r.status !== 0 || !m) throw new Error(`mshowfat ${espPath} failed: ${r.stdout}${r.stderr}`);
+  const first = Number(m[1]);
+  if (Number(m[2]) - first < keep) throw new Error(`${espPath} has only ${Number(m[2]) - first + 1} clusters`);
+  const fd = fs.openSync(image, 'r+');
+  try {
+    const bs = Buffer.alloc(512);
+    fs.readSync(fd, bs, 0, 512, 0);
+    const reserved = bs.readUInt16LE(14);
+    const fats = bs.readUInt8(16);
+    const fat16 = bs.readUInt16LE(22);
+    const fatSectors = fat16 || bs.readUInt32LE(36);
+    const entry = fat16 ? 2 : 4;
+    const end = Buffer.alloc(entry, 0xff);
+    if (entry === 4) end[3] = 0x0f; // FAT32 entries are 28 bits
+    for (let f = 0; f < fats; f++) {
+      fs.writeSync(fd, end, 0, entry, (reserved + f * fatSectors) * 512 + (first + keep - 1) * entry);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A boot.cfg with one entry: tsboot's kernel for `arch` at its usual path, with `cmdline`. */
+export function tsbootCfg(arch: Arch, cmdline: string): string {
+  return `entry=tsboot\nprotocol=tsboot\npath=/tsboot/kernel-${arch}.elf\ncmdline=${cmdline}\n`;
+}
+
 /** The harness result as text for assertion messages: failure and the last lines. */
 export function explain(r: HarnessResult): string {
   const tail = r.lines.slice(-40).map((l) => `    ${l.text}`).join('\n');
   return `${r.failure ? `${r.failure.kind}: ${r.failure.message}` : 'no failure'}\n  last serial lines:\n${tail}`;
+}
+
+/** Firmware exception dumps: the only fail-fast lines of a boot that expects a kernel exception report. */
+export const FIRMWARE_DUMP_PATTERNS = DEFAULT_FAIL_PATTERNS.filter((p) => /OVMF|AAVMF/.test(p.name));
+
+export interface NoResetRun {
+  result: HarnessResult;
+  /** The firmware's boot manager or the loader started again after the jump to the kernel: the machine reset. */
+  reset: boolean;
+}
+
+/**
+ * Boots with guest resets allowed (no `-no-reboot`), as a real machine would: a kernel that
+ * resets the machine (a triple fault, a reset request) comes back through the firmware and
+ * the loader, which this notices (a `BdsDxe` line, U-Boot's banner or the loader's `starting`
+ * line after its `jumping to kernel` line or a `[kernel]` line), and the run is stopped there. QEMU ending
+ * by itself is then the kernel's power-off.
+ */
+export async function bootNoReset(
+  arch: Arch,
+  dir: string,
+  files: EspFile[],
+  opts: HarnessOptions & BootPlace & { timeoutMs?: number; qemuArgs?: string[] },
+): Promise<NoResetRun> {
+  let handedOver = false;
+  let reset = false;
+  const result = await bootEsp(arch, dir, files, {
+    ...opts,
+    reboot: true,
+    graceMs: 200,
+    stopWhen: (line: SerialLine) => {
+      const t = line.text;
+      // EDK2's boot manager, U-Boot's banner, or the loader's first line: the machine started over.
+      if (handedOver && (t.startsWith('BdsDxe') || /^U-Boot \d/.test(t) || /^\[loader\] tsboot loader \(.*\) starting$/.test(t))) reset = true;
+      if (t.startsWith('[kernel]') || t.startsWith('[loader] jumping to kernel entry')) handedOver = true;
+      return reset;
+    },
+  });
+  return { result, reset };
 }

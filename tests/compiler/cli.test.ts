@@ -96,6 +96,10 @@ test('cli: the reasons for file-system errors are words', () => {
   assert.is(reason(err('EISDIR'), '/x'), 'it is a directory');
 });
 
+test('cli: an entry file that does not exist', () => {
+  userError(tsboot(path.join(work, 'nope'), [], path.join(work, 'nope.ts')), /nope\.ts:1:1: error: cannot read the entry file: no such file/);
+});
+
 test('cli: optimisation levels that do not exist', () => {
   for (const bad of ['-O9', '-Os', '-O']) {
     userError(tsboot(path.join(work, 'o'), [bad]), new RegExp(`tsboot: ${bad}: the optimisation level is one of -O0, -O1, -O2`));

@@ -3,11 +3,13 @@
 // ordering, fail-fast patterns, silence, verdicts, exit-code conventions, timeouts, and
 // the kill-on-parent-exit guarantee. Plus the QEMU command lines themselves.
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanSerialText, HarnessOptions, runHarness } from '../../qemu/harness';
+import { cleanSerialText, HarnessOptions, KEYS, MENU_READY, runHarness } from '../../qemu/harness';
 import { launchProcess, qemuCommand } from '../../qemu/runner';
 
 interface Step {
@@ -160,6 +162,63 @@ test('exit status must agree with the verdict', async () => {
   assert.match(r4.failure!.message, /exit status 33/);
 });
 
+/**
+ * A fake loader: prints a menu (entry 1 selected), then echoes every byte it reads on stdin
+ * as `[kernel] got "<bytes as JSON>"`; at a carriage return it passes (exit 33).
+ */
+const FAKE_MENU = `
+const out = (s) => process.stdout.write(s + '\\n');
+out("[loader] menu: 3 entries, default 'first'");
+out('[loader] > 1 first [tsboot] \\\\tsboot\\\\kernel.elf');
+out('[loader]   2 second one [linux] \\\\linux\\\\vmlinuz');
+out("[loader]   3 broken [broken] 7:1: entry 'broken' has no path= line");
+out('[loader] menu: up/down or 1-9 choose, Enter boots, e edits the command line');
+let got = '';
+process.stdin.on('data', (d) => {
+  got += d.toString('latin1');
+  if (got.includes('\\r')) { out('[kernel] got ' + JSON.stringify(got)); out('[kernel] PASS'); process.exit(33); }
+});`;
+
+async function fakeMenu(opts: HarnessOptions) {
+  const proc = launchProcess(process.execPath, ['-e', FAKE_MENU], { timeoutMs: 10_000 });
+  return runHarness(proc, { silenceMs: 5000, exitConvention: 'isa-debug-exit', ...opts });
+}
+
+test('keys: choose a menu entry by name with arrows or its digit; the menu is parsed', async () => {
+  const r = await fakeMenu({ keys: [{ after: MENU_READY, choose: 'broken' }] });
+  assert.ok(r.ok, r.failure?.message);
+  assert.equal(r.typed, [KEYS.down + KEYS.down + KEYS.enter]);
+  assert.ok(r.lines.some((l) => l.text === `[kernel] got ${JSON.stringify(KEYS.down + KEYS.down + KEYS.enter)}`));
+  assert.equal(r.menu.map((m) => [m.number, m.name, m.state, m.selected]), [
+    [1, 'first', 'tsboot', true], [2, 'second one', 'linux', false], [3, 'broken', 'broken', false],
+  ]);
+  const d = await fakeMenu({ keys: [{ after: MENU_READY, choose: 'second one', via: 'digit' }] });
+  assert.ok(d.ok, d.failure?.message);
+  assert.equal(d.typed, ['2' + KEYS.enter]);
+});
+
+test('keys: steps run in order, each after its own line; an unknown entry fails at once', async () => {
+  const r = await fakeMenu({ silenceMs: 1500, keys: [{ after: MENU_READY, send: 'e' }, { send: 'x' }, { after: /^\[kernel\] never$/, send: KEYS.enter }] });
+  assert.is(r.failure?.kind, 'silence', r.failure?.message);
+  assert.equal(r.typed, ['e', 'x'], 'the untriggered step ran at once, the third waited');
+  const u = await fakeMenu({ keys: [{ after: MENU_READY, choose: 'nope' }] });
+  assert.is(u.failure?.kind, 'keys');
+  assert.match(u.failure!.message, /cannot choose menu entry 'nope': the menu lists 1 first \[tsboot\], 2 second one \[linux\], 3 broken \[broken\]/);
+});
+
+test('[init] verdicts: power-off exit 0 on both architectures, and the kernel must have the loader\'s cmdline', async () => {
+  const same = [{ after: 0, out: '[loader] cmdline: console=ttyS0 quiet\n[init] cmdline: console=ttyS0 quiet\n[init] PASS\n' }];
+  const { r } = await harness(same, { exit: 0 }, { exitConvention: 'isa-debug-exit' });
+  assert.ok(r.ok, r.failure?.message);
+  assert.is(r.verdictBy, 'init');
+  const { r: r2 } = await harness([{ after: 0, out: '[loader] cmdline: a b\n[init] cmdline: a\n[init] PASS\n' }], { exit: 0 }, { exitConvention: 'psci' });
+  assert.is(r2.failure?.kind, 'expectation');
+  assert.match(r2.failure!.message, /the kernel's command line is "a", but the loader passed "a b"/);
+  const { r: r3 } = await harness([{ after: 0, out: '[init] FAIL: initrd payload corrupted\n' }], { exit: 0 }, { exitConvention: 'psci' });
+  assert.is(r3.failure?.kind, 'kernel-fail');
+  assert.match(r3.failure!.message, /\/init reported FAIL: initrd payload corrupted/);
+});
+
 test('no verdict required: expected exit status checked', async () => {
   const { r } = await harness([{ after: 0, out: '[floor] hi' }], { exit: 33 }, { requireVerdict: false, expect: ['[floor] hi'], expectedExitCode: 33 });
   assert.ok(r.ok, r.failure?.message);
@@ -183,6 +242,34 @@ test('a command that does not exist is a start error', async () => {
   const r = await runHarness(proc);
   assert.is(r.failure?.kind, 'start-error');
   assert.match(r.failure!.message, /tsboot-no-such-command is not installed/);
+});
+
+// QEMU writes serial output one byte at a time and non-blocking; when a write is refused
+// the guest ends up dropping output (docs/firmware.md, "Serial output under load"). dd with
+// oflag=nonblock writes the same way and fails on the first refused write. Through a pipe,
+// a second without reading refused it after about 180 KB.
+test('a writer that cannot wait is never refused, however late the harness reads', async () => {
+  const lines = 50_000; // 750 KB, several times what a pipe holds
+  const script = `yes '[kernel] line' | head -n ${lines} | dd bs=4096 iflag=fullblock oflag=nonblock status=none && echo '[kernel] PASS'`;
+  const proc = launchProcess('sh', ['-c', script], { timeoutMs: 30_000 });
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000); // not reading for 1 s
+  const r = await runHarness(proc, { exitConvention: 'any' });
+  assert.ok(r.ok, `${r.failure?.message}\n${r.exit.stderr}`);
+  assert.is(r.exit.code, 0);
+  assert.is(r.lines.filter((l) => l.text === '[kernel] line').length, lines);
+  assert.is(r.lines.length, lines + 1);
+});
+
+test('the raw output can be kept in a file', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-harness-')), 'serial.log');
+  try {
+    const proc = launchProcess(process.execPath, printer([{ after: 0, out: '\x1b[2J[kernel] PASS\r\n' }], { exit: 33 }), { timeoutMs: 20_000, outputFile: file });
+    const r = await runHarness(proc, { exitConvention: 'isa-debug-exit' });
+    assert.ok(r.ok, r.failure?.message);
+    assert.is(fs.readFileSync(file, 'latin1'), '\x1b[2J[kernel] PASS\r\n');
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
 });
 
 /** Runs a node parent that launches a hanging child via the runner; returns both pids. */
@@ -220,6 +307,38 @@ test('launched processes die with the parent: exit and SIGTERM', async () => {
   b.parent.kill('SIGTERM');
   assert.is(await exited, 128 + 15, 'parent exits 143 on SIGTERM');
   assert.ok(await waitGone(b.childPid, 5000), 'child killed when the parent gets SIGTERM');
+});
+
+test('unique: a loader line printed twice fails the run; distinct lines and other prefixes pass', async () => {
+  const twice = [
+    { after: 0, out: 'U-Boot\r\nU-Boot\r\n[loader] a\r\n[loader] b\r\n' },
+    { after: 0, out: '[loader] b\r\n[kernel] PASS\r\n' },
+  ];
+  const { r } = await harness(twice, { exit: 0 }, { unique: /^\[(loader|kernel)\] / });
+  assert.not.ok(r.ok);
+  assert.is(r.failure?.kind, 'duplicate');
+  assert.match(r.failure!.message, /1 line\(s\) printed twice, first: "\[loader\] b"/);
+  const once = await harness([{ after: 0, out: 'U-Boot\r\nU-Boot\r\n[loader] a\r\n[loader] b\r\n[kernel] PASS\r\n' }], { exit: 0 }, { unique: /^\[(loader|kernel)\] / });
+  assert.ok(once.r.ok, once.r.failure?.message);
+});
+
+test('qemuCommand: firmware, machine and disk bus choices', () => {
+  const uboot = { code: '/u/u-boot.rom' };
+  const x = qemuCommand({ arch: 'x86_64', firmware: uboot, machine: 'pc', disk: 'esp.img', diskBus: 'virtio' }).args.join(' ');
+  for (const part of ['-machine pc', '-bios /u/u-boot.rom', '-drive if=none,id=esp,format=raw,file=esp.img', '-device virtio-blk-pci,drive=esp']) {
+    assert.ok(x.includes(part), `x86_64 U-Boot args include ${part}: ${x}`);
+  }
+  assert.not.ok(x.includes('pflash'));
+  const sb = qemuCommand({ arch: 'x86_64', firmware: { code: 'C', vars: 'V', smm: true }, disk: 'e', diskBus: 'nvme' }).args.join(' ');
+  for (const part of ['-machine q35,smm=on', '-global driver=cfi.pflash01,property=secure,value=on', '-device nvme,serial=tsboot-esp,drive=esp']) {
+    assert.ok(sb.includes(part), `secboot args include ${part}: ${sb}`);
+  }
+  assert.throws(() => qemuCommand({ arch: 'x86_64', firmware: { code: 'C', vars: 'V', smm: true }, machine: 'pc' }), /needs SMM, which OVMF supports only on q35/);
+  const a = qemuCommand({ arch: 'aarch64', firmware: { code: '/u/u-boot.bin' }, disk: 'e', diskBus: 'usb' }).args.join(' ');
+  for (const part of ['-bios /u/u-boot.bin', '-device usb-ehci,id=ehci', '-device usb-storage,bus=ehci.0,drive=esp']) {
+    assert.ok(a.includes(part), `aarch64 args include ${part}: ${a}`);
+  }
+  assert.throws(() => qemuCommand({ arch: 'aarch64', firmware: uboot, machine: 'pc' }), /x86_64 machine type/);
 });
 
 test('qemuCommand: x86_64 and aarch64 command lines', () => {

@@ -48,8 +48,8 @@ export function main(argv: string[]): void {
       .option('target', { alias: 't', choices: TARGET_NAMES, demandOption: true, describe: 'what to build for' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'output file' })
       .option('emit', {
-        choices: ['ll', 'obj', 'exe'] as const, default: 'exe' as const,
-        describe: 'LLVM IR text, an object file, or a linked executable/EFI image',
+        choices: ['ll', 'asm', 'obj', 'exe'] as const, default: 'exe' as const,
+        describe: 'LLVM IR text, assembly, an object file, or a linked executable/EFI image',
       })
       .option('opt', {
         type: 'number', choices: [0, 1, 2, 3], default: 2, describe: 'optimisation level (also -O0 .. -O3)',

@@ -13,7 +13,7 @@ import { Lowerer } from './lower/lower';
 import { findTools } from './link/tools';
 import { link } from '../../linker/lld';
 
-export type Emit = 'll' | 'obj' | 'exe';
+export type Emit = 'll' | 'asm' | 'obj' | 'exe';
 
 export interface CompileOptions {
   entry: string;
@@ -73,10 +73,11 @@ export function compile(opts: CompileOptions): CompileResult {
   try {
     const llFile = path.join(tmp, 'module.ll');
     fs.writeFileSync(llFile, ir);
-    const objFile = path.join(tmp, 'module.o');
+    // `asm` is the text of exactly the code `obj` would hold (same clang pipeline, -S).
+    const objFile = path.join(tmp, emit === 'asm' ? 'module.s' : 'module.o');
     const tools = findTools();
-    const args = ['-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple, ...target.clangFlags,
-      '-Wno-override-module', llFile, '-o', objFile];
+    const args = [emit === 'asm' ? '-S' : '-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple,
+      ...target.clangFlags, '-Wno-override-module', llFile, '-o', objFile];
     if (opts.debug) args.push('-g');
     t = performance.now();
     const r = spawnSync(tools.clang, args, { encoding: 'utf8' });
@@ -89,7 +90,7 @@ export function compile(opts: CompileOptions): CompileResult {
       throw new ToolError(`internal compiler error: clang rejected the generated IR (kept in ${keep}):\n`
         + r.stderr.trim());
     }
-    if (emit === 'obj') {
+    if (emit === 'obj' || emit === 'asm') {
       copyOutput(objFile, opts.output);
       return { ok: true, diagnostics: diags, timings };
     }
