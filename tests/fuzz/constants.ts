@@ -56,15 +56,15 @@ export function exactValue(tree: ConstTree): bigint | undefined {
     case '+': return inRange(a + b);
     case '-': return inRange(a - b);
     case '*': return inRange(a * b);
-    case '/': return b === 0n ? undefined : a / b;
-    case '%': return b === 0n ? undefined : a % b;
-    case '&': return a & b;
-    case '|': return a | b;
-    case '^': return a ^ b;
+    case '/': return b === 0n ? undefined : inRange(a / b);
+    case '%': return b === 0n ? undefined : inRange(a % b);
+    case '&': return inRange(a & b);
+    case '|': return inRange(a | b);
+    case '^': return inRange(a ^ b); // -256 ^ 0x9BA8... leaves the range
     // A literal count is a u32 and not negative.
     case '<<': return b < 0n || b > 64n ? undefined : inRange(a << b);
-    case '>>': return b < 0n || b > 0xFFFF_FFFFn ? undefined : a >> b;
-    case '>>>': return a < 0n || b < 0n || b > 0xFFFF_FFFFn ? undefined : a >> b;
+    case '>>': return b < 0n || b > 0xFFFF_FFFFn ? undefined : inRange(a >> b);
+    case '>>>': return a < 0n || b < 0n || b > 0xFFFF_FFFFn ? undefined : inRange(a >> b);
   }
 }
 
