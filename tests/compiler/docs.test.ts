@@ -31,8 +31,8 @@ function examples(): Example[] {
 }
 
 const LIFTED = new Set([ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.InterfaceDeclaration,
-  ts.SyntaxKind.TypeAliasDeclaration, ts.SyntaxKind.EnumDeclaration, ts.SyntaxKind.ImportDeclaration,
-  ts.SyntaxKind.ExportDeclaration]);
+  ts.SyntaxKind.TypeAliasDeclaration, ts.SyntaxKind.EnumDeclaration, ts.SyntaxKind.ClassDeclaration,
+  ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ExportDeclaration]);
 
 /** The program for an example. */
 function program(ex: Example): string {

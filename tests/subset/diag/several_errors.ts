@@ -1,5 +1,5 @@
 // Several unrelated errors in one file: every one must be reported, in source order.
-class K { }
+abstract class K { }
 export function main(): i32 {
   let a = 5;
   let n: number = 1;

@@ -2,16 +2,20 @@
 // such as u32(x), and the checking of arguments. Builtin calls are typed in
 // builtin-calls.ts.
 import * as ts from 'typescript';
-import { Type, IntType, BOOL, ERROR, INT_TYPES, isIntegral, wrap, typeName } from './types';
+import { Type, FnType, IntType, BOOL, ERROR, INT_TYPES, isIntegral, wrap, typeName } from './types';
 import { FuncInfo } from './entities';
 import { BUILTINS } from './builtins';
 import { OperatorChecker } from './operators';
 
 export abstract class CallChecker extends OperatorChecker {
   protected abstract builtinCall(e: ts.CallExpression, name: string): Type;
+  /** Calls of class members and EfiMethod fields, and `super(...)` (check/class-members.ts). */
+  protected abstract memberCall(e: ts.CallExpression, ft: FnType): Type | undefined;
+  protected abstract superCall(e: ts.CallExpression): Type;
 
   protected call(e: ts.CallExpression): Type {
     const callee = e.expression;
+    if (callee.kind === ts.SyntaxKind.SuperKeyword) return this.superCall(e);
     if (ts.isIdentifier(callee)) {
       if (e.questionDotToken) {
         this.d.error(e, `'${callee.text}' is a function, which is never null; call it as ${callee.text}(...)`);
@@ -35,6 +39,8 @@ export abstract class CallChecker extends OperatorChecker {
     if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;
     if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, undefined)); return ERROR; }
     if (ft.kind !== 'fn') { this.d.error(callee, `${typeName(ft)} is not callable`); return ERROR; }
+    const member = this.memberCall(e, ft);
+    if (member) return member;
     this.calls.set(e, { kind: 'indirect', type: ft });
     this.args(e, ft.params, 'function pointer');
     return ft.ret;
@@ -47,13 +53,16 @@ export abstract class CallChecker extends OperatorChecker {
     return f.type.ret;
   }
 
-  protected args(e: ts.CallExpression, params: Type[], what: string, optionalFrom = params.length): void {
-    const n = e.arguments.length;
+  protected args(
+    e: ts.CallExpression | ts.NewExpression, params: Type[], what: string, optionalFrom = params.length,
+  ): void {
+    const args = e.arguments ?? [];
+    const n = args.length;
     if (n < optionalFrom || n > params.length) {
       const count = optionalFrom === params.length ? `${params.length}` : `${optionalFrom} to ${params.length}`;
       this.d.error(e, `${what} takes ${count} argument${params.length === 1 ? '' : 's'}, not ${n}`);
     }
-    e.arguments.forEach((a, i) => {
+    args.forEach((a, i) => {
       const pt = params[i];
       const t = this.expr(a, pt);
       if (pt) this.assignable(a, t, pt, 'argument');

@@ -13,6 +13,7 @@
 //   calls.ts          calls and conversion calls; builtin-calls.ts: builtins (table: builtins.ts)
 //   stmts.ts          statements; flow.ts: reachability of a function's end
 //   functions.ts      function declarations and bodies
+//   classes.ts        class declarations: layout, members, bodies; class-members.ts: their uses
 //   decls.ts          module declarations, global initialisers
 //   chains.ts         optional chains (`p?.f`)
 //   rejected.ts       the syntax outside the subset and its messages
@@ -34,6 +35,8 @@ export class Checker extends DeclChecker {
       for (const f of this.funcs) if (f.decl.getSourceFile() === sf && f.exported) this.stdByName.set(f.name, f);
     }
     for (const c of this.moduleConsts) if (c.init) this.guarded(c.decl, () => this.constInfoValue(c, c.decl));
+    // Classes first: a global's `new C()` is constant only if C's field initialisers are.
+    this.checkClasses();
     for (const g of this.globals) this.guarded(g.decl, () => this.checkGlobal(g));
     for (const f of this.funcs) if (!f.external) this.checkFunction(f);
     this.findEntry();

@@ -49,9 +49,16 @@ export abstract class Conversions extends ConstFolder {
     if (from.kind === 'int' && to.kind === 'int') return widens(from, to);
     if (from.kind === 'enum' && to.kind === 'int') return widens(U32, to);
     if (from.kind === 'null') return to.kind === 'ptr' || to.kind === 'str' || to.kind === 'fn';
-    if (from.kind === 'ptr' && to.kind === 'ptr') return to.to.kind === 'void';
+    if (from.kind === 'ptr' && to.kind === 'ptr') return to.to.kind === 'void' || this.derivesFrom(from.to, to.to);
     if (from.kind === 'str' && to.kind === 'ptr') return to.to.kind === 'void' || sameType(to.to, from.wide ? U16 : U8);
     if (from.kind === 'ptr' && to.kind === 'str') return sameType(from.to, to.wide ? U16 : U8);
+    return false;
+  }
+
+  /** Whether `from` is a class that extends `to` (directly or further up): Ptr<B> converts to Ptr<A>. */
+  protected derivesFrom(from: Type, to: Type): boolean {
+    if (from.kind !== 'struct' || to.kind !== 'struct') return false;
+    for (let c = this.classes.get(from.info)?.base; c; c = c.base) if (c.struct === to.info) return true;
     return false;
   }
 

@@ -1,17 +1,19 @@
 // Module declarations: what each module declares (imports, functions, variables,
 // constants, structs, enums, type aliases), the symbol names they get, and the checking of
-// module-variable initialisers. Every declaration is checked, used or not.
+// module-variable initialisers. Every declaration is checked, used or not. Classes are
+// collected in classes.ts.
 import * as ts from 'typescript';
 import * as path from 'path';
 import { STD_DIR } from '../parse/program';
 import { Type, ERROR, typeName } from './types';
 import { GlobalInfo, ConstInfo } from './entities';
 import { REJECTED, declarationKeyword } from './rejected';
-import { FunctionChecker } from './functions';
+import { ClassChecker } from './classes';
+import { isContract } from './resolve';
 
 const TS = ts.SyntaxKind;
 
-export abstract class DeclChecker extends FunctionChecker {
+export abstract class DeclChecker extends ClassChecker {
   /** Module-level scalar constants, evaluated whether or not they are used. */
   protected readonly moduleConsts: ConstInfo[] = [];
   /** The names the module being collected declares, as values and as types (as in tsc). */
@@ -20,7 +22,7 @@ export abstract class DeclChecker extends FunctionChecker {
 
   /** Symbol prefix of a module: its path from the entry file's folder, so that the names
    *  (and the binary) do not depend on where the compiler was run. */
-  private moduleName(sf: ts.SourceFile): string {
+  protected moduleName(sf: ts.SourceFile): string {
     const std = path.resolve(STD_DIR);
     const f = path.resolve(sf.fileName);
     if (f.startsWith(std + path.sep)) return 'std/' + path.relative(std, f).replace(/\.ts$/, '');
@@ -58,7 +60,7 @@ export abstract class DeclChecker extends FunctionChecker {
           const itf = st as ts.InterfaceDeclaration;
           // A second declaration of the same interface (merging) has a message of its own.
           const merged = this.declSymbol(itf)?.declarations?.[0] !== itf;
-          if (merged || this.declare(this.typeNames, itf.name)) this.structOf(itf);
+          if ((merged || this.declare(this.typeNames, itf.name)) && !isContract(itf)) this.structOf(itf);
           break;
         case TS.EnumDeclaration:
           this.modifiers(st, [TS.ExportKeyword, TS.ConstKeyword], 'enums');
@@ -70,6 +72,12 @@ export abstract class DeclChecker extends FunctionChecker {
           const alias = st as ts.TypeAliasDeclaration;
           if (this.declare(this.typeNames, alias.name)) this.checkAlias(alias);
           break;
+        case TS.ClassDeclaration: {
+          const c = st as ts.ClassDeclaration;
+          if (c.name && this.declare(this.valueNames, c.name)) this.typeNames.add(c.name.text);
+          this.collectClass(c);
+          break;
+        }
         case TS.EmptyStatement: break;
         default:
           this.d.error(st, REJECTED[st.kind] ?? 'this statement is not allowed at module level; a module holds '
@@ -124,7 +132,7 @@ export abstract class DeclChecker extends FunctionChecker {
       const sym = this.declSymbol(decl);
       if (!sym || !this.declare(this.valueNames, decl.name)) continue;
       const name = decl.name.text;
-      const declared = decl.type ? this.resolveType(decl.type) : undefined;
+      const declared = decl.type ? this.resolveType(decl.type) : this.newType(decl.initializer);
       if (isConst && (!declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum')) {
         // A scalar constant: folded at compile time, no storage.
         const c: ConstInfo = {
@@ -162,7 +170,12 @@ export abstract class DeclChecker extends FunctionChecker {
     const t = this.expr(init, g.type);
     this.assignable(init, t, g.type);
     if (!this.isConstantInit(init) && t.kind !== 'error') {
-      if (this.types.get(init)?.kind === 'int' && !this.consts.has(init)) {
+      if (ts.isNewExpression(init)) {
+        const name = init.expression.getText();
+        this.d.error(init, `the initialiser of module variable '${g.name}' must be a compile-time constant, and `
+          + `this \`new ${name}(...)\` runs code (a constructor, arguments or non-constant field initialisers); `
+          + `declare \`let ${g.name}: ${name};\` and assign \`${g.name} = new ${name}(...)\` in a function`);
+      } else if (this.types.get(init)?.kind === 'int' && !this.consts.has(init)) {
         this.notConstant(init, `the initialiser of module variable '${g.name}'`);
       } else {
         this.d.error(init, `the initialiser of module variable '${g.name}' must be a compile-time constant `
@@ -183,6 +196,7 @@ export abstract class DeclChecker extends FunctionChecker {
       return e.properties.every((p) => ts.isPropertyAssignment(p) && this.isConstantInit(p.initializer));
     }
     if (ts.isIdentifier(e) && t?.kind === 'fn') return this.entityOf(e)?.kind === 'func';
+    if (ts.isNewExpression(e)) return this.constantNew(e);
     if (ts.isCallExpression(e)) {
       const k = this.calls.get(e);
       if (k?.kind === 'builtin' && k.name === 'zeroed') return true;

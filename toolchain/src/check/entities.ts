@@ -1,6 +1,6 @@
 // What a name in the program can denote, as the checker records it for the lowering stage.
 import * as ts from 'typescript';
-import { FnType, Type } from './types';
+import { FnType, Type, StructInfo } from './types';
 
 export interface FnTags {
   symbol?: string;
@@ -11,18 +11,53 @@ export interface FnTags {
   nobuiltins: boolean;
 }
 
+/** What declares a function: a function, or a class's method, constructor or accessor. */
+export type FnDecl = ts.FunctionDeclaration | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.AccessorDeclaration;
+
 export interface FuncInfo {
   kind: 'func';
   name: string;
   /** The LLVM global name, unquoted. */
   irName: string;
-  decl: ts.FunctionDeclaration;
+  decl: FnDecl;
+  /** For an instance member, params[0] is the hidden `this` pointer (see selfParams). */
   type: FnType;
+  /** The symbols of the written parameters (without the hidden `this`). */
   params: ts.Symbol[];
+  /** A class member: its class and its role. */
+  member?: { cls: ClassInfo; role: 'method' | 'ctor' | 'get' | 'set' | 'static' };
   tags: FnTags;
   /** A `declare function`: defined outside this program. */
   external: boolean;
   exported: boolean;
+}
+
+/** How many hidden parameters come before the written ones: 1 (`this`) for instance members. */
+export function selfParams(f: FuncInfo): number { return f.member && f.member.role !== 'static' ? 1 : 0; }
+
+/**
+ * A class: a struct (its layout, base fields first) with statically dispatched members.
+ * One ClassInfo per (declaration, type arguments), so that a generic class can have one
+ * instance per list of type arguments (check/classes.ts).
+ */
+export interface ClassInfo {
+  name: string;
+  decl: ts.ClassDeclaration;
+  typeArgs: Type[];
+  struct: StructInfo;
+  base: ClassInfo | undefined;
+  /** Instance methods and accessors declared by this class (a lookup walks the bases). */
+  methods: Map<string, FuncInfo>;
+  getters: Map<string, FuncInfo>;
+  setters: Map<string, FuncInfo>;
+  /** Static methods (func), static fields (global) and static readonly constants (const). */
+  statics: Map<string, FuncInfo | GlobalInfo | ConstInfo>;
+  /** The declared constructor, if any (field initialisers run without one too). */
+  ctor: FuncInfo | undefined;
+  /** The instance fields with an initialiser, in declaration order. */
+  inits: ts.PropertyDeclaration[];
+  /** Written `private`/`protected` (members of the class, for access checks). */
+  access: Map<string, 'private' | 'protected'>;
 }
 
 export interface GlobalInfo {
@@ -30,7 +65,8 @@ export interface GlobalInfo {
   name: string;
   irName: string;
   type: Type;
-  decl: ts.VariableDeclaration;
+  /** A module variable, or a class's static field. */
+  decl: ts.VariableDeclaration | ts.PropertyDeclaration;
   isConst: boolean;
 }
 
@@ -54,3 +90,9 @@ export interface LocalInfo {
 }
 
 export type Entity = FuncInfo | GlobalInfo | ConstInfo | LocalInfo;
+
+/** The parameters `new C(...)` takes: the declared constructor's, else the base class's. */
+export function ctorParams(cls: ClassInfo): Type[] {
+  if (cls.ctor) return cls.ctor.type.params.slice(1);
+  return cls.base ? ctorParams(cls.base) : [];
+}

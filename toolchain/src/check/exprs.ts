@@ -4,8 +4,9 @@
 import * as ts from 'typescript';
 import {
   Type, BOOL, NULL, ERROR, CSTR, WSTR, U16, U32, I64, USIZE, UNTYPED,
-  isInt, isIntegral, isAggregate, wrap, sameType, typeName, structOf,
+  isInt, isIntegral, isAggregate, wrap, sameType, typeName, structOf, Field,
 } from './types';
+import { ClassInfo } from './entities';
 import { REJECTED } from './rejected';
 import { endsOptionalChain, inOptionalChain } from './chains';
 import { DEEP, postOrder } from './nesting';
@@ -47,6 +48,14 @@ export abstract class ExprChecker extends TypeResolver {
   protected abstract prefix(e: ts.PrefixUnaryExpression): Type;
   protected abstract incdec(operand: ts.Expression, op: string): Type;
   protected abstract binary(e: ts.BinaryExpression): Type;
+  // Classes (check/class-members.ts).
+  protected abstract thisExpr(e: ts.Expression): Type;
+  protected abstract superExpr(e: ts.Expression): Type;
+  protected abstract newExpr(e: ts.NewExpression): Type;
+  protected abstract staticMember(e: ts.PropertyAccessExpression, decl: ts.ClassDeclaration): Type;
+  protected abstract classMember(e: ts.PropertyAccessExpression, cls: ClassInfo): Type | undefined;
+  protected abstract accessorTarget(e: ts.Expression): boolean;
+  protected abstract initialising(e: ts.PropertyAccessExpression, f: Field): boolean;
 
   /** How deep expr() is nested now (see nesting.ts). */
   protected depth = 0;
@@ -136,6 +145,9 @@ export abstract class ExprChecker extends TypeResolver {
       case TS.AsExpression: return this.asExpr(e as ts.AsExpression);
       case TS.ArrayLiteralExpression: return this.arrayLiteral(e as ts.ArrayLiteralExpression, ctx);
       case TS.ObjectLiteralExpression: return this.objectLiteral(e as ts.ObjectLiteralExpression, ctx);
+      case TS.ThisKeyword: return this.thisExpr(e);
+      case TS.SuperKeyword: return this.superExpr(e);
+      case TS.NewExpression: return this.newExpr(e as ts.NewExpression);
       default:
         this.d.error(e, REJECTED[e.kind] ?? `this expression is not supported in the subset (${TS[e.kind]})`);
         return ERROR;
@@ -314,6 +326,9 @@ export abstract class ExprChecker extends TypeResolver {
       if (v === undefined) { this.d.error(e.name, `enum ${info.name} has no member '${name}'`); return ERROR; }
       return this.setConst(e, v, { kind: 'enum', info });
     }
+    if (objDecl && ts.isClassDeclaration(objDecl) && ts.isIdentifier(e.expression)) {
+      return this.staticMember(e, objDecl);
+    }
     const ot = this.expr(e.expression, undefined);
     if (e.questionDotToken && !this.optionalBase(e, e.expression, ot)) return ERROR;
     if (ot.kind === 'error' || (ot.kind === 'ptr' && ot.to.kind === 'error')) return ERROR; // already reported
@@ -328,6 +343,9 @@ export abstract class ExprChecker extends TypeResolver {
       this.d.error(e.name, `${typeName(ot)} has no field '${name}'${why}`);
       return ERROR;
     }
+    const cls = this.classes.get(s);
+    const member = cls && this.classMember(e, cls);
+    if (member) return member;
     const f = this.field(s, name);
     if (!f) { this.d.error(e.name, `struct ${s.name} has no field '${name}'`); return ERROR; }
     return f.type;
@@ -362,6 +380,8 @@ export abstract class ExprChecker extends TypeResolver {
   isPlace(e: ts.Expression): boolean {
     if (ts.isParenthesizedExpression(e)) return this.isPlace(e.expression);
     if (inOptionalChain(e)) return false;
+    if (e.kind === TS.ThisKeyword) return this.selfClass !== undefined;
+    if (this.staticRefs.has(e)) return this.staticRefs.get(e)!.kind === 'global';
     if (ts.isIdentifier(e)) {
       const ent = this.entityOf(e);
       return ent?.kind === 'local' || (ent?.kind === 'global');
@@ -379,6 +399,11 @@ export abstract class ExprChecker extends TypeResolver {
   }
 
   protected checkAssignTarget(e: ts.Expression): boolean {
+    if (this.accessors.has(e)) return this.accessorTarget(e);
+    if (e.kind === TS.ThisKeyword) {
+      this.d.error(e, 'cannot assign to `this`; assign its fields, or copy into it with `this.x = other.x`');
+      return false;
+    }
     if (ts.isIdentifier(e)) {
       const ent = this.entityOf(e);
       if (ent?.kind === 'global' && ent.isConst) {
@@ -403,8 +428,9 @@ export abstract class ExprChecker extends TypeResolver {
       const ot = this.types.get(e.expression);
       const s = ot && structOf(ot);
       const f = s && this.field(s, e.name.text);
-      if (f?.readonly) {
-        this.d.error(e, `field '${f.name}' of ${s!.name} is readonly: only an initialiser sets it`);
+      if (f?.readonly && !this.initialising(e, f)) {
+        const by = f.owner ? 'its initialiser or its class\'s constructor' : 'an initialiser';
+        this.d.error(e, `field '${f.name}' of ${s!.name} is readonly: only ${by} sets it`);
         return false;
       }
     }

@@ -3,7 +3,7 @@
 // end in a function with a result, and stores into a struct copy that is never read.
 import * as ts from 'typescript';
 import { Type, VOID, ERROR, typeName } from './types';
-import { FuncInfo, FnTags } from './entities';
+import { FuncInfo, FnTags, FnDecl, selfParams } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
 import { StmtChecker } from './stmts';
@@ -29,7 +29,7 @@ function distance(a: string, b: string): number {
 }
 
 export abstract class FunctionChecker extends StmtChecker {
-  private tagsOf(decl: ts.FunctionDeclaration): FnTags {
+  protected tagsOf(decl: FnDecl): FnTags {
     const tags: FnTags = { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false };
     for (const t of ts.getJSDocTags(decl)) {
       const name = t.tagName.text;
@@ -71,20 +71,7 @@ export abstract class FunctionChecker extends StmtChecker {
     if (decl.asteriskToken) this.d.error(decl, 'generators are not supported');
     const mods = ts.getCombinedModifierFlags(decl);
     const tags = this.tagsOf(decl);
-    const params: Type[] = [];
-    const psyms: ts.Symbol[] = [];
-    const names = new Set<string>();
-    for (const p of decl.parameters) {
-      if (ts.isIdentifier(p.name)) this.declare(names, p.name);
-      params.push(this.parameter(p));
-      psyms.push(this.tc.getSymbolAtLocation(p.name)!);
-    }
-    let ret: Type = VOID;
-    if (decl.type) ret = this.resolveType(decl.type);
-    if (ret.kind === 'struct' || ret.kind === 'array') {
-      const name = typeName(ret);
-      this.d.error(decl.type!, `${name} cannot be returned by value; fill in a Ptr<${name}> parameter`);
-    }
+    const { params, psyms, ret } = this.signature(decl, []);
     const external = !decl.body;
     if (external && !(mods & ts.ModifierFlags.Ambient)) {
       this.d.error(decl, 'a function without a body must be `declare function` with `@symbol name`');
@@ -102,13 +89,37 @@ export abstract class FunctionChecker extends StmtChecker {
     this.funcs.push(f);
   }
 
+  /** The parameter types (after `leading`, the hidden ones), their symbols and the result type of a function. */
+  protected signature(
+    decl: ts.SignatureDeclaration, leading: Type[],
+  ): { params: Type[]; psyms: ts.Symbol[]; ret: Type } {
+    const params = [...leading];
+    const psyms: ts.Symbol[] = [];
+    const names = new Set<string>();
+    for (const p of decl.parameters) {
+      if (ts.isIdentifier(p.name)) this.declare(names, p.name);
+      params.push(this.parameter(p));
+      psyms.push(this.tc.getSymbolAtLocation(p.name)!);
+    }
+    let ret: Type = VOID;
+    if (decl.type) ret = this.resolveType(decl.type);
+    if (ret.kind === 'struct' || ret.kind === 'array') {
+      const name = typeName(ret);
+      this.d.error(decl.type!, `${name} cannot be returned by value; fill in a Ptr<${name}> parameter`);
+    }
+    return { params, psyms, ret };
+  }
+
   private parameter(p: ts.ParameterDeclaration): Type {
     if (!ts.isIdentifier(p.name)) { this.d.error(p.name, REJECTED[p.name.kind]!); return ERROR; }
     if (p.name.text === 'this') {
       this.d.error(p, 'a `this` parameter is not supported; pass the object as an ordinary Ptr<T> parameter');
       return ERROR;
     }
-    this.modifiers(p, [], 'parameters');
+    if (ts.isParameterPropertyDeclaration(p, p.parent)) {
+      this.d.error(p, 'parameter properties are not supported; declare the field in the class and assign it in the '
+        + 'constructor');
+    } else this.modifiers(p, [], 'parameters');
     if (p.dotDotDotToken) this.d.error(p, 'rest parameters are not supported; pass a Ptr<T> and a count');
     if (p.questionToken || p.initializer) {
       this.d.error(p, 'optional and default parameters are not supported; pass every argument');
@@ -130,9 +141,11 @@ export abstract class FunctionChecker extends StmtChecker {
     // The parameters and the body's top-level declarations share one scope, as in JavaScript.
     this.scopes = [new Set(f.decl.parameters.map((p) => p.name.getText()))];
     this.copies = [];
+    const hidden = selfParams(f);
     f.decl.parameters.forEach((p, i) => {
       const sym = f.params[i];
-      if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type: f.type.params[i], decl: p });
+      const type = f.type.params[hidden + i];
+      if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type, decl: p });
     });
     const body = f.decl.body!;
     for (const st of body.statements) this.guarded(st, () => this.stmt(st));

@@ -94,7 +94,8 @@ export abstract class OperatorChecker extends ExprChecker {
     }
     if (op === TS.InKeyword) { this.d.error(e, '`in` is not supported'); return ERROR; }
     if (op === TS.InstanceOfKeyword) {
-      this.d.error(e, '`instanceof` is not supported: there are no classes');
+      this.d.error(e, '`instanceof` is not supported: a class instance is a plain struct with no run-time type; '
+        + 'keep a tag field (an enum) and compare it');
       return ERROR;
     }
     if (op === TS.AsteriskAsteriskToken || op === TS.AsteriskAsteriskEqualsToken) {

@@ -5,7 +5,6 @@ import * as ts from 'typescript';
 
 const TS = ts.SyntaxKind;
 
-const CLASSES = 'classes are not supported; use a struct (`interface X extends Struct`) and functions taking Ptr<X>';
 const OBJECT_TYPES = 'object types are not supported; declare a struct: `interface Name extends Struct { ... }`';
 const EXCEPTIONS = 'exceptions are not supported; return a status code or call panic(msg)';
 
@@ -24,15 +23,16 @@ export function declarationKeyword(flags: ts.NodeFlags, statement: boolean): str
 
 /** Rejected syntax (statements, expressions and types): what it is and what to use instead. */
 export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
-  [TS.ClassDeclaration]: CLASSES,
-  [TS.ClassExpression]: CLASSES,
+  [TS.ClassExpression]: 'class expressions are not supported; declare the class at module level: `class Name { ... }`',
   [TS.ArrowFunction]: 'arrow functions and closures are not supported; use a named module-level function',
   [TS.FunctionExpression]: 'function expressions and closures are not supported; use a named module-level function',
   [TS.ThrowStatement]: EXCEPTIONS,
   [TS.TryStatement]: EXCEPTIONS,
-  [TS.NewExpression]: '`new` is not supported: there are no objects; use a struct global, local or a Ptr<T>',
-  [TS.ThisKeyword]: '`this` is not supported; pass a Ptr<T> parameter',
-  [TS.SuperKeyword]: '`super` is not supported: there are no classes',
+  [TS.NewExpression]: '`new` constructs class instances only (in place, no heap): `new C(...)` with C a class',
+  [TS.ThisKeyword]: '`this` exists only in the methods, constructor and field initialisers of a class; '
+    + 'elsewhere pass a Ptr<T> parameter',
+  [TS.SuperKeyword]: '`super` is supported only as `super(...)` at the start of a derived class\'s constructor '
+    + 'and in calls `super.m(...)` (statically the base class\'s method); read a base field as `this.x`',
   [TS.ImportKeyword]: 'dynamic `import()` is not supported; use a static `import { x } from "./m"`',
   [TS.MetaProperty]: '`import.meta` and `new.target` are not supported',
   [TS.ExpressionWithTypeArguments]:

@@ -17,7 +17,18 @@ function isFieldSignature(m: ts.TypeElement): m is FieldSignature {
   return ts.isPropertySignature(m) && !!m.type && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name));
 }
 
+/**
+ * An interface that describes methods (not extending Struct or Packed): a contract that a
+ * class `implements` (check/classes.ts), not a type of values.
+ */
+export function isContract(decl: ts.InterfaceDeclaration): boolean {
+  const bases = (decl.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText()));
+  return !bases.includes('Struct') && !bases.includes('Packed') && decl.members.some(ts.isMethodSignature);
+}
+
 export abstract class TypeResolver extends Conversions {
+  /** The struct type of a class (check/classes.ts). */
+  protected abstract classType(decl: ts.ClassDeclaration, args: readonly ts.TypeNode[], use: ts.Node): Type;
 
   /** The aliases being resolved on the current path (a struct's fields start a new path). */
   private aliasBusy = new Set<ts.Node>();
@@ -101,6 +112,7 @@ export abstract class TypeResolver extends Conversions {
           this.d.error(node, `'${name}' is not a type that subset values can have`); return ERROR;
       }
     }
+    if (ts.isClassDeclaration(decl)) return this.classType(decl, args, node);
     if (args.length) { this.d.error(node, 'generic types are not supported in subset sources'); }
     if (ts.isTypeAliasDeclaration(decl)) {
       if (decl.typeParameters?.length) { this.d.error(decl, 'generic type aliases are not supported'); return ERROR; }
@@ -111,11 +123,15 @@ export abstract class TypeResolver extends Conversions {
       return t;
     }
     if (ts.isInterfaceDeclaration(decl)) {
+      if (isContract(decl)) {
+        this.d.error(node, `interface '${sym.name}' has methods: it is a contract for \`class C implements `
+          + `${sym.name}\`, not a type of values (there is no dynamic dispatch); use the class, or Ptr<the class>`);
+        return ERROR;
+      }
       const info = this.structOf(decl);
       return info ? { kind: 'struct', info } : ERROR;
     }
     if (ts.isEnumDeclaration(decl)) return { kind: 'enum', info: this.enumOf(decl) };
-    if (ts.isClassDeclaration(decl)) { this.d.error(node, REJECTED[TS.ClassDeclaration]!); return ERROR; }
     this.d.error(node, `'${sym.name}' is not a type`);
     return ERROR;
   }

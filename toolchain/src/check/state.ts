@@ -4,7 +4,8 @@
 //
 // The checker is one class built in layers, one file per concern, each extending the one
 // before it (as @babel/parser does): state → constants → conversions → types → expressions
-// → operators → calls → builtin calls → statements → declarations → checker.ts. A layer
+// → operators → calls → builtin calls → statements → functions → class members → classes
+// → declarations → checker.ts. A layer
 // calls those below it directly; the few calls that go up (an enum initialiser is an
 // expression, a constant's initialiser must be assignable) are the abstract methods here.
 import * as ts from 'typescript';
@@ -13,12 +14,16 @@ import { Diagnostics, isStackOverflow } from '../diagnostics';
 import { Target } from '../targets';
 import { ParsedProgram, LIB_DIR } from '../parse/program';
 import { Type, FnType, StructInfo, EnumInfo, Field } from './types';
-import { Entity, FuncInfo, GlobalInfo } from './entities';
+import { Entity, FuncInfo, GlobalInfo, ClassInfo, ConstInfo } from './entities';
 import { deepest, tooDeepMessage } from './nesting';
 
 export type CallKind =
   | { kind: 'direct'; f: FuncInfo }
-  | { kind: 'indirect'; type: FnType }
+  | { kind: 'indirect'; type: FnType; self?: ts.Expression }
+  /** An instance method: `self` is the object (a struct place or a Ptr), or `this`/`super`. */
+  | { kind: 'method'; f: FuncInfo; self: ts.Expression }
+  /** `super(...)` in a constructor: constructs the base class `cls` in place. */
+  | { kind: 'super'; cls: ClassInfo }
   | { kind: 'builtin'; name: string; typeArg?: Type }
   | { kind: 'convert'; to: Type };
 
@@ -37,6 +42,11 @@ export abstract class CheckerState {
   readonly types = new Map<ts.Node, Type>();
   readonly consts = new Map<ts.Node, bigint>();
   readonly calls = new Map<ts.CallExpression, CallKind>();
+  /** Class members (check/classes.ts): accessor uses, static member uses, `new` expressions. */
+  readonly accessors = new Map<ts.Node, { get?: FuncInfo; set?: FuncInfo; self: ts.Expression }>();
+  readonly staticRefs = new Map<ts.Node, FuncInfo | GlobalInfo | ConstInfo>();
+  readonly news = new Map<ts.NewExpression, ClassInfo>();
+  readonly classes = new Map<StructInfo, ClassInfo>();
   /**
    * Switches over an enum that list every member, have no default and end a function with
    * a result (as tsc allows): a value that is no member (made with `as`) panics there.
@@ -55,6 +65,8 @@ export abstract class CheckerState {
   protected readonly tc: ts.TypeChecker;
   /** The function whose body is being checked. */
   protected fn: FuncInfo | undefined;
+  /** The class whose `this` the code being checked sees (a method, or a field initialiser). */
+  protected selfClass: ClassInfo | undefined;
   protected readonly userFiles: ts.SourceFile[];
   private readonly libFiles = new Map<ts.SourceFile, boolean>();
 

@@ -12,7 +12,11 @@ export interface NeverType { kind: 'never' }
 export interface PtrType { kind: 'ptr'; to: Type }
 export interface StrType { kind: 'str'; wide: boolean }
 export interface ArrayType { kind: 'array'; elem: Type; len: number }
-export interface FnType { kind: 'fn'; params: Type[]; ret: Type; efiapi: boolean }
+/**
+ * `method`: an `EfiMethod<F>` (a protocol function whose first parameter is the protocol
+ * pointer), which a call may pass implicitly (check/classes.ts). Not part of the identity.
+ */
+export interface FnType { kind: 'fn'; params: Type[]; ret: Type; efiapi: boolean; method?: boolean }
 export interface StructType { kind: 'struct'; info: StructInfo }
 export interface EnumType { kind: 'enum'; info: EnumInfo }
 /** An integer constant that has not met a context yet. */
@@ -29,8 +33,11 @@ export interface Field {
   type: Type;
   offset: number;
   node: ts.Node;
-  /** Written `readonly`: set only by an initialiser. */
+  /** Written `readonly`: set only by an initialiser (or its class's constructor). */
   readonly: boolean;
+  /** A class field written `private` or `protected`, and the class (struct) that declares it. */
+  access?: 'private' | 'protected';
+  owner?: StructInfo;
 }
 
 export interface StructInfo {
@@ -39,7 +46,8 @@ export interface StructInfo {
   fields: Field[];
   size: number;
   align: number;
-  node: ts.InterfaceDeclaration;
+  /** An `interface X extends Struct`, or a class (check/classes.ts). */
+  node: ts.InterfaceDeclaration | ts.ClassDeclaration;
   /** Layout is computed lazily so that structs can point at each other. */
   state: 'new' | 'busy' | 'done';
 }

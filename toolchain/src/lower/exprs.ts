@@ -27,6 +27,8 @@ export abstract class ExprLowerer extends MemoryLowerer {
   protected abstract incdec(operand: ts.Expression, op: 'add' | 'sub', prefix: boolean): string;
   protected abstract binary(e: ts.BinaryExpression, t: Type): string;
   abstract condBranch(e: ts.Expression, yes: string, no: string): void;
+  /** A getter's or a static method's value, or undefined for a field (lower/classes.ts). */
+  protected abstract memberValue(e: ts.PropertyAccessExpression, t: Type): string | undefined;
 
   /** An index or count as i64 (sign- or zero-extended by its type). */
   index(e: ts.Expression): string {
@@ -149,7 +151,9 @@ export abstract class ExprLowerer extends MemoryLowerer {
         }
         return this.loadPlace(e, t);
       }
-      case TS.PropertyAccessExpression: case TS.ElementAccessExpression: return this.loadPlace(e, t);
+      case TS.PropertyAccessExpression:
+        return this.memberValue(e as ts.PropertyAccessExpression, t) ?? this.loadPlace(e, t);
+      case TS.ElementAccessExpression: case TS.ThisKeyword: case TS.NewExpression: return this.loadPlace(e, t);
       case TS.CallExpression: return this.call(e as ts.CallExpression, t);
       case TS.PrefixUnaryExpression: return this.prefix(e as ts.PrefixUnaryExpression, t);
       case TS.PostfixUnaryExpression: {

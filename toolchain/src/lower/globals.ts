@@ -2,7 +2,7 @@
 // as packed IR constants, string literals, function and global addresses).
 import * as ts from 'typescript';
 import { GlobalInfo } from '../check/entities';
-import { Type, isIntegral, sizeOf, alignOf, irType } from '../check/types';
+import { Type, Field, isIntegral, sizeOf, alignOf, irType } from '../check/types';
 import { globalName } from '../emit/ir';
 import { LowerState } from './state';
 
@@ -38,15 +38,20 @@ export abstract class GlobalLowerer extends LowerState {
       return { ty: it, val: String(cv), zero: cv === 0n };
     }
     if (t.kind === 'struct') {
-      if (ts.isObjectLiteralExpression(e)) {
+      // An object literal gives the fields it lists; a constant `new C()` its field initialisers.
+      const fieldInit = ts.isObjectLiteralExpression(e)
+        ? (f: Field) => e.properties.find((x): x is ts.PropertyAssignment =>
+          ts.isPropertyAssignment(x) && (x.name as ts.Identifier).text === f.name)?.initializer
+        : ts.isNewExpression(e) ? (f: Field) => (ts.isPropertyDeclaration(f.node) ? f.node.initializer : undefined)
+          : undefined;
+      if (fieldInit) {
         const parts: string[] = [];
         let off = 0;
         let zero = true;
         for (const f of t.info.fields) {
           if (f.offset > off) parts.push(`[${f.offset - off} x i8] zeroinitializer`);
-          const p = e.properties.find((x): x is ts.PropertyAssignment =>
-            ts.isPropertyAssignment(x) && (x.name as ts.Identifier).text === f.name);
-          const s = p ? this.staticInit(p.initializer, f.type) : zeros(sizeOf(f.type));
+          const init = fieldInit(f);
+          const s = init ? this.staticInit(init, f.type) : zeros(sizeOf(f.type));
           zero &&= s.zero;
           parts.push(`${s.ty} ${s.val}`);
           off = f.offset + sizeOf(f.type);

@@ -9,9 +9,10 @@
 //   exprs.ts       values of expressions, constants, conversions
 //   operators.ts   arithmetic, shifts, division, comparisons, logic, assignments, panics
 //   calls.ts       calls; builtins.ts: builtin calls and intrinsics
+//   classes.ts     construction in place, methods, accessors, super(...)
 //   stmts.ts       statements and control flow
 //   debuginfo.ts   DWARF / CodeView line tables for -g
-import { FuncInfo } from '../check/entities';
+import { FuncInfo, selfParams } from '../check/entities';
 import { irType, irMemType, alignOf } from '../check/types';
 import { FnBuilder, globalName } from '../emit/ir';
 import { deepest, tooDeepMessage } from '../check/nesting';
@@ -50,12 +51,17 @@ export class Lowerer extends StmtLowerer {
     const header = `define ${linkage}${cc ? cc + ' ' : ''}${irType(t.ret)} ${name}(${params.join(', ')})`
       + ` #${this.mod.attrGroup(attrs)}${sp ? ` !dbg ${sp}` : ''}`;
     if (!f.tags.naked) {
+      const hidden = selfParams(f);
       t.params.forEach((p, i) => {
         const a = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
         this.storeScalar(p, `%p${i}`, a);
-        if (f.params[i]) this.locals.set(f.params[i], a);
+        if (i >= hidden && f.params[i - hidden]) this.locals.set(f.params[i - hidden], a);
       });
     }
+    this.thisPtr = '%p0';
+    // A constructor of a class without a base initialises its fields first (with a base,
+    // right after `super(...)`).
+    if (f.member?.role === 'ctor' && !f.member.cls.base) this.initFields(f.member.cls, '%p0');
     const body = f.decl.body!;
     try {
       if (f.tags.naked) {

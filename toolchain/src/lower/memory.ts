@@ -9,6 +9,8 @@ import { GlobalLowerer } from './globals';
 export abstract class MemoryLowerer extends GlobalLowerer {
   /** An index or count as i64 (sign- or zero-extended by its type). */
   abstract index(e: ts.Expression): string;
+  /** Constructs `new C(...)` in place at addr (lower/classes.ts). */
+  abstract construct(addr: string, e: ts.NewExpression): void;
   /** The null exits of the optional chains being lowered, innermost last (check/chains.ts). */
   protected chainExits: string[] = [];
 
@@ -22,6 +24,10 @@ export abstract class MemoryLowerer extends GlobalLowerer {
   place(e: ts.Expression): Place {
     while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
     const t = this.c.types.get(e)!;
+    const k = e.kind;
+    if (k === ts.SyntaxKind.ThisKeyword || k === ts.SyntaxKind.SuperKeyword) return { addr: this.thisPtr, type: t };
+    const member = this.c.staticRefs.get(e);
+    if (member?.kind === 'global') return { addr: this.global(member), type: t };
     if (ts.isIdentifier(e)) {
       const sym = this.symbolOf(e)!;
       const ent = this.c.entities.get(sym);
@@ -112,6 +118,10 @@ export abstract class MemoryLowerer extends GlobalLowerer {
           const at = i ? this.b.byteOffset(p.addr, String(i * sizeOf(t.elem))) : p.addr;
           this.assignTo({ addr: at, type: t.elem }, x);
         });
+        return;
+      }
+      if (ts.isNewExpression(e)) {
+        this.construct(p.addr, e);
         return;
       }
       const k = ts.isCallExpression(e) ? this.c.calls.get(e) : undefined;

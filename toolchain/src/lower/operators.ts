@@ -10,6 +10,9 @@ import { ExprLowerer } from './exprs';
 const TS = ts.SyntaxKind;
 
 export abstract class OperatorLowerer extends ExprLowerer {
+  /** `obj.x = v` through a setter (lower/classes.ts). */
+  protected abstract setterAssign(e: ts.BinaryExpression): string;
+
   protected prefix(e: ts.PrefixUnaryExpression, t: Type): string {
     switch (e.operator) {
       case TS.PlusPlusToken: return this.incdec(e.operand, 'add', true);
@@ -33,6 +36,7 @@ export abstract class OperatorLowerer extends ExprLowerer {
   protected binary(e: ts.BinaryExpression, t: Type): string {
     const op = e.operatorToken.kind;
     if (op === TS.EqualsToken) {
+      if (this.c.accessors.has(e.left)) return this.setterAssign(e);
       const p = this.place(e.left);
       this.assignTo(p, e.right);
       return p.type.kind === 'struct' || p.type.kind === 'array' ? p.addr : this.loadScalar(p.type, p.addr);

@@ -3,8 +3,8 @@
 // continue), and the queue of functions still to emit.
 //
 // Like the checker, the lowering is one class built in layers, one file per concern:
-// state → globals → memory → exprs → operators → calls → stmts → lower.ts. A layer calls
-// those below it directly; `value` (every part needs the value of an expression) is the
+// state → globals → memory → exprs → operators → calls → classes → stmts → lower.ts. A
+// layer calls those below it directly; `value` (every part needs the value of an expression) is the
 // one call that goes up, declared abstract here.
 import * as ts from 'typescript';
 import { Checker } from '../check/checker';
@@ -26,6 +26,8 @@ export abstract class LowerState {
   b!: FnBuilder;
   fn!: FuncInfo;
   protected locals = new Map<ts.Symbol, string>();
+  /** The object `this` denotes: a method's hidden first parameter, or one being initialised. */
+  protected thisPtr = '%p0';
   protected loops: LoopTargets[] = [];
   protected queue: FuncInfo[] = [];
   /** How deep value() is nested now, and the values lowered ahead (check/nesting.ts). */

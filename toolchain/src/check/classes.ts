@@ -1,0 +1,397 @@
+// Class declarations: a class is a struct (C layout in declaration order, base-class
+// fields first, `/** @packed */` for no padding) with statically dispatched members:
+// instance methods and accessors (taking the object's address as a hidden first
+// parameter), a constructor, static methods, static fields (globals) and static readonly
+// constants. This file builds a class's layout and members and checks their bodies and
+// `implements` clauses; their uses are in class-members.ts.
+//
+// A class instance is keyed by its declaration and its type arguments, so that a generic
+// class can get one instance (layout and members) per list of type arguments. Generic
+// classes are rejected until generic instantiation exists.
+import * as ts from 'typescript';
+import { Type, Field, StructInfo, VOID, ERROR, ptrTo, sizeOf, alignOf, sameType, typeName } from './types';
+import { ClassInfo, FuncInfo, FnDecl, ConstInfo, GlobalInfo } from './entities';
+import { ClassMemberChecker, classType } from './class-members';
+
+const TS = ts.SyntaxKind;
+
+/** Modifiers a member may have (its visibility, static, readonly, override). */
+const MEMBER_MODIFIERS = [TS.PrivateKeyword, TS.ProtectedKeyword, TS.PublicKeyword, TS.StaticKeyword,
+  TS.ReadonlyKeyword, TS.OverrideKeyword];
+const ABSTRACT = '`abstract` is not supported: every method has a body and is called statically; give it a body, '
+  + 'or for dynamic dispatch hold a function-pointer field (docs/language.md, "Classes")';
+
+function hasModifier(n: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(n) && !!ts.getModifiers(n)?.some((m) => m.kind === kind);
+}
+
+function accessOf(n: ts.Node): 'private' | 'protected' | undefined {
+  return hasModifier(n, TS.PrivateKeyword) ? 'private' : hasModifier(n, TS.ProtectedKeyword) ? 'protected' : undefined;
+}
+
+export abstract class ClassChecker extends ClassMemberChecker {
+  protected abstract moduleName(sf: ts.SourceFile): string;
+  abstract isConstantInit(e: ts.Expression): boolean;
+  /** Class instances by declaration, then by the names of their type arguments ('' for none). */
+  private readonly instances = new Map<ts.ClassDeclaration, Map<string, ClassInfo>>();
+  private readonly classList: ClassInfo[] = [];
+
+  /** A module-level class declaration: checked whether or not it is used. */
+  protected collectClass(decl: ts.ClassDeclaration): void {
+    if (!decl.name) { this.d.error(decl, 'a class needs a name'); return; }
+    if (hasModifier(decl, TS.AbstractKeyword)) this.d.error(decl.name, ABSTRACT);
+    this.modifiers(decl, [TS.ExportKeyword, TS.AbstractKeyword], 'classes');
+    if (decl.typeParameters?.length) {
+      this.d.error(decl.typeParameters[0], 'generic classes are not supported yet; write the class for one '
+        + 'element type (e.g. `class RingU32 { items: Arr<u32, 8>; ... }`)');
+      return;
+    }
+    this.classOf(decl, decl);
+  }
+
+  protected classType(decl: ts.ClassDeclaration, args: readonly ts.TypeNode[], use: ts.Node): Type {
+    if (args.length && !decl.typeParameters?.length) {
+      this.d.error(use, `class ${decl.name?.text} takes no type arguments`);
+    }
+    const cls = this.classOf(decl, use);
+    return cls ? classType(cls) : ERROR;
+  }
+
+  protected classOf(decl: ts.ClassDeclaration, _use: ts.Node): ClassInfo | undefined {
+    const known = this.instances.get(decl)?.get('');
+    if (known) return known;
+    if (!decl.name || decl.typeParameters?.length || this.instances.has(decl)) return undefined; // reported
+    this.instances.set(decl, new Map());
+    const name = decl.name.text;
+    const first = this.declSymbol(decl)?.declarations?.[0];
+    if (first && first !== decl) {
+      this.d.error(decl.name, `'${name}' is declared twice; declaration merging is not supported`);
+      return undefined;
+    }
+    const base = this.baseClass(decl);
+    const packed = ts.getJSDocTags(decl).some((t) => t.tagName.text === 'packed');
+    const struct: StructInfo = {
+      name, packed, fields: [...(base?.struct.fields ?? [])], size: 0, align: 1, node: decl, state: 'busy',
+    };
+    const cls: ClassInfo = {
+      name, decl, typeArgs: [], struct, base, methods: new Map(), getters: new Map(), setters: new Map(),
+      statics: new Map(), ctor: undefined, inits: [], access: new Map(),
+    };
+    this.instances.get(decl)!.set('', cls);
+    this.classes.set(struct, cls);
+    this.classList.push(cls);
+    this.layout(cls);
+    const mod = this.moduleName(decl.getSourceFile());
+    for (const m of decl.members) this.member(cls, m, mod);
+    return cls;
+  }
+
+  /** The class a class extends, if any (a class extends only a class). */
+  private baseClass(decl: ts.ClassDeclaration): ClassInfo | undefined {
+    let base: ClassInfo | undefined;
+    for (const h of decl.heritageClauses ?? []) {
+      if (h.token !== TS.ExtendsKeyword) continue;
+      const b = h.types[0];
+      const sym = ts.isIdentifier(b.expression) ? this.symbolOf(b.expression) : undefined;
+      const bd = sym?.declarations?.[0];
+      if (bd && ts.isClassDeclaration(bd)) {
+        if (b.typeArguments?.length) this.d.error(b, 'generic base classes are not supported');
+        if (this.instances.has(bd) && !this.instances.get(bd)!.get('')) {
+          this.d.error(b, `class ${decl.name?.text} extends itself`);
+        } else base = this.classOf(bd, b);
+      } else if (b.expression.getText() === 'Struct' || b.expression.getText() === 'Packed') {
+        const name = b.expression.getText();
+        this.d.error(b, `a class is a struct already: drop \`extends ${name}\``
+          + (name === 'Packed' ? ' and write /** @packed */ before the class' : ''));
+      } else this.d.error(b, `a class can extend only another class, not '${b.getText()}'`);
+    }
+    return base;
+  }
+
+  /** The instance fields: base fields first (at their offsets), then this class's, C layout. */
+  private layout(cls: ClassInfo): void {
+    const s = cls.struct;
+    let off = cls.base ? cls.base.struct.size : 0;
+    let align = cls.base ? cls.base.struct.align : 1;
+    for (const m of cls.decl.members) {
+      if (!ts.isPropertyDeclaration(m) || hasModifier(m, TS.StaticKeyword)) continue;
+      const name = this.memberName(m, cls);
+      if (name === undefined) continue;
+      this.memberModifiers(m, cls, name, 'fields');
+      if (m.questionToken) this.d.error(m, 'optional fields are not supported: every field has a place in memory');
+      if (!m.type) {
+        this.d.error(m.name, `field '${name}' needs a type annotation, e.g. \`${name}: u32 = 0\``);
+        continue;
+      }
+      const t = this.resolveType(m.type);
+      if (t.kind === 'struct' && t.info.state === 'busy') {
+        this.d.error(m.type, `'${t.info.name}' contains itself by value; use Ptr<${t.info.name}>`);
+        continue;
+      }
+      if (t.kind === 'void' || t.kind === 'never') {
+        this.d.error(m.type, `a field cannot have type ${typeName(t)}`);
+        continue;
+      }
+      const a = s.packed ? 1 : alignOf(t);
+      off = Math.ceil(off / a) * a;
+      const field: Field = {
+        name, type: t, offset: off, node: m, readonly: hasModifier(m, TS.ReadonlyKeyword), access: accessOf(m),
+        owner: s,
+      };
+      s.fields.push(field);
+      off += sizeOf(t);
+      align = Math.max(align, a);
+      if (m.initializer) cls.inits.push(m);
+    }
+    s.align = align;
+    s.size = Math.ceil(off / align) * align;
+    s.state = 'done';
+  }
+
+  /** A member's name (an identifier), checked for clashes with the fields and members before it. */
+  private memberName(m: ts.ClassElement, cls: ClassInfo): string | undefined {
+    if (!m.name) return undefined;
+    if (ts.isPrivateIdentifier(m.name)) {
+      const plain = m.name.text.slice(1);
+      this.d.error(m.name, `\`${m.name.text}\` private names are not supported; write \`private ${plain}\``);
+      return undefined;
+    }
+    if (!ts.isIdentifier(m.name)) { this.d.error(m.name, 'a class member needs a plain name'); return undefined; }
+    const name = m.name.text;
+    const isStatic = hasModifier(m, TS.StaticKeyword);
+    const accessor = ts.isGetAccessor(m) || ts.isSetAccessor(m);
+    const clash = isStatic ? cls.statics.has(name)
+      : cls.struct.fields.some((f) => f.name === name && f.owner === cls.struct) || cls.methods.has(name)
+        || (!accessor && (cls.getters.has(name) || cls.setters.has(name)))
+        || (ts.isGetAccessor(m) && cls.getters.has(name)) || (ts.isSetAccessor(m) && cls.setters.has(name));
+    if (clash) {
+      this.d.error(m.name, `class ${cls.name} already has a member '${name}'; overloads are not supported: `
+        + 'give each variant its own name');
+      return undefined;
+    }
+    const baseField = cls.base && this.field(cls.base.struct, name);
+    if (baseField && !isStatic && !ts.isPropertyDeclaration(m)) {
+      this.d.error(m.name, `'${name}' is a field of base class ${cls.base!.name}; a member cannot replace it`);
+      return undefined;
+    }
+    if (baseField && !isStatic) {
+      this.d.error(m.name, `field '${name}' is already declared by base class ${cls.base!.name}; `
+        + 'a derived class adds fields, it cannot redeclare them');
+      return undefined;
+    }
+    return name;
+  }
+
+  private memberModifiers(m: ts.ClassElement, cls: ClassInfo, name: string, what: string): void {
+    if (hasModifier(m, TS.AbstractKeyword)) this.d.error(m, ABSTRACT);
+    else if (hasModifier(m, TS.DeclareKeyword)) {
+      this.d.error(m, '`declare` fields are not supported: every field has storage; remove `declare`');
+    }
+    const allowed = MEMBER_MODIFIERS.filter((k) => k !== TS.ReadonlyKeyword || what === 'fields');
+    this.modifiers(m, [...allowed, TS.AbstractKeyword, TS.DeclareKeyword], what);
+    const access = accessOf(m);
+    if (access) cls.access.set(hasModifier(m, TS.StaticKeyword) ? `static ${name}` : name, access);
+  }
+
+  /** One member other than an instance field (those are laid out first). */
+  private member(cls: ClassInfo, m: ts.ClassElement, mod: string): void {
+    const isStatic = hasModifier(m, TS.StaticKeyword);
+    if (ts.isPropertyDeclaration(m)) {
+      if (isStatic) this.staticField(cls, m, mod);
+      return;
+    }
+    if (ts.isSemicolonClassElement(m)) return;
+    if (ts.isIndexSignatureDeclaration(m)) {
+      this.d.error(m, 'index signatures are not supported: a class has fixed fields; use an Arr<T, N> field');
+      return;
+    }
+    if (ts.isClassStaticBlockDeclaration(m)) {
+      this.d.error(m, 'static blocks are not supported; initialise static fields with constants, or in a function');
+      return;
+    }
+    if (ts.isConstructorDeclaration(m)) {
+      this.memberModifiers(m, cls, 'constructor', 'constructors');
+      if (!m.body) { this.d.error(m, 'constructor overloads are not supported: declare one constructor'); return; }
+      if (cls.ctor) { this.d.error(m, `class ${cls.name} already has a constructor`); return; }
+      cls.ctor = this.memberFunc(cls, m, 'ctor', `${mod}.${cls.name}.constructor`);
+      return;
+    }
+    if (!ts.isMethodDeclaration(m) && !ts.isGetAccessor(m) && !ts.isSetAccessor(m)) {
+      this.d.error(m, 'this class member is not supported');
+      return;
+    }
+    const name = this.memberName(m, cls);
+    if (name === undefined) return;
+    this.memberModifiers(m, cls, name, ts.isMethodDeclaration(m) ? 'methods' : 'accessors');
+    if (!m.body) {
+      if (!hasModifier(m, TS.AbstractKeyword)) {
+        this.d.error(m, ts.isMethodDeclaration(m) ? 'method overloads and methods without a body are not supported'
+          : 'an accessor needs a body');
+      }
+      return;
+    }
+    if (ts.isMethodDeclaration(m)) {
+      if (m.asteriskToken) this.d.error(m, 'generators are not supported');
+      if (m.questionToken) this.d.error(m, 'optional methods are not supported');
+      if (m.typeParameters?.length) this.d.error(m.typeParameters[0], 'generic methods are not supported yet');
+      if (isStatic) cls.statics.set(name, this.memberFunc(cls, m, 'static', `${mod}.${cls.name}.${name}`));
+      else cls.methods.set(name, this.memberFunc(cls, m, 'method', `${mod}.${cls.name}.${name}`));
+      return;
+    }
+    if (isStatic) { this.d.error(m, 'static accessors are not supported; use a static method'); return; }
+    const get = ts.isGetAccessor(m);
+    const f = this.memberFunc(cls, m, get ? 'get' : 'set', `${mod}.${cls.name}.${get ? 'get' : 'set'}.${name}`);
+    f.tags.inline = true;
+    const other = (get ? cls.setters : cls.getters).get(name);
+    const valueType = get ? f.type.ret : f.type.params[1];
+    if (get && (!m.type || f.type.ret.kind === 'void')) this.d.error(m.name, `getter '${name}' needs a result type`);
+    if (other && valueType && !sameType(valueType, get ? other.type.params[1] : other.type.ret)) {
+      this.d.error(m.name, `the getter and setter of '${name}' must have the same type`);
+    }
+    (get ? cls.getters : cls.setters).set(name, f);
+  }
+
+  private memberFunc(
+    cls: ClassInfo, m: FnDecl, role: NonNullable<FuncInfo['member']>['role'], irName: string,
+  ): FuncInfo {
+    const tags = this.tagsOf(m);
+    if (role !== 'static' && (tags.symbol || tags.naked || tags.efiapi)) {
+      this.d.error(m, '@symbol, @naked and @efiapi apply to functions and static methods, not to instance members');
+    }
+    const self = role === 'static' ? [] : [ptrTo(classType(cls))];
+    const { params, psyms, ret } = this.signature(m, self);
+    const name = role === 'ctor' ? `${cls.name} constructor` : `${cls.name}.${m.name!.getText()}`;
+    return {
+      kind: 'func', name, irName: tags.symbol ?? irName, decl: m, params: psyms, tags, external: false,
+      exported: false, type: { kind: 'fn', params, ret: role === 'ctor' ? VOID : ret, efiapi: tags.efiapi },
+      member: { cls, role },
+    };
+  }
+
+  /** `static x: T = v` is a global; `static readonly X = 5` (a scalar) is a named constant. */
+  private staticField(cls: ClassInfo, m: ts.PropertyDeclaration, mod: string): void {
+    const name = this.memberName(m, cls);
+    if (name === undefined) return;
+    this.memberModifiers(m, cls, name, 'fields');
+    const declared = m.type ? this.resolveType(m.type) : undefined;
+    const isConst = hasModifier(m, TS.ReadonlyKeyword);
+    if (isConst && (!declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum')) {
+      if (!m.initializer) this.d.error(m, `static readonly '${name}' needs an initialiser`);
+      const c: ConstInfo = {
+        kind: 'const', name: `${cls.name}.${name}`, type: declared, init: m.initializer, value: undefined,
+        state: 'new', decl: m,
+      };
+      cls.statics.set(name, c);
+      this.staticConsts.push(c);
+      return;
+    }
+    if (!declared) {
+      this.d.error(m.name, `static field '${name}' needs a type annotation, e.g. \`static ${name}: u32 = 0\``);
+    }
+    const g: GlobalInfo = {
+      kind: 'global', name: `${cls.name}.${name}`, irName: `${mod}.${cls.name}.${name}`, type: declared ?? ERROR,
+      decl: m, isConst,
+    };
+    cls.statics.set(name, g);
+    this.globals.push(g);
+  }
+
+  /**
+   * Whether a module variable's `new C()` is a compile-time constant: no arguments, no
+   * constructor to run (in C or its bases), and constant field initialisers.
+   */
+  protected constantNew(e: ts.NewExpression): boolean {
+    if (e.arguments?.length) return false;
+    for (let c = this.news.get(e); c; c = c.base) {
+      if (c.ctor || !c.inits.every((m) => this.isConstantInit(m.initializer!))) return false;
+    }
+    return true;
+  }
+
+  /** Static readonly constants, evaluated whether or not they are used. */
+  private readonly staticConsts: ConstInfo[] = [];
+
+  /** Checks every class's members: initialisers, bodies, `implements`. */
+  protected checkClasses(): void {
+    for (const c of this.staticConsts) if (c.init) this.guarded(c.decl, () => this.constInfoValue(c, c.decl));
+    for (const cls of this.classList) {
+      this.selfClass = cls;
+      this.fn = cls.ctor;
+      this.scopes = [new Set()];
+      for (const m of cls.inits) {
+        const f = this.field(cls.struct, m.name.getText())!;
+        this.guarded(m, () => this.assignable(m.initializer!, this.expr(m.initializer!, f.type), f.type));
+      }
+      const members = [cls.ctor, ...cls.methods.values(), ...cls.getters.values(), ...cls.setters.values()];
+      for (const f of members) if (f) this.checkFunction(f);
+      this.selfClass = undefined;
+      for (const s of cls.statics.values()) if (s.kind === 'func') this.checkFunction(s);
+      if (cls.base && cls.ctor && !this.callsSuper(cls.ctor)) {
+        this.d.error(cls.ctor.decl, `the constructor of ${cls.name} must call \`super(...)\` first: `
+          + `class ${cls.name} extends ${cls.base.name}`);
+      }
+      this.implementsClauses(cls);
+    }
+    this.fn = undefined;
+  }
+
+  /** Whether a constructor calls `super(...)` (where it does is checked at the call). */
+  private callsSuper(ctor: FuncInfo): boolean {
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && n.expression.kind === TS.SuperKeyword) found = true;
+      else if (!found && !ts.isFunctionLike(n)) n.forEachChild(visit);
+    };
+    ctor.decl.body?.forEachChild(visit);
+    return found;
+  }
+
+  /** `implements I`: a compile-time check that the class has I's fields and methods, as typed. */
+  private implementsClauses(cls: ClassInfo): void {
+    for (const h of cls.decl.heritageClauses ?? []) {
+      if (h.token !== TS.ImplementsKeyword) continue;
+      for (const t of h.types) {
+        const decl = ts.isIdentifier(t.expression) ? this.symbolOf(t.expression)?.declarations?.[0] : undefined;
+        if (!decl || !ts.isInterfaceDeclaration(decl)) {
+          this.d.error(t, `a class implements interfaces only, not '${t.getText()}'`);
+          continue;
+        }
+        this.implementsInterface(cls, decl, t);
+      }
+    }
+  }
+
+  private implementsInterface(cls: ClassInfo, itf: ts.InterfaceDeclaration, at: ts.Node): void {
+    for (const h of itf.heritageClauses ?? []) {
+      for (const t of h.types) {
+        const d = ts.isIdentifier(t.expression) ? this.symbolOf(t.expression)?.declarations?.[0] : undefined;
+        if (d && ts.isInterfaceDeclaration(d) && !this.isLibDecl(d)) this.implementsInterface(cls, d, at);
+      }
+    }
+    const missing = (what: string): void => {
+      this.d.error(at, `class ${cls.name} does not implement ${itf.name.text}: ${what}`);
+    };
+    for (const m of itf.members) {
+      const name = m.name && ts.isIdentifier(m.name) ? m.name.text : undefined;
+      if (!name) { this.d.error(m, 'an interface a class implements has named fields and methods only'); continue; }
+      if (ts.isPropertySignature(m) && m.type) {
+        const want = this.resolveType(m.type);
+        const f = this.field(cls.struct, name);
+        const got = f?.type ?? this.lookup(cls, name, 'getters')?.type.ret;
+        if (!got) missing(`it has no field or getter '${name}'`);
+        else if (!sameType(got, want)) missing(`'${name}' is ${typeName(got)}, not ${typeName(want)}`);
+      } else if (ts.isMethodSignature(m)) {
+        const f = this.lookup(cls, name, 'methods');
+        if (!f) { missing(`it has no method '${name}'`); continue; }
+        const { params, ret } = this.signature(m, []);
+        const mine = f.type.params.slice(1);
+        const same = sameType(ret, f.type.ret) && params.length === mine.length
+          && params.every((p, i) => sameType(p, mine[i]));
+        if (!same) {
+          const sig = (ps: Type[], r: Type) => `(${ps.map(typeName).join(', ')}) => ${typeName(r)}`;
+          missing(`method '${name}' is ${sig(mine, f.type.ret)}, not ${sig(params, ret)}`);
+        }
+      } else this.d.error(m, 'an interface a class implements has named fields and methods only');
+    }
+  }
+}
