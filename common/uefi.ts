@@ -1,5 +1,6 @@
 // Raw UEFI bindings (UEFI 2.10 spec layouts) as subset structs. This module is the "raw"
-// layer: exact C layouts, every firmware entry point as an Efiapi function pointer, no
+// layer: exact C layouts, every firmware entry point as an Efiapi function pointer (a
+// protocol function that takes its protocol first is an EfiMethod: `p.F(args)` passes p), no
 // policy. It is shared: loader/efi.ts builds the checked boot-services helpers on top, and
 // the kernel uses the runtime-services part (kernel-stub/mm/runtime.ts).
 //
@@ -251,9 +252,9 @@ export interface EfiMemoryAttributesTable extends Struct {
 export interface EfiSimpleTextOutputMode extends Struct {
   MaxMode: i32; Mode: i32; Attribute: i32; CursorColumn: i32; CursorRow: i32; CursorVisible: bool;
 }
-export type TextResetFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, extended: bool) => EfiStatus>;
-export type OutputStringFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, s: Ptr<u16>) => EfiStatus>;
-export type ClearScreenFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>) => EfiStatus>;
+export type TextResetFn = EfiMethod<(self: Ptr<EfiSimpleTextOutput>, extended: bool) => EfiStatus>;
+export type OutputStringFn = EfiMethod<(self: Ptr<EfiSimpleTextOutput>, s: Ptr<u16>) => EfiStatus>;
+export type ClearScreenFn = EfiMethod<(self: Ptr<EfiSimpleTextOutput>) => EfiStatus>;
 
 export interface EfiSimpleTextOutput extends Struct {
   Reset: TextResetFn;
@@ -270,8 +271,8 @@ export interface EfiSimpleTextOutput extends Struct {
 
 // ---- console input --------------------------------------------------------------------
 export interface EfiInputKey extends Struct { ScanCode: u16; UnicodeChar: u16 }
-export type ReadKeyStrokeFn = Efiapi<(self: Ptr<EfiSimpleTextInput>, key: Ptr<EfiInputKey>) => EfiStatus>;
-export type InputResetFn = Efiapi<(self: Ptr<void>, extended: u8) => EfiStatus>;
+export type ReadKeyStrokeFn = EfiMethod<(self: Ptr<EfiSimpleTextInput>, key: Ptr<EfiInputKey>) => EfiStatus>;
+export type InputResetFn = EfiMethod<(self: Ptr<void>, extended: u8) => EfiStatus>;
 
 /** EFI_SIMPLE_TEXT_INPUT_PROTOCOL (SystemTable.ConIn). */
 export interface EfiSimpleTextInput extends Struct {
@@ -286,7 +287,7 @@ export interface EfiKeyData extends Struct {
   KeyShiftState: u32;
   KeyToggleState: u8;
 }
-export type ReadKeyStrokeExFn = Efiapi<(self: Ptr<EfiSimpleTextInputEx>, key: Ptr<EfiKeyData>) => EfiStatus>;
+export type ReadKeyStrokeExFn = EfiMethod<(self: Ptr<EfiSimpleTextInputEx>, key: Ptr<EfiKeyData>) => EfiStatus>;
 
 /** EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL, on SystemTable.ConsoleInHandle where the firmware has it. */
 export interface EfiSimpleTextInputEx extends Struct {
@@ -367,7 +368,7 @@ export interface EfiLoadFile2 extends Struct {
 }
 
 // ---- file system ----------------------------------------------------------------------
-export type OpenVolumeFn = Efiapi<(self: Ptr<EfiSimpleFileSystem>, root: Ptr<Ptr<EfiFile>>) => EfiStatus>;
+export type OpenVolumeFn = EfiMethod<(self: Ptr<EfiSimpleFileSystem>, root: Ptr<Ptr<EfiFile>>) => EfiStatus>;
 export interface EfiSimpleFileSystem extends Struct {
   Revision: u64;
   OpenVolume: OpenVolumeFn;
@@ -375,10 +376,10 @@ export interface EfiSimpleFileSystem extends Struct {
 
 export const EFI_FILE_MODE_READ: u64 = 0x1;
 
-export type FileOpenFn = Efiapi<(self: Ptr<EfiFile>, out: Ptr<Ptr<EfiFile>>, name: Ptr<u16>, mode: u64, attributes: u64) => EfiStatus>;
-export type FileCloseFn = Efiapi<(self: Ptr<EfiFile>) => EfiStatus>;
-export type FileReadFn = Efiapi<(self: Ptr<EfiFile>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
-export type FileGetInfoFn = Efiapi<(self: Ptr<EfiFile>, type: Ptr<EfiGuid>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
+export type FileOpenFn = EfiMethod<(self: Ptr<EfiFile>, out: Ptr<Ptr<EfiFile>>, name: Ptr<u16>, mode: u64, attributes: u64) => EfiStatus>;
+export type FileCloseFn = EfiMethod<(self: Ptr<EfiFile>) => EfiStatus>;
+export type FileReadFn = EfiMethod<(self: Ptr<EfiFile>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
+export type FileGetInfoFn = EfiMethod<(self: Ptr<EfiFile>, type: Ptr<EfiGuid>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
 
 export interface EfiFile extends Struct {
   Revision: u64;

@@ -205,7 +205,7 @@ export function efiOpenBootVolume(li: Ptr<EfiLoadedImage>): Ptr<EfiFile> {
     efiOpenProtocol(li.DeviceHandle, addressOf(SIMPLE_FILE_SYSTEM_GUID), "OpenProtocol(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL) on the boot device"));
   if (fs == null) return null;
   let root: Ptr<EfiFile> = null;
-  if (!efiCheck("EFI_SIMPLE_FILE_SYSTEM_PROTOCOL.OpenVolume", fs.OpenVolume(fs, addressOf(root)))) return null;
+  if (!efiCheck("EFI_SIMPLE_FILE_SYSTEM_PROTOCOL.OpenVolume", fs.OpenVolume(addressOf(root)))) return null;
   return root;
 }
 
@@ -249,17 +249,17 @@ export function efiFileOpen(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: b
     return EFI_INVALID_PARAMETER;
   }
   let f: Ptr<EfiFile> = null;
-  let s: u64 = root.Open(root, addressOf(f), addressOf(pathBuf[0]), EFI_FILE_MODE_READ, 0);
+  let s: u64 = root.Open(addressOf(f), addressOf(pathBuf[0]), EFI_FILE_MODE_READ, 0);
   if (s != EFI_SUCCESS) {
     if (s == EFI_NOT_FOUND && quietIfMissing) return s;
     fileFailure(path, "EFI_FILE_PROTOCOL.Open", s);
     return s;
   }
   let infoSize: u64 = 8 * infoBuf.length;
-  s = f.GetInfo(f, addressOf(FILE_INFO_GUID), addressOf(infoSize), addressOf(infoBuf[0]));
+  s = f.GetInfo(addressOf(FILE_INFO_GUID), addressOf(infoSize), addressOf(infoBuf[0]));
   if (s != EFI_SUCCESS) {
     fileFailure(path, "EFI_FILE_PROTOCOL.GetInfo(EFI_FILE_INFO)", s);
-    f.Close(f);
+    f.Close();
     return s;
   }
   let info: Ptr<EfiFileInfo> = cast<EfiFileInfo>(addressOf(infoBuf[0]));
@@ -268,7 +268,7 @@ export function efiFileOpen(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: b
     logBytes(path, 1024);
     logStr(" is a directory, not a file");
     logEnd();
-    f.Close(f);
+    f.Close();
     return EFI_NOT_FOUND;
   }
   out.handle = f;
@@ -283,7 +283,7 @@ export function efiFileRead(f: Ptr<EfiOpenFile>, path: Ptr<u8>, dst: u64): u64 {
   let done: u64 = 0;
   while (done < f.size) {
     let chunk: u64 = f.size - done;
-    let s: u64 = f.handle.Read(f.handle, addressOf(chunk), ptr<u8>(dst + done));
+    let s: u64 = f.handle.Read(addressOf(chunk), ptr<u8>(dst + done));
     if (s != EFI_SUCCESS) {
       logBegin("error: reading ");
       logBytes(path, 1024);
@@ -313,7 +313,7 @@ export function efiFileRead(f: Ptr<EfiOpenFile>, path: Ptr<u8>, dst: u64): u64 {
 }
 
 export function efiFileClose(f: Ptr<EfiOpenFile>): void {
-  if (f.handle != null) efiCheck("EFI_FILE_PROTOCOL.Close", f.handle.Close(f.handle));
+  if (f.handle != null) efiCheck("EFI_FILE_PROTOCOL.Close", f.handle.Close());
   f.handle = null;
 }
 
@@ -387,7 +387,7 @@ export function efiCloseEvent(ev: EfiEvent): void {
 /** Clears the firmware console (screen, and a serial terminal it drives). */
 export function efiClearScreen(): void {
   let out: Ptr<EfiSimpleTextOutput> = gST.ConOut;
-  if (out != null) out.ClearScreen(out);
+  if (out != null) out.ClearScreen();
 }
 
 // ---- images and protocols -------------------------------------------------------------

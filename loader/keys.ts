@@ -79,12 +79,12 @@ function poll(out: Ptr<Key>): bool {
     let ch: u16 = 0;
     if (ex != null) {
       let kd: EfiKeyData = zeroed<EfiKeyData>();
-      if (ex.ReadKeyStrokeEx(ex, addressOf(kd)) != EFI_SUCCESS) return false;
+      if (ex.ReadKeyStrokeEx(addressOf(kd)) != EFI_SUCCESS) return false;
       scan = kd.Key.ScanCode;
       ch = kd.Key.UnicodeChar;
     } else {
       let k: EfiInputKey = zeroed<EfiInputKey>();
-      if (plain.ReadKeyStroke(plain, addressOf(k)) != EFI_SUCCESS) return false;
+      if (plain.ReadKeyStroke(addressOf(k)) != EFI_SUCCESS) return false;
       scan = k.ScanCode;
       ch = k.UnicodeChar;
     }

@@ -87,6 +87,13 @@ type wstr = string;
 // ---- functions -----------------------------------------------------------------------
 /** Marks a function type as using the UEFI calling convention (win64 on x86_64, AAPCS64 on aarch64). */
 type Efiapi<F> = F;
+/**
+ * An Efiapi protocol function whose first parameter is the protocol itself (`This`):
+ * `p.F(p, a, b)` passes it explicitly, `p.F(a, b)` passes p for you. To the type checker it
+ * is both signatures at once.
+ */
+type EfiMethod<F extends (self: any, ...rest: any[]) => any> =
+  F & (F extends (self: any, ...rest: infer A) => infer R ? (...args: A) => R : never);
 
 // ---- compile-time target -------------------------------------------------------------
 /** Constants of the target being compiled; `if (target.x86_64)` drops the other branch. */

@@ -217,13 +217,18 @@ export abstract class ClassMemberChecker extends FunctionChecker {
       this.args(e, m.type.params.slice(1), `'${m.name}'`);
       return m.type.ret;
     }
-    if (ft.method && e.arguments.length === ft.params.length - 1) {
-      this.calls.set(e, { kind: 'indirect', type: ft, self: callee.expression });
-      this.selfOperand(callee.expression, ft.params[0]);
-      this.args(e, ft.params.slice(1), 'this protocol function (its first argument, the protocol, is passed for you)');
+    if (!ft.method || e.arguments.length === ft.params.length) return undefined;
+    if (e.arguments.length !== ft.params.length - 1) {
+      const n = ft.params.length - 1;
+      this.d.error(e, `'${callee.name.text}' takes ${n} argument${n === 1 ? '' : 's'} (the protocol is passed for `
+        + `you), or ${n + 1} with the protocol first, not ${e.arguments.length}`);
+      e.arguments.forEach((a) => this.expr(a, undefined));
       return ft.ret;
     }
-    return undefined;
+    this.calls.set(e, { kind: 'indirect', type: ft, self: callee.expression });
+    this.selfOperand(callee.expression, ft.params[0]);
+    this.args(e, ft.params.slice(1), `'${callee.name.text}'`);
+    return ft.ret;
   }
 
   /** Checks that the object before `.m(...)` can be passed as the hidden pointer `to`. */

@@ -98,15 +98,23 @@ export abstract class TypeResolver extends Conversions {
           }
           return { kind: 'array', elem, len };
         }
-        case 'Efiapi': {
+        case 'Efiapi': case 'EfiMethod': {
           const a = args[0];
-          if (!a || !ts.isFunctionTypeNode(a)) {
-            // Efiapi<SomeAlias>: resolve the alias and re-mark it.
-            const t = a ? this.resolveType(a) : ERROR;
-            if (t.kind === 'fn') return { ...t, efiapi: true };
-            this.d.error(node, 'Efiapi takes a function type: Efiapi<(a: u64) => u64>'); return ERROR;
+          const t = !a ? ERROR : ts.isFunctionTypeNode(a) ? this.resolveFnType(a, true) : this.resolveType(a);
+          if (t.kind !== 'fn') {
+            // Efiapi<SomeAlias> resolves the alias and re-marks it.
+            if (!a || t.kind !== 'error') {
+              this.d.error(node, `${name} takes a function type: ${name}<(a: u64) => u64>`);
+            }
+            return ERROR;
           }
-          return this.resolveFnType(a, true);
+          if (name === 'Efiapi') return { ...t, efiapi: true };
+          if (t.params[0]?.kind !== 'ptr') {
+            this.d.error(node, 'EfiMethod takes a function whose first parameter is the protocol pointer: '
+              + 'EfiMethod<(self: Ptr<Proto>, x: u64) => EfiStatus>');
+            return ERROR;
+          }
+          return { ...t, efiapi: true, method: true };
         }
         default:
           this.d.error(node, `'${name}' is not a type that subset values can have`); return ERROR;

@@ -7,7 +7,7 @@ declare function userMain(image: Ptr<void>, systemTable: Ptr<void>): u64;
 
 interface TextOutput extends Struct {
   Reset: Ptr<void>;
-  OutputString: Efiapi<(self: Ptr<TextOutput>, s: Ptr<u16>) => u64>;
+  OutputString: EfiMethod<(self: Ptr<TextOutput>, s: Ptr<u16>) => u64>;
 }
 
 type ExitFn = Efiapi<(image: Ptr<void>, status: u64, dataSize: u64, data: Ptr<void>) => u64>;
@@ -47,7 +47,7 @@ export function consoleWrite(p: Ptr<u8>, n: usize): void {
     j++;
     if (j >= 126 || i + 1 == n) {
       buf[j] = 0;
-      out.OutputString(out, cast<u16>(addressOf(buf)));
+      out.OutputString(cast<u16>(addressOf(buf)));
       j = 0;
     }
   }
