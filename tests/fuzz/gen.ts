@@ -14,7 +14,8 @@
 // and the trace (printHex of every assigned value) happen at statement level only.
 
 import { ArithOp, OPNAME, C_PRELUDE, Rng, TY, Ty, programSeed, tyMin, valueOf } from './model';
-import { ExprGen, Var } from './exprs';
+import { Var } from './exprs';
+import { ClassGen } from './classes';
 
 export interface GenOptions {
   /** Test functions per program (each is a block of traced statements). */
@@ -35,7 +36,7 @@ export interface GeneratedProgram {
   panics: boolean;
 }
 
-class Gen extends ExprGen {
+class Gen extends ClassGen {
   private out: string[] = [];       // subset lines
   private cout: string[] = [];      // C lines
   private indent = 0;
@@ -49,13 +50,14 @@ class Gen extends ExprGen {
   constructor(r: Rng, private o: Required<GenOptions>) { super(r); }
 
   // --- emission helpers -----------------------------------------------------------------
-  private line(ts: string, c: string): void {
+  protected line(ts: string, c: string): void {
     const pad = '  '.repeat(this.indent);
     this.out.push(pad + ts);
     this.cout.push(pad + c);
   }
-  private fresh(p: string): string { return `${p}${this.uid++}`; }
-  private declare(v: Var): void { this.scopes[this.scopes.length - 1].vars.push(v); }
+  protected fresh(p: string): string { return `${p}${this.uid++}`; }
+  protected nextTraceId(): number { return this.traceId++; }
+  protected declare(v: Var): void { this.scopes[this.scopes.length - 1].vars.push(v); }
 
   // --- statements ---------------------------------------------------------------------------
   private trace(name: string, t: Ty): void {
@@ -82,7 +84,7 @@ class Gen extends ExprGen {
     return this.visibleVars().filter((v) => v.mutable && (!this.inPure || !v.global));
   }
 
-  private block(fn: () => void): void {
+  protected block(fn: () => void): void {
     this.scopes.push({ vars: [], bools: [] });
     this.indent++;
     fn();
@@ -112,6 +114,7 @@ class Gen extends ExprGen {
       this.inPure ? 0 : 2,                // 10 trace an expression
       1,                                  // 11 bool local
       this.arrays.length && !this.inPure ? 2 : 0, // 12 array store
+      this.objects.length && !this.inPure ? 3 : 0, // 13 classes: construct, call, assign, trace
     ]);
     switch (c) {
       case 0: {
@@ -265,6 +268,7 @@ class Gen extends ExprGen {
         this.line(`${a.name}[${this.R.ts(idx, false)}] = ${this.R.ts(e, true)};`, `${a.name}[${this.R.c(idx)}] = ${this.R.c(e)};`);
         return;
       }
+      case 13: this.classStatement(); return;
     }
   }
 
@@ -329,6 +333,8 @@ class Gen extends ExprGen {
 
     // Pure helpers: may read globals, never write them or print.
     for (let i = 0; i < this.o.helpers; i++) this.helper();
+    // Classes (tests/fuzz/classes.ts), in most programs.
+    if (this.r.chance(0.7)) this.declareClasses();
 
     // Test functions: traced statements.
     const tests: string[] = [];
@@ -347,6 +353,7 @@ class Gen extends ExprGen {
     this.indent++;
     for (const t of tests) this.line(`${t}();`, `${t}();`);
     for (const g of this.globals) this.trace(g.name, g.ty);
+    this.traceClasses();
     for (const a of this.arrays) {
       this.line(`for (let k: u32 = 0; k < ${a.len}; k++) { printHex(u64(${a.name}[k])); print(" "); }`,
         `for (u32 k = 0; k < ${a.len}; k++) { tb_print_hex((u64)(${a.name}[k])); tb_putc(' '); }`);
