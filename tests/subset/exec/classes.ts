@@ -36,6 +36,15 @@ class Holder {
   total(): u32 { return this.r.area() + this.c.bump(); }
 }
 
+// Classes and `interface X extends Struct` are both struct types, each usable in the other.
+interface Pt extends Struct { x: u32; y: u32 }
+class Sprite {
+  pos: Pt = { x: 3, y: 4 };
+  next: Ptr<Sprite> = null;
+  manhattan(): u32 { return this.pos.x + this.pos.y; }
+}
+interface Scene extends Struct { count: u32; hero: Sprite }
+
 let global = new Pair();          // a constant construction: static data
 let later: Counter;               // zero until assigned
 
@@ -79,5 +88,11 @@ export function main(): i32 {
   let copy = r;                                                       // a copy, as for any struct
   copy.w = 100;
   printU(r.w); print(" "); printU(copy.area()); print("\n");           // 5 500
+  let sc: Scene = zeroed<Scene>();
+  sc.hero = new Sprite();
+  let ps: Ptr<Scene> = addressOf(sc);
+  printU(ps.hero.manhattan()); print(" ");                            // 7
+  ps.hero.pos.x = 10;
+  printU(sc.hero.manhattan()); print(" "); printU(offsetof<Scene>("hero")); print("\n"); // 14 8
   return 0;
 }

@@ -9,7 +9,7 @@
 // class can get one instance (layout and members) per list of type arguments. Generic
 // classes are rejected until generic instantiation exists.
 import * as ts from 'typescript';
-import { Type, Field, StructInfo, VOID, ERROR, ptrTo, sizeOf, alignOf, sameType, typeName } from './types';
+import { Type, StructInfo, VOID, ERROR, ptrTo, sameType, typeName } from './types';
 import { ClassInfo, FuncInfo, FnDecl, ConstInfo, GlobalInfo } from './entities';
 import { ClassMemberChecker, classType } from './class-members';
 
@@ -111,8 +111,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
   /** The instance fields: base fields first (at their offsets), then this class's, C layout. */
   private layout(cls: ClassInfo): void {
     const s = cls.struct;
-    let off = cls.base ? cls.base.struct.size : 0;
-    let align = cls.base ? cls.base.struct.align : 1;
+    const pos = { off: cls.base ? cls.base.struct.size : 0, align: cls.base ? cls.base.struct.align : 1 };
     for (const m of cls.decl.members) {
       if (!ts.isPropertyDeclaration(m) || hasModifier(m, TS.StaticKeyword)) continue;
       const name = this.memberName(m, cls);
@@ -123,29 +122,11 @@ export abstract class ClassChecker extends ClassMemberChecker {
         this.d.error(m.name, `field '${name}' needs a type annotation, e.g. \`${name}: u32 = 0\``);
         continue;
       }
-      const t = this.resolveType(m.type);
-      if (t.kind === 'struct' && t.info.state === 'busy') {
-        this.d.error(m.type, `'${t.info.name}' contains itself by value; use Ptr<${t.info.name}>`);
-        continue;
-      }
-      if (t.kind === 'void' || t.kind === 'never') {
-        this.d.error(m.type, `a field cannot have type ${typeName(t)}`);
-        continue;
-      }
-      const a = s.packed ? 1 : alignOf(t);
-      off = Math.ceil(off / a) * a;
-      const field: Field = {
-        name, type: t, offset: off, node: m, readonly: hasModifier(m, TS.ReadonlyKeyword), access: accessOf(m),
-        owner: s,
-      };
-      s.fields.push(field);
-      off += sizeOf(t);
-      align = Math.max(align, a);
-      if (m.initializer) cls.inits.push(m);
+      const readonly = hasModifier(m, TS.ReadonlyKeyword);
+      const ok = this.layoutField(s, pos, m.type, { name, node: m, readonly, access: accessOf(m), owner: s });
+      if (ok && m.initializer) cls.inits.push(m);
     }
-    s.align = align;
-    s.size = Math.ceil(off / align) * align;
-    s.state = 'done';
+    this.finishLayout(s, pos);
   }
 
   /** A member's name (an identifier), checked for clashes with the fields and members before it. */

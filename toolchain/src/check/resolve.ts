@@ -2,7 +2,7 @@
 // the C layout of structs, and the members of enums.
 import * as ts from 'typescript';
 import {
-  Type, FnType, StructInfo, EnumInfo, INT_TYPES, BOOL, VOID, NEVER, ERROR, CSTR, WSTR, U32,
+  Type, FnType, StructInfo, EnumInfo, Field, INT_TYPES, BOOL, VOID, NEVER, ERROR, CSTR, WSTR, U32,
   ptrTo, typeName, sizeOf, alignOf,
 } from './types';
 import { REJECTED } from './rejected';
@@ -185,8 +185,7 @@ export abstract class TypeResolver extends Conversions {
     // is fine behind a pointer (the struct is 'busy' then) and caught by value.
     const outerAliases = this.aliasBusy;
     this.aliasBusy = new Set();
-    let off = 0;
-    let align = 1;
+    const pos = { off: 0, align: 1 };
     for (const m of decl.members) {
       if (!isFieldSignature(m)) {
         this.d.error(m,
@@ -199,27 +198,44 @@ export abstract class TypeResolver extends Conversions {
         this.d.error(m.name, `struct ${info.name} already has a field '${m.name.text}'`);
         continue;
       }
-      const t = this.resolveType(m.type);
-      if (t.kind === 'struct' && t.info.state === 'busy') {
-        this.d.error(m.type, `struct '${t.info.name}' contains itself by value; use Ptr<${t.info.name}>`);
-        continue;
-      }
-      if (t.kind === 'void' || t.kind === 'never') {
-        this.d.error(m.type, `a field cannot have type ${typeName(t)}`);
-        continue;
-      }
-      const a = info.packed ? 1 : alignOf(t);
-      off = Math.ceil(off / a) * a;
       const readonly = !!ts.getModifiers(m)?.some((x) => x.kind === TS.ReadonlyKeyword);
-      info.fields.push({ name: m.name.text, type: t, offset: off, node: m, readonly });
-      off += sizeOf(t);
-      align = Math.max(align, a);
+      this.layoutField(info, pos, m.type, { name: m.name.text, node: m, readonly });
     }
     this.aliasBusy = outerAliases;
-    info.align = align;
-    info.size = Math.ceil(off / align) * align;
-    info.state = 'done';
+    this.finishLayout(info, pos);
     return info;
+  }
+
+  /**
+   * Resolves a field's type and appends the field to a struct being laid out (C rules, or
+   * packed), at the running offset `pos.off`; `pos.align` collects the largest alignment.
+   * False (after an error) when the field cannot be stored.
+   */
+  protected layoutField(
+    info: StructInfo, pos: { off: number; align: number }, typeNode: ts.TypeNode, field: Omit<Field, 'type' | 'offset'>,
+  ): boolean {
+    const t = this.resolveType(typeNode);
+    if (t.kind === 'struct' && t.info.state === 'busy') {
+      this.d.error(typeNode, `struct '${t.info.name}' contains itself by value; use Ptr<${t.info.name}>`);
+      return false;
+    }
+    if (t.kind === 'void' || t.kind === 'never') {
+      this.d.error(typeNode, `a field cannot have type ${typeName(t)}`);
+      return false;
+    }
+    const a = info.packed ? 1 : alignOf(t);
+    pos.off = Math.ceil(pos.off / a) * a;
+    info.fields.push({ ...field, type: t, offset: pos.off });
+    pos.off += sizeOf(t);
+    pos.align = Math.max(pos.align, a);
+    return true;
+  }
+
+  /** Ends a layout: the size is rounded up to the alignment. */
+  protected finishLayout(info: StructInfo, pos: { off: number; align: number }): void {
+    info.align = pos.align;
+    info.size = Math.ceil(pos.off / pos.align) * pos.align;
+    info.state = 'done';
   }
 
   protected enumOf(decl: ts.EnumDeclaration): EnumInfo {
