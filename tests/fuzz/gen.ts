@@ -12,6 +12,7 @@
 // Expressions are free of side effects (functions called inside expressions never write
 // globals or print), so C's unspecified operand evaluation order cannot matter. Side effects
 // and the trace (printHex of every assigned value) happen at statement level only.
+// Classes and their C twins are generated in classes.ts.
 
 import { ArithOp, OPNAME, C_PRELUDE, Rng, TY, Ty, programSeed, tyMin, valueOf } from './model';
 import { Var } from './exprs';

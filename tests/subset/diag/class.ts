@@ -42,3 +42,9 @@ export function main(): i32 {
   let b: u32 = super.x;
   return 0;
 }
+function wrongAddress(): void {
+  let n: u32 = 0;
+  let p: Ptr<u64> = addressOf<u64>(n);
+}
+@sealed
+class Decorated { @watch x: u32 = 0; }

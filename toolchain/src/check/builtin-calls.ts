@@ -106,7 +106,14 @@ export abstract class BuiltinCallChecker extends CallChecker {
           this.d.error(a, 'addressOf needs a variable, field or element; constants and temporaries have no address');
           return ERROR;
         }
-        return ptrTo(t);
+        // addressOf<T>(x): tsc accepts any T for a number, so the compiler checks it (a class
+        // may name its base: addressOf<Base>(this)).
+        if (typeArg && typeArg.kind !== 'error' && !this.implicitly(ptrTo(t), ptrTo(typeArg))) {
+          this.d.error(e, `addressOf<${typeName(typeArg)}> of a ${typeName(t)}: the type argument must be the `
+            + `place's type (or a base class of it); write addressOf(x)`);
+          return ERROR;
+        }
+        return ptrTo(typeArg ?? t);
       }
       case 'load': case 'loadVolatile': {
         this.args(e, [U64], `${name}<T>(address)`);
