@@ -29,6 +29,8 @@ export interface BuildOptions {
   debug?: boolean;
   /** Progress lines (default console.log). */
   log?: (s: string) => void;
+  /** Only these artifacts (default both; `tsboot run` needs only the loader). */
+  only?: BuildStep['what'];
 }
 
 export interface BuildStep {
@@ -122,7 +124,7 @@ export async function buildArch(arch: Arch, opts: BuildOptions = {}): Promise<st
   if (!fs.existsSync(cli)) throw new BuildError(`the tsboot compiler is not built (${displayPath(cli)} is missing); run \`npm run setup\``);
   const inputs = buildInputs();
   const built: string[] = [];
-  for (const step of buildSteps(arch)) {
+  for (const step of buildSteps(arch).filter((st) => !opts.only || st.what === opts.only)) {
     if (!fs.existsSync(step.entry)) throw new BuildError(`cannot build the ${arch} ${step.what}: ${displayPath(step.entry)} does not exist`);
     const why = staleReason(step, inputs, opts);
     if (why === undefined) {

@@ -3,11 +3,12 @@ import yargs from 'yargs';
 import { compile, Emit } from './driver';
 import { ToolError } from './diagnostics';
 import { TARGET_NAMES } from './targets';
+import { withProjectCommands } from './cli/index';
 
 export function main(argv: string[]): void {
   // -O2 style flags are not yargs-shaped; turn them into --opt 2.
   const args = argv.map((a) => (/^-O[0-3]$/.test(a) ? `--opt=${a.slice(2)}` : a));
-  yargs(args)
+  withProjectCommands(yargs(args)
     .scriptName('tsboot')
     .usage('$0 <command> [options]')
     .command('compile <entry>', 'compile a subset program', (y) => y
@@ -44,7 +45,8 @@ export function main(argv: string[]): void {
         process.exitCode = 2;
       }
     })
-    .demandCommand(1, 'give a command: tsboot compile <entry.ts> --target <t> -o <out>')
+    )
+    .demandCommand(1, 'give a command: tsboot new|run|check|compile|setup ... (tsboot <command> --help for each)')
     .strict()
     .help()
     .fail((msg, err) => {

@@ -8,6 +8,11 @@ export interface Diagnostic {
   line: number;
   col: number;
   message: string;
+  /** The source file's full name and the node's span, when the error is about a node (for
+   *  editors: the tsserver plugin turns them into TypeScript diagnostics). */
+  fileName?: string;
+  start?: number;
+  length?: number;
 }
 
 /** Thrown only for failures outside the user's program (missing tools, I/O). */
@@ -21,8 +26,9 @@ export class Diagnostics {
 
   error(node: ts.Node, message: string): void {
     const sf = node.getSourceFile();
-    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    this.add({ file: this.rel(sf.fileName), line: line + 1, col: character + 1, message });
+    const start = node.getStart(sf);
+    const { line, character } = sf.getLineAndCharacterOfPosition(start);
+    this.add({ file: this.rel(sf.fileName), line: line + 1, col: character + 1, message, fileName: sf.fileName, start, length: node.getEnd() - start });
   }
 
   add(d: Diagnostic): void {

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { Diagnostics, ToolError } from './diagnostics';
-import { getTarget } from './targets';
+import { getTarget, Target } from './targets';
 import { parseProgram } from './parse/program';
 import { Checker } from './check/checker';
 import { Lowerer } from './lower/lower';
@@ -31,6 +31,30 @@ export interface CompileResult {
   timings: Record<string, number>;
 }
 
+/** Parse and check `files` (the first is the entry); the checker, or undefined after errors. */
+function frontEnd(files: string[], target: Target, diags: Diagnostics, timings: Record<string, number>, requireMain: boolean): Checker | undefined {
+  let t = performance.now();
+  const parsed = parseProgram(files[0], target, diags, files.slice(1));
+  timings.parse = performance.now() - t;
+  if (!parsed || diags.count) return undefined;
+  t = performance.now();
+  const checker = new Checker(parsed, target, diags);
+  checker.run({ requireMain });
+  timings.check = performance.now() - t;
+  return diags.count ? undefined : checker;
+}
+
+/**
+ * The front end alone, for `tsboot check`: parses and checks `files` and everything they
+ * import against `targetName`, without asking for a `main` and without generating code.
+ */
+export function check(files: string[], targetName: string): CompileResult {
+  const diags = new Diagnostics();
+  const timings: Record<string, number> = {};
+  const checker = frontEnd(files, getTarget(targetName), diags, timings, false);
+  return { ok: checker !== undefined, diagnostics: diags, timings };
+}
+
 export function compile(opts: CompileOptions): CompileResult {
   const target = getTarget(opts.target);
   const diags = new Diagnostics();
@@ -39,13 +63,9 @@ export function compile(opts: CompileOptions): CompileResult {
   const mark = (name: string, since: number) => { timings[name] = performance.now() - since; return performance.now(); };
 
   let t = t0;
-  const parsed = parseProgram(opts.entry, target, diags);
-  t = mark('parse', t);
-  if (!parsed || diags.count) return { ok: false, diagnostics: diags, timings };
-  const checker = new Checker(parsed, target, diags);
-  checker.run();
-  t = mark('check', t);
-  if (diags.count) return { ok: false, diagnostics: diags, timings };
+  const checker = frontEnd([opts.entry], target, diags, timings, true);
+  t = performance.now();
+  if (!checker) return { ok: false, diagnostics: diags, timings };
   const lowerer = new Lowerer(checker, target, diags, !!opts.debug);
   const ir = lowerer.run();
   t = mark('lower', t);

@@ -80,20 +80,24 @@ export class Checker {
   constructor(private readonly p: ParsedProgram, readonly target: Target, private readonly d: Diagnostics) {
     this.tc = p.checker;
     const libDir = path.resolve(LIB_DIR);
+    // Subset sources of installed packages (tsboot/protocol, ...) are user files like any
+    // other; declaration files under node_modules are not subset code.
     this.userFiles = p.program.getSourceFiles().filter((sf) => !sf.isDeclarationFile || path.resolve(path.dirname(sf.fileName)) !== libDir)
-      .filter((sf) => !sf.fileName.includes('/node_modules/'));
+      .filter((sf) => !(sf.isDeclarationFile && sf.fileName.includes('/node_modules/')));
   }
 
   // ---- driver ----------------------------------------------------------------------
 
-  run(): void {
+  /** Checks the whole program; `requireMain: false` (tsboot check, the editor plugin) does not
+   *  ask the entry file for a `main`. */
+  run(opts: { requireMain?: boolean } = {}): void {
     for (const sf of this.userFiles) this.collect(sf);
     for (const sf of this.p.std) {
       for (const f of this.funcs) if (f.decl.getSourceFile() === sf && f.exported) this.stdByName.set(f.name, f);
     }
     for (const g of this.globals) this.checkGlobal(g);
     for (const f of this.funcs) if (!f.external) this.checkFunction(f);
-    this.findEntry();
+    if (opts.requireMain !== false) this.findEntry();
   }
 
   private findEntry(): void {

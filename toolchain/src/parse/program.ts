@@ -37,11 +37,19 @@ export function stdFiles(target: Target): string[] {
   return [...common, path.join(STD_DIR, 'rt', `${target.os}.ts`)];
 }
 
-export function parseProgram(entryFile: string, target: Target, diags: Diagnostics): ParsedProgram | undefined {
+/** The subset's ambient declarations (toolchain/lib/*.d.ts). */
+export function libFiles(): string[] {
+  return fs.readdirSync(LIB_DIR).filter((f) => f.endsWith('.d.ts')).map((f) => path.join(LIB_DIR, f));
+}
+
+/** Parses `entryFile`, everything it imports, `moreRoots` (tsboot check's other files), the
+ *  std library and the ambient declarations. */
+export function parseProgram(entryFile: string, target: Target, diags: Diagnostics, moreRoots: string[] = []): ParsedProgram | undefined {
   const entry = path.resolve(entryFile);
-  const libs = fs.readdirSync(LIB_DIR).filter((f) => f.endsWith('.d.ts')).map((f) => path.join(LIB_DIR, f));
+  const libs = libFiles();
   const std = stdFiles(target);
-  const program = ts.createProgram({ rootNames: [...libs, ...std, entry], options: subsetCompilerOptions });
+  const rootNames = [...libs, ...std, entry, ...moreRoots.map((f) => path.resolve(f))];
+  const program = ts.createProgram({ rootNames, options: subsetCompilerOptions });
   const entrySf = program.getSourceFile(entry);
   if (!entrySf) {
     diags.add({ file: entryFile, line: 1, col: 1, message: 'cannot read the entry file' });
