@@ -48,8 +48,8 @@ export function projectRoot(file: string): string {
 /** The root of the tsboot package these commands run from (a checkout or an installed copy). */
 export const PACKAGE_ROOT = REPO_ROOT;
 
-export function packageVersion(): string {
-  return JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version;
+export function packageVersion(packageRoot: string = PACKAGE_ROOT): string {
+  return JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version;
 }
 
 /** A git checkout of tsboot (its loader is rebuilt when stale), not an installed package. */
@@ -58,7 +58,8 @@ export function isCheckout(): boolean {
 }
 
 /**
- * The dependency spec under which a new project gets the tsboot it was made with:
+ * The dependency spec under which a new project gets the tsboot it was made with (the one at
+ * `packageRoot`):
  * - run from a checkout or an unpacked directory: `file:<that directory>`;
  * - installed under some node_modules (a project's, or npx's cache, which installs a
  *   `npx <tarball>` as a dependency of a package.json of its own): the spec that
@@ -66,9 +67,9 @@ export function isCheckout(): boolean {
  *   ran `new` from);
  * - otherwise the published version range `^<version>`.
  */
-export function installSpec(): { spec: string; local: boolean } {
-  const parent = path.dirname(PACKAGE_ROOT);
-  if (path.basename(parent) !== 'node_modules') return { spec: `file:${PACKAGE_ROOT}`, local: true };
+export function installSpec(packageRoot: string = PACKAGE_ROOT): { spec: string; local: boolean } {
+  const parent = path.dirname(packageRoot);
+  if (path.basename(parent) !== 'node_modules') return { spec: `file:${packageRoot}`, local: true };
   const installer = path.dirname(parent);
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(installer, 'package.json'), 'utf8'));
@@ -80,5 +81,5 @@ export function installSpec(): { spec: string; local: boolean } {
   } catch {
     /* no readable package.json above: fall through to the published range */
   }
-  return { spec: `^${packageVersion()}`, local: false };
+  return { spec: `^${packageVersion(packageRoot)}`, local: false };
 }
