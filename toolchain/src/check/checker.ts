@@ -144,7 +144,7 @@ export class Checker {
           if (nb && ts.isNamespaceImport(nb)) this.d.error(nb, '`import * as` is not supported; import the names you use: `import { a, b } from "./module"`');
           if (imp.moduleSpecifier && ts.isStringLiteral(imp.moduleSpecifier)) {
             const m = this.tc.getSymbolAtLocation(imp.moduleSpecifier);
-            if (!m) this.d.error(imp.moduleSpecifier, `cannot find module '${imp.moduleSpecifier.text}'; subset imports are relative paths like "./uart"`);
+            if (!m) this.d.error(imp.moduleSpecifier, `cannot find module '${imp.moduleSpecifier.text}'; import a relative path like "./uart" or a module of an installed package like "tsboot/protocol"`);
           }
           break;
         }

@@ -22,6 +22,11 @@ export function programKind(file: string): ProgramKind {
   } catch (e) {
     throw new ToolError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  return programKindOfText(file, text);
+}
+
+/** programKind of a file's text (an editor's buffer). */
+export function programKindOfText(file: string, text: string): ProgramKind {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false);
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name?.text === 'main' && st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {

@@ -21,7 +21,7 @@ import { Checker } from '../check/checker';
 import { Diagnostic, Diagnostics } from '../diagnostics';
 import { libFiles, stdFiles, subsetCompilerOptions } from '../parse/program';
 import { getTarget, TARGET_NAMES } from '../targets';
-import { programKind, targetOf } from '../cli/project';
+import { programKindOfText, targetOf } from '../cli/project';
 
 /** The code of tsboot's diagnostics in the editor (TypeScript's own are below 20000). */
 const TSBOOT_DIAGNOSTIC_CODE = 91000;
@@ -66,11 +66,8 @@ class ProjectChecker {
   }
 
   private isEfiApp(file: string): boolean {
-    try {
-      return programKind(file) === 'efi-app';
-    } catch {
-      return false;
-    }
+    const snap = this.host.getScriptSnapshot(file);
+    return snap !== undefined && programKindOfText(file, snap.getText(0, snap.getLength())) === 'efi-app';
   }
 
   /** The text the editor holds for `file` (its snapshot), else the file on disk. */
