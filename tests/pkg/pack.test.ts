@@ -73,11 +73,19 @@ test('npm install in the project: tsboot from the tarball, with its prebuilt loa
   assert.ok(fs.existsSync(path.join(installed, 'build', 'x86_64', 'BOOTX64.EFI')));
 });
 
+test('npx tsboot setup: the Debian packages a project needs are there (as root it would install them)', async () => {
+  const r = await runIn(project, 'npx', ['tsboot', 'setup'], 600_000);
+  assert.is(r.status, 0, describe(r));
+  assert.match(r.stdout, /^tsboot: everything a project needs is installed \(qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 mtools clang-16 lld-16\)$/m);
+});
+
 for (const arch of ['x86_64', 'aarch64']) {
   test(`npx tsboot run src/kernel.ts --arch ${arch} prints the template kernel's PASS`, async () => {
     const r = await runIn(project, 'npx', ['tsboot', 'run', 'src/kernel.ts', '--arch', arch], 300_000);
     assert.is(r.status, 0, describe(r));
     assert.match(r.stdout, /^\[\s*[\d.]+\] \[kernel\] hello from k: /m);
+    assert.match(r.stdout, /^\[\s*[\d.]+\] \[kernel\] command line: ""$/m);
+    assert.match(r.stdout, /^\[\s*[\d.]+\] \[kernel\] usable memory: \d+ MiB in \d+ regions$/m);
     assert.match(r.stdout, /^\[\s*[\d.]+\] \[kernel\] PASS$/m);
     assert.match(r.stdout, /^tsboot: PASS \(\[kernel\] PASS; QEMU exit status (33|0)\b/m);
     // The loader came from the package, not from a build in the project.
@@ -111,6 +119,7 @@ test('the project\'s own tsserver loads tsboot/plugin and shows width errors tha
     assert.is(check.status, 1, describe(check));
     assert.match(check.stdout, /^src\/widths\.ts:3:15: error: 300 does not fit u8/m);
     assert.match(check.stdout, /^src\/widths\.ts:4:15: error: cannot use a value of type u32 as u8/m);
+    assert.match(check.stdout, /^2 errors \(checked for x86_64-elf\)$/m);
   } finally {
     fs.rmSync(file, { force: true });
   }
