@@ -65,11 +65,9 @@ export function runCommand<T>(y: Argv<T>): Argv<T> {
 /** What the file is, from its extension (and, for a source, its main or --kind). */
 function kindOf(a: RunArgs, program: string): ProgramKind {
   const ext = path.extname(program).toLowerCase();
-  let kind: ProgramKind;
   if (ext === '.ts') return a.kind ?? programKind(program);
-  else if (ext === '.elf') kind = 'kernel';
-  else if (ext === '.efi') kind = 'efi-app';
-  else throw new ToolError(`${a.program}: give a subset source (.ts), a kernel (.elf) or an EFI application (.efi)`);
+  const kind: ProgramKind | undefined = ext === '.elf' ? 'kernel' : ext === '.efi' ? 'efi-app' : undefined;
+  if (!kind) throw new ToolError(`${a.program}: give a subset source (.ts), a kernel (.elf) or an EFI application (.efi)`);
   if (a.kind && a.kind !== kind) throw new ToolError(`${a.program} is ${kind === 'kernel' ? 'a kernel' : 'an EFI application'} by its extension, not --kind ${a.kind}`);
   return kind;
 }

@@ -70,36 +70,50 @@ class ProjectChecker {
     return snap !== undefined && programKindOfText(file, snap.getText(0, snap.getLength())) === 'efi-app';
   }
 
-  /** The text the editor holds for `file` (its snapshot), else the file on disk. */
-  private sourceFile(file: string, languageVersion: ts.ScriptTarget): ts.SourceFile | undefined {
-    const version = this.host.getScriptVersion(file) || `disk:${mtime(file)}`;
-    const have = this.parsed.get(file);
-    if (have && have.version === version) return have.sf;
-    const snap = this.host.getScriptSnapshot(file);
-    let text: string | undefined;
-    if (snap) text = snap.getText(0, snap.getLength());
-    else {
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
+  /** The text the editor holds for a project file (its snapshot), else the file on disk
+   *  (the std library, the declarations, packages): the editor's host is asked only about
+   *  its own files, since asking about others would attach them to its project. */
+  private text(file: string, known: Set<string>): { version: string; text: () => string | undefined } {
+    if (known.has(file)) {
+      return {
+        version: this.host.getScriptVersion(file),
+        text: () => {
+          const snap = this.host.getScriptSnapshot(file);
+          return snap ? snap.getText(0, snap.getLength()) : undefined;
+        },
+      };
     }
+    return {
+      version: `disk:${mtime(file)}`,
+      text: () => {
+        try {
+          return fs.readFileSync(file, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    };
+  }
+
+  private sourceFile(file: string, languageVersion: ts.ScriptTarget, known: Set<string>): ts.SourceFile | undefined {
+    const t = this.text(file, known);
+    const have = this.parsed.get(file);
+    if (have && have.version === t.version) return have.sf;
+    const text = t.text();
+    if (text === undefined) return undefined;
     const sf = ts.createSourceFile(file, text, languageVersion, true);
-    this.parsed.set(file, { version, sf });
+    this.parsed.set(file, { version: t.version, sf });
     return sf;
   }
 
   private check(roots: string[]): Map<string, Diagnostic[]> {
     const target = getTarget(this.targetName(roots));
     const std = stdFiles(target);
+    const known = new Set(this.host.getScriptFileNames());
     const host = ts.createCompilerHost(subsetCompilerOptions, true);
-    host.getSourceFile = (file, lang) => this.sourceFile(file, typeof lang === 'object' ? lang.languageVersion : lang);
-    host.fileExists = (file) => this.host.getScriptSnapshot(file) !== undefined || ts.sys.fileExists(file);
-    host.readFile = (file) => {
-      const snap = this.host.getScriptSnapshot(file);
-      return snap ? snap.getText(0, snap.getLength()) : ts.sys.readFile(file);
-    };
+    host.getSourceFile = (file, lang) => this.sourceFile(file, typeof lang === 'object' ? lang.languageVersion : lang, known);
+    host.fileExists = (file) => known.has(file) || ts.sys.fileExists(file);
+    host.readFile = (file) => this.text(file, known).text();
     const program = ts.createProgram({ rootNames: [...libFiles(), ...std, ...roots], options: subsetCompilerOptions, host, oldProgram: this.program });
     this.program = program;
     const entry = program.getSourceFile(roots[0]);
