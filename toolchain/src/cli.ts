@@ -21,9 +21,9 @@ export function main(argv: string[]): void {
       .option('timings', { type: 'boolean', default: false, describe: 'print the time of each stage' })
       .example('$0 compile loader/main.ts --target x86_64-uefi -o BOOTX64.EFI', '')
       .example('$0 compile hello.ts -t x86_64-linux -o hello -O0 -g', ''),
-    (a) => {
+    async (a) => {
       try {
-        const r = compile({ entry: a.entry!, target: a.target as string, output: a.output, emit: a.emit as Emit, optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.g, linkerScript: a['linker-script'] });
+        const r = await compile({ entry: a.entry!, target: a.target as string, output: a.output, emit: a.emit as Emit, optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.g, linkerScript: a['linker-script'] });
         if (!r.ok) {
           process.stderr.write(r.diagnostics.format() + '\n');
           process.stderr.write(`${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'}\n`);
@@ -52,5 +52,10 @@ export function main(argv: string[]): void {
       process.stderr.write(`tsboot: ${msg}\nrun \`tsboot --help\` for usage\n`);
       process.exit(1);
     })
-    .parse();
+    .parseAsync()
+    .catch((err: Error) => {
+      // A throw from a handler is a compiler bug: say so plainly, with the trace for the bug report.
+      process.stderr.write(`tsboot: internal compiler error (please report it with the input):\n${err.stack}\n`);
+      process.exitCode = 2;
+    });
 }
