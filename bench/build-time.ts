@@ -18,6 +18,7 @@ import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { compilerBuilt, exec, firstLine, log as defaultLog, makeTempDir, mdTable, median, repoRoot } from './bench-util';
+import { copyBuildTree } from '../scripts/build';
 
 export interface BuildTimeOptions {
   runs: number;
@@ -78,21 +79,6 @@ const SCENARIOS: Scenario[] = [
     expect: /2 artifacts/,
   },
 ];
-
-/** The parts of the repository a build reads, copied (node_modules linked) into `dir`. */
-function copyTree(dir: string): void {
-  const root = repoRoot();
-  for (const p of ['package.json', 'bin', 'loader', 'kernel-stub', 'common', 'linker', path.join('toolchain', 'std'), path.join('toolchain', 'lib'), path.join('build', 'js')]) {
-    fs.cpSync(path.join(root, p), path.join(dir, p), { recursive: true });
-  }
-  // The TypeScript library's compiled-code cache is per machine, like node_modules: a
-  // clean build of the artifacts starts with it when it exists.
-  const cache = path.join(root, 'build', 'cache');
-  if (fs.existsSync(cache)) {
-    for (const f of fs.readdirSync(cache)) if (f.endsWith('.jsc')) fs.cpSync(path.join(cache, f), path.join(dir, 'build', 'cache', f));
-  }
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-}
 
 function clockTicks(): number {
   const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
@@ -163,7 +149,7 @@ export async function runBuildTimeBench(opts: BuildTimeOptions): Promise<string>
       // A fresh copy per run: edits never pile up, and every run starts from the same tree.
       const copy = makeTempDir('tsboot-build-time-');
       try {
-        copyTree(copy);
+        copyBuildTree(copy);
         if (sc.fromBuilt) {
           const base = runBuild(copy, [], ticks);
           if (!base.ok) { error = `the unedited build failed: ${base.error}`; break; }

@@ -152,6 +152,27 @@ function sec(ms: number | undefined): string {
   return ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`;
 }
 
+// ---- a copy of what a build reads ------------------------------------------------------
+
+/**
+ * Copies everything a build reads into `dest` (sources, linker scripts, the compiled Node
+ * side, the TypeScript library's compiled-code cache) and links node_modules, so that
+ * `dest/build/js/scripts/build.js` builds there exactly as it would here. Used by the
+ * build-time benchmark and the build's tests, which edit the copy.
+ */
+export function copyBuildTree(dest: string): void {
+  const root = repoRoot();
+  for (const p of ['package.json', 'bin', 'loader', 'kernel-stub', 'common', 'linker', path.join('toolchain', 'std'), path.join('toolchain', 'lib'), path.join('build', 'js')]) {
+    fs.cpSync(path.join(root, p), path.join(dest, p), { recursive: true });
+  }
+  // The cache is per machine, like node_modules: a clean build of the artifacts has it.
+  const cache = path.join(root, 'build', 'cache');
+  if (fs.existsSync(cache)) {
+    for (const f of fs.readdirSync(cache)) if (f.endsWith('.jsc')) fs.cpSync(path.join(cache, f), path.join(dest, 'build', 'cache', f));
+  }
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dest, 'node_modules'));
+}
+
 // ---- the build lock --------------------------------------------------------------------
 
 const LOCK_POLL_MS = 200;
