@@ -159,18 +159,20 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
 
   const decoder = new StringDecoder('utf8');
   let partial = '';
-  let silenceTimer: NodeJS.Timeout | undefined;
-  let verdictTimer: NodeJS.Timeout | undefined;
+  // Silence and the wait for an exit after the verdict run on the process's own clock
+  // (progress, for QEMU: see qemu/runner.ts), so a busy machine does not trip them.
+  let cancelSilence: (() => void) | undefined;
+  let cancelVerdictWait: (() => void) | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
 
   const armSilence = () => {
-    if (silenceTimer) clearTimeout(silenceTimer);
+    cancelSilence?.();
     if (!(silenceMs > 0) || !proc.running) return;
-    silenceTimer = setTimeout(() => {
+    cancelSilence = proc.after(silenceMs, () => {
       if (earlyFailure || verdict) return;
       earlyFailure = { kind: 'silence', message: `no serial output for ${(silenceMs / 1000).toFixed(1)} s (last line: ${lines.length ? JSON.stringify(lines[lines.length - 1].text) : 'none'})` };
       proc.kill('harness');
-    }, silenceMs);
+    });
   };
 
   const handleLine = (raw: string) => {
@@ -200,14 +202,14 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
         verdict = m ? 'fail' : 'pass';
         failReason = m ? m[1] : undefined;
         verdictLine = line;
-        if (silenceTimer) clearTimeout(silenceTimer);
+        cancelSilence?.();
         // The kernel exits QEMU right after its verdict; give it a moment, then stop it.
-        verdictTimer = setTimeout(() => {
+        cancelVerdictWait = proc.after(afterVerdictMs, () => {
           if (proc.running) {
             exitedAfterVerdict = false;
             proc.kill('harness');
           }
-        }, afterVerdictMs);
+        });
       }
     }
 
@@ -217,7 +219,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
       const hit = isVerdict ? undefined : failPatterns.find((fp) => fp.re.test(text));
       if (hit) {
         earlyFailure = { kind: 'fail-pattern', message: `${hit.name}: ${JSON.stringify(text)} at ${secs(line.tMs)}`, line };
-        if (silenceTimer) clearTimeout(silenceTimer);
+        cancelSilence?.();
         drainTimer = setTimeout(() => proc.kill('harness'), drainMs);
       }
     }
@@ -236,7 +238,9 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   armSilence();
 
   return proc.exited.then((exit) => {
-    for (const t of [silenceTimer, verdictTimer, drainTimer]) if (t) clearTimeout(t);
+    cancelSilence?.();
+    cancelVerdictWait?.();
+    if (drainTimer) clearTimeout(drainTimer);
     partial += decoder.end();
     if (partial.length > 0) handleLine(partial);
 

@@ -8,7 +8,7 @@ import { performance } from 'perf_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cleanSerialText, HarnessOptions, runHarness } from '../../qemu/harness';
-import { launchProcess, qemuCommand } from '../../qemu/runner';
+import { afterProgress, launchProcess, processCpuMs, qemuCommand, WALL_FACTOR } from '../../qemu/runner';
 
 interface Step {
   /** Milliseconds after the previous step. */
@@ -166,6 +166,30 @@ test('no verdict required: expected exit status checked', async () => {
   assert.is(r.lines[0].text, '[floor] hi', 'a last line without newline is kept');
   const { r: r2 } = await harness([{ after: 0, out: '[floor] hi\n' }], { exit: 1 }, { requireVerdict: false, expectedExitCode: 33 });
   assert.is(r2.failure?.kind, 'exit-code');
+});
+
+test('progress timers: a starved process is not timed out by the clock; one that spins is, by its CPU time', async () => {
+  // SIGSTOP stands for a process that gets no CPU, as on a machine busy with other work:
+  // its limit counts progress, so only the wall-time bound (WALL_FACTOR x the limit) ends it.
+  const stopped = launchProcess(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { timeoutMs: 400, progressTimers: true });
+  process.kill(stopped.pid!, 'SIGSTOP');
+  const e = await stopped.exited;
+  assert.is(e.killedBy, 'timeout');
+  assert.ok(e.durationMs >= 400 * WALL_FACTOR - 50, `a process with no CPU was timed out after ${e.durationMs} ms of wall time`);
+  // A spinning process makes progress at the clock's pace (or slower, on a busy machine).
+  const spin = launchProcess(process.execPath, ['-e', 'for (;;) {}'], { timeoutMs: 60_000 });
+  try {
+    const cpu0 = processCpuMs(spin.pid!);
+    assert.ok(cpu0 !== undefined, 'no CPU time in /proc for a running process');
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => afterProgress(spin.pid!, 400, resolve));
+    const wall = performance.now() - t0;
+    const cpu = processCpuMs(spin.pid!)! - cpu0!;
+    assert.ok(wall >= 400, `fired after ${wall} ms`);
+    assert.ok(cpu >= 400 || wall >= 400 * WALL_FACTOR, `fired after ${cpu} ms of CPU and ${wall} ms of wall time`);
+  } finally {
+    spin.kill();
+  }
 });
 
 test('hard timeout kills the process', async () => {
