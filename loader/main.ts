@@ -21,8 +21,9 @@ import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapCon
 import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
 import { rtMapRegions, rtEnterVirtualMode } from "./runtime";
+import { timeStart, timeCalibrate, timeMark, timeReport } from "./timing";
 import {
-  archName, archBootArch, archTimestamp, archTimestampHz, archHasNx, archPrepareMmu, archEnterKernel, archHalt, archUartKind, archUartBase,
+  archName, archBootArch, archTimestamp, archHasNx, archPrepareMmu, archEnterKernel, archHalt, archUartKind, archUartBase,
 } from "./arch/index";
 import {
   type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION, HHDM_BASE, BootFlag, FbFormat,
@@ -32,8 +33,6 @@ import {
 const EBS_TRIES: u32 = 8;
 /** How long an error stays on screen before control returns to the firmware. */
 const ERROR_PAUSE_US: u64 = 2_000_000;
-/** TSC calibration interval against the firmware's Stall(). */
-const CALIBRATE_US: u64 = 10_000;
 
 let kernel: LoadedKernel;
 let map: EfiMap;
@@ -129,31 +128,8 @@ function findTables(bi: Ptr<BootInfo>): void {
   }
 }
 
-function calibrate(bi: Ptr<BootInfo>): void {
-  // aarch64's generic timer states its own frequency (CNTFRQ_EL0): nothing to measure.
-  let known: u64 = archTimestampHz();
-  if (known != 0) {
-    bi.tscFrequency = known;
-    bi.flags |= BootFlag.HasTscFreq;
-    logBegin("timestamp counter: ");
-    logDec(known / 1000);
-    logStr(" kHz (CNTFRQ_EL0)");
-    logEnd();
-    return;
-  }
-  let t0: u64 = archTimestamp();
-  if (!efiStall(CALIBRATE_US)) return;
-  let t1: u64 = archTimestamp();
-  bi.tscFrequency = (t1 - t0) * (1_000_000 / CALIBRATE_US);
-  if (bi.tscFrequency != 0) bi.flags |= BootFlag.HasTscFreq;
-  logBegin("timestamp counter: ");
-  logDec(bi.tscFrequency / 1000);
-  logStr(" kHz (measured against Stall)");
-  logEnd();
-}
-
 export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
-  let tscEntry: u64 = archTimestamp();
+  let tscEntry: u64 = timeStart();
   efiInit(image, systemTable);
   logInit(systemTable.ConOut);
   let mirrored: bool = efiConsoleHasSerial();
@@ -192,6 +168,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   if ((systemTable.Hdr.Revision & 0xFFFF) % 10 != 0) { logStr("."); logDec(u64((systemTable.Hdr.Revision & 0xFFFF) % 10)); }
   logEnd();
 
+  timeMark("console");
   efiDisableWatchdog();
   if (!archHasNx()) {
     logLine("error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the boot protocol needs it");
@@ -216,7 +193,8 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   bi.uartKind = archUartKind();
   bi.uartBase = archUartBase();
   bi.flags |= BootFlag.HasUart;
-  calibrate(bi);
+  timeCalibrate(bi);
+  timeMark("cpu");
 
   let root: Ptr<EfiFile> = efiOpenBootVolume(li);
   if (root == null) return giveUp(EFI_UNSUPPORTED);
@@ -228,6 +206,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
     bi.cmdlineLength = cfg.cmdlineLength;
     bi.flags |= BootFlag.HasCmdline;
   }
+  timeMark("boot.cfg");
 
   s = loadKernel(root, addressOf(kernel));
   if (s != EFI_SUCCESS) return giveUp(s);
@@ -235,9 +214,11 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   bi.kernelVirtBase = kernel.img.vbase;
   bi.kernelSize = kernel.img.vend - kernel.img.vbase;
   bi.kernelEntry = kernel.img.entry;
+  timeMark("kernel");
 
   findTables(bi);
   findFramebuffer(bi);
+  timeMark("tables");
 
   // The map: allocated once with slack, reused by the ExitBootServices loop.
   s = efiMapAllocAndFetch(addressOf(map));
@@ -252,6 +233,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   let regions: Ptr<MemRegion> = ptr<MemRegion>(regionsPhys);
   let dropped: u64 = 0;
   let n: u64 = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
+  timeMark("memmap");
 
   if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, addressOf(space))) return giveUp(EFI_LOAD_ERROR);
   if (!selfCheck(addressOf(kernel), biPhys)) return giveUp(EFI_LOAD_ERROR);
@@ -266,6 +248,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   if (space.huge1G) bi.flags |= BootFlag.Huge1G;
   bi.memMap = HHDM_BASE + regionsPhys;
   bi.memMapCapacity = cap;
+  timeMark("paging");
 
   logBegin("boot info at phys ");
   logHex(biPhys);
@@ -319,8 +302,10 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
     logStr(" dropped: overlapping or over capacity)");
   }
   logEnd();
+  timeMark("exit");
   // The one firmware call left: still on the firmware's identity mapping.
   rtEnterVirtualMode(addressOf(map), systemTable, bi);
+  timeMark("runtime");
 
   archPrepareMmu(kernel.phys, kernel.pages << 12);
   logBegin("jumping to kernel entry ");
@@ -333,6 +318,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   logHex(HHDM_BASE + biPhys);
   logStr(")");
   logEnd();
+  timeReport();
   bi.tscBeforeJump = archTimestamp();
   archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys);
 }

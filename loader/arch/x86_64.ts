@@ -3,6 +3,7 @@
 // `if (target.x86_64)` branches, so nothing here is compiled for aarch64.
 
 import { COM1, ns16550Putc } from "../../common/uart/ns16550";
+import { PM_TIMER_HZ } from "../../common/acpi";
 
 const MSR_EFER: u32 = 0xC000_0080;
 const EFER_NXE: u64 = 1 << 11;
@@ -16,6 +17,60 @@ export function x64SerialPutc(c: u8): void {
 
 export function x64Timestamp(): u64 {
   return rdtsc();
+}
+
+/**
+ * The TSC's rate as the CPU states it, 0 when it does not: CPUID 0x15 gives the TSC as a
+ * ratio (EBX/EAX) of the core crystal clock (ECX Hz). Where ECX is 0, the TSC runs at the
+ * processor base frequency of CPUID 0x16 (EAX MHz), as on Intel parts since Skylake.
+ * QEMU's TCG models have neither leaf.
+ */
+export function x64TscHzFromCpuid(): u64 {
+  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
+  cpuid(0, 0, addressOf(r[0]));
+  let maxLeaf: u32 = r[0];
+  if (maxLeaf < 0x15) return 0;
+  cpuid(0x15, 0, addressOf(r[0]));
+  let den: u64 = u64(r[0]);
+  let num: u64 = u64(r[1]);
+  let crystal: u64 = u64(r[2]);
+  if (den == 0 || num == 0) return 0;
+  if (crystal != 0) return crystal * num / den;
+  if (maxLeaf < 0x16) return 0;
+  cpuid(0x16, 0, addressOf(r[0]));
+  return u64(r[0] & 0xFFFF) * 1_000_000;
+}
+
+/** PM timer counts to measure the TSC over: 1 ms. */
+const PM_CALIBRATE_COUNTS: u32 = 3580;
+/** Bound on the PM timer reads, so a timer that does not run cannot hang the loader. */
+const PM_SPIN_LIMIT: u32 = 10_000_000;
+
+/**
+ * The TSC's rate measured against the ACPI power-management timer at I/O port `port`
+ * (`bits` wide), over PM_CALIBRATE_COUNTS of it; 0 when the timer does not advance. Each
+ * end pairs a timer read with the TSC read right after it, so time the CPU spends
+ * elsewhere (another host thread, under emulation) counts on both clocks alike.
+ */
+export function x64TscHzFromPmTimer(port: u16, bits: u8): u64 {
+  let mask: u32 = bits == 32 ? 0xFFFF_FFFF : 0xFF_FFFF;
+  let spins: u32 = 0;
+  let first: u32 = inl(port) & mask;
+  let start: u32 = first;
+  // Start on a tick of the timer, not somewhere inside one.
+  while (start == first && spins < PM_SPIN_LIMIT) {
+    start = inl(port) & mask;
+    spins++;
+  }
+  let t0: u64 = rdtsc();
+  let counts: u32 = 0;
+  while (counts < PM_CALIBRATE_COUNTS && spins < PM_SPIN_LIMIT) {
+    counts = (inl(port) - start) & mask;
+    spins++;
+  }
+  let t1: u64 = rdtsc();
+  if (counts < PM_CALIBRATE_COUNTS) return 0;
+  return (t1 - t0) * PM_TIMER_HZ / u64(counts);
 }
 
 /** CPUID 0x80000001 EDX bit 26 (Page1GB): 1 GiB pages are allowed in PDPT entries.
