@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as assert from 'uvu/assert';
 import { buildArch } from '../../scripts/build';
 import { buildEsp, EspFile } from '../../scripts/esp';
 import { bootArtifacts, Arch } from '../../scripts/paths';
@@ -73,4 +74,49 @@ export async function bootEsp(
 export function explain(r: HarnessResult): string {
   const tail = r.lines.slice(-40).map((l) => `    ${l.text}`).join('\n');
   return `${r.failure ? `${r.failure.kind}: ${r.failure.message}` : 'no failure'}\n  last serial lines:\n${tail}`;
+}
+
+function mib(size: string): number {
+  const n = Number(size.slice(0, -1));
+  return size.endsWith('G') ? n * 1024 : n;
+}
+
+/**
+ * The kernel's memory management on a boot with `memory` of RAM: every self-test passed,
+ * and the summary accounts for the RAM QEMU was given (the firmware keeps a little).
+ */
+export function checkMemory(r: HarnessResult, memory: string): void {
+  const texts = r.lines.map((l) => l.text);
+  const mmLines = texts.filter((t) => t.startsWith('[kernel] mm test'));
+  assert.ok(mmLines.some((t) => /^\[kernel\] mm test all-frames: .*: pass$/.test(t)), `expected the mm self-test lines:\n${explain(r)}`);
+  assert.ok(mmLines.length >= 3, `expected the mm self-test lines:\n${explain(r)}`);
+  for (const l of mmLines) assert.ok(/: pass$/.test(l), `a memory self-test failed: ${l}`);
+  const summary = texts.find((t) => / MiB memory: /.test(t));
+  const m = summary && /\[kernel\] (\d+) MiB memory: (\d+) MiB kernel, (\d+) MiB usable, (\d+) MiB reserved, (\d+) MiB ignored/.exec(summary);
+  assert.ok(m, `unexpected or missing memory summary line: ${summary}`);
+  const total = Number(m![1]);
+  const usable = Number(m![3]);
+  assert.ok(Math.abs(total - mib(memory)) <= 16, `summary says ${total} MiB for -m ${memory}: ${summary}`);
+  assert.ok(usable >= mib(memory) * 0.9, `only ${usable} MiB usable of ${memory}: ${summary}`);
+}
+
+/** The loader's phase line: `[loader] time: <phase> <n> us, ..., total <n> us`. */
+export const LOADER_TIME_LINE = /^\[loader\] time: (?:[\w.]+ \d+ us, )+total \d+ us$/;
+
+/**
+ * The loader's phase times from a boot, checked against each other and against the
+ * kernel's own measure (entry to jump, which ends after the report): returns them as a
+ * line for the test's output.
+ */
+export function loaderPhases(r: HarnessResult): string {
+  const line = r.lines.map((l) => l.text).find((t) => LOADER_TIME_LINE.test(t));
+  assert.ok(line, `no [loader] time: line:\n${explain(r)}`);
+  const phases = [...line!.matchAll(/ ([\w.]+) (\d+) us,/g)].map((m) => ({ name: m[1], us: Number(m[2]) }));
+  const total = Number(/total (\d+) us$/.exec(line!)![1]);
+  const sum = phases.reduce((s, p) => s + p.us, 0);
+  assert.ok(sum <= total, `the phases add up to ${sum} us, more than the total ${total} us: ${line}`);
+  const kernel = r.lines.map((l) => /^\[kernel\] loader time: \d+ \w+ ticks = (\d+) us/.exec(l.text)).find((m) => m);
+  assert.ok(kernel, `no [kernel] loader time: line:\n${explain(r)}`);
+  assert.ok(Number(kernel![1]) + 1 >= total, `the kernel measured ${kernel![1]} us from loader entry to the jump, less than the loader's ${total} us before it`);
+  return `loader phases: ${phases.map((p) => `${p.name} ${(p.us / 1000).toFixed(1)}`).join(', ')}; total ${(total / 1000).toFixed(1)} ms`;
 }

@@ -1,22 +1,25 @@
 // End-to-end boot on x86_64: loader/main.ts -> BOOTX64.EFI, kernel-stub/main.ts ->
 // kernel-x86_64.elf, both on a FAT ESP with a boot.cfg giving a command line; OVMF boots
 // the loader, which loads the kernel and jumps; the kernel checks the boot protocol and
-// prints `[kernel] PASS`, then exits QEMU with 33 through isa-debug-exit.
+// prints `[kernel] PASS`, then exits QEMU with 33 through isa-debug-exit. With 4 GiB of
+// RAM (memory above 4 GiB), the boot also carries the memory matrix's checks (checkMemory).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
+import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, LOADER_TIME_LINE, tempDir } from './bootlib';
 import { ISA_DEBUG_EXIT_PASS } from '../../qemu/harness';
 
 const CMDLINE = 'tsboot-e2e console=ttyS0 answer=42';
+const MEMORY = '4G';
 
 // In order; other lines may come between. Loader lines appear twice on serial (OVMF
 // mirrors ConOut to COM1 and the loader also writes COM1 directly); order still holds.
 const EXPECT: (string | RegExp)[] = [
   '[loader] tsboot loader (x86_64) starting',
   /^\[loader\] loader@0x[0-9a-f]+ size 0x[0-9a-f]+$/,
-  /^\[loader\] timestamp counter: \d+ kHz/,
+  // QEMU's qemu64 model states no TSC rate (CPUID 0x15/0x16): the PM timer measures it.
+  /^\[loader\] timestamp counter: \d+ kHz \(measured against the ACPI PM timer\)$/,
   '[loader] read \\tsboot\\boot.cfg (' + (`cmdline=${CMDLINE}\n`.length) + ' bytes)',
   `[loader] boot.cfg: cmdline=${CMDLINE}`,
   /^\[loader\] kernel file \\tsboot\\kernel-x86_64\.elf: \d+ bytes at 0x[0-9a-f]+$/,
@@ -35,6 +38,7 @@ const EXPECT: (string | RegExp)[] = [
   /^\[loader\] boot services exited \(attempt \d\); final map: \d+ UEFI descriptors -> \d+ regions$/,
   /^\[loader\] SetVirtualAddressMap: EFI_SUCCESS \(/,
   /^\[loader\] jumping to kernel entry 0xffffffff8[0-9a-f]+ /,
+  LOADER_TIME_LINE,
   /^\[kernel\] tsboot kernel-stub \(x86_64\) entered, boot info at 0xffff8000[0-9a-f]+$/,
   '[kernel] check ok: boot info magic, version, size and architecture',
   `[kernel] cmdline: "${CMDLINE}"`,
@@ -66,7 +70,7 @@ test('x86_64: loader + kernel boot to [kernel] PASS with exit 33', async () => {
       { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTX64.EFI' },
       { hostPath: art.kernel, espPath: '/tsboot/kernel-x86_64.elf' },
       { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
-    ], { expect: EXPECT, exitConvention: 'isa-debug-exit' });
+    ], { expect: EXPECT, exitConvention: 'isa-debug-exit', memory: MEMORY, timeoutMs: 240_000, silenceMs: 120_000 });
     assert.ok(r.ok, explain(r));
     assert.is(r.verdict, 'pass');
     assert.is(r.exit.code, ISA_DEBUG_EXIT_PASS);
@@ -75,12 +79,14 @@ test('x86_64: loader + kernel boot to [kernel] PASS with exit 33', async () => {
     const lastLoader = r.lines.map((l) => l.text.startsWith('[loader]')).lastIndexOf(true);
     const firstKernel = r.lines.findIndex((l) => l.text.startsWith('[kernel]'));
     assert.ok(firstKernel > lastLoader, 'kernel output interleaved with loader output');
+    checkMemory(r, MEMORY);
 
     const ticks = r.lines.map((l) => /^\[kernel\] loader time: (\d+) TSC ticks = (\d+) us/.exec(l.text)).find((m) => m);
     const sizeLoader = fs.statSync(art.loader).size;
     const sizeKernel = fs.statSync(art.kernel).size;
     console.log(`    BOOTX64.EFI ${sizeLoader} B, kernel-x86_64.elf ${sizeKernel} B`);
     if (ticks) console.log(`    loader entry -> jump: ${ticks[1]} TSC ticks = ${ticks[2]} us`);
+    console.log(`    ${loaderPhases(r)}`);
     console.log(`    launch -> first [loader] ${(r.timings.firstLoaderMs! / 1000).toFixed(2)} s, -> verdict ${(r.timings.verdictMs! / 1000).toFixed(2)} s`);
     assert.ok(sizeLoader < 64 * 1024, `BOOTX64.EFI is ${sizeLoader} bytes; the goal is under 64 KiB`);
   } finally {
