@@ -2,7 +2,7 @@
 //
 // timeCalibrate() finds the counter's rate (TSC / CNTVCT_EL0) without waiting on the
 // firmware where it can: the rate the CPU states (CNTFRQ_EL0; CPUID 0x15/0x16), else a
-// 1 ms measurement against the ACPI power-management timer, else 10 ms of Stall().
+// 2 ms measurement against the ACPI power-management timer, else 10 ms of Stall().
 // main() calls timeMark("phase") where each phase ends; timeReport() logs them as one line
 // just before the jump to the kernel:
 //   [loader] time: console 1234 us, cpu 56 us, ..., total 23456 us

@@ -41,34 +41,47 @@ export function x64TscHzFromCpuid(): u64 {
   return u64(r[0] & 0xFFFF) * 1_000_000;
 }
 
-/** PM timer counts to measure the TSC over: 1 ms. */
-const PM_CALIBRATE_COUNTS: u32 = 3580;
+/** PM timer counts to measure the TSC over: 2 ms. */
+const PM_CALIBRATE_COUNTS: u32 = 7160;
+/** A time sample is kept when the timer reads around its TSC read are this close (2.2 us). */
+const PM_SAMPLE_WIDTH: u32 = 8;
 /** Bound on the PM timer reads, so a timer that does not run cannot hang the loader. */
 const PM_SPIN_LIMIT: u32 = 10_000_000;
 
+let pmSampleCount: u32 = 0;
+
+/**
+ * One moment on both clocks: a PM timer read, the TSC, and a second timer read. When the
+ * two timer reads are more than PM_SAMPLE_WIDTH apart, something ran in between (another
+ * host thread, under emulation) and the sample is taken again, up to 16 times. Returns
+ * the TSC; the timer value goes to pmSampleCount.
+ */
+function pmSample(port: u16, mask: u32): u64 {
+  let t: u64 = 0;
+  for (let i: u32 = 0; i < 16; i++) {
+    let before: u32 = inl(port) & mask;
+    t = rdtsc();
+    let after: u32 = inl(port) & mask;
+    pmSampleCount = before;
+    if (((after - before) & mask) <= PM_SAMPLE_WIDTH) break;
+  }
+  return t;
+}
+
 /**
  * The TSC's rate measured against the ACPI power-management timer at I/O port `port`
- * (`bits` wide), over PM_CALIBRATE_COUNTS of it; 0 when the timer does not advance. Each
- * end pairs a timer read with the TSC read right after it, so time the CPU spends
- * elsewhere (another host thread, under emulation) counts on both clocks alike.
+ * (`bits` wide, 3.579545 MHz) over PM_CALIBRATE_COUNTS of it; 0 when the timer does not
+ * advance. Each end is a sample taken on both clocks at once (pmSample), so time the CPU
+ * spends elsewhere between the ends counts on both alike.
  */
 export function x64TscHzFromPmTimer(port: u16, bits: u8): u64 {
   let mask: u32 = bits == 32 ? 0xFFFF_FFFF : 0xFF_FFFF;
+  let t0: u64 = pmSample(port, mask);
+  let start: u32 = pmSampleCount;
   let spins: u32 = 0;
-  let first: u32 = inl(port) & mask;
-  let start: u32 = first;
-  // Start on a tick of the timer, not somewhere inside one.
-  while (start == first && spins < PM_SPIN_LIMIT) {
-    start = inl(port) & mask;
-    spins++;
-  }
-  let t0: u64 = rdtsc();
-  let counts: u32 = 0;
-  while (counts < PM_CALIBRATE_COUNTS && spins < PM_SPIN_LIMIT) {
-    counts = (inl(port) - start) & mask;
-    spins++;
-  }
-  let t1: u64 = rdtsc();
+  while (((inl(port) - start) & mask) < PM_CALIBRATE_COUNTS && spins < PM_SPIN_LIMIT) spins++;
+  let t1: u64 = pmSample(port, mask);
+  let counts: u32 = (pmSampleCount - start) & mask;
   if (counts < PM_CALIBRATE_COUNTS) return 0;
   return (t1 - t0) * PM_TIMER_HZ / u64(counts);
 }
