@@ -301,11 +301,34 @@ function lastNonEmpty(lines: SerialLine[]): string {
   return '';
 }
 
+/** The loader's phase times (loader/timing.ts), in microseconds of the guest's clock. */
+export interface LoaderTimes {
+  phases: { name: string; us: number }[];
+  totalUs: number;
+}
+
+/** The loader's `[loader] time: <phase> <n> us, ..., total <n> us` line, read back. */
+export const LOADER_TIME_LINE = /^\[loader\] time: (?:[\w.]+ \d+ us, )+total \d+ us$/;
+
+/** The loader's phase times from a boot's serial lines, if it printed them. */
+export function loaderTimes(lines: readonly SerialLine[]): LoaderTimes | undefined {
+  const line = lines.map((l) => l.text).find((t) => LOADER_TIME_LINE.test(t));
+  if (!line) return undefined;
+  const phases = [...line.matchAll(/ ([\w.]+) (\d+) us,/g)].map((m) => ({ name: m[1], us: Number(m[2]) }));
+  return { phases, totalUs: Number(/total (\d+) us$/.exec(line)![1]) };
+}
+
+function ms(us: number): string {
+  return (us / 1000).toFixed(1);
+}
+
 /** The timing summary printed after a boot. */
 export function formatTimings(r: HarnessResult): string {
   const t = r.timings;
   const step = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? ` (+${((b - a) / 1000).toFixed(2)} s)` : '');
+  const lt = loaderTimes(r.lines);
   return [
+    ...(lt ? [`  loader, entry -> jump:         ${ms(lt.totalUs)} ms (${lt.phases.map((p) => `${p.name} ${ms(p.us)}`).join(', ')})`] : []),
     `  launch -> first [loader] line: ${secs(t.firstLoaderMs)}`,
     `  launch -> first [kernel] line: ${secs(t.firstKernelMs)}${step(t.firstLoaderMs, t.firstKernelMs)}`,
     `  launch -> verdict:             ${secs(t.verdictMs)}${step(t.firstKernelMs, t.verdictMs)}`,

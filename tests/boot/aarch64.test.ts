@@ -14,7 +14,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, LOADER_TIME_LINE, tempDir } from './bootlib';
+import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, tempDir } from './bootlib';
+import { LOADER_TIME_LINE } from '../../qemu/harness';
 
 const CMDLINE = 'tsboot-e2e console=ttyAMA0 answer=42';
 

@@ -11,7 +11,7 @@ import { buildEsp, EspFile } from '../../scripts/esp';
 import { bootArtifacts, Arch } from '../../scripts/paths';
 import { prepareFirmware } from '../../ovmf/firmware';
 import { launchQemu } from '../../qemu/runner';
-import { runHarness, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
+import { loaderTimes, runHarness, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
 
 export interface BootRun {
   result: HarnessResult;
@@ -100,23 +100,18 @@ export function checkMemory(r: HarnessResult, memory: string): void {
   assert.ok(usable >= mib(memory) * 0.9, `only ${usable} MiB usable of ${memory}: ${summary}`);
 }
 
-/** The loader's phase line: `[loader] time: <phase> <n> us, ..., total <n> us`. */
-export const LOADER_TIME_LINE = /^\[loader\] time: (?:[\w.]+ \d+ us, )+total \d+ us$/;
-
 /**
  * The loader's phase times from a boot, checked against each other and against the
  * kernel's own measure (entry to jump, which ends after the report): returns them as a
  * line for the test's output.
  */
 export function loaderPhases(r: HarnessResult): string {
-  const line = r.lines.map((l) => l.text).find((t) => LOADER_TIME_LINE.test(t));
-  assert.ok(line, `no [loader] time: line:\n${explain(r)}`);
-  const phases = [...line!.matchAll(/ ([\w.]+) (\d+) us,/g)].map((m) => ({ name: m[1], us: Number(m[2]) }));
-  const total = Number(/total (\d+) us$/.exec(line!)![1]);
-  const sum = phases.reduce((s, p) => s + p.us, 0);
-  assert.ok(sum <= total, `the phases add up to ${sum} us, more than the total ${total} us: ${line}`);
+  const t = loaderTimes(r.lines);
+  assert.ok(t, `no [loader] time: line:\n${explain(r)}`);
+  const sum = t!.phases.reduce((s, p) => s + p.us, 0);
+  assert.ok(sum <= t!.totalUs, `the phases add up to ${sum} us, more than the total ${t!.totalUs} us`);
   const kernel = r.lines.map((l) => /^\[kernel\] loader time: \d+ \w+ ticks = (\d+) us/.exec(l.text)).find((m) => m);
   assert.ok(kernel, `no [kernel] loader time: line:\n${explain(r)}`);
-  assert.ok(Number(kernel![1]) + 1 >= total, `the kernel measured ${kernel![1]} us from loader entry to the jump, less than the loader's ${total} us before it`);
-  return `loader phases: ${phases.map((p) => `${p.name} ${(p.us / 1000).toFixed(1)}`).join(', ')}; total ${(total / 1000).toFixed(1)} ms`;
+  assert.ok(Number(kernel![1]) + 1 >= t!.totalUs, `the kernel measured ${kernel![1]} us from loader entry to the jump, less than the loader's ${t!.totalUs} us before it`);
+  return `loader phases (ms): ${t!.phases.map((p) => `${p.name} ${(p.us / 1000).toFixed(1)}`).join(', ')}; total ${(t!.totalUs / 1000).toFixed(1)}`;
 }

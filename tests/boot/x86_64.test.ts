@@ -7,8 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, LOADER_TIME_LINE, tempDir } from './bootlib';
-import { ISA_DEBUG_EXIT_PASS } from '../../qemu/harness';
+import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, tempDir } from './bootlib';
+import { ISA_DEBUG_EXIT_PASS, LOADER_TIME_LINE } from '../../qemu/harness';
 
 const CMDLINE = 'tsboot-e2e console=ttyS0 answer=42';
 const MEMORY = '4G';
