@@ -165,13 +165,20 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   let cancelVerdictWait: (() => void) | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
 
+  let chunks = 0;
   const armSilence = () => {
     cancelSilence?.();
     if (!(silenceMs > 0) || !proc.running) return;
+    const seen = chunks;
     cancelSilence = proc.after(silenceMs, () => {
-      if (earlyFailure || verdict) return;
-      earlyFailure = { kind: 'silence', message: `no serial output for ${(silenceMs / 1000).toFixed(1)} s (last line: ${lines.length ? JSON.stringify(lines[lines.length - 1].text) : 'none'})` };
-      proc.kill('harness');
+      // Decided one turn of the event loop later: when this process itself was starved,
+      // timers run before pending output is read, and output that already arrived is
+      // not silence.
+      setImmediate(() => {
+        if (earlyFailure || verdict || chunks !== seen) return;
+        earlyFailure = { kind: 'silence', message: `no serial output for ${(silenceMs / 1000).toFixed(1)} s (last line: ${lines.length ? JSON.stringify(lines[lines.length - 1].text) : 'none'})` };
+        proc.kill('harness');
+      });
     });
   };
 
@@ -226,6 +233,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   };
 
   proc.stdout.on('data', (chunk: Buffer) => {
+    chunks++;
     armSilence();
     partial += decoder.write(chunk);
     let nl: number;

@@ -73,7 +73,7 @@ export interface LaunchOptions {
 }
 
 /** A progress timer fires at the latest after this many times its length in wall time. */
-export const WALL_FACTOR = 3;
+export const WALL_FACTOR = 4;
 const PROGRESS_POLL_MS = 100;
 /** Linux reports CPU times in /proc in units of USER_HZ, which is 100 on every architecture. */
 const USER_HZ = 100;
