@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { generateProgram, GenOptions, GeneratedProgram } from './gen';
 import {
-  Arch, Opt, RunResult, compileCAsync, compileSubsetAsync, hostArch, makeTempDir, removeDir,
+  Arch, Opt, RunResult, compileCAsync, compileSubsetBatch, hostArch, makeTempDir, removeDir,
   repoRoot, runExecutableAsync,
 } from '../lib/toolchain';
 
@@ -87,9 +87,12 @@ async function runOne(index: number, cfg: FuzzConfig, saveRoot: string): Promise
     const oracle = await runExecutableAsync(cExe, cArch, 30_000);
     const want = normaliseOutput(oracle.stdout, oracle.stderr);
 
-    for (const arch of cfg.arches) {
-      const exe = path.join(dir, `prog-${arch}`);
-      const comp = await compileSubsetAsync(tsFile, { target: `${arch}-linux`, opt, out: exe, timeoutMs: 180_000 });
+    // Every architecture's build in one compiler process: one parse of the program.
+    const exeFor = (arch: Arch) => path.join(dir, `prog-${arch}`);
+    const builds = await compileSubsetBatch(cfg.arches.map((arch) => ({ entry: tsFile, o: { target: `${arch}-linux`, opt, out: exeFor(arch) } })), 180_000);
+    for (const [k, arch] of cfg.arches.entries()) {
+      const exe = exeFor(arch);
+      const comp = builds[k];
       comparisons++;
       let reason: string | null = null;
       let got: RunResult | null = null;
