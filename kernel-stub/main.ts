@@ -8,20 +8,21 @@
 // boot info did not promise) and ends in fail(), which always exits.
 
 import {
-  type BootInfo, type MemRegion, MemType, MapCheck, BOOTINFO_MAGIC, BOOTINFO_VERSION, MEMTYPE_MAX, BootFlag,
+  type BootInfo, type MemRegion, type RwxRange, MemType, MapCheck, BOOTINFO_MAGIC, BOOTINFO_VERSION, MEMTYPE_MAX, BootFlag,
   memMapCheck, mapCheckMessage, memTypeName, KERNEL_LINK_BASE, HHDM_BASE, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE,
+  RWX_RANGES_MAX, RWX_REASON_MAX, rwxReasonName,
 } from "../common/bootinfo";
 import { Attr } from "../common/paging/attrs";
 import {
   type PageTable, type WalkResult, ptWalk, ptMap, ptProtect, ptUnmap, ptClearFlush, PT_OK,
 } from "../common/paging/engine";
 import {
-  archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot,
+  archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot, archPagingLevels,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
 import { mmInit, mmReclaimLoader, mmBootInfo } from "./mm/kmem";
 import { printEfiTime } from "./mm/runtime";
-import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE } from "../common/uefi";
+import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE, EFI_MEMORY_RUNTIME } from "../common/uefi";
 import { mmSelfTest } from "./mm/selftest";
 import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
 
@@ -191,6 +192,11 @@ function report(b: Ptr<BootInfo>): void {
   kbegin("page table root ");
   printHex(b.pageTableRoot);
   println((b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most");
+  kbegin("paging: ");
+  printU(archPagingLevels());
+  if (target.x86_64 && archPagingLevels() == 5) println("-level (CR4.LA57 set: 57-bit virtual addresses)");
+  else if (target.x86_64) println("-level (48-bit virtual addresses)");
+  else println("-level (48-bit virtual addresses, 4 KiB granule)");
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
   kbegin("loader time: ");
   printU(ticks);
@@ -280,6 +286,8 @@ function checkCpuState(): void {
   let sp: u64 = archStackPointer();
   if (sp > bi.kernelStackTop || sp < bi.kernelStackTop - bi.kernelStackSize) failHex("not running on the boot info's kernel stack:", sp);
   if (archPageTableRoot() != bi.pageTableRoot) failHex("running on other page tables than the boot info says:", archPageTableRoot());
+  let levels: u32 = (bi.flags & BootFlag.La57) != 0 ? 5 : 4;
+  if (archPagingLevels() != levels) failHex("the CPU translates with other paging levels than the boot info says:", u64(archPagingLevels()));
   ok(target.x86_64
     ? "interrupts off, WP and NXE on, on the kernel stack and the announced page tables"
     : "DAIF masked, SCTLR M/C/I on and WXN off, MAIR and TCR as announced, on the kernel stack and the announced page tables");
@@ -330,6 +338,7 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   kpt.allow1G = (b.flags & BootFlag.Huge1G) != 0;
   kpt.allowWX = false;
   kpt.highHalf = true;    // aarch64: the kernel half (TTBR1); ignored on x86_64
+  kpt.levels = archPagingLevels();
   kpt.breakHook = archBreakHook(); // these tables are live: break-before-make on aarch64
   ptClearFlush(addressOf(kpt));
 
@@ -348,6 +357,81 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   printHex(guard);
   println(" unmapped");
   ok("kernel text read-only, rodata/data/bss/stack/HHDM not executable, guard page unmapped");
+}
+
+/** The RwxReason of the boot info's RWX range holding `va`, 0 when none does. */
+function promisedRwx(b: Ptr<BootInfo>, va: u64): u32 {
+  for (let i: u32 = 0; i < b.efiRwxCount && i < RWX_RANGES_MAX; i++) {
+    let r: Ptr<RwxRange> = addressOf(b.efiRwx[i]);
+    if (va >= r.virt && va - r.virt < (u64(r.pages) << 12)) return r.reason;
+  }
+  return 0;
+}
+
+/** The map region containing `pa` (null if none). */
+function regionAt(b: Ptr<BootInfo>, pa: u64): Ptr<MemRegion> {
+  let map: Ptr<MemRegion> = ptr<MemRegion>(b.memMap);
+  for (let i: u64 = 0; i < b.memMapCount; i++) {
+    let r: Ptr<MemRegion> = ptrAdd(map, i);
+    if (pa >= r.base && pa - r.base < r.length) return r;
+  }
+  return null;
+}
+
+/**
+ * The UEFI runtime window (docs/boot-protocol.md): every page the loader mapped there
+ * translates to window - EFI_RUNTIME_BASE and is W^X, except inside the ranges the boot info
+ * lists as RWX; each listed range is runtime code, has a known reason and is RWX throughout.
+ * Checked whether or not the firmware went to virtual mode: the tables are live either way.
+ */
+function checkRuntimeWindow(b: Ptr<BootInfo>): void {
+  if (b.efiRwxCount > RWX_RANGES_MAX) failHex("boot info lists too many RWX ranges:", u64(b.efiRwxCount));
+  let w: WalkResult = zeroed<WalkResult>();
+  let rwxBytes: u64 = 0;
+  for (let i: u32 = 0; i < b.efiRwxCount; i++) {
+    let r: Ptr<RwxRange> = addressOf(b.efiRwx[i]);
+    let size: u64 = u64(r.pages) << 12;
+    if (r.reason < 1 || r.reason > RWX_REASON_MAX) failHex("RWX range with an unknown reason:", u64(r.reason));
+    if (r.virt < EFI_RUNTIME_BASE || (r.virt & 0xFFF) != 0 || size == 0 || r.virt - EFI_RUNTIME_BASE + size > EFI_RUNTIME_SIZE) failHex("RWX range outside the runtime window:", r.virt);
+    let reg: Ptr<MemRegion> = regionAt(b, r.virt - EFI_RUNTIME_BASE);
+    if (reg == null || reg.type != MemType.RuntimeServicesCode || r.virt - EFI_RUNTIME_BASE + size > reg.base + reg.length) failHex("RWX range is not runtime code:", r.virt);
+    for (let off: u64 = 0; off < size; off += PAGE) {
+      if (!walk(r.virt + off, addressOf(w)) || (w.attrs & (Attr.Write | Attr.Exec)) != (Attr.Write | Attr.Exec)) failHex("a range the boot info lists as RWX is not mapped RWX at", r.virt + off);
+    }
+    kbegin("  runtime RWX ");
+    printHex(r.virt);
+    print(" (");
+    printSize(size);
+    print("): ");
+    println(rwxReasonName(r.reason));
+    rwxBytes += size;
+  }
+  let map: Ptr<MemRegion> = ptr<MemRegion>(b.memMap);
+  let pages: u64 = 0;
+  for (let i: u64 = 0; i < b.memMapCount; i++) {
+    let r: Ptr<MemRegion> = ptrAdd(map, i);
+    if ((r.attrs & EFI_MEMORY_RUNTIME) == 0 || r.base + r.length > EFI_RUNTIME_SIZE) continue;
+    let pa: u64 = r.base;
+    while (pa < r.base + r.length) {
+      let va: u64 = EFI_RUNTIME_BASE + pa;
+      if (!walk(va, addressOf(w))) { pa += PAGE; continue; }
+      if (w.pa != pa) failHex("the runtime window does not map its physical address at", va);
+      if ((w.attrs & Attr.Write) != 0 && (w.attrs & Attr.Exec) != 0 && promisedRwx(b, va) == 0) {
+        failHex("W^X: a runtime window page the boot info does not list as RWX is writable and executable:", va);
+      }
+      pages++;
+      // To the end of this leaf (a 2 MiB or 1 GiB leaf is checked once).
+      pa = (va & ~(w.pageSize - 1)) + w.pageSize - EFI_RUNTIME_BASE;
+    }
+  }
+  kbegin("  runtime window: ");
+  printU(pages);
+  print(" leaves checked, RWX only in the ");
+  printU(u64(b.efiRwxCount));
+  print(" listed ranges (");
+  printSize(rwxBytes);
+  println(")");
+  ok("efi runtime window W^X except the boot info's RWX ranges");
 }
 
 function checkHhdm(b: Ptr<BootInfo>): void {
@@ -424,7 +508,9 @@ function checkRuntimeServices(): void {
   }
   let rt: u64 = b.efiRuntimeServicesVirt;
   if (b.efiRuntimeBase != EFI_RUNTIME_BASE || rt < EFI_RUNTIME_BASE || rt - EFI_RUNTIME_BASE >= EFI_RUNTIME_SIZE) failHex("runtime services pointer outside the runtime window:", rt);
-  expectAttrs("efi runtime services table", rt, Attr.Read, Attr.Exec);
+  // Data, unless the loader listed its page as RWX (U-Boot keeps the table inside runtime code).
+  let rwx: u32 = promisedRwx(b, rt);
+  expectAttrs(rwx != 0 ? "efi runtime services table (listed RWX)" : "efi runtime services table", rt, Attr.Read, rwx != 0 ? 0 : Attr.Exec);
   let w: WalkResult = zeroed<WalkResult>();
   if (!walk(rt, addressOf(w)) || w.pa != b.efiRuntimeServices || rt - EFI_RUNTIME_BASE != w.pa) failHex("the runtime window does not map the runtime services table at its physical address:", w.pa);
   if (load<u64>(rt) != EFI_RUNTIME_SERVICES_SIGNATURE) failHex("no RUNTSERV signature at the virtual runtime services table:", load<u64>(rt));
@@ -464,6 +550,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkMemoryMap(bi);
   reportMemory(ptr<MemRegion>(bi.memMap), bi.memMapCount);
   checkPermissions(bi);
+  checkRuntimeWindow(bi);
   checkHhdm(bi);
   checkEngine(bi);
 

@@ -14,8 +14,9 @@ import {
 } from "../common/uefi";
 import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
-  efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure, efiConsoleHasSerial,
+  efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure,
 } from "./efi";
+import { type SerialConsole, serialConsole, serialConsoleName } from "./console";
 import { logInit, logWstr, logConOutReachesSerial, logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
@@ -132,13 +133,16 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   let tscEntry: u64 = timeStart();
   efiInit(image, systemTable);
   logInit(systemTable.ConOut);
-  let mirrored: bool = efiConsoleHasSerial();
-  logConOutReachesSerial(mirrored);
+  let serial: SerialConsole = serialConsole();
+  logConOutReachesSerial(serial != 0);
   logBegin("tsboot loader (");
   logStr(archName());
   logStr(") starting");
   logEnd();
-  if (mirrored) logLine("the firmware copies its console to a serial port: serial gets each line from there until ExitBootServices");
+  logBegin(serial != 0 ? "console: ConOut reaches a serial port (" : "console: the loader writes serial itself (");
+  logStr(serialConsoleName(serial));
+  logStr(serial != 0 ? "): serial gets each line from there until ExitBootServices" : ")");
+  logEnd();
 
   let bad: cstr = efiLayoutCheck();
   if (strlen(bad) != 0) {
@@ -235,17 +239,18 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   let n: u64 = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
   timeMark("memmap");
 
-  if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, addressOf(space))) return giveUp(EFI_LOAD_ERROR);
+  if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, cfg.pagingLevels, addressOf(space))) return giveUp(EFI_LOAD_ERROR);
   if (!selfCheck(addressOf(kernel), biPhys)) return giveUp(EFI_LOAD_ERROR);
   // Runtime code, data and MMIO at EFI_RUNTIME_BASE + phys, for SetVirtualAddressMap
   // after ExitBootServices. A problem here only costs the kernel its runtime services.
-  rtMapRegions(addressOf(map));
+  rtMapRegions(addressOf(map), bi);
   releaseKernelFile(addressOf(kernel));
   bi.hhdmSize = space.hhdmSize;
   bi.pageTableRoot = space.root;
   bi.kernelStackTop = space.stackTop;
   bi.kernelStackSize = 0x10000;
   if (space.huge1G) bi.flags |= BootFlag.Huge1G;
+  if (space.levels == 5) bi.flags |= BootFlag.La57;
   bi.memMap = HHDM_BASE + regionsPhys;
   bi.memMapCapacity = cap;
   timeMark("paging");
@@ -320,5 +325,5 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   logEnd();
   timeReport();
   bi.tscBeforeJump = archTimestamp();
-  archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys);
+  archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys, space.switchPage, space.levels);
 }

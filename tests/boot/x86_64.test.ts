@@ -13,8 +13,8 @@ import { ISA_DEBUG_EXIT_PASS, LOADER_TIME_LINE } from '../../qemu/harness';
 const CMDLINE = 'tsboot-e2e console=ttyS0 answer=42';
 const MEMORY = '4G';
 
-// In order; other lines may come between. Loader lines appear twice on serial (OVMF
-// mirrors ConOut to COM1 and the loader also writes COM1 directly); order still holds.
+// In order; other lines may come between. Each loader line appears once on serial (OVMF
+// copies ConOut to COM1, so the loader leaves that copy to it: docs/firmware.md).
 const EXPECT: (string | RegExp)[] = [
   '[loader] tsboot loader (x86_64) starting',
   /^\[loader\] loader@0x[0-9a-f]+ size 0x[0-9a-f]+$/,

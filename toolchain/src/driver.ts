@@ -18,7 +18,7 @@ import { Lowerer } from './lower/lower';
 import { findTools, runTool, toolIdentity } from './link/tools';
 import { DEFAULT_KERNEL_SCRIPT, link } from '../../linker/lld';
 
-export type Emit = 'll' | 'obj' | 'exe';
+export type Emit = 'll' | 'asm' | 'obj' | 'exe';
 
 export interface CompileOptions {
   entry: string;
@@ -120,16 +120,17 @@ async function finish(ir: string, target: Target, opts: CompileOptions, r: Compi
   try {
     const llFile = path.join(tmp, 'module.ll');
     fs.writeFileSync(llFile, ir);
-    const objFile = emit === 'obj' ? opts.output : path.join(tmp, 'module.o');
+    const objFile = emit === 'obj' || emit === 'asm' ? opts.output : path.join(tmp, 'module.o');
     const tools = findTools();
-    const flags = [`-O${opts.optLevel ?? 2}`, '-target', target.triple, ...target.clangFlags, '-Wno-override-module', ...(opts.debug ? ['-g'] : [])];
+    // `asm` is the text of exactly the code `obj` would hold (same clang pipeline, -S).
+    const flags = [emit === 'asm' ? '-S' : '-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple, ...target.clangFlags, '-Wno-override-module', ...(opts.debug ? ['-g'] : [])];
     const cached = cacheDir ? path.join(cacheDir, `${objectKey(tools.clang, flags, ir)}.o`) : undefined;
     if (cached && fs.existsSync(cached)) {
       fs.copyFileSync(cached, objFile);
       fs.utimesSync(cached, new Date(), new Date()); // recently used: kept by pruneCache
       r.cachedObject = true;
     } else {
-      const c = await pool.run(() => timed(r, 'clang', runTool(tools.clang, ['-c', ...flags, llFile, '-o', objFile])));
+      const c = await pool.run(() => timed(r, 'clang', runTool(tools.clang, [...flags, llFile, '-o', objFile])));
       if (c.status !== 0) {
         // Invalid IR is a compiler bug, never the user's fault: keep the module for the report.
         const keep = path.join(os.tmpdir(), `tsboot-failed-${process.pid}-${path.basename(opts.output)}.ll`);
