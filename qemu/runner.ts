@@ -17,9 +17,11 @@
 // Serial: QEMU's first serial port is `-serial stdio`, i.e. the child's stdout, which the
 // harness (qemu/harness.ts) reads. QEMU's own diagnostics go to stderr, which is captured
 // for error messages and optionally echoed.
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
+import * as path from 'path';
 import { performance } from 'perf_hooks';
 import type { Readable, Writable } from 'stream';
 import { formatCommand } from '../scripts/exec';
@@ -70,6 +72,30 @@ export interface LaunchOptions {
   echoStderr?: Writable;
   /** The timeout and after() timers count progress (see the head of this file), not wall time. */
   progressTimers?: boolean;
+  /**
+   * The child's stdout is a pipe (64 KiB of buffer) instead of Node's socket pair, which
+   * takes only about 280 one-byte writes before it refuses more. QEMU writes the serial
+   * port's output a byte at a time, and when its stdout refuses a byte a few times the
+   * emulated UART drops it (the firmware then sees a device error): with a socket pair that
+   * happened whenever this process was slow to read, e.g. on a machine busy with parallel
+   * test suites.
+   */
+  stdoutPipe?: boolean;
+}
+
+/** A pipe from a FIFO made for it and unlinked at once: [read end (non-blocking), write end]. */
+function makePipe(): [number, number] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-pipe-'));
+  try {
+    const fifo = path.join(dir, 'fifo');
+    const r = spawnSync('mkfifo', ['-m', '600', fifo], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`mkfifo failed: ${r.error?.message ?? r.stderr}`);
+    // The read end first, non-blocking, so that opening the write end does not wait.
+    const readFd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    return [readFd, fs.openSync(fifo, fs.constants.O_WRONLY)];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A progress timer fires at the latest after this many times its length in wall time. */
@@ -155,7 +181,14 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
   if (!(opts.timeoutMs > 0)) throw new Error(`launchProcess(${cmd}): timeoutMs must be positive (got ${opts.timeoutMs})`);
   const command = formatCommand(cmd, args);
   const startedAt = performance.now();
-  const child: ChildProcess = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const pipe = opts.stdoutPipe ? makePipe() : undefined;
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', pipe ? pipe[1] : 'pipe', 'pipe'] });
+  } finally {
+    if (pipe) fs.closeSync(pipe[1]); // the child has its copy; EOF comes when it exits
+  }
+  const stdout: Readable = pipe ? new net.Socket({ fd: pipe[0], readable: true, writable: false }) : child.stdout!;
   let killedBy: KillReason | undefined;
   let alive = true;
   let stderr = '';
@@ -174,7 +207,7 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
     pid: child.pid,
     command,
     startedAt,
-    stdout: child.stdout!,
+    stdout,
     stdin: child.stdin,
     exited: undefined as unknown as Promise<ProcessExit>,
     get running() {
@@ -213,8 +246,10 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
       // A spawn failure emits 'error' and may never emit 'close'.
       if (child.pid === undefined) settle(null, null);
     });
-    // 'close' comes after stdout/stderr have ended, so the harness has seen every byte.
-    child.on('close', (code, signal) => settle(code, signal));
+    // 'close' comes after stdout/stderr have ended, so the harness has seen every byte; a
+    // pipe of our own ends when its last writer (the child) is gone.
+    const stdoutEnded = pipe ? new Promise<void>((done) => stdout.once('close', () => done())) : Promise.resolve();
+    child.on('close', (code, signal) => void stdoutEnded.then(() => settle(code, signal)));
   });
 
   if (child.pid !== undefined) {
@@ -338,7 +373,7 @@ export interface QemuLaunchOptions extends QemuOptions {
 /** Starts QEMU; read serial from `.stdout` (usually through qemu/harness.ts). */
 export function launchQemu(o: QemuLaunchOptions): LaunchedProcess {
   const { cmd, args } = qemuCommand(o);
-  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr, progressTimers: true });
+  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr, progressTimers: true, stdoutPipe: true });
 }
 
 /** What QEMU's exit status means under tsboot's conventions, for messages. */

@@ -3,6 +3,7 @@
 // ordering, fail-fast patterns, silence, verdicts, exit-code conventions, timeouts, and
 // the kill-on-parent-exit guarantee. Plus the QEMU command lines themselves.
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { test } from 'uvu';
@@ -192,6 +193,19 @@ test('progress timers: a starved process is not timed out by the clock; one that
   } finally {
     spin.kill();
   }
+});
+
+test('stdoutPipe: the child writes into a pipe, not a socket pair, and every byte arrives before the exit', async () => {
+  // One byte per write, as QEMU writes its serial output.
+  const src = "const fs = require('fs'); for (let i = 0; i < 20000; i++) fs.writeSync(1, String.fromCharCode(97 + (i % 26)));";
+  const proc = launchProcess(process.execPath, ['-e', src], { timeoutMs: 60_000, stdoutPipe: true });
+  const isFifo = fs.statSync(`/proc/${proc.pid}/fd/1`).isFIFO();
+  let bytes = 0;
+  proc.stdout.on('data', (b: Buffer) => { bytes += b.length; });
+  const e = await proc.exited;
+  assert.ok(isFifo, 'the child\'s stdout is not a pipe');
+  assert.is(e.code, 0, e.stderr);
+  assert.is(bytes, 20000);
 });
 
 test('hard timeout kills the process', async () => {
