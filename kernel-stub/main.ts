@@ -25,6 +25,8 @@ import { printEfiTime } from "./mm/runtime";
 import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE, EFI_MEMORY_RUNTIME } from "../common/uefi";
 import { mmSelfTest } from "./mm/selftest";
 import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
+import { trapsInit, trapsConsoleReady, trapsSetKernelStack } from "./trap/trap";
+import { faultInjectFromCmdline } from "./trap/inject";
 
 /** A kernel VA outside the image, the stack and the HHDM, for the engine exercise. */
 const DEMO_VA: u64 = 0xFFFF_FFFF_C000_0000;
@@ -526,8 +528,12 @@ function checkRuntimeServices(): void {
 }
 
 export function main(bootInfo: Ptr<BootInfo>): never {
+  // Exceptions first: from here on every CPU exception ends in a report and a FAIL verdict
+  // (trap/), never in a reset or a silent hang.
+  trapsInit(bootInfo);
   tscEntry = archTimestamp();
   archConsoleInit(bootInfo);
+  trapsConsoleReady();
   bi = bootInfo;
   kbegin("tsboot kernel-stub (");
   print(archName());
@@ -536,6 +542,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   print("\n");
 
   checkBootInfo(bi);
+  trapsSetKernelStack(bi.kernelStackTop, bi.kernelStackSize);
   // The same lines on the screen: most laptops have no serial port. The framebuffer
   // console draws each byte, then passes it on to the serial sink.
   if (fbconInit(bi)) {
@@ -546,6 +553,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
     println(fbconInitError());
   }
   report(bi);
+  faultInjectFromCmdline(bi);
   checkCpuState();
   checkMemoryMap(bi);
   reportMemory(ptr<MemRegion>(bi.memMap), bi.memMapCount);

@@ -15,17 +15,19 @@
 // without using the CPU (a halted guest) is stopped after WALL_FACTOR times the limit.
 //
 // Serial: QEMU's first serial port is `-serial stdio`, i.e. the child's stdout, which the
-// harness (qemu/harness.ts) reads. QEMU's own diagnostics go to stderr, which is captured
-// for error messages and optionally echoed.
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+// harness (qemu/harness.ts) reads. That stdout is a regular file read back as it grows
+// (qemu/tail.ts), not a pipe: a pipe refuses QEMU's writes whenever the reader falls
+// behind, and the guest then loses serial output. stdin stays a pipe (keys for the guest).
+// QEMU's own diagnostics go to stderr, which is captured for error messages and optionally
+// echoed.
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
-import * as path from 'path';
 import { performance } from 'perf_hooks';
 import type { Readable, Writable } from 'stream';
 import { formatCommand } from '../scripts/exec';
 import { Arch, archInfo } from '../scripts/paths';
+import { openOutputFile, tailFd } from './tail';
 
 export type KillReason = 'timeout' | 'harness' | 'signal' | 'parent-exit' | 'caller';
 
@@ -37,7 +39,7 @@ export interface ProcessExit {
   killedBy?: KillReason;
   /** Set when the process could not be started at all. */
   startError?: string;
-  /** Launch to exit, in milliseconds. */
+  /** Launch to exit, in milliseconds (including reading the last of its stdout). */
   durationMs: number;
   /** The last 64 KiB of the process's stderr. */
   stderr: string;
@@ -49,6 +51,7 @@ export interface LaunchedProcess {
   command: string;
   /** performance.now() at launch; serial timestamps are relative to this. */
   startedAt: number;
+  /** Everything the process writes to its stdout (a file, read back as it grows; see above). */
   stdout: Readable;
   stdin: Writable | null;
   /** Resolves after the process has exited and its stdout and stderr are fully read. */
@@ -70,32 +73,10 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** Also copy the child's stderr live to this stream (e.g. process.stderr). */
   echoStderr?: Writable;
+  /** Keep the child's raw stdout in this file (default: an unnamed temporary file). */
+  outputFile?: string;
   /** The timeout and after() timers count progress (see the head of this file), not wall time. */
   progressTimers?: boolean;
-  /**
-   * The child's stdout is a pipe (64 KiB of buffer) instead of Node's socket pair, which
-   * takes only about 280 one-byte writes before it refuses more. QEMU writes the serial
-   * port's output a byte at a time, and when its stdout refuses a byte a few times the
-   * emulated UART drops it (the firmware then sees a device error): with a socket pair that
-   * happened whenever this process was slow to read, e.g. on a machine busy with parallel
-   * test suites.
-   */
-  stdoutPipe?: boolean;
-}
-
-/** A pipe from a FIFO made for it and unlinked at once: [read end (non-blocking), write end]. */
-function makePipe(): [number, number] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-pipe-'));
-  try {
-    const fifo = path.join(dir, 'fifo');
-    const r = spawnSync('mkfifo', ['-m', '600', fifo], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`mkfifo failed: ${r.error?.message ?? r.stderr}`);
-    // The read end first, non-blocking, so that opening the write end does not wait.
-    const readFd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    return [readFd, fs.openSync(fifo, fs.constants.O_WRONLY)];
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** A progress timer fires at the latest after this many times its length in wall time. */
@@ -176,19 +157,22 @@ function unhookParent(): void {
   for (const s of SIGNALS) process.removeListener(s, onSignal);
 }
 
-/** Spawns `cmd args` with stdout as a pipe, a hard timeout and kill-on-exit. */
+/** Spawns `cmd args` with stdout to a file read back as it grows, a hard timeout and kill-on-exit. */
 export function launchProcess(cmd: string, args: readonly string[], opts: LaunchOptions): LaunchedProcess {
   if (!(opts.timeoutMs > 0)) throw new Error(`launchProcess(${cmd}): timeoutMs must be positive (got ${opts.timeoutMs})`);
   const command = formatCommand(cmd, args);
+  const out = openOutputFile(opts.outputFile);
   const startedAt = performance.now();
-  const pipe = opts.stdoutPipe ? makePipe() : undefined;
   let child: ChildProcess;
   try {
-    child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', pipe ? pipe[1] : 'pipe', 'pipe'] });
+    child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', out.writeFd, 'pipe'] });
+  } catch (e) {
+    fs.closeSync(out.readFd);
+    throw e;
   } finally {
-    if (pipe) fs.closeSync(pipe[1]); // the child has its copy; EOF comes when it exits
+    fs.closeSync(out.writeFd); // the child has its own copy
   }
-  const stdout: Readable = pipe ? new net.Socket({ fd: pipe[0], readable: true, writable: false }) : child.stdout!;
+  const tail = tailFd(out.readFd);
   let killedBy: KillReason | undefined;
   let alive = true;
   let stderr = '';
@@ -207,7 +191,7 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
     pid: child.pid,
     command,
     startedAt,
-    stdout,
+    stdout: tail.stream,
     stdin: child.stdin,
     exited: undefined as unknown as Promise<ProcessExit>,
     get running() {
@@ -235,21 +219,23 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
     const settle = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
-      alive = false;
+      alive = false; // from here on the PID may belong to another process
       cancelTimeout();
       running.delete(proc);
       unhookParent();
-      resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr });
+      // The writer is gone: read its stdout file to the end, so that the harness has seen
+      // every byte when this resolves (and no line is stamped after the exit).
+      void tail.finish().then(() => {
+        resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr });
+      });
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       startError = e.code === 'ENOENT' ? `${cmd} is not installed or not on PATH (run \`npm run setup\`)` : `${cmd}: ${e.message}`;
       // A spawn failure emits 'error' and may never emit 'close'.
       if (child.pid === undefined) settle(null, null);
     });
-    // 'close' comes after stdout/stderr have ended, so the harness has seen every byte; a
-    // pipe of our own ends when its last writer (the child) is gone.
-    const stdoutEnded = pipe ? new Promise<void>((done) => stdout.once('close', () => done())) : Promise.resolve();
-    child.on('close', (code, signal) => void stdoutEnded.then(() => settle(code, signal)));
+    // 'close' comes after the process has exited and its stderr has ended.
+    child.on('close', (code, signal) => settle(code, signal));
   });
 
   if (child.pid !== undefined) {
@@ -296,6 +282,11 @@ export interface QemuOptions {
   gdb?: boolean;
   /** Appended verbatim (USB devices, `-qmp unix:...`, extra drives). */
   extraArgs?: string[];
+  /**
+   * Let a guest reset restart the machine, as a real one does (default false: `-no-reboot`,
+   * a reset ends QEMU). Tests that must prove a kernel never resets boot this way.
+   */
+  reboot?: boolean;
 }
 
 // QEMU's option parser splits on commas; a literal comma in a file name is written twice.
@@ -327,7 +318,7 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
   const disk = o.disk ? diskArgs(o.arch, o.diskBus ?? 'default', qemuValue(o.disk)) : [];
   const common = ['-m', memory, '-smp', String(smp), '-accel', o.kvm ? 'kvm' : 'tcg'];
   // menu=on,splash-time=0: AAVMF otherwise waits for a menu timeout (7.3 s vs 1.8 s boots).
-  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', '-no-reboot'];
+  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', ...(o.reboot ? [] : ['-no-reboot'])];
   let args: string[];
   if (o.arch === 'x86_64') {
     args = [
@@ -368,12 +359,14 @@ export interface QemuLaunchOptions extends QemuOptions {
   /** Counted in guest progress (LaunchOptions.progressTimers), like the harness's silence limit. */
   timeoutMs: number;
   echoStderr?: Writable;
+  /** Keep the raw serial bytes (escape sequences and all) in this file. */
+  serialLog?: string;
 }
 
 /** Starts QEMU; read serial from `.stdout` (usually through qemu/harness.ts). */
 export function launchQemu(o: QemuLaunchOptions): LaunchedProcess {
   const { cmd, args } = qemuCommand(o);
-  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr, progressTimers: true, stdoutPipe: true });
+  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr, outputFile: o.serialLog, progressTimers: true });
 }
 
 /** What QEMU's exit status means under tsboot's conventions, for messages. */
