@@ -6,8 +6,10 @@
 //   or through tests/boot/bootlib.ts), is a QEMU suite; at most --qemu of them run at once
 //   (default: as many as jobs). Their time limits count guest progress, not wall time
 //   (qemu/runner.ts), so a busy machine slows them down without failing them.
-// - Order: longest first, by the durations of the previous run (build/test-times.json);
-//   suites never timed go first, QEMU suites before the others.
+// - Order: longest first, so that a long suite never starts last: by the duration of the
+//   previous run here (build/test-times.json), else by the duration a suite declares with
+//   a `// @suite long <seconds>` line (seconds on a quiet 2-core machine; every suite of a
+//   fresh clone is untimed), else 30 s for a QEMU suite and 10 s for another.
 // - Output: each suite's output is held back and printed as one block when the suite ends,
 //   so suites running together never interleave; a line says when each one starts.
 // - The boot artifacts are built once before the first QEMU suite starts (scripts/build.ts),
@@ -32,6 +34,8 @@ interface Suite {
   file: string;
   name: string;
   qemu: boolean;
+  /** Seconds the suite declares (`// @suite long <seconds>`), if it does. */
+  declaredS?: number;
   /** Seconds the previous run took, if known. */
   lastS?: number;
 }
@@ -87,14 +91,14 @@ function writeTimes(update: Record<string, number>): void {
   }
 }
 
-/** Longest first; never-timed suites first of all, QEMU suites before the others. */
+/** What a suite is expected to take: its last run's time, what it declares, or a guess. */
+function expectedS(s: Suite): number {
+  return s.lastS ?? s.declaredS ?? (s.qemu ? 30 : 10);
+}
+
+/** Longest first. */
 function schedule(suites: Suite[]): Suite[] {
-  const key = (s: Suite) => (s.lastS === undefined ? [0, s.qemu ? 0 : 1, 0] : [1, 0, -s.lastS]);
-  return [...suites].sort((a, b) => {
-    const ka = key(a), kb = key(b);
-    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i];
-    return a.name.localeCompare(b.name);
-  });
+  return [...suites].sort((a, b) => expectedS(b) - expectedS(a) || a.name.localeCompare(b.name));
 }
 
 /** uvu's summary (Total / Passed / Skipped); a suite that crashed before it counts as one failure. */
@@ -133,7 +137,7 @@ async function main(): Promise<void> {
     .option('matrix', { type: 'boolean', default: false, describe: 'also run the full QEMU boot matrix (slow)' })
     .option('jobs', { alias: 'j', type: 'number', default: cpus, describe: 'suites running at once' })
     .option('qemu', { type: 'number', describe: 'QEMU suites running at once (default: --jobs)' })
-    .option('list', { type: 'boolean', default: false, describe: 'list the suites (QEMU ones marked) and exit' })
+    .option('list', { type: 'boolean', default: false, describe: 'list the suites in the order they would start, and exit' })
     .check((a) => (Number.isInteger(a.jobs) && a.jobs >= 1 && (a.qemu === undefined || (Number.isInteger(a.qemu) && a.qemu >= 1))) || 'give --jobs and --qemu whole numbers of at least 1')
     .strictOptions()
     .help()
@@ -145,10 +149,11 @@ async function main(): Promise<void> {
     .filter((f) => filters.length === 0 || filters.some((x) => path.relative(ROOT, f).includes(x)))
     .map((file) => {
       const name = path.relative(ROOT, file).replace(/\.test\.js$/, '');
-      return { file, name, qemu: moduleGraph(file).has(QEMU_RUNNER), lastS: times[name] };
+      const declared = /^\/\/ @suite long (\d+)$/m.exec(fs.readFileSync(file, 'utf8'));
+      return { file, name, qemu: moduleGraph(file).has(QEMU_RUNNER), declaredS: declared ? Number(declared[1]) : undefined, lastS: times[name] };
     });
   if (argv.list) {
-    for (const s of suites) console.log(`${s.name}${s.qemu ? ' (QEMU)' : ''}`);
+    for (const s of schedule(suites)) console.log(`${s.name}${s.qemu ? ' (QEMU)' : ''}: ${expectedS(s)} s expected`);
     return;
   }
   const jobs = argv.jobs;

@@ -12,6 +12,7 @@
 //
 // TSBOOT_EXEC_FILTER=substring runs only matching programs; TSBOOT_EXEC_QUICK=1 runs only
 // x86_64 -O2 and aarch64 -O0 (two builds per program instead of four).
+// @suite long 60
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';

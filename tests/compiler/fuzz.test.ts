@@ -2,6 +2,7 @@
 // (several hundred generated functions), compiled by tsboot for x86_64-linux and
 // aarch64-linux and by clang-16 (the oracle). Any difference in output or exit status fails.
 // More on demand: `npm run fuzz -- --count 500 --seed 7`.
+// @suite long 120
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';

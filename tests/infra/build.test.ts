@@ -9,6 +9,7 @@
 // compiler, other LLVM tools or an edited output: rebuilt, saying why; a syntax error: a
 // diagnostic with file:line:col and no stamp, so the next build tries again; two builds at
 // once: one compiles, the other waits and finds everything current.
+// @suite long 90
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
