@@ -45,7 +45,7 @@ export interface CompileResult {
 }
 
 export interface CompileAllOptions {
-  /** Child processes (clang, lld) running at once; default: the number of CPUs. */
+  /** Child processes (clang, lld) running at once; default: the CPUs available. */
   jobs?: number;
   /** Directory of objects by IR hash; omit for no cache. */
   objectCache?: string;
@@ -65,8 +65,9 @@ export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllO
   const t0 = performance.now();
   const parsed = parsePrograms(reqs.map((r, i) => ({ entry: r.entry, target: targets[i], diags: results[i].diagnostics })));
   const parseMs = performance.now() - t0;
-  const pool = new Pool(o.jobs ?? os.cpus().length);
+  const pool = new Pool(o.jobs ?? os.availableParallelism());
   const finishing: Promise<void>[] = [];
+  let thrown: { error: unknown } | undefined;
   try {
     for (let i = 0; i < reqs.length; i++) {
       const r = results[i];
@@ -83,13 +84,14 @@ export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllO
       // Let the pool start this program's clang before the next program is checked.
       await new Promise((resolve) => setImmediate(resolve));
     }
-  } finally {
-    // Even when checking one program threw, the tools already started are waited for,
-    // and the first failure among them is the one reported.
-    const settled = await Promise.allSettled(finishing);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+  } catch (error) {
+    thrown = { error };
   }
+  // The tools already started are waited for even when checking a program threw; that
+  // error comes first, then the first tool failure.
+  const failed = (await Promise.allSettled(finishing)).find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (thrown) throw thrown.error;
+  if (failed) throw failed.reason;
   return results;
 }
 
