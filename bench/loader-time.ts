@@ -1,6 +1,6 @@
 // Loader-time benchmark: the real loader and kernel booted in QEMU (TCG, the default
 // machines and firmware, as `npm run qemu:<arch>` boots them) --runs times per
-// architecture; the loader's own phase times (the `[loader] time:` line, loader/timing.ts:
+// architecture; the loader's own phase times (the `[loader] time:` line, loader/clock.ts:
 // time stamp counter at the rate it found, from entry to just before the jump) are read
 // back and reported per phase: median and minimum over the runs. The minimum is the best
 // estimate of the cost on a quiet machine: other work on the host can only add to a
@@ -96,7 +96,7 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
     '',
     `\`node build/js/bench/loader-time.js --runs ${opts.runs}\`: the real loader and kernel, QEMU TCG with the default machine, CPU and ` +
       `firmware (\`npm run qemu:<arch>\`'s boot), ${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start. ` +
-      'Phases as the loader reports them (`[loader] time:`, loader/timing.ts), from its entry to just before the jump to the kernel.',
+      'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel.',
     '',
     sections.join('\n\n'),
   ].join('\n');
