@@ -21,6 +21,8 @@ export interface LinkRequest {
   output: string;
   debug: boolean;
   linkerScript?: string;
+  /** The PDB path recorded in a PE image with debug info (default: next to the output). */
+  pdbPath?: string;
 }
 
 async function run(cmd: string, args: string[]): Promise<void> {
@@ -33,7 +35,10 @@ export async function link(req: LinkRequest): Promise<void> {
   if (req.kind === 'pe') {
     const args = ['/subsystem:efi_application', '/entry:efi_main', '/nodefaultlib', `/machine:${req.arch === 'x86_64' ? 'x64' : 'arm64'}`,
       '/opt:ref', '/opt:icf', '/Brepro', `/out:${req.output}`, ...req.objects];
-    if (req.debug) args.push('/debug', `/pdb:${req.output.replace(/\.[^.\/]+$/, '')}.pdb`);
+    if (req.debug) {
+      args.push('/debug', `/pdb:${req.output.replace(/\.[^.\/]+$/, '')}.pdb`);
+      if (req.pdbPath) args.push(`/pdbaltpath:${req.pdbPath}`);
+    }
     return run(tools.lldLink, args);
   }
   if (req.kind === 'elf-kernel') {

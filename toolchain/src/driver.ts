@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Diagnostics, ToolError } from './diagnostics';
+import { copyOutput, reason, refuseSourceAsOutput, writeOutput } from './output';
 import { getTarget, Target } from './targets';
 import { parsePrograms, ParsedProgram } from './parse/program';
 import { Checker } from './check/checker';
@@ -97,6 +98,7 @@ export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllO
 
 /** Check and lower: the program's IR text, or undefined with diagnostics in `r`. */
 function frontEnd(p: ParsedProgram, target: Target, opts: CompileOptions, r: CompileResult): string | undefined {
+  refuseSourceAsOutput(opts.output, p.program.getSourceFiles().map((sf) => sf.fileName), (f) => r.diagnostics.rel(f));
   let t = performance.now();
   const checker = new Checker(p, target, r.diagnostics);
   checker.run();
@@ -112,17 +114,23 @@ function frontEnd(p: ParsedProgram, target: Target, opts: CompileOptions, r: Com
 /** Writes the IR, or runs clang (or takes its object from the cache) and links. */
 async function finish(ir: string, target: Target, opts: CompileOptions, r: CompileResult, pool: Pool, cacheDir?: string): Promise<void> {
   const emit = opts.emit ?? 'exe';
-  fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
   if (emit === 'll') {
-    fs.writeFileSync(opts.output, ir);
+    writeOutput(opts.output, ir);
     r.ok = true;
     return;
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-'));
+  // clang and the linker write into a temporary directory; the result is then copied to
+  // the output path, so that a bad output path is our error message, not a tool's.
+  let tmp: string;
+  try {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-'));
+  } catch (e) {
+    throw new ToolError(`cannot create a temporary directory in ${os.tmpdir()}: ${reason(e, os.tmpdir())}`);
+  }
   try {
     const llFile = path.join(tmp, 'module.ll');
     fs.writeFileSync(llFile, ir);
-    const objFile = emit === 'obj' || emit === 'asm' ? opts.output : path.join(tmp, 'module.o');
+    const objFile = path.join(tmp, emit === 'asm' ? 'module.s' : 'module.o');
     const tools = findTools();
     // `asm` is the text of exactly the code `obj` would hold (same clang pipeline, -S).
     const flags = [emit === 'asm' ? '-S' : '-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple, ...target.clangFlags, '-Wno-override-module', ...(opts.debug ? ['-g'] : [])];
@@ -141,14 +149,22 @@ async function finish(ir: string, target: Target, opts: CompileOptions, r: Compi
       }
       if (cached) storeObject(objFile, cached);
     }
-    if (emit === 'exe') {
-      if (target.os === 'elf') r.inputs.push(path.resolve(opts.linkerScript ?? DEFAULT_KERNEL_SCRIPT));
-      // Links go ahead of waiting clang runs: they are short and finish an artifact.
-      await pool.run(() => timed(r, 'link', link({
-        kind: target.os === 'uefi' ? 'pe' : target.os === 'elf' ? 'elf-kernel' : 'linux',
-        arch: target.arch, objects: [objFile], output: opts.output, debug: !!opts.debug, linkerScript: opts.linkerScript,
-      })), true);
+    if (emit === 'obj' || emit === 'asm') {
+      copyOutput(objFile, opts.output);
+      r.ok = true;
+      return;
     }
+    if (target.os === 'elf') r.inputs.push(path.resolve(opts.linkerScript ?? DEFAULT_KERNEL_SCRIPT));
+    const linked = path.join(tmp, `linked${path.extname(opts.output)}`);
+    const pdb = (f: string) => `${f.replace(/\.[^./]+$/, '')}.pdb`;
+    // Links go ahead of waiting clang runs: they are short and finish an artifact.
+    await pool.run(() => timed(r, 'link', link({
+      kind: target.os === 'uefi' ? 'pe' : target.os === 'elf' ? 'elf-kernel' : 'linux',
+      arch: target.arch, objects: [objFile], output: linked, debug: !!opts.debug, linkerScript: opts.linkerScript,
+      pdbPath: pdb(path.resolve(opts.output)),
+    })), true);
+    copyOutput(linked, opts.output);
+    if (opts.debug && target.os === 'uefi') copyOutput(pdb(linked), pdb(opts.output));
     r.ok = true;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

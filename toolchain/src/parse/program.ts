@@ -11,8 +11,21 @@ import * as ts from 'typescript';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Target } from '../targets';
-import { Diagnostics } from '../diagnostics';
+import { Diagnostics, isStackOverflow } from '../diagnostics';
 import { REPO_ROOT } from '../paths';
+import { checkUtf8, tooDeepToParse } from './source-checks';
+
+/** Why a file cannot be read, in words. */
+function readError(file: string): string {
+  try {
+    fs.readFileSync(file);
+    return 'it is not a TypeScript source';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory'
+      : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  }
+}
 
 export const TOOLCHAIN_DIR = path.join(REPO_ROOT, 'toolchain');
 export const LIB_DIR = path.join(TOOLCHAIN_DIR, 'lib');
@@ -68,20 +81,52 @@ export function parseProgram(entryFile: string, target: Target, diags: Diagnosti
 
 /**
  * Parses the programs of `reqs` together (see the head of this file); element i is
- * request i's program, or undefined when its entry file cannot be read. Syntax errors
- * go to each request's own diagnostics, for the files that request reaches.
+ * request i's program, or undefined when its entry file cannot be read or is nested too
+ * deeply to parse. Syntax errors go to each request's own diagnostics, for the files that
+ * request reaches.
  */
 export function parsePrograms(reqs: readonly ParseRequest[]): (ParsedProgram | undefined)[] {
   const roots = reqs.map(rootsOf);
   const host = ts.createCompilerHost(subsetCompilerOptions);
-  let program = ts.createProgram({ rootNames: [...new Set(roots.flat())], options: subsetCompilerOptions, host });
+  // TypeScript's parser and binder recurse: code nested deeper than the stack allows is a
+  // diagnostic at the deepest point of the file that was being read, not a crash.
+  const getSourceFile = host.getSourceFile;
+  let reading: string | undefined;
+  host.getSourceFile = (name, ...rest) => {
+    reading = name;
+    const sf = getSourceFile.call(host, name, ...rest);
+    reading = undefined;
+    return sf;
+  };
+  const create = (rootNames: string[], h: ts.CompilerHost, forReqs: readonly ParseRequest[]): ts.Program | undefined => {
+    try {
+      const p = ts.createProgram({ rootNames, options: subsetCompilerOptions, host: h });
+      p.getTypeChecker();
+      return p;
+    } catch (e) {
+      const entries = forReqs.map((r) => path.resolve(r.entry));
+      if (!isStackOverflow(e) || (!reading && !entries.some((f) => fs.existsSync(f)))) throw e;
+      for (const [k, r] of forReqs.entries()) {
+        const file = reading ?? entries[k];
+        r.diags.add(tooDeepToParse(file, r.diags.rel(file)));
+      }
+      reading = undefined;
+      return undefined;
+    }
+  };
+  let program = create([...new Set(roots.flat())], host, reqs);
+  if (!program) return reqs.map(() => undefined);
   // A script (a file with no import or export) puts its names in the global scope, where
   // one target's scripts would be visible to another's; such programs are parsed apart
   // (still sharing the parsed files through the host's cache).
   const shared = reqs.length === 1 || program.getSourceFiles().every((sf) => sf.isDeclarationFile || ts.isExternalModule(sf));
   return reqs.map((req, i) => {
-    if (!shared) program = ts.createProgram({ rootNames: roots[i], options: subsetCompilerOptions, host: cachingHost(host, program) });
-    return targetProgram(program, roots[i], req, !shared || reqs.length === 1);
+    if (!shared) {
+      const own = create(roots[i], cachingHost(host, program!), [req]);
+      if (!own) return undefined;
+      program = own;
+    }
+    return targetProgram(program!, roots[i], req, !shared || reqs.length === 1);
   });
 }
 
@@ -98,12 +143,17 @@ function targetProgram(program: ts.Program, roots: string[], req: ParseRequest, 
   const entry = roots[roots.length - 1];
   const entrySf = program.getSourceFile(entry);
   if (!entrySf) {
-    req.diags.add({ file: req.entry, line: 1, col: 1, message: 'cannot read the entry file' });
+    req.diags.add({ file: req.entry, line: 1, col: 1, message: `cannot read the entry file: ${readError(entry)}` });
     return undefined;
   }
   const checker = program.getTypeChecker();
   const files = whole ? program.getSourceFiles() : reachableFiles(program, checker, roots);
   const view = whole ? program : programView(program, files);
+  for (const sf of files) {
+    if (sf.isDeclarationFile) continue;
+    const bad = checkUtf8(sf.fileName, req.diags.rel(sf.fileName));
+    if (bad) req.diags.add(bad);
+  }
   // Syntax errors are reported in TypeScript's words. Types are left to our own checker:
   // it knows the subset's machine types (tsc sees every integer as `number`), and a full
   // tsc type check would cost more than the whole rest of the compiler.
@@ -154,5 +204,6 @@ function programView(program: ts.Program, files: readonly ts.SourceFile[]): ts.P
 }
 
 export function isLibFile(sf: ts.SourceFile): boolean {
-  return path.dirname(sf.fileName) === LIB_DIR.split(path.sep).join('/') || path.resolve(path.dirname(sf.fileName)) === LIB_DIR;
+  const dir = path.dirname(sf.fileName);
+  return dir === LIB_DIR.split(path.sep).join('/') || path.resolve(dir) === LIB_DIR;
 }
