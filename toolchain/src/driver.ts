@@ -81,7 +81,11 @@ export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllO
         done();
         continue;
       }
-      finishing.push(finish(ir, targets[i], reqs[i], r, pool, o.objectCache).then(done));
+      const finished = finish(ir, targets[i], reqs[i], r, pool, o.objectCache).then(done);
+      // Handled below (allSettled); without this, a failure while the next program is being
+      // checked would count as an unhandled rejection and end the process.
+      finished.catch(() => undefined);
+      finishing.push(finished);
       // Let the pool start this program's clang before the next program is checked.
       await new Promise((resolve) => setImmediate(resolve));
     }
