@@ -66,8 +66,8 @@ function runCheck(a: CheckArgs): number {
   const target = a.target ?? targetOf(files.some((f) => programKind(f) === 'efi-app') ? 'efi-app' : 'kernel', 'x86_64');
   const r = check(files, target);
   if (a.timings) process.stderr.write(Object.entries(r.timings).map(([k, v]) => `${k}: ${v.toFixed(1)} ms`).join('\n') + '\n');
+  if (r.diagnostics.list.length) process.stdout.write(r.diagnostics.format() + '\n');
   if (r.ok) return 0;
-  process.stdout.write(r.diagnostics.format() + '\n');
   process.stdout.write(`${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'} (checked for ${target})\n`);
   return 1;
 }

@@ -123,7 +123,7 @@ async function run(a: RunArgs): Promise<number> {
     say(`compiling ${displayPath(program)} as ${kind === 'kernel' ? 'a kernel' : 'an EFI application'} (${target}` +
       `${a.kind ? '' : ', from its main; --kind overrides'}) -> ${displayPath(image)}`);
     const start = Date.now();
-    const r = compile({ entry: program, target, output: image, optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.debug });
+    const r = await compile({ entry: program, target, output: image, optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.debug });
     if (!r.ok) {
       process.stderr.write(r.diagnostics.format() + '\n');
       process.stderr.write(`${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'}\n`);

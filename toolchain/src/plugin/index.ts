@@ -172,7 +172,7 @@ function init(modules: { typescript: typeof ts }) {
             start: d.start,
             length: d.length,
             messageText: d.message,
-            category: tsLib.DiagnosticCategory.Error,
+            category: d.severity === 'warning' ? tsLib.DiagnosticCategory.Warning : tsLib.DiagnosticCategory.Error,
             code: TSBOOT_DIAGNOSTIC_CODE,
             source: 'tsboot',
           }));
