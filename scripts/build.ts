@@ -164,7 +164,7 @@ function sec(ms: number | undefined): string {
  */
 export function copyBuildTree(dest: string): void {
   const root = repoRoot();
-  for (const p of ['package.json', 'bin', 'loader', 'kernel-stub', 'common', 'linker', path.join('toolchain', 'std'), path.join('toolchain', 'lib'), path.join('build', 'js')]) {
+  for (const p of ['package.json', 'bin', 'loader', 'kernel-stub', 'common', 'sdk', 'linker', path.join('toolchain', 'std'), path.join('toolchain', 'lib'), path.join('build', 'js')]) {
     fs.cpSync(path.join(root, p), path.join(dest, p), { recursive: true });
   }
   // The cache is per machine, like node_modules: a clean build of the artifacts has it.
