@@ -77,7 +77,7 @@ test('unsaved edits are checked: fixing the buffer removes the errors, breaking 
   assert.equal(await tsboot(kernel), []);
   const other = fixed.replace('let a: u64 = scale(2);', 'let a: u64 = scale(-1);');
   server.change(kernel, fixed, other);
-  assert.equal(await tsboot(kernel), ['7:22 -1 does not fit u32 (0..4294967295); use a wider type or an explicit conversion like u32(x)']);
+  assert.equal(await tsboot(kernel), ['7:22 -1 does not fit u32 (0..4294967295); to wrap it, convert explicitly: u32(-1) (a `~` bit mask such as ~0 wraps too)']);
   server.change(kernel, other, KERNEL);
 });
 
