@@ -98,13 +98,16 @@ export abstract class ClassGen extends ExprGen {
     };
     // A derived class sometimes redeclares its base's first method: static dispatch picks by type.
     if (base && this.r.chance(0.5)) cls.methods.push({ ...base.methods[0] });
-    for (let i = 0; i < this.r.range(1, 3); i++) cls.methods.push({ name: this.fresh('m'), param: this.ty(), ret: this.ty() });
+    for (let i = 0; i < this.r.range(1, 3); i++) {
+      cls.methods.push({ name: this.fresh('m'), param: this.ty(), ret: this.ty() });
+    }
     const f = this.r.pick(fields);
     cls.setters.push({ name: this.fresh('set'), param: f.ty, field: f });
 
     // C: the struct, then the functions.
     const cFields = [...(base ? [`${base.name} base;`] : []), ...fields.map((x) => `${x.ty.name} ${x.name};`)];
-    this.line(`class ${name}${base ? ` extends ${base.name}` : ''} {`, `typedef struct ${name} { ${cFields.join(' ')} } ${name};`);
+    this.line(`class ${name}${base ? ` extends ${base.name}` : ''} {`,
+      `typedef struct ${name} { ${cFields.join(' ')} } ${name};`);
     this.line(`  static ${counter}: u32 = 0;`, `static u32 ${name}_${counter};`);
     for (const x of fields) {
       const init = x.init !== undefined ? ` = ${this.R.litText(x.init, this.r.chance(0.5), false)}` : '';
@@ -112,14 +115,17 @@ export abstract class ClassGen extends ExprGen {
     }
     // The constructor: super(...) first, then this class's initialisers, then the body.
     const a: Var = { name: this.fresh('a'), ty: cls.ctorParam, mutable: false, global: false };
-    this.line(`  constructor(${a.name}: ${a.ty.name}) {`, `static void ${name}_init(${name} *self, ${a.ty.name} ${a.name}) {`);
+    this.line(`  constructor(${a.name}: ${a.ty.name}) {`,
+      `static void ${name}_init(${name} *self, ${a.ty.name} ${a.name}) {`);
     this.block(() => {
       this.declare(a);
       if (base) {
         const e = this.expr(base.ctorParam, 2);
         this.line(`  super(${this.R.ts(e, true)});`, `  ${base.name}_init(&self->base, ${this.R.c(e)});`);
       }
-      for (const x of fields) if (x.init !== undefined) this.line('', `  self->${x.name} = ${this.R.cLit(x.init, x.ty)};`);
+      for (const x of fields) {
+        if (x.init !== undefined) this.line('', `  self->${x.name} = ${this.R.cLit(x.init, x.ty)};`);
+      }
       this.line(`  ${name}.${counter}++;`, `  ${name}_${counter} = add_u32(${name}_${counter}, 1);`);
     });
     const target = this.r.pick(this.allFields(cls));
@@ -140,7 +146,8 @@ export abstract class ClassGen extends ExprGen {
     }
     for (const s of cls.setters) {
       const p: Var = { name: this.fresh('q'), ty: s.param, mutable: false, global: false };
-      this.line(`  set ${s.name}(${p.name}: ${p.ty.name}) {`, `static void ${name}_${s.name}(${name} *self, ${p.ty.name} ${p.name}) {`);
+      this.line(`  set ${s.name}(${p.name}: ${p.ty.name}) {`,
+        `static void ${name}_${s.name}(${name} *self, ${p.ty.name} ${p.name}) {`);
       this.withFields(cls, [p], () => {
         const e = this.expr(s.field.ty, 2);
         this.line(`  this.${s.field.name} = ${this.R.ts(e, true)};`, `  self->${s.field.name} = ${this.R.c(e)};`);
@@ -162,7 +169,8 @@ export abstract class ClassGen extends ExprGen {
 
   private traceLine(ts: string, c: string): void {
     const id = this.nextTraceId();
-    this.line(`print("${id}:"); printHex(u64(${ts})); print("\\n");`, `tb_print("${id}:"); tb_print_hex((u64)(${c})); tb_putc('\\n');`);
+    this.line(`print("${id}:"); printHex(u64(${ts})); print("\\n");`,
+      `tb_print("${id}:"); tb_print_hex((u64)(${c})); tb_putc('\\n');`);
   }
 
   private traceFields(o: Obj): void {
@@ -199,11 +207,13 @@ export abstract class ClassGen extends ExprGen {
         const v = this.fresh('v');
         const call = `${owner.name}_${m.name}(${this.cAddr(o.name, cls, owner)}, ${this.R.c(e)})`;
         if (owner === cls && this.r.chance(0.5)) {
-          this.line(`let ${v}: ${m.ret.name} = ${o.name}.${m.name}(${this.R.ts(e, true)});`, `${m.ret.name} ${v} = ${call};`);
+          this.line(`let ${v}: ${m.ret.name} = ${o.name}.${m.name}(${this.R.ts(e, true)});`,
+            `${m.ret.name} ${v} = ${call};`);
         } else {
           const p = this.fresh('p');
           this.line(`let ${p}: Ptr<${owner.name}> = addressOf(${o.name});`, '');
-          this.line(`let ${v}: ${m.ret.name} = ${p}.${m.name}(${this.R.ts(e, true)});`, `${m.ret.name} ${v} = ${call};`);
+          this.line(`let ${v}: ${m.ret.name} = ${p}.${m.name}(${this.R.ts(e, true)});`,
+            `${m.ret.name} ${v} = ${call};`);
         }
         this.declare({ name: v, ty: m.ret, mutable: true, global: false });
         this.traceLine(v, v);
@@ -214,7 +224,8 @@ export abstract class ClassGen extends ExprGen {
         while (owner.base && this.r.chance(0.4)) owner = owner.base;
         const s = owner.setters[0];
         const e = this.expr(s.param, 2);
-        this.line(`${o.name}.${s.name} = ${this.R.ts(e, true)};`, `${owner.name}_${s.name}(${this.cAddr(o.name, cls, owner)}, ${this.R.c(e)});`);
+        this.line(`${o.name}.${s.name} = ${this.R.ts(e, true)};`,
+          `${owner.name}_${s.name}(${this.cAddr(o.name, cls, owner)}, ${this.R.c(e)});`);
         this.traceFields(o);
         return;
       }

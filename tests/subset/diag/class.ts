@@ -48,3 +48,5 @@ function wrongAddress(): void {
 }
 @sealed
 class Decorated { @watch x: u32 = 0; }
+class Tables { static readonly SIZES: Arr<u8, 2> = [1, 2]; }
+function overwrite(): void { Tables.SIZES = [3, 4]; }

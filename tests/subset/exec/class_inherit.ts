@@ -38,7 +38,8 @@ export function main(): i32 {
   printU(p.words); print(" "); printU(p.ident()); print(" "); printU(p.name()); print("\n");  // 7 40 1140
   let a: Ptr<Animal> = addressOf(p);
   printU(a.speak()); print(" "); printU(a.name()); print("\n");                              // 4 140
-  printU(offsetof<Bird>("wings")); print(" "); printU(sizeof<Animal>()); print(" "); printU(sizeof<Parrot>()); print("\n"); // 24 24 40
+  // 24 24 40: Parrot is { Bird (32 bytes); words }, as the C struct embedding Bird
+  printU(offsetof<Bird>("wings")); print(" "); printU(sizeof<Animal>()); print(" "); printU(sizeof<Parrot>()); print("\n");
   let plain = new Animal(5);
   printU(plain.speak()); print("\n");                                                        // 1
   return 0;

@@ -74,7 +74,8 @@ export function main(): i32 {
   p[0] = new Rect(6, 7);                                              // in place through a pointer
   printU(rs[1].area()); print(" "); printU(rs[0].area()); print(" "); printU(Rect.made); print("\n"); // 42 0 2
 
-  printU(sizeof<Header>()); print(" "); printU(sizeof<Pair>()); print(" "); printU(offsetof<Pair>("b")); print("\n"); // 7 16 8
+  // 7 16 8: Header is packed, Pair has C layout
+  printU(sizeof<Header>()); print(" "); printU(sizeof<Pair>()); print(" "); printU(offsetof<Pair>("b")); print("\n");
   let h = new Header();
   printHex(u64(h.tag)); print(" "); printU(h.len); print("\n");       // 0xab 3
 

@@ -400,6 +400,11 @@ export abstract class ExprChecker extends TypeResolver {
 
   protected checkAssignTarget(e: ts.Expression): boolean {
     if (this.accessors.has(e)) return this.accessorTarget(e);
+    const member = this.staticRefs.get(e);
+    if (member?.kind === 'global' && member.isConst) {
+      this.d.error(e, `cannot assign to static readonly '${member.name}'`);
+      return false;
+    }
     if (e.kind === TS.ThisKeyword) {
       this.d.error(e, 'cannot assign to `this`; assign its fields, or copy into it with `this.x = other.x`');
       return false;
