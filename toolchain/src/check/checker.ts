@@ -12,7 +12,8 @@ import {
   ptrTo, isInt, isIntegral, asInt, intMin, intMax, wrap, sameType, widens, typeName, sizeOf, alignOf,
 } from './types';
 import { Entity, FuncInfo, GlobalInfo, ConstInfo, FnTags } from './entities';
-import { BUILTINS, builtinSignature } from './builtins';
+import { BUILTINS, ATOMICS, builtinSignature } from './builtins';
+import { checkAtomicCall } from './atomics';
 
 export type CallKind =
   | { kind: 'direct'; f: FuncInfo }
@@ -384,6 +385,11 @@ export class Checker {
           return this.resolveFnType(a, true);
         }
         default:
+          // A struct the std library declares for every program (SpinLock).
+          if (ts.isInterfaceDeclaration(decl) && decl.heritageClauses) {
+            const info = this.structOf(decl);
+            return info ? { kind: 'struct', info } : ERROR;
+          }
           this.d.error(node, `'${name}' is not a type that subset values can have`); return ERROR;
       }
     }
@@ -1336,6 +1342,7 @@ export class Checker {
     const typeArgs = (e.typeArguments ?? []).map((t) => (t.kind === TS.VoidKeyword ? VOID : this.resolveType(t)));
     const typeArg = typeArgs[0];
     this.calls.set(e, { kind: 'builtin', name, typeArg });
+    if (ATOMICS[name]) return checkAtomicCall(this, this.d, e, name, typeArg);
     const sig = builtinSignature(name, this.target);
     if (sig.arch && sig.arch !== this.target.arch) {
       // Reported at lowering only when the call is really emitted (dead target branches are fine).
