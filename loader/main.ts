@@ -21,6 +21,7 @@ import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapCon
 import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
 import { rtMapRegions, rtEnterVirtualMode } from "./runtime";
+import { lowmemReserveApTrampoline } from "./lowmem";
 import {
   archName, archBootArch, archTimestamp, archTimestampHz, archHasNx, archPrepareMmu, archEnterKernel, archHalt, archUartKind, archUartBase,
 } from "./arch/index";
@@ -238,6 +239,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
 
   findTables(bi);
   findFramebuffer(bi);
+  lowmemReserveApTrampoline(bi);
 
   // The map: allocated once with slack, reused by the ExitBootServices loop.
   s = efiMapAllocAndFetch(addressOf(map));

@@ -155,18 +155,34 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   println(")");
 }
 
+// ---- PSCI ------------------------------------------------------------------------------
+
+/** The PSCI conduit found by a64ConsoleInit. */
+export function a64PsciMethod(): PsciMethod {
+  return psci;
+}
+
+/** A PSCI call (SMC Calling Convention, 64-bit) through the conduit; x0 comes back. */
+export function a64PsciCall(fn: u64, a1: u64, a2: u64, a3: u64): i64 {
+  // SMCCC 1.0 lets the callee corrupt x4..x17. `smc #0` is written as its encoding: LLVM's
+  // assembler refuses SMC without the "el3" target feature, which aarch64-elf lacks.
+  if (psci == PsciMethod.Smc) {
+    return asm<i64>(".inst 0xd4000003", "={x0},{x0},{x1},{x2},{x3},~{x4},~{x5},~{x6},~{x7},~{x8},~{x9},~{x10},~{x11},~{x12},~{x13},~{x14},~{x15},~{x16},~{x17},~{memory}", fn, a1, a2, a3);
+  }
+  return asm<i64>("hvc #0", "={x0},{x0},{x1},{x2},{x3},~{x4},~{x5},~{x6},~{x7},~{x8},~{x9},~{x10},~{x11},~{x12},~{x13},~{x14},~{x15},~{x16},~{x17},~{memory}", fn, a1, a2, a3);
+}
+
+/** Stops this CPU for good: everything masked, wait for an interrupt that never comes. */
+export function a64HaltCpu(): never {
+  stopQuietly();
+}
+
 // ---- exit --------------------------------------------------------------------------------
 
 /** PSCI SYSTEM_OFF through the conduit the device tree named; QEMU then exits with 0, so
  *  the verdict line printed before is what decides. Never returns. */
 export function a64Exit(pass: bool): never {
-  if (psci == PsciMethod.Smc) {
-    // `smc #0` as its encoding: LLVM's assembler refuses SMC without the "el3" target
-    // feature, which the aarch64-elf target does not enable.
-    asm(".inst 0xd4000003", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
-  } else {
-    asm("hvc #0", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
-  }
+  a64PsciCall(PSCI_SYSTEM_OFF, 0, 0, 0);
   // Still here: no PSCI (a real machine without it); stop quietly.
   println("[kernel] PSCI SYSTEM_OFF returned; halting");
   stopQuietly();
@@ -178,18 +194,21 @@ export function a64PageTableRoot(): u64 {
   return mrs("TTBR1_EL1") & TTBR_BADDR;
 }
 
-/** Completes the table stores, drops the one translation, and waits for it. */
+// TLB maintenance is broadcast to the inner shareable domain (the *IS forms): with several
+// CPUs on the same tables, a translation dropped on one CPU must be dropped on all.
+
+/** Completes the table stores, drops the one translation on every CPU, and waits for it. */
 export function a64FlushPage(va: u64): void {
   dsbIshst();
-  // TLBI VAE1 takes VA[55:12] in bits 43..0 (ASID bits 63..48 = 0: global entries match anyway).
-  tlbiVae1((va >> 12) & 0x0FFF_FFFF_FFFF);
+  // TLBI VAE1IS takes VA[55:12] in bits 43..0 (ASID bits 63..48 = 0: global entries match anyway).
+  tlbiVae1is((va >> 12) & 0x0FFF_FFFF_FFFF);
   dsbIsh();
   isb();
 }
 
 export function a64FlushAll(): void {
   dsbIshst();
-  tlbiVmalle1();
+  tlbiVmalle1is();
   dsbIsh();
   isb();
 }
@@ -242,9 +261,9 @@ export function a64MmuFlagsOk(): bool {
 export function a64BreakHook(va: u64, all: bool): void {
   dsbIshst();
   if (all) {
-    tlbiVmalle1();
+    tlbiVmalle1is();
   } else {
-    tlbiVae1((va >> 12) & 0xFFF_FFFF_FFFF); // TLBI VAE1 takes VA[55:12]
+    tlbiVae1is((va >> 12) & 0xFFF_FFFF_FFFF); // TLBI VAE1IS takes VA[55:12]
   }
   dsbIsh();
   isb();

@@ -158,6 +158,8 @@ declare function icIallu(): void;
 declare function tlbiVmalle1(): void;
 declare function tlbiVmalle1is(): void;
 declare function tlbiVae1(address: u64): void;
+/** TLBI VAE1IS: drops the translation on every CPU of the inner shareable domain. */
+declare function tlbiVae1is(address: u64): void;
 declare function wfi(): void;
 declare function wfe(): void;
 

@@ -61,6 +61,7 @@ export const INTRINSICS: Record<string, Intrinsic> = {
   tlbiVmalle1: arm('tlbi vmalle1'),
   tlbiVmalle1is: arm('tlbi vmalle1is'),
   tlbiVae1: armAddr('tlbi vae1, $0'),
+  tlbiVae1is: armAddr('tlbi vae1is, $0'),
   wfi: arm('wfi'),
   wfe: arm('wfe'),
   // any target

@@ -1,0 +1,85 @@
+// The architecture interface of multiprocessor start-up (kernel-stub/smp/ calls only
+// these): x86_64 — ACPI MADT, local APIC / x2APIC, INIT-SIPI-SIPI into the real-mode
+// trampoline (arch/x86_64_smp.ts); aarch64 — MADT GIC CPU interfaces or device-tree cpu
+// nodes, PSCI CPU_ON (arch/aarch64_smp.ts).
+
+import { type BootInfo } from "../../common/bootinfo";
+import { type CpuList } from "../../common/cpulist";
+import {
+  x64SmpDiscover, x64SmpSetup, x64StartAp, x64StopAp, x64ApInit, x64SmpModeName, x64TrampolinePhys,
+} from "./x86_64_smp";
+import { a64SmpDiscover, a64SmpSetup, a64StartAp, a64SmpSourceName, a64SmpMethodName } from "./aarch64_smp";
+import { a64HaltCpu } from "./aarch64";
+
+/** The CPUs the firmware names and the boot CPU's own id (bspId[0]); "" or why none. */
+export function archSmpDiscover(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
+  if (target.x86_64) return x64SmpDiscover(bi, cpus, bspId);
+  return a64SmpDiscover(bi, cpus, bspId);
+}
+
+/** Prints where the CPUs came from and how they are started (no newline). */
+export function archSmpDescribe(): void {
+  if (target.x86_64) {
+    print("ACPI MADT; local APIC in ");
+    print(x64SmpModeName());
+    print(" mode; INIT-SIPI-SIPI through the trampoline at ");
+    printHex(x64TrampolinePhys());
+  } else {
+    print(a64SmpSourceName());
+    print("; PSCI CPU_ON via ");
+    print(a64SmpMethodName());
+  }
+}
+
+/** What every start needs, once (the trampoline page; the APs' identity table). */
+export function archSmpSetup(bi: Ptr<BootInfo>): cstr {
+  if (target.x86_64) return x64SmpSetup(bi);
+  return a64SmpSetup(bi);
+}
+
+/** Starts CPU `index` (hardware id `hwId`): its first kernel code is `entry(cpu)` on the
+ *  stack ending at `stackTop`. "" when the start was requested, else why it failed. */
+export function archStartCpu(index: u32, hwId: u64, cpu: u64, stackTop: u64, entry: u64): cstr {
+  if (target.x86_64) return x64StartAp(hwId, cpu, stackTop, entry);
+  return a64StartAp(index, hwId, cpu, stackTop, entry);
+}
+
+/** After a start that did not report in: make sure that CPU can never run later. */
+export function archStopCpu(hwId: u64): void {
+  if (target.x86_64) x64StopAp(hwId);
+}
+
+/** On a new CPU, first thing: what must match the boot CPU; on aarch64 the timer's event
+ *  stream (CNTKCTL_EL1.EVNTEN, every 2^(EVNTI+1) = 8192 ticks, about 130 us at 62.5 MHz),
+ *  so that a `wfe` whose `sev` was missed still wakes up. */
+export function archApInit(): void {
+  if (target.x86_64) x64ApInit();
+  else msr("CNTKCTL_EL1", (mrs("CNTKCTL_EL1") & ~u64(0xFC)) | (12 << 4) | 4);
+}
+
+/** An idle CPU's wait in its job loop: a spin pause; aarch64 sleeps until an event
+ *  (archSmpSignal, or the event stream). */
+export function archSmpWait(): void {
+  if (target.x86_64) pause();
+  else wfe();
+}
+
+/** Wakes the CPUs waiting in archSmpWait after a store they wait for. */
+export function archSmpSignal(): void {
+  if (target.aarch64) {
+    dsbIsh();
+    asm("sev", "~{memory}");
+  }
+}
+
+/** Stops the calling CPU for good (interrupts off, halted). */
+export function archHaltCpu(): never {
+  if (target.x86_64) {
+    while (true) {
+      cli();
+      hlt();
+    }
+  } else {
+    a64HaltCpu();
+  }
+}

@@ -1,0 +1,187 @@
+// Bringing up every CPU, in two steps so that the kernel can measure on one CPU before the
+// others exist (an idle CPU spinning in its job loop would share the machine with it):
+//
+//   smpPrepare(bi)  the CPUs the firmware names (arch/smp.ts: ACPI MADT, device tree), the
+//                   boot CPU's own id, a stack for each of the others (STACK_SIZE mapped at
+//                   its slot of the AP stack window, the page below unmapped: the guard),
+//                   what the start needs once (x86_64: the trampoline page; aarch64: the
+//                   identity table of the entry code);
+//   smpStart()      starts them one by one; each gets AP_START_WAIT_MS to report in from
+//                   its own stack (apMain), is otherwise reported, stopped where the
+//                   architecture can, and left out. Prints `[kernel] smp: N CPUs online`.
+//
+// Every CPU runs on the kernel's page tables (the aarch64 entry adds an identity TTBR0 for
+// its first instructions only) and knows its record through cpuSelf().
+
+import { type BootInfo } from "../../common/bootinfo";
+import { type CpuList } from "../../common/cpulist";
+import { Attr } from "../../common/paging/attrs";
+import { ptTranslate, PT_OK } from "../../common/paging/engine";
+import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuCount, cpuSetCount, cpuSetSelf } from "./cpu";
+import { smpWorkLoop, smpRankOnline, smpJobGeneration } from "./work";
+import { archSmpDiscover, archSmpDescribe, archSmpSetup, archStartCpu, archStopCpu, archApInit, archHaltCpu } from "../arch/smp";
+import { mmAllocFrame, mmMapFixed, mmPageTable } from "../mm/kmem";
+import { mmTicks, mmTickHz } from "../mm/ticks";
+
+/** The AP stack window: CPU i's slot is [AP_STACK_BASE + i * SLOT, + SLOT), its stack
+ *  the top STACK_SIZE bytes of it; the rest of the slot stays unmapped (the guard). */
+export const AP_STACK_BASE: u64 = 0xFFFF_FFFF_D000_0000;
+const AP_STACK_SLOT: u64 = 0x2_0000;
+export const AP_STACK_SIZE: u64 = 0x1_0000;
+/** How long a started CPU has to report in. */
+export const AP_START_WAIT_MS: u64 = 2000;
+const PAGE: u64 = 4096;
+
+let discovered: CpuList;
+let prepared: u32 = 0;
+let prepareError: cstr = "";
+let hz: u64 = 0;
+
+function msTicks(ms: u64): u64 {
+  return ms * (hz / 1000);
+}
+
+/** Maps a fresh stack for CPU i; its top, or 0 when memory ran out. */
+function makeStack(i: u32): u64 {
+  let top: u64 = AP_STACK_BASE + u64(i + 1) * AP_STACK_SLOT;
+  for (let va: u64 = top - AP_STACK_SIZE; va < top; va += PAGE) {
+    let pa: u64 = mmAllocFrame();
+    if (pa == 0) return 0;
+    if (mmMapFixed(va, pa, PAGE, Attr.Read | Attr.Write | Attr.Global) != PT_OK) return 0;
+  }
+  if (ptTranslate(mmPageTable(), top - AP_STACK_SIZE - PAGE, null, null)) return 0;   // the guard must be unmapped
+  return top;
+}
+
+/**
+ * Finds the CPUs and gets everything ready to start them. Returns how many CPUs the
+ * kernel will try to use (1 when it cannot start others; the line says why).
+ */
+export function smpPrepare(bi: Ptr<BootInfo>): u32 {
+  hz = mmTickHz(bi.tscFrequency);
+  if (hz < 1_000_000) hz = 3_000_000_000;   // x86 without the loader's measurement: assume 3 GHz (waits get longer)
+  let bspId: u64 = 0;
+  memset(addressOf(discovered), 0, sizeof<CpuList>());
+  prepareError = archSmpDiscover(bi, addressOf(discovered), addressOf(bspId));
+  cpuAt(0).hwId = bspId;
+  cpuSetCount(1);
+  if (strlen(prepareError) == 0) prepareError = archSmpSetup(bi);
+  if (strlen(prepareError) != 0) {
+    print("[kernel] smp: ");
+    print(prepareError);
+    println("; running on the boot CPU only");
+    return 1;
+  }
+  let n: u32 = 1;
+  let sawBsp: bool = false;
+  for (let k: u32 = 0; k < discovered.count; k++) {
+    let id: u64 = discovered.ids[k];
+    if (id == bspId) { sawBsp = true; continue; }
+    if (n >= MAX_CPUS) break;
+    let c: Ptr<Cpu> = cpuAt(n);
+    c.index = n;
+    c.hwId = id;
+    c.stackTop = makeStack(n);
+    if (c.stackTop == 0) {
+      println("[kernel] smp: out of memory for CPU stacks; starting fewer CPUs");
+      break;
+    }
+    c.state = CpuState.Ready;
+    n++;
+  }
+  cpuSetCount(n);
+  prepared = n;
+  print("[kernel] smp: ");
+  printU(discovered.count);
+  print(" CPUs in the firmware tables (");
+  archSmpDescribe();
+  print("); boot CPU id ");
+  printHex(bspId);
+  if (!sawBsp) print(" (not among them!)");
+  print("\n");
+  if (discovered.disabled != 0 || discovered.unsupported != 0 || discovered.dropped != 0) {
+    print("[kernel] smp: left out: ");
+    printU(discovered.disabled);
+    print(" not enabled, ");
+    printU(discovered.unsupported);
+    print(" with a start method other than PSCI, ");
+    printU(discovered.dropped);
+    println(" beyond the table's 64");
+  }
+  print("[kernel] smp: ");
+  printU(n - 1);
+  print(" stacks of ");
+  printU(AP_STACK_SIZE >> 10);
+  print(" KiB with a guard page below each, at ");
+  printHex(AP_STACK_BASE);
+  println(" + 128 KiB per CPU");
+  return n;
+}
+
+/**
+ * The first kernel code of every CPU but the boot CPU, on its own stack and the kernel's
+ * page tables, interrupts masked. A CPU the boot CPU has given up on (too late) halts.
+ * @symbol tsboot_ap_main
+ */
+export function apMain(c: Ptr<Cpu>): never {
+  cpuSetSelf(c);
+  archApInit();
+  let seen: u32 = smpJobGeneration();
+  if (atomicCompareExchange(addressOf(c.state), CpuState.Starting, CpuState.Online, "acq_rel", "acquire") != CpuState.Starting) {
+    archHaltCpu();
+  }
+  smpWorkLoop(c, seen);
+}
+
+/** Starts every prepared CPU; returns the number online (boot CPU included). */
+export function smpStart(): u32 {
+  for (let i: u32 = 1; i < prepared; i++) {
+    let c: Ptr<Cpu> = cpuAt(i);
+    c.startTicks = mmTicks();
+    atomicStore(addressOf(c.state), CpuState.Starting, "release");
+    let why: cstr = archStartCpu(i, c.hwId, addr(c), c.stackTop, addr(apMain));
+    let online: bool = false;
+    if (strlen(why) == 0) {
+      while (mmTicks() - c.startTicks < msTicks(AP_START_WAIT_MS)) {
+        if (atomicLoad(addressOf(c.state), "acquire") == CpuState.Online) {
+          online = true;
+          break;
+        }
+        spinWaitHint();
+      }
+      // Too late from here on: the CPU halts itself if it still arrives.
+      if (!online) {
+        online = atomicCompareExchange(addressOf(c.state), CpuState.Starting, CpuState.Failed, "acq_rel", "acquire") == CpuState.Online;
+      }
+    } else {
+      atomicStore(addressOf(c.state), CpuState.Failed, "release");
+    }
+    c.onlineTicks = mmTicks();
+    print("[kernel] smp: CPU ");
+    printU(i);
+    print(" (id ");
+    printHex(c.hwId);
+    if (online) {
+      print(") online after ");
+      printU((c.onlineTicks - c.startTicks) / (hz / 1_000_000));
+      print(" us, stack top ");
+      printHex(c.stackTop);
+      print("\n");
+    } else {
+      archStopCpu(c.hwId);
+      print(") did not start: ");
+      if (strlen(why) != 0) println(why);
+      else { print("no sign of life within "); printU(AP_START_WAIT_MS); println(" ms; left out"); }
+    }
+  }
+  let n: u32 = smpRankOnline();
+  print("[kernel] smp: ");
+  printU(n);
+  println(n == 1 ? " CPU online" : " CPUs online");
+  return n;
+}
+
+/** The tick rate smp uses (the loader's TSC measurement, or CNTFRQ). */
+export function smpTickHz(): u64 {
+  return hz;
+}
