@@ -2,11 +2,15 @@
 // kernel-stub/main.ts -> kernel-aarch64.elf. The kernel checks the boot protocol, prints
 // `[kernel] PASS` and powers off through PSCI SYSTEM_OFF (QEMU exit status 0).
 //
-// Three boots cover the three ways in, each on another CPU model:
-//   cortex-a72, default virt: EL1, firmware publishes ACPI (no device tree): PL011 from
-//              SPCR, PSCI conduit (hvc) from the FADT;
-//   cortex-a57, -machine acpi=off: EL1, device tree: PL011 `reg` and psci `method` (hvc);
-//   max, -machine virtualization=on: the loader starts at EL2 and erets to EL1; PSCI via smc.
+// Three boots cover the three ways in, each on another CPU model and CPU count:
+//   cortex-a72, default virt, -smp 4: EL1, firmware publishes ACPI (no device tree): PL011
+//              from SPCR, PSCI conduit (hvc) from the FADT, CPUs from the MADT; the memory
+//              test with a fault injected where the kernel chooses (auto);
+//   cortex-a57, -machine acpi=off, -smp 2: EL1, device tree: PL011 `reg`, psci `method`
+//              (hvc), the cpu nodes;
+//   max, -machine virtualization=on, -smp 2: the loader starts at EL2 and erets to EL1;
+//              PSCI via smc; QEMU starts the second CPU at EL2 too, and it takes the same
+//              way down to EL1.
 // Then the missing-kernel and corrupt-kernel boots, as on x86_64 (tests/boot/bad-kernel.test.ts),
 // and a kernel for the wrong machine.
 import { test } from 'uvu';
@@ -14,18 +18,19 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
+import { checkSmp, checkMemtest, describeMemtest } from './smpcheck';
 
 const CMDLINE = 'tsboot-e2e console=ttyAMA0 answer=42';
 
 /** Expected in order for every successful boot; `variant` lines are spliced in. */
-function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelArch: RegExp }): (string | RegExp)[] {
+function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelArch: RegExp; smp: number; cpuSource: string }): (string | RegExp)[] {
   return [
     '[loader] tsboot loader (aarch64) starting',
     /^\[loader\] loader@0x[0-9a-f]+ size 0x[0-9a-f]+$/,
     /^\[loader\] aarch64: running at EL[12], MIDR 0x[0-9a-f]+, PARange \d+ bits, 4 KiB granule supported$/,
     variant.tables,
     /^\[loader\] timestamp counter: \d+ kHz \(CNTFRQ_EL0\)$/,
-    `[loader] boot.cfg: cmdline=${CMDLINE}`,
+    new RegExp(`^\\[loader\\] boot\\.cfg: cmdline=${CMDLINE}( tsboot\\.memtest\\.inject=auto:\\d+)?$`),
     /^\[loader\] kernel file \\tsboot\\kernel-aarch64\.elf: \d+ bytes at 0x[0-9a-f]+$/,
     /^\[loader\] kernel ELF ok: entry 0xffffffff8[0-9a-f]+, 3 PT_LOAD segments/,
     /^\[loader\] HHDM 0xffff800000000000 maps phys 0-0x[0-9a-f]+ .*NX/,
@@ -47,7 +52,7 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     variant.kernelArch,
     /^\[kernel\] tsboot kernel-stub \(aarch64\) entered, boot info at 0xffff8000[0-9a-f]+$/,
     '[kernel] check ok: boot info magic, version, size and architecture',
-    `[kernel] cmdline: "${CMDLINE}"`,
+    new RegExp(`^\\[kernel\\] cmdline: "${CMDLINE}( tsboot\\.memtest\\.inject=auto:\\d+)?"$`),
     /^\[kernel\] kernel virt 0xffffffff80000000 phys 0x[0-9a-f]+ /,
     /^\[kernel\] loader time: \d+ CNTVCT ticks = \d+ us at \d+ MHz/,
     /^\[kernel\] check ok: DAIF masked, SCTLR M\/C\/I on and WXN off, MAIR and TCR as announced, on the kernel stack and the announced page tables$/,
@@ -56,6 +61,11 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     /^\[kernel\] check ok: kernel text read-only/,
     /^\[kernel\] check ok: HHDM reads match/,
     /^\[kernel\] check ok: engine on the live tables/,
+    `[kernel] smp: ${variant.smp} CPUs in the firmware tables (${variant.cpuSource}); boot CPU id 0x0`,
+    `[kernel] smp: ${variant.smp} CPUs online`,
+    '[kernel] check ok: spin lock, frame allocator and console shared by every online CPU',
+    '[kernel] check ok: every CPU the firmware named came online',
+    '[kernel] check ok: memory test on every online CPU: no errors but the injected ones',
     '[kernel] check ok: efi runtime services: table and GetTime mapped in the runtime window',
     /^\[kernel\] efi time: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} .*: ok$/,
     '[kernel] check ok: efi GetTime through the virtual runtime services table',
@@ -68,6 +78,10 @@ const EL1_SWITCH = '[loader] EL1: switching translation tables in place (MMU off
 interface Variant {
   name: string;
   cpu: string;
+  smp: number;
+  cpuSource: string;
+  /** Ask the kernel to inject a fault (at an address it chooses) into the memory test. */
+  inject?: number;
   qemuArgs: string[];
   el: (string | RegExp)[];
   tables: RegExp;
@@ -76,24 +90,31 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   {
-    name: 'cortex-a72, ACPI (no device tree), EL1',
+    name: 'cortex-a72, ACPI (no device tree), EL1, 4 CPUs',
     cpu: 'cortex-a72',
+    smp: 4,
+    cpuSource: 'ACPI MADT GIC CPU interfaces; PSCI CPU_ON via hvc',
+    inject: 50,
     qemuArgs: [],
     el: [EL1_SWITCH],
     tables: /^\[loader\] no device tree \(the firmware publishes ACPI\); SPCR: PL011 at 0x9000000; FADT: PSCI hvc$/,
     kernelArch: /^\[kernel\] aarch64: EL1, PL011 phys 0x9000000 \(from the loader\) mapped Device-nGnRnE at 0xffffffffe0000000; PSCI SYSTEM_OFF via hvc \(ACPI FADT ARM_BOOT_ARCH; no device tree\)$/,
   },
   {
-    name: 'cortex-a57, device tree (acpi=off), EL1',
+    name: 'cortex-a57, device tree (acpi=off), EL1, 2 CPUs',
     cpu: 'cortex-a57',
+    smp: 2,
+    cpuSource: 'device tree cpu nodes; PSCI CPU_ON via hvc',
     qemuArgs: ['-machine', 'acpi=off'],
     el: [EL1_SWITCH],
     tables: /^\[loader\] device tree: \d+ bytes, version 17, \d+ nodes; PL011 0x9000000; PSCI hvc$/,
     kernelArch: /^\[kernel\] aarch64: EL1, PL011 phys 0x9000000 \(from the loader\) mapped Device-nGnRnE at 0xffffffffe0000000; PSCI SYSTEM_OFF via hvc \(device tree psci node\)$/,
   },
   {
-    name: 'max, EL2 (virtualization=on) -> EL1',
+    name: 'max, EL2 (virtualization=on) -> EL1, 2 CPUs',
     cpu: 'max',
+    smp: 2,
+    cpuSource: 'ACPI MADT GIC CPU interfaces; PSCI CPU_ON via smc',
     qemuArgs: ['-machine', 'virtualization=on'],
     el: ['[loader] EL2 without VHE: moving to EL1 (HCR_EL2.RW=1, SPSR_EL2=EL1h with DAIF masked, ELR_EL2=entry, eret)'],
     tables: /^\[loader\] no device tree \(the firmware publishes ACPI\); SPCR: PL011 at 0x9000000; FADT: PSCI smc$/,
@@ -107,7 +128,8 @@ for (const v of VARIANTS) {
     const dir = tempDir(`aarch64-${v.cpu}`);
     try {
       const cfg = path.join(dir, 'boot.cfg');
-      fs.writeFileSync(cfg, `cmdline=${CMDLINE}\n`);
+      const cmdline = v.inject !== undefined ? `${CMDLINE} tsboot.memtest.inject=auto:${v.inject}` : CMDLINE;
+      fs.writeFileSync(cfg, `cmdline=${cmdline}\n`);
       const r = await bootEsp('aarch64', dir, [
         { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTAA64.EFI' },
         { hostPath: art.kernel, espPath: '/tsboot/kernel-aarch64.elf' },
@@ -117,9 +139,16 @@ for (const v of VARIANTS) {
         exitConvention: 'psci',
         cpu: v.cpu,
         qemuArgs: v.qemuArgs,
-        timeoutMs: 60_000,
+        smp: v.smp,
+        timeoutMs: 90_000,
       });
       assert.ok(r.ok, explain(r));
+      const text = r.lines.map((l) => l.text);
+      const smp = checkSmp(text, v.smp);
+      assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
+      const mt = checkMemtest(text, v.smp, v.inject !== undefined ? { bit: v.inject } : undefined);
+      assert.equal(mt.problems, [], `${mt.problems.join('; ')}\n${explain(r)}`);
+      console.log(`    [${v.cpu}] memtest on ${v.smp} CPUs: ${describeMemtest(mt.summaries)}`);
       assert.is(r.verdict, 'pass');
       assert.is(r.exit.code, 0);
       // Nothing from the loader after the switch, nothing from the kernel before it.

@@ -35,8 +35,9 @@ function echoStream(): NodeJS.WritableStream | undefined {
 }
 
 /**
- * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs`
- * (optional) pick the CPU model and add QEMU arguments (e.g. `-machine acpi=off`). `stopWhen` (optional)
+ * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs` / `smp`
+ * (optional) pick the CPU model, add QEMU arguments (e.g. `-machine acpi=off`) and set the
+ * number of CPUs. `stopWhen` (optional)
  * ends the run `graceMs` after a matching line: used when the loader returns to the
  * firmware, which then goes on to other boot options instead of exiting QEMU.
  */
@@ -44,13 +45,15 @@ export async function bootEsp(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[]; memory?: string },
+  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[]; memory?: string; smp?: number },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
   buildEsp(esp, files);
   const fw = prepareFirmware(arch);
   try {
-    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory });
+    const proc = launchQemu({
+      arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, smp: opts.smp,
+    });
     let stopping = false;
     const userOnLine = opts.onLine;
     return await runHarness(proc, {

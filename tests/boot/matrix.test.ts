@@ -1,30 +1,34 @@
-// The memory boot matrix: the real loader and kernel booted with different amounts of RAM,
-// so that the kernel's memory management (ranges, frame allocator, self-tests) runs on
-// small maps, on maps with memory above 4 GiB, and on both architectures.
+// The memory boot matrix: the real loader and kernel booted with different amounts of RAM
+// and CPUs, so that the kernel's memory management (ranges, frame allocator, self-tests)
+// runs on small maps, on maps with memory above 4 GiB, and on both architectures, and the
+// SMP bring-up and the memory test with 1, 2 and 4 CPUs.
 //
-// `npm test` runs x86_64 with 128M and 4G and aarch64 with 1G; `npm run test:matrix`
-// (TSBOOT_MATRIX=1) runs both architectures with 128M, 1G, 4G and 8G.
+// `npm test` runs x86_64 with 128M (2 CPUs) and 4G (1 CPU) and aarch64 with 1G (1 CPU);
+// the boot tests (x86_64.test.ts, aarch64.test.ts) add 4 CPUs on both and 2 on aarch64.
+// `npm run test:matrix` (TSBOOT_MATRIX=1) runs both architectures with 128M, 1G, 4G and 8G
+// at 1, 2, 4 and 2 CPUs.
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildBoot, bootEsp, tempDir, explain } from './bootlib';
 import { removeDir } from '../lib/toolchain';
+import { checkSmp, checkMemtest } from './smpcheck';
 
 type Arch = 'x86_64' | 'aarch64';
 
 const FULL = process.env.TSBOOT_MATRIX === '1';
-const SIZES = ['128M', '1G', '4G', '8G'];
-const CASES: Array<[Arch, string]> = FULL
-  ? (['x86_64', 'aarch64'] as Arch[]).flatMap((a) => SIZES.map((m) => [a, m] as [Arch, string]))
-  : [['x86_64', '128M'], ['x86_64', '4G'], ['aarch64', '1G']];
+const SIZES: Array<[string, number]> = [['128M', 1], ['1G', 2], ['4G', 4], ['8G', 2]];
+const CASES: Array<[Arch, string, number]> = FULL
+  ? (['x86_64', 'aarch64'] as Arch[]).flatMap((a) => SIZES.map(([m, n]) => [a, m, n] as [Arch, string, number]))
+  : [['x86_64', '128M', 2], ['x86_64', '4G', 1], ['aarch64', '1G', 1]];
 
 function mib(size: string): number {
   const n = Number(size.slice(0, -1));
   return size.endsWith('G') ? n * 1024 : n;
 }
 
-for (const [arch, memory] of CASES) {
-  test(`${arch} with ${memory}: memory management self-tests pass and the kernel says PASS`, async () => {
+for (const [arch, memory, smp] of CASES) {
+  test(`${arch} with ${memory} and ${smp} CPU${smp > 1 ? 's' : ''}: memory self-tests, SMP and memory test pass, the kernel says PASS`, async () => {
     const art = await buildBoot(arch);
     const dir = tempDir(`matrix-${arch}-${memory}`);
     try {
@@ -34,6 +38,7 @@ for (const [arch, memory] of CASES) {
         { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
       ], {
         memory,
+        smp,
         timeoutMs: 240_000,
         silenceMs: 120_000,
         exitConvention: arch === 'x86_64' ? 'isa-debug-exit' : 'psci',
@@ -51,6 +56,9 @@ for (const [arch, memory] of CASES) {
       const usable = Number(m![3]);
       assert.ok(Math.abs(total - mib(memory)) <= 16, `summary says ${total} MiB for -m ${memory}: ${summary}`);
       assert.ok(usable >= mib(memory) * 0.9, `only ${usable} MiB usable of ${memory}: ${summary}`);
+      const text = r.lines.map((l) => l.text);
+      const problems = [...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
+      assert.equal(problems, [], `${problems.join('; ')}\n${explain(r)}`);
     } finally {
       removeDir(dir);
     }

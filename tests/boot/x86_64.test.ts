@@ -1,15 +1,23 @@
 // End-to-end boot on x86_64: loader/main.ts -> BOOTX64.EFI, kernel-stub/main.ts ->
 // kernel-x86_64.elf, both on a FAT ESP with a boot.cfg giving a command line; OVMF boots
-// the loader, which loads the kernel and jumps; the kernel checks the boot protocol and
-// prints `[kernel] PASS`, then exits QEMU with 33 through isa-debug-exit.
+// the loader, which loads the kernel and jumps; the kernel checks the boot protocol, brings
+// up the 4 CPUs QEMU has (-smp 4) and runs the memory test on them with a fault injected
+// at a physical address the command line names, prints `[kernel] PASS`, then exits QEMU
+// with 33 through isa-debug-exit.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
 import { ISA_DEBUG_EXIT_PASS } from '../../qemu/harness';
+import { checkSmp, checkMemtest, describeMemtest } from './smpcheck';
 
-const CMDLINE = 'tsboot-e2e console=ttyS0 answer=42';
+/** A word the memory test covers on QEMU's q35 with 256 MiB (its default 16 MiB are the
+ *  lowest free 2 MiB runs, from 2 MiB up); the bit to flip there. */
+const INJECT_PA = 0x60_0ab8n;
+const INJECT_BIT = 41;
+const CPUS = 4;
+const CMDLINE = `tsboot-e2e console=ttyS0 answer=42 tsboot.memtest.inject=0x${INJECT_PA.toString(16)}:${INJECT_BIT}`;
 
 // In order; other lines may come between. Loader lines appear twice on serial (OVMF
 // mirrors ConOut to COM1 and the loader also writes COM1 directly); order still holds.
@@ -22,6 +30,7 @@ const EXPECT: (string | RegExp)[] = [
   /^\[loader\] kernel file \\tsboot\\kernel-x86_64\.elf: \d+ bytes at 0x[0-9a-f]+$/,
   /^\[loader\] kernel ELF ok: entry 0xffffffff8[0-9a-f]+, 3 PT_LOAD segments/,
   /^\[loader\] ACPI RSDP at 0x[0-9a-f]+ \(ACPI 2\.0\+\)$/,
+  /^\[loader\] AP trampoline: 0x8000 bytes at 0x[0-9a-f]{1,2}000 \(below 1 MiB, for the kernel's SIPI\)$/,
   /^\[loader\] memory map: \d+ descriptors of \d+ bytes/,
   /^\[loader\]   0x[0-9a-f]{12}-0x[0-9a-f]{12} Conventional pages=\d+ attr=0x[0-9a-f]+$/,
   /^\[loader\] HHDM 0xffff800000000000 maps phys 0-0x[0-9a-f]+ .*NX/,
@@ -50,6 +59,12 @@ const EXPECT: (string | RegExp)[] = [
   /^\[kernel\] check ok: kernel text read-only/,
   /^\[kernel\] check ok: HHDM reads match/,
   /^\[kernel\] check ok: engine on the live tables/,
+  /^\[kernel\] smp: 4 CPUs in the firmware tables \(ACPI MADT; local APIC in xAPIC mode; INIT-SIPI-SIPI through the trampoline at 0x[0-9a-f]+\); boot CPU id 0x0$/,
+  /^\[kernel\] memtest: 16 MiB in \d+ extents? of the \d+ KiB free \(a bounded share; tsboot\.memtest=all tests all of it\)$/,
+  '[kernel] smp: 4 CPUs online',
+  '[kernel] check ok: spin lock, frame allocator and console shared by every online CPU',
+  '[kernel] check ok: every CPU the firmware named came online',
+  '[kernel] check ok: memory test on every online CPU: no errors but the injected ones',
   '[kernel] check ok: efi runtime services: table and GetTime mapped in the runtime window',
   /^\[kernel\] efi time: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} .*: ok$/,
   '[kernel] check ok: efi GetTime through the virtual runtime services table',
@@ -66,8 +81,14 @@ test('x86_64: loader + kernel boot to [kernel] PASS with exit 33', async () => {
       { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTX64.EFI' },
       { hostPath: art.kernel, espPath: '/tsboot/kernel-x86_64.elf' },
       { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
-    ], { expect: EXPECT, exitConvention: 'isa-debug-exit' });
+    ], { expect: EXPECT, exitConvention: 'isa-debug-exit', smp: CPUS });
     assert.ok(r.ok, explain(r));
+    const text = r.lines.map((l) => l.text);
+    const smp = checkSmp(text, CPUS);
+    assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
+    const mt = checkMemtest(text, CPUS, { pa: INJECT_PA, bit: INJECT_BIT });
+    assert.equal(mt.problems, [], `${mt.problems.join('; ')}\n${explain(r)}`);
+    console.log(`    memtest on ${CPUS} CPUs: ${describeMemtest(mt.summaries)}`);
     assert.is(r.verdict, 'pass');
     assert.is(r.exit.code, ISA_DEBUG_EXIT_PASS);
     // Every [kernel] line comes after the last [loader] line (nothing from the loader
