@@ -11,7 +11,8 @@ export interface CpuList extends Struct {
   count: u32;
   /** Entries for CPUs that are not enabled (hot-plug slots, disabled nodes). */
   disabled: u32;
-  /** Enabled CPUs that can only be started in a way the kernel does not implement. */
+  /** Enabled CPUs the kernel cannot start: another start method than PSCI (device tree),
+   *  or an APIC id above 0xFE when the local APIC has no x2APIC mode. */
   unsupported: u32;
   /** Enabled CPUs beyond CPU_LIST_MAX. */
   dropped: u32;

@@ -2,6 +2,17 @@
 // by spaces, `key=value` or a bare `key`. Only the kernel's own `tsboot.*` keys mean
 // anything to it; everything else is passed over.
 
+import { type BootInfo, BootFlag } from "../common/bootinfo";
+
+/** The boot info's command line (NUL-terminated) and its length in outLen (0 if none). */
+export function cmdlineOf(bi: Ptr<BootInfo>, outLen: Ptr<u64>): Ptr<u8> {
+  let n: u64 = u64(bi.cmdlineLength);
+  if ((bi.flags & BootFlag.HasCmdline) == 0) n = 0;
+  if (n > 255) n = 255;
+  outLen[0] = n;
+  return addressOf(bi.cmdline[0]);
+}
+
 function isSpace(c: u8): bool {
   return c == 0x20 || c == 0x09;
 }

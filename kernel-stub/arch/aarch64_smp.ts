@@ -41,7 +41,6 @@ export interface ApBootA64 extends Struct {
   cpu: u64;
   /** The boot CPU's HCR_EL2 when the kernel runs at EL2 (VHE), else 0: leave EL2. */
   hcr: u64;
-  pad: Arr<u64, 7>;   // one 128-byte block per CPU: cache maintenance never touches a neighbour
 }
 
 let boots: Arr<ApBootA64, 64>;

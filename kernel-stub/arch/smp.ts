@@ -6,7 +6,7 @@
 import { type BootInfo } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
 import {
-  x64SmpDiscover, x64SmpSetup, x64StartAp, x64StopAp, x64ApInit, x64SmpModeName, x64TrampolinePhys,
+  x64SmpDiscover, x64SmpSetup, x64StartAp, x64StopAp, x64ApInit, x64SmpModeName, x64TrampolinePhys, x64ApArrived,
 } from "./x86_64_smp";
 import { a64SmpDiscover, a64SmpSetup, a64StartAp, a64SmpSourceName, a64SmpMethodName } from "./aarch64_smp";
 import { a64HaltCpu } from "./aarch64";
@@ -42,6 +42,13 @@ export function archSmpSetup(bi: Ptr<BootInfo>): cstr {
 export function archStartCpu(index: u32, hwId: u64, cpu: u64, stackTop: u64, entry: u64): cstr {
   if (target.x86_64) return x64StartAp(hwId, cpu, stackTop, entry);
   return a64StartAp(index, hwId, cpu, stackTop, entry);
+}
+
+/** After a start that did not report in, what the architecture can tell: "" when
+ *  nothing, else where the CPU got to (x86_64: whether it ran the real-mode trampoline). */
+export function archStartClue(): cstr {
+  if (target.x86_64) return x64ApArrived() ? "it ran the real-mode trampoline" : "it never ran the real-mode trampoline";
+  return "";
 }
 
 /** After a start that did not report in: make sure that CPU can never run later. */

@@ -27,6 +27,7 @@ const MSR_PAT: u32 = 0x277;
 const MSR_EFER: u32 = 0xC000_0080;
 const EFER_LMA: u64 = 1 << 10;
 const CR4_PCIDE: u64 = 1 << 17;
+const CR4_LA57: u64 = 1 << 12;
 const LAPIC_ID: u64 = 0x20;
 const LAPIC_ICR_LOW: u64 = 0x300;
 const LAPIC_ICR_HIGH: u64 = 0x310;
@@ -101,6 +102,15 @@ export function x64SmpDiscover(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr
   let madt: MadtInfo = zeroed<MadtInfo>();
   if (!acpiMadt(bi.rsdp, bi.hhdmBase, bi.hhdmSize, false, addressOf(madt))) return "no MADT in the ACPI tables";
   memcpy(cpus, addressOf(madt.cpus), sizeof<CpuList>());
+  if (!x2apic) {
+    // An xAPIC addresses 8-bit ids (0xFF is the broadcast): the others cannot be started.
+    let kept: u32 = 0;
+    for (let i: u32 = 0; i < cpus.count; i++) {
+      if (cpus.ids[i] < 0xFF) { cpus.ids[kept] = cpus.ids[i]; kept++; }
+      else cpus.unsupported++;
+    }
+    cpus.count = kept;
+  }
   return "";
 }
 
@@ -134,6 +144,8 @@ export function x64SmpSetup(bi: Ptr<BootInfo>): cstr {
   if ((bi.apTrampoline & (PAGE - 1)) != 0 || bi.apTrampoline + bi.apTrampolineSize > 0x10_0000 || bi.apTrampolineSize < 6 * PAGE) {
     return "the loader's AP trampoline region is not page-aligned below 1 MiB with room for 6 pages";
   }
+  // The low table below is built with 4 levels; CR4.LA57 would make the AP walk 5.
+  if ((readCr4() & CR4_LA57) != 0) return "5-level paging is on and the AP trampoline's table has 4 levels";
   let len: u64 = 0;
   let code: u64 = x64TrampolineCode(addressOf(len));
   if (code == 0 || len == 0 || len > AP_PARAMS_OFF) return "the trampoline code does not fit before its parameters";

@@ -22,13 +22,12 @@ import {
   type Extent, type Share, type Fault, Pattern, PATTERNS, FAULTS_KEPT,
   patternName, patternPasses, shareInit, shareInject, patternRun,
 } from "./patterns";
-import { type BootInfo } from "../../common/bootinfo";
-import { cmdlineFind, cmdlineIs, cmdlineNumber } from "../cmdline";
+import { cmdlineOf, cmdlineFind, cmdlineIs, cmdlineNumber } from "../cmdline";
 import { mmAlloc2M, mmAllocFrame, mmFree2M, mmFreeFrame, mmP2V, mmBootInfo, mmPrintSize } from "../mm/kmem";
 import { mmTicks } from "../mm/ticks";
 import { xorshift64 } from "../mm/frametest";
-import { smpRun, smpOnline } from "../smp/work";
-import { MAX_CPUS } from "../smp/cpu";
+import { smpRun, smpOnline, smpCpuOfRank, smpRankFinished } from "../smp/work";
+import { MAX_CPUS, cpuIndex } from "../smp/cpu";
 
 /** Memory tested when the command line does not say: enough to measure, short under TCG. */
 export const MEMTEST_DEFAULT_MIB: u64 = 16;
@@ -75,10 +74,8 @@ let randomNow: u64 = 0;
 // ---- configuration and memory ----------------------------------------------------------
 
 function parseOptions(): void {
-  let bi: Ptr<BootInfo> = mmBootInfo();
-  let cmd: Ptr<u8> = addressOf(bi.cmdline[0]);
-  let len: u64 = u64(bi.cmdlineLength);
-  if (len > 255) len = 255;
+  let len: u64 = 0;
+  let cmd: Ptr<u8> = cmdlineOf(mmBootInfo(), addressOf(len));
   enabled = true;
   all = false;
   budget = MEMTEST_DEFAULT_MIB << 20;
@@ -209,7 +206,7 @@ export function memtestArmInjection(cpus: u32): void {
 // ---- running ---------------------------------------------------------------------------
 
 function job(arg: Ptr<void>, rank: u32, n: u32): void {
-  let s: Ptr<Share> = addressOf(shares[rank]);
+  let s: Ptr<Share> = addressOf(shares[cpuIndex()]);
   shareInit(s, addressOf(extents[0]), count, total, u64(rank), u64(n));
   if (injectOn) shareInject(s, injectPa, injectBit);
   patternRun(s, patternNow, randomNow);
@@ -242,7 +239,8 @@ export function memtestRun(): void {
       println(" CPUs did not finish their share in time; they are left out from now on");
     }
     for (let k: u32 = 0; k < n; k++) {
-      let s: Ptr<Share> = addressOf(shares[k]);
+      if (!smpRankFinished(k)) continue;
+      let s: Ptr<Share> = addressOf(shares[smpCpuOfRank(k)]);
       r.errors += s.errors;
       r.injected += s.injected;
       for (let f: u64 = 0; f < s.kept && r.kept < FAULTS_KEPT; f++) {

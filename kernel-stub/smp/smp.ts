@@ -19,9 +19,12 @@ import { Attr } from "../../common/paging/attrs";
 import { ptTranslate, PT_OK } from "../../common/paging/engine";
 import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuCount, cpuSetCount, cpuSetSelf } from "./cpu";
 import { smpWorkLoop, smpRankOnline, smpJobGeneration } from "./work";
-import { archSmpDiscover, archSmpDescribe, archSmpSetup, archStartCpu, archStopCpu, archApInit, archHaltCpu } from "../arch/smp";
+import {
+  archSmpDiscover, archSmpDescribe, archSmpSetup, archStartCpu, archStartClue, archStopCpu, archApInit, archHaltCpu,
+} from "../arch/smp";
 import { mmAllocFrame, mmMapFixed, mmPageTable } from "../mm/kmem";
 import { mmTicks, mmTickHz } from "../mm/ticks";
+import { cmdlineOf, cmdlineFind, cmdlineNumber } from "../cmdline";
 
 /** The AP stack window: CPU i's slot is [AP_STACK_BASE + i * SLOT, + SLOT), its stack
  *  the top STACK_SIZE bytes of it; the rest of the slot stays unmapped (the guard). */
@@ -33,6 +36,8 @@ export const AP_START_WAIT_MS: u64 = 2000;
 const PAGE: u64 = 4096;
 
 let discovered: CpuList;
+/** Test hook (tsboot.smp.hang=<i>): CPU i stops at its entry without reporting in. */
+let hangIndex: u32 = 0;
 let prepared: u32 = 0;
 let prepareError: cstr = "";
 let hz: u64 = 0;
@@ -58,6 +63,16 @@ function makeStack(i: u32): u64 {
  * kernel will try to use (1 when it cannot start others; the line says why).
  */
 export function smpPrepare(bi: Ptr<BootInfo>): u32 {
+  let len: u64 = 0;
+  let cmd: Ptr<u8> = cmdlineOf(bi, addressOf(len));
+  let at: i64 = cmdlineFind(cmd, len, "tsboot.smp.hang", addressOf(len));
+  let v: u64 = 0;
+  if (at >= 0 && cmdlineNumber(ptrAdd(cmd, at), len, addressOf(v)) == len && v > 0 && v < MAX_CPUS) {
+    hangIndex = u32(v);
+    print("[kernel] smp: test hook: CPU ");
+    printU(v);
+    println(" will stop at its entry without reporting in");
+  }
   hz = mmTickHz(bi.tscFrequency);
   if (hz < 1_000_000) hz = 3_000_000_000;   // x86 without the loader's measurement: assume 3 GHz (waits get longer)
   let bspId: u64 = 0;
@@ -104,7 +119,7 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
     printU(discovered.disabled);
     print(" not enabled, ");
     printU(discovered.unsupported);
-    print(" with a start method other than PSCI, ");
+    print(" that cannot be started here (a start method other than PSCI, or an APIC id above 0xFE without x2APIC), ");
     printU(discovered.dropped);
     println(" beyond the table's 64");
   }
@@ -124,6 +139,7 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
  * @symbol tsboot_ap_main
  */
 export function apMain(c: Ptr<Cpu>): never {
+  if (c.index == hangIndex) archHaltCpu();
   cpuSetSelf(c);
   archApInit();
   let seen: u32 = smpJobGeneration();
@@ -168,10 +184,18 @@ export function smpStart(): u32 {
       printHex(c.stackTop);
       print("\n");
     } else {
+      let clue: cstr = archStartClue();
       archStopCpu(c.hwId);
       print(") did not start: ");
-      if (strlen(why) != 0) println(why);
-      else { print("no sign of life within "); printU(AP_START_WAIT_MS); println(" ms; left out"); }
+      if (strlen(why) != 0) {
+        println(why);
+      } else {
+        print("no report within ");
+        printU(AP_START_WAIT_MS);
+        print(" ms");
+        if (strlen(clue) != 0) { print(" ("); print(clue); print(")"); }
+        println("; left out");
+      }
     }
   }
   let n: u32 = smpRankOnline();

@@ -9,7 +9,7 @@
 //               every line arrives whole (klog.ts keeps lines from interleaving).
 // Each prints one `[kernel] smp test <name>: ... pass|FAIL` line.
 
-import { smpRun } from "./work";
+import { smpRun, smpCpuOfRank } from "./work";
 import { cpuIndex } from "./cpu";
 import { mmAllocFrame, mmFreeFrame, mmP2V, mmFrames } from "../mm/kmem";
 import { mmTicks } from "../mm/ticks";
@@ -22,7 +22,8 @@ const TAG: u64 = 0x534D_5054_0000_0000;     // "SMPT" in the top half
 let lock: SpinLock;
 let plainCount: u64 = 0;
 let atomicCount: u64 = 0;
-let frames: Arr<u64, 16384>;                // FRAMES_EACH per rank, up to 64 CPUs
+// Per-CPU results by CPU index (smp/work.ts says why).
+let frames: Arr<u64, 16384>;                // FRAMES_EACH per CPU, up to 64 CPUs
 let badTags: Arr<u64, 64>;
 let shortOf: Arr<u64, 64>;
 let waitTicks: u64 = 0;
@@ -39,22 +40,24 @@ function lockJob(arg: Ptr<void>, rank: u32, n: u32): void {
 }
 
 function allocJob(arg: Ptr<void>, rank: u32, n: u32): void {
-  shortOf[rank] = 0;
+  let me: u64 = u64(cpuIndex());
+  shortOf[me] = 0;
   for (let i: u64 = 0; i < FRAMES_EACH; i++) {
     let pa: u64 = mmAllocFrame();
-    frames[u64(rank) * FRAMES_EACH + i] = pa;
-    if (pa == 0) { shortOf[rank]++; continue; }
-    store<u64>(mmP2V() + pa, TAG | (u64(rank) << 16) | i);
+    frames[me * FRAMES_EACH + i] = pa;
+    if (pa == 0) { shortOf[me]++; continue; }
+    store<u64>(mmP2V() + pa, TAG | (me << 16) | i);
   }
 }
 
 function checkFreeJob(arg: Ptr<void>, rank: u32, n: u32): void {
-  badTags[rank] = 0;
+  let me: u64 = u64(cpuIndex());
+  badTags[me] = 0;
   for (let i: u64 = 0; i < FRAMES_EACH; i++) {
-    let pa: u64 = frames[u64(rank) * FRAMES_EACH + i];
+    let pa: u64 = frames[me * FRAMES_EACH + i];
     if (pa == 0) continue;
-    if (load<u64>(mmP2V() + pa) != (TAG | (u64(rank) << 16) | i)) badTags[rank]++;
-    if (!mmFreeFrame(pa)) badTags[rank]++;
+    if (load<u64>(mmP2V() + pa) != (TAG | (me << 16) | i)) badTags[me]++;
+    if (!mmFreeFrame(pa)) badTags[me]++;
   }
 }
 
@@ -104,8 +107,8 @@ export function smpSelfTest(n: u32, wait: u64): bool {
   let bad: u64 = 0;
   let short: u64 = 0;
   for (let r: u32 = 0; r < n; r++) {
-    bad += badTags[r];
-    short += shortOf[r];
+    bad += badTags[smpCpuOfRank(r)];
+    short += shortOf[smpCpuOfRank(r)];
   }
   print("[kernel] smp test frames: ");
   printU(u64(n));

@@ -27,6 +27,10 @@ let jobGen: u32 = 0;
 /** Online CPUs by rank (rank 0: the boot CPU). */
 let byRank: Arr<u32, 64>;
 let online: u32 = 1;
+/** A CPU was given up on in the last job: rank again before the next one (not at once,
+ *  so that the caller can still read the last job's results by rank). */
+let rerank: bool = false;
+let lastGen: u32 = 0;
 
 /** CPUs that take jobs (the boot CPU included). */
 export function smpOnline(): u32 {
@@ -44,6 +48,19 @@ export function smpRankOnline(): u32 {
     online++;
   }
   return online;
+}
+
+/** The CPU (index) that had rank `r` in the last job. */
+export function smpCpuOfRank(r: u32): u32 {
+  return byRank[r];
+}
+
+/** Whether the CPU of rank `r` finished the last job (the boot CPU always did). A CPU that
+ *  did not may still be writing its results: read them only by its CPU index, never
+ *  reused for another CPU. */
+export function smpRankFinished(r: u32): bool {
+  if (r == 0) return true;
+  return atomicLoad(addressOf(cpuAt(byRank[r]).doneGen), "acquire") == lastGen;
 }
 
 /** The job generation the CPUs have seen so far (a new CPU starts waiting after it). */
@@ -84,11 +101,18 @@ function post(fn: JobFn, arg: Ptr<void>, n: u32, park: bool): u32 {
  * Runs `fn` on the first `n` online CPUs (n <= smpOnline()); the calling boot CPU is rank
  * 0. Waits for the others, at most `waitTicks` after its own part ended (`now` reads the
  * clock); a CPU that has not finished by then is marked Failed, will park itself, and the
- * remaining CPUs are ranked again. Returns how many CPUs did not finish (0 normally).
+ * remaining CPUs are ranked again before the next job. Returns how many CPUs did not
+ * finish (0 normally). Jobs keep per-CPU results by CPU index (cpuIndex()), which a late
+ * CPU cannot share with another.
  */
 export function smpRun(fn: JobFn, arg: Ptr<void>, n: u32, now: () => u64, waitTicks: u64): u32 {
+  if (rerank) {
+    smpRankOnline();
+    rerank = false;
+  }
   if (n > online) n = online;
   let g: u32 = post(fn, arg, n, false);
+  lastGen = g;
   fn(arg, 0, n);
   let t0: u64 = now();
   let missing: u32 = 0;
@@ -103,7 +127,7 @@ export function smpRun(fn: JobFn, arg: Ptr<void>, n: u32, now: () => u64, waitTi
       missing++;
     }
   }
-  if (missing != 0) smpRankOnline();
+  if (missing != 0) rerank = true;
   return missing;
 }
 
