@@ -11,10 +11,10 @@
 
 /** "TSBOOTBI" read as a little-endian u64. */
 export const BOOTINFO_MAGIC: u64 = 0x4942_544F_4F42_5354;
-export const BOOTINFO_VERSION: u32 = 3;
+export const BOOTINFO_VERSION: u32 = 4;
 /** The oldest version a kernel built from this file reads (it then treats the newer
- *  fields as absent: version 2 has no AP trampoline). */
-export const BOOTINFO_VERSION_MIN: u32 = 2;
+ *  fields as absent: version 3 has no AP trampoline). */
+export const BOOTINFO_VERSION_MIN: u32 = 3;
 
 /** Where the loader puts the direct map of all physical memory. */
 export const HHDM_BASE: u64 = 0xFFFF_8000_0000_0000;
@@ -99,6 +99,32 @@ export const enum BootFlag {
 
 export const BOOTINFO_CMDLINE_MAX = 256;
 
+/**
+ * BootInfo version 3: why a range of the UEFI runtime window is mapped writable *and*
+ * executable. The loader maps RuntimeServicesCode RWX only where it cannot split code from
+ * data (docs/boot-protocol.md, "UEFI runtime services"); everything else is W^X.
+ */
+export const enum RwxReason {
+  /** The firmware publishes no EFI_MEMORY_ATTRIBUTES_TABLE (U-Boot, older EDK2). */
+  NoAttributesTable = 1,
+  /** The firmware's table is malformed (version, descriptor size, entry count) and was ignored. */
+  BadAttributesTable = 2,
+  /** The table does not describe this piece of runtime code, or marks it neither RO nor XP. */
+  NotDescribed = 3,
+}
+export const RWX_REASON_MAX: u32 = 3;
+
+/** One RWX range of the runtime window, in the kernel's address space. */
+export interface RwxRange extends Struct {
+  /** EFI_RUNTIME_BASE + phys, page-aligned. */
+  virt: u64;
+  pages: u32;
+  /** RwxReason. */
+  reason: u32;
+}
+/** Ranges the boot info can list; the loader maps no more RWX ranges than this. */
+export const RWX_RANGES_MAX = 16;
+
 export interface BootInfo extends Struct {
   magic: u64;
   version: u32;
@@ -178,7 +204,14 @@ export interface BootInfo extends Struct {
    *  loader did not call it (the loader's log says why). */
   efiVirtualMapStatus: u64;
 
-  // ---- version 3 (taken from `reserved`, so the size stays 584) ----
+  // ---- version 3 ----
+  /** Ranges in efiRwx: every writable+executable mapping in the kernel's tables (all in the
+   *  runtime window, all runtime code) is inside one of them. 0 when all of it is W^X. */
+  efiRwxCount: u32;
+  pad1: u32;
+  efiRwx: Arr<RwxRange, 16>;
+
+  // ---- version 4 (taken from `reserved`, so the size stays the same) ----
   /** Phys of memory below 1 MiB the loader reserved for the x86_64 real-mode AP trampoline
    *  (page-aligned, so its page number is a SIPI vector), 0 when there is none (aarch64,
    *  or no free low memory). Loader-reclaimable in the map; the kernel's allocators never
@@ -251,4 +284,12 @@ export function memTypeName(t: MemType): cstr {
     case MemType.Mmio: return "mmio";
   }
   return "unknown";
+}
+
+/** What the loader and the kernel print for a RwxReason. */
+export function rwxReasonName(r: u32): cstr {
+  if (r == RwxReason.NoAttributesTable) return "the firmware publishes no memory attributes table";
+  if (r == RwxReason.BadAttributesTable) return "the firmware's memory attributes table is malformed";
+  if (r == RwxReason.NotDescribed) return "the memory attributes table does not split this code";
+  return "unknown reason";
 }

@@ -119,6 +119,10 @@ export type SetWatchdogTimerFn = Efiapi<(timeout: u64, code: u64, dataSize: u64,
 export type OpenProtocolFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, iface: Ptr<Ptr<void>>, agent: EfiHandle, controller: EfiHandle, attributes: u32) => EfiStatus>;
 export type CloseProtocolFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, agent: EfiHandle, controller: EfiHandle) => EfiStatus>;
 export type LocateProtocolFn = Efiapi<(protocol: Ptr<EfiGuid>, registration: Ptr<void>, iface: Ptr<Ptr<void>>) => EfiStatus>;
+/** Fills `*buffer` with a pool allocation of `*count` handles (free it with FreePool). */
+export type LocateHandleBufferFn = Efiapi<(searchType: u32, protocol: Ptr<EfiGuid>, key: Ptr<void>, count: Ptr<u64>, buffer: Ptr<Ptr<EfiHandle>>) => EfiStatus>;
+/** EFI_LOCATE_SEARCH_TYPE ByProtocol. */
+export const EFI_LOCATE_BY_PROTOCOL: u32 = 2;
 
 export const EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL: u32 = 0x01;
 export const EFI_OPEN_PROTOCOL_GET_PROTOCOL: u32 = 0x02;
@@ -161,7 +165,7 @@ export interface EfiBootServices extends Struct {
   CloseProtocol: CloseProtocolFn;
   OpenProtocolInformation: Ptr<void>;
   ProtocolsPerHandle: Ptr<void>;
-  LocateHandleBuffer: Ptr<void>;
+  LocateHandleBuffer: LocateHandleBufferFn; // offset 312
   LocateProtocol: LocateProtocolFn;       // offset 320
   InstallMultipleProtocolInterfaces: Ptr<void>;
   UninstallMultipleProtocolInterfaces: Ptr<void>;
@@ -385,6 +389,14 @@ export const GLOBAL_VARIABLE_GUID: EfiGuid = {
 export const MEMORY_ATTRIBUTES_TABLE_GUID: EfiGuid = {
   Data1: 0xDCFA911D, Data2: 0x26EB, Data3: 0x469F,
   Data4: [0xA2, 0x20, 0x38, 0xB7, 0xDC, 0x46, 0x12, 0x20],
+};
+export const DEVICE_PATH_GUID: EfiGuid = {
+  Data1: 0x09576E91, Data2: 0x6D3F, Data3: 0x11D2,
+  Data4: [0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B],
+};
+export const SIMPLE_TEXT_OUTPUT_GUID: EfiGuid = {
+  Data1: 0x387477C2, Data2: 0x69C7, Data3: 0x11D2,
+  Data4: [0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B],
 };
 export const DEVICE_TREE_GUID: EfiGuid = {
   Data1: 0xB1B621D5, Data2: 0xF19C, Data3: 0x41A5,

@@ -8,8 +8,9 @@
 // boot info did not promise) and ends in fail(), which always exits.
 
 import {
-  type BootInfo, type MemRegion, MemType, MapCheck, BOOTINFO_MAGIC, BOOTINFO_VERSION_MIN, MEMTYPE_MAX, BootFlag,
+  type BootInfo, type MemRegion, type RwxRange, MemType, MapCheck, BOOTINFO_MAGIC, BOOTINFO_VERSION_MIN, MEMTYPE_MAX, BootFlag,
   memMapCheck, mapCheckMessage, memTypeName, KERNEL_LINK_BASE, HHDM_BASE, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE,
+  RWX_RANGES_MAX, RWX_REASON_MAX, rwxReasonName,
 } from "../common/bootinfo";
 import { Attr } from "../common/paging/attrs";
 import {
@@ -28,7 +29,7 @@ import { smpSelfTest } from "./smp/smptest";
 import { klogInit } from "./klog";
 import { memtestPrepare, memtestArmInjection, memtestRun, memtestFinish } from "./memtest/memtest";
 import { printEfiTime } from "./mm/runtime";
-import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE } from "../common/uefi";
+import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE, EFI_MEMORY_RUNTIME } from "../common/uefi";
 import { mmSelfTest } from "./mm/selftest";
 import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
 
@@ -357,6 +358,81 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   ok("kernel text read-only, rodata/data/bss/stack/HHDM not executable, guard page unmapped");
 }
 
+/** The RwxReason of the boot info's RWX range holding `va`, 0 when none does. */
+function promisedRwx(b: Ptr<BootInfo>, va: u64): u32 {
+  for (let i: u32 = 0; i < b.efiRwxCount && i < RWX_RANGES_MAX; i++) {
+    let r: Ptr<RwxRange> = addressOf(b.efiRwx[i]);
+    if (va >= r.virt && va - r.virt < (u64(r.pages) << 12)) return r.reason;
+  }
+  return 0;
+}
+
+/** The map region containing `pa` (null if none). */
+function regionAt(b: Ptr<BootInfo>, pa: u64): Ptr<MemRegion> {
+  let map: Ptr<MemRegion> = ptr<MemRegion>(b.memMap);
+  for (let i: u64 = 0; i < b.memMapCount; i++) {
+    let r: Ptr<MemRegion> = ptrAdd(map, i);
+    if (pa >= r.base && pa - r.base < r.length) return r;
+  }
+  return null;
+}
+
+/**
+ * The UEFI runtime window (docs/boot-protocol.md): every page the loader mapped there
+ * translates to window - EFI_RUNTIME_BASE and is W^X, except inside the ranges the boot info
+ * lists as RWX; each listed range is runtime code, has a known reason and is RWX throughout.
+ * Checked whether or not the firmware went to virtual mode: the tables are live either way.
+ */
+function checkRuntimeWindow(b: Ptr<BootInfo>): void {
+  if (b.efiRwxCount > RWX_RANGES_MAX) failHex("boot info lists too many RWX ranges:", u64(b.efiRwxCount));
+  let w: WalkResult = zeroed<WalkResult>();
+  let rwxBytes: u64 = 0;
+  for (let i: u32 = 0; i < b.efiRwxCount; i++) {
+    let r: Ptr<RwxRange> = addressOf(b.efiRwx[i]);
+    let size: u64 = u64(r.pages) << 12;
+    if (r.reason < 1 || r.reason > RWX_REASON_MAX) failHex("RWX range with an unknown reason:", u64(r.reason));
+    if (r.virt < EFI_RUNTIME_BASE || (r.virt & 0xFFF) != 0 || size == 0 || r.virt - EFI_RUNTIME_BASE + size > EFI_RUNTIME_SIZE) failHex("RWX range outside the runtime window:", r.virt);
+    let reg: Ptr<MemRegion> = regionAt(b, r.virt - EFI_RUNTIME_BASE);
+    if (reg == null || reg.type != MemType.RuntimeServicesCode || r.virt - EFI_RUNTIME_BASE + size > reg.base + reg.length) failHex("RWX range is not runtime code:", r.virt);
+    for (let off: u64 = 0; off < size; off += PAGE) {
+      if (!walk(r.virt + off, addressOf(w)) || (w.attrs & (Attr.Write | Attr.Exec)) != (Attr.Write | Attr.Exec)) failHex("a range the boot info lists as RWX is not mapped RWX at", r.virt + off);
+    }
+    kbegin("  runtime RWX ");
+    printHex(r.virt);
+    print(" (");
+    printSize(size);
+    print("): ");
+    println(rwxReasonName(r.reason));
+    rwxBytes += size;
+  }
+  let map: Ptr<MemRegion> = ptr<MemRegion>(b.memMap);
+  let pages: u64 = 0;
+  for (let i: u64 = 0; i < b.memMapCount; i++) {
+    let r: Ptr<MemRegion> = ptrAdd(map, i);
+    if ((r.attrs & EFI_MEMORY_RUNTIME) == 0 || r.base + r.length > EFI_RUNTIME_SIZE) continue;
+    let pa: u64 = r.base;
+    while (pa < r.base + r.length) {
+      let va: u64 = EFI_RUNTIME_BASE + pa;
+      if (!walk(va, addressOf(w))) { pa += PAGE; continue; }
+      if (w.pa != pa) failHex("the runtime window does not map its physical address at", va);
+      if ((w.attrs & Attr.Write) != 0 && (w.attrs & Attr.Exec) != 0 && promisedRwx(b, va) == 0) {
+        failHex("W^X: a runtime window page the boot info does not list as RWX is writable and executable:", va);
+      }
+      pages++;
+      // To the end of this leaf (a 2 MiB or 1 GiB leaf is checked once).
+      pa = (va & ~(w.pageSize - 1)) + w.pageSize - EFI_RUNTIME_BASE;
+    }
+  }
+  kbegin("  runtime window: ");
+  printU(pages);
+  print(" leaves checked, RWX only in the ");
+  printU(u64(b.efiRwxCount));
+  print(" listed ranges (");
+  printSize(rwxBytes);
+  println(")");
+  ok("efi runtime window W^X except the boot info's RWX ranges");
+}
+
 function checkHhdm(b: Ptr<BootInfo>): void {
   let va: u64 = addr(addressOf(RODATA_PROBE[0]));
   let w: WalkResult = zeroed<WalkResult>();
@@ -431,7 +507,9 @@ function checkRuntimeServices(): void {
   }
   let rt: u64 = b.efiRuntimeServicesVirt;
   if (b.efiRuntimeBase != EFI_RUNTIME_BASE || rt < EFI_RUNTIME_BASE || rt - EFI_RUNTIME_BASE >= EFI_RUNTIME_SIZE) failHex("runtime services pointer outside the runtime window:", rt);
-  expectAttrs("efi runtime services table", rt, Attr.Read, Attr.Exec);
+  // Data, unless the loader listed its page as RWX (U-Boot keeps the table inside runtime code).
+  let rwx: u32 = promisedRwx(b, rt);
+  expectAttrs(rwx != 0 ? "efi runtime services table (listed RWX)" : "efi runtime services table", rt, Attr.Read, rwx != 0 ? 0 : Attr.Exec);
   let w: WalkResult = zeroed<WalkResult>();
   if (!walk(rt, addressOf(w)) || w.pa != b.efiRuntimeServices || rt - EFI_RUNTIME_BASE != w.pa) failHex("the runtime window does not map the runtime services table at its physical address:", w.pa);
   if (load<u64>(rt) != EFI_RUNTIME_SERVICES_SIGNATURE) failHex("no RUNTSERV signature at the virtual runtime services table:", load<u64>(rt));
@@ -502,6 +580,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkMemoryMap(bi);
   reportMemory(ptr<MemRegion>(bi.memMap), bi.memMapCount);
   checkPermissions(bi);
+  checkRuntimeWindow(bi);
   checkHhdm(bi);
   checkEngine(bi);
 

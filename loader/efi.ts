@@ -9,7 +9,7 @@ import {
   EFI_SUCCESS, EFI_OUT_OF_RESOURCES, EFI_NOT_FOUND, EFI_END_OF_FILE,
   efiIsError, efiStatusName,
   EFI_OPEN_PROTOCOL_GET_PROTOCOL, EFI_FILE_MODE_READ, EFI_FILE_DIRECTORY,
-  LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, GLOBAL_VARIABLE_GUID, guidEqual,
+  LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, guidEqual,
 } from "../common/uefi";
 import { logBegin, logStr, logEnd, logHex, logBytes, logDec } from "./log";
 
@@ -62,6 +62,8 @@ export function efiLayoutCheck(): cstr {
   if (offsetof<EfiBootServices>("GetMemoryMap") != 56) return "EFI_BOOT_SERVICES.GetMemoryMap";
   if (offsetof<EfiBootServices>("ExitBootServices") != 232) return "EFI_BOOT_SERVICES.ExitBootServices";
   if (offsetof<EfiBootServices>("OpenProtocol") != 280) return "EFI_BOOT_SERVICES.OpenProtocol";
+  if (offsetof<EfiBootServices>("HandleProtocol") != 152) return "EFI_BOOT_SERVICES.HandleProtocol";
+  if (offsetof<EfiBootServices>("LocateHandleBuffer") != 312) return "EFI_BOOT_SERVICES.LocateHandleBuffer";
   if (offsetof<EfiBootServices>("LocateProtocol") != 320) return "EFI_BOOT_SERVICES.LocateProtocol";
   if (sizeof<EfiBootServices>() != 376) return "EFI_BOOT_SERVICES size";
   if (offsetof<EfiRuntimeServices>("SetVirtualAddressMap") != 56) return "EFI_RUNTIME_SERVICES.SetVirtualAddressMap";
@@ -259,28 +261,4 @@ export function efiReadFile(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: b
 
 export function efiExitBootServices(mapKey: u64): u64 {
   return gBS.ExitBootServices(gImage, mapKey);
-}
-
-let conOutPath: Arr<u8, 1024>;
-
-/**
- * Whether the firmware already copies its console (ConOut) to a serial port: the ConOut
- * variable is a multi-instance device path, and a serial terminal shows up in it as a
- * Messaging/UART node (type 3, subtype 14). OVMF and AAVMF do this, as do PCs with console
- * redirection; the loader's own serial writes would then print every line twice.
- */
-export function efiConsoleHasSerial(): bool {
-  let size: u64 = conOutPath.length;
-  let st: u64 = gST.RuntimeServices.GetVariable("ConOut", addressOf(GLOBAL_VARIABLE_GUID), null, addressOf(size), addressOf(conOutPath));
-  if (efiIsError(st)) return false; // no variable, or a path too long to be a plain console list
-  let off: u64 = 0;
-  while (off + 4 <= size) {
-    let type: u8 = conOutPath[off];
-    let sub: u8 = conOutPath[off + 1];
-    let len: u64 = u64(conOutPath[off + 2]) | (u64(conOutPath[off + 3]) << 8);
-    if (type == 3 && sub == 14) return true;
-    if (len < 4) return false; // malformed: stop rather than loop
-    off += len;
-  }
-  return false;
 }

@@ -14,8 +14,9 @@ import {
 } from "../common/uefi";
 import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
-  efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure, efiConsoleHasSerial,
+  efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure,
 } from "./efi";
+import { type SerialConsole, serialConsole, serialConsoleName } from "./console";
 import { logInit, logWstr, logConOutReachesSerial, logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
@@ -157,13 +158,16 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   let tscEntry: u64 = archTimestamp();
   efiInit(image, systemTable);
   logInit(systemTable.ConOut);
-  let mirrored: bool = efiConsoleHasSerial();
-  logConOutReachesSerial(mirrored);
+  let serial: SerialConsole = serialConsole();
+  logConOutReachesSerial(serial != 0);
   logBegin("tsboot loader (");
   logStr(archName());
   logStr(") starting");
   logEnd();
-  if (mirrored) logLine("the firmware copies its console to a serial port: serial gets each line from there until ExitBootServices");
+  logBegin(serial != 0 ? "console: ConOut reaches a serial port (" : "console: the loader writes serial itself (");
+  logStr(serialConsoleName(serial));
+  logStr(serial != 0 ? "): serial gets each line from there until ExitBootServices" : ")");
+  logEnd();
 
   let bad: cstr = efiLayoutCheck();
   if (strlen(bad) != 0) {
@@ -259,7 +263,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   if (!selfCheck(addressOf(kernel), biPhys)) return giveUp(EFI_LOAD_ERROR);
   // Runtime code, data and MMIO at EFI_RUNTIME_BASE + phys, for SetVirtualAddressMap
   // after ExitBootServices. A problem here only costs the kernel its runtime services.
-  rtMapRegions(addressOf(map));
+  rtMapRegions(addressOf(map), bi);
   releaseKernelFile(addressOf(kernel));
   bi.hhdmSize = space.hhdmSize;
   bi.pageTableRoot = space.root;

@@ -8,7 +8,10 @@
 //   - RuntimeServicesCode: split by the firmware's EFI_MEMORY_ATTRIBUTES_TABLE when it
 //     publishes one (RO -> R-X, XP -> RW- or R--); pieces the table does not describe, or
 //     all code without a table, RWX (W^X lifted for that call only, and logged): runtime
-//     images keep their .data inside the code region;
+//     images keep their .data inside the code region (U-Boot's runtime services table and
+//     variables live there). Each RWX range is recorded in the boot info (efiRwx, with its
+//     RwxReason) so the kernel can tell a promised exception from a broken W^X; at most
+//     RWX_RANGES_MAX of them (adjacent pieces with the same reason are merged);
 //   - everything else (RuntimeServicesData, ...): RW-, normal write-back memory, like the HHDM.
 // After ExitBootServices, rtEnterVirtualMode checks that the final map's runtime regions
 // are exactly what was mapped (runtime memory does not change across ExitBootServices; if
@@ -28,7 +31,9 @@ import { type EfiMap, efiMapCount, efiMapEntry, efiMemTypeName } from "./memmap"
 import { mapInKernelTable, translateInKernelTable, kernelTableFrames } from "./paging";
 import { logBegin, logStr, logEnd, logHex, logHexW, logDec, logSize, logLine, logQuietConOut } from "./log";
 import { Attr } from "../common/paging/attrs";
-import { type BootInfo, BootFlag, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE } from "../common/bootinfo";
+import {
+  type BootInfo, type RwxRange, BootFlag, RwxReason, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE, RWX_RANGES_MAX, rwxReasonName,
+} from "../common/bootinfo";
 
 const PAGE: u64 = 4096;
 /** Runtime descriptors the loader keeps track of (OVMF has 5, AAVMF 6). */
@@ -53,6 +58,10 @@ let rangeCount: u32 = 0;
 /** Every runtime region is mapped: SetVirtualAddressMap may be called. */
 let mapped: bool = false;
 let mat: Ptr<EfiMemoryAttributesTable> = null;
+/** Why code is RWX when there is no usable table (RwxReason). */
+let noMatReason: u32 = RwxReason.NoAttributesTable;
+/** Where the RWX ranges are recorded. */
+let rwxInfo: Ptr<BootInfo> = null;
 
 // Per-descriptor byte counts for the log line.
 let bytesRX: u64 = 0;
@@ -74,10 +83,12 @@ function matEntry(i: u32): Ptr<EfiMemoryDescriptor> {
 /** The firmware's EFI_MEMORY_ATTRIBUTES_TABLE if it publishes a sane one, else null. */
 function findMat(): Ptr<EfiMemoryAttributesTable> {
   let t: Ptr<EfiMemoryAttributesTable> = cast<EfiMemoryAttributesTable>(efiFindConfigTable(addressOf(MEMORY_ATTRIBUTES_TABLE_GUID)));
+  noMatReason = RwxReason.NoAttributesTable;
   if (t == null) {
     logLine("UEFI runtime: no EFI_MEMORY_ATTRIBUTES_TABLE; runtime code will be mapped RWX");
     return null;
   }
+  noMatReason = RwxReason.BadAttributesTable;
   if (t.Version < 1 || u64(t.DescriptorSize) < sizeof<EfiMemoryDescriptor>() || t.NumberOfEntries > MAT_MAX_ENTRIES) {
     logBegin("warning: EFI_MEMORY_ATTRIBUTES_TABLE at ");
     logHex(addr(t));
@@ -101,9 +112,38 @@ function findMat(): Ptr<EfiMemoryAttributesTable> {
   return t;
 }
 
-function mapPiece(start: u64, end: u64, attrs: u32): bool {
+/** Adds [va, va + size) to the boot info's RWX list; false when the list is full. */
+function recordRwx(va: u64, size: u64, reason: u32): bool {
+  let n: u32 = rwxInfo.efiRwxCount;
+  if (n > 0) {
+    let last: Ptr<RwxRange> = addressOf(rwxInfo.efiRwx[n - 1]);
+    if (last.reason == reason && last.virt + (u64(last.pages) << 12) == va) {
+      last.pages += u32(size >> 12);
+      return true;
+    }
+  }
+  if (n == RWX_RANGES_MAX) return false;
+  let r: Ptr<RwxRange> = addressOf(rwxInfo.efiRwx[n]);
+  r.virt = va;
+  r.pages = u32(size >> 12);
+  r.reason = reason;
+  rwxInfo.efiRwxCount = n + 1;
+  return true;
+}
+
+/** Maps one piece; `reason` (RwxReason) says why when `attrs` are both W and X. */
+function mapPiece(start: u64, end: u64, attrs: u32, reason: u32): bool {
   let wx: bool = (attrs & Attr.Write) != 0 && (attrs & Attr.Exec) != 0;
   let size: u64 = end - start;
+  if (wx && !recordRwx(EFI_RUNTIME_BASE + start, size, reason)) {
+    logBegin("error: more than ");
+    logDec(u64(RWX_RANGES_MAX));
+    logStr(" RWX runtime code ranges; the boot info cannot list ");
+    logHex(start);
+    logStr(", so it stays unmapped");
+    logEnd();
+    return false;
+  }
   if (wx) { bytesRWX += size; totalRWX += size; }
   else if ((attrs & Attr.Exec) != 0) bytesRX += size;
   else if ((attrs & Attr.Write) != 0) bytesRW += size;
@@ -126,7 +166,7 @@ function matAttrs(a: u64): u32 {
  */
 function mapCode(start: u64, end: u64): bool {
   let rwx: u32 = Attr.Read | Attr.Write | Attr.Exec | Attr.Global;
-  if (mat == null) return mapPiece(start, end, rwx);
+  if (mat == null) return mapPiece(start, end, rwx, noMatReason);
   let c: u64 = start;
   while (c < end) {
     let pieceEnd: u64 = end;
@@ -150,7 +190,7 @@ function mapCode(start: u64, end: u64): bool {
         if (es > c && es < pieceEnd) pieceEnd = es;
       }
     }
-    if (!mapPiece(c, pieceEnd, attrs)) return false;
+    if (!mapPiece(c, pieceEnd, attrs, RwxReason.NotDescribed)) return false;
     c = pieceEnd;
   }
   return true;
@@ -162,10 +202,12 @@ function mapCode(start: u64, end: u64): bool {
  * Never fails the boot: on any problem it logs why and the firmware will stay in physical
  * mode (the kernel then sees no BootFlag.RuntimeVirtual).
  */
-export function rtMapRegions(m: Ptr<EfiMap>): void {
+export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
   rangeCount = 0;
   mapped = false;
   totalRWX = 0;
+  rwxInfo = bi;
+  bi.efiRwxCount = 0;
   mat = findMat();
   let framesBefore: u64 = kernelTableFrames();
   let n: u64 = efiMapCount(m);
@@ -204,9 +246,9 @@ export function rtMapRegions(m: Ptr<EfiMap>): void {
     bytesR = 0;
     bytesRWX = 0;
     let ok: bool = false;
-    if (kind == KIND_MMIO) ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Device | Attr.Global);
+    if (kind == KIND_MMIO) ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Device | Attr.Global, 0);
     else if (kind == KIND_CODE) ok = mapCode(start, end);
-    else ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Global);
+    else ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Global, 0);
     if (!ok) {
       logQuietConOut(false);
       logLine("error: mapping the UEFI runtime regions failed; runtime services stay in physical mode");
@@ -259,8 +301,11 @@ export function rtMapRegions(m: Ptr<EfiMap>): void {
   if (totalRWX != 0) {
     logBegin("UEFI runtime: ");
     logSize(totalRWX);
-    logStr(" of runtime code mapped RWX (W^X lifted for those mappings only): ");
-    logStr(mat == null ? "the firmware publishes no memory attributes table" : "not split by the memory attributes table");
+    logStr(" of runtime code mapped RWX in ");
+    logDec(u64(bi.efiRwxCount));
+    logStr(bi.efiRwxCount == 1 ? " range" : " ranges");
+    logStr(" (W^X lifted for those only, listed in the boot info): ");
+    logStr(rwxReasonName(mat == null ? noMatReason : RwxReason.NotDescribed));
     logEnd();
   }
 }

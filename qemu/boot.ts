@@ -1,20 +1,22 @@
 // `npm run qemu:x86_64` / `npm run qemu:aarch64`: build the loader and kernel (incremental),
-// put them on an ESP, boot QEMU with OVMF/AAVMF, stream the serial log live, print the
-// timing summary and exit 0 only when the kernel printed `[kernel] PASS`.
+// put them on an ESP, boot QEMU with UEFI firmware (EDK2's OVMF/AAVMF or U-Boot), stream the
+// serial log live, print the timing summary and exit 0 only when the kernel printed
+// `[kernel] PASS`.
 //
-//   node build/js/qemu/boot.js --arch x86_64 [--memory 256M] [--smp 1] [--kvm] [--timeout 120]
-//        [--gdb] [--cpu MODEL] [--no-build] [--cfg FILE] [--qemu-arg ARG ...]
+//   node build/js/qemu/boot.js --arch x86_64 [--firmware edk2|uboot|edk2-2m|edk2-secboot]
+//        [--machine q35|pc] [--disk-bus default|virtio|nvme|usb] [--memory 256M] [--smp 1]
+//        [--kvm] [--timeout 120] [--gdb] [--cpu MODEL] [--no-build] [--cfg FILE] [--qemu-arg ARG ...]
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs from 'yargs';
 import { parsePe, sectionByName } from '../linker/pe';
-import { FirmwareNotFoundError, prepareFirmware } from '../ovmf/firmware';
+import { FIRMWARE_NAMES, FirmwareName, FirmwareNotFoundError, prepareFirmware } from '../ovmf/firmware';
 import { buildArch, BuildError } from '../scripts/build';
 import { buildEsp, EspFile } from '../scripts/esp';
 import { formatCommand, ToolError } from '../scripts/exec';
 import { Arch, ARCHES, archBuildDir, archInfo, bootArtifacts, displayPath } from '../scripts/paths';
 import { exitConventionFor, formatTimings, formatVerdict, runHarness, SerialLine } from './harness';
-import { describeExit, launchQemu, qemuCommand } from './runner';
+import { describeExit, DISK_BUSES, DiskBus, launchQemu, qemuCommand, X86_MACHINES, X86Machine } from './runner';
 
 const GDB_PORT = 1234;
 const LOADER_ADDR = /\[loader\] loader@(0x[0-9a-fA-F]+)/;
@@ -28,6 +30,12 @@ function parseArgs() {
         'log and exits 0 only when the kernel prints `[kernel] PASS`.',
     )
     .option('arch', { choices: ARCHES as Arch[], demandOption: true, describe: 'guest architecture' })
+    .option('firmware', {
+      choices: FIRMWARE_NAMES as readonly FirmwareName[], default: 'edk2' as FirmwareName,
+      describe: 'UEFI implementation: EDK2 (OVMF 4 MiB / AAVMF), U-Boot, or the x86_64 OVMF 2 MiB and Secure Boot (SMM) builds',
+    })
+    .option('machine', { choices: X86_MACHINES as readonly X86Machine[], describe: 'x86_64 machine type (default q35)' })
+    .option('disk-bus', { choices: DISK_BUSES as readonly DiskBus[], default: 'default' as DiskBus, describe: 'how the ESP is attached (default: AHCI/IDE on x86_64, virtio on aarch64; usb: EHCI usb-storage)' })
     .option('memory', { type: 'string', default: '256M', describe: 'guest RAM (QEMU syntax)' })
     .option('smp', { type: 'number', default: 1, describe: 'number of CPUs' })
     .option('cpu', { type: 'string', describe: 'CPU model (default qemu64 on x86_64, cortex-a72 on aarch64; e.g. max)' })
@@ -95,13 +103,15 @@ async function main(): Promise<number> {
   buildEsp(esp, files);
   say(`ESP ${displayPath(esp)}: ${files.map((f) => f.espPath).join(', ')}`);
 
-  const fw = prepareFirmware(arch);
+  const fw = prepareFirmware(arch, { firmware: argv.firmware });
   try {
     const timeoutS = argv.timeout ?? (argv.gdb ? 3600 : 120);
     const qemuOpts = {
       arch,
       firmware: fw,
+      machine: argv.machine,
       disk: esp,
+      diskBus: argv['disk-bus'],
       memory: argv.memory,
       smp: argv.smp,
       cpu: argv.cpu,
@@ -113,7 +123,7 @@ async function main(): Promise<number> {
       const c = qemuCommand(qemuOpts);
       say(formatCommand(c.cmd, c.args));
     }
-    say(`booting ${arch} (${argv.kvm ? 'KVM' : 'TCG'}, ${argv.memory}, ${argv.smp} CPU${argv.smp > 1 ? 's' : ''}, timeout ${timeoutS} s, firmware ${path.basename(fw.code)})`);
+    say(`booting ${arch} (${argv.kvm ? 'KVM' : 'TCG'}, ${argv.memory}, ${argv.smp} CPU${argv.smp > 1 ? 's' : ''}, timeout ${timeoutS} s, firmware ${fw.label}${argv.machine ? `, ${argv.machine}` : ''}, disk ${argv['disk-bus']})`);
     if (argv.gdb) {
       const gdbCmd = `${info.gdb} ${displayPath(art.kernel)} -ex 'target remote :${GDB_PORT}'`;
       say(`QEMU is paused with its gdbstub on tcp::${GDB_PORT}. In another terminal run:\n      ${gdbCmd}\n    then \`continue\`. The loader's add-symbol-file command is printed when the loader reports its address.`);

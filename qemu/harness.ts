@@ -10,7 +10,9 @@
 //     isa-debug-exit port 0xf4, so QEMU exits 33 or 35; aarch64: the kernel calls PSCI
 //     SYSTEM_OFF and QEMU exits 0, so only the verdict line decides;
 //   - a panic, a CPU exception dump (ours or the firmware's) or silence longer than the
-//     limit fails the run at once (after a short drain that captures the rest of a dump).
+//     limit fails the run at once (after a short drain that captures the rest of a dump);
+//   - optionally (`unique`), a line printed twice fails the run: the loader must show each
+//     line once on serial whether or not the firmware copies its console there.
 import { performance } from 'perf_hooks';
 import { StringDecoder } from 'string_decoder';
 import type { Arch } from '../scripts/paths';
@@ -67,6 +69,8 @@ export interface HarnessOptions {
   exitConvention?: ExitConvention;
   /** Exact exit status required (for programs without a verdict, e.g. the firmware-floor app). */
   expectedExitCode?: number;
+  /** Lines matching this must each appear at most once (e.g. /^\[(loader|kernel)\] /). */
+  unique?: RegExp;
   /** Lines that fail the run at once (default DEFAULT_FAIL_PATTERNS). */
   failPatterns?: readonly FailPattern[];
   /** Fail when no byte arrives for this long (default 30 s; 0 disables, e.g. under gdb). */
@@ -89,6 +93,7 @@ export type FailureKind =
   | 'timeout' // the runner's hard timeout killed it
   | 'expectation' // an expected line never came (in order)
   | 'no-verdict' // the process ended without a verdict line
+  | 'duplicate' // a line matching `unique` appeared twice
   | 'exit-code'; // exit status disagrees with the verdict / expectedExitCode
 
 export interface HarnessFailure {
@@ -269,6 +274,13 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
         kind: 'expectation',
         message: `expected line ${patternText(expects[nextExpect])} never came` + (got.length ? ` (after ${got.join(', ')})` : '') + `; process ${describeExit(undefined, exit)}` + stderrTail,
       };
+    }
+    if (opts.unique) {
+      const seen = new Set<string>();
+      const dups = lines.filter((l) => opts.unique!.test(l.text) && (seen.has(l.text) || (seen.add(l.text), false)));
+      if (dups.length > 0) {
+        return { kind: 'duplicate', message: `${dups.length} line(s) printed twice, first: ${JSON.stringify(dups[0].text)} at ${secs(dups[0].tMs)}`, line: dups[0] };
+      }
     }
     if (requireVerdict && verdict === null) {
       return { kind: 'no-verdict', message: `the run ended without a \`${PASS_LINE}\` or \`[kernel] FAIL: <reason>\` line; process ${describeExit(undefined, exit)}` + stderrTail };

@@ -163,12 +163,29 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
 
 // ---- QEMU ----------------------------------------------------------------------------
 
+/** How the boot disk is attached (`default`: AHCI/IDE on x86_64, virtio-blk-pci on aarch64). */
+export const DISK_BUSES = ['default', 'virtio', 'nvme', 'usb'] as const;
+export type DiskBus = (typeof DISK_BUSES)[number];
+export const X86_MACHINES = ['q35', 'pc'] as const;
+export type X86Machine = (typeof X86_MACHINES)[number];
+
 export interface QemuOptions {
   arch: Arch;
-  /** Firmware: read-only CODE volume and this run's writable VARS copy (ovmf/firmware.ts). */
-  firmware: { code: string; vars: string };
+  /**
+   * Firmware (ovmf/firmware.ts): EDK2's read-only CODE volume and this run's writable VARS
+   * copy as pflash, or, without `vars`, an image loaded with -bios (U-Boot). `smm`: the
+   * firmware needs SMM and a secure pflash (OVMF's Secure Boot build; q35 only).
+   */
+  firmware: { code: string; vars?: string; smm?: boolean };
+  /** x86_64 machine type (default q35). */
+  machine?: X86Machine;
   /** Raw disk image to boot from (an ESP image or a partitioned disk). Omit to attach none. */
   disk?: string;
+  /**
+   * The disk's bus (default `default`). `usb` is a usb-storage device on an EHCI controller:
+   * the USB controller every firmware here drives (U-Boot's Debian builds have no xHCI).
+   */
+  diskBus?: DiskBus;
   /** Guest RAM, QEMU syntax (default 256M). */
   memory?: string;
   /** CPUs (default 1). */
@@ -199,10 +216,17 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
     const hostArch = os.arch() === 'x64' ? 'x86_64' : os.arch() === 'arm64' ? 'aarch64' : os.arch();
     if (hostArch !== o.arch) throw new Error(`KVM cannot run an ${o.arch} guest on this ${hostArch} host; drop --kvm to use TCG`);
   }
-  const pflash = [
-    '-drive', `if=pflash,format=raw,readonly=on,file=${qemuValue(o.firmware.code)}`,
-    '-drive', `if=pflash,format=raw,file=${qemuValue(o.firmware.vars)}`,
-  ];
+  const fw = o.firmware.vars === undefined
+    ? ['-bios', o.firmware.code]
+    : [
+      '-drive', `if=pflash,format=raw,readonly=on,file=${qemuValue(o.firmware.code)}`,
+      '-drive', `if=pflash,format=raw,file=${qemuValue(o.firmware.vars)}`,
+      ...(o.firmware.smm ? ['-global', 'driver=cfi.pflash01,property=secure,value=on'] : []),
+    ];
+  const machine = o.machine ?? 'q35';
+  if (o.arch !== 'x86_64' && o.machine) throw new Error(`--machine ${o.machine} is an x86_64 machine type; aarch64 always uses virt`);
+  if (o.firmware.smm && machine !== 'q35') throw new Error(`this firmware needs SMM, which OVMF supports only on q35 (not ${machine})`);
+  const disk = o.disk ? diskArgs(o.arch, o.diskBus ?? 'default', qemuValue(o.disk)) : [];
   // thread=multi: one host thread per vCPU, so that several CPUs really run at once.
   const common = ['-m', memory, '-smp', String(smp), '-accel', o.kvm ? 'kvm' : 'tcg,thread=multi'];
   // menu=on,splash-time=0: AAVMF otherwise waits for a menu timeout (7.3 s vs 1.8 s boots).
@@ -210,11 +234,11 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
   let args: string[];
   if (o.arch === 'x86_64') {
     args = [
-      '-machine', 'q35',
+      '-machine', o.firmware.smm ? `${machine},smm=on` : machine,
       '-cpu', o.cpu ?? 'qemu64',
       ...common,
-      ...pflash,
-      ...(o.disk ? ['-drive', `format=raw,file=${qemuValue(o.disk)}`] : []),
+      ...fw,
+      ...disk,
       // The kernel's PASS/FAIL exit: writing V to port 0xf4 exits QEMU with (V << 1) | 1.
       '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
       ...tail,
@@ -225,14 +249,22 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
       '-M', 'virt',
       '-cpu', o.cpu ?? 'cortex-a72',
       ...common,
-      ...pflash,
-      ...(o.disk ? ['-drive', `if=none,id=esp,format=raw,file=${qemuValue(o.disk)}`, '-device', 'virtio-blk-pci,drive=esp'] : []),
+      ...fw,
+      ...disk,
       ...tail,
     ];
   }
   if (o.gdb) args.push('-s', '-S');
   if (o.extraArgs) args.push(...o.extraArgs);
   return { cmd: info.qemuSystem, args };
+}
+
+function diskArgs(arch: Arch, bus: DiskBus, file: string): string[] {
+  if (bus === 'default' && arch === 'x86_64') return ['-drive', `format=raw,file=${file}`];
+  const drive = ['-drive', `if=none,id=esp,format=raw,file=${file}`];
+  if (bus === 'nvme') return [...drive, '-device', 'nvme,serial=tsboot-esp,drive=esp'];
+  if (bus === 'usb') return [...drive, '-device', 'usb-ehci,id=ehci', '-device', 'usb-storage,bus=ehci.0,drive=esp'];
+  return [...drive, '-device', 'virtio-blk-pci,drive=esp'];
 }
 
 export interface QemuLaunchOptions extends QemuOptions {

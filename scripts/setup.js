@@ -25,6 +25,7 @@ const REQUIREMENTS = [
   { pkg: 'qemu-user', cmd: 'qemu-aarch64', why: 'runs aarch64-linux test programs' },
   { pkg: 'ovmf', file: '/usr/share/OVMF/OVMF_CODE_4M.fd', why: 'x86_64 UEFI firmware' },
   { pkg: 'qemu-efi-aarch64', file: '/usr/share/AAVMF/AAVMF_CODE.fd', why: 'aarch64 UEFI firmware' },
+  { pkg: 'u-boot-qemu', file: '/usr/lib/u-boot/qemu_arm64/u-boot.bin', why: "U-Boot's UEFI, the second firmware (x86_64 and aarch64)" },
   { pkg: 'mtools', cmd: 'mformat', why: 'writes FAT ESP images' },
   { pkg: 'mtools', cmd: 'mcopy', why: 'writes FAT ESP images' },
   { pkg: 'dosfstools', cmd: 'mkfs.fat', why: 'FAT file systems for disk images' },

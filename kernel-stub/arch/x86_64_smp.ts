@@ -140,7 +140,7 @@ function lowFree(ctx: Ptr<void>, pa: u64): void {}
  * lower tables, so the kernel image and its stacks are mapped there too). "" or an error.
  */
 export function x64SmpSetup(bi: Ptr<BootInfo>): cstr {
-  if (bi.version < 3 || bi.apTrampoline == 0) return "the loader reserved no memory below 1 MiB for the AP trampoline";
+  if (bi.version < 4 || bi.apTrampoline == 0) return "the loader reserved no memory below 1 MiB for the AP trampoline";
   if ((bi.apTrampoline & (PAGE - 1)) != 0 || bi.apTrampoline + bi.apTrampolineSize > 0x10_0000 || bi.apTrampolineSize < 6 * PAGE) {
     return "the loader's AP trampoline region is not page-aligned below 1 MiB with room for 6 pages";
   }

@@ -8,8 +8,8 @@ import * as path from 'path';
 import { buildArch } from '../../scripts/build';
 import { buildEsp, EspFile } from '../../scripts/esp';
 import { bootArtifacts, Arch } from '../../scripts/paths';
-import { prepareFirmware } from '../../ovmf/firmware';
-import { launchQemu } from '../../qemu/runner';
+import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
+import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
 import { runHarness, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
 
 export interface BootRun {
@@ -34,6 +34,15 @@ function echoStream(): NodeJS.WritableStream | undefined {
   return process.env.TSBOOT_ECHO === '1' ? process.stdout : undefined;
 }
 
+/** Where and how to boot: firmware (default edk2), x86_64 machine, disk bus, CPU, RAM. */
+export interface BootPlace {
+  firmware?: FirmwareName;
+  machine?: X86Machine;
+  diskBus?: DiskBus;
+  cpu?: string;
+  memory?: string;
+}
+
 /**
  * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs` / `smp`
  * (optional) pick the CPU model, add QEMU arguments (e.g. `-machine acpi=off`) and set the
@@ -45,14 +54,15 @@ export async function bootEsp(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; cpu?: string; qemuArgs?: string[]; memory?: string; smp?: number },
+  opts: HarnessOptions & BootPlace & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; qemuArgs?: string[]; smp?: number },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
   buildEsp(esp, files);
-  const fw = prepareFirmware(arch);
+  const fw = prepareFirmware(arch, { firmware: opts.firmware });
   try {
     const proc = launchQemu({
-      arch, firmware: fw, disk: esp, timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, smp: opts.smp,
+      arch, firmware: fw, machine: opts.machine, disk: esp, diskBus: opts.diskBus,
+      timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, smp: opts.smp,
     });
     let stopping = false;
     const userOnLine = opts.onLine;

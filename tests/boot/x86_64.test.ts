@@ -19,8 +19,8 @@ const INJECT_BIT = 41;
 const CPUS = 4;
 const CMDLINE = `tsboot-e2e console=ttyS0 answer=42 tsboot.memtest.inject=0x${INJECT_PA.toString(16)}:${INJECT_BIT}`;
 
-// In order; other lines may come between. Loader lines appear twice on serial (OVMF
-// mirrors ConOut to COM1 and the loader also writes COM1 directly); order still holds.
+// In order; other lines may come between. Each loader line appears once on serial (OVMF
+// copies ConOut to COM1, so the loader leaves that copy to it: docs/firmware.md).
 const EXPECT: (string | RegExp)[] = [
   '[loader] tsboot loader (x86_64) starting',
   /^\[loader\] loader@0x[0-9a-f]+ size 0x[0-9a-f]+$/,

@@ -222,6 +222,38 @@ test('launched processes die with the parent: exit and SIGTERM', async () => {
   assert.ok(await waitGone(b.childPid, 5000), 'child killed when the parent gets SIGTERM');
 });
 
+test('unique: a loader line printed twice fails the run; distinct lines and other prefixes pass', async () => {
+  const twice = [
+    { after: 0, out: 'U-Boot\r\nU-Boot\r\n[loader] a\r\n[loader] b\r\n' },
+    { after: 0, out: '[loader] b\r\n[kernel] PASS\r\n' },
+  ];
+  const { r } = await harness(twice, { exit: 0 }, { unique: /^\[(loader|kernel)\] / });
+  assert.not.ok(r.ok);
+  assert.is(r.failure?.kind, 'duplicate');
+  assert.match(r.failure!.message, /1 line\(s\) printed twice, first: "\[loader\] b"/);
+  const once = await harness([{ after: 0, out: 'U-Boot\r\nU-Boot\r\n[loader] a\r\n[loader] b\r\n[kernel] PASS\r\n' }], { exit: 0 }, { unique: /^\[(loader|kernel)\] / });
+  assert.ok(once.r.ok, once.r.failure?.message);
+});
+
+test('qemuCommand: firmware, machine and disk bus choices', () => {
+  const uboot = { code: '/u/u-boot.rom' };
+  const x = qemuCommand({ arch: 'x86_64', firmware: uboot, machine: 'pc', disk: 'esp.img', diskBus: 'virtio' }).args.join(' ');
+  for (const part of ['-machine pc', '-bios /u/u-boot.rom', '-drive if=none,id=esp,format=raw,file=esp.img', '-device virtio-blk-pci,drive=esp']) {
+    assert.ok(x.includes(part), `x86_64 U-Boot args include ${part}: ${x}`);
+  }
+  assert.not.ok(x.includes('pflash'));
+  const sb = qemuCommand({ arch: 'x86_64', firmware: { code: 'C', vars: 'V', smm: true }, disk: 'e', diskBus: 'nvme' }).args.join(' ');
+  for (const part of ['-machine q35,smm=on', '-global driver=cfi.pflash01,property=secure,value=on', '-device nvme,serial=tsboot-esp,drive=esp']) {
+    assert.ok(sb.includes(part), `secboot args include ${part}: ${sb}`);
+  }
+  assert.throws(() => qemuCommand({ arch: 'x86_64', firmware: { code: 'C', vars: 'V', smm: true }, machine: 'pc' }), /needs SMM, which OVMF supports only on q35/);
+  const a = qemuCommand({ arch: 'aarch64', firmware: { code: '/u/u-boot.bin' }, disk: 'e', diskBus: 'usb' }).args.join(' ');
+  for (const part of ['-bios /u/u-boot.bin', '-device usb-ehci,id=ehci', '-device usb-storage,bus=ehci.0,drive=esp']) {
+    assert.ok(a.includes(part), `aarch64 args include ${part}: ${a}`);
+  }
+  assert.throws(() => qemuCommand({ arch: 'aarch64', firmware: uboot, machine: 'pc' }), /x86_64 machine type/);
+});
+
 test('qemuCommand: x86_64 and aarch64 command lines', () => {
   const fw = { code: '/fw/CODE.fd', vars: '/tmp/v,1/VARS.fd' };
   const x = qemuCommand({ arch: 'x86_64', firmware: fw, disk: 'esp.img' });

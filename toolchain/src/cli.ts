@@ -14,7 +14,7 @@ export function main(argv: string[]): void {
       .positional('entry', { type: 'string', describe: 'the entry .ts file (it exports main)', demandOption: true })
       .option('target', { alias: 't', choices: TARGET_NAMES, demandOption: true, describe: 'what to build for' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'output file' })
-      .option('emit', { choices: ['ll', 'obj', 'exe'] as const, default: 'exe' as const, describe: 'LLVM IR text, an object file, or a linked executable/EFI image' })
+      .option('emit', { choices: ['ll', 'asm', 'obj', 'exe'] as const, default: 'exe' as const, describe: 'LLVM IR text, assembly, an object file, or a linked executable/EFI image' })
       .option('opt', { type: 'number', choices: [0, 1, 2, 3], default: 2, describe: 'optimisation level (also -O0 .. -O3)' })
       .option('g', { type: 'boolean', default: false, describe: 'debug info: DWARF for ELF, CodeView/PDB for PE' })
       .option('linker-script', { type: 'string', describe: 'linker script for *-elf targets (default linker/kernel.ld)' })

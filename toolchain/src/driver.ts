@@ -12,7 +12,7 @@ import { Lowerer } from './lower/lower';
 import { findTools } from './link/tools';
 import { link } from '../../linker/lld';
 
-export type Emit = 'll' | 'obj' | 'exe';
+export type Emit = 'll' | 'asm' | 'obj' | 'exe';
 
 export interface CompileOptions {
   entry: string;
@@ -62,9 +62,10 @@ export function compile(opts: CompileOptions): CompileResult {
   try {
     const llFile = path.join(tmp, 'module.ll');
     fs.writeFileSync(llFile, ir);
-    const objFile = emit === 'obj' ? opts.output : path.join(tmp, 'module.o');
+    const objFile = emit === 'obj' || emit === 'asm' ? opts.output : path.join(tmp, 'module.o');
     const tools = findTools();
-    const args = ['-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple, ...target.clangFlags, '-Wno-override-module', llFile, '-o', objFile];
+    // `asm` is the text of exactly the code `obj` would hold (same clang pipeline, -S).
+    const args = [emit === 'asm' ? '-S' : '-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple, ...target.clangFlags, '-Wno-override-module', llFile, '-o', objFile];
     if (opts.debug) args.push('-g');
     t = performance.now();
     const r = spawnSync(tools.clang, args, { encoding: 'utf8' });
@@ -76,7 +77,7 @@ export function compile(opts: CompileOptions): CompileResult {
       fs.copyFileSync(llFile, keep);
       throw new ToolError(`internal compiler error: clang rejected the generated IR (kept in ${keep}):\n${r.stderr.trim()}`);
     }
-    if (emit === 'obj') return { ok: true, diagnostics: diags, timings };
+    if (emit === 'obj' || emit === 'asm') return { ok: true, diagnostics: diags, timings };
     t = performance.now();
     link({
       kind: target.os === 'uefi' ? 'pe' : target.os === 'elf' ? 'elf-kernel' : 'linux',

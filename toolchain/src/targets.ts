@@ -27,6 +27,13 @@ const TRIPLES: Record<string, string> = {
 
 export const TARGET_NAMES = Object.keys(TRIPLES);
 
+/** Code generation without x87/MMX/SSE/AVX (x86_64) or FP/Advanced SIMD (aarch64) registers,
+ *  like -mgeneral-regs-only; memset/memcpy expand to `rep stosb`/`rep movsb` or x-register pairs. */
+const GENERAL_REGS_ONLY: Record<Arch, string> = {
+  x86_64: '"target-features"="-mmx,-sse,-sse2,-sse3,-ssse3,-sse4.1,-sse4.2,-avx,-avx2,-avx512f,+soft-float"',
+  aarch64: '"target-features"="-fp-armv8,-neon"',
+};
+
 export function getTarget(name: string): Target {
   const triple = TRIPLES[name];
   if (!triple) throw new ToolError(`unknown target '${name}'; use one of: ${TARGET_NAMES.join(', ')}`);
@@ -35,17 +42,19 @@ export function getTarget(name: string): Target {
   const fnAttrs = ['nounwind'];
   if (os === 'uefi') {
     // Firmware gives no stack-probe helper (__chkstk); frames are small enough without one.
-    fnAttrs.push('"no-stack-arg-probe"');
+    // General registers only: U-Boot's x86_64 UEFI hands over with CR4.OSFXSR clear, so any
+    // SSE instruction is #UD (docs/language.md, "Targets"); aarch64 follows suit so that the
+    // loader never depends on CPACR_EL1.FPEN, which it rewrites on the way to the kernel.
+    fnAttrs.push('"no-stack-arg-probe"', GENERAL_REGS_ONLY[arch]);
   }
   if (os === 'elf') {
     clangFlags.push('-fno-pic');
+    // The kernel does not save FP/SIMD state: general registers only.
+    fnAttrs.push(GENERAL_REGS_ONLY[arch]);
+    // Higher-half kernel: -mcmodel=kernel; interrupts may arrive on the same stack: no red zone.
     if (arch === 'x86_64') {
-      // Higher-half kernel: -mcmodel=kernel; interrupts may arrive on the same stack: no red zone;
-      // the kernel does not save FP/SIMD state: general registers only.
       clangFlags.push('-mcmodel=kernel');
-      fnAttrs.push('noredzone', '"target-features"="-mmx,-sse,-sse2,-sse3,-ssse3,-sse4.1,-sse4.2,-avx,-avx2,-avx512f,+soft-float"');
-    } else {
-      fnAttrs.push('"target-features"="-fp-armv8,-neon"');
+      fnAttrs.push('noredzone');
     }
   }
   if (os === 'linux') clangFlags.push('-fno-pic');
