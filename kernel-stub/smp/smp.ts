@@ -108,7 +108,7 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
   prepared = n;
   print("[kernel] smp: ");
   printU(discovered.count);
-  print(" CPUs in the firmware tables (");
+  print(discovered.count == 1 ? " CPU in the firmware tables (" : " CPUs in the firmware tables (");
   archSmpDescribe();
   print("); boot CPU id ");
   printHex(bspId);
@@ -123,13 +123,15 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
     printU(discovered.dropped);
     println(" beyond the table's 64");
   }
-  print("[kernel] smp: ");
-  printU(n - 1);
-  print(" stacks of ");
-  printU(AP_STACK_SIZE >> 10);
-  print(" KiB with a guard page below each, at ");
-  printHex(AP_STACK_BASE);
-  println(" + 128 KiB per CPU");
+  if (n > 1) {
+    print("[kernel] smp: ");
+    printU(n - 1);
+    print(n == 2 ? " stack of " : " stacks of ");
+    printU(AP_STACK_SIZE >> 10);
+    print(" KiB with a guard page below each, at ");
+    printHex(AP_STACK_BASE);
+    println(" + 128 KiB per CPU");
+  }
   return n;
 }
 
