@@ -110,8 +110,8 @@ export function shareInject(s: Ptr<Share>, pa: u64, bit: u64): bool {
   let index: u64 = 0;
   for (let i: u64 = s.first; i <= s.last && s.bytes != 0; i++) {
     let e: Ptr<Extent> = ptrAdd(s.ext, i);
-    let b: u64 = i == s.first ? s.firstOff : 0;
-    let end: u64 = i == s.last ? s.lastEnd : e.bytes;
+    let b: u64 = pieceFrom(s, i);
+    let end: u64 = pieceTo(s, i);
     if (pa >= e.pa + b && pa < e.pa + end) {
       s.injectVa = e.va + ((pa - e.pa) & ~u64(7));
       s.injectIndex = index + (((pa - e.pa) - b) >> 3);
@@ -142,21 +142,31 @@ function inject(s: Ptr<Share>): void {
   compilerBarrier();
 }
 
-// Each pass below walks the share's pieces: extent i from byte `b` to byte `end`.
+// Each pass below walks the share's pieces: extent i from byte pieceFrom to pieceTo.
+
+/** @inline */
+function pieceFrom(s: Ptr<Share>, i: u64): u64 {
+  return i == s.first ? s.firstOff : 0;
+}
+
+/** @inline */
+function pieceTo(s: Ptr<Share>, i: u64): u64 {
+  return i == s.last ? s.lastEnd : ptrAdd(s.ext, i).bytes;
+}
 
 function ownAddress(s: Ptr<Share>): void {
   for (let i: u64 = s.first; i <= s.last; i++) {
     let e: Ptr<Extent> = ptrAdd(s.ext, i);
-    let b: u64 = i == s.first ? s.firstOff : 0;
-    let end: u64 = i == s.last ? s.lastEnd : e.bytes;
+    let b: u64 = pieceFrom(s, i);
+    let end: u64 = pieceTo(s, i);
     let w: Ptr<u64> = ptr<u64>(e.va);
     for (let o: u64 = b; o < end; o += 8) w[o >> 3] = e.pa + o;
   }
   inject(s);
   for (let i: u64 = s.first; i <= s.last; i++) {
     let e: Ptr<Extent> = ptrAdd(s.ext, i);
-    let b: u64 = i == s.first ? s.firstOff : 0;
-    let end: u64 = i == s.last ? s.lastEnd : e.bytes;
+    let b: u64 = pieceFrom(s, i);
+    let end: u64 = pieceTo(s, i);
     let w: Ptr<u64> = ptr<u64>(e.va);
     for (let o: u64 = b; o < end; o += 8) {
       let v: u64 = w[o >> 3];
@@ -170,8 +180,8 @@ function movingInversions(s: Ptr<Share>, p: u64, armed: bool): void {
   let q: u64 = ~p;
   for (let i: u64 = s.first; i <= s.last; i++) {
     let e: Ptr<Extent> = ptrAdd(s.ext, i);
-    let b: u64 = i == s.first ? s.firstOff : 0;
-    let end: u64 = i == s.last ? s.lastEnd : e.bytes;
+    let b: u64 = pieceFrom(s, i);
+    let end: u64 = pieceTo(s, i);
     let w: Ptr<u64> = ptr<u64>(e.va);
     for (let o: u64 = b; o < end; o += 8) w[o >> 3] = p;
   }
@@ -179,8 +189,8 @@ function movingInversions(s: Ptr<Share>, p: u64, armed: bool): void {
   compilerBarrier();
   for (let i: u64 = s.first; i <= s.last; i++) {
     let e: Ptr<Extent> = ptrAdd(s.ext, i);
-    let b: u64 = i == s.first ? s.firstOff : 0;
-    let end: u64 = i == s.last ? s.lastEnd : e.bytes;
+    let b: u64 = pieceFrom(s, i);
+    let end: u64 = pieceTo(s, i);
     let w: Ptr<u64> = ptr<u64>(e.va);
     for (let o: u64 = b; o < end; o += 8) {
       let v: u64 = w[o >> 3];
@@ -193,8 +203,8 @@ function movingInversions(s: Ptr<Share>, p: u64, armed: bool): void {
   while (i > s.first) {
     i--;
     let e: Ptr<Extent> = ptrAdd(s.ext, i);
-    let b: u64 = i == s.first ? s.firstOff : 0;
-    let o: u64 = i == s.last ? s.lastEnd : e.bytes;
+    let b: u64 = pieceFrom(s, i);
+    let o: u64 = pieceTo(s, i);
     let w: Ptr<u64> = ptr<u64>(e.va);
     while (o > b) {
       o -= 8;
@@ -211,8 +221,8 @@ function modulo20(s: Ptr<Share>, p: u64): void {
     let k: u64 = 0;          // share word index mod 20
     for (let i: u64 = s.first; i <= s.last; i++) {
       let e: Ptr<Extent> = ptrAdd(s.ext, i);
-      let b: u64 = i == s.first ? s.firstOff : 0;
-      let end: u64 = i == s.last ? s.lastEnd : e.bytes;
+      let b: u64 = pieceFrom(s, i);
+      let end: u64 = pieceTo(s, i);
       let w: Ptr<u64> = ptr<u64>(e.va);
       for (let o: u64 = b; o < end; o += 8) {
         w[o >> 3] = k == off ? p : q;
@@ -225,8 +235,8 @@ function modulo20(s: Ptr<Share>, p: u64): void {
     k = 0;
     for (let i: u64 = s.first; i <= s.last; i++) {
       let e: Ptr<Extent> = ptrAdd(s.ext, i);
-      let b: u64 = i == s.first ? s.firstOff : 0;
-      let end: u64 = i == s.last ? s.lastEnd : e.bytes;
+      let b: u64 = pieceFrom(s, i);
+      let end: u64 = pieceTo(s, i);
       let w: Ptr<u64> = ptr<u64>(e.va);
       // The first word of this piece that is an every-20th word from `off`.
       let o: u64 = b + ((off + 20 - k) % 20) * 8;
