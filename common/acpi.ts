@@ -4,10 +4,12 @@
 //     Address Structure at offset 40: address space id, then the address at offset 44);
 //   - MADT ("APIC"): the CPUs (Processor Local APIC, Processor Local x2APIC and GIC CPU
 //     Interface entries) and the local APIC address, for bringing up every CPU.
-// Tables are found through the RSDP's XSDT (revision >= 2) or RSDT. Every table is reached
-// at `phys + p2v` (0 under the firmware's identity map, the HHDM base in the kernel), and
-// every address is checked against `physLimit` (the end of what p2v maps) before use.
-// Reads are byte-wise: XSDT entries are not 8-byte aligned.
+// Tables are found through the RSDP's XSDT (revision >= 2) or RSDT. An AcpiView says how
+// physical memory is reached: at `phys + p2v` (0 under the firmware's identity map, the
+// HHDM base in the kernel), below `physLimit`, and, when `reach` is set, only after
+// reach(phys, len) said yes (the kernel's HHDM leaves out what the memory map does not list,
+// and some firmware puts its tables there: `reach` maps them). Every structure is checked
+// before it is read. Reads are byte-wise: XSDT entries are not 8-byte aligned.
 
 import { type CpuList, MPIDR_AFFINITY_MASK, cpuListAdd } from "./cpulist";
 
@@ -41,16 +43,32 @@ function sigIs(a: u64, s: cstr, n: u64): bool {
   return true;
 }
 
-/** Whether [phys, phys + len) lies below physLimit (no wrap). */
-function inside(phys: u64, len: u64, physLimit: u64): bool {
-  return phys != 0 && phys < physLimit && len <= physLimit - phys;
+/** How the reader reaches physical memory (see the top of the file). */
+export interface AcpiView extends Struct {
+  p2v: u64;
+  physLimit: u64;
+  reach: (phys: u64, len: u64) => bool;
+}
+
+/** A view without a reach check: all of [0, physLimit) is readable at p2v + phys. */
+export function acpiView(v: Ptr<AcpiView>, p2v: u64, physLimit: u64): Ptr<AcpiView> {
+  v.p2v = p2v;
+  v.physLimit = physLimit;
+  v.reach = null;
+  return v;
+}
+
+/** Whether [phys, phys + len) lies below physLimit (no wrap) and can be read. */
+function inside(v: Ptr<AcpiView>, phys: u64, len: u64): bool {
+  if (phys == 0 || phys >= v.physLimit || len > v.physLimit - phys) return false;
+  return v.reach == null || v.reach(phys, len);
 }
 
 /** The root table (XSDT for revision >= 2, else RSDT) under the RSDP at `rsdpPhys`: its
  *  physical address, with its length and entry size in out[0] and out[1]; 0 if unusable. */
-function rootTable(rsdpPhys: u64, p2v: u64, physLimit: u64, out: Ptr<u64>): u64 {
-  if (!inside(rsdpPhys, 36, physLimit)) return 0;
-  let rsdp: u64 = p2v + rsdpPhys;
+function rootTable(v: Ptr<AcpiView>, rsdpPhys: u64, out: Ptr<u64>): u64 {
+  if (!inside(v, rsdpPhys, 36)) return 0;
+  let rsdp: u64 = v.p2v + rsdpPhys;
   if (!sigIs(rsdp, "RSD PTR ", 8)) return 0;
   let root: u64 = u64(rd32(rsdp + 16));
   out[1] = 4;
@@ -58,31 +76,31 @@ function rootTable(rsdpPhys: u64, p2v: u64, physLimit: u64, out: Ptr<u64>): u64 
     root = rd64(rsdp + 24);
     out[1] = 8;
   }
-  if (!inside(root, 36, physLimit)) return 0;
-  out[0] = u64(rd32(p2v + root + 4));
-  if (out[0] < 36 || !inside(root, out[0], physLimit)) return 0;
+  if (!inside(v, root, 36)) return 0;
+  out[0] = u64(rd32(v.p2v + root + 4));
+  if (out[0] < 36 || !inside(v, root, out[0])) return 0;
   return root;
 }
 
 /**
  * Finds the first table with signature `sig` (4 characters) under the RSDP at `rsdpPhys`.
  * Returns its physical address and puts its length in `outLen` (at least 36, all of it
- * below physLimit), or 0 when the RSDP or root table is unusable or no such table exists.
+ * readable), or 0 when the RSDP or root table is unusable or no such table exists.
  */
-export function acpiFindTable(rsdpPhys: u64, p2v: u64, physLimit: u64, sig: cstr, outLen: Ptr<u64>): u64 {
+export function acpiFindTable(v: Ptr<AcpiView>, rsdpPhys: u64, sig: cstr, outLen: Ptr<u64>): u64 {
   outLen[0] = 0;
   let rt: Arr<u64, 2>;
-  let root: u64 = rootTable(rsdpPhys, p2v, physLimit, addressOf(rt[0]));
+  let root: u64 = rootTable(v, rsdpPhys, addressOf(rt[0]));
   if (root == 0) return 0;
   let entrySize: u64 = rt[1];
   let n: u64 = (rt[0] - 36) / entrySize;
   for (let i: u64 = 0; i < n; i++) {
-    let ea: u64 = p2v + root + 36 + i * entrySize;
+    let ea: u64 = v.p2v + root + 36 + i * entrySize;
     let t: u64 = entrySize == 8 ? rd64(ea) : u64(rd32(ea));
-    if (!inside(t, 36, physLimit)) continue;
-    let tv: u64 = p2v + t;
+    if (!inside(v, t, 36)) continue;
+    let tv: u64 = v.p2v + t;
     let len: u64 = u64(rd32(tv + 4));
-    if (len < 36 || !inside(t, len, physLimit)) continue;
+    if (len < 36 || !inside(v, t, len)) continue;
     if (sigIs(tv, sig, 4)) {
       outLen[0] = len;
       return t;
@@ -93,22 +111,22 @@ export function acpiFindTable(rsdpPhys: u64, p2v: u64, physLimit: u64, sig: cstr
 
 /** Scans the tables under the RSDP at `rsdpPhys` for the FADT and SPCR. False when the
  *  RSDP or its root table is unusable (out is then all zero). */
-export function acpiScan(rsdpPhys: u64, p2v: u64, physLimit: u64, out: Ptr<AcpiInfo>): bool {
+export function acpiScan(v: Ptr<AcpiView>, rsdpPhys: u64, out: Ptr<AcpiInfo>): bool {
   memset(cast<u8>(out), 0, sizeof<AcpiInfo>());
   let rt: Arr<u64, 2>;
-  if (rootTable(rsdpPhys, p2v, physLimit, addressOf(rt[0])) == 0) return false;
+  if (rootTable(v, rsdpPhys, addressOf(rt[0])) == 0) return false;
   let len: u64 = 0;
-  let fadt: u64 = acpiFindTable(rsdpPhys, p2v, physLimit, "FACP", addressOf(len));
+  let fadt: u64 = acpiFindTable(v, rsdpPhys, "FACP", addressOf(len));
   if (fadt != 0) {
     out.fadtFound = true;
-    if (len >= 131) out.armBootArch = u16(rd8(p2v + fadt + 129)) | (u16(rd8(p2v + fadt + 130)) << 8);
+    if (len >= 131) out.armBootArch = u16(rd8(v.p2v + fadt + 129)) | (u16(rd8(v.p2v + fadt + 130)) << 8);
   }
-  let spcr: u64 = acpiFindTable(rsdpPhys, p2v, physLimit, "SPCR", addressOf(len));
+  let spcr: u64 = acpiFindTable(v, rsdpPhys, "SPCR", addressOf(len));
   if (spcr != 0 && len >= 52) {
     out.spcrFound = true;
-    out.spcrType = rd8(p2v + spcr + 36);
-    out.spcrSpace = rd8(p2v + spcr + 40);
-    out.spcrBase = rd64(p2v + spcr + 44);
+    out.spcrType = rd8(v.p2v + spcr + 36);
+    out.spcrSpace = rd8(v.p2v + spcr + 40);
+    out.spcrBase = rd64(v.p2v + spcr + 44);
   }
   return true;
 }
@@ -136,13 +154,13 @@ export interface MadtInfo extends Struct {
  * The CPUs of the MADT. `gicc` selects the aarch64 entries (GIC CPU interfaces) instead of
  * the x86_64 ones. False when there is no usable MADT.
  */
-export function acpiMadt(rsdpPhys: u64, p2v: u64, physLimit: u64, gicc: bool, out: Ptr<MadtInfo>): bool {
+export function acpiMadt(v: Ptr<AcpiView>, rsdpPhys: u64, gicc: bool, out: Ptr<MadtInfo>): bool {
   memset(cast<u8>(out), 0, sizeof<MadtInfo>());
   let len: u64 = 0;
-  let madt: u64 = acpiFindTable(rsdpPhys, p2v, physLimit, "APIC", addressOf(len));
+  let madt: u64 = acpiFindTable(v, rsdpPhys, "APIC", addressOf(len));
   if (madt == 0 || len < 44) return false;
   out.found = true;
-  let t: u64 = p2v + madt;
+  let t: u64 = v.p2v + madt;
   out.lapicBase = u64(rd32(t + 36));
   let off: u64 = 44;
   while (off + 2 <= len) {

@@ -23,7 +23,7 @@ import {
 import { mmInit, mmReclaimLoader, mmBootInfo, mmFrames } from "./mm/kmem";
 import { mmTicks, mmTickHz } from "./mm/ticks";
 import { cpuBootInit } from "./smp/cpu";
-import { smpPrepare, smpStart, smpTickHz } from "./smp/smp";
+import { smpFindCpus, smpPrepare, smpStart, smpTickHz } from "./smp/smp";
 import { smpPark } from "./smp/work";
 import { smpSelfTest } from "./smp/smptest";
 import { klogInit } from "./klog";
@@ -584,6 +584,8 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkHhdm(bi);
   checkEngine(bi);
 
+  // Before memory is reused: a firmware may keep its CPU tables in boot-services memory.
+  smpFindCpus(bi, archPageTableRoot());
   // The kernel takes over physical memory. The checks above used their own frames and
   // their tables are freed or still live (mmInit keeps live table frames out of the pool).
   // After mmReclaimLoader the boot info and its map are gone: only mm's copies remain.

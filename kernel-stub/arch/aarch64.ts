@@ -15,7 +15,9 @@ import { type BootInfo, BOOTINFO_MAGIC, BootFlag, HHDM_BASE, KERNEL_LINK_BASE } 
 import { type PageTable, ptMap, ptTranslate, ptClearFlush, PT_OK } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { A64_MAIR } from "../../common/paging/aarch64";
-import { type AcpiInfo, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan } from "../../common/acpi";
+import {
+  type AcpiInfo, type AcpiView, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
+} from "../../common/acpi";
 
 /** The kernel VA of the console UART's page (a 2 MiB slot of its own below the stack). */
 export const UART_VA: u64 = 0xFFFF_FFFF_E000_0000;
@@ -130,7 +132,8 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   if (psci == PsciMethod.None && usable && (b.flags & BootFlag.HasRsdp) != 0) {
     // No device tree (AAVMF publishes ACPI by default): the FADT's ARM_BOOT_ARCH flags.
     let acpi: AcpiInfo = zeroed<AcpiInfo>();
-    if (acpiScan(b.rsdp, HHDM_BASE, b.hhdmSize, addressOf(acpi)) && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
+    let view: AcpiView = zeroed<AcpiView>();
+    if (acpiScan(acpiView(addressOf(view), HHDM_BASE, b.hhdmSize), b.rsdp, addressOf(acpi)) && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
       psci = (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? PsciMethod.Hvc : PsciMethod.Smc;
       dtbNote = "ACPI FADT ARM_BOOT_ARCH; no device tree";
     }

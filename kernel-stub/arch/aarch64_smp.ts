@@ -16,7 +16,7 @@
 
 import { type BootInfo, BootFlag } from "../../common/bootinfo";
 import { type CpuList, MPIDR_AFFINITY_MASK } from "../../common/cpulist";
-import { type MadtInfo, acpiMadt } from "../../common/acpi";
+import { type MadtInfo, type AcpiView, acpiMadt } from "../../common/acpi";
 import { type FdtInfo, FdtStatus, fdtScan, psciMethodName } from "../../common/fdt";
 import { type PageTable, type FrameSource, ptInit, ptMap, ptTranslate, PT_OK } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
@@ -50,14 +50,13 @@ let fromTables: cstr = "";
 
 // ---- discovery -------------------------------------------------------------------------
 
-/** The CPUs from the MADT or the device tree, and the boot CPU's MPIDR affinity in
- *  bspId[0]. Returns "" or why there is nothing to start. */
-export function a64SmpDiscover(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
+/** The CPUs from the MADT (read through `v`) or the device tree. Returns "" or why there is
+ *  nothing to start. */
+export function a64SmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<CpuList>): cstr {
   p2v = bi.hhdmBase;
-  bspId[0] = mrs("MPIDR_EL1") & MPIDR_AFFINITY_MASK;
   if ((bi.flags & BootFlag.HasRsdp) != 0 && bi.rsdp != 0) {
     let madt: MadtInfo = zeroed<MadtInfo>();
-    if (acpiMadt(bi.rsdp, bi.hhdmBase, bi.hhdmSize, true, addressOf(madt)) && madt.cpus.count != 0) {
+    if (acpiMadt(v, bi.rsdp, true, addressOf(madt)) && madt.cpus.count != 0) {
       memcpy(cpus, addressOf(madt.cpus), sizeof<CpuList>());
       fromTables = "ACPI MADT GIC CPU interfaces";
       return "";
@@ -72,6 +71,11 @@ export function a64SmpDiscover(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr
     }
   }
   return "neither an ACPI MADT nor device-tree cpu nodes name the CPUs";
+}
+
+/** The boot CPU's MPIDR affinity. */
+export function a64SmpBootCpu(): u64 {
+  return mrs("MPIDR_EL1") & MPIDR_AFFINITY_MASK;
 }
 
 export function a64SmpSourceName(): cstr {

@@ -5,16 +5,26 @@
 
 import { type BootInfo } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
+import { type AcpiView } from "../../common/acpi";
 import {
-  x64SmpDiscover, x64SmpSetup, x64StartAp, x64StopAp, x64ApInit, x64SmpModeName, x64TrampolinePhys, x64ApArrived,
+  x64SmpTables, x64SmpBootCpu, x64SmpSetup, x64StartAp, x64StopAp, x64ApInit, x64SmpModeName, x64TrampolinePhys, x64ApArrived,
 } from "./x86_64_smp";
-import { a64SmpDiscover, a64SmpSetup, a64StartAp, a64SmpSourceName, a64SmpMethodName } from "./aarch64_smp";
+import { a64SmpTables, a64SmpBootCpu, a64SmpSetup, a64StartAp, a64SmpSourceName, a64SmpMethodName } from "./aarch64_smp";
 import { a64HaltCpu } from "./aarch64";
 
-/** The CPUs the firmware names and the boot CPU's own id (bspId[0]); "" or why none. */
-export function archSmpDiscover(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
-  if (target.x86_64) return x64SmpDiscover(bi, cpus, bspId);
-  return a64SmpDiscover(bi, cpus, bspId);
+/** The CPUs the firmware's tables name, read through `v`; "" or why none. Runs before
+ *  the memory manager: a firmware may keep its tables in memory that becomes usable. */
+export function archSmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<CpuList>): cstr {
+  if (target.x86_64) return x64SmpTables(bi, v, cpus);
+  return a64SmpTables(bi, v, cpus);
+}
+
+/** The boot CPU's own id (bspId[0]), with what it needs to start others set up (x86_64:
+ *  the local APIC; ids it cannot address leave `cpus`); "" or why no CPU can be started. */
+export function archSmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
+  if (target.x86_64) return x64SmpBootCpu(bi, cpus, bspId);
+  bspId[0] = a64SmpBootCpu();
+  return "";
 }
 
 /** Prints where the CPUs came from and how they are started (no newline). */

@@ -9,9 +9,9 @@
 // which parks it in wait-for-SIPI, so it can never run on a later AP's parameters.
 // Called through kernel-stub/arch/smp.ts only.
 
-import { type BootInfo } from "../../common/bootinfo";
+import { type BootInfo, BootFlag } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
-import { type MadtInfo, acpiMadt } from "../../common/acpi";
+import { type MadtInfo, type AcpiView, acpiMadt } from "../../common/acpi";
 import { type PageTable, type FrameSource, ptInit, ptMap, PT_OK } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { type ApParams, AP_PARAMS_OFF, GDT_CODE32, GDT_DATA32, GDT_CODE64, x64TrampolineCode } from "./x86_64_trampoline";
@@ -83,10 +83,23 @@ function sendIpi(dest: u64, cmd: u32): bool {
 // ---- discovery -------------------------------------------------------------------------
 
 /**
- * The CPUs of the MADT and the boot CPU's own id (out[0]); sets up the local APIC (x2APIC
- * mode when the CPU has it). Returns "" or why there is nothing to start.
+ * The CPUs of the MADT, read through `v` (early: the firmware may keep its tables in memory
+ * the kernel will use). Returns "" or why there is nothing to start.
  */
-export function x64SmpDiscover(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
+export function x64SmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<CpuList>): cstr {
+  if ((bi.flags & BootFlag.HasRsdp) == 0 || bi.rsdp == 0) return "no ACPI tables (no RSDP), so no MADT";
+  let madt: MadtInfo = zeroed<MadtInfo>();
+  if (!acpiMadt(v, bi.rsdp, false, addressOf(madt))) return "no MADT in the ACPI tables";
+  memcpy(cpus, addressOf(madt.cpus), sizeof<CpuList>());
+  return "";
+}
+
+/**
+ * Sets up the boot CPU's local APIC (x2APIC mode when the CPU has it; else its MMIO page
+ * through vmap) and puts its id in bspId[0]; leaves out of `cpus` the ids an xAPIC cannot
+ * address. Returns "" or why no other CPU can be started.
+ */
+export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
   hhdm = bi.hhdmBase;
   if (bi.tscFrequency >= 1_000_000) tickHz = bi.tscFrequency;
   lapicPhys = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR;
@@ -98,10 +111,6 @@ export function x64SmpDiscover(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr
     if (lapicVa == 0) return "cannot map the local APIC";
   }
   bspId[0] = x64ApicId();
-  if (bi.rsdp == 0) return "no ACPI tables (no RSDP), so no MADT";
-  let madt: MadtInfo = zeroed<MadtInfo>();
-  if (!acpiMadt(bi.rsdp, bi.hhdmBase, bi.hhdmSize, false, addressOf(madt))) return "no MADT in the ACPI tables";
-  memcpy(cpus, addressOf(madt.cpus), sizeof<CpuList>());
   if (!x2apic) {
     // An xAPIC addresses 8-bit ids (0xFF is the broadcast): the others cannot be started.
     let kept: u32 = 0;

@@ -1,8 +1,10 @@
-// Bringing up every CPU, in two steps so that the kernel can measure on one CPU before the
-// others exist (an idle CPU spinning in its job loop would share the machine with it):
+// Bringing up every CPU, in three steps:
 //
-//   smpPrepare(bi)  the CPUs the firmware names (arch/smp.ts: ACPI MADT, device tree), the
-//                   boot CPU's own id, a stack for each of the others (STACK_SIZE mapped at
+//   smpFindCpus(bi) before the memory manager: the CPUs the firmware's tables name
+//                   (arch/smp.ts: ACPI MADT, device tree). Early, because a firmware may
+//                   keep its tables in memory the kernel then uses (U-Boot's x86_64 UEFI
+//                   puts its MADT in boot-services code); read only where the HHDM maps;
+//   smpPrepare(bi)  the boot CPU's own id, a stack for each of the others (STACK_SIZE mapped at
 //                   its slot of the AP stack window, the page below unmapped: the guard),
 //                   what the start needs once (x86_64: the trampoline page; aarch64: the
 //                   identity table of the entry code);
@@ -10,17 +12,21 @@
 //                   its own stack (apMain), is otherwise reported, stopped where the
 //                   architecture can, and left out. Prints `[kernel] smp: N CPUs online`.
 //
+// The last two are apart so that the kernel can measure on one CPU before the others
+// exist (an idle CPU spinning in its job loop would share the machine with it).
+//
 // Every CPU runs on the kernel's page tables (the aarch64 entry adds an identity TTBR0 for
 // its first instructions only) and knows its record through cpuSelf().
 
 import { type BootInfo } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
 import { Attr } from "../../common/paging/attrs";
-import { ptTranslate, PT_OK } from "../../common/paging/engine";
+import { type PageTable, ptTranslate, PT_OK } from "../../common/paging/engine";
+import { type AcpiView, acpiView } from "../../common/acpi";
 import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuCount, cpuSetCount, cpuSetSelf } from "./cpu";
 import { smpWorkLoop, smpRankOnline, smpJobGeneration } from "./work";
 import {
-  archSmpDiscover, archSmpDescribe, archSmpSetup, archStartCpu, archStartClue, archStopCpu, archApInit, archHaltCpu,
+  archSmpTables, archSmpBootCpu, archSmpDescribe, archSmpSetup, archStartCpu, archStartClue, archStopCpu, archApInit, archHaltCpu,
 } from "../arch/smp";
 import { mmAllocFrame, mmMapFixed, mmPageTable } from "../mm/kmem";
 import { mmTicks, mmTickHz } from "../mm/ticks";
@@ -58,8 +64,33 @@ function makeStack(i: u32): u64 {
   return top;
 }
 
+/** The live tables, read-only: what the HHDM maps before the memory manager exists. */
+let walkPt: PageTable;
+
+/** AcpiView.reach before the memory manager: every page of [pa, pa + len) mapped in the
+ *  HHDM (firmware tables in a hole of the memory map are not, and are then not read). */
+function hhdmMapped(pa: u64, len: u64): bool {
+  let end: u64 = pa + len;
+  if (end < pa) return false;
+  for (let p: u64 = pa & ~(PAGE - 1); p < end; p += PAGE) {
+    if (!ptTranslate(addressOf(walkPt), walkPt.physToVirt + p, null, null)) return false;
+  }
+  return true;
+}
+
+/** Reads the firmware's list of CPUs; call before mmInit (see the top of the file). */
+export function smpFindCpus(bi: Ptr<BootInfo>, pageTableRoot: u64): void {
+  memset(addressOf(discovered), 0, sizeof<CpuList>());
+  walkPt.root = pageTableRoot;
+  walkPt.physToVirt = bi.hhdmBase;
+  walkPt.highHalf = true;
+  let view: AcpiView = zeroed<AcpiView>();
+  acpiView(addressOf(view), bi.hhdmBase, bi.hhdmSize).reach = hhdmMapped;
+  prepareError = archSmpTables(bi, addressOf(view), addressOf(discovered));
+}
+
 /**
- * Finds the CPUs and gets everything ready to start them. Returns how many CPUs the
+ * Gets everything ready to start the CPUs smpFindCpus found. Returns how many CPUs the
  * kernel will try to use (1 when it cannot start others; the line says why).
  */
 export function smpPrepare(bi: Ptr<BootInfo>): u32 {
@@ -76,8 +107,7 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
   hz = mmTickHz(bi.tscFrequency);
   if (hz < 1_000_000) hz = 3_000_000_000;   // x86 without the loader's measurement: assume 3 GHz (waits get longer)
   let bspId: u64 = 0;
-  memset(addressOf(discovered), 0, sizeof<CpuList>());
-  prepareError = archSmpDiscover(bi, addressOf(discovered), addressOf(bspId));
+  if (strlen(prepareError) == 0) prepareError = archSmpBootCpu(bi, addressOf(discovered), addressOf(bspId));
   cpuAt(0).hwId = bspId;
   cpuSetCount(1);
   if (strlen(prepareError) == 0) prepareError = archSmpSetup(bi);

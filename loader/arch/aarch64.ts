@@ -20,7 +20,9 @@ import { pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
 import { type FdtInfo, FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { A64_MAIR } from "../../common/paging/aarch64";
 import { a64MmuSwitch, a64MmuSwitchTo } from "../../common/a64switch";
-import { type AcpiInfo, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan } from "../../common/acpi";
+import {
+  type AcpiInfo, type AcpiView, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
+} from "../../common/acpi";
 import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../../common/uefi";
 import { efiFindConfigTable } from "../efi";
 import { logBegin, logStr, logEnd, logHex, logDec, logLine } from "../log";
@@ -126,7 +128,8 @@ function uartFromAcpi(): u64 {
   let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
   if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
   let info: AcpiInfo = zeroed<AcpiInfo>();
-  if (rsdp == null || !acpiScan(addr(rsdp), 0, 0xFFFF_FFFF_FFFF_FFFF, addressOf(info))) {
+  let view: AcpiView = zeroed<AcpiView>();
+  if (rsdp == null || !acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), addressOf(info))) {
     logBegin("no device tree and no usable ACPI tables; PL011 assumed at ");
     logHex(uartPhys);
     logEnd();

@@ -6,7 +6,7 @@
 //   FADT <found> <armBootArch>
 //   DTB <status> <count> <disabled> <unsupported> <ids...>
 
-import { type MadtInfo, type AcpiInfo, acpiMadt, acpiScan } from "../../../common/acpi";
+import { type MadtInfo, type AcpiInfo, type AcpiView, acpiMadt, acpiScan, acpiView } from "../../../common/acpi";
 import { type FdtInfo, FdtStatus, fdtScan } from "../../../common/fdt";
 import { type CpuList } from "../../../common/cpulist";
 
@@ -22,10 +22,11 @@ function printIds(l: Ptr<CpuList>): void {
 
 /** The ACPI blob holds the RSDP at offset rsdp; its "physical addresses" are offsets. */
 export function runAcpi(blob: Ptr<u8>, len: u64, rsdp: u64): void {
-  let p2v: u64 = addr(blob);
+  let view: AcpiView = zeroed<AcpiView>();
+  acpiView(addressOf(view), addr(blob), len);
   for (let mode: u32 = 0; mode < 2; mode++) {
     let m: MadtInfo = zeroed<MadtInfo>();
-    let found: bool = acpiMadt(rsdp, p2v, len, mode == 1, addressOf(m));
+    let found: bool = acpiMadt(addressOf(view), rsdp, mode == 1, addressOf(m));
     print(mode == 1 ? "MADT gicc " : "MADT apic ");
     printU(found ? 1 : 0); sp(); printHex(m.lapicBase); sp();
     printCounts(addressOf(m.cpus)); sp(); printU(u64(m.cpus.dropped)); sp(); printU(u64(m.x2apicEntries));
@@ -33,7 +34,7 @@ export function runAcpi(blob: Ptr<u8>, len: u64, rsdp: u64): void {
     print("\n");
   }
   let a: AcpiInfo = zeroed<AcpiInfo>();
-  let ok: bool = acpiScan(rsdp, p2v, len, addressOf(a));
+  let ok: bool = acpiScan(addressOf(view), rsdp, addressOf(a));
   print("FADT ");
   printU(ok && a.fadtFound ? 1 : 0); sp(); printHex(u64(a.armBootArch));
   print("\n");
