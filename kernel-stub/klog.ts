@@ -21,7 +21,6 @@ let owner: u32 = 0xFFFF_FFFF;
 let next: (c: u8) => void = null;
 let ticksPerMs: u64 = 0;
 let now: () => u64 = null;
-let stolen: u64 = 0;
 /** Bytes written so far (any CPU): a waiter's sign that the writer is not stuck. */
 let progress: u64 = 0;
 
@@ -32,11 +31,6 @@ export function klogInit(ticks: () => u64, hz: u64): void {
   now = ticks;
   ticksPerMs = hz / 1000;
   setConsoleSink(klogSink);
-}
-
-/** Lines whose writer did not finish in time and were interrupted by another CPU. */
-export function klogStolen(): u64 {
-  return stolen;
 }
 
 function takeConsole(me: u32): void {
@@ -59,7 +53,6 @@ function takeConsole(me: u32): void {
     if (late) {
       // Write anyway. The lock stays set and is now ours: our newline gives it back (the
       // stuck CPU, should it go on, takes it again first).
-      stolen++;
       atomicStore(addressOf(owner), me, "relaxed");
       next(0x0A);
       let s: Ptr<u8> = cast<u8>("[console taken from a CPU stuck in mid-line] ");

@@ -178,7 +178,7 @@ b tsboot_a64_mmu_switch",
     offsetof<ApBootA64>("hcr"));
 }
 
-export function psciStatusName(s: i64): cstr {
+function psciStatusName(s: i64): cstr {
   switch (s) {
     case 0: return "SUCCESS";
     case -1: return "NOT_SUPPORTED";

@@ -127,10 +127,6 @@ export function x64SmpModeName(): cstr {
   return x2apic ? "x2APIC" : "xAPIC";
 }
 
-export function x64LapicPhys(): u64 {
-  return lapicPhys;
-}
-
 // ---- the trampoline page and its page table --------------------------------------------
 
 /** FrameSource over the rest of the reserved low region (the low root's tables). */

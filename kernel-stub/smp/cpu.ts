@@ -89,15 +89,3 @@ export function cpuBootInit(): void {
   c.state = CpuState.Online;
   cpuSetSelf(c);
 }
-
-export function cpuStateName(s: u32): cstr {
-  switch (s) {
-    case CpuState.Absent: return "absent";
-    case CpuState.Ready: return "ready";
-    case CpuState.Starting: return "starting";
-    case CpuState.Online: return "online";
-    case CpuState.Failed: return "failed";
-    case CpuState.Parked: return "parked";
-  }
-  return "unknown";
-}
