@@ -95,6 +95,9 @@ export const enum BootFlag {
   /** BootInfo version 2: SetVirtualAddressMap succeeded; the runtime services are callable
    *  through efiRuntimeServicesVirt with the loader's tables (and the window) in place. */
   RuntimeVirtual = 128,
+  /** x86_64: the tables are 5-level (a PML5 in CR3, CR4.LA57 = 1, 57-bit VAs); boot.cfg
+   *  paging=5 on a CPU with LA57. Clear: 4-level. */
+  La57 = 256,
 }
 
 export const BOOTINFO_CMDLINE_MAX = 256;

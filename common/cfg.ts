@@ -3,6 +3,7 @@
 // LF line ends. Keys:
 //   kernel=<path on the boot volume>   e.g. kernel=\tsboot\kernel-x86_64.elf ('/' works too)
 //   cmdline=<text passed to the kernel in BootInfo.cmdline>
+//   paging=4|5                         translation levels for the kernel (x86_64: 5 needs LA57)
 // Unknown keys and lines without '=' are reported (by line number) but do not stop the boot.
 
 export const CFG_PATH_MAX = 128;
@@ -16,6 +17,10 @@ export interface BootCfg extends Struct {
   cmdline: Arr<u8, 256>;
   hasKernel: bool;
   hasCmdline: bool;
+  /** paging=4|5: the translation levels asked for the kernel; 0 when not given. */
+  pagingLevels: u32;
+  /** First line whose paging= value is not 4 or 5; 0 if none. */
+  badPagingLine: u32;
   /** First line (1-based) that has no '=' / an unknown key / a value too long; 0 if none. */
   badLine: u32;
   unknownKeyLine: u32;
@@ -32,6 +37,15 @@ function keyIs(buf: Ptr<u8>, start: u64, end: u64, key: cstr): bool {
     if (buf[start + i] != k[i]) return false;
   }
   return true;
+}
+
+/** `paging=4` or `paging=5` (one global key, kept apart from the entry keys). */
+function parsePaging(buf: Ptr<u8>, vs: u64, vlen: u64, line: u32, out: Ptr<BootCfg>): void {
+  if (vlen == 1 && (buf[vs] == 0x34 || buf[vs] == 0x35)) {
+    out.pagingLevels = u32(buf[vs] - 0x30);
+  } else if (out.badPagingLine == 0) {
+    out.badPagingLine = line;
+  }
 }
 
 /** Parses `len` bytes at `buf` into `out` (which the caller zeroed). Never fails: problems are recorded in out.*Line. */
@@ -87,6 +101,8 @@ export function cfgParse(buf: Ptr<u8>, len: u64, out: Ptr<BootCfg>): void {
       out.cmdline[vlen] = 0;
       out.cmdlineLength = u32(vlen);
       out.hasCmdline = true;
+    } else if (keyIs(buf, ls, ke, "paging")) {
+      parsePaging(buf, vs, vlen, line, out);
     } else {
       if (out.unknownKeyLine == 0) out.unknownKeyLine = line;
     }

@@ -17,7 +17,7 @@ import {
   type PageTable, type WalkResult, ptWalk, ptMap, ptProtect, ptUnmap, ptClearFlush, PT_OK,
 } from "../common/paging/engine";
 import {
-  archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot,
+  archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot, archPagingLevels,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
 import { mmInit, mmReclaimLoader, mmBootInfo, mmFrames } from "./mm/kmem";
@@ -199,6 +199,11 @@ function report(b: Ptr<BootInfo>): void {
   kbegin("page table root ");
   printHex(b.pageTableRoot);
   println((b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most");
+  kbegin("paging: ");
+  printU(archPagingLevels());
+  if (target.x86_64 && archPagingLevels() == 5) println("-level (CR4.LA57 set: 57-bit virtual addresses)");
+  else if (target.x86_64) println("-level (48-bit virtual addresses)");
+  else println("-level (48-bit virtual addresses, 4 KiB granule)");
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
   kbegin("loader time: ");
   printU(ticks);
@@ -288,6 +293,8 @@ function checkCpuState(): void {
   let sp: u64 = archStackPointer();
   if (sp > bi.kernelStackTop || sp < bi.kernelStackTop - bi.kernelStackSize) failHex("not running on the boot info's kernel stack:", sp);
   if (archPageTableRoot() != bi.pageTableRoot) failHex("running on other page tables than the boot info says:", archPageTableRoot());
+  let levels: u32 = (bi.flags & BootFlag.La57) != 0 ? 5 : 4;
+  if (archPagingLevels() != levels) failHex("the CPU translates with other paging levels than the boot info says:", u64(archPagingLevels()));
   ok(target.x86_64
     ? "interrupts off, WP and NXE on, on the kernel stack and the announced page tables"
     : "DAIF masked, SCTLR M/C/I on and WXN off, MAIR and TCR as announced, on the kernel stack and the announced page tables");
@@ -338,6 +345,7 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   kpt.allow1G = (b.flags & BootFlag.Huge1G) != 0;
   kpt.allowWX = false;
   kpt.highHalf = true;    // aarch64: the kernel half (TTBR1); ignored on x86_64
+  kpt.levels = archPagingLevels();
   kpt.breakHook = archBreakHook(); // these tables are live: break-before-make on aarch64
   ptClearFlush(addressOf(kpt));
 

@@ -83,8 +83,14 @@ export function efiLayoutCheck(): cstr {
 
 /** AllocatePages(AnyPages); returns the physical address or 0 (after logging). */
 export function efiAllocPages(pages: u64, memType: u32, what: cstr): u64 {
-  let pa: u64 = 0;
-  let s: u64 = gBS.AllocatePages(0, memType, pages, addressOf(pa));
+  return efiAllocPagesBelow(pages, memType, 0, what);
+}
+
+/** AllocatePages below `limit` (AllocateMaxAddress: the last byte at or under it); any
+ *  address when `limit` is 0. Logs and returns 0 on failure. */
+export function efiAllocPagesBelow(pages: u64, memType: u32, limit: u64, what: cstr): u64 {
+  let pa: u64 = limit;
+  let s: u64 = gBS.AllocatePages(limit == 0 ? 0 : 1, memType, pages, addressOf(pa));
   if (s != EFI_SUCCESS) {
     logBegin("error: AllocatePages(");
     logDec(pages);

@@ -65,13 +65,19 @@ export function readBootCfg(root: Ptr<EfiFile>): u64 {
   if (cfg.unknownKeyLine != 0) {
     logBegin("warning: boot.cfg line ");
     logDec(cfg.unknownKeyLine);
-    logStr(" has an unknown key (known: kernel, cmdline); ignored");
+    logStr(" has an unknown key (known: kernel, cmdline, paging); ignored");
     logEnd();
   }
   if (cfg.tooLongLine != 0) {
     logBegin("warning: boot.cfg line ");
     logDec(cfg.tooLongLine);
     logStr(" has an empty or too long value (kernel: 126 bytes, cmdline: 255 bytes); ignored");
+    logEnd();
+  }
+  if (cfg.badPagingLine != 0) {
+    logBegin("warning: boot.cfg line ");
+    logDec(cfg.badPagingLine);
+    logStr(" has a paging value other than 4 or 5; ignored");
     logEnd();
   }
   if (cfg.hasKernel) {

@@ -259,7 +259,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   let dropped: u64 = 0;
   let n: u64 = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
 
-  if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, addressOf(space))) return giveUp(EFI_LOAD_ERROR);
+  if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, cfg.pagingLevels, addressOf(space))) return giveUp(EFI_LOAD_ERROR);
   if (!selfCheck(addressOf(kernel), biPhys)) return giveUp(EFI_LOAD_ERROR);
   // Runtime code, data and MMIO at EFI_RUNTIME_BASE + phys, for SetVirtualAddressMap
   // after ExitBootServices. A problem here only costs the kernel its runtime services.
@@ -270,6 +270,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   bi.kernelStackTop = space.stackTop;
   bi.kernelStackSize = 0x10000;
   if (space.huge1G) bi.flags |= BootFlag.Huge1G;
+  if (space.levels == 5) bi.flags |= BootFlag.La57;
   bi.memMap = HHDM_BASE + regionsPhys;
   bi.memMapCapacity = cap;
 
@@ -340,5 +341,5 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   logStr(")");
   logEnd();
   bi.tscBeforeJump = archTimestamp();
-  archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys);
+  archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys, space.switchPage, space.levels);
 }

@@ -4,8 +4,11 @@
 //     never executable; MMIO as device memory, the GOP framebuffer write-combining;
 //   - the kernel's PT_LOAD segments at their link addresses, permissions from p_flags;
 //   - the kernel stack below KERNEL_STACK_TOP with an unmapped guard page under it;
-//   - identity mappings only for the switch: the trampoline's code pages (R-X) and the
-//     loader's current stack pages (RW-).
+//   - identity mappings only for the switch: the trampoline's code pages (R-X), the
+//     loader's current stack pages (RW-), and on x86_64, when the kernel gets another
+//     number of paging levels than the firmware runs with, the switch page (R--).
+// x86_64 table frames are allocated below 4 GiB: a change between 4- and 5-level paging
+// loads CR3 from 32-bit code (so will an SMP start-up trampoline).
 
 import { Attr } from "../common/paging/attrs";
 import {
@@ -13,15 +16,19 @@ import {
 } from "../common/paging/engine";
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
-import { efiAllocPages } from "./efi";
+import { efiAllocPages, efiAllocPagesBelow } from "./efi";
 import { logBegin, logStr, logEnd, logHex, logDec, logSize } from "./log";
 import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
-import { archHas1GPages, archTrampolineAddress, archStackPointer } from "./arch/index";
+import {
+  archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
+} from "./arch/index";
 
 const PAGE: u64 = 4096;
 /** Table frames are taken from the firmware in chunks, so building the tables changes the
  *  memory map only a few times. */
 const FRAME_CHUNK: u64 = 32;
+/** x86_64: where table frames, the trampoline and the switch page must lie (see above). */
+const BELOW_4G: u64 = 0xFFFF_FFFF;
 
 let chunkNext: u64 = 0;
 let chunkEnd: u64 = 0;
@@ -35,7 +42,7 @@ function loaderFrameAlloc(ctx: Ptr<void>): u64 {
     return freeStack[freeCount];
   }
   if (chunkNext == chunkEnd) {
-    let chunk: u64 = efiAllocPages(FRAME_CHUNK, 2, "page tables");
+    let chunk: u64 = efiAllocPagesBelow(FRAME_CHUNK, 2, target.x86_64 ? BELOW_4G : 0, "page tables");
     if (chunk == 0) return 0;
     chunkNext = chunk;
     chunkEnd = chunk + FRAME_CHUNK * PAGE;
@@ -124,6 +131,10 @@ function mapInOrReport(t: Ptr<PageTable>, what: cstr, va: u64, pa: u64, size: u6
 
 export interface AddressSpace extends Struct {
   root: u64;
+  /** Translation levels of the tables (x86_64: 5 means CR4.LA57 for the kernel). */
+  levels: u32;
+  /** x86_64: the switch page when `levels` differs from the firmware's, else 0. */
+  switchPage: u64;
   hhdmSize: u64;
   huge1G: bool;
   stackPhys: u64;
@@ -136,10 +147,43 @@ export interface AddressSpace extends Struct {
 function isDevice(t: MemType): bool { return t == MemType.Mmio; }
 
 /**
+ * The kernel's translation levels: boot.cfg's paging=4|5 (`asked`, 0 when absent: 4), when
+ * the CPU can; a change from the firmware's mode needs the trampoline below 4 GiB.
+ */
+function chooseLevels(asked: u32): u32 {
+  let fw: u32 = archFirmwareLevels();
+  let want: u32 = asked == 5 ? 5 : 4;
+  logBegin("paging: the firmware runs ");
+  logDec(fw);
+  logStr("-level paging");
+  if (target.x86_64) logStr(archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57");
+  logEnd();
+  if (want == 5 && !archHasLevels5()) {
+    logBegin("warning: boot.cfg asks for paging=5, but ");
+    logStr(target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
+      : "5-level paging exists on x86_64 only");
+    logStr("; falling back to 4-level paging");
+    logEnd();
+    want = 4;
+  }
+  if (want != fw && archTrampolineAddress() + 2 * PAGE > BELOW_4G) {
+    logBegin("warning: the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ");
+    logDec(fw);
+    logStr(" levels");
+    logEnd();
+    want = fw;
+  }
+  return want;
+}
+
+/**
  * Builds the tables. `map`/`count` is the converted memory map (sorted, coalesced);
  * `fbBase`/`fbSize` the framebuffer (0 if none). Returns false after logging on failure.
  */
-export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<LoadedKernel>, fbBase: u64, fbSize: u64, out: Ptr<AddressSpace>): bool {
+export function buildAddressSpace(
+  map: Ptr<MemRegion>, count: u64, k: Ptr<LoadedKernel>, fbBase: u64, fbSize: u64, askedLevels: u32, out: Ptr<AddressSpace>,
+): bool {
+  let levels: u32 = chooseLevels(askedLevels);
   frames.alloc = loaderFrameAlloc;
   frames.free = loaderFrameFree;
   frames.ctx = null;
@@ -150,9 +194,12 @@ export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<Loaded
     logEnd();
     return false;
   }
+  pt.levels = levels;
   pt.allow1G = archHas1GPages();
   pt.allowWX = false;
   out.huge1G = pt.allow1G;
+  out.levels = levels;
+  out.switchPage = 0;
   if (target.aarch64) {
     pt.highHalf = true;
     rc = ptInit(addressOf(ptLow), addressOf(frames), 0);
@@ -279,7 +326,34 @@ export function buildAddressSpace(map: Ptr<MemRegion>, count: u64, k: Ptr<Loaded
     return false;
   }
   if (!mapInOrReport(identityTable(), "the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
+  if (levels != archFirmwareLevels()) {
+    // The GDT and far pointer of the 32-bit detour (loader/arch/x86_64.ts), read-only:
+    // the descriptors' accessed bits are preset, so the CPU never writes them.
+    let page: u64 = efiAllocPagesBelow(1, 2, BELOW_4G, "the paging switch page");
+    if (page == 0) return false;
+    archPrepareLevelSwitch(page);
+    if (!mapInOrReport(identityTable(), "the paging switch page (identity)", page, page, PAGE, Attr.Read)) return false;
+    out.switchPage = page;
+  }
+  if (target.x86_64 && pt.root > BELOW_4G) {
+    logBegin("error: the root table ");
+    logHex(pt.root);
+    logStr(" is above 4 GiB");
+    logEnd();
+    return false;
+  }
   out.trampolinePage = tramp;
+  logBegin("paging: ");
+  logDec(levels);
+  logStr("-level tables for the kernel");
+  if (out.switchPage != 0) {
+    logStr(" (the firmware runs ");
+    logDec(archFirmwareLevels());
+    logStr("-level: the switch leaves 64-bit mode through 32-bit code; switch page ");
+    logHex(out.switchPage);
+    logStr(")");
+  }
+  logEnd();
   logBegin("  identity: trampoline ");
   logHex(tramp);
   logStr(" (2 pages R-X), loader stack ");

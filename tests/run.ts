@@ -27,7 +27,8 @@ function main(): void {
     .help()
     .parseSync();
   const filters = argv._.map(String);
-  const files = suites(ROOT).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+  // Matched against the path below tests/, not the checkout's own path (which may contain the word).
+  const files = suites(ROOT).filter((f) => filters.length === 0 || filters.some((x) => path.relative(ROOT, f).includes(x)));
   if (argv.list) { for (const f of files) console.log(path.relative(ROOT, f)); return; }
   const env = { ...process.env, ...(argv.matrix ? { TSBOOT_MATRIX: '1' } : {}) };
   let passed = 0, failed = 0, skipped = 0;

@@ -59,6 +59,15 @@ int main(void) {
     case 1: rc = ptMap(pt, w[2], w[3], w[4], (u32)w[5]); break;
     case 2: rc = ptUnmap(pt, w[2], w[4]); break;
     case 3: rc = ptProtect(pt, w[2], w[4], (u32)w[5]); break;
+    case 9:
+    case 10: {
+      u64 n = w[4] >> 12;
+      for (u64 k = 0; k < n && rc == PT_OK; k++) {
+        u64 off = ((k * 167) % n) << 12;
+        rc = w[0] == 9 ? ptMap(pt, w[2] + off, w[3] + off, 4096, (u32)w[5]) : ptUnmap(pt, w[2] + off, 4096);
+      }
+      break;
+    }
     case 4: {
       WalkResult r;
       u64 pa = 0;
@@ -68,17 +77,20 @@ int main(void) {
       if (ok != ok2 || (ok && (pa != r.pa || attrs != r.attrs))) { printf("WALK MISMATCH\n"); return 4; }
       if (!ok) printf("P -\n");
       else printf("P 0x%llx 0x%x 0x%llx 0x%llx\n", (unsigned long long)pa, attrs,
-                  (unsigned long long)r.pageSize, (unsigned long long)r.entries[r.leafLevel]);
+                  (unsigned long long)r.pageSize, (unsigned long long)r.entries[r.levels - 1]);
       continue;
     }
-    case 5: pt->allow1G = w[2] != 0; pt->allowWX = w[3] != 0; pt->highHalf = w[4] != 0; continue;
+    case 5:
+      pt->allow1G = w[2] != 0; pt->allowWX = w[3] != 0; pt->highHalf = w[4] != 0;
+      pt->levels = w[5] == 0 ? 4 : (u32)w[5];
+      continue;
     case 6: budget = w[2]; continue;
     case 7: ptDump(pt); printf("E\n"); continue;
     case 8: {
       WalkResult r;
       ptWalk(pt, w[2], &r);
       printf("W %u", r.levels);
-      for (int l = 0; l < 4; l++) printf(" 0x%llx", (unsigned long long)r.entries[l]);
+      for (int l = 0; l < 5; l++) printf(" 0x%llx", (unsigned long long)r.entries[l]);
       printf("\n");
       continue;
     }

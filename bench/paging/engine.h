@@ -27,16 +27,17 @@ typedef struct PageTable {
   u64 flushCount;
   u64 flushVa[PT_FLUSH_MAX];
   bool highHalf;
+  void (*breakHook)(u64 va, bool all);
+  u32 levels;
 } PageTable;
 
 typedef struct WalkResult {
   u32 levels;
-  u32 leafLevel;
   u64 pageSize;
   u64 pa;
   u32 attrs;
-  u64 entries[4];
-  u64 tablePa[4];
+  u64 entries[5];
+  u64 tablePa[5];
 } WalkResult;
 
 enum { PT_OK = 0, PT_ENOMEM = -1, PT_EINVAL = -2, PT_EWX = -3, PT_EEXIST = -4 };

@@ -1,8 +1,8 @@
 /* Paging benchmark workloads for the C transcription of the engine (engine.c): the same
  * program as bench/paging/workloads.ts, statement by statement, built with clang-16 -O2
- * -static. Extra mode for the memset floor:
+ * -static. Linked with engine.c (the C twin) or walker.c (a plain per-page walker). Extra mode for the memset floor:
  *   workloads <k> <reps> <inner>            as workloads.ts
- *   workloads 99 <reps> <inner> <bytes>     memset of <bytes> (the floor for writing that much table)
+ *   workloads 99 <reps> <inner> <bytes>     memset of <bytes>, 4 KiB per call (the floor for writing that much table)
  */
 #include "../c/bench.h"
 #include "engine.h"
@@ -79,6 +79,25 @@ static void randomOps(void) {
   }
 }
 
+__attribute__((noinline)) i32 pw_map1(u64 va, u64 pa) { return ptMap(&PT, va, pa, 4096, A_READ | A_WRITE); }
+__attribute__((noinline)) i32 pw_unmap1(u64 va) { return ptUnmap(&PT, va, 4096); }
+
+#define SINGLE_OPS 1000
+static void singleOps(void) {
+  if (ptMap(&PT, HEAP, 0x200000000ull, 4096, A_READ | A_WRITE) != PT_OK) wfail("neighbour");
+  for (u32 i = 0; i < SINGLE_OPS; i++) {
+    if (pw_map1(HEAP + 0x1000, 0x200001000ull) != PT_OK) wfail("map1");
+    if (pw_unmap1(HEAP + 0x1000) != PT_OK) wfail("unmap1");
+  }
+}
+
+#define ZERO_TABLES 64
+static void zeroTables(FrameSource *fs) {
+  for (u32 i = 1; i < ZERO_TABLES; i++) {
+    if (ptInit(&PT, fs, p2v) != PT_OK) wfail("zero");
+  }
+}
+
 __attribute__((noinline)) u64 pw_run(u64 k) {
   freeTop = 0;
   nextFrame = 0;
@@ -96,13 +115,17 @@ __attribute__((noinline)) u64 pw_run(u64 k) {
     PT.allow1G = false;
     if (ptMap(&PT, 0, 0, 4 * GIB, A_READ | A_WRITE) != PT_OK) wfail("identity");
   } else if (k == 8) randomOps();
+  else if (k == 9) singleOps();
+  else if (k == 10) zeroTables(&fs);
   else wfail("no such workload");
   return allocated;
 }
 
 __attribute__((noinline)) void pw_memset(u64 bytes) {
-  memset((void *)(uintptr_t)(p2v + FAKE_BASE), 0, bytes);
-  __asm__ volatile("" ::: "memory");
+  for (u64 off = 0; off < bytes; off += 4096) {
+    memset((void *)(uintptr_t)(p2v + FAKE_BASE + off), 0, 4096);
+    __asm__ volatile("" ::: "memory");
+  }
 }
 
 int main(int argc, char **argv) {

@@ -5,6 +5,7 @@
 //   workloads <k> <reps> <inner>   times `reps` rounds of `inner` back-to-back runs of
 //                                  workload k (each from an empty table); prints
 //                                  "ns <t1> <t2> ..." (per round) and "frames <n>" (per run)
+//   workloads 99 <reps> <inner> <bytes>  the std memset of <bytes> (the floor), as in C
 // (inner > 1 keeps the clock's own cost — a raw system call here, the vDSO in C — out of
 // the per-run time of the small workloads.)
 // Every run goes through pw_run (kept out of line, fixed symbol name) so that callgrind
@@ -91,6 +92,53 @@ function randomOps(): void {
   }
 }
 
+/** One 4 KiB map (callgrind --toggle-collect=pw_map1 counts these calls alone).
+ * @symbol pw_map1
+ * @noinline
+ */
+export function pwMap1(va: u64, pa: u64): i32 {
+  return ptMap(addressOf(PT), va, pa, 4096, Attr.Read | Attr.Write);
+}
+
+/** One 4 KiB unmap.
+ * @symbol pw_unmap1
+ * @noinline
+ */
+export function pwUnmap1(va: u64): i32 {
+  return ptUnmap(addressOf(PT), va, 4096);
+}
+
+/** SINGLE_OPS maps and unmaps of one page whose tables exist: a neighbour page keeps the
+ *  page table alive, so no call allocates or frees a table. */
+const SINGLE_OPS: u32 = 1000;
+function singleOps(): void {
+  if (ptMap(addressOf(PT), HEAP, 0x2_0000_0000, 4096, Attr.Read | Attr.Write) != PT_OK) fail("neighbour");
+  for (let i: u32 = 0; i < SINGLE_OPS; i++) {
+    if (pwMap1(HEAP + 0x1000, 0x2_0000_1000) != PT_OK) fail("map1");
+    if (pwUnmap1(HEAP + 0x1000) != PT_OK) fail("unmap1");
+  }
+}
+
+/** Table zeroing alone: ZERO_TABLES fresh roots, each allocated and cleared by ptInit. */
+const ZERO_TABLES: u32 = 64;
+function zeroTables(fs: Ptr<FrameSource>): void {
+  for (let i: u32 = 1; i < ZERO_TABLES; i++) {
+    if (ptInit(addressOf(PT), fs, p2v) != PT_OK) fail("zero");
+  }
+}
+
+/** memset of `bytes` table bytes, one 4 KiB frame per call as tables are written: the floor
+ *  for writing that much.
+ * @symbol pw_memset
+ * @noinline
+ */
+export function pwMemset(bytes: u64): void {
+  for (let off: u64 = 0; off < bytes; off += 4096) {
+    memset(ptr<u8>(p2v + FAKE_BASE + off), 0, 4096);
+    compilerBarrier();
+  }
+}
+
 /**
  * One run of workload k from an empty table; returns the table frames allocated.
  * @symbol pw_run
@@ -105,6 +153,8 @@ export function pwRun(k: u64): u64 {
   fs.free = frameFree;
   fs.ctx = null;
   if (ptInit(addressOf(PT), addressOf(fs), p2v) != PT_OK) fail("init");
+  // aarch64: the high-half workloads need a TTBR1 table (only the identity one is low).
+  PT.highHalf = target.aarch64 && k != 7;
   if (k == 0) hhdm(4 * GIB, true);
   else if (k == 1) hhdm(4 * GIB, false);
   else if (k == 2) hhdm(64 * GIB, true);
@@ -116,6 +166,8 @@ export function pwRun(k: u64): u64 {
     PT.allow1G = false;
     if (ptMap(addressOf(PT), 0, 0, 4 * GIB, Attr.Read | Attr.Write) != PT_OK) fail("identity");
   } else if (k == 8) randomOps();
+  else if (k == 9) singleOps();
+  else if (k == 10) zeroTables(addressOf(fs));
   else fail("no such workload");
   return allocated;
 }
@@ -124,6 +176,7 @@ export function main(): i32 {
   let k: u64 = argU64(1, 0);
   let reps: u64 = argU64(2, 1);
   let inner: u64 = argU64(3, 1);
+  let bytes: u64 = argU64(4, 4096);
   // Frame 0 at the first 4 KiB boundary inside POOL (the C version does the same).
   let base: u64 = (addr(addressOf(POOL[0])) + 4095) & 0xFFFF_FFFF_FFFF_F000;
   p2v = base - FAKE_BASE;
@@ -131,7 +184,10 @@ export function main(): i32 {
   print("ns");
   for (let r: u64 = 0; r < reps; r++) {
     let t0: u64 = nowNs();
-    for (let j: u64 = 0; j < inner; j++) frames = pwRun(k);
+    for (let j: u64 = 0; j < inner; j++) {
+      if (k == 99) pwMemset(bytes);
+      else frames = pwRun(k);
+    }
     let t1: u64 = nowNs();
     print(" ");
     printU(t1 - t0);

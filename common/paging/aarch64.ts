@@ -1,5 +1,6 @@
 // VMSAv8-64 stage-1 descriptors, 4 KiB granule, 48-bit VA (Arm ARM D8.3).
-// Levels: 0 (512 GiB per entry, tables only), 1 (1 GiB blocks), 2 (2 MiB blocks), 3 (4 KiB pages).
+// Arm ARM levels 0 (512 GiB per entry, tables only), 1 (1 GiB blocks), 2 (2 MiB blocks) and
+// 3 (4 KiB pages) are the engine's heights 3, 2, 1 and 0 (what one entry spans).
 //
 //  54  | 53  | 52   | 51  | 47..12 (page) / 47..21 (2M block) / 47..30 (1G block) | 11 | 10 | 9..8 | 7..6    | 5  | 4..2     | 1..0
 //  UXN | PXN | Cont | DBM | output address                                         | nG | AF | SH   | AP[2:1] | NS | AttrIndx | 11 page/table, 01 block
@@ -37,15 +38,23 @@ export const A64_UXN = 0x0040_0000_0000_0000;
 export const A64_ADDR_MASK = 0x0000_FFFF_FFFF_F000;
 /** Output addresses must stay below 2^48 (no FEAT_LPA). */
 export const A64_PA_LIMIT = 0x0001_0000_0000_0000;
+/**
+ * The engine keeps, in every table descriptor, how many entries of the table it points to
+ * are valid (0..512): bits 11..2, IGNORED in stage 1 table descriptors with the 4 KiB
+ * granule while TCR_EL1.DS = 0 and hardware table-AF (FEAT_HAFT) is off, as the loader
+ * sets them. Block and page descriptors never carry it.
+ */
+export const A64_COUNT_ONE: u64 = 0x4;
+export const A64_COUNT_MASK: u64 = 0xFFC;
 /** MAIR_EL1 value matching the AttrIndx values above. */
 export const A64_MAIR = 0x4400FF;
 
-/** Leaf descriptor bits (without the address) for `attrs` at `level` (1, 2 or 3).
+/** Leaf descriptor bits (without the address) for `attrs` at height `h` (0 = 4 KiB page, 1, 2).
  * @inline
  */
-export function a64LeafBits(attrs: u32, level: u32): u64 {
+export function a64LeafBits(attrs: u32, h: u32): u64 {
   let e: u64 = A64_AF;
-  if (level == 3) e |= A64_TABLE;
+  if (h == 0) e |= A64_TABLE;
   else e |= A64_BLOCK;
   if ((attrs & Attr.Write) == 0) e |= A64_AP_RO;
   if ((attrs & Attr.User) != 0) e |= A64_AP_EL0;
@@ -60,7 +69,7 @@ export function a64LeafBits(attrs: u32, level: u32): u64 {
 }
 
 /** Decodes a valid leaf back into Attr bits (Read is always set). */
-export function a64LeafAttrs(e: u64, level: u32): u32 {
+export function a64LeafAttrs(e: u64, h: u32): u32 {
   let a: u32 = Attr.Read;
   if ((e & A64_AP_RO) == 0) a |= Attr.Write;
   if ((e & A64_AP_EL0) != 0) a |= Attr.User;
@@ -72,14 +81,14 @@ export function a64LeafAttrs(e: u64, level: u32): u32 {
   return a;
 }
 
-/** Moves a leaf (address included) between the page (level 3) and block (1, 2) formats.
+/** Moves a leaf (address included) between the page (height 0) and block (1, 2) formats.
  * @inline
  */
 export function a64Relevel(e: u64, from: u32, to: u32): u64 {
-  if (from == 3 && to < 3) {
+  if (from == 0 && to > 0) {
     let bit1: u64 = 2;
     return e & ~bit1;
   }
-  if (from < 3 && to == 3) return e | A64_TABLE;
+  if (from > 0 && to == 0) return e | A64_TABLE;
   return e;
 }

@@ -1,6 +1,6 @@
 // The page-table engine shared by the loader and the kernel: one source for x86_64
-// (4-level paging) and aarch64 (VMSAv8-64, 4 KiB granule, 48-bit VA); the descriptor
-// format is chosen at compile time by `target.x86_64` / `target.aarch64`.
+// (4-level or 5-level paging) and aarch64 (VMSAv8-64, 4 KiB granule, 48-bit VA); the
+// descriptor format is chosen at compile time by `target.x86_64` / `target.aarch64`.
 //
 // Rules (docs/paging.md has the full story):
 // - Every mapping uses the largest page that the alignment of va and pa and the extent
@@ -10,6 +10,10 @@
 //   page splits it; a table that becomes uniform (512 leaves with the same attributes and
 //   contiguous, aligned addresses) is merged back into one large page and its frame freed;
 //   a table that becomes empty is freed.
+// - Every entry that points to a table also holds how many entries of that table are
+//   present (in bits the hardware ignores: x86_64.ts, aarch64.ts). So "did this table just
+//   become empty / full?" costs one load, and a single-page map or unmap is one walk from
+//   the root with no scan: about as cheap as a loader's plain per-page walker.
 // - Table frames come from pt.frames and are reached at pa + pt.physToVirt.
 // - New tables are filled completely before they are linked, so a live table never shows
 //   a half-built subtree to the MMU.
@@ -18,14 +22,15 @@
 // - Running out of frames returns PT_ENOMEM: the pages [va, x) of the request then have the
 //   new state and [x, va + size) the old one, for some page boundary x, and the tables are
 //   canonical, with no frame leaked.
+//
+// Heights (desc.ts): a table at height h has entries that each span 2^(12 + 9h) bytes; the
+// root is at height pt.levels - 1. ptDump lives in dump.ts.
 
 import { Attr, ATTR_ALL, ATTR_MEMTYPE } from "./attrs";
 import {
-  x86LeafBits, x86LeafAttrs, x86Relevel, X86_PS, X86_ADDR_MASK, X86_TABLE_BITS, X86_PA_LIMIT,
-} from "./x86_64";
-import {
-  a64LeafBits, a64LeafAttrs, a64Relevel, A64_ADDR_MASK, A64_TABLE, A64_PA_LIMIT,
-} from "./aarch64";
+  tableBits, addrMask, paLimit, countOne, countMask, countFull, isLeaf, leafBits, leafAttrs, relevel,
+  publishBarrier, shiftOf, leafAddrMask, zeroEntries,
+} from "./desc";
 
 /** Where table frames come from. `alloc` returns the physical address of a 4 KiB-aligned
  *  frame (contents arbitrary: the engine initialises it) or 0 when memory is exhausted. */
@@ -36,7 +41,7 @@ export interface FrameSource extends Struct {
 }
 
 export interface PageTable extends Struct {
-  root: u64;          // physical address of the top-level table (PML4 / level 0)
+  root: u64;          // physical address of the top-level table (PML5 / PML4 / level 0)
   physToVirt: u64;    // added to a table frame's physical address to access it
   frames: FrameSource;
   allow1G: bool;      // x86: set only if CPUID 0x80000001 EDX bit 26 (pdpe1gb)
@@ -55,17 +60,19 @@ export interface PageTable extends Struct {
    * The range being changed must not hold the code, stack or tables the caller is using.
    */
   breakHook: (va: u64, all: bool) => void;
+  /** Translation levels: 4 (the default), or 5 on x86_64 (CR4.LA57: 57-bit VAs, a PML5
+   *  root). Set it right after ptInit, before the first mapping. */
+  levels: u32;
 }
 
-/** What ptWalk saw. Level 0 is the root. */
+/** What ptWalk saw, in the order the descriptors were read (index 0: the root). */
 export interface WalkResult extends Struct {
-  levels: u32;            // descriptors read (1..4)
-  leafLevel: u32;         // level of the leaf when mapped (1 = 1 GiB, 2 = 2 MiB, 3 = 4 KiB)
+  levels: u32;            // descriptors read (1..5); when mapped, entries[levels - 1] is the leaf
   pageSize: u64;          // size of the leaf, 0 when not mapped
   pa: u64;                // translation of va
   attrs: u32;             // decoded Attr bits
-  entries: Arr<u64, 4>;   // descriptor read at each level
-  tablePa: Arr<u64, 4>;   // physical address of the table read at each level
+  entries: Arr<u64, 5>;   // descriptor read at each level
+  tablePa: Arr<u64, 5>;   // physical address of the table read at each level
 }
 
 export const PT_OK = 0;
@@ -77,89 +84,32 @@ export const PT_EEXIST = -4;
 /** Capacity of PageTable.flushVa. */
 export const PT_FLUSH_MAX = 16;
 
+const PAGE: u64 = 4096;
 const PAGE_OFFSET = 4095;
+/** mapPage / unmapPage: "not the common case, take the range walker". */
+const PT_SLOW = 1;
 
 /** Per-call state handed down the recursion. */
 interface Op extends Struct {
   pt: Ptr<PageTable>;
   p2v: u64;
   delta: u64;           // pa - va of a ptMap request (wrapping)
-  minLeaf: u32;         // shallowest level that may hold a leaf: 1 with 1 GiB pages, else 2
+  maxLeaf: u32;         // highest height that may hold a leaf: 2 with 1 GiB pages, else 1
   rc: i32;
-  leaf: Arr<u64, 4>;    // leaf descriptor bits (no address) per level 1..3
-}
-
-// ---- architecture switches (folded at compile time) ----------------------------------
-
-/** @inline */
-function tableBits(): u64 {
-  if (target.x86_64) return X86_TABLE_BITS;
-  return A64_TABLE;
-}
-
-/** @inline */
-function addrMask(): u64 {
-  if (target.x86_64) return X86_ADDR_MASK;
-  return A64_ADDR_MASK;
-}
-
-/** @inline */
-function paLimit(): u64 {
-  if (target.x86_64) return X86_PA_LIMIT;
-  return A64_PA_LIMIT;
-}
-
-/** A present descriptor at `level` is a leaf (page or block) rather than a table.
- *  @inline */
-function isLeaf(e: u64, level: u32): bool {
-  if (level == 3) return true;
-  if (target.x86_64) return (e & X86_PS) != 0;
-  return (e & 2) == 0;
-}
-
-/** @inline */
-function leafBits(attrs: u32, level: u32): u64 {
-  if (target.x86_64) return x86LeafBits(attrs, level);
-  return a64LeafBits(attrs, level);
-}
-
-/** @inline */
-function leafAttrs(e: u64, level: u32): u32 {
-  if (target.x86_64) return x86LeafAttrs(e, level);
-  return a64LeafAttrs(e, level);
-}
-
-/** @inline */
-function relevel(e: u64, from: u32, to: u32): u64 {
-  if (target.x86_64) return x86Relevel(e, from, to);
-  return a64Relevel(e, from, to);
-}
-
-/** Makes the stores that filled a new table visible to the table walker before the
- *  store that links it.
- *  @inline */
-function publishBarrier(): void {
-  if (target.aarch64) dsbIshst();
-  else compilerBarrier();
-}
-
-// ---- small helpers ---------------------------------------------------------------------
-
-/** @inline */
-function shiftOf(level: u32): u64 {
-  return u64(39 - 9 * level);
-}
-
-/** Address bits of a leaf at `level` (for x86 large pages this excludes the PAT bit 12).
- *  @inline */
-function leafAddrMask(level: u32): u64 {
-  let all: u64 = 0xFFFF_FFFF_FFFF_FFFF;
-  return addrMask() & (all << shiftOf(level));
+  rootCount: u64;       // stands in for the (absent) entry pointing to the root
+  leaf: Arr<u64, 3>;    // leaf descriptor bits (no address) per height 0..2
 }
 
 /** @inline */
 function tableAt(op: Ptr<Op>, e: u64): Ptr<u64> {
   return ptr<u64>(op.p2v + (e & addrMask()));
+}
+
+/** Height of the root table.
+ * @inline
+ */
+export function rootHeight(pt: Ptr<PageTable>): u32 {
+  return pt.levels - 1;
 }
 
 function allocTable(op: Ptr<Op>): u64 {
@@ -173,8 +123,7 @@ function allocTable(op: Ptr<Op>): u64 {
   return pa;
 }
 
-function freeTable(op: Ptr<Op>, pa: u64): void {
-  let pt: Ptr<PageTable> = op.pt;
+function freeTable(pt: Ptr<PageTable>, pa: u64): void {
   pt.frames.free(pt.frames.ctx, pa);
   pt.tableFrames -= 1;
 }
@@ -192,119 +141,99 @@ function noteFlush(pt: Ptr<PageTable>, va: u64): void {
   pt.flushCount = n + 1;
 }
 
-/**
- * Clears entries [from, to] of a table. A plain store loop, kept away from memset
- * (@nobuiltins) so the engine does not depend on how fast the std library's or a libc's
- * memset is for 8..4096 bytes; LLVM vectorises it to 16-byte stores.
- * @nobuiltins
- */
-function zeroEntries(t: Ptr<u64>, from: u64, to: u64): void {
-  if (from > to) return;
-  // A counted loop (not `k <= to`): its trip count is known, so LLVM can vectorise it.
-  let p: Ptr<u64> = ptrAdd(t, from);
-  let n: u64 = to - from + 1;
-  for (let k: u64 = 0; k < n; k++) p[k] = 0;
-}
-
-function tableEmpty(t: Ptr<u64>): bool {
-  for (let k: u32 = 0; k < 512; k++) {
-    if ((t[k] & 1) != 0) return false;
-  }
-  return true;
-}
-
-/** Frees the table `e` points to (at `level`) and every table below it. */
-function freeSubtree(op: Ptr<Op>, e: u64, level: u32): void {
+/** Frees the table `e` points to (at height h) and every table below it. */
+function freeSubtree(op: Ptr<Op>, e: u64, h: u32): void {
   let t: Ptr<u64> = tableAt(op, e);
-  if (level < 3) {
+  if (h > 0) {
     for (let k: u32 = 0; k < 512; k++) {
       let c: u64 = t[k];
-      if ((c & 1) != 0 && !isLeaf(c, level)) freeSubtree(op, c, level + 1);
+      if ((c & 1) != 0 && !isLeaf(c, h)) freeSubtree(op, c, h - 1);
     }
   }
-  freeTable(op, e & addrMask());
+  freeTable(op.pt, e & addrMask());
 }
 
-/**
- * Replaces the leaf t[i] at `level` (covering `base`) by a table of 512 leaves of the next
- * level with the same translation. Returns the new table's physical address, or 0 when
- * out of frames (then nothing changed).
- */
 /** Replaces the valid descriptor t[i] (translating `va`) by `nv`, with break-before-make
  *  on aarch64 when the caller asked for it (PageTable.breakHook). */
-function replaceLive(op: Ptr<Op>, t: Ptr<u64>, i: u64, nv: u64, va: u64, all: bool): void {
-  if (target.aarch64 && op.pt.breakHook != null) {
+function replaceLive(pt: Ptr<PageTable>, t: Ptr<u64>, i: u64, nv: u64, va: u64, all: bool): void {
+  if (target.aarch64 && pt.breakHook != null) {
     t[i] = 0;
-    op.pt.breakHook(va, all);
+    pt.breakHook(va, all);
   }
   t[i] = nv;
 }
 
-function split(op: Ptr<Op>, t: Ptr<u64>, i: u64, level: u32, base: u64): u64 {
+/**
+ * Replaces the leaf t[i] at height h (covering `base`) by a table of 512 leaves of the
+ * next height with the same translation. Returns the new table's physical address, or 0
+ * when out of frames (then nothing changed).
+ */
+function split(op: Ptr<Op>, t: Ptr<u64>, i: u64, h: u32, base: u64): u64 {
   let e: u64 = t[i];
   let childPa: u64 = allocTable(op);
   if (childPa == 0) return 0;
   let c: Ptr<u64> = ptr<u64>(op.p2v + childPa);
-  let v: u64 = relevel(e, level, level + 1);
-  let step: u64 = u64(1) << shiftOf(level + 1);
+  let v: u64 = relevel(e, h, h - 1);
+  let step: u64 = u64(1) << shiftOf(h - 1);
   for (let k: u32 = 0; k < 512; k++) {
     c[k] = v;
     v += step;
   }
   publishBarrier();
-  replaceLive(op, t, i, childPa | tableBits(), base, false);
+  replaceLive(op.pt, t, i, childPa | tableBits() | countFull(), base, false);
   noteFlush(op.pt, base);
   return childPa;
 }
 
 /**
- * If the table t[i] points to (level + 1) is uniform — 512 leaves, same attributes,
- * contiguous addresses starting at a `level`-aligned address — replace it by one leaf at
- * `level` and free it.
+ * If the table t[i] points to (height h - 1) is uniform — 512 leaves, same attributes,
+ * contiguous addresses starting at an h-aligned address — replace it by one leaf at
+ * height h and free it. Returns whether it did.
  */
-function tryMerge(op: Ptr<Op>, t: Ptr<u64>, i: u64, level: u32): void {
-  if (level < op.minLeaf) return;
+function tryMerge(op: Ptr<Op>, t: Ptr<u64>, i: u64, h: u32): bool {
+  if (h > op.maxLeaf) return false;
   let e: u64 = t[i];
-  if ((e & 1) == 0 || isLeaf(e, level)) return;
+  // Only a full table can be uniform: one load rejects nearly every case.
+  if ((e & 1) == 0 || isLeaf(e, h) || (e & countMask()) != countFull()) return false;
   let c: Ptr<u64> = tableAt(op, e);
   let c0: u64 = c[0];
-  if ((c0 & 1) == 0 || !isLeaf(c0, level + 1)) return;
-  let cshift: u64 = shiftOf(level + 1);
-  let cspan: u64 = u64(1) << cshift;
+  if (!isLeaf(c0, h - 1)) return false;
+  let cspan: u64 = u64(1) << shiftOf(h - 1);
   let span: u64 = cspan << 9;
-  if ((c0 & leafAddrMask(level + 1) & (span - 1)) != 0) return;
-  // The last entry first: partially filled tables fail here without a scan.
-  if (c[511] != c0 + (cspan << 9) - cspan) return;
+  if ((c0 & leafAddrMask(h - 1) & (span - 1)) != 0) return false;
+  // The last entry first: most non-uniform tables fail here without a scan.
+  if (c[511] != c0 + span - cspan) return false;
   let expect: u64 = c0 + cspan;
   for (let k: u32 = 1; k < 511; k++) {
-    if (c[k] != expect) return;
+    if (c[k] != expect) return false;
     expect += cspan;
   }
-  replaceLive(op, t, i, relevel(c0, level + 1, level), 0, true);
-  freeTable(op, e & addrMask());
+  replaceLive(op.pt, t, i, relevel(c0, h - 1, h), 0, true);
+  freeTable(op.pt, e & addrMask());
   // The freed table may still be cached by the walker for any VA below it.
   op.pt.flushAll = true;
+  return true;
 }
 
 // ---- the recursive workers -------------------------------------------------------------
 
-/** Whether any page of [va, last] (inside table t at `level`) is mapped. */
-function anyMapped(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): bool {
-  let shift: u64 = shiftOf(level);
+/** Whether any page of [va, last] (inside table t at height h) is mapped. */
+function anyMapped(op: Ptr<Op>, t: Ptr<u64>, h: u32, va: u64, last: u64): bool {
+  let shift: u64 = shiftOf(h);
   let span: u64 = u64(1) << shift;
   let i: u64 = (va >> shift) & 511;
   let iLast: u64 = (last >> shift) & 511;
   while (i <= iLast) {
     let e: u64 = t[i];
     if ((e & 1) != 0) {
-      if (isLeaf(e, level)) return true;
+      if (isLeaf(e, h)) return true;
       let base: u64 = va & ~(span - 1);
       let entryLast: u64 = base + (span - 1);
       // A table always holds a mapping (tables are freed when they become empty).
       if (va == base && entryLast <= last) return true;
       let subLast: u64 = entryLast;
       if (last < subLast) subLast = last;
-      if (anyMapped(op, tableAt(op, e), level + 1, va, subLast)) return true;
+      if (anyMapped(op, tableAt(op, e), h - 1, va, subLast)) return true;
     }
     va = (va | (span - 1)) + 1;
     i++;
@@ -313,13 +242,14 @@ function anyMapped(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): bo
 }
 
 /**
- * Maps [va, last] (inside table t at `level`, nothing in it mapped) to va + op.delta.
+ * Maps [va, last] (inside table t at height h, nothing in it mapped) to va + op.delta.
  * `fresh`: t was just allocated and holds garbage; every entry outside the range is zeroed
- * here, every entry inside is written without being read.
+ * here, every entry inside is written without being read. `count` is the entry pointing
+ * to t (or op.rootCount): its count field follows every entry made present.
  * Returns false on PT_ENOMEM (op.rc); the table is then consistent.
  */
-function mapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64, fresh: bool): bool {
-  let shift: u64 = shiftOf(level);
+function mapLevel(op: Ptr<Op>, t: Ptr<u64>, h: u32, va: u64, last: u64, fresh: bool, count: Ptr<u64>): bool {
+  let shift: u64 = shiftOf(h);
   let span: u64 = u64(1) << shift;
   let mask: u64 = span - 1;
   let i: u64 = (va >> shift) & 511;
@@ -329,23 +259,24 @@ function mapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64, fres
     if (iLast != 511) zeroEntries(t, iLast + 1, 511);
   }
   let delta: u64 = op.delta;
-  let leafOk: bool = level >= op.minLeaf && (delta & mask) == 0;
+  let leafOk: bool = h <= op.maxLeaf && (delta & mask) == 0;
   while (i <= iLast) {
     if (leafOk && (va & mask) == 0) {
-      // A run of whole entries becomes leaves of this level. They are empty (nothing in
+      // A run of whole entries becomes leaves of this height. They are empty (nothing in
       // the range is mapped, and a present table would hold a mapping), so the loop only
       // writes.
       // Entries [i, stop) are whole; the last one is whole only if the range ends at its end.
       let stop: u64 = iLast + 1;
       if (((last + 1) & mask) != 0) stop = iLast;
       if (i < stop) {
-        let v: u64 = (va + delta) | op.leaf[level];
+        let v: u64 = (va + delta) | op.leaf[h];
         let p: Ptr<u64> = ptrAdd(t, i);
         let n: u64 = stop - i;
         for (let k: u64 = 0; k < n; k++) {
           p[k] = v;
           v += span;
         }
+        count[0] += n * countOne();
         i = stop;
         va += n << shift;
         continue;
@@ -361,21 +292,24 @@ function mapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64, fres
         if (fresh) zeroEntries(t, i, iLast);
         return false;
       }
-      let ok: bool = mapLevel(op, ptr<u64>(op.p2v + childPa), level + 1, va, subLast, true);
-      if (!ok && tableEmpty(ptr<u64>(op.p2v + childPa))) {
-        freeTable(op, childPa);
+      // The child's entry is built here and stored once the child is complete.
+      let link: u64 = childPa | tableBits();
+      let ok: bool = mapLevel(op, ptr<u64>(op.p2v + childPa), h - 1, va, subLast, true, addressOf(link));
+      if (!ok && (link & countMask()) == 0) {
+        freeTable(op.pt, childPa);
         if (fresh) zeroEntries(t, i, iLast);
         return false;
       }
       publishBarrier();
-      t[i] = childPa | tableBits();
+      t[i] = link;
+      count[0] += countOne();
       if (!ok) {
         if (fresh) zeroEntries(t, i + 1, iLast);
         return false;
       }
     } else {
-      let ok: bool = mapLevel(op, tableAt(op, e), level + 1, va, subLast, false);
-      tryMerge(op, t, i, level);
+      let ok: bool = mapLevel(op, tableAt(op, e), h - 1, va, subLast, false, ptrAdd(t, i));
+      tryMerge(op, t, i, h);
       if (!ok) return false;
     }
     va = subLast + 1;
@@ -384,9 +318,9 @@ function mapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64, fres
   return true;
 }
 
-/** Unmaps [va, last] inside table t at `level`. */
-function unmapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): bool {
-  let shift: u64 = shiftOf(level);
+/** Unmaps [va, last] inside table t at height h; `count` as for mapLevel. */
+function unmapLevel(op: Ptr<Op>, t: Ptr<u64>, h: u32, va: u64, last: u64, count: Ptr<u64>): bool {
+  let shift: u64 = shiftOf(h);
   let span: u64 = u64(1) << shift;
   let mask: u64 = span - 1;
   let i: u64 = (va >> shift) & 511;
@@ -399,29 +333,30 @@ function unmapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): b
       let base: u64 = va & ~mask;
       if (va == base && subLast == (va | mask)) {
         t[i] = 0;
+        count[0] -= countOne();
         noteFlush(op.pt, base);
-        if (!isLeaf(e, level)) {
-          freeSubtree(op, e, level + 1);
+        if (!isLeaf(e, h)) {
+          freeSubtree(op, e, h - 1);
           op.pt.flushAll = true;
         }
       } else {
         let childPa: u64 = 0;
-        if (isLeaf(e, level)) {
-          childPa = split(op, t, i, level, base);
+        if (isLeaf(e, h)) {
+          childPa = split(op, t, i, h, base);
           if (childPa == 0) return false;
         } else {
           childPa = e & addrMask();
         }
-        let c: Ptr<u64> = ptr<u64>(op.p2v + childPa);
-        let ok: bool = unmapLevel(op, c, level + 1, va, subLast);
-        if (tableEmpty(c)) {
+        let ok: bool = unmapLevel(op, ptr<u64>(op.p2v + childPa), h - 1, va, subLast, ptrAdd(t, i));
+        if ((t[i] & countMask()) == 0) {
           t[i] = 0;
-          freeTable(op, childPa);
+          count[0] -= countOne();
+          freeTable(op.pt, childPa);
           op.pt.flushAll = true;
         }
         if (!ok) {
           // A split deeper down failed after this level's split: undo ours if unchanged.
-          tryMerge(op, t, i, level);
+          tryMerge(op, t, i, h);
           return false;
         }
       }
@@ -432,9 +367,9 @@ function unmapLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): b
   return true;
 }
 
-/** Gives every mapped page of [va, last] inside table t at `level` the attributes op.leaf. */
-function protectLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64): bool {
-  let shift: u64 = shiftOf(level);
+/** Gives every mapped page of [va, last] inside table t at height h the attributes op.leaf. */
+function protectLevel(op: Ptr<Op>, t: Ptr<u64>, h: u32, va: u64, last: u64): bool {
+  let shift: u64 = shiftOf(h);
   let span: u64 = u64(1) << shift;
   let mask: u64 = span - 1;
   let i: u64 = (va >> shift) & 511;
@@ -445,25 +380,25 @@ function protectLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64):
     let e: u64 = t[i];
     if ((e & 1) != 0) {
       let base: u64 = va & ~mask;
-      if (isLeaf(e, level)) {
-        let nv: u64 = (e & leafAddrMask(level)) | op.leaf[level];
+      if (isLeaf(e, h)) {
+        let nv: u64 = (e & leafAddrMask(h)) | op.leaf[h];
         if (nv != e) {
           if (va == base && subLast == (va | mask)) {
-            replaceLive(op, t, i, nv, base, false);
+            replaceLive(op.pt, t, i, nv, base, false);
             noteFlush(op.pt, base);
           } else {
-            let childPa: u64 = split(op, t, i, level, base);
+            let childPa: u64 = split(op, t, i, h, base);
             if (childPa == 0) return false;
             // Only part of the new table changes, so it cannot become uniform.
-            if (!protectLevel(op, ptr<u64>(op.p2v + childPa), level + 1, va, subLast)) {
-              tryMerge(op, t, i, level);   // a deeper split failed: maybe nothing changed
+            if (!protectLevel(op, ptr<u64>(op.p2v + childPa), h - 1, va, subLast)) {
+              tryMerge(op, t, i, h);   // a deeper split failed: maybe nothing changed
               return false;
             }
           }
         }
       } else {
-        let ok: bool = protectLevel(op, tableAt(op, e), level + 1, va, subLast);
-        tryMerge(op, t, i, level);
+        let ok: bool = protectLevel(op, tableAt(op, e), h - 1, va, subLast);
+        tryMerge(op, t, i, h);
         if (!ok) return false;
       }
     }
@@ -475,11 +410,14 @@ function protectLevel(op: Ptr<Op>, t: Ptr<u64>, level: u32, va: u64, last: u64):
 
 // ---- argument checks -------------------------------------------------------------------
 
-/** A VA this table can translate (x86: canonical; aarch64: in the TTBR0 or TTBR1 range). */
+/** A VA this table can translate (x86: canonical for 48 or 57 bits; aarch64: in the TTBR0
+ *  or TTBR1 range).
+ *  @inline */
 function vaOk(pt: Ptr<PageTable>, va: u64): bool {
   if (target.x86_64) {
-    let top: u64 = va >> 47;
-    return top == 0 || top == 0x1FFFF;
+    // Bits 63..47 (63..56 with 5 levels) all equal.
+    let top: u64 = va >> u64(9 * pt.levels + 11);
+    return top == 0 || top == (0xFFFF_FFFF_FFFF_FFFF >> u64(9 * pt.levels + 11));
   }
   let top: u64 = va >> 48;
   if (pt.highHalf) return top == 0xFFFF;
@@ -492,10 +430,11 @@ function checkRange(pt: Ptr<PageTable>, va: u64, size: u64): i32 {
   if (last < va) return PT_EINVAL;
   if (!vaOk(pt, va) || !vaOk(pt, last)) return PT_EINVAL;
   // Both ends canonical but on either side of the x86 hole.
-  if (target.x86_64 && (va >> 47) != (last >> 47)) return PT_EINVAL;
+  if (target.x86_64 && (va >> 63) != (last >> 63)) return PT_EINVAL;
   return PT_OK;
 }
 
+/** @inline */
 function checkAttrs(pt: Ptr<PageTable>, attrs: u32): i32 {
   if ((attrs & ~u32(ATTR_ALL)) != 0 || (attrs & Attr.Read) == 0) return PT_EINVAL;
   let mt: u32 = attrs & ATTR_MEMTYPE;
@@ -506,20 +445,132 @@ function checkAttrs(pt: Ptr<PageTable>, attrs: u32): i32 {
   return PT_OK;
 }
 
-function setupOp(op: Ptr<Op>, pt: Ptr<PageTable>, attrs: u32): void {
+function setupOp(op: Ptr<Op>, pt: Ptr<PageTable>): void {
   op.pt = pt;
   op.p2v = pt.physToVirt;
-  op.minLeaf = 2;
-  if (pt.allow1G) op.minLeaf = 1;
+  op.maxLeaf = 1;
+  if (pt.allow1G) op.maxLeaf = 2;
   op.rc = PT_OK;
+}
+
+/** @inline */
+function setupLeaves(op: Ptr<Op>, attrs: u32): void {
+  op.leaf[0] = leafBits(attrs, 0);
   op.leaf[1] = leafBits(attrs, 1);
   op.leaf[2] = leafBits(attrs, 2);
-  op.leaf[3] = leafBits(attrs, 3);
+}
+
+// ---- single pages: one walk from the root ----------------------------------------------
+
+/** The table a present table entry points to.
+ * @inline
+ */
+function down(p2v: u64, e: u64): Ptr<u64> {
+  return ptr<u64>(p2v + (e & addrMask()));
+}
+
+/**
+ * The page directory entry (height 1) above `va`'s page table, when every table down to it
+ * exists; null otherwise. `leaf` is set when a large page maps `va` on the way.
+ * @inline
+ */
+function walkToPde(pt: Ptr<PageTable>, va: u64, leaf: Ptr<bool>): Ptr<u64> {
+  let p2v: u64 = pt.physToVirt;
+  let t: Ptr<u64> = ptr<u64>(p2v + pt.root);
+  let e: u64 = 0;
+  if (pt.levels == 5) {
+    e = t[(va >> 48) & 511];
+    if ((e & 1) == 0) return null;
+    t = down(p2v, e);
+  }
+  e = t[(va >> 39) & 511];              // tables only at this height
+  if ((e & 1) == 0) return null;
+  t = down(p2v, e);
+  e = t[(va >> 30) & 511];
+  if ((e & 1) == 0) return null;
+  if (isLeaf(e, 2)) {
+    leaf[0] = true;
+    return null;
+  }
+  let pde: Ptr<u64> = ptrAdd(down(p2v, e), (va >> 21) & 511);
+  if ((pde[0] & 1) == 0) return null;
+  if (isLeaf(pde[0], 1)) {
+    leaf[0] = true;
+    return null;
+  }
+  return pde;
+}
+
+/**
+ * ptMap of one 4 KiB page in the common case: its page table exists and stays short of
+ * full (so no merge can follow). One walk, one store, one count update. PT_SLOW for
+ * everything else (a table to allocate, a table that may merge): the range walker.
+ * @inline
+ */
+function mapPage(pt: Ptr<PageTable>, va: u64, pa: u64, attrs: u32): i32 {
+  let leaf: bool = false;
+  let pde: Ptr<u64> = walkToPde(pt, va, addressOf(leaf));
+  if (leaf) return PT_EEXIST;
+  if (pde == null) return PT_SLOW;
+  let d: u64 = pde[0];
+  if ((d & countMask()) == countFull() - countOne()) return PT_SLOW;
+  let pte: Ptr<u64> = ptrAdd(down(pt.physToVirt, d), (va >> 12) & 511);
+  if ((pte[0] & 1) != 0) return PT_EEXIST;
+  pte[0] = pa | leafBits(attrs, 0);
+  pde[0] = d + countOne();
+  return PT_OK;
+}
+
+/**
+ * ptUnmap of one 4 KiB page in the common case: mapped by a page table that keeps other
+ * pages (so no table is freed). PT_SLOW otherwise (a split, a table to free).
+ * @inline
+ */
+function unmapPage(pt: Ptr<PageTable>, va: u64): i32 {
+  let leaf: bool = false;
+  let pde: Ptr<u64> = walkToPde(pt, va, addressOf(leaf));
+  if (leaf) return PT_SLOW;
+  if (pde == null) return PT_OK;
+  let d: u64 = pde[0];
+  let pte: Ptr<u64> = ptrAdd(down(pt.physToVirt, d), (va >> 12) & 511);
+  if ((pte[0] & 1) == 0) return PT_OK;
+  if ((d & countMask()) == countOne()) return PT_SLOW;
+  pte[0] = 0;
+  pde[0] = d - countOne();
+  noteFlush(pt, va);
+  return PT_OK;
+}
+
+/** ptMap after the argument checks: the range walker.
+ * @noinline
+ */
+function mapRange(pt: Ptr<PageTable>, va: u64, pa: u64, size: u64, attrs: u32): i32 {
+  let op: Op = zeroed<Op>();
+  setupOp(addressOf(op), pt);
+  setupLeaves(addressOf(op), attrs);
+  op.delta = pa - va;
+  let last: u64 = va + (size - 1);
+  let root: Ptr<u64> = ptr<u64>(pt.physToVirt + pt.root);
+  let h: u32 = rootHeight(pt);
+  if (anyMapped(addressOf(op), root, h, va, last)) return PT_EEXIST;
+  mapLevel(addressOf(op), root, h, va, last, false, addressOf(op.rootCount));
+  return op.rc;
+}
+
+/** ptUnmap after the argument checks: the range walker.
+ * @noinline
+ */
+function unmapRange(pt: Ptr<PageTable>, va: u64, size: u64): i32 {
+  let op: Op = zeroed<Op>();
+  setupOp(addressOf(op), pt);
+  let root: Ptr<u64> = ptr<u64>(pt.physToVirt + pt.root);
+  unmapLevel(addressOf(op), root, rootHeight(pt), va, va + (size - 1), addressOf(op.rootCount));
+  return op.rc;
 }
 
 // ---- the API ---------------------------------------------------------------------------
 
-/** Allocates and clears the root table. allow1G, allowWX and highHalf start false. */
+/** Allocates and clears the root table. allow1G, allowWX and highHalf start false, levels 4. */
 export function ptInit(pt: Ptr<PageTable>, frames: Ptr<FrameSource>, physToVirt: u64): i32 {
   pt.frames.alloc = frames.alloc;
   pt.frames.free = frames.free;
@@ -529,6 +580,7 @@ export function ptInit(pt: Ptr<PageTable>, frames: Ptr<FrameSource>, physToVirt:
   pt.allowWX = false;
   pt.highHalf = false;
   pt.breakHook = null;
+  pt.levels = 4;
   pt.flushAll = false;
   pt.flushCount = 0;
   pt.tableFrames = 0;
@@ -551,27 +603,22 @@ export function ptMap(pt: Ptr<PageTable>, va: u64, pa: u64, size: u64, attrs: u3
   if ((pa & PAGE_OFFSET) != 0 || pa >= paLimit() || size > paLimit() - pa) return PT_EINVAL;
   rc = checkAttrs(pt, attrs);
   if (rc != PT_OK) return rc;
-  let op: Op = zeroed<Op>();
-  setupOp(addressOf(op), pt, attrs);
-  op.delta = pa - va;
-  let last: u64 = va + (size - 1);
-  let root: Ptr<u64> = ptr<u64>(pt.physToVirt + pt.root);
-  if (anyMapped(addressOf(op), root, 0, va, last)) return PT_EEXIST;
-  mapLevel(addressOf(op), root, 0, va, last, false);
-  return op.rc;
+  if (size == PAGE) {
+    rc = mapPage(pt, va, pa, attrs);
+    if (rc != PT_SLOW) return rc;
+  }
+  return mapRange(pt, va, pa, size, attrs);
 }
 
 /** Removes every mapping in [va, va + size); holes are fine. */
 export function ptUnmap(pt: Ptr<PageTable>, va: u64, size: u64): i32 {
   let rc: i32 = checkRange(pt, va, size);
   if (rc != PT_OK) return rc;
-  let op: Op = zeroed<Op>();
-  op.pt = pt;
-  op.p2v = pt.physToVirt;
-  op.minLeaf = 2;
-  if (pt.allow1G) op.minLeaf = 1;
-  unmapLevel(addressOf(op), ptr<u64>(pt.physToVirt + pt.root), 0, va, va + (size - 1));
-  return op.rc;
+  if (size == PAGE) {
+    rc = unmapPage(pt, va);
+    if (rc != PT_SLOW) return rc;
+  }
+  return unmapRange(pt, va, size);
 }
 
 /** Gives every mapped page in [va, va + size) the attributes `attrs`; holes are skipped. */
@@ -581,8 +628,9 @@ export function ptProtect(pt: Ptr<PageTable>, va: u64, size: u64, attrs: u32): i
   rc = checkAttrs(pt, attrs);
   if (rc != PT_OK) return rc;
   let op: Op = zeroed<Op>();
-  setupOp(addressOf(op), pt, attrs);
-  protectLevel(addressOf(op), ptr<u64>(pt.physToVirt + pt.root), 0, va, va + (size - 1));
+  setupOp(addressOf(op), pt);
+  setupLeaves(addressOf(op), attrs);
+  protectLevel(addressOf(op), ptr<u64>(pt.physToVirt + pt.root), rootHeight(pt), va, va + (size - 1));
   return op.rc;
 }
 
@@ -592,149 +640,61 @@ export function ptTranslate(pt: Ptr<PageTable>, va: u64, outPa: Ptr<u64>, outAtt
   if (!vaOk(pt, va)) return false;
   let p2v: u64 = pt.physToVirt;
   let e: u64 = pt.root;
-  for (let level: u32 = 0; level < 4; level++) {
-    let shift: u64 = shiftOf(level);
+  let h: u32 = rootHeight(pt);
+  while (true) {
+    let shift: u64 = shiftOf(h);
     let t: Ptr<u64> = ptr<u64>(p2v + (e & addrMask()));
     e = t[(va >> shift) & 511];
     if ((e & 1) == 0) return false;
-    if (level != 0 && isLeaf(e, level)) {
+    if (h < 3 && isLeaf(e, h)) {
       let off: u64 = (u64(1) << shift) - 1;
-      if (outPa != null) outPa[0] = (e & leafAddrMask(level)) | (va & off);
-      if (outAttrs != null) outAttrs[0] = leafAttrs(e, level);
+      if (outPa != null) outPa[0] = (e & leafAddrMask(h)) | (va & off);
+      if (outAttrs != null) outAttrs[0] = leafAttrs(e, h);
       return true;
     }
+    if (h == 0) return false;
+    h--;
   }
-  return false;
 }
 
 /** Walks to `va`, recording every descriptor read (for dumps and self-checks). */
 export function ptWalk(pt: Ptr<PageTable>, va: u64, out: Ptr<WalkResult>): bool {
   out.levels = 0;
-  out.leafLevel = 0;
   out.pageSize = 0;
   out.pa = 0;
   out.attrs = 0;
-  for (let k: u32 = 0; k < 4; k++) {
+  for (let k: u32 = 0; k < 5; k++) {
     out.entries[k] = 0;
     out.tablePa[k] = 0;
   }
   if (!vaOk(pt, va)) return false;
   let tablePa: u64 = pt.root;
-  for (let level: u32 = 0; level < 4; level++) {
-    let shift: u64 = shiftOf(level);
+  let n: u32 = 0;
+  let h: u32 = rootHeight(pt);
+  while (true) {
+    let shift: u64 = shiftOf(h);
     let t: Ptr<u64> = ptr<u64>(pt.physToVirt + tablePa);
     let e: u64 = t[(va >> shift) & 511];
-    out.tablePa[level] = tablePa;
-    out.entries[level] = e;
-    out.levels = level + 1;
+    out.tablePa[n] = tablePa;
+    out.entries[n] = e;
+    n++;
+    out.levels = n;
     if ((e & 1) == 0) return false;
-    if (level != 0 && isLeaf(e, level)) {
+    if (h < 3 && isLeaf(e, h)) {
       let size: u64 = u64(1) << shift;
-      out.leafLevel = level;
       out.pageSize = size;
-      out.pa = (e & leafAddrMask(level)) | (va & (size - 1));
-      out.attrs = leafAttrs(e, level);
+      out.pa = (e & leafAddrMask(h)) | (va & (size - 1));
+      out.attrs = leafAttrs(e, h);
       return true;
     }
+    if (h == 0) return false;
     tablePa = e & addrMask();
+    h--;
   }
-  return false;
 }
 
 /** Forgets the recorded TLB work (call after doing it). */
 export function ptClearFlush(pt: Ptr<PageTable>): void {
   pt.flushAll = false;
   pt.flushCount = 0;
-}
-
-// ---- dump ----------------------------------------------------------------------------
-
-interface DumpRun extends Struct {
-  active: bool;
-  va: u64;
-  end: u64;      // VA after the run (wraps to 0 at the top of the address space)
-  pa: u64;
-  attrs: u32;
-  leaves: u64;
-  ranges: u64;
-}
-
-function printAttrs(a: u32): void {
-  if ((a & Attr.Read) != 0) printChar(0x52); else printChar(0x2D);   // R
-  if ((a & Attr.Write) != 0) printChar(0x57); else printChar(0x2D);  // W
-  if ((a & Attr.Exec) != 0) printChar(0x58); else printChar(0x2D);   // X
-  if ((a & Attr.User) != 0) printChar(0x55); else printChar(0x2D);   // U
-  if ((a & Attr.Global) != 0) printChar(0x47); else printChar(0x2D); // G
-  if ((a & Attr.Device) != 0) print(" device");
-  if ((a & Attr.Uncached) != 0) print(" uncached");
-  if ((a & Attr.WriteCombining) != 0) print(" wc");
-}
-
-function flushRun(run: Ptr<DumpRun>): void {
-  if (!run.active) return;
-  print("  ");
-  printHexW(run.va, 16);
-  print("-");
-  printHexW(run.end - 1, 16);
-  print(" -> ");
-  printHexW(run.pa, 13);
-  print(" ");
-  printAttrs(run.attrs);
-  print(" (");
-  printU(run.leaves);
-  println(" entries)");
-  run.active = false;
-  run.ranges += 1;
-}
-
-function dumpLevel(pt: Ptr<PageTable>, run: Ptr<DumpRun>, tablePa: u64, level: u32, prefix: u64): void {
-  let t: Ptr<u64> = ptr<u64>(pt.physToVirt + tablePa);
-  let shift: u64 = shiftOf(level);
-  for (let k: u64 = 0; k < 512; k++) {
-    let e: u64 = t[k];
-    if ((e & 1) == 0) continue;
-    let va: u64 = prefix | (k << shift);
-    if (level == 0) {
-      // Sign-extend bit 47 (x86) / select the TTBR1 range (aarch64).
-      if (target.x86_64) {
-        if (k >= 256) va |= 0xFFFF_0000_0000_0000;
-      } else if (pt.highHalf) {
-        va |= 0xFFFF_0000_0000_0000;
-      }
-    }
-    if (level != 0 && isLeaf(e, level)) {
-      let size: u64 = u64(1) << shift;
-      let pa: u64 = e & leafAddrMask(level);
-      let attrs: u32 = leafAttrs(e, level);
-      if (run.active && run.end == va && run.attrs == attrs && run.pa + (va - run.va) == pa) {
-        run.end = va + size;
-        run.leaves += 1;
-      } else {
-        flushRun(run);
-        run.active = true;
-        run.va = va;
-        run.end = va + size;
-        run.pa = pa;
-        run.attrs = attrs;
-        run.leaves = 1;
-      }
-    } else if (level < 3) {
-      dumpLevel(pt, run, e & addrMask(), level + 1, va);
-    }
-  }
-}
-
-/** Prints every mapping as coalesced ranges: `va-lastva -> pa RWXUG [type] (n entries)`. */
-export function ptDump(pt: Ptr<PageTable>): void {
-  print("page table root ");
-  printHex(pt.root);
-  print(", ");
-  printU(pt.tableFrames);
-  println(" table frames");
-  let run: DumpRun = zeroed<DumpRun>();
-  dumpLevel(pt, addressOf(run), pt.root, 0, 0);
-  flushRun(addressOf(run));
-  print("  ");
-  printU(run.ranges);
-  println(" ranges");
 }

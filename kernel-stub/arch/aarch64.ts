@@ -100,6 +100,7 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   uartPt.allow1G = false;
   uartPt.allowWX = false;
   uartPt.highHalf = true;
+  uartPt.levels = 4;
   uartPt.tableFrames = 0;
   ptClearFlush(addressOf(uartPt));
   let rc: i32 = ptMap(addressOf(uartPt), UART_VA, uartPhys & ~(PAGE - 1), PAGE, Attr.Read | Attr.Write | Attr.Device | Attr.Global);

@@ -3,7 +3,7 @@
 // invlpg) or arch/aarch64.ts (PL011, PSCI SYSTEM_OFF, TTBR1_EL1, TLBI).
 
 import {
-  x64ConsoleInit, x64Exit, x64PageTableRoot, x64FlushPage, x64FlushAll, x64Timestamp,
+  x64ConsoleInit, x64Exit, x64PageTableRoot, x64PagingLevels, x64FlushPage, x64FlushAll, x64Timestamp,
   x64InterruptsEnabled, x64StackPointer, x64MmuFlagsOk,
 } from "./x86_64";
 import {
@@ -40,6 +40,12 @@ export function archExit(pass: bool): never {
 export function archPageTableRoot(): u64 {
   if (target.x86_64) return x64PageTableRoot();
   else return a64PageTableRoot();
+}
+
+/** Translation levels the CPU runs with: x86_64 4 or 5 (CR4.LA57); aarch64 4 (48-bit VAs). */
+export function archPagingLevels(): u32 {
+  if (target.x86_64) return x64PagingLevels();
+  return 4;
 }
 
 export function archFlushPage(va: u64): void {

@@ -30,6 +30,11 @@ export function x64PageTableRoot(): u64 {
   return readCr3() & CR3_ADDR_MASK;
 }
 
+/** CR4.LA57 (bit 12): the CPU translates with 5-level paging (a PML5 in CR3). */
+export function x64PagingLevels(): u32 {
+  return (readCr4() & (1 << 12)) != 0 ? 5 : 4;
+}
+
 export function x64FlushPage(va: u64): void {
   invlpg(va);
 }

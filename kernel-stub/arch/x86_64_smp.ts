@@ -27,7 +27,6 @@ const MSR_PAT: u32 = 0x277;
 const MSR_EFER: u32 = 0xC000_0080;
 const EFER_LMA: u64 = 1 << 10;
 const CR4_PCIDE: u64 = 1 << 17;
-const CR4_LA57: u64 = 1 << 12;
 const LAPIC_ID: u64 = 0x20;
 const LAPIC_ICR_LOW: u64 = 0x300;
 const LAPIC_ICR_HIGH: u64 = 0x310;
@@ -142,15 +141,14 @@ function lowFree(ctx: Ptr<void>, pa: u64): void {}
 /**
  * Copies the trampoline into the reserved page and builds the low root: the trampoline
  * page identity-mapped R-X, and the kernel half copied from the kernel's root (the same
- * lower tables, so the kernel image and its stacks are mapped there too). "" or an error.
+ * lower tables, so the kernel image and its stacks are mapped there too; a PML4 or, with
+ * 5-level paging, a PML5). "" or an error.
  */
 export function x64SmpSetup(bi: Ptr<BootInfo>): cstr {
   if (bi.version < 4 || bi.apTrampoline == 0) return "the loader reserved no memory below 1 MiB for the AP trampoline";
   if ((bi.apTrampoline & (PAGE - 1)) != 0 || bi.apTrampoline + bi.apTrampolineSize > 0x10_0000 || bi.apTrampolineSize < 6 * PAGE) {
     return "the loader's AP trampoline region is not page-aligned below 1 MiB with room for 6 pages";
   }
-  // The low table below is built with 4 levels; CR4.LA57 would make the AP walk 5.
-  if ((readCr4() & CR4_LA57) != 0) return "5-level paging is on and the AP trampoline's table has 4 levels";
   let len: u64 = 0;
   let code: u64 = x64TrampolineCode(addressOf(len));
   if (code == 0 || len == 0 || len > AP_PARAMS_OFF) return "the trampoline code does not fit before its parameters";
@@ -166,6 +164,9 @@ export function x64SmpSetup(bi: Ptr<BootInfo>): cstr {
   src.free = lowFree;
   let pt: PageTable = zeroed<PageTable>();
   if (ptInit(addressOf(pt), addressOf(src), hhdm) != PT_OK) return "no room for the low root table";
+  // As many levels as the kernel's tables (5 with CR4.LA57, which the AP loads with the
+  // boot CPU's CR4 before it turns paging on): the kernel half is copied root entry by entry.
+  pt.levels = mmPageTable().levels;
   if (ptMap(addressOf(pt), trampPhys, trampPhys, PAGE, Attr.Read | Attr.Exec) != PT_OK) return "cannot identity-map the trampoline page";
   let low: Ptr<u64> = ptr<u64>(hhdm + pt.root);
   let kern: Ptr<u64> = ptr<u64>(hhdm + mmPageTable().root);

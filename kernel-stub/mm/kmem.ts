@@ -28,7 +28,7 @@ import {
 } from "./frames";
 import { type Vmap, vmapInit, vmap, vmapMmio, vunmap, VMAP_BASE, VMAP_SIZE } from "./vmap";
 import { mmTicks } from "./ticks";
-import { archBreakHook, archApplyFlush } from "../arch/index";
+import { archBreakHook, archApplyFlush, archPagingLevels } from "../arch/index";
 
 /** Regions of the boot info's memory map the kernel can keep a copy of. */
 export const MM_MAP_MAX = 512;
@@ -174,27 +174,28 @@ export function mmPrintSize(bytes: u64): void {
 
 // ---- live page tables ------------------------------------------------------------------
 
-/** Adds the table frame at tablePa and every table below it (level 0 = root) to out. */
-function walkTables(tablePa: u64, level: u32, out: Ptr<RangeSet>): bool {
+/** Adds the table frame at tablePa (a table at height h: 0 = page table) and every table
+ *  below it to out. */
+function walkTables(tablePa: u64, h: u32, out: Ptr<RangeSet>): bool {
   if (tablePa >= bootCopy.hhdmSize) {
     walkAnomalies += 1;           // not reachable through the HHDM: cannot look inside
     return rsAdd(out, tablePa, tablePa + PAGE_SIZE);
   }
   if (!rsAdd(out, tablePa, tablePa + PAGE_SIZE)) return false;
-  if (level == 3) return true;
+  if (h == 0) return true;
   let t: Ptr<u64> = ptr<u64>(bootCopy.hhdmBase + tablePa);
   for (let i: u64 = 0; i < 512; i++) {
     let e: u64 = t[i];
     if ((e & 1) == 0) continue;
     let next: u64 = 0;
     if (target.x86_64) {
-      if (level != 0 && (e & X86_PS) != 0) continue;       // 1 GiB / 2 MiB page
+      if (h < 3 && (e & X86_PS) != 0) continue;           // 1 GiB / 2 MiB page
       next = e & X86_ADDR_MASK;
     } else {
       if ((e & 3) != 3) continue;                          // block
       next = e & A64_ADDR_MASK;
     }
-    if (!walkTables(next, level + 1, out)) return false;
+    if (!walkTables(next, h - 1, out)) return false;
   }
   return true;
 }
@@ -202,12 +203,12 @@ function walkTables(tablePa: u64, level: u32, out: Ptr<RangeSet>): bool {
 /** Every frame of the live translation tables (the kernel root, and on aarch64 TTBR0's
  *  tables when it has any) into out. False when the set overflowed. */
 export function mmCollectTables(out: Ptr<RangeSet>): bool {
-  if (!walkTables(bootCopy.pageTableRoot, 0, out)) return false;
+  if (!walkTables(bootCopy.pageTableRoot, kpt.levels - 1, out)) return false;
   if (target.aarch64) {
     if (target.elf) {
       let low: u64 = mrs("TTBR0_EL1") & A64_ADDR_MASK;
       if (low != 0 && low != bootCopy.pageTableRoot) {
-        if (!walkTables(low, 0, out)) return false;
+        if (!walkTables(low, 3, out)) return false;
       }
     }
   }
@@ -292,6 +293,7 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   kpt.allow1G = (bootCopy.flags & BootFlag.Huge1G) != 0;
   kpt.allowWX = false;
   kpt.highHalf = true;
+  kpt.levels = archPagingLevels();
   kpt.breakHook = archBreakHook(); // live tables: break-before-make on aarch64
   kpt.flushAll = false;
   kpt.flushCount = 0;

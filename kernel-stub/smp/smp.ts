@@ -29,6 +29,7 @@ import {
   archSmpTables, archSmpBootCpu, archSmpDescribe, archSmpSetup, archStartCpu, archStartClue, archStopCpu, archApInit, archHaltCpu,
 } from "../arch/smp";
 import { mmAllocFrame, mmMapFixed, mmPageTable } from "../mm/kmem";
+import { archPagingLevels } from "../arch/index";
 import { mmTicks, mmTickHz } from "../mm/ticks";
 import { cmdlineOf, cmdlineFind, cmdlineNumber } from "../cmdline";
 
@@ -84,6 +85,7 @@ export function smpFindCpus(bi: Ptr<BootInfo>, pageTableRoot: u64): void {
   walkPt.root = pageTableRoot;
   walkPt.physToVirt = bi.hhdmBase;
   walkPt.highHalf = true;
+  walkPt.levels = archPagingLevels();
   let view: AcpiView = zeroed<AcpiView>();
   acpiView(addressOf(view), bi.hhdmBase, bi.hhdmSize).reach = hhdmMapped;
   prepareError = archSmpTables(bi, addressOf(view), addressOf(discovered));

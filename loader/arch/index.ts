@@ -4,7 +4,7 @@
 
 import {
   x64SerialPutc, x64Timestamp, x64Has1GPages, x64HasNx, x64EnableNxWp, x64StackPointer,
-  x64EnterKernel, x64EnterKernelAddress, x64Halt,
+  x64EnterKernel, x64EnterKernelAddress, x64Halt, x64FirmwareLevels, x64HasLa57, x64PrepareSwitch,
 } from "./x86_64";
 import {
   a64SerialPutc, a64Timestamp, a64UartBase, a64CpuOk, a64PrepareMmu, a64StackPointer, a64TrampolineAddress,
@@ -65,6 +65,24 @@ export function archHas1GPages(): bool {
   else return true; // level-1 blocks always exist with the 4 KiB granule
 }
 
+/** Translation levels the firmware runs with: x86_64 4 or 5 (CR4.LA57); aarch64 4. */
+export function archFirmwareLevels(): u32 {
+  if (target.x86_64) return x64FirmwareLevels();
+  return 4;
+}
+
+/** Whether the CPU can translate with 5 levels: x86_64 LA57 (CPUID 7.0:ECX bit 16);
+ *  aarch64 never here (52-bit VAs would need FEAT_LPA2 and another table format). */
+export function archHasLevels5(): bool {
+  if (target.x86_64) return x64HasLa57();
+  return false;
+}
+
+/** Fills the page used to change paging levels on the way to the kernel (x86_64 only). */
+export function archPrepareLevelSwitch(page: u64): void {
+  if (target.x86_64) x64PrepareSwitch(page);
+}
+
 /** aarch64: execute-never always exists; this checks what the tables need instead (4 KiB
  *  granule, EL1 or EL2) and logs the exception level. */
 export function archHasNx(): bool {
@@ -90,9 +108,11 @@ export function archTrampolineAddress(): u64 {
 }
 
 /** `root`: the kernel's table (CR3 / TTBR1_EL1); `identityRoot`: aarch64's TTBR0_EL1
- *  table (on x86_64 the identity mappings are in `root`, and this equals it). */
-export function archEnterKernel(root: u64, identityRoot: u64, stackTop: u64, entry: u64, bootInfo: u64): never {
-  if (target.x86_64) x64EnterKernel(root, stackTop, entry, bootInfo);
+ *  table (on x86_64 the identity mappings are in `root`, and this equals it).
+ *  `switchPage` (x86_64, 0 if none): the tables have `levels` levels while the firmware
+ *  runs with the other number, so the switch goes through 32-bit mode (archPrepareLevelSwitch). */
+export function archEnterKernel(root: u64, identityRoot: u64, stackTop: u64, entry: u64, bootInfo: u64, switchPage: u64, levels: u32): never {
+  if (target.x86_64) x64EnterKernel(root, stackTop, entry, bootInfo, switchPage, levels == 5 ? 1 : 0);
   else a64EnterKernel(root, identityRoot, stackTop, entry, bootInfo);
 }
 

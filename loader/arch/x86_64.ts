@@ -7,6 +7,16 @@ import { COM1, ns16550Putc } from "../../common/uart/ns16550";
 const MSR_EFER: u32 = 0xC000_0080;
 const EFER_NXE: u64 = 1 << 11;
 const CR0_WP: u64 = 1 << 16;
+const CR4_LA57: u64 = 1 << 12;
+
+/** The switch page (x64PrepareSwitch): a GDT, its pseudo-descriptor, the far pointer back
+ *  to 64-bit code, and the three values the 64-bit tail needs after the mode switch. */
+const SW_GDTR: u64 = 32;      // u16 limit, u64 base
+const SW_FAR: u64 = 48;       // m16:32 far pointer: u32 offset, u16 selector
+const SW_STACK: u64 = 64;
+const SW_ENTRY: u64 = 72;
+const SW_BOOTINFO: u64 = 80;
+const SEL_CODE64: u64 = 0x08;
 
 /** Polled write to COM1. The firmware already programmed the UART (OVMF: 115200 8N1),
  *  so the loader does not reprogram it under the firmware's feet. */
@@ -18,23 +28,25 @@ export function x64Timestamp(): u64 {
   return rdtsc();
 }
 
+/** Bit `bit` of register `reg` (0 EAX, 1 EBX, 2 ECX, 3 EDX) of CPUID leaf `leaf`
+ *  (subleaf 0), false when the CPU does not have that leaf (basic or extended range). */
+function cpuidBit(leaf: u32, reg: u32, bit: u32): bool {
+  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
+  cpuid(leaf & 0x8000_0000, 0, addressOf(r[0]));
+  if (r[0] < leaf) return false;
+  cpuid(leaf, 0, addressOf(r[0]));
+  return (r[reg] & (u32(1) << bit)) != 0;
+}
+
 /** CPUID 0x80000001 EDX bit 26 (Page1GB): 1 GiB pages are allowed in PDPT entries.
  *  QEMU's default qemu64 model lacks it; a table using them there triple-faults. */
 export function x64Has1GPages(): bool {
-  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
-  cpuid(0x8000_0000, 0, addressOf(r[0]));
-  if (r[0] < 0x8000_0001) return false;
-  cpuid(0x8000_0001, 0, addressOf(r[0]));
-  return (r[3] & (1 << 26)) != 0;
+  return cpuidBit(0x8000_0001, 3, 26);
 }
 
 /** CPUID 0x80000001 EDX bit 20: the NX bit exists (needed for a non-executable HHDM). */
 export function x64HasNx(): bool {
-  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
-  cpuid(0x8000_0000, 0, addressOf(r[0]));
-  if (r[0] < 0x8000_0001) return false;
-  cpuid(0x8000_0001, 0, addressOf(r[0]));
-  return (r[3] & (1 << 20)) != 0;
+  return cpuidBit(0x8000_0001, 3, 20);
 }
 
 /** EFER.NXE (so NX bits in our tables are honoured, not reserved-bit faults) and
@@ -42,6 +54,33 @@ export function x64HasNx(): bool {
 export function x64EnableNxWp(): void {
   wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
   writeCr0(readCr0() | CR0_WP);
+}
+
+/** CR4.LA57: the firmware runs with 5-level paging (its CR3 holds a PML5). */
+export function x64FirmwareLevels(): u32 {
+  return (readCr4() & CR4_LA57) != 0 ? 5 : 4;
+}
+
+/** CPUID.(EAX=7,ECX=0):ECX bit 16 (LA57): the CPU can translate with 5 levels. */
+export function x64HasLa57(): bool {
+  return cpuidBit(7, 2, 16);
+}
+
+/**
+ * Fills the switch page (below 4 GiB, identity-mapped in the new tables) for a change of
+ * paging levels: a GDT with a 64-bit code segment (0x08), a flat data segment (0x10) and
+ * a 32-bit code segment (0x18), every descriptor with its accessed bit preset so the CPU
+ * never writes the (read-only) page, and the GDT's pseudo-descriptor.
+ */
+export function x64PrepareSwitch(page: u64): void {
+  memset(ptr<u8>(page), 0, 4096);
+  let gdt: Ptr<u64> = ptr<u64>(page);
+  gdt[1] = 0x00AF_9B00_0000_FFFF;   // code, 64-bit (L), DPL 0, accessed
+  gdt[2] = 0x00CF_9300_0000_FFFF;   // data, 4 GiB flat, writable, accessed
+  gdt[3] = 0x00CF_9B00_0000_FFFF;   // code, 32-bit (D), 4 GiB flat, accessed
+  store<u16>(page + SW_GDTR, 31);
+  store<u64>(page + SW_GDTR + 2, page);
+  store<u16>(page + SW_FAR + 4, u16(SEL_CODE64));
 }
 
 export function x64StackPointer(): u64 {
@@ -55,16 +94,75 @@ export function x64StackPointer(): u64 {
  * call, puts the boot info in RDI (SysV first argument) and jumps. Interrupts are
  * disabled first: the firmware's IDT and GDT are not mapped at their old addresses.
  *
+ * With `switchPage` (x64PrepareSwitch) the kernel's tables have another number of levels
+ * than the firmware's. CR4.LA57 can only change while paging is off, and paging can only
+ * be turned off outside 64-bit mode (Intel SDM vol. 3A §4.1.2 "Paging-Mode Enabling" and
+ * "Switching Out of IA-32e Mode Operation"), so: load the switch page's GDT and data
+ * segments, clear CR4.PCIDE (clearing CR0.PG with it set is #GP), far-return to the
+ * 32-bit code segment (compatibility mode), clear CR0.PG (IA-32e mode off), set or clear
+ * CR4.LA57 (`la57`), load CR3 (32 bits: the root is below 4 GiB), set CR0.PG (EFER.LME is
+ * still set: IA-32e mode again, now with the new tables), far-jump to the 64-bit code
+ * segment. This code, the switch page and the loader stack are below 4 GiB and
+ * identity-mapped in both tables; nothing touches the stack in 32-bit mode, and the
+ * 64-bit values are kept in the switch page across it.
+ *
  * `stackTop` must be 16-byte aligned. Never returns.
  *
  * @noinline: the identity map covers this function's own pages (x64EnterKernelAddress);
  * an inlined copy inside the caller would run from pages that are not mapped.
  */
-export function x64EnterKernel(cr3: u64, stackTop: u64, entry: u64, bootInfo: u64): never {
-  asm(
-    "cli\n\tmov %rax, %cr3\n\tmov %rdx, %rsp\n\txor %ecx, %ecx\n\tpush %rcx\n\txor %ebp, %ebp\n\tjmp *%rsi",
-    "{rax},{rdx},{rsi},{rdi},~{rcx},~{memory}",
-    cr3, stackTop, entry, bootInfo,
+export function x64EnterKernel(cr3: u64, stackTop: u64, entry: u64, bootInfo: u64, switchPage: u64, la57: u64): never {
+  asm(`cli
+    test %r8, %r8
+    jz 3f                      # same number of levels: just load CR3
+    mov %rdx, 64(%r8)          # SW_STACK, SW_ENTRY, SW_BOOTINFO: kept across 32-bit mode
+    mov %rsi, 72(%r8)
+    mov %rdi, 80(%r8)
+    mov %r8, %rbx              # the switch page, below 4 GiB: usable from 32-bit code
+    mov %cr4, %rsi
+    btr $$17, %rsi             # CR4.PCIDE off while still in 64-bit mode
+    mov %rsi, %cr4
+    btr $$12, %rsi             # the CR4 to load with paging off: LA57 as asked
+    shl $$12, %r9
+    or %r9, %rsi
+    lgdt 32(%rbx)              # SW_GDTR
+    mov $$0x10, %ecx
+    mov %cx, %ds
+    mov %cx, %es
+    mov %cx, %ss
+    lea 2f(%rip), %rcx
+    mov %ecx, 48(%rbx)         # SW_FAR: back to 64-bit code at 2f, selector 0x08
+    lea 1f(%rip), %rcx
+    pushq $$0x18
+    push %rcx
+    lretq                      # to compatibility mode (32-bit code segment 0x18)
+  .code32
+  1:
+    mov %cr0, %edx
+    btr $$31, %edx
+    mov %edx, %cr0             # paging off: IA-32e mode off (EFER.LMA = 0)
+    mov %esi, %cr4             # LA57 set or clear (PAE stays set)
+    mov %eax, %cr3             # the new root
+    bts $$31, %edx
+    mov %edx, %cr0             # paging on with EFER.LME = 1: IA-32e mode, new tables
+    ljmpl *48(%ebx)            # to 64-bit mode
+  .code64
+  2:
+    mov %ebx, %ebx
+    mov 64(%rbx), %rdx
+    mov 72(%rbx), %rsi
+    mov 80(%rbx), %rdi
+    jmp 4f
+  3:
+    mov %rax, %cr3
+  4:
+    mov %rdx, %rsp
+    xor %ecx, %ecx
+    push %rcx                  # a zero return address: RSP as after a call
+    xor %ebp, %ebp
+    jmp *%rsi`,
+    "{rax},{rdx},{rsi},{rdi},{r8},{r9},~{rbx},~{rcx},~{memory}",
+    cr3, stackTop, entry, bootInfo, switchPage, la57,
   );
   unreachable();
 }

@@ -17,9 +17,10 @@ const K4 = 0x1000n;
 const M2 = 0x20_0000n;
 const G1 = 0x4000_0000n;
 const G512 = 0x80_0000_0000n;
+const T256 = 1n << 48n;
 const U64 = 1n << 64n;
-/** Span of one entry at levels 0..3. */
-export const SPAN = [G512, G1, M2, K4];
+/** Span of one entry of a table at height 0..4 (4 KiB pages ... the x86 5-level root). */
+export const SPAN = [K4, M2, G1, G512, T256];
 
 export interface Interval { va: bigint; end: bigint; pa: bigint; attrs: number }
 export interface Translation { pa: bigint; attrs: number; size: bigint; base: bigint }
@@ -73,16 +74,24 @@ export class ModelTable {
     public highHalf = false,
     public allow1G = false,
     public allowWX = false,
+    /** Translation levels: 4, or 5 (x86_64 with CR4.LA57: 57-bit VAs). */
+    public levels = 4,
   ) {}
 
   clone(): ModelTable {
-    const m = new ModelTable(this.arch, this.highHalf, this.allow1G, this.allowWX);
+    const m = new ModelTable(this.arch, this.highHalf, this.allow1G, this.allowWX, this.levels);
     m.ivs = this.ivs.map((iv) => ({ ...iv }));
     return m;
   }
 
+  /** Bits of a canonical VA: 48, or 57 with x86 5-level paging (SDM 4.5.1). */
+  private vaBits(): bigint {
+    return this.arch === 'x86_64' && this.levels === 5 ? 57n : 48n;
+  }
+
   private canonical(va: bigint): boolean {
-    if (this.arch === 'x86_64') return va < (1n << 47n) || va >= U64 - (1n << 47n);
+    const half = 1n << (this.vaBits() - 1n);
+    if (this.arch === 'x86_64') return va < half || va >= U64 - half;
     return this.highHalf ? va >= U64 - (1n << 48n) : va < 1n << 48n;
   }
 
@@ -91,7 +100,7 @@ export class ModelTable {
     const last = va + size - 1n;
     if (last >= U64) return RC.EINVAL;
     if (!this.canonical(va) || !this.canonical(last)) return RC.EINVAL;
-    if (this.arch === 'x86_64' && (va < (1n << 47n)) !== (last < (1n << 47n))) return RC.EINVAL;
+    if (this.arch === 'x86_64' && (va < (1n << 63n)) !== (last < (1n << 63n))) return RC.EINVAL;
     return RC.OK;
   }
 
@@ -204,8 +213,9 @@ export class ModelTable {
     return undefined;
   }
 
-  private minLeafLevel(): number {
-    return this.allow1G ? 1 : 2;
+  /** The highest height that may hold a leaf: 1 GiB pages (2) or 2 MiB (1). */
+  private maxLeafHeight(): number {
+    return this.allow1G ? 2 : 1;
   }
 
   /** One page (or block) of `span` at `base` is a single leaf: uniform and aligned. */
@@ -220,10 +230,10 @@ export class ModelTable {
     const iv = this.find(va);
     if (!iv) return null;
     const pa = iv.pa + (va - iv.va);
-    for (let level = this.minLeafLevel(); level <= 3; level++) {
-      const span = SPAN[level];
+    for (let h = this.maxLeafHeight(); h >= 0; h--) {
+      const span = SPAN[h];
       const base = va - (va % span);
-      if (level === 3 || this.uniform(base, span)) return { pa, attrs: iv.attrs, size: span, base };
+      if (h === 0 || this.uniform(base, span)) return { pa, attrs: iv.attrs, size: span, base };
     }
     throw new Error('unreachable');
   }
@@ -238,12 +248,12 @@ export class ModelTable {
   /** Table frames of the canonical (fully split/merged) tables, root included. */
   tableFrames(): number {
     const root = this.highHalf && this.arch === 'aarch64' ? U64 - (1n << 48n) : 0n;
-    return 1 + this.childrenFrames(0, root, this.arch === 'x86_64' ? 1n << 64n : 1n << 48n);
+    return 1 + this.childrenFrames(this.levels - 1, root, this.arch === 'x86_64' ? 1n << 64n : 1n << 48n);
   }
 
-  /** Frames below the table at `level` covering [base, base + extent). */
-  private childrenFrames(level: number, base: bigint, extent: bigint): number {
-    const span = SPAN[level];
+  /** Frames below the table at height `h` covering [base, base + extent). */
+  private childrenFrames(h: number, base: bigint, extent: bigint): number {
+    const span = SPAN[h];
     const touched = new Set<bigint>();
     for (const iv of this.ivs) {
       if (iv.end <= base || iv.va >= base + extent) continue;
@@ -253,9 +263,9 @@ export class ModelTable {
     }
     let n = 0;
     for (const b of touched) {
-      if (level === 3) continue;                       // pages: no tables below
-      if (level >= this.minLeafLevel() && this.uniform(b, span)) continue;
-      n += 1 + (level + 1 <= 3 ? this.childrenFrames(level + 1, b, span) : 0);
+      if (h === 0) continue;                           // pages: no tables below
+      if (h <= this.maxLeafHeight() && this.uniform(b, span)) continue;
+      n += 1 + this.childrenFrames(h - 1, b, span);
     }
     return n;
   }

@@ -4,7 +4,7 @@
 
 import { A, Arch, ModelTable, RC, SPAN } from './model';
 
-export const K = { Map: 1, Unmap: 2, Protect: 3, Probe: 4, Config: 5, Budget: 6, Dump: 7, Walk: 8 } as const;
+export const K = { Map: 1, Unmap: 2, Protect: 3, Probe: 4, Config: 5, Budget: 6, Dump: 7, Walk: 8, MapPages: 9, UnmapPages: 10 } as const;
 export type Cmd = [number, number, bigint, bigint, bigint, number];
 export const UNLIMITED = (1n << 64n) - 1n;
 
@@ -24,13 +24,19 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** Table configurations of the random streams: [allow1G, allowWX, highHalf]. */
-export const TABLES: [boolean, boolean, boolean][] = [
-  [true, false, false],
-  [true, true, true],
-  [false, false, false],
-  [false, true, true],
+/** Table configurations of the random streams: [allow1G, allowWX, highHalf, 5 levels on
+ *  x86_64]. */
+export const TABLES: [boolean, boolean, boolean, boolean][] = [
+  [true, false, false, false],
+  [true, true, true, false],
+  [false, false, false, false],
+  [false, true, true, true],
 ];
+
+/** Translation levels of table `t` on `arch`. */
+export function tableLevels(arch: Arch, t: number): number {
+  return arch === 'x86_64' && TABLES[t][3] ? 5 : 4;
+}
 
 interface Region { base: bigint; size: bigint }
 const LOW: Region[] = [
@@ -40,6 +46,14 @@ const LOW: Region[] = [
 const HIGH: Region[] = [
   { base: 0xFFFF_8000_0000_0000n, size: 4n * G1 }, // bottom of the upper half
   { base: 0xFFFF_FFFF_0000_0000n, size: 4n * G1 }, // up to the last page of the address space
+];
+/** x86 5-level tables: addresses only 57-bit VAs have, around PML5 boundaries. */
+const FIVE: Region[] = [
+  { base: 0xFFFF_C000_0000n, size: 2n * G1 },           // straddles 256 TiB (one PML5 entry)
+  { base: 0x00FF_FFFF_0000_0000n, size: 4n * G1 },      // top of the 57-bit lower half
+  { base: 0xFF00_0000_0000_0000n, size: 4n * G1 },      // bottom of the 57-bit upper half
+  { base: 0xFFFF_7FFF_C000_0000n, size: 2n * G1 },      // straddles the 4-level hole's edge
+  { base: 0xFFFF_FFFF_0000_0000n, size: 4n * G1 },
 ];
 
 const ATTRS = [
@@ -56,17 +70,18 @@ export interface Stream { cmds: Cmd[]; /** indices of commands run under a frame
  * boundaries, with probes after each, dumps every 40 operations, some invalid requests and
  * some operations run with a tiny frame budget (to provoke PT_ENOMEM).
  */
-export function randomStream(seed: number, n: number): Stream {
+export function randomStream(seed: number, n: number, arch: Arch): Stream {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const cmds: Cmd[] = [];
   const budgeted = new Set<number>();
-  TABLES.forEach(([g, wx, hh], t) => cmds.push([K.Config, t, g ? 1n : 0n, wx ? 1n : 0n, hh ? 1n : 0n, 0]));
+  TABLES.forEach(([g, wx, hh], t) => cmds.push([K.Config, t, g ? 1n : 0n, wx ? 1n : 0n, hh ? 1n : 0n, tableLevels(arch, t)]));
   const probe = (t: number, va: bigint) => cmds.push([K.Probe, t, va & UNLIMITED, 0n, 0n, 0]);
   for (let i = 0; i < n; i++) {
     const t = int(0, 3);
-    const region = pick(t % 2 === 0 ? LOW : HIGH);
+    const five = tableLevels(arch, t) === 5;
+    const region = pick(five ? FIVE : t % 2 === 0 ? LOW : HIGH);
     const gran = pick([K4, M2, M2, G1]);
     const slots = region.size / gran;
     let va = region.base + BigInt(Math.floor(r() * Number(slots))) * gran;
@@ -96,7 +111,7 @@ export function randomStream(seed: number, n: number): Stream {
       const bad = int(0, 6);
       if (bad === 0) cva = va + 0x800n;
       else if (bad === 1) csize = 0n;
-      else if (bad === 2) cva = t % 2 === 0 ? 0x0000_8000_0000_0000n : 0x0000_0000_1000_0000n;
+      else if (bad === 2) cva = five ? 0x0100_0000_0000_0000n : t % 2 === 0 ? 0x0000_8000_0000_0000n : 0x0000_0000_1000_0000n;
       else if (bad === 3) attrs = A.Write;                          // no Read
       else if (bad === 4) attrs = A.Read | A.Device | A.Exec;
       else if (bad === 5) attrs = A.Read | A.Uncached | A.WriteCombining;
@@ -120,7 +135,25 @@ export function randomStream(seed: number, n: number): Stream {
     if (i % 40 === 39) for (let d = 0; d < 4; d++) cmds.push([K.Dump, d, 0n, 0n, 0n, 0]);
   }
   for (let d = 0; d < 4; d++) cmds.push([K.Dump, d, 0n, 0n, 0n, 0]);
+  singlePages(cmds);
   return { cmds, budgeted };
+}
+
+/**
+ * One 2 MiB block of table 2, page by page (K.MapPages / K.UnmapPages: the driver makes one
+ * single-page call per page, in the order (k * 167) mod n): 512 maps (the last one fills the
+ * page table, which then merges into a 2 MiB leaf), then 512 unmaps (the first splits the
+ * leaf, the last frees the table). Most calls take the engines' single-page path; the
+ * table-frame counts and the probes and dumps after each batch check the entry counts.
+ */
+function singlePages(cmds: Cmd[]): void {
+  const base = 0x10_0000_0000n;                 // outside the random regions: nothing there yet
+  // A neighbour page keeps the upper tables alive, so the path exists from the first call.
+  cmds.push([K.Map, 2, base + M2, base + M2, K4, A.Read]);
+  cmds.push([K.MapPages, 2, base, base, M2, A.Read | A.Write]);
+  cmds.push([K.Probe, 2, base, 0n, 0n, 0], [K.Probe, 2, base + M2 - K4, 0n, 0n, 0], [K.Dump, 2, 0n, 0n, 0n, 0]);
+  cmds.push([K.UnmapPages, 2, base, 0n, M2, 0]);
+  cmds.push([K.Probe, 2, base + 0x5000n, 0n, 0n, 0], [K.Dump, 2, 0n, 0n, 0n, 0]);
 }
 
 export function streamWords(cmds: Cmd[]): bigint[] {
@@ -203,12 +236,13 @@ export function checkOutput(arch: Arch, stream: Stream, output: string): CheckSt
   for (let ci = 0; ci < cmds.length; ci++) {
     const [kind, t, va, pa, size, attrs] = cmds[ci];
     const m = models[t];
-    const where = `command ${ci} (${['', 'map', 'unmap', 'protect', 'probe', 'config', 'budget', 'dump', 'walk'][kind]} table ${t} va ${hex(va)} pa ${hex(pa)} size ${hex(size)} attrs ${hex(BigInt(attrs))})`;
+    const where = `command ${ci} (${['', 'map', 'unmap', 'protect', 'probe', 'config', 'budget', 'dump', 'walk', 'map pages', 'unmap pages'][kind]} table ${t} va ${hex(va)} pa ${hex(pa)} size ${hex(size)} attrs ${hex(BigInt(attrs))})`;
     try {
       if (kind === K.Config) {
         m.allow1G = va !== 0n;
         m.allowWX = pa !== 0n;
         m.highHalf = size !== 0n;
+        m.levels = attrs === 0 ? 4 : attrs;
         continue;
       }
       if (kind === K.Budget) continue;
@@ -246,20 +280,21 @@ export function checkOutput(arch: Arch, stream: Stream, output: string): CheckSt
         if (next() !== 'E') fail('dump: missing end marker');
         continue;
       }
-      // map / unmap / protect
+      // map / unmap / protect (MapPages / UnmapPages: the same, one page per call)
+      const kd = kind === K.MapPages ? K.Map : kind === K.UnmapPages ? K.Unmap : kind;
       stats.ops++;
       const line = next();
       const f = line.split(' ');
       if (f[0] !== 'R') fail(`expected a result line, got "${line}"`);
       const rc = Number(f[1]);
       const before = m.clone();
-      const expectRc = kind === K.Map ? m.mapRc(va, pa, size, attrs)
-        : kind === K.Unmap ? m.unmapRc(va, size) : m.protectRc(va, size, attrs);
+      const expectRc = kd === K.Map ? m.mapRc(va, pa, size, attrs)
+        : kd === K.Unmap ? m.unmapRc(va, size) : m.protectRc(va, size, attrs);
       const end = va + size;
       const apply = (mm: ModelTable, stop: bigint) => {
         if (stop <= va) return;
-        if (kind === K.Map) mm.applyMap(va, stop, pa, attrs);
-        else if (kind === K.Unmap) mm.applyUnmap(va, stop);
+        if (kd === K.Map) mm.applyMap(va, stop, pa, attrs);
+        else if (kd === K.Unmap) mm.applyUnmap(va, stop);
         else mm.applyProtect(va, stop, attrs);
       };
       if (rc === RC.ENOMEM && expectRc === RC.OK && stream.budgeted.has(ci)) {

@@ -7,15 +7,18 @@
 // A command is 6 u64 words: kind, table (0..3), va, pa, size, attrs.
 //   1 map, 2 unmap, 3 protect      -> "R rc tableFrames totalTableFrames liveFrames flushAll flushCount va..."
 //   4 probe va                      -> "P -" or "P pa attrs pageSize leafDescriptor"
-//   5 config: va = allow1G, pa = allowWX, size = highHalf
+//   5 config: va = allow1G, pa = allowWX, size = highHalf, attrs = levels (0: 4)
 //   6 budget: va = how many more frames may be allocated (all ones: unlimited)
 //   7 dump                          -> ptDump's lines, then "E"
-//   8 walk va                       -> "W levels e0 e1 e2 e3"
+//   8 walk va                       -> "W levels e0 e1 e2 e3 e4"
+//   9 map pages, 10 unmap pages     -> "R ..." as 1 / 2, but one 4 KiB call per page, in the
+//                                      order (k * 167) mod n; rc is the first failure's
 
 import {
   type FrameSource, type PageTable, type WalkResult,
-  ptInit, ptMap, ptUnmap, ptProtect, ptTranslate, ptWalk, ptClearFlush, ptDump, PT_OK,
+  ptInit, ptMap, ptUnmap, ptProtect, ptTranslate, ptWalk, ptClearFlush, PT_OK,
 } from "../../../common/paging/engine";
+import { ptDump } from "../../../common/paging/dump";
 
 const NFRAMES = 4096;
 const FAKE_BASE: u64 = 0x8000_0000;
@@ -97,6 +100,13 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
       rc = ptUnmap(pt, va, size);
     } else if (kind == 3) {
       rc = ptProtect(pt, va, size, attrs);
+    } else if (kind == 9 || kind == 10) {
+      let n: u64 = size >> 12;
+      for (let k: u64 = 0; k < n && rc == PT_OK; k++) {
+        let off: u64 = ((k * 167) % n) << 12;
+        if (kind == 9) rc = ptMap(pt, va + off, pa + off, 4096, attrs);
+        else rc = ptUnmap(pt, va + off, 4096);
+      }
     } else if (kind == 4) {
       let tpa: u64 = 0;
       let tattrs: u32 = 0;
@@ -116,7 +126,7 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
         sp();
         printHex(w.pageSize);
         sp();
-        printHex(w.entries[w.leafLevel]);
+        printHex(w.entries[w.levels - 1]);
         println("");
       }
       continue;
@@ -124,6 +134,7 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
       pt.allow1G = va != 0;
       pt.allowWX = pa != 0;
       pt.highHalf = size != 0;
+      pt.levels = attrs == 0 ? 4 : attrs;
       continue;
     } else if (kind == 6) {
       budget = va;
@@ -136,7 +147,7 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
       ptWalk(pt, va, addressOf(w));
       print("W ");
       printU(u64(w.levels));
-      for (let l: u32 = 0; l < 4; l++) {
+      for (let l: u32 = 0; l < 5; l++) {
         sp();
         printHex(w.entries[l]);
       }
