@@ -23,7 +23,7 @@ import { type CpuList } from "../../common/cpulist";
 import { Attr } from "../../common/paging/attrs";
 import { type PageTable, ptTranslate, PT_OK } from "../../common/paging/engine";
 import { type AcpiView, acpiView } from "../../common/acpi";
-import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuCount, cpuSetCount, cpuSetSelf } from "./cpu";
+import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuSetCount, cpuSetSelf } from "./cpu";
 import { smpWorkLoop, smpRankOnline, smpJobGeneration } from "./work";
 import {
   archSmpTables, archSmpBootCpu, archSmpDescribe, archSmpSetup, archStartCpu, archStartClue, archStopCpu, archApInit, archHaltCpu,
