@@ -69,6 +69,35 @@ export enum ElfStatus {
   Overlap,
   NoLoadSegments,
   EntryNotExecutable,
+  /** The entry is in an executable segment, but past its file bytes (only zeros there). */
+  EntryNotFileBacked,
+  /** The mapped segments together span more than ElfLimits.maxSpan. */
+  SpanTooLarge,
+}
+
+/** The field a failed check reports (ElfImage.badField), named by elfFieldName(). */
+export enum ElfField {
+  None = 0,
+  FileSize,
+  Magic,
+  Class,
+  Data,
+  IdentVersion,
+  Version,
+  Type,
+  Machine,
+  Ehsize,
+  Phentsize,
+  Phnum,
+  Phoff,
+  Offset,
+  Filesz,
+  Memsz,
+  Align,
+  Vaddr,
+  Flags,
+  Entry,
+  Span,
 }
 
 /** What the kernel loader needs to know, and for a failure, where it happened. */
@@ -80,11 +109,12 @@ export interface ElfImage extends Struct {
   phoff: u64;
   phnum: u32;
   loadCount: u32;
-  /** Index of the offending program header (or -1). */
+  /** Index of the offending program header (or -1); badField is a field of this one. */
   badIndex: i32;
-  /** The second segment of an overlap (or -1). */
+  /** The segment it overlaps (or -1). */
   otherIndex: i32;
-  /** The value that failed the check (machine, type, size, ...), for messages. */
+  /** The field that failed the check (ElfField), and its value, for messages. */
+  badField: u32;
   badValue: u64;
 }
 
@@ -104,15 +134,18 @@ export function elfReadPhdr(buf: Ptr<u8>, phoff: u64, i: u32, out: Ptr<Elf64Phdr
   memcpy(cast<u8>(out), byteAdd(buf, phoff + u64(i) * PHDR_SIZE), PHDR_SIZE);
 }
 
-function fail(img: Ptr<ElfImage>, s: ElfStatus, index: i32, value: u64): ElfStatus {
+function fail(img: Ptr<ElfImage>, s: ElfStatus, index: i32, field: ElfField, value: u64): ElfStatus {
   img.badIndex = index;
+  img.badField = field;
   img.badValue = value;
   return s;
 }
 
 /**
  * Validates an ELF64 kernel image of `size` bytes at `buf`. On success `img` describes the
- * image; on failure `img.badIndex`/`badValue` locate the problem for elfStatusMessage().
+ * image; on failure `img.badIndex`, `badField` and `badValue` locate the problem for
+ * elfStatusMessage() and elfFieldName(). Segments with p_memsz = 0 are checked but map
+ * nothing, so they count neither in the span nor in loadCount.
  */
 export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: Ptr<ElfImage>): ElfStatus {
   img.entry = 0;
@@ -123,26 +156,30 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
   img.loadCount = 0;
   img.badIndex = -1;
   img.otherIndex = -1;
+  img.badField = ElfField.None;
   img.badValue = 0;
 
-  if (size < EHDR_SIZE) return fail(img, ElfStatus.TooSmall, -1, size);
+  if (size < EHDR_SIZE) return fail(img, ElfStatus.TooSmall, -1, ElfField.FileSize, size);
   let eh: Elf64Ehdr = zeroed<Elf64Ehdr>();
   memcpy(cast<u8>(addressOf(eh)), buf, EHDR_SIZE);
 
   if (eh.ident[0] != 0x7F || eh.ident[1] != 0x45 || eh.ident[2] != 0x4C || eh.ident[3] != 0x46) {
-    return fail(img, ElfStatus.BadMagic, -1, u64(eh.ident[0]));
+    let magic: u64 = (u64(eh.ident[0]) << 24) | (u64(eh.ident[1]) << 16) | (u64(eh.ident[2]) << 8) | u64(eh.ident[3]);
+    return fail(img, ElfStatus.BadMagic, -1, ElfField.Magic, magic);
   }
-  if (eh.ident[4] != 2) return fail(img, ElfStatus.BadClass, -1, u64(eh.ident[4]));
-  if (eh.ident[5] != 1) return fail(img, ElfStatus.BadData, -1, u64(eh.ident[5]));
-  if (eh.ident[6] != 1 || eh.version != 1) return fail(img, ElfStatus.BadVersion, -1, u64(eh.version));
-  if (eh.type != ET_EXEC) return fail(img, ElfStatus.BadType, -1, u64(eh.type));
-  if (eh.machine != lim.machine) return fail(img, ElfStatus.BadMachine, -1, u64(eh.machine));
-  if (eh.ehsize != EHDR_SIZE) return fail(img, ElfStatus.BadEhsize, -1, u64(eh.ehsize));
-  if (eh.phnum == 0) return fail(img, ElfStatus.NoPhdrs, -1, 0);
-  if (eh.phentsize != PHDR_SIZE) return fail(img, ElfStatus.BadPhentsize, -1, u64(eh.phentsize));
-  if (eh.phnum > ELF_MAX_PHNUM) return fail(img, ElfStatus.TooManyPhdrs, -1, u64(eh.phnum));
+  if (eh.ident[4] != 2) return fail(img, ElfStatus.BadClass, -1, ElfField.Class, u64(eh.ident[4]));
+  if (eh.ident[5] != 1) return fail(img, ElfStatus.BadData, -1, ElfField.Data, u64(eh.ident[5]));
+  if (eh.ident[6] != 1) return fail(img, ElfStatus.BadVersion, -1, ElfField.IdentVersion, u64(eh.ident[6]));
+  if (eh.version != 1) return fail(img, ElfStatus.BadVersion, -1, ElfField.Version, u64(eh.version));
+  if (eh.type != ET_EXEC) return fail(img, ElfStatus.BadType, -1, ElfField.Type, u64(eh.type));
+  if (eh.machine != lim.machine) return fail(img, ElfStatus.BadMachine, -1, ElfField.Machine, u64(eh.machine));
+  if (eh.ehsize != EHDR_SIZE) return fail(img, ElfStatus.BadEhsize, -1, ElfField.Ehsize, u64(eh.ehsize));
+  if (eh.phnum == 0) return fail(img, ElfStatus.NoPhdrs, -1, ElfField.Phnum, 0);
+  if (eh.phentsize != PHDR_SIZE) return fail(img, ElfStatus.BadPhentsize, -1, ElfField.Phentsize, u64(eh.phentsize));
+  if (eh.phnum > ELF_MAX_PHNUM) return fail(img, ElfStatus.TooManyPhdrs, -1, ElfField.Phnum, u64(eh.phnum));
   let phBytes: u64 = u64(eh.phnum) * PHDR_SIZE;
-  if (eh.phoff > size || phBytes > size - eh.phoff) return fail(img, ElfStatus.PhdrsOutOfFile, -1, eh.phoff);
+  if (eh.phoff > size) return fail(img, ElfStatus.PhdrsOutOfFile, -1, ElfField.Phoff, eh.phoff);
+  if (phBytes > size - eh.phoff) return fail(img, ElfStatus.PhdrsOutOfFile, -1, ElfField.Phnum, u64(eh.phnum));
   img.phoff = eh.phoff;
   img.phnum = u32(eh.phnum);
 
@@ -153,26 +190,32 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
     elfReadPhdr(buf, eh.phoff, i, addressOf(ph));
     if (ph.type != PT_LOAD) continue;
     let idx: i32 = i32(i);
-    if (ph.offset > size || ph.filesz > size - ph.offset) return fail(img, ElfStatus.SegmentOutOfFile, idx, ph.offset);
-    if (ph.memsz < ph.filesz) return fail(img, ElfStatus.MemszBelowFilesz, idx, ph.memsz);
+    if (ph.offset > size) return fail(img, ElfStatus.SegmentOutOfFile, idx, ElfField.Offset, ph.offset);
+    if (ph.filesz > size - ph.offset) return fail(img, ElfStatus.SegmentOutOfFile, idx, ElfField.Filesz, ph.filesz);
+    if (ph.memsz < ph.filesz) return fail(img, ElfStatus.MemszBelowFilesz, idx, ElfField.Memsz, ph.memsz);
     // Page-granular mapping needs p_align to be a power of two of at least a page and
     // the file offset congruent to the address, so one page can back both.
-    if (ph.align < PAGE || (ph.align & (ph.align - 1)) != 0 || (ph.vaddr % ph.align) != (ph.offset % ph.align)) {
-      return fail(img, ElfStatus.BadAlign, idx, ph.align);
+    if (ph.align < PAGE || (ph.align & (ph.align - 1)) != 0) {
+      return fail(img, ElfStatus.BadAlign, idx, ElfField.Align, ph.align);
     }
-    if (ph.vaddr < lim.vmin) return fail(img, ElfStatus.SegmentOutsideKernelSpace, idx, ph.vaddr);
+    if ((ph.vaddr % ph.align) != (ph.offset % ph.align)) return fail(img, ElfStatus.BadAlign, idx, ElfField.Vaddr, ph.vaddr);
+    if (ph.vaddr < lim.vmin) return fail(img, ElfStatus.SegmentOutsideKernelSpace, idx, ElfField.Vaddr, ph.vaddr);
     if (ph.memsz > lim.maxSpan || ph.vaddr + ph.memsz < ph.vaddr || ph.vaddr + ph.memsz + (PAGE - 1) < ph.vaddr) {
-      return fail(img, ElfStatus.SegmentTooLarge, idx, ph.memsz);
+      return fail(img, ElfStatus.SegmentTooLarge, idx, ElfField.Memsz, ph.memsz);
     }
-    if ((ph.flags & PF_W) != 0 && (ph.flags & PF_X) != 0) return fail(img, ElfStatus.WriteAndExec, idx, u64(ph.flags));
+    if ((ph.flags & PF_W) != 0 && (ph.flags & PF_X) != 0) {
+      return fail(img, ElfStatus.WriteAndExec, idx, ElfField.Flags, u64(ph.flags));
+    }
+    // An empty segment maps nothing: it must not stretch the span (and the allocation).
+    if (ph.memsz == 0) continue;
     let s: u64 = pageDown(ph.vaddr);
     let e: u64 = pageDown(ph.vaddr + ph.memsz + (PAGE - 1));
     if (s < lo) lo = s;
     if (e > hi) hi = e;
     img.loadCount++;
   }
-  if (img.loadCount == 0) return fail(img, ElfStatus.NoLoadSegments, -1, 0);
-  if (hi - lo > lim.maxSpan) return fail(img, ElfStatus.SegmentTooLarge, -1, hi - lo);
+  if (img.loadCount == 0) return fail(img, ElfStatus.NoLoadSegments, -1, ElfField.Phnum, u64(eh.phnum));
+  if (hi - lo > lim.maxSpan) return fail(img, ElfStatus.SpanTooLarge, -1, ElfField.Span, hi - lo);
 
   // Segments get their own page permissions, so they may not share a page.
   let other: Elf64Phdr = zeroed<Elf64Phdr>();
@@ -187,19 +230,24 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
       let s2: u64 = pageDown(other.vaddr);
       let e2: u64 = pageDown(other.vaddr + other.memsz + (PAGE - 1));
       if (s1 < e2 && s2 < e1) {
-        img.otherIndex = i32(j);
-        return fail(img, ElfStatus.Overlap, i32(i), other.vaddr);
+        img.otherIndex = i32(i);
+        return fail(img, ElfStatus.Overlap, i32(j), ElfField.Vaddr, other.vaddr);
       }
     }
   }
 
-  let entryOk: bool = false;
+  // The entry must be code that came from the file: in an executable segment, below its
+  // p_filesz (the rest of the segment is zero-filled memory, where only zeros can run).
+  let inExec: bool = false;
+  let fileBacked: bool = false;
   for (let i: u32 = 0; i < u32(eh.phnum); i++) {
     elfReadPhdr(buf, eh.phoff, i, addressOf(ph));
     if (ph.type != PT_LOAD || (ph.flags & PF_X) == 0) continue;
-    if (eh.entry >= ph.vaddr && eh.entry < ph.vaddr + ph.memsz) entryOk = true;
+    if (eh.entry >= ph.vaddr && eh.entry - ph.vaddr < ph.memsz) inExec = true;
+    if (eh.entry >= ph.vaddr && eh.entry - ph.vaddr < ph.filesz) fileBacked = true;
   }
-  if (!entryOk) return fail(img, ElfStatus.EntryNotExecutable, -1, eh.entry);
+  if (!inExec) return fail(img, ElfStatus.EntryNotExecutable, -1, ElfField.Entry, eh.entry);
+  if (!fileBacked) return fail(img, ElfStatus.EntryNotFileBacked, -1, ElfField.Entry, eh.entry);
 
   img.entry = eh.entry;
   img.vbase = lo;
@@ -222,31 +270,63 @@ export function elfLoad(buf: Ptr<u8>, img: Ptr<ElfImage>, dst: Ptr<u8>): void {
   }
 }
 
-/** One line describing a status, without the index/value details (see elfStatusDetail). */
+/**
+ * One line describing a status; each names the field(s) it checks. The failing field and
+ * its value are in the image (elfFieldName(img.badField) = img.badValue).
+ */
 export function elfStatusMessage(s: ElfStatus): cstr {
   switch (s) {
     case ElfStatus.Ok: return "valid ELF64 kernel";
-    case ElfStatus.TooSmall: return "file is smaller than an ELF64 header (64 bytes)";
-    case ElfStatus.BadMagic: return "bad magic: not an ELF file (expected 7f 45 4c 46)";
-    case ElfStatus.BadClass: return "not a 64-bit ELF file (EI_CLASS is not ELFCLASS64)";
-    case ElfStatus.BadData: return "not a little-endian ELF file (EI_DATA is not ELFDATA2LSB)";
-    case ElfStatus.BadVersion: return "unknown ELF version (expected 1)";
-    case ElfStatus.BadType: return "not an executable (e_type is not ET_EXEC; relink without -shared/-pie)";
+    case ElfStatus.TooSmall: return "the file size is smaller than an ELF64 header (64 bytes)";
+    case ElfStatus.BadMagic: return "bad magic: not an ELF file (e_ident[0..3] must be 7f 45 4c 46)";
+    case ElfStatus.BadClass: return "not a 64-bit ELF file (e_ident[EI_CLASS] must be 2, ELFCLASS64)";
+    case ElfStatus.BadData: return "not a little-endian ELF file (e_ident[EI_DATA] must be 1, ELFDATA2LSB)";
+    case ElfStatus.BadVersion: return "unknown ELF version (e_ident[EI_VERSION] and e_version must be 1)";
+    case ElfStatus.BadType: return "not an executable (e_type must be 2, ET_EXEC; relink without -shared/-pie)";
     case ElfStatus.BadMachine: return "wrong machine (e_machine is not this CPU architecture)";
-    case ElfStatus.BadEhsize: return "bad e_ehsize (expected 64)";
-    case ElfStatus.BadPhentsize: return "bad e_phentsize (expected 56)";
+    case ElfStatus.BadEhsize: return "bad e_ehsize (must be 64)";
+    case ElfStatus.BadPhentsize: return "bad e_phentsize (must be 56)";
     case ElfStatus.NoPhdrs: return "no program headers (e_phnum is 0)";
-    case ElfStatus.TooManyPhdrs: return "too many program headers (more than 64)";
-    case ElfStatus.PhdrsOutOfFile: return "truncated: program headers extend past the end of the file";
-    case ElfStatus.SegmentOutOfFile: return "truncated: a PT_LOAD segment's file bytes extend past the end of the file";
+    case ElfStatus.TooManyPhdrs: return "too many program headers (e_phnum is more than 64)";
+    case ElfStatus.PhdrsOutOfFile: return "truncated: the program headers (e_phoff, e_phnum) extend past the end of the file";
+    case ElfStatus.SegmentOutOfFile: return "truncated: a PT_LOAD segment's file bytes (p_offset, p_filesz) extend past the end of the file";
     case ElfStatus.MemszBelowFilesz: return "a PT_LOAD segment has p_memsz smaller than p_filesz";
     case ElfStatus.BadAlign: return "a PT_LOAD segment is misaligned (p_align must be a power of two >= 4096 and p_vaddr = p_offset mod p_align)";
-    case ElfStatus.SegmentTooLarge: return "a PT_LOAD segment is too large (p_memsz or the image span exceeds the limit, or wraps around)";
-    case ElfStatus.SegmentOutsideKernelSpace: return "a PT_LOAD segment lies below the kernel address window (link the kernel with linker/kernel.ld)";
-    case ElfStatus.WriteAndExec: return "a PT_LOAD segment is both writable and executable (W^X)";
-    case ElfStatus.Overlap: return "two PT_LOAD segments overlap (or share a page)";
-    case ElfStatus.NoLoadSegments: return "no PT_LOAD segments";
-    case ElfStatus.EntryNotExecutable: return "entry point is outside every executable PT_LOAD segment";
+    case ElfStatus.SegmentTooLarge: return "a PT_LOAD segment is too large (p_memsz exceeds the limit, or p_vaddr + p_memsz wraps around)";
+    case ElfStatus.SegmentOutsideKernelSpace: return "a PT_LOAD segment's p_vaddr lies below the kernel address window (link the kernel with linker/kernel.ld)";
+    case ElfStatus.WriteAndExec: return "a PT_LOAD segment is both writable and executable (p_flags has PF_W and PF_X; W^X)";
+    case ElfStatus.Overlap: return "two PT_LOAD segments overlap or share a page (p_vaddr, p_memsz)";
+    case ElfStatus.NoLoadSegments: return "no PT_LOAD segment maps anything (none with p_memsz > 0 among the e_phnum program headers)";
+    case ElfStatus.EntryNotExecutable: return "the entry point (e_entry) is outside every executable PT_LOAD segment";
+    case ElfStatus.EntryNotFileBacked: return "the entry point (e_entry) is in the zero-filled part of its segment, past p_filesz";
+    case ElfStatus.SpanTooLarge: return "the PT_LOAD segments span too much address space (lowest p_vaddr to highest p_vaddr + p_memsz exceeds the limit)";
   }
   return "unknown ELF status";
+}
+
+/** The name of a field for messages (`e_machine`, `p_filesz`, ...). */
+export function elfFieldName(f: u32): cstr {
+  switch (f) {
+    case ElfField.FileSize: return "file size";
+    case ElfField.Magic: return "e_ident[0..3]";
+    case ElfField.Class: return "e_ident[EI_CLASS]";
+    case ElfField.Data: return "e_ident[EI_DATA]";
+    case ElfField.IdentVersion: return "e_ident[EI_VERSION]";
+    case ElfField.Version: return "e_version";
+    case ElfField.Type: return "e_type";
+    case ElfField.Machine: return "e_machine";
+    case ElfField.Ehsize: return "e_ehsize";
+    case ElfField.Phentsize: return "e_phentsize";
+    case ElfField.Phnum: return "e_phnum";
+    case ElfField.Phoff: return "e_phoff";
+    case ElfField.Offset: return "p_offset";
+    case ElfField.Filesz: return "p_filesz";
+    case ElfField.Memsz: return "p_memsz";
+    case ElfField.Align: return "p_align";
+    case ElfField.Vaddr: return "p_vaddr";
+    case ElfField.Flags: return "p_flags";
+    case ElfField.Entry: return "e_entry";
+    case ElfField.Span: return "span";
+  }
+  return "no field";
 }

@@ -32,6 +32,8 @@ import { printEfiTime } from "./mm/runtime";
 import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE, EFI_MEMORY_RUNTIME } from "../common/uefi";
 import { mmSelfTest } from "./mm/selftest";
 import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
+import { trapsInit, trapsConsoleReady, trapsSetKernelStack } from "./trap/trap";
+import { faultInjectFromCmdline } from "./trap/inject";
 
 /** A kernel VA outside the image, the stack and the HHDM, for the engine exercise. */
 const DEMO_VA: u64 = 0xFFFF_FFFF_C000_0000;
@@ -561,9 +563,13 @@ function checkSmpAndMemory(): void {
 }
 
 export function main(bootInfo: Ptr<BootInfo>): never {
+  // Exceptions first: from here on every CPU exception ends in a report and a FAIL verdict
+  // (trap/), never in a reset or a silent hang.
+  trapsInit(bootInfo);
   tscEntry = archTimestamp();
   cpuBootInit();            // before anything prints: the console lock asks which CPU runs
   archConsoleInit(bootInfo);
+  trapsConsoleReady();
   bi = bootInfo;
   kbegin("tsboot kernel-stub (");
   print(archName());
@@ -572,6 +578,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   print("\n");
 
   checkBootInfo(bi);
+  trapsSetKernelStack(bi.kernelStackTop, bi.kernelStackSize);
   // The same lines on the screen: most laptops have no serial port. The framebuffer
   // console draws each byte, then passes it on to the serial sink.
   if (fbconInit(bi)) {
@@ -584,6 +591,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   // Several CPUs will share the console: whole lines, under a lock (klog.ts).
   klogInit(mmTicks, mmTickHz(bi.tscFrequency));
   report(bi);
+  faultInjectFromCmdline(bi);
   checkCpuState();
   checkMemoryMap(bi);
   reportMemory(ptr<MemRegion>(bi.memMap), bi.memMapCount);

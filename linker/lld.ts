@@ -1,10 +1,13 @@
 // The lld drivers: lld-link for PE32+ EFI applications, ld.lld for ELF kernels (with a
 // linker script) and for the static Linux test executables.
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ToolError } from '../toolchain/src/diagnostics';
 import { findTools } from '../toolchain/src/link/tools';
 import { REPO_ROOT } from '../toolchain/src/paths';
+import { checkKsymsStable, ksymsObject } from './ksyms';
 
 export const LINKER_DIR = path.join(REPO_ROOT, 'linker');
 export const DEFAULT_KERNEL_SCRIPT = path.join(LINKER_DIR, 'kernel.ld');
@@ -35,7 +38,19 @@ export function link(req: LinkRequest): void {
   }
   if (req.kind === 'elf-kernel') {
     const script = req.linkerScript ?? DEFAULT_KERNEL_SCRIPT;
-    run(tools.ldLld, ['-nostdlib', '-static', '--no-pie', '-z', 'max-page-size=4096', '--gc-sections', '--build-id=none', '-T', script, '-o', req.output, ...req.objects]);
+    const args = ['-nostdlib', '-static', '--no-pie', '-z', 'max-page-size=4096', '--gc-sections', '--build-id=none', '-T', script, '-o', req.output];
+    run(tools.ldLld, [...args, ...req.objects]);
+    // Second link with the kernel's own symbol table (linker/ksyms.ts), when the script has room for it.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-ksyms-'));
+    try {
+      const ksyms = ksymsObject(req.output, tools.clang, `${req.arch}-unknown-none-elf`, tmp);
+      if (ksyms) {
+        run(tools.ldLld, [...args, ...req.objects, ksyms.object]);
+        checkKsymsStable(req.output, ksyms.symbols);
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
     return;
   }
   run(tools.ldLld, ['-nostdlib', '-static', '--no-pie', '-e', '_start', '--gc-sections', '-o', req.output, ...req.objects]);

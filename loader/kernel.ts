@@ -6,7 +6,7 @@ import { logBegin, logStr, logEnd, logHex, logDec, logBytes, logLine } from "./l
 import { archDefaultKernelPath, archElfMachine, archName } from "./arch/index";
 import { type BootCfg, cfgParse } from "../common/cfg";
 import {
-  type ElfImage, type ElfLimits, type Elf64Phdr, ElfStatus, elfValidate, elfLoad, elfStatusMessage, elfReadPhdr,
+  type ElfImage, type ElfLimits, type Elf64Phdr, ElfStatus, elfValidate, elfLoad, elfStatusMessage, elfFieldName, elfReadPhdr,
   PT_LOAD, PF_R, PF_W, PF_X,
 } from "../common/elf";
 import { KERNEL_LINK_BASE } from "../common/bootinfo";
@@ -142,10 +142,12 @@ export function loadKernel(root: Ptr<EfiFile>, k: Ptr<LoadedKernel>): u64 {
       logDec(u64(k.img.badIndex));
     }
     if (k.img.otherIndex >= 0) {
-      logStr(" and ");
+      logStr(", overlapping program header ");
       logDec(u64(k.img.otherIndex));
     }
-    logStr(", value ");
+    logStr(", ");
+    logStr(elfFieldName(k.img.badField));
+    logStr(" = ");
     logHex(k.img.badValue);
     logEnd();
     efiFreePages(k.file.base, k.file.pages);

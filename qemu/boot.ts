@@ -5,7 +5,8 @@
 //
 //   node build/js/qemu/boot.js --arch x86_64 [--firmware edk2|uboot|edk2-2m|edk2-secboot]
 //        [--machine q35|pc] [--disk-bus default|virtio|nvme|usb] [--memory 256M] [--smp 1]
-//        [--kvm] [--timeout 120] [--gdb] [--cpu MODEL] [--no-build] [--cfg FILE] [--qemu-arg ARG ...]
+//        [--kvm] [--timeout 120] [--gdb] [--cpu MODEL] [--no-build] [--cfg FILE] [--serial-log FILE]
+//        [--qemu-arg ARG ...]
 import * as fs from 'fs';
 import * as path from 'path';
 import yargs from 'yargs';
@@ -16,6 +17,7 @@ import { buildEsp, EspFile } from '../scripts/esp';
 import { formatCommand, ToolError } from '../scripts/exec';
 import { Arch, ARCHES, archBuildDir, archInfo, bootArtifacts, displayPath } from '../scripts/paths';
 import { exitConventionFor, formatTimings, formatVerdict, runHarness, SerialLine } from './harness';
+import { OutputFileError } from './tail';
 import { describeExit, DISK_BUSES, DiskBus, launchQemu, qemuCommand, X86_MACHINES, X86Machine } from './runner';
 
 const GDB_PORT = 1234;
@@ -46,8 +48,10 @@ function parseArgs() {
     .option('debug', { alias: 'g', type: 'boolean', default: false, describe: 'build with debug info (-g)' })
     .option('build', { type: 'boolean', default: true, describe: 'build first (--no-build boots the existing images)' })
     .option('cfg', { type: 'string', describe: 'file to put on the ESP as \\tsboot\\boot.cfg' })
+    .option('reboot', { type: 'boolean', default: false, describe: 'let a guest reset restart the machine like real hardware (default: a reset ends QEMU, -no-reboot)' })
     .option('qemu-arg', { type: 'string', array: true, default: [] as string[], describe: 'extra QEMU argument (repeatable), e.g. --qemu-arg=-cpu --qemu-arg=max' })
     .option('echo', { type: 'boolean', default: true, describe: 'echo the serial log live (--no-echo: summary only)' })
+    .option('serial-log', { type: 'string', describe: 'also keep the raw serial bytes (escape sequences included) in this file' })
     .option('print-command', { type: 'boolean', default: false, describe: 'print the QEMU command line before booting' })
     .strict()
     .version(false)
@@ -118,6 +122,7 @@ async function main(): Promise<number> {
       kvm: argv.kvm,
       gdb: argv.gdb,
       extraArgs: argv['qemu-arg'],
+      reboot: argv.reboot,
     };
     if (argv['print-command']) {
       const c = qemuCommand(qemuOpts);
@@ -128,7 +133,7 @@ async function main(): Promise<number> {
       const gdbCmd = `${info.gdb} ${displayPath(art.kernel)} -ex 'target remote :${GDB_PORT}'`;
       say(`QEMU is paused with its gdbstub on tcp::${GDB_PORT}. In another terminal run:\n      ${gdbCmd}\n    then \`continue\`. The loader's add-symbol-file command is printed when the loader reports its address.`);
     }
-    const proc = launchQemu({ ...qemuOpts, timeoutMs: timeoutS * 1000, echoStderr: process.stderr });
+    const proc = launchQemu({ ...qemuOpts, timeoutMs: timeoutS * 1000, echoStderr: process.stderr, serialLog: argv['serial-log'] });
     const result = await runHarness(proc, {
       exitConvention: exitConventionFor(arch),
       // Under gdb the guest may sit at a breakpoint for as long as the user likes.
@@ -141,6 +146,7 @@ async function main(): Promise<number> {
     });
     console.log(`qemu: ${arch} timings:\n${formatTimings(result)}`);
     console.log(`qemu: ${formatVerdict(result, arch)}`);
+    if (argv['serial-log']) say(`raw serial bytes in ${displayPath(argv['serial-log'])}`);
     if (!result.ok && result.exit.stderr.trim() && result.failure?.kind !== 'exit-code') {
       // stderr was echoed live; repeat QEMU's exit for context.
       console.log(`qemu: QEMU ${describeExit(arch, result.exit)}`);
@@ -155,7 +161,7 @@ main().then(
   (code) => process.exit(code),
   (e: Error) => {
     // User-facing failures (missing firmware, build errors, mtools errors) without a stack.
-    const known = e instanceof BuildError || e instanceof FirmwareNotFoundError || e instanceof ToolError;
+    const known = e instanceof BuildError || e instanceof FirmwareNotFoundError || e instanceof ToolError || e instanceof OutputFileError;
     console.error(`qemu: ${known ? e.message : e.stack ?? e.message}`);
     process.exit(1);
   },

@@ -21,7 +21,7 @@ import { describeExit, LaunchedProcess, ProcessExit } from './runner';
 export interface SerialLine {
   /** The line without \r, ANSI sequences and other control characters. */
   text: string;
-  /** Milliseconds from process launch to the line's newline. */
+  /** Milliseconds from process launch to the line's newline (as read, within ~10 ms of its writing). */
   tMs: number;
 }
 

@@ -7,14 +7,19 @@
 // writes pending, since every run uses private copies.)
 //
 // Serial: QEMU's first serial port is `-serial stdio`, i.e. the child's stdout, which the
-// harness (qemu/harness.ts) reads. QEMU's own diagnostics go to stderr, which is captured
-// for error messages and optionally echoed.
+// harness (qemu/harness.ts) reads. That stdout is a regular file read back as it grows
+// (qemu/tail.ts), not a pipe: a pipe refuses QEMU's writes whenever the reader falls
+// behind, and the guest then loses serial output. stdin stays a pipe (keys for the guest).
+// QEMU's own diagnostics go to stderr, which is captured for error messages and optionally
+// echoed.
 import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import { performance } from 'perf_hooks';
 import type { Readable, Writable } from 'stream';
 import { formatCommand } from '../scripts/exec';
 import { Arch, archInfo } from '../scripts/paths';
+import { openOutputFile, tailFd } from './tail';
 
 export type KillReason = 'timeout' | 'harness' | 'signal' | 'parent-exit' | 'caller';
 
@@ -26,7 +31,7 @@ export interface ProcessExit {
   killedBy?: KillReason;
   /** Set when the process could not be started at all. */
   startError?: string;
-  /** Launch to exit, in milliseconds. */
+  /** Launch to exit, in milliseconds (including reading the last of its stdout). */
   durationMs: number;
   /** The last 64 KiB of the process's stderr. */
   stderr: string;
@@ -38,6 +43,7 @@ export interface LaunchedProcess {
   command: string;
   /** performance.now() at launch; serial timestamps are relative to this. */
   startedAt: number;
+  /** Everything the process writes to its stdout (a file, read back as it grows; see above). */
   stdout: Readable;
   stdin: Writable | null;
   /** Resolves after the process has exited and its stdout and stderr are fully read. */
@@ -54,6 +60,8 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** Also copy the child's stderr live to this stream (e.g. process.stderr). */
   echoStderr?: Writable;
+  /** Keep the child's raw stdout in this file (default: an unnamed temporary file). */
+  outputFile?: string;
 }
 
 const STDERR_KEEP = 64 * 1024;
@@ -92,12 +100,22 @@ function unhookParent(): void {
   for (const s of SIGNALS) process.removeListener(s, onSignal);
 }
 
-/** Spawns `cmd args` with stdout as a pipe, a hard timeout and kill-on-exit. */
+/** Spawns `cmd args` with stdout to a file read back as it grows, a hard timeout and kill-on-exit. */
 export function launchProcess(cmd: string, args: readonly string[], opts: LaunchOptions): LaunchedProcess {
   if (!(opts.timeoutMs > 0)) throw new Error(`launchProcess(${cmd}): timeoutMs must be positive (got ${opts.timeoutMs})`);
   const command = formatCommand(cmd, args);
+  const out = openOutputFile(opts.outputFile);
   const startedAt = performance.now();
-  const child: ChildProcess = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', out.writeFd, 'pipe'] });
+  } catch (e) {
+    fs.closeSync(out.readFd);
+    throw e;
+  } finally {
+    fs.closeSync(out.writeFd); // the child has its own copy
+  }
+  const tail = tailFd(out.readFd);
   let killedBy: KillReason | undefined;
   let alive = true;
   let stderr = '';
@@ -116,7 +134,7 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
     pid: child.pid,
     command,
     startedAt,
-    stdout: child.stdout!,
+    stdout: tail.stream,
     stdin: child.stdin,
     exited: undefined as unknown as Promise<ProcessExit>,
     get running() {
@@ -139,18 +157,22 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
     const settle = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
-      alive = false;
+      alive = false; // from here on the PID may belong to another process
       clearTimeout(timer);
       running.delete(proc);
       unhookParent();
-      resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr });
+      // The writer is gone: read its stdout file to the end, so that the harness has seen
+      // every byte when this resolves (and no line is stamped after the exit).
+      void tail.finish().then(() => {
+        resolve({ code, signal, killedBy, startError, durationMs: performance.now() - startedAt, stderr });
+      });
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       startError = e.code === 'ENOENT' ? `${cmd} is not installed or not on PATH (run \`npm run setup\`)` : `${cmd}: ${e.message}`;
       // A spawn failure emits 'error' and may never emit 'close'.
       if (child.pid === undefined) settle(null, null);
     });
-    // 'close' comes after stdout/stderr have ended, so the harness has seen every byte.
+    // 'close' comes after the process has exited and its stderr has ended.
     child.on('close', (code, signal) => settle(code, signal));
   });
 
@@ -198,6 +220,11 @@ export interface QemuOptions {
   gdb?: boolean;
   /** Appended verbatim (USB devices, `-qmp unix:...`, extra drives). */
   extraArgs?: string[];
+  /**
+   * Let a guest reset restart the machine, as a real one does (default false: `-no-reboot`,
+   * a reset ends QEMU). Tests that must prove a kernel never resets boot this way.
+   */
+  reboot?: boolean;
 }
 
 // QEMU's option parser splits on commas; a literal comma in a file name is written twice.
@@ -230,7 +257,7 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
   // thread=multi: one host thread per vCPU, so that several CPUs really run at once.
   const common = ['-m', memory, '-smp', String(smp), '-accel', o.kvm ? 'kvm' : 'tcg,thread=multi'];
   // menu=on,splash-time=0: AAVMF otherwise waits for a menu timeout (7.3 s vs 1.8 s boots).
-  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', '-no-reboot'];
+  const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', ...(o.reboot ? [] : ['-no-reboot'])];
   let args: string[];
   if (o.arch === 'x86_64') {
     args = [
@@ -270,12 +297,14 @@ function diskArgs(arch: Arch, bus: DiskBus, file: string): string[] {
 export interface QemuLaunchOptions extends QemuOptions {
   timeoutMs: number;
   echoStderr?: Writable;
+  /** Keep the raw serial bytes (escape sequences and all) in this file. */
+  serialLog?: string;
 }
 
 /** Starts QEMU; read serial from `.stdout` (usually through qemu/harness.ts). */
 export function launchQemu(o: QemuLaunchOptions): LaunchedProcess {
   const { cmd, args } = qemuCommand(o);
-  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr });
+  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr, outputFile: o.serialLog });
 }
 
 /** What QEMU's exit status means under tsboot's conventions, for messages. */

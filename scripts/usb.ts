@@ -422,6 +422,37 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   };
 }
 
+/** Larger blocks write no faster to a USB stick, and a run holds up to three in memory. */
+export const MAX_BLOCK_MIB = 64;
+const MiB = 1048576;
+
+/** Checks a block size in bytes; the message speaks in MiB, the unit of --block-size. */
+export function checkBlockSize(bytes: number): void {
+  const mib = `${bytes / MiB} MiB`;
+  if (!Number.isFinite(bytes) || bytes <= 0) throw new UsbError(`--block-size must be more than 0 MiB, got ${mib}`);
+  if (bytes > MAX_BLOCK_MIB * MiB) throw new UsbError(`--block-size must be at most ${MAX_BLOCK_MIB} MiB, got ${mib}`);
+  if (!Number.isInteger(bytes) || bytes % 4096 !== 0) {
+    throw new UsbError(`--block-size must be a whole number of 4 KiB units (a multiple of 1/256 MiB, e.g. 0.25, 1 or 4), got ${mib}`);
+  }
+}
+
+/** --block-size as the user typed it (MiB) -> bytes, or a UsbError saying what to type. */
+export function blockSizeFromMiB(typed: unknown): number {
+  if (Array.isArray(typed)) throw new UsbError(`--block-size was given ${typed.length} times; give it once`);
+  const text = String(typed ?? '').trim();
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) throw new UsbError(`--block-size takes a number of MiB (e.g. 4 or 0.5), got "${text}"`);
+  const bytes = Number(text) * MiB;
+  checkBlockSize(bytes);
+  return bytes;
+}
+
+/** A string option given exactly once with a non-empty value. */
+function single(name: string, v: unknown, example: string): string {
+  if (Array.isArray(v)) throw new UsbError(`--${name} was given ${v.length} times; give it once`);
+  if (typeof v !== 'string' || v.trim() === '') throw new UsbError(`--${name} needs a value, e.g. --${name} ${example}`);
+  return v;
+}
+
 export interface WriteOptions {
   image: string;
   device: string;
@@ -481,10 +512,8 @@ export async function writeImageToDevice(opts: WriteOptions): Promise<WriteResul
   const env = opts.env ?? REAL_ENV;
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const progress = opts.progress ?? terminalProgress();
-  const blockSize = opts.blockSize ?? 4 * 1048576;
-  if (!Number.isInteger(blockSize) || blockSize <= 0 || blockSize % 4096 !== 0) {
-    throw new UsbError(`--block-size must be a positive multiple of 4096, got ${blockSize}`);
-  }
+  const blockSize = opts.blockSize ?? 4 * MiB;
+  checkBlockSize(blockSize);
 
   let imageBytes: number;
   try {
@@ -658,10 +687,11 @@ export async function main(argv: string[]): Promise<number> {
     )
     .wrap(Math.min(100, process.stdout.columns || 100))
     .option('device', { alias: 'd', type: 'string', demandOption: true, describe: 'whole-disk block device of the stick, e.g. /dev/sdb' })
-    .option('image', { alias: 'i', type: 'string', default: defaultImage(), defaultDescription: 'build/tsboot.img', describe: 'disk image to write' })
+    .option('image', { alias: 'i', type: 'string', defaultDescription: 'build/tsboot.img', describe: 'disk image to write' })
     .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation (for scripts)' })
     .option('dry-run', { alias: 'n', type: 'boolean', default: false, describe: 'check the device and show what would be done; write nothing' })
-    .option('block-size', { type: 'number', default: 4, describe: 'write/read block size in MiB' })
+    // No yargs defaults for values: a default would also stand in for an empty `--image` or `--block-size`.
+    .option('block-size', { type: 'string', defaultDescription: '4', describe: `write/read block size in MiB (a multiple of 4 KiB, at most ${MAX_BLOCK_MIB})` })
     .option('allow-non-removable', { type: 'boolean', default: false, describe: 'accept a USB disk whose removable flag is 0 (some USB SSDs/sticks); all other checks still apply' })
     .example('$0 --device /dev/sdb', 'write build/tsboot.img to /dev/sdb after confirmation')
     .example('$0 --device /dev/sdb --dry-run', 'only check /dev/sdb')
@@ -669,18 +699,22 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .version(false)
     .parse();
+  // Every option is checked before anything is opened.
+  const device = single('device', args.device, '/dev/sdb');
+  const image = single('image', args.image ?? defaultImage(), 'build/tsboot.img');
+  const blockSize = blockSizeFromMiB(args['block-size'] ?? '4');
   const testRoot = process.env[TEST_ROOT_ENV];
   const env: UsbEnv = testRoot
     ? { sysfsRoot: path.join(testRoot, 'sys'), procRoot: path.join(testRoot, 'proc'), allowRegularFile: true }
     : REAL_ENV;
   if (testRoot) process.stderr.write(`note: ${TEST_ROOT_ENV} is set: using the fake system tree in ${testRoot}\n`);
   await writeImageToDevice({
-    image: path.resolve(args.image),
-    device: args.device,
+    image: path.resolve(image),
+    device,
     env,
     yes: args.yes,
     dryRun: args['dry-run'],
-    blockSize: Math.round(args['block-size'] * 1048576),
+    blockSize,
     allowNonRemovable: args['allow-non-removable'],
   });
   return 0;

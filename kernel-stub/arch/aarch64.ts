@@ -62,11 +62,17 @@ function a64ConsolePutc(c: u8): void {
   pl011Putc(uartVa, c);
 }
 
-function stopQuietly(): never {
+/** Stops this CPU for good (all of DAIF masked). */
+export function a64Halt(): never {
   while (true) {
     asm("msr daifset, #0xf", "~{memory}");
     wfi();
   }
+}
+
+/** MPIDR_EL1's affinity fields (Aff3..Aff0): which CPU this is. */
+export function a64CpuId(): u64 {
+  return mrs("MPIDR_EL1") & 0xFF_00FF_FFFF;
 }
 
 export function a64CurrentEl(): u64 {
@@ -105,7 +111,7 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   ptClearFlush(addressOf(uartPt));
   let rc: i32 = ptMap(addressOf(uartPt), UART_VA, uartPhys & ~(PAGE - 1), PAGE, Attr.Read | Attr.Write | Attr.Device | Attr.Global);
   // Without the console nothing can be reported; stop rather than write to a wrong address.
-  if (rc != PT_OK) stopQuietly();
+  if (rc != PT_OK) a64Halt();
   // The entry was invalid before, so no TLB entry can hold it; the barriers make the new
   // descriptor visible to the walker before the first access.
   dsbIshst();
@@ -189,7 +195,7 @@ export function a64Exit(pass: bool): never {
   a64PsciCall(PSCI_SYSTEM_OFF, 0, 0, 0);
   // Still here: no PSCI (a real machine without it); stop quietly.
   println("[kernel] PSCI SYSTEM_OFF returned; halting");
-  stopQuietly();
+  a64Halt();
 }
 
 // ---- MMU and TLB -----------------------------------------------------------------------

@@ -4,11 +4,11 @@
 
 import {
   x64ConsoleInit, x64Exit, x64PageTableRoot, x64PagingLevels, x64FlushPage, x64FlushAll, x64Timestamp,
-  x64InterruptsEnabled, x64StackPointer, x64MmuFlagsOk,
+  x64InterruptsEnabled, x64StackPointer, x64MmuFlagsOk, x64Halt, x64CpuId,
 } from "./x86_64";
 import {
   a64ConsoleInit, a64Exit, a64PageTableRoot, a64FlushPage, a64FlushAll, a64Timestamp,
-  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook,
+  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook, a64Halt, a64CpuId,
 } from "./aarch64";
 import { type BootInfo, BootArch } from "../../common/bootinfo";
 import { type PageTable, ptClearFlush } from "../../common/paging/engine";
@@ -34,6 +34,18 @@ export function archConsoleInit(bootInfo: Ptr<BootInfo>): void {
 export function archExit(pass: bool): never {
   if (target.x86_64) x64Exit(pass);
   else a64Exit(pass);
+}
+
+/** Stops this CPU without ending the run (another CPU does that). Never returns. */
+export function archHalt(): never {
+  if (target.x86_64) x64Halt();
+  else a64Halt();
+}
+
+/** This CPU's hardware id (x86_64: initial APIC ID; aarch64: MPIDR_EL1 affinity). */
+export function archCpuId(): u64 {
+  if (target.x86_64) return x64CpuId();
+  return a64CpuId();
 }
 
 /** Physical address of the active root table. */

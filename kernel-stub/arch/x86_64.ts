@@ -20,10 +20,22 @@ export function x64ConsoleInit(): void {
 export function x64Exit(pass: bool): never {
   outb(DEBUG_EXIT_PORT, pass ? EXIT_PASS : EXIT_FAIL);
   // Without the device (a real machine) there is nothing to exit to: stop here quietly.
+  x64Halt();
+}
+
+/** Stops this CPU for good (interrupts off; an NMI wakes it only into hlt again). */
+export function x64Halt(): never {
   while (true) {
     cli();
     hlt();
   }
+}
+
+/** The initial APIC ID (CPUID leaf 1, EBX bits 31..24): which CPU this is. */
+export function x64CpuId(): u64 {
+  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
+  cpuid(1, 0, addressOf(r[0]));
+  return u64(r[1] >> 24);
 }
 
 export function x64PageTableRoot(): u64 {

@@ -77,8 +77,8 @@ for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
       ], [
         '[loader] boot.cfg: kernel=\\tsboot\\broken.elf',
         /^\[loader\] kernel file \\tsboot\\broken\.elf: \d+ bytes/,
-        `[loader] error: \\tsboot\\broken.elf is not a valid ${arch} kernel: truncated: a PT_LOAD segment's file bytes extend past the end of the file`,
-        /^\[loader\]   detail: check \d+, program header \d+, value 0x[0-9a-f]+$/,
+        `[loader] error: \\tsboot\\broken.elf is not a valid ${arch} kernel: truncated: a PT_LOAD segment's file bytes (p_offset, p_filesz) extend past the end of the file`,
+        /^\[loader\]   detail: check \d+, program header \d+, p_filesz = 0x[0-9a-f]+$/,
         '[loader] returning EFI_LOAD_ERROR to the firmware',
         /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Load Error$/,
       ]);
@@ -100,7 +100,7 @@ for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
       ], [
         '[loader] boot.cfg: kernel=\\tsboot\\wrong.elf',
         new RegExp(`^\\[loader\\] error: \\\\tsboot\\\\wrong\\.elf is not a valid ${arch} kernel: .*machine`),
-        new RegExp(`^\\[loader\\]   detail: check \\d+, value ${OTHER_MACHINE[arch]}$`),
+        new RegExp(`^\\[loader\\]   detail: check \\d+, e_machine = ${OTHER_MACHINE[arch]}$`),
         '[loader] returning EFI_LOAD_ERROR to the firmware',
         /^BdsDxe: failed to start Boot[0-9A-F]{4} .*: Load Error$/,
       ]);

@@ -10,7 +10,7 @@ import { buildEsp, EspFile } from '../../scripts/esp';
 import { bootArtifacts, Arch } from '../../scripts/paths';
 import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
 import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
-import { runHarness, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
+import { runHarness, DEFAULT_FAIL_PATTERNS, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
 
 export interface BootRun {
   result: HarnessResult;
@@ -48,13 +48,16 @@ export interface BootPlace {
  * (optional) pick the CPU model, add QEMU arguments (e.g. `-machine acpi=off`) and set the
  * number of CPUs. `stopWhen` (optional)
  * ends the run `graceMs` after a matching line: used when the loader returns to the
- * firmware, which then goes on to other boot options instead of exiting QEMU.
+ * firmware, which then goes on to other boot options instead of exiting QEMU. `reboot`
+ * lets a guest reset restart the machine (no `-no-reboot`).
  */
 export async function bootEsp(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & BootPlace & { timeoutMs?: number; stopWhen?: RegExp; graceMs?: number; qemuArgs?: string[]; smp?: number },
+  opts: HarnessOptions & BootPlace & {
+    timeoutMs?: number; stopWhen?: RegExp | ((line: SerialLine) => boolean); graceMs?: number; qemuArgs?: string[]; reboot?: boolean; smp?: number;
+  },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
   buildEsp(esp, files);
@@ -62,7 +65,7 @@ export async function bootEsp(
   try {
     const proc = launchQemu({
       arch, firmware: fw, machine: opts.machine, disk: esp, diskBus: opts.diskBus,
-      timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, smp: opts.smp,
+      timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, reboot: opts.reboot, smp: opts.smp,
     });
     let stopping = false;
     const userOnLine = opts.onLine;
@@ -71,7 +74,8 @@ export async function bootEsp(
       echo: opts.echo ?? echoStream(),
       onLine: (line: SerialLine) => {
         userOnLine?.(line);
-        if (opts.stopWhen && !stopping && opts.stopWhen.test(line.text)) {
+        const stop = opts.stopWhen instanceof RegExp ? opts.stopWhen.test(line.text) : opts.stopWhen?.(line);
+        if (stop && !stopping) {
           stopping = true;
           setTimeout(() => proc.kill('caller'), opts.graceMs ?? 1000);
         }
@@ -86,4 +90,43 @@ export async function bootEsp(
 export function explain(r: HarnessResult): string {
   const tail = r.lines.slice(-40).map((l) => `    ${l.text}`).join('\n');
   return `${r.failure ? `${r.failure.kind}: ${r.failure.message}` : 'no failure'}\n  last serial lines:\n${tail}`;
+}
+
+/** Firmware exception dumps: the only fail-fast lines of a boot that expects a kernel exception report. */
+export const FIRMWARE_DUMP_PATTERNS = DEFAULT_FAIL_PATTERNS.filter((p) => /OVMF|AAVMF/.test(p.name));
+
+export interface NoResetRun {
+  result: HarnessResult;
+  /** The firmware's boot manager or the loader started again after the jump to the kernel: the machine reset. */
+  reset: boolean;
+}
+
+/**
+ * Boots with guest resets allowed (no `-no-reboot`), as a real machine would: a kernel that
+ * resets the machine (a triple fault, a reset request) comes back through the firmware and
+ * the loader, which this notices (a `BdsDxe` line, U-Boot's banner or the loader's `starting`
+ * line after its `jumping to kernel` line or a `[kernel]` line), and the run is stopped there. QEMU ending
+ * by itself is then the kernel's power-off.
+ */
+export async function bootNoReset(
+  arch: Arch,
+  dir: string,
+  files: EspFile[],
+  opts: HarnessOptions & BootPlace & { timeoutMs?: number; qemuArgs?: string[] },
+): Promise<NoResetRun> {
+  let handedOver = false;
+  let reset = false;
+  const result = await bootEsp(arch, dir, files, {
+    ...opts,
+    reboot: true,
+    graceMs: 200,
+    stopWhen: (line: SerialLine) => {
+      const t = line.text;
+      // EDK2's boot manager, U-Boot's banner, or the loader's first line: the machine started over.
+      if (handedOver && (t.startsWith('BdsDxe') || /^U-Boot \d/.test(t) || /^\[loader\] tsboot loader \(.*\) starting$/.test(t))) reset = true;
+      if (t.startsWith('[kernel]') || t.startsWith('[loader] jumping to kernel entry')) handedOver = true;
+      return reset;
+    },
+  });
+  return { result, reset };
 }

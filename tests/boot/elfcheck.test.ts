@@ -1,6 +1,7 @@
 // The loader's ELF validator (common/elf.ts), compiled for x86_64-linux through the
 // tests/subset/elfcheck driver, fed a valid synthetic kernel, the real kernel, and one
-// corrupt variant per check. Every corruption must be rejected with its own message.
+// corrupt variant per check (and per field a check reports). Every corruption must be
+// rejected with its own message, which names the failing field and gives its value.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'child_process';
@@ -81,25 +82,35 @@ function variant(f: (s: ElfSpec) => void): Buffer {
   return makeElf(s);
 }
 
-// name, file bytes, a distinctive part of the expected message
-const CASES: [string, () => Buffer, string][] = [
-  ['bad magic', () => { const b = makeElf(good()); b[1] = 0x58; return b; }, 'bad magic'],
-  ['wrong machine (aarch64 kernel)', () => variant((s) => { s.machine = 183; }), 'wrong machine'],
-  ['32-bit class', () => variant((s) => { s.cls = 1; }), 'not a 64-bit ELF'],
-  ['big-endian', () => variant((s) => { s.data = 2; }), 'not a little-endian'],
-  ['shared object (ET_DYN)', () => variant((s) => { s.type = 3; }), 'not an executable'],
-  ['truncated ELF header', () => makeElf(good()).subarray(0, 40), 'smaller than an ELF64 header'],
-  ['truncated program headers', () => makeElf(good()).subarray(0, 64 + 56 + 20), 'program headers extend past the end'],
-  ['truncated segment', () => makeElf(good()).subarray(0, 0x1080), "segment's file bytes extend past the end"],
-  ['no program headers', () => variant((s) => { s.phnum = 0; }), 'no program headers'],
-  ['no PT_LOAD', () => variant((s) => { for (const g of s.segs) g.type = 4; }), 'no PT_LOAD segments'],
-  ['overlapping segments', () => variant((s) => { s.segs[1].vaddr = BASE; }), 'overlap'],
-  ['huge memsz', () => variant((s) => { s.segs[2].memsz = 0x7fff_ffff_0000n; }), 'too large'],
-  ['memsz below filesz', () => variant((s) => { s.segs[1].memsz = 0x10n; }), 'p_memsz smaller than p_filesz'],
-  ['misaligned segment', () => variant((s) => { s.segs[1].vaddr = BASE + 0x1010n; }), 'misaligned'],
-  ['segment below the kernel window', () => variant((s) => { s.segs[2].vaddr = 0x400000n; }), 'below the kernel address window'],
-  ['writable and executable segment', () => variant((s) => { s.segs[0].flags = 7; }), 'writable and executable'],
-  ['entry outside text', () => variant((s) => { s.entry = BASE + 0x2008n; }), 'entry point is outside'],
+const E = (v: bigint) => `0x${v.toString(16)}`;
+
+// name, file bytes, a distinctive part of the expected message, and the field the message
+// must report with its value (`<field> = 0x...`), optionally of which program header.
+const CASES: [string, () => Buffer, string, string][] = [
+  ['bad magic', () => { const b = makeElf(good()); b[1] = 0x58; return b; }, 'bad magic', 'e_ident[0..3] = 0x7f584c46'],
+  ['wrong machine (aarch64 kernel)', () => variant((s) => { s.machine = 183; }), 'wrong machine', 'e_machine = 0xb7'],
+  ['32-bit class', () => variant((s) => { s.cls = 1; }), 'not a 64-bit ELF', 'e_ident[EI_CLASS] = 0x1'],
+  ['big-endian', () => variant((s) => { s.data = 2; }), 'not a little-endian', 'e_ident[EI_DATA] = 0x2'],
+  ['e_ident[EI_VERSION] 0', () => { const b = makeElf(good()); b[6] = 0; return b; }, 'unknown ELF version', 'e_ident[EI_VERSION] = 0x0'],
+  ['e_version 2', () => { const b = makeElf(good()); b.writeUInt32LE(2, 20); return b; }, 'unknown ELF version', 'e_version = 0x2'],
+  ['shared object (ET_DYN)', () => variant((s) => { s.type = 3; }), 'not an executable', 'e_type = 0x3'],
+  ['truncated ELF header', () => makeElf(good()).subarray(0, 40), 'smaller than an ELF64 header', 'file size = 0x28'],
+  ['program headers past the end', () => { const b = makeElf(good()); b.writeBigUInt64LE(0x10000n, 32); return b; }, 'program headers (e_phoff, e_phnum) extend past the end', 'e_phoff = 0x10000'],
+  ['truncated program headers', () => makeElf(good()).subarray(0, 64 + 56 + 20), 'program headers (e_phoff, e_phnum) extend past the end', 'e_phnum = 0x3'],
+  ['truncated segment', () => makeElf(good()).subarray(0, 0x1080), "segment's file bytes (p_offset, p_filesz) extend past the end", 'program header 0, p_filesz = 0x100'],
+  ['segment offset past the end', () => variant((s) => { s.segs[1].offset = 0x5000; }), "segment's file bytes (p_offset, p_filesz) extend past the end", 'program header 1, p_offset = 0x5000'],
+  ['no program headers', () => variant((s) => { s.phnum = 0; }), 'no program headers', 'e_phnum = 0x0'],
+  ['no PT_LOAD', () => variant((s) => { for (const g of s.segs) g.type = 4; }), 'no PT_LOAD segment maps anything', 'e_phnum = 0x3'],
+  ['overlapping segments', () => variant((s) => { s.segs[1].vaddr = BASE; }), 'overlap', `program header 1, overlapping program header 0, p_vaddr = ${E(BASE)}`],
+  ['huge memsz', () => variant((s) => { s.segs[2].memsz = 0x7fff_ffff_0000n; }), 'too large', 'program header 2, p_memsz = 0x7fffffff0000'],
+  ['span too large', () => variant((s) => { s.segs[2].vaddr = BASE + 0x4000_0000n; }), 'span too much address space', 'span = 0x40002000'],
+  ['memsz below filesz', () => variant((s) => { s.segs[1].memsz = 0x10n; }), 'p_memsz smaller than p_filesz', 'program header 1, p_memsz = 0x10'],
+  ['p_align below a page', () => variant((s) => { s.segs[1].align = 0x800n; }), 'misaligned', 'program header 1, p_align = 0x800'],
+  ['misaligned segment', () => variant((s) => { s.segs[1].vaddr = BASE + 0x1010n; }), 'misaligned', `program header 1, p_vaddr = ${E(BASE + 0x1010n)}`],
+  ['segment below the kernel window', () => variant((s) => { s.segs[2].vaddr = 0x400000n; }), 'below the kernel address window', 'program header 2, p_vaddr = 0x400000'],
+  ['writable and executable segment', () => variant((s) => { s.segs[0].flags = 7; }), 'writable and executable', 'program header 0, p_flags = 0x7'],
+  ['entry outside text', () => variant((s) => { s.entry = BASE + 0x2008n; }), 'outside every executable PT_LOAD', `e_entry = ${E(BASE + 0x2008n)}`],
+  ['entry in the zero-filled tail of text', () => variant((s) => { s.segs[0].memsz = 0x800n; s.entry = BASE + 0x400n; }), 'zero-filled part of its segment, past p_filesz', `e_entry = ${E(BASE + 0x400n)}`],
 ];
 
 let dir = '';
@@ -144,20 +155,53 @@ test('the real kernel (build/x86_64/kernel-x86_64.elf) is accepted, and refused 
   assert.match(a.out, /wrong machine/);
 });
 
-test('every corruption is rejected with its own message', () => {
+test('every corruption is rejected with its own message, naming the field and its value', () => {
   const seen = new Map<string, string>();
-  for (const [name, make, expect] of CASES) {
+  for (const [name, make, expect, field] of CASES) {
     const f = path.join(dir, name.replace(/\W+/g, '_') + '.elf');
     fs.writeFileSync(f, make());
     const r = run(f);
     assert.is(r.code, 1, `${name}: expected exit 1, got ${r.code}: ${r.out}`);
     assert.ok(r.out.startsWith('elfcheck: error: '), `${name}: ${r.out}`);
     assert.ok(r.out.includes(expect), `${name}: expected "${expect}" in: ${r.out}`);
-    const msg = r.out.replace(/ \(check .*$/, '');
-    const prev = seen.get(msg);
-    assert.is(prev, undefined, `${name} and ${prev} give the same message: ${msg}`);
-    seen.set(msg, name);
+    const detail = /\(check \d+, (.*)\)$/.exec(r.out);
+    assert.ok(detail, `${name}: no detail in: ${r.out}`);
+    assert.is(detail![1], field, `${name}: the detail must name the field and its value`);
+    // The message with the field's name (not its value) tells the cases apart.
+    const key = r.out.replace(/ \(check .*$/, '') + ' / ' + field.replace(/ = .*$/, '');
+    const prev = seen.get(key);
+    assert.is(prev, undefined, `${name} and ${prev} give the same message: ${key}`);
+    seen.set(key, name);
   }
+});
+
+test('an empty PT_LOAD far away maps nothing and does not stretch the span (it used to cost a 1.75 GiB allocation)', () => {
+  const s = good();
+  s.segs.push({ flags: 4, offset: 0, vaddr: BASE + 0x7000_0000n, filesz: 0, memsz: 0n });
+  const f = path.join(dir, 'empty-far.elf');
+  fs.writeFileSync(f, makeElf(s));
+  const r = run(f);
+  assert.is(r.code, 0, r.out);
+  assert.is(r.out, 'elfcheck: OK entry=0xffffffff80000010 segments=3 span=0xffffffff80000000-0xffffffff80004000');
+});
+
+test('PT_LOADs that are all empty count as none', () => {
+  const f = path.join(dir, 'all-empty.elf');
+  fs.writeFileSync(f, variant((s) => { for (const g of s.segs) { g.filesz = 0; g.memsz = 0n; } }));
+  const r = run(f);
+  assert.is(r.code, 1, r.out);
+  assert.match(r.out, /no PT_LOAD segment maps anything .*, e_phnum = 0x3\)$/);
+});
+
+test('an entry on the last file-backed byte of text is accepted', () => {
+  const s = good();
+  s.segs[0].memsz = 0x800n;
+  s.entry = BASE + 0xffn;
+  const f = path.join(dir, 'entry-last.elf');
+  fs.writeFileSync(f, makeElf(s));
+  const r = run(f);
+  assert.is(r.code, 0, r.out);
+  assert.match(r.out, /^elfcheck: OK entry=0xffffffff800000ff segments=3 /);
 });
 
 test('usage errors exit 2 with a message', () => {

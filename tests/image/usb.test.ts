@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
+  blockSizeFromMiB,
+  checkBlockSize,
   checkDevice,
   inspectDevice,
   RefusedError,
@@ -367,6 +369,53 @@ test('the CLI: --dry-run, refusals without stack traces, --help', () => {
   assert.is(help.status, 0);
   assert.match(help.stdout, '--device');
   assert.match(help.stdout, '--dry-run');
+});
+
+test('bad options: one line each (--block-size in MiB, its unit), exit 1, no stack trace, checked before anything is opened', () => {
+  const fake = makeFake([SDA, SDB], ROOT_ON_SDA2);
+  const env = { ...process.env, [TEST_ROOT_ENV]: fake.root };
+  const before = fs.readFileSync(fake.dev('sdb'));
+  // The image does not exist: an option error must come first, before the image is looked at.
+  const base = ['--device', fake.dev('sdb'), '--image', path.join(tmp, 'not-there.img'), '--yes'];
+  const cases: Array<[string[], string | RegExp]> = [
+    [['--block-size', '8192'], 'usb: --block-size must be at most 64 MiB, got 8192 MiB'],
+    [['--block-size', '65'], 'usb: --block-size must be at most 64 MiB, got 65 MiB'],
+    [['--block-size', '0'], 'usb: --block-size must be more than 0 MiB, got 0 MiB'],
+    [['--block-size', '0.001'], 'usb: --block-size must be a whole number of 4 KiB units (a multiple of 1/256 MiB, e.g. 0.25, 1 or 4), got 0.001 MiB'],
+    [['--block-size', '-1'], 'usb: --block-size takes a number of MiB (e.g. 4 or 0.5), got "-1"'],
+    [['--block-size', 'abc'], 'usb: --block-size takes a number of MiB (e.g. 4 or 0.5), got "abc"'],
+    [['--block-size', '1e3'], 'usb: --block-size takes a number of MiB (e.g. 4 or 0.5), got "1e3"'],
+    [['--block-size'], 'usb: --block-size takes a number of MiB (e.g. 4 or 0.5), got ""'],
+    [['--block-size', '1', '--block-size', '2'], 'usb: --block-size was given 2 times; give it once'],
+    [['--image', 'other.img'], 'usb: --image was given 2 times; give it once'],
+    [['--device', fake.dev('sda')], 'usb: --device was given 2 times; give it once'],
+    [['--frobnicate'], /Unknown argument: frobnicate/],
+  ];
+  for (const [extra, msg] of cases) {
+    const r = spawnSync(process.execPath, [CLI, ...base, ...extra], { env, encoding: 'utf8' });
+    const what = extra.join(' ');
+    assert.is(r.status, 1, `${what}: ${r.stderr}`);
+    if (typeof msg === 'string') assert.is(r.stderr.trim().split('\n').pop(), msg, what);
+    else assert.match(r.stderr, msg, what);
+    assert.not.match(r.stderr, /\n\s+at /, `${what}: no stack trace`);
+    assert.not.match(r.stderr, /internal error/, what);
+  }
+  const noDevice = spawnSync(process.execPath, [CLI, '--device'], { env, encoding: 'utf8' });
+  assert.is(noDevice.status, 1, noDevice.stderr);
+  assert.is(noDevice.stderr.trim(), 'usb: --device needs a value, e.g. --device /dev/sdb');
+  const noImage = spawnSync(process.execPath, [CLI, '--device', fake.dev('sdb'), '--yes', '--image'], { env, encoding: 'utf8' });
+  assert.is(noImage.status, 1, noImage.stderr);
+  assert.is(noImage.stderr.trim(), 'usb: --image needs a value, e.g. --image build/tsboot.img');
+  assert.ok(fs.readFileSync(fake.dev('sdb')).equals(before), 'the stand-in device was not touched');
+});
+
+test('blockSizeFromMiB: MiB as typed -> bytes; the API checks bytes with the same bound', () => {
+  assert.is(blockSizeFromMiB('4'), 4 * MiB);
+  assert.is(blockSizeFromMiB('0.25'), MiB / 4);
+  assert.is(blockSizeFromMiB('64'), 64 * MiB);
+  assert.throws(() => blockSizeFromMiB('64.5'), /at most 64 MiB, got 64.5 MiB/);
+  assert.throws(() => checkBlockSize(8192 * MiB), /at most 64 MiB, got 8192 MiB/);
+  assert.throws(() => checkBlockSize(4097), /4 KiB units/);
 });
 
 test.run();

@@ -3,6 +3,8 @@
 // ordering, fail-fast patterns, silence, verdicts, exit-code conventions, timeouts, and
 // the kill-on-parent-exit guarantee. Plus the QEMU command lines themselves.
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { test } from 'uvu';
@@ -183,6 +185,34 @@ test('a command that does not exist is a start error', async () => {
   const r = await runHarness(proc);
   assert.is(r.failure?.kind, 'start-error');
   assert.match(r.failure!.message, /tsboot-no-such-command is not installed/);
+});
+
+// QEMU writes serial output one byte at a time and non-blocking; when a write is refused
+// the guest ends up dropping output (docs/firmware.md, "Serial output under load"). dd with
+// oflag=nonblock writes the same way and fails on the first refused write. Through a pipe,
+// a second without reading refused it after about 180 KB.
+test('a writer that cannot wait is never refused, however late the harness reads', async () => {
+  const lines = 50_000; // 750 KB, several times what a pipe holds
+  const script = `yes '[kernel] line' | head -n ${lines} | dd bs=4096 iflag=fullblock oflag=nonblock status=none && echo '[kernel] PASS'`;
+  const proc = launchProcess('sh', ['-c', script], { timeoutMs: 30_000 });
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000); // not reading for 1 s
+  const r = await runHarness(proc, { exitConvention: 'any' });
+  assert.ok(r.ok, `${r.failure?.message}\n${r.exit.stderr}`);
+  assert.is(r.exit.code, 0);
+  assert.is(r.lines.filter((l) => l.text === '[kernel] line').length, lines);
+  assert.is(r.lines.length, lines + 1);
+});
+
+test('the raw output can be kept in a file', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-harness-')), 'serial.log');
+  try {
+    const proc = launchProcess(process.execPath, printer([{ after: 0, out: '\x1b[2J[kernel] PASS\r\n' }], { exit: 33 }), { timeoutMs: 20_000, outputFile: file });
+    const r = await runHarness(proc, { exitConvention: 'isa-debug-exit' });
+    assert.ok(r.ok, r.failure?.message);
+    assert.is(fs.readFileSync(file, 'latin1'), '\x1b[2J[kernel] PASS\r\n');
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
 });
 
 /** Runs a node parent that launches a hanging child via the runner; returns both pids. */

@@ -49,6 +49,8 @@ export function getTarget(name: string): Target {
   }
   if (os === 'elf') {
     clangFlags.push('-fno-pic');
+    // Frame pointers in every kernel function: the exception report's backtrace walks them.
+    fnAttrs.push('"frame-pointer"="all"');
     // The kernel does not save FP/SIMD state: general registers only.
     fnAttrs.push(GENERAL_REGS_ONLY[arch]);
     // Higher-half kernel: -mcmodel=kernel; interrupts may arrive on the same stack: no red zone.

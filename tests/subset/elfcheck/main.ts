@@ -3,11 +3,11 @@
 //   elfcheck <file> [machine]      machine: x86_64 (default) or aarch64
 //
 // Prints `elfcheck: OK entry=0x... segments=N span=0x...-0x...` and exits 0 for a valid
-// kernel, or `elfcheck: error: <message> (check N, program header I, value 0x...)` and
-// exits 1; usage and I/O problems exit 2. The *-linux targets' main() gets no argv, so
+// kernel, or `elfcheck: error: <message> (check N[, program header I], <field> = 0x...)`
+// and exits 1; usage and I/O problems exit 2. The *-linux targets' main() gets no argv, so
 // the driver reads /proc/self/cmdline and the file itself with raw system calls.
 
-import { type ElfImage, type ElfLimits, ElfStatus, elfValidate, elfStatusMessage, EM_X86_64, EM_AARCH64 } from "../../../common/elf";
+import { type ElfImage, type ElfLimits, ElfStatus, elfValidate, elfStatusMessage, elfFieldName, EM_X86_64, EM_AARCH64 } from "../../../common/elf";
 import { KERNEL_LINK_BASE } from "../../../common/bootinfo";
 
 const MAX_FILE = 4 * 1024 * 1024;
@@ -149,10 +149,12 @@ export function main(): i32 {
     printI(img.badIndex);
   }
   if (img.otherIndex >= 0) {
-    print(" and ");
+    print(", overlapping program header ");
     printI(img.otherIndex);
   }
-  print(", value ");
+  print(", ");
+  print(elfFieldName(img.badField));
+  print(" = ");
   printHex(img.badValue);
   println(")");
   return 1;
