@@ -182,11 +182,6 @@ export function a64PsciCall(fn: u64, a1: u64, a2: u64, a3: u64): i64 {
   return asm<i64>("hvc #0", "={x0},{x0},{x1},{x2},{x3},~{x4},~{x5},~{x6},~{x7},~{x8},~{x9},~{x10},~{x11},~{x12},~{x13},~{x14},~{x15},~{x16},~{x17},~{memory}", fn, a1, a2, a3);
 }
 
-/** Stops this CPU for good: everything masked, wait for an interrupt that never comes. */
-export function a64HaltCpu(): never {
-  stopQuietly();
-}
-
 // ---- exit --------------------------------------------------------------------------------
 
 /** PSCI SYSTEM_OFF through the conduit the device tree named; QEMU then exits with 0, so

@@ -7,10 +7,14 @@ import { type BootInfo } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
 import { type AcpiView } from "../../common/acpi";
 import {
-  x64SmpTables, x64SmpBootCpu, x64SmpSetup, x64StartAp, x64StopAp, x64ApInit, x64SmpModeName, x64TrampolinePhys, x64ApArrived,
+  x64SmpTables, x64SmpBootCpu, x64SmpSetup, x64StartAp, x64StopAp, x64ApInit, x64ApTraps, x64SmpModeName, x64TrampolinePhys,
+  x64ApArrived,
 } from "./x86_64_smp";
 import { a64SmpTables, a64SmpBootCpu, a64SmpSetup, a64StartAp, a64SmpSourceName, a64SmpMethodName } from "./aarch64_smp";
-import { a64HaltCpu } from "./aarch64";
+import { a64TrapsInstallCpu } from "../trap/aarch64";
+
+/** The exception stack region smp/smp.ts maps for each CPU (AP_EXC_STACK_SIZE). */
+const AP_EXC_BYTES: u64 = 0xC000;
 
 /** The CPUs the firmware's tables name, read through `v`; "" or why none. Runs before
  *  the memory manager: a firmware may keep its tables in memory that becomes usable. */
@@ -66,6 +70,17 @@ export function archStopCpu(hwId: u64): void {
   if (target.x86_64) x64StopAp(hwId);
 }
 
+/**
+ * On a new CPU, right after its record: the kernel's exception handling for it, with its
+ * exception stacks in [excLo, excLo + 48 KiB). x86_64: its own GDT and TSS (IST 1..3 at
+ * 16, 32 and 48 KiB) and the shared IDT; aarch64: the vectors, SP_EL1 at the top of the
+ * region, the kernel on SP_EL0 (docs/exceptions.md, "Other CPUs").
+ */
+export function archApTraps(index: u32, excLo: u64): void {
+  if (target.x86_64) x64ApTraps(index, excLo);
+  else a64TrapsInstallCpu(excLo + AP_EXC_BYTES);
+}
+
 /** On a new CPU, first thing: what must match the boot CPU; on aarch64 the timer's event
  *  stream (CNTKCTL_EL1.EVNTEN, every 2^(EVNTI+1) = 8192 ticks, about 130 us at 62.5 MHz),
  *  so that a `wfe` whose `sev` was missed still wakes up. */
@@ -86,17 +101,5 @@ export function archSmpSignal(): void {
   if (target.aarch64) {
     dsbIsh();
     asm("sev", "~{memory}");
-  }
-}
-
-/** Stops the calling CPU for good (interrupts off, halted). */
-export function archHaltCpu(): never {
-  if (target.x86_64) {
-    while (true) {
-      cli();
-      hlt();
-    }
-  } else {
-    a64HaltCpu();
   }
 }

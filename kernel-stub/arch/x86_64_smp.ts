@@ -16,6 +16,7 @@ import { type PageTable, type FrameSource, ptInit, ptMap, PT_OK } from "../../co
 import { Attr } from "../../common/paging/attrs";
 import { type ApParams, AP_PARAMS_OFF, GDT_CODE32, GDT_DATA32, GDT_CODE64, x64TrampolineCode } from "./x86_64_trampoline";
 import { mmVmapMmio, mmPageTable } from "../mm/kmem";
+import { type X64CpuTables, x64TrapsInstallCpu } from "../trap/x86_64";
 
 const MSR_APIC_BASE: u32 = 0x1B;
 const APIC_BASE_ENABLE: u64 = 1 << 11;
@@ -243,6 +244,16 @@ export function x64StartAp(apicId: u64, cpu: u64, stackTop: u64, entry: u64): cs
  *  on another AP's parameters. */
 export function x64StopAp(apicId: u64): void {
   sendIpi(apicId, ICR_INIT);
+}
+
+/** Each AP's GDT and TSS (they must stay mapped while it runs). */
+let apTables: Arr<X64CpuTables, 64>;
+const IST_BYTES: u64 = 0x4000;
+
+/** On the AP: the kernel's GDT, TSS and IDT, with its three IST stacks from `istLo` (16 KiB
+ *  each). Replaces the trampoline's GDT, which is not mapped in the kernel's tables. */
+export function x64ApTraps(index: u32, istLo: u64): void {
+  x64TrapsInstallCpu(addressOf(apTables[index]), istLo + IST_BYTES, istLo + 2 * IST_BYTES, istLo + 3 * IST_BYTES);
 }
 
 /** On the AP: what must match the boot CPU (the PAT's memory types, the APIC mode). */

@@ -36,6 +36,8 @@ export interface Cpu extends Struct {
   hwId: u64;
   /** [stackTop - stack size, stackTop) mapped, the page below unmapped (the guard). */
   stackTop: u64;
+  /** The lowest byte of its exception stacks (smp/smp.ts lays them out). */
+  excStackLo: u64;
   /** Boot CPU's timestamps around the start (ticks), for the report. */
   startTicks: u64;
   onlineTicks: u64;

@@ -26,25 +26,34 @@ import { type AcpiView, acpiView } from "../../common/acpi";
 import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuSetCount, cpuSetSelf } from "./cpu";
 import { smpWorkLoop, smpRankOnline, smpJobGeneration } from "./work";
 import {
-  archSmpTables, archSmpBootCpu, archSmpDescribe, archSmpSetup, archStartCpu, archStartClue, archStopCpu, archApInit, archHaltCpu,
+  archSmpTables, archSmpBootCpu, archSmpDescribe, archSmpSetup, archStartCpu, archStartClue, archStopCpu, archApInit,
+  archApTraps,
 } from "../arch/smp";
+import { trapsAddStack } from "../trap/trap";
+import { TRAP_UNMAPPED_VA } from "../trap/report";
 import { mmAllocFrame, mmMapFixed, mmPageTable } from "../mm/kmem";
-import { archPagingLevels } from "../arch/index";
+import { archPagingLevels, archHalt } from "../arch/index";
 import { mmTicks, mmTickHz } from "../mm/ticks";
 import { cmdlineOf, cmdlineFind, cmdlineNumber } from "../cmdline";
 
-/** The AP stack window: CPU i's slot is [AP_STACK_BASE + i * SLOT, + SLOT), its stack
- *  the top STACK_SIZE bytes of it; the rest of the slot stays unmapped (the guard). */
+/** The AP stack window: CPU i's slot is [AP_STACK_BASE + i * SLOT, + SLOT). Its kernel
+ *  stack is the top AP_STACK_SIZE bytes; its exception stacks (x86_64: the three IST
+ *  stacks; aarch64: SP_EL1) the AP_EXC_STACK_SIZE bytes from AP_EXC_STACK_OFF. The rest
+ *  of the slot stays unmapped, so each has at least 64 KiB of guard below it. */
 export const AP_STACK_BASE: u64 = 0xFFFF_FFFF_D000_0000;
-const AP_STACK_SLOT: u64 = 0x2_0000;
+const AP_STACK_SLOT: u64 = 0x4_0000;
 export const AP_STACK_SIZE: u64 = 0x1_0000;
+const AP_EXC_STACK_OFF: u64 = 0x1_0000;
+export const AP_EXC_STACK_SIZE: u64 = 0xC000;
 /** How long a started CPU has to report in. */
 export const AP_START_WAIT_MS: u64 = 2000;
 const PAGE: u64 = 4096;
 
 let discovered: CpuList;
-/** Test hook (tsboot.smp.hang=<i>): CPU i stops at its entry without reporting in. */
+/** Test hooks: tsboot.smp.hang=<i> makes CPU i stop at its entry without reporting in;
+ *  tsboot.smp.fault=<i> makes it read an unmapped address once its trap handlers are in. */
 let hangIndex: u32 = 0;
+let faultIndex: u32 = 0;
 let prepared: u32 = 0;
 let prepareError: cstr = "";
 let hz: u64 = 0;
@@ -53,16 +62,27 @@ function msTicks(ms: u64): u64 {
   return ms * (hz / 1000);
 }
 
-/** Maps a fresh stack for CPU i; its top, or 0 when memory ran out. */
-function makeStack(i: u32): u64 {
-  let top: u64 = AP_STACK_BASE + u64(i + 1) * AP_STACK_SLOT;
-  for (let va: u64 = top - AP_STACK_SIZE; va < top; va += PAGE) {
+/** Maps fresh frames at [lo, lo + size) (RW-, never executable); false when memory ran
+ *  out. The page below must stay unmapped: it is the guard. */
+function mapStack(lo: u64, size: u64): bool {
+  for (let va: u64 = lo; va < lo + size; va += PAGE) {
     let pa: u64 = mmAllocFrame();
-    if (pa == 0) return 0;
-    if (mmMapFixed(va, pa, PAGE, Attr.Read | Attr.Write | Attr.Global) != PT_OK) return 0;
+    if (pa == 0) return false;
+    if (mmMapFixed(va, pa, PAGE, Attr.Read | Attr.Write | Attr.Global) != PT_OK) return false;
   }
-  if (ptTranslate(mmPageTable(), top - AP_STACK_SIZE - PAGE, null, null)) return 0;   // the guard must be unmapped
-  return top;
+  return !ptTranslate(mmPageTable(), lo - PAGE, null, null);
+}
+
+/** CPU i's kernel stack and exception stacks, registered for backtraces; false when
+ *  memory ran out. */
+function makeStacks(c: Ptr<Cpu>): bool {
+  let base: u64 = AP_STACK_BASE + u64(c.index) * AP_STACK_SLOT;
+  c.stackTop = base + AP_STACK_SLOT;
+  c.excStackLo = base + AP_EXC_STACK_OFF;
+  if (!mapStack(c.stackTop - AP_STACK_SIZE, AP_STACK_SIZE) || !mapStack(c.excStackLo, AP_EXC_STACK_SIZE)) return false;
+  trapsAddStack(c.stackTop - AP_STACK_SIZE, c.stackTop);
+  trapsAddStack(c.excStackLo, c.excStackLo + AP_EXC_STACK_SIZE);
+  return true;
 }
 
 /** The live tables, read-only: what the HHDM maps before the memory manager exists. */
@@ -91,21 +111,34 @@ export function smpFindCpus(bi: Ptr<BootInfo>, pageTableRoot: u64): void {
   prepareError = archSmpTables(bi, addressOf(view), addressOf(discovered));
 }
 
+/** A CPU index from the command line's `key=<i>` (1..MAX_CPUS-1; 0: none), announced. */
+function testHook(bi: Ptr<BootInfo>, key: cstr, what: cstr): u32 {
+  let len: u64 = 0;
+  let cmd: Ptr<u8> = cmdlineOf(bi, addressOf(len));
+  let at: i64 = cmdlineFind(cmd, len, key, addressOf(len));
+  let v: u64 = 0;
+  if (at < 0 || cmdlineNumber(ptrAdd(cmd, at), len, addressOf(v)) != len || v == 0 || v >= MAX_CPUS) return 0;
+  print("[kernel] smp: test hook ");
+  print(key);
+  print(": CPU ");
+  printU(v);
+  print(" ");
+  println(what);
+  return u32(v);
+}
+
+/** @noinline */
+function apFault(): void {
+  loadVolatile<u64>(TRAP_UNMAPPED_VA);
+}
+
 /**
  * Gets everything ready to start the CPUs smpFindCpus found. Returns how many CPUs the
  * kernel will try to use (1 when it cannot start others; the line says why).
  */
 export function smpPrepare(bi: Ptr<BootInfo>): u32 {
-  let len: u64 = 0;
-  let cmd: Ptr<u8> = cmdlineOf(bi, addressOf(len));
-  let at: i64 = cmdlineFind(cmd, len, "tsboot.smp.hang", addressOf(len));
-  let v: u64 = 0;
-  if (at >= 0 && cmdlineNumber(ptrAdd(cmd, at), len, addressOf(v)) == len && v > 0 && v < MAX_CPUS) {
-    hangIndex = u32(v);
-    print("[kernel] smp: test hook: CPU ");
-    printU(v);
-    println(" will stop at its entry without reporting in");
-  }
+  hangIndex = testHook(bi, "tsboot.smp.hang", "will stop at its entry without reporting in");
+  faultIndex = testHook(bi, "tsboot.smp.fault", "will read an unmapped address at its entry");
   hz = mmTickHz(bi.tscFrequency);
   if (hz < 1_000_000) hz = 3_000_000_000;   // x86 without the loader's measurement: assume 3 GHz (waits get longer)
   let bspId: u64 = 0;
@@ -128,8 +161,7 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
     let c: Ptr<Cpu> = cpuAt(n);
     c.index = n;
     c.hwId = id;
-    c.stackTop = makeStack(n);
-    if (c.stackTop == 0) {
+    if (!makeStacks(c)) {
       println("[kernel] smp: out of memory for CPU stacks; starting fewer CPUs");
       break;
     }
@@ -160,9 +192,11 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
     printU(n - 1);
     print(n == 2 ? " stack of " : " stacks of ");
     printU(AP_STACK_SIZE >> 10);
-    print(" KiB with a guard page below each, at ");
+    print(" KiB and trap stacks of ");
+    printU(AP_EXC_STACK_SIZE >> 10);
+    print(" KiB, unmapped below each, at ");
     printHex(AP_STACK_BASE);
-    println(" + 128 KiB per CPU");
+    println(" + 256 KiB per CPU");
   }
   return n;
 }
@@ -173,12 +207,14 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
  * @symbol tsboot_ap_main
  */
 export function apMain(c: Ptr<Cpu>): never {
-  if (c.index == hangIndex) archHaltCpu();
+  if (c.index == hangIndex) archHalt();
   cpuSetSelf(c);
+  archApTraps(c.index, c.excStackLo);
+  if (c.index == faultIndex) apFault();
   archApInit();
   let seen: u32 = smpJobGeneration();
   if (atomicCompareExchange(addressOf(c.state), CpuState.Starting, CpuState.Online, "acq_rel", "acquire") != CpuState.Starting) {
-    archHaltCpu();
+    archHalt();
   }
   smpWorkLoop(c, seen);
 }

@@ -14,7 +14,8 @@
 // (halted for good) when it has no more.
 
 import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuCount } from "./cpu";
-import { archSmpWait, archSmpSignal, archHaltCpu } from "../arch/smp";
+import { archSmpWait, archSmpSignal } from "../arch/smp";
+import { archHalt } from "../arch/index";
 
 /** A job: runs on `n` CPUs at once, each with its rank (0 = boot CPU) in 0..n-1. */
 export type JobFn = (arg: Ptr<void>, rank: u32, n: u32) => void;
@@ -79,7 +80,7 @@ export function smpWorkLoop(c: Ptr<Cpu>, seen: u32): never {
     seen = g;
     if (jobPark || atomicLoad(addressOf(c.state), "acquire") != CpuState.Online) {
       atomicStore(addressOf(c.state), CpuState.Parked, "release");
-      archHaltCpu();
+      archHalt();
     }
     if (c.rank < jobN) jobFn(jobArg, c.rank, jobN);
     c.jobs++;

@@ -112,7 +112,7 @@ export async function bootNoReset(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & BootPlace & { timeoutMs?: number; qemuArgs?: string[] },
+  opts: HarnessOptions & BootPlace & { timeoutMs?: number; qemuArgs?: string[]; smp?: number },
 ): Promise<NoResetRun> {
   let handedOver = false;
   let reset = false;

@@ -6,11 +6,15 @@
 // `npm test` runs x86_64 with 128M (2 CPUs) and 4G (1 CPU) and aarch64 with 1G (1 CPU);
 // the boot tests (x86_64.test.ts, aarch64.test.ts) add 4 CPUs on both and 2 on aarch64.
 // `npm run test:matrix` (TSBOOT_MATRIX=1) runs both architectures with 128M, 1G, 4G and 8G
-// at 1, 2, 4 and 2 CPUs.
+// at 1, 2, 4 and 2 CPUs, and a fault on a CPU other than the boot CPU (tsboot.smp.fault=2
+// with 3 CPUs): its own trap handlers report it, name the CPU and its function, and the
+// machine powers off.
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildBoot, bootEsp, tempDir, explain } from './bootlib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildBoot, bootEsp, bootNoReset, tempDir, explain, FIRMWARE_DUMP_PATTERNS } from './bootlib';
 import { removeDir } from '../lib/toolchain';
 import { checkSmp, checkMemtest } from './smpcheck';
 
@@ -59,6 +63,33 @@ for (const [arch, memory, smp] of CASES) {
       const text = r.lines.map((l) => l.text);
       const problems = [...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
       assert.equal(problems, [], `${problems.join('; ')}\n${explain(r)}`);
+    } finally {
+      removeDir(dir);
+    }
+  });
+}
+
+for (const arch of FULL ? (['x86_64', 'aarch64'] as Arch[]) : []) {
+  test(`${arch}: a page fault on CPU 2 of 3 is reported by that CPU's handlers, FAIL, power-off`, async () => {
+    const art = await buildBoot(arch);
+    const dir = tempDir(`apfault-${arch}`);
+    try {
+      const cfg = path.join(dir, 'boot.cfg');
+      fs.writeFileSync(cfg, 'cmdline=tsboot.smp.fault=2\n');
+      const efi = arch === 'x86_64' ? 'BOOTX64.EFI' : 'BOOTAA64.EFI';
+      const run = await bootNoReset(arch, dir, [
+        { hostPath: art.loader, espPath: `/EFI/BOOT/${efi}` },
+        { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
+        { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
+      ], { smp: 3, failPatterns: FIRMWARE_DUMP_PATTERNS, timeoutMs: 120_000, silenceMs: 30_000 });
+      const r = run.result;
+      const text = r.lines.map((l) => l.text);
+      const name = arch === 'x86_64' ? 'page fault (#PF)' : 'data abort (EC 0x25)';
+      assert.ok(text.includes(`[kernel] EXCEPTION: ${name} on cpu 2`), `no report from CPU 2\n${explain(r)}`);
+      assert.ok(text.some((t) => /^\[kernel\]     #0 0x[0-9a-f]{16} in smp\/smp\.apFault\+0x[0-9a-f]+$/.test(t)), `backtrace\n${explain(r)}`);
+      assert.ok(text.some((t) => t.startsWith(`[kernel] FAIL: ${name}, address 0xffffffffdead0000`)), `FAIL line\n${explain(r)}`);
+      assert.not.ok(run.reset, `the machine reset\n${explain(r)}`);
+      assert.is(r.exit.code, arch === 'x86_64' ? 35 : 0, `QEMU exit status\n${explain(r)}`);
     } finally {
       removeDir(dir);
     }
