@@ -43,6 +43,9 @@ export interface Cpu extends Struct {
   onlineTicks: u64;
   /** Position among the online CPUs (0 = boot CPU), for dividing work; set by smpStart. */
   rank: u32;
+  /** Set by the CPU once it runs kernel code with its own trap handlers (from then on it no
+   *  longer needs the start-up parameters: never INIT it). */
+  entered: u32;
   /** Jobs this CPU has run, and the generation of the last one it finished (smp/work.ts). */
   jobs: u32;
   doneGen: u32;

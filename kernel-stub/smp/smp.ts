@@ -29,7 +29,7 @@ import {
   archSmpTables, archSmpBootCpu, archSmpDescribe, archSmpSetup, archStartCpu, archStartClue, archStopCpu, archApInit,
   archApTraps,
 } from "../arch/smp";
-import { trapsAddStack } from "../trap/trap";
+import { trapsAddStack, trapsReporting } from "../trap/trap";
 import { TRAP_UNMAPPED_VA } from "../trap/report";
 import { mmAllocFrame, mmMapFixed, mmPageTable } from "../mm/kmem";
 import { archPagingLevels, archHalt } from "../arch/index";
@@ -210,6 +210,7 @@ export function apMain(c: Ptr<Cpu>): never {
   if (c.index == hangIndex) archHalt();
   cpuSetSelf(c);
   archApTraps(c.index, c.excStackLo);
+  atomicStore(addressOf(c.entered), 1, "release");
   if (c.index == faultIndex) apFault();
   archApInit();
   let seen: u32 = smpJobGeneration();
@@ -233,6 +234,8 @@ export function smpStart(): u32 {
           online = true;
           break;
         }
+        // It faulted and reports: the report ends the run; nothing to wait for or go on with.
+        if (trapsReporting()) archHalt();
         spinWaitHint();
       }
       // Too late from here on: the CPU halts itself if it still arrives.
@@ -255,7 +258,9 @@ export function smpStart(): u32 {
       print("\n");
     } else {
       let clue: cstr = archStartClue();
-      archStopCpu(c.hwId);
+      // Stopped only while it may still need the shared start-up parameters.
+      if (atomicLoad(addressOf(c.entered), "acquire") == 0) archStopCpu(c.hwId);
+      else clue = "it entered the kernel";
       print(") did not start: ");
       if (strlen(why) != 0) {
         println(why);

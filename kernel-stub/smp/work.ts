@@ -16,6 +16,7 @@
 import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuCount } from "./cpu";
 import { archSmpWait, archSmpSignal } from "../arch/smp";
 import { archHalt } from "../arch/index";
+import { trapsReporting } from "../trap/trap";
 
 /** A job: runs on `n` CPUs at once, each with its rank (0 = boot CPU) in 0..n-1. */
 export type JobFn = (arg: Ptr<void>, rank: u32, n: u32) => void;
@@ -121,6 +122,7 @@ export function smpRun(fn: JobFn, arg: Ptr<void>, n: u32, now: () => u64, waitTi
     let c: Ptr<Cpu> = cpuAt(byRank[r]);
     while (atomicLoad(addressOf(c.doneGen), "acquire") != g) {
       if (now() - t0 > waitTicks) break;
+      if (trapsReporting()) archHalt();   // a CPU faulted: its report ends the run
       spinWaitHint();
     }
     if (atomicLoad(addressOf(c.doneGen), "acquire") != g) {

@@ -85,6 +85,11 @@ function claim(p: Ptr<u64>, v: u64): u64 {
   return atomicCompareExchange(p, 0, v, "acq_rel", "acquire");
 }
 
+/** Whether some CPU is reporting an exception (it will power the machine off). */
+export function trapReporting(): bool {
+  return atomicLoad(addressOf(owner), "acquire") != 0;
+}
+
 /**
  * First call of every exception. Returns the level of report still allowed; does not
  * return on another CPU while one is reporting, nor past the third level.
