@@ -119,6 +119,26 @@ export type SetWatchdogTimerFn = Efiapi<(timeout: u64, code: u64, dataSize: u64,
 export type OpenProtocolFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, iface: Ptr<Ptr<void>>, agent: EfiHandle, controller: EfiHandle, attributes: u32) => EfiStatus>;
 export type CloseProtocolFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, agent: EfiHandle, controller: EfiHandle) => EfiStatus>;
 export type LocateProtocolFn = Efiapi<(protocol: Ptr<EfiGuid>, registration: Ptr<void>, iface: Ptr<Ptr<void>>) => EfiStatus>;
+export type EfiEvent = Ptr<void>;
+export type CreateEventFn = Efiapi<(type: u32, tpl: u64, notify: Ptr<void>, context: Ptr<void>, event: Ptr<EfiEvent>) => EfiStatus>;
+export type SetTimerFn = Efiapi<(event: EfiEvent, type: u32, triggerTime: u64) => EfiStatus>;
+export type WaitForEventFn = Efiapi<(count: u64, events: Ptr<EfiEvent>, index: Ptr<u64>) => EfiStatus>;
+export type CloseEventFn = Efiapi<(event: EfiEvent) => EfiStatus>;
+/** EFI_SUCCESS when the event was signaled (and clears it), EFI_NOT_READY when not. */
+export type CheckEventFn = Efiapi<(event: EfiEvent) => EfiStatus>;
+export type InstallProtocolInterfaceFn = Efiapi<(handle: Ptr<EfiHandle>, protocol: Ptr<EfiGuid>, ifaceType: u32, iface: Ptr<void>) => EfiStatus>;
+export type UninstallProtocolInterfaceFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, iface: Ptr<void>) => EfiStatus>;
+/** LoadImage with SourceBuffer set: the image is taken from memory, FilePath only names it. */
+export type LoadImageFn = Efiapi<(bootPolicy: u8, parent: EfiHandle, path: Ptr<EfiDevicePath>, source: Ptr<void>, size: u64, image: Ptr<EfiHandle>) => EfiStatus>;
+export type StartImageFn = Efiapi<(image: EfiHandle, exitDataSize: Ptr<u64>, exitData: Ptr<Ptr<u16>>) => EfiStatus>;
+export type UnloadImageFn = Efiapi<(image: EfiHandle) => EfiStatus>;
+
+/** CreateEvent type of a timer event; SetTimer type of a one-shot relative timer (100 ns units). */
+export const EVT_TIMER: u32 = 0x8000_0000;
+export const TIMER_RELATIVE: u32 = 2;
+export const TPL_CALLBACK: u64 = 8;
+/** InstallProtocolInterface's only interface type. */
+export const EFI_NATIVE_INTERFACE: u32 = 0;
 /** Fills `*buffer` with a pool allocation of `*count` handles (free it with FreePool). */
 export type LocateHandleBufferFn = Efiapi<(searchType: u32, protocol: Ptr<EfiGuid>, key: Ptr<void>, count: Ptr<u64>, buffer: Ptr<Ptr<EfiHandle>>) => EfiStatus>;
 /** EFI_LOCATE_SEARCH_TYPE ByProtocol. */
@@ -136,25 +156,25 @@ export interface EfiBootServices extends Struct {
   GetMemoryMap: GetMemoryMapFn;           // offset 56
   AllocatePool: AllocatePoolFn;
   FreePool: FreePoolFn;
-  CreateEvent: Ptr<void>;
-  SetTimer: Ptr<void>;
-  WaitForEvent: Ptr<void>;
+  CreateEvent: CreateEventFn;            // offset 80
+  SetTimer: SetTimerFn;
+  WaitForEvent: WaitForEventFn;
   SignalEvent: Ptr<void>;
-  CloseEvent: Ptr<void>;
-  CheckEvent: Ptr<void>;
-  InstallProtocolInterface: Ptr<void>;
+  CloseEvent: CloseEventFn;
+  CheckEvent: CheckEventFn;
+  InstallProtocolInterface: InstallProtocolInterfaceFn; // offset 128
   ReinstallProtocolInterface: Ptr<void>;
-  UninstallProtocolInterface: Ptr<void>;
+  UninstallProtocolInterface: UninstallProtocolInterfaceFn;
   HandleProtocol: HandleProtocolFn;       // offset 152
   Reserved: Ptr<void>;
   RegisterProtocolNotify: Ptr<void>;
   LocateHandle: Ptr<void>;
   LocateDevicePath: Ptr<void>;
   InstallConfigurationTable: Ptr<void>;
-  LoadImage: Ptr<void>;
-  StartImage: Ptr<void>;
+  LoadImage: LoadImageFn;                // offset 200
+  StartImage: StartImageFn;
   Exit: ExitFn;
-  UnloadImage: Ptr<void>;
+  UnloadImage: UnloadImageFn;
   ExitBootServices: ExitBootServicesFn;   // offset 232
   GetNextMonotonicCount: Ptr<void>;
   Stall: StallFn;                         // offset 248
@@ -233,6 +253,7 @@ export interface EfiSimpleTextOutputMode extends Struct {
 }
 export type TextResetFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, extended: bool) => EfiStatus>;
 export type OutputStringFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, s: Ptr<u16>) => EfiStatus>;
+export type ClearScreenFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>) => EfiStatus>;
 
 export interface EfiSimpleTextOutput extends Struct {
   Reset: TextResetFn;
@@ -241,11 +262,51 @@ export interface EfiSimpleTextOutput extends Struct {
   QueryMode: Ptr<void>;
   SetMode: Ptr<void>;
   SetAttribute: Ptr<void>;
-  ClearScreen: Ptr<void>;
+  ClearScreen: ClearScreenFn;             // offset 48
   SetCursorPosition: Ptr<void>;
   EnableCursor: Ptr<void>;
   Mode: Ptr<EfiSimpleTextOutputMode>;
 }
+
+// ---- console input --------------------------------------------------------------------
+export interface EfiInputKey extends Struct { ScanCode: u16; UnicodeChar: u16 }
+export type ReadKeyStrokeFn = Efiapi<(self: Ptr<EfiSimpleTextInput>, key: Ptr<EfiInputKey>) => EfiStatus>;
+export type InputResetFn = Efiapi<(self: Ptr<void>, extended: u8) => EfiStatus>;
+
+/** EFI_SIMPLE_TEXT_INPUT_PROTOCOL (SystemTable.ConIn). */
+export interface EfiSimpleTextInput extends Struct {
+  Reset: InputResetFn;
+  ReadKeyStroke: ReadKeyStrokeFn;
+  WaitForKey: EfiEvent;                   // offset 16
+}
+
+/** EFI_KEY_DATA: the key and the shift/toggle state (size 12). */
+export interface EfiKeyData extends Struct {
+  Key: EfiInputKey;
+  KeyShiftState: u32;
+  KeyToggleState: u8;
+}
+export type ReadKeyStrokeExFn = Efiapi<(self: Ptr<EfiSimpleTextInputEx>, key: Ptr<EfiKeyData>) => EfiStatus>;
+
+/** EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL, on SystemTable.ConsoleInHandle where the firmware has it. */
+export interface EfiSimpleTextInputEx extends Struct {
+  Reset: InputResetFn;
+  ReadKeyStrokeEx: ReadKeyStrokeExFn;
+  WaitForKeyEx: EfiEvent;                 // offset 16
+  SetState: Ptr<void>;
+  RegisterKeyNotify: Ptr<void>;
+  UnregisterKeyNotify: Ptr<void>;
+}
+
+/** EFI_INPUT_KEY.ScanCode values (UEFI 2.10 table 12.2). */
+export const SCAN_UP: u16 = 0x01;
+export const SCAN_DOWN: u16 = 0x02;
+export const SCAN_RIGHT: u16 = 0x03;
+export const SCAN_LEFT: u16 = 0x04;
+export const SCAN_HOME: u16 = 0x05;
+export const SCAN_END: u16 = 0x06;
+export const SCAN_DELETE: u16 = 0x08;
+export const SCAN_ESC: u16 = 0x17;
 
 // ---- system table ---------------------------------------------------------------------
 export interface EfiConfigurationTable extends Struct {
@@ -258,7 +319,7 @@ export interface EfiSystemTable extends Struct {
   FirmwareVendor: Ptr<u16>;               // offset 24
   FirmwareRevision: u32;
   ConsoleInHandle: EfiHandle;             // offset 40
-  ConIn: Ptr<void>;
+  ConIn: Ptr<EfiSimpleTextInput>;
   ConsoleOutHandle: EfiHandle;
   ConOut: Ptr<EfiSimpleTextOutput>;       // offset 64
   StandardErrorHandle: EfiHandle;
@@ -275,7 +336,7 @@ export interface EfiLoadedImage extends Struct {
   ParentHandle: EfiHandle;                // offset 8
   SystemTable: Ptr<EfiSystemTable>;
   DeviceHandle: EfiHandle;                // offset 24
-  FilePath: Ptr<void>;
+  FilePath: Ptr<EfiDevicePath>;
   Reserved: Ptr<void>;
   LoadOptionsSize: u32;                   // offset 48
   LoadOptions: Ptr<void>;                 // offset 56
@@ -284,6 +345,25 @@ export interface EfiLoadedImage extends Struct {
   ImageCodeType: u32;
   ImageDataType: u32;
   Unload: Ptr<void>;                      // offset 88; size 96
+}
+
+// ---- device paths and LoadFile2 -------------------------------------------------------
+/** The header of every device-path node; nodes follow each other, Length bytes apart. */
+export interface EfiDevicePath extends Packed {
+  Type: u8;
+  SubType: u8;
+  Length: u16;
+}
+export const DEVICE_PATH_MEDIA: u8 = 4;
+export const DEVICE_PATH_MEDIA_VENDOR: u8 = 3;
+export const DEVICE_PATH_MEDIA_FILE: u8 = 4;
+export const DEVICE_PATH_END: u8 = 0x7F;
+export const DEVICE_PATH_END_ENTIRE: u8 = 0xFF;
+
+export type LoadFileFn = Efiapi<(self: Ptr<EfiLoadFile2>, path: Ptr<EfiDevicePath>, bootPolicy: u8, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
+/** EFI_LOAD_FILE2_PROTOCOL: one function that copies a file into the caller's buffer. */
+export interface EfiLoadFile2 extends Struct {
+  LoadFile: LoadFileFn;
 }
 
 // ---- file system ----------------------------------------------------------------------
@@ -401,6 +481,20 @@ export const SIMPLE_TEXT_OUTPUT_GUID: EfiGuid = {
 export const DEVICE_TREE_GUID: EfiGuid = {
   Data1: 0xB1B621D5, Data2: 0xF19C, Data3: 0x41A5,
   Data4: [0x83, 0x0B, 0xD9, 0x15, 0x2C, 0x69, 0xAA, 0xE0],
+};
+
+export const SIMPLE_TEXT_INPUT_EX_GUID: EfiGuid = {
+  Data1: 0xDD9E7534, Data2: 0x7762, Data3: 0x4698,
+  Data4: [0x8C, 0x14, 0xF5, 0x85, 0x17, 0xA6, 0x25, 0xAA],
+};
+export const LOAD_FILE2_GUID: EfiGuid = {
+  Data1: 0x4006C0C1, Data2: 0xFCB3, Data3: 0x403E,
+  Data4: [0x99, 0x6D, 0x4A, 0x6C, 0x87, 0x24, 0xE0, 0x6D],
+};
+/** The vendor media device path under which Linux's EFI stub asks for its initrd (LoadFile2). */
+export const LINUX_EFI_INITRD_MEDIA_GUID: EfiGuid = {
+  Data1: 0x5568E427, Data2: 0x68FC, Data3: 0x4F3D,
+  Data4: [0xAC, 0x74, 0xCA, 0x55, 0x52, 0x31, 0xCC, 0x68],
 };
 
 export function guidEqual(a: Ptr<EfiGuid>, b: Ptr<EfiGuid>): bool {

@@ -6,12 +6,15 @@ import {
   type EfiSystemTable, type EfiBootServices, type EfiGuid, type EfiHandle, type EfiLoadedImage,
   type EfiSimpleFileSystem, type EfiFile, type EfiFileInfo, type EfiMemoryDescriptor, type EfiGraphicsOutput,
   type EfiConfigurationTable, type EfiRuntimeServices, type EfiSimpleTextOutput, type EfiTableHeader,
-  EFI_SUCCESS, EFI_OUT_OF_RESOURCES, EFI_NOT_FOUND, EFI_END_OF_FILE,
+  type EfiSimpleTextInputEx, type EfiKeyData, type EfiDevicePath, type EfiEvent,
+  EVT_TIMER, TPL_CALLBACK, TIMER_RELATIVE, EFI_NATIVE_INTERFACE,
+  EFI_SUCCESS, EFI_OUT_OF_RESOURCES, EFI_NOT_FOUND, EFI_END_OF_FILE, EFI_INVALID_PARAMETER,
   efiIsError, efiStatusName,
   EFI_OPEN_PROTOCOL_GET_PROTOCOL, EFI_FILE_MODE_READ, EFI_FILE_DIRECTORY,
   LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, guidEqual,
 } from "../common/uefi";
-import { logBegin, logStr, logEnd, logHex, logBytes, logDec } from "./log";
+import { logBegin, logStr, logEnd, logHex, logBytes, logDec, logSize } from "./log";
+import { utf8ToUtf16 } from "../common/utf8";
 
 let gImage: EfiHandle = null;
 let gST: Ptr<EfiSystemTable> = null;
@@ -76,26 +79,38 @@ export function efiLayoutCheck(): cstr {
   if (sizeof<EfiConfigurationTable>() != 24) return "EFI_CONFIGURATION_TABLE size";
   if (offsetof<EfiGraphicsOutput>("Mode") != 24) return "EFI_GRAPHICS_OUTPUT_PROTOCOL.Mode";
   if (offsetof<EfiSimpleTextOutput>("OutputString") != 8) return "EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL.OutputString";
+  if (offsetof<EfiSimpleTextOutput>("ClearScreen") != 48) return "EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL.ClearScreen";
+  if (offsetof<EfiBootServices>("CreateEvent") != 80) return "EFI_BOOT_SERVICES.CreateEvent";
+  if (offsetof<EfiBootServices>("InstallProtocolInterface") != 128) return "EFI_BOOT_SERVICES.InstallProtocolInterface";
+  if (offsetof<EfiBootServices>("LoadImage") != 200) return "EFI_BOOT_SERVICES.LoadImage";
+  if (offsetof<EfiBootServices>("UnloadImage") != 224) return "EFI_BOOT_SERVICES.UnloadImage";
+  if (offsetof<EfiSimpleTextInputEx>("WaitForKeyEx") != 16) return "EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL.WaitForKeyEx";
+  if (sizeof<EfiKeyData>() != 12) return "EFI_KEY_DATA size";
+  if (sizeof<EfiDevicePath>() != 4) return "EFI_DEVICE_PATH_PROTOCOL size";
   return "";
 }
 
 // ---- memory ---------------------------------------------------------------------------
 
-/** AllocatePages(AnyPages); returns the physical address or 0 (after logging). */
-export function efiAllocPages(pages: u64, memType: u32, what: cstr): u64 {
-  return efiAllocPagesBelow(pages, memType, 0, what);
-}
-
-/** AllocatePages below `limit` (AllocateMaxAddress: the last byte at or under it); any
- *  address when `limit` is 0. Logs and returns 0 on failure. */
-export function efiAllocPagesBelow(pages: u64, memType: u32, limit: u64, what: cstr): u64 {
+/**
+ * AllocatePages: below `limit` (AllocateMaxAddress: the last byte at or under it), or
+ * anywhere when `limit` is 0. Returns the physical address, or 0 after logging
+ * "AllocatePages(N pages = S for <what> <name>) failed" (`name`, a file, may be null).
+ */
+function allocPages(pages: u64, memType: u32, limit: u64, what: cstr, name: Ptr<u8>): u64 {
   let pa: u64 = limit;
   let s: u64 = gBS.AllocatePages(limit == 0 ? 0 : 1, memType, pages, addressOf(pa));
   if (s != EFI_SUCCESS) {
     logBegin("error: AllocatePages(");
     logDec(pages);
-    logStr(" pages for ");
+    logStr(" pages = ");
+    logSize(pages << 12);
+    logStr(" for ");
     logStr(what);
+    if (name != null) {
+      logStr(" ");
+      logBytes(name, 1024);
+    }
     logStr(") failed: ");
     logStr(efiStatusName(s));
     logEnd();
@@ -104,8 +119,28 @@ export function efiAllocPagesBelow(pages: u64, memType: u32, limit: u64, what: c
   return pa;
 }
 
+/** AllocatePages(AnyPages) for `what`; the physical address or 0 (after logging). */
+export function efiAllocPages(pages: u64, memType: u32, what: cstr): u64 {
+  return allocPages(pages, memType, 0, what, null);
+}
+
+/** AllocatePages for `what` of file `name` (named in the error); the address or 0. */
+export function efiAllocPagesFor(pages: u64, memType: u32, what: cstr, name: Ptr<u8>): u64 {
+  return allocPages(pages, memType, 0, what, name);
+}
+
+/** AllocatePages below `limit` (any address when 0); the address or 0 (after logging). */
+export function efiAllocPagesBelow(pages: u64, memType: u32, limit: u64, what: cstr): u64 {
+  return allocPages(pages, memType, limit, what, null);
+}
+
 export function efiFreePages(pa: u64, pages: u64): bool {
   return efiCheck("FreePages", gBS.FreePages(pa, pages));
+}
+
+/** FreePool, for buffers the firmware allocated for us (StartImage's exit data). */
+export function efiFreePool(p: Ptr<void>): void {
+  efiCheck("FreePool", gBS.FreePool(p));
 }
 
 export function efiStall(us: u64): bool {
@@ -128,9 +163,19 @@ export function efiOpenProtocol(handle: EfiHandle, guid: Ptr<EfiGuid>, what: cst
   return iface;
 }
 
+let gLoaded: Ptr<EfiLoadedImage> = null;
+
+/** The loader's own EFI_LOADED_IMAGE_PROTOCOL (looked up once), or null after logging. */
 export function efiLoadedImage(): Ptr<EfiLoadedImage> {
-  return cast<EfiLoadedImage>(efiOpenProtocol(gImage, addressOf(LOADED_IMAGE_GUID), "OpenProtocol(EFI_LOADED_IMAGE_PROTOCOL)"));
+  if (gLoaded == null) {
+    gLoaded = cast<EfiLoadedImage>(efiOpenProtocol(gImage, addressOf(LOADED_IMAGE_GUID), "OpenProtocol(EFI_LOADED_IMAGE_PROTOCOL)"));
+  }
+  return gLoaded;
 }
+
+/** Where the firmware loaded the loader (for BootInfo and debuggers); 0 before efiLoadedImage. */
+export function efiImageBase(): u64 { return gLoaded == null ? 0 : addr(gLoaded.ImageBase); }
+export function efiImageSize(): u64 { return gLoaded == null ? 0 : gLoaded.ImageSize; }
 
 /** LocateProtocol without logging: absence is a normal answer for optional devices. */
 export function efiLocateProtocol(guid: Ptr<EfiGuid>, outStatus: Ptr<u64>): Ptr<void> {
@@ -164,6 +209,114 @@ export function efiOpenBootVolume(li: Ptr<EfiLoadedImage>): Ptr<EfiFile> {
   return root;
 }
 
+/** Bytes before the NUL of a path (at most 1023). */
+export function pathLength(p: Ptr<u8>): u64 {
+  let n: u64 = 0;
+  while (n < 1023 && p[n] != 0) n++;
+  return n;
+}
+
+/** Logs "error: <path>: <what> failed: <STATUS>": every file error names the file. */
+function fileFailure(path: Ptr<u8>, what: cstr, s: u64): void {
+  logBegin("error: ");
+  logBytes(path, 1024);
+  logStr(": ");
+  logStr(what);
+  logStr(" failed: ");
+  logStr(efiStatusName(s));
+  logEnd();
+}
+
+/** An open file of the boot volume and its size. */
+export interface EfiOpenFile extends Struct {
+  handle: Ptr<EfiFile>;
+  size: u64;
+}
+
+/**
+ * Opens the file at `path` (NUL-terminated UTF-8, '\' separators) on `root` and reads its
+ * size. Returns an EFI status; a missing file is EFI_NOT_FOUND, logged unless
+ * `quietIfMissing`; every other failure is logged with the path.
+ */
+export function efiFileOpen(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: bool, out: Ptr<EfiOpenFile>): u64 {
+  out.handle = null;
+  out.size = 0;
+  if (utf8ToUtf16(path, pathLength(path), addressOf(pathBuf[0]), pathBuf.length) < 0) {
+    logBegin("error: ");
+    logBytes(path, 1024);
+    logStr(": not a valid UTF-8 path of at most 259 UTF-16 units");
+    logEnd();
+    return EFI_INVALID_PARAMETER;
+  }
+  let f: Ptr<EfiFile> = null;
+  let s: u64 = root.Open(root, addressOf(f), addressOf(pathBuf[0]), EFI_FILE_MODE_READ, 0);
+  if (s != EFI_SUCCESS) {
+    if (s == EFI_NOT_FOUND && quietIfMissing) return s;
+    fileFailure(path, "EFI_FILE_PROTOCOL.Open", s);
+    return s;
+  }
+  let infoSize: u64 = 8 * infoBuf.length;
+  s = f.GetInfo(f, addressOf(FILE_INFO_GUID), addressOf(infoSize), addressOf(infoBuf[0]));
+  if (s != EFI_SUCCESS) {
+    fileFailure(path, "EFI_FILE_PROTOCOL.GetInfo(EFI_FILE_INFO)", s);
+    f.Close(f);
+    return s;
+  }
+  let info: Ptr<EfiFileInfo> = cast<EfiFileInfo>(addressOf(infoBuf[0]));
+  if ((info.Attribute & EFI_FILE_DIRECTORY) != 0) {
+    logBegin("error: ");
+    logBytes(path, 1024);
+    logStr(" is a directory, not a file");
+    logEnd();
+    f.Close(f);
+    return EFI_NOT_FOUND;
+  }
+  out.handle = f;
+  out.size = info.FileSize;
+  return EFI_SUCCESS;
+}
+
+/** Reads all of an open file into dst; logs failures and short files with the path. */
+export function efiFileRead(f: Ptr<EfiOpenFile>, path: Ptr<u8>, dst: u64): u64 {
+  // Read until the whole file is in; FAT drivers return everything at once, but the
+  // protocol allows short reads.
+  let done: u64 = 0;
+  while (done < f.size) {
+    let chunk: u64 = f.size - done;
+    let s: u64 = f.handle.Read(f.handle, addressOf(chunk), ptr<u8>(dst + done));
+    if (s != EFI_SUCCESS) {
+      logBegin("error: reading ");
+      logBytes(path, 1024);
+      logStr(" failed after ");
+      logDec(done);
+      logStr(" of ");
+      logDec(f.size);
+      logStr(" bytes: EFI_FILE_PROTOCOL.Read: ");
+      logStr(efiStatusName(s));
+      logEnd();
+      return s;
+    }
+    if (chunk == 0) {
+      logBegin("error: ");
+      logBytes(path, 1024);
+      logStr(": file ended after ");
+      logDec(done);
+      logStr(" of ");
+      logDec(f.size);
+      logStr(" bytes");
+      logEnd();
+      return EFI_END_OF_FILE;
+    }
+    done += chunk;
+  }
+  return EFI_SUCCESS;
+}
+
+export function efiFileClose(f: Ptr<EfiOpenFile>): void {
+  if (f.handle != null) efiCheck("EFI_FILE_PROTOCOL.Close", f.handle.Close(f.handle));
+  f.handle = null;
+}
+
 /** Result of efiReadFile. */
 export interface EfiFileData extends Struct {
   status: u64;
@@ -174,93 +327,94 @@ export interface EfiFileData extends Struct {
 }
 
 /**
- * Reads the whole file at the ASCII `path` (NUL-terminated, '\' separators) from `root`
+ * Reads the whole file at the UTF-8 `path` (NUL-terminated, '\' separators) from `root`
  * into freshly allocated EfiLoaderData pages. A missing file yields EFI_NOT_FOUND with
- * nothing logged when `quietIfMissing`; every other failure is logged with the path.
+ * nothing logged when `quietIfMissing`; every other failure, out of memory included, is
+ * logged with the path.
  */
 export function efiReadFile(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: bool, out: Ptr<EfiFileData>): void {
-  out.status = EFI_SUCCESS;
   out.base = 0;
   out.size = 0;
   out.pages = 0;
-  let n: u32 = 0;
-  while (path[n] != 0 && n + 1 < pathBuf.length) {
-    pathBuf[n] = u16(path[n]);
-    n++;
-  }
-  pathBuf[n] = 0;
-
-  let f: Ptr<EfiFile> = null;
-  let s: u64 = root.Open(root, addressOf(f), addressOf(pathBuf[0]), EFI_FILE_MODE_READ, 0);
-  if (s != EFI_SUCCESS) {
-    out.status = s;
-    if (s == EFI_NOT_FOUND && quietIfMissing) return;
-    logBegin("error: cannot open ");
-    logBytes(path, 260);
-    logStr(" on the boot volume: EFI_FILE_PROTOCOL.Open failed: ");
-    logStr(efiStatusName(s));
-    logEnd();
-    return;
-  }
-
-  let infoSize: u64 = 8 * infoBuf.length;
-  s = f.GetInfo(f, addressOf(FILE_INFO_GUID), addressOf(infoSize), addressOf(infoBuf[0]));
-  if (!efiCheck("EFI_FILE_PROTOCOL.GetInfo(EFI_FILE_INFO)", s)) {
-    out.status = s;
-    efiCheck("EFI_FILE_PROTOCOL.Close", f.Close(f));
-    return;
-  }
-  let info: Ptr<EfiFileInfo> = cast<EfiFileInfo>(addressOf(infoBuf[0]));
-  if ((info.Attribute & EFI_FILE_DIRECTORY) != 0) {
-    logBegin("error: ");
-    logBytes(path, 260);
-    logStr(" is a directory, not a file");
-    logEnd();
-    out.status = EFI_NOT_FOUND;
-    efiCheck("EFI_FILE_PROTOCOL.Close", f.Close(f));
-    return;
-  }
-  let size: u64 = info.FileSize;
-  let pages: u64 = (size + 4095) >> 12;
+  let f: EfiOpenFile = zeroed<EfiOpenFile>();
+  out.status = efiFileOpen(root, path, quietIfMissing, addressOf(f));
+  if (out.status != EFI_SUCCESS) return;
+  let pages: u64 = (f.size + 4095) >> 12;
   if (pages == 0) pages = 1;
-  let base: u64 = efiAllocPages(pages, 2, "file contents");
+  let base: u64 = efiAllocPagesFor(pages, 2, "the contents of", path);
   if (base == 0) {
     out.status = EFI_OUT_OF_RESOURCES;
-    efiCheck("EFI_FILE_PROTOCOL.Close", f.Close(f));
+    efiFileClose(addressOf(f));
     return;
   }
-  // Read until the whole file is in; FAT drivers return everything at once, but the
-  // protocol allows short reads.
-  let done: u64 = 0;
-  while (done < size) {
-    let chunk: u64 = size - done;
-    s = f.Read(f, addressOf(chunk), ptr<u8>(base + done));
-    if (!efiCheck("EFI_FILE_PROTOCOL.Read", s)) {
-      out.status = s;
-      break;
-    }
-    if (chunk == 0) {
-      logBegin("error: ");
-      logBytes(path, 260);
-      logStr(": file ended after ");
-      logDec(done);
-      logStr(" of ");
-      logDec(size);
-      logStr(" bytes");
-      logEnd();
-      out.status = EFI_END_OF_FILE;
-      break;
-    }
-    done += chunk;
-  }
-  efiCheck("EFI_FILE_PROTOCOL.Close", f.Close(f));
+  out.status = efiFileRead(addressOf(f), path, base);
+  efiFileClose(addressOf(f));
   if (out.status != EFI_SUCCESS) {
     efiFreePages(base, pages);
     return;
   }
   out.base = base;
-  out.size = size;
+  out.size = f.size;
   out.pages = pages;
+}
+
+// ---- events ---------------------------------------------------------------------------
+
+/** A timer event (for SetTimer / WaitForEvent), or null after logging. */
+export function efiCreateTimer(): EfiEvent {
+  let ev: EfiEvent = null;
+  if (!efiCheck("CreateEvent(EVT_TIMER)", gBS.CreateEvent(EVT_TIMER, TPL_CALLBACK, null, null, addressOf(ev)))) return null;
+  return ev;
+}
+
+/** Arms `ev` to fire once, `us` microseconds from now (a firing left over from before is dropped). */
+export function efiSetTimer(ev: EfiEvent, us: u64): bool {
+  gBS.CheckEvent(ev); // clears a signal nobody waited for
+  return efiCheck("SetTimer", gBS.SetTimer(ev, TIMER_RELATIVE, us * 10));
+}
+
+/** Waits for the first of `count` events; its index, or -1 after logging a failure. */
+export function efiWaitForEvent(events: Ptr<EfiEvent>, count: u64): i64 {
+  let index: u64 = 0;
+  if (!efiCheck("WaitForEvent", gBS.WaitForEvent(count, events, addressOf(index)))) return -1;
+  return i64(index);
+}
+
+export function efiCloseEvent(ev: EfiEvent): void {
+  if (ev != null) efiCheck("CloseEvent", gBS.CloseEvent(ev));
+}
+
+/** Clears the firmware console (screen, and a serial terminal it drives). */
+export function efiClearScreen(): void {
+  let out: Ptr<EfiSimpleTextOutput> = gST.ConOut;
+  if (out != null) out.ClearScreen(out);
+}
+
+// ---- images and protocols -------------------------------------------------------------
+
+/** LoadImage from memory; `path` names the image (its LoadedImage.FilePath). Returns a status; `out` the handle. */
+export function efiLoadImage(path: Ptr<EfiDevicePath>, base: u64, size: u64, out: Ptr<EfiHandle>): u64 {
+  return gBS.LoadImage(0, gImage, path, ptr<void>(base), size, out);
+}
+
+/** StartImage; returns its status and, when the image gave any, its exit data (UTF-16). */
+export function efiStartImage(image: EfiHandle, exitData: Ptr<Ptr<u16>>): u64 {
+  let size: u64 = 0;
+  exitData[0] = null;
+  return gBS.StartImage(image, addressOf(size), exitData);
+}
+
+export function efiUnloadImage(image: EfiHandle): void {
+  efiCheck("UnloadImage", gBS.UnloadImage(image));
+}
+
+/** InstallProtocolInterface on `handle[0]` (a new handle when it is null). */
+export function efiInstallProtocol(handle: Ptr<EfiHandle>, guid: Ptr<EfiGuid>, iface: Ptr<void>, what: cstr): bool {
+  return efiCheck(what, gBS.InstallProtocolInterface(handle, guid, EFI_NATIVE_INTERFACE, iface));
+}
+
+export function efiUninstallProtocol(handle: EfiHandle, guid: Ptr<EfiGuid>, iface: Ptr<void>, what: cstr): bool {
+  return efiCheck(what, gBS.UninstallProtocolInterface(handle, guid, iface));
 }
 
 // ---- exit -----------------------------------------------------------------------------

@@ -1,10 +1,11 @@
-// Finding, reading, validating and placing the kernel ELF.
+// Reading, checking (sha256=, the ELF validator) and placing a tsboot kernel ELF.
 
 import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY } from "../common/uefi";
-import { type EfiFileData, efiReadFile, efiFreePages, efiAllocPages } from "./efi";
-import { logBegin, logStr, logEnd, logHex, logDec, logBytes, logLine } from "./log";
-import { archDefaultKernelPath, archElfMachine, archName } from "./arch/index";
-import { type BootCfg, cfgParse } from "../common/cfg";
+import { type EfiFileData, efiReadFile, efiFreePages, efiAllocPagesFor } from "./efi";
+import { logBegin, logStr, logEnd, logHex, logDec, logBytes } from "./log";
+import { archElfMachine, archName } from "./arch/index";
+import { type CfgEntry } from "../common/cfg";
+import { verifyFile } from "./verify";
 import {
   type ElfImage, type ElfLimits, type Elf64Phdr, ElfStatus, elfValidate, elfLoad, elfStatusMessage, elfFieldName, elfReadPhdr,
   PT_LOAD, PF_R, PF_W, PF_X,
@@ -23,104 +24,39 @@ export interface LoadedKernel extends Struct {
   file: EfiFileData;
 }
 
-let cfg: BootCfg;
-let kernelPath: Arr<u8, 128>;
-
-export function kernelPathBytes(): Ptr<u8> { return addressOf(kernelPath[0]); }
-export function bootCfg(): Ptr<BootCfg> { return addressOf(cfg); }
-
-function setDefaultPath(): void {
-  let p: Ptr<u8> = cast<u8>(archDefaultKernelPath());
-  let i: u32 = 0;
-  while (p[i] != 0 && i + 1 < kernelPath.length) {
-    kernelPath[i] = p[i];
-    i++;
-  }
-  kernelPath[i] = 0;
-}
-
-/** Reads the optional \tsboot\boot.cfg. Returns an EFI status; a missing file is fine. */
-export function readBootCfg(root: Ptr<EfiFile>): u64 {
-  memset(cast<u8>(addressOf(cfg)), 0, sizeof<BootCfg>());
-  setDefaultPath();
-  let f: EfiFileData = zeroed<EfiFileData>();
-  efiReadFile(root, cast<u8>("\\tsboot\\boot.cfg"), true, addressOf(f));
-  if (f.status == EFI_NOT_FOUND) {
-    logLine("no \\tsboot\\boot.cfg; using the defaults");
-    return EFI_SUCCESS;
-  }
-  if (f.status != EFI_SUCCESS) return f.status;
-  cfgParse(ptr<u8>(f.base), f.size, addressOf(cfg));
-  efiFreePages(f.base, f.pages);
-  logBegin("read \\tsboot\\boot.cfg (");
-  logDec(f.size);
-  logStr(" bytes)");
-  logEnd();
-  if (cfg.badLine != 0) {
-    logBegin("warning: boot.cfg line ");
-    logDec(cfg.badLine);
-    logStr(" is not key=value; ignored");
-    logEnd();
-  }
-  if (cfg.unknownKeyLine != 0) {
-    logBegin("warning: boot.cfg line ");
-    logDec(cfg.unknownKeyLine);
-    logStr(" has an unknown key (known: kernel, cmdline, paging); ignored");
-    logEnd();
-  }
-  if (cfg.tooLongLine != 0) {
-    logBegin("warning: boot.cfg line ");
-    logDec(cfg.tooLongLine);
-    logStr(" has an empty or too long value (kernel: 126 bytes, cmdline: 255 bytes); ignored");
-    logEnd();
-  }
-  if (cfg.badPagingLine != 0) {
-    logBegin("warning: boot.cfg line ");
-    logDec(cfg.badPagingLine);
-    logStr(" has a paging value other than 4 or 5; ignored");
-    logEnd();
-  }
-  if (cfg.hasKernel) {
-    memcpy(addressOf(kernelPath[0]), addressOf(cfg.kernelPath[0]), 128);
-    logBegin("boot.cfg: kernel=");
-    logBytes(addressOf(kernelPath[0]), 128);
-    logEnd();
-  }
-  if (cfg.hasCmdline) {
-    logBegin("boot.cfg: cmdline=");
-    logBytes(addressOf(cfg.cmdline[0]), 256);
-    logEnd();
-  }
-  return EFI_SUCCESS;
-}
-
 /**
- * Reads the kernel file, validates it and copies its segments into pages of the OS memory
- * type TSBOOT_KERNEL_MEMORY. Returns EFI_SUCCESS, EFI_NOT_FOUND (no kernel file),
+ * Reads entry e's kernel file, checks its sha256 (when boot.cfg gives one), validates it
+ * and copies its segments into pages of the OS memory type TSBOOT_KERNEL_MEMORY. Returns
+ * EFI_SUCCESS, EFI_NOT_FOUND (no kernel file), EFI_SECURITY_VIOLATION (sha256 mismatch),
  * EFI_LOAD_ERROR (not a valid kernel) or another firmware error, after logging why.
  */
-export function loadKernel(root: Ptr<EfiFile>, k: Ptr<LoadedKernel>): u64 {
-  let path: Ptr<u8> = addressOf(kernelPath[0]);
+export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKernel>): u64 {
+  let path: Ptr<u8> = addressOf(e.path.bytes[0]);
   efiReadFile(root, path, true, addressOf(k.file));
   if (k.file.status == EFI_NOT_FOUND) {
     logBegin("error: kernel file ");
-    logBytes(path, 128);
+    logBytes(path, 256);
     logStr(" not found on the boot volume (EFI_NOT_FOUND)");
     logEnd();
     logBegin("hint: copy the kernel to ");
-    logBytes(path, 128);
-    logStr(" on the ESP, or set kernel=<path> in \\tsboot\\boot.cfg");
+    logBytes(path, 256);
+    logStr(" on the ESP, or change path= in \\tsboot\\boot.cfg");
     logEnd();
     return EFI_NOT_FOUND;
   }
   if (k.file.status != EFI_SUCCESS) return k.file.status;
   logBegin("kernel file ");
-  logBytes(path, 128);
+  logBytes(path, 256);
   logStr(": ");
   logDec(k.file.size);
   logStr(" bytes at ");
   logHex(k.file.base);
   logEnd();
+  let v: u64 = verifyFile(e, k.file.base, k.file.size);
+  if (v != EFI_SUCCESS) {
+    releaseKernelFile(k);
+    return v;
+  }
 
   let lim: ElfLimits = zeroed<ElfLimits>();
   lim.machine = archElfMachine();
@@ -129,7 +65,7 @@ export function loadKernel(root: Ptr<EfiFile>, k: Ptr<LoadedKernel>): u64 {
   let st: ElfStatus = elfValidate(ptr<u8>(k.file.base), k.file.size, addressOf(lim), addressOf(k.img));
   if (st != ElfStatus.Ok) {
     logBegin("error: ");
-    logBytes(path, 128);
+    logBytes(path, 256);
     logStr(" is not a valid ");
     logStr(archName());
     logStr(" kernel: ");
@@ -150,7 +86,7 @@ export function loadKernel(root: Ptr<EfiFile>, k: Ptr<LoadedKernel>): u64 {
     logStr(" = ");
     logHex(k.img.badValue);
     logEnd();
-    efiFreePages(k.file.base, k.file.pages);
+    releaseKernelFile(k);
     return EFI_LOAD_ERROR;
   }
   logBegin("kernel ELF ok: entry ");
@@ -164,9 +100,9 @@ export function loadKernel(root: Ptr<EfiFile>, k: Ptr<LoadedKernel>): u64 {
   logEnd();
 
   k.pages = (k.img.vend - k.img.vbase) >> 12;
-  k.phys = efiAllocPages(k.pages, TSBOOT_KERNEL_MEMORY, "the kernel image");
+  k.phys = efiAllocPagesFor(k.pages, TSBOOT_KERNEL_MEMORY, "the kernel image of", path);
   if (k.phys == 0) {
-    efiFreePages(k.file.base, k.file.pages);
+    releaseKernelFile(k);
     return EFI_OUT_OF_RESOURCES;
   }
   elfLoad(ptr<u8>(k.file.base), addressOf(k.img), ptr<u8>(k.phys));

@@ -55,21 +55,36 @@ export function logSerialOnly(): void {
   conOutEnabled = false;
 }
 
+/**
+ * Shows a partial line now (serial already has it; ConOut otherwise waits for the newline):
+ * for output that grows in place, the menu's countdown and the command-line editor.
+ */
+export function logFlush(): void {
+  logFlushConOut();
+}
+
 function logFlushConOut(): void {
   if (!conOutEnabled || lineLen == 0) {
     lineLen = 0;
     return;
   }
   lineBuf[lineLen] = 0;
+  let n: u32 = lineLen;
   let st: u64 = conOut.OutputString(conOut, addressOf(lineBuf[0]));
   lineLen = 0;
   if (st != EFI_SUCCESS && !conOutFailed) {
-    // Report once, on serial only, and stop using the console.
+    // Report once, on serial only, and stop using the console. (OVMF's serial terminal
+    // fails a write that waits over a second for the UART, which a loaded QEMU host can
+    // cause.) When the firmware was the serial log's source, the failed text may have
+    // been cut short there: send it again, whole, so that no line of the log is lost.
     conOutFailed = true;
     conOutEnabled = false;
-    logSerialString("[loader] warning: ConOut.OutputString failed (status ");
+    logSerialString("\r\n[loader] warning: ConOut.OutputString failed (status ");
     logSerialHex(st);
     logSerialString("); logging to serial only\r\n");
+    if (conOutOnSerial) {
+      for (let i: u32 = 0; i < n; i++) archSerialPutc(lineBuf[i] < 0x80 ? u8(lineBuf[i]) : 0x3F);
+    }
   }
 }
 
@@ -114,6 +129,7 @@ export function logPutc(c: u8): void {
   }
 }
 
+/** @noinline: every call site would otherwise unroll its literal into calls of logPutc. */
 export function logStr(s: cstr): void {
   let p: Ptr<u8> = cast<u8>(s);
   let i: u64 = 0;
@@ -141,6 +157,7 @@ export function logBytes(p: Ptr<u8>, n: u64): void {
   }
 }
 
+/** @noinline */
 export function logHex(v: u64): void {
   logPutc(0x30);
   logPutc(0x78);
@@ -164,6 +181,7 @@ export function logHexW(v: u64, digits: u32): void {
   }
 }
 
+/** @noinline */
 export function logDec(v: u64): void {
   let digits: Arr<u8, 20> = zeroed<Arr<u8, 20>>();
   let n: u32 = 0;
@@ -178,7 +196,10 @@ export function logDec(v: u64): void {
   }
 }
 
-/** Starts a log line: "[loader] " + s. */
+/**
+ * Starts a log line: "[loader] " + s.
+ * @noinline
+ */
 export function logBegin(s: cstr): void {
   logStr("[loader] ");
   logStr(s);
@@ -188,7 +209,10 @@ export function logEnd(): void {
   logPutc(0x0A);
 }
 
-/** A whole line: "[loader] " + s + "\n". */
+/**
+ * A whole line: "[loader] " + s + "\n".
+ * @noinline
+ */
 export function logLine(s: cstr): void {
   logBegin(s);
   logEnd();

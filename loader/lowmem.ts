@@ -10,7 +10,7 @@
 
 import { type BootInfo, AP_TRAMPOLINE_SIZE, AP_TRAMPOLINE_LIMIT } from "../common/bootinfo";
 import { EFI_SUCCESS, efiStatusName } from "../common/uefi";
-import { efiBootServices } from "./efi";
+import { efiBootServices, efiFreePages } from "./efi";
 import { logBegin, logStr, logHex, logEnd } from "./log";
 
 const ALLOCATE_MAX_ADDRESS: u32 = 1;
@@ -39,4 +39,12 @@ export function lowmemReserveApTrampoline(bi: Ptr<BootInfo>): void {
   logHex(pa);
   logStr(" (below 1 MiB, for the kernel's SIPI)");
   logEnd();
+}
+
+/** Gives the reservation back (a boot entry that failed before the hand-over). */
+export function lowmemRelease(bi: Ptr<BootInfo>): void {
+  if (bi.apTrampoline == 0) return;
+  efiFreePages(bi.apTrampoline, bi.apTrampolineSize >> 12);
+  bi.apTrampoline = 0;
+  bi.apTrampolineSize = 0;
 }

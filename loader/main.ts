@@ -1,45 +1,33 @@
 // tsboot's UEFI loader (BOOTX64.EFI / BOOTAA64.EFI).
 //
-// Flow: log setup -> loaded image -> boot.cfg -> kernel ELF (validate, place) -> memory
-// map -> page tables (with the UEFI runtime window) -> boot info -> ExitBootServices ->
-// final memory map -> SetVirtualAddressMap -> switch.
-// Every failure before ExitBootServices is logged (screen and serial) and returned to the
-// firmware as an EFI status; nothing in that part hangs. docs/boot-protocol.md describes
-// the state the kernel is entered in.
+// Flow: log setup -> loaded image -> clock -> boot.cfg (loader/config.ts) -> menu
+// (loader/menu.ts) -> the chosen entry's protocol: tsboot (loader/tsboot.ts: our kernel),
+// linux (loader/linux.ts: an EFI-stub kernel with its initrd) or efi (loader/image.ts:
+// chainload an EFI application). An entry that fails before it hands over returns here;
+// the menu goes on with the entries left, and when none is left the loader returns an EFI
+// error to the firmware. Nothing before the hand-over hangs; docs/boot-protocol.md says
+// what each protocol hands over.
 
 import {
-  type EfiSystemTable, type EfiLoadedImage, type EfiFile, type EfiGraphicsOutput, type EfiGopModeInfo,
-  EFI_SUCCESS, EFI_LOAD_ERROR, EFI_INVALID_PARAMETER, EFI_UNSUPPORTED, EFI_OUT_OF_RESOURCES,
-  ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID, DEVICE_TREE_GUID, GRAPHICS_OUTPUT_GUID,
+  type EfiSystemTable, type EfiLoadedImage, type EfiFile, EFI_SUCCESS, EFI_LOAD_ERROR, EFI_UNSUPPORTED,
 } from "../common/uefi";
+import { CfgProtocol } from "../common/cfg";
 import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
-  efiAllocPages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices, efiReportFailure,
 } from "./efi";
 import { type SerialConsole, serialConsole, serialConsoleName } from "./console";
-import { logInit, logWstr, logConOutReachesSerial, logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
-import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
-import { type LoadedKernel, readBootCfg, loadKernel, releaseKernelFile, bootCfg } from "./kernel";
-import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
-import { rtMapRegions, rtEnterVirtualMode } from "./runtime";
-import { lowmemReserveApTrampoline } from "./lowmem";
-import {
-  archName, archBootArch, archTimestamp, archTimestampHz, archHasNx, archPrepareMmu, archEnterKernel, archHalt, archUartKind, archUartBase,
-} from "./arch/index";
-import {
-  type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION, HHDM_BASE, BootFlag, FbFormat,
-} from "../common/bootinfo";
+import { logInit, logWstr, logConOutReachesSerial, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
+import { config, configRead, configEntry } from "./config";
+import { keysInit } from "./keys";
+import { menuInit, menuChoose, menuEntryEnded, menuLogBooting, menuLogNothingLeft } from "./menu";
+import { tsbootBoot } from "./tsboot";
+import { linuxBoot } from "./linux";
+import { efiChainload } from "./image";
+import { clockStart, clockCalibrate } from "./clock";
+import { archName, archTimestamp } from "./arch/index";
 
-/** ExitBootServices attempts before giving up (each re-fetches the map key). */
-const EBS_TRIES: u32 = 8;
 /** How long an error stays on screen before control returns to the firmware. */
 const ERROR_PAUSE_US: u64 = 2_000_000;
-/** TSC calibration interval against the firmware's Stall(). */
-const CALIBRATE_US: u64 = 10_000;
-
-let kernel: LoadedKernel;
-let map: EfiMap;
-let space: AddressSpace;
 
 /** Logs the failure summary, pauses so it can be read, and gives `status` back. */
 function giveUp(status: u64): u64 {
@@ -51,111 +39,8 @@ function giveUp(status: u64): u64 {
   return status;
 }
 
-function findFramebuffer(bi: Ptr<BootInfo>): void {
-  let s: u64 = 0;
-  let gop: Ptr<EfiGraphicsOutput> = cast<EfiGraphicsOutput>(efiLocateProtocol(addressOf(GRAPHICS_OUTPUT_GUID), addressOf(s)));
-  if (gop == null) {
-    logBegin("no graphics output (LocateProtocol(GOP): ");
-    logStr(efiStatusName(s));
-    logStr("); no framebuffer");
-    logEnd();
-    return;
-  }
-  let info: Ptr<EfiGopModeInfo> = gop.Mode.Info;
-  let fmt: u32 = info.PixelFormat;
-  if (fmt == 3) {
-    logLine("graphics output is Blt-only; no linear framebuffer");
-    return;
-  }
-  bi.fb.base = gop.Mode.FrameBufferBase;
-  bi.fb.size = gop.Mode.FrameBufferSize;
-  bi.fb.width = info.HorizontalResolution;
-  bi.fb.height = info.VerticalResolution;
-  bi.fb.bpp = 32;
-  bi.fb.pitch = info.PixelsPerScanLine * 4;
-  if (fmt == 0) {
-    bi.fb.format = FbFormat.Rgbx8888;
-    bi.fb.redMask = 0xFF;
-    bi.fb.greenMask = 0xFF00;
-    bi.fb.blueMask = 0xFF_0000;
-  } else if (fmt == 1) {
-    bi.fb.format = FbFormat.Bgrx8888;
-    bi.fb.redMask = 0xFF_0000;
-    bi.fb.greenMask = 0xFF00;
-    bi.fb.blueMask = 0xFF;
-  } else {
-    bi.fb.format = FbFormat.Bitmask;
-    bi.fb.redMask = info.PixelInformation.Red;
-    bi.fb.greenMask = info.PixelInformation.Green;
-    bi.fb.blueMask = info.PixelInformation.Blue;
-  }
-  bi.flags |= BootFlag.HasFramebuffer;
-  logBegin("framebuffer ");
-  logHex(bi.fb.base);
-  logStr(" ");
-  logDec(bi.fb.width);
-  logStr("x");
-  logDec(bi.fb.height);
-  logStr(" pitch ");
-  logDec(bi.fb.pitch);
-  logStr(" format ");
-  logDec(fmt);
-  logEnd();
-}
-
-function findTables(bi: Ptr<BootInfo>): void {
-  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
-  bi.rsdpRevision = 2;
-  if (rsdp == null) {
-    rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
-    bi.rsdpRevision = 1;
-  }
-  if (rsdp != null) {
-    bi.rsdp = addr(rsdp);
-    bi.flags |= BootFlag.HasRsdp;
-    logBegin("ACPI RSDP at ");
-    logHex(bi.rsdp);
-    logStr(bi.rsdpRevision == 2 ? " (ACPI 2.0+)" : " (ACPI 1.0)");
-    logEnd();
-  } else {
-    bi.rsdpRevision = 0;
-    logLine("no ACPI RSDP in the configuration table");
-  }
-  let dtb: Ptr<void> = efiFindConfigTable(addressOf(DEVICE_TREE_GUID));
-  if (dtb != null) {
-    bi.dtb = addr(dtb);
-    bi.flags |= BootFlag.HasDtb;
-    logBegin("device tree at ");
-    logHex(bi.dtb);
-    logEnd();
-  }
-}
-
-function calibrate(bi: Ptr<BootInfo>): void {
-  // aarch64's generic timer states its own frequency (CNTFRQ_EL0): nothing to measure.
-  let known: u64 = archTimestampHz();
-  if (known != 0) {
-    bi.tscFrequency = known;
-    bi.flags |= BootFlag.HasTscFreq;
-    logBegin("timestamp counter: ");
-    logDec(known / 1000);
-    logStr(" kHz (CNTFRQ_EL0)");
-    logEnd();
-    return;
-  }
-  let t0: u64 = archTimestamp();
-  if (!efiStall(CALIBRATE_US)) return;
-  let t1: u64 = archTimestamp();
-  bi.tscFrequency = (t1 - t0) * (1_000_000 / CALIBRATE_US);
-  if (bi.tscFrequency != 0) bi.flags |= BootFlag.HasTscFreq;
-  logBegin("timestamp counter: ");
-  logDec(bi.tscFrequency / 1000);
-  logStr(" kHz (measured against Stall)");
-  logEnd();
-}
-
 export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
-  let tscEntry: u64 = archTimestamp();
+  clockStart(archTimestamp());
   efiInit(image, systemTable);
   logInit(systemTable.ConOut);
   let serial: SerialConsole = serialConsole();
@@ -198,148 +83,38 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   logEnd();
 
   efiDisableWatchdog();
-  if (!archHasNx()) {
-    logLine("error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the boot protocol needs it");
-    return giveUp(EFI_UNSUPPORTED);
-  }
-
-  // Boot info first: it holds the calibration and table pointers gathered below.
-  let biPhys: u64 = efiAllocPages(1, 2, "the boot info");
-  if (biPhys == 0) return giveUp(EFI_OUT_OF_RESOURCES);
-  let bi: Ptr<BootInfo> = ptr<BootInfo>(biPhys);
-  memset(cast<u8>(bi), 0, 4096);
-  bi.magic = BOOTINFO_MAGIC;
-  bi.version = BOOTINFO_VERSION;
-  bi.size = u32(sizeof<BootInfo>());
-  bi.arch = archBootArch();
-  bi.hhdmBase = HHDM_BASE;
-  bi.tscAtEntry = tscEntry;
-  bi.efiSystemTable = addr(systemTable);
-  bi.efiRuntimeServices = addr(systemTable.RuntimeServices);
-  bi.loaderImageBase = addr(li.ImageBase);
-  bi.loaderImageSize = li.ImageSize;
-  bi.uartKind = archUartKind();
-  bi.uartBase = archUartBase();
-  bi.flags |= BootFlag.HasUart;
-  calibrate(bi);
+  clockCalibrate();
 
   let root: Ptr<EfiFile> = efiOpenBootVolume(li);
   if (root == null) return giveUp(EFI_UNSUPPORTED);
-  let s: u64 = readBootCfg(root);
+  let s: u64 = configRead(root);
   if (s != EFI_SUCCESS) return giveUp(s);
-  let cfg = bootCfg();
-  if (cfg.hasCmdline) {
-    memcpy(addressOf(bi.cmdline[0]), addressOf(cfg.cmdline[0]), u64(cfg.cmdlineLength) + 1);
-    bi.cmdlineLength = cfg.cmdlineLength;
-    bi.flags |= BootFlag.HasCmdline;
-  }
+  menuInit(config(), keysInit());
 
-  s = loadKernel(root, addressOf(kernel));
-  if (s != EFI_SUCCESS) return giveUp(s);
-  bi.kernelPhysBase = kernel.phys;
-  bi.kernelVirtBase = kernel.img.vbase;
-  bi.kernelSize = kernel.img.vend - kernel.img.vbase;
-  bi.kernelEntry = kernel.img.entry;
-
-  findTables(bi);
-  findFramebuffer(bi);
-  lowmemReserveApTrampoline(bi);
-
-  // The map: allocated once with slack, reused by the ExitBootServices loop.
-  s = efiMapAllocAndFetch(addressOf(map));
-  if (s != EFI_SUCCESS) return giveUp(s);
-  efiMapPrint(addressOf(map));
-
-  // Room for the kernel's map: every descriptor the buffer can hold.
-  let cap: u64 = map.capacity / map.descSize;
-  let regionPages: u64 = (cap * sizeof<MemRegion>() + 4095) >> 12;
-  let regionsPhys: u64 = efiAllocPages(regionPages, 2, "the kernel memory map");
-  if (regionsPhys == 0) return giveUp(EFI_OUT_OF_RESOURCES);
-  let regions: Ptr<MemRegion> = ptr<MemRegion>(regionsPhys);
-  let dropped: u64 = 0;
-  let n: u64 = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
-
-  if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, cfg.pagingLevels, addressOf(space))) return giveUp(EFI_LOAD_ERROR);
-  if (!selfCheck(addressOf(kernel), biPhys)) return giveUp(EFI_LOAD_ERROR);
-  // Runtime code, data and MMIO at EFI_RUNTIME_BASE + phys, for SetVirtualAddressMap
-  // after ExitBootServices. A problem here only costs the kernel its runtime services.
-  rtMapRegions(addressOf(map), bi);
-  releaseKernelFile(addressOf(kernel));
-  bi.hhdmSize = space.hhdmSize;
-  bi.pageTableRoot = space.root;
-  bi.kernelStackTop = space.stackTop;
-  bi.kernelStackSize = 0x10000;
-  if (space.huge1G) bi.flags |= BootFlag.Huge1G;
-  if (space.levels == 5) bi.flags |= BootFlag.La57;
-  bi.memMap = HHDM_BASE + regionsPhys;
-  bi.memMapCapacity = cap;
-
-  logBegin("boot info at phys ");
-  logHex(biPhys);
-  logStr(" (kernel sees ");
-  logHex(HHDM_BASE + biPhys);
-  logStr("), ");
-  logDec(u64(bi.size));
-  logStr(" bytes, version ");
-  logDec(u64(bi.version));
-  logEnd();
-
-  // ---- ExitBootServices ----------------------------------------------------------------
-  // From here only serial logging: ConOut may allocate (changing the map key), and after
-  // a failed attempt the firmware may already be partly shut down.
-  logLine("exiting boot services");
-  logSerialOnly();
-  let tries: u32 = 0;
+  // Each pass boots one entry; only a failure before the hand-over (or an EFI application
+  // that ends) comes back, and that entry is not offered again.
+  let last: u64 = EFI_LOAD_ERROR;
   while (true) {
-    tries++;
-    s = efiMapRefetch(addressOf(map));
-    if (s != EFI_SUCCESS) {
-      efiReportFailure("GetMemoryMap (before ExitBootServices)", s);
-      if (tries == 1) return giveUp(s);
-      logLine("error: cannot recover after a failed ExitBootServices; halting");
-      archHalt();
+    let i: i32 = menuChoose();
+    if (i < 0) {
+      menuLogNothingLeft();
+      return giveUp(last);
     }
-    s = efiExitBootServices(map.key);
-    if (s == EFI_SUCCESS) break;
-    if (s != EFI_INVALID_PARAMETER || tries >= EBS_TRIES) {
-      efiReportFailure("ExitBootServices", s);
-      logBegin("error: giving up after ");
-      logDec(tries);
-      logStr(" attempts; the firmware may be partly shut down, so the loader halts here");
-      logEnd();
-      archHalt();
+    menuLogBooting(i);
+    let e = configEntry(i);
+    let returned: bool = false;
+    if (e.protocol == CfgProtocol.Tsboot) {
+      s = tsbootBoot(root, e);
+    } else if (e.protocol == CfgProtocol.Linux) {
+      s = linuxBoot(root, e);
+    } else {
+      s = efiChainload(root, e);
+      returned = s == EFI_SUCCESS;
     }
+    logBegin(returned ? "the application returned " : "this entry failed: ");
+    logStr(efiStatusName(s));
+    logEnd();
+    menuEntryEnded(i, s, returned);
+    last = s;
   }
-  // No boot service from here on.
-  n = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
-  bi.memMapCount = n;
-  logBegin("boot services exited (attempt ");
-  logDec(tries);
-  logStr("); final map: ");
-  logDec(efiMapCount(addressOf(map)));
-  logStr(" UEFI descriptors -> ");
-  logDec(n);
-  logStr(" regions");
-  if (dropped != 0) {
-    logStr(" (");
-    logDec(dropped);
-    logStr(" dropped: overlapping or over capacity)");
-  }
-  logEnd();
-  // The one firmware call left: still on the firmware's identity mapping.
-  rtEnterVirtualMode(addressOf(map), systemTable, bi);
-
-  archPrepareMmu(kernel.phys, kernel.pages << 12);
-  logBegin("jumping to kernel entry ");
-  logHex(kernel.img.entry);
-  logStr(target.x86_64 ? " (cr3 " : " (ttbr1 ");
-  logHex(space.root);
-  logStr(", stack ");
-  logHex(space.stackTop);
-  logStr(", boot info ");
-  logHex(HHDM_BASE + biPhys);
-  logStr(")");
-  logEnd();
-  bi.tscBeforeJump = archTimestamp();
-  archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys, space.switchPage, space.levels);
 }

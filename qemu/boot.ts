@@ -1,11 +1,17 @@
 // `npm run qemu:x86_64` / `npm run qemu:aarch64`: build the loader and kernel (incremental),
 // put them on an ESP, boot QEMU with UEFI firmware (EDK2's OVMF/AAVMF or U-Boot), stream the
-// serial log live, print the timing summary and exit 0 only when the kernel printed
-// `[kernel] PASS`.
+// serial log live, print the timing summary and exit 0 only when the verdict is PASS:
+// `[kernel] PASS` from tsboot's kernel, or `[init] PASS` from the test initramfs under Linux.
+//
+// `--entry <name>` picks a boot.cfg entry in the loader's menu by typing on the serial
+// console (the harness's `choose` key step). Without `--cfg` the ESP then holds
+// docs/examples/boot.cfg and everything it names: tsboot's kernel, Debian's kernel and the
+// test initramfs (qemu/linux.ts), so `--entry linux` boots Debian's kernel to /init.
 //
 //   node build/js/qemu/boot.js --arch x86_64 [--firmware edk2|uboot|edk2-2m|edk2-secboot]
 //        [--machine q35|pc] [--disk-bus default|virtio|nvme|usb] [--memory 256M] [--smp 1]
-//        [--kvm] [--timeout 120] [--gdb] [--cpu MODEL] [--no-build] [--cfg FILE] [--serial-log FILE]
+//        [--kvm] [--timeout 120] [--gdb] [--cpu MODEL] [--no-build] [--cfg FILE] [--entry NAME]
+//        [--serial-log FILE]
 //        [--qemu-arg ARG ...]
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,7 +22,8 @@ import { buildArch, BuildError } from '../scripts/build';
 import { buildEsp, EspFile } from '../scripts/esp';
 import { formatCommand, ToolError } from '../scripts/exec';
 import { Arch, ARCHES, archBuildDir, archInfo, bootArtifacts, displayPath } from '../scripts/paths';
-import { exitConventionFor, formatTimings, formatVerdict, runHarness, SerialLine } from './harness';
+import { exitConventionFor, formatTimings, formatVerdict, MENU_READY, runHarness, SerialLine } from './harness';
+import { debianKernel, exampleCfgPath, exampleEspFiles, LINUX_ESP, LinuxSetupError } from './linux';
 import { OutputFileError } from './tail';
 import { describeExit, DISK_BUSES, DiskBus, launchQemu, qemuCommand, X86_MACHINES, X86Machine } from './runner';
 
@@ -29,7 +36,8 @@ function parseArgs() {
     .usage(
       '$0 --arch <x86_64|aarch64> [options]\n\n' +
         'Builds the loader and kernel, boots them in QEMU with UEFI firmware, streams the serial\n' +
-        'log and exits 0 only when the kernel prints `[kernel] PASS`.',
+        'log and exits 0 only when the kernel prints `[kernel] PASS` (or, under Linux, /init\n' +
+        'prints `[init] PASS`).',
     )
     .option('arch', { choices: ARCHES as Arch[], demandOption: true, describe: 'guest architecture' })
     .option('firmware', {
@@ -48,6 +56,12 @@ function parseArgs() {
     .option('debug', { alias: 'g', type: 'boolean', default: false, describe: 'build with debug info (-g)' })
     .option('build', { type: 'boolean', default: true, describe: 'build first (--no-build boots the existing images)' })
     .option('cfg', { type: 'string', describe: 'file to put on the ESP as \\tsboot\\boot.cfg' })
+    .option('entry', {
+      type: 'string',
+      describe: 'boot this boot.cfg entry, chosen in the menu over serial; without --cfg the ESP holds ' +
+        'docs/examples/boot.cfg and its files (entries tsboot and linux)',
+    })
+    .option('keys-via', { choices: ['arrows', 'digit'] as const, default: 'arrows' as const, describe: 'how --entry is chosen in the menu' })
     .option('reboot', { type: 'boolean', default: false, describe: 'let a guest reset restart the machine like real hardware (default: a reset ends QEMU, -no-reboot)' })
     .option('qemu-arg', { type: 'string', array: true, default: [] as string[], describe: 'extra QEMU argument (repeatable), e.g. --qemu-arg=-cpu --qemu-arg=max' })
     .option('echo', { type: 'boolean', default: true, describe: 'echo the serial log live (--no-echo: summary only)' })
@@ -98,13 +112,21 @@ async function main(): Promise<number> {
     if (!fs.existsSync(f)) throw new BuildError(`${displayPath(f)} does not exist; run without --no-build (or \`npm run build\`)`);
   }
 
-  const files: EspFile[] = [
+  let files: EspFile[] = [
     { hostPath: art.loader, espPath: `/EFI/BOOT/${info.efiBootName}` },
     { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
   ];
-  if (argv.cfg) files.push({ hostPath: path.resolve(argv.cfg), espPath: '/tsboot/boot.cfg' });
   const esp = path.join(archBuildDir(arch), 'esp.img');
-  buildEsp(esp, files);
+  if (argv.entry !== undefined && !argv.cfg) {
+    const dir = path.join(archBuildDir(arch), 'example-esp');
+    fs.mkdirSync(dir, { recursive: true });
+    files = exampleEspFiles(arch, dir);
+    say(`ESP from ${displayPath(exampleCfgPath())}; Linux: ${debianKernel(arch).pkg}`);
+    buildEsp(esp, files, LINUX_ESP);
+  } else {
+    if (argv.cfg) files.push({ hostPath: path.resolve(argv.cfg), espPath: '/tsboot/boot.cfg' });
+    buildEsp(esp, files, argv.entry !== undefined ? LINUX_ESP : {});
+  }
   say(`ESP ${displayPath(esp)}: ${files.map((f) => f.espPath).join(', ')}`);
 
   const fw = prepareFirmware(arch, { firmware: argv.firmware });
@@ -136,6 +158,7 @@ async function main(): Promise<number> {
     const proc = launchQemu({ ...qemuOpts, timeoutMs: timeoutS * 1000, echoStderr: process.stderr, serialLog: argv['serial-log'] });
     const result = await runHarness(proc, {
       exitConvention: exitConventionFor(arch),
+      keys: argv.entry !== undefined ? [{ after: MENU_READY, choose: argv.entry, via: argv['keys-via'] }] : [],
       // Under gdb the guest may sit at a breakpoint for as long as the user likes.
       silenceMs: argv.gdb ? 0 : argv.silence * 1000,
       echo: argv.echo ? process.stdout : undefined,
@@ -161,7 +184,8 @@ main().then(
   (code) => process.exit(code),
   (e: Error) => {
     // User-facing failures (missing firmware, build errors, mtools errors) without a stack.
-    const known = e instanceof BuildError || e instanceof FirmwareNotFoundError || e instanceof ToolError || e instanceof OutputFileError;
+    const known = e instanceof BuildError || e instanceof FirmwareNotFoundError || e instanceof ToolError ||
+      e instanceof OutputFileError || e instanceof LinuxSetupError;
     console.error(`qemu: ${known ? e.message : e.stack ?? e.message}`);
     process.exit(1);
   },

@@ -4,13 +4,23 @@
 // Protocol (what the loader and kernel print on their first serial port):
 //   - lines are split on \n; \r and ANSI escape sequences (OVMF clears the screen) are
 //     stripped; each line gets a timestamp relative to the launch of the process;
-//   - `[loader] ...` lines come from the loader, `[kernel] ...` lines from the kernel;
-//   - the verdict is a line that is exactly `[kernel] PASS` or `[kernel] FAIL: <reason>`;
+//   - `[loader] ...` lines come from the loader, `[kernel] ...` lines from the kernel,
+//     `[init] ...` lines from the test initramfs's /init under Linux;
+//   - the verdict is a line that is exactly `[kernel] PASS` or `[kernel] FAIL: <reason>`
+//     (or the same with `[init]`); an `[init] PASS` also needs /init's `[init] cmdline: X`
+//     to equal the loader's last `[loader] cmdline: X`: the kernel got what was sent;
 //   - x86_64: after the verdict the kernel writes 0x10 (PASS) or 0x11 (FAIL) to the
 //     isa-debug-exit port 0xf4, so QEMU exits 33 or 35; aarch64: the kernel calls PSCI
-//     SYSTEM_OFF and QEMU exits 0, so only the verdict line decides;
+//     SYSTEM_OFF and QEMU exits 0, so only the verdict line decides; /init powers off with
+//     reboot(2) on both, so QEMU exits 0;
 //   - a panic, a CPU exception dump (ours or the firmware's) or silence longer than the
 //     limit fails the run at once (after a short drain that captures the rest of a dump);
+//   - keys: the harness types on the serial console (QEMU's stdin), which the firmware
+//     merges into ConIn. The loader's menu (loader/menu.ts) prints a header line
+//     `[loader] menu: N entries...`, one line per entry `[loader] > 1 name [protocol] path`
+//     (`>` marks the selection) and then `[loader] menu: up/down or 1-9 choose, ...`
+//     (MENU_READY); a `choose` step reads that listing and presses the keys that pick an
+//     entry by name.
 //   - optionally (`unique`), a line printed twice fails the run: the loader must show each
 //     line once on serial whether or not the firmware copies its console there.
 import { performance } from 'perf_hooks';
@@ -43,7 +53,51 @@ export const DEFAULT_FAIL_PATTERNS: readonly FailPattern[] = [
 ];
 
 export const PASS_LINE = '[kernel] PASS';
-const FAIL_LINE = /^\[kernel\] FAIL: (.*)$/;
+export const INIT_PASS_LINE = '[init] PASS';
+const PASS_LINES = [PASS_LINE, INIT_PASS_LINE];
+const FAIL_LINE = /^\[(?:kernel|init)\] FAIL: (.*)$/;
+
+/** Escape sequences of a VT100 terminal's keys, as the firmware's serial terminal reads them. */
+export const KEYS = {
+  up: '\x1b[A',
+  down: '\x1b[B',
+  right: '\x1b[C',
+  left: '\x1b[D',
+  home: '\x1b[H',
+  end: '\x1b[F',
+  enter: '\r',
+  backspace: '\x08',
+  escape: '\x1b',
+} as const;
+
+/** The loader's line that says the menu is listed and waits for keys. */
+export const MENU_READY = /^\[loader\] menu: up\/down or 1-9 choose/;
+const MENU_HEADER = /^\[loader\] menu: \d+ entr/;
+const MENU_ENTRY = /^\[loader\] ([> ]) (\d+) (.+?) \[([^\]]+)\]/;
+/** The command line the loader passes (the last before the hand-over), and what /init read in /proc/cmdline. */
+const LOADER_CMDLINE = /^\[loader\] cmdline:(?: (.*))?$/;
+const INIT_CMDLINE = /^\[init\] cmdline:(?: (.*))?$/;
+
+/** One step of typing on the serial console. */
+export interface KeyStep {
+  /** Wait for a line like this first (a string matches a whole line, a RegExp anywhere); omitted: go on at once. */
+  after?: string | RegExp;
+  /** Bytes to type (KEYS has the special keys). */
+  send?: string;
+  /** Pick the menu entry with this name from the last menu listing, then press Enter. */
+  choose?: string;
+  /** How `choose` picks: with arrow keys from the current selection (default) or with its digit. */
+  via?: 'arrows' | 'digit';
+}
+
+/** An entry of the menu as the loader listed it. */
+export interface MenuEntry {
+  number: number;
+  name: string;
+  /** `tsboot`, `linux`, `efi`, `broken`, `failed: <status>` or `returned: <status>`. */
+  state: string;
+  selected: boolean;
+}
 
 /**
  * How the process's exit status must agree with the verdict:
@@ -83,6 +137,8 @@ export interface HarnessOptions {
   echo?: NodeJS.WritableStream;
   /** Called for each line as it arrives (after echo). */
   onLine?: (line: SerialLine) => void;
+  /** Keys to type on the serial console, in order (see KeyStep). */
+  keys?: readonly KeyStep[];
 }
 
 export type FailureKind =
@@ -92,6 +148,7 @@ export type FailureKind =
   | 'silence' // no output for silenceMs
   | 'timeout' // the runner's hard timeout killed it
   | 'expectation' // an expected line never came (in order)
+  | 'keys' // a key step could not be done (no such menu entry, no stdin)
   | 'no-verdict' // the process ended without a verdict line
   | 'duplicate' // a line matching `unique` appeared twice
   | 'exit-code'; // exit status disagrees with the verdict / expectedExitCode
@@ -107,8 +164,14 @@ export interface HarnessResult {
   /** True exactly when there is no failure. */
   ok: boolean;
   verdict: 'pass' | 'fail' | null;
+  /** Who gave the verdict: the kernel or the test initramfs's /init (under Linux). */
+  verdictBy?: 'kernel' | 'init';
   /** The <reason> of `[kernel] FAIL: <reason>`. */
   failReason?: string;
+  /** The last menu the loader listed. */
+  menu: MenuEntry[];
+  /** What was typed, in order (for messages). */
+  typed: string[];
   failure?: HarnessFailure;
   lines: SerialLine[];
   /** Each expectation and the line that satisfied it (in order), if any. */
@@ -161,6 +224,13 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   let firstLoaderMs: number | undefined;
   let firstKernelMs: number | undefined;
   let exitedAfterVerdict = true;
+  let verdictBy: 'kernel' | 'init' | undefined;
+  let menu: MenuEntry[] = [];
+  const typed: string[] = [];
+  let loaderCmdline: string | undefined;
+  let initCmdline: string | undefined;
+  const keySteps = opts.keys ?? [];
+  let nextKey = 0;
 
   const decoder = new StringDecoder('utf8');
   let partial = '';
@@ -191,6 +261,15 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     if (firstLoaderMs === undefined && text.startsWith('[loader]')) firstLoaderMs = line.tMs;
     if (firstKernelMs === undefined && text.startsWith('[kernel]')) firstKernelMs = line.tMs;
 
+    const lc = LOADER_CMDLINE.exec(text);
+    if (lc) loaderCmdline = lc[1] ?? '';
+    const ic = INIT_CMDLINE.exec(text);
+    if (ic) initCmdline = ic[1] ?? '';
+    if (MENU_HEADER.test(text)) menu = [];
+    const me = MENU_ENTRY.exec(text);
+    if (me) menu.push({ number: Number(me[2]), name: me[3], state: me[4], selected: me[1] === '>' });
+    runKeySteps(text);
+
     if (nextExpect < expects.length) {
       const p = expects[nextExpect];
       if (typeof p === 'string' ? text === p : p.test(text)) {
@@ -201,8 +280,9 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
 
     if (verdict === null) {
       const m = FAIL_LINE.exec(text);
-      if (text === PASS_LINE || m) {
+      if (PASS_LINES.includes(text) || m) {
         verdict = m ? 'fail' : 'pass';
+        verdictBy = text.startsWith('[init]') ? 'init' : 'kernel';
         failReason = m ? m[1] : undefined;
         verdictLine = line;
         if (silenceTimer) clearTimeout(silenceTimer);
@@ -228,6 +308,39 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     }
   };
 
+  /** Does the key steps whose trigger `text` is (and the untriggered ones after them). */
+  function runKeySteps(text: string): void {
+    while (nextKey < keySteps.length && !earlyFailure) {
+      const step = keySteps[nextKey];
+      const trigger = step.after;
+      if (trigger !== undefined && !(typeof trigger === 'string' ? text === trigger : trigger.test(text))) return;
+      nextKey++;
+      let bytes = step.send ?? '';
+      if (step.choose !== undefined) {
+        const want = menu.find((m) => m.name === step.choose);
+        const sel = menu.find((m) => m.selected);
+        if (!want || !sel) {
+          const listed = menu.map((m) => `${m.number} ${m.name} [${m.state}]`).join(', ') || 'none';
+          earlyFailure = { kind: 'keys', message: `cannot choose menu entry '${step.choose}': the menu lists ${listed}` };
+          proc.kill('harness');
+          return;
+        }
+        if (step.via === 'digit') bytes += String(want.number);
+        else bytes += (want.number > sel.number ? KEYS.down : KEYS.up).repeat(Math.abs(want.number - sel.number));
+        bytes += KEYS.enter;
+      }
+      if (!proc.stdin) {
+        earlyFailure = { kind: 'keys', message: 'the process has no stdin to type into' };
+        proc.kill('harness');
+        return;
+      }
+      typed.push(bytes);
+      proc.stdin.write(bytes);
+      // A step without a trigger runs now; one with a trigger waits for a later line.
+      if (nextKey < keySteps.length && keySteps[nextKey].after !== undefined) return;
+    }
+  }
+
   proc.stdout.on('data', (chunk: Buffer) => {
     armSilence();
     partial += decoder.write(chunk);
@@ -250,7 +363,10 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     return {
       ok: fail === undefined,
       verdict,
+      verdictBy,
       failReason,
+      menu,
+      typed,
       failure: fail,
       lines,
       expectations,
@@ -264,7 +380,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     const stderrTail = exit.stderr.trim() ? `\nprocess stderr:\n${exit.stderr.trim().split('\n').slice(-10).map((l) => '  ' + l).join('\n')}` : '';
     if (exit.startError) return { kind: 'start-error', message: exit.startError };
     if (earlyFailure) return earlyFailure;
-    if (verdict === 'fail') return { kind: 'kernel-fail', message: `the kernel reported FAIL: ${failReason}`, line: verdictLine };
+    if (verdict === 'fail') return { kind: 'kernel-fail', message: `${verdictBy === 'init' ? '/init' : 'the kernel'} reported FAIL: ${failReason}`, line: verdictLine };
     if (verdict === null && exit.killedBy === 'timeout') {
       return { kind: 'timeout', message: `no verdict before the hard timeout (${secs(exit.durationMs)}); last line: ${lines.length ? JSON.stringify(lastNonEmpty(lines)) : 'none'}` };
     }
@@ -274,6 +390,10 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
         kind: 'expectation',
         message: `expected line ${patternText(expects[nextExpect])} never came` + (got.length ? ` (after ${got.join(', ')})` : '') + `; process ${describeExit(undefined, exit)}` + stderrTail,
       };
+    }
+    if (nextKey < keySteps.length) {
+      const step = keySteps[nextKey];
+      return { kind: 'keys', message: `key step ${nextKey + 1} never ran: no line ${patternText(step.after!)} came; process ${describeExit(undefined, exit)}` + stderrTail };
     }
     if (opts.unique) {
       const seen = new Set<string>();
@@ -285,16 +405,23 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     if (requireVerdict && verdict === null) {
       return { kind: 'no-verdict', message: `the run ended without a \`${PASS_LINE}\` or \`[kernel] FAIL: <reason>\` line; process ${describeExit(undefined, exit)}` + stderrTail };
     }
+    if (verdict === 'pass' && verdictBy === 'init' && initCmdline !== loaderCmdline) {
+      const got = initCmdline === undefined ? 'no `[init] cmdline:` line' : JSON.stringify(initCmdline);
+      return { kind: 'expectation', message: `the kernel's command line is ${got}, but the loader passed ${JSON.stringify(loaderCmdline ?? '')}` };
+    }
+    // /init powers off with reboot(2) on both architectures: QEMU exits 0 whatever the kernel's convention.
+    const conv: ExitConvention = verdictBy === 'init' && convention !== 'any' ? 'psci' : convention;
     if (verdict !== null && !exitedAfterVerdict) {
-      const how = convention === 'psci' ? 'power off (PSCI SYSTEM_OFF)' : convention === 'isa-debug-exit' ? 'exit through isa-debug-exit (port 0xf4)' : 'exit';
-      if (convention !== 'any') return { kind: 'exit-code', message: `the kernel printed its verdict but did not ${how} within ${secs(afterVerdictMs)}` };
+      const how = conv === 'psci' ? (verdictBy === 'init' ? 'power off (reboot(2))' : 'power off (PSCI SYSTEM_OFF)') : conv === 'isa-debug-exit' ? 'exit through isa-debug-exit (port 0xf4)' : 'exit';
+      if (conv !== 'any') return { kind: 'exit-code', message: `the kernel printed its verdict but did not ${how} within ${secs(afterVerdictMs)}` };
     }
     if (verdict === 'pass' && exitedAfterVerdict) {
-      if (convention === 'isa-debug-exit' && exit.code !== ISA_DEBUG_EXIT_PASS) {
+      if (conv === 'isa-debug-exit' && exit.code !== ISA_DEBUG_EXIT_PASS) {
         return { kind: 'exit-code', message: `\`${PASS_LINE}\` was printed but QEMU exited with ${describeExit('x86_64', exit)}, not ${ISA_DEBUG_EXIT_PASS} (write 0x10 to port 0xf4)` + stderrTail };
       }
-      if (convention === 'psci' && exit.code !== 0) {
-        return { kind: 'exit-code', message: `\`${PASS_LINE}\` was printed but QEMU exited with ${describeExit('aarch64', exit)}, not 0 (PSCI SYSTEM_OFF)` + stderrTail };
+      if (conv === 'psci' && exit.code !== 0) {
+        const line = verdictBy === 'init' ? INIT_PASS_LINE : PASS_LINE;
+        return { kind: 'exit-code', message: `\`${line}\` was printed but QEMU exited with ${describeExit(undefined, exit)}, not 0 (power off)` + stderrTail };
       }
     }
     if (opts.expectedExitCode !== undefined && exit.code !== opts.expectedExitCode) {
@@ -323,7 +450,8 @@ export function formatTimings(r: HarnessResult): string {
 
 /** A one-paragraph verdict for humans: PASS, or what failed and why. */
 export function formatVerdict(r: HarnessResult, arch?: Arch): string {
-  if (r.ok) return `PASS (${r.verdict === 'pass' ? PASS_LINE : 'all expected lines'}; QEMU ${describeExit(arch, r.exit)})`;
+  const line = r.verdictBy === 'init' ? INIT_PASS_LINE : PASS_LINE;
+  if (r.ok) return `PASS (${r.verdict === 'pass' ? line : 'all expected lines'}; QEMU ${describeExit(arch, r.exit)})`;
   const f = r.failure!;
   return `FAIL [${f.kind}]: ${f.message}`;
 }

@@ -7,14 +7,15 @@
 //   \EFI\BOOT\BOOTAA64.EFI       the aarch64 loader
 //   \tsboot\kernel-x86_64.elf    the kernels; each loader loads its own by default
 //   \tsboot\kernel-aarch64.elf
-//   \tsboot\boot.cfg             only `cmdline=...`: a `kernel=` line would send both
-//                                architectures' loaders to the same kernel
+//   \tsboot\boot.cfg             one entry per architecture (arch=), with the kernel's
+//                                sha256= and the --cmdline
 // Firmware on a PC or an arm64 machine picks the loader for its own architecture, so one
 // stick boots both. GPT + FAT32 is what UEFI requires firmware to boot from removable media
 // (FAT12/16 are only required for floppies and small media, and real firmware varies).
 //
 // Made without root or loop devices: sfdisk (util-linux) partitions the image file, and
 // mtools formats and fills the partition through its `image@@offset` syntax.
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -39,7 +40,7 @@ const ESP_START_LBA = 2048;
 export const MIN_IMAGE_MIB = 64;
 export const DEFAULT_IMAGE_MIB = 128;
 const FAT32_MIN_CLUSTERS = 65525;
-/** Bytes of a cmdline the loader accepts (common/cfg.ts: CFG_CMDLINE_MAX - 1 for the NUL). */
+/** Bytes of a cmdline a tsboot kernel takes (common/cfg.ts: CFG_TSBOOT_CMDLINE_MAX). */
 const CMDLINE_MAX = 255;
 
 /** A user error: printed without a stack trace. */
@@ -96,17 +97,28 @@ export function parseAdd(spec: string): { host: string; esp: string } {
   return { host: spec.slice(0, i), esp: normalized };
 }
 
-/** The default boot.cfg: a cmdline only, so each loader keeps its own default kernel path. */
-export function defaultBootCfg(cmdline: string): string {
-  return [
-    '# tsboot loader configuration: \\tsboot\\boot.cfg, one key=value per line.',
-    '# Read by both loaders on this stick. Without a kernel= line each loads its own kernel:',
-    '#   BOOTX64.EFI  -> \\tsboot\\kernel-x86_64.elf',
-    '#   BOOTAA64.EFI -> \\tsboot\\kernel-aarch64.elf',
-    '# A kernel= line would send both to the same file; keep it out of a two-architecture stick.',
-    `cmdline=${cmdline}`,
-    '',
-  ].join('\r\n'); // CRLF: readable in any editor on any OS the stick is plugged into
+/**
+ * The image's boot.cfg: one tsboot entry per kernel on the stick, each for its own
+ * architecture (a loader lists only its own), with the kernel file's SHA-256, which the
+ * loader checks before it runs anything of it. `files` is the planned ESP content, so a
+ * kernel replaced with --add is hashed as the file that goes on the stick.
+ */
+export function imageBootCfg(files: EspEntry[], cmdline: string): string {
+  const lines = [
+    '# tsboot loader configuration, \\tsboot\\boot.cfg (grammar: docs/boot-protocol.md).',
+    '# Written by `npm run image`: one entry per architecture; each loader boots its own,',
+    '# after checking the kernel file against its sha256.',
+  ];
+  for (const arch of ARCHES) {
+    const kernel = files.find((f) => f.esp.toUpperCase() === `\\TSBOOT\\KERNEL-${arch.toUpperCase()}.ELF`);
+    if (!kernel) continue;
+    const sha = createHash('sha256').update(fs.readFileSync(kernel.host)).digest('hex');
+    lines.push('', 'entry=tsboot', `  arch=${arch}`, '  protocol=tsboot', `  path=${kernel.esp}`);
+    if (cmdline !== '') lines.push(`  cmdline=${cmdline}`);
+    lines.push(`  sha256=${sha}`);
+  }
+  lines.push('');
+  return lines.join('\r\n'); // CRLF: readable in any editor on any OS the stick is plugged into
 }
 
 /** The files that go on the ESP, defaults first, `--add` entries replacing same-named defaults. */
@@ -338,6 +350,9 @@ export async function main(argv: string[]): Promise<number> {
   if (Buffer.byteLength(cmdline) > CMDLINE_MAX || /[\r\n]/.test(cmdline) || !/^[\x20-\x7e]*$/.test(cmdline)) {
     throw new ImageError(`--cmdline must be at most ${CMDLINE_MAX} printable ASCII characters on one line`);
   }
+  if (/\s#/.test(cmdline)) {
+    throw new ImageError('--cmdline must not contain a blank followed by \'#\': boot.cfg has no end-of-line comments and refuses it');
+  }
   const wanted = args.arch as string[];
   const arches = ARCHES.filter((a) => wanted.includes(a) || wanted.includes('all'));
   const add = (args.add as string[]).map(parseAdd);
@@ -348,9 +363,11 @@ export async function main(argv: string[]): Promise<number> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-image-'));
   try {
     const cfg = path.join(work, 'boot.cfg');
-    fs.writeFileSync(cfg, defaultBootCfg(cmdline));
+    fs.writeFileSync(cfg, '');
     const files = planFiles(arches, add, cfg);
     checkInputs(files, size);
+    // Written once the kernels are known to exist: it holds their hashes.
+    fs.writeFileSync(cfg, imageBootCfg(files, cmdline));
     log(`image:      ${displayPath(out)}, ${size} MiB, ${arches.join(' + ')}`);
     const layout = writeImage({ out, sizeMiB: size, label, arches, add, cmdline, log }, files);
     log(`done:       ${displayPath(layout.out)} (${size} MiB, ESP ${layout.partition.uuid}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

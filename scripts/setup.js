@@ -8,6 +8,8 @@
 //      when running as root, otherwise print the exact sudo command and exit 1.
 //   2. `npm ci` when node_modules is missing or older than package-lock.json.
 //   3. The Node-side TypeScript (`tsc -b tsconfig.json`, incremental) into build/js.
+//   4. Debian's Linux kernels (DEBIAN_KERNEL_ABI below) into build/linux/<arch>/vmlinuz,
+//      for the loader's `linux` protocol tests: fetched once, kept there, never committed.
 'use strict';
 
 const fs = require('fs');
@@ -35,7 +37,18 @@ const REQUIREMENTS = [
   { pkg: 'lld-16', cmd: 'lld-link-16', why: 'links PE32+ EFI applications' },
   { pkg: 'llvm-16', cmd: 'llvm-objdump-16', why: 'inspects objects in tests' },
   { pkg: 'valgrind', cmd: 'valgrind', why: 'measures benchmarks' },
+  { pkg: 'cpio', cmd: 'cpio', why: 'reads back the test initramfs archives (an independent cpio reader)' },
   { pkg: 'console-setup-linux', file: '/usr/share/consolefonts/Uni2-Terminus16.psf.gz', why: 'the Terminus font that tests check common/fbcon/font.generated.ts against' },
+];
+
+// Debian's own Linux kernels (EFI-stub images) that the loader's `linux` protocol is tested
+// with: the newest 6.1 ABI Debian 12 carried when this line was last changed. Debian drops
+// old ABIs from its archive; when `apt-get download` no longer finds this one, set the
+// newest from `apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$'`.
+const DEBIAN_KERNEL_ABI = '6.1.0-57';
+const KERNELS = [
+  { arch: 'x86_64', debArch: 'amd64', pkg: `linux-image-${DEBIAN_KERNEL_ABI}-amd64` },
+  { arch: 'aarch64', debArch: 'arm64', pkg: `linux-image-${DEBIAN_KERNEL_ABI}-arm64:arm64` },
 ];
 
 function usage() {
@@ -47,6 +60,8 @@ function usage() {
     '     ' + uniquePackages(REQUIREMENTS).join(' '),
     '  2. runs `npm ci` when node_modules is missing or older than package-lock.json',
     '  3. compiles the Node-side TypeScript into build/js (tsc -b, incremental)',
+    `  4. fetches Debian's Linux ${DEBIAN_KERNEL_ABI} kernels (amd64, arm64) into build/linux/ once`,
+    '     (apt-get download; arm64 needs `dpkg --add-architecture arm64` as root first)',
     '',
     'Options:',
     '  --quiet   print only errors and the output of steps that do work',
@@ -158,6 +173,67 @@ function buildTypeScript(quiet) {
   if (!quiet) process.stdout.write(`done in ${((Date.now() - start) / 1000).toFixed(1)} s\n`);
 }
 
+function capture(cmd, args, opts) {
+  const r = spawnSync(cmd, args, Object.assign({ cwd: ROOT, encoding: 'utf8' }, opts || {}));
+  if (r.error) fail(`could not run ${cmd}: ${r.error.message}`);
+  return r;
+}
+
+/** Where fetchKernels puts the kernel of `arch` (qemu/linux.ts reads the same place). */
+function kernelDir(arch) {
+  return path.join(ROOT, 'build', 'linux', arch);
+}
+
+function fetchKernels(quiet) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  for (const k of KERNELS) {
+    const dir = kernelDir(k.arch);
+    const dest = path.join(dir, 'vmlinuz');
+    const stamp = path.join(dir, 'package.txt');
+    let have = '';
+    try {
+      have = fs.readFileSync(stamp, 'utf8');
+    } catch (_) {
+      /* not fetched yet */
+    }
+    if (fs.existsSync(dest) && have.split(' ')[0] === k.pkg) continue;
+    if (k.debArch !== 'amd64') {
+      const foreign = capture('dpkg', ['--print-foreign-architectures']).stdout.split('\n');
+      if (!foreign.includes(k.debArch)) {
+        if (!isRoot) {
+          fail(`the ${k.arch} kernel test needs Debian's ${k.debArch} packages; run once:\n` +
+            `  sudo dpkg --add-architecture ${k.debArch} && sudo apt-get update\nthen run the command again.`);
+        }
+        process.stdout.write(`setup: dpkg --add-architecture ${k.debArch}; apt-get update\n`);
+        run('dpkg', ['--add-architecture', k.debArch]);
+        run('apt-get', ['update'], { env: Object.assign({}, process.env, { DEBIAN_FRONTEND: 'noninteractive' }) });
+      }
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = fs.mkdtempSync(path.join(dir, 'fetch-'));
+    try {
+      process.stdout.write(`setup: apt-get download ${k.pkg} (Debian's ${k.arch} kernel for the linux boot tests)\n`);
+      const dl = capture('apt-get', ['download', k.pkg], { cwd: tmp });
+      const deb = fs.readdirSync(tmp).find((n) => n.endsWith('.deb'));
+      if (dl.status !== 0 || !deb) {
+        fail(`\`apt-get download ${k.pkg}\` failed:\n${(dl.stderr || '').trim()}\n` +
+          `Debian may have dropped the ${DEBIAN_KERNEL_ABI} ABI: set DEBIAN_KERNEL_ABI in scripts/setup.js to the newest from\n` +
+          `  apt-cache search --names-only '^linux-image-6\\.1\\.0-[0-9]+-amd64$'`);
+      }
+      const member = `./boot/vmlinuz-${DEBIAN_KERNEL_ABI}-${k.debArch}`;
+      const x = capture('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "$3"', 'sh', path.join(tmp, deb), tmp, member]);
+      const got = path.join(tmp, member);
+      if (x.status !== 0 || !fs.existsSync(got)) fail(`extracting ${member} from ${deb} failed:\n${(x.stderr || '').trim()}`);
+      const version = capture('dpkg-deb', ['-f', path.join(tmp, deb), 'Version']).stdout.trim();
+      fs.renameSync(got, dest);
+      fs.writeFileSync(stamp, `${k.pkg} ${version}\n`);
+      if (!quiet) process.stdout.write(`setup: ${path.relative(ROOT, dest)} <- ${k.pkg} ${version} (${fs.statSync(dest).size} bytes)\n`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
 function main(argv) {
   let quiet = false;
   for (const a of argv) {
@@ -175,6 +251,7 @@ function main(argv) {
   installPackages(quiet);
   installNodeModules(quiet);
   buildTypeScript(quiet);
+  fetchKernels(quiet);
 }
 
 main(process.argv.slice(2));

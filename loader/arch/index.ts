@@ -12,6 +12,7 @@ import {
 } from "./aarch64";
 import { EM_X86_64 } from "../../common/elf";
 import { BootArch } from "../../common/bootinfo";
+import { CfgArch } from "../../common/cfg";
 
 export function archName(): cstr {
   if (target.x86_64) return "x86_64";
@@ -28,10 +29,22 @@ export function archElfMachine(): u16 {
   return 183;
 }
 
-/** Default kernel path on the boot volume (ASCII, '\' separators). */
-export function archDefaultKernelPath(): cstr {
-  if (target.x86_64) return "\\tsboot\\kernel-x86_64.elf";
-  return "\\tsboot\\kernel-aarch64.elf";
+/** The boot.cfg used when the boot volume has none: this architecture's kernel. */
+export function archDefaultConfig(): cstr {
+  if (target.x86_64) return "entry=tsboot\nprotocol=tsboot\npath=\\tsboot\\kernel-x86_64.elf\n";
+  return "entry=tsboot\nprotocol=tsboot\npath=\\tsboot\\kernel-aarch64.elf\n";
+}
+
+/** This loader's architecture as boot.cfg's arch= names it. */
+export function archCfgArch(): CfgArch {
+  if (target.x86_64) return CfgArch.X86_64;
+  return CfgArch.Aarch64;
+}
+
+/** The PE machine of EFI images this loader can start (IMAGE_FILE_MACHINE_AMD64 / ARM64). */
+export function archPeMachine(): u16 {
+  if (target.x86_64) return 0x8664;
+  return 0xAA64;
 }
 
 export function archSerialPutc(c: u8): void {

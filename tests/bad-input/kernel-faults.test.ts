@@ -16,7 +16,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { bootNoReset, buildBoot, explain, tempDir, FIRMWARE_DUMP_PATTERNS, NoResetRun } from '../boot/bootlib';
+import { bootNoReset, buildBoot, explain, tempDir, tsbootCfg, FIRMWARE_DUMP_PATTERNS, NoResetRun } from '../boot/bootlib';
 import { parseElf } from '../../linker/elf';
 import type { Arch } from '../../scripts/paths';
 import type { FirmwareName } from '../../ovmf/firmware';
@@ -153,7 +153,7 @@ async function bootWithCmdline(arch: Arch, tag: string, cmdline: string, firmwar
   const dir = tempDir(`fault-${arch}-${firmware}-${tag}`);
   try {
     const cfg = path.join(dir, 'boot.cfg');
-    fs.writeFileSync(cfg, `cmdline=${cmdline}\n`);
+    fs.writeFileSync(cfg, tsbootCfg(arch, cmdline));
     const run = await bootNoReset(arch, dir, [
       { hostPath: art.loader, espPath: `/EFI/BOOT/${EFI[arch]}` },
       { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },

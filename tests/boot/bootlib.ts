@@ -2,15 +2,23 @@
 // scripts/build), put chosen files on a fresh ESP (scripts/esp) in a temporary directory,
 // boot QEMU with private firmware VARS (ovmf/firmware + qemu/runner) and judge the serial
 // log with qemu/harness.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildArch } from '../../scripts/build';
-import { buildEsp, EspFile } from '../../scripts/esp';
+import { buildEsp, EspFile, EspOptions } from '../../scripts/esp';
 import { bootArtifacts, Arch } from '../../scripts/paths';
 import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
 import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
 import { runHarness, DEFAULT_FAIL_PATTERNS, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
+
+/**
+ * The loader's size budget: under 80 KiB on both architectures (it was 64 KiB before the
+ * boot menu, the boot.cfg parser, the linux and efi protocols and SHA-256 came in; the
+ * loader is about 66-67 KiB with them). Limine's BOOTX64.EFI is 240 KiB.
+ */
+export const LOADER_SIZE_GOAL = 80 * 1024;
 
 export interface BootRun {
   result: HarnessResult;
@@ -57,10 +65,14 @@ export async function bootEsp(
   files: EspFile[],
   opts: HarnessOptions & BootPlace & {
     timeoutMs?: number; stopWhen?: RegExp | ((line: SerialLine) => boolean); graceMs?: number; qemuArgs?: string[]; reboot?: boolean; smp?: number;
+    esp?: EspOptions;
+    /** Changes the ESP image before the boot (e.g. cutFatChain). */
+    damage?: (image: string) => void;
   },
 ): Promise<HarnessResult> {
   const esp = path.join(dir, 'esp.img');
-  buildEsp(esp, files);
+  buildEsp(esp, files, opts.esp);
+  opts.damage?.(esp);
   const fw = prepareFirmware(arch, { firmware: opts.firmware });
   try {
     const proc = launchQemu({
@@ -84,6 +96,41 @@ export async function bootEsp(
   } finally {
     fw.cleanup();
   }
+}
+
+/**
+ * Damages a FAT file system in `image` the way a bad disk does: the cluster chain of
+ * `espPath` ends after `keep` clusters, though the directory still gives the full size, so
+ * the firmware's FAT driver fails the read (EFI_VOLUME_CORRUPTED). FAT16 and FAT32.
+ */
+export function cutFatChain(image: string, espPath: string, keep: number): void {
+  const r = spawnSync('mshowfat', ['-i', image, `::${espPath}`], { encoding: 'utf8' });
+  const m = /<(\d+)-(\d+)>/.exec(r.stdout);
+  if (r.status !== 0 || !m) throw new Error(`mshowfat ${espPath} failed: ${r.stdout}${r.stderr}`);
+  const first = Number(m[1]);
+  if (Number(m[2]) - first < keep) throw new Error(`${espPath} has only ${Number(m[2]) - first + 1} clusters`);
+  const fd = fs.openSync(image, 'r+');
+  try {
+    const bs = Buffer.alloc(512);
+    fs.readSync(fd, bs, 0, 512, 0);
+    const reserved = bs.readUInt16LE(14);
+    const fats = bs.readUInt8(16);
+    const fat16 = bs.readUInt16LE(22);
+    const fatSectors = fat16 || bs.readUInt32LE(36);
+    const entry = fat16 ? 2 : 4;
+    const end = Buffer.alloc(entry, 0xff);
+    if (entry === 4) end[3] = 0x0f; // FAT32 entries are 28 bits
+    for (let f = 0; f < fats; f++) {
+      fs.writeSync(fd, end, 0, entry, (reserved + f * fatSectors) * 512 + (first + keep - 1) * entry);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A boot.cfg with one entry: tsboot's kernel for `arch` at its usual path, with `cmdline`. */
+export function tsbootCfg(arch: Arch, cmdline: string): string {
+  return `entry=tsboot\nprotocol=tsboot\npath=/tsboot/kernel-${arch}.elf\ncmdline=${cmdline}\n`;
 }
 
 /** The harness result as text for assertion messages: failure and the last lines. */

@@ -42,7 +42,7 @@ async function boot(tag: string, cpu: string | undefined, expect: (string | RegE
   const dir = tempDir(tag);
   try {
     const cfg = path.join(dir, 'boot.cfg');
-    fs.writeFileSync(cfg, 'paging=5\n');
+    fs.writeFileSync(cfg, 'paging=5\nentry=tsboot\nprotocol=tsboot\npath=/tsboot/kernel-x86_64.elf\n');
     const r = await bootEsp('x86_64', dir, [
       { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTX64.EFI' },
       { hostPath: art.kernel, espPath: '/tsboot/kernel-x86_64.elf' },

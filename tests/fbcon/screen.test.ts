@@ -29,6 +29,7 @@ import { buildArch } from '../../scripts/build';
 import { buildEsp } from '../../scripts/esp';
 import { Arch, archInfo, bootArtifacts, repoRoot as findRepoRoot } from '../../scripts/paths';
 import { tempDir } from '../infra/fixtures';
+import { tsbootCfg } from '../boot/bootlib';
 import { crop, decodePng, describeDiff, diffImages, encodePng, encodePpm, readImage, RgbImage } from './image';
 import { ConsoleModel, fontFromGeneratedModule, generatedFontPath } from './model';
 
@@ -84,7 +85,7 @@ async function bootAndShoot(arch: Arch, cmdline?: string, verdict: 'pass' | 'fai
     const art = bootArtifacts(arch);
     const esp = path.join(tmp.dir, 'esp.img');
     const cfg = path.join(tmp.dir, 'boot.cfg');
-    if (cmdline !== undefined) fs.writeFileSync(cfg, `cmdline=${cmdline}\n`);
+    if (cmdline !== undefined) fs.writeFileSync(cfg, tsbootCfg(arch, cmdline));
     buildEsp(esp, [
       { hostPath: art.loader, espPath: `/EFI/BOOT/${archInfo(arch).efiBootName}` },
       { hostPath: kernelOverride ? path.resolve(kernelOverride) : art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },

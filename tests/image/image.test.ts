@@ -13,6 +13,7 @@ import * as path from 'path';
 import { parseAdd, espPath } from '../../scripts/image';
 import { listTree, mcopyOut } from '../../scripts/mtools';
 import { crc32 } from '../lib/crc32';
+import { compileOrThrow, repoRoot } from '../lib/toolchain';
 
 const MiB = 1048576;
 // Written out here rather than imported, so a wrong constant in the script cannot pass.
@@ -245,7 +246,20 @@ test('a GPT + FAT32 image with every file readable at the partition offset', () 
   mcopyOut(vol, '/tsboot/boot.cfg', cfgBack);
   const cfg = fs.readFileSync(cfgBack, 'latin1');
   const lines = cfg.split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('#'));
-  assert.equal(lines, ['cmdline=loglevel=3 test'], 'boot.cfg holds only the cmdline');
+  const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+  assert.equal(lines, [
+    'entry=tsboot', '  arch=x86_64', '  protocol=tsboot', '  path=\\tsboot\\kernel-x86_64.elf', '  cmdline=loglevel=3 test',
+    `  sha256=${sha(inp.files['/tsboot/kernel-x86_64.elf'])}`,
+    'entry=tsboot', '  arch=aarch64', '  protocol=tsboot', '  path=\\tsboot\\kernel-aarch64.elf', '  cmdline=loglevel=3 test',
+    `  sha256=${sha(inp.files['/tsboot/kernel-aarch64.elf'])}`,
+  ], 'boot.cfg: one entry per architecture with its kernel\'s hash');
+  // The loader's own parser reads it without an error, for both loaders.
+  const checker = compileOrThrow(path.join(repoRoot, 'tests', 'subset', 'cfgcheck', 'main.ts'), 'x86_64-linux', path.join(tmp, 'cfgcheck'));
+  for (const arch of ['x86_64', 'aarch64']) {
+    const chk = spawnSync(checker, [cfgBack, arch], { encoding: 'utf8' });
+    assert.is(chk.status, 0, chk.stdout);
+    assert.match(chk.stdout, new RegExp(`'tsboot' ok protocol=tsboot arch=${arch} path=\\\\tsboot\\\\kernel-${arch}\\.elf cmdline="loglevel=3 test" sha256=`));
+  }
   // The volume label is in the boot sector.
   const bs = Buffer.alloc(512);
   const fd = fs.openSync(out, 'r');

@@ -21,7 +21,7 @@ import { exitConventionFor, formatVerdict, runHarness, PASS_LINE } from '../../q
 import { launchQemu } from '../../qemu/runner';
 import { buildFloorApp, floorLine } from '../../qemu/trivial';
 import { buildArch } from '../../scripts/build';
-import { defaultBootCfg, EspEntry, planFiles, writeImage } from '../../scripts/image';
+import { imageBootCfg, EspEntry, planFiles, writeImage } from '../../scripts/image';
 import { Arch, ARCHES, archInfo } from '../../scripts/paths';
 
 let tmp: string;
@@ -39,7 +39,7 @@ function usbStick(image: string): string[] {
   return ['-device', 'qemu-xhci', '-device', 'usb-storage,drive=stick', '-drive', `if=none,id=stick,format=raw,file=${image.replace(/,/g, ',,')}`];
 }
 
-async function bootFromStick(arch: Arch, image: string, opts: { expect?: string[]; requireVerdict: boolean; expectedExitCode?: number; timeoutMs: number }) {
+async function bootFromStick(arch: Arch, image: string, opts: { expect?: Array<string | RegExp>; requireVerdict: boolean; expectedExitCode?: number; timeoutMs: number }) {
   const fw = prepareFirmware(arch);
   try {
     const proc = launchQemu({ arch, firmware: fw, timeoutMs: opts.timeoutMs, extraArgs: usbStick(image) });
@@ -56,10 +56,12 @@ async function bootFromStick(arch: Arch, image: string, opts: { expect?: string[
   }
 }
 
-function cfgFile(dir: string): string {
-  const p = path.join(dir, 'boot.cfg');
-  fs.writeFileSync(p, defaultBootCfg(''));
-  return p;
+/** The files of an image for `arches` with the boot.cfg `npm run image` writes (kernel hashes included). */
+function imageFiles(arches: Arch[], dir: string): EspEntry[] {
+  const cfg = path.join(dir, 'boot.cfg');
+  const files = planFiles(arches, [], cfg);
+  fs.writeFileSync(cfg, imageBootCfg(files, ''));
+  return files;
 }
 
 test('one GPT/FAT32 stick boots a trivial EFI application over USB on x86_64 and aarch64', async () => {
@@ -69,7 +71,9 @@ test('one GPT/FAT32 stick boots a trivial EFI application over USB on x86_64 and
     esp: `\\EFI\\BOOT\\${archInfo(arch).efiBootName}`,
     origin: `${arch} floor app`,
   }));
-  files.push({ host: cfgFile(dir), esp: '\\tsboot\\boot.cfg', origin: 'boot.cfg' });
+  const cfg = path.join(dir, 'boot.cfg');
+  fs.writeFileSync(cfg, '# the floor applications read no boot.cfg\n');
+  files.push({ host: cfg, esp: '\\tsboot\\boot.cfg', origin: 'boot.cfg' });
   const image = path.join(dir, 'stick.img');
   writeImage({ out: image, sizeMiB: 64, label: 'TSBOOT', arches: [...ARCHES], add: [], cmdline: '' }, files);
   for (const arch of ARCHES) {
@@ -91,8 +95,8 @@ for (const arch of REAL_BOOT_ARCHES) {
     await buildArch(arch, { log: () => {} });
     const dir = fs.mkdtempSync(path.join(tmp, `tsboot-${arch}-`));
     const image = path.join(dir, 'tsboot.img');
-    writeImage({ out: image, sizeMiB: 64, label: 'TSBOOT', arches: [arch], add: [], cmdline: '' }, planFiles([arch], [], cfgFile(dir)));
-    const r = await bootFromStick(arch, image, { expect: [PASS_LINE], requireVerdict: true, timeoutMs: 180_000 });
+    writeImage({ out: image, sizeMiB: 64, label: 'TSBOOT', arches: [arch], add: [], cmdline: '' }, imageFiles([arch], dir));
+    const r = await bootFromStick(arch, image, { expect: [/^\[loader\] sha256 ok: \\tsboot\\kernel-/, PASS_LINE], requireVerdict: true, timeoutMs: 180_000 });
     assert.ok(r.ok, `${arch}: ${formatVerdict(r, arch)}\n${r.lines.slice(-30).map((l) => l.text).join('\n')}`);
     assert.is(r.verdict, 'pass');
   });

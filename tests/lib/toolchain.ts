@@ -113,6 +113,13 @@ export function compileSubset(entry: string, o: CompileOptions): RunResult {
   return syncRun(process.execPath, compileArgs(entry, o), o.timeoutMs ?? 120_000);
 }
 
+/** compileSubset for a test's helper program: returns `out`, or throws with the diagnostics. */
+export function compileOrThrow(entry: string, target: string, out: string): string {
+  const r = compileSubset(entry, { target, out });
+  if (r.status !== 0) throw new Error(`compiling ${path.relative(repoRoot, entry)} for ${target} failed:\n${describe(r)}`);
+  return out;
+}
+
 export function compileSubsetAsync(entry: string, o: CompileOptions): Promise<RunResult> {
   return asyncRun(process.execPath, compileArgs(entry, o), o.timeoutMs ?? 120_000);
 }

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cleanSerialText, HarnessOptions, runHarness } from '../../qemu/harness';
+import { cleanSerialText, HarnessOptions, KEYS, MENU_READY, runHarness } from '../../qemu/harness';
 import { launchProcess, qemuCommand } from '../../qemu/runner';
 
 interface Step {
@@ -160,6 +160,63 @@ test('exit status must agree with the verdict', async () => {
   const { r: r4 } = await harness([{ after: 0, out: '[kernel] PASS (almost)\n' }], { exit: 33 }, { exitConvention: 'isa-debug-exit' });
   assert.is(r4.failure?.kind, 'no-verdict');
   assert.match(r4.failure!.message, /exit status 33/);
+});
+
+/**
+ * A fake loader: prints a menu (entry 1 selected), then echoes every byte it reads on stdin
+ * as `[kernel] got "<bytes as JSON>"`; at a carriage return it passes (exit 33).
+ */
+const FAKE_MENU = `
+const out = (s) => process.stdout.write(s + '\\n');
+out("[loader] menu: 3 entries, default 'first'");
+out('[loader] > 1 first [tsboot] \\\\tsboot\\\\kernel.elf');
+out('[loader]   2 second one [linux] \\\\linux\\\\vmlinuz');
+out("[loader]   3 broken [broken] 7:1: entry 'broken' has no path= line");
+out('[loader] menu: up/down or 1-9 choose, Enter boots, e edits the command line');
+let got = '';
+process.stdin.on('data', (d) => {
+  got += d.toString('latin1');
+  if (got.includes('\\r')) { out('[kernel] got ' + JSON.stringify(got)); out('[kernel] PASS'); process.exit(33); }
+});`;
+
+async function fakeMenu(opts: HarnessOptions) {
+  const proc = launchProcess(process.execPath, ['-e', FAKE_MENU], { timeoutMs: 10_000 });
+  return runHarness(proc, { silenceMs: 5000, exitConvention: 'isa-debug-exit', ...opts });
+}
+
+test('keys: choose a menu entry by name with arrows or its digit; the menu is parsed', async () => {
+  const r = await fakeMenu({ keys: [{ after: MENU_READY, choose: 'broken' }] });
+  assert.ok(r.ok, r.failure?.message);
+  assert.equal(r.typed, [KEYS.down + KEYS.down + KEYS.enter]);
+  assert.ok(r.lines.some((l) => l.text === `[kernel] got ${JSON.stringify(KEYS.down + KEYS.down + KEYS.enter)}`));
+  assert.equal(r.menu.map((m) => [m.number, m.name, m.state, m.selected]), [
+    [1, 'first', 'tsboot', true], [2, 'second one', 'linux', false], [3, 'broken', 'broken', false],
+  ]);
+  const d = await fakeMenu({ keys: [{ after: MENU_READY, choose: 'second one', via: 'digit' }] });
+  assert.ok(d.ok, d.failure?.message);
+  assert.equal(d.typed, ['2' + KEYS.enter]);
+});
+
+test('keys: steps run in order, each after its own line; an unknown entry fails at once', async () => {
+  const r = await fakeMenu({ silenceMs: 1500, keys: [{ after: MENU_READY, send: 'e' }, { send: 'x' }, { after: /^\[kernel\] never$/, send: KEYS.enter }] });
+  assert.is(r.failure?.kind, 'silence', r.failure?.message);
+  assert.equal(r.typed, ['e', 'x'], 'the untriggered step ran at once, the third waited');
+  const u = await fakeMenu({ keys: [{ after: MENU_READY, choose: 'nope' }] });
+  assert.is(u.failure?.kind, 'keys');
+  assert.match(u.failure!.message, /cannot choose menu entry 'nope': the menu lists 1 first \[tsboot\], 2 second one \[linux\], 3 broken \[broken\]/);
+});
+
+test('[init] verdicts: power-off exit 0 on both architectures, and the kernel must have the loader\'s cmdline', async () => {
+  const same = [{ after: 0, out: '[loader] cmdline: console=ttyS0 quiet\n[init] cmdline: console=ttyS0 quiet\n[init] PASS\n' }];
+  const { r } = await harness(same, { exit: 0 }, { exitConvention: 'isa-debug-exit' });
+  assert.ok(r.ok, r.failure?.message);
+  assert.is(r.verdictBy, 'init');
+  const { r: r2 } = await harness([{ after: 0, out: '[loader] cmdline: a b\n[init] cmdline: a\n[init] PASS\n' }], { exit: 0 }, { exitConvention: 'psci' });
+  assert.is(r2.failure?.kind, 'expectation');
+  assert.match(r2.failure!.message, /the kernel's command line is "a", but the loader passed "a b"/);
+  const { r: r3 } = await harness([{ after: 0, out: '[init] FAIL: initrd payload corrupted\n' }], { exit: 0 }, { exitConvention: 'psci' });
+  assert.is(r3.failure?.kind, 'kernel-fail');
+  assert.match(r3.failure!.message, /\/init reported FAIL: initrd payload corrupted/);
 });
 
 test('no verdict required: expected exit status checked', async () => {
