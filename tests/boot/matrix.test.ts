@@ -14,7 +14,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildBoot, bootEsp, bootNoReset, tempDir, explain, FIRMWARE_DUMP_PATTERNS } from './bootlib';
+import { buildBoot, bootEsp, bootNoReset, tempDir, explain, tsbootCfg, FIRMWARE_DUMP_PATTERNS } from './bootlib';
 import { removeDir } from '../lib/toolchain';
 import { checkSmp, checkMemtest } from './smpcheck';
 
@@ -75,7 +75,7 @@ for (const arch of FULL ? (['x86_64', 'aarch64'] as Arch[]) : []) {
     const dir = tempDir(`apfault-${arch}`);
     try {
       const cfg = path.join(dir, 'boot.cfg');
-      fs.writeFileSync(cfg, 'cmdline=tsboot.smp.fault=2\n');
+      fs.writeFileSync(cfg, tsbootCfg(arch, 'tsboot.smp.fault=2'));
       const efi = arch === 'x86_64' ? 'BOOTX64.EFI' : 'BOOTAA64.EFI';
       const run = await bootNoReset(arch, dir, [
         { hostPath: art.loader, espPath: `/EFI/BOOT/${efi}` },
