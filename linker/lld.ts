@@ -19,6 +19,8 @@ export interface LinkRequest {
   output: string;
   debug: boolean;
   linkerScript?: string;
+  /** The PDB path recorded in a PE image with debug info (default: next to the output). */
+  pdbPath?: string;
 }
 
 function run(cmd: string, args: string[]): void {
@@ -32,7 +34,10 @@ export function link(req: LinkRequest): void {
   if (req.kind === 'pe') {
     const args = ['/subsystem:efi_application', '/entry:efi_main', '/nodefaultlib', `/machine:${req.arch === 'x86_64' ? 'x64' : 'arm64'}`,
       '/opt:ref', '/opt:icf', `/out:${req.output}`, ...req.objects];
-    if (req.debug) args.push('/debug', `/pdb:${req.output.replace(/\.[^.\/]+$/, '')}.pdb`);
+    if (req.debug) {
+      args.push('/debug', `/pdb:${req.output.replace(/\.[^.\/]+$/, '')}.pdb`);
+      if (req.pdbPath) args.push(`/pdbaltpath:${req.pdbPath}`);
+    }
     run(tools.lldLink, args);
     return;
   }

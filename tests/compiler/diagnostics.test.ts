@@ -1,7 +1,9 @@
 // Golden diagnostic tests: every tests/subset/diag/*.ts is a program the compiler must
-// reject. Its sibling .expected lists the exact diagnostics (one `file:line:col: error: ...`
-// per line, file names reduced to the base name). The compiler must exit 1, report every
-// listed diagnostic and nothing else, and never print a JavaScript stack trace.
+// reject or warn about. Its sibling .expected lists the exact diagnostics (one
+// `file:line:col: error: ...` or `...: warning: ...` per line, file names reduced to the
+// base name). The compiler must report every listed diagnostic and nothing else, exit 1
+// when any of them is an error (0 when there are only warnings), and never print a
+// JavaScript stack trace.
 //
 // A `// @target <t>` line in the program picks the target (default x86_64-linux).
 // To regenerate after an intended change: TSBOOT_DIAG_UPDATE=1 node build/js/tests/compiler/diagnostics.test.js
@@ -14,14 +16,14 @@ import { compileSubsetAsync, compilerBuilt, describe, hasStackTrace, makeTempDir
 
 const diagDir = path.join(repoRoot, 'tests', 'subset', 'diag');
 const update = process.env.TSBOOT_DIAG_UPDATE === '1';
-const DIAG_LINE = /^(\S+?):(\d+):(\d+): error: (.+)$/;
+const DIAG_LINE = /^(\S+?):(\d+):(\d+): (error|warning): (.+)$/;
 
 /** Diagnostic lines of a compiler run, with every path reduced to its base name. */
 export function diagnosticsOf(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.split('\n')) {
     const m = DIAG_LINE.exec(raw.trim());
-    if (m) out.push(`${path.basename(m[1])}:${m[2]}:${m[3]}: error: ${m[4]}`);
+    if (m) out.push(`${path.basename(m[1])}:${m[2]}:${m[3]}: ${m[4]}: ${m[5]}`);
   }
   return out;
 }
@@ -53,11 +55,12 @@ for (const f of files) {
     const r = results.get(f)!;
     const all = r.stdout + r.stderr;
     assert.ok(!hasStackTrace(all), `the compiler printed a stack trace:\n${describe(r)}`);
-    assert.is(r.status, 1, `expected exit status 1 (rejected program):\n${describe(r)}`);
     const got = diagnosticsOf(all);
-    assert.ok(got.length > 0, `no file:line:col: error: diagnostics printed:\n${describe(r)}`);
-    // Every error line names this file (or the module it imports) with a real position.
-    for (const d of got) assert.match(d, /^[\w.-]+\.ts:[1-9]\d*:[1-9]\d*: error: \S/);
+    assert.ok(got.length > 0, `no file:line:col: error/warning: diagnostics printed:\n${describe(r)}`);
+    const errors = got.some((d) => / error: /.test(d));
+    assert.is(r.status, errors ? 1 : 0, `expected exit status ${errors ? '1 (rejected program)' : '0 (warnings only)'}:\n${describe(r)}`);
+    // Every line names this file (or the module it imports) with a real position.
+    for (const d of got) assert.match(d, /^[\w.-]+\.ts:[1-9]\d*:[1-9]\d*: (error|warning): \S/);
     if (update) {
       fs.writeFileSync(expectedFile, got.join('\n') + '\n');
       return;

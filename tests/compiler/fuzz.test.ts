@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'path';
-import { fuzz } from '../fuzz/harness';
+import { describeClasses, fuzz } from '../fuzz/harness';
 import { compilerBuilt, repoRoot } from '../lib/toolchain';
 
 const SEED = 20240601;
@@ -19,7 +19,8 @@ test(`fuzz: ${COUNT} programs, seed ${SEED}, x86_64 + aarch64 vs clang-16`, asyn
     log: (l) => { if (l.startsWith('MISMATCH') || /\/\d+ programs/.test(l)) console.log(`  ${l}`); },
   });
   const lines = s.mismatches.slice(0, 15).map((m) => `program ${m.index} ${m.arch} -${m.opt}: ${m.reason}\n    (${path.relative(repoRoot, m.savedTo)})`);
-  assert.is(s.mismatches.length, 0, `${s.mismatches.length} mismatches between tsboot and clang-16:\n${lines.join('\n')}`);
+  assert.is(s.mismatches.length, 0, `${s.mismatches.length} mismatches between tsboot and clang-16, by class:\n`
+    + `${describeClasses(s).join('\n')}\n${lines.join('\n')}`);
 });
 
 test.run();

@@ -1,11 +1,44 @@
 // The `tsboot` command line.
 import yargs from 'yargs';
-import { compile, Emit } from './driver';
+import { compile, CompileOptions, Emit } from './driver';
 import { ToolError } from './diagnostics';
 import { TARGET_NAMES } from './targets';
 
+/** Runs one compile and reports it: diagnostics, tool errors (exit 1), compiler bugs (exit 2). */
+function run(opts: CompileOptions, timings: boolean): void {
+  try {
+    const r = compile(opts);
+    if (r.diagnostics.list.length) process.stderr.write(r.diagnostics.format() + '\n');
+    if (!r.ok) {
+      process.stderr.write(`${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (timings) {
+      process.stderr.write(Object.entries(r.timings).map(([k, v]) => `${k}: ${v.toFixed(1)} ms`).join('\n') + '\n');
+    }
+  } catch (err) {
+    if (err instanceof ToolError) {
+      process.stderr.write(`tsboot: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    // Anything else is a compiler bug: say so plainly, with the trace for the bug report.
+    const stack = (err as Error).stack;
+    process.stderr.write(`tsboot: internal compiler error (please report it with the input):\n${stack}\n`);
+    process.exitCode = 2;
+  }
+}
+
 export function main(argv: string[]): void {
-  // -O2 style flags are not yargs-shaped; turn them into --opt 2.
+  // -O2 style flags are not yargs-shaped: -O2 becomes --opt=2, and a level that does not
+  // exist is named as the user wrote it.
+  const badLevel = argv.find((a) => /^-O/.test(a) && !/^-O[0-3]$/.test(a));
+  if (badLevel) {
+    process.stderr.write(`tsboot: ${badLevel}: the optimisation level is one of -O0, -O1, -O2 (the default) and -O3\n`);
+    process.exitCode = 1;
+    return;
+  }
   const args = argv.map((a) => (/^-O[0-3]$/.test(a) ? `--opt=${a.slice(2)}` : a));
   yargs(args)
     .scriptName('tsboot')
@@ -14,36 +47,24 @@ export function main(argv: string[]): void {
       .positional('entry', { type: 'string', describe: 'the entry .ts file (it exports main)', demandOption: true })
       .option('target', { alias: 't', choices: TARGET_NAMES, demandOption: true, describe: 'what to build for' })
       .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'output file' })
-      .option('emit', { choices: ['ll', 'asm', 'obj', 'exe'] as const, default: 'exe' as const, describe: 'LLVM IR text, assembly, an object file, or a linked executable/EFI image' })
-      .option('opt', { type: 'number', choices: [0, 1, 2, 3], default: 2, describe: 'optimisation level (also -O0 .. -O3)' })
+      .option('emit', {
+        choices: ['ll', 'asm', 'obj', 'exe'] as const, default: 'exe' as const,
+        describe: 'LLVM IR text, assembly, an object file, or a linked executable/EFI image',
+      })
+      .option('opt', {
+        type: 'number', choices: [0, 1, 2, 3], default: 2, describe: 'optimisation level (also -O0 .. -O3)',
+      })
       .option('g', { type: 'boolean', default: false, describe: 'debug info: DWARF for ELF, CodeView/PDB for PE' })
-      .option('linker-script', { type: 'string', describe: 'linker script for *-elf targets (default linker/kernel.ld)' })
+      .option('linker-script', {
+        type: 'string', describe: 'linker script for *-elf targets (default linker/kernel.ld)',
+      })
       .option('timings', { type: 'boolean', default: false, describe: 'print the time of each stage' })
       .example('$0 compile loader/main.ts --target x86_64-uefi -o BOOTX64.EFI', '')
       .example('$0 compile hello.ts -t x86_64-linux -o hello -O0 -g', ''),
-    (a) => {
-      try {
-        const r = compile({ entry: a.entry!, target: a.target as string, output: a.output, emit: a.emit as Emit, optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.g, linkerScript: a['linker-script'] });
-        if (!r.ok) {
-          process.stderr.write(r.diagnostics.format() + '\n');
-          process.stderr.write(`${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        if (a.timings) {
-          process.stderr.write(Object.entries(r.timings).map(([k, v]) => `${k}: ${v.toFixed(1)} ms`).join('\n') + '\n');
-        }
-      } catch (err) {
-        if (err instanceof ToolError) {
-          process.stderr.write(`tsboot: ${err.message}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        // Anything else is a compiler bug: say so plainly, with the trace for the bug report.
-        process.stderr.write(`tsboot: internal compiler error (please report it with the input):\n${(err as Error).stack}\n`);
-        process.exitCode = 2;
-      }
-    })
+    (a) => run({
+      entry: a.entry!, target: a.target as string, output: a.output, emit: a.emit as Emit,
+      optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.g, linkerScript: a['linker-script'],
+    }, a.timings))
     .demandCommand(1, 'give a command: tsboot compile <entry.ts> --target <t> -o <out>')
     .strict()
     .help()

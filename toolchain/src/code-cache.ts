@@ -12,7 +12,8 @@ export function loadTypescriptWithCodeCache(): void {
   let tsPath: string;
   try { tsPath = require.resolve('typescript'); } catch { return; }
   if (require.cache[tsPath]) return;
-  const version = (JSON.parse(fs.readFileSync(path.join(path.dirname(tsPath), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const pkg = path.join(path.dirname(tsPath), '..', 'package.json');
+  const version = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
   const dir = path.join(REPO_ROOT, 'build', 'cache');
   const file = path.join(dir, `typescript-${version}-node${process.versions.v8}.jsc`);
   let cached: Buffer | undefined;
@@ -21,7 +22,8 @@ export function loadTypescriptWithCodeCache(): void {
   const script = new vm.Script(Module.wrap(source), { filename: tsPath, cachedData: cached });
   const mod = new Module(tsPath, module);
   mod.filename = tsPath;
-  (mod as unknown as { paths: string[] }).paths = (Module as unknown as { _nodeModulePaths(d: string): string[] })._nodeModulePaths(path.dirname(tsPath));
+  const internals = Module as unknown as { _nodeModulePaths(d: string): string[] };
+  (mod as unknown as { paths: string[] }).paths = internals._nodeModulePaths(path.dirname(tsPath));
   const fn = script.runInThisContext() as (...a: unknown[]) => void;
   fn.call(mod.exports, mod.exports, (id: string) => mod.require(id), mod, tsPath, path.dirname(tsPath));
   mod.loaded = true;

@@ -1,38 +1,54 @@
-// Diagnostics: every error of a run is collected (never thrown) and reported together as
-// `file:line:col: error: what is wrong; what to use instead`.
+// Diagnostics: every error and warning of a run is collected (never thrown) and reported
+// together as `file:line:col: error: what is wrong; what to use instead`. Errors stop the
+// build; warnings (code that compiles but very likely does not do what it says) do not.
 import * as ts from 'typescript';
 import * as path from 'path';
+
+export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
   file: string;
   line: number;
   col: number;
   message: string;
+  severity?: Severity;
 }
 
 /** Thrown only for failures outside the user's program (missing tools, I/O). */
 export class ToolError extends Error {}
 
+/** Whether an exception is V8's stack overflow (see check/nesting.ts). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
 export class Diagnostics {
   readonly list: Diagnostic[] = [];
   private seen = new Set<string>();
+  private errors = 0;
 
   constructor(private readonly cwd: string = process.cwd()) {}
 
   error(node: ts.Node, message: string): void {
-    const sf = node.getSourceFile();
-    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    this.add({ file: this.rel(sf.fileName), line: line + 1, col: character + 1, message });
+    this.add({ ...this.position(node), message });
+  }
+
+  warn(node: ts.Node, message: string): void {
+    this.add({ ...this.position(node), message, severity: 'warning' });
   }
 
   add(d: Diagnostic): void {
-    const key = `${d.file}:${d.line}:${d.col}:${d.message}`;
-    if (this.seen.has(key)) return; // the checker may visit a node twice (e.g. constant folding)
+    const key = `${d.file}:${d.line}:${d.col}:${d.severity ?? 'error'}:${d.message}`;
+    if (this.seen.has(key)) return;
     this.seen.add(key);
     this.list.push(d);
+    if ((d.severity ?? 'error') === 'error') this.errors++;
   }
 
-  get count(): number { return this.list.length; }
+  /** The number of errors (warnings do not count). */
+  get count(): number { return this.errors; }
+
+  get warnings(): number { return this.list.length - this.errors; }
 
   rel(file: string): string {
     const r = path.relative(this.cwd, file);
@@ -41,6 +57,12 @@ export class Diagnostics {
 
   format(): string {
     const sorted = [...this.list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-    return sorted.map((d) => `${d.file}:${d.line}:${d.col}: error: ${d.message}`).join('\n');
+    return sorted.map((d) => `${d.file}:${d.line}:${d.col}: ${d.severity ?? 'error'}: ${d.message}`).join('\n');
+  }
+
+  private position(node: ts.Node): { file: string; line: number; col: number } {
+    const sf = node.getSourceFile();
+    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    return { file: this.rel(sf.fileName), line: line + 1, col: character + 1 };
   }
 }

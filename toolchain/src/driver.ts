@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { Diagnostics, ToolError } from './diagnostics';
+import { copyOutput, reason, refuseSourceAsOutput, writeOutput } from './output';
 import { getTarget } from './targets';
 import { parseProgram } from './parse/program';
 import { Checker } from './check/checker';
@@ -36,12 +37,16 @@ export function compile(opts: CompileOptions): CompileResult {
   const diags = new Diagnostics();
   const timings: Record<string, number> = {};
   const t0 = performance.now();
-  const mark = (name: string, since: number) => { timings[name] = performance.now() - since; return performance.now(); };
+  const mark = (name: string, since: number) => {
+    timings[name] = performance.now() - since;
+    return performance.now();
+  };
 
   let t = t0;
   const parsed = parseProgram(opts.entry, target, diags);
   t = mark('parse', t);
   if (!parsed || diags.count) return { ok: false, diagnostics: diags, timings };
+  refuseSourceAsOutput(opts.output, parsed.program.getSourceFiles().map((sf) => sf.fileName), (f) => diags.rel(f));
   const checker = new Checker(parsed, target, diags);
   checker.run();
   t = mark('check', t);
@@ -53,19 +58,26 @@ export function compile(opts: CompileOptions): CompileResult {
   if (diags.count) return { ok: false, diagnostics: diags, timings };
 
   const emit = opts.emit ?? 'exe';
-  fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
   if (emit === 'll') {
-    fs.writeFileSync(opts.output, ir);
+    writeOutput(opts.output, ir);
     return { ok: true, diagnostics: diags, timings };
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-'));
+  // clang and the linker write into a temporary directory; the result is then copied to
+  // the output path, so that a bad output path is our error message, not a tool's.
+  let tmp: string;
+  try {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-'));
+  } catch (e) {
+    throw new ToolError(`cannot create a temporary directory in ${os.tmpdir()}: ${reason(e, os.tmpdir())}`);
+  }
   try {
     const llFile = path.join(tmp, 'module.ll');
     fs.writeFileSync(llFile, ir);
-    const objFile = emit === 'obj' || emit === 'asm' ? opts.output : path.join(tmp, 'module.o');
-    const tools = findTools();
     // `asm` is the text of exactly the code `obj` would hold (same clang pipeline, -S).
-    const args = [emit === 'asm' ? '-S' : '-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple, ...target.clangFlags, '-Wno-override-module', llFile, '-o', objFile];
+    const objFile = path.join(tmp, emit === 'asm' ? 'module.s' : 'module.o');
+    const tools = findTools();
+    const args = [emit === 'asm' ? '-S' : '-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple,
+      ...target.clangFlags, '-Wno-override-module', llFile, '-o', objFile];
     if (opts.debug) args.push('-g');
     t = performance.now();
     const r = spawnSync(tools.clang, args, { encoding: 'utf8' });
@@ -75,15 +87,24 @@ export function compile(opts: CompileOptions): CompileResult {
       // Invalid IR is a compiler bug, never the user's fault: keep the module for the report.
       const keep = path.join(os.tmpdir(), `tsboot-failed-${process.pid}.ll`);
       fs.copyFileSync(llFile, keep);
-      throw new ToolError(`internal compiler error: clang rejected the generated IR (kept in ${keep}):\n${r.stderr.trim()}`);
+      throw new ToolError(`internal compiler error: clang rejected the generated IR (kept in ${keep}):\n`
+        + r.stderr.trim());
     }
-    if (emit === 'obj' || emit === 'asm') return { ok: true, diagnostics: diags, timings };
+    if (emit === 'obj' || emit === 'asm') {
+      copyOutput(objFile, opts.output);
+      return { ok: true, diagnostics: diags, timings };
+    }
     t = performance.now();
+    const linked = path.join(tmp, `linked${path.extname(opts.output)}`);
+    const pdb = (f: string) => `${f.replace(/\.[^./]+$/, '')}.pdb`;
     link({
       kind: target.os === 'uefi' ? 'pe' : target.os === 'elf' ? 'elf-kernel' : 'linux',
-      arch: target.arch, objects: [objFile], output: opts.output, debug: !!opts.debug, linkerScript: opts.linkerScript,
+      arch: target.arch, objects: [objFile], output: linked, debug: !!opts.debug, linkerScript: opts.linkerScript,
+      pdbPath: pdb(path.resolve(opts.output)),
     });
     timings.link = performance.now() - t;
+    copyOutput(linked, opts.output);
+    if (opts.debug && target.os === 'uefi') copyOutput(pdb(linked), pdb(opts.output));
     return { ok: true, diagnostics: diags, timings };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -24,7 +24,14 @@ export interface ErrorType { kind: 'error' }
 export type Type = IntType | BoolType | VoidType | NeverType | PtrType | StrType | ArrayType | FnType
   | StructType | EnumType | UntypedType | NullType | ErrorType;
 
-export interface Field { name: string; type: Type; offset: number; node: ts.Node }
+export interface Field {
+  name: string;
+  type: Type;
+  offset: number;
+  node: ts.Node;
+  /** Written `readonly`: set only by an initialiser. */
+  readonly: boolean;
+}
 
 export interface StructInfo {
   name: string;
@@ -60,22 +67,35 @@ export const ERROR: ErrorType = { kind: 'error' };
 export const CSTR: StrType = { kind: 'str', wide: false };
 export const WSTR: StrType = { kind: 'str', wide: true };
 
-export const INT_TYPES: Record<string, IntType> = { u8: U8, u16: U16, u32: U32, u64: U64, i8: I8, i16: I16, i32: I32, i64: I64, usize: USIZE, isize: ISIZE };
+export const INT_TYPES: Record<string, IntType> = {
+  u8: U8, u16: U16, u32: U32, u64: U64, i8: I8, i16: I16, i32: I32, i64: I64, usize: USIZE, isize: ISIZE,
+};
 
 export const ptrTo = (to: Type): PtrType => ({ kind: 'ptr', to });
 
 export function isInt(t: Type): t is IntType { return t.kind === 'int'; }
 /** Types that behave as integers in arithmetic (enums convert to their u32). */
 export function isIntegral(t: Type): boolean { return t.kind === 'int' || t.kind === 'enum' || t.kind === 'untyped'; }
-export function isPointerLike(t: Type): boolean { return t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fn' || t.kind === 'null'; }
-export function isScalar(t: Type): boolean { return t.kind === 'int' || t.kind === 'bool' || t.kind === 'enum' || t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fn'; }
+export function isPointerLike(t: Type): boolean {
+  return t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fn' || t.kind === 'null';
+}
+export function isScalar(t: Type): boolean {
+  return t.kind === 'int' || t.kind === 'bool' || t.kind === 'enum' || isPointerLike(t) && t.kind !== 'null';
+}
 export function isAggregate(t: Type): boolean { return t.kind === 'struct' || t.kind === 'array'; }
+
+/** The struct whose fields `x.f` reads: a struct value's, or the target of a Ptr<struct>. */
+export function structOf(t: Type): StructInfo | undefined {
+  return t.kind === 'struct' ? t.info : t.kind === 'ptr' && t.to.kind === 'struct' ? t.to.info : undefined;
+}
 
 /** The integer type an integral value computes in. */
 export function asInt(t: Type): IntType { return t.kind === 'enum' ? U32 : (t as IntType); }
 
 export function intMin(t: IntType): bigint { return t.signed ? -(1n << BigInt(t.bits - 1)) : 0n; }
-export function intMax(t: IntType): bigint { return t.signed ? (1n << BigInt(t.bits - 1)) - 1n : (1n << BigInt(t.bits)) - 1n; }
+export function intMax(t: IntType): bigint {
+  return t.signed ? (1n << BigInt(t.bits - 1)) - 1n : (1n << BigInt(t.bits)) - 1n;
+}
 
 /** Wraps an exact value to the type's width and signedness. */
 export function wrap(v: bigint, t: IntType): bigint {
@@ -92,7 +112,8 @@ export function sameType(a: Type, b: Type): boolean {
     case 'array': { const o = b as ArrayType; return a.len === o.len && sameType(a.elem, o.elem); }
     case 'fn': {
       const o = b as FnType;
-      return a.efiapi === o.efiapi && sameType(a.ret, o.ret) && a.params.length === o.params.length && a.params.every((p, i) => sameType(p, o.params[i]));
+      return a.efiapi === o.efiapi && sameType(a.ret, o.ret) && a.params.length === o.params.length
+        && a.params.every((p, i) => sameType(p, o.params[i]));
     }
     case 'struct': return a.info === (b as StructType).info;
     case 'enum': return a.info === (b as EnumType).info;

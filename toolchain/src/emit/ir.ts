@@ -1,16 +1,20 @@
 // All LLVM IR text is printed here. The lowering stage calls these builders; no other
 // module formats IR. Opaque pointers (`ptr`) throughout.
 
+/** Two upper-case hex digits: the escape of a byte in IR names and strings. */
+function hex2(b: number): string { return b.toString(16).toUpperCase().padStart(2, '0'); }
+
 /** Quotes a global name so that any characters are allowed. */
 export function globalName(name: string): string {
-  return /^[A-Za-z_.$][A-Za-z0-9_.$]*$/.test(name) ? `@${name}` : `@"${name.replace(/[\\"]/g, (c) => '\\' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))}"`;
+  if (/^[A-Za-z_.$][A-Za-z0-9_.$]*$/.test(name)) return `@${name}`;
+  return `@"${name.replace(/[\\"]/g, (c) => '\\' + hex2(c.charCodeAt(0)))}"`;
 }
 
 /** An LLVM string constant body (c"...") from raw bytes. */
 export function bytesLiteral(bytes: number[]): string {
   let s = '';
   for (const b of bytes) {
-    s += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : '\\' + b.toString(16).toUpperCase().padStart(2, '0');
+    s += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : '\\' + hex2(b);
   }
   return `c"${s}"`;
 }
@@ -21,6 +25,15 @@ export interface FnDecl {
   params: string[];
   cc: string; // '' or 'win64cc'
   attrs: string[];
+}
+
+export interface GlobalOpts {
+  linkage: string;
+  constant: boolean;
+  type: string;
+  init: string;
+  align: number;
+  section?: string;
 }
 
 export class ModuleBuilder {
@@ -53,9 +66,11 @@ export class ModuleBuilder {
     return name;
   }
 
-  global(name: string, opts: { linkage: string; constant: boolean; type: string; init: string; align: number; section?: string }): void {
+  global(name: string, opts: GlobalOpts): void {
     const sec = opts.section ? `, section "${opts.section}"` : '';
-    this.globals.push(`${name} = ${opts.linkage}${opts.linkage ? ' ' : ''}${opts.constant ? 'constant' : 'global'} ${opts.type} ${opts.init}${sec}, align ${opts.align}`);
+    const linkage = opts.linkage ? opts.linkage + ' ' : '';
+    const kind = opts.constant ? 'constant' : 'global';
+    this.globals.push(`${name} = ${linkage}${kind} ${opts.type} ${opts.init}${sec}, align ${opts.align}`);
   }
 
   declare(d: FnDecl): void {
@@ -115,6 +130,8 @@ export class FnBuilder {
   terminated = false;
   /** Metadata reference attached to instructions (debug locations), or ''. */
   dbg = '';
+  /** The block being filled; the first is `body` (see finish). */
+  private current = 'body';
 
   temp(): string { return `%t${this.tmp++}`; }
   label(hint: string): string { return `${hint}.${this.labels++}`; }
@@ -133,6 +150,7 @@ export class FnBuilder {
   startBlock(label: string): void {
     if (!this.terminated) this.body.push(`  br label %${label}`);
     this.body.push(`${label}:`);
+    this.current = label;
     this.terminated = false;
   }
 
@@ -143,9 +161,13 @@ export class FnBuilder {
   }
 
   binop(op: string, type: string, a: string, b: string): string { return this.value(`${op} ${type} ${a}, ${b}`); }
-  icmp(pred: string, type: string, a: string, b: string): string { return this.value(`icmp ${pred} ${type} ${a}, ${b}`); }
+  icmp(pred: string, type: string, a: string, b: string): string {
+    return this.value(`icmp ${pred} ${type} ${a}, ${b}`);
+  }
   cast(op: string, from: string, v: string, to: string): string { return this.value(`${op} ${from} ${v} to ${to}`); }
-  select(cond: string, type: string, a: string, b: string): string { return this.value(`select i1 ${cond}, ${type} ${a}, ${type} ${b}`); }
+  select(cond: string, type: string, a: string, b: string): string {
+    return this.value(`select i1 ${cond}, ${type} ${a}, ${type} ${b}`);
+  }
 
   load(type: string, p: string, align: number, isVolatile = false): string {
     return this.value(`load${isVolatile ? ' volatile' : ''} ${type}, ptr ${p}, align ${align}`);
@@ -156,9 +178,13 @@ export class FnBuilder {
   }
 
   /** Byte-offset address: p + off. */
-  byteOffset(p: string, off: string, inbounds = false): string { return this.value(`getelementptr ${inbounds ? 'inbounds ' : ''}i8, ptr ${p}, i64 ${off}`); }
+  byteOffset(p: string, off: string, inbounds = false): string {
+    return this.value(`getelementptr ${inbounds ? 'inbounds ' : ''}i8, ptr ${p}, i64 ${off}`);
+  }
   /** Element address: p + i * sizeof(elem). */
-  elemOffset(elemType: string, p: string, i: string, inbounds = false): string { return this.value(`getelementptr ${inbounds ? 'inbounds ' : ''}${elemType}, ptr ${p}, i64 ${i}`); }
+  elemOffset(elemType: string, p: string, i: string, inbounds = false): string {
+    return this.value(`getelementptr ${inbounds ? 'inbounds ' : ''}${elemType}, ptr ${p}, i64 ${i}`);
+  }
 
   call(ret: string, callee: string, args: string[], cc = '', attrs = ''): string {
     const text = `call ${cc ? cc + ' ' : ''}${ret} ${callee}(${args.join(', ')})${attrs ? ' ' + attrs : ''}`;
@@ -167,7 +193,7 @@ export class FnBuilder {
   }
 
   asm(ret: string, template: string, constraints: string, args: string[]): string {
-    const esc = (s: string) => s.replace(/\\/g, '\\5C').replace(/"/g, '\\22').replace(/\n/g, '\\0A').replace(/\t/g, '\\09');
+    const esc = (s: string) => s.replace(/[\\"\n\t]/g, (c) => '\\' + hex2(c.charCodeAt(0)));
     const text = `call ${ret} asm sideeffect "${esc(template)}", "${esc(constraints)}"(${args.join(', ')})`;
     if (ret === 'void') { this.inst(text); return ''; }
     return this.value(text);
@@ -204,7 +230,8 @@ export class FnBuilder {
   ret(type: string, v?: string): void { this.terminate(type === 'void' ? 'ret void' : `ret ${type} ${v}`); }
   unreachable(): void { this.terminate('unreachable'); }
   switch(type: string, v: string, def: string, cases: Array<[string, string]>): void {
-    this.terminate(`switch ${type} ${v}, label %${def} [${cases.map(([c, l]) => ` ${type} ${c}, label %${l}`).join('')} ]`);
+    const table = cases.map(([c, l]) => ` ${type} ${c}, label %${l}`).join('');
+    this.terminate(`switch ${type} ${v}, label %${def} [${table} ]`);
   }
 
   private terminate(text: string): void {
@@ -214,18 +241,13 @@ export class FnBuilder {
   }
 
   /** The label of the block currently being filled (for phi incoming edges). */
-  currentLabel(): string {
-    for (let i = this.body.length - 1; i >= 0; i--) {
-      const l = this.body[i];
-      if (!l.startsWith(' ')) return l.slice(0, -1);
-    }
-    return 'body';
-  }
+  currentLabel(): string { return this.current; }
 
   finish(header: string, retType: string): string {
     if (!this.terminated) {
       if (retType === 'void') this.ret('void'); else this.unreachable();
     }
-    return `${header} {\nentry:\n${this.allocas.join('\n')}${this.allocas.length ? '\n' : ''}  br label %body\nbody:\n${this.body.join('\n')}\n}\n`;
+    const allocas = this.allocas.map((a) => a + '\n').join('');
+    return `${header} {\nentry:\n${allocas}  br label %body\nbody:\n${this.body.join('\n')}\n}\n`;
   }
 }

@@ -34,5 +34,6 @@ export function findTools(): LlvmTools {
     cached = { clang: 'clang', ldLld: 'ld.lld', lldLink: 'lld-link', version: v };
     return cached;
   }
-  throw new ToolError('no LLVM toolchain found (clang 15 or newer with lld); install it with `sudo apt-get install -y clang-16 lld-16 llvm-16` (or run `npm run setup` as root)');
+  throw new ToolError('no LLVM toolchain found (clang 15 or newer with lld); install it with '
+    + '`sudo apt-get install -y clang-16 lld-16 llvm-16` (or run `npm run setup` as root)');
 }

@@ -4,7 +4,7 @@
 // `lock xadd`, `xchg` and plain moves (a seq_cst store is an `xchg`); on aarch64 (ARMv8.0,
 // no LSE) `ldar`/`stlr` and `ldaxr`/`stlxr` loops, with `dmb ish` for fences.
 import * as ts from 'typescript';
-import { Lowerer } from './lower';
+import { LowerState } from './state';
 import { ATOMICS, AtomicOrder } from '../check/builtins';
 import { defaultFailureOrder } from '../check/atomics';
 import { Type, ERROR, alignOf, irMemType } from '../check/types';
@@ -18,7 +18,7 @@ function orderOf(a: ts.Expression): AtomicOrder {
   return (a as ts.StringLiteral).text as AtomicOrder;
 }
 
-export function lowerAtomic(L: Lowerer, e: ts.CallExpression, name: string): string {
+export function lowerAtomic(L: LowerState, e: ts.CallExpression, name: string): string {
   const b = L.b;
   const spec = ATOMICS[name];
   const args = e.arguments;

@@ -1,7 +1,7 @@
 // Lowering of builtin calls: generic ones by name, intrinsics from the table in
 // check/builtins.ts.
 import * as ts from 'typescript';
-import { Lowerer } from './lower';
+import { OperatorLowerer as Lowerer } from './operators';
 import { INTRINSICS, ATOMICS } from '../check/builtins';
 import { lowerAtomic } from './atomics';
 import { Type, U64, VOID, CSTR, sizeOf, alignOf, irType, irMemType } from '../check/types';

@@ -12,10 +12,13 @@ export class DebugInfo {
   private subroutineType: string;
   private scope = '';
   private locs = new Map<string, string>();
+  /** The source file of the function being lowered: node.getSourceFile() walks every parent. */
+  private sf: ts.SourceFile | undefined;
 
   constructor(private readonly mod: ModuleBuilder, target: Target) {
     const cuFile = this.mod.metadata(`!DIFile(filename: "tsboot", directory: "${esc(process.cwd())}")`);
-    this.cu = this.mod.metadata(`!DICompileUnit(language: DW_LANG_C99, file: ${cuFile}, producer: "tsboot", isOptimized: true, runtimeVersion: 0, emissionKind: LineTablesOnly)`, true);
+    this.cu = this.mod.metadata(`!DICompileUnit(language: DW_LANG_C99, file: ${cuFile}, producer: "tsboot", `
+      + 'isOptimized: true, runtimeVersion: 0, emissionKind: LineTablesOnly)', true);
     this.subroutineType = this.mod.metadata('!DISubroutineType(types: !{})');
     this.mod.namedMetadata('llvm.dbg.cu', [this.cu]);
     this.mod.moduleFlag('i32 2, !"Debug Info Version", i32 3');
@@ -26,7 +29,9 @@ export class DebugInfo {
   private file(sf: ts.SourceFile): string {
     let f = this.files.get(sf.fileName);
     if (!f) {
-      f = this.mod.metadata(`!DIFile(filename: "${esc(path.basename(sf.fileName))}", directory: "${esc(path.dirname(path.resolve(sf.fileName)))}")`);
+      const name = esc(path.basename(sf.fileName));
+      const dir = esc(path.dirname(path.resolve(sf.fileName)));
+      f = this.mod.metadata(`!DIFile(filename: "${name}", directory: "${dir}")`);
       this.files.set(sf.fileName, f);
     }
     return f;
@@ -36,13 +41,17 @@ export class DebugInfo {
     const sf = f.decl.getSourceFile();
     const line = sf.getLineAndCharacterOfPosition(f.decl.getStart(sf)).line + 1;
     const file = this.file(sf);
-    this.scope = this.mod.metadata(`!DISubprogram(name: "${esc(f.name)}", linkageName: "${esc(f.irName)}", scope: ${file}, file: ${file}, line: ${line}, type: ${this.subroutineType}, scopeLine: ${line}, spFlags: DISPFlagDefinition | DISPFlagOptimized, unit: ${this.cu})`, true);
+    this.scope = this.mod.metadata(`!DISubprogram(name: "${esc(f.name)}", linkageName: "${esc(f.irName)}", `
+      + `scope: ${file}, file: ${file}, line: ${line}, type: ${this.subroutineType}, scopeLine: ${line}, `
+      + `spFlags: DISPFlagDefinition | DISPFlagOptimized, unit: ${this.cu})`, true);
     this.locs.clear();
+    this.sf = sf;
     return this.scope;
   }
 
+  /** A DILocation in the function of the last subprogram() (and its source file). */
   location(node: ts.Node): string {
-    const sf = node.getSourceFile();
+    const sf = this.sf!;
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
     const key = `${line}:${character}`;
     let l = this.locs.get(key);

@@ -4,8 +4,21 @@ import * as ts from 'typescript';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Target } from '../targets';
-import { Diagnostics } from '../diagnostics';
+import { Diagnostics, isStackOverflow } from '../diagnostics';
 import { REPO_ROOT } from '../paths';
+import { checkUtf8, tooDeepToParse } from './source-checks';
+
+/** Why a file cannot be read, in words. */
+function readError(file: string): string {
+  try {
+    fs.readFileSync(file);
+    return 'it is not a TypeScript source';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory'
+      : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  }
+}
 
 export const TOOLCHAIN_DIR = path.join(REPO_ROOT, 'toolchain');
 export const LIB_DIR = path.join(TOOLCHAIN_DIR, 'lib');
@@ -41,11 +54,37 @@ export function parseProgram(entryFile: string, target: Target, diags: Diagnosti
   const entry = path.resolve(entryFile);
   const libs = fs.readdirSync(LIB_DIR).filter((f) => f.endsWith('.d.ts')).map((f) => path.join(LIB_DIR, f));
   const std = stdFiles(target);
-  const program = ts.createProgram({ rootNames: [...libs, ...std, entry], options: subsetCompilerOptions });
+  // TypeScript's parser and binder recurse: code nested deeper than the stack allows is a
+  // diagnostic at the deepest point of the file that was being read, not a crash.
+  const host = ts.createCompilerHost(subsetCompilerOptions);
+  const getSourceFile = host.getSourceFile;
+  let reading: string | undefined;
+  host.getSourceFile = (name, ...rest) => {
+    reading = name;
+    const sf = getSourceFile.call(host, name, ...rest);
+    reading = undefined;
+    return sf;
+  };
+  let program: ts.Program;
+  let checker: ts.TypeChecker;
+  try {
+    program = ts.createProgram({ rootNames: [...libs, ...std, entry], options: subsetCompilerOptions, host });
+    checker = program.getTypeChecker();
+  } catch (e) {
+    if (!isStackOverflow(e) || (!reading && !fs.existsSync(entry))) throw e;
+    const file = reading ?? entry;
+    diags.add(tooDeepToParse(file, diags.rel(file)));
+    return undefined;
+  }
   const entrySf = program.getSourceFile(entry);
   if (!entrySf) {
-    diags.add({ file: entryFile, line: 1, col: 1, message: 'cannot read the entry file' });
+    diags.add({ file: entryFile, line: 1, col: 1, message: `cannot read the entry file: ${readError(entry)}` });
     return undefined;
+  }
+  for (const sf of program.getSourceFiles()) {
+    if (sf.isDeclarationFile) continue;
+    const bad = checkUtf8(sf.fileName, diags.rel(sf.fileName));
+    if (bad) diags.add(bad);
   }
   // Syntax errors are reported in TypeScript's words. Types are left to our own checker:
   // it knows the subset's machine types (tsc sees every integer as `number`), and a full
@@ -53,16 +92,18 @@ export function parseProgram(entryFile: string, target: Target, diags: Diagnosti
   for (const d of program.getSyntacticDiagnostics()) {
     if (!d.file || d.start === undefined) continue;
     const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    diags.add({ file: diags.rel(d.file.fileName), line: line + 1, col: character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') });
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    diags.add({ file: diags.rel(d.file.fileName), line: line + 1, col: character + 1, message });
   }
   return {
     program,
-    checker: program.getTypeChecker(),
+    checker,
     entry: entrySf,
     std: std.map((f) => program.getSourceFile(f)!).filter(Boolean),
   };
 }
 
 export function isLibFile(sf: ts.SourceFile): boolean {
-  return path.dirname(sf.fileName) === LIB_DIR.split(path.sep).join('/') || path.resolve(path.dirname(sf.fileName)) === LIB_DIR;
+  const dir = path.dirname(sf.fileName);
+  return dir === LIB_DIR.split(path.sep).join('/') || path.resolve(dir) === LIB_DIR;
 }

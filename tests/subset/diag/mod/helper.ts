@@ -1,0 +1,2 @@
+// Imported by unused_declarations.ts.
+export const helperValue = 1;

@@ -1,0 +1,95 @@
+// Calls: direct calls of functions, calls through function pointers, conversion calls
+// such as u32(x), and the checking of arguments. Builtin calls are typed in
+// builtin-calls.ts.
+import * as ts from 'typescript';
+import { Type, IntType, BOOL, ERROR, INT_TYPES, isIntegral, wrap, typeName } from './types';
+import { FuncInfo } from './entities';
+import { BUILTINS } from './builtins';
+import { OperatorChecker } from './operators';
+
+export abstract class CallChecker extends OperatorChecker {
+  protected abstract builtinCall(e: ts.CallExpression, name: string): Type;
+
+  protected call(e: ts.CallExpression): Type {
+    const callee = e.expression;
+    if (ts.isIdentifier(callee)) {
+      if (e.questionDotToken) {
+        this.d.error(e, `'${callee.text}' is a function, which is never null; call it as ${callee.text}(...)`);
+      }
+      const sym = this.symbolOf(callee);
+      const decl = sym?.declarations?.[0];
+      if (sym && decl && this.isLibDecl(decl) && !this.entities.has(sym)) {
+        const name = sym.name;
+        if (INT_TYPES[name] || name === 'bool') return this.conversion(e, name === 'bool' ? BOOL : INT_TYPES[name]);
+        if (BUILTINS.has(name)) return this.builtinCall(e, name);
+        const f = this.stdByName.get(name);
+        if (f) return this.directCall(e, f);
+        this.d.error(callee, `'${name}' is declared but has no implementation for target ${this.target.name}`);
+        return ERROR;
+      }
+      const ent = sym && this.entities.get(sym);
+      if (ent?.kind === 'func') return this.directCall(e, ent);
+    }
+    if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
+    const ft = this.expr(callee, undefined);
+    if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;
+    if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, undefined)); return ERROR; }
+    if (ft.kind !== 'fn') { this.d.error(callee, `${typeName(ft)} is not callable`); return ERROR; }
+    this.calls.set(e, { kind: 'indirect', type: ft });
+    this.args(e, ft.params, 'function pointer');
+    return ft.ret;
+  }
+
+  private directCall(e: ts.CallExpression, f: FuncInfo): Type {
+    if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
+    this.calls.set(e, { kind: 'direct', f });
+    this.args(e, f.type.params, `'${f.name}'`);
+    return f.type.ret;
+  }
+
+  protected args(e: ts.CallExpression, params: Type[], what: string, optionalFrom = params.length): void {
+    const n = e.arguments.length;
+    if (n < optionalFrom || n > params.length) {
+      const count = optionalFrom === params.length ? `${params.length}` : `${optionalFrom} to ${params.length}`;
+      this.d.error(e, `${what} takes ${count} argument${params.length === 1 ? '' : 's'}, not ${n}`);
+    }
+    e.arguments.forEach((a, i) => {
+      const pt = params[i];
+      const t = this.expr(a, pt);
+      if (pt) this.assignable(a, t, pt, 'argument');
+    });
+  }
+
+  private conversion(e: ts.CallExpression, to: Type): Type {
+    this.calls.set(e, { kind: 'convert', to });
+    if (e.arguments.length !== 1) { this.d.error(e, `${typeName(to)}(x) takes one argument`); return to; }
+    const a = e.arguments[0];
+    const t = this.expr(a, undefined);
+    if (t.kind === 'error') return to;
+    const c = this.consts.get(a);
+    if (to.kind === 'bool') {
+      if (!isIntegral(t)) this.d.error(a, `bool(x) converts an integer, not ${typeName(t)}`);
+      if (c !== undefined) this.consts.set(e, c !== 0n ? 1n : 0n);
+      return BOOL;
+    }
+    if (!isIntegral(t) && t.kind !== 'bool') {
+      const hint = t.kind === 'ptr' || t.kind === 'str' ? '; use addr(p)' : '';
+      this.d.error(a, `${typeName(to)}(x) converts integers, enums and bools, not ${typeName(t)}${hint}`);
+      return to;
+    }
+    if (t.kind === 'untyped' && c === undefined) {
+      this.noType(a, `${typeName(to)}(x) converts a value that already has a type`, typeName(to));
+      return to;
+    }
+    if (t.kind === 'untyped' && c !== undefined) {
+      // An explicit conversion of a constant wraps it: u64(-1) is all ones. The constant
+      // itself becomes the signed type of the target's width.
+      const it = to as IntType;
+      const signed: IntType = it.signed ? it : { ...it, signed: true, name: 'i' + it.bits };
+      this.consts.set(a, wrap(c, signed));
+      this.types.set(a, signed);
+    }
+    if (c !== undefined) this.consts.set(e, wrap(c, to as IntType));
+    return to;
+  }
+}

@@ -1,0 +1,216 @@
+// Functions: their declarations (signature, JSDoc tags, external functions) and the
+// checking of their bodies, with what is only visible across a whole body: a reachable
+// end in a function with a result, and stores into a struct copy that is never read.
+import * as ts from 'typescript';
+import { Type, VOID, ERROR, typeName } from './types';
+import { FuncInfo, FnTags } from './entities';
+import { REJECTED } from './rejected';
+import { canFallThrough } from './flow';
+import { StmtChecker } from './stmts';
+
+const TS = ts.SyntaxKind;
+
+/** The JSDoc tags that change how a function is emitted (docs/language.md). */
+const TAGS = ['symbol', 'efiapi', 'inline', 'noinline', 'naked', 'nobuiltins'];
+
+/** Edit distance, to recognise a misspelt tag. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length];
+}
+
+export abstract class FunctionChecker extends StmtChecker {
+  private tagsOf(decl: ts.FunctionDeclaration): FnTags {
+    const tags: FnTags = { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false };
+    for (const t of ts.getJSDocTags(decl)) {
+      const name = t.tagName.text;
+      const text = typeof t.comment === 'string' ? t.comment.trim() : '';
+      switch (name) {
+        case 'symbol':
+          if (!/^[A-Za-z_][A-Za-z0-9_.$]*$/.test(text)) {
+            this.d.error(t, `@symbol needs a symbol name, e.g. \`@symbol efi_main\``);
+          } else tags.symbol = text;
+          break;
+        case 'efiapi': tags.efiapi = true; break;
+        case 'inline': tags.inline = true; break;
+        case 'noinline': tags.noinline = true; break;
+        case 'naked': tags.naked = true; break;
+        case 'nobuiltins': tags.nobuiltins = true; break;
+        default: {
+          // Ordinary documentation tags (@param, @returns, ...) mean nothing to the
+          // compiler; one that is nearly a tsboot tag is most likely a typo.
+          const near = TAGS.find((k) => distance(name.toLowerCase(), k) <= (k.length > 5 ? 2 : 1));
+          if (near) this.d.warn(t.tagName, `unknown tag @${name} is ignored; did you mean @${near}?`);
+        }
+      }
+    }
+    return tags;
+  }
+
+  protected collectFunction(decl: ts.FunctionDeclaration, mod: string): void {
+    if (!decl.name) { this.d.error(decl, 'a function needs a name'); return; }
+    const sym = this.declSymbol(decl);
+    if (!sym) return;
+    if (this.entities.has(sym)) {
+      this.d.error(decl, `function overloads are not supported; give each variant its own name`);
+      return;
+    }
+    this.modifiers(decl, [TS.ExportKeyword, TS.DeclareKeyword], 'functions');
+    if (decl.typeParameters?.length) {
+      this.d.error(decl.typeParameters[0], 'generic functions are not supported; write one function per type');
+    }
+    if (decl.asteriskToken) this.d.error(decl, 'generators are not supported');
+    const mods = ts.getCombinedModifierFlags(decl);
+    const tags = this.tagsOf(decl);
+    const params: Type[] = [];
+    const psyms: ts.Symbol[] = [];
+    const names = new Set<string>();
+    for (const p of decl.parameters) {
+      if (ts.isIdentifier(p.name)) this.declare(names, p.name);
+      params.push(this.parameter(p));
+      psyms.push(this.tc.getSymbolAtLocation(p.name)!);
+    }
+    let ret: Type = VOID;
+    if (decl.type) ret = this.resolveType(decl.type);
+    if (ret.kind === 'struct' || ret.kind === 'array') {
+      const name = typeName(ret);
+      this.d.error(decl.type!, `${name} cannot be returned by value; fill in a Ptr<${name}> parameter`);
+    }
+    const external = !decl.body;
+    if (external && !(mods & ts.ModifierFlags.Ambient)) {
+      this.d.error(decl, 'a function without a body must be `declare function` with `@symbol name`');
+    }
+    if (external && !tags.symbol && !decl.getSourceFile().isDeclarationFile) {
+      this.d.error(decl, 'an external function needs `/** @symbol name */` naming the symbol it links to');
+    }
+    const name = decl.name.text;
+    const exported = !!(mods & ts.ModifierFlags.Export);
+    const f: FuncInfo = {
+      kind: 'func', name, irName: tags.symbol ?? `${mod}.${name}`, decl,
+      type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported,
+    };
+    this.entities.set(sym, f);
+    this.funcs.push(f);
+  }
+
+  private parameter(p: ts.ParameterDeclaration): Type {
+    if (!ts.isIdentifier(p.name)) { this.d.error(p.name, REJECTED[p.name.kind]!); return ERROR; }
+    if (p.name.text === 'this') {
+      this.d.error(p, 'a `this` parameter is not supported; pass the object as an ordinary Ptr<T> parameter');
+      return ERROR;
+    }
+    this.modifiers(p, [], 'parameters');
+    if (p.dotDotDotToken) this.d.error(p, 'rest parameters are not supported; pass a Ptr<T> and a count');
+    if (p.questionToken || p.initializer) {
+      this.d.error(p, 'optional and default parameters are not supported; pass every argument');
+    }
+    if (!p.type) {
+      this.d.error(p, `parameter '${p.name.text}' needs a type annotation, e.g. \`${p.name.text}: u64\``);
+      return ERROR;
+    }
+    const t = this.resolveType(p.type);
+    if (t.kind === 'struct' || t.kind === 'array') {
+      this.d.error(p.type, `${typeName(t)} cannot be passed by value; take a Ptr<${typeName(t)}>`);
+    }
+    if (t.kind === 'void' || t.kind === 'never') this.d.error(p.type, `a parameter cannot have type ${typeName(t)}`);
+    return t;
+  }
+
+  protected checkFunction(f: FuncInfo): void {
+    this.fn = f;
+    // The parameters and the body's top-level declarations share one scope, as in JavaScript.
+    this.scopes = [new Set(f.decl.parameters.map((p) => p.name.getText()))];
+    this.copies = [];
+    f.decl.parameters.forEach((p, i) => {
+      const sym = f.params[i];
+      if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type: f.type.params[i], decl: p });
+    });
+    const body = f.decl.body!;
+    for (const st of body.statements) this.guarded(st, () => this.stmt(st));
+    if (!f.tags.naked) {
+      if (f.type.ret.kind !== 'void' && f.type.ret.kind !== 'error' && this.endReachable(body)) {
+        this.d.error(f.decl.name!, f.type.ret.kind === 'never'
+          ? `function '${f.name}' returns never but its end is reachable; end it with a loop, panic() or unreachable()`
+          : `function '${f.name}' can reach its end without returning a ${typeName(f.type.ret)}`);
+      }
+      this.deadCopies(body);
+    }
+    this.fn = undefined;
+  }
+
+  /**
+   * Whether a function's end is reachable. A switch over an enum that lists every member is
+   * taken as exhaustive, as tsc does, only where that decides it: such a switch then
+   * panics on a value that is no member, instead of running off the end.
+   */
+  private endReachable(body: ts.Block): boolean {
+    const facts = { consts: this.consts, types: this.types };
+    if (!canFallThrough(body, { ...facts, exhaustive: new Set() })) return false;
+    const relied = new Set<ts.SwitchStatement>();
+    if (canFallThrough(body, { ...facts, exhaustive: this.allMembers, relied })) return true;
+    for (const sw of relied) this.exhaustive.add(sw);
+    return false;
+  }
+
+  /**
+   * Warns about a store into a local struct or array that is a copy of another place
+   * (`const s = arr[i]; s.f = 1;`) when the local is never read: the store changes only the
+   * copy, which is almost certainly not what was meant.
+   */
+  private deadCopies(body: ts.Block): void {
+    // The candidates were noted as the locals were declared (stmts.ts): most functions have none.
+    if (this.copies.length === 0) return;
+    const copies = new Map<ts.Symbol, { decl: ts.VariableDeclaration; stores: ts.Node[]; read: boolean }>();
+    for (const { sym, decl } of this.copies) copies.set(sym, { decl, stores: [], read: false });
+    const names = new Set(this.copies.map((c) => c.decl.name.getText()));
+    this.copies = [];
+    const walk: ts.Node[] = [body];
+    const uses: ts.Identifier[] = [];
+    while (walk.length) {
+      const n = walk.pop()!;
+      if (ts.isIdentifier(n) && names.has(n.text)) uses.push(n);
+      n.forEachChild((c) => { walk.push(c); });
+    }
+    for (const id of uses) {
+      const c = copies.get(this.symbolOf(id)!);
+      if (!c || id === c.decl.name) continue;
+      const store = this.storeRoot(id);
+      if (store) c.stores.push(store);
+      else c.read = true;
+    }
+    for (const c of copies.values()) {
+      if (c.read || c.stores.length === 0) continue;
+      const name = c.decl.name.getText();
+      const from = c.decl.initializer!.getText();
+      this.d.warn(c.stores[0], `'${name}' is a copy of ${from} (structs and arrays are copied on assignment) and is `
+        + `never read, so this store changes only the copy; to change ${from} itself, assign to it or take a `
+        + `pointer: \`let ${name}: Ptr<...> = addressOf(${from})\``);
+    }
+  }
+
+  /**
+   * When `id` is the root of an assignment target (`s.f = v`, `s.a[i] += v`, `s.n++`), the
+   * assignment; otherwise (a read) undefined.
+   */
+  private storeRoot(id: ts.Identifier): ts.Node | undefined {
+    let n: ts.Node = id;
+    while ((ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent))
+      && n.parent.expression === n) n = n.parent;
+    if (n === id) return undefined; // the whole copy is used (passed, assigned, returned)
+    const p = n.parent;
+    if (ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind >= TS.FirstAssignment
+      && p.operatorToken.kind <= TS.LastAssignment) return p;
+    if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p))
+      && (p.operator === TS.PlusPlusToken || p.operator === TS.MinusMinusToken)) return p;
+    return undefined;
+  }
+}

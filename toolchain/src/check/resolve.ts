@@ -1,0 +1,227 @@
+// Type resolution: written types (annotations, type arguments, aliases) to subset types,
+// the C layout of structs, and the members of enums.
+import * as ts from 'typescript';
+import {
+  Type, FnType, StructInfo, EnumInfo, INT_TYPES, BOOL, VOID, NEVER, ERROR, CSTR, WSTR, U32,
+  ptrTo, typeName, sizeOf, alignOf,
+} from './types';
+import { REJECTED } from './rejected';
+import { Conversions } from './convert';
+
+const TS = ts.SyntaxKind;
+
+type FieldSignature = ts.PropertySignature & { type: ts.TypeNode; name: ts.Identifier | ts.StringLiteral };
+
+/** A struct field as written: `name: T`, the name an identifier or a string. */
+function isFieldSignature(m: ts.TypeElement): m is FieldSignature {
+  return ts.isPropertySignature(m) && !!m.type && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name));
+}
+
+export abstract class TypeResolver extends Conversions {
+
+  /** The aliases being resolved on the current path (a struct's fields start a new path). */
+  private aliasBusy = new Set<ts.Node>();
+
+  resolveType(node: ts.TypeNode): Type {
+    switch (node.kind) {
+      case TS.VoidKeyword: return VOID;
+      case TS.NeverKeyword: return NEVER;
+      case TS.BooleanKeyword: return BOOL;
+      case TS.ParenthesizedType: return this.resolveType((node as ts.ParenthesizedTypeNode).type);
+      case TS.FunctionType: return this.resolveFnType(node as ts.FunctionTypeNode, false);
+      case TS.TypeReference: return this.resolveTypeRef(node as ts.TypeReferenceNode);
+      default:
+        this.d.error(node, REJECTED[node.kind] ?? 'this type is not supported in the subset; use a machine type, '
+          + 'Ptr<T>, Arr<T, N>, a struct, an enum or a function type');
+        return ERROR;
+    }
+  }
+
+  private resolveFnType(node: ts.FunctionTypeNode, efiapi: boolean): FnType {
+    const params = node.parameters.map((p) => {
+      if (!p.type) { this.d.error(p, 'function type parameters need types'); return ERROR; }
+      const t = this.resolveType(p.type);
+      if (t.kind === 'struct' || t.kind === 'array') {
+        this.d.error(p.type, `${typeName(t)} cannot be passed by value; take a Ptr<${typeName(t)}>`);
+      }
+      return t;
+    });
+    return { kind: 'fn', params, ret: this.resolveType(node.type), efiapi };
+  }
+
+  private resolveTypeRef(node: ts.TypeReferenceNode): Type {
+    if (!ts.isIdentifier(node.typeName)) {
+      this.d.error(node, 'qualified type names are not supported; import the type by name'); return ERROR;
+    }
+    const sym = this.symbolOf(node.typeName);
+    const decl = sym?.declarations?.[0];
+    if (!sym || !decl) { this.d.error(node, `cannot find type '${node.typeName.text}'`); return ERROR; }
+    const args = node.typeArguments ?? ts.factory.createNodeArray<ts.TypeNode>();
+    if (this.isLibDecl(decl)) {
+      const name = sym.name;
+      if (INT_TYPES[name]) return INT_TYPES[name];
+      switch (name) {
+        case 'bool': return BOOL;
+        case 'cstr': return CSTR;
+        case 'wstr': return WSTR;
+        case 'Ptr': {
+          if (args.length !== 1) { this.d.error(node, 'Ptr needs one type argument: Ptr<T>'); return ERROR; }
+          const a = args[0];
+          if (a.kind === TS.VoidKeyword) return ptrTo(VOID);
+          return ptrTo(this.resolveType(a));
+        }
+        case 'Arr': {
+          if (args.length !== 2) {
+            this.d.error(node, 'Arr needs an element type and a length: Arr<u8, 16>');
+            return ERROR;
+          }
+          const elem = this.resolveType(args[0]);
+          const n = args[1];
+          let len = -1;
+          if (ts.isLiteralTypeNode(n) && ts.isNumericLiteral(n.literal)) {
+            len = Number(this.parseIntLiteral(n.literal) ?? -1n);
+          }
+          if (!(len >= 0)) {
+            this.d.error(n, 'the length of an Arr must be an integer literal, e.g. Arr<u8, 16>');
+            return ERROR;
+          }
+          return { kind: 'array', elem, len };
+        }
+        case 'Efiapi': {
+          const a = args[0];
+          if (!a || !ts.isFunctionTypeNode(a)) {
+            // Efiapi<SomeAlias>: resolve the alias and re-mark it.
+            const t = a ? this.resolveType(a) : ERROR;
+            if (t.kind === 'fn') return { ...t, efiapi: true };
+            this.d.error(node, 'Efiapi takes a function type: Efiapi<(a: u64) => u64>'); return ERROR;
+          }
+          return this.resolveFnType(a, true);
+        }
+        default:
+          // A struct the std library declares for every program (SpinLock): resolved below.
+          if (ts.isInterfaceDeclaration(decl) && decl.heritageClauses) break;
+          this.d.error(node, `'${name}' is not a type that subset values can have`); return ERROR;
+      }
+    }
+    if (args.length) { this.d.error(node, 'generic types are not supported in subset sources'); }
+    if (ts.isTypeAliasDeclaration(decl)) {
+      if (decl.typeParameters?.length) { this.d.error(decl, 'generic type aliases are not supported'); return ERROR; }
+      if (this.aliasBusy.has(decl)) { this.d.error(node, `type alias '${sym.name}' refers to itself`); return ERROR; }
+      this.aliasBusy.add(decl);
+      const t = this.resolveType(decl.type);
+      this.aliasBusy.delete(decl);
+      return t;
+    }
+    if (ts.isInterfaceDeclaration(decl)) {
+      const info = this.structOf(decl);
+      return info ? { kind: 'struct', info } : ERROR;
+    }
+    if (ts.isEnumDeclaration(decl)) return { kind: 'enum', info: this.enumOf(decl) };
+    if (ts.isClassDeclaration(decl)) { this.d.error(node, REJECTED[TS.ClassDeclaration]!); return ERROR; }
+    this.d.error(node, `'${sym.name}' is not a type`);
+    return ERROR;
+  }
+
+  /** Checks a type alias where it is declared, so that an unused alias is checked too. */
+  protected checkAlias(decl: ts.TypeAliasDeclaration): void {
+    if (decl.typeParameters?.length) { this.d.error(decl, 'generic type aliases are not supported'); return; }
+    if (this.aliasBusy.has(decl)) return;
+    this.aliasBusy.add(decl);
+    this.resolveType(decl.type);
+    this.aliasBusy.delete(decl);
+  }
+
+  protected structOf(decl: ts.InterfaceDeclaration): StructInfo | undefined {
+    // A struct that points at itself is fine (its layout is 'busy' then); one that holds
+    // itself by value is caught where the field's type is resolved.
+    const known = this.structs.get(decl);
+    if (known) return known;
+    const first = this.declSymbol(decl)?.declarations?.[0];
+    if (first && first !== decl) {
+      this.d.error(decl.name, `'${decl.name.text}' is declared twice; declaration merging is not supported: `
+        + 'declare each struct once');
+      return undefined;
+    }
+    const bases = (decl.heritageClauses ?? []).flatMap((h) => h.types);
+    const base = bases[0];
+    const baseName = base && ts.isIdentifier(base.expression) ? base.expression.text : '';
+    if (baseName !== 'Struct' && baseName !== 'Packed') {
+      this.d.error(decl,
+        `interface '${decl.name.text}' must extend Struct (C layout) or Packed (no padding) to describe memory`);
+      return undefined;
+    }
+    if (bases.length > 1) {
+      this.d.error(bases[1], `a struct extends exactly one of Struct or Packed; '${decl.name.text}' cannot also `
+        + `extend '${bases[1].getText()}' (to embed a struct, declare a field of its type)`);
+    }
+    if (decl.typeParameters?.length) this.d.error(decl, 'generic structs are not supported');
+    const info: StructInfo = {
+      name: decl.name.text, packed: baseName === 'Packed', fields: [], size: 0, align: 1, node: decl, state: 'busy',
+    };
+    this.structs.set(decl, info);
+    // An alias met again inside the fields refers to itself only through this struct, which
+    // is fine behind a pointer (the struct is 'busy' then) and caught by value.
+    const outerAliases = this.aliasBusy;
+    this.aliasBusy = new Set();
+    let off = 0;
+    let align = 1;
+    for (const m of decl.members) {
+      if (!isFieldSignature(m)) {
+        this.d.error(m,
+          'a struct member must be a typed field like `Revision: u32`; for functions use a function-typed field');
+        continue;
+      }
+      if (m.questionToken) this.d.error(m, 'optional fields are not supported: every field has a place in memory');
+      this.modifiers(m, [TS.ReadonlyKeyword], 'struct fields');
+      if (info.fields.some((f) => f.name === m.name.text)) {
+        this.d.error(m.name, `struct ${info.name} already has a field '${m.name.text}'`);
+        continue;
+      }
+      const t = this.resolveType(m.type);
+      if (t.kind === 'struct' && t.info.state === 'busy') {
+        this.d.error(m.type, `struct '${t.info.name}' contains itself by value; use Ptr<${t.info.name}>`);
+        continue;
+      }
+      if (t.kind === 'void' || t.kind === 'never') {
+        this.d.error(m.type, `a field cannot have type ${typeName(t)}`);
+        continue;
+      }
+      const a = info.packed ? 1 : alignOf(t);
+      off = Math.ceil(off / a) * a;
+      const readonly = !!ts.getModifiers(m)?.some((x) => x.kind === TS.ReadonlyKeyword);
+      info.fields.push({ name: m.name.text, type: t, offset: off, node: m, readonly });
+      off += sizeOf(t);
+      align = Math.max(align, a);
+    }
+    this.aliasBusy = outerAliases;
+    info.align = align;
+    info.size = Math.ceil(off / align) * align;
+    info.state = 'done';
+    return info;
+  }
+
+  protected enumOf(decl: ts.EnumDeclaration): EnumInfo {
+    let info = this.enums.get(decl);
+    if (info) return info;
+    info = { name: decl.name.text, members: new Map(), node: decl };
+    this.enums.set(decl, info);
+    let next = 0n;
+    for (const m of decl.members) {
+      const name = m.name.getText();
+      let v = next;
+      if (m.initializer) {
+        this.fn = undefined;
+        const t = this.expr(m.initializer, U32);
+        const c = this.consts.get(m.initializer);
+        if (c === undefined) { this.d.error(m.initializer, 'an enum member must be a compile-time integer constant'); }
+        else { v = c; this.assignable(m.initializer, t, U32); }
+      }
+      if (v < 0n || v > 0xFFFF_FFFFn) {
+        this.d.error(m, `enum member ${name} = ${v} does not fit the enum's u32 representation`);
+      }
+      info.members.set(name, v);
+      next = v + 1n;
+    }
+    return info;
+  }
+}

@@ -1,0 +1,203 @@
+// What every part of the checker shares: the program and its symbols, and the maps the
+// checker fills for the lowering stage (the type and constant value of every expression,
+// what every call calls, what every name denotes).
+//
+// The checker is one class built in layers, one file per concern, each extending the one
+// before it (as @babel/parser does): state → constants → conversions → types → expressions
+// → operators → calls → builtin calls → statements → declarations → checker.ts. A layer
+// calls those below it directly; the few calls that go up (an enum initialiser is an
+// expression, a constant's initialiser must be assignable) are the abstract methods here.
+import * as ts from 'typescript';
+import * as path from 'path';
+import { Diagnostics, isStackOverflow } from '../diagnostics';
+import { Target } from '../targets';
+import { ParsedProgram, LIB_DIR } from '../parse/program';
+import { Type, FnType, StructInfo, EnumInfo, Field } from './types';
+import { Entity, FuncInfo, GlobalInfo } from './entities';
+import { deepest, tooDeepMessage } from './nesting';
+
+export type CallKind =
+  | { kind: 'direct'; f: FuncInfo }
+  | { kind: 'indirect'; type: FnType }
+  | { kind: 'builtin'; name: string; typeArg?: Type }
+  | { kind: 'convert'; to: Type };
+
+/** Expression kinds in which a name means what it means at the expression's start. */
+const EXPRESSION_KINDS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.PrefixUnaryExpression,
+  ts.SyntaxKind.PostfixUnaryExpression, ts.SyntaxKind.ConditionalExpression, ts.SyntaxKind.CallExpression,
+  ts.SyntaxKind.ElementAccessExpression, ts.SyntaxKind.PropertyAccessExpression, ts.SyntaxKind.AsExpression,
+  ts.SyntaxKind.NonNullExpression, ts.SyntaxKind.ArrayLiteralExpression,
+]);
+
+function isExpressionKind(n: ts.Node): boolean { return EXPRESSION_KINDS.has(n.kind); }
+
+export abstract class CheckerState {
+  readonly entities = new Map<ts.Symbol, Entity>();
+  readonly types = new Map<ts.Node, Type>();
+  readonly consts = new Map<ts.Node, bigint>();
+  readonly calls = new Map<ts.CallExpression, CallKind>();
+  /**
+   * Switches over an enum that list every member, have no default and end a function with
+   * a result (as tsc allows): a value that is no member (made with `as`) panics there.
+   */
+  readonly exhaustive = new Set<ts.SwitchStatement>();
+  /** Every switch over an enum that lists every member and has no default. */
+  protected readonly allMembers = new Set<ts.SwitchStatement>();
+  readonly funcs: FuncInfo[] = [];
+  readonly globals: GlobalInfo[] = [];
+  /** Std implementations of the globals declared in toolchain/lib/std.d.ts. */
+  readonly stdByName = new Map<string, FuncInfo>();
+  entryMain: FuncInfo | undefined;
+
+  protected readonly structs = new Map<ts.Node, StructInfo>();
+  protected readonly enums = new Map<ts.Node, EnumInfo>();
+  protected readonly tc: ts.TypeChecker;
+  /** The function whose body is being checked. */
+  protected fn: FuncInfo | undefined;
+  protected readonly userFiles: ts.SourceFile[];
+  private readonly libFiles = new Map<ts.SourceFile, boolean>();
+
+  constructor(protected readonly p: ParsedProgram, readonly target: Target, protected readonly d: Diagnostics) {
+    this.tc = p.checker;
+    const libDir = path.resolve(LIB_DIR);
+    this.userFiles = p.program.getSourceFiles()
+      .filter((sf) => !sf.isDeclarationFile || path.resolve(path.dirname(sf.fileName)) !== libDir)
+      .filter((sf) => !sf.fileName.includes('/node_modules/'));
+  }
+
+  /** Types an expression; `ctx` is the type the context expects (for literals). */
+  abstract expr(e: ts.Expression, ctx: Type | undefined): Type;
+  /** Checks that a value of type `from` (expression e) may be used where `to` is expected. */
+  abstract assignable(e: ts.Expression, from: Type, to: Type, what?: string): boolean;
+
+  symbolOf(node: ts.Node): ts.Symbol | undefined {
+    // tsc resolves a name by walking up every enclosing node, which is quadratic in a long
+    // expression (a sum of 100,000 terms). Expressions open no scopes (the subset has no
+    // closures), so a name means the same everywhere in one: one lookup per name suffices.
+    const scope = ts.isIdentifier(node) ? this.expressionScope(node) : undefined;
+    let names = scope && this.names.get(scope);
+    const name = (node as ts.Identifier).text;
+    if (names?.has(name)) return names.get(name);
+    let s = this.tc.getSymbolAtLocation(node);
+    if (s && s.flags & ts.SymbolFlags.Alias) s = this.tc.getAliasedSymbol(s);
+    if (scope) {
+      if (!names) this.names.set(scope, names = new Map());
+      names.set(name, s);
+    }
+    return s;
+  }
+
+  /** Looked-up names per expression (see symbolOf). */
+  private readonly names = new Map<ts.Node, Map<string, ts.Symbol | undefined>>();
+  /** The outermost expression around a node, or the node's own scope (see ancestorMemo). */
+  private readonly outermost = new Map<ts.Node, ts.Node>();
+
+  /**
+   * The outermost expression that an identifier used as a value is part of, or undefined
+   * when it is not used as a value (a declaration's name, a field name after `.`, a type).
+   */
+  private expressionScope(id: ts.Identifier): ts.Node | undefined {
+    const p = id.parent;
+    if (!isExpressionKind(p) || (ts.isPropertyAccessExpression(p) && p.name === id)) return undefined;
+    return this.ancestor(p, this.outermost, (n) => !isExpressionKind(n.parent) || ts.isFunctionLike(n.parent));
+  }
+
+  /** The source file of a node, found without walking a deep expression every time. */
+  protected sourceFileOf(node: ts.Node): ts.SourceFile {
+    return this.ancestor(node, this.files, (n) => ts.isSourceFile(n)) as ts.SourceFile;
+  }
+
+  private readonly files = new Map<ts.Node, ts.Node>();
+
+  /**
+   * The first ancestor of `node` (itself included) for which `stop` holds, remembered for
+   * every node on the way, so that the nodes of a deep expression are walked once in all.
+   */
+  private ancestor(node: ts.Node, memo: Map<ts.Node, ts.Node>, stop: (n: ts.Node) => boolean): ts.Node {
+    const path: ts.Node[] = [];
+    let n = node;
+    let found = memo.get(n);
+    while (!found) {
+      if (stop(n)) { found = n; break; }
+      path.push(n);
+      n = n.parent;
+      found = memo.get(n);
+    }
+    for (const x of path) memo.set(x, found);
+    return found;
+  }
+
+  protected declSymbol(decl: ts.Declaration & { name?: ts.Node }): ts.Symbol | undefined {
+    return decl.name ? this.tc.getSymbolAtLocation(decl.name) : undefined;
+  }
+
+  entityOf(id: ts.Identifier): Entity | undefined {
+    const s = this.symbolOf(id);
+    return s ? this.entities.get(s) : undefined;
+  }
+
+  /** Whether a declaration comes from the ambient declarations in toolchain/lib. */
+  protected isLibDecl(decl: ts.Node): boolean {
+    const sf = decl.getSourceFile();
+    let r = this.libFiles.get(sf);
+    if (r === undefined) {
+      r = path.resolve(path.dirname(sf.fileName)) === path.resolve(LIB_DIR);
+      this.libFiles.set(sf, r);
+    }
+    return r;
+  }
+
+  /** Rejects modifiers and decorators that have no meaning on this declaration. */
+  protected modifiers(decl: ts.Node, allowed: readonly ts.SyntaxKind[], what: string): void {
+    const mods = ts.canHaveModifiers(decl) ? ts.getModifiers(decl) ?? [] : [];
+    for (const m of mods) {
+      if (allowed.includes(m.kind)) continue;
+      if (m.kind === ts.SyntaxKind.DefaultKeyword) {
+        this.d.error(m, '`export default` is not supported; use a named export');
+      }
+      else if (m.kind === ts.SyntaxKind.AsyncKeyword) this.d.error(m, 'async functions are not supported');
+      else this.d.error(m, `\`${m.getText()}\` is not supported on ${what}`);
+    }
+    const decorators = ts.canHaveDecorators(decl) ? ts.getDecorators(decl) ?? [] : [];
+    for (const dec of decorators) this.d.error(dec, 'decorators are not supported');
+  }
+
+  /**
+   * Records a name in a scope; a second declaration of it there is an error (tsc reports
+   * those only in its full type check, which the compiler does not run).
+   */
+  protected declare(scope: Set<string>, name: ts.Node): boolean {
+    const text = name.getText();
+    if (!scope.has(text)) { scope.add(text); return true; }
+    this.d.error(name, `'${text}' is declared twice in the same scope; give the second one another name`);
+    return false;
+  }
+
+  /**
+   * Runs one unit of checking (a function body, an initialiser). If it exhausts the stack
+   * (an expression nested deeper than even the iterative pass copes with), that is a
+   * diagnostic at the deepest point of `node`, and checking goes on with the next unit.
+   */
+  protected guarded(node: ts.Node, check: () => void): void {
+    try {
+      check();
+    } catch (e) {
+      if (!isStackOverflow(e)) throw e;
+      const d = deepest(node);
+      this.d.error(d.node, tooDeepMessage(d.depth));
+      this.recover();
+    }
+  }
+
+  /** Resets the walk's state after a unit of checking was abandoned. */
+  protected abstract recover(): void;
+
+  field(s: StructInfo, name: string): Field | undefined { return s.fields.find((f) => f.name === name); }
+
+  protected setConst(e: ts.Node, v: bigint, t: Type): Type {
+    this.consts.set(e, v);
+    this.types.set(e, t);
+    return t;
+  }
+}

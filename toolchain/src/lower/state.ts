@@ -1,0 +1,69 @@
+// What every part of the lowering shares: the module being built, the function being
+// lowered (its IR builder, the stack slots of its locals, the targets of break and
+// continue), and the queue of functions still to emit.
+//
+// Like the checker, the lowering is one class built in layers, one file per concern:
+// state → globals → memory → exprs → operators → calls → stmts → lower.ts. A layer calls
+// those below it directly; `value` (every part needs the value of an expression) is the
+// one call that goes up, declared abstract here.
+import * as ts from 'typescript';
+import { Checker } from '../check/checker';
+import { FuncInfo } from '../check/entities';
+import { Type, FnType, irType } from '../check/types';
+import { ModuleBuilder, FnBuilder, globalName } from '../emit/ir';
+import { Target } from '../targets';
+import { Diagnostics } from '../diagnostics';
+import { DebugInfo } from './debuginfo';
+
+/** Storage: an address and the type of what it holds. */
+export interface Place { addr: string; type: Type }
+
+/** Where `break` and `continue` go in the innermost enclosing loops, switches and labels. */
+export interface LoopTargets { brk: string; cont?: string; label?: string }
+
+export abstract class LowerState {
+  readonly mod: ModuleBuilder;
+  b!: FnBuilder;
+  fn!: FuncInfo;
+  protected locals = new Map<ts.Symbol, string>();
+  protected loops: LoopTargets[] = [];
+  protected queue: FuncInfo[] = [];
+  /** How deep value() is nested now, and the values lowered ahead (check/nesting.ts). */
+  protected depth = 0;
+  protected lowered = new Map<ts.Node, string>();
+  protected prelowering = false;
+  private emitted = new Set<FuncInfo>();
+  readonly dbg: DebugInfo | undefined;
+
+  constructor(readonly c: Checker, readonly target: Target, readonly d: Diagnostics, debug: boolean) {
+    this.mod = new ModuleBuilder(target.triple);
+    this.dbg = debug ? new DebugInfo(this.mod, target) : undefined;
+  }
+
+  /** The value of an expression, converted to `want` when given. */
+  abstract value(e: ts.Expression, want?: Type): string;
+
+  cc(t: FnType): string { return t.efiapi && this.target.arch === 'x86_64' ? 'win64cc' : ''; }
+
+  /** Requests a function's emission and returns its global name. */
+  want(f: FuncInfo): string {
+    const name = globalName(f.irName);
+    if (f.external) {
+      const params = f.type.params.map(irType);
+      this.mod.declare({ name, ret: irType(f.type.ret), params, cc: this.cc(f.type), attrs: [] });
+    } else if (!this.emitted.has(f)) {
+      this.emitted.add(f);
+      this.queue.push(f);
+    }
+    return name;
+  }
+
+  symbolOf(id: ts.Identifier): ts.Symbol | undefined {
+    return this.c.symbolOf(id);
+  }
+
+  /** Attaches the source position of `node` to the instructions that follow (with -g). */
+  protected at(node: ts.Node): void {
+    if (this.dbg) this.b.dbg = this.dbg.location(node);
+  }
+}
