@@ -1,5 +1,11 @@
-// A minimal ACPI reader for the boot path:
+// A minimal ACPI reader for the boot path (the aarch64 console and power-off where the
+// firmware publishes ACPI instead of a device tree, the x86_64 loader's clock calibration,
+// and the CPUs of both architectures):
 //   - FADT ("FACP") ARM_BOOT_ARCH (offset 129): PSCI_COMPLIANT (bit 0), PSCI_USE_HVC (bit 1);
+//   - FADT power-management timer: PM_TMR_BLK (offset 76, an I/O port), or X_PM_TMR_BLK
+//     (the Generic Address Structure at offset 208) when it is in I/O space; 32 bits wide
+//     when Flags (offset 112) has TMR_VAL_EXT (bit 8), else 24; none when Flags has
+//     HW_REDUCED_ACPI (bit 20);
 //   - SPCR: the console UART's interface type (offset 36) and base address (the Generic
 //     Address Structure at offset 40: address space id, then the address at offset 44);
 //   - MADT ("APIC"): the CPUs (Processor Local APIC, Processor Local x2APIC and GIC CPU
@@ -19,6 +25,10 @@ export interface AcpiInfo extends Struct {
   fadtFound: bool;
   /** FADT ARM_BOOT_ARCH flags (0 when the FADT is too short to have them). */
   armBootArch: u16;
+  /** I/O port of the ACPI power-management timer (3.579545 MHz), 0 when there is none. */
+  pmTimerPort: u16;
+  /** Width of its counter: 24 or 32 bits. */
+  pmTimerBits: u8;
   spcrFound: bool;
   spcrType: u8;
   /** Generic Address Structure address space id (0 = system memory). */
@@ -28,6 +38,12 @@ export interface AcpiInfo extends Struct {
 
 export const ARM_BOOT_ARCH_PSCI_COMPLIANT: u16 = 1;
 export const ARM_BOOT_ARCH_PSCI_USE_HVC: u16 = 2;
+/** The ACPI power-management timer's rate (ACPI 6.5, 4.8.3.3). */
+export const PM_TIMER_HZ: u64 = 3_579_545;
+
+const FADT_TMR_VAL_EXT: u32 = 1 << 8;
+const FADT_HW_REDUCED_ACPI: u32 = 1 << 20;
+const GAS_SYSTEM_IO: u8 = 1;
 
 function rd8(a: u64): u8 { return load<u8>(a); }
 function rd32(a: u64): u32 {
@@ -109,6 +125,18 @@ export function acpiFindTable(v: Ptr<AcpiView>, rsdpPhys: u64, sig: cstr, outLen
   return 0;
 }
 
+/** The FADT at `fadt` (`len` bytes): its power-management timer, if it has one. */
+function fadtPmTimer(fadt: u64, len: u64, out: Ptr<AcpiInfo>): void {
+  if (len < 116) return;
+  let flags: u32 = rd32(fadt + 112);
+  if ((flags & FADT_HW_REDUCED_ACPI) != 0) return;
+  let port: u64 = u64(rd32(fadt + 76));
+  if (len >= 220 && rd8(fadt + 208) == GAS_SYSTEM_IO && rd64(fadt + 212) != 0) port = rd64(fadt + 212);
+  if (port == 0 || port > 0xFFFF) return;
+  out.pmTimerPort = u16(port);
+  out.pmTimerBits = (flags & FADT_TMR_VAL_EXT) != 0 ? 32 : 24;
+}
+
 /** Scans the tables under the RSDP at `rsdpPhys` for the FADT and SPCR. False when the
  *  RSDP or its root table is unusable (out is then all zero). */
 export function acpiScan(v: Ptr<AcpiView>, rsdpPhys: u64, out: Ptr<AcpiInfo>): bool {
@@ -120,6 +148,7 @@ export function acpiScan(v: Ptr<AcpiView>, rsdpPhys: u64, out: Ptr<AcpiInfo>): b
   if (fadt != 0) {
     out.fadtFound = true;
     if (len >= 131) out.armBootArch = u16(rd8(v.p2v + fadt + 129)) | (u16(rd8(v.p2v + fadt + 130)) << 8);
+    fadtPmTimer(v.p2v + fadt, len, out);
   }
   let spcr: u64 = acpiFindTable(v, rsdpPhys, "SPCR", addressOf(len));
   if (spcr != 0 && len >= 52) {

@@ -25,7 +25,7 @@ import {
   type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION, HHDM_BASE, BootFlag, FbFormat,
 } from "../common/bootinfo";
 import { type CfgEntry } from "../common/cfg";
-import { clockEntry, clockHz } from "./clock";
+import { clockEntry, clockHz, clockMark, clockReport } from "./clock";
 import { config } from "./config";
 
 /** ExitBootServices attempts before giving up (each re-fetches the map key). */
@@ -177,10 +177,12 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   bi.kernelVirtBase = kernel.img.vbase;
   bi.kernelSize = kernel.img.vend - kernel.img.vbase;
   bi.kernelEntry = kernel.img.entry;
+  clockMark("kernel");
 
   findTables(bi);
   findFramebuffer(bi);
   lowmemReserveApTrampoline(bi);
+  clockMark("tables");
 
   // The map: allocated once with slack, reused by the ExitBootServices loop.
   s = efiMapAllocAndFetch(addressOf(map));
@@ -195,6 +197,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let regions: Ptr<MemRegion> = ptr<MemRegion>(regionsPhys);
   let dropped: u64 = 0;
   let n: u64 = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
+  clockMark("memmap");
 
   let levels: u32 = config().pagingLevels;
   if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, levels, addressOf(space)) ||
@@ -214,6 +217,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   if (space.levels == 5) bi.flags |= BootFlag.La57;
   bi.memMap = HHDM_BASE + regionsPhys;
   bi.memMapCapacity = cap;
+  clockMark("paging");
 
   logBegin("boot info at phys ");
   logHex(biPhys);
@@ -267,8 +271,10 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     logStr(" dropped: overlapping or over capacity)");
   }
   logEnd();
+  clockMark("exit");
   // The one firmware call left: still on the firmware's identity mapping.
   rtEnterVirtualMode(addressOf(map), systemTable, bi);
+  clockMark("runtime");
 
   archPrepareMmu(kernel.phys, kernel.pages << 12);
   logBegin("jumping to kernel entry ");
@@ -281,6 +287,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   logHex(HHDM_BASE + biPhys);
   logStr(")");
   logEnd();
+  clockReport();
   bi.tscBeforeJump = archTimestamp();
   archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys, space.switchPage, space.levels);
 }

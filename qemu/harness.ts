@@ -234,18 +234,27 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
 
   const decoder = new StringDecoder('utf8');
   let partial = '';
-  let silenceTimer: NodeJS.Timeout | undefined;
-  let verdictTimer: NodeJS.Timeout | undefined;
+  // Silence and the wait for an exit after the verdict run on the process's own clock
+  // (progress, for QEMU: see qemu/runner.ts), so a busy machine does not trip them.
+  let cancelSilence: (() => void) | undefined;
+  let cancelVerdictWait: (() => void) | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
 
+  let chunks = 0;
   const armSilence = () => {
-    if (silenceTimer) clearTimeout(silenceTimer);
+    cancelSilence?.();
     if (!(silenceMs > 0) || !proc.running) return;
-    silenceTimer = setTimeout(() => {
-      if (earlyFailure || verdict) return;
-      earlyFailure = { kind: 'silence', message: `no serial output for ${(silenceMs / 1000).toFixed(1)} s (last line: ${lines.length ? JSON.stringify(lines[lines.length - 1].text) : 'none'})` };
-      proc.kill('harness');
-    }, silenceMs);
+    const seen = chunks;
+    cancelSilence = proc.after(silenceMs, () => {
+      // Decided one turn of the event loop later: when this process itself was starved,
+      // timers run before pending output is read, and output that already arrived is
+      // not silence.
+      setImmediate(() => {
+        if (earlyFailure || verdict || chunks !== seen) return;
+        earlyFailure = { kind: 'silence', message: `no serial output for ${(silenceMs / 1000).toFixed(1)} s (last line: ${lines.length ? JSON.stringify(lines[lines.length - 1].text) : 'none'})` };
+        proc.kill('harness');
+      });
+    });
   };
 
   const handleLine = (raw: string) => {
@@ -285,14 +294,14 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
         verdictBy = text.startsWith('[init]') ? 'init' : 'kernel';
         failReason = m ? m[1] : undefined;
         verdictLine = line;
-        if (silenceTimer) clearTimeout(silenceTimer);
+        cancelSilence?.();
         // The kernel exits QEMU right after its verdict; give it a moment, then stop it.
-        verdictTimer = setTimeout(() => {
+        cancelVerdictWait = proc.after(afterVerdictMs, () => {
           if (proc.running) {
             exitedAfterVerdict = false;
             proc.kill('harness');
           }
-        }, afterVerdictMs);
+        });
       }
     }
 
@@ -302,7 +311,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
       const hit = isVerdict ? undefined : failPatterns.find((fp) => fp.re.test(text));
       if (hit) {
         earlyFailure = { kind: 'fail-pattern', message: `${hit.name}: ${JSON.stringify(text)} at ${secs(line.tMs)}`, line };
-        if (silenceTimer) clearTimeout(silenceTimer);
+        cancelSilence?.();
         drainTimer = setTimeout(() => proc.kill('harness'), drainMs);
       }
     }
@@ -342,6 +351,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   }
 
   proc.stdout.on('data', (chunk: Buffer) => {
+    chunks++;
     armSilence();
     partial += decoder.write(chunk);
     let nl: number;
@@ -354,7 +364,9 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   armSilence();
 
   return proc.exited.then((exit) => {
-    for (const t of [silenceTimer, verdictTimer, drainTimer]) if (t) clearTimeout(t);
+    cancelSilence?.();
+    cancelVerdictWait?.();
+    if (drainTimer) clearTimeout(drainTimer);
     partial += decoder.end();
     if (partial.length > 0) handleLine(partial);
 
@@ -436,11 +448,34 @@ function lastNonEmpty(lines: SerialLine[]): string {
   return '';
 }
 
+/** The loader's phase times (loader/clock.ts), in microseconds of the guest's clock. */
+export interface LoaderTimes {
+  phases: { name: string; us: number }[];
+  totalUs: number;
+}
+
+/** The loader's `[loader] time: <phase> <n> us, ..., total <n> us` line, read back. */
+export const LOADER_TIME_LINE = /^\[loader\] time: (?:[\w.]+ \d+ us, )+total \d+ us$/;
+
+/** The loader's phase times from a boot's serial lines, if it printed them. */
+export function loaderTimes(lines: readonly SerialLine[]): LoaderTimes | undefined {
+  const line = lines.map((l) => l.text).find((t) => LOADER_TIME_LINE.test(t));
+  if (!line) return undefined;
+  const phases = [...line.matchAll(/ ([\w.]+) (\d+) us,/g)].map((m) => ({ name: m[1], us: Number(m[2]) }));
+  return { phases, totalUs: Number(/total (\d+) us$/.exec(line)![1]) };
+}
+
+function ms(us: number): string {
+  return (us / 1000).toFixed(1);
+}
+
 /** The timing summary printed after a boot. */
 export function formatTimings(r: HarnessResult): string {
   const t = r.timings;
   const step = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? ` (+${((b - a) / 1000).toFixed(2)} s)` : '');
+  const lt = loaderTimes(r.lines);
   return [
+    ...(lt ? [`  loader, entry -> jump:         ${ms(lt.totalUs)} ms (${lt.phases.map((p) => `${p.name} ${ms(p.us)}`).join(', ')})`] : []),
     `  launch -> first [loader] line: ${secs(t.firstLoaderMs)}`,
     `  launch -> first [kernel] line: ${secs(t.firstKernelMs)}${step(t.firstLoaderMs, t.firstKernelMs)}`,
     `  launch -> verdict:             ${secs(t.verdictMs)}${step(t.firstKernelMs, t.verdictMs)}`,

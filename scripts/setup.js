@@ -158,7 +158,43 @@ function installNodeModules(quiet) {
   run(npm, ['ci', '--no-audit', '--no-fund'].concat(quiet ? ['--loglevel=error'] : []));
 }
 
+// The directories tsconfig.json compiles from, and what else its output depends on.
+const TS_SOURCE_DIRS = ['toolchain/src', 'linker', 'scripts', 'qemu', 'ovmf', 'tests', 'bench'];
+const TS_BUILD_INFO = path.join(ROOT, 'build', 'js', '.tsbuildinfo');
+
+// True when a file or directory under `dir` (recursively) was modified after `since`. A
+// directory's time changes when an entry is added, removed or renamed in it.
+function changedSince(dir, since) {
+  let entries;
+  try {
+    if (fs.statSync(dir).mtimeMs > since) return true;
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (_) {
+    return false;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (changedSince(p, since)) return true;
+    } else if (e.name.endsWith('.ts') && mtimeMs(p) > since) return true;
+  }
+  return false;
+}
+
+// tsc -b decides the same thing, but loading the TypeScript library to ask costs most of a
+// no-op `npm run build`. When no source, directory, tsconfig.json or installed module is
+// newer than tsc's build record, tsc -b would find everything up to date: skip it.
+function typeScriptUpToDate() {
+  const built = mtimeMs(TS_BUILD_INFO);
+  if (built < 0 || !fs.existsSync(path.join(ROOT, 'build', 'js', 'toolchain', 'src', 'cli.js'))) return false;
+  for (const f of ['tsconfig.json', path.join('node_modules', '.package-lock.json')]) {
+    if (mtimeMs(path.join(ROOT, f)) > built) return false;
+  }
+  return !TS_SOURCE_DIRS.some((d) => changedSince(path.join(ROOT, d), built));
+}
+
 function buildTypeScript(quiet) {
+  if (typeScriptUpToDate()) return;
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!fs.existsSync(tsc)) fail('node_modules/typescript is missing after npm ci; delete node_modules and run again');
   const start = Date.now();

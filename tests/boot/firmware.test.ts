@@ -11,12 +11,15 @@
 // Every boot must reach `[kernel] PASS` with each loader line exactly once on serial
 // (harness `unique`) and nothing lost: the memory-map and runtime listings have as many
 // lines as their headers announce, and the kernel printed as many `check ok` lines as its
-// closing count says. One more OVMF boot checks the same while the harness stops reading
-// for a while: serial output must not depend on how promptly it is read.
+// closing count says. Each boot has one CPU, which the kernel must find in the firmware's
+// tables and run its shared-state checks and memory test on (tests/boot/smpcheck.ts).
+// One more OVMF boot checks the same while the harness stops reading for a while: serial
+// output must not depend on how promptly it is read.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import { bootEsp, BootPlace, buildBoot, explain, tempDir } from './bootlib';
+import { checkSmp, checkMemtest } from './smpcheck';
 import { removeDir } from '../lib/toolchain';
 import { HarnessResult, runHarness, SerialLine } from '../../qemu/harness';
 import { launchProcess, qemuCommand } from '../../qemu/runner';
@@ -70,8 +73,10 @@ function audit(r: HarnessResult): string[] {
   const t = r.lines.map((l) => l.text);
   const problems: string[] = [];
   const mapHead = t.map((l) => /^\[loader\] memory map: (\d+) descriptors/.exec(l)).find((m) => m);
-  const mapLines = t.filter((l) => /^\[loader\]   0x[0-9a-f]{12}-0x[0-9a-f]{12} \S+ pages=\d+ attr=0x[0-9a-f]+$/.test(l)).length;
-  if (!mapHead || Number(mapHead[1]) !== mapLines) problems.push(`memory map: header says ${mapHead?.[1]} descriptors, ${mapLines} lines printed`);
+  // One line per descriptor, boot-services code and data summed in one line at the end.
+  const summed = t.map((l) => /^\[loader\]   and (\d+) BootServicesCode\/Data descriptors, pages=\d+/.exec(l)).find((m) => m);
+  const mapLines = t.filter((l) => /^\[loader\]   0x[0-9a-f]{12}-0x[0-9a-f]{12} \S+ pages=\d+ attr=0x[0-9a-f]+$/.test(l)).length + Number(summed?.[1] ?? 0);
+  if (!mapHead || Number(mapHead[1]) !== mapLines) problems.push(`memory map: header says ${mapHead?.[1]} descriptors, ${mapLines} printed or summed`);
   const rtHead = t.map((l) => /^\[loader\] UEFI runtime: (\d+) regions mapped/.exec(l)).find((m) => m);
   const rtLines = t.filter((l) => l.startsWith('[loader]   runtime 0x')).length;
   if (!rtHead || Number(rtHead[1]) !== rtLines) problems.push(`runtime regions: header says ${rtHead?.[1]}, ${rtLines} lines printed`);
@@ -129,6 +134,11 @@ async function bootAndAudit(c: Case, onLine?: (line: SerialLine) => void): Promi
     assert.ok(r.ok, explain(r));
     const lost = audit(r);
     assert.equal(lost, [], `lines lost:\n${lost.join('\n')}\n${explain(r)}`);
+    // One CPU (QEMU's default): the CPU tables, the shared-state checks and the memory test
+    // on it alone, as each firmware describes it.
+    const text = r.lines.map((l) => l.text);
+    const smp = [...checkSmp(text, 1), ...checkMemtest(text, 1).problems];
+    assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
     return r;
   } finally {
     removeDir(dir);

@@ -5,9 +5,9 @@ import { ToolError } from './diagnostics';
 import { TARGET_NAMES } from './targets';
 
 /** Runs one compile and reports it: diagnostics, tool errors (exit 1), compiler bugs (exit 2). */
-function run(opts: CompileOptions, timings: boolean): void {
+async function run(opts: CompileOptions, timings: boolean): Promise<void> {
   try {
-    const r = compile(opts);
+    const r = await compile(opts);
     if (r.diagnostics.list.length) process.stderr.write(r.diagnostics.format() + '\n');
     if (!r.ok) {
       process.stderr.write(`${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'}\n`);
@@ -73,5 +73,10 @@ export function main(argv: string[]): void {
       process.stderr.write(`tsboot: ${msg}\nrun \`tsboot --help\` for usage\n`);
       process.exit(1);
     })
-    .parse();
+    .parseAsync()
+    .catch((err: Error) => {
+      // A throw from a handler is a compiler bug: say so plainly, with the trace for the bug report.
+      process.stderr.write(`tsboot: internal compiler error (please report it with the input):\n${err.stack}\n`);
+      process.exitCode = 2;
+    });
 }
