@@ -6,13 +6,15 @@
 //     stripped; each line gets a timestamp relative to the launch of the process;
 //   - `[loader] ...` lines come from the loader, `[kernel] ...` lines from the kernel,
 //     `[init] ...` lines from the test initramfs's /init under Linux;
-//   - the verdict is a line that is exactly `[kernel] PASS` or `[kernel] FAIL: <reason>`
-//     (or the same with `[init]`); an `[init] PASS` also needs /init's `[init] cmdline: X`
-//     to equal the loader's last `[loader] cmdline: X`: the kernel got what was sent;
-//   - x86_64: after the verdict the kernel writes 0x10 (PASS) or 0x11 (FAIL) to the
+//   - the verdict is a line that is exactly `[WHO] PASS` or `[WHO] FAIL: <reason>`, WHO
+//     being `kernel` (tsboot's kernel, or a user's through tsboot/protocol), `app` (an EFI
+//     application through tsboot/uefi) or `init` (the test initramfs's /init under Linux);
+//     an `[init] PASS` also needs /init's `[init] cmdline: X` to equal the loader's last
+//     `[loader] cmdline: X`: the kernel got what was sent;
+//   - x86_64: after the verdict the kernel (or app) writes 0x10 (PASS) or 0x11 (FAIL) to the
 //     isa-debug-exit port 0xf4, so QEMU exits 33 or 35; aarch64: the kernel calls PSCI
-//     SYSTEM_OFF and QEMU exits 0, so only the verdict line decides; /init powers off with
-//     reboot(2) on both, so QEMU exits 0;
+//     SYSTEM_OFF (an app ResetSystem(EfiResetShutdown)) and QEMU exits 0, so only the
+//     verdict line decides; /init powers off with reboot(2) on both, so QEMU exits 0;
 //   - a panic, a CPU exception dump (ours or the firmware's) or silence longer than the
 //     limit fails the run at once (after a short drain that captures the rest of a dump);
 //   - keys: the harness types on the serial console (QEMU's stdin), which the firmware
@@ -53,9 +55,11 @@ export const DEFAULT_FAIL_PATTERNS: readonly FailPattern[] = [
 ];
 
 export const PASS_LINE = '[kernel] PASS';
-export const INIT_PASS_LINE = '[init] PASS';
-const PASS_LINES = [PASS_LINE, INIT_PASS_LINE];
-const FAIL_LINE = /^\[(?:kernel|init)\] FAIL: (.*)$/;
+/** Who prints verdict lines (the protocol above). */
+export type VerdictBy = 'kernel' | 'app' | 'init';
+const VERDICT_LINE = /^\[(kernel|app|init)\] (?:PASS|FAIL: (.*))$/;
+/** How failure messages name who gave the verdict. */
+const VERDICT_WHO: Record<VerdictBy, string> = { kernel: 'the kernel', app: 'the application', init: '/init' };
 
 /** Escape sequences of a VT100 terminal's keys, as the firmware's serial terminal reads them. */
 export const KEYS = {
@@ -165,7 +169,7 @@ export interface HarnessResult {
   ok: boolean;
   verdict: 'pass' | 'fail' | null;
   /** Who gave the verdict: the kernel or the test initramfs's /init (under Linux). */
-  verdictBy?: 'kernel' | 'init';
+  verdictBy?: VerdictBy;
   /** The <reason> of `[kernel] FAIL: <reason>`. */
   failReason?: string;
   /** The last menu the loader listed. */
@@ -224,7 +228,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   let firstLoaderMs: number | undefined;
   let firstKernelMs: number | undefined;
   let exitedAfterVerdict = true;
-  let verdictBy: 'kernel' | 'init' | undefined;
+  let verdictBy: VerdictBy | undefined;
   let menu: MenuEntry[] = [];
   const typed: string[] = [];
   let loaderCmdline: string | undefined;
@@ -288,11 +292,11 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     }
 
     if (verdict === null) {
-      const m = FAIL_LINE.exec(text);
-      if (PASS_LINES.includes(text) || m) {
-        verdict = m ? 'fail' : 'pass';
-        verdictBy = text.startsWith('[init]') ? 'init' : 'kernel';
-        failReason = m ? m[1] : undefined;
+      const m = VERDICT_LINE.exec(text);
+      if (m) {
+        verdict = m[2] !== undefined ? 'fail' : 'pass';
+        verdictBy = m[1] as VerdictBy;
+        failReason = m[2];
         verdictLine = line;
         cancelSilence?.();
         // The kernel exits QEMU right after its verdict; give it a moment, then stop it.
@@ -392,7 +396,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     const stderrTail = exit.stderr.trim() ? `\nprocess stderr:\n${exit.stderr.trim().split('\n').slice(-10).map((l) => '  ' + l).join('\n')}` : '';
     if (exit.startError) return { kind: 'start-error', message: exit.startError };
     if (earlyFailure) return earlyFailure;
-    if (verdict === 'fail') return { kind: 'kernel-fail', message: `${verdictBy === 'init' ? '/init' : 'the kernel'} reported FAIL: ${failReason}`, line: verdictLine };
+    if (verdict === 'fail') return { kind: 'kernel-fail', message: `${VERDICT_WHO[verdictBy!]} reported FAIL: ${failReason}`, line: verdictLine };
     if (verdict === null && exit.killedBy === 'timeout') {
       return { kind: 'timeout', message: `no verdict before the hard timeout (${secs(exit.durationMs)}); last line: ${lines.length ? JSON.stringify(lastNonEmpty(lines)) : 'none'}` };
     }
@@ -415,7 +419,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
       }
     }
     if (requireVerdict && verdict === null) {
-      return { kind: 'no-verdict', message: `the run ended without a \`${PASS_LINE}\` or \`[kernel] FAIL: <reason>\` line; process ${describeExit(undefined, exit)}` + stderrTail };
+      return { kind: 'no-verdict', message: `the run ended without a \`${PASS_LINE}\` or \`[kernel] FAIL: <reason>\` line (or the same from [app]/[init]); process ${describeExit(undefined, exit)}` + stderrTail };
     }
     if (verdict === 'pass' && verdictBy === 'init' && initCmdline !== loaderCmdline) {
       const got = initCmdline === undefined ? 'no `[init] cmdline:` line' : JSON.stringify(initCmdline);
@@ -429,10 +433,10 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     }
     if (verdict === 'pass' && exitedAfterVerdict) {
       if (conv === 'isa-debug-exit' && exit.code !== ISA_DEBUG_EXIT_PASS) {
-        return { kind: 'exit-code', message: `\`${PASS_LINE}\` was printed but QEMU exited with ${describeExit('x86_64', exit)}, not ${ISA_DEBUG_EXIT_PASS} (write 0x10 to port 0xf4)` + stderrTail };
+        return { kind: 'exit-code', message: `\`[${verdictBy}] PASS\` was printed but QEMU exited with ${describeExit('x86_64', exit)}, not ${ISA_DEBUG_EXIT_PASS} (write 0x10 to port 0xf4)` + stderrTail };
       }
       if (conv === 'psci' && exit.code !== 0) {
-        const line = verdictBy === 'init' ? INIT_PASS_LINE : PASS_LINE;
+        const line = `[${verdictBy}] PASS`;
         return { kind: 'exit-code', message: `\`${line}\` was printed but QEMU exited with ${describeExit(undefined, exit)}, not 0 (power off)` + stderrTail };
       }
     }
@@ -485,7 +489,7 @@ export function formatTimings(r: HarnessResult): string {
 
 /** A one-paragraph verdict for humans: PASS, or what failed and why. */
 export function formatVerdict(r: HarnessResult, arch?: Arch): string {
-  const line = r.verdictBy === 'init' ? INIT_PASS_LINE : PASS_LINE;
+  const line = `[${r.verdictBy ?? 'kernel'}] PASS`;
   if (r.ok) return `PASS (${r.verdict === 'pass' ? line : 'all expected lines'}; QEMU ${describeExit(arch, r.exit)})`;
   const f = r.failure!;
   return `FAIL [${f.kind}]: ${f.message}`;

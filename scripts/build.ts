@@ -36,6 +36,8 @@ export interface BuildOptions {
   force?: boolean;
   /** Pass -g (debug info) to the compiler. */
   debug?: boolean;
+  /** Only these artifacts (default both; `tsboot run` needs only the loader). */
+  only?: BuildStep['what'];
   /** Tool processes at once (default: the number of CPUs). */
   jobs?: number;
   /** Progress lines (default console.log). */
@@ -78,7 +80,7 @@ export async function buildAll(arches: readonly Arch[], opts: BuildOptions = {})
   const root = repoRoot();
   const driverJs = path.join(root, 'build', 'js', 'toolchain', 'src', 'driver.js');
   if (!fs.existsSync(driverJs)) throw new BuildError(`the tsboot compiler is not built (${displayPath(driverJs)} is missing); run \`npm run setup\``);
-  const steps = arches.flatMap(buildSteps);
+  const steps = arches.flatMap(buildSteps).filter((st) => !opts.only || st.what === opts.only);
   for (const s of steps) {
     if (!fs.existsSync(s.entry)) throw new BuildError(`cannot build the ${s.arch} ${s.what}: ${displayPath(s.entry)} does not exist`);
   }
@@ -162,7 +164,7 @@ function sec(ms: number | undefined): string {
  */
 export function copyBuildTree(dest: string): void {
   const root = repoRoot();
-  for (const p of ['package.json', 'bin', 'loader', 'kernel-stub', 'common', 'linker', path.join('toolchain', 'std'), path.join('toolchain', 'lib'), path.join('build', 'js')]) {
+  for (const p of ['package.json', 'bin', 'loader', 'kernel-stub', 'common', 'sdk', 'linker', path.join('toolchain', 'std'), path.join('toolchain', 'lib'), path.join('build', 'js')]) {
     fs.cpSync(path.join(root, p), path.join(dest, p), { recursive: true });
   }
   // The cache is per machine, like node_modules: a clean build of the artifacts has it.

@@ -21,7 +21,7 @@ import { type FdtInfo, FdtStatus, fdtScan, psciMethodName } from "../../common/f
 import { type PageTable, type FrameSource, ptInit, ptMap, ptTranslate, PT_OK } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { a64MmuSwitch } from "../../common/a64switch";
-import { a64PsciCall, a64PsciMethod } from "./aarch64";
+import { a64PsciCall, a64PsciMethod } from "../../sdk/kernel/aarch64";
 import { mmAllocFrame, mmFreeFrame, mmPageTable } from "../mm/kmem";
 
 /** PSCI CPU_ON, SMC64 calling convention. */

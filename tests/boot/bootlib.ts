@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as assert from 'uvu/assert';
 import { buildArch } from '../../scripts/build';
 import { buildEsp, EspFile, EspOptions } from '../../scripts/esp';
+import { bootCfgText } from '../../scripts/bootcfg';
 import { bootArtifacts, Arch } from '../../scripts/paths';
 import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
 import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
@@ -131,7 +132,7 @@ export function cutFatChain(image: string, espPath: string, keep: number): void 
 
 /** A boot.cfg with one entry: tsboot's kernel for `arch` at its usual path, with `cmdline`. */
 export function tsbootCfg(arch: Arch, cmdline: string): string {
-  return `entry=tsboot\nprotocol=tsboot\npath=/tsboot/kernel-${arch}.elf\ncmdline=${cmdline}\n`;
+  return bootCfgText([{ name: 'tsboot', protocol: 'tsboot', path: `/tsboot/kernel-${arch}.elf`, cmdline }]);
 }
 
 /** The harness result as text for assertion messages: failure and the last lines. */

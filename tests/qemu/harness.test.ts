@@ -223,6 +223,20 @@ test('[init] verdicts: power-off exit 0 on both architectures, and the kernel mu
   assert.match(r3.failure!.message, /\/init reported FAIL: initrd payload corrupted/);
 });
 
+test('[app] verdicts (tsboot/uefi): the same exit conventions as a kernel\'s; other tags are not verdicts', async () => {
+  const { r } = await harness([{ after: 0, out: '[app] hello\r\n[app] PASS\r\n' }], { exit: 33 }, { exitConvention: 'isa-debug-exit' });
+  assert.ok(r.ok, r.failure?.message);
+  assert.is(r.verdictBy, 'app');
+  const { r: r2 } = await harness([{ after: 0, out: '[app] PASS\n' }], { exit: 0 }, { exitConvention: 'isa-debug-exit' });
+  assert.is(r2.failure?.kind, 'exit-code');
+  assert.match(r2.failure!.message, /`\[app\] PASS` was printed but QEMU exited with exit status 0, not 33/);
+  const { r: r3 } = await harness([{ after: 0, out: '[app] FAIL: no memory map\n' }], { exit: 0 }, { exitConvention: 'psci' });
+  assert.is(r3.failure?.kind, 'kernel-fail');
+  assert.match(r3.failure!.message, /the application reported FAIL: no memory map/);
+  const { r: r4 } = await harness([{ after: 0, out: '[loader] PASS\n[app] PASSED\n' }], { exit: 0 }, { exitConvention: 'psci' });
+  assert.is(r4.failure?.kind, 'no-verdict');
+});
+
 test('no verdict required: expected exit status checked', async () => {
   const { r } = await harness([{ after: 0, out: '[floor] hi' }], { exit: 33 }, { requireVerdict: false, expect: ['[floor] hi'], expectedExitCode: 33 });
   assert.ok(r.ok, r.failure?.message);

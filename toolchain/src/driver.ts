@@ -54,6 +54,25 @@ export interface CompileAllOptions {
   onDone?: (i: number, r: CompileResult) => void;
 }
 
+/**
+ * The front end alone, for `tsboot check`: parses and checks `files` (the first is the
+ * entry) and everything they import against `targetName`, without asking for a `main` and
+ * without generating code.
+ */
+export function check(files: string[], targetName: string): CompileResult {
+  const target = getTarget(targetName);
+  const r: CompileResult = { ok: false, diagnostics: new Diagnostics(), timings: {}, inputs: [] };
+  let t = performance.now();
+  const [p] = parsePrograms([{ entry: files[0], target, diags: r.diagnostics, moreRoots: files.slice(1) }]);
+  r.timings.parse = performance.now() - t;
+  if (!p || r.diagnostics.count) return r;
+  t = performance.now();
+  new Checker(p, target, r.diagnostics).run({ requireMain: false });
+  r.timings.check = performance.now() - t;
+  r.ok = r.diagnostics.count === 0;
+  return r;
+}
+
 /** Compiles one program. */
 export async function compile(opts: CompileOptions): Promise<CompileResult> {
   return (await compileAll([opts]))[0];

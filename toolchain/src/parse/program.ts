@@ -45,6 +45,8 @@ export interface ParseRequest {
   entry: string;
   target: Target;
   diags: Diagnostics;
+  /** More files to check with the entry (`tsboot check a.ts b.ts`). */
+  moreRoots?: string[];
 }
 
 export const subsetCompilerOptions: ts.CompilerOptions = {
@@ -72,7 +74,7 @@ export function libFiles(): string[] {
 
 /** A program's root files in the order tsc is given them: declarations, std, entry. */
 function rootsOf(req: ParseRequest): string[] {
-  return [...libFiles(), ...stdFiles(req.target), path.resolve(req.entry)];
+  return [...libFiles(), ...stdFiles(req.target), ...(req.moreRoots ?? []).map((f) => path.resolve(f)), path.resolve(req.entry)];
 }
 
 export function parseProgram(entryFile: string, target: Target, diags: Diagnostics): ParsedProgram | undefined {
