@@ -1,7 +1,7 @@
 // Several unrelated errors in one file: every one must be reported, in source order.
 class K { }
 export function main(): i32 {
-  let a = 5;
+  var a: u32 = 5;
   let n: number = 1;
   let big: u8 = 300;
   let f = (): void => {};

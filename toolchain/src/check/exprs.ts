@@ -14,6 +14,11 @@ import { TypeResolver } from './resolve';
 
 const TS = ts.SyntaxKind;
 
+/** The value of a struct literal's entry: `f: v` or the shorthand `f` (the local named f). */
+export function fieldValue(p: ts.PropertyAssignment | ts.ShorthandPropertyAssignment): ts.Expression {
+  return ts.isPropertyAssignment(p) ? p.initializer : p.name;
+}
+
 /** Binary operators whose operands are typed without a context: arithmetic, comparisons, logic. */
 function contextFreeOperator(op: ts.SyntaxKind): boolean {
   return op in ARITH || op in COMPARE || op === TS.AmpersandAmpersandToken || op === TS.BarBarToken;
@@ -179,10 +184,6 @@ export abstract class ExprChecker extends TypeResolver {
       this.d.error(c, `the branches of ?: have different types ${typeName(a)} and ${typeName(b)}`);
       return ERROR;
     }
-    if (a.kind === 'struct' || a.kind === 'array') {
-      this.d.error(c, 'a ?: over struct or array values is not supported; use if/else');
-      return ERROR;
-    }
     if (cv !== undefined && av !== undefined && bv !== undefined) this.consts.set(c, cv ? av : bv);
     return a;
   }
@@ -235,13 +236,17 @@ export abstract class ExprChecker extends TypeResolver {
       return ERROR;
     }
     for (const p of obj.properties) {
-      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) {
-        this.d.error(p, 'only `field: value` entries are supported in struct literals');
+      const ok = ts.isShorthandPropertyAssignment(p)
+        || ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name));
+      if (!ok) {
+        this.d.error(p, 'only `field: value` and `field` entries are supported in struct literals');
         continue;
       }
-      const f = this.field(ctx.info, p.name.text);
-      if (!f) { this.d.error(p.name, `struct ${ctx.info.name} has no field '${p.name.text}'`); continue; }
-      this.assignable(p.initializer, this.expr(p.initializer, f.type), f.type, `field '${f.name}'`);
+      const name = (p.name as ts.Identifier | ts.StringLiteral).text;
+      const f = this.field(ctx.info, name);
+      if (!f) { this.d.error(p.name, `struct ${ctx.info.name} has no field '${name}'`); continue; }
+      const v = fieldValue(p);
+      this.assignable(v, this.expr(v, f.type), f.type, `field '${f.name}'`);
     }
     return ctx;
   }
@@ -387,8 +392,8 @@ export abstract class ExprChecker extends TypeResolver {
       }
       if (ent?.kind === 'const') { this.d.error(e, `cannot assign to constant '${ent.name}'`); return false; }
       if (ent?.kind === 'local') {
-        const list = ent.decl.parent;
-        if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
+        if ((ts.isVariableDeclaration(ent.decl) || ts.isBindingElement(ent.decl))
+          && ts.getCombinedNodeFlags(ent.decl) & ts.NodeFlags.Const) {
           this.d.error(e, `cannot assign to const '${ent.name}'`);
           return false;
         }

@@ -2,11 +2,12 @@
 // checking of their bodies, with what is only visible across a whole body: a reachable
 // end in a function with a result, and stores into a struct copy that is never read.
 import * as ts from 'typescript';
-import { Type, VOID, ERROR, typeName } from './types';
+import { Type, FnType, VOID, ERROR, typeName } from './types';
+import { rejectByValue } from './aggregates';
 import { FuncInfo, FnTags } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
-import { StmtChecker } from './stmts';
+import { LocalChecker } from './locals';
 
 const TS = ts.SyntaxKind;
 
@@ -28,7 +29,7 @@ function distance(a: string, b: string): number {
   return d[b.length];
 }
 
-export abstract class FunctionChecker extends StmtChecker {
+export abstract class FunctionChecker extends LocalChecker {
   private tagsOf(decl: ts.FunctionDeclaration): FnTags {
     const tags: FnTags = { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false };
     for (const t of ts.getJSDocTags(decl)) {
@@ -81,10 +82,6 @@ export abstract class FunctionChecker extends StmtChecker {
     }
     let ret: Type = VOID;
     if (decl.type) ret = this.resolveType(decl.type);
-    if (ret.kind === 'struct' || ret.kind === 'array') {
-      const name = typeName(ret);
-      this.d.error(decl.type!, `${name} cannot be returned by value; fill in a Ptr<${name}> parameter`);
-    }
     const external = !decl.body;
     if (external && !(mods & ts.ModifierFlags.Ambient)) {
       this.d.error(decl, 'a function without a body must be `declare function` with `@symbol name`');
@@ -94,6 +91,11 @@ export abstract class FunctionChecker extends StmtChecker {
     }
     const name = decl.name.text;
     const exported = !!(mods & ts.ModifierFlags.Export);
+    const boundary = tags.efiapi ? 'an Efiapi' : external ? 'an external' : tags.symbol ? 'a @symbol' : undefined;
+    if (boundary) {
+      const fnType: FnType = { kind: 'fn', params, ret, efiapi: tags.efiapi };
+      rejectByValue(this.d, fnType, boundary, decl.parameters.map((p) => p.type ?? p), decl.type);
+    }
     const f: FuncInfo = {
       kind: 'func', name, irName: tags.symbol ?? `${mod}.${name}`, decl,
       type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported,
@@ -118,9 +120,6 @@ export abstract class FunctionChecker extends StmtChecker {
       return ERROR;
     }
     const t = this.resolveType(p.type);
-    if (t.kind === 'struct' || t.kind === 'array') {
-      this.d.error(p.type, `${typeName(t)} cannot be passed by value; take a Ptr<${typeName(t)}>`);
-    }
     if (t.kind === 'void' || t.kind === 'never') this.d.error(p.type, `a parameter cannot have type ${typeName(t)}`);
     return t;
   }

@@ -6,6 +6,7 @@ import {
   ptrTo, typeName, sizeOf, alignOf,
 } from './types';
 import { REJECTED } from './rejected';
+import { rejectByValue } from './aggregates';
 import { Conversions } from './convert';
 
 const TS = ts.SyntaxKind;
@@ -40,13 +41,11 @@ export abstract class TypeResolver extends Conversions {
   private resolveFnType(node: ts.FunctionTypeNode, efiapi: boolean): FnType {
     const params = node.parameters.map((p) => {
       if (!p.type) { this.d.error(p, 'function type parameters need types'); return ERROR; }
-      const t = this.resolveType(p.type);
-      if (t.kind === 'struct' || t.kind === 'array') {
-        this.d.error(p.type, `${typeName(t)} cannot be passed by value; take a Ptr<${typeName(t)}>`);
-      }
-      return t;
+      return this.resolveType(p.type);
     });
-    return { kind: 'fn', params, ret: this.resolveType(node.type), efiapi };
+    const t: FnType = { kind: 'fn', params, ret: this.resolveType(node.type), efiapi };
+    if (efiapi) rejectByValue(this.d, t, 'an Efiapi', node.parameters.map((p) => p.type ?? p), node.type);
+    return t;
   }
 
   private resolveTypeRef(node: ts.TypeReferenceNode): Type {
@@ -92,7 +91,10 @@ export abstract class TypeResolver extends Conversions {
           if (!a || !ts.isFunctionTypeNode(a)) {
             // Efiapi<SomeAlias>: resolve the alias and re-mark it.
             const t = a ? this.resolveType(a) : ERROR;
-            if (t.kind === 'fn') return { ...t, efiapi: true };
+            if (t.kind === 'fn') {
+              rejectByValue(this.d, t, 'an Efiapi', t.params.map(() => a), a);
+              return { ...t, efiapi: true };
+            }
             this.d.error(node, 'Efiapi takes a function type: Efiapi<(a: u64) => u64>'); return ERROR;
           }
           return this.resolveFnType(a, true);

@@ -75,6 +75,9 @@ export abstract class CheckerState {
     // tsc resolves a name by walking up every enclosing node, which is quadratic in a long
     // expression (a sum of 100,000 terms). Expressions open no scopes (the subset has no
     // closures), so a name means the same everywhere in one: one lookup per name suffices.
+    if (ts.isIdentifier(node) && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
+      return this.tc.getShorthandAssignmentValueSymbol(node.parent); // `{ base }` means `{ base: base }`
+    }
     const scope = ts.isIdentifier(node) ? this.expressionScope(node) : undefined;
     let names = scope && this.names.get(scope);
     const name = (node as ts.Identifier).text;

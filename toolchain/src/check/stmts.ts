@@ -78,8 +78,13 @@ export abstract class StmtChecker extends BuiltinCallChecker {
     for (const decl of list.declarations) this.declareLocal(decl, isConst);
   }
 
+  /** `const { a, b } = v`, `let [x, y] = v` (locals.ts). */
+  protected abstract declarePattern(decl: ts.VariableDeclaration, pattern: ts.BindingPattern): void;
+  /** The type of `let i = 0` from the uses of i (locals.ts). */
+  protected abstract inferLocal(decl: ts.VariableDeclaration & { name: ts.Identifier }, sym: ts.Symbol): Type;
+
   protected declareLocal(decl: ts.VariableDeclaration, isConst: boolean): void {
-    if (!ts.isIdentifier(decl.name)) { this.d.error(decl.name, REJECTED[decl.name.kind]!); return; }
+    if (!ts.isIdentifier(decl.name)) { this.declarePattern(decl, decl.name); return; }
     const sym = this.tc.getSymbolAtLocation(decl.name);
     const name = decl.name.text;
     if (!sym || !this.declare(this.scopes[this.scopes.length - 1], decl.name)) return;
@@ -95,9 +100,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
           this.entities.set(sym, { kind: 'const', name, type: undefined, init, value, state: 'done', decl });
           return;
         }
-        this.d.error(decl,
-          `'${name}' needs a type: an integer literal alone does not say which, e.g. \`let ${name}: u32 = ...\``);
-        type = ERROR;
+        type = this.inferLocal(decl as ts.VariableDeclaration & { name: ts.Identifier }, sym);
       } else if (t.kind === 'null') {
         this.d.error(decl, `'${name}' needs a pointer type annotation to be initialised with null`);
         type = ERROR;

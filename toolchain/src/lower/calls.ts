@@ -1,7 +1,8 @@
 // Calls: direct calls, calls through function pointers (with the UEFI calling convention
 // where the type says Efiapi), conversion calls, and builtins (lowered in builtins.ts).
 import * as ts from 'typescript';
-import { Type, FnType, I64, irType } from '../check/types';
+import { Type, FnType, I64, isAggregate, alignOf } from '../check/types';
+import { irParam, irReturn, irStorage, returnsByPointer, sretParam } from './abi';
 import { lowerBuiltin } from './builtins';
 import { OperatorLowerer } from './operators';
 
@@ -25,10 +26,24 @@ export abstract class CallLowerer extends OperatorLowerer {
     }
   }
 
+  /** A call; an aggregate result is the address of a temporary the callee filled in (abi.ts). */
   emitCall(callee: string, ft: FnType, args: readonly ts.Expression[]): string {
-    const vals = ft.params.map((p, i) => `${irType(p)} ${this.value(args[i], p)}`);
-    const r = this.b.call(irType(ft.ret), callee, vals, this.cc(ft));
+    const vals = ft.params.map((p, i) => `${irParam(p)} ${this.argument(args[i], p)}`);
+    let result = '';
+    if (returnsByPointer(ft)) {
+      result = this.b.alloca(irStorage(ft.ret), Math.max(1, alignOf(ft.ret)));
+      vals.unshift(`${sretParam(ft)} ${result}`);
+    }
+    const r = this.b.call(irReturn(ft), callee, vals, this.cc(ft));
     if (ft.ret.kind === 'never') this.b.unreachable();
-    return r;
+    return result || r;
+  }
+
+  /** An argument's value; for an aggregate parameter, the address of a fresh copy. */
+  private argument(e: ts.Expression, p: Type): string {
+    if (!isAggregate(p)) return this.value(e, p);
+    const copy = this.b.alloca(irStorage(p), Math.max(1, alignOf(p)));
+    this.assignTo({ addr: copy, type: p }, e);
+    return copy;
   }
 }

@@ -161,16 +161,18 @@ export abstract class ExprLowerer extends MemoryLowerer {
         const c = e as ts.ConditionalExpression;
         const yes = this.b.label('cond.true'), no = this.b.label('cond.false'), end = this.b.label('cond.end');
         this.condBranch(c.condition, yes, no);
+        // A struct or array ?: chooses between the addresses of the two values' storage.
+        const arm = (x: ts.Expression) => isAggregate(t) ? this.place(x).addr : this.value(x, t);
         this.b.startBlock(yes);
-        const a = this.value(c.whenTrue, t);
+        const a = arm(c.whenTrue);
         const al = this.b.currentLabel();
         this.b.br(end);
         this.b.startBlock(no);
-        const bv = this.value(c.whenFalse, t);
+        const bv = arm(c.whenFalse);
         const bl = this.b.currentLabel();
         this.b.br(end);
         this.b.startBlock(end);
-        return this.b.phi(irType(t), [[a, al], [bv, bl]]);
+        return this.b.phi(isAggregate(t) ? 'ptr' : irType(t), [[a, al], [bv, bl]]);
       }
       case TS.AsExpression: {
         const a = e as ts.AsExpression;

@@ -12,15 +12,16 @@
 //   stmts.ts       statements and control flow
 //   debuginfo.ts   DWARF / CodeView line tables for -g
 import { FuncInfo } from '../check/entities';
-import { irType, irMemType, alignOf } from '../check/types';
+import { irMemType, alignOf, isAggregate } from '../check/types';
+import { irParam, irReturn, returnsByPointer, sretParam } from './abi';
 import { FnBuilder, globalName } from '../emit/ir';
 import { deepest, tooDeepMessage } from '../check/nesting';
 import { isStackOverflow } from '../diagnostics';
-import { StmtLowerer } from './stmts';
+import { LocalLowerer } from './locals';
 
 export type { Place } from './state';
 
-export class Lowerer extends StmtLowerer {
+export class Lowerer extends LocalLowerer {
   run(): string {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
@@ -44,13 +45,16 @@ export class Lowerer extends StmtLowerer {
     if (t.ret.kind === 'never') attrs.push('noreturn');
     const linkage = f.tags.symbol || f === this.c.entryMain ? '' : 'internal ';
     const cc = this.cc(t);
-    const params = t.params.map((p, i) => `${irType(p)} %p${i}`);
+    const params = t.params.map((p, i) => `${irParam(p)} %p${i}`);
+    if (returnsByPointer(t)) params.unshift(`${sretParam(t)} %ret`);
     const sp = this.dbg?.subprogram(f);
     const name = globalName(f.irName);
-    const header = `define ${linkage}${cc ? cc + ' ' : ''}${irType(t.ret)} ${name}(${params.join(', ')})`
+    const header = `define ${linkage}${cc ? cc + ' ' : ''}${irReturn(t)} ${name}(${params.join(', ')})`
       + ` #${this.mod.attrGroup(attrs)}${sp ? ` !dbg ${sp}` : ''}`;
     if (!f.tags.naked) {
       t.params.forEach((p, i) => {
+        // An aggregate parameter points at the callee's own copy: it is the local's storage.
+        if (isAggregate(p)) { if (f.params[i]) this.locals.set(f.params[i], `%p${i}`); return; }
         const a = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
         this.storeScalar(p, `%p${i}`, a);
         if (f.params[i]) this.locals.set(f.params[i], a);
@@ -72,6 +76,6 @@ export class Lowerer extends StmtLowerer {
       this.prelowering = false;
       return;
     }
-    this.mod.addFunction(globalName(f.irName), this.b.finish(header, irType(t.ret)));
+    this.mod.addFunction(globalName(f.irName), this.b.finish(header, irReturn(t)));
   }
 }

@@ -1,7 +1,7 @@
 // Statements: blocks (stopping after a terminator), locals, if, loops, switch with C
 // fall-through, labels, break, continue and return. Constant conditions keep one branch.
 import * as ts from 'typescript';
-import { irType, irMemType, alignOf, typeName } from '../check/types';
+import { irType, irMemType, alignOf, typeName, isAggregate } from '../check/types';
 import { CallLowerer } from './calls';
 
 const TS = ts.SyntaxKind;
@@ -33,7 +33,11 @@ export abstract class StmtLowerer extends CallLowerer {
       case TS.ReturnStatement: {
         const r = s as ts.ReturnStatement;
         const rt = this.fn.type.ret;
-        if (r.expression && rt.kind !== 'void' && rt.kind !== 'never') {
+        if (r.expression && isAggregate(rt)) {
+          // The result is built in the caller's storage (abi.ts).
+          this.assignTo({ addr: '%ret', type: rt }, r.expression);
+          this.b.ret('void');
+        } else if (r.expression && rt.kind !== 'void' && rt.kind !== 'never') {
           this.b.ret(irType(rt), this.value(r.expression, rt));
         } else {
           if (r.expression) this.effect(r.expression);
@@ -69,8 +73,11 @@ export abstract class StmtLowerer extends CallLowerer {
     }
   }
 
+  /** A destructuring declaration (locals.ts). */
+  protected abstract destructure(d: ts.VariableDeclaration, pattern: ts.BindingPattern): void;
+
   private local(d: ts.VariableDeclaration): void {
-    if (!ts.isIdentifier(d.name)) return;
+    if (!ts.isIdentifier(d.name)) { this.destructure(d, d.name); return; }
     const sym = this.symbolOf(d.name);
     if (!sym) return;
     const ent = this.c.entities.get(sym);
