@@ -7,7 +7,7 @@ import { rejectByValue } from './aggregates';
 import { FuncInfo, FnTags } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
-import { LocalChecker } from './locals';
+import { NullishChecker } from './nullish';
 
 const TS = ts.SyntaxKind;
 
@@ -29,7 +29,7 @@ function distance(a: string, b: string): number {
   return d[b.length];
 }
 
-export abstract class FunctionChecker extends LocalChecker {
+export abstract class FunctionChecker extends NullishChecker {
   private tagsOf(decl: ts.FunctionDeclaration): FnTags {
     const tags: FnTags = { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false };
     for (const t of ts.getJSDocTags(decl)) {

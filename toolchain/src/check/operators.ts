@@ -20,6 +20,9 @@ function compareConsts(sym: string, a: bigint, b: bigint): boolean {
 }
 
 export abstract class OperatorChecker extends ExprChecker {
+  /** `a ?? b` and `a ??= b` (nullish.ts). */
+  protected abstract nullish(e: ts.BinaryExpression): Type;
+
   protected prefix(e: ts.PrefixUnaryExpression): Type {
     const op = e.operator;
     if (op === TS.PlusPlusToken || op === TS.MinusMinusToken) {
@@ -101,8 +104,8 @@ export abstract class OperatorChecker extends ExprChecker {
       this.d.error(e, '`**` is not supported; multiply in a loop');
       return ERROR;
     }
-    if (op === TS.QuestionQuestionToken || op === TS.QuestionQuestionEqualsToken
-      || op === TS.BarBarEqualsToken || op === TS.AmpersandAmpersandEqualsToken) {
+    if (op === TS.QuestionQuestionToken || op === TS.QuestionQuestionEqualsToken) return this.nullish(e);
+    if (op === TS.BarBarEqualsToken || op === TS.AmpersandAmpersandEqualsToken) {
       this.d.error(e, `'${ts.tokenToString(op)}' is not supported; write an explicit comparison and if`); return ERROR;
     }
     this.d.error(e.operatorToken, `operator '${ts.tokenToString(op)}' is not supported`);

@@ -70,7 +70,8 @@ export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.BigIntKeyword]: '`bigint` is not supported; use u64 or i64 (exact at 64 bits)',
   [TS.ObjectKeyword]: OBJECT_TYPES,
   [TS.TypeLiteral]: OBJECT_TYPES,
-  [TS.UnionType]: 'union types are not supported; use separate variables, or a struct with a tag field',
+  [TS.UnionType]:
+    'union types are not supported (only `Ptr<T> | null`); use separate variables, or a struct with a tag field',
   [TS.IntersectionType]: 'intersection types are not supported; declare a struct',
   [TS.ArrayType]: 'JavaScript arrays are not supported; use a fixed-size Arr<T, N> or a Ptr<T>',
   [TS.TupleType]: 'tuples are not supported; use a struct',

@@ -23,7 +23,12 @@ export abstract class TypeResolver extends Conversions {
   /** The aliases being resolved on the current path (a struct's fields start a new path). */
   private aliasBusy = new Set<ts.Node>();
 
+  /** `Ptr<T> | null` (nullish.ts); undefined for any other union. */
+  protected abstract nullableType(u: ts.UnionTypeNode): Type | undefined;
+
   resolveType(node: ts.TypeNode): Type {
+    const nullable = ts.isUnionTypeNode(node) ? this.nullableType(node) : undefined;
+    if (nullable) return nullable;
     switch (node.kind) {
       case TS.VoidKeyword: return VOID;
       case TS.NeverKeyword: return NEVER;

@@ -133,7 +133,7 @@ export abstract class ExprLowerer extends MemoryLowerer {
     return this.b.phi(irType(t), [[v, vl], [this.constant(0n, t), exit]]);
   }
 
-  private valueOf(e: ts.Expression, t: Type): string {
+  protected valueOf(e: ts.Expression, t: Type): string {
     switch (e.kind) {
       case TS.ParenthesizedExpression: return this.value((e as ts.ParenthesizedExpression).expression);
       case TS.NonNullExpression: return this.value((e as ts.NonNullExpression).expression);

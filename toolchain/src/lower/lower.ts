@@ -17,11 +17,11 @@ import { irParam, irReturn, returnsByPointer, sretParam } from './abi';
 import { FnBuilder, globalName } from '../emit/ir';
 import { deepest, tooDeepMessage } from '../check/nesting';
 import { isStackOverflow } from '../diagnostics';
-import { LocalLowerer } from './locals';
+import { NullishLowerer } from './nullish';
 
 export type { Place } from './state';
 
-export class Lowerer extends LocalLowerer {
+export class Lowerer extends NullishLowerer {
   run(): string {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);

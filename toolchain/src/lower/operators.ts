@@ -10,6 +10,9 @@ import { ExprLowerer } from './exprs';
 const TS = ts.SyntaxKind;
 
 export abstract class OperatorLowerer extends ExprLowerer {
+  /** `a ?? b` and `a ??= b` (nullish.ts). */
+  protected abstract nullish(e: ts.BinaryExpression, t: Type): string;
+
   protected prefix(e: ts.PrefixUnaryExpression, t: Type): string {
     switch (e.operator) {
       case TS.PlusPlusToken: return this.incdec(e.operand, 'add', true);
@@ -45,6 +48,7 @@ export abstract class OperatorLowerer extends ExprLowerer {
       return nv;
     }
     if (op === TS.AmpersandAmpersandToken || op === TS.BarBarToken) return this.logical(e);
+    if (op === TS.QuestionQuestionToken || op === TS.QuestionQuestionEqualsToken) return this.nullish(e, t);
     if (op in COMPARE) return this.compare(e, COMPARE[op]);
     const lt = t.kind === 'enum' ? U32 : (t as IntType);
     return this.arith(op, lt, this.value(e.left, lt), e.right, e);
