@@ -43,7 +43,7 @@ export abstract class CallChecker extends OperatorChecker {
   private directCall(e: ts.CallExpression, f: FuncInfo): Type {
     if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
     this.calls.set(e, { kind: 'direct', f });
-    this.args(e, f.type.params, `'${f.name}'`);
+    this.args(e, f.type.params, `'${f.name}'`, f.required);
     return f.type.ret;
   }
 

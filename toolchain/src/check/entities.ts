@@ -23,6 +23,8 @@ export interface FuncInfo {
   /** A `declare function`: defined outside this program. */
   external: boolean;
   exported: boolean;
+  /** How many leading parameters have no default value (the rest are filled in at the call). */
+  required: number;
 }
 
 export interface GlobalInfo {

@@ -4,6 +4,7 @@
 import * as ts from 'typescript';
 import { Type, FnType, VOID, ERROR, typeName } from './types';
 import { rejectByValue } from './aggregates';
+import { defaultsFrom, laterParameter } from './defaults';
 import { FuncInfo, FnTags } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
@@ -75,6 +76,7 @@ export abstract class FunctionChecker extends NullishChecker {
     const params: Type[] = [];
     const psyms: ts.Symbol[] = [];
     const names = new Set<string>();
+    const required = defaultsFrom(decl, this.d);
     for (const p of decl.parameters) {
       if (ts.isIdentifier(p.name)) this.declare(names, p.name);
       params.push(this.parameter(p));
@@ -98,7 +100,7 @@ export abstract class FunctionChecker extends NullishChecker {
     }
     const f: FuncInfo = {
       kind: 'func', name, irName: tags.symbol ?? `${mod}.${name}`, decl,
-      type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported,
+      type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported, required,
     };
     this.entities.set(sym, f);
     this.funcs.push(f);
@@ -112,8 +114,9 @@ export abstract class FunctionChecker extends NullishChecker {
     }
     this.modifiers(p, [], 'parameters');
     if (p.dotDotDotToken) this.d.error(p, 'rest parameters are not supported; pass a Ptr<T> and a count');
-    if (p.questionToken || p.initializer) {
-      this.d.error(p, 'optional and default parameters are not supported; pass every argument');
+    if (p.questionToken && !p.initializer) {
+      this.d.error(p, `an optional parameter needs a default value (there is no undefined), e.g. `
+        + `\`${p.name.text}: ${p.type ? p.type.getText() : 'u32'} = 0\``);
     }
     if (!p.type) {
       this.d.error(p, `parameter '${p.name.text}' needs a type annotation, e.g. \`${p.name.text}: u64\``);
@@ -133,6 +136,9 @@ export abstract class FunctionChecker extends NullishChecker {
       const sym = f.params[i];
       if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type: f.type.params[i], decl: p });
     });
+    f.decl.parameters.forEach((p, i) => {
+      if (p.initializer) this.guarded(p.initializer, () => this.checkDefault(f, i));
+    });
     const body = f.decl.body!;
     for (const st of body.statements) this.guarded(st, () => this.stmt(st));
     if (!f.tags.naked) {
@@ -144,6 +150,18 @@ export abstract class FunctionChecker extends NullishChecker {
       this.deadCopies(body);
     }
     this.fn = undefined;
+  }
+
+  /** A default value: of the parameter's type, over constants, globals and earlier parameters. */
+  private checkDefault(f: FuncInfo, i: number): void {
+    const init = f.decl.parameters[i].initializer!;
+    const t = f.type.params[i];
+    this.assignable(init, this.expr(init, t), t, 'default value');
+    const later = laterParameter(f.decl, i, (id) => this.symbolOf(id), f.params);
+    if (later) {
+      this.d.error(later, `a default value may use only earlier parameters, and '${later.text}' comes later; `
+        + 'reorder the parameters');
+    }
   }
 
   /**

@@ -92,7 +92,7 @@ export abstract class OperatorChecker extends ExprChecker {
     if (op in COMPARE) return this.compare(e, COMPARE[op]);
     if (op in ARITH) return this.arith(e, op, ARITH[op]);
     if (op === TS.CommaToken) {
-      this.d.error(e.operatorToken, 'the comma operator is not supported; write two statements');
+      this.d.error(e.operatorToken, 'the comma operator is only supported in a `for` update (`i++, j--`); write two statements');
       return ERROR;
     }
     if (op === TS.InKeyword) { this.d.error(e, '`in` is not supported'); return ERROR; }

@@ -4,6 +4,7 @@ import * as ts from 'typescript';
 import { Type, VOID, ERROR, isIntegral, isAggregate, typeName } from './types';
 import { REJECTED, declarationKeyword } from './rejected';
 import { BuiltinCallChecker } from './builtin-calls';
+import { updateParts } from './for-update';
 
 const TS = ts.SyntaxKind;
 
@@ -129,7 +130,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
         else this.expr(f.initializer, undefined);
       }
       if (f.condition) this.cond(f.condition);
-      if (f.incrementor) this.expr(f.incrementor, undefined);
+      if (f.incrementor) for (const x of updateParts(f.incrementor)) this.expr(x, undefined);
       this.loop(() => this.stmt(f.statement));
     });
   }

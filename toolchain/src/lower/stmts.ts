@@ -3,6 +3,7 @@
 import * as ts from 'typescript';
 import { irType, irMemType, alignOf, typeName, isAggregate } from '../check/types';
 import { CallLowerer } from './calls';
+import { updateParts } from '../check/for-update';
 
 const TS = ts.SyntaxKind;
 
@@ -151,7 +152,7 @@ export abstract class StmtLowerer extends CallLowerer {
     this.stmt(s.statement);
     this.loops.pop();
     this.b.startBlock(step);
-    if (s.incrementor) this.effect(s.incrementor);
+    if (s.incrementor) for (const x of updateParts(s.incrementor)) this.effect(x);
     this.b.br(head);
     this.b.startBlock(end);
   }
