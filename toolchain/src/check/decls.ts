@@ -20,7 +20,7 @@ export abstract class DeclChecker extends FunctionChecker {
 
   /** Symbol prefix of a module: its path from the entry file's folder, so that the names
    *  (and the binary) do not depend on where the compiler was run. */
-  private moduleName(sf: ts.SourceFile): string {
+  protected moduleName(sf: ts.SourceFile): string {
     const std = path.resolve(STD_DIR);
     const f = path.resolve(sf.fileName);
     if (f.startsWith(std + path.sep)) return 'std/' + path.relative(std, f).replace(/\.ts$/, '');
@@ -125,7 +125,9 @@ export abstract class DeclChecker extends FunctionChecker {
       if (!sym || !this.declare(this.valueNames, decl.name)) continue;
       const name = decl.name.text;
       const declared = decl.type ? this.resolveType(decl.type) : undefined;
-      if (isConst && (!declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum')) {
+      const init = decl.initializer;
+      const lambda = init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+      if (isConst && !lambda && (!declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum')) {
         // A scalar constant: folded at compile time, no storage.
         const c: ConstInfo = {
           kind: 'const', name, type: declared, init: decl.initializer, value: undefined, state: 'new', decl,
@@ -135,10 +137,9 @@ export abstract class DeclChecker extends FunctionChecker {
         this.moduleConsts.push(c);
         continue;
       }
-      let type: Type = declared ?? ERROR;
-      if (!declared) {
+      let type: Type = declared ?? (lambda ? this.lambda(lambda, undefined) : ERROR); // a function pointer
+      if (!declared && !lambda) {
         const kw = isConst ? 'const' : 'let';
-        const init = decl.initializer;
         const example = init && (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init))
           ? `${kw} ${name}: cstr = ${init.getText()}` : `${kw} ${name}: u64 = 0`;
         this.d.error(decl, `module variable '${name}' needs a type annotation, e.g. \`${example}\``);
@@ -183,6 +184,7 @@ export abstract class DeclChecker extends FunctionChecker {
       return e.properties.every((p) => ts.isPropertyAssignment(p) && this.isConstantInit(p.initializer));
     }
     if (ts.isIdentifier(e) && t?.kind === 'fn') return this.entityOf(e)?.kind === 'func';
+    if (this.lambdas.has(e)) return true;
     if (ts.isCallExpression(e)) {
       const k = this.calls.get(e);
       if (k?.kind === 'builtin' && k.name === 'zeroed') return true;

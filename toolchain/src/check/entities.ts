@@ -16,7 +16,8 @@ export interface FuncInfo {
   name: string;
   /** The LLVM global name, unquoted. */
   irName: string;
-  decl: ts.FunctionDeclaration;
+  /** A declaration, or an arrow function or function expression (check/nested.ts). */
+  decl: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
   type: FnType;
   params: ts.Symbol[];
   tags: FnTags;

@@ -52,6 +52,10 @@ export abstract class ExprChecker extends TypeResolver {
   protected abstract prefix(e: ts.PrefixUnaryExpression): Type;
   protected abstract incdec(operand: ts.Expression, op: string): Type;
   protected abstract binary(e: ts.BinaryExpression): Type;
+  /** An arrow function or function expression (nested.ts). */
+  protected abstract lambda(e: ts.ArrowFunction | ts.FunctionExpression, ctx: Type | undefined): Type;
+  /** Whether a name is a variable of an enclosing function, reported as a capture (nested.ts). */
+  protected abstract captured(id: ts.Identifier, sym: ts.Symbol): boolean;
 
   /** How deep expr() is nested now (see nesting.ts). */
   protected depth = 0;
@@ -141,6 +145,7 @@ export abstract class ExprChecker extends TypeResolver {
       case TS.AsExpression: return this.asExpr(e as ts.AsExpression);
       case TS.ArrayLiteralExpression: return this.arrayLiteral(e as ts.ArrayLiteralExpression, ctx);
       case TS.ObjectLiteralExpression: return this.objectLiteral(e as ts.ObjectLiteralExpression, ctx);
+      case TS.ArrowFunction: case TS.FunctionExpression: return this.lambda(e as ts.ArrowFunction, ctx);
       default:
         this.d.error(e, REJECTED[e.kind] ?? `this expression is not supported in the subset (${TS[e.kind]})`);
         return ERROR;
@@ -258,6 +263,7 @@ export abstract class ExprChecker extends TypeResolver {
     }
     const sym = this.symbolOf(id);
     if (!sym) { this.d.error(id, `cannot find name '${id.text}'`); return ERROR; }
+    if (this.captured(id, sym)) return ERROR;
     const ent = this.entities.get(sym);
     if (!ent) {
       const decl = sym.declarations?.[0];

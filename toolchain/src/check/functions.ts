@@ -8,7 +8,7 @@ import { defaultsFrom, laterParameter } from './defaults';
 import { FuncInfo, FnTags } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
-import { NullishChecker } from './nullish';
+import { NestedChecker } from './nested';
 
 const TS = ts.SyntaxKind;
 
@@ -30,7 +30,7 @@ function distance(a: string, b: string): number {
   return d[b.length];
 }
 
-export abstract class FunctionChecker extends NullishChecker {
+export abstract class FunctionChecker extends NestedChecker {
   private tagsOf(decl: ts.FunctionDeclaration): FnTags {
     const tags: FnTags = { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false };
     for (const t of ts.getJSDocTags(decl)) {
@@ -104,6 +104,7 @@ export abstract class FunctionChecker extends NullishChecker {
     };
     this.entities.set(sym, f);
     this.funcs.push(f);
+    this.collectNested(f);
   }
 
   private parameter(p: ts.ParameterDeclaration): Type {
@@ -140,10 +141,20 @@ export abstract class FunctionChecker extends NullishChecker {
       if (p.initializer) this.guarded(p.initializer, () => this.checkDefault(f, i));
     });
     const body = f.decl.body!;
+    if (!ts.isBlock(body)) {
+      // An arrow function's expression body: its result.
+      this.guarded(body, () => {
+        const ret = f.type.ret;
+        const t = this.expr(body, ret.kind === 'void' ? undefined : ret);
+        if (ret.kind !== 'void') this.assignable(body, t, ret, 'result');
+      });
+      this.fn = undefined;
+      return;
+    }
     for (const st of body.statements) this.guarded(st, () => this.stmt(st));
     if (!f.tags.naked) {
       if (f.type.ret.kind !== 'void' && f.type.ret.kind !== 'error' && this.endReachable(body)) {
-        this.d.error(f.decl.name!, f.type.ret.kind === 'never'
+        this.d.error(f.decl.name ?? f.decl, f.type.ret.kind === 'never'
           ? `function '${f.name}' returns never but its end is reachable; end it with a loop, panic() or unreachable()`
           : `function '${f.name}' can reach its end without returning a ${typeName(f.type.ret)}`);
       }

@@ -26,8 +26,6 @@ export function declarationKeyword(flags: ts.NodeFlags, statement: boolean): str
 export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.ClassDeclaration]: CLASSES,
   [TS.ClassExpression]: CLASSES,
-  [TS.ArrowFunction]: 'arrow functions and closures are not supported; use a named module-level function',
-  [TS.FunctionExpression]: 'function expressions and closures are not supported; use a named module-level function',
   [TS.ThrowStatement]: EXCEPTIONS,
   [TS.TryStatement]: EXCEPTIONS,
   [TS.NewExpression]: '`new` is not supported: there are no objects; use a struct global, local or a Ptr<T>',

@@ -61,9 +61,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
         return;
       }
       case TS.SwitchStatement: return this.switchStmt(s as ts.SwitchStatement);
-      case TS.FunctionDeclaration:
-        this.d.error(s, 'nested functions are closures, which are not supported; move the function to module level');
-        return;
+      case TS.FunctionDeclaration: return; // a function of its own (nested.ts)
       case TS.InterfaceDeclaration: case TS.TypeAliasDeclaration: case TS.EnumDeclaration:
         this.d.error(s, 'declare structs, types and enums at module level');
         return;
@@ -169,7 +167,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
         if (fn && !fn.decl.type) {
           const params = fn.decl.parameters.map((p) => p.getText()).join(', ');
           const sig = `function ${fn.name}(${params}): ${t.kind === 'untyped' ? 'u32' : typeName(t)}`;
-          this.d.error(fn.decl.name!,
+          this.d.error(fn.decl.name ?? fn.decl,
             `function '${fn.name}' returns a value but declares no return type; add one, e.g. \`${sig}\``);
         } else this.d.error(r.expression, `function '${fn?.name}' returns ${typeName(ret)}; remove the value`);
       }

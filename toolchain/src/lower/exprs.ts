@@ -174,6 +174,7 @@ export abstract class ExprLowerer extends MemoryLowerer {
         this.b.startBlock(end);
         return this.b.phi(isAggregate(t) ? 'ptr' : irType(t), [[a, al], [bv, bl]]);
       }
+      case TS.ArrowFunction: case TS.FunctionExpression: return this.want(this.c.lambdas.get(e)!);
       case TS.AsExpression: {
         const a = e as ts.AsExpression;
         return this.value(a.expression, t);

@@ -77,6 +77,8 @@ export abstract class GlobalLowerer extends LowerState {
       const ent = this.c.entityOf(e);
       if (ent?.kind === 'func') return { ty: 'ptr', val: this.want(ent), zero: false };
     }
+    const lambda = this.c.lambdas.get(e);
+    if (lambda) return { ty: 'ptr', val: this.want(lambda), zero: false };
     if (ts.isCallExpression(e)) {
       const k = this.c.calls.get(e);
       if (k?.kind === 'builtin') {

@@ -11,6 +11,7 @@
 //   calls.ts       calls; builtins.ts: builtin calls and intrinsics
 //   stmts.ts       statements and control flow
 //   debuginfo.ts   DWARF / CodeView line tables for -g
+import * as ts from 'typescript';
 import { FuncInfo } from '../check/entities';
 import { irMemType, alignOf, isAggregate } from '../check/types';
 import { irParam, irReturn, returnsByPointer, sretParam } from './abi';
@@ -62,7 +63,9 @@ export class Lowerer extends NullishLowerer {
     }
     const body = f.decl.body!;
     try {
-      if (f.tags.naked) {
+      if (!ts.isBlock(body)) {
+        this.returnValue(body); // an arrow function's expression body
+      } else if (f.tags.naked) {
         for (const st of body.statements) this.stmt(st);
         this.b.unreachable();
       } else {

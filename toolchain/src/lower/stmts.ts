@@ -31,21 +31,7 @@ export abstract class StmtLowerer extends CallLowerer {
         if (t) this.b.br(isBreak ? t.brk : t.cont!);
         return;
       }
-      case TS.ReturnStatement: {
-        const r = s as ts.ReturnStatement;
-        const rt = this.fn.type.ret;
-        if (r.expression && isAggregate(rt)) {
-          // The result is built in the caller's storage (abi.ts).
-          this.assignTo({ addr: '%ret', type: rt }, r.expression);
-          this.b.ret('void');
-        } else if (r.expression && rt.kind !== 'void' && rt.kind !== 'never') {
-          this.b.ret(irType(rt), this.value(r.expression, rt));
-        } else {
-          if (r.expression) this.effect(r.expression);
-          if (rt.kind === 'never') this.b.unreachable(); else this.b.ret('void');
-        }
-        return;
-      }
+      case TS.ReturnStatement: return this.returnValue((s as ts.ReturnStatement).expression);
       case TS.LabeledStatement: {
         const l = s as ts.LabeledStatement;
         const inner = l.statement;
@@ -59,6 +45,21 @@ export abstract class StmtLowerer extends CallLowerer {
       }
       case TS.SwitchStatement: return this.switchStmt(s as ts.SwitchStatement);
       default: return; // the checker reported it
+    }
+  }
+
+  /** `return e` (also an arrow function's expression body). */
+  protected returnValue(e: ts.Expression | undefined): void {
+    const rt = this.fn.type.ret;
+    if (e && isAggregate(rt)) {
+      // The result is built in the caller's storage (abi.ts).
+      this.assignTo({ addr: '%ret', type: rt }, e);
+      this.b.ret('void');
+    } else if (e && rt.kind !== 'void' && rt.kind !== 'never') {
+      this.b.ret(irType(rt), this.value(e, rt));
+    } else {
+      if (e) this.effect(e);
+      if (rt.kind === 'never') this.b.unreachable(); else this.b.ret('void');
     }
   }
 
