@@ -12,11 +12,13 @@ export abstract class CallChecker extends OperatorChecker {
 
   protected call(e: ts.CallExpression): Type {
     const callee = e.expression;
-    if (ts.isIdentifier(callee)) {
+    const member = ts.isPropertyAccessExpression(callee) ? this.namespaceMember(callee) : undefined;
+    if (ts.isIdentifier(callee) || member) {
+      const text = callee.getText();
       if (e.questionDotToken) {
-        this.d.error(e, `'${callee.text}' is a function, which is never null; call it as ${callee.text}(...)`);
+        this.d.error(e, `'${text}' is a function, which is never null; call it as ${text}(...)`);
       }
-      const sym = this.symbolOf(callee);
+      const sym = member ?? this.symbolOf(callee);
       const decl = sym?.declarations?.[0];
       if (sym && decl && this.isLibDecl(decl) && !this.entities.has(sym)) {
         const name = sym.name;

@@ -84,9 +84,7 @@ export abstract class DeclChecker extends FunctionChecker {
     if (clause?.name) {
       this.d.error(clause.name, 'default imports are not supported; use `import { name } from "./module"`');
     }
-    if (nb && ts.isNamespaceImport(nb)) {
-      this.d.error(nb, '`import * as` is not supported; import the names you use: `import { a, b } from "./module"`');
-    }
+    if (nb && ts.isNamespaceImport(nb)) this.declare(this.valueNames, nb.name); // `ns.x` (state.ts)
     if (imp.attributes) this.d.error(imp.attributes, 'import attributes are not supported');
     if (!ts.isStringLiteral(imp.moduleSpecifier)) return;
     const m = this.tc.getSymbolAtLocation(imp.moduleSpecifier);

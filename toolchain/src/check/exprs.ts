@@ -264,16 +264,21 @@ export abstract class ExprChecker extends TypeResolver {
     const sym = this.symbolOf(id);
     if (!sym) { this.d.error(id, `cannot find name '${id.text}'`); return ERROR; }
     if (this.captured(id, sym)) return ERROR;
+    return this.named(id, sym, id.text);
+  }
+
+  /** What a name denotes, written alone (`x`) or through a namespace import (`ns.x`). */
+  private named(id: ts.Expression, sym: ts.Symbol, text: string): Type {
     const ent = this.entities.get(sym);
     if (!ent) {
       const decl = sym.declarations?.[0];
       if (decl && ts.isEnumMember(decl)) {
         // `enum E { A = 3, B = A * 2 }`: an earlier member named without qualification.
         const info = this.enumOf(decl.parent);
-        const v = info.members.get(id.text);
+        const v = info.members.get(text);
         if (v === undefined) {
           this.d.error(id,
-            `enum member '${id.text}' is used before its value is known; members may refer only to earlier ones`);
+            `enum member '${text}' is used before its value is known; members may refer only to earlier ones`);
           return ERROR;
         }
         return this.setConst(id, v, { kind: 'enum', info });
@@ -281,10 +286,10 @@ export abstract class ExprChecker extends TypeResolver {
       if (decl && this.isLibDecl(decl)) {
         const std = ts.isFunctionDeclaration(decl) ? this.stdByName.get(sym.name) : undefined;
         if (std) return std.type;
-        this.d.error(id, `'${id.text}' is an intrinsic: call it, it is not a value`);
+        this.d.error(id, `'${text}' is an intrinsic: call it, it is not a value`);
         return ERROR;
       }
-      this.d.error(id, `'${id.text}' cannot be used as a value here`);
+      this.d.error(id, `'${text}' cannot be used as a value here`);
       return ERROR;
     }
     switch (ent.kind) {
@@ -317,7 +322,10 @@ export abstract class ExprChecker extends TypeResolver {
       }
     }
     // Enum members.
-    const objSym = this.symbolOf(e.expression);
+    const member = this.namespaceMember(e); // `ns.x` after `import * as ns`
+    if (member) return this.named(e, member, name);
+    const objSym = ts.isPropertyAccessExpression(e.expression) ? this.namespaceMember(e.expression)
+      : this.symbolOf(e.expression);
     const objDecl = objSym?.declarations?.[0];
     if (objDecl && ts.isEnumDeclaration(objDecl)) {
       const info = this.enumOf(objDecl);
@@ -379,6 +387,8 @@ export abstract class ExprChecker extends TypeResolver {
     }
     if (ts.isPropertyAccessExpression(e)) {
       if (this.consts.has(e)) return false;
+      const member = this.namespaceMember(e);
+      if (member) return this.entities.get(member)?.kind === 'global';
       const ot = this.types.get(e.expression);
       return ot?.kind === 'ptr' || (ot?.kind === 'struct' && this.isPlace(e.expression));
     }

@@ -54,12 +54,9 @@ export abstract class TypeResolver extends Conversions {
   }
 
   private resolveTypeRef(node: ts.TypeReferenceNode): Type {
-    if (!ts.isIdentifier(node.typeName)) {
-      this.d.error(node, 'qualified type names are not supported; import the type by name'); return ERROR;
-    }
-    const sym = this.symbolOf(node.typeName);
+    const sym = ts.isIdentifier(node.typeName) ? this.symbolOf(node.typeName) : this.qualifiedType(node.typeName);
     const decl = sym?.declarations?.[0];
-    if (!sym || !decl) { this.d.error(node, `cannot find type '${node.typeName.text}'`); return ERROR; }
+    if (!sym || !decl) { this.d.error(node, `cannot find type '${node.typeName.getText()}'`); return ERROR; }
     const args = node.typeArguments ?? ts.factory.createNodeArray<ts.TypeNode>();
     if (this.isLibDecl(decl)) {
       const name = sym.name;
@@ -125,6 +122,18 @@ export abstract class TypeResolver extends Conversions {
     if (ts.isClassDeclaration(decl)) { this.d.error(node, REJECTED[TS.ClassDeclaration]!); return ERROR; }
     this.d.error(node, `'${sym.name}' is not a type`);
     return ERROR;
+  }
+
+  /** `ns.T` after `import * as ns from "./m"`: the type T of module m. */
+  private qualifiedType(q: ts.QualifiedName): ts.Symbol | undefined {
+    const base = ts.isIdentifier(q.left) ? this.symbolOf(q.left) : undefined;
+    if (!base || !(base.flags & ts.SymbolFlags.ValueModule)) {
+      this.d.error(q, 'a qualified type name is only supported after `import * as ns`: `ns.T`');
+      return undefined;
+    }
+    let s = this.tc.getSymbolAtLocation(q.right);
+    if (s && s.flags & ts.SymbolFlags.Alias) s = this.tc.getAliasedSymbol(s);
+    return s;
   }
 
   /** Checks a type alias where it is declared, so that an unused alias is checked too. */

@@ -135,6 +135,15 @@ export abstract class CheckerState {
     return decl.name ? this.tc.getSymbolAtLocation(decl.name) : undefined;
   }
 
+  /** The symbol `ns.x` names when ns is a namespace import (`import * as ns from "./m"`). */
+  namespaceMember(e: ts.PropertyAccessExpression): ts.Symbol | undefined {
+    const base = ts.isIdentifier(e.expression) ? this.symbolOf(e.expression) : undefined;
+    if (!base || !(base.flags & ts.SymbolFlags.ValueModule)) return undefined;
+    let s = this.tc.getSymbolAtLocation(e.name);
+    if (s && s.flags & ts.SymbolFlags.Alias) s = this.tc.getAliasedSymbol(s);
+    return s;
+  }
+
   entityOf(id: ts.Identifier): Entity | undefined {
     const s = this.symbolOf(id);
     return s ? this.entities.get(s) : undefined;

@@ -149,7 +149,12 @@ export abstract class ExprLowerer extends MemoryLowerer {
         }
         return this.loadPlace(e, t);
       }
-      case TS.PropertyAccessExpression: case TS.ElementAccessExpression: return this.loadPlace(e, t);
+      case TS.PropertyAccessExpression: case TS.ElementAccessExpression: {
+        const member = ts.isPropertyAccessExpression(e) ? this.c.namespaceMember(e) : undefined;
+        const ent = member && this.c.entities.get(member);
+        if (ent?.kind === 'func') return this.want(ent); // `ns.f` as a value
+        return this.loadPlace(e, t);
+      }
       case TS.CallExpression: return this.call(e as ts.CallExpression, t);
       case TS.PrefixUnaryExpression: return this.prefix(e as ts.PrefixUnaryExpression, t);
       case TS.PostfixUnaryExpression: {

@@ -23,8 +23,10 @@ export abstract class MemoryLowerer extends GlobalLowerer {
   place(e: ts.Expression): Place {
     while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
     const t = this.c.types.get(e)!;
-    if (ts.isIdentifier(e)) {
-      const sym = this.symbolOf(e)!;
+    const named = ts.isIdentifier(e) ? this.symbolOf(e) : ts.isPropertyAccessExpression(e) ? this.c.namespaceMember(e)
+      : undefined; // `x`, or `ns.x` after `import * as ns`
+    if (named) {
+      const sym = named;
       const ent = this.c.entities.get(sym);
       if (ent?.kind === 'local') return { addr: this.locals.get(sym)!, type: t };
       if (ent?.kind === 'global') return { addr: this.global(ent), type: t };
