@@ -15,7 +15,8 @@ interface IArguments {}
 interface Number {}
 interface Object {}
 interface RegExp {}
-interface String {}
+// Only on literals, folded at compile time: "lit".length (UTF-8 bytes), "A".charCodeAt(0).
+interface String { readonly length: number; charCodeAt(index: number): number }
 interface Symbol {}
 interface SymbolConstructor { readonly iterator: unique symbol }
 declare var Symbol: SymbolConstructor;

@@ -2,15 +2,18 @@
 // such as u32(x), and the checking of arguments. Builtin calls are typed in
 // builtin-calls.ts.
 import * as ts from 'typescript';
-import { Type, IntType, BOOL, ERROR, INT_TYPES, isIntegral, wrap, typeName } from './types';
+import { Type, IntType, BOOL, ERROR, U32, UNTYPED, INT_TYPES, isIntegral, wrap, typeName } from './types';
 import { FuncInfo } from './entities';
 import { BUILTINS } from './builtins';
+import { charCodeCall } from './literals';
 import { OperatorChecker } from './operators';
 
 export abstract class CallChecker extends OperatorChecker {
   protected abstract builtinCall(e: ts.CallExpression, name: string): Type;
 
   protected call(e: ts.CallExpression): Type {
+    const lit = charCodeCall(e);
+    if (lit) return this.charCode(e, lit.text);
     const callee = e.expression;
     const member = ts.isPropertyAccessExpression(callee) ? this.namespaceMember(callee) : undefined;
     if (ts.isIdentifier(callee) || member) {
@@ -40,6 +43,20 @@ export abstract class CallChecker extends OperatorChecker {
     this.calls.set(e, { kind: 'indirect', type: ft });
     this.args(e, ft.params, 'function pointer');
     return ft.ret;
+  }
+
+  /** `"A".charCodeAt(0)`: a constant (literals.ts). */
+  private charCode(e: ts.CallExpression, text: string): Type {
+    const a = e.arguments[0];
+    const t = a && e.arguments.length === 1 ? this.expr(a, undefined) : ERROR;
+    const i = a && this.consts.get(a);
+    if (t.kind === 'untyped') this.settle(a, U32);
+    if (i === undefined || i < 0n || i >= BigInt(text.length)) {
+      this.d.error(a ?? e, `charCodeAt takes one constant index into the literal (0 to ${text.length - 1}); `
+        + 'for a run-time string read the byte: cast<u8>(s)[i]');
+      return ERROR;
+    }
+    return this.setConst(e, BigInt(text.charCodeAt(Number(i))), UNTYPED);
   }
 
   private directCall(e: ts.CallExpression, f: FuncInfo): Type {

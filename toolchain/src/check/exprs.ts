@@ -7,6 +7,7 @@ import {
   isInt, isIntegral, isAggregate, wrap, sameType, typeName, structOf,
 } from './types';
 import { REJECTED } from './rejected';
+import { stringLiteral, utf8Length } from './literals';
 import { endsOptionalChain, inOptionalChain } from './chains';
 import { DEEP, postOrder } from './nesting';
 import { ARITH, COMPARE } from './optable';
@@ -339,8 +340,10 @@ export abstract class ExprChecker extends TypeResolver {
     if (ot.kind === 'array' && name === 'length') return this.setConst(e, BigInt(ot.len), USIZE);
     const s = structOf(ot);
     if (!s) {
+      const lit = stringLiteral(e.expression);
+      if (lit && name === 'length') return this.setConst(e, BigInt(utf8Length(lit.text)), UNTYPED);
       if (ot.kind === 'str' && name === 'length') {
-        this.d.error(e, 'strings have no run-time length; use strlen(s)');
+        this.d.error(e, 'strings have no run-time length; use strlen(s) (a literal\'s `.length` is a constant)');
         return ERROR;
       }
       const why = ot.kind === 'ptr' ? ' (only pointers to structs have fields)' : '';

@@ -81,9 +81,16 @@ export abstract class TypeResolver extends Conversions {
           let len = -1;
           if (ts.isLiteralTypeNode(n) && ts.isNumericLiteral(n.literal)) {
             len = Number(this.parseIntLiteral(n.literal) ?? -1n);
+          } else if (ts.isTypeQueryNode(n) && ts.isIdentifier(n.exprName)) {
+            // `Arr<u8, typeof N>` with `const N = 16`: a named constant as the length.
+            const sym = this.symbolOf(n.exprName);
+            const ent = sym && this.entities.get(sym);
+            const v = ent?.kind === 'const' ? this.constInfoValue(ent, n.exprName) : undefined;
+            if (v !== undefined && v >= 0n && v <= 0xFFFF_FFFFn) len = Number(v);
           }
           if (!(len >= 0)) {
-            this.d.error(n, 'the length of an Arr must be an integer literal, e.g. Arr<u8, 16>');
+            this.d.error(n, 'the length of an Arr must be an integer literal or `typeof N` of a constant N, '
+              + 'e.g. Arr<u8, 16>');
             return ERROR;
           }
           return { kind: 'array', elem, len };
