@@ -6,6 +6,7 @@ import * as path from 'path';
 import { STD_DIR } from '../parse/program';
 import { Type, ERROR, typeName } from './types';
 import { GlobalInfo, ConstInfo } from './entities';
+import { alignTag } from './attributes';
 import { REJECTED, declarationKeyword } from './rejected';
 import { FunctionChecker } from './functions';
 
@@ -145,7 +146,9 @@ export abstract class DeclChecker extends FunctionChecker {
       if (type.kind === 'void' || type.kind === 'never') {
         this.d.error(decl.type!, `a variable cannot have type ${typeName(type)}`);
       }
-      const g: GlobalInfo = { kind: 'global', name, irName: `${mod}.${name}`, type, decl, isConst };
+      const g: GlobalInfo = {
+        kind: 'global', name, irName: `${mod}.${name}`, type, decl, isConst, align: alignTag(decl, this.d),
+      };
       this.entities.set(sym, g);
       this.globals.push(g);
     }

@@ -35,6 +35,8 @@ export interface GlobalInfo {
   type: Type;
   decl: ts.VariableDeclaration;
   isConst: boolean;
+  /** Written `@align N` (check/attributes.ts). */
+  align?: number;
 }
 
 /** A named compile-time constant: an untyped `const X = 5`, a typed scalar const, or an enum member. */

@@ -202,7 +202,7 @@ export abstract class ExprChecker extends TypeResolver {
     const to = this.resolveType(written);
     const from = this.expr(a.expression, undefined);
     if (to.kind === 'enum' && (isIntegral(from) || from.kind === 'error')) {
-      if (from.kind === 'untyped') this.settle(a.expression, U32);
+      if (from.kind === 'untyped') this.settle(a.expression, to.info.repr);
       const v = this.consts.get(a.expression);
       if (v !== undefined) this.consts.set(a, v);
       return to;

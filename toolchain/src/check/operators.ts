@@ -1,7 +1,7 @@
 // Operators: unary, binary, comparisons, logical, assignment and compound assignment, with
 // the typing of literal operands and constant folding of the result.
 import * as ts from 'typescript';
-import { Type, IntType, BOOL, ERROR, U32, UNTYPED, isIntegral, wrap, sameType, typeName } from './types';
+import { Type, IntType, BOOL, ERROR, U32, UNTYPED, isIntegral, wrap, sameType, typeName, asInt } from './types';
 import { ARITH, COMPARE, COMPOUND, isShift } from './optable';
 import { ExprChecker } from './exprs';
 
@@ -43,7 +43,7 @@ export abstract class OperatorChecker extends ExprChecker {
     if (t.kind === 'error') return ERROR;
     if (!isIntegral(t)) { this.d.error(e, `unary '${sym}' needs an integer, not ${typeName(t)}`); return ERROR; }
     const c = this.consts.get(e.operand);
-    const rt = t.kind === 'enum' ? U32 : t;
+    const rt = t.kind === 'enum' ? asInt(t) : t;
     if (c !== undefined) {
       // An untyped constant stays exact until it meets its context, so `-1` in a u64 is an
       // error while `~0` in a u64 is all ones.
@@ -172,7 +172,7 @@ export abstract class OperatorChecker extends ExprChecker {
       // literal count is a u32). `1 << n` stays untyped and takes the type of its context.
       if (!isIntegral(lt) || !isIntegral(rt)) return this.badOperands(e, sym, lt, rt) ?? ERROR;
       if (!this.shiftCount(e.right, rt)) return ERROR;
-      result = lt.kind === 'enum' ? U32 : lt;
+      result = lt.kind === 'enum' ? asInt(lt) : lt;
     } else {
       result = this.unify(e, e.left, lt, e.right, rt, sym);
       if (!result) return ERROR;

@@ -3,10 +3,11 @@
 import * as ts from 'typescript';
 import {
   Type, FnType, StructInfo, EnumInfo, INT_TYPES, BOOL, VOID, NEVER, ERROR, CSTR, WSTR, U32,
-  ptrTo, typeName, sizeOf, alignOf,
+  ptrTo, typeName, sizeOf, alignOf, intMin, intMax,
 } from './types';
 import { REJECTED } from './rejected';
 import { rejectByValue } from './aggregates';
+import { alignTag, reprTag } from './attributes';
 import { Conversions } from './convert';
 
 const TS = ts.SyntaxKind;
@@ -215,6 +216,7 @@ export abstract class TypeResolver extends Conversions {
       align = Math.max(align, a);
     }
     this.aliasBusy = outerAliases;
+    align = Math.max(align, alignTag(decl, this.d) ?? 1);
     info.align = align;
     info.size = Math.ceil(off / align) * align;
     info.state = 'done';
@@ -224,7 +226,8 @@ export abstract class TypeResolver extends Conversions {
   protected enumOf(decl: ts.EnumDeclaration): EnumInfo {
     let info = this.enums.get(decl);
     if (info) return info;
-    info = { name: decl.name.text, members: new Map(), node: decl };
+    info = { name: decl.name.text, members: new Map(), node: decl, repr: reprTag(decl, this.d) ?? U32 };
+    const repr = info.repr;
     this.enums.set(decl, info);
     let next = 0n;
     for (const m of decl.members) {
@@ -232,13 +235,14 @@ export abstract class TypeResolver extends Conversions {
       let v = next;
       if (m.initializer) {
         this.fn = undefined;
-        const t = this.expr(m.initializer, U32);
+        const t = this.expr(m.initializer, repr);
         const c = this.consts.get(m.initializer);
         if (c === undefined) { this.d.error(m.initializer, 'an enum member must be a compile-time integer constant'); }
-        else { v = c; this.assignable(m.initializer, t, U32); }
+        else { v = c; this.assignable(m.initializer, t, repr); }
       }
-      if (v < 0n || v > 0xFFFF_FFFFn) {
-        this.d.error(m, `enum member ${name} = ${v} does not fit the enum's u32 representation`);
+      if (v < intMin(repr) || v > intMax(repr)) {
+        this.d.error(m, `enum member ${name} = ${v} does not fit the enum's ${repr.name} representation`
+          + (m.initializer ? '' : ' (it follows the member before it)'));
       }
       info.members.set(name, v);
       next = v + 1n;

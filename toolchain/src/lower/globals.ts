@@ -24,7 +24,7 @@ export abstract class GlobalLowerer extends LowerState {
       const s = this.staticInit(g.decl.initializer, g.type);
       if (!s.zero) { ty = s.ty; init = s.val; }
     }
-    const align = Math.max(1, alignOf(g.type));
+    const align = Math.max(1, alignOf(g.type), g.align ?? 1);
     this.mod.global(name, { linkage: 'internal', constant: g.isConst, type: ty, init, align });
     return name;
   }
