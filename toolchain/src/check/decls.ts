@@ -188,7 +188,7 @@ export abstract class DeclChecker extends FunctionChecker {
     if (this.lambdas.has(e)) return true;
     if (ts.isCallExpression(e)) {
       const k = this.calls.get(e);
-      if (k?.kind === 'builtin' && k.name === 'zeroed') return true;
+      if (k?.kind === 'builtin' && (k.name === 'zeroed' || k.name === 'embed')) return true;
       if (k?.kind === 'builtin' && k.name === 'addressOf') {
         const a = e.arguments[0];
         return ts.isIdentifier(a) && this.entityOf(a)?.kind === 'global';

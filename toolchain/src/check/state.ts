@@ -37,6 +37,8 @@ export abstract class CheckerState {
   readonly types = new Map<ts.Node, Type>();
   readonly consts = new Map<ts.Node, bigint>();
   readonly calls = new Map<ts.CallExpression, CallKind>();
+  /** The bytes of each `embed("file")` call (embed.ts). */
+  readonly embedded = new Map<ts.CallExpression, Uint8Array>();
   /**
    * Switches over an enum that list every member, have no default and end a function with
    * a result (as tsc allows): a value that is no member (made with `as`) panics there.

@@ -82,6 +82,9 @@ export abstract class GlobalLowerer extends LowerState {
     if (ts.isCallExpression(e)) {
       const k = this.c.calls.get(e);
       if (k?.kind === 'builtin') {
+        if (k.name === 'embed') {
+          return { ty: 'ptr', val: this.mod.stringConstant([...this.c.embedded.get(e)!], 8), zero: false };
+        }
         if (k.name === 'addressOf') {
           const ent = this.c.entityOf(e.arguments[0] as ts.Identifier);
           if (ent?.kind === 'global') return { ty: 'ptr', val: this.global(ent), zero: false };
