@@ -26,9 +26,8 @@ function examples(): Example[] {
     let j = i + 1;
     while (j < lines.length && lines[j].trim() !== '```') j++;
     const note = /^<!-- example: (\w+)(?:; file: (\S+))?(?:; given: (.*))? -->$/.exec(lines[i - 1]?.trim() ?? '');
-    out.push({
-      line: i + 1, mode: note?.[1] ?? '', file: note?.[2] ?? '', given: note?.[3] ?? '', code: lines.slice(i + 1, j).join('\n'),
-    });
+    const code = lines.slice(i + 1, j).join('\n');
+    out.push({ line: i + 1, mode: note?.[1] ?? '', file: note?.[2] ?? '', given: note?.[3] ?? '', code });
     i = j;
   }
   return out;

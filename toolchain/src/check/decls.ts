@@ -126,7 +126,8 @@ export abstract class DeclChecker extends FunctionChecker {
       const declared = decl.type ? this.resolveType(decl.type) : undefined;
       const init = decl.initializer;
       const lambda = init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
-      if (isConst && !lambda && (!declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum')) {
+      const scalar = !declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum';
+      if (isConst && !lambda && scalar) {
         // A scalar constant: folded at compile time, no storage.
         const c: ConstInfo = {
           kind: 'const', name, type: declared, init: decl.initializer, value: undefined, state: 'new', decl,
