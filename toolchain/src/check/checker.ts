@@ -12,10 +12,15 @@
 //   operators.ts      unary and binary operators, assignments
 //   calls.ts          calls and conversion calls; builtin-calls.ts: builtins (table: builtins.ts)
 //   stmts.ts          statements; flow.ts: reachability of a function's end
-//   functions.ts      function declarations and bodies
+//   locals.ts         destructuring declarations, the type of `let i = 0` from its uses
+//   nullish.ts        `a ?? b`, `p ??= q`, `Ptr<T> | null`
+//   nested.ts         nested and arrow functions (functions of their own), captures
+//   functions.ts      function declarations and bodies; defaults.ts: default parameters
 //   decls.ts          module declarations, global initialisers
 //   chains.ts         optional chains (`p?.f`)
 //   rejected.ts       the syntax outside the subset and its messages
+//   aggregates.ts     struct and array values at foreign boundaries (rejected there)
+//   attributes.ts     @align and @repr; literals.ts: "lit".length, charCodeAt; embed.ts
 import { ParsedProgram } from '../parse/program';
 import { Diagnostics } from '../diagnostics';
 import { Target } from '../targets';

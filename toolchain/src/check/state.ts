@@ -4,9 +4,11 @@
 //
 // The checker is one class built in layers, one file per concern, each extending the one
 // before it (as @babel/parser does): state → constants → conversions → types → expressions
-// → operators → calls → builtin calls → statements → declarations → checker.ts. A layer
-// calls those below it directly; the few calls that go up (an enum initialiser is an
-// expression, a constant's initialiser must be assignable) are the abstract methods here.
+// → operators → calls → builtin calls → statements → locals → nullish → nested →
+// functions → declarations → checker.ts. A layer calls those below it directly; the few
+// calls that go up (an enum initialiser is an expression, a constant's initialiser must
+// be assignable) are the abstract methods here, and the hooks that a shared switch calls
+// into a later layer (`nullish`, `lambda`, `declarePattern`, ...) are abstract where it is.
 import * as ts from 'typescript';
 import * as path from 'path';
 import { Diagnostics, isStackOverflow } from '../diagnostics';

@@ -10,6 +10,8 @@
 //   operators.ts   arithmetic, shifts, division, comparisons, logic, assignments, panics
 //   calls.ts       calls; builtins.ts: builtin calls and intrinsics
 //   stmts.ts       statements and control flow
+//   locals.ts      destructuring declarations; nullish.ts: `??` and `??=`
+//   abi.ts         struct and array parameters and results (sret)
 //   debuginfo.ts   DWARF / CodeView line tables for -g
 import * as ts from 'typescript';
 import { FuncInfo } from '../check/entities';
