@@ -145,13 +145,45 @@ export type LocateHandleBufferFn = Efiapi<(searchType: u32, protocol: Ptr<EfiGui
 /** EFI_LOCATE_SEARCH_TYPE ByProtocol. */
 export const EFI_LOCATE_BY_PROTOCOL: u32 = 2;
 
+export type RaiseTplFn = Efiapi<(newTpl: u64) => u64>;
+export type RestoreTplFn = Efiapi<(oldTpl: u64) => void>;
+export type SignalEventFn = Efiapi<(event: EfiEvent) => EfiStatus>;
+export type ReinstallProtocolInterfaceFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>, oldIface: Ptr<void>,
+  newIface: Ptr<void>) => EfiStatus>;
+export type RegisterProtocolNotifyFn = Efiapi<(protocol: Ptr<EfiGuid>, event: EfiEvent,
+  registration: Ptr<Ptr<void>>) => EfiStatus>;
+/** `*size` is in bytes, in and out; EFI_BUFFER_TOO_SMALL sets it to what is needed. */
+export type LocateHandleFn = Efiapi<(searchType: u32, protocol: Ptr<EfiGuid>, key: Ptr<void>, size: Ptr<u64>,
+  buffer: Ptr<EfiHandle>) => EfiStatus>;
+export type LocateDevicePathFn = Efiapi<(protocol: Ptr<EfiGuid>, path: Ptr<Ptr<EfiDevicePath>>,
+  device: Ptr<EfiHandle>) => EfiStatus>;
+export type InstallConfigurationTableFn = Efiapi<(guid: Ptr<EfiGuid>, table: Ptr<void>) => EfiStatus>;
+export type GetNextMonotonicCountFn = Efiapi<(count: Ptr<u64>) => EfiStatus>;
+/** `drivers` is a null-terminated list of driver image handles (or null). */
+export type ConnectControllerFn = Efiapi<(controller: EfiHandle, drivers: Ptr<EfiHandle>,
+  remainingPath: Ptr<EfiDevicePath>, recursive: bool) => EfiStatus>;
+export type DisconnectControllerFn = Efiapi<(controller: EfiHandle, driver: EfiHandle, child: EfiHandle) => EfiStatus>;
+/** EFI_OPEN_PROTOCOL_INFORMATION_ENTRY. */
+export interface EfiOpenProtocolInformationEntry extends Struct {
+  AgentHandle: EfiHandle; ControllerHandle: EfiHandle; Attributes: u32; OpenCount: u32;
+}
+export type OpenProtocolInformationFn = Efiapi<(handle: EfiHandle, protocol: Ptr<EfiGuid>,
+  entries: Ptr<Ptr<EfiOpenProtocolInformationEntry>>, count: Ptr<u64>) => EfiStatus>;
+export type ProtocolsPerHandleFn = Efiapi<(handle: EfiHandle, guids: Ptr<Ptr<Ptr<EfiGuid>>>,
+  count: Ptr<u64>) => EfiStatus>;
+export type CalculateCrc32Fn = Efiapi<(data: Ptr<void>, size: u64, crc: Ptr<u32>) => EfiStatus>;
+export type CopyMemFn = Efiapi<(dst: Ptr<void>, src: Ptr<void>, size: u64) => void>;
+export type SetMemFn = Efiapi<(buffer: Ptr<void>, size: u64, value: u8) => void>;
+export type CreateEventExFn = Efiapi<(type: u32, tpl: u64, notify: Ptr<void>, context: Ptr<void>, group: Ptr<EfiGuid>,
+  event: Ptr<EfiEvent>) => EfiStatus>;
+
 export const EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL: u32 = 0x01;
 export const EFI_OPEN_PROTOCOL_GET_PROTOCOL: u32 = 0x02;
 
 export interface EfiBootServices extends Struct {
   Hdr: EfiTableHeader;
-  RaiseTPL: Ptr<void>;
-  RestoreTPL: Ptr<void>;
+  RaiseTPL: RaiseTplFn;
+  RestoreTPL: RestoreTplFn;
   AllocatePages: AllocatePagesFn;         // offset 40
   FreePages: FreePagesFn;
   GetMemoryMap: GetMemoryMapFn;           // offset 56
@@ -160,40 +192,40 @@ export interface EfiBootServices extends Struct {
   CreateEvent: CreateEventFn;            // offset 80
   SetTimer: SetTimerFn;
   WaitForEvent: WaitForEventFn;
-  SignalEvent: Ptr<void>;
+  SignalEvent: SignalEventFn;
   CloseEvent: CloseEventFn;
   CheckEvent: CheckEventFn;
   InstallProtocolInterface: InstallProtocolInterfaceFn; // offset 128
-  ReinstallProtocolInterface: Ptr<void>;
+  ReinstallProtocolInterface: ReinstallProtocolInterfaceFn;
   UninstallProtocolInterface: UninstallProtocolInterfaceFn;
   HandleProtocol: HandleProtocolFn;       // offset 152
   Reserved: Ptr<void>;
-  RegisterProtocolNotify: Ptr<void>;
-  LocateHandle: Ptr<void>;
-  LocateDevicePath: Ptr<void>;
-  InstallConfigurationTable: Ptr<void>;
+  RegisterProtocolNotify: RegisterProtocolNotifyFn;
+  LocateHandle: LocateHandleFn;
+  LocateDevicePath: LocateDevicePathFn;
+  InstallConfigurationTable: InstallConfigurationTableFn;
   LoadImage: LoadImageFn;                // offset 200
   StartImage: StartImageFn;
   Exit: ExitFn;
   UnloadImage: UnloadImageFn;
   ExitBootServices: ExitBootServicesFn;   // offset 232
-  GetNextMonotonicCount: Ptr<void>;
+  GetNextMonotonicCount: GetNextMonotonicCountFn;
   Stall: StallFn;                         // offset 248
   SetWatchdogTimer: SetWatchdogTimerFn;
-  ConnectController: Ptr<void>;
-  DisconnectController: Ptr<void>;
+  ConnectController: ConnectControllerFn;
+  DisconnectController: DisconnectControllerFn;
   OpenProtocol: OpenProtocolFn;           // offset 280
   CloseProtocol: CloseProtocolFn;
-  OpenProtocolInformation: Ptr<void>;
-  ProtocolsPerHandle: Ptr<void>;
+  OpenProtocolInformation: OpenProtocolInformationFn;
+  ProtocolsPerHandle: ProtocolsPerHandleFn;
   LocateHandleBuffer: LocateHandleBufferFn; // offset 312
   LocateProtocol: LocateProtocolFn;       // offset 320
-  InstallMultipleProtocolInterfaces: Ptr<void>;
-  UninstallMultipleProtocolInterfaces: Ptr<void>;
-  CalculateCrc32: Ptr<void>;
-  CopyMem: Ptr<void>;
-  SetMem: Ptr<void>;
-  CreateEventEx: Ptr<void>;               // offset 368; size 376
+  InstallMultipleProtocolInterfaces: Ptr<void>;   // variadic: no subset type
+  UninstallMultipleProtocolInterfaces: Ptr<void>; // variadic: no subset type
+  CalculateCrc32: CalculateCrc32Fn;
+  CopyMem: CopyMemFn;
+  SetMem: SetMemFn;
+  CreateEventEx: CreateEventExFn;         // offset 368; size 376
 }
 
 // ---- runtime services -----------------------------------------------------------------
@@ -216,23 +248,37 @@ export type ResetSystemFn = Efiapi<(resetType: u32, status: EfiStatus, dataSize:
 /** Called once, after ExitBootServices, still on the firmware's identity mapping: it
  *  relocates the runtime images to the VirtualStart of each runtime descriptor in `map`. */
 export type SetVirtualAddressMapFn = Efiapi<(mapSize: u64, descSize: u64, descVersion: u32, map: Ptr<EfiMemoryDescriptor>) => EfiStatus>;
+export type SetTimeFn = Efiapi<(time: Ptr<EfiTime>) => EfiStatus>;
+export type GetWakeupTimeFn = Efiapi<(enabled: Ptr<bool>, pending: Ptr<bool>, time: Ptr<EfiTime>) => EfiStatus>;
+export type SetWakeupTimeFn = Efiapi<(enable: bool, time: Ptr<EfiTime>) => EfiStatus>;
+export type ConvertPointerFn = Efiapi<(debugDisposition: u64, address: Ptr<Ptr<void>>) => EfiStatus>;
+export type GetNextVariableNameFn = Efiapi<(nameSize: Ptr<u64>, name: Ptr<u16>, vendor: Ptr<EfiGuid>) => EfiStatus>;
+export type SetVariableFn = Efiapi<(name: wstr, vendor: Ptr<EfiGuid>, attributes: u32, dataSize: u64,
+  data: Ptr<void>) => EfiStatus>;
+export type GetNextHighMonotonicCountFn = Efiapi<(high: Ptr<u32>) => EfiStatus>;
+/** `capsules` points at `count` EFI_CAPSULE_HEADER pointers. */
+export type UpdateCapsuleFn = Efiapi<(capsules: Ptr<Ptr<void>>, count: u64, scatterGatherList: u64) => EfiStatus>;
+export type QueryCapsuleCapabilitiesFn = Efiapi<(capsules: Ptr<Ptr<void>>, count: u64, maxSize: Ptr<u64>,
+  resetType: Ptr<u32>) => EfiStatus>;
+export type QueryVariableInfoFn = Efiapi<(attributes: u32, maxStorage: Ptr<u64>, remainingStorage: Ptr<u64>,
+  maxVariableSize: Ptr<u64>) => EfiStatus>;
 
 export interface EfiRuntimeServices extends Struct {
   Hdr: EfiTableHeader;
   GetTime: GetTimeFn;
-  SetTime: Ptr<void>;
-  GetWakeupTime: Ptr<void>;
-  SetWakeupTime: Ptr<void>;
+  SetTime: SetTimeFn;
+  GetWakeupTime: GetWakeupTimeFn;
+  SetWakeupTime: SetWakeupTimeFn;
   SetVirtualAddressMap: SetVirtualAddressMapFn; // offset 56
-  ConvertPointer: Ptr<void>;
+  ConvertPointer: ConvertPointerFn;
   GetVariable: GetVariableFn;           // offset 72
-  GetNextVariableName: Ptr<void>;
-  SetVariable: Ptr<void>;
-  GetNextHighMonotonicCount: Ptr<void>;
+  GetNextVariableName: GetNextVariableNameFn;
+  SetVariable: SetVariableFn;
+  GetNextHighMonotonicCount: GetNextHighMonotonicCountFn;
   ResetSystem: ResetSystemFn;             // offset 104
-  UpdateCapsule: Ptr<void>;
-  QueryCapsuleCapabilities: Ptr<void>;
-  QueryVariableInfo: Ptr<void>;           // size 136
+  UpdateCapsule: UpdateCapsuleFn;
+  QueryCapsuleCapabilities: QueryCapsuleCapabilitiesFn;
+  QueryVariableInfo: QueryVariableInfoFn;  // size 136
 }
 
 /**
@@ -255,17 +301,24 @@ export interface EfiSimpleTextOutputMode extends Struct {
 export type TextResetFn = EfiMethod<(self: Ptr<EfiSimpleTextOutput>, extended: bool) => EfiStatus>;
 export type OutputStringFn = EfiMethod<(self: Ptr<EfiSimpleTextOutput>, s: Ptr<u16>) => EfiStatus>;
 export type ClearScreenFn = EfiMethod<(self: Ptr<EfiSimpleTextOutput>) => EfiStatus>;
+export type TestStringFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, s: Ptr<u16>) => EfiStatus>;
+export type TextQueryModeFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, mode: u64, columns: Ptr<u64>,
+  rows: Ptr<u64>) => EfiStatus>;
+export type TextSetModeFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, mode: u64) => EfiStatus>;
+export type SetAttributeFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, attribute: u64) => EfiStatus>;
+export type SetCursorPositionFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, column: u64, row: u64) => EfiStatus>;
+export type EnableCursorFn = Efiapi<(self: Ptr<EfiSimpleTextOutput>, visible: bool) => EfiStatus>;
 
 export interface EfiSimpleTextOutput extends Struct {
   Reset: TextResetFn;
   OutputString: OutputStringFn;
-  TestString: Ptr<void>;
-  QueryMode: Ptr<void>;
-  SetMode: Ptr<void>;
-  SetAttribute: Ptr<void>;
+  TestString: TestStringFn;
+  QueryMode: TextQueryModeFn;
+  SetMode: TextSetModeFn;
+  SetAttribute: SetAttributeFn;
   ClearScreen: ClearScreenFn;             // offset 48
-  SetCursorPosition: Ptr<void>;
-  EnableCursor: Ptr<void>;
+  SetCursorPosition: SetCursorPositionFn;
+  EnableCursor: EnableCursorFn;
   Mode: Ptr<EfiSimpleTextOutputMode>;
 }
 
@@ -288,15 +341,20 @@ export interface EfiKeyData extends Struct {
   KeyToggleState: u8;
 }
 export type ReadKeyStrokeExFn = EfiMethod<(self: Ptr<EfiSimpleTextInputEx>, key: Ptr<EfiKeyData>) => EfiStatus>;
+export type SetStateFn = Efiapi<(self: Ptr<EfiSimpleTextInputEx>, toggleState: Ptr<u8>) => EfiStatus>;
+export type KeyNotifyFn = Efiapi<(key: Ptr<EfiKeyData>) => EfiStatus>;
+export type RegisterKeyNotifyFn = Efiapi<(self: Ptr<EfiSimpleTextInputEx>, key: Ptr<EfiKeyData>, notify: KeyNotifyFn,
+  handle: Ptr<Ptr<void>>) => EfiStatus>;
+export type UnregisterKeyNotifyFn = Efiapi<(self: Ptr<EfiSimpleTextInputEx>, handle: Ptr<void>) => EfiStatus>;
 
 /** EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL, on SystemTable.ConsoleInHandle where the firmware has it. */
 export interface EfiSimpleTextInputEx extends Struct {
   Reset: InputResetFn;
   ReadKeyStrokeEx: ReadKeyStrokeExFn;
   WaitForKeyEx: EfiEvent;                 // offset 16
-  SetState: Ptr<void>;
-  RegisterKeyNotify: Ptr<void>;
-  UnregisterKeyNotify: Ptr<void>;
+  SetState: SetStateFn;
+  RegisterKeyNotify: RegisterKeyNotifyFn;
+  UnregisterKeyNotify: UnregisterKeyNotifyFn;
 }
 
 /** EFI_INPUT_KEY.ScanCode values (UEFI 2.10 table 12.2). */
@@ -345,7 +403,7 @@ export interface EfiLoadedImage extends Struct {
   ImageSize: u64;
   ImageCodeType: u32;
   ImageDataType: u32;
-  Unload: Ptr<void>;                      // offset 88; size 96
+  Unload: Efiapi<(image: EfiHandle) => EfiStatus>; // offset 88; size 96
 }
 
 // ---- device paths and LoadFile2 -------------------------------------------------------
@@ -380,19 +438,25 @@ export type FileOpenFn = EfiMethod<(self: Ptr<EfiFile>, out: Ptr<Ptr<EfiFile>>, 
 export type FileCloseFn = EfiMethod<(self: Ptr<EfiFile>) => EfiStatus>;
 export type FileReadFn = EfiMethod<(self: Ptr<EfiFile>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
 export type FileGetInfoFn = EfiMethod<(self: Ptr<EfiFile>, type: Ptr<EfiGuid>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
+export type FileDeleteFn = Efiapi<(self: Ptr<EfiFile>) => EfiStatus>;
+export type FileWriteFn = Efiapi<(self: Ptr<EfiFile>, size: Ptr<u64>, buffer: Ptr<void>) => EfiStatus>;
+export type FileGetPositionFn = Efiapi<(self: Ptr<EfiFile>, position: Ptr<u64>) => EfiStatus>;
+export type FileSetPositionFn = Efiapi<(self: Ptr<EfiFile>, position: u64) => EfiStatus>;
+export type FileSetInfoFn = Efiapi<(self: Ptr<EfiFile>, type: Ptr<EfiGuid>, size: u64, buffer: Ptr<void>) => EfiStatus>;
+export type FileFlushFn = Efiapi<(self: Ptr<EfiFile>) => EfiStatus>;
 
 export interface EfiFile extends Struct {
   Revision: u64;
   Open: FileOpenFn;
   Close: FileCloseFn;
-  Delete: Ptr<void>;
+  Delete: FileDeleteFn;
   Read: FileReadFn;                       // offset 32
-  Write: Ptr<void>;
-  GetPosition: Ptr<void>;
-  SetPosition: Ptr<void>;
+  Write: FileWriteFn;
+  GetPosition: FileGetPositionFn;
+  SetPosition: FileSetPositionFn;
   GetInfo: FileGetInfoFn;                 // offset 64
-  SetInfo: Ptr<void>;
-  Flush: Ptr<void>;
+  SetInfo: FileSetInfoFn;
+  Flush: FileFlushFn;
 }
 
 /** EFI_FILE_INFO without its variable-length FileName (which starts at offset 80). */
@@ -430,10 +494,22 @@ export interface EfiGopMode extends Struct {
   FrameBufferSize: u64;
 }
 
+/** EFI_GRAPHICS_OUTPUT_BLT_PIXEL: one pixel of a Blt buffer (size 4). */
+export interface EfiBltPixel extends Struct { Blue: u8; Green: u8; Red: u8; Reserved: u8 }
+/** EFI_GRAPHICS_OUTPUT_BLT_OPERATION. */
+export const enum EfiBltOperation { VideoFill = 0, VideoToBltBuffer = 1, BufferToVideo = 2, VideoToVideo = 3 }
+/** Fills `*info` with a pool allocation of `*size` bytes (free it with FreePool). */
+export type GopQueryModeFn = Efiapi<(self: Ptr<EfiGraphicsOutput>, mode: u32, size: Ptr<u64>,
+  info: Ptr<Ptr<EfiGopModeInfo>>) => EfiStatus>;
+export type GopSetModeFn = Efiapi<(self: Ptr<EfiGraphicsOutput>, mode: u32) => EfiStatus>;
+/** `delta` is the buffer's bytes per row (0: width * 4); operation is an EfiBltOperation. */
+export type GopBltFn = Efiapi<(self: Ptr<EfiGraphicsOutput>, buffer: Ptr<EfiBltPixel>, operation: u32, srcX: u64,
+  srcY: u64, dstX: u64, dstY: u64, width: u64, height: u64, delta: u64) => EfiStatus>;
+
 export interface EfiGraphicsOutput extends Struct {
-  QueryMode: Ptr<void>;
-  SetMode: Ptr<void>;
-  Blt: Ptr<void>;
+  QueryMode: GopQueryModeFn;
+  SetMode: GopSetModeFn;
+  Blt: GopBltFn;
   Mode: Ptr<EfiGopMode>;                  // offset 24
 }
 

@@ -4,6 +4,8 @@
 //   <!-- example: body -->                 its statements go into `main`; its functions,
 //                                          structs, enums and types stay at module level
 //   <!-- example: ...; given: <decls> -->  declarations the example relies on
+//   <!-- example: ...; file: <name> -->    a data file beside the example (16 bytes, 0..15),
+//                                          for embed("<name>")
 // An example without such a comment fails this test, so a new example cannot go untested.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,7 +14,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { compilerBuilt, makeTempDir, removeDir, repoRoot } from '../lib/toolchain';
 
-interface Example { line: number; mode: string; given: string; code: string }
+interface Example { line: number; mode: string; given: string; file: string; code: string }
 
 const DOC = path.join(repoRoot, 'docs', 'language.md');
 
@@ -23,8 +25,9 @@ function examples(): Example[] {
     if (lines[i].trim() !== '```ts') continue;
     let j = i + 1;
     while (j < lines.length && lines[j].trim() !== '```') j++;
-    const note = /^<!-- example: (\w+)(?:; given: (.*))? -->$/.exec(lines[i - 1]?.trim() ?? '');
-    out.push({ line: i + 1, mode: note?.[1] ?? '', given: note?.[2] ?? '', code: lines.slice(i + 1, j).join('\n') });
+    const note = /^<!-- example: (\w+)(?:; file: (\S+))?(?:; given: (.*))? -->$/.exec(lines[i - 1]?.trim() ?? '');
+    const code = lines.slice(i + 1, j).join('\n');
+    out.push({ line: i + 1, mode: note?.[1] ?? '', file: note?.[2] ?? '', given: note?.[3] ?? '', code });
     i = j;
   }
   return out;
@@ -64,6 +67,7 @@ for (const ex of all) {
     const file = path.join(work, `example-${ex.line}.ts`);
     const src = program(ex);
     fs.writeFileSync(file, src);
+    if (ex.file) fs.writeFileSync(path.join(work, ex.file), Uint8Array.from({ length: 16 }, (_, k) => k));
     const r = await driver.compile({ entry: file, target: 'x86_64-linux', output: file.replace(/\.ts$/, '.ll'), emit: 'll' });
     const diags = r.diagnostics.format();
     assert.ok(r.ok && r.diagnostics.list.length === 0, `diagnostics for the example at line ${ex.line}:\n${diags}\n--- program ---\n${src}`);

@@ -17,6 +17,7 @@
 import { ArithOp, OPNAME, C_PRELUDE, Rng, TY, Ty, programSeed, tyMin, valueOf } from './model';
 import { Var } from './exprs';
 import { ClassGen } from './classes';
+import { StructGen } from './structs';
 
 export interface GenOptions {
   /** Test functions per program (each is a block of traced statements). */
@@ -48,7 +49,29 @@ class Gen extends ClassGen {
   private budget = 0;               // statements left in the current test function
   private traceId = 0;
 
-  constructor(r: Rng, private o: Required<GenOptions>) { super(r); }
+  /** Struct and array values (structs.ts). */
+  private readonly values: StructGen;
+
+  constructor(r: Rng, private o: Required<GenOptions>) {
+    super(r);
+    this.values = new StructGen({
+      r, R: this.R,
+      line: (a, b) => this.line(a, b),
+      fresh: (p) => this.fresh(p),
+      ty: () => this.ty(),
+      expr: (t, d) => this.expr(t, d),
+      bexprTs: (d) => { const b = this.bexpr(d); return { ts: this.R.tsb(b), c: this.R.cb(b) }; },
+      pureBlock: (vars, fn) => {
+        this.inPure = true;
+        this.scopes.push({ vars: [...vars], bools: [] });
+        fn();
+        this.scopes.pop();
+        this.inPure = false;
+      },
+      declare: (v) => this.declare(v),
+      trace: (n, t) => this.trace(n, t),
+    });
+  }
 
   // --- emission helpers -----------------------------------------------------------------
   protected line(ts: string, c: string): void {
@@ -115,9 +138,12 @@ class Gen extends ClassGen {
       this.inPure ? 0 : 2,                // 10 trace an expression
       1,                                  // 11 bool local
       this.arrays.length && !this.inPure ? 2 : 0, // 12 array store
-      this.objects.length && !this.inPure ? 3 : 0, // 13 classes: construct, call, assign, trace
+      this.values.any && !this.inPure ? 2 : 0, // 13 struct or array values (structs.ts)
+      this.objects.length && !this.inPure ? 3 : 0, // 14 classes: construct, call, assign, trace
     ]);
     switch (c) {
+      case 13: this.values.statement(); return;
+      case 14: this.classStatement(); return;
       case 0: {
         const t = this.ty();
         const name = this.fresh('v');
@@ -269,7 +295,6 @@ class Gen extends ClassGen {
         this.line(`${a.name}[${this.R.ts(idx, false)}] = ${this.R.ts(e, true)};`, `${a.name}[${this.R.c(idx)}] = ${this.R.c(e)};`);
         return;
       }
-      case 13: this.classStatement(); return;
     }
   }
 
@@ -331,6 +356,7 @@ class Gen extends ClassGen {
       this.arrays.push({ name, ty: t, len });
     }
     this.line('', '');
+    this.values.declarations();
 
     // Pure helpers: may read globals, never write them or print.
     for (let i = 0; i < this.o.helpers; i++) this.helper();

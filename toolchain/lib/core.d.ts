@@ -1,7 +1,11 @@
 // The minimal ECMAScript globals that the TypeScript checker needs when the subset is
 // checked with `noLib`. They exist only so that editors and `tsc --noEmit` work; the
 // subset has no run-time JavaScript objects, so nothing here has a body.
-interface Array<T> { length: number; [n: number]: T }
+interface Array<T> { length: number; [n: number]: T; [Symbol.iterator](): IterableIterator<T> }
+// Only so that tsc accepts array destructuring (`const [lo, hi] = pair()`); nothing iterates at run time.
+interface IteratorResult<T> { done?: boolean; value: T }
+interface Iterator<T> { next(): IteratorResult<T> }
+interface IterableIterator<T> extends Iterator<T> { [Symbol.iterator](): IterableIterator<T> }
 interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T }
 interface Boolean {}
 interface Function {}
@@ -11,7 +15,8 @@ interface IArguments {}
 interface Number {}
 interface Object {}
 interface RegExp {}
-interface String {}
+// Only on literals, folded at compile time: "lit".length (UTF-8 bytes), "A".charCodeAt(0).
+interface String { readonly length: number; charCodeAt(index: number): number }
 interface Symbol {}
 interface SymbolConstructor { readonly iterator: unique symbol }
 declare var Symbol: SymbolConstructor;

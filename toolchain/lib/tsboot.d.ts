@@ -69,6 +69,10 @@ declare function alignof<T>(): usize;
 declare function offsetof<T>(field: keyof T & string): usize;
 /** The all-zero value of a struct or array type (for initialisers). */
 declare function zeroed<T>(): T;
+/** The bytes of a file (path relative to this source file) as read-only data in the image. */
+declare function embed(path: string): Ptr<u8>;
+/** The number of bytes `embed(path)` gives: a compile-time constant. */
+declare function embedSize(path: string): usize;
 
 // ---- structs and arrays --------------------------------------------------------------
 /** Extend to declare a struct with C layout: fields in order, natural alignment. */

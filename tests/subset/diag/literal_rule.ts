@@ -5,7 +5,7 @@ export function main(): i32 {
   let c: bool = n > 3;
   let a: u64 = u64(1 << n);     // a conversion is not a context: write u64(1) << n
   if ((1 << n) == 0) return 1;  // no operand has a type
-  let m = c ? 1 : 2;            // nothing says which type
+  let m: u32 = u32(c ? 1 : 2);  // a conversion is not a context: nothing says which type
   let x: i32 = i32(-8 >>> 1);   // >>> of a negative constant depends on the width
   let y: u64 = (1 << 64) - 1;   // leaves the 64-bit range: write ~u64(0)
   let z: u32 = 1 << -1;         // a negative constant count

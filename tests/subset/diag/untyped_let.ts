@@ -1,4 +1,5 @@
-// Rejected: a `let` whose type cannot be known: `let x = 0`. Write `let x: u32 = 0`.
+// Rejected: a `let` whose type cannot be known: a module-level `let counter = 0`, or no
+// initialiser. (A local `let x = 0` takes its type from its uses.)
 let counter = 0;
 export function main(): i32 {
   let x = 0;

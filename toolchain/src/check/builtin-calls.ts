@@ -7,6 +7,7 @@ import {
 } from './types';
 import { ATOMICS, builtinSignature } from './builtins';
 import { checkAtomicCall } from './atomics';
+import { EMBED_RESULT, readEmbedded } from './embed';
 import { inOptionalChain } from './chains';
 import { CallChecker } from './calls';
 
@@ -41,6 +42,12 @@ export abstract class BuiltinCallChecker extends CallChecker {
         const f = this.field(typeArg.info, a.text);
         if (!f) { this.d.error(a, `struct ${typeArg.info.name} has no field '${a.text}'`); return USIZE; }
         return this.setConst(e, BigInt(f.offset), USIZE);
+      }
+      case 'embed': case 'embedSize': {
+        const bytes = readEmbedded(e, this.d);
+        if (!bytes) return ERROR;
+        this.embedded.set(e, bytes);
+        return name === 'embed' ? EMBED_RESULT : this.setConst(e, BigInt(bytes.length), USIZE);
       }
       case 'zeroed':
         if (e.arguments.length) this.d.error(e, 'zeroed<T>() takes no arguments');

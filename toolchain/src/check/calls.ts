@@ -2,9 +2,10 @@
 // such as u32(x), and the checking of arguments. Builtin calls are typed in
 // builtin-calls.ts.
 import * as ts from 'typescript';
-import { Type, FnType, IntType, BOOL, ERROR, INT_TYPES, isIntegral, wrap, typeName } from './types';
+import { Type, FnType, IntType, BOOL, ERROR, U32, UNTYPED, INT_TYPES, isIntegral, wrap, typeName } from './types';
 import { FuncInfo } from './entities';
 import { BUILTINS } from './builtins';
+import { charCodeCall } from './literals';
 import { OperatorChecker } from './operators';
 
 export abstract class CallChecker extends OperatorChecker {
@@ -14,13 +15,17 @@ export abstract class CallChecker extends OperatorChecker {
   protected abstract superCall(e: ts.CallExpression): Type;
 
   protected call(e: ts.CallExpression): Type {
+    const lit = charCodeCall(e);
+    if (lit) return this.charCode(e, lit.text);
     const callee = e.expression;
     if (callee.kind === ts.SyntaxKind.SuperKeyword) return this.superCall(e);
-    if (ts.isIdentifier(callee)) {
+    const member = ts.isPropertyAccessExpression(callee) ? this.namespaceMember(callee) : undefined;
+    if (ts.isIdentifier(callee) || member) {
+      const text = callee.getText();
       if (e.questionDotToken) {
-        this.d.error(e, `'${callee.text}' is a function, which is never null; call it as ${callee.text}(...)`);
+        this.d.error(e, `'${text}' is a function, which is never null; call it as ${text}(...)`);
       }
-      const sym = this.symbolOf(callee);
+      const sym = member ?? this.symbolOf(callee);
       const decl = sym?.declarations?.[0];
       if (sym && decl && this.isLibDecl(decl) && !this.entities.has(sym)) {
         const name = sym.name;
@@ -39,17 +44,31 @@ export abstract class CallChecker extends OperatorChecker {
     if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;
     if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, undefined)); return ERROR; }
     if (ft.kind !== 'fn') { this.d.error(callee, `${typeName(ft)} is not callable`); return ERROR; }
-    const member = this.memberCall(e, ft);
-    if (member) return member;
+    const classCall = this.memberCall(e, ft);
+    if (classCall) return classCall;
     this.calls.set(e, { kind: 'indirect', type: ft });
     this.args(e, ft.params, 'function pointer');
     return ft.ret;
   }
 
+  /** `"A".charCodeAt(0)`: a constant (literals.ts). */
+  private charCode(e: ts.CallExpression, text: string): Type {
+    const a = e.arguments[0];
+    const t = a && e.arguments.length === 1 ? this.expr(a, undefined) : ERROR;
+    const i = a && this.consts.get(a);
+    if (t.kind === 'untyped') this.settle(a, U32);
+    if (i === undefined || i < 0n || i >= BigInt(text.length)) {
+      this.d.error(a ?? e, `charCodeAt takes one constant index into the literal (0 to ${text.length - 1}); `
+        + 'for a run-time string read the byte: cast<u8>(s)[i]');
+      return ERROR;
+    }
+    return this.setConst(e, BigInt(text.charCodeAt(Number(i))), UNTYPED);
+  }
+
   private directCall(e: ts.CallExpression, f: FuncInfo): Type {
     if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
     this.calls.set(e, { kind: 'direct', f });
-    this.args(e, f.type.params, `'${f.name}'`);
+    this.args(e, f.type.params, `'${f.name}'`, f.required);
     return f.type.ret;
   }
 

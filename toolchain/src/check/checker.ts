@@ -14,9 +14,15 @@
 //   stmts.ts          statements; flow.ts: reachability of a function's end
 //   functions.ts      function declarations and bodies
 //   classes.ts        class declarations: layout, members, bodies; class-members.ts: their uses
+//   locals.ts         destructuring declarations, the type of `let i = 0` from its uses
+//   nullish.ts        `a ?? b`, `p ??= q`, `Ptr<T> | null`
+//   nested.ts         nested and arrow functions (functions of their own), captures
+//   functions.ts      function declarations and bodies; defaults.ts: default parameters
 //   decls.ts          module declarations, global initialisers
 //   chains.ts         optional chains (`p?.f`)
 //   rejected.ts       the syntax outside the subset and its messages
+//   aggregates.ts     struct and array values at foreign boundaries (rejected there)
+//   attributes.ts     @align and @repr; literals.ts: "lit".length, charCodeAt; embed.ts
 import { ParsedProgram } from '../parse/program';
 import { Diagnostics } from '../diagnostics';
 import { Target } from '../targets';

@@ -244,6 +244,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
     const name = role === 'ctor' ? `${cls.name} constructor` : `${cls.name}.${m.name!.getText()}`;
     return {
       kind: 'func', name, irName: tags.symbol ?? irName, decl: m, params: psyms, tags, external: false,
+      required: params.length - self.length,
       exported: false, type: { kind: 'fn', params, ret: role === 'ctor' ? VOID : ret, efiapi: tags.efiapi },
       member: { cls, role },
     };

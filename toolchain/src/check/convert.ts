@@ -2,7 +2,7 @@
 // pointers, any pointer to Ptr<void>), the common type of two operands, and the hint that
 // names the explicit conversion when a value does not fit where it is used.
 import * as ts from 'typescript';
-import { Type, IntType, U8, U16, U32, UNTYPED, isIntegral, sameType, widens, typeName } from './types';
+import { Type, IntType, U8, U16, U32, UNTYPED, isIntegral, sameType, widens, typeName, asInt } from './types';
 import { ConstFolder } from './consts';
 
 /** usize and isize are u64 and i64 with a name of their own, kept when both sides agree. */
@@ -47,7 +47,7 @@ export abstract class Conversions extends ConstFolder {
     if (from.kind === 'never') return true;
     if (from.kind === 'untyped') return isIntegral(to) && to.kind !== 'untyped';
     if (from.kind === 'int' && to.kind === 'int') return widens(from, to);
-    if (from.kind === 'enum' && to.kind === 'int') return widens(U32, to);
+    if (from.kind === 'enum' && to.kind === 'int') return widens(from.info.repr, to);
     if (from.kind === 'null') return to.kind === 'ptr' || to.kind === 'str' || to.kind === 'fn';
     if (from.kind === 'ptr' && to.kind === 'ptr') return to.to.kind === 'void' || this.derivesFrom(from.to, to.to);
     if (from.kind === 'str' && to.kind === 'ptr') return to.to.kind === 'void' || sameType(to.to, from.wide ? U16 : U8);
@@ -76,7 +76,7 @@ export abstract class Conversions extends ConstFolder {
   /** The common type of two operands of a binary operator, or undefined after an error. */
   protected unify(node: ts.Node, l: ts.Expression, lt: Type, r: ts.Expression, rt: Type, op: string): Type | undefined {
     if (lt.kind === 'error' || rt.kind === 'error') return undefined;
-    const norm = (t: Type) => (t.kind === 'enum' ? U32 : t);
+    const norm = (t: Type) => (t.kind === 'enum' ? asInt(t) : t);
     if (lt.kind === 'untyped' && rt.kind === 'untyped') return UNTYPED;
     if (lt.kind === 'untyped') {
       const t = norm(rt);

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { STD_DIR } from '../parse/program';
 import { Type, ERROR, typeName } from './types';
 import { GlobalInfo, ConstInfo } from './entities';
+import { alignTag } from './attributes';
 import { REJECTED, declarationKeyword } from './rejected';
 import { ClassChecker } from './classes';
 import { isContract } from './resolve';
@@ -92,9 +93,7 @@ export abstract class DeclChecker extends ClassChecker {
     if (clause?.name) {
       this.d.error(clause.name, 'default imports are not supported; use `import { name } from "./module"`');
     }
-    if (nb && ts.isNamespaceImport(nb)) {
-      this.d.error(nb, '`import * as` is not supported; import the names you use: `import { a, b } from "./module"`');
-    }
+    if (nb && ts.isNamespaceImport(nb)) this.declare(this.valueNames, nb.name); // `ns.x` (state.ts)
     if (imp.attributes) this.d.error(imp.attributes, 'import attributes are not supported');
     if (!ts.isStringLiteral(imp.moduleSpecifier)) return;
     const m = this.tc.getSymbolAtLocation(imp.moduleSpecifier);
@@ -133,7 +132,10 @@ export abstract class DeclChecker extends ClassChecker {
       if (!sym || !this.declare(this.valueNames, decl.name)) continue;
       const name = decl.name.text;
       const declared = decl.type ? this.resolveType(decl.type) : this.newType(decl.initializer);
-      if (isConst && (!declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum')) {
+      const init = decl.initializer;
+      const lambda = init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+      const scalar = !declared || declared.kind === 'int' || declared.kind === 'bool' || declared.kind === 'enum';
+      if (isConst && !lambda && scalar) {
         // A scalar constant: folded at compile time, no storage.
         const c: ConstInfo = {
           kind: 'const', name, type: declared, init: decl.initializer, value: undefined, state: 'new', decl,
@@ -143,10 +145,9 @@ export abstract class DeclChecker extends ClassChecker {
         this.moduleConsts.push(c);
         continue;
       }
-      let type: Type = declared ?? ERROR;
-      if (!declared) {
+      let type: Type = declared ?? (lambda ? this.lambda(lambda, undefined) : ERROR); // a function pointer
+      if (!declared && !lambda) {
         const kw = isConst ? 'const' : 'let';
-        const init = decl.initializer;
         const example = init && (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init))
           ? `${kw} ${name}: cstr = ${init.getText()}` : `${kw} ${name}: u64 = 0`;
         this.d.error(decl, `module variable '${name}' needs a type annotation, e.g. \`${example}\``);
@@ -154,7 +155,9 @@ export abstract class DeclChecker extends ClassChecker {
       if (type.kind === 'void' || type.kind === 'never') {
         this.d.error(decl.type!, `a variable cannot have type ${typeName(type)}`);
       }
-      const g: GlobalInfo = { kind: 'global', name, irName: `${mod}.${name}`, type, decl, isConst };
+      const g: GlobalInfo = {
+        kind: 'global', name, irName: `${mod}.${name}`, type, decl, isConst, align: alignTag(decl, this.d),
+      };
       this.entities.set(sym, g);
       this.globals.push(g);
     }
@@ -197,9 +200,10 @@ export abstract class DeclChecker extends ClassChecker {
     }
     if (ts.isIdentifier(e) && t?.kind === 'fn') return this.entityOf(e)?.kind === 'func';
     if (ts.isNewExpression(e)) return this.constantNew(e);
+    if (this.lambdas.has(e)) return true;
     if (ts.isCallExpression(e)) {
       const k = this.calls.get(e);
-      if (k?.kind === 'builtin' && k.name === 'zeroed') return true;
+      if (k?.kind === 'builtin' && (k.name === 'zeroed' || k.name === 'embed')) return true;
       if (k?.kind === 'builtin' && k.name === 'addressOf') {
         const a = e.arguments[0];
         return ts.isIdentifier(a) && this.entityOf(a)?.kind === 'global';

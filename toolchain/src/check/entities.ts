@@ -19,8 +19,9 @@ export interface FuncInfo {
   name: string;
   /** The LLVM global name, unquoted. */
   irName: string;
-  decl: FnDecl;
-  /** For an instance member, params[0] is the hidden `this` pointer (see selfParams). */
+  /** A declaration (a function or a class member), or an arrow function or function expression
+   *  (check/nested.ts). For an instance member, params[0] is the hidden `this` (see selfParams). */
+  decl: FnDecl | ts.ArrowFunction | ts.FunctionExpression;
   type: FnType;
   /** The symbols of the written parameters (without the hidden `this`). */
   params: ts.Symbol[];
@@ -30,6 +31,8 @@ export interface FuncInfo {
   /** A `declare function`: defined outside this program. */
   external: boolean;
   exported: boolean;
+  /** How many leading parameters have no default value (the rest are filled in at the call). */
+  required: number;
 }
 
 /** How many hidden parameters come before the written ones: 1 (`this`) for instance members. */
@@ -68,6 +71,8 @@ export interface GlobalInfo {
   /** A module variable, or a class's static field. */
   decl: ts.VariableDeclaration | ts.PropertyDeclaration;
   isConst: boolean;
+  /** Written `@align N` (check/attributes.ts). */
+  align?: number;
 }
 
 /** A named compile-time constant: an untyped `const X = 5`, a typed scalar const, or an enum member. */

@@ -8,12 +8,18 @@ import {
 } from './types';
 import { ClassInfo } from './entities';
 import { REJECTED } from './rejected';
+import { stringLiteral, utf8Length } from './literals';
 import { endsOptionalChain, inOptionalChain } from './chains';
 import { DEEP, postOrder } from './nesting';
 import { ARITH, COMPARE } from './optable';
 import { TypeResolver } from './resolve';
 
 const TS = ts.SyntaxKind;
+
+/** The value of a struct literal's entry: `f: v` or the shorthand `f` (the local named f). */
+export function fieldValue(p: ts.PropertyAssignment | ts.ShorthandPropertyAssignment): ts.Expression {
+  return ts.isPropertyAssignment(p) ? p.initializer : p.name;
+}
 
 /** Binary operators whose operands are typed without a context: arithmetic, comparisons, logic. */
 function contextFreeOperator(op: ts.SyntaxKind): boolean {
@@ -56,6 +62,10 @@ export abstract class ExprChecker extends TypeResolver {
   protected abstract classMember(e: ts.PropertyAccessExpression, cls: ClassInfo): Type | undefined;
   protected abstract accessorTarget(e: ts.Expression): boolean;
   protected abstract initialising(e: ts.PropertyAccessExpression, f: Field): boolean;
+  /** An arrow function or function expression (nested.ts). */
+  protected abstract lambda(e: ts.ArrowFunction | ts.FunctionExpression, ctx: Type | undefined): Type;
+  /** Whether a name is a variable of an enclosing function, reported as a capture (nested.ts). */
+  protected abstract captured(id: ts.Identifier, sym: ts.Symbol): boolean;
 
   /** How deep expr() is nested now (see nesting.ts). */
   protected depth = 0;
@@ -148,6 +158,7 @@ export abstract class ExprChecker extends TypeResolver {
       case TS.ThisKeyword: return this.thisExpr(e);
       case TS.SuperKeyword: return this.superExpr(e);
       case TS.NewExpression: return this.newExpr(e as ts.NewExpression);
+      case TS.ArrowFunction: case TS.FunctionExpression: return this.lambda(e as ts.ArrowFunction, ctx);
       default:
         this.d.error(e, REJECTED[e.kind] ?? `this expression is not supported in the subset (${TS[e.kind]})`);
         return ERROR;
@@ -191,10 +202,6 @@ export abstract class ExprChecker extends TypeResolver {
       this.d.error(c, `the branches of ?: have different types ${typeName(a)} and ${typeName(b)}`);
       return ERROR;
     }
-    if (a.kind === 'struct' || a.kind === 'array') {
-      this.d.error(c, 'a ?: over struct or array values is not supported; use if/else');
-      return ERROR;
-    }
     if (cv !== undefined && av !== undefined && bv !== undefined) this.consts.set(c, cv ? av : bv);
     return a;
   }
@@ -207,7 +214,7 @@ export abstract class ExprChecker extends TypeResolver {
     const to = this.resolveType(written);
     const from = this.expr(a.expression, undefined);
     if (to.kind === 'enum' && (isIntegral(from) || from.kind === 'error')) {
-      if (from.kind === 'untyped') this.settle(a.expression, U32);
+      if (from.kind === 'untyped') this.settle(a.expression, to.info.repr);
       const v = this.consts.get(a.expression);
       if (v !== undefined) this.consts.set(a, v);
       return to;
@@ -247,13 +254,17 @@ export abstract class ExprChecker extends TypeResolver {
       return ERROR;
     }
     for (const p of obj.properties) {
-      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) {
-        this.d.error(p, 'only `field: value` entries are supported in struct literals');
+      const ok = ts.isShorthandPropertyAssignment(p)
+        || ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name));
+      if (!ok) {
+        this.d.error(p, 'only `field: value` and `field` entries are supported in struct literals');
         continue;
       }
-      const f = this.field(ctx.info, p.name.text);
-      if (!f) { this.d.error(p.name, `struct ${ctx.info.name} has no field '${p.name.text}'`); continue; }
-      this.assignable(p.initializer, this.expr(p.initializer, f.type), f.type, `field '${f.name}'`);
+      const name = (p.name as ts.Identifier | ts.StringLiteral).text;
+      const f = this.field(ctx.info, name);
+      if (!f) { this.d.error(p.name, `struct ${ctx.info.name} has no field '${name}'`); continue; }
+      const v = fieldValue(p);
+      this.assignable(v, this.expr(v, f.type), f.type, `field '${f.name}'`);
     }
     return ctx;
   }
@@ -265,16 +276,22 @@ export abstract class ExprChecker extends TypeResolver {
     }
     const sym = this.symbolOf(id);
     if (!sym) { this.d.error(id, `cannot find name '${id.text}'`); return ERROR; }
+    if (this.captured(id, sym)) return ERROR;
+    return this.named(id, sym, id.text);
+  }
+
+  /** What a name denotes, written alone (`x`) or through a namespace import (`ns.x`). */
+  private named(id: ts.Expression, sym: ts.Symbol, text: string): Type {
     const ent = this.entities.get(sym);
     if (!ent) {
       const decl = sym.declarations?.[0];
       if (decl && ts.isEnumMember(decl)) {
         // `enum E { A = 3, B = A * 2 }`: an earlier member named without qualification.
         const info = this.enumOf(decl.parent);
-        const v = info.members.get(id.text);
+        const v = info.members.get(text);
         if (v === undefined) {
           this.d.error(id,
-            `enum member '${id.text}' is used before its value is known; members may refer only to earlier ones`);
+            `enum member '${text}' is used before its value is known; members may refer only to earlier ones`);
           return ERROR;
         }
         return this.setConst(id, v, { kind: 'enum', info });
@@ -282,10 +299,10 @@ export abstract class ExprChecker extends TypeResolver {
       if (decl && this.isLibDecl(decl)) {
         const std = ts.isFunctionDeclaration(decl) ? this.stdByName.get(sym.name) : undefined;
         if (std) return std.type;
-        this.d.error(id, `'${id.text}' is an intrinsic: call it, it is not a value`);
+        this.d.error(id, `'${text}' is an intrinsic: call it, it is not a value`);
         return ERROR;
       }
-      this.d.error(id, `'${id.text}' cannot be used as a value here`);
+      this.d.error(id, `'${text}' cannot be used as a value here`);
       return ERROR;
     }
     switch (ent.kind) {
@@ -318,7 +335,10 @@ export abstract class ExprChecker extends TypeResolver {
       }
     }
     // Enum members.
-    const objSym = this.symbolOf(e.expression);
+    const member = this.namespaceMember(e); // `ns.x` after `import * as ns`
+    if (member) return this.named(e, member, name);
+    const objSym = ts.isPropertyAccessExpression(e.expression) ? this.namespaceMember(e.expression)
+      : this.symbolOf(e.expression);
     const objDecl = objSym?.declarations?.[0];
     if (objDecl && ts.isEnumDeclaration(objDecl)) {
       const info = this.enumOf(objDecl);
@@ -335,8 +355,10 @@ export abstract class ExprChecker extends TypeResolver {
     if (ot.kind === 'array' && name === 'length') return this.setConst(e, BigInt(ot.len), USIZE);
     const s = structOf(ot);
     if (!s) {
+      const lit = stringLiteral(e.expression);
+      if (lit && name === 'length') return this.setConst(e, BigInt(utf8Length(lit.text)), UNTYPED);
       if (ot.kind === 'str' && name === 'length') {
-        this.d.error(e, 'strings have no run-time length; use strlen(s)');
+        this.d.error(e, 'strings have no run-time length; use strlen(s) (a literal\'s `.length` is a constant)');
         return ERROR;
       }
       const why = ot.kind === 'ptr' ? ' (only pointers to structs have fields)' : '';
@@ -344,8 +366,8 @@ export abstract class ExprChecker extends TypeResolver {
       return ERROR;
     }
     const cls = this.classes.get(s);
-    const member = cls && this.classMember(e, cls);
-    if (member) return member;
+    const classMember = cls && this.classMember(e, cls);
+    if (classMember) return classMember;
     const f = this.field(s, name);
     if (!f) { this.d.error(e.name, `struct ${s.name} has no field '${name}'`); return ERROR; }
     return f.type;
@@ -388,6 +410,8 @@ export abstract class ExprChecker extends TypeResolver {
     }
     if (ts.isPropertyAccessExpression(e)) {
       if (this.consts.has(e)) return false;
+      const member = this.namespaceMember(e);
+      if (member) return this.entities.get(member)?.kind === 'global';
       const ot = this.types.get(e.expression);
       return ot?.kind === 'ptr' || (ot?.kind === 'struct' && this.isPlace(e.expression));
     }
@@ -417,8 +441,8 @@ export abstract class ExprChecker extends TypeResolver {
       }
       if (ent?.kind === 'const') { this.d.error(e, `cannot assign to constant '${ent.name}'`); return false; }
       if (ent?.kind === 'local') {
-        const list = ent.decl.parent;
-        if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
+        if ((ts.isVariableDeclaration(ent.decl) || ts.isBindingElement(ent.decl))
+          && ts.getCombinedNodeFlags(ent.decl) & ts.NodeFlags.Const) {
           this.d.error(e, `cannot assign to const '${ent.name}'`);
           return false;
         }

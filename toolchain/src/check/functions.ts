@@ -2,11 +2,13 @@
 // checking of their bodies, with what is only visible across a whole body: a reachable
 // end in a function with a result, and stores into a struct copy that is never read.
 import * as ts from 'typescript';
-import { Type, VOID, ERROR, typeName } from './types';
+import { Type, FnType, VOID, ERROR, typeName } from './types';
+import { rejectByValue } from './aggregates';
+import { defaultsFrom, laterParameter } from './defaults';
 import { FuncInfo, FnTags, FnDecl, selfParams } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
-import { StmtChecker } from './stmts';
+import { NestedChecker } from './nested';
 
 const TS = ts.SyntaxKind;
 
@@ -28,7 +30,7 @@ function distance(a: string, b: string): number {
   return d[b.length];
 }
 
-export abstract class FunctionChecker extends StmtChecker {
+export abstract class FunctionChecker extends NestedChecker {
   protected tagsOf(decl: FnDecl): FnTags {
     const tags: FnTags = { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false };
     for (const t of ts.getJSDocTags(decl)) {
@@ -71,7 +73,17 @@ export abstract class FunctionChecker extends StmtChecker {
     if (decl.asteriskToken) this.d.error(decl, 'generators are not supported');
     const mods = ts.getCombinedModifierFlags(decl);
     const tags = this.tagsOf(decl);
-    const { params, psyms, ret } = this.signature(decl, []);
+    const params: Type[] = [];
+    const psyms: ts.Symbol[] = [];
+    const names = new Set<string>();
+    const required = defaultsFrom(decl, this.d);
+    for (const p of decl.parameters) {
+      if (ts.isIdentifier(p.name)) this.declare(names, p.name);
+      params.push(this.parameter(p));
+      psyms.push(this.tc.getSymbolAtLocation(p.name)!);
+    }
+    let ret: Type = VOID;
+    if (decl.type) ret = this.resolveType(decl.type);
     const external = !decl.body;
     if (external && !(mods & ts.ModifierFlags.Ambient)) {
       this.d.error(decl, 'a function without a body must be `declare function` with `@symbol name`');
@@ -81,12 +93,18 @@ export abstract class FunctionChecker extends StmtChecker {
     }
     const name = decl.name.text;
     const exported = !!(mods & ts.ModifierFlags.Export);
+    const boundary = tags.efiapi ? 'an Efiapi' : external ? 'an external' : tags.symbol ? 'a @symbol' : undefined;
+    if (boundary) {
+      const fnType: FnType = { kind: 'fn', params, ret, efiapi: tags.efiapi };
+      rejectByValue(this.d, fnType, boundary, decl.parameters.map((p) => p.type ?? p), decl.type);
+    }
     const f: FuncInfo = {
       kind: 'func', name, irName: tags.symbol ?? `${mod}.${name}`, decl,
-      type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported,
+      type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported, required,
     };
     this.entities.set(sym, f);
     this.funcs.push(f);
+    this.collectNested(f);
   }
 
   /** The parameter types (after `leading`, the hidden ones), their symbols and the result type of a function. */
@@ -121,17 +139,15 @@ export abstract class FunctionChecker extends StmtChecker {
         + 'constructor');
     } else this.modifiers(p, [], 'parameters');
     if (p.dotDotDotToken) this.d.error(p, 'rest parameters are not supported; pass a Ptr<T> and a count');
-    if (p.questionToken || p.initializer) {
-      this.d.error(p, 'optional and default parameters are not supported; pass every argument');
+    if (p.questionToken && !p.initializer) {
+      this.d.error(p, `an optional parameter needs a default value (there is no undefined), e.g. `
+        + `\`${p.name.text}: ${p.type ? p.type.getText() : 'u32'} = 0\``);
     }
     if (!p.type) {
       this.d.error(p, `parameter '${p.name.text}' needs a type annotation, e.g. \`${p.name.text}: u64\``);
       return ERROR;
     }
     const t = this.resolveType(p.type);
-    if (t.kind === 'struct' || t.kind === 'array') {
-      this.d.error(p.type, `${typeName(t)} cannot be passed by value; take a Ptr<${typeName(t)}>`);
-    }
     if (t.kind === 'void' || t.kind === 'never') this.d.error(p.type, `a parameter cannot have type ${typeName(t)}`);
     return t;
   }
@@ -147,17 +163,42 @@ export abstract class FunctionChecker extends StmtChecker {
       const type = f.type.params[hidden + i];
       if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type, decl: p });
     });
+    f.decl.parameters.forEach((p, i) => {
+      if (p.initializer) this.guarded(p.initializer, () => this.checkDefault(f, i));
+    });
     const body = f.decl.body!;
+    if (!ts.isBlock(body)) {
+      // An arrow function's expression body: its result.
+      this.guarded(body, () => {
+        const ret = f.type.ret;
+        const t = this.expr(body, ret.kind === 'void' ? undefined : ret);
+        if (ret.kind !== 'void') this.assignable(body, t, ret, 'result');
+      });
+      this.fn = undefined;
+      return;
+    }
     for (const st of body.statements) this.guarded(st, () => this.stmt(st));
     if (!f.tags.naked) {
       if (f.type.ret.kind !== 'void' && f.type.ret.kind !== 'error' && this.endReachable(body)) {
-        this.d.error(f.decl.name!, f.type.ret.kind === 'never'
+        this.d.error(f.decl.name ?? f.decl, f.type.ret.kind === 'never'
           ? `function '${f.name}' returns never but its end is reachable; end it with a loop, panic() or unreachable()`
           : `function '${f.name}' can reach its end without returning a ${typeName(f.type.ret)}`);
       }
       this.deadCopies(body);
     }
     this.fn = undefined;
+  }
+
+  /** A default value: of the parameter's type, over constants, globals and earlier parameters. */
+  private checkDefault(f: FuncInfo, i: number): void {
+    const init = f.decl.parameters[i].initializer!;
+    const t = f.type.params[i];
+    this.assignable(init, this.expr(init, t), t, 'default value');
+    const later = laterParameter(f.decl, i, (id) => this.symbolOf(id), f.params);
+    if (later) {
+      this.d.error(later, `a default value may use only earlier parameters, and '${later.text}' comes later; `
+        + 'reorder the parameters');
+    }
   }
 
   /**

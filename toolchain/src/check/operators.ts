@@ -1,7 +1,7 @@
 // Operators: unary, binary, comparisons, logical, assignment and compound assignment, with
 // the typing of literal operands and constant folding of the result.
 import * as ts from 'typescript';
-import { Type, IntType, BOOL, ERROR, U32, UNTYPED, isIntegral, wrap, sameType, typeName } from './types';
+import { Type, IntType, BOOL, ERROR, U32, UNTYPED, isIntegral, wrap, sameType, typeName, asInt } from './types';
 import { ARITH, COMPARE, COMPOUND, isShift } from './optable';
 import { ExprChecker } from './exprs';
 
@@ -20,6 +20,9 @@ function compareConsts(sym: string, a: bigint, b: bigint): boolean {
 }
 
 export abstract class OperatorChecker extends ExprChecker {
+  /** `a ?? b` and `a ??= b` (nullish.ts). */
+  protected abstract nullish(e: ts.BinaryExpression): Type;
+
   protected prefix(e: ts.PrefixUnaryExpression): Type {
     const op = e.operator;
     if (op === TS.PlusPlusToken || op === TS.MinusMinusToken) {
@@ -40,7 +43,7 @@ export abstract class OperatorChecker extends ExprChecker {
     if (t.kind === 'error') return ERROR;
     if (!isIntegral(t)) { this.d.error(e, `unary '${sym}' needs an integer, not ${typeName(t)}`); return ERROR; }
     const c = this.consts.get(e.operand);
-    const rt = t.kind === 'enum' ? U32 : t;
+    const rt = t.kind === 'enum' ? asInt(t) : t;
     if (c !== undefined) {
       // An untyped constant stays exact until it meets its context, so `-1` in a u64 is an
       // error while `~0` in a u64 is all ones.
@@ -89,7 +92,7 @@ export abstract class OperatorChecker extends ExprChecker {
     if (op in COMPARE) return this.compare(e, COMPARE[op]);
     if (op in ARITH) return this.arith(e, op, ARITH[op]);
     if (op === TS.CommaToken) {
-      this.d.error(e.operatorToken, 'the comma operator is not supported; write two statements');
+      this.d.error(e.operatorToken, 'the comma operator is only supported in a `for` update (`i++, j--`); write two statements');
       return ERROR;
     }
     if (op === TS.InKeyword) { this.d.error(e, '`in` is not supported'); return ERROR; }
@@ -102,8 +105,8 @@ export abstract class OperatorChecker extends ExprChecker {
       this.d.error(e, '`**` is not supported; multiply in a loop');
       return ERROR;
     }
-    if (op === TS.QuestionQuestionToken || op === TS.QuestionQuestionEqualsToken
-      || op === TS.BarBarEqualsToken || op === TS.AmpersandAmpersandEqualsToken) {
+    if (op === TS.QuestionQuestionToken || op === TS.QuestionQuestionEqualsToken) return this.nullish(e);
+    if (op === TS.BarBarEqualsToken || op === TS.AmpersandAmpersandEqualsToken) {
       this.d.error(e, `'${ts.tokenToString(op)}' is not supported; write an explicit comparison and if`); return ERROR;
     }
     this.d.error(e.operatorToken, `operator '${ts.tokenToString(op)}' is not supported`);
@@ -170,7 +173,7 @@ export abstract class OperatorChecker extends ExprChecker {
       // literal count is a u32). `1 << n` stays untyped and takes the type of its context.
       if (!isIntegral(lt) || !isIntegral(rt)) return this.badOperands(e, sym, lt, rt) ?? ERROR;
       if (!this.shiftCount(e.right, rt)) return ERROR;
-      result = lt.kind === 'enum' ? U32 : lt;
+      result = lt.kind === 'enum' ? asInt(lt) : lt;
     } else {
       result = this.unify(e, e.left, lt, e.right, rt, sym);
       if (!result) return ERROR;

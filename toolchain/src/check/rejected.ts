@@ -24,8 +24,6 @@ export function declarationKeyword(flags: ts.NodeFlags, statement: boolean): str
 /** Rejected syntax (statements, expressions and types): what it is and what to use instead. */
 export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.ClassExpression]: 'class expressions are not supported; declare the class at module level: `class Name { ... }`',
-  [TS.ArrowFunction]: 'arrow functions and closures are not supported; use a named module-level function',
-  [TS.FunctionExpression]: 'function expressions and closures are not supported; use a named module-level function',
   [TS.ThrowStatement]: EXCEPTIONS,
   [TS.TryStatement]: EXCEPTIONS,
   [TS.NewExpression]: '`new` constructs class instances only (in place, no heap): `new C(...)` with C a class',
@@ -70,7 +68,8 @@ export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.BigIntKeyword]: '`bigint` is not supported; use u64 or i64 (exact at 64 bits)',
   [TS.ObjectKeyword]: OBJECT_TYPES,
   [TS.TypeLiteral]: OBJECT_TYPES,
-  [TS.UnionType]: 'union types are not supported; use separate variables, or a struct with a tag field',
+  [TS.UnionType]:
+    'union types are not supported (only `Ptr<T> | null`); use separate variables, or a struct with a tag field',
   [TS.IntersectionType]: 'intersection types are not supported; declare a struct',
   [TS.ArrayType]: 'JavaScript arrays are not supported; use a fixed-size Arr<T, N> or a Ptr<T>',
   [TS.TupleType]: 'tuples are not supported; use a struct',

@@ -3,9 +3,11 @@
 import * as ts from 'typescript';
 import {
   Type, FnType, StructInfo, EnumInfo, Field, INT_TYPES, BOOL, VOID, NEVER, ERROR, CSTR, WSTR, U32,
-  ptrTo, typeName, sizeOf, alignOf,
+  ptrTo, typeName, sizeOf, alignOf, intMin, intMax,
 } from './types';
 import { REJECTED } from './rejected';
+import { rejectByValue } from './aggregates';
+import { alignTag, reprTag } from './attributes';
 import { Conversions } from './convert';
 
 const TS = ts.SyntaxKind;
@@ -33,7 +35,12 @@ export abstract class TypeResolver extends Conversions {
   /** The aliases being resolved on the current path (a struct's fields start a new path). */
   private aliasBusy = new Set<ts.Node>();
 
+  /** `Ptr<T> | null` (nullish.ts); undefined for any other union. */
+  protected abstract nullableType(u: ts.UnionTypeNode): Type | undefined;
+
   resolveType(node: ts.TypeNode): Type {
+    const nullable = ts.isUnionTypeNode(node) ? this.nullableType(node) : undefined;
+    if (nullable) return nullable;
     switch (node.kind) {
       case TS.VoidKeyword: return VOID;
       case TS.NeverKeyword: return NEVER;
@@ -51,22 +58,17 @@ export abstract class TypeResolver extends Conversions {
   private resolveFnType(node: ts.FunctionTypeNode, efiapi: boolean): FnType {
     const params = node.parameters.map((p) => {
       if (!p.type) { this.d.error(p, 'function type parameters need types'); return ERROR; }
-      const t = this.resolveType(p.type);
-      if (t.kind === 'struct' || t.kind === 'array') {
-        this.d.error(p.type, `${typeName(t)} cannot be passed by value; take a Ptr<${typeName(t)}>`);
-      }
-      return t;
+      return this.resolveType(p.type);
     });
-    return { kind: 'fn', params, ret: this.resolveType(node.type), efiapi };
+    const t: FnType = { kind: 'fn', params, ret: this.resolveType(node.type), efiapi };
+    if (efiapi) rejectByValue(this.d, t, 'an Efiapi', node.parameters.map((p) => p.type ?? p), node.type);
+    return t;
   }
 
   private resolveTypeRef(node: ts.TypeReferenceNode): Type {
-    if (!ts.isIdentifier(node.typeName)) {
-      this.d.error(node, 'qualified type names are not supported; import the type by name'); return ERROR;
-    }
-    const sym = this.symbolOf(node.typeName);
+    const sym = ts.isIdentifier(node.typeName) ? this.symbolOf(node.typeName) : this.qualifiedType(node.typeName);
     const decl = sym?.declarations?.[0];
-    if (!sym || !decl) { this.d.error(node, `cannot find type '${node.typeName.text}'`); return ERROR; }
+    if (!sym || !decl) { this.d.error(node, `cannot find type '${node.typeName.getText()}'`); return ERROR; }
     const args = node.typeArguments ?? ts.factory.createNodeArray<ts.TypeNode>();
     if (this.isLibDecl(decl)) {
       const name = sym.name;
@@ -91,9 +93,16 @@ export abstract class TypeResolver extends Conversions {
           let len = -1;
           if (ts.isLiteralTypeNode(n) && ts.isNumericLiteral(n.literal)) {
             len = Number(this.parseIntLiteral(n.literal) ?? -1n);
+          } else if (ts.isTypeQueryNode(n) && ts.isIdentifier(n.exprName)) {
+            // `Arr<u8, typeof N>` with `const N = 16`: a named constant as the length.
+            const sym = this.symbolOf(n.exprName);
+            const ent = sym && this.entities.get(sym);
+            const v = ent?.kind === 'const' ? this.constInfoValue(ent, n.exprName) : undefined;
+            if (v !== undefined && v >= 0n && v <= 0xFFFF_FFFFn) len = Number(v);
           }
           if (!(len >= 0)) {
-            this.d.error(n, 'the length of an Arr must be an integer literal, e.g. Arr<u8, 16>');
+            this.d.error(n, 'the length of an Arr must be an integer literal or `typeof N` of a constant N, '
+              + 'e.g. Arr<u8, 16>');
             return ERROR;
           }
           return { kind: 'array', elem, len };
@@ -108,6 +117,7 @@ export abstract class TypeResolver extends Conversions {
             }
             return ERROR;
           }
+          if (!ts.isFunctionTypeNode(a)) rejectByValue(this.d, t, 'an Efiapi', t.params.map(() => a), a);
           if (name === 'Efiapi') return { ...t, efiapi: true };
           if (t.params[0]?.kind !== 'ptr') {
             this.d.error(node, 'EfiMethod takes a function whose first parameter is the protocol pointer: '
@@ -144,6 +154,18 @@ export abstract class TypeResolver extends Conversions {
     if (ts.isEnumDeclaration(decl)) return { kind: 'enum', info: this.enumOf(decl) };
     this.d.error(node, `'${sym.name}' is not a type`);
     return ERROR;
+  }
+
+  /** `ns.T` after `import * as ns from "./m"`: the type T of module m. */
+  private qualifiedType(q: ts.QualifiedName): ts.Symbol | undefined {
+    const base = ts.isIdentifier(q.left) ? this.symbolOf(q.left) : undefined;
+    if (!base || !(base.flags & ts.SymbolFlags.ValueModule)) {
+      this.d.error(q, 'a qualified type name is only supported after `import * as ns`: `ns.T`');
+      return undefined;
+    }
+    let s = this.tc.getSymbolAtLocation(q.right);
+    if (s && s.flags & ts.SymbolFlags.Alias) s = this.tc.getAliasedSymbol(s);
+    return s;
   }
 
   /** Checks a type alias where it is declared, so that an unused alias is checked too. */
@@ -204,6 +226,7 @@ export abstract class TypeResolver extends Conversions {
       this.layoutField(info, pos, m.type, { name: m.name.text, node: m, readonly });
     }
     this.aliasBusy = outerAliases;
+    pos.align = Math.max(pos.align, alignTag(decl, this.d) ?? 1);
     this.finishLayout(info, pos);
     return info;
   }
@@ -243,7 +266,8 @@ export abstract class TypeResolver extends Conversions {
   protected enumOf(decl: ts.EnumDeclaration): EnumInfo {
     let info = this.enums.get(decl);
     if (info) return info;
-    info = { name: decl.name.text, members: new Map(), node: decl };
+    info = { name: decl.name.text, members: new Map(), node: decl, repr: reprTag(decl, this.d) ?? U32 };
+    const repr = info.repr;
     this.enums.set(decl, info);
     let next = 0n;
     for (const m of decl.members) {
@@ -251,13 +275,14 @@ export abstract class TypeResolver extends Conversions {
       let v = next;
       if (m.initializer) {
         this.fn = undefined;
-        const t = this.expr(m.initializer, U32);
+        const t = this.expr(m.initializer, repr);
         const c = this.consts.get(m.initializer);
         if (c === undefined) { this.d.error(m.initializer, 'an enum member must be a compile-time integer constant'); }
-        else { v = c; this.assignable(m.initializer, t, U32); }
+        else { v = c; this.assignable(m.initializer, t, repr); }
       }
-      if (v < 0n || v > 0xFFFF_FFFFn) {
-        this.d.error(m, `enum member ${name} = ${v} does not fit the enum's u32 representation`);
+      if (v < intMin(repr) || v > intMax(repr)) {
+        this.d.error(m, `enum member ${name} = ${v} does not fit the enum's ${repr.name} representation`
+          + (m.initializer ? '' : ' (it follows the member before it)'));
       }
       info.members.set(name, v);
       next = v + 1n;

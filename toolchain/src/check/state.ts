@@ -4,10 +4,12 @@
 //
 // The checker is one class built in layers, one file per concern, each extending the one
 // before it (as @babel/parser does): state → constants → conversions → types → expressions
-// → operators → calls → builtin calls → statements → functions → class members → classes
-// → declarations → checker.ts. A layer
-// calls those below it directly; the few calls that go up (an enum initialiser is an
-// expression, a constant's initialiser must be assignable) are the abstract methods here.
+// → operators → calls → builtin calls → statements → locals → nullish → nested →
+// functions → class members → classes → declarations → checker.ts. A layer calls those
+// below it directly; the few calls that go up (an enum initialiser is an expression, a
+// constant's initialiser must be assignable) are the abstract methods here, and the hooks
+// that a shared switch calls into a later layer (`nullish`, `lambda`, `declarePattern`,
+// `thisExpr`, ...) are abstract where it is.
 import * as ts from 'typescript';
 import * as path from 'path';
 import { Diagnostics, isStackOverflow } from '../diagnostics';
@@ -47,6 +49,8 @@ export abstract class CheckerState {
   readonly staticRefs = new Map<ts.Node, FuncInfo | GlobalInfo | ConstInfo>();
   readonly news = new Map<ts.NewExpression, ClassInfo>();
   readonly classes = new Map<StructInfo, ClassInfo>();
+  /** The bytes of each `embed("file")` call (embed.ts). */
+  readonly embedded = new Map<ts.CallExpression, Uint8Array>();
   /**
    * Switches over an enum that list every member, have no default and end a function with
    * a result (as tsc allows): a value that is no member (made with `as`) panics there.
@@ -89,6 +93,9 @@ export abstract class CheckerState {
     // tsc resolves a name by walking up every enclosing node, which is quadratic in a long
     // expression (a sum of 100,000 terms). Expressions open no scopes (the subset has no
     // closures), so a name means the same everywhere in one: one lookup per name suffices.
+    if (ts.isIdentifier(node) && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
+      return this.tc.getShorthandAssignmentValueSymbol(node.parent); // `{ base }` means `{ base: base }`
+    }
     const scope = ts.isIdentifier(node) ? this.expressionScope(node) : undefined;
     let names = scope && this.names.get(scope);
     const name = (node as ts.Identifier).text;
@@ -144,6 +151,15 @@ export abstract class CheckerState {
 
   protected declSymbol(decl: ts.Declaration & { name?: ts.Node }): ts.Symbol | undefined {
     return decl.name ? this.tc.getSymbolAtLocation(decl.name) : undefined;
+  }
+
+  /** The symbol `ns.x` names when ns is a namespace import (`import * as ns from "./m"`). */
+  namespaceMember(e: ts.PropertyAccessExpression): ts.Symbol | undefined {
+    const base = ts.isIdentifier(e.expression) ? this.symbolOf(e.expression) : undefined;
+    if (!base || !(base.flags & ts.SymbolFlags.ValueModule)) return undefined;
+    let s = this.tc.getSymbolAtLocation(e.name);
+    if (s && s.flags & ts.SymbolFlags.Alias) s = this.tc.getAliasedSymbol(s);
+    return s;
   }
 
   entityOf(id: ts.Identifier): Entity | undefined {

@@ -4,6 +4,7 @@ import * as ts from 'typescript';
 import { Type, VOID, ERROR, isIntegral, isAggregate, typeName } from './types';
 import { REJECTED, declarationKeyword } from './rejected';
 import { BuiltinCallChecker } from './builtin-calls';
+import { updateParts } from './for-update';
 
 const TS = ts.SyntaxKind;
 
@@ -60,9 +61,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
         return;
       }
       case TS.SwitchStatement: return this.switchStmt(s as ts.SwitchStatement);
-      case TS.FunctionDeclaration:
-        this.d.error(s, 'nested functions are closures, which are not supported; move the function to module level');
-        return;
+      case TS.FunctionDeclaration: return; // a function of its own (nested.ts)
       case TS.InterfaceDeclaration: case TS.TypeAliasDeclaration: case TS.EnumDeclaration: case TS.ClassDeclaration:
         this.d.error(s, 'declare structs, classes, types and enums at module level');
         return;
@@ -78,8 +77,13 @@ export abstract class StmtChecker extends BuiltinCallChecker {
     for (const decl of list.declarations) this.declareLocal(decl, isConst);
   }
 
+  /** `const { a, b } = v`, `let [x, y] = v` (locals.ts). */
+  protected abstract declarePattern(decl: ts.VariableDeclaration, pattern: ts.BindingPattern): void;
+  /** The type of `let i = 0` from the uses of i (locals.ts). */
+  protected abstract inferLocal(decl: ts.VariableDeclaration & { name: ts.Identifier }, sym: ts.Symbol): Type;
+
   protected declareLocal(decl: ts.VariableDeclaration, isConst: boolean): void {
-    if (!ts.isIdentifier(decl.name)) { this.d.error(decl.name, REJECTED[decl.name.kind]!); return; }
+    if (!ts.isIdentifier(decl.name)) { this.declarePattern(decl, decl.name); return; }
     const sym = this.tc.getSymbolAtLocation(decl.name);
     const name = decl.name.text;
     if (!sym || !this.declare(this.scopes[this.scopes.length - 1], decl.name)) return;
@@ -95,9 +99,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
           this.entities.set(sym, { kind: 'const', name, type: undefined, init, value, state: 'done', decl });
           return;
         }
-        this.d.error(decl,
-          `'${name}' needs a type: an integer literal alone does not say which, e.g. \`let ${name}: u32 = ...\``);
-        type = ERROR;
+        type = this.inferLocal(decl as ts.VariableDeclaration & { name: ts.Identifier }, sym);
       } else if (t.kind === 'null') {
         this.d.error(decl, `'${name}' needs a pointer type annotation to be initialised with null`);
         type = ERROR;
@@ -126,7 +128,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
         else this.expr(f.initializer, undefined);
       }
       if (f.condition) this.cond(f.condition);
-      if (f.incrementor) this.expr(f.incrementor, undefined);
+      if (f.incrementor) for (const x of updateParts(f.incrementor)) this.expr(x, undefined);
       this.loop(() => this.stmt(f.statement));
     });
   }

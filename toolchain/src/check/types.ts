@@ -52,7 +52,13 @@ export interface StructInfo {
   state: 'new' | 'busy' | 'done';
 }
 
-export interface EnumInfo { name: string; members: Map<string, bigint>; node: ts.EnumDeclaration }
+export interface EnumInfo {
+  name: string;
+  members: Map<string, bigint>;
+  node: ts.EnumDeclaration;
+  /** The integer type that stores it: u32 unless written `@repr T` (check/attributes.ts). */
+  repr: IntType;
+}
 
 const int = (bits: IntBits, signed: boolean, name: string): IntType => ({ kind: 'int', bits, signed, name });
 
@@ -82,7 +88,7 @@ export const INT_TYPES: Record<string, IntType> = {
 export const ptrTo = (to: Type): PtrType => ({ kind: 'ptr', to });
 
 export function isInt(t: Type): t is IntType { return t.kind === 'int'; }
-/** Types that behave as integers in arithmetic (enums convert to their u32). */
+/** Types that behave as integers in arithmetic (enums convert to their representation, u32 by default). */
 export function isIntegral(t: Type): boolean { return t.kind === 'int' || t.kind === 'enum' || t.kind === 'untyped'; }
 export function isPointerLike(t: Type): boolean {
   return t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fn' || t.kind === 'null';
@@ -98,7 +104,7 @@ export function structOf(t: Type): StructInfo | undefined {
 }
 
 /** The integer type an integral value computes in. */
-export function asInt(t: Type): IntType { return t.kind === 'enum' ? U32 : (t as IntType); }
+export function asInt(t: Type): IntType { return t.kind === 'enum' ? t.info.repr : (t as IntType); }
 
 export function intMin(t: IntType): bigint { return t.signed ? -(1n << BigInt(t.bits - 1)) : 0n; }
 export function intMax(t: IntType): bigint {
@@ -163,7 +169,7 @@ export function sizeOf(t: Type): number {
   switch (t.kind) {
     case 'int': return t.bits / 8;
     case 'bool': return 1;
-    case 'enum': return 4;
+    case 'enum': return t.info.repr.bits / 8;
     case 'ptr': case 'str': case 'fn': case 'null': return 8;
     case 'array': return sizeOf(t.elem) * t.len;
     case 'struct': return t.info.size;
@@ -186,7 +192,7 @@ export function irType(t: Type): string {
   switch (t.kind) {
     case 'int': return `i${t.bits}`;
     case 'bool': return 'i1';
-    case 'enum': return 'i32';
+    case 'enum': return `i${t.info.repr.bits}`;
     case 'ptr': case 'str': case 'fn': case 'null': return 'ptr';
     case 'void': case 'never': return 'void';
     case 'array': case 'struct': return `[${sizeOf(t)} x i8]`;

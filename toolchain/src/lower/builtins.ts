@@ -36,6 +36,7 @@ export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typ
       }
       return L.place(a).addr;
     }
+    case 'embed': return L.mod.stringConstant([...L.c.embedded.get(e)!], 8);
     case 'zeroed': {
       const tmp = b.alloca(irMemType(t), Math.max(1, alignOf(t)));
       L.zero(tmp, t);

@@ -1,8 +1,10 @@
 // Calls: direct calls, calls through function pointers (with the UEFI calling convention
 // where the type says Efiapi), conversion calls, and builtins (lowered in builtins.ts).
 import * as ts from 'typescript';
-import { Type, FnType, I64, irType } from '../check/types';
+import { Type, FnType, I64, isAggregate, alignOf, irMemType } from '../check/types';
+import { FuncInfo } from '../check/entities';
 import { CallKind } from '../check/state';
+import { irParam, irReturn, irStorage, returnsByPointer, sretParam } from './abi';
 import { lowerBuiltin } from './builtins';
 import { OperatorLowerer } from './operators';
 
@@ -19,7 +21,7 @@ export abstract class CallLowerer extends OperatorLowerer {
         const at = this.c.types.get(a)!;
         return this.convert(this.value(a), at.kind === 'untyped' ? I64 : at, k.to);
       }
-      case 'direct': return this.emitCall(this.want(k.f), k.f.type, e.arguments);
+      case 'direct': return this.emitCall(this.want(k.f), k.f.type, e.arguments, k.f);
       case 'method': case 'super': return this.memberCall(e, k);
       case 'indirect': {
         if (k.self) return this.memberCall(e, k);
@@ -31,12 +33,52 @@ export abstract class CallLowerer extends OperatorLowerer {
     }
   }
 
-  /** A call; `pre` are the values of leading hidden parameters (a method's `this`), then `args`. */
-  emitCall(callee: string, ft: FnType, args: readonly ts.Expression[], pre: string[] = []): string {
-    const vals = ft.params.map((p, i) =>
-      `${irType(p)} ${i < pre.length ? pre[i] : this.value(args[i - pre.length], p)}`);
-    const r = this.b.call(irType(ft.ret), callee, vals, this.cc(ft));
+  /**
+   * A call; an aggregate result is the address of a temporary the callee filled in (abi.ts).
+   * `pre` are the values of leading hidden parameters (a method's `this`), then `args`.
+   */
+  emitCall(callee: string, ft: FnType, args: readonly ts.Expression[], f?: FuncInfo, pre: string[] = []): string {
+    const vals = args.length + pre.length < ft.params.length && f ? this.withDefaults(f, args)
+      : ft.params.map((p, i) => `${irParam(p)} ${i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)}`);
+    let result = '';
+    if (returnsByPointer(ft)) {
+      result = this.b.alloca(irStorage(ft.ret), Math.max(1, alignOf(ft.ret)));
+      vals.unshift(`${sretParam(ft)} ${result}`);
+    }
+    const r = this.b.call(irReturn(ft), callee, vals, this.cc(ft));
     if (ft.ret.kind === 'never') this.b.unreachable();
-    return r;
+    return result || r;
+  }
+
+  /**
+   * The arguments of a call that leaves out parameters with defaults (check/defaults.ts):
+   * each default is evaluated here, in the caller, with the callee's earlier parameters
+   * bound to storage holding the arguments already evaluated.
+   */
+  private withDefaults(f: FuncInfo, args: readonly ts.Expression[]): string[] {
+    const saved = f.params.map((s) => this.locals.get(s));
+    const vals = f.type.params.map((p, i) => {
+      const v = this.argument(i < args.length ? args[i] : f.decl.parameters[i].initializer!, p);
+      let storage = v;
+      if (!isAggregate(p)) {
+        storage = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
+        this.storeScalar(p, v, storage);
+      }
+      this.locals.set(f.params[i], storage);
+      return `${irParam(p)} ${v}`;
+    });
+    f.params.forEach((s, i) => {
+      const old = saved[i];
+      if (old === undefined) this.locals.delete(s); else this.locals.set(s, old);
+    });
+    return vals;
+  }
+
+  /** An argument's value; for an aggregate parameter, the address of a fresh copy. */
+  private argument(e: ts.Expression, p: Type): string {
+    if (!isAggregate(p)) return this.value(e, p);
+    const copy = this.b.alloca(irStorage(p), Math.max(1, alignOf(p)));
+    this.assignTo({ addr: copy, type: p }, e);
+    return copy;
   }
 }

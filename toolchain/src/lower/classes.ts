@@ -30,13 +30,13 @@ export abstract class ClassLowerer extends CallLowerer {
     const callee = e.expression as ts.PropertyAccessExpression;
     const self = this.selfPtr(callee.expression);
     if (callee.questionDotToken) this.nullExit(self);
-    if (k.kind === 'method') return this.emitCall(this.want(k.f), k.f.type, e.arguments, [self]);
+    if (k.kind === 'method') return this.emitCall(this.want(k.f), k.f.type, e.arguments, undefined, [self]);
     if (k.kind !== 'indirect') return 'poison';
     // An EfiMethod field: the object is evaluated once, for the field and as the argument.
     const f = this.c.field(structOf(this.c.types.get(callee.expression)!)!, callee.name.text)!;
     const fp = this.loadScalar(f.type, f.offset ? this.b.byteOffset(self, String(f.offset), true) : self);
     if (e.questionDotToken) this.nullExit(fp);
-    return this.emitCall(fp, k.type, e.arguments, [self]);
+    return this.emitCall(fp, k.type, e.arguments, undefined, [self]);
   }
 
   /** A getter's value or a static method as a function pointer; undefined for a field. */

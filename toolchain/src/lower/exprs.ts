@@ -135,7 +135,7 @@ export abstract class ExprLowerer extends MemoryLowerer {
     return this.b.phi(irType(t), [[v, vl], [this.constant(0n, t), exit]]);
   }
 
-  private valueOf(e: ts.Expression, t: Type): string {
+  protected valueOf(e: ts.Expression, t: Type): string {
     switch (e.kind) {
       case TS.ParenthesizedExpression: return this.value((e as ts.ParenthesizedExpression).expression);
       case TS.NonNullExpression: return this.value((e as ts.NonNullExpression).expression);
@@ -151,9 +151,14 @@ export abstract class ExprLowerer extends MemoryLowerer {
         }
         return this.loadPlace(e, t);
       }
-      case TS.PropertyAccessExpression:
-        return this.memberValue(e as ts.PropertyAccessExpression, t) ?? this.loadPlace(e, t);
-      case TS.ElementAccessExpression: case TS.ThisKeyword: case TS.NewExpression: return this.loadPlace(e, t);
+      case TS.PropertyAccessExpression: case TS.ElementAccessExpression: {
+        const member = ts.isPropertyAccessExpression(e) ? this.c.namespaceMember(e) : undefined;
+        const ent = member && this.c.entities.get(member);
+        if (ent?.kind === 'func') return this.want(ent); // `ns.f` as a value
+        const classMember = ts.isPropertyAccessExpression(e) ? this.memberValue(e, t) : undefined;
+        return classMember ?? this.loadPlace(e, t);
+      }
+      case TS.ThisKeyword: case TS.NewExpression: return this.loadPlace(e, t);
       case TS.CallExpression: return this.call(e as ts.CallExpression, t);
       case TS.PrefixUnaryExpression: return this.prefix(e as ts.PrefixUnaryExpression, t);
       case TS.PostfixUnaryExpression: {
@@ -165,17 +170,20 @@ export abstract class ExprLowerer extends MemoryLowerer {
         const c = e as ts.ConditionalExpression;
         const yes = this.b.label('cond.true'), no = this.b.label('cond.false'), end = this.b.label('cond.end');
         this.condBranch(c.condition, yes, no);
+        // A struct or array ?: chooses between the addresses of the two values' storage.
+        const arm = (x: ts.Expression) => isAggregate(t) ? this.place(x).addr : this.value(x, t);
         this.b.startBlock(yes);
-        const a = this.value(c.whenTrue, t);
+        const a = arm(c.whenTrue);
         const al = this.b.currentLabel();
         this.b.br(end);
         this.b.startBlock(no);
-        const bv = this.value(c.whenFalse, t);
+        const bv = arm(c.whenFalse);
         const bl = this.b.currentLabel();
         this.b.br(end);
         this.b.startBlock(end);
-        return this.b.phi(irType(t), [[a, al], [bv, bl]]);
+        return this.b.phi(isAggregate(t) ? 'ptr' : irType(t), [[a, al], [bv, bl]]);
       }
+      case TS.ArrowFunction: case TS.FunctionExpression: return this.want(this.c.lambdas.get(e)!);
       case TS.AsExpression: {
         const a = e as ts.AsExpression;
         return this.value(a.expression, t);

@@ -24,7 +24,7 @@ export abstract class GlobalLowerer extends LowerState {
       const s = this.staticInit(g.decl.initializer, g.type);
       if (!s.zero) { ty = s.ty; init = s.val; }
     }
-    const align = Math.max(1, alignOf(g.type));
+    const align = Math.max(1, alignOf(g.type), g.align ?? 1);
     this.mod.global(name, { linkage: 'internal', constant: g.isConst, type: ty, init, align });
     return name;
   }
@@ -82,9 +82,14 @@ export abstract class GlobalLowerer extends LowerState {
       const ent = this.c.entityOf(e);
       if (ent?.kind === 'func') return { ty: 'ptr', val: this.want(ent), zero: false };
     }
+    const lambda = this.c.lambdas.get(e);
+    if (lambda) return { ty: 'ptr', val: this.want(lambda), zero: false };
     if (ts.isCallExpression(e)) {
       const k = this.c.calls.get(e);
       if (k?.kind === 'builtin') {
+        if (k.name === 'embed') {
+          return { ty: 'ptr', val: this.mod.stringConstant([...this.c.embedded.get(e)!], 8), zero: false };
+        }
         if (k.name === 'addressOf') {
           const ent = this.c.entityOf(e.arguments[0] as ts.Identifier);
           if (ent?.kind === 'global') return { ty: 'ptr', val: this.global(ent), zero: false };

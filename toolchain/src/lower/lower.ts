@@ -11,17 +11,21 @@
 //   calls.ts       calls; builtins.ts: builtin calls and intrinsics
 //   classes.ts     construction in place, methods, accessors, super(...)
 //   stmts.ts       statements and control flow
+//   locals.ts      destructuring declarations; nullish.ts: `??` and `??=`
+//   abi.ts         struct and array parameters and results (sret)
 //   debuginfo.ts   DWARF / CodeView line tables for -g
+import * as ts from 'typescript';
 import { FuncInfo, selfParams } from '../check/entities';
-import { irType, irMemType, alignOf } from '../check/types';
+import { irMemType, alignOf, isAggregate } from '../check/types';
+import { irParam, irReturn, returnsByPointer, sretParam } from './abi';
 import { FnBuilder, globalName } from '../emit/ir';
 import { deepest, tooDeepMessage } from '../check/nesting';
 import { isStackOverflow } from '../diagnostics';
-import { StmtLowerer } from './stmts';
+import { NullishLowerer } from './nullish';
 
 export type { Place } from './state';
 
-export class Lowerer extends StmtLowerer {
+export class Lowerer extends NullishLowerer {
   run(): string {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
@@ -45,17 +49,21 @@ export class Lowerer extends StmtLowerer {
     if (t.ret.kind === 'never') attrs.push('noreturn');
     const linkage = f.tags.symbol || f === this.c.entryMain ? '' : 'internal ';
     const cc = this.cc(t);
-    const params = t.params.map((p, i) => `${irType(p)} %p${i}`);
+    const params = t.params.map((p, i) => `${irParam(p)} %p${i}`);
+    if (returnsByPointer(t)) params.unshift(`${sretParam(t)} %ret`);
     const sp = this.dbg?.subprogram(f);
     const name = globalName(f.irName);
-    const header = `define ${linkage}${cc ? cc + ' ' : ''}${irType(t.ret)} ${name}(${params.join(', ')})`
+    const header = `define ${linkage}${cc ? cc + ' ' : ''}${irReturn(t)} ${name}(${params.join(', ')})`
       + ` #${this.mod.attrGroup(attrs)}${sp ? ` !dbg ${sp}` : ''}`;
     if (!f.tags.naked) {
       const hidden = selfParams(f);
       t.params.forEach((p, i) => {
+        // An aggregate parameter points at the callee's own copy: it is the local's storage.
+        const sym = i >= hidden ? f.params[i - hidden] : undefined;
+        if (isAggregate(p)) { if (sym) this.locals.set(sym, `%p${i}`); return; }
         const a = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
         this.storeScalar(p, `%p${i}`, a);
-        if (i >= hidden && f.params[i - hidden]) this.locals.set(f.params[i - hidden], a);
+        if (sym) this.locals.set(sym, a);
       });
     }
     this.thisPtr = '%p0';
@@ -64,7 +72,9 @@ export class Lowerer extends StmtLowerer {
     if (f.member?.role === 'ctor' && !f.member.cls.base) this.initFields(f.member.cls, '%p0');
     const body = f.decl.body!;
     try {
-      if (f.tags.naked) {
+      if (!ts.isBlock(body)) {
+        this.returnValue(body); // an arrow function's expression body
+      } else if (f.tags.naked) {
         for (const st of body.statements) this.stmt(st);
         this.b.unreachable();
       } else {
@@ -78,6 +88,6 @@ export class Lowerer extends StmtLowerer {
       this.prelowering = false;
       return;
     }
-    this.mod.addFunction(globalName(f.irName), this.b.finish(header, irType(t.ret)));
+    this.mod.addFunction(globalName(f.irName), this.b.finish(header, irReturn(t)));
   }
 }

@@ -2,8 +2,9 @@
 // (bool is a byte in memory, as C's _Bool), aggregate copies and zeroing, and assignment
 // of a value to a place.
 import * as ts from 'typescript';
-import { Type, U8, isIntegral, sizeOf, alignOf, irMemType, structOf } from '../check/types';
+import { Type, U8, isIntegral, isAggregate, sizeOf, alignOf, irMemType, structOf } from '../check/types';
 import { Place } from './state';
+import { fieldValue } from '../check/exprs';
 import { GlobalLowerer } from './globals';
 
 export abstract class MemoryLowerer extends GlobalLowerer {
@@ -28,8 +29,10 @@ export abstract class MemoryLowerer extends GlobalLowerer {
     if (k === ts.SyntaxKind.ThisKeyword || k === ts.SyntaxKind.SuperKeyword) return { addr: this.thisPtr, type: t };
     const member = this.c.staticRefs.get(e);
     if (member?.kind === 'global') return { addr: this.global(member), type: t };
-    if (ts.isIdentifier(e)) {
-      const sym = this.symbolOf(e)!;
+    const named = ts.isIdentifier(e) ? this.symbolOf(e) : ts.isPropertyAccessExpression(e) ? this.c.namespaceMember(e)
+      : undefined; // `x`, or `ns.x` after `import * as ns`
+    if (named) {
+      const sym = named;
       const ent = this.c.entities.get(sym);
       if (ent?.kind === 'local') return { addr: this.locals.get(sym)!, type: t };
       if (ent?.kind === 'global') return { addr: this.global(ent), type: t };
@@ -54,7 +57,11 @@ export abstract class MemoryLowerer extends GlobalLowerer {
       if (c === 0n) return { addr: base, type: elem };
       return { addr: this.b.elemOffset(this.elemType(elem), base, idx, true), type: elem };
     }
-    // A temporary aggregate (e.g. zeroed<T>()): materialise it.
+    // An aggregate that a call or an assignment left in storage: its value is that address.
+    if (isAggregate(t) && !ts.isObjectLiteralExpression(e) && !ts.isArrayLiteralExpression(e) && !this.isZeroed(e)) {
+      return { addr: this.value(e), type: t };
+    }
+    // A temporary aggregate (a literal, zeroed<T>()): materialise it.
     const tmp = this.b.alloca(irMemType(t), Math.max(1, alignOf(t)));
     this.assignTo({ addr: tmp, type: t }, e);
     return { addr: tmp, type: t };
@@ -105,10 +112,10 @@ export abstract class MemoryLowerer extends GlobalLowerer {
       if (ts.isObjectLiteralExpression(e) && t.kind === 'struct') {
         this.zero(p.addr, t);
         for (const prop of e.properties) {
-          if (!ts.isPropertyAssignment(prop)) continue;
+          if (!ts.isPropertyAssignment(prop) && !ts.isShorthandPropertyAssignment(prop)) continue;
           const f = this.c.field(t.info, (prop.name as ts.Identifier).text)!;
           const addr = f.offset ? this.b.byteOffset(p.addr, String(f.offset)) : p.addr;
-          this.assignTo({ addr, type: f.type }, prop.initializer);
+          this.assignTo({ addr, type: f.type }, fieldValue(prop));
         }
         return;
       }
@@ -124,8 +131,7 @@ export abstract class MemoryLowerer extends GlobalLowerer {
         this.construct(p.addr, e);
         return;
       }
-      const k = ts.isCallExpression(e) ? this.c.calls.get(e) : undefined;
-      if (k?.kind === 'builtin' && k.name === 'zeroed') {
+      if (this.isZeroed(e)) {
         this.zero(p.addr, t);
         return;
       }
@@ -134,6 +140,11 @@ export abstract class MemoryLowerer extends GlobalLowerer {
       return;
     }
     this.storeScalar(t, this.value(e, t), p.addr);
+  }
+
+  private isZeroed(e: ts.Expression): boolean {
+    const k = ts.isCallExpression(e) ? this.c.calls.get(e) : undefined;
+    return k?.kind === 'builtin' && k.name === 'zeroed';
   }
 
   protected loadPlace(e: ts.Expression, t: Type): string {

@@ -12,6 +12,8 @@ const TS = ts.SyntaxKind;
 export abstract class OperatorLowerer extends ExprLowerer {
   /** `obj.x = v` through a setter (lower/classes.ts). */
   protected abstract setterAssign(e: ts.BinaryExpression): string;
+  /** `a ?? b` and `a ??= b` (nullish.ts). */
+  protected abstract nullish(e: ts.BinaryExpression, t: Type): string;
 
   protected prefix(e: ts.PrefixUnaryExpression, t: Type): string {
     switch (e.operator) {
@@ -49,8 +51,9 @@ export abstract class OperatorLowerer extends ExprLowerer {
       return nv;
     }
     if (op === TS.AmpersandAmpersandToken || op === TS.BarBarToken) return this.logical(e);
+    if (op === TS.QuestionQuestionToken || op === TS.QuestionQuestionEqualsToken) return this.nullish(e, t);
     if (op in COMPARE) return this.compare(e, COMPARE[op]);
-    const lt = t.kind === 'enum' ? U32 : (t as IntType);
+    const lt = asInt(t);
     return this.arith(op, lt, this.value(e.left, lt), e.right, e);
   }
 
@@ -151,7 +154,7 @@ export abstract class OperatorLowerer extends ExprLowerer {
   private compare(e: ts.BinaryExpression, sym: string): string {
     const lt = this.c.types.get(e.left)!, rt = this.c.types.get(e.right)!;
     let t: Type;
-    const norm = (x: Type) => (x.kind === 'enum' ? U32 : x);
+    const norm = (x: Type) => (x.kind === 'enum' ? asInt(x) : x);
     if (isIntegral(lt) && isIntegral(rt)) {
       const a = norm(lt), b = norm(rt);
       if (a.kind === 'untyped') t = b.kind === 'untyped' ? I64 : b;

@@ -1,8 +1,9 @@
 // Statements: blocks (stopping after a terminator), locals, if, loops, switch with C
 // fall-through, labels, break, continue and return. Constant conditions keep one branch.
 import * as ts from 'typescript';
-import { irType, irMemType, alignOf, typeName } from '../check/types';
+import { irType, irMemType, alignOf, typeName, isAggregate } from '../check/types';
 import { ClassLowerer } from './classes';
+import { updateParts } from '../check/for-update';
 
 const TS = ts.SyntaxKind;
 
@@ -30,17 +31,7 @@ export abstract class StmtLowerer extends ClassLowerer {
         if (t) this.b.br(isBreak ? t.brk : t.cont!);
         return;
       }
-      case TS.ReturnStatement: {
-        const r = s as ts.ReturnStatement;
-        const rt = this.fn.type.ret;
-        if (r.expression && rt.kind !== 'void' && rt.kind !== 'never') {
-          this.b.ret(irType(rt), this.value(r.expression, rt));
-        } else {
-          if (r.expression) this.effect(r.expression);
-          if (rt.kind === 'never') this.b.unreachable(); else this.b.ret('void');
-        }
-        return;
-      }
+      case TS.ReturnStatement: return this.returnValue((s as ts.ReturnStatement).expression);
       case TS.LabeledStatement: {
         const l = s as ts.LabeledStatement;
         const inner = l.statement;
@@ -57,6 +48,21 @@ export abstract class StmtLowerer extends ClassLowerer {
     }
   }
 
+  /** `return e` (also an arrow function's expression body). */
+  protected returnValue(e: ts.Expression | undefined): void {
+    const rt = this.fn.type.ret;
+    if (e && isAggregate(rt)) {
+      // The result is built in the caller's storage (abi.ts).
+      this.assignTo({ addr: '%ret', type: rt }, e);
+      this.b.ret('void');
+    } else if (e && rt.kind !== 'void' && rt.kind !== 'never') {
+      this.b.ret(irType(rt), this.value(e, rt));
+    } else {
+      if (e) this.effect(e);
+      if (rt.kind === 'never') this.b.unreachable(); else this.b.ret('void');
+    }
+  }
+
   /**
    * Statements after a return, break or call of a `never` function in the same list are
    * unreachable (nothing can jump into the middle of a block), so they are not emitted;
@@ -69,8 +75,11 @@ export abstract class StmtLowerer extends ClassLowerer {
     }
   }
 
+  /** A destructuring declaration (locals.ts). */
+  protected abstract destructure(d: ts.VariableDeclaration, pattern: ts.BindingPattern): void;
+
   private local(d: ts.VariableDeclaration): void {
-    if (!ts.isIdentifier(d.name)) return;
+    if (!ts.isIdentifier(d.name)) { this.destructure(d, d.name); return; }
     const sym = this.symbolOf(d.name);
     if (!sym) return;
     const ent = this.c.entities.get(sym);
@@ -144,7 +153,7 @@ export abstract class StmtLowerer extends ClassLowerer {
     this.stmt(s.statement);
     this.loops.pop();
     this.b.startBlock(step);
-    if (s.incrementor) this.effect(s.incrementor);
+    if (s.incrementor) for (const x of updateParts(s.incrementor)) this.effect(x);
     this.b.br(head);
     this.b.startBlock(end);
   }

@@ -1,0 +1,96 @@
+// Functions inside functions, without closures (docs/language.md, "Nested functions and
+// arrow functions"): a nested `function` declaration and an arrow function (or function
+// expression) become module-level functions of their own; used as a value, one is a
+// function pointer. A nested function cannot use the locals or parameters of a function
+// around it (that would need a closure): doing so is an error naming the variable.
+import * as ts from 'typescript';
+import { Type, FnType, ERROR, VOID, typeName } from './types';
+import { FuncInfo } from './entities';
+import { NullishChecker } from './nullish';
+
+export type Lambda = ts.ArrowFunction | ts.FunctionExpression;
+
+export abstract class NestedChecker extends NullishChecker {
+  /** Arrow functions and function expressions, each lowered as a function of its own. */
+  readonly lambdas = new Map<ts.Node, FuncInfo>();
+
+  protected abstract collectFunction(decl: ts.FunctionDeclaration, mod: string): void;
+  protected abstract moduleName(sf: ts.SourceFile): string;
+
+  /** Collects the function declarations nested directly in f's body, named after f (`outer.inner`). */
+  protected collectNested(f: FuncInfo): void {
+    const walk = (n: ts.Node): void => {
+      if (ts.isFunctionDeclaration(n)) {
+        this.collectFunction(n, f.irName); // which collects the functions nested in it
+        return;
+      }
+      n.forEachChild(walk);
+    };
+    if (f.decl.body) f.decl.body.forEachChild(walk);
+  }
+
+  /**
+   * Whether `id` names a local or parameter of a function around the one being checked:
+   * then it is reported, and the name has no value here.
+   */
+  protected captured(id: ts.Identifier, sym: ts.Symbol): boolean {
+    const decl = sym.valueDeclaration;
+    if (!this.fn || !decl || !(ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isBindingElement(decl))) {
+      return false;
+    }
+    const owner = ts.findAncestor(decl.parent, ts.isFunctionLike);
+    if (!owner || owner === this.fn.decl || this.entities.get(sym)?.kind === 'const') return false;
+    const ownerName = (owner as ts.FunctionLikeDeclaration).name?.getText() ?? 'the enclosing function';
+    const type = this.entities.get(sym)?.type;
+    const param = `${id.text}: ${type ? typeName(type) : 'T'}`;
+    this.d.error(id, `'${id.text}' belongs to ${ownerName === 'the enclosing function' ? ownerName : `'${ownerName}'`}, `
+      + `and a nested function cannot use it (there are no closures); pass it as a parameter (\`${param}\`)`);
+    return true;
+  }
+
+  /** An arrow function or function expression: a function of its own, its value a pointer. */
+  protected lambda(e: Lambda, ctx: Type | undefined): Type {
+    const done = this.lambdas.get(e);
+    if (done) return done.type;
+    const want = ctx?.kind === 'fn' ? ctx : undefined;
+    const params: Type[] = [];
+    const psyms: ts.Symbol[] = [];
+    e.parameters.forEach((p, i) => {
+      let t: Type = ERROR;
+      if (p.type) t = this.resolveType(p.type);
+      else if (want?.params[i]) t = want.params[i];
+      else {
+        this.d.error(p, `parameter '${p.name.getText()}' needs a type annotation, e.g. \`${p.name.getText()}: u64\` `
+          + '(or pass the function where a function type is expected)');
+      }
+      if (!ts.isIdentifier(p.name) || p.initializer || p.questionToken || p.dotDotDotToken) {
+        this.d.error(p, 'a parameter of an arrow function is a plain `name: Type`');
+      }
+      params.push(t);
+      psyms.push(this.tc.getSymbolAtLocation(p.name)!);
+    });
+    let ret: Type | undefined = e.type ? this.resolveType(e.type) : want?.ret;
+    if (!ret) {
+      if (ts.isBlock(e.body)) ret = VOID;
+      else {
+        this.d.error(e, 'this arrow function needs a result type, e.g. `(x: u32): u32 => x + 1`');
+        ret = ERROR;
+      }
+    }
+    const sf = e.getSourceFile();
+    const line = sf.getLineAndCharacterOfPosition(e.getStart(sf)).line + 1;
+    const owner = ts.isVariableDeclaration(e.parent) ? e.parent.name.getText() : 'arrow';
+    const type: FnType = { kind: 'fn', params, ret, efiapi: false };
+    if (e.modifiers?.length || e.asteriskToken) this.d.error(e, 'async functions and generators are not supported');
+    if (e.typeParameters?.length) this.d.error(e, 'generic functions are not supported');
+    const f: FuncInfo = {
+      kind: 'func', name: owner, irName: `${this.fn?.irName ?? this.moduleName(sf)}.${owner}$${line}`, decl: e, type,
+      params: psyms, external: false, exported: false, required: params.length,
+      tags: { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false },
+    };
+    this.lambdas.set(e, f);
+    this.funcs.push(f);
+    this.collectNested(f);
+    return type;
+  }
+}
