@@ -21,16 +21,37 @@ function emit(p: Ptr<u8>, n: usize): void {
   }
 }
 
-export function print(s: cstr): void {
-  const p: Ptr<u8> = cast<u8>(s);
-  let n: usize = 0;
-  while (p[n] != 0) n++;
-  emit(p, n);
+// A message is rendered into this buffer and written in pieces of up to its size, so
+// that ConOut sees a few calls per message rather than one per byte.
+let pending: Arr<u8, 64>;
+let pendingLen: usize = 0;
+
+function pendingPut(c: u8): void {
+  pending[pendingLen] = c;
+  pendingLen++;
+  if (pendingLen == pending.length) pendingFlush();
 }
 
-export function println(s: cstr): void {
-  print(s);
+function pendingFlush(): void {
+  const n: usize = pendingLen;
+  pendingLen = 0;
+  if (n != 0) emit(addressOf(pending[0]), n);
+}
+
+export function print(f: Fmt): void {
+  pendingFlush(); // a message printed by a sink during the flush of another
+  fmtWrite(f, pendingPut);
+  pendingFlush();
+}
+
+export function println(f: Fmt): void {
+  print(f);
   printChar(10);
+}
+
+/** A UTF-16 string, converted to UTF-8. */
+export function printW(s: wstr): void {
+  print(`${s}`);
 }
 
 export function printChar(c: u8): void {

@@ -3,15 +3,15 @@
 // signature in that table.
 import * as ts from 'typescript';
 import {
-  Type, BOOL, VOID, NEVER, ERROR, CSTR, U64, I64, USIZE, ISIZE, ptrTo, isIntegral, isScalar, typeName, sizeOf, alignOf,
+  Type, BOOL, VOID, NEVER, ERROR, CSTR, FMT, U64, I64, USIZE, ISIZE, ptrTo, isIntegral, isScalar, typeName, sizeOf, alignOf,
 } from './types';
 import { builtinSignature } from './builtins';
 import { inOptionalChain } from './chains';
-import { CallChecker } from './calls';
+import { FormatChecker } from './format';
 
 const TS = ts.SyntaxKind;
 
-export abstract class BuiltinCallChecker extends CallChecker {
+export abstract class BuiltinCallChecker extends FormatChecker {
   protected builtinCall(e: ts.CallExpression, name: string): Type {
     const typeArgs = (e.typeArguments ?? []).map((t) => (t.kind === TS.VoidKeyword ? VOID : this.resolveType(t)));
     const typeArg = typeArgs[0];
@@ -54,7 +54,8 @@ export abstract class BuiltinCallChecker extends CallChecker {
           return ptrTo(typeArg ?? ERROR);
         }
         const t = this.expr(a, undefined);
-        if (!(t.kind === 'ptr' || t.kind === 'str' || t.kind === 'null' || t.kind === 'fn' || t.kind === 'error')) {
+        if (!(t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fmt' || t.kind === 'null' || t.kind === 'fn'
+          || t.kind === 'error')) {
           const hint = isIntegral(t) ? `; make a pointer from an address with ptr<T>(x)` : '';
           this.d.error(a, `cast<T>(p) reinterprets pointers, not ${typeName(t)}${hint}`);
         }
@@ -156,11 +157,11 @@ export abstract class BuiltinCallChecker extends CallChecker {
         return U64;
       }
       case 'panic': {
-        this.args(e, [CSTR], 'panic(msg)');
+        this.args(e, [FMT], 'panic(msg)');
         return NEVER;
       }
       case 'assert': {
-        this.args(e, [BOOL, CSTR], 'assert(cond, msg?)', 1);
+        this.args(e, [BOOL, FMT], 'assert(cond, msg?)', 1);
         return VOID;
       }
       default: {

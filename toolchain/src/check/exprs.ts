@@ -47,6 +47,7 @@ export abstract class ExprChecker extends TypeResolver {
   protected abstract prefix(e: ts.PrefixUnaryExpression): Type;
   protected abstract incdec(operand: ts.Expression, op: string): Type;
   protected abstract binary(e: ts.BinaryExpression): Type;
+  protected abstract template(e: ts.TemplateExpression, ctx: Type | undefined): Type;
 
   /** How deep expr() is nested now (see nesting.ts). */
   protected depth = 0;
@@ -110,7 +111,7 @@ export abstract class ExprChecker extends TypeResolver {
       case TS.FalseKeyword: return this.setConst(e, 0n, BOOL);
       case TS.NullKeyword: return NULL;
       case TS.StringLiteral: case TS.NoSubstitutionTemplateLiteral: {
-        if (ctx?.kind === 'str') return ctx;
+        if (ctx?.kind === 'str' || ctx?.kind === 'fmt') return ctx;
         if (ctx?.kind === 'ptr' && sameType(ctx.to, U16)) return WSTR;
         return CSTR;
       }
@@ -136,6 +137,7 @@ export abstract class ExprChecker extends TypeResolver {
       case TS.AsExpression: return this.asExpr(e as ts.AsExpression);
       case TS.ArrayLiteralExpression: return this.arrayLiteral(e as ts.ArrayLiteralExpression, ctx);
       case TS.ObjectLiteralExpression: return this.objectLiteral(e as ts.ObjectLiteralExpression, ctx);
+      case TS.TemplateExpression: return this.template(e as ts.TemplateExpression, ctx);
       default:
         this.d.error(e, REJECTED[e.kind] ?? `this expression is not supported in the subset (${TS[e.kind]})`);
         return ERROR;

@@ -1,0 +1,203 @@
+// The renderer of formatted messages. A Fmt is the address of a record: the address of a
+// description, then one 64-bit slot per argument (toolchain/src/lower/format.ts writes
+// both). The description is text, with a directive where an argument goes: the mark byte
+// 1, the operation (toolchain/src/check/format.ts lists them), and for `hex(x, w)` and
+// `dec(x, w)` a width byte. Two mark bytes stand for one literal mark byte.
+
+const MARK: u8 = 1;
+const DIGITS: cstr = "0123456789abcdef";
+
+/** Writes a formatted message to a byte sink, one byte per call. */
+export function fmtWrite(f: Fmt, put: (c: u8) => void): void {
+  render(cast<u64>(f), put);
+}
+
+let outBuf: Ptr<u8> = null;
+let outCap: usize = 0;
+let outLen: usize = 0;
+
+function bufferPut(c: u8): void {
+  if (outLen + 1 < outCap) {
+    outBuf[outLen] = c;
+    outLen++;
+  }
+}
+
+/**
+ * Writes a formatted message into `buf` (at most cap - 1 bytes and a NUL; the rest is cut
+ * off) and returns the number of bytes written before the NUL.
+ */
+export function format(buf: Ptr<u8>, cap: usize, f: Fmt): usize {
+  if (cap == 0) return 0;
+  // Saved and restored, so that a sink may itself format a message.
+  const saved: Ptr<u8> = outBuf;
+  const savedCap: usize = outCap;
+  const savedLen: usize = outLen;
+  outBuf = buf;
+  outCap = cap;
+  outLen = 0;
+  render(cast<u64>(f), bufferPut);
+  buf[outLen] = 0;
+  const n: usize = outLen;
+  outBuf = saved;
+  outCap = savedCap;
+  outLen = savedLen;
+  return n;
+}
+
+function render(rec: Ptr<u64>, put: (c: u8) => void): void {
+  const d: Ptr<u8> = ptr<u8>(rec[0]);
+  let slot: usize = 1;
+  let i: usize = 0;
+  while (d[i] != 0) {
+    const c: u8 = d[i];
+    i++;
+    if (c != MARK) {
+      put(c);
+      continue;
+    }
+    const op: u8 = d[i];
+    i++;
+    if (op == MARK) {
+      put(MARK);
+      continue;
+    }
+    let width: u32 = 0;
+    if (op == 0x58 || op == 0x64 || op == 0x44) {
+      width = u32(d[i]);
+      i++;
+    }
+    const v: u64 = rec[slot];
+    slot++;
+    if (op == 0x65) {
+      putEnum(v, ptr<u64>(rec[slot]), put);
+      slot++;
+    } else {
+      putArg(op, v, width, put);
+    }
+  }
+}
+
+function putArg(op: u8, v: u64, width: u32, put: (c: u8) => void): void {
+  if (op == 0x75) putDec(v, false, 0, put); // u
+  else if (op == 0x69) putDec(v, true, 0, put); // i
+  else if (op == 0x64) putDec(v, false, width, put); // d: dec(x, w), unsigned
+  else if (op == 0x44) putDec(v, true, width, put); // D: dec(x, w), signed
+  else if (op == 0x78) putHex(v, 0, put); // x: hex(x)
+  else if (op == 0x58) putHex(v, width, put); // X: hex(x, w)
+  else if (op == 0x70) putHex(v, 16, put); // p: a pointer
+  else if (op == 0x62) putStr(v != 0 ? "true" : "false", put); // b
+  else if (op == 0x73) putBytes(ptr<u8>(v), put); // s: cstr
+  else if (op == 0x77) putWide(ptr<u16>(v), put); // w: wstr
+  else if (op == 0x7A) putSize(v, put); // z: size(bytes)
+  else if (op == 0x63) put(u8(v)); // c: chr(c)
+  else if (op == 0x66) render(ptr<u64>(v), put); // f: a Fmt
+}
+
+function putStr(text: cstr, put: (c: u8) => void): void {
+  putBytes(cast<u8>(text), put);
+}
+
+/** A NUL-terminated byte string; null prints as `(null)`. */
+function putBytes(s: Ptr<u8>, put: (c: u8) => void): void {
+  if (s == null) {
+    putStr("(null)", put);
+    return;
+  }
+  let i: usize = 0;
+  while (s[i] != 0) {
+    put(s[i]);
+    i++;
+  }
+}
+
+/** Decimal, right-aligned in `width` columns with spaces (C's %*llu / %*lld). */
+function putDec(v: u64, signed: bool, width: u32, put: (c: u8) => void): void {
+  let buf: Arr<u8, 24>;
+  let i: u32 = 24;
+  const neg: bool = signed && i64(v) < 0;
+  let x: u64 = neg ? 0 - v : v;
+  do {
+    i--;
+    buf[i] = u8(48 + x % 10);
+    x = x / 10;
+  } while (x != 0);
+  if (neg) {
+    i--;
+    buf[i] = 45;
+  }
+  for (let n: u32 = 24 - i; n < width; n++) put(32);
+  for (; i < 24; i++) put(buf[i]);
+}
+
+/** `0x` and at least `digits` lower-case hex digits (no leading zeros when 0). */
+function putHex(v: u64, digits: u32, put: (c: u8) => void): void {
+  let n: u32 = 1;
+  while (n < 16 && (v >> u64(4 * n)) != 0) n++;
+  if (n < digits) n = digits;
+  put(48);
+  put(120);
+  const hex: Ptr<u8> = cast<u8>(DIGITS);
+  for (let k: u32 = n; k > 0; k--) put(hex[(v >> u64(4 * (k - 1))) & 15]);
+}
+
+/** In the largest unit that divides it exactly: `4 KiB`, `1536 KiB`, `3 GiB`, `4097 B`. */
+function putSize(v: u64, put: (c: u8) => void): void {
+  let shift: u32 = 0;
+  let unit: cstr = " B";
+  if (v != 0 && (v & 0x3FFF_FFFF) == 0) { shift = 30; unit = " GiB"; }
+  else if (v != 0 && (v & 0xF_FFFF) == 0) { shift = 20; unit = " MiB"; }
+  else if (v != 0 && (v & 0x3FF) == 0) { shift = 10; unit = " KiB"; }
+  putDec(v >> u64(shift), false, 0, put);
+  putStr(unit, put);
+}
+
+/** UTF-16 to UTF-8; an unpaired surrogate becomes U+FFFD. */
+function putWide(p: Ptr<u16>, put: (c: u8) => void): void {
+  if (p == null) {
+    putStr("(null)", put);
+    return;
+  }
+  let i: usize = 0;
+  while (p[i] != 0) {
+    let c: u32 = u32(p[i]);
+    i++;
+    if (c >= 0xD800 && c < 0xDC00 && p[i] >= 0xDC00 && p[i] < 0xE000) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (u32(p[i]) - 0xDC00);
+      i++;
+    } else if (c >= 0xD800 && c < 0xE000) {
+      c = 0xFFFD;
+    }
+    if (c < 0x80) {
+      put(u8(c));
+    } else if (c < 0x800) {
+      put(u8(0xC0 | (c >> 6)));
+      put(u8(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      put(u8(0xE0 | (c >> 12)));
+      put(u8(0x80 | ((c >> 6) & 0x3F)));
+      put(u8(0x80 | (c & 0x3F)));
+    } else {
+      put(u8(0xF0 | (c >> 18)));
+      put(u8(0x80 | ((c >> 12) & 0x3F)));
+      put(u8(0x80 | ((c >> 6) & 0x3F)));
+      put(u8(0x80 | (c & 0x3F)));
+    }
+  }
+}
+
+/** An enum by member name; a value that is no member as `Name(123)`. */
+function putEnum(v: u64, table: Ptr<u64>, put: (c: u8) => void): void {
+  // table: [address of the enum's name, count, then (value, address of name) per member]
+  const n: u64 = table[1];
+  for (let k: u64 = 0; k < n; k++) {
+    if (table[2 + 2 * k] == v) {
+      putBytes(ptr<u8>(table[3 + 2 * k]), put);
+      return;
+    }
+  }
+  putBytes(ptr<u8>(table[0]), put);
+  put(40);
+  putDec(v, false, 0, put);
+  put(41);
+}
