@@ -3,7 +3,7 @@
 // handed over (BootInfo.tscAtEntry for a tsboot kernel, a log line before StartImage).
 
 import { efiStall } from "./efi";
-import { logBegin, logStr, logEnd, logDec } from "./log";
+import { log, logText } from "./log";
 import { archTimestamp, archTimestampHz } from "./arch/index";
 
 /** TSC calibration interval against the firmware's Stall(). */
@@ -22,20 +22,14 @@ export function clockCalibrate(): void {
   let known: u64 = archTimestampHz();
   if (known != 0) {
     hz = known;
-    logBegin("timestamp counter: ");
-    logDec(known / 1000);
-    logStr(" kHz (CNTFRQ_EL0)");
-    logEnd();
+    log(`timestamp counter: ${known / 1000} kHz (CNTFRQ_EL0)`);
     return;
   }
   let t0: u64 = archTimestamp();
   if (!efiStall(CALIBRATE_US)) return;
   let t1: u64 = archTimestamp();
   hz = (t1 - t0) * (1_000_000 / CALIBRATE_US);
-  logBegin("timestamp counter: ");
-  logDec(hz / 1000);
-  logStr(" kHz (measured against Stall)");
-  logEnd();
+  log(`timestamp counter: ${hz / 1000} kHz (measured against Stall)`);
 }
 
 /** Ticks per second, 0 when unknown. */
@@ -56,7 +50,5 @@ export function clockUsSinceEntry(): u64 {
 /** "N ms after loader entry" appended to the current log line (nothing when unknown). */
 export function clockLogSinceEntry(): void {
   if (hz == 0) return;
-  logStr(", ");
-  logDec(clockUsSinceEntry() / 1000);
-  logStr(" ms after loader entry");
+  logText(`, ${clockUsSinceEntry() / 1000} ms after loader entry`);
 }

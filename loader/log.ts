@@ -197,6 +197,22 @@ export function logDec(v: u64): void {
 }
 
 /**
+ * A whole log line: "[loader] ", the message, a newline. Callers pass template literals:
+ * `log(\`kernel at ${hex(base)}\`)`.
+ * @noinline
+ */
+export function log(msg: Fmt): void {
+  logStr("[loader] ");
+  fmtWrite(msg, logPutc);
+  logPutc(0x0A);
+}
+
+/** Log text as it is: no prefix, no newline (for lines built in parts). @noinline */
+export function logText(msg: Fmt): void {
+  fmtWrite(msg, logPutc);
+}
+
+/**
  * Starts a log line: "[loader] " + s.
  * @noinline
  */

@@ -1,21 +1,28 @@
-// The renderer of formatted messages. A Fmt is the address of a record: the address of a
-// description, then one 64-bit slot per argument (toolchain/src/lower/format.ts writes
-// both). The description is text, with a directive where an argument goes: the mark byte
-// 1, the operation (toolchain/src/check/format.ts lists them), and for `hex(x, w)` and
-// `dec(x, w)` a width byte. Two mark bytes stand for one literal mark byte.
+// The renderer of formatted messages (toolchain/src/lower/format.ts writes them). A
+// description is text, with a directive where an argument goes: the mark byte 1, the
+// operation (toolchain/src/check/fmt-plan.ts lists them), and for `hex(x, w)` and
+// `dec(x, w)` a width byte; two mark bytes stand for one literal mark byte. A Fmt is
+// either a description's address (even: no arguments) or the address + 1 of a record: the
+// description's address, then one 64-bit slot per argument.
+//
+// Every function here is @minsize: formatting is never on a hot path, and the renderer is
+// linked into every image that prints (loaders must stay small).
 
 const MARK: u8 = 1;
 const DIGITS: cstr = "0123456789abcdef";
 
-/** Writes a formatted message to a byte sink, one byte per call. */
+/** Writes a formatted message to a byte sink, one byte per call.
+ * @minsize
+ */
 export function fmtWrite(f: Fmt, put: (c: u8) => void): void {
-  render(cast<u64>(f), put);
+  render(addr(f), put);
 }
 
 let outBuf: Ptr<u8> = null;
 let outCap: usize = 0;
 let outLen: usize = 0;
 
+/** @minsize */
 function bufferPut(c: u8): void {
   if (outLen + 1 < outCap) {
     outBuf[outLen] = c;
@@ -26,6 +33,7 @@ function bufferPut(c: u8): void {
 /**
  * Writes a formatted message into `buf` (at most cap - 1 bytes and a NUL; the rest is cut
  * off) and returns the number of bytes written before the NUL.
+ * @minsize
  */
 export function format(buf: Ptr<u8>, cap: usize, f: Fmt): usize {
   if (cap == 0) return 0;
@@ -36,7 +44,7 @@ export function format(buf: Ptr<u8>, cap: usize, f: Fmt): usize {
   outBuf = buf;
   outCap = cap;
   outLen = 0;
-  render(cast<u64>(f), bufferPut);
+  render(addr(f), bufferPut);
   buf[outLen] = 0;
   const n: usize = outLen;
   outBuf = saved;
@@ -45,8 +53,10 @@ export function format(buf: Ptr<u8>, cap: usize, f: Fmt): usize {
   return n;
 }
 
-function render(rec: Ptr<u64>, put: (c: u8) => void): void {
-  const d: Ptr<u8> = ptr<u8>(rec[0]);
+/** @minsize */
+function render(f: u64, put: (c: u8) => void): void {
+  const rec: Ptr<u64> = ptr<u64>(f & ~u64(1));
+  const d: Ptr<u8> = (f & 1) != 0 ? ptr<u8>(rec[0]) : ptr<u8>(f);
   let slot: usize = 1;
   let i: usize = 0;
   while (d[i] != 0) {
@@ -78,6 +88,7 @@ function render(rec: Ptr<u64>, put: (c: u8) => void): void {
   }
 }
 
+/** @minsize */
 function putArg(op: u8, v: u64, width: u32, put: (c: u8) => void): void {
   if (op == 0x75) putDec(v, false, 0, put); // u
   else if (op == 0x69) putDec(v, true, 0, put); // i
@@ -91,14 +102,17 @@ function putArg(op: u8, v: u64, width: u32, put: (c: u8) => void): void {
   else if (op == 0x77) putWide(ptr<u16>(v), put); // w: wstr
   else if (op == 0x7A) putSize(v, put); // z: size(bytes)
   else if (op == 0x63) put(u8(v)); // c: chr(c)
-  else if (op == 0x66) render(ptr<u64>(v), put); // f: a Fmt
+  else if (op == 0x66) render(v, put); // f: a Fmt
 }
 
+/** @minsize */
 function putStr(text: cstr, put: (c: u8) => void): void {
   putBytes(cast<u8>(text), put);
 }
 
-/** A NUL-terminated byte string; null prints as `(null)`. */
+/** A NUL-terminated byte string; null prints as `(null)`.
+ * @minsize
+ */
 function putBytes(s: Ptr<u8>, put: (c: u8) => void): void {
   if (s == null) {
     putStr("(null)", put);
@@ -111,7 +125,9 @@ function putBytes(s: Ptr<u8>, put: (c: u8) => void): void {
   }
 }
 
-/** Decimal, right-aligned in `width` columns with spaces (C's %*llu / %*lld). */
+/** Decimal, right-aligned in `width` columns with spaces (C's %*llu / %*lld).
+ * @minsize
+ */
 function putDec(v: u64, signed: bool, width: u32, put: (c: u8) => void): void {
   let buf: Arr<u8, 24>;
   let i: u32 = 24;
@@ -130,7 +146,9 @@ function putDec(v: u64, signed: bool, width: u32, put: (c: u8) => void): void {
   for (; i < 24; i++) put(buf[i]);
 }
 
-/** `0x` and at least `digits` lower-case hex digits (no leading zeros when 0). */
+/** `0x` and at least `digits` lower-case hex digits (no leading zeros when 0).
+ * @minsize
+ */
 function putHex(v: u64, digits: u32, put: (c: u8) => void): void {
   let n: u32 = 1;
   while (n < 16 && (v >> u64(4 * n)) != 0) n++;
@@ -141,7 +159,9 @@ function putHex(v: u64, digits: u32, put: (c: u8) => void): void {
   for (let k: u32 = n; k > 0; k--) put(hex[(v >> u64(4 * (k - 1))) & 15]);
 }
 
-/** In the largest unit that divides it exactly: `4 KiB`, `1536 KiB`, `3 GiB`, `4097 B`. */
+/** In the largest unit that divides it exactly: `4 KiB`, `1536 KiB`, `3 GiB`, `4097 B`.
+ * @minsize
+ */
 function putSize(v: u64, put: (c: u8) => void): void {
   let shift: u32 = 0;
   let unit: cstr = " B";
@@ -152,7 +172,9 @@ function putSize(v: u64, put: (c: u8) => void): void {
   putStr(unit, put);
 }
 
-/** UTF-16 to UTF-8; an unpaired surrogate becomes U+FFFD. */
+/** UTF-16 to UTF-8; an unpaired surrogate becomes U+FFFD.
+ * @minsize
+ */
 function putWide(p: Ptr<u16>, put: (c: u8) => void): void {
   if (p == null) {
     putStr("(null)", put);
@@ -186,7 +208,9 @@ function putWide(p: Ptr<u16>, put: (c: u8) => void): void {
   }
 }
 
-/** An enum by member name; a value that is no member as `Name(123)`. */
+/** An enum by member name; a value that is no member as `Name(123)`.
+ * @minsize
+ */
 function putEnum(v: u64, table: Ptr<u64>, put: (c: u8) => void): void {
   // table: [address of the enum's name, count, then (value, address of name) per member]
   const n: u64 = table[1];

@@ -54,10 +54,19 @@ export function main(): i32 {
   println(`${column} bytes went through the sink`);
   let buf: Arr<u8, 8>;
   const n: usize = format(addressOf(buf[0]), 8, `x=${a}${a}${a}`);
+  constants();
   print(`format wrote ${n} bytes: `);
   for (let i: usize = 0; buf[i] != 0; i++) printChar(buf[i]);
   println("");
   assert(a == 42, `never shown ${a}`);
   setPanicHook(onPanic);
   panic(`stopped at ${a} with ${c}`);
+}
+
+const LIMIT: u32 = 64;
+/** Constants are formatted at compile time; the text must be what the renderer prints. */
+export function constants(): void {
+  println(`${LIMIT} ${u8(200)} ${i32(-5)} ${true} ${hex(u32(0xBEEF))} ${hex(i8(-1))} ${hex(u16(7), 4)}`);
+  println(`[${dec(i16(-42), 6)}] [${dec(LIMIT, 3)}] ${size(u64(2048))} ${size(u64(3) << 30)} ${chr(u8(0x7A))}`);
+  println(`${Color.Blue} ${5 as Color} ${0}`);
 }

@@ -65,7 +65,8 @@ export abstract class BuiltinCallChecker extends FormatChecker {
         const a = e.arguments[0];
         if (e.arguments.length !== 1) { this.d.error(e, 'addr(p) takes one pointer'); return U64; }
         const t = this.expr(a, undefined);
-        if (!(t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fn' || t.kind === 'null' || t.kind === 'error')) {
+        if (!(t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fmt' || t.kind === 'fn' || t.kind === 'null'
+          || t.kind === 'error')) {
           this.d.error(a, `addr(p) takes a pointer, not ${typeName(t)}`);
         }
         return U64;

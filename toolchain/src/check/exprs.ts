@@ -11,6 +11,7 @@ import { endsOptionalChain, inOptionalChain } from './chains';
 import { DEEP, postOrder } from './nesting';
 import { ARITH, COMPARE } from './optable';
 import { TypeResolver } from './resolve';
+import { isLiteralJoin } from './fmt-plan';
 
 const TS = ts.SyntaxKind;
 
@@ -47,7 +48,7 @@ export abstract class ExprChecker extends TypeResolver {
   protected abstract prefix(e: ts.PrefixUnaryExpression): Type;
   protected abstract incdec(operand: ts.Expression, op: string): Type;
   protected abstract binary(e: ts.BinaryExpression): Type;
-  protected abstract template(e: ts.TemplateExpression, ctx: Type | undefined): Type;
+  protected abstract template(e: ts.TemplateExpression | ts.BinaryExpression, ctx: Type | undefined): Type;
 
   /** How deep expr() is nested now (see nesting.ts). */
   protected depth = 0;
@@ -132,7 +133,8 @@ export abstract class ExprChecker extends TypeResolver {
         const p = e as ts.PostfixUnaryExpression;
         return this.incdec(p.operand, p.operator === TS.PlusPlusToken ? '++' : '--');
       }
-      case TS.BinaryExpression: return this.binary(e as ts.BinaryExpression);
+      case TS.BinaryExpression:
+        return ctx?.kind === 'fmt' && isLiteralJoin(e) ? this.template(e, ctx) : this.binary(e as ts.BinaryExpression);
       case TS.ConditionalExpression: return this.conditional(e as ts.ConditionalExpression, ctx);
       case TS.AsExpression: return this.asExpr(e as ts.AsExpression);
       case TS.ArrayLiteralExpression: return this.arrayLiteral(e as ts.ArrayLiteralExpression, ctx);

@@ -6,55 +6,71 @@
 // plan into a static description and a small record of argument values on the stack; the
 // std's renderer (toolchain/std/fmt.ts) walks both. There is no run-time string building.
 import * as ts from 'typescript';
-import { Type, EnumInfo, FMT, U64, I64, ERROR, isIntegral, typeName } from './types';
+import { Type, FMT, U64, I64, ERROR, isIntegral, typeName } from './types';
+import { FmtOp, FmtArg, FmtPart, FMT_HELPERS } from './fmt-plan';
 import { CallChecker } from './calls';
-
-/** How one argument is rendered; the byte after the directive mark in the description. */
-export const enum FmtOp {
-  Unsigned = 0x75, // 'u'
-  Signed = 0x69, // 'i'
-  Bool = 0x62, // 'b'
-  Cstr = 0x73, // 's'
-  Wstr = 0x77, // 'w'
-  Pointer = 0x70, // 'p'
-  Hex = 0x78, // 'x'
-  HexWidth = 0x58, // 'X' + width byte
-  DecWidth = 0x64, // 'd' + width byte
-  SignedDecWidth = 0x44, // 'D' + width byte
-  Size = 0x7a, // 'z'
-  Char = 0x63, // 'c'
-  Enum = 0x65, // 'e': the value, then the address of the enum's name table
-  Nested = 0x66, // 'f'
-}
-
-/** Marks a directive in a description; a literal 0x01 byte is written as two of them. */
-export const FMT_MARK = 0x01;
-
-export interface FmtArg { op: FmtOp; expr: ts.Expression; type: Type; width?: number; enumInfo?: EnumInfo }
-/** Literal text and arguments, in order. */
-export type FmtPart = string | FmtArg;
-
-/** The helpers valid only inside a substitution, each with an example of its use. */
-export const FMT_HELPERS: Record<string, string> = { hex: 'hex(x)', dec: 'dec(x, 8)', size: 'size(bytes)', chr: 'chr(c)' };
 
 export abstract class FormatChecker extends CallChecker {
   /** The plan of every template literal, for the lowering. */
   readonly formats = new Map<ts.Node, FmtPart[]>();
 
-  protected template(e: ts.TemplateExpression, ctx: Type | undefined): Type {
-    const parts: FmtPart[] = [e.head.text];
-    for (const span of e.templateSpans) {
-      const arg = this.substitution(span.expression);
-      if (arg) parts.push(arg);
-      parts.push(span.literal.text);
-    }
+  protected template(e: ts.TemplateExpression | ts.BinaryExpression, ctx: Type | undefined): Type {
+    const parts: FmtPart[] = [];
+    const add = (x: ts.Expression): void => {
+      while (ts.isParenthesizedExpression(x)) x = x.expression;
+      if (ts.isBinaryExpression(x)) { add(x.left); add(x.right); return; }
+      if (!ts.isTemplateExpression(x)) { parts.push((x as ts.StringLiteral).text); return; }
+      parts.push(x.head.text);
+      for (const span of x.templateSpans) {
+        const arg = this.substitution(span.expression);
+        if (arg) parts.push(this.folded(arg) ?? arg);
+        parts.push(span.literal.text);
+      }
+    };
+    add(e);
     if (ctx?.kind !== 'fmt' && ctx?.kind !== 'error') {
       this.d.error(e, 'a template literal is a formatted message, not a string: pass it where a Fmt is expected '
         + '(print, println, panic, assert, fmtWrite, format, or a function of your own with a `msg: Fmt` parameter)');
       return ERROR;
     }
-    this.formats.set(e, parts.filter((p) => p !== ''));
+    // Adjacent texts are one run of the description.
+    const joined: FmtPart[] = [];
+    for (const p of parts) {
+      const last = joined[joined.length - 1];
+      if (typeof p === 'string' && typeof last === 'string') joined[joined.length - 1] = last + p;
+      else if (p !== '') joined.push(p);
+    }
+    this.formats.set(e, joined);
     return FMT;
+  }
+
+  /**
+   * The text of an argument whose value is a compile-time constant, exactly as the std
+   * renderer would print it, so that it costs neither a slot nor a store; else undefined.
+   */
+  private folded(a: FmtArg): string | undefined {
+    const v = this.consts.get(a.expr);
+    if (v === undefined) return undefined;
+    const bits = a.type.kind === 'int' ? a.type.bits : a.type.kind === 'enum' ? 32 : 64;
+    const u = BigInt.asUintN(bits, v);
+    const pad = (t: string) => t.padStart(a.width ?? 0, ' ');
+    switch (a.op) {
+      case FmtOp.Unsigned: case FmtOp.Signed: return String(v);
+      case FmtOp.DecWidth: case FmtOp.SignedDecWidth: return pad(String(v));
+      case FmtOp.Bool: return v ? 'true' : 'false';
+      case FmtOp.Hex: case FmtOp.HexWidth: return '0x' + u.toString(16).padStart(a.width ?? 1, '0');
+      case FmtOp.Size: {
+        const unit = ([[30n, ' GiB'], [20n, ' MiB'], [10n, ' KiB']] as const)
+          .find(([sh]) => u !== 0n && (u & ((1n << sh) - 1n)) === 0n);
+        return unit ? `${u >> unit[0]}${unit[1]}` : `${u} B`;
+      }
+      case FmtOp.Char: return u >= 2n && u < 0x80n ? String.fromCharCode(Number(u)) : undefined;
+      case FmtOp.Enum: {
+        const name = [...a.enumInfo!.members].find(([, m]) => BigInt.asUintN(32, m) === u)?.[0];
+        return name ?? `${a.enumInfo!.name}(${u})`;
+      }
+      default: return undefined;
+    }
   }
 
   /** A call of a formatting helper written in the substitution, or undefined. */
@@ -69,7 +85,8 @@ export abstract class FormatChecker extends CallChecker {
   private substitution(x: ts.Expression): FmtArg | undefined {
     const helper = this.helperCall(x);
     if (helper) return this.helper(x as ts.CallExpression, helper);
-    const t = this.expr(x, undefined);
+    // A conditional may choose between messages: `${ok ? "" : ` (${n} bad)`}`.
+    const t = this.expr(x, ts.isConditionalExpression(x) || ts.isTemplateExpression(x) ? FMT : undefined);
     if (t.kind === 'untyped') this.settle(x, (this.consts.get(x) ?? 0n) < 0n ? I64 : U64);
     const st = this.types.get(x)!;
     switch (st.kind) {

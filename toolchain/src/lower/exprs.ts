@@ -27,7 +27,7 @@ export abstract class ExprLowerer extends MemoryLowerer {
   protected abstract incdec(operand: ts.Expression, op: 'add' | 'sub', prefix: boolean): string;
   protected abstract binary(e: ts.BinaryExpression, t: Type): string;
   abstract condBranch(e: ts.Expression, yes: string, no: string): void;
-  protected abstract template(e: ts.TemplateExpression): string;
+  protected abstract template(e: ts.TemplateExpression | ts.BinaryExpression): string;
   abstract fmtLiteral(text: string): string;
   abstract fmtFromCstr(v: string): string;
 
@@ -162,7 +162,9 @@ export abstract class ExprLowerer extends MemoryLowerer {
         const p = e as ts.PostfixUnaryExpression;
         return this.incdec(p.operand, p.operator === TS.PlusPlusToken ? 'add' : 'sub', false);
       }
-      case TS.BinaryExpression: return this.binary(e as ts.BinaryExpression, t);
+      case TS.BinaryExpression:
+        if (this.c.formats.has(e)) return this.template(e as ts.BinaryExpression);
+        return this.binary(e as ts.BinaryExpression, t);
       case TS.ConditionalExpression: {
         const c = e as ts.ConditionalExpression;
         const yes = this.b.label('cond.true'), no = this.b.label('cond.false'), end = this.b.label('cond.end');

@@ -1,29 +1,25 @@
 // Formatted messages (check/format.ts has the plan of every template literal).
 //
-// A `Fmt` value is the address of a record: the address of a static description, then one
-// 64-bit slot per argument. The description is the literal text with a directive (the mark
-// byte 0x01, the operation, maybe a width byte) where each argument goes; the std renderer
-// (toolchain/std/fmt.ts) walks it. A message without arguments is a record in read-only
-// data; one with arguments is a stack slot in the caller's frame, filled before the call.
+// A message is a static description: the literal text with a directive (the mark byte
+// 0x01, the operation, maybe a width byte) where each argument goes. A `Fmt` without
+// arguments is the description's address (2-aligned, low bit clear); one with arguments is
+// the address + 1 of a record in the caller's frame: the description's address, then one
+// 64-bit slot per argument, filled before the call. The std renderer (toolchain/std/fmt.ts)
+// walks both.
 import * as ts from 'typescript';
-import { FmtOp, FmtPart, FMT_MARK } from '../check/format';
+import { FmtOp, FmtPart, FMT_MARK } from '../check/fmt-plan';
 import { EnumInfo, Type, U64, irType, asInt } from '../check/types';
 import { CallLowerer } from './calls';
 
 export abstract class FormatLowerer extends CallLowerer {
-  private fmtStatics = new Map<string, string>();
   private enumTables = new Map<EnumInfo, string>();
 
-  /** A message without arguments: a record in read-only data, shared by equal texts. */
+  /**
+   * A message without arguments: the address of its description, which is 2-aligned so
+   * that it is told apart from a record's (tagged) address.
+   */
   fmtLiteral(text: string): string {
-    let name = this.fmtStatics.get(text);
-    if (!name) {
-      name = `@.fmt.${this.fmtStatics.size}`;
-      const desc = this.mod.stringConstant([...describe([text]), 0], 8);
-      this.mod.global(name, { type: '{ ptr }', init: `{ ptr ${desc} }`, constant: true, align: 8, linkage: 'private' });
-      this.fmtStatics.set(text, name);
-    }
-    return name;
+    return this.mod.stringConstant([...describe([text]), 0], 8, 2);
   }
 
   /** A cstr value passed where a Fmt is expected: printed as it is. */
@@ -32,7 +28,7 @@ export abstract class FormatLowerer extends CallLowerer {
     return this.record(desc, [v === 'null' ? '0' : this.b.cast('ptrtoint', 'ptr', v, 'i64')]);
   }
 
-  protected template(e: ts.TemplateExpression): string {
+  protected template(e: ts.TemplateExpression | ts.BinaryExpression): string {
     const parts = this.c.formats.get(e);
     if (!parts) return 'poison';
     const args = parts.filter((p): p is Exclude<FmtPart, string> => typeof p !== 'string');
@@ -46,12 +42,15 @@ export abstract class FormatLowerer extends CallLowerer {
     return this.record(desc, slots);
   }
 
-  /** A record on the stack: the description's address, then the argument slots. */
+  /**
+   * A record on the stack: the description's address, then the argument slots. The Fmt
+   * value is the record's address + 1 (records are 8-aligned, so the low bit says "record").
+   */
   private record(desc: string, slots: string[]): string {
     const rec = this.b.alloca(`[${slots.length + 1} x i64]`, 8);
     this.b.store('ptr', desc, rec, 8);
     slots.forEach((v, i) => this.b.store('i64', v, this.b.byteOffset(rec, String(8 * (i + 1))), 8));
-    return rec;
+    return this.b.byteOffset(rec, '1');
   }
 
   /**

@@ -41,6 +41,8 @@ export class Lowerer extends StmtLowerer {
     if (f.tags.noinline || f.tags.naked) attrs.push('noinline');
     if (f.tags.naked) attrs.push('naked');
     if (f.tags.nobuiltins) attrs.push('"no-builtins"');
+    if (f.tags.minsize || f.tags.cold || process.env.TSBOOT_ALL_MINSIZE) attrs.push('minsize', 'optsize');
+    if (f.tags.cold) attrs.push('cold', ...(f.tags.inline ? [] : ['noinline']));
     if (t.ret.kind === 'never') attrs.push('noreturn');
     const linkage = f.tags.symbol || f === this.c.entryMain ? '' : 'internal ';
     const cc = this.cc(t);
