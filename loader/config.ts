@@ -59,12 +59,9 @@ export function configRead(root: Ptr<EfiFile>): u64 {
   for (let i: u32 = 0; i < cfg.entryCount; i++) {
     if (cfgEntryVisible(addressOf(cfg.entries[i]), cfg.arch)) visible++;
   }
-  logText(`[loader] read ${CFG_FILE} (${f.size} bytes): ${visible}` +
-    `${visible == 1 ? " entry for " : " entries for "}${archName()}`);
-  if (cfg.errorCount != 0) {
-    logText(`, ${cfg.errorCount}${cfg.errorCount == 1 ? " error" : " errors"}`);
-  }
-  logEnd();
+  const errors: u32 = cfg.errorCount;
+  log(`read ${CFG_FILE} (${f.size} bytes): ${visible}${visible == 1 ? " entry for " : " entries for "}${archName()}` +
+    `${errors == 0 ? "" : `, ${errors}${errors == 1 ? " error" : " errors"}`}`);
   for (let i: u32 = 0; i < cfg.storedErrors; i++) configLogError(i);
   if (cfg.errorCount > cfg.storedErrors) {
     log(`${CFG_FILE}: ${u64(cfg.errorCount - cfg.storedErrors)} more errors not shown`);

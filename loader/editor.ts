@@ -72,7 +72,7 @@ export function editCmdline(e: Ptr<CfgEntry>): bool {
       logEnd();
       let m: i64 = utf16ToUtf8(addressOf(text[0]), u64(len), addressOf(e.cmdline[0]), u64(max) + 1);
       if (m < 0) {
-        log(`the edited command line is not valid text; kept the old one`);
+        log("the edited command line is not valid text; kept the old one");
         return false;
       }
       e.cmdlineLength = u32(m);

@@ -37,8 +37,8 @@ export function linuxBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   if (!isLinux(f.base, f.size)) {
     logBegin("error: ");
     logBytes(addressOf(e.path.bytes[0]), 256);
-    logText(`${target.x86_64 ? " is an EFI application but not a Linux kernel (no 'HdrS' boot header)" : " is an EFI application but not a Linux kernel (no arm64 Image header)"}` +
-      `; use protocol=efi to start it\n`);
+    logText(` is an EFI application but not a Linux kernel ` +
+      `(no ${target.x86_64 ? "'HdrS' boot header" : "arm64 Image header"}); use protocol=efi to start it\n`);
     efiFreePages(f.base, f.pages);
     return EFI_LOAD_ERROR;
   }

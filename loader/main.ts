@@ -42,10 +42,9 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   logInit(systemTable.ConOut);
   let serial: SerialConsole = serialConsole();
   logConOutReachesSerial(serial != 0);
-  logText(`[loader] tsboot loader (${archName()}) starting\n[loader] ` +
-    `${serial != 0 ? "console: ConOut reaches a serial port (" : "console: the loader writes serial itself ("}` +
-    `${serialConsoleName(serial)}` +
-    `${serial != 0 ? "): serial gets each line from there until ExitBootServices" : ")"}\n`);
+  log(`tsboot loader (${archName()}) starting`);
+  log(`console: ${serial != 0 ? "ConOut reaches a serial port" : "the loader writes serial itself"} ` +
+    `(${serialConsoleName(serial)})${serial != 0 ? ": serial gets each line from there until ExitBootServices" : ""}`);
 
   let bad: cstr = efiLayoutCheck();
   if (strlen(bad) != 0) {

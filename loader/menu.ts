@@ -120,7 +120,7 @@ function draw(sel: i32): void {
     number++;
     logEntryLine(i, number, i == sel);
   }
-  log(`menu: up/down or 1-9 choose, Enter boots, e edits the command line`);
+  log("menu: up/down or 1-9 choose, Enter boots, e edits the command line");
 }
 
 /** The visible entry after (dir 1) or before (dir -1) i, or i at the end. */
@@ -148,8 +148,8 @@ function nth(n: u32): i32 {
 function refuse(i: i32): void {
   logBegin("entry '");
   logName(addressOf(cfg.entries[i]));
-  logText(`${state[i] == State.Broken ? "' has errors in boot.cfg and cannot be booted; choose another" : "' was already started; choose another"}` +
-    `\n`);
+  logText(`${state[i] == State.Broken ? "' has errors in boot.cfg and cannot be booted" : "' was already started"}` +
+    `; choose another\n`);
 }
 
 /** Waits one second for a key; without console input, just waits. */
@@ -277,7 +277,7 @@ export function menuLogNothingLeft(): void {
     else ended++;
   }
   if (n == 0) {
-    log(`error: boot.cfg has no entry for this machine (each has an arch= for another one)`);
+    log("error: boot.cfg has no entry for this machine (each has an arch= for another one)");
     return;
   }
   log(`error: no entry of boot.cfg can be booted (${u64(n)}` +

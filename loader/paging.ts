@@ -17,7 +17,7 @@ import {
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
-import { logStr, logEnd, log, logText } from "./log";
+import { log, logText } from "./log";
 import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
 import {
   archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
@@ -143,12 +143,12 @@ function isDevice(t: MemType): bool { return t == MemType.Mmio; }
 function chooseLevels(asked: u32): u32 {
   let fw: u32 = archFirmwareLevels();
   let want: u32 = asked == 5 ? 5 : 4;
-  logText(`[loader] paging: the firmware runs ${fw}-level paging`);
-  if (target.x86_64) logStr(archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57");
-  logEnd();
+  log(`paging: the firmware runs ${fw}-level paging` +
+    `${!target.x86_64 ? "" : archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57"}`);
   if (want == 5 && !archHasLevels5()) {
     log(`warning: boot.cfg asks for paging=5, but ` +
-      `${target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)" : "5-level paging exists on x86_64 only"}` +
+      `${target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
+        : "5-level paging exists on x86_64 only"}` +
       `; falling back to 4-level paging`);
     want = 4;
   }
@@ -224,7 +224,7 @@ export function buildAddressSpace(
     let fe: u64 = (fbBase + fbSize + PAGE - 1) & ~(PAGE - 1);
     let rc2: i32 = ptMap(addressOf(pt), HHDM_BASE + fs, fs, fe - fs, Attr.Read | Attr.Write | Attr.Global | Attr.WriteCombining);
     if (rc2 == PT_EEXIST) {
-      log(`framebuffer is inside the memory map; its HHDM mapping stays as the map says`);
+      log("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
     } else if (rc2 != PT_OK) {
       log(`error: mapping the framebuffer failed: ${ptErrorName(rc2)}`);
       return false;
@@ -290,12 +290,10 @@ export function buildAddressSpace(
     return false;
   }
   out.trampolinePage = tramp;
-  logText(`[loader] paging: ${levels}-level tables for the kernel`);
-  if (out.switchPage != 0) {
-    logText(` (the firmware runs ${archFirmwareLevels()}-level: the switch leaves 64-bit mode through 32-bit code; ` +
-      `switch page ${hex(out.switchPage)})`);
-  }
-  logText(`\n[loader]   identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-\n`);
+  log(`paging: ${levels}-level tables for the kernel${out.switchPage == 0 ? "" : ` (the firmware runs ` +
+    `${archFirmwareLevels()}-level: the switch leaves 64-bit mode through 32-bit code; switch page ` +
+    `${hex(out.switchPage)})`}`);
+  log(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
 
   out.root = pt.root;
   out.identityRoot = identityTable().root;

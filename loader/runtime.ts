@@ -29,7 +29,7 @@ import {
 import { efiFindConfigTable, efiStatusName } from "./efi";
 import { type EfiMap, efiMapCount, efiMapEntry, efiMemTypeName } from "./memmap";
 import { mapInKernelTable, translateInKernelTable, kernelTableFrames } from "./paging";
-import { logEnd, logQuietConOut, log, logText } from "./log";
+import { logQuietConOut, log } from "./log";
 import { Attr } from "../common/paging/attrs";
 import {
   type BootInfo, type RwxRange, BootFlag, RwxReason, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE, RWX_RANGES_MAX, rwxReasonName,
@@ -85,7 +85,7 @@ function findMat(): Ptr<EfiMemoryAttributesTable> {
   let t: Ptr<EfiMemoryAttributesTable> = cast<EfiMemoryAttributesTable>(efiFindConfigTable(addressOf(MEMORY_ATTRIBUTES_TABLE_GUID)));
   noMatReason = RwxReason.NoAttributesTable;
   if (t == null) {
-    log(`UEFI runtime: no EFI_MEMORY_ATTRIBUTES_TABLE; runtime code will be mapped RWX`);
+    log("UEFI runtime: no EFI_MEMORY_ATTRIBUTES_TABLE; runtime code will be mapped RWX");
     return null;
   }
   noMatReason = RwxReason.BadAttributesTable;
@@ -226,7 +226,7 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     else ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Global, 0);
     if (!ok) {
       logQuietConOut(false);
-      log(`error: mapping the UEFI runtime regions failed; runtime services stay in physical mode`);
+      log("error: mapping the UEFI runtime regions failed; runtime services stay in physical mode");
       return;
     }
     let r: Ptr<RtRange> = addressOf(ranges[rangeCount]);
@@ -238,17 +238,14 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     else if (kind == KIND_CODE) code += end - start;
     else data += end - start;
 
-    logText(`[loader]   runtime ${hex(start, 12)}-${hex(end, 12)} ${efiMemTypeName(d.Type)} -> ` +
-      `${hex(EFI_RUNTIME_BASE + start)}${kind == KIND_MMIO ? " device" : ""}`);
-    if (bytesRX != 0) { logText(` R-X ${size(bytesRX)}`); }
-    if (bytesRW != 0) { logText(` RW- ${size(bytesRW)}`); }
-    if (bytesR != 0) { logText(` R-- ${size(bytesR)}`); }
-    if (bytesRWX != 0) { logText(` RWX ${size(bytesRWX)}`); }
-    logEnd();
+    log(`  runtime ${hex(start, 12)}-${hex(end, 12)} ${efiMemTypeName(d.Type)} -> ` +
+      `${hex(EFI_RUNTIME_BASE + start)}${kind == KIND_MMIO ? " device" : ""}` +
+      `${bytesRX == 0 ? "" : ` R-X ${size(bytesRX)}`}${bytesRW == 0 ? "" : ` RW- ${size(bytesRW)}`}` +
+      `${bytesR == 0 ? "" : ` R-- ${size(bytesR)}`}${bytesRWX == 0 ? "" : ` RWX ${size(bytesRWX)}`}`);
   }
   logQuietConOut(false);
   if (rangeCount == 0) {
-    log(`UEFI runtime: the memory map has no runtime regions; runtime services stay in physical mode`);
+    log("UEFI runtime: the memory map has no runtime regions; runtime services stay in physical mode");
     return;
   }
   mapped = true;
@@ -301,7 +298,7 @@ export function rtEnterVirtualMode(m: Ptr<EfiMap>, st: Ptr<EfiSystemTable>, bi: 
   bi.efiRuntimeServicesVirt = 0;
   bi.efiSystemTableVirt = 0;
   if (!mapped) {
-    log(`SetVirtualAddressMap not called: the runtime regions are not mapped (see above)`);
+    log("SetVirtualAddressMap not called: the runtime regions are not mapped (see above)");
     return;
   }
   // The runtime regions of the final map must be the ones the kernel's tables map.
@@ -336,12 +333,11 @@ export function rtEnterVirtualMode(m: Ptr<EfiMap>, st: Ptr<EfiSystemTable>, bi: 
   }
   let s: u64 = rt.SetVirtualAddressMap(m.size, m.descSize, m.descVersion, ptr<EfiMemoryDescriptor>(m.buf));
   bi.efiVirtualMapStatus = s;
-  logText(`[loader] SetVirtualAddressMap: ${efiStatusName(s)}`);
   if (s != EFI_SUCCESS) {
-    logText(` (${hex(s)}); runtime services are unavailable to the kernel\n`);
+    log(`SetVirtualAddressMap: ${efiStatusName(s)} (${hex(s)}); runtime services are unavailable to the kernel`);
     return;
   }
-  logText(` (${runtime} runtime regions at ${hex(EFI_RUNTIME_BASE)} + phys)\n`);
+  log(`SetVirtualAddressMap: ${efiStatusName(s)} (${runtime} runtime regions at ${hex(EFI_RUNTIME_BASE)} + phys)`);
   // The firmware converted the system table's pointer to the virtual address; the table
   // itself is runtime data, still readable here through its physical address.
   let rtVirt: u64 = addr(st.RuntimeServices);

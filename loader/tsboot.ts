@@ -12,7 +12,7 @@ import {
   efiStatusName, efiAllocPages, efiFreePages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices,
   efiReportFailure, efiSystemTable, efiImageBase, efiImageSize,
 } from "./efi";
-import { logSerialOnly, logEnd, log, logText } from "./log";
+import { logSerialOnly, log } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, loadKernel, releaseKernelFile } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
@@ -44,7 +44,7 @@ function findFramebuffer(bi: Ptr<BootInfo>): void {
   let info: Ptr<EfiGopModeInfo> = gop.Mode.Info;
   let fmt: u32 = info.PixelFormat;
   if (fmt == 3) {
-    log(`graphics output is Blt-only; no linear framebuffer`);
+    log("graphics output is Blt-only; no linear framebuffer");
     return;
   }
   bi.fb.base = gop.Mode.FrameBufferBase;
@@ -86,7 +86,7 @@ function findTables(bi: Ptr<BootInfo>): void {
     log(`ACPI RSDP at ${hex(bi.rsdp)}${bi.rsdpRevision == 2 ? " (ACPI 2.0+)" : " (ACPI 1.0)"}`);
   } else {
     bi.rsdpRevision = 0;
-    log(`no ACPI RSDP in the configuration table`);
+    log("no ACPI RSDP in the configuration table");
   }
   let dtb: Ptr<void> = efiFindConfigTable(addressOf(DEVICE_TREE_GUID));
   if (dtb != null) {
@@ -117,7 +117,7 @@ function undo(biPhys: u64, mapBuf: u64, mapPages: u64, s: u64): u64 {
 export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let systemTable: Ptr<EfiSystemTable> = efiSystemTable();
   if (!archHasNx()) {
-    log(`error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the tsboot protocol needs it`);
+    log("error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the tsboot protocol needs it");
     return EFI_UNSUPPORTED;
   }
   // Boot info first: it holds the table pointers gathered below.
@@ -200,7 +200,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   // ---- ExitBootServices ----------------------------------------------------------------
   // From here only serial logging: ConOut may allocate (changing the map key), and after
   // a failed attempt the firmware may already be partly shut down.
-  log(`exiting boot services`);
+  log("exiting boot services");
   logSerialOnly();
   let tries: u32 = 0;
   while (true) {
@@ -209,7 +209,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     if (s != EFI_SUCCESS) {
       efiReportFailure("GetMemoryMap (before ExitBootServices)", s);
       if (tries == 1) return s;
-      log(`error: cannot recover after a failed ExitBootServices; halting`);
+      log("error: cannot recover after a failed ExitBootServices; halting");
       archHalt();
     }
     s = efiExitBootServices(map.key);
@@ -223,12 +223,8 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   // No boot service from here on.
   n = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
   bi.memMapCount = n;
-  logText(`[loader] boot services exited (attempt ${tries}); final map: ${efiMapCount(addressOf(map))} UEFI ` +
-    `descriptors -> ${n} regions`);
-  if (dropped != 0) {
-    logText(` (${dropped} dropped: overlapping or over capacity)`);
-  }
-  logEnd();
+  log(`boot services exited (attempt ${tries}); final map: ${efiMapCount(addressOf(map))} UEFI descriptors -> ` +
+    `${n} regions${dropped == 0 ? "" : ` (${dropped} dropped: overlapping or over capacity)`}`);
   // The one firmware call left: still on the firmware's identity mapping.
   rtEnterVirtualMode(addressOf(map), systemTable, bi);
 

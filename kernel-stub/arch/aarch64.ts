@@ -148,18 +148,9 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
     psci = a64CurrentEl() == 2 ? PsciMethod.Smc : PsciMethod.Hvc;
   }
 
-  print("[kernel] aarch64: EL");
-  printU(a64CurrentEl());
-  print(", PL011 phys ");
-  printHex(uartPhys);
-  print(fromLoader ? " (from the loader)" : " (default; boot info gave none)");
-  print(" mapped Device-nGnRnE at ");
-  printHex(uartVa);
-  print("; PSCI SYSTEM_OFF via ");
-  print(psciMethodName(psci));
-  print(guessed ? " (guessed: " : " (");
-  print(dtbNote);
-  println(")");
+  println(`[kernel] aarch64: EL${a64CurrentEl()}, PL011 phys ${hex(uartPhys)}` +
+    `${fromLoader ? " (from the loader)" : " (default; boot info gave none)"} mapped Device-nGnRnE at ` +
+    `${hex(uartVa)}; PSCI SYSTEM_OFF via ${psciMethodName(psci)}${guessed ? " (guessed: " : " ("}${dtbNote})`);
 }
 
 // ---- exit --------------------------------------------------------------------------------
@@ -230,13 +221,8 @@ export function a64MmuFlagsOk(): bool {
   let epd1: u64 = (tcr >> 23) & 1;
   let tcrOk: bool = (tcr & 0x3F) == 16 && t1sz == 16 && tg1 == 2 && epd1 == 0;
   if (!sctlrOk || !mairOk || !tcrOk) {
-    print("[kernel] aarch64 MMU state: SCTLR_EL1 ");
-    printHex(sctlr);
-    print(" MAIR_EL1 ");
-    printHex(mrs("MAIR_EL1"));
-    print(" TCR_EL1 ");
-    printHex(tcr);
-    print("\n");
+    println(`[kernel] aarch64 MMU state: SCTLR_EL1 ${hex(sctlr)} MAIR_EL1 ${hex(mrs("MAIR_EL1"))} TCR_EL1 ` +
+      `${hex(tcr)}`);
   }
   return sctlrOk && mairOk && tcrOk;
 }

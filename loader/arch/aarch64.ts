@@ -21,7 +21,7 @@ import { A64_MAIR } from "../../common/paging/aarch64";
 import { type AcpiInfo, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan } from "../../common/acpi";
 import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../../common/uefi";
 import { efiFindConfigTable } from "../efi";
-import { logBegin, logStr, logEnd, logHex, log, logText } from "../log";
+import { log } from "../log";
 
 /** Where the loader logs; replaced by the device tree's PL011 once a64UartBase ran. */
 let uartPhys: u64 = PL011_VIRT_BASE;
@@ -93,15 +93,10 @@ export function a64UartBase(): u64 {
     log(`warning: device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(st)}; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
-  logText(`[loader] device tree: ${u64(info.totalSize)} bytes, version ${u64(info.version)}, ${u64(info.nodes)}` +
-    ` nodes; PL011 `);
-  if (info.uartFound) {
-    logHex(info.uartBase);
-    uartPhys = info.uartBase;
-  } else {
-    logText(`not listed, assumed at ${hex(uartPhys)}`);
-  }
-  logText(`; PSCI ${info.psciFound ? psciMethodName(info.psciMethod) : "not listed"}\n`);
+  log(`device tree: ${info.totalSize} bytes, version ${info.version}, ${info.nodes} nodes; PL011 ` +
+    `${info.uartFound ? `${hex(info.uartBase)}` : `not listed, assumed at ${hex(uartPhys)}`}; ` +
+    `PSCI ${info.psciFound ? psciMethodName(info.psciMethod) : "not listed"}`);
+  if (info.uartFound) uartPhys = info.uartBase;
   return uartPhys;
 }
 
@@ -114,17 +109,12 @@ function uartFromAcpi(): u64 {
     log(`no device tree and no usable ACPI tables; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
-  logBegin("no device tree (the firmware publishes ACPI); SPCR: ");
-  if (info.spcrFound && info.spcrType == SPCR_PL011 && info.spcrSpace == 0 && info.spcrBase != 0) {
-    logStr("PL011 at ");
-    uartPhys = info.spcrBase;
-  } else {
-    logStr("no PL011 listed, assumed at ");
-  }
-  logText(`${hex(uartPhys)}; FADT: PSCI `);
-  if ((info.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) == 0) logStr("not listed");
-  else logStr((info.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? "hvc" : "smc");
-  logEnd();
+  const pl011: bool = info.spcrFound && info.spcrType == SPCR_PL011 && info.spcrSpace == 0 && info.spcrBase != 0;
+  if (pl011) uartPhys = info.spcrBase;
+  const psci: cstr = (info.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) == 0 ? "not listed"
+    : (info.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? "hvc" : "smc";
+  log(`no device tree (the firmware publishes ACPI); SPCR: ${pl011 ? "PL011 at" : "no PL011 listed, assumed at"} ` +
+    `${hex(uartPhys)}; FADT: PSCI ${psci}`);
   return uartPhys;
 }
 
@@ -200,13 +190,13 @@ export function a64PrepareMmu(kernelPhys: u64, kernelSize: u64): void {
   if (currentEl == 2) {
     let hcr: u64 = mrs("HCR_EL2");
     if ((hcr & HCR_E2H) != 0) {
-      log(`EL2 with VHE on (HCR_EL2.E2H=1): staying at EL2; the EL1 register names reach the EL2&0 regime`);
+      log("EL2 with VHE on (HCR_EL2.E2H=1): staying at EL2; the EL1 register names reach the EL2&0 regime");
     } else {
       el2Mode = 1;
-      log(`EL2 without VHE: moving to EL1 (HCR_EL2.RW=1, SPSR_EL2=EL1h with DAIF masked, ELR_EL2=entry, eret)`);
+      log("EL2 without VHE: moving to EL1 (HCR_EL2.RW=1, SPSR_EL2=EL1h with DAIF masked, ELR_EL2=entry, eret)");
     }
   } else {
-    log(`EL1: switching translation tables in place (MMU off, TLBI, MAIR/TCR/TTBRs, MMU on)`);
+    log("EL1: switching translation tables in place (MMU off, TLBI, MAIR/TCR/TTBRs, MMU on)");
   }
   log(`MAIR_EL1 ${hex(A64_MAIR)}, TCR_EL1 ${hex(tcrValue)}, SCTLR_EL1 ${hex(sctlrValue)}`);
 }

@@ -15,12 +15,15 @@ import { link } from '../../linker/lld';
 
 export type Emit = 'll' | 'asm' | 'obj' | 'exe';
 
+/** -O0 .. -O3, or 'z': every function optimised for size (LLVM minsize) except @hot ones. */
+export type OptLevel = 0 | 1 | 2 | 3 | 'z';
+
 export interface CompileOptions {
   entry: string;
   target: string;
   output: string;
   emit?: Emit;
-  optLevel?: 0 | 1 | 2 | 3;
+  optLevel?: OptLevel;
   debug?: boolean;
   linkerScript?: string;
 }
@@ -52,6 +55,7 @@ export function compile(opts: CompileOptions): CompileResult {
   t = mark('check', t);
   if (diags.count) return { ok: false, diagnostics: diags, timings };
   const lowerer = new Lowerer(checker, target, diags, !!opts.debug);
+  lowerer.sizeFirst = opts.optLevel === 'z';
   const ir = lowerer.run();
   t = mark('lower', t);
   timings.frontend = performance.now() - t0;
@@ -76,7 +80,10 @@ export function compile(opts: CompileOptions): CompileResult {
     // `asm` is the text of exactly the code `obj` would hold (same clang pipeline, -S).
     const objFile = path.join(tmp, emit === 'asm' ? 'module.s' : 'module.o');
     const tools = findTools();
-    const args = [emit === 'asm' ? '-S' : '-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple,
+    // -Oz keeps clang's -O2 pipeline: the size goal is in each function's attributes
+    // (minsize), so that @hot functions are still unrolled and vectorised.
+    const level = opts.optLevel === 'z' ? 2 : opts.optLevel ?? 2;
+    const args = [emit === 'asm' ? '-S' : '-c', `-O${level}`, '-target', target.triple,
       ...target.clangFlags, '-Wno-override-module', llFile, '-o', objFile];
     if (opts.debug) args.push('-g');
     t = performance.now();

@@ -2,6 +2,7 @@
 // function with a Fmt parameter), forwarding a Fmt, fmtWrite to a byte sink, format into a
 // fixed buffer (truncating), and a panic hook that receives the rendered message.
 // @exit 101
+// @opts O0,O2,Oz
 enum Color { Red, Green = 5, Blue }
 
 let column: u32 = 0;

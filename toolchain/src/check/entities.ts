@@ -13,6 +13,8 @@ export interface FnTags {
   minsize: boolean;
   /** Rarely run (error paths): never inlined, optimised for size, laid out apart. */
   cold: boolean;
+  /** Optimised for speed even under -Oz (inner loops: table zeroing, hashing). */
+  hot: boolean;
 }
 
 export interface FuncInfo {

@@ -11,7 +11,7 @@ import { StmtChecker } from './stmts';
 const TS = ts.SyntaxKind;
 
 /** The JSDoc tags that change how a function is emitted (docs/language.md). */
-const TAGS = ['symbol', 'efiapi', 'inline', 'noinline', 'naked', 'nobuiltins', 'minsize', 'cold'];
+const TAGS = ['symbol', 'efiapi', 'inline', 'noinline', 'naked', 'nobuiltins', 'minsize', 'cold', 'hot'];
 
 /** Edit distance, to recognise a misspelt tag. */
 function distance(a: string, b: string): number {
@@ -32,6 +32,7 @@ export abstract class FunctionChecker extends StmtChecker {
   private tagsOf(decl: ts.FunctionDeclaration): FnTags {
     const tags: FnTags = {
       efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false, minsize: false, cold: false,
+      hot: false,
     };
     for (const t of ts.getJSDocTags(decl)) {
       const name = t.tagName.text;
@@ -49,6 +50,7 @@ export abstract class FunctionChecker extends StmtChecker {
         case 'nobuiltins': tags.nobuiltins = true; break;
         case 'minsize': tags.minsize = true; break;
         case 'cold': tags.cold = true; break;
+        case 'hot': tags.hot = true; break;
         default: {
           // Ordinary documentation tags (@param, @returns, ...) mean nothing to the
           // compiler; one that is nearly a tsboot tag is most likely a typo.

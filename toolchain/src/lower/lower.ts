@@ -21,6 +21,9 @@ import { StmtLowerer } from './stmts';
 export type { Place } from './state';
 
 export class Lowerer extends StmtLowerer {
+  /** -Oz: every function is optimised for size except those tagged @hot. */
+  sizeFirst = false;
+
   run(): string {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
@@ -41,7 +44,7 @@ export class Lowerer extends StmtLowerer {
     if (f.tags.noinline || f.tags.naked) attrs.push('noinline');
     if (f.tags.naked) attrs.push('naked');
     if (f.tags.nobuiltins) attrs.push('"no-builtins"');
-    if (f.tags.minsize || f.tags.cold || process.env.TSBOOT_ALL_MINSIZE) attrs.push('minsize', 'optsize');
+    if (f.tags.minsize || f.tags.cold || (this.sizeFirst && !f.tags.hot)) attrs.push('minsize', 'optsize');
     if (f.tags.cold) attrs.push('cold', ...(f.tags.inline ? [] : ['noinline']));
     if (t.ret.kind === 'never') attrs.push('noreturn');
     const linkage = f.tags.symbol || f === this.c.entryMain ? '' : 'internal ';
