@@ -17,7 +17,7 @@ import {
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
-import { log, logText } from "./log";
+import { logBegin, logStr, logEnd, logHex, logDec, logSize, logQuietConOut } from "./log";
 import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
 import {
   archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
@@ -115,7 +115,17 @@ function mapOrReport(what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool 
 function mapInOrReport(t: Ptr<PageTable>, what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
   let rc: i32 = ptMap(t, va, pa, size, attrs);
   if (rc == PT_OK) return true;
-  log(`error: mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
+  logBegin("error: mapping ");
+  logStr(what);
+  logStr(" va ");
+  logHex(va);
+  logStr(" -> pa ");
+  logHex(pa);
+  logStr(" size ");
+  logHex(size);
+  logStr(" failed: ");
+  logStr(ptErrorName(rc));
+  logEnd();
   return false;
 }
 
@@ -143,18 +153,24 @@ function isDevice(t: MemType): bool { return t == MemType.Mmio; }
 function chooseLevels(asked: u32): u32 {
   let fw: u32 = archFirmwareLevels();
   let want: u32 = asked == 5 ? 5 : 4;
-  log(`paging: the firmware runs ${fw}-level paging` +
-    `${!target.x86_64 ? "" : archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57"}`);
+  logBegin("paging: the firmware runs ");
+  logDec(fw);
+  logStr("-level paging");
+  if (target.x86_64) logStr(archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57");
+  logEnd();
   if (want == 5 && !archHasLevels5()) {
-    log(`warning: boot.cfg asks for paging=5, but ` +
-      `${target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
-        : "5-level paging exists on x86_64 only"}` +
-      `; falling back to 4-level paging`);
+    logBegin("warning: boot.cfg asks for paging=5, but ");
+    logStr(target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
+      : "5-level paging exists on x86_64 only");
+    logStr("; falling back to 4-level paging");
+    logEnd();
     want = 4;
   }
   if (want != fw && archTrampolineAddress() + 2 * PAGE > BELOW_4G) {
-    log(`warning: the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ${fw}` +
-      ` levels`);
+    logBegin("warning: the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ");
+    logDec(fw);
+    logStr(" levels");
+    logEnd();
     want = fw;
   }
   return want;
@@ -173,7 +189,9 @@ export function buildAddressSpace(
   frames.ctx = null;
   let rc: i32 = ptInit(addressOf(pt), addressOf(frames), 0);
   if (rc != PT_OK) {
-    log(`error: ptInit failed: ${ptErrorName(rc)}`);
+    logBegin("error: ptInit failed: ");
+    logStr(ptErrorName(rc));
+    logEnd();
     return false;
   }
   pt.levels = levels;
@@ -186,7 +204,9 @@ export function buildAddressSpace(
     pt.highHalf = true;
     rc = ptInit(addressOf(ptLow), addressOf(frames), 0);
     if (rc != PT_OK) {
-      log(`error: ptInit (TTBR0 identity table) failed: ${ptErrorName(rc)}`);
+      logBegin("error: ptInit (TTBR0 identity table) failed: ");
+      logStr(ptErrorName(rc));
+      logEnd();
       return false;
     }
   }
@@ -224,17 +244,30 @@ export function buildAddressSpace(
     let fe: u64 = (fbBase + fbSize + PAGE - 1) & ~(PAGE - 1);
     let rc2: i32 = ptMap(addressOf(pt), HHDM_BASE + fs, fs, fe - fs, Attr.Read | Attr.Write | Attr.Global | Attr.WriteCombining);
     if (rc2 == PT_EEXIST) {
-      log("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
+      logBegin("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
+      logEnd();
     } else if (rc2 != PT_OK) {
-      log(`error: mapping the framebuffer failed: ${ptErrorName(rc2)}`);
+      logBegin("error: mapping the framebuffer failed: ");
+      logStr(ptErrorName(rc2));
+      logEnd();
       return false;
     } else if (fe > hhdmEnd) {
       hhdmEnd = fe;
     }
   }
   out.hhdmSize = hhdmEnd;
-  log(`HHDM ${hex(HHDM_BASE)} maps phys 0-${hex(hhdmEnd)} (${size(hhdmEnd)}, NX), 1 GiB pages ` +
-    `${pt.allow1G ? "allowed" : "not supported by this CPU"}, ${pt.tableFrames} table frames`);
+  logBegin("HHDM ");
+  logHex(HHDM_BASE);
+  logStr(" maps phys 0-");
+  logHex(hhdmEnd);
+  logStr(" (");
+  logSize(hhdmEnd);
+  logStr(", NX), 1 GiB pages ");
+  logStr(pt.allow1G ? "allowed" : "not supported by this CPU");
+  logStr(", ");
+  logDec(pt.tableFrames);
+  logStr(" table frames");
+  logEnd();
 
   // Kernel segments at their link addresses.
   let ph: Elf64Phdr = zeroed<Elf64Phdr>();
@@ -247,9 +280,20 @@ export function buildAddressSpace(
     if ((ph.flags & PF_W) != 0) attrs |= Attr.Write;
     if ((ph.flags & PF_X) != 0) attrs |= Attr.Exec;
     if (!mapOrReport("a kernel segment", vs, k.phys + (vs - k.img.vbase), ve - vs, attrs)) return false;
-    logText(`[loader]   kernel segment ${hex(vs)}-${hex(ve)} `);
+    // The listing lines go to serial only, like the memory map's and the runtime regions':
+    // on screen they cost a quarter of the x86_64 loader's guest instructions under QEMU
+    // (OVMF's text console draws every character; docs/benchmarks.md, loader time).
+    logQuietConOut(true);
+    logBegin("  kernel segment ");
+    logHex(vs);
+    logStr("-");
+    logHex(ve);
+    logStr(" ");
     logSegmentFlags(ph.flags);
-    logText(` <- phys ${hex(k.phys + (vs - k.img.vbase))}\n`);
+    logStr(" <- phys ");
+    logHex(k.phys + (vs - k.img.vbase));
+    logEnd();
+    logQuietConOut(false);
   }
 
   // Kernel stack; the page under it stays unmapped so an overflow faults.
@@ -260,8 +304,17 @@ export function buildAddressSpace(
   if (!mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE, stackPhys, KERNEL_STACK_SIZE, Attr.Read | Attr.Write | Attr.Global)) return false;
   out.stackPhys = stackPhys;
   out.stackTop = KERNEL_STACK_TOP;
-  log(`  kernel stack ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE)}-${hex(KERNEL_STACK_TOP)} RW- <- phys ` +
-    `${hex(stackPhys)}, guard page at ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE)}`);
+  logQuietConOut(true);
+  logBegin("  kernel stack ");
+  logHex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE);
+  logStr("-");
+  logHex(KERNEL_STACK_TOP);
+  logStr(" RW- <- phys ");
+  logHex(stackPhys);
+  logStr(", guard page at ");
+  logHex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE);
+  logEnd();
+  logQuietConOut(false);
 
   // Identity: the code that switches CR3 keeps fetching from the same address, and the
   // stack it was called on must not vanish under an NMI before it moves to the new one.
@@ -272,7 +325,11 @@ export function buildAddressSpace(
   let se: u64 = sp + 2 * PAGE;
   // The trampoline pages are code, never on the stack; but do not map over them anyway.
   if (!(se <= tramp || ss >= tramp + 2 * PAGE)) {
-    log(`error: the loader stack ${hex(sp)} is next to the trampoline code ${hex(tramp)}`);
+    logBegin("error: the loader stack ");
+    logHex(sp);
+    logStr(" is next to the trampoline code ");
+    logHex(tramp);
+    logEnd();
     return false;
   }
   if (!mapInOrReport(identityTable(), "the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
@@ -286,14 +343,34 @@ export function buildAddressSpace(
     out.switchPage = page;
   }
   if (target.x86_64 && pt.root > BELOW_4G) {
-    log(`error: the root table ${hex(pt.root)} is above 4 GiB`);
+    logBegin("error: the root table ");
+    logHex(pt.root);
+    logStr(" is above 4 GiB");
+    logEnd();
     return false;
   }
   out.trampolinePage = tramp;
-  log(`paging: ${levels}-level tables for the kernel${out.switchPage == 0 ? "" : ` (the firmware runs ` +
-    `${archFirmwareLevels()}-level: the switch leaves 64-bit mode through 32-bit code; switch page ` +
-    `${hex(out.switchPage)})`}`);
-  log(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
+  logBegin("paging: ");
+  logDec(levels);
+  logStr("-level tables for the kernel");
+  if (out.switchPage != 0) {
+    logStr(" (the firmware runs ");
+    logDec(archFirmwareLevels());
+    logStr("-level: the switch leaves 64-bit mode through 32-bit code; switch page ");
+    logHex(out.switchPage);
+    logStr(")");
+  }
+  logEnd();
+  logQuietConOut(true);
+  logBegin("  identity: trampoline ");
+  logHex(tramp);
+  logStr(" (2 pages R-X), loader stack ");
+  logHex(ss);
+  logStr("-");
+  logHex(se);
+  logStr(" RW-");
+  logEnd();
+  logQuietConOut(false);
 
   out.root = pt.root;
   out.identityRoot = identityTable().root;
@@ -309,15 +386,28 @@ export function selfCheck(k: Ptr<LoadedKernel>, probePhys: u64): bool {
   let attrs: u32 = 0;
   if (!ptTranslate(addressOf(pt), k.img.entry, addressOf(pa), addressOf(attrs)) ||
       pa != k.phys + (k.img.entry - k.img.vbase) || (attrs & Attr.Exec) == 0 || (attrs & Attr.Write) != 0) {
-    log(`error: page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
-      `${hex(k.phys + (k.img.entry - k.img.vbase))}`);
+    logBegin("error: page-table self-check: the kernel entry ");
+    logHex(k.img.entry);
+    logStr(" is not mapped R-X to ");
+    logHex(k.phys + (k.img.entry - k.img.vbase));
+    logEnd();
     return false;
   }
   if (!ptTranslate(addressOf(pt), HHDM_BASE + probePhys, addressOf(pa), addressOf(attrs)) ||
       pa != probePhys || (attrs & Attr.Exec) != 0) {
-    log(`error: page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
+    logBegin("error: page-table self-check: HHDM address of phys ");
+    logHex(probePhys);
+    logStr(" is not mapped RW-/NX to it");
+    logEnd();
     return false;
   }
-  log(`page tables: root ${hex(pt.root)}, ${pt.tableFrames} table frames (${framesTaken} taken), self-check ok`);
+  logBegin("page tables: root ");
+  logHex(pt.root);
+  logStr(", ");
+  logDec(pt.tableFrames);
+  logStr(" table frames (");
+  logDec(framesTaken);
+  logStr(" taken), self-check ok");
+  logEnd();
   return true;
 }

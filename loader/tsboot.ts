@@ -12,7 +12,7 @@ import {
   efiStatusName, efiAllocPages, efiFreePages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices,
   efiReportFailure, efiSystemTable, efiImageBase, efiImageSize,
 } from "./efi";
-import { logSerialOnly, log } from "./log";
+import { logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, loadKernel, releaseKernelFile } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
@@ -24,7 +24,7 @@ import {
   type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION, HHDM_BASE, BootFlag, FbFormat,
 } from "../common/bootinfo";
 import { type CfgEntry } from "../common/cfg";
-import { clockEntry, clockHz } from "./clock";
+import { clockEntry, clockHz, clockMark, clockReport } from "./clock";
 import { config } from "./config";
 
 /** ExitBootServices attempts before giving up (each re-fetches the map key). */
@@ -38,13 +38,16 @@ function findFramebuffer(bi: Ptr<BootInfo>): void {
   let s: u64 = 0;
   let gop: Ptr<EfiGraphicsOutput> = cast<EfiGraphicsOutput>(efiLocateProtocol(addressOf(GRAPHICS_OUTPUT_GUID), addressOf(s)));
   if (gop == null) {
-    log(`no graphics output (LocateProtocol(GOP): ${efiStatusName(s)}); no framebuffer`);
+    logBegin("no graphics output (LocateProtocol(GOP): ");
+    logStr(efiStatusName(s));
+    logStr("); no framebuffer");
+    logEnd();
     return;
   }
   let info: Ptr<EfiGopModeInfo> = gop.Mode.Info;
   let fmt: u32 = info.PixelFormat;
   if (fmt == 3) {
-    log("graphics output is Blt-only; no linear framebuffer");
+    logLine("graphics output is Blt-only; no linear framebuffer");
     return;
   }
   bi.fb.base = gop.Mode.FrameBufferBase;
@@ -70,7 +73,17 @@ function findFramebuffer(bi: Ptr<BootInfo>): void {
     bi.fb.blueMask = info.PixelInformation.Blue;
   }
   bi.flags |= BootFlag.HasFramebuffer;
-  log(`framebuffer ${hex(bi.fb.base)} ${bi.fb.width}x${bi.fb.height} pitch ${bi.fb.pitch} format ${fmt}`);
+  logBegin("framebuffer ");
+  logHex(bi.fb.base);
+  logStr(" ");
+  logDec(bi.fb.width);
+  logStr("x");
+  logDec(bi.fb.height);
+  logStr(" pitch ");
+  logDec(bi.fb.pitch);
+  logStr(" format ");
+  logDec(fmt);
+  logEnd();
 }
 
 function findTables(bi: Ptr<BootInfo>): void {
@@ -83,16 +96,21 @@ function findTables(bi: Ptr<BootInfo>): void {
   if (rsdp != null) {
     bi.rsdp = addr(rsdp);
     bi.flags |= BootFlag.HasRsdp;
-    log(`ACPI RSDP at ${hex(bi.rsdp)}${bi.rsdpRevision == 2 ? " (ACPI 2.0+)" : " (ACPI 1.0)"}`);
+    logBegin("ACPI RSDP at ");
+    logHex(bi.rsdp);
+    logStr(bi.rsdpRevision == 2 ? " (ACPI 2.0+)" : " (ACPI 1.0)");
+    logEnd();
   } else {
     bi.rsdpRevision = 0;
-    log("no ACPI RSDP in the configuration table");
+    logLine("no ACPI RSDP in the configuration table");
   }
   let dtb: Ptr<void> = efiFindConfigTable(addressOf(DEVICE_TREE_GUID));
   if (dtb != null) {
     bi.dtb = addr(dtb);
     bi.flags |= BootFlag.HasDtb;
-    log(`device tree at ${hex(bi.dtb)}`);
+    logBegin("device tree at ");
+    logHex(bi.dtb);
+    logEnd();
   }
 }
 
@@ -117,7 +135,7 @@ function undo(biPhys: u64, mapBuf: u64, mapPages: u64, s: u64): u64 {
 export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let systemTable: Ptr<EfiSystemTable> = efiSystemTable();
   if (!archHasNx()) {
-    log("error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the tsboot protocol needs it");
+    logLine("error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the tsboot protocol needs it");
     return EFI_UNSUPPORTED;
   }
   // Boot info first: it holds the table pointers gathered below.
@@ -157,9 +175,11 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   bi.kernelVirtBase = kernel.img.vbase;
   bi.kernelSize = kernel.img.vend - kernel.img.vbase;
   bi.kernelEntry = kernel.img.entry;
+  clockMark("kernel");
 
   findTables(bi);
   findFramebuffer(bi);
+  clockMark("tables");
 
   // The map: allocated once with slack, reused by the ExitBootServices loop.
   s = efiMapAllocAndFetch(addressOf(map));
@@ -174,6 +194,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let regions: Ptr<MemRegion> = ptr<MemRegion>(regionsPhys);
   let dropped: u64 = 0;
   let n: u64 = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
+  clockMark("memmap");
 
   let levels: u32 = config().pagingLevels;
   if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, levels, addressOf(space)) ||
@@ -193,14 +214,22 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   if (space.levels == 5) bi.flags |= BootFlag.La57;
   bi.memMap = HHDM_BASE + regionsPhys;
   bi.memMapCapacity = cap;
+  clockMark("paging");
 
-  log(`boot info at phys ${hex(biPhys)} (kernel sees ${hex(HHDM_BASE + biPhys)}), ${u64(bi.size)} bytes, version ` +
-    `${u64(bi.version)}`);
+  logBegin("boot info at phys ");
+  logHex(biPhys);
+  logStr(" (kernel sees ");
+  logHex(HHDM_BASE + biPhys);
+  logStr("), ");
+  logDec(u64(bi.size));
+  logStr(" bytes, version ");
+  logDec(u64(bi.version));
+  logEnd();
 
   // ---- ExitBootServices ----------------------------------------------------------------
   // From here only serial logging: ConOut may allocate (changing the map key), and after
   // a failed attempt the firmware may already be partly shut down.
-  log("exiting boot services");
+  logLine("exiting boot services");
   logSerialOnly();
   let tries: u32 = 0;
   while (true) {
@@ -209,28 +238,53 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     if (s != EFI_SUCCESS) {
       efiReportFailure("GetMemoryMap (before ExitBootServices)", s);
       if (tries == 1) return s;
-      log("error: cannot recover after a failed ExitBootServices; halting");
+      logLine("error: cannot recover after a failed ExitBootServices; halting");
       archHalt();
     }
     s = efiExitBootServices(map.key);
     if (s == EFI_SUCCESS) break;
     if (s != EFI_INVALID_PARAMETER || tries >= EBS_TRIES) {
       efiReportFailure("ExitBootServices", s);
-      log(`error: giving up after ${tries} attempts; the firmware may be partly shut down, so the loader halts here`);
+      logBegin("error: giving up after ");
+      logDec(tries);
+      logStr(" attempts; the firmware may be partly shut down, so the loader halts here");
+      logEnd();
       archHalt();
     }
   }
   // No boot service from here on.
   n = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
   bi.memMapCount = n;
-  log(`boot services exited (attempt ${tries}); final map: ${efiMapCount(addressOf(map))} UEFI descriptors -> ` +
-    `${n} regions${dropped == 0 ? "" : ` (${dropped} dropped: overlapping or over capacity)`}`);
+  logBegin("boot services exited (attempt ");
+  logDec(tries);
+  logStr("); final map: ");
+  logDec(efiMapCount(addressOf(map)));
+  logStr(" UEFI descriptors -> ");
+  logDec(n);
+  logStr(" regions");
+  if (dropped != 0) {
+    logStr(" (");
+    logDec(dropped);
+    logStr(" dropped: overlapping or over capacity)");
+  }
+  logEnd();
+  clockMark("exit");
   // The one firmware call left: still on the firmware's identity mapping.
   rtEnterVirtualMode(addressOf(map), systemTable, bi);
+  clockMark("runtime");
 
   archPrepareMmu(kernel.phys, kernel.pages << 12);
-  log(`jumping to kernel entry ${hex(kernel.img.entry)}${target.x86_64 ? " (cr3 " : " (ttbr1 "}${hex(space.root)}, ` +
-    `stack ${hex(space.stackTop)}, boot info ${hex(HHDM_BASE + biPhys)})`);
+  logBegin("jumping to kernel entry ");
+  logHex(kernel.img.entry);
+  logStr(target.x86_64 ? " (cr3 " : " (ttbr1 ");
+  logHex(space.root);
+  logStr(", stack ");
+  logHex(space.stackTop);
+  logStr(", boot info ");
+  logHex(HHDM_BASE + biPhys);
+  logStr(")");
+  logEnd();
+  clockReport();
   bi.tscBeforeJump = archTimestamp();
   archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys, space.switchPage, space.levels);
 }
