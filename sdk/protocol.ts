@@ -56,7 +56,6 @@ export function kernelPass(): never {
 /** Prints the verdict line `[kernel] FAIL: <reason>` (one line: no newline in `reason`)
  *  and powers off. */
 export function kernelFail(reason: cstr): never {
-  print("[kernel] FAIL: ");
-  println(reason);
+  println(`[kernel] FAIL: ${reason}`);
   kernelPowerOff(false);
 }
