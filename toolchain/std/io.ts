@@ -38,12 +38,14 @@ function pendingFlush(): void {
   if (n != 0) emit(addressOf(pending[0]), n);
 }
 
+/** @noinline: one call per message is the point (inlined, every call site grew by the flushes). */
 export function print(f: Fmt): void {
   pendingFlush(); // a message printed by a sink during the flush of another
   fmtWrite(f, pendingPut);
   pendingFlush();
 }
 
+/** @noinline */
 export function println(f: Fmt): void {
   print(f);
   printChar(10);
