@@ -1,6 +1,6 @@
 // Rejected: run-time strings: `+` on strings, a template literal kept as a string, .length.
 export function main(): i32 {
-  print("a" + "b");
+  const ab: cstr = "a" + "b";
   print("value");
   let n: u32 = 5;
   const t: cstr = `n = ${n}`;

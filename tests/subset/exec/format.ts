@@ -45,6 +45,8 @@ export function main(): i32 {
   println(`dec [${dec(a, 5)}] [${dec(b, 4)}] [${dec(b, 1)}] [${dec(big, 22)}]`);
   println(`size ${size(0)} ${size(1023)} ${size(4096)} ${size(1536 * 1024)} ${size(3 * 1024 * 1024 * 1024)} ${size(4097)}`);
   println(`chr ${chr(65)}${chr(0x42)} mark \x01 and dollar $ {a} \${a} done`);
+  println("joined " + `at compile time ${a}` +
+    `${a > 40 ? ` (${a} > 40)` : ""}${a > 50 ? " (never)" : s}`);
   log(`nested ${a}`);
   log("plain");
   log(s);
