@@ -11,6 +11,11 @@ type Fmt = string;
 /** Writes a formatted message to a byte sink, one byte per call. */
 declare function fmtWrite(f: Fmt, put: (c: u8) => void): void;
 /**
+ * Writes a formatted message in pieces of up to 64 bytes, each handed to `flush` (so that
+ * a console gets a few writes per message rather than one per byte).
+ */
+declare function fmtFlushed(f: Fmt, flush: (p: Ptr<u8>, n: usize) => void): void;
+/**
  * Writes a formatted message into `buf`: at most cap - 1 bytes and a NUL (a longer message
  * is cut off). Returns the number of bytes before the NUL.
  */

@@ -24,28 +24,9 @@ function emit(p: Ptr<u8>, n: usize): void {
   }
 }
 
-// A message is rendered into this buffer and written in pieces of up to its size, so
-// that ConOut sees a few calls per message rather than one per byte.
-let pending: Arr<u8, 64>;
-let pendingLen: usize = 0;
-
-function pendingPut(c: u8): void {
-  pending[pendingLen] = c;
-  pendingLen++;
-  if (pendingLen == pending.length) pendingFlush();
-}
-
-function pendingFlush(): void {
-  const n: usize = pendingLen;
-  pendingLen = 0;
-  if (n != 0) emit(addressOf(pending[0]), n);
-}
-
-/** @noinline: one call per message is the point (inlined, every call site grew by the flushes). */
+/** @noinline: one call per message is the point. */
 export function print(f: Fmt): void {
-  pendingFlush(); // a message printed by a sink during the flush of another
-  fmtWrite(f, pendingPut);
-  pendingFlush();
+  fmtFlushed(f, emit);
 }
 
 /** @noinline */
