@@ -2,12 +2,12 @@
 // fall-through, labels, break, continue and return. Constant conditions keep one branch.
 import * as ts from 'typescript';
 import { irType, irMemType, alignOf, typeName, isAggregate } from '../check/types';
-import { CallLowerer } from './calls';
+import { FormatLowerer } from './format';
 import { updateParts } from '../check/for-update';
 
 const TS = ts.SyntaxKind;
 
-export abstract class StmtLowerer extends CallLowerer {
+export abstract class StmtLowerer extends FormatLowerer {
   private pendingLabel: string | undefined;
 
   stmt(s: ts.Statement): void {
