@@ -31,7 +31,7 @@ function rotr(x: u32, n: u32): u32 {
   return (x >>> n) | (x << (32 - n));
 }
 
-/** Compresses the 64-byte block at p into the state. */
+/** Compresses the 64-byte block at p into the state. @hot: it hashes whole kernels and initrds. */
 function block(c: Ptr<Sha256>, p: Ptr<u8>): void {
   let w: Ptr<u32> = addressOf(c.w[0]);
   for (let t: u32 = 0; t < 16; t++) {

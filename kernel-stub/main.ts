@@ -52,8 +52,7 @@ let checksPassed: u32 = 0;
 // ---- output ----------------------------------------------------------------------------
 
 function kbegin(s: cstr): void {
-  print("[kernel] ");
-  print(s);
+  print(`[kernel] ${s}`);
 }
 
 function kline(s: cstr): void {
@@ -69,34 +68,27 @@ function ok(what: cstr): void {
 
 /** The one way out on failure: verdict line, then QEMU exits with 35. */
 function fail(reason: cstr): never {
-  print("[kernel] FAIL: ");
-  println(reason);
+  println(`[kernel] FAIL: ${reason}`);
   fbconVerdict(false);
   archExit(false);
 }
 
 /** fail() with a value appended to the reason (still one line). */
 function failHex(reason: cstr, v: u64): never {
-  print("[kernel] FAIL: ");
-  print(reason);
-  print(" ");
-  printHex(v);
-  print("\n");
+  println(`[kernel] FAIL: ${reason} ${hex(v)}`);
   fbconVerdict(false);
   archExit(false);
 }
 
 function printSize(bytes: u64): void {
-  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) { printU(bytes >> 30); print(" GiB"); }
-  else if (bytes >= (u64(1) << 20)) { printU(bytes >> 20); print(" MiB"); }
-  else if (bytes >= 1024) { printU(bytes >> 10); print(" KiB"); }
-  else { printU(bytes); print(" B"); }
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) { print(`${bytes >> 30} GiB`); }
+  else if (bytes >= (u64(1) << 20)) { print(`${bytes >> 20} MiB`); }
+  else if (bytes >= 1024) { print(`${bytes >> 10} KiB`); }
+  else { print(`${bytes} B`); }
 }
 
 function printAttrs(a: u32): void {
-  print((a & Attr.Read) != 0 ? "R" : "-");
-  print((a & Attr.Write) != 0 ? "W" : "-");
-  print((a & Attr.Exec) != 0 ? "X" : "-");
+  print(`${(a & Attr.Read) != 0 ? "R" : "-"}${(a & Attr.Write) != 0 ? "W" : "-"}${(a & Attr.Exec) != 0 ? "X" : "-"}`);
   if ((a & Attr.Global) != 0) print(" global");
   if ((a & Attr.Uncached) != 0) print(" uncached");
   if ((a & Attr.Device) != 0) print(" device");
@@ -107,8 +99,7 @@ function printAttrs(a: u32): void {
 
 function reportMemory(map: Ptr<MemRegion>, n: u64): void {
   kbegin("memory map: ");
-  printU(n);
-  println(" regions");
+  println(`${n} regions`);
   for (let t: u32 = 1; t <= MEMTYPE_MAX; t++) {
     let total: u64 = 0;
     let count: u64 = 0;
@@ -122,23 +113,15 @@ function reportMemory(map: Ptr<MemRegion>, n: u64): void {
     }
     if (count == 0) continue;
     kbegin("memory: ");
-    print(memTypeName(t as MemType));
-    print(" ");
+    print(`${memTypeName(t as MemType)} `);
     printSize(total);
-    print(" in ");
-    printU(count);
-    println(count == 1 ? " region" : " regions");
+    println(` in ${count}${count == 1 ? " region" : " regions"}`);
   }
 }
 
 function report(b: Ptr<BootInfo>): void {
   kbegin("boot info v");
-  printU(b.version);
-  print(", ");
-  printU(b.size);
-  print(" bytes, flags ");
-  printHex(u64(b.flags));
-  print("\n");
+  println(`${b.version}, ${b.size} bytes, flags ${hex(u64(b.flags))}`);
   kbegin("cmdline: \"");
   if ((b.flags & BootFlag.HasCmdline) != 0) {
     let n: u32 = b.cmdlineLength;
@@ -147,60 +130,33 @@ function report(b: Ptr<BootInfo>): void {
   }
   println("\"");
   kbegin("hhdm base ");
-  printHex(b.hhdmBase);
-  print(", maps ");
+  print(`${hex(b.hhdmBase)}, maps `);
   printSize(b.hhdmSize);
   println(" of physical address space");
   kbegin("kernel virt ");
-  printHex(b.kernelVirtBase);
-  print(" phys ");
-  printHex(b.kernelPhysBase);
-  print(" size ");
-  printHex(b.kernelSize);
-  print(" entry ");
-  printHex(b.kernelEntry);
-  print("\n");
+  println(`${hex(b.kernelVirtBase)} phys ${hex(b.kernelPhysBase)} size ${hex(b.kernelSize)} entry ` +
+    `${hex(b.kernelEntry)}`);
   kbegin("stack top ");
-  printHex(b.kernelStackTop);
-  print(" size ");
-  printHex(b.kernelStackSize);
-  print(target.x86_64 ? ", rsp at entry " : ", sp at entry ");
-  printHex(archStackPointer());
-  print("\n");
+  println(`${hex(b.kernelStackTop)} size ${hex(b.kernelStackSize)}` +
+    `${target.x86_64 ? ", rsp at entry " : ", sp at entry "}${hex(archStackPointer())}`);
   if ((b.flags & BootFlag.HasRsdp) != 0) {
     kbegin("rsdp ");
-    printHex(b.rsdp);
-    print(" (revision ");
-    printU(b.rsdpRevision);
-    println(")");
+    println(`${hex(b.rsdp)} (revision ${b.rsdpRevision})`);
   } else {
     kline("rsdp none");
   }
   if ((b.flags & BootFlag.HasFramebuffer) != 0) {
     kbegin("framebuffer ");
-    printHex(b.fb.base);
-    print(" ");
-    printU(b.fb.width);
-    print("x");
-    printU(b.fb.height);
-    print(" pitch ");
-    printU(b.fb.pitch);
-    print(" format ");
-    printU(b.fb.format);
-    print(" size ");
-    printHex(b.fb.size);
-    print("\n");
+    println(`${hex(b.fb.base)} ${b.fb.width}x${b.fb.height} pitch ${b.fb.pitch} format ${b.fb.format} size ` +
+      `${hex(b.fb.size)}`);
   } else {
     kline("framebuffer none");
   }
   kbegin("efi system table ");
-  printHex(b.efiSystemTable);
-  print(", runtime services ");
-  printHex(b.efiRuntimeServices);
-  print("\n");
+  println(`${hex(b.efiSystemTable)}, runtime services ${hex(b.efiRuntimeServices)}`);
   kbegin("page table root ");
-  printHex(b.pageTableRoot);
-  println((b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most");
+  println(`${hex(b.pageTableRoot)}` +
+    `${(b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most"}`);
   kbegin("paging: ");
   printU(archPagingLevels());
   if (target.x86_64 && archPagingLevels() == 5) println("-level (CR4.LA57 set: 57-bit virtual addresses)");
@@ -208,18 +164,11 @@ function report(b: Ptr<BootInfo>): void {
   else println("-level (48-bit virtual addresses, 4 KiB granule)");
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
   kbegin("loader time: ");
-  printU(ticks);
-  print(target.x86_64 ? " TSC ticks" : " CNTVCT ticks");
+  print(`${ticks}${target.x86_64 ? " TSC ticks" : " CNTVCT ticks"}`);
   if (b.tscFrequency >= 1_000_000) {
-    print(" = ");
-    printU(ticks / (b.tscFrequency / 1_000_000));
-    print(" us at ");
-    printU(b.tscFrequency / 1_000_000);
-    print(" MHz");
+    print(` = ${ticks / (b.tscFrequency / 1_000_000)} us at ${b.tscFrequency / 1_000_000} MHz`);
   }
-  print("; loader jump -> kernel entry ");
-  printU(tscEntry - b.tscBeforeJump);
-  println(" ticks");
+  println(`; loader jump -> kernel entry ${tscEntry - b.tscBeforeJump} ticks`);
 }
 
 // ---- checks ----------------------------------------------------------------------------
@@ -252,21 +201,13 @@ function expectAttrs(what: cstr, va: u64, want: u32, forbid: u32): void {
   if (!walk(va, addressOf(w))) failHex(what, va);
   if ((w.attrs & want) != want || (w.attrs & forbid) != 0) {
     kbegin("  ");
-    print(what);
-    print(" ");
-    printHex(va);
-    print(" has ");
+    print(`${what} ${hex(va)} has `);
     printAttrs(w.attrs);
     print("\n");
     failHex(what, va);
   }
   kbegin("  ");
-  print(what);
-  print(" ");
-  printHex(va);
-  print(" -> ");
-  printHex(w.pa);
-  print(" ");
+  print(`${what} ${hex(va)} -> ${hex(w.pa)} `);
   printAttrs(w.attrs);
   print(" (");
   printSize(w.pageSize);
@@ -308,8 +249,7 @@ function checkMemoryMap(b: Ptr<BootInfo>): void {
   let c: MapCheck = memMapCheck(ptr<MemRegion>(b.memMap), b.memMapCount, addressOf(idx));
   if (c != MapCheck.Ok) {
     kbegin("memory map region ");
-    printU(idx);
-    println(" is the first bad one");
+    println(`${idx} is the first bad one`);
     fail(mapCheckMessage(c));
   }
   // The kernel's own pages must be reported as such.
@@ -363,8 +303,7 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   let guard: u64 = b.kernelStackTop - b.kernelStackSize - PAGE;
   if (walk(guard, addressOf(w))) failHex("the stack guard page is mapped:", guard);
   kbegin("  stack guard ");
-  printHex(guard);
-  println(" unmapped");
+  println(`${hex(guard)} unmapped`);
   ok("kernel text read-only, rodata/data/bss/stack/HHDM not executable, guard page unmapped");
 }
 
@@ -408,11 +347,9 @@ function checkRuntimeWindow(b: Ptr<BootInfo>): void {
       if (!walk(r.virt + off, addressOf(w)) || (w.attrs & (Attr.Write | Attr.Exec)) != (Attr.Write | Attr.Exec)) failHex("a range the boot info lists as RWX is not mapped RWX at", r.virt + off);
     }
     kbegin("  runtime RWX ");
-    printHex(r.virt);
-    print(" (");
+    print(`${hex(r.virt)} (`);
     printSize(size);
-    print("): ");
-    println(rwxReasonName(r.reason));
+    println(`): ${rwxReasonName(r.reason)}`);
     rwxBytes += size;
   }
   let map: Ptr<MemRegion> = ptr<MemRegion>(b.memMap);
@@ -434,10 +371,7 @@ function checkRuntimeWindow(b: Ptr<BootInfo>): void {
     }
   }
   kbegin("  runtime window: ");
-  printU(pages);
-  print(" leaves checked, RWX only in the ");
-  printU(u64(b.efiRwxCount));
-  print(" listed ranges (");
+  print(`${pages} leaves checked, RWX only in the ${u64(b.efiRwxCount)} listed ranges (`);
   printSize(rwxBytes);
   println(")");
   ok("efi runtime window W^X except the boot info's RWX ranges");
@@ -461,10 +395,7 @@ function checkHhdm(b: Ptr<BootInfo>): void {
   compilerBarrier();
   if (loadVolatile<u64>(b.hhdmBase + w.pa) != 0x1234_5678_9ABC_DEF0) fail("a store to .data is not visible through the HHDM");
   kbegin("  rodata ");
-  printHex(va);
-  print(" = HHDM ");
-  printHex(b.hhdmBase + expectPa);
-  println(" (16 bytes equal)");
+  println(`${hex(va)} = HHDM ${hex(b.hhdmBase + expectPa)} (16 bytes equal)`);
   ok("HHDM reads match the kernel's own pages");
 }
 
@@ -511,8 +442,7 @@ function checkRuntimeServices(): void {
   let b: Ptr<BootInfo> = mmBootInfo();
   if ((b.flags & BootFlag.RuntimeVirtual) == 0) {
     kbegin("efi runtime services unavailable: SetVirtualAddressMap status ");
-    printHex(b.efiVirtualMapStatus);
-    println(" (the loader's log says why)");
+    println(`${hex(b.efiVirtualMapStatus)} (the loader's log says why)`);
     return;
   }
   let rt: u64 = b.efiRuntimeServicesVirt;
@@ -572,10 +502,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   trapsConsoleReady();
   bi = bootInfo;
   kbegin("tsboot kernel-stub (");
-  print(archName());
-  print(") entered, boot info at ");
-  printHex(addr(bootInfo));
-  print("\n");
+  println(`${archName()}) entered, boot info at ${hex(addr(bootInfo))}`);
 
   checkBootInfo(bi);
   trapsSetKernelStack(bi.kernelStackTop, bi.kernelStackSize);
@@ -614,9 +541,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkRuntimeServices();
 
   kbegin("all ");
-  printU(checksPassed);
-  println(" checks passed");
-  println("[kernel] PASS");
+  print(`${checksPassed} checks passed\n[kernel] PASS\n`);
   fbconVerdict(true);
   archExit(true);
 }

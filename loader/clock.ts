@@ -14,7 +14,7 @@
 import { ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../common/uefi";
 import { type AcpiInfo, type AcpiView, acpiScan, acpiView } from "../common/acpi";
 import { efiFindConfigTable, efiStall } from "./efi";
-import { logBegin, logStr, logEnd, logDec } from "./log";
+import { logBegin, logStr, logEnd, log, logText } from "./log";
 import { archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampHzFromPmTimer } from "./arch/index";
 
 /** The fallback: the counter measured against the firmware's Stall() for this long. */
@@ -59,12 +59,7 @@ export function clockCalibrate(): void {
     source = "measured against Stall";
   }
   hz = rate;
-  logBegin("timestamp counter: ");
-  logDec(hz / 1000);
-  logStr(" kHz (");
-  logStr(source);
-  logStr(")");
-  logEnd();
+  log(`timestamp counter: ${hz / 1000} kHz (${source})`);
 }
 
 /** Ticks per second, 0 when unknown. */
@@ -85,9 +80,7 @@ export function clockUsSinceEntry(): u64 {
 /** "N ms after loader entry" appended to the current log line (nothing when unknown). */
 export function clockLogSinceEntry(): void {
   if (hz == 0) return;
-  logStr(", ");
-  logDec(clockUsSinceEntry() / 1000);
-  logStr(" ms after loader entry");
+  logText(`, ${clockUsSinceEntry() / 1000} ms after loader entry`);
 }
 
 /** Ends phase `name` now. */
@@ -100,11 +93,9 @@ export function clockMark(name: cstr): void {
 
 function logTicks(ticks: u64): void {
   if (hz < 1_000_000) {
-    logDec(ticks);
-    logStr(" ticks");
+    logText(`${ticks} ticks`);
   } else {
-    logDec(ticks / (hz / 1_000_000));
-    logStr(" us");
+    logText(`${ticks / (hz / 1_000_000)} us`);
   }
 }
 
@@ -114,9 +105,7 @@ export function clockReport(): void {
   logBegin("time:");
   let prev: u64 = entry;
   for (let i: u32 = 0; i < marks; i++) {
-    logStr(" ");
-    logStr(markNames[i]);
-    logStr(" ");
+    logText(` ${markNames[i]} `);
     logTicks(markTicks[i] - prev);
     logStr(",");
     prev = markTicks[i];

@@ -7,7 +7,7 @@ import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR } from "../com
 import { type BootCfg, type CfgEntry, cfgParse, cfgEntryVisible } from "../common/cfg";
 import { cfgFormatWhere, cfgFormatMessage } from "../common/cfg-messages";
 import { type EfiFileData, efiReadFile, efiFreePages } from "./efi";
-import { logBegin, logStr, logEnd, logDec, logPutc } from "./log";
+import { logBegin, logStr, logEnd, logPutc, log, logText } from "./log";
 import { archCfgArch, archName, archDefaultConfig } from "./arch/index";
 
 export const CFG_FILE: cstr = "\\tsboot\\boot.cfg";
@@ -42,23 +42,15 @@ export function configRead(root: Ptr<EfiFile>): u64 {
   if (f.status == EFI_NOT_FOUND) {
     let text: cstr = archDefaultConfig();
     cfgParse(cast<u8>(text), strlen(text), archCfgArch(), addressOf(cfg));
-    logBegin("no ");
-    logStr(CFG_FILE);
-    logStr("; using the built-in entry 'tsboot' (");
+    logText(`[loader] no ${CFG_FILE}; using the built-in entry 'tsboot' (`);
     logBytesOfEntry(0);
-    logStr(")");
-    logEnd();
+    logText(`)\n`);
     return EFI_SUCCESS;
   }
   if (f.status != EFI_SUCCESS) return f.status;
   if (f.size > CFG_FILE_MAX) {
     efiFreePages(f.base, f.pages);
-    logBegin("error: ");
-    logStr(CFG_FILE);
-    logStr(" is ");
-    logDec(f.size);
-    logStr(" bytes; a boot.cfg is at most 1 MiB");
-    logEnd();
+    log(`error: ${CFG_FILE} is ${f.size} bytes; a boot.cfg is at most 1 MiB`);
     return EFI_LOAD_ERROR;
   }
   cfgParse(ptr<u8>(f.base), f.size, archCfgArch(), addressOf(cfg));
@@ -67,27 +59,12 @@ export function configRead(root: Ptr<EfiFile>): u64 {
   for (let i: u32 = 0; i < cfg.entryCount; i++) {
     if (cfgEntryVisible(addressOf(cfg.entries[i]), cfg.arch)) visible++;
   }
-  logBegin("read ");
-  logStr(CFG_FILE);
-  logStr(" (");
-  logDec(f.size);
-  logStr(" bytes): ");
-  logDec(visible);
-  logStr(visible == 1 ? " entry for " : " entries for ");
-  logStr(archName());
-  if (cfg.errorCount != 0) {
-    logStr(", ");
-    logDec(cfg.errorCount);
-    logStr(cfg.errorCount == 1 ? " error" : " errors");
-  }
-  logEnd();
+  const errors: u32 = cfg.errorCount;
+  log(`read ${CFG_FILE} (${f.size} bytes): ${visible}${visible == 1 ? " entry for " : " entries for "}${archName()}` +
+    `${errors == 0 ? "" : `, ${errors}${errors == 1 ? " error" : " errors"}`}`);
   for (let i: u32 = 0; i < cfg.storedErrors; i++) configLogError(i);
   if (cfg.errorCount > cfg.storedErrors) {
-    logBegin(CFG_FILE);
-    logStr(": ");
-    logDec(u64(cfg.errorCount - cfg.storedErrors));
-    logStr(" more errors not shown");
-    logEnd();
+    log(`${CFG_FILE}: ${u64(cfg.errorCount - cfg.storedErrors)} more errors not shown`);
   }
   return EFI_SUCCESS;
 }

@@ -11,7 +11,7 @@
 
 import { type CfgEntry, CfgProtocol, CFG_CMDLINE_MAX, CFG_TSBOOT_CMDLINE_MAX } from "../common/cfg";
 import { utf8ToUtf16, utf16ToUtf8 } from "../common/utf8";
-import { logBegin, logStr, logEnd, logDec, logPutc, logFlush } from "./log";
+import { logEnd, logPutc, logFlush, log, logText } from "./log";
 import { type Key, KeyKind, keysRead } from "./keys";
 
 /** Characters of the line shown at once: longer lines scroll sideways with the cursor. */
@@ -38,12 +38,10 @@ function render(): void {
   if (cursor > from + WINDOW) from = cursor - WINDOW;
   let end: u32 = from + WINDOW;
   if (end > len) end = len;
-  logPutc(0x0D);
-  logStr("> ");
+  logText(`${chr(0x0D)}> `);
   for (let i: u32 = from; i < end; i++) logPutc(text[i] < 0x80 ? u8(text[i]) : 0x3F);
   for (let i: u32 = end; i < from + WINDOW + 1; i++) logPutc(0x20); // erase what was longer
-  logPutc(0x0D);
-  logStr("> ");
+  logText(`${chr(0x0D)}> `);
   for (let i: u32 = from; i < cursor; i++) logPutc(text[i] < 0x80 ? u8(text[i]) : 0x3F);
   logFlush();
 }
@@ -66,10 +64,7 @@ export function editCmdline(e: Ptr<CfgEntry>): bool {
   bytes = e.cmdlineLength;
   cursor = len;
   from = 0;
-  logBegin("editing the command line (at most ");
-  logDec(u64(max));
-  logStr(" bytes): Enter boots, Esc cancels");
-  logEnd();
+  log(`editing the command line (at most ${u64(max)} bytes): Enter boots, Esc cancels`);
   render();
   let k: Key = zeroed<Key>();
   while (keysRead(0, addressOf(k))) {
@@ -77,17 +72,14 @@ export function editCmdline(e: Ptr<CfgEntry>): bool {
       logEnd();
       let m: i64 = utf16ToUtf8(addressOf(text[0]), u64(len), addressOf(e.cmdline[0]), u64(max) + 1);
       if (m < 0) {
-        logBegin("the edited command line is not valid text; kept the old one");
-        logEnd();
+        log("the edited command line is not valid text; kept the old one");
         return false;
       }
       e.cmdlineLength = u32(m);
       return true;
     }
     if (k.kind == KeyKind.Escape) {
-      logEnd();
-      logBegin("edit cancelled");
-      logEnd();
+      logText(`\n[loader] edit cancelled\n`);
       return false;
     }
     if (k.kind == KeyKind.Char) {

@@ -13,7 +13,7 @@ import {
   EFI_OPEN_PROTOCOL_GET_PROTOCOL, EFI_FILE_MODE_READ, EFI_FILE_DIRECTORY,
   LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, guidEqual,
 } from "../common/uefi";
-import { logBegin, logStr, logEnd, logHex, logBytes, logDec, logSize } from "./log";
+import { logBegin, logStr, logBytes, log, logText } from "./log";
 import { utf8ToUtf16 } from "../common/utf8";
 
 let gImage: EfiHandle = null;
@@ -35,14 +35,7 @@ export { efiIsError, efiStatusName };
 
 /** Logs a failed service call: "[loader] error: <what> failed: <STATUS> (0x...)". */
 export function efiReportFailure(what: cstr, s: u64): void {
-  logBegin("error: ");
-  logStr(what);
-  logStr(" failed: ");
-  logStr(efiStatusName(s));
-  logStr(" (");
-  logHex(s);
-  logStr(")");
-  logEnd();
+  log(`error: ${what} failed: ${efiStatusName(s)} (${hex(s)})`);
 }
 
 /** Checks `s`; logs and returns false on anything but EFI_SUCCESS. */
@@ -101,19 +94,12 @@ function allocPages(pages: u64, memType: u32, limit: u64, what: cstr, name: Ptr<
   let pa: u64 = limit;
   let s: u64 = gBS.AllocatePages(limit == 0 ? 0 : 1, memType, pages, addressOf(pa));
   if (s != EFI_SUCCESS) {
-    logBegin("error: AllocatePages(");
-    logDec(pages);
-    logStr(" pages = ");
-    logSize(pages << 12);
-    logStr(" for ");
-    logStr(what);
+    logText(`[loader] error: AllocatePages(${pages} pages = ${size(pages << 12)} for ${what}`);
     if (name != null) {
       logStr(" ");
       logBytes(name, 1024);
     }
-    logStr(") failed: ");
-    logStr(efiStatusName(s));
-    logEnd();
+    logText(`) failed: ${efiStatusName(s)}\n`);
     return 0;
   }
   return pa;
@@ -220,11 +206,7 @@ export function pathLength(p: Ptr<u8>): u64 {
 function fileFailure(path: Ptr<u8>, what: cstr, s: u64): void {
   logBegin("error: ");
   logBytes(path, 1024);
-  logStr(": ");
-  logStr(what);
-  logStr(" failed: ");
-  logStr(efiStatusName(s));
-  logEnd();
+  logText(`: ${what} failed: ${efiStatusName(s)}\n`);
 }
 
 /** An open file of the boot volume and its size. */
@@ -244,8 +226,7 @@ export function efiFileOpen(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: b
   if (utf8ToUtf16(path, pathLength(path), addressOf(pathBuf[0]), pathBuf.length) < 0) {
     logBegin("error: ");
     logBytes(path, 1024);
-    logStr(": not a valid UTF-8 path of at most 259 UTF-16 units");
-    logEnd();
+    logText(`: not a valid UTF-8 path of at most 259 UTF-16 units\n`);
     return EFI_INVALID_PARAMETER;
   }
   let f: Ptr<EfiFile> = null;
@@ -266,8 +247,7 @@ export function efiFileOpen(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: b
   if ((info.Attribute & EFI_FILE_DIRECTORY) != 0) {
     logBegin("error: ");
     logBytes(path, 1024);
-    logStr(" is a directory, not a file");
-    logEnd();
+    logText(` is a directory, not a file\n`);
     f.Close();
     return EFI_NOT_FOUND;
   }
@@ -287,24 +267,13 @@ export function efiFileRead(f: Ptr<EfiOpenFile>, path: Ptr<u8>, dst: u64): u64 {
     if (s != EFI_SUCCESS) {
       logBegin("error: reading ");
       logBytes(path, 1024);
-      logStr(" failed after ");
-      logDec(done);
-      logStr(" of ");
-      logDec(f.size);
-      logStr(" bytes: EFI_FILE_PROTOCOL.Read: ");
-      logStr(efiStatusName(s));
-      logEnd();
+      logText(` failed after ${done} of ${f.size} bytes: EFI_FILE_PROTOCOL.Read: ${efiStatusName(s)}\n`);
       return s;
     }
     if (chunk == 0) {
       logBegin("error: ");
       logBytes(path, 1024);
-      logStr(": file ended after ");
-      logDec(done);
-      logStr(" of ");
-      logDec(f.size);
-      logStr(" bytes");
-      logEnd();
+      logText(`: file ended after ${done} of ${f.size} bytes\n`);
       return EFI_END_OF_FILE;
     }
     done += chunk;

@@ -17,7 +17,7 @@ import {
   type EfiFileData, efiReadFile, efiFreePages, efiOpenProtocol, efiLoadImage, efiStartImage, efiUnloadImage,
   efiLoadedImage, efiStatusName, efiFreePool, pathLength,
 } from "./efi";
-import { logBegin, logStr, logEnd, logHex, logDec, logBytes, logWstr } from "./log";
+import { logBegin, logStr, logEnd, logBytes, logWstr, log, logText } from "./log";
 import { archPeMachine, archName } from "./arch/index";
 import { verifyFile } from "./verify";
 import { clockLogSinceEntry } from "./clock";
@@ -38,9 +38,7 @@ function logPath(e: Ptr<CfgEntry>): void {
 function notPe(e: Ptr<CfgEntry>, why: cstr): u64 {
   logBegin("error: ");
   logPath(e);
-  logStr(" is not an EFI application: ");
-  logStr(why);
-  logEnd();
+  logText(` is not an EFI application: ${why}\n`);
   return EFI_LOAD_ERROR;
 }
 
@@ -60,15 +58,9 @@ export function peCheck(e: Ptr<CfgEntry>, base: u64, size: u64): u64 {
   if (machine != archPeMachine()) {
     logBegin("error: ");
     logPath(e);
-    logStr(" is a PE image for machine ");
-    logHex(u64(machine));
-    logStr(machine == 0x8664 ? " (x86_64)" : machine == 0xAA64 ? " (aarch64)" : machine == 0x14C ? " (i386)" : "");
-    logStr(", not for this ");
-    logStr(archName());
-    logStr(" loader (");
-    logHex(u64(archPeMachine()));
-    logStr(")");
-    logEnd();
+    logText(` is a PE image for machine ${hex(u64(machine))}` +
+      `${machine == 0x8664 ? " (x86_64)" : machine == 0xAA64 ? " (aarch64)" : machine == 0x14C ? " (i386)" : ""}, ` +
+      `not for this ${archName()} loader (${hex(u64(archPeMachine()))})\n`);
     return EFI_UNSUPPORTED;
   }
   let optSize: u16 = rd16(p, pe + 20);
@@ -79,10 +71,7 @@ export function peCheck(e: Ptr<CfgEntry>, base: u64, size: u64): u64 {
   if (subsystem != PE_SUBSYSTEM_EFI_APPLICATION) {
     logBegin("error: ");
     logPath(e);
-    logStr(" is not an EFI application: PE subsystem ");
-    logDec(u64(subsystem));
-    logStr(" (an EFI application is 10)");
-    logEnd();
+    logText(` is not an EFI application: PE subsystem ${u64(subsystem)} (an EFI application is 10)\n`);
     return EFI_LOAD_ERROR;
   }
   return EFI_SUCCESS;
@@ -97,16 +86,12 @@ export function imageRead(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, out: Ptr<EfiFile
   if (out.status == EFI_NOT_FOUND) {
     logBegin("error: ");
     logPath(e);
-    logStr(" not found on the boot volume (EFI_NOT_FOUND)");
-    logEnd();
+    logText(` not found on the boot volume (EFI_NOT_FOUND)\n`);
   }
   if (out.status != EFI_SUCCESS) return out.status;
   logBegin("read ");
   logPath(e);
-  logStr(": ");
-  logDec(out.size);
-  logStr(" bytes");
-  logEnd();
+  logText(`: ${out.size} bytes\n`);
   let s: u64 = verifyFile(e, out.base, out.size);
   if (s == EFI_SUCCESS) s = peCheck(e, out.base, out.size);
   if (s != EFI_SUCCESS) {
@@ -167,9 +152,7 @@ export function imageStart(e: Ptr<CfgEntry>, file: Ptr<EfiFileData>): u64 {
   if (s != EFI_SUCCESS) {
     logBegin("error: LoadImage(");
     logPath(e);
-    logStr(") failed: ");
-    logStr(efiStatusName(s));
-    logEnd();
+    logText(`) failed: ${efiStatusName(s)}\n`);
     return s;
   }
   let li: Ptr<EfiLoadedImage> = cast<EfiLoadedImage>(efiOpenProtocol(image, addressOf(LOADED_IMAGE_GUID),
@@ -181,10 +164,7 @@ export function imageStart(e: Ptr<CfgEntry>, file: Ptr<EfiFileData>): u64 {
   if (e.cmdlineLength != 0) {
     let units: i64 = utf8ToUtf16(addressOf(e.cmdline[0]), u64(e.cmdlineLength), addressOf(loadOptions[0]), loadOptions.length);
     if (units < 0) {
-      logBegin("error: the command line does not fit the load options (");
-      logDec(u64(loadOptions.length - 1));
-      logStr(" UTF-16 units)");
-      logEnd();
+      log(`error: the command line does not fit the load options (${u64(loadOptions.length - 1)} UTF-16 units)`);
       efiUnloadImage(image);
       return EFI_BUFFER_TOO_SMALL;
     }
@@ -193,18 +173,15 @@ export function imageStart(e: Ptr<CfgEntry>, file: Ptr<EfiFileData>): u64 {
   }
   logBegin("starting ");
   logPath(e);
-  logStr(" (StartImage, image at ");
-  logHex(addr(li.ImageBase));
+  logText(` (StartImage, image at ${hex(addr(li.ImageBase))}`);
   clockLogSinceEntry();
-  logStr(")");
-  logEnd();
+  logText(`)\n`);
   let exitData: Ptr<u16> = null;
   s = efiStartImage(image, addressOf(exitData));
   // An application that returns has been unloaded by the firmware (Exit does that).
   logBegin("");
   logPath(e);
-  logStr(" returned ");
-  logStr(efiStatusName(s));
+  logText(` returned ${efiStatusName(s)}`);
   if (exitData != null) {
     logStr(": ");
     logWstr(exitData, 200);

@@ -20,10 +20,10 @@ import {
   type EfiOpenFile, efiFileOpen, efiFileRead, efiFileClose, efiAllocPagesFor, efiFreePages, efiInstallProtocol,
   efiUninstallProtocol,
 } from "./efi";
-import { logBegin, logStr, logEnd, logDec, logBytes, logSize } from "./log";
+import { logBytes, log, logText } from "./log";
 
 let base: u64 = 0;
-let size: u64 = 0;
+let initrdBytes: u64 = 0;
 let pages: u64 = 0;
 let handle: EfiHandle = null;
 let served: u32 = 0;
@@ -46,17 +46,14 @@ function initrdLoadFile(
   // BootPolicy TRUE asks for a boot-manager style load, which a file of fixed bytes is not.
   if (bootPolicy != 0) return EFI_UNSUPPORTED;
   if (path != null && path.Type != DEVICE_PATH_END) return EFI_NOT_FOUND;
-  if (buffer == null || bufferSize[0] < size) {
-    bufferSize[0] = size;
+  if (buffer == null || bufferSize[0] < initrdBytes) {
+    bufferSize[0] = initrdBytes;
     return EFI_BUFFER_TOO_SMALL;
   }
-  memcpy(buffer, ptr<void>(base), size);
-  bufferSize[0] = size;
+  memcpy(buffer, ptr<void>(base), initrdBytes);
+  bufferSize[0] = initrdBytes;
   served++;
-  logBegin("initrd: ");
-  logSize(size);
-  logStr(" served to the kernel through LoadFile2 (LINUX_EFI_INITRD_MEDIA_GUID)");
-  logEnd();
+  log(`initrd: ${size(initrdBytes)} served to the kernel through LoadFile2 (LINUX_EFI_INITRD_MEDIA_GUID)`);
   return EFI_SUCCESS;
 }
 
@@ -89,17 +86,9 @@ export function initrdLoad(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     at += pad;
     s = efiFileRead(addressOf(files[i]), pathOf(addressOf(e.initrds[i])), base + at);
     if (s != EFI_SUCCESS) break;
-    logBegin("initrd ");
-    logDec(u64(i + 1));
-    logStr("/");
-    logDec(u64(e.initrdCount));
-    logStr(": ");
+    logText(`[loader] initrd ${u64(i + 1)}/${u64(e.initrdCount)}: `);
     logBytes(pathOf(addressOf(e.initrds[i])), 256);
-    logStr(", ");
-    logDec(files[i].size);
-    logStr(" bytes at offset ");
-    logDec(at);
-    logEnd();
+    logText(`, ${files[i].size} bytes at offset ${at}\n`);
     at += files[i].size;
   }
   for (let i: u32 = 0; i < opened; i++) efiFileClose(addressOf(files[i]));
@@ -108,7 +97,7 @@ export function initrdLoad(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     base = 0;
     return s;
   }
-  size = total;
+  initrdBytes = total;
   return EFI_SUCCESS;
 }
 
@@ -136,10 +125,7 @@ export function initrdInstall(): u64 {
     handle = null;
     return EFI_OUT_OF_RESOURCES;
   }
-  logBegin("initrd: ");
-  logSize(size);
-  logStr(" ready under LINUX_EFI_INITRD_MEDIA_GUID");
-  logEnd();
+  log(`initrd: ${size(initrdBytes)} ready under LINUX_EFI_INITRD_MEDIA_GUID`);
   return EFI_SUCCESS;
 }
 
@@ -156,5 +142,5 @@ export function initrdRelease(): void {
   }
   if (base != 0) efiFreePages(base, pages);
   base = 0;
-  size = 0;
+  initrdBytes = 0;
 }

@@ -2,7 +2,7 @@
 
 import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY } from "../common/uefi";
 import { type EfiFileData, efiReadFile, efiFreePages, efiAllocPagesFor } from "./efi";
-import { logBegin, logStr, logEnd, logHex, logDec, logBytes } from "./log";
+import { logBegin, logBytes, log, logText } from "./log";
 import { archElfMachine, archName } from "./arch/index";
 import { type CfgEntry } from "../common/cfg";
 import { verifyFile } from "./verify";
@@ -36,22 +36,15 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
   if (k.file.status == EFI_NOT_FOUND) {
     logBegin("error: kernel file ");
     logBytes(path, 256);
-    logStr(" not found on the boot volume (EFI_NOT_FOUND)");
-    logEnd();
-    logBegin("hint: copy the kernel to ");
+    logText(` not found on the boot volume (EFI_NOT_FOUND)\n[loader] hint: copy the kernel to `);
     logBytes(path, 256);
-    logStr(" on the ESP, or change path= in \\tsboot\\boot.cfg");
-    logEnd();
+    logText(` on the ESP, or change path= in \\tsboot\\boot.cfg\n`);
     return EFI_NOT_FOUND;
   }
   if (k.file.status != EFI_SUCCESS) return k.file.status;
   logBegin("kernel file ");
   logBytes(path, 256);
-  logStr(": ");
-  logDec(k.file.size);
-  logStr(" bytes at ");
-  logHex(k.file.base);
-  logEnd();
+  logText(`: ${k.file.size} bytes at ${hex(k.file.base)}\n`);
   let v: u64 = verifyFile(e, k.file.base, k.file.size);
   if (v != EFI_SUCCESS) {
     releaseKernelFile(k);
@@ -66,38 +59,19 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
   if (st != ElfStatus.Ok) {
     logBegin("error: ");
     logBytes(path, 256);
-    logStr(" is not a valid ");
-    logStr(archName());
-    logStr(" kernel: ");
-    logStr(elfStatusMessage(st));
-    logEnd();
-    logBegin("  detail: check ");
-    logDec(u64(st));
+    logText(` is not a valid ${archName()} kernel: ${elfStatusMessage(st)}\n[loader]   detail: check ${u64(st)}`);
     if (k.img.badIndex >= 0) {
-      logStr(", program header ");
-      logDec(u64(k.img.badIndex));
+      logText(`, program header ${u64(k.img.badIndex)}`);
     }
     if (k.img.otherIndex >= 0) {
-      logStr(", overlapping program header ");
-      logDec(u64(k.img.otherIndex));
+      logText(`, overlapping program header ${u64(k.img.otherIndex)}`);
     }
-    logStr(", ");
-    logStr(elfFieldName(k.img.badField));
-    logStr(" = ");
-    logHex(k.img.badValue);
-    logEnd();
+    logText(`, ${elfFieldName(k.img.badField)} = ${hex(k.img.badValue)}\n`);
     releaseKernelFile(k);
     return EFI_LOAD_ERROR;
   }
-  logBegin("kernel ELF ok: entry ");
-  logHex(k.img.entry);
-  logStr(", ");
-  logDec(k.img.loadCount);
-  logStr(" PT_LOAD segments spanning ");
-  logHex(k.img.vbase);
-  logStr("-");
-  logHex(k.img.vend);
-  logEnd();
+  log(`kernel ELF ok: entry ${hex(k.img.entry)}, ${k.img.loadCount} PT_LOAD segments spanning ${hex(k.img.vbase)}-` +
+    `${hex(k.img.vend)}`);
 
   k.pages = (k.img.vend - k.img.vbase) >> 12;
   k.phys = efiAllocPagesFor(k.pages, TSBOOT_KERNEL_MEMORY, "the kernel image of", path);
@@ -106,12 +80,7 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
     return EFI_OUT_OF_RESOURCES;
   }
   elfLoad(ptr<u8>(k.file.base), addressOf(k.img), ptr<u8>(k.phys));
-  logBegin("kernel loaded at phys ");
-  logHex(k.phys);
-  logStr(" (");
-  logDec(k.pages);
-  logStr(" pages)");
-  logEnd();
+  log(`kernel loaded at phys ${hex(k.phys)} (${k.pages} pages)`);
   return EFI_SUCCESS;
 }
 
@@ -127,9 +96,7 @@ export function releaseKernelFile(k: Ptr<LoadedKernel>): void {
 
 /** "R-X" style flags of a program header, for the log. */
 export function logSegmentFlags(flags: u32): void {
-  logStr((flags & PF_R) != 0 ? "R" : "-");
-  logStr((flags & PF_W) != 0 ? "W" : "-");
-  logStr((flags & PF_X) != 0 ? "X" : "-");
+  logText(`${(flags & PF_R) != 0 ? "R" : "-"}${(flags & PF_W) != 0 ? "W" : "-"}${(flags & PF_X) != 0 ? "X" : "-"}`);
 }
 
 export function isLoad(ph: Ptr<Elf64Phdr>): bool { return ph.type == PT_LOAD && ph.memsz != 0; }

@@ -9,7 +9,7 @@
 import { type EfiFile, EFI_SUCCESS, EFI_LOAD_ERROR } from "../common/uefi";
 import { type CfgEntry } from "../common/cfg";
 import { type EfiFileData, efiFreePages } from "./efi";
-import { logBegin, logStr, logEnd, logBytes, logLine } from "./log";
+import { logBegin, logBytes, log, logText } from "./log";
 import { imageRead, imageStart } from "./image";
 import { initrdLoad, initrdInstall, initrdRelease, initrdServed } from "./initrd";
 
@@ -37,10 +37,8 @@ export function linuxBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   if (!isLinux(f.base, f.size)) {
     logBegin("error: ");
     logBytes(addressOf(e.path.bytes[0]), 256);
-    logStr(target.x86_64 ? " is an EFI application but not a Linux kernel (no 'HdrS' boot header)"
-      : " is an EFI application but not a Linux kernel (no arm64 Image header)");
-    logStr("; use protocol=efi to start it");
-    logEnd();
+    logText(` is an EFI application but not a Linux kernel ` +
+      `(no ${target.x86_64 ? "'HdrS' boot header" : "arm64 Image header"}); use protocol=efi to start it\n`);
     efiFreePages(f.base, f.pages);
     return EFI_LOAD_ERROR;
   }
@@ -55,7 +53,8 @@ export function linuxBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   }
   s = imageStart(e, addressOf(f));
   if (e.initrdCount > 0 && initrdServed() == 0 && s != EFI_SUCCESS) {
-    logLine("the kernel did not ask for its initrd before it stopped (a stub older than Linux 5.8 does not use LoadFile2)");
+    log(`the kernel did not ask for its initrd before it stopped (a stub older than Linux 5.8 does not use ` +
+      `LoadFile2)`);
   }
   initrdRelease();
   return s;

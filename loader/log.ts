@@ -3,7 +3,9 @@
 // logSerialOnly() removes the ConOut path: after ExitBootServices (and from the first
 // ExitBootServices attempt on) no firmware service may be called.
 //
-// Lines start with "[loader] " (logBegin) so the test harness can match them.
+// Lines start with "[loader] " (log, logBegin) so the test harness can match them. A line is
+// one call with a template literal: `log(\`kernel at ${hex(base)}\`)` (docs/language.md,
+// "Formatted output"); logBegin/logStr/logEnd remain for lines built around a loop.
 
 import { type EfiSimpleTextOutput, EFI_SUCCESS } from "../common/uefi";
 import { archSerialPutc } from "./arch/index";
@@ -79,30 +81,11 @@ function logFlushConOut(): void {
     // been cut short there: send it again, whole, so that no line of the log is lost.
     conOutFailed = true;
     conOutEnabled = false;
-    logSerialString("\r\n[loader] warning: ConOut.OutputString failed (status ");
-    logSerialHex(st);
-    logSerialString("); logging to serial only\r\n");
+    fmtWrite(`\r\n[loader] warning: ConOut.OutputString failed (status ${hex(st, 16)}); logging to serial only\r\n`,
+      archSerialPutc);
     if (conOutOnSerial) {
       for (let i: u32 = 0; i < n; i++) archSerialPutc(lineBuf[i] < 0x80 ? u8(lineBuf[i]) : 0x3F);
     }
-  }
-}
-
-function logSerialString(s: cstr): void {
-  let p: Ptr<u8> = cast<u8>(s);
-  let i: u64 = 0;
-  while (p[i] != 0) {
-    archSerialPutc(p[i]);
-    i++;
-  }
-}
-
-function logSerialHex(v: u64): void {
-  archSerialPutc(0x30);
-  archSerialPutc(0x78);
-  for (let i: i32 = 15; i >= 0; i--) {
-    let d: u8 = u8((v >> u64(i * 4)) & 0xF);
-    archSerialPutc(d < 10 ? 0x30 + d : 0x57 + d);
   }
 }
 
@@ -157,43 +140,20 @@ export function logBytes(p: Ptr<u8>, n: u64): void {
   }
 }
 
-/** @noinline */
-export function logHex(v: u64): void {
-  logPutc(0x30);
-  logPutc(0x78);
-  let started: bool = false;
-  for (let i: i32 = 15; i >= 0; i--) {
-    let d: u8 = u8((v >> u64(i * 4)) & 0xF);
-    if (d != 0 || started || i == 0) {
-      started = true;
-      logPutc(d < 10 ? 0x30 + d : 0x57 + d);
-    }
-  }
+/**
+ * A whole log line: "[loader] ", the message, a newline. Callers pass template literals:
+ * `log(\`kernel at ${hex(base)}\`)`.
+ * @noinline
+ */
+export function log(msg: Fmt): void {
+  logStr("[loader] ");
+  fmtWrite(msg, logPutc);
+  logPutc(0x0A);
 }
 
-/** `0x` and exactly `digits` hex digits. */
-export function logHexW(v: u64, digits: u32): void {
-  logPutc(0x30);
-  logPutc(0x78);
-  for (let i: i32 = i32(digits) - 1; i >= 0; i--) {
-    let d: u8 = u8((v >> u64(i * 4)) & 0xF);
-    logPutc(d < 10 ? 0x30 + d : 0x57 + d);
-  }
-}
-
-/** @noinline */
-export function logDec(v: u64): void {
-  let digits: Arr<u8, 20> = zeroed<Arr<u8, 20>>();
-  let n: u32 = 0;
-  do {
-    digits[n] = u8(v % 10);
-    v = v / 10;
-    n++;
-  } while (v != 0);
-  while (n > 0) {
-    n--;
-    logPutc(0x30 + digits[n]);
-  }
+/** Log text as it is: no prefix, no newline (for lines built in parts). @noinline */
+export function logText(msg: Fmt): void {
+  fmtWrite(msg, logPutc);
 }
 
 /**
@@ -207,21 +167,4 @@ export function logBegin(s: cstr): void {
 
 export function logEnd(): void {
   logPutc(0x0A);
-}
-
-/**
- * A whole line: "[loader] " + s + "\n".
- * @noinline
- */
-export function logLine(s: cstr): void {
-  logBegin(s);
-  logEnd();
-}
-
-/** Size in the largest unit that divides it evenly (B, KiB, MiB, GiB). */
-export function logSize(bytes: u64): void {
-  if (bytes != 0 && (bytes & 0x3FFF_FFFF) == 0) { logDec(bytes >> 30); logStr(" GiB"); }
-  else if (bytes != 0 && (bytes & 0xFFFFF) == 0) { logDec(bytes >> 20); logStr(" MiB"); }
-  else if (bytes != 0 && (bytes & 0x3FF) == 0) { logDec(bytes >> 10); logStr(" KiB"); }
-  else { logDec(bytes); logStr(" B"); }
 }

@@ -11,7 +11,7 @@
 import { type BootInfo, AP_TRAMPOLINE_SIZE, AP_TRAMPOLINE_LIMIT } from "../common/bootinfo";
 import { EFI_SUCCESS, efiStatusName } from "../common/uefi";
 import { efiBootServices, efiFreePages } from "./efi";
-import { logBegin, logStr, logHex, logEnd } from "./log";
+import { log } from "./log";
 
 const ALLOCATE_MAX_ADDRESS: u32 = 1;
 const EFI_LOADER_DATA: u32 = 2;
@@ -25,20 +25,13 @@ export function lowmemReserveApTrampoline(bi: Ptr<BootInfo>): void {
   let pages: u64 = AP_TRAMPOLINE_SIZE >> 12;
   let s: u64 = efiBootServices().AllocatePages(ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA, pages, addressOf(pa));
   if (s != EFI_SUCCESS || pa == 0 || pa + AP_TRAMPOLINE_SIZE > AP_TRAMPOLINE_LIMIT) {
-    logBegin("warning: no memory below 1 MiB for the AP trampoline (AllocatePages: ");
-    logStr(efiStatusName(s));
-    logStr("); the kernel will run on one CPU");
-    logEnd();
+    log(`warning: no memory below 1 MiB for the AP trampoline (AllocatePages: ${efiStatusName(s)}); the kernel ` +
+      `will run on one CPU`);
     return;
   }
   bi.apTrampoline = pa;
   bi.apTrampolineSize = AP_TRAMPOLINE_SIZE;
-  logBegin("AP trampoline: ");
-  logHex(AP_TRAMPOLINE_SIZE);
-  logStr(" bytes at ");
-  logHex(pa);
-  logStr(" (below 1 MiB, for the kernel's SIPI)");
-  logEnd();
+  log(`AP trampoline: ${hex(AP_TRAMPOLINE_SIZE)} bytes at ${hex(pa)} (below 1 MiB, for the kernel's SIPI)`);
 }
 
 /** Gives the reservation back (a boot entry that failed before the hand-over). */

@@ -16,7 +16,7 @@ import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
 } from "./efi";
 import { type SerialConsole, serialConsole, serialConsoleName } from "./console";
-import { logInit, logWstr, logConOutReachesSerial, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
+import { logInit, logWstr, logConOutReachesSerial, logBegin, logEnd, log, logText } from "./log";
 import { config, configRead, configEntry } from "./config";
 import { keysInit } from "./keys";
 import { menuInit, menuChoose, menuEntryEnded, menuLogBooting, menuLogNothingLeft } from "./menu";
@@ -31,10 +31,7 @@ const ERROR_PAUSE_US: u64 = 2_000_000;
 
 /** Logs the failure summary, pauses so it can be read, and gives `status` back. */
 function giveUp(status: u64): u64 {
-  logBegin("returning ");
-  logStr(efiStatusName(status));
-  logStr(" to the firmware");
-  logEnd();
+  log(`returning ${efiStatusName(status)} to the firmware`);
   efiStall(ERROR_PAUSE_US);
   return status;
 }
@@ -45,41 +42,25 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   logInit(systemTable.ConOut);
   let serial: SerialConsole = serialConsole();
   logConOutReachesSerial(serial != 0);
-  logBegin("tsboot loader (");
-  logStr(archName());
-  logStr(") starting");
-  logEnd();
-  logBegin(serial != 0 ? "console: ConOut reaches a serial port (" : "console: the loader writes serial itself (");
-  logStr(serialConsoleName(serial));
-  logStr(serial != 0 ? "): serial gets each line from there until ExitBootServices" : ")");
-  logEnd();
+  log(`tsboot loader (${archName()}) starting`);
+  log(`console: ${serial != 0 ? "ConOut reaches a serial port" : "the loader writes serial itself"} ` +
+    `(${serialConsoleName(serial)})${serial != 0 ? ": serial gets each line from there until ExitBootServices" : ""}`);
 
   let bad: cstr = efiLayoutCheck();
   if (strlen(bad) != 0) {
-    logBegin("error: the loader's UEFI struct layout is wrong at ");
-    logStr(bad);
-    logStr(" (compiler bug?)");
-    logEnd();
+    log(`error: the loader's UEFI struct layout is wrong at ${bad} (compiler bug?)`);
     return giveUp(EFI_UNSUPPORTED);
   }
 
   let li: Ptr<EfiLoadedImage> = efiLoadedImage();
   if (li == null) return giveUp(EFI_UNSUPPORTED);
-  logBegin("loader@");
-  logHex(addr(li.ImageBase));
-  logStr(" size ");
-  logHex(li.ImageSize);
-  logEnd();
+  log(`loader@${hex(addr(li.ImageBase))} size ${hex(li.ImageSize)}`);
   // One line a person can photograph when reporting a failure on a real machine.
   logBegin("firmware: ");
   logWstr(systemTable.FirmwareVendor, 64);
-  logStr(" revision ");
-  logHex(u64(systemTable.FirmwareRevision));
-  logStr(", UEFI ");
-  logDec(u64(systemTable.Hdr.Revision >> 16));
-  logStr(".");
-  logDec(u64((systemTable.Hdr.Revision & 0xFFFF) / 10));
-  if ((systemTable.Hdr.Revision & 0xFFFF) % 10 != 0) { logStr("."); logDec(u64((systemTable.Hdr.Revision & 0xFFFF) % 10)); }
+  logText(` revision ${hex(u64(systemTable.FirmwareRevision))}, UEFI ${u64(systemTable.Hdr.Revision >> 16)}.` +
+    `${u64((systemTable.Hdr.Revision & 0xFFFF) / 10)}`);
+  if ((systemTable.Hdr.Revision & 0xFFFF) % 10 != 0) { logText(`.${u64((systemTable.Hdr.Revision & 0xFFFF) % 10)}`); }
   logEnd();
 
   clockMark("console");
@@ -115,9 +96,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
       s = efiChainload(root, e);
       returned = s == EFI_SUCCESS;
     }
-    logBegin(returned ? "the application returned " : "this entry failed: ");
-    logStr(efiStatusName(s));
-    logEnd();
+    log(`${returned ? "the application returned " : "this entry failed: "}${efiStatusName(s)}`);
     menuEntryEnded(i, s, returned);
     last = s;
   }

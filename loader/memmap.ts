@@ -5,7 +5,7 @@ import {
   type EfiMemoryDescriptor, EFI_SUCCESS, EFI_BUFFER_TOO_SMALL, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY, EfiMemoryType,
 } from "../common/uefi";
 import { efiBootServices, efiAllocPages, efiFreePages, efiReportFailure } from "./efi";
-import { logBegin, logStr, logEnd, logHexW, logHex, logDec, logQuietConOut } from "./log";
+import { logQuietConOut, log } from "./log";
 import { type MemRegion, MemType } from "../common/bootinfo";
 
 /** Descriptors of room kept beyond the probed size: every allocation made after the
@@ -52,10 +52,7 @@ export function efiMapAllocAndFetch(m: Ptr<EfiMap>): u64 {
     return s == EFI_SUCCESS ? EFI_OUT_OF_RESOURCES : s;
   }
   if (m.descSize < sizeof<EfiMemoryDescriptor>()) {
-    logBegin("error: GetMemoryMap reports DescriptorSize ");
-    logDec(m.descSize);
-    logStr(", smaller than EFI_MEMORY_DESCRIPTOR (40)");
-    logEnd();
+    log(`error: GetMemoryMap reports DescriptorSize ${m.descSize}, smaller than EFI_MEMORY_DESCRIPTOR (40)`);
     return EFI_OUT_OF_RESOURCES;
   }
   for (let attempt: u32 = 0; attempt < MAP_FETCH_TRIES; attempt++) {
@@ -78,15 +75,9 @@ export function efiMapAllocAndFetch(m: Ptr<EfiMap>): u64 {
       efiReportFailure("GetMemoryMap", s);
       return s;
     }
-    logBegin("memory map grew to ");
-    logDec(size);
-    logStr(" bytes; retrying with a bigger buffer");
-    logEnd();
+    log(`memory map grew to ${size} bytes; retrying with a bigger buffer`);
   }
-  logBegin("error: GetMemoryMap still EFI_BUFFER_TOO_SMALL after ");
-  logDec(MAP_FETCH_TRIES);
-  logStr(" tries");
-  logEnd();
+  log(`error: GetMemoryMap still EFI_BUFFER_TOO_SMALL after ${MAP_FETCH_TRIES} tries`);
   return EFI_BUFFER_TOO_SMALL;
 }
 
@@ -133,15 +124,7 @@ export function efiMemTypeName(t: u32): cstr {
  */
 export function efiMapPrint(m: Ptr<EfiMap>): void {
   let n: u64 = efiMapCount(m);
-  logBegin("memory map: ");
-  logDec(n);
-  logStr(" descriptors of ");
-  logDec(m.descSize);
-  logStr(" bytes (version ");
-  logDec(m.descVersion);
-  logStr("), key ");
-  logHex(m.key);
-  logEnd();
+  log(`memory map: ${n} descriptors of ${m.descSize} bytes (version ${m.descVersion}), key ${hex(m.key)}`);
   logQuietConOut(true);
   let bsCount: u64 = 0;
   let bsPages: u64 = 0;
@@ -152,25 +135,11 @@ export function efiMapPrint(m: Ptr<EfiMap>): void {
       bsPages += d.NumberOfPages;
       continue;
     }
-    logBegin("  ");
-    logHexW(d.PhysicalStart, 12);
-    logStr("-");
-    logHexW(d.PhysicalStart + (d.NumberOfPages << 12), 12);
-    logStr(" ");
-    logStr(efiMemTypeName(d.Type));
-    logStr(" pages=");
-    logDec(d.NumberOfPages);
-    logStr(" attr=");
-    logHex(d.Attribute);
-    logEnd();
+    log(`  ${hex(d.PhysicalStart, 12)}-${hex(d.PhysicalStart + (d.NumberOfPages << 12), 12)} ` +
+      `${efiMemTypeName(d.Type)} pages=${d.NumberOfPages} attr=${hex(d.Attribute)}`);
   }
   if (bsCount != 0) {
-    logBegin("  and ");
-    logDec(bsCount);
-    logStr(" BootServicesCode/Data descriptors, pages=");
-    logDec(bsPages);
-    logStr(" (usable after ExitBootServices)");
-    logEnd();
+    log(`  and ${bsCount} BootServicesCode/Data descriptors, pages=${bsPages} (usable after ExitBootServices)`);
   }
   logQuietConOut(false);
 }

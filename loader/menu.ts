@@ -24,7 +24,7 @@
 import { type BootCfg, type CfgEntry, CfgProtocol, cfgEntryVisible, cfgProtocolName } from "../common/cfg";
 import { cfgFormatWhere, cfgFormatMessage } from "../common/cfg-messages";
 import { efiStatusName, efiClearScreen, efiStall } from "./efi";
-import { logBegin, logStr, logEnd, logDec, logPutc, logLine, logFlush } from "./log";
+import { logBegin, logStr, logEnd, logPutc, logFlush, log, logText } from "./log";
 import { type Key, KeyKind, keysRead, keysSource } from "./keys";
 import { editCmdline } from "./editor";
 
@@ -52,9 +52,7 @@ export function menuInit(c: Ptr<BootCfg>, haveKeys: bool): void {
     else if (e.errorCount != 0) state[i] = State.Broken;
     else state[i] = State.Bootable;
   }
-  logBegin("keys: ");
-  logStr(keysSource());
-  logEnd();
+  log(`keys: ${keysSource()}`);
 }
 
 /** Records how booting entry i ended (it returned to the loader): it is not started again. */
@@ -83,9 +81,7 @@ function firstError(i: i32): i32 {
 
 function logEntryLine(i: i32, number: u32, selected: bool): void {
   let e: Ptr<CfgEntry> = addressOf(cfg.entries[i]);
-  logBegin(selected ? "> " : "  ");
-  logDec(u64(number));
-  logStr(" ");
+  logText(`[loader] ${selected ? "> " : "  "}${u64(number)} `);
   logName(e);
   let s: u32 = state[i];
   if (s == State.Broken) {
@@ -111,9 +107,7 @@ function logEntryLine(i: i32, number: u32, selected: bool): void {
 function draw(sel: i32): void {
   let n: u32 = 0;
   for (let i: i32 = 0; i < i32(cfg.entryCount); i++) if (visible(i)) n++;
-  logBegin("menu: ");
-  logDec(u64(n));
-  logStr(" entries");
+  logText(`[loader] menu: ${u64(n)} entries`);
   if (cfg.defaultIndex >= 0) {
     logStr(", default '");
     logName(addressOf(cfg.entries[cfg.defaultIndex]));
@@ -126,7 +120,7 @@ function draw(sel: i32): void {
     number++;
     logEntryLine(i, number, i == sel);
   }
-  logLine("menu: up/down or 1-9 choose, Enter boots, e edits the command line");
+  log("menu: up/down or 1-9 choose, Enter boots, e edits the command line");
 }
 
 /** The visible entry after (dir 1) or before (dir -1) i, or i at the end. */
@@ -154,9 +148,8 @@ function nth(n: u32): i32 {
 function refuse(i: i32): void {
   logBegin("entry '");
   logName(addressOf(cfg.entries[i]));
-  logStr(state[i] == State.Broken ? "' has errors in boot.cfg and cannot be booted; choose another"
-    : "' was already started; choose another");
-  logEnd();
+  logText(`${state[i] == State.Broken ? "' has errors in boot.cfg and cannot be booted" : "' was already started"}` +
+    `; choose another\n`);
 }
 
 /** Waits one second for a key; without console input, just waits. */
@@ -192,8 +185,7 @@ export function menuChoose(): i32 {
     logName(addressOf(cfg.entries[cfg.defaultIndex]));
     logStr("' cannot be booted; '");
     logName(addressOf(cfg.entries[sel]));
-    logStr("' is selected instead");
-    logEnd();
+    logText(`' is selected instead\n`);
   }
   let timeout: u32 = cfg.hasTimeout ? cfg.timeout : DEFAULT_TIMEOUT_S;
   if (!problems && (visibleCount == 1 || timeout == 0)) return sel;
@@ -206,8 +198,7 @@ export function menuChoose(): i32 {
   logName(addressOf(cfg.entries[sel]));
   logStr("' in");
   for (let left: u32 = timeout; left > 0; left--) {
-    logStr(" ");
-    logDec(u64(left));
+    logText(` ${u64(left)}`);
     logFlush();
     if (waitSecond(addressOf(k))) {
       pressed = true;
@@ -218,8 +209,7 @@ export function menuChoose(): i32 {
     logEnd();
     return sel;
   }
-  logStr(": stopped");
-  logEnd();
+  logText(`: stopped\n`);
 
   // A person is at the keyboard: wait for them, as long as they like.
   while (true) {
@@ -265,12 +255,9 @@ export function menuLogBooting(i: i32): void {
   let e: Ptr<CfgEntry> = addressOf(cfg.entries[i]);
   logBegin("booting entry '");
   logName(e);
-  logStr("' (");
-  logStr(cfgProtocolName(e.protocol));
-  logStr(", ");
+  logText(`' (${cfgProtocolName(e.protocol)}, `);
   for (let k: u32 = 0; k < e.path.length; k++) logPutc(e.path.bytes[k]);
-  logStr(")");
-  logEnd();
+  logText(`)\n`);
   if (e.cmdlineLength != 0 || e.protocol != CfgProtocol.Tsboot) {
     logBegin("cmdline: ");
     for (let k: u32 = 0; k < e.cmdlineLength; k++) logPutc(e.cmdline[k]);
@@ -290,16 +277,10 @@ export function menuLogNothingLeft(): void {
     else ended++;
   }
   if (n == 0) {
-    logBegin("error: boot.cfg has no entry for this machine (each has an arch= for another one)");
-    logEnd();
+    log("error: boot.cfg has no entry for this machine (each has an arch= for another one)");
     return;
   }
-  logBegin("error: no entry of boot.cfg can be booted (");
-  logDec(u64(n));
-  logStr(n == 1 ? " entry for this machine: " : " entries for this machine: ");
-  logDec(u64(broken));
-  logStr(" with errors, ");
-  logDec(u64(ended));
-  logStr(" failed or returned)");
-  logEnd();
+  log(`error: no entry of boot.cfg can be booted (${u64(n)}` +
+    `${n == 1 ? " entry for this machine: " : " entries for this machine: "}${u64(broken)} with errors, ` +
+    `${u64(ended)} failed or returned)`);
 }

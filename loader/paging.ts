@@ -17,7 +17,7 @@ import {
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
-import { logBegin, logStr, logEnd, logHex, logDec, logSize, logQuietConOut } from "./log";
+import { logQuietConOut, log, logText } from "./log";
 import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
 import {
   archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
@@ -115,17 +115,7 @@ function mapOrReport(what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool 
 function mapInOrReport(t: Ptr<PageTable>, what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
   let rc: i32 = ptMap(t, va, pa, size, attrs);
   if (rc == PT_OK) return true;
-  logBegin("error: mapping ");
-  logStr(what);
-  logStr(" va ");
-  logHex(va);
-  logStr(" -> pa ");
-  logHex(pa);
-  logStr(" size ");
-  logHex(size);
-  logStr(" failed: ");
-  logStr(ptErrorName(rc));
-  logEnd();
+  log(`error: mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
   return false;
 }
 
@@ -153,24 +143,18 @@ function isDevice(t: MemType): bool { return t == MemType.Mmio; }
 function chooseLevels(asked: u32): u32 {
   let fw: u32 = archFirmwareLevels();
   let want: u32 = asked == 5 ? 5 : 4;
-  logBegin("paging: the firmware runs ");
-  logDec(fw);
-  logStr("-level paging");
-  if (target.x86_64) logStr(archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57");
-  logEnd();
+  log(`paging: the firmware runs ${fw}-level paging` +
+    `${!target.x86_64 ? "" : archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57"}`);
   if (want == 5 && !archHasLevels5()) {
-    logBegin("warning: boot.cfg asks for paging=5, but ");
-    logStr(target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
-      : "5-level paging exists on x86_64 only");
-    logStr("; falling back to 4-level paging");
-    logEnd();
+    log(`warning: boot.cfg asks for paging=5, but ` +
+      `${target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
+        : "5-level paging exists on x86_64 only"}` +
+      `; falling back to 4-level paging`);
     want = 4;
   }
   if (want != fw && archTrampolineAddress() + 2 * PAGE > BELOW_4G) {
-    logBegin("warning: the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ");
-    logDec(fw);
-    logStr(" levels");
-    logEnd();
+    log(`warning: the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ${fw}` +
+      ` levels`);
     want = fw;
   }
   return want;
@@ -189,9 +173,7 @@ export function buildAddressSpace(
   frames.ctx = null;
   let rc: i32 = ptInit(addressOf(pt), addressOf(frames), 0);
   if (rc != PT_OK) {
-    logBegin("error: ptInit failed: ");
-    logStr(ptErrorName(rc));
-    logEnd();
+    log(`error: ptInit failed: ${ptErrorName(rc)}`);
     return false;
   }
   pt.levels = levels;
@@ -204,9 +186,7 @@ export function buildAddressSpace(
     pt.highHalf = true;
     rc = ptInit(addressOf(ptLow), addressOf(frames), 0);
     if (rc != PT_OK) {
-      logBegin("error: ptInit (TTBR0 identity table) failed: ");
-      logStr(ptErrorName(rc));
-      logEnd();
+      log(`error: ptInit (TTBR0 identity table) failed: ${ptErrorName(rc)}`);
       return false;
     }
   }
@@ -244,30 +224,17 @@ export function buildAddressSpace(
     let fe: u64 = (fbBase + fbSize + PAGE - 1) & ~(PAGE - 1);
     let rc2: i32 = ptMap(addressOf(pt), HHDM_BASE + fs, fs, fe - fs, Attr.Read | Attr.Write | Attr.Global | Attr.WriteCombining);
     if (rc2 == PT_EEXIST) {
-      logBegin("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
-      logEnd();
+      log("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
     } else if (rc2 != PT_OK) {
-      logBegin("error: mapping the framebuffer failed: ");
-      logStr(ptErrorName(rc2));
-      logEnd();
+      log(`error: mapping the framebuffer failed: ${ptErrorName(rc2)}`);
       return false;
     } else if (fe > hhdmEnd) {
       hhdmEnd = fe;
     }
   }
   out.hhdmSize = hhdmEnd;
-  logBegin("HHDM ");
-  logHex(HHDM_BASE);
-  logStr(" maps phys 0-");
-  logHex(hhdmEnd);
-  logStr(" (");
-  logSize(hhdmEnd);
-  logStr(", NX), 1 GiB pages ");
-  logStr(pt.allow1G ? "allowed" : "not supported by this CPU");
-  logStr(", ");
-  logDec(pt.tableFrames);
-  logStr(" table frames");
-  logEnd();
+  log(`HHDM ${hex(HHDM_BASE)} maps phys 0-${hex(hhdmEnd)} (${size(hhdmEnd)}, NX), 1 GiB pages ` +
+    `${pt.allow1G ? "allowed" : "not supported by this CPU"}, ${pt.tableFrames} table frames`);
 
   // Kernel segments at their link addresses.
   let ph: Elf64Phdr = zeroed<Elf64Phdr>();
@@ -284,15 +251,9 @@ export function buildAddressSpace(
     // on screen they cost a quarter of the x86_64 loader's guest instructions under QEMU
     // (OVMF's text console draws every character; docs/benchmarks.md, loader time).
     logQuietConOut(true);
-    logBegin("  kernel segment ");
-    logHex(vs);
-    logStr("-");
-    logHex(ve);
-    logStr(" ");
+    logText(`[loader]   kernel segment ${hex(vs)}-${hex(ve)} `);
     logSegmentFlags(ph.flags);
-    logStr(" <- phys ");
-    logHex(k.phys + (vs - k.img.vbase));
-    logEnd();
+    logText(` <- phys ${hex(k.phys + (vs - k.img.vbase))}\n`);
     logQuietConOut(false);
   }
 
@@ -305,15 +266,8 @@ export function buildAddressSpace(
   out.stackPhys = stackPhys;
   out.stackTop = KERNEL_STACK_TOP;
   logQuietConOut(true);
-  logBegin("  kernel stack ");
-  logHex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE);
-  logStr("-");
-  logHex(KERNEL_STACK_TOP);
-  logStr(" RW- <- phys ");
-  logHex(stackPhys);
-  logStr(", guard page at ");
-  logHex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE);
-  logEnd();
+  log(`  kernel stack ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE)}-${hex(KERNEL_STACK_TOP)} RW- <- phys ` +
+    `${hex(stackPhys)}, guard page at ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE)}`);
   logQuietConOut(false);
 
   // Identity: the code that switches CR3 keeps fetching from the same address, and the
@@ -325,11 +279,7 @@ export function buildAddressSpace(
   let se: u64 = sp + 2 * PAGE;
   // The trampoline pages are code, never on the stack; but do not map over them anyway.
   if (!(se <= tramp || ss >= tramp + 2 * PAGE)) {
-    logBegin("error: the loader stack ");
-    logHex(sp);
-    logStr(" is next to the trampoline code ");
-    logHex(tramp);
-    logEnd();
+    log(`error: the loader stack ${hex(sp)} is next to the trampoline code ${hex(tramp)}`);
     return false;
   }
   if (!mapInOrReport(identityTable(), "the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
@@ -343,33 +293,15 @@ export function buildAddressSpace(
     out.switchPage = page;
   }
   if (target.x86_64 && pt.root > BELOW_4G) {
-    logBegin("error: the root table ");
-    logHex(pt.root);
-    logStr(" is above 4 GiB");
-    logEnd();
+    log(`error: the root table ${hex(pt.root)} is above 4 GiB`);
     return false;
   }
   out.trampolinePage = tramp;
-  logBegin("paging: ");
-  logDec(levels);
-  logStr("-level tables for the kernel");
-  if (out.switchPage != 0) {
-    logStr(" (the firmware runs ");
-    logDec(archFirmwareLevels());
-    logStr("-level: the switch leaves 64-bit mode through 32-bit code; switch page ");
-    logHex(out.switchPage);
-    logStr(")");
-  }
-  logEnd();
+  log(`paging: ${levels}-level tables for the kernel${out.switchPage == 0 ? "" : ` (the firmware runs ` +
+    `${archFirmwareLevels()}-level: the switch leaves 64-bit mode through 32-bit code; switch page ` +
+    `${hex(out.switchPage)})`}`);
   logQuietConOut(true);
-  logBegin("  identity: trampoline ");
-  logHex(tramp);
-  logStr(" (2 pages R-X), loader stack ");
-  logHex(ss);
-  logStr("-");
-  logHex(se);
-  logStr(" RW-");
-  logEnd();
+  log(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
   logQuietConOut(false);
 
   out.root = pt.root;
@@ -386,28 +318,15 @@ export function selfCheck(k: Ptr<LoadedKernel>, probePhys: u64): bool {
   let attrs: u32 = 0;
   if (!ptTranslate(addressOf(pt), k.img.entry, addressOf(pa), addressOf(attrs)) ||
       pa != k.phys + (k.img.entry - k.img.vbase) || (attrs & Attr.Exec) == 0 || (attrs & Attr.Write) != 0) {
-    logBegin("error: page-table self-check: the kernel entry ");
-    logHex(k.img.entry);
-    logStr(" is not mapped R-X to ");
-    logHex(k.phys + (k.img.entry - k.img.vbase));
-    logEnd();
+    log(`error: page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
+      `${hex(k.phys + (k.img.entry - k.img.vbase))}`);
     return false;
   }
   if (!ptTranslate(addressOf(pt), HHDM_BASE + probePhys, addressOf(pa), addressOf(attrs)) ||
       pa != probePhys || (attrs & Attr.Exec) != 0) {
-    logBegin("error: page-table self-check: HHDM address of phys ");
-    logHex(probePhys);
-    logStr(" is not mapped RW-/NX to it");
-    logEnd();
+    log(`error: page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
     return false;
   }
-  logBegin("page tables: root ");
-  logHex(pt.root);
-  logStr(", ");
-  logDec(pt.tableFrames);
-  logStr(" table frames (");
-  logDec(framesTaken);
-  logStr(" taken), self-check ok");
-  logEnd();
+  log(`page tables: root ${hex(pt.root)}, ${pt.tableFrames} table frames (${framesTaken} taken), self-check ok`);
   return true;
 }

@@ -29,7 +29,7 @@ import {
 import { efiFindConfigTable, efiStatusName } from "./efi";
 import { type EfiMap, efiMapCount, efiMapEntry, efiMemTypeName } from "./memmap";
 import { mapInKernelTable, translateInKernelTable, kernelTableFrames } from "./paging";
-import { logBegin, logStr, logEnd, logHex, logHexW, logDec, logSize, logLine, logQuietConOut } from "./log";
+import { logQuietConOut, log } from "./log";
 import { Attr } from "../common/paging/attrs";
 import {
   type BootInfo, type RwxRange, BootFlag, RwxReason, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE, RWX_RANGES_MAX, rwxReasonName,
@@ -85,30 +85,18 @@ function findMat(): Ptr<EfiMemoryAttributesTable> {
   let t: Ptr<EfiMemoryAttributesTable> = cast<EfiMemoryAttributesTable>(efiFindConfigTable(addressOf(MEMORY_ATTRIBUTES_TABLE_GUID)));
   noMatReason = RwxReason.NoAttributesTable;
   if (t == null) {
-    logLine("UEFI runtime: no EFI_MEMORY_ATTRIBUTES_TABLE; runtime code will be mapped RWX");
+    log("UEFI runtime: no EFI_MEMORY_ATTRIBUTES_TABLE; runtime code will be mapped RWX");
     return null;
   }
   noMatReason = RwxReason.BadAttributesTable;
   if (t.Version < 1 || u64(t.DescriptorSize) < sizeof<EfiMemoryDescriptor>() || t.NumberOfEntries > MAT_MAX_ENTRIES) {
-    logBegin("warning: EFI_MEMORY_ATTRIBUTES_TABLE at ");
-    logHex(addr(t));
-    logStr(" looks corrupt (version ");
-    logDec(u64(t.Version));
-    logStr(", ");
-    logDec(u64(t.NumberOfEntries));
-    logStr(" entries of ");
-    logDec(u64(t.DescriptorSize));
-    logStr(" bytes); ignored, runtime code will be mapped RWX");
-    logEnd();
+    log(`warning: EFI_MEMORY_ATTRIBUTES_TABLE at ${hex(addr(t))} looks corrupt (version ${u64(t.Version)}, ` +
+      `${u64(t.NumberOfEntries)} entries of ${u64(t.DescriptorSize)} bytes); ignored, runtime code will be mapped ` +
+      `RWX`);
     return null;
   }
-  logBegin("UEFI runtime: EFI_MEMORY_ATTRIBUTES_TABLE version ");
-  logDec(u64(t.Version));
-  logStr(", ");
-  logDec(u64(t.NumberOfEntries));
-  logStr(" entries at ");
-  logHex(addr(t));
-  logEnd();
+  log(`UEFI runtime: EFI_MEMORY_ATTRIBUTES_TABLE version ${u64(t.Version)}, ${u64(t.NumberOfEntries)} entries at ` +
+    `${hex(addr(t))}`);
   return t;
 }
 
@@ -136,12 +124,8 @@ function mapPiece(start: u64, end: u64, attrs: u32, reason: u32): bool {
   let wx: bool = (attrs & Attr.Write) != 0 && (attrs & Attr.Exec) != 0;
   let size: u64 = end - start;
   if (wx && !recordRwx(EFI_RUNTIME_BASE + start, size, reason)) {
-    logBegin("error: more than ");
-    logDec(u64(RWX_RANGES_MAX));
-    logStr(" RWX runtime code ranges; the boot info cannot list ");
-    logHex(start);
-    logStr(", so it stays unmapped");
-    logEnd();
+    log(`error: more than ${u64(RWX_RANGES_MAX)} RWX runtime code ranges; the boot info cannot list ${hex(start)}, ` +
+      `so it stays unmapped`);
     return false;
   }
   if (wx) { bytesRWX += size; totalRWX += size; }
@@ -222,22 +206,13 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     let end: u64 = start + (d.NumberOfPages << 12);
     if (end <= start || end > EFI_RUNTIME_SIZE || d.NumberOfPages > (EFI_RUNTIME_SIZE >> 12)) {
       logQuietConOut(false);
-      logBegin("error: UEFI runtime region ");
-      logHex(start);
-      logStr(" (");
-      logDec(d.NumberOfPages);
-      logStr(" pages) lies beyond the runtime window's ");
-      logSize(EFI_RUNTIME_SIZE);
-      logStr("; runtime services stay in physical mode");
-      logEnd();
+      log(`error: UEFI runtime region ${hex(start)} (${d.NumberOfPages} pages) lies beyond the runtime window's ` +
+        `${size(EFI_RUNTIME_SIZE)}; runtime services stay in physical mode`);
       return;
     }
     if (rangeCount == RT_MAX) {
       logQuietConOut(false);
-      logBegin("error: more than ");
-      logDec(u64(RT_MAX));
-      logStr(" UEFI runtime regions; runtime services stay in physical mode");
-      logEnd();
+      log(`error: more than ${u64(RT_MAX)} UEFI runtime regions; runtime services stay in physical mode`);
       return;
     }
     let kind: u32 = kindOf(d.Type);
@@ -251,7 +226,7 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     else ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Global, 0);
     if (!ok) {
       logQuietConOut(false);
-      logLine("error: mapping the UEFI runtime regions failed; runtime services stay in physical mode");
+      log("error: mapping the UEFI runtime regions failed; runtime services stay in physical mode");
       return;
     }
     let r: Ptr<RtRange> = addressOf(ranges[rangeCount]);
@@ -263,50 +238,23 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     else if (kind == KIND_CODE) code += end - start;
     else data += end - start;
 
-    logBegin("  runtime ");
-    logHexW(start, 12);
-    logStr("-");
-    logHexW(end, 12);
-    logStr(" ");
-    logStr(efiMemTypeName(d.Type));
-    logStr(" -> ");
-    logHex(EFI_RUNTIME_BASE + start);
-    logStr(kind == KIND_MMIO ? " device" : "");
-    if (bytesRX != 0) { logStr(" R-X "); logSize(bytesRX); }
-    if (bytesRW != 0) { logStr(" RW- "); logSize(bytesRW); }
-    if (bytesR != 0) { logStr(" R-- "); logSize(bytesR); }
-    if (bytesRWX != 0) { logStr(" RWX "); logSize(bytesRWX); }
-    logEnd();
+    log(`  runtime ${hex(start, 12)}-${hex(end, 12)} ${efiMemTypeName(d.Type)} -> ` +
+      `${hex(EFI_RUNTIME_BASE + start)}${kind == KIND_MMIO ? " device" : ""}` +
+      `${bytesRX == 0 ? "" : ` R-X ${size(bytesRX)}`}${bytesRW == 0 ? "" : ` RW- ${size(bytesRW)}`}` +
+      `${bytesR == 0 ? "" : ` R-- ${size(bytesR)}`}${bytesRWX == 0 ? "" : ` RWX ${size(bytesRWX)}`}`);
   }
   logQuietConOut(false);
   if (rangeCount == 0) {
-    logLine("UEFI runtime: the memory map has no runtime regions; runtime services stay in physical mode");
+    log("UEFI runtime: the memory map has no runtime regions; runtime services stay in physical mode");
     return;
   }
   mapped = true;
-  logBegin("UEFI runtime: ");
-  logDec(u64(rangeCount));
-  logStr(" regions mapped at ");
-  logHex(EFI_RUNTIME_BASE);
-  logStr(" + phys: code ");
-  logSize(code);
-  logStr(", data ");
-  logSize(data);
-  logStr(", MMIO ");
-  logSize(mmio);
-  logStr(" (device); ");
-  logDec(kernelTableFrames() - framesBefore);
-  logStr(" more table frames");
-  logEnd();
+  log(`UEFI runtime: ${u64(rangeCount)} regions mapped at ${hex(EFI_RUNTIME_BASE)} + phys: code ${size(code)}, ` +
+    `data ${size(data)}, MMIO ${size(mmio)} (device); ${kernelTableFrames() - framesBefore} more table frames`);
   if (totalRWX != 0) {
-    logBegin("UEFI runtime: ");
-    logSize(totalRWX);
-    logStr(" of runtime code mapped RWX in ");
-    logDec(u64(bi.efiRwxCount));
-    logStr(bi.efiRwxCount == 1 ? " range" : " ranges");
-    logStr(" (W^X lifted for those only, listed in the boot info): ");
-    logStr(rwxReasonName(mat == null ? noMatReason : RwxReason.NotDescribed));
-    logEnd();
+    log(`UEFI runtime: ${size(totalRWX)} of runtime code mapped RWX in ${u64(bi.efiRwxCount)}` +
+      `${bi.efiRwxCount == 1 ? " range" : " ranges"} (W^X lifted for those only, listed in the boot info): ` +
+      `${rwxReasonName(mat == null ? noMatReason : RwxReason.NotDescribed)}`);
   }
 }
 
@@ -336,11 +284,7 @@ function windowMaps(pa: u64): bool {
 }
 
 function stayPhysical(why: cstr, v: u64): void {
-  logBegin("UEFI runtime services stay in physical mode (not callable by the kernel): ");
-  logStr(why);
-  logStr(" ");
-  logHex(v);
-  logEnd();
+  log(`UEFI runtime services stay in physical mode (not callable by the kernel): ${why} ${hex(v)}`);
 }
 
 /**
@@ -354,7 +298,7 @@ export function rtEnterVirtualMode(m: Ptr<EfiMap>, st: Ptr<EfiSystemTable>, bi: 
   bi.efiRuntimeServicesVirt = 0;
   bi.efiSystemTableVirt = 0;
   if (!mapped) {
-    logLine("SetVirtualAddressMap not called: the runtime regions are not mapped (see above)");
+    log("SetVirtualAddressMap not called: the runtime regions are not mapped (see above)");
     return;
   }
   // The runtime regions of the final map must be the ones the kernel's tables map.
@@ -366,14 +310,8 @@ export function rtEnterVirtualMode(m: Ptr<EfiMap>, st: Ptr<EfiSystemTable>, bi: 
     let start: u64 = d.PhysicalStart & ~(PAGE - 1);
     let end: u64 = start + (d.NumberOfPages << 12);
     if (!covered(start, end, kindOf(d.Type)) || !windowMaps(start) || !windowMaps(end - PAGE)) {
-      logBegin("SetVirtualAddressMap not called: the final map's runtime region ");
-      logHex(start);
-      logStr("-");
-      logHex(end);
-      logStr(" (");
-      logStr(efiMemTypeName(d.Type));
-      logStr(") was not in the map the kernel's tables were built from");
-      logEnd();
+      log(`SetVirtualAddressMap not called: the final map's runtime region ${hex(start)}-${hex(end)} (` +
+        `${efiMemTypeName(d.Type)}) was not in the map the kernel's tables were built from`);
       return;
     }
     runtime++;
@@ -395,21 +333,11 @@ export function rtEnterVirtualMode(m: Ptr<EfiMap>, st: Ptr<EfiSystemTable>, bi: 
   }
   let s: u64 = rt.SetVirtualAddressMap(m.size, m.descSize, m.descVersion, ptr<EfiMemoryDescriptor>(m.buf));
   bi.efiVirtualMapStatus = s;
-  logBegin("SetVirtualAddressMap: ");
-  logStr(efiStatusName(s));
   if (s != EFI_SUCCESS) {
-    logStr(" (");
-    logHex(s);
-    logStr("); runtime services are unavailable to the kernel");
-    logEnd();
+    log(`SetVirtualAddressMap: ${efiStatusName(s)} (${hex(s)}); runtime services are unavailable to the kernel`);
     return;
   }
-  logStr(" (");
-  logDec(runtime);
-  logStr(" runtime regions at ");
-  logHex(EFI_RUNTIME_BASE);
-  logStr(" + phys)");
-  logEnd();
+  log(`SetVirtualAddressMap: ${efiStatusName(s)} (${runtime} runtime regions at ${hex(EFI_RUNTIME_BASE)} + phys)`);
   // The firmware converted the system table's pointer to the virtual address; the table
   // itself is runtime data, still readable here through its physical address.
   let rtVirt: u64 = addr(st.RuntimeServices);
@@ -422,11 +350,6 @@ export function rtEnterVirtualMode(m: Ptr<EfiMap>, st: Ptr<EfiSystemTable>, bi: 
   let stPhys: u64 = addr(st);
   if (covered(stPhys, stPhys + sizeof<EfiSystemTable>(), 0)) bi.efiSystemTableVirt = EFI_RUNTIME_BASE + stPhys;
   bi.flags |= BootFlag.RuntimeVirtual;
-  logBegin("runtime services table at ");
-  logHex(rtVirt);
-  logStr(" (phys ");
-  logHex(rtPhys);
-  logStr("), system table at ");
-  logHex(bi.efiSystemTableVirt);
-  logEnd();
+  log(`runtime services table at ${hex(rtVirt)} (phys ${hex(rtPhys)}), system table at ` +
+    `${hex(bi.efiSystemTableVirt)}`);
 }

@@ -12,7 +12,7 @@ import {
   efiStatusName, efiAllocPages, efiFreePages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices,
   efiReportFailure, efiSystemTable, efiImageBase, efiImageSize,
 } from "./efi";
-import { logSerialOnly, logBegin, logStr, logEnd, logHex, logDec, logLine } from "./log";
+import { logSerialOnly, log } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, loadKernel, releaseKernelFile } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
@@ -39,16 +39,13 @@ function findFramebuffer(bi: Ptr<BootInfo>): void {
   let s: u64 = 0;
   let gop: Ptr<EfiGraphicsOutput> = cast<EfiGraphicsOutput>(efiLocateProtocol(addressOf(GRAPHICS_OUTPUT_GUID), addressOf(s)));
   if (gop == null) {
-    logBegin("no graphics output (LocateProtocol(GOP): ");
-    logStr(efiStatusName(s));
-    logStr("); no framebuffer");
-    logEnd();
+    log(`no graphics output (LocateProtocol(GOP): ${efiStatusName(s)}); no framebuffer`);
     return;
   }
   let info: Ptr<EfiGopModeInfo> = gop.Mode.Info;
   let fmt: u32 = info.PixelFormat;
   if (fmt == 3) {
-    logLine("graphics output is Blt-only; no linear framebuffer");
+    log("graphics output is Blt-only; no linear framebuffer");
     return;
   }
   bi.fb.base = gop.Mode.FrameBufferBase;
@@ -74,17 +71,7 @@ function findFramebuffer(bi: Ptr<BootInfo>): void {
     bi.fb.blueMask = info.PixelInformation.Blue;
   }
   bi.flags |= BootFlag.HasFramebuffer;
-  logBegin("framebuffer ");
-  logHex(bi.fb.base);
-  logStr(" ");
-  logDec(bi.fb.width);
-  logStr("x");
-  logDec(bi.fb.height);
-  logStr(" pitch ");
-  logDec(bi.fb.pitch);
-  logStr(" format ");
-  logDec(fmt);
-  logEnd();
+  log(`framebuffer ${hex(bi.fb.base)} ${bi.fb.width}x${bi.fb.height} pitch ${bi.fb.pitch} format ${fmt}`);
 }
 
 function findTables(bi: Ptr<BootInfo>): void {
@@ -97,21 +84,16 @@ function findTables(bi: Ptr<BootInfo>): void {
   if (rsdp != null) {
     bi.rsdp = addr(rsdp);
     bi.flags |= BootFlag.HasRsdp;
-    logBegin("ACPI RSDP at ");
-    logHex(bi.rsdp);
-    logStr(bi.rsdpRevision == 2 ? " (ACPI 2.0+)" : " (ACPI 1.0)");
-    logEnd();
+    log(`ACPI RSDP at ${hex(bi.rsdp)}${bi.rsdpRevision == 2 ? " (ACPI 2.0+)" : " (ACPI 1.0)"}`);
   } else {
     bi.rsdpRevision = 0;
-    logLine("no ACPI RSDP in the configuration table");
+    log("no ACPI RSDP in the configuration table");
   }
   let dtb: Ptr<void> = efiFindConfigTable(addressOf(DEVICE_TREE_GUID));
   if (dtb != null) {
     bi.dtb = addr(dtb);
     bi.flags |= BootFlag.HasDtb;
-    logBegin("device tree at ");
-    logHex(bi.dtb);
-    logEnd();
+    log(`device tree at ${hex(bi.dtb)}`);
   }
 }
 
@@ -137,7 +119,7 @@ function undo(biPhys: u64, mapBuf: u64, mapPages: u64, s: u64): u64 {
 export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let systemTable: Ptr<EfiSystemTable> = efiSystemTable();
   if (!archHasNx()) {
-    logLine("error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the tsboot protocol needs it");
+    log("error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the tsboot protocol needs it");
     return EFI_UNSUPPORTED;
   }
   // Boot info first: it holds the table pointers gathered below.
@@ -219,20 +201,13 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   bi.memMapCapacity = cap;
   clockMark("paging");
 
-  logBegin("boot info at phys ");
-  logHex(biPhys);
-  logStr(" (kernel sees ");
-  logHex(HHDM_BASE + biPhys);
-  logStr("), ");
-  logDec(u64(bi.size));
-  logStr(" bytes, version ");
-  logDec(u64(bi.version));
-  logEnd();
+  log(`boot info at phys ${hex(biPhys)} (kernel sees ${hex(HHDM_BASE + biPhys)}), ${u64(bi.size)} bytes, version ` +
+    `${u64(bi.version)}`);
 
   // ---- ExitBootServices ----------------------------------------------------------------
   // From here only serial logging: ConOut may allocate (changing the map key), and after
   // a failed attempt the firmware may already be partly shut down.
-  logLine("exiting boot services");
+  log("exiting boot services");
   logSerialOnly();
   let tries: u32 = 0;
   while (true) {
@@ -241,52 +216,30 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     if (s != EFI_SUCCESS) {
       efiReportFailure("GetMemoryMap (before ExitBootServices)", s);
       if (tries == 1) return s;
-      logLine("error: cannot recover after a failed ExitBootServices; halting");
+      log("error: cannot recover after a failed ExitBootServices; halting");
       archHalt();
     }
     s = efiExitBootServices(map.key);
     if (s == EFI_SUCCESS) break;
     if (s != EFI_INVALID_PARAMETER || tries >= EBS_TRIES) {
       efiReportFailure("ExitBootServices", s);
-      logBegin("error: giving up after ");
-      logDec(tries);
-      logStr(" attempts; the firmware may be partly shut down, so the loader halts here");
-      logEnd();
+      log(`error: giving up after ${tries} attempts; the firmware may be partly shut down, so the loader halts here`);
       archHalt();
     }
   }
   // No boot service from here on.
   n = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
   bi.memMapCount = n;
-  logBegin("boot services exited (attempt ");
-  logDec(tries);
-  logStr("); final map: ");
-  logDec(efiMapCount(addressOf(map)));
-  logStr(" UEFI descriptors -> ");
-  logDec(n);
-  logStr(" regions");
-  if (dropped != 0) {
-    logStr(" (");
-    logDec(dropped);
-    logStr(" dropped: overlapping or over capacity)");
-  }
-  logEnd();
+  log(`boot services exited (attempt ${tries}); final map: ${efiMapCount(addressOf(map))} UEFI descriptors -> ` +
+    `${n} regions${dropped == 0 ? "" : ` (${dropped} dropped: overlapping or over capacity)`}`);
   clockMark("exit");
   // The one firmware call left: still on the firmware's identity mapping.
   rtEnterVirtualMode(addressOf(map), systemTable, bi);
   clockMark("runtime");
 
   archPrepareMmu(kernel.phys, kernel.pages << 12);
-  logBegin("jumping to kernel entry ");
-  logHex(kernel.img.entry);
-  logStr(target.x86_64 ? " (cr3 " : " (ttbr1 ");
-  logHex(space.root);
-  logStr(", stack ");
-  logHex(space.stackTop);
-  logStr(", boot info ");
-  logHex(HHDM_BASE + biPhys);
-  logStr(")");
-  logEnd();
+  log(`jumping to kernel entry ${hex(kernel.img.entry)}${target.x86_64 ? " (cr3 " : " (ttbr1 "}${hex(space.root)}, ` +
+    `stack ${hex(space.stackTop)}, boot info ${hex(HHDM_BASE + biPhys)})`);
   clockReport();
   bi.tscBeforeJump = archTimestamp();
   archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys, space.switchPage, space.levels);

@@ -5,15 +5,14 @@
 import { EFI_SUCCESS, EFI_SECURITY_VIOLATION } from "../common/uefi";
 import { type CfgEntry } from "../common/cfg";
 import { sha256, SHA256_BYTES } from "../common/sha256";
-import { logBegin, logStr, logEnd, logDec, logPutc, logSize } from "./log";
+import { logBegin, logStr, logEnd, logPutc, logText } from "./log";
 import { clockHz, clockUsSinceEntry } from "./clock";
 
 function logDigest(d: Ptr<u8>): void {
   for (let i: u32 = 0; i < SHA256_BYTES; i++) {
     let hi: u8 = d[i] >> 4;
     let lo: u8 = d[i] & 15;
-    logPutc(hi < 10 ? 0x30 + hi : 0x57 + hi);
-    logPutc(lo < 10 ? 0x30 + lo : 0x57 + lo);
+    logText(`${chr(hi < 10 ? 0x30 + hi : 0x57 + hi)}${chr(lo < 10 ? 0x30 + lo : 0x57 + lo)}`);
   }
 }
 
@@ -23,41 +22,34 @@ function logPath(e: Ptr<CfgEntry>): void {
 }
 
 /**
- * Checks the path= file of entry e (`size` bytes at `base`) against its sha256= when it
+ * Checks the path= file of entry e (`bytes` bytes at `base`) against its sha256= when it
  * has one. Returns EFI_SUCCESS, or EFI_SECURITY_VIOLATION after logging both hashes.
  */
-export function verifyFile(e: Ptr<CfgEntry>, base: u64, size: u64): u64 {
+export function verifyFile(e: Ptr<CfgEntry>, base: u64, bytes: u64): u64 {
   if (!e.hasSha256) return EFI_SUCCESS;
   let got: Arr<u8, 32> = zeroed<Arr<u8, 32>>();
   let t0: u64 = clockUsSinceEntry();
-  sha256(ptr<u8>(base), size, addressOf(got[0]));
+  sha256(ptr<u8>(base), bytes, addressOf(got[0]));
   let us: u64 = clockUsSinceEntry() - t0;
   if (memcmp(addressOf(got[0]), addressOf(e.sha256[0]), SHA256_BYTES) == 0) {
     logBegin("sha256 ok: ");
     logPath(e);
     logStr(" ");
     logDigest(addressOf(got[0]));
-    logStr(" (");
-    logSize(size);
+    logText(` (${size(bytes)}`);
     if (clockHz() != 0) {
-      logStr(" in ");
-      logDec(us / 1000);
-      logStr(" ms");
+      logText(` in ${us / 1000} ms`);
     }
-    logStr(")");
-    logEnd();
+    logText(`)\n`);
     return EFI_SUCCESS;
   }
   logBegin("error: sha256 mismatch: ");
   logPath(e);
   logStr(" is not the file boot.cfg names; entry '");
   for (let k: u32 = 0; k < e.nameLength; k++) logPutc(e.name[k]);
-  logStr("' is not booted");
-  logEnd();
-  logBegin("  boot.cfg sha256: ");
+  logText(`' is not booted\n[loader]   boot.cfg sha256: `);
   logDigest(addressOf(e.sha256[0]));
-  logEnd();
-  logBegin("  file sha256:     ");
+  logText(`\n[loader]   file sha256:     `);
   logDigest(addressOf(got[0]));
   logEnd();
   return EFI_SECURITY_VIOLATION;

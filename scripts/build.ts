@@ -50,6 +50,8 @@ export interface BuildStep {
   entry: string;
   target: string;
   out: string;
+  /** -Oz for the loaders (size first; their inner loops are @hot), the default -O2 otherwise. */
+  optLevel?: 'z';
 }
 
 export function buildSteps(arch: Arch): BuildStep[] {
@@ -57,7 +59,11 @@ export function buildSteps(arch: Arch): BuildStep[] {
   const a = bootArtifacts(arch);
   const info = archInfo(arch);
   return [
-    { arch, what: 'loader', entry: path.join(root, 'loader', 'main.ts'), target: info.uefiTarget, out: a.loader },
+    // Issue 14: loaders within 32 KiB.
+    {
+      arch, what: 'loader', entry: path.join(root, 'loader', 'main.ts'), target: info.uefiTarget, out: a.loader,
+      optLevel: 'z',
+    },
     { arch, what: 'kernel', entry: path.join(root, 'kernel-stub', 'main.ts'), target: info.elfTarget, out: a.kernel },
   ];
 }
@@ -65,7 +71,8 @@ export function buildSteps(arch: Arch): BuildStep[] {
 /** What a build of `step` is made with besides its sources: flags, compiler, tools. */
 function contextOf(step: BuildStep, opts: BuildOptions): BuildContext {
   // Debug info names the current directory (the compile unit's), so it is a flag too.
-  const flags = ['--target', step.target, ...(opts.debug ? ['-g', `cwd=${process.cwd()}`] : [])];
+  const flags = ['--target', step.target, ...(step.optLevel ? [`-O${step.optLevel}`] : []),
+    ...(opts.debug ? ['-g', `cwd=${process.cwd()}`] : [])];
   return { flags, compiler: compilerHash(), tools: toolIdentity() };
 }
 
@@ -119,7 +126,9 @@ async function compileSteps(todo: BuildStep[], opts: BuildOptions, log: (s: stri
   // never pays for loading the TypeScript library.
   (require(path.join(root, 'build', 'js', 'toolchain', 'src', 'code-cache.js')) as { loadTypescriptWithCodeCache(): void }).loadTypescriptWithCodeCache();
   const driver = require(path.join(root, 'build', 'js', 'toolchain', 'src', 'driver.js')) as typeof import('../toolchain/src/driver');
-  const reqs: CompileOptions[] = todo.map((s) => ({ entry: s.entry, target: s.target, output: s.out, debug: opts.debug }));
+  const reqs: CompileOptions[] = todo.map((s) => ({
+    entry: s.entry, target: s.target, output: s.out, debug: opts.debug, optLevel: s.optLevel,
+  }));
   const start = performance.now();
   const failed: string[] = [];
   const onDone = (i: number, r: CompileResult): void => {

@@ -32,7 +32,7 @@ export function bootInfoValid(bootInfo: Ptr<BootInfo>): bool {
 }
 
 /** A panic (or failed assert, division by zero) ends the run with a FAIL verdict. */
-function panicVerdict(msg: cstr, file: cstr, line: u32): void {
+function panicVerdict(msg: Fmt, file: cstr, line: u32): void {
   kernelFail(msg);
 }
 
@@ -53,10 +53,9 @@ export function kernelPass(): never {
   kernelPowerOff(true);
 }
 
-/** Prints the verdict line `[kernel] FAIL: <reason>` (one line: no newline in `reason`)
- *  and powers off. */
-export function kernelFail(reason: cstr): never {
-  print("[kernel] FAIL: ");
-  println(reason);
+/** Prints the verdict line `[kernel] FAIL: <reason>` (one line: no newline in `reason`;
+ *  a template literal works: `kernelFail(\`bad magic ${hex(m)}\`)`) and powers off. */
+export function kernelFail(reason: Fmt): never {
+  println(`[kernel] FAIL: ${reason}`);
   kernelPowerOff(false);
 }

@@ -48,7 +48,6 @@ export function appPass(st: Ptr<EfiSystemTable>): never {
 
 /** Prints the verdict line `[app] FAIL: <reason>` (one line) and powers off. */
 export function appFail(st: Ptr<EfiSystemTable>, reason: cstr): never {
-  print("[app] FAIL: ");
-  println(reason);
+  println(`[app] FAIL: ${reason}`);
   appPowerOff(st, false);
 }

@@ -247,6 +247,7 @@ function anyMapped(op: Ptr<Op>, t: Ptr<u64>, h: u32, va: u64, last: u64): bool {
  * here, every entry inside is written without being read. `count` is the entry pointing
  * to t (or op.rootCount): its count field follows every entry made present.
  * Returns false on PT_ENOMEM (op.rc); the table is then consistent.
+ * @hot: the leaf loop of every bulk mapping (the loader is built -Oz).
  */
 function mapLevel(op: Ptr<Op>, t: Ptr<u64>, h: u32, va: u64, last: u64, fresh: bool, count: Ptr<u64>): bool {
   let shift: u64 = shiftOf(h);

@@ -67,13 +67,8 @@ export function a64MmuFlagsOk(): bool {
   let epd1: u64 = (tcr >> 23) & 1;
   let tcrOk: bool = (tcr & 0x3F) == 16 && t1sz == 16 && tg1 == 2 && epd1 == 0;
   if (!sctlrOk || !mairOk || !tcrOk) {
-    print("[kernel] aarch64 MMU state: SCTLR_EL1 ");
-    printHex(sctlr);
-    print(" MAIR_EL1 ");
-    printHex(mrs("MAIR_EL1"));
-    print(" TCR_EL1 ");
-    printHex(tcr);
-    print("\n");
+    println(`[kernel] aarch64 MMU state: SCTLR_EL1 ${hex(sctlr)} MAIR_EL1 ${hex(mrs("MAIR_EL1"))} TCR_EL1 ` +
+      `${hex(tcr)}`);
   }
   return sctlrOk && mairOk && tcrOk;
 }

@@ -34,14 +34,10 @@ export function archSmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr
 /** Prints where the CPUs came from and how they are started (no newline). */
 export function archSmpDescribe(): void {
   if (target.x86_64) {
-    print("ACPI MADT; local APIC in ");
-    print(x64SmpModeName());
-    print(" mode; INIT-SIPI-SIPI through the trampoline at ");
-    printHex(x64TrampolinePhys());
+    print(`ACPI MADT; local APIC in ${x64SmpModeName()} mode; INIT-SIPI-SIPI through the trampoline at ` +
+      `${hex(x64TrampolinePhys())}`);
   } else {
-    print(a64SmpSourceName());
-    print("; PSCI CPU_ON via ");
-    print(a64SmpMethodName());
+    print(`${a64SmpSourceName()}; PSCI CPU_ON via ${a64SmpMethodName()}`);
   }
 }
 

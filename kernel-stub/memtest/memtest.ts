@@ -156,10 +156,7 @@ export function memtestPrepare(tickHz: u64, freeFrames: u64): bool {
   }
   print("[kernel] memtest: ");
   mmPrintSize(total);
-  print(" in ");
-  printU(count);
-  print(count == 1 ? " extent" : " extents");
-  print(" of the ");
+  print(` in ${count}${count == 1 ? " extent" : " extents"} of the `);
   mmPrintSize(freeAtStart);
   print(" free");
   if (all) print(" (tsboot.memtest=all: every free frame)");
@@ -190,17 +187,12 @@ export function memtestArmInjection(cpus: u32): void {
       at += extents[i].bytes;
     }
     if (wanted != 0) {
-      print("[kernel] memtest: ");
-      printHex(wanted);
-      println(" is not in the memory under test; injecting elsewhere");
+      println(`[kernel] memtest: ${hex(wanted)} is not in the memory under test; injecting elsewhere`);
     }
   }
   injectPa = injectPa & ~u64(7);
-  print("[kernel] memtest: fault injection: bit ");
-  printU(injectBit);
-  print(" of the word at ");
-  printHex(injectPa);
-  println(" flips after each pattern's first writes");
+  println(`[kernel] memtest: fault injection: bit ${injectBit} of the word at ${hex(injectPa)} flips after each ` +
+    `pattern's first writes`);
 }
 
 // ---- running ---------------------------------------------------------------------------
@@ -234,9 +226,7 @@ export function memtestRun(): void {
     let missing: u32 = smpRun(job, null, n, mmTicks, wait);
     r.ticks = mmTicks() - t0;
     if (missing != 0) {
-      print("[kernel] memtest: ");
-      printU(missing);
-      println(" CPUs did not finish their share in time; they are left out from now on");
+      println(`[kernel] memtest: ${missing} CPUs did not finish their share in time; they are left out from now on`);
     }
     for (let k: u32 = 0; k < n; k++) {
       if (!smpRankFinished(k)) continue;
@@ -256,8 +246,7 @@ export function memtestRun(): void {
 
 function printMiBs(p: u32, ticks: u64): void {
   if (ticks == 0 || hz == 0) { print("?"); return; }
-  printU(((total * patternPasses(p as Pattern)) >> 20) * hz / ticks);
-  print(" MiB/s");
+  print(`${((total * patternPasses(p as Pattern)) >> 20) * hz / ticks} MiB/s`);
 }
 
 /** The number of the lowest set bit of x (x != 0). */
@@ -275,26 +264,14 @@ function reportFaults(p: u32, r: Ptr<Result>): bool {
     let diff: u64 = x.expected ^ x.actual;
     let injected: bool = injectOn && x.pa == injectPa && diff == (u64(1) << injectBit);
     if (!injected) explained = false;
-    print("[kernel] memtest ");
-    print(patternName(p as Pattern));
-    print(" (");
-    printU(r.cpus);
-    print(r.cpus == 1 ? " CPU): error at " : " CPUs): error at ");
-    printHex(x.pa);
-    if ((diff & (diff - 1)) == 0) { print(" bit "); printU(bitOf(diff)); }
-    else { print(" bits "); printHex(diff); }
-    print(": expected ");
-    printHex(x.expected);
-    print(", read ");
-    printHex(x.actual);
-    println(injected ? " (the injected fault)" : "");
+    print(`[kernel] memtest ${patternName(p as Pattern)} (${r.cpus}` +
+      `${r.cpus == 1 ? " CPU): error at " : " CPUs): error at "}${hex(x.pa)}`);
+    if ((diff & (diff - 1)) == 0) { print(` bit ${bitOf(diff)}`); }
+    else { print(` bits ${hex(diff)}`); }
+    println(`: expected ${hex(x.expected)}, read ${hex(x.actual)}${injected ? " (the injected fault)" : ""}`);
   }
   if (r.errors > r.kept) {
-    print("[kernel] memtest ");
-    print(patternName(p as Pattern));
-    print(": ");
-    printU(r.errors - r.kept);
-    println(" more errors not listed");
+    println(`[kernel] memtest ${patternName(p as Pattern)}: ${r.errors - r.kept} more errors not listed`);
   }
   return explained;
 }
@@ -311,30 +288,20 @@ export function memtestFinish(): bool {
     let par: Ptr<Result> = resultOf(runs - 1, p);
     let good: bool = reportFaults(p, one);
     if (runs > 1) good = reportFaults(p, par) && good;
-    print("[kernel] memtest ");
-    print(patternName(p as Pattern));
-    print(": 1 CPU ");
+    print(`[kernel] memtest ${patternName(p as Pattern)}: 1 CPU `);
     printMiBs(p, one.ticks);
     if (runs > 1 && par.cpus > 1) {
-      print(", ");
-      printU(par.cpus);
-      print(" CPUs ");
+      print(`, ${par.cpus} CPUs `);
       printMiBs(p, par.ticks);
       print(", speedup ");
       let x100: u64 = par.ticks == 0 ? 0 : (one.ticks * 100) / par.ticks;
-      printU(x100 / 100);
-      print(".");
+      print(`${x100 / 100}.`);
       if (x100 % 100 < 10) print("0");
-      printU(x100 % 100);
-      print("x");
+      print(`${x100 % 100}x`);
     }
-    print(", ");
-    printU(one.errors + (runs > 1 ? par.errors : 0));
-    print(" errors");
+    print(`, ${one.errors + (runs > 1 ? par.errors : 0)} errors`);
     if (injectOn) {
-      print(" (");
-      printU(one.injected + (runs > 1 ? par.injected : 0));
-      print(" injected)");
+      print(` (${one.injected + (runs > 1 ? par.injected : 0)} injected)`);
     }
     println(good ? ": pass" : ": FAIL");
     ok = ok && good;
@@ -356,15 +323,9 @@ export function memtestFinish(): bool {
   }
   print("[kernel] memtest: ");
   mmPrintSize(total);
-  print(", ");
-  printU(PATTERNS);
-  print(" patterns, ");
-  printU(errors);
-  print(" errors");
+  print(`, ${PATTERNS} patterns, ${errors} errors`);
   if (injectOn) {
-    print(", ");
-    printU(injected);
-    print(" injected faults found");
+    print(`, ${injected} injected faults found`);
   }
   println(ok ? ": pass" : ": FAIL");
   return ok;

@@ -152,24 +152,19 @@ export function mmMapFixed(va: u64, pa: u64, size: u64, attrs: u32): i32 {
 // ---- output ----------------------------------------------------------------------------
 
 function kline(s: cstr): void {
-  print("[kernel] mm: ");
-  println(s);
+  println(`[kernel] mm: ${s}`);
 }
 
 function kfail(s: cstr, v: u64): bool {
-  print("[kernel] mm: init failed: ");
-  print(s);
-  print(" ");
-  printHex(v);
-  print("\n");
+  println(`[kernel] mm: init failed: ${s} ${hex(v)}`);
   return false;
 }
 
 /** Bytes as "N MiB" / "N KiB". */
 export function mmPrintSize(bytes: u64): void {
-  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) { printU(bytes >> 30); print(" GiB"); }
-  else if (bytes >= (u64(1) << 20) && (bytes & 0xF_FFFF) == 0) { printU(bytes >> 20); print(" MiB"); }
-  else { printU(bytes >> 10); print(" KiB"); }
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) { print(`${bytes >> 30} GiB`); }
+  else if (bytes >= (u64(1) << 20) && (bytes & 0xF_FFFF) == 0) { print(`${bytes >> 20} MiB`); }
+  else { print(`${bytes >> 10} KiB`); }
 }
 
 // ---- live page tables ------------------------------------------------------------------
@@ -352,43 +347,20 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   kpt.frames.ctx = src.ctx;
   vmapInit(addressOf(vm), addressOf(kpt), VMAP_BASE, VMAP_SIZE);
 
-  print("[kernel] mm: ");
-  printU(mapCount);
-  print(" map regions -> ");
-  printU(pm.usable.count);
-  print(" usable ranges (");
+  print(`[kernel] mm: ${mapCount} map regions -> ${pm.usable.count} usable ranges (`);
   mmPrintSize(rsTotal(addressOf(pm.usable)));
-  print("), ");
-  printU(pm.reclaim.count);
-  print(" loader-reclaimable (");
+  print(`), ${pm.reclaim.count} loader-reclaimable (`);
   mmPrintSize(rsTotal(addressOf(pm.reclaim)));
-  print("), generation ");
-  printU(physGeneration(addressOf(pm)));
-  print("\n");
-  print("[kernel] mm: kept out of the pool: ");
-  printU(rsTotal(addressOf(keep)) / PAGE_SIZE);
-  print(" pages in ");
-  printU(keep.count);
-  print(" ranges (");
-  printU(kpt.tableFrames);
-  print(" live page-table frames, the kernel stack, the CPU's descriptor tables, RSDP, framebuffer, DTB)");
+  print(`), generation ${physGeneration(addressOf(pm))}\n[kernel] mm: kept out of the pool: ` +
+    `${rsTotal(addressOf(keep)) / PAGE_SIZE} pages in ${keep.count} ranges (${kpt.tableFrames} live page-table ` +
+    `frames, the kernel stack, the CPU's descriptor tables, RSDP, framebuffer, DTB)`);
   if (walkAnomalies != 0) {
-    print(", ");
-    printU(walkAnomalies);
-    print(" tables outside the HHDM");
+    print(`, ${walkAnomalies} tables outside the HHDM`);
   }
-  print("\n");
-  print("[kernel] mm: frame allocator: ");
-  printU(fa.freeFrames);
-  print(" free frames over ");
-  printHex(fa.spanBase);
-  print("..");
-  printHex(fa.spanBase + (fa.nblocks << 21));
-  print(", metadata ");
+  print(`\n[kernel] mm: frame allocator: ${fa.freeFrames} free frames over ${hex(fa.spanBase)}..` +
+    `${hex(fa.spanBase + (fa.nblocks << 21))}, metadata `);
   mmPrintSize(fa.metaBytes);
-  print(" at ");
-  printHex(metaPa);
-  print(" (early allocator)\n");
+  println(` at ${hex(metaPa)} (early allocator)`);
   ready = true;
   return true;
 }
@@ -411,13 +383,7 @@ export function mmReclaimLoader(): bool {
   reclaimed = true;
   print("[kernel] mm: reclaimed ");
   mmPrintSize(moved);
-  print(" of loader memory (");
-  printU(fa.freeFrames - f0);
-  print(" frames), generation ");
-  printU(g0);
-  print(" -> ");
-  printU(physGeneration(addressOf(pm)));
-  print("\n");
+  println(` of loader memory (${fa.freeFrames - f0} frames), generation ${g0} -> ${physGeneration(addressOf(pm))}`);
   return true;
 }
 
@@ -435,26 +401,7 @@ export function mmReport(): void {
   let r: u64 = 0;
   if (n > k + u + i) r = n - k - u - i;
   let half: u64 = 0x8_0000;
-  print("[kernel] ");
-  printU((n + half) >> 20);
-  print(" MiB memory: ");
-  printU((k + half) >> 20);
-  print(" MiB kernel, ");
-  printU((u + half) >> 20);
-  print(" MiB usable, ");
-  printU((r + half) >> 20);
-  print(" MiB reserved, ");
-  printU((i + half) >> 20);
-  println(" MiB ignored");
-  print("[kernel] mm: exact: ");
-  printU(n >> 10);
-  print(" KiB = ");
-  printU(k >> 10);
-  print(" kernel + ");
-  printU(u >> 10);
-  print(" usable + ");
-  printU(r >> 10);
-  print(" reserved + ");
-  printU(i >> 10);
-  println(" ignored (KiB)");
+  print(`[kernel] ${(n + half) >> 20} MiB memory: ${(k + half) >> 20} MiB kernel, ${(u + half) >> 20} MiB usable, ` +
+    `${(r + half) >> 20} MiB reserved, ${(i + half) >> 20} MiB ignored\n[kernel] mm: exact: ${n >> 10} KiB = ` +
+    `${k >> 10} kernel + ${u >> 10} usable + ${r >> 10} reserved + ${i >> 10} ignored (KiB)\n`);
 }

@@ -17,11 +17,7 @@ function print2(v: u64): void {
 }
 
 function fail(what: cstr, v: u64): bool {
-  print("[kernel] efi time: FAIL: ");
-  print(what);
-  print(" ");
-  printHex(v);
-  print("\n");
+  println(`[kernel] efi time: FAIL: ${what} ${hex(v)}`);
   return false;
 }
 
@@ -41,18 +37,12 @@ export function printEfiTime(rt: u64): bool {
   let caps: EfiTimeCapabilities = zeroed<EfiTimeCapabilities>();
   let status: u64 = rs.GetTime(addressOf(t), addressOf(caps));
   if (status != 0) {
-    print("[kernel] efi time: FAIL: GetTime returned ");
-    printHex(status);
-    print(" (");
-    print(efiStatusName(status));
-    println(")");
+    println(`[kernel] efi time: FAIL: GetTime returned ${hex(status)} (${efiStatusName(status)})`);
     return false;
   }
   let valid: bool = t.Year >= 1900 && t.Year <= 9999 && t.Month >= 1 && t.Month <= 12 && t.Day >= 1 && t.Day <= 31 &&
     t.Hour < 24 && t.Minute < 60 && t.Second < 60 && t.Nanosecond < 1_000_000_000;
-  print("[kernel] efi time: ");
-  printU(u64(t.Year));
-  print("-");
+  print(`[kernel] efi time: ${u64(t.Year)}-`);
   print2(u64(t.Month));
   print("-");
   print2(u64(t.Day));
@@ -65,13 +55,9 @@ export function printEfiTime(rt: u64): bool {
   if (t.TimeZone == EFI_UNSPECIFIED_TIMEZONE) {
     print(" (local, zone unspecified)");
   } else {
-    print(" (UTC offset ");
-    printI(i64(t.TimeZone));
-    print(" min)");
+    print(` (UTC offset ${i64(t.TimeZone)} min)`);
   }
-  print(", resolution ");
-  printU(u64(caps.Resolution));
-  print(" Hz");
+  print(`, resolution ${u64(caps.Resolution)} Hz`);
   if (!valid) {
     println(": FAIL: not a valid date and time");
     return false;

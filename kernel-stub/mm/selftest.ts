@@ -32,8 +32,7 @@ let passed: u32 = 0;
 let failed: u32 = 0;
 
 function verdict(name: cstr, ok: bool): void {
-  print("[kernel] mm test ");
-  print(name);
+  print(`[kernel] mm test ${name}`);
   if (ok) {
     passed++;
     println(": pass");
@@ -44,9 +43,7 @@ function verdict(name: cstr, ok: bool): void {
 }
 
 function testLine(name: cstr): void {
-  print("[kernel] mm test ");
-  print(name);
-  print(": ");
+  print(`[kernel] mm test ${name}: `);
 }
 
 /** Everything no allocated frame may touch. */
@@ -106,49 +103,24 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
   let ok: bool = checkAllFrames(fa, addressOf(forbidden), addressOf(c));
   let t1: u64 = mmTicks();
   testLine("all-frames");
-  printU(c.runs);
-  print(" runs of 2 MiB + ");
-  printU(c.frames);
-  print(" frames = ");
+  print(`${c.runs} runs of 2 MiB + ${c.frames} frames = `);
   mmPrintSize((c.runs * 512 + c.frames) * PAGE_SIZE);
-  print(" allocated, pattern written and checked; none in the kernel, boot info, ");
-  printU(rsTotal(addressOf(tables)) / PAGE_SIZE);
-  print(" page-table frames, runtime (");
+  print(` allocated, pattern written and checked; none in the kernel, boot info, ` +
+    `${rsTotal(addressOf(tables)) / PAGE_SIZE} page-table frames, runtime (`);
   mmPrintSize(bytesOfType(MemType.RuntimeServicesCode) + bytesOfType(MemType.RuntimeServicesData));
-  print(") or reserved ranges (");
-  printU(forbidden.count);
-  print(" forbidden ranges); free count ");
-  printU(c.start);
-  print(" -> 0 -> ");
-  printU(c.endFree);
-  print(" (");
-  printU(t1 - t0);
-  print(" ticks)");
+  print(`) or reserved ranges (${forbidden.count} forbidden ranges); free count ${c.start} -> 0 -> ${c.endFree} (` +
+    `${t1 - t0} ticks)`);
   if (ok) {
     passed++;
     println(": pass");
   } else {
     failed++;
-    print(": FAIL: bad patterns ");
-    printU(c.badPattern);
-    print(", forbidden ");
-    printU(c.forbiddenHits);
-    print(", unmanaged ");
-    printU(c.unmanaged);
-    print(", misaligned ");
-    printU(c.misaligned);
-    print(", refused frees ");
-    printU(c.badFrees);
-    print(", left over ");
-    printU(c.leftOver);
-    print(", first bad ");
-    printHex(c.firstBad);
+    print(`: FAIL: bad patterns ${c.badPattern}, forbidden ${c.forbiddenHits}, unmanaged ${c.unmanaged}, ` +
+      `misaligned ${c.misaligned}, refused frees ${c.badFrees}, left over ${c.leftOver}, first bad ` +
+      `${hex(c.firstBad)}`);
     let k: u64 = rsFind(addressOf(forbidden), c.firstBad);
     if (k != RANGES_MAX) {
-      print(" in forbidden ");
-      printHex(forbidden.r[k].base);
-      print("..");
-      printHex(forbidden.r[k].end);
+      print(` in forbidden ${hex(forbidden.r[k].base)}..${hex(forbidden.r[k].end)}`);
     }
     print("\n");
   }
@@ -159,36 +131,16 @@ function testStress(): void {
   let s: StressResult = zeroed<StressResult>();
   let ok: bool = stressFrames(fa, STRESS_SEED, STRESS_OPS, addressOf(s));
   testLine("stress");
-  printU(s.ops);
-  print(" random ops (xorshift64 seed ");
-  printHex(STRESS_SEED);
-  print("): ");
-  printU(s.allocs);
-  print(" allocs (");
-  printU(s.runAllocs);
-  print(" runs), ");
-  printU(s.frees);
-  print(" frees, ");
-  printU(s.outOfMemory);
-  print(" out of memory, max live ");
-  printU(s.maxLive);
-  print("; bad frees refused: ");
-  print(s.badFreesRefused ? "yes" : "no");
+  print(`${s.ops} random ops (xorshift64 seed ${hex(STRESS_SEED)}): ${s.allocs} allocs (${s.runAllocs} runs), ` +
+    `${s.frees} frees, ${s.outOfMemory} out of memory, max live ${s.maxLive}; bad frees refused: ` +
+    `${s.badFreesRefused ? "yes" : "no"}`);
   if (ok) {
     passed++;
     println(": pass");
   } else {
     failed++;
-    print(": FAIL: double handouts ");
-    printU(s.doubleHandout);
-    print(", bad tags ");
-    printU(s.badTags);
-    print(", refused good frees ");
-    printU(s.badFrees);
-    print(", count mismatches ");
-    printU(s.countMismatch);
-    print(", end count ");
-    println(s.endFreeMatches ? "ok" : "wrong");
+    println(`: FAIL: double handouts ${s.doubleHandout}, bad tags ${s.badTags}, refused good frees ${s.badFrees}, ` +
+      `count mismatches ${s.countMismatch}, end count ${s.endFreeMatches ? "ok" : "wrong"}`);
   }
 }
 
@@ -213,15 +165,8 @@ function testVmap(bi: Ptr<BootInfo>): void {
   if (pa != 0) frameFree(fa, pa);
   let tablesBack: bool = fa.freeFrames == free0;
   testLine("vmap");
-  print("frame ");
-  printHex(pa);
-  print(" mapped uncached at ");
-  printHex(va);
-  print(", written there and read through the HHDM, unmapped; free frames ");
-  printU(free0);
-  print(" -> ");
-  printU(fa.freeFrames);
-  print(" (engine's table frames returned)");
+  print(`frame ${hex(pa)} mapped uncached at ${hex(va)}, written there and read through the HHDM, unmapped; free ` +
+    `frames ${free0} -> ${fa.freeFrames} (engine's table frames returned)`);
   ok = ok && tablesBack;
   if (ok) { passed++; println(": pass"); } else { failed++; println(": FAIL"); }
 
@@ -237,12 +182,7 @@ function testVmap(bi: Ptr<BootInfo>): void {
     }
     let v: u32 = ver & 0xFF;
     testLine("vmap-mmio");
-    print("local APIC ");
-    printHex(apicBase);
-    print(" at ");
-    printHex(r);
-    print(": version register ");
-    printHex(u64(ver));
+    print(`local APIC ${hex(apicBase)} at ${hex(r)}: version register ${hex(u64(ver))}`);
     let good: bool = r != 0 && v >= 0x10 && v <= 0x15;
     if (good) { passed++; println(" (integrated APIC): pass"); } else { failed++; println(": FAIL: expected version 0x10..0x15"); }
   } else {
@@ -256,14 +196,7 @@ function testVmap(bi: Ptr<BootInfo>): void {
         mmVunmap(r, 0x1000);
       }
       testLine("vmap-mmio");
-      print("PL011 ");
-      printHex(bi.uartBase);
-      print(" at ");
-      printHex(r);
-      print(": PeriphID0 ");
-      printHex(u64(id0));
-      print(" PeriphID1 ");
-      printHex(u64(id1));
+      print(`PL011 ${hex(bi.uartBase)} at ${hex(r)}: PeriphID0 ${hex(u64(id0))} PeriphID1 ${hex(u64(id1))}`);
       let good: bool = r != 0 && id0 == 0x11 && id1 == 0x10;
       if (good) { passed++; println(": pass"); } else { failed++; println(": FAIL: expected 0x11 0x10"); }
     } else {
@@ -273,12 +206,9 @@ function testVmap(bi: Ptr<BootInfo>): void {
 }
 
 function printTicks(ticks: u64, hz: u64): void {
-  printU(ticks);
-  print(" ticks");
+  print(`${ticks} ticks`);
   if (hz >= 1_000_000) {
-    print(" = ");
-    printU((ticks * 1000) / (hz / 1_000_000));
-    print(" ns");
+    print(` = ${(ticks * 1000) / (hz / 1_000_000)} ns`);
   }
 }
 
@@ -307,13 +237,7 @@ function measure(bi: Ptr<BootInfo>): void {
   printTicks(a, hz);
   print(", free ");
   printTicks(f, hz);
-  print(" per op (median of ");
-  printU(n);
-  print(" batches of ");
-  printU(BATCH);
-  print("); ");
-  printU(probes / ops);
-  println(" metadata words searched per alloc");
+  println(` per op (median of ${n} batches of ${BATCH}); ${probes / ops} metadata words searched per alloc`);
   // 2 MiB runs (fewer samples: each takes a whole block).
   n = 0;
   for (let s: u64 = 0; s < 63; s++) {
@@ -332,17 +256,13 @@ function measure(bi: Ptr<BootInfo>): void {
     printTicks(medianU64(addressOf(samplesA[0]), n), hz);
     print(", free ");
     printTicks(medianU64(addressOf(samplesF[0]), n), hz);
-    print(" (median of ");
-    printU(n);
-    println(")");
+    println(` (median of ${n})`);
   }
   // Init: ticks for the span the allocator covers, scaled to 1 GiB.
   let spanMiB: u64 = (fa.nblocks << 21) >> 20;
   print("[kernel] mm: frame allocator init ");
   printTicks(mmInitTicks(), hz);
-  print(" for ");
-  printU(spanMiB);
-  print(" MiB = ");
+  print(` for ${spanMiB} MiB = `);
   if (spanMiB != 0) printTicks((mmInitTicks() * 1024) / spanMiB, hz);
   println(" per GiB");
 }
@@ -358,22 +278,14 @@ export function mmSelfTest(): bool {
   let bi: Ptr<BootInfo> = mmBootInfo();
   let pm: Ptr<PhysMem> = mmPhys();
   let errors0: u64 = mmFrames().errors;
-  print("[kernel] mm: usable ranges (generation ");
-  printU(physGeneration(pm));
-  print(mmReclaimed() ? ", loader memory reclaimed" : ", before reclaim");
-  println("):");
+  println(`[kernel] mm: usable ranges (generation ${physGeneration(pm)}` +
+    `${mmReclaimed() ? ", loader memory reclaimed" : ", before reclaim"}):`);
   for (let i: u64 = 0; i < pm.usable.count; i++) {
     if (i == 12 && pm.usable.count > 13) {
-      print("[kernel] mm:   ... ");
-      printU(pm.usable.count - 12);
-      println(" more");
+      println(`[kernel] mm:   ... ${pm.usable.count - 12} more`);
       break;
     }
-    print("[kernel] mm:   ");
-    printHexW(pm.usable.r[i].base, 12);
-    print("-");
-    printHexW(pm.usable.r[i].end, 12);
-    print(" ");
+    print(`[kernel] mm:   ${hex(pm.usable.r[i].base, 12)}-${hex(pm.usable.r[i].end, 12)} `);
     mmPrintSize(pm.usable.r[i].end - pm.usable.r[i].base);
     print("\n");
   }
@@ -402,10 +314,6 @@ export function mmSelfTest(): bool {
   let fa: Ptr<FrameAlloc> = mmFrames();
   verdict("no refused frees besides the stress test's 4 deliberate ones", fa.errors == errors0 + 4);
   mmReport();
-  print("[kernel] mm: ");
-  printU(passed);
-  print(" checks passed, ");
-  printU(failed);
-  println(" failed");
+  println(`[kernel] mm: ${passed} checks passed, ${failed} failed`);
   return failed == 0;
 }

@@ -118,12 +118,7 @@ function testHook(bi: Ptr<BootInfo>, key: cstr, what: cstr): u32 {
   let at: i64 = cmdlineFind(cmd, len, key, addressOf(len));
   let v: u64 = 0;
   if (at < 0 || cmdlineNumber(ptrAdd(cmd, at), len, addressOf(v)) != len || v == 0 || v >= MAX_CPUS) return 0;
-  print("[kernel] smp: test hook ");
-  print(key);
-  print(": CPU ");
-  printU(v);
-  print(" ");
-  println(what);
+  println(`[kernel] smp: test hook ${key}: CPU ${v} ${what}`);
   return u32(v);
 }
 
@@ -147,9 +142,7 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
   cpuSetCount(1);
   if (strlen(prepareError) == 0) prepareError = archSmpSetup(bi);
   if (strlen(prepareError) != 0) {
-    print("[kernel] smp: ");
-    print(prepareError);
-    println("; running on the boot CPU only");
+    println(`[kernel] smp: ${prepareError}; running on the boot CPU only`);
     return 1;
   }
   let n: u32 = 1;
@@ -170,33 +163,20 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
   }
   cpuSetCount(n);
   prepared = n;
-  print("[kernel] smp: ");
-  printU(discovered.count);
-  print(discovered.count == 1 ? " CPU in the firmware tables (" : " CPUs in the firmware tables (");
+  print(`[kernel] smp: ${discovered.count}` +
+    `${discovered.count == 1 ? " CPU in the firmware tables (" : " CPUs in the firmware tables ("}`);
   archSmpDescribe();
-  print("); boot CPU id ");
-  printHex(bspId);
+  print(`); boot CPU id ${hex(bspId)}`);
   if (!sawBsp) print(" (not among them!)");
   print("\n");
   if (discovered.disabled != 0 || discovered.unsupported != 0 || discovered.dropped != 0) {
-    print("[kernel] smp: left out: ");
-    printU(discovered.disabled);
-    print(" not enabled, ");
-    printU(discovered.unsupported);
-    print(" that cannot be started here (a start method other than PSCI, or an APIC id above 0xFE without x2APIC), ");
-    printU(discovered.dropped);
-    println(" beyond the table's 64");
+    println(`[kernel] smp: left out: ${discovered.disabled} not enabled, ${discovered.unsupported} that cannot be ` +
+      `started here (a start method other than PSCI, or an APIC id above 0xFE without x2APIC), ` +
+      `${discovered.dropped} beyond the table's 64`);
   }
   if (n > 1) {
-    print("[kernel] smp: ");
-    printU(n - 1);
-    print(n == 2 ? " stack of " : " stacks of ");
-    printU(AP_STACK_SIZE >> 10);
-    print(" KiB and trap stacks of ");
-    printU(AP_EXC_STACK_SIZE >> 10);
-    print(" KiB, unmapped below each, at ");
-    printHex(AP_STACK_BASE);
-    println(" + 256 KiB per CPU");
+    println(`[kernel] smp: ${n - 1}${n == 2 ? " stack of " : " stacks of "}${AP_STACK_SIZE >> 10} KiB and trap ` +
+      `stacks of ${AP_EXC_STACK_SIZE >> 10} KiB, unmapped below each, at ${hex(AP_STACK_BASE)} + 256 KiB per CPU`);
   }
   return n;
 }
@@ -246,16 +226,9 @@ export function smpStart(): u32 {
       atomicStore(addressOf(c.state), CpuState.Failed, "release");
     }
     c.onlineTicks = mmTicks();
-    print("[kernel] smp: CPU ");
-    printU(i);
-    print(" (id ");
-    printHex(c.hwId);
+    print(`[kernel] smp: CPU ${i} (id ${hex(c.hwId)}`);
     if (online) {
-      print(") online after ");
-      printU((c.onlineTicks - c.startTicks) / (hz / 1_000_000));
-      print(" us, stack top ");
-      printHex(c.stackTop);
-      print("\n");
+      println(`) online after ${(c.onlineTicks - c.startTicks) / (hz / 1_000_000)} us, stack top ${hex(c.stackTop)}`);
     } else {
       let clue: cstr = archStartClue();
       // Stopped only while it may still need the shared start-up parameters.
@@ -265,18 +238,14 @@ export function smpStart(): u32 {
       if (strlen(why) != 0) {
         println(why);
       } else {
-        print("no report within ");
-        printU(AP_START_WAIT_MS);
-        print(" ms");
-        if (strlen(clue) != 0) { print(" ("); print(clue); print(")"); }
+        print(`no report within ${AP_START_WAIT_MS} ms`);
+        if (strlen(clue) != 0) { print(` (${clue})`); }
         println("; left out");
       }
     }
   }
   let n: u32 = smpRankOnline();
-  print("[kernel] smp: ");
-  printU(n);
-  println(n == 1 ? " CPU online" : " CPUs online");
+  println(`[kernel] smp: ${n}${n == 1 ? " CPU online" : " CPUs online"}`);
   return n;
 }
 

@@ -63,15 +63,8 @@ function checkFreeJob(arg: Ptr<void>, rank: u32, n: u32): void {
 
 function logJob(arg: Ptr<void>, rank: u32, n: u32): void {
   for (let k: u32 = 1; k <= LOG_LINES; k++) {
-    print("[kernel] smp test console: CPU ");
-    printU(u64(cpuIndex()));
-    print(" of ");
-    printU(u64(n));
-    print(", line ");
-    printU(u64(k));
-    print(" of ");
-    printU(u64(LOG_LINES));
-    println(", whole");
+    println(`[kernel] smp test console: CPU ${u64(cpuIndex())} of ${u64(n)}, line ${u64(k)} of ${u64(LOG_LINES)}, ` +
+      `whole`);
   }
 }
 
@@ -88,16 +81,8 @@ export function smpSelfTest(n: u32, wait: u64): bool {
   plainCount = 0;
   atomicCount = 0;
   let missing: u32 = smpRun(lockJob, null, n, mmTicks, waitTicks);
-  print("[kernel] smp test spin lock: ");
-  printU(u64(n));
-  print(" CPUs x ");
-  printU(u64(LOCK_ROUNDS));
-  print(": locked counter ");
-  printU(plainCount);
-  print(", atomic counter ");
-  printU(atomicCount);
-  print(" of ");
-  printU(u64(n) * u64(LOCK_ROUNDS));
+  print(`[kernel] smp test spin lock: ${u64(n)} CPUs x ${u64(LOCK_ROUNDS)}: locked counter ${plainCount}, atomic ` +
+    `counter ${atomicCount} of ${u64(n) * u64(LOCK_ROUNDS)}`);
   let want: u64 = u64(n) * u64(LOCK_ROUNDS);
   ok = verdict(missing == 0 && plainCount == want && atomicCount == want) && ok;
 
@@ -110,26 +95,12 @@ export function smpSelfTest(n: u32, wait: u64): bool {
     bad += badTags[smpCpuOfRank(r)];
     short += shortOf[smpCpuOfRank(r)];
   }
-  print("[kernel] smp test frames: ");
-  printU(u64(n));
-  print(" CPUs x ");
-  printU(FRAMES_EACH);
-  print(" frames through the locked allocator at once: ");
-  printU(bad);
-  print(" handed out twice or refused, ");
-  printU(short);
-  print(" not available; free count ");
-  printU(free0);
-  print(" -> ");
-  printU(mmFrames().freeFrames);
+  print(`[kernel] smp test frames: ${u64(n)} CPUs x ${FRAMES_EACH} frames through the locked allocator at once: ` +
+    `${bad} handed out twice or refused, ${short} not available; free count ${free0} -> ${mmFrames().freeFrames}`);
   ok = verdict(missing == 0 && bad == 0 && short == 0 && mmFrames().freeFrames == free0) && ok;
 
   missing = smpRun(logJob, null, n, mmTicks, waitTicks);
-  print("[kernel] smp test console: ");
-  printU(u64(n) * u64(LOG_LINES));
-  print(" lines from ");
-  printU(u64(n));
-  print(" CPUs at once");
+  print(`[kernel] smp test console: ${u64(n) * u64(LOG_LINES)} lines from ${u64(n)} CPUs at once`);
   ok = verdict(missing == 0) && ok;
   return ok;
 }

@@ -176,10 +176,7 @@ function printRegisters(f: Ptr<A64TrapFrame>, sp: u64): void {
   for (let i: u32 = 0; i < 28; i += 4) {
     trapLine("regs");
     for (let j: u32 = i; j < i + 4; j++) {
-      print(j < 10 ? "  x" : " x");
-      printU(j);
-      print(" ");
-      printHexW(f.x[j], 16);
+      print(`${j < 10 ? "  x" : " x"}${j} ${hex(f.x[j], 16)}`);
     }
     print("\n");
   }
@@ -209,26 +206,14 @@ export function a64Trap(f: Ptr<A64TrapFrame>): void {
     // The stack that was in use: SP_EL0 for the kernel, SP_ELx inside a handler.
     let sp: u64 = (kind >> 2) == 1 ? f.spElx : f.spEl0;
     trapLine(kindName(kind));
-    print(" exception from the ");
-    print(kindOrigin(kind));
-    print(" (vector offset ");
-    printHexW(kind * 0x80, 3);
-    print("), pc ");
-    printHexW(f.elr, 16);
+    print(` exception from the ${kindOrigin(kind)} (vector offset ${hex(kind * 0x80, 3)}), pc ${hex(f.elr, 16)}`);
     trapSymbol(f.elr);
     print("\n");
     // ESR describes synchronous exceptions and SErrors; for IRQ and FIQ it is stale.
     if (synchronous || (kind & 3) == 3) {
       trapLine("esr ");
-      printHexW(f.esr, 8);
-      print(": EC ");
-      printHexW(ec, 2);
-      print(" ");
-      print(esrClassName(ec));
-      print((f.esr & (1 << 25)) != 0 ? "; IL 32-bit" : "; IL 16-bit");
-      print("; ISS ");
-      printHexW(f.esr & 0x1FF_FFFF, 7);
-      print("\n");
+      println(`${hex(f.esr, 8)}: EC ${hex(ec, 2)} ${esrClassName(ec)}` +
+        `${(f.esr & (1 << 25)) != 0 ? "; IL 32-bit" : "; IL 16-bit"}; ISS ${hex(f.esr & 0x1FF_FFFF, 7)}`);
     }
     if (synchronous && esrIsAbort(ec)) {
       trapLine("");
@@ -237,8 +222,7 @@ export function a64Trap(f: Ptr<A64TrapFrame>): void {
     }
     if (hasAddr) {
       trapLine("far ");
-      printHexW(f.far, 16);
-      print("\n");
+      println(`${hex(f.far, 16)}`);
       trapGuardNote(f.far);
     }
     printRegisters(f, sp);

@@ -114,13 +114,9 @@ export function esrPrintAbort(esr: u64): void {
   let ec: u64 = esrClass(esr);
   let fsc: u64 = esr & 0x3F;
   let data: bool = ec == EC_DABT_LOWER || ec == EC_DABT_SAME;
-  print(data ? "DFSC " : "IFSC ");
-  printHexW(fsc, 2);
-  print(" ");
-  print(esrFaultStatusName(fsc));
+  print(`${data ? "DFSC " : "IFSC "}${hex(fsc, 2)} ${esrFaultStatusName(fsc)}`);
   if (esrFaultStatusHasLevel(fsc)) {
-    print(", level ");
-    printU(fsc & 3);
+    print(`, level ${fsc & 3}`);
   }
   if (data) {
     // WnR (bit 6) is the direction; a cache maintenance operation (CM, bit 8) reports as a write.

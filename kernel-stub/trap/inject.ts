@@ -79,8 +79,7 @@ function wordIs(s: Ptr<u8>, n: u32, lit: cstr): bool {
 function fail(what: Ptr<u8>, n: u32, why: cstr): never {
   print("[kernel] FAIL: tsboot.fault=");
   for (let i: u32 = 0; i < n; i++) printChar(what[i]);
-  print(": ");
-  println(why);
+  println(`: ${why}`);
   fbconVerdict(false);
   archExit(false);
 }

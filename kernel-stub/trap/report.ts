@@ -116,11 +116,9 @@ export function trapBegin(): TrapLevel {
 
 /** ` (tag)` or ` (tag 0x25)` when `code` >= 0. */
 function printTag(tag: cstr, code: i64): void {
-  print(" (");
-  print(tag);
+  print(` (${tag}`);
   if (code >= 0) {
-    print(" ");
-    printHexW(u64(code), 2);
+    print(` ${hex(u64(code), 2)}`);
   }
   print(")");
 }
@@ -137,11 +135,9 @@ export function trapHeader(level: TrapLevel, name: cstr, tag: cstr, code: i64): 
     firstCode = code;
   }
   // On a line of its own, even when the exception cut a line short.
-  print("\n[kernel] EXCEPTION: ");
-  print(name);
+  print(`\n[kernel] EXCEPTION: ${name}`);
   printTag(tag, code);
-  print(" on cpu ");
-  printU(archCpuId());
+  print(` on cpu ${archCpuId()}`);
   if (level == TrapLevel.Nested) print(", while reporting an earlier one");
   print("\n");
   if (level == TrapLevel.First && faultWhileReporting) {
@@ -154,16 +150,12 @@ export function trapHeader(level: TrapLevel, name: cstr, tag: cstr, code: i64): 
 // ---- pieces of a report ----------------------------------------------------------------
 
 export function trapLine(s: cstr): void {
-  print("[kernel]   ");
-  print(s);
+  print(`[kernel]   ${s}`);
 }
 
 /** ` name 0x0123456789abcdef` */
 function trapReg(name: cstr, v: u64): void {
-  print(" ");
-  print(name);
-  print(" ");
-  printHexW(v, 16);
+  print(` ${name} ${hex(v, 16)}`);
 }
 
 /** One line of up to four registers: `[kernel]   <label> n1 0x... n2 0x...`; an empty name ends it. */
@@ -189,8 +181,7 @@ function symbolAt(pc: u64, lookup: u64): bool {
   if (!ksymsLookup(lookup, addressOf(hit))) return false;
   print(" in ");
   for (let i: u32 = 0; i < 256 && hit.name[i] != 0; i++) printChar(hit.name[i]);
-  print("+");
-  printHex(pc - (lookup - hit.offset));
+  print(`+${hex(pc - (lookup - hit.offset))}`);
   return true;
 }
 
@@ -223,15 +214,11 @@ export function trapGuardNote(a: u64): void {
 }
 
 function frameLine(n: u32, pc: u64, lookup: u64, note: cstr): void {
-  print("[kernel]     #");
-  printU(n);
-  print(" ");
-  printHexW(pc, 16);
+  print(`[kernel]     #${n} ${hex(pc, 16)}`);
   // A return address names the function of the call before it (`lookup` = pc - 1): a call
   // that ends a function returns just past its end.
   if (!symbolAt(pc, lookup)) print(" (not in the kernel's symbol table)");
-  print(note);
-  print("\n");
+  println(`${note}`);
 }
 
 /** The start of the kernel function containing `pc`, or 0. */
@@ -272,8 +259,7 @@ export function trapBacktrace(pc: u64, fp: u64, link: u64, linkRegister: bool): 
     if (cur == 0) break;
     if ((cur & 7) != 0 || cur <= prev || stackOf(cur, 16) < 0) {
       trapLine("(frame pointer ");
-      printHex(cur);
-      print(" is outside the known stacks; the walk stops)\n");
+      println(`${hex(cur)} is outside the known stacks; the walk stops)`);
       cur = 0;
       break;
     }
@@ -300,8 +286,7 @@ export function trapBacktrace(pc: u64, fp: u64, link: u64, linkRegister: bool): 
 
 function printRepeats(k: u64): void {
   trapLine("  (the frame above ");
-  printU(k);
-  println(k == 1 ? " more time)" : " more times)");
+  println(`${k}${k == 1 ? " more time)" : " more times)"}`);
 }
 
 // ---- the end -----------------------------------------------------------------------------
@@ -320,17 +305,12 @@ export function trapFail(
   print(name);
   printTag(tag, code);
   if (hasAddr) {
-    print(", address ");
-    printHex(faultAddr);
+    print(`, address ${hex(faultAddr)}`);
   }
-  print(", ");
-  print(pcName);
-  print(" ");
-  printHex(pc);
+  print(`, ${pcName} ${hex(pc)}`);
   trapSymbol(pc);
   if (level == TrapLevel.Nested) {
-    print(", while reporting ");
-    print(firstName);
+    print(`, while reporting ${firstName}`);
     printTag(firstTag, firstCode);
   }
   print("\n");

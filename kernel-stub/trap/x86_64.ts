@@ -251,9 +251,9 @@ function selectorErrorCode(v: u64): bool {
 }
 
 function printPageFaultCode(e: u64): void {
-  print((e & 1) != 0 ? "protection violation" : "page not present");
-  print((e & 16) != 0 ? ", instruction fetch" : (e & 2) != 0 ? ", write" : ", read");
-  print((e & 4) != 0 ? ", user mode" : ", supervisor mode");
+  print(`${(e & 1) != 0 ? "protection violation" : "page not present"}` +
+    `${(e & 16) != 0 ? ", instruction fetch" : (e & 2) != 0 ? ", write" : ", read"}` +
+    `${(e & 4) != 0 ? ", user mode" : ", supervisor mode"}`);
   if ((e & 8) != 0) print(", reserved bit set in a paging entry");
   if ((e & 32) != 0) print(", protection key");
   if ((e & 64) != 0) print(", shadow stack");
@@ -266,9 +266,8 @@ function printErrorCode(v: u64, e: u64): void {
     print(": ");
     printPageFaultCode(e);
   } else if (selectorErrorCode(v) && e != 0) {
-    print(": ");
-    print((e & 2) != 0 ? "IDT vector " : (e & 4) != 0 ? "LDT selector index " : "GDT selector index ");
-    printU((e >> 3) & 0x1FFF);
+    print(`: ${(e & 2) != 0 ? "IDT vector " : (e & 4) != 0 ? "LDT selector index " : "GDT selector index "}` +
+      `${(e >> 3) & 0x1FFF}`);
     if ((e & 1) != 0) print(", during an external event");
   }
   print("\n");
@@ -300,15 +299,12 @@ export function x64Trap(f: Ptr<X64TrapFrame>): void {
     if (level == TrapLevel.Nested) trapFail(level, vectorName(v), vectorTag(v), -1, hasAddr, cr2, "rip", f.rip);
 
     trapLine("vector ");
-    printU(v);
-    print(", rip ");
-    printHexW(f.rip, 16);
+    print(`${v}, rip ${hex(f.rip, 16)}`);
     trapSymbol(f.rip);
     print("\n");
     if (hasAddr) {
       trapLine(v == 14 ? "address (cr2) " : "cr2 (the last page-fault address) ");
-      printHexW(cr2, 16);
-      print("\n");
+      println(`${hex(cr2, 16)}`);
       trapGuardNote(cr2);
     }
     printErrorCode(v, f.error);

@@ -25,7 +25,7 @@ import {
 } from "../../common/acpi";
 import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../../common/uefi";
 import { efiFindConfigTable } from "../efi";
-import { logBegin, logStr, logEnd, logHex, logDec, logLine } from "../log";
+import { log } from "../log";
 
 /** Where the loader logs; replaced by the device tree's PL011 once a64UartBase ran. */
 let uartPhys: u64 = PL011_VIRT_BASE;
@@ -94,32 +94,13 @@ export function a64UartBase(): u64 {
   let info: FdtInfo = zeroed<FdtInfo>();
   let st: FdtStatus = fdtScan(dtb, 0, addressOf(info));
   if (st != FdtStatus.Ok) {
-    logBegin("warning: device tree at ");
-    logHex(addr(dtb));
-    logStr(": ");
-    logStr(fdtStatusMessage(st));
-    logStr("; PL011 assumed at ");
-    logHex(uartPhys);
-    logEnd();
+    log(`warning: device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(st)}; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
-  logBegin("device tree: ");
-  logDec(u64(info.totalSize));
-  logStr(" bytes, version ");
-  logDec(u64(info.version));
-  logStr(", ");
-  logDec(u64(info.nodes));
-  logStr(" nodes; PL011 ");
-  if (info.uartFound) {
-    logHex(info.uartBase);
-    uartPhys = info.uartBase;
-  } else {
-    logStr("not listed, assumed at ");
-    logHex(uartPhys);
-  }
-  logStr("; PSCI ");
-  logStr(info.psciFound ? psciMethodName(info.psciMethod) : "not listed");
-  logEnd();
+  log(`device tree: ${info.totalSize} bytes, version ${info.version}, ${info.nodes} nodes; PL011 ` +
+    `${info.uartFound ? `${hex(info.uartBase)}` : `not listed, assumed at ${hex(uartPhys)}`}; ` +
+    `PSCI ${info.psciFound ? psciMethodName(info.psciMethod) : "not listed"}`);
+  if (info.uartFound) uartPhys = info.uartBase;
   return uartPhys;
 }
 
@@ -130,23 +111,15 @@ function uartFromAcpi(): u64 {
   let info: AcpiInfo = zeroed<AcpiInfo>();
   let view: AcpiView = zeroed<AcpiView>();
   if (rsdp == null || !acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), addressOf(info))) {
-    logBegin("no device tree and no usable ACPI tables; PL011 assumed at ");
-    logHex(uartPhys);
-    logEnd();
+    log(`no device tree and no usable ACPI tables; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
-  logBegin("no device tree (the firmware publishes ACPI); SPCR: ");
-  if (info.spcrFound && info.spcrType == SPCR_PL011 && info.spcrSpace == 0 && info.spcrBase != 0) {
-    logStr("PL011 at ");
-    uartPhys = info.spcrBase;
-  } else {
-    logStr("no PL011 listed, assumed at ");
-  }
-  logHex(uartPhys);
-  logStr("; FADT: PSCI ");
-  if ((info.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) == 0) logStr("not listed");
-  else logStr((info.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? "hvc" : "smc");
-  logEnd();
+  const pl011: bool = info.spcrFound && info.spcrType == SPCR_PL011 && info.spcrSpace == 0 && info.spcrBase != 0;
+  if (pl011) uartPhys = info.spcrBase;
+  const psci: cstr = (info.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) == 0 ? "not listed"
+    : (info.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? "hvc" : "smc";
+  log(`no device tree (the firmware publishes ACPI); SPCR: ${pl011 ? "PL011 at" : "no PL011 listed, assumed at"} ` +
+    `${hex(uartPhys)}; FADT: PSCI ${psci}`);
   return uartPhys;
 }
 
@@ -177,27 +150,15 @@ export function a64CpuOk(): bool {
   let mmfr0: u64 = mrs("ID_AA64MMFR0_EL1");
   let tgran4: u64 = (mmfr0 >> 28) & 0xF;
   let parange: u64 = mmfr0 & 0xF;
-  logBegin("aarch64: running at EL");
-  logDec(currentEl);
-  logStr(", MIDR ");
-  logHex(mrs("MIDR_EL1"));
-  logStr(", PARange ");
-  logDec(paBits(parange));
-  logStr(" bits, 4 KiB granule ");
-  logStr(tgran4 == 0 || tgran4 == 1 ? "supported" : "NOT supported");
-  logEnd();
+  log(`aarch64: running at EL${currentEl}, MIDR ${hex(mrs("MIDR_EL1"))}, PARange ${paBits(parange)} bits, 4 KiB ` +
+    `granule ${tgran4 == 0 || tgran4 == 1 ? "supported" : "NOT supported"}`);
   if (tgran4 != 0 && tgran4 != 1) {
-    logBegin("error: this CPU does not support the 4 KiB translation granule (ID_AA64MMFR0_EL1 = ");
-    logHex(mmfr0);
-    logStr("); the boot protocol's tables need it");
-    logEnd();
+    log(`error: this CPU does not support the 4 KiB translation granule (ID_AA64MMFR0_EL1 = ${hex(mmfr0)}); the ` +
+      `boot protocol's tables need it`);
     return false;
   }
   if (currentEl != 1 && currentEl != 2) {
-    logBegin("error: the loader runs at EL");
-    logDec(currentEl);
-    logStr("; UEFI loaders run at EL1 or EL2");
-    logEnd();
+    log(`error: the loader runs at EL${currentEl}; UEFI loaders run at EL1 or EL2`);
     return false;
   }
   return true;
@@ -228,34 +189,21 @@ export function a64PrepareMmu(kernelPhys: u64, kernelSize: u64): void {
     TCR_T1SZ_48 | TCR_IRGN1_WBWA | TCR_ORGN1_WBWA | TCR_SH1_INNER | TCR_TG1_4K | (ips << TCR_IPS_SHIFT);
   sctlrValue = SCTLR_KERNEL;
 
-  logBegin("cleaned the kernel image to PoU (");
-  logDec(kernelSize >> 10);
-  logStr(" KiB; D-line ");
-  logDec(dline);
-  logStr(" B, I-line ");
-  logDec(iline);
-  logStr(" B)");
-  logEnd();
+  log(`cleaned the kernel image to PoU (${kernelSize >> 10} KiB; D-line ${dline} B, I-line ${iline} B)`);
 
   el2Mode = 0;
   if (currentEl == 2) {
     let hcr: u64 = mrs("HCR_EL2");
     if ((hcr & HCR_E2H) != 0) {
-      logLine("EL2 with VHE on (HCR_EL2.E2H=1): staying at EL2; the EL1 register names reach the EL2&0 regime");
+      log("EL2 with VHE on (HCR_EL2.E2H=1): staying at EL2; the EL1 register names reach the EL2&0 regime");
     } else {
       el2Mode = 1;
-      logLine("EL2 without VHE: moving to EL1 (HCR_EL2.RW=1, SPSR_EL2=EL1h with DAIF masked, ELR_EL2=entry, eret)");
+      log("EL2 without VHE: moving to EL1 (HCR_EL2.RW=1, SPSR_EL2=EL1h with DAIF masked, ELR_EL2=entry, eret)");
     }
   } else {
-    logLine("EL1: switching translation tables in place (MMU off, TLBI, MAIR/TCR/TTBRs, MMU on)");
+    log("EL1: switching translation tables in place (MMU off, TLBI, MAIR/TCR/TTBRs, MMU on)");
   }
-  logBegin("MAIR_EL1 ");
-  logHex(A64_MAIR);
-  logStr(", TCR_EL1 ");
-  logHex(tcrValue);
-  logStr(", SCTLR_EL1 ");
-  logHex(sctlrValue);
-  logEnd();
+  log(`MAIR_EL1 ${hex(A64_MAIR)}, TCR_EL1 ${hex(tcrValue)}, SCTLR_EL1 ${hex(sctlrValue)}`);
 }
 
 // ---- the switch ------------------------------------------------------------------------
@@ -270,12 +218,7 @@ export function a64TrampolineAddress(): u64 {
 }
 
 export function a64EnterKernel(ttbr1: u64, ttbr0: u64, stackTop: u64, entry: u64, bootInfo: u64): never {
-  logBegin("TTBR1_EL1 ");
-  logHex(ttbr1);
-  logStr(" (kernel, HHDM), TTBR0_EL1 ");
-  logHex(ttbr0);
-  logStr(" (identity: switch code and loader stack)");
-  logEnd();
+  log(`TTBR1_EL1 ${hex(ttbr1)} (kernel, HHDM), TTBR0_EL1 ${hex(ttbr0)} (identity: switch code and loader stack)`);
   a64MmuSwitchTo(A64_MAIR, tcrValue, ttbr0, ttbr1, sctlrValue, stackTop, entry, bootInfo, el2Mode);
 }
 

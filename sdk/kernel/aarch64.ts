@@ -155,18 +155,9 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
 
 /** One line's worth (no newline) on what a64ConsoleInit found. */
 export function a64ConsoleDescribe(): void {
-  print("aarch64: EL");
-  printU(a64CurrentEl());
-  print(", PL011 phys ");
-  printHex(uartPhys);
-  print(uartFromLoader ? " (from the loader)" : " (default; boot info gave none)");
-  print(" mapped Device-nGnRnE at ");
-  printHex(uartVa);
-  print("; PSCI SYSTEM_OFF via ");
-  print(psciMethodName(psci));
-  print(psciGuessed ? " (guessed: " : " (");
-  print(psciNote);
-  print(")");
+  print(`aarch64: EL${a64CurrentEl()}, PL011 phys ${hex(uartPhys)}` +
+    `${uartFromLoader ? " (from the loader)" : " (default; boot info gave none)"} mapped Device-nGnRnE at ` +
+    `${hex(uartVa)}; PSCI SYSTEM_OFF via ${psciMethodName(psci)}${psciGuessed ? " (guessed: " : " ("}${psciNote})`);
 }
 
 // ---- PSCI ------------------------------------------------------------------------------

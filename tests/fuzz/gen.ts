@@ -98,6 +98,12 @@ class Gen extends ClassGen {
       const w = t.bits / 4;
       this.line(`print("${id}:"); printHexW(u64(${name}), ${w}); print("\\n");`,
         `tb_print("${id}:"); tb_print_hexw((u64)(${name}), ${w}); tb_putc('\\n');`);
+    } else if (kind === 3) {
+      // A template literal: decimal by the value's type, hex of its bits (docs/language.md).
+      const dec = t.signed ? `tb_print_i((i64)(${name}))` : `tb_print_u((u64)(${name}))`;
+      this.line(`println(\`${id}:\${${name}} \${hex(${name})} \${hex(${name}, ${t.bits / 4})}\`);`,
+        `tb_print("${id}:"); ${dec}; tb_putc(' '); tb_print_hex((u64)(u${t.bits})(${name})); tb_putc(' '); `
+        + `tb_print_hexw((u64)(u${t.bits})(${name}), ${t.bits / 4}); tb_putc('\\n');`);
     } else {
       this.line(`print("${id}:"); printHex(u64(${name})); print("\\n");`,
         `tb_print("${id}:"); tb_print_hex((u64)(${name})); tb_putc('\\n');`);

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 export type Arch = 'x86_64' | 'aarch64';
-export type Opt = 'O0' | 'O1' | 'O2' | 'O3';
+export type Opt = 'O0' | 'O1' | 'O2' | 'O3' | 'Oz';
 
 /** The repository root (build/js/tests/lib -> four levels up; also works from the sources). */
 export const repoRoot: string = (() => {

@@ -2,10 +2,40 @@
 // toolchain/std/ and linked into every program; the compiler resolves these global
 // names to those implementations.
 
-/** Writes a NUL-terminated byte string to the target's console. */
-declare function print(s: cstr): void;
+/**
+ * A formatted message, for parameters: a template literal (formatted at compile time, see
+ * docs/language.md), a string literal, a cstr value, or another Fmt parameter. A function
+ * with a Fmt parameter is a *sink*: its callers pass template literals to it.
+ */
+type Fmt = string;
+/** Writes a formatted message to a byte sink, one byte per call. */
+declare function fmtWrite(f: Fmt, put: (c: u8) => void): void;
+/**
+ * Writes a formatted message in pieces of up to 64 bytes, each handed to `flush` (so that
+ * a console gets a few writes per message rather than one per byte).
+ */
+declare function fmtFlushed(f: Fmt, flush: (p: Ptr<u8>, n: usize) => void): void;
+/**
+ * Writes a formatted message into `buf`: at most cap - 1 bytes and a NUL (a longer message
+ * is cut off). Returns the number of bytes before the NUL.
+ */
+declare function format(buf: Ptr<u8>, cap: usize, f: Fmt): usize;
+// Formatting helpers, valid only inside a template substitution: `${hex(x, 8)}`.
+/** `0x` and the hex digits of an integer or pointer; with `width`, at least that many (1..16). */
+declare function hex(x: unknown, width?: number): string;
+/** Decimal, right-aligned with spaces in `width` columns (1..32). */
+declare function dec(x: number, width: number): string;
+/** A byte count in the largest unit that divides it exactly: `4 KiB`, `1536 KiB`, `4097 B`. */
+declare function size(bytes: number): string;
+/** One byte, as it is. */
+declare function chr(c: number): string;
+
+/** Writes a message (text, a cstr, or a template literal) to the target's console. */
+declare function print(s: Fmt): void;
 /** `print(s)` then a newline. */
-declare function println(s: cstr): void;
+declare function println(s: Fmt): void;
+/** A UTF-16 string, converted to UTF-8. */
+declare function printW(s: wstr): void;
 declare function printChar(c: u8): void;
 /** Unsigned decimal. */
 declare function printU(v: u64): void;
@@ -24,9 +54,9 @@ declare function setConsoleSink(sink: (c: u8) => void): void;
 declare function consoleSink(): (c: u8) => void;
 
 /** Prints `panic at file:line: msg` and stops (exit 101 on linux; halt otherwise). */
-declare function panic(msg: cstr): never;
+declare function panic(msg: Fmt): never;
 /** Panics with file:line when `cond` is false. */
-declare function assert(cond: bool, msg?: cstr): void;
+declare function assert(cond: bool, msg?: Fmt): void;
 /** Ends the process (`*-linux` only). */
 declare function exit(status: i32): never;
 
@@ -39,9 +69,10 @@ declare function strlen(s: cstr): usize;
 
 /**
  * Called by panic (and failed asserts, division by zero) before the target's default
- * action, e.g. so a kernel can print its verdict and power off. Pass null to remove it.
+ * action, e.g. so a kernel can print its verdict and power off. It receives the message as
+ * a Fmt (print it with `${msg}`, or render it with format). Pass null to remove it.
  */
-declare function setPanicHook(hook: (msg: cstr, file: cstr, line: u32) => void): void;
+declare function setPanicHook(hook: (msg: Fmt, file: cstr, line: u32) => void): void;
 /**
  * `*-uefi` only: tells the std library that ExitBootServices succeeded, so that print stops
  * using ConOut (only the sink remains) and panic halts instead of returning to the firmware.

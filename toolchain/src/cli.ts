@@ -1,6 +1,6 @@
 // The `tsboot` command line.
 import yargs from 'yargs';
-import { compile, CompileOptions, Emit } from './driver';
+import { compile, CompileOptions, Emit, OptLevel } from './driver';
 import { ToolError } from './diagnostics';
 import { TARGET_NAMES } from './targets';
 import { withProjectCommands } from './cli/index';
@@ -34,13 +34,14 @@ async function run(opts: CompileOptions, timings: boolean): Promise<void> {
 export function main(argv: string[]): void {
   // -O2 style flags are not yargs-shaped: -O2 becomes --opt=2, and a level that does not
   // exist is named as the user wrote it.
-  const badLevel = argv.find((a) => /^-O/.test(a) && !/^-O[0-3]$/.test(a));
+  const badLevel = argv.find((a) => /^-O/.test(a) && !/^-O[0-3z]$/.test(a));
   if (badLevel) {
-    process.stderr.write(`tsboot: ${badLevel}: the optimisation level is one of -O0, -O1, -O2 (the default) and -O3\n`);
+    process.stderr.write(`tsboot: ${badLevel}: the optimisation level is one of -O0, -O1, -O2 (the default), -O3 `
+      + 'and -Oz (size)\n');
     process.exitCode = 1;
     return;
   }
-  const args = argv.map((a) => (/^-O[0-3]$/.test(a) ? `--opt=${a.slice(2)}` : a));
+  const args = argv.map((a) => (/^-O[0-3z]$/.test(a) ? `--opt=${a.slice(2)}` : a));
   withProjectCommands(yargs(args)
     .scriptName('tsboot')
     .usage('$0 <command> [options]')
@@ -53,7 +54,8 @@ export function main(argv: string[]): void {
         describe: 'LLVM IR text, assembly, an object file, or a linked executable/EFI image',
       })
       .option('opt', {
-        type: 'number', choices: [0, 1, 2, 3], default: 2, describe: 'optimisation level (also -O0 .. -O3)',
+        type: 'string', choices: ['0', '1', '2', '3', 'z'], default: '2',
+        describe: 'optimisation level (also -O0 .. -O3; -Oz: for size, except @hot functions)',
       })
       .option('g', { type: 'boolean', default: false, describe: 'debug info: DWARF for ELF, CodeView/PDB for PE' })
       .option('linker-script', {
@@ -64,7 +66,7 @@ export function main(argv: string[]): void {
       .example('$0 compile hello.ts -t x86_64-linux -o hello -O0 -g', ''),
     (a) => run({
       entry: a.entry!, target: a.target as string, output: a.output, emit: a.emit as Emit,
-      optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.g, linkerScript: a['linker-script'],
+      optLevel: (a.opt === 'z' ? 'z' : Number(a.opt)) as OptLevel, debug: a.g, linkerScript: a['linker-script'],
     }, a.timings))
     )
     .demandCommand(1, 'give a command: tsboot new|run|check|compile|setup ... (tsboot <command> --help for each)')

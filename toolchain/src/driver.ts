@@ -21,12 +21,15 @@ import { DEFAULT_KERNEL_SCRIPT, link } from '../../linker/lld';
 
 export type Emit = 'll' | 'asm' | 'obj' | 'exe';
 
+/** -O0 .. -O3, or 'z': every function optimised for size (LLVM minsize) except @hot ones. */
+export type OptLevel = 0 | 1 | 2 | 3 | 'z';
+
 export interface CompileOptions {
   entry: string;
   target: string;
   output: string;
   emit?: Emit;
-  optLevel?: 0 | 1 | 2 | 3;
+  optLevel?: OptLevel;
   debug?: boolean;
   linkerScript?: string;
 }
@@ -128,7 +131,9 @@ function frontEnd(p: ParsedProgram, target: Target, opts: CompileOptions, r: Com
   r.timings.check = performance.now() - t;
   if (r.diagnostics.count) return undefined;
   t = performance.now();
-  const ir = new Lowerer(checker, target, r.diagnostics, !!opts.debug).run();
+  const lowerer = new Lowerer(checker, target, r.diagnostics, !!opts.debug);
+  lowerer.sizeFirst = opts.optLevel === 'z';
+  const ir = lowerer.run();
   r.timings.lower = performance.now() - t;
   r.timings.frontend = r.timings.parse + r.timings.check + r.timings.lower;
   return r.diagnostics.count ? undefined : ir;
@@ -156,7 +161,10 @@ async function finish(ir: string, target: Target, opts: CompileOptions, r: Compi
     const objFile = path.join(tmp, emit === 'asm' ? 'module.s' : 'module.o');
     const tools = findTools();
     // `asm` is the text of exactly the code `obj` would hold (same clang pipeline, -S).
-    const flags = [emit === 'asm' ? '-S' : '-c', `-O${opts.optLevel ?? 2}`, '-target', target.triple, ...target.clangFlags, '-Wno-override-module', ...(opts.debug ? ['-g'] : [])];
+    // -Oz keeps clang's -O2 pipeline: the size goal is in each function's attributes
+    // (minsize), so that @hot functions are still unrolled and vectorised.
+    const level = opts.optLevel === 'z' ? 2 : opts.optLevel ?? 2;
+    const flags = [emit === 'asm' ? '-S' : '-c', `-O${level}`, '-target', target.triple, ...target.clangFlags, '-Wno-override-module', ...(opts.debug ? ['-g'] : [])];
     const cached = cacheDir ? path.join(cacheDir, `${objectKey(tools.clang, flags, ir)}.o`) : undefined;
     if (cached && fs.existsSync(cached)) {
       fs.copyFileSync(cached, objFile);

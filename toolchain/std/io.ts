@@ -24,16 +24,20 @@ function emit(p: Ptr<u8>, n: usize): void {
   }
 }
 
-export function print(s: cstr): void {
-  const p: Ptr<u8> = cast<u8>(s);
-  let n: usize = 0;
-  while (p[n] != 0) n++;
-  emit(p, n);
+/** @noinline: one call per message is the point. */
+export function print(f: Fmt): void {
+  fmtFlushed(f, emit);
 }
 
-export function println(s: cstr): void {
-  print(s);
+/** @noinline */
+export function println(f: Fmt): void {
+  print(f);
   printChar(10);
+}
+
+/** A UTF-16 string, converted to UTF-8. */
+export function printW(s: wstr): void {
+  print(`${s}`);
 }
 
 export function printChar(c: u8): void {

@@ -14,6 +14,7 @@ let zvaBlock: u64 = 1;
 
 /** Stores `word` (the fill byte repeated) into [dst + i, dst + n): a short fill or a tail.
  * @nobuiltins
+ * @hot
  */
 function fillWords(dst: Ptr<u8>, i: usize, n: usize, word: u64, value: u8): void {
   while (i + 8 <= n) {
@@ -26,6 +27,7 @@ function fillWords(dst: Ptr<u8>, i: usize, n: usize, word: u64, value: u8): void
 /** aarch64: zeroes whole `dc zva` blocks of [dst + i, dst + n) (i 8-byte aligned) and
  *  returns where it stopped.
  * @nobuiltins
+ * @hot
  */
 function zeroBlocks(dst: Ptr<u8>, i: usize, n: usize): usize {
   if (zvaBlock == 1) {
@@ -49,6 +51,7 @@ function zeroBlocks(dst: Ptr<u8>, i: usize, n: usize): usize {
 /**
  * @symbol memset
  * @nobuiltins
+ * @hot
  */
 export function memset(d: Ptr<void>, value: u8, n: usize): Ptr<void> {
   const dst: Ptr<u8> = cast<u8>(d);
@@ -82,6 +85,7 @@ export function memset(d: Ptr<void>, value: u8, n: usize): Ptr<void> {
 /**
  * @symbol memcpy
  * @nobuiltins
+ * @hot
  */
 export function memcpy(d: Ptr<void>, s_: Ptr<void>, n: usize): Ptr<void> {
   const dst: Ptr<u8> = cast<u8>(d);
@@ -113,6 +117,7 @@ export function memcpy(d: Ptr<void>, s_: Ptr<void>, n: usize): Ptr<void> {
 /**
  * @symbol memmove
  * @nobuiltins
+ * @hot
  */
 export function memmove(d: Ptr<void>, s_: Ptr<void>, n: usize): Ptr<void> {
   const dst: Ptr<u8> = cast<u8>(d);

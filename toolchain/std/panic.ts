@@ -3,21 +3,15 @@
 /** @symbol tsboot_halt */
 declare function halt(): never;
 
-let hook: (msg: cstr, file: cstr, line: u32) => void = null;
+let hook: (msg: Fmt, file: cstr, line: u32) => void = null;
 let panicking: bool = false;
 
-export function setPanicHook(h: (msg: cstr, file: cstr, line: u32) => void): void {
+export function setPanicHook(h: (msg: Fmt, file: cstr, line: u32) => void): void {
   hook = h;
 }
 
-export function panicAt(msg: cstr, file: cstr, line: u32): never {
-  print("panic at ");
-  print(file);
-  printChar(58);
-  printU(u64(line));
-  print(": ");
-  print(msg);
-  printChar(10);
+export function panicAt(msg: Fmt, file: cstr, line: u32): never {
+  println(`panic at ${file}:${line}: ${msg}`);
   // A panic inside the hook must not recurse forever.
   if (hook != null && !panicking) {
     panicking = true;

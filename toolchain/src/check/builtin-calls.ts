@@ -3,17 +3,17 @@
 // other builtin is checked against its signature in that table.
 import * as ts from 'typescript';
 import {
-  Type, BOOL, VOID, NEVER, ERROR, CSTR, U64, I64, USIZE, ISIZE, ptrTo, isIntegral, isScalar, typeName, sizeOf, alignOf,
+  Type, BOOL, VOID, NEVER, ERROR, CSTR, FMT, U64, I64, USIZE, ISIZE, ptrTo, isIntegral, isScalar, typeName, sizeOf, alignOf,
 } from './types';
 import { ATOMICS, builtinSignature } from './builtins';
 import { checkAtomicCall } from './atomics';
 import { EMBED_RESULT, readEmbedded } from './embed';
 import { inOptionalChain } from './chains';
-import { CallChecker } from './calls';
+import { FormatChecker } from './format';
 
 const TS = ts.SyntaxKind;
 
-export abstract class BuiltinCallChecker extends CallChecker {
+export abstract class BuiltinCallChecker extends FormatChecker {
   protected builtinCall(e: ts.CallExpression, name: string): Type {
     const typeArgs = (e.typeArguments ?? []).map((t) => (t.kind === TS.VoidKeyword ? VOID : this.resolveType(t)));
     const typeArg = typeArgs[0];
@@ -63,7 +63,8 @@ export abstract class BuiltinCallChecker extends CallChecker {
           return ptrTo(typeArg ?? ERROR);
         }
         const t = this.expr(a, undefined);
-        if (!(t.kind === 'ptr' || t.kind === 'str' || t.kind === 'null' || t.kind === 'fn' || t.kind === 'error')) {
+        if (!(t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fmt' || t.kind === 'null' || t.kind === 'fn'
+          || t.kind === 'error')) {
           const hint = isIntegral(t) ? `; make a pointer from an address with ptr<T>(x)` : '';
           this.d.error(a, `cast<T>(p) reinterprets pointers, not ${typeName(t)}${hint}`);
         }
@@ -73,7 +74,8 @@ export abstract class BuiltinCallChecker extends CallChecker {
         const a = e.arguments[0];
         if (e.arguments.length !== 1) { this.d.error(e, 'addr(p) takes one pointer'); return U64; }
         const t = this.expr(a, undefined);
-        if (!(t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fn' || t.kind === 'null' || t.kind === 'error')) {
+        if (!(t.kind === 'ptr' || t.kind === 'str' || t.kind === 'fmt' || t.kind === 'fn' || t.kind === 'null'
+          || t.kind === 'error')) {
           this.d.error(a, `addr(p) takes a pointer, not ${typeName(t)}`);
         }
         return U64;
@@ -172,11 +174,11 @@ export abstract class BuiltinCallChecker extends CallChecker {
         return U64;
       }
       case 'panic': {
-        this.args(e, [CSTR], 'panic(msg)');
+        this.args(e, [FMT], 'panic(msg)');
         return NEVER;
       }
       case 'assert': {
-        this.args(e, [BOOL, CSTR], 'assert(cond, msg?)', 1);
+        this.args(e, [BOOL, FMT], 'assert(cond, msg?)', 1);
         return VOID;
       }
       default: {

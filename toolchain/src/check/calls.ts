@@ -42,7 +42,7 @@ export abstract class CallChecker extends OperatorChecker {
     if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
     const ft = this.expr(callee, undefined);
     if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;
-    if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, undefined)); return ERROR; }
+    if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, ERROR)); return ERROR; }
     if (ft.kind !== 'fn') { this.d.error(callee, `${typeName(ft)} is not callable`); return ERROR; }
     const classCall = this.memberCall(e, ft);
     if (classCall) return classCall;

@@ -52,6 +52,7 @@ export abstract class Conversions extends ConstFolder {
     if (from.kind === 'ptr' && to.kind === 'ptr') return to.to.kind === 'void' || this.derivesFrom(from.to, to.to);
     if (from.kind === 'str' && to.kind === 'ptr') return to.to.kind === 'void' || sameType(to.to, from.wide ? U16 : U8);
     if (from.kind === 'ptr' && to.kind === 'str') return sameType(from.to, to.wide ? U16 : U8);
+    if (from.kind === 'str' && to.kind === 'fmt') return !from.wide; // a cstr is printed as it is
     return false;
   }
 
@@ -70,6 +71,7 @@ export abstract class Conversions extends ConstFolder {
     if (from.kind === 'ptr' && to.kind === 'ptr') return `; reinterpret with cast<${typeName(to.to)}>(p)`;
     if (from.kind === 'int' && (to.kind === 'ptr')) return `; make a pointer with ptr<${typeName(to.to)}>(address)`;
     if (from.kind === 'ptr' && to.kind === 'int') return '; take the address with addr(p)';
+    if (to.kind === 'fmt') return '; format it in a template literal: `${x}`';
     return '';
   }
 
@@ -106,7 +108,7 @@ export abstract class Conversions extends ConstFolder {
     const str = lt.kind === 'str' || rt.kind === 'str';
     const bool = lt.kind === 'bool' || rt.kind === 'bool';
     const hints = (ptr ? '; use ptrAdd/byteAdd/ptrDiff for pointer arithmetic' : '')
-      + (str ? '; strings are not values at run time: print the parts separately' : '')
+      + (str ? '; strings are not values at run time: print the parts with a template literal, `${a}${b}`' : '')
       + (bool ? '; convert a bool with u32(b)' : '');
     this.d.error(node, `operator '${op}' cannot be applied to ${typeName(lt)} and ${typeName(rt)}${hints}`);
     return undefined;

@@ -9,6 +9,12 @@ export interface FnTags {
   noinline: boolean;
   naked: boolean;
   nobuiltins: boolean;
+  /** Optimised for size (LLVM minsize): code that is not on a hot path. */
+  minsize: boolean;
+  /** Rarely run (error paths): never inlined, optimised for size, laid out apart. */
+  cold: boolean;
+  /** Optimised for speed even under -Oz (inner loops: table zeroing, hashing). */
+  hot: boolean;
 }
 
 /** What declares a function: a function, or a class's method, constructor or accessor. */

@@ -13,6 +13,7 @@ import { endsOptionalChain, inOptionalChain } from './chains';
 import { DEEP, postOrder } from './nesting';
 import { ARITH, COMPARE } from './optable';
 import { TypeResolver } from './resolve';
+import { isLiteralJoin } from './fmt-plan';
 
 const TS = ts.SyntaxKind;
 
@@ -66,6 +67,7 @@ export abstract class ExprChecker extends TypeResolver {
   protected abstract lambda(e: ts.ArrowFunction | ts.FunctionExpression, ctx: Type | undefined): Type;
   /** Whether a name is a variable of an enclosing function, reported as a capture (nested.ts). */
   protected abstract captured(id: ts.Identifier, sym: ts.Symbol): boolean;
+  protected abstract template(e: ts.TemplateExpression | ts.BinaryExpression, ctx: Type | undefined): Type;
 
   /** How deep expr() is nested now (see nesting.ts). */
   protected depth = 0;
@@ -129,7 +131,7 @@ export abstract class ExprChecker extends TypeResolver {
       case TS.FalseKeyword: return this.setConst(e, 0n, BOOL);
       case TS.NullKeyword: return NULL;
       case TS.StringLiteral: case TS.NoSubstitutionTemplateLiteral: {
-        if (ctx?.kind === 'str') return ctx;
+        if (ctx?.kind === 'str' || ctx?.kind === 'fmt') return ctx;
         if (ctx?.kind === 'ptr' && sameType(ctx.to, U16)) return WSTR;
         return CSTR;
       }
@@ -150,7 +152,8 @@ export abstract class ExprChecker extends TypeResolver {
         const p = e as ts.PostfixUnaryExpression;
         return this.incdec(p.operand, p.operator === TS.PlusPlusToken ? '++' : '--');
       }
-      case TS.BinaryExpression: return this.binary(e as ts.BinaryExpression);
+      case TS.BinaryExpression:
+        return ctx?.kind === 'fmt' && isLiteralJoin(e) ? this.template(e, ctx) : this.binary(e as ts.BinaryExpression);
       case TS.ConditionalExpression: return this.conditional(e as ts.ConditionalExpression, ctx);
       case TS.AsExpression: return this.asExpr(e as ts.AsExpression);
       case TS.ArrayLiteralExpression: return this.arrayLiteral(e as ts.ArrayLiteralExpression, ctx);
@@ -159,6 +162,7 @@ export abstract class ExprChecker extends TypeResolver {
       case TS.SuperKeyword: return this.superExpr(e);
       case TS.NewExpression: return this.newExpr(e as ts.NewExpression);
       case TS.ArrowFunction: case TS.FunctionExpression: return this.lambda(e as ts.ArrowFunction, ctx);
+      case TS.TemplateExpression: return this.template(e as ts.TemplateExpression, ctx);
       default:
         this.d.error(e, REJECTED[e.kind] ?? `this expression is not supported in the subset (${TS[e.kind]})`);
         return ERROR;

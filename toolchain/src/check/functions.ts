@@ -13,7 +13,7 @@ import { NestedChecker } from './nested';
 const TS = ts.SyntaxKind;
 
 /** The JSDoc tags that change how a function is emitted (docs/language.md). */
-const TAGS = ['symbol', 'efiapi', 'inline', 'noinline', 'naked', 'nobuiltins'];
+const TAGS = ['symbol', 'efiapi', 'inline', 'noinline', 'naked', 'nobuiltins', 'minsize', 'cold', 'hot'];
 
 /** Edit distance, to recognise a misspelt tag. */
 function distance(a: string, b: string): number {
@@ -32,7 +32,10 @@ function distance(a: string, b: string): number {
 
 export abstract class FunctionChecker extends NestedChecker {
   protected tagsOf(decl: FnDecl): FnTags {
-    const tags: FnTags = { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false };
+    const tags: FnTags = {
+      efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false, minsize: false, cold: false,
+      hot: false,
+    };
     for (const t of ts.getJSDocTags(decl)) {
       const name = t.tagName.text;
       const text = typeof t.comment === 'string' ? t.comment.trim() : '';
@@ -47,6 +50,9 @@ export abstract class FunctionChecker extends NestedChecker {
         case 'noinline': tags.noinline = true; break;
         case 'naked': tags.naked = true; break;
         case 'nobuiltins': tags.nobuiltins = true; break;
+        case 'minsize': tags.minsize = true; break;
+        case 'cold': tags.cold = true; break;
+        case 'hot': tags.hot = true; break;
         default: {
           // Ordinary documentation tags (@param, @returns, ...) mean nothing to the
           // compiler; one that is nearly a tsboot tag is most likely a typo.

@@ -86,7 +86,7 @@ export abstract class NestedChecker extends NullishChecker {
     const f: FuncInfo = {
       kind: 'func', name: owner, irName: `${this.fn?.irName ?? this.moduleName(sf)}.${owner}$${line}`, decl: e, type,
       params: psyms, external: false, exported: false, required: params.length,
-      tags: { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false },
+      tags: { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false, minsize: false, cold: false, hot: false },
     };
     this.lambdas.set(e, f);
     this.funcs.push(f);

@@ -164,7 +164,7 @@ export abstract class OperatorChecker extends ExprChecker {
     if (lt.kind === 'error' || rt.kind === 'error') return ERROR;
     if (lt.kind === 'str' || rt.kind === 'str') {
       this.d.error(e, 'string concatenation is a run-time JS string operation, which is not supported; '
-        + 'print the parts separately');
+        + 'print the parts with a template literal: print(`${a}${b}`)');
       return ERROR;
     }
     let result: Type | undefined;

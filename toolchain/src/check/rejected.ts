@@ -35,9 +35,8 @@ export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.MetaProperty]: '`import.meta` and `new.target` are not supported',
   [TS.ExpressionWithTypeArguments]:
     'instantiation expressions (`f<T>` without a call) are not supported: there are no generics in user code',
-  [TS.TemplateExpression]:
-    'template strings are run-time strings, which are not supported; print the parts with print/printU/printHex',
-  [TS.TaggedTemplateExpression]: 'tagged templates are not supported; use print and printU',
+  [TS.TaggedTemplateExpression]:
+    'tagged templates are not supported; pass a plain template literal to a Fmt parameter: println(`x = ${x}`)',
   [TS.ForOfStatement]: '`for...of` is not supported; use an index loop over an Arr<T, N>',
   [TS.ForInStatement]: '`for...in` is not supported; use an index loop',
   [TS.TypeOfExpression]: '`typeof` is not supported: types are known at compile time',

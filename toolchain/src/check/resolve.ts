@@ -2,7 +2,7 @@
 // the C layout of structs, and the members of enums.
 import * as ts from 'typescript';
 import {
-  Type, FnType, StructInfo, EnumInfo, Field, INT_TYPES, BOOL, VOID, NEVER, ERROR, CSTR, WSTR, U32,
+  Type, FnType, StructInfo, EnumInfo, Field, INT_TYPES, BOOL, VOID, NEVER, ERROR, CSTR, WSTR, FMT, U32,
   ptrTo, typeName, sizeOf, alignOf, intMin, intMax,
 } from './types';
 import { REJECTED } from './rejected';
@@ -55,6 +55,17 @@ export abstract class TypeResolver extends Conversions {
     }
   }
 
+  /**
+   * `Fmt` is a parameter type only: its value points into the caller's frame (the
+   * arguments of a template literal), so it may be used or forwarded, never kept.
+   */
+  private fmtType(node: ts.TypeReferenceNode): Type {
+    if (ts.isParameter(node.parent) && node.parent.type === node) return FMT;
+    this.d.error(node, 'Fmt is a parameter type only (a formatted message lives in its caller\'s frame); '
+      + 'declare a parameter `msg: Fmt` and pass the message on, or render it with format(buf, cap, msg)');
+    return ERROR;
+  }
+
   private resolveFnType(node: ts.FunctionTypeNode, efiapi: boolean): FnType {
     const params = node.parameters.map((p) => {
       if (!p.type) { this.d.error(p, 'function type parameters need types'); return ERROR; }
@@ -77,6 +88,7 @@ export abstract class TypeResolver extends Conversions {
         case 'bool': return BOOL;
         case 'cstr': return CSTR;
         case 'wstr': return WSTR;
+        case 'Fmt': return this.fmtType(node);
         case 'Ptr': {
           if (args.length !== 1) { this.d.error(node, 'Ptr needs one type argument: Ptr<T>'); return ERROR; }
           const a = args[0];

@@ -11,6 +11,8 @@ export interface NeverType { kind: 'never' }
 /** `to` is VOID for Ptr<void>. */
 export interface PtrType { kind: 'ptr'; to: Type }
 export interface StrType { kind: 'str'; wide: boolean }
+/** A formatted message (check/format.ts): a pointer to a description and its arguments. */
+export interface FmtType { kind: 'fmt' }
 export interface ArrayType { kind: 'array'; elem: Type; len: number }
 /**
  * `method`: an `EfiMethod<F>` (a protocol function whose first parameter is the protocol
@@ -25,7 +27,7 @@ export interface NullType { kind: 'null' }
 /** After an error: silences follow-on diagnostics. */
 export interface ErrorType { kind: 'error' }
 
-export type Type = IntType | BoolType | VoidType | NeverType | PtrType | StrType | ArrayType | FnType
+export type Type = IntType | BoolType | VoidType | NeverType | PtrType | StrType | FmtType | ArrayType | FnType
   | StructType | EnumType | UntypedType | NullType | ErrorType;
 
 export interface Field {
@@ -80,6 +82,7 @@ export const NULL: NullType = { kind: 'null' };
 export const ERROR: ErrorType = { kind: 'error' };
 export const CSTR: StrType = { kind: 'str', wide: false };
 export const WSTR: StrType = { kind: 'str', wide: true };
+export const FMT: FmtType = { kind: 'fmt' };
 
 export const INT_TYPES: Record<string, IntType> = {
   u8: U8, u16: U16, u32: U32, u64: U64, i8: I8, i16: I16, i32: I32, i64: I64, usize: USIZE, isize: ISIZE,
@@ -150,6 +153,7 @@ export function typeName(t: Type): string {
     case 'never': return 'never';
     case 'ptr': return `Ptr<${typeName(t.to)}>`;
     case 'str': return t.wide ? 'wstr' : 'cstr';
+    case 'fmt': return 'Fmt';
     case 'array': return `Arr<${typeName(t.elem)}, ${t.len}>`;
     case 'fn': {
       const sig = `(${t.params.map(typeName).join(', ')}) => ${typeName(t.ret)}`;
@@ -170,7 +174,7 @@ export function sizeOf(t: Type): number {
     case 'int': return t.bits / 8;
     case 'bool': return 1;
     case 'enum': return t.info.repr.bits / 8;
-    case 'ptr': case 'str': case 'fn': case 'null': return 8;
+    case 'ptr': case 'str': case 'fmt': case 'fn': case 'null': return 8;
     case 'array': return sizeOf(t.elem) * t.len;
     case 'struct': return t.info.size;
     default: return 0;
@@ -193,7 +197,7 @@ export function irType(t: Type): string {
     case 'int': return `i${t.bits}`;
     case 'bool': return 'i1';
     case 'enum': return `i${t.info.repr.bits}`;
-    case 'ptr': case 'str': case 'fn': case 'null': return 'ptr';
+    case 'ptr': case 'str': case 'fmt': case 'fn': case 'null': return 'ptr';
     case 'void': case 'never': return 'void';
     case 'array': case 'struct': return `[${sizeOf(t)} x i8]`;
     default: return 'i64';

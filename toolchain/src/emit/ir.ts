@@ -53,8 +53,8 @@ export class ModuleBuilder {
   }
 
   /** A private constant string, deduplicated; returns its global name. */
-  stringConstant(bytes: number[], elemBits: 8 | 16): string {
-    const key = `${elemBits}:${bytes.join(',')}`;
+  stringConstant(bytes: number[], elemBits: 8 | 16, align = elemBits / 8): string {
+    const key = `${elemBits}:${align}:${bytes.join(',')}`;
     let name = this.strings.get(key);
     if (name) return name;
     name = `@.str.${this.strings.size}`;
@@ -62,7 +62,7 @@ export class ModuleBuilder {
     const body = elemBits === 8
       ? `[${bytes.length} x i8] ${bytesLiteral(bytes)}`
       : `[${bytes.length} x i16] [${bytes.map((b) => `i16 ${b}`).join(', ')}]`;
-    this.globals.push(`${name} = private unnamed_addr constant ${body}, align ${elemBits / 8}`);
+    this.globals.push(`${name} = private unnamed_addr constant ${body}, align ${align}`);
     return name;
   }
 

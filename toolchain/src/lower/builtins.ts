@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 import { OperatorLowerer as Lowerer } from './operators';
 import { INTRINSICS, ATOMICS } from '../check/builtins';
 import { lowerAtomic } from './atomics';
-import { Type, U64, VOID, CSTR, sizeOf, alignOf, irType, irMemType } from '../check/types';
+import { Type, U64, VOID, FMT, sizeOf, alignOf, irType, irMemType } from '../check/types';
 
 export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typeArg: Type | undefined, t: Type): string {
   const b = L.b;
@@ -69,14 +69,14 @@ export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typ
     }
     case 'sizeof': case 'alignof': case 'offsetof': return '0'; // folded by the checker
     case 'panic': {
-      L.panicAt('', e, L.value(args[0], CSTR));
+      L.panicAt('', e, L.value(args[0], FMT));
       return '';
     }
     case 'assert': {
       const ok = b.label('assert.ok'), bad = b.label('assert.fail');
       L.condBranch(args[0], ok, bad);
       b.startBlock(bad);
-      if (args[1]) L.panicAt('', e, L.value(args[1], CSTR));
+      if (args[1]) L.panicAt('', e, L.value(args[1], FMT));
       else L.panicAt(`assertion failed: ${args[0].getText()}`, e);
       b.startBlock(ok);
       return '';

@@ -10,11 +10,11 @@ import * as ts from 'typescript';
 import { CallKind } from '../check/state';
 import { ClassInfo, ctorParams } from '../check/entities';
 import { Type, irType, structOf } from '../check/types';
-import { CallLowerer } from './calls';
+import { FormatLowerer } from './format';
 
 const TS = ts.SyntaxKind;
 
-export abstract class ClassLowerer extends CallLowerer {
+export abstract class ClassLowerer extends FormatLowerer {
   /** The address of the object before `.m(...)`: `this`, a Ptr's value, or a struct's place. */
   private selfPtr(obj: ts.Expression): string {
     if (obj.kind === TS.ThisKeyword || obj.kind === TS.SuperKeyword) return this.thisPtr;

@@ -29,6 +29,9 @@ export abstract class ExprLowerer extends MemoryLowerer {
   abstract condBranch(e: ts.Expression, yes: string, no: string): void;
   /** A getter's or a static method's value, or undefined for a field (lower/classes.ts). */
   protected abstract memberValue(e: ts.PropertyAccessExpression, t: Type): string | undefined;
+  protected abstract template(e: ts.TemplateExpression | ts.BinaryExpression): string;
+  abstract fmtLiteral(text: string): string;
+  abstract fmtFromCstr(v: string): string;
 
   /** An index or count as i64 (sign- or zero-extended by its type). */
   index(e: ts.Expression): string {
@@ -53,6 +56,7 @@ export abstract class ExprLowerer extends MemoryLowerer {
       return this.b.icmp('ne', irType(from), v, '0');
     }
     if (from.kind === 'null') return 'null';
+    if (to.kind === 'fmt' && from.kind === 'str') return this.fmtFromCstr(v);
     const fi = irType(from), ti = irType(to);
     if ((isIntegral(from) || from.kind === 'bool') && isIntegral(to)) {
       const fb = from.kind === 'bool' ? 1 : asInt(from).bits;
@@ -141,6 +145,7 @@ export abstract class ExprLowerer extends MemoryLowerer {
       case TS.NonNullExpression: return this.value((e as ts.NonNullExpression).expression);
       case TS.NullKeyword: return 'null';
       case TS.StringLiteral: case TS.NoSubstitutionTemplateLiteral:
+        if (t.kind === 'fmt') return this.fmtLiteral((e as ts.StringLiteral).text);
         return this.stringConst((e as ts.StringLiteral).text, t.kind === 'str' && t.wide);
       case TS.Identifier: {
         const ent = this.c.entityOf(e as ts.Identifier);
@@ -160,12 +165,15 @@ export abstract class ExprLowerer extends MemoryLowerer {
       }
       case TS.ThisKeyword: case TS.NewExpression: return this.loadPlace(e, t);
       case TS.CallExpression: return this.call(e as ts.CallExpression, t);
+      case TS.TemplateExpression: return this.template(e as ts.TemplateExpression);
       case TS.PrefixUnaryExpression: return this.prefix(e as ts.PrefixUnaryExpression, t);
       case TS.PostfixUnaryExpression: {
         const p = e as ts.PostfixUnaryExpression;
         return this.incdec(p.operand, p.operator === TS.PlusPlusToken ? 'add' : 'sub', false);
       }
-      case TS.BinaryExpression: return this.binary(e as ts.BinaryExpression, t);
+      case TS.BinaryExpression:
+        if (this.c.formats.has(e)) return this.template(e as ts.BinaryExpression);
+        return this.binary(e as ts.BinaryExpression, t);
       case TS.ConditionalExpression: {
         const c = e as ts.ConditionalExpression;
         const yes = this.b.label('cond.true'), no = this.b.label('cond.false'), end = this.b.label('cond.end');

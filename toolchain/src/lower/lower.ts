@@ -26,6 +26,9 @@ import { NullishLowerer } from './nullish';
 export type { Place } from './state';
 
 export class Lowerer extends NullishLowerer {
+  /** -Oz: every function is optimised for size except those tagged @hot. */
+  sizeFirst = false;
+
   run(): string {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
@@ -46,6 +49,8 @@ export class Lowerer extends NullishLowerer {
     if (f.tags.noinline || f.tags.naked) attrs.push('noinline');
     if (f.tags.naked) attrs.push('naked');
     if (f.tags.nobuiltins) attrs.push('"no-builtins"');
+    if (f.tags.minsize || f.tags.cold || (this.sizeFirst && !f.tags.hot)) attrs.push('minsize', 'optsize');
+    if (f.tags.cold) attrs.push('cold', ...(f.tags.inline ? [] : ['noinline']));
     if (t.ret.kind === 'never') attrs.push('noreturn');
     const linkage = f.tags.symbol || f === this.c.entryMain ? '' : 'internal ';
     const cc = this.cc(t);

@@ -183,7 +183,7 @@ export abstract class OperatorLowerer extends ExprLowerer {
     const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
     const rel = path.relative(process.cwd(), sf.fileName);
     const file = rel.startsWith('..') ? path.resolve(sf.fileName) : rel;
-    const m = msgValue ?? this.stringConst(msg, false);
+    const m = msgValue ?? this.fmtLiteral(msg);
     this.b.call('void', this.want(f), [`ptr ${m}`, `ptr ${this.stringConst(file, false)}`, `i32 ${line}`]);
     this.b.unreachable();
   }
