@@ -241,6 +241,16 @@ export abstract class ClassChecker extends ClassMemberChecker {
     }
     const self = role === 'static' ? [] : [ptrTo(classType(cls))];
     const { params, psyms, ret } = this.signature(m, self);
+    if (ret.kind === 'struct' || ret.kind === 'array') {
+      const name = typeName(ret);
+      this.d.error(m.type!, `a method cannot return ${name} by value yet; fill in a Ptr<${name}> parameter`);
+    }
+    m.parameters.forEach((p, i) => {
+      const t = params[self.length + i];
+      if (t.kind === 'struct' || t.kind === 'array') {
+        this.d.error(p, `a class member cannot take ${typeName(t)} by value yet; take a Ptr<${typeName(t)}>`);
+      }
+    });
     const name = role === 'ctor' ? `${cls.name} constructor` : `${cls.name}.${m.name!.getText()}`;
     return {
       kind: 'func', name, irName: tags.symbol ?? irName, decl: m, params: psyms, tags, external: false,

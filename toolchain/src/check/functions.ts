@@ -79,17 +79,8 @@ export abstract class FunctionChecker extends NestedChecker {
     if (decl.asteriskToken) this.d.error(decl, 'generators are not supported');
     const mods = ts.getCombinedModifierFlags(decl);
     const tags = this.tagsOf(decl);
-    const params: Type[] = [];
-    const psyms: ts.Symbol[] = [];
-    const names = new Set<string>();
     const required = defaultsFrom(decl, this.d);
-    for (const p of decl.parameters) {
-      if (ts.isIdentifier(p.name)) this.declare(names, p.name);
-      params.push(this.parameter(p));
-      psyms.push(this.tc.getSymbolAtLocation(p.name)!);
-    }
-    let ret: Type = VOID;
-    if (decl.type) ret = this.resolveType(decl.type);
+    const { params, psyms, ret } = this.signature(decl, []);
     const external = !decl.body;
     if (external && !(mods & ts.ModifierFlags.Ambient)) {
       this.d.error(decl, 'a function without a body must be `declare function` with `@symbol name`');
@@ -125,12 +116,7 @@ export abstract class FunctionChecker extends NestedChecker {
       params.push(this.parameter(p));
       psyms.push(this.tc.getSymbolAtLocation(p.name)!);
     }
-    let ret: Type = VOID;
-    if (decl.type) ret = this.resolveType(decl.type);
-    if (ret.kind === 'struct' || ret.kind === 'array') {
-      const name = typeName(ret);
-      this.d.error(decl.type!, `${name} cannot be returned by value; fill in a Ptr<${name}> parameter`);
-    }
+    const ret: Type = decl.type ? this.resolveType(decl.type) : VOID;
     return { params, psyms, ret };
   }
 
