@@ -41,8 +41,12 @@ declare const __pointee: unique symbol;
  * `Ptr<void>` accepts any pointer implicitly, like C's `void *`.
  */
 type Ptr<T> = [T] extends [void] ? VoidPtr : T & { readonly [__pointee]?: T } & { [index: number]: T };
-/** What `Ptr<void>` is to the type checker: any pointer converts to it. */
-interface VoidPtr { readonly [__pointee]?: unknown }
+/**
+ * What `Ptr<void>` is to the type checker: any pointer converts to it. Its members are `any`
+ * because tsc cannot decide `Ptr<T>` for a type parameter T and then allows only what both
+ * forms allow: so `p.field` and `p[i]` type-check in generic code (tsboot checks each instance).
+ */
+interface VoidPtr { readonly [__pointee]?: unknown; readonly [member: string]: any; [index: number]: any }
 /** Integer address to pointer. */
 declare function ptr<T>(address: u64): Ptr<T>;
 /** Pointer (or string literal) to integer address. */

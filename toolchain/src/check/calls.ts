@@ -30,7 +30,7 @@ export abstract class CallChecker extends OperatorChecker {
       const ent = sym && this.entities.get(sym);
       if (ent?.kind === 'func') return this.directCall(e, ent);
     }
-    if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
+    if (e.typeArguments?.length) this.d.error(e, 'a call through a function pointer takes no type arguments');
     const ft = this.expr(callee, undefined);
     if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;
     if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, undefined)); return ERROR; }
@@ -41,13 +41,23 @@ export abstract class CallChecker extends OperatorChecker {
   }
 
   private directCall(e: ts.CallExpression, f: FuncInfo): Type {
-    if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
+    const pre: (Type | undefined)[] = [];
+    if (f.generic) {
+      const inst = this.genericCallee(e, f, pre);
+      if (!inst) { e.arguments.forEach((a, i) => pre[i] ?? this.expr(a, undefined)); return ERROR; }
+      f = inst;
+    } else if (e.typeArguments?.length) {
+      this.d.error(e, `'${f.name}' is not generic; call it without type arguments`);
+    }
     this.calls.set(e, { kind: 'direct', f });
-    this.args(e, f.type.params, `'${f.name}'`);
+    this.args(e, f.type.params, `'${f.name}'`, f.type.params.length, pre);
+    if (f.instance) this.instanceCall(e, f);
     return f.type.ret;
   }
 
-  protected args(e: ts.CallExpression, params: Type[], what: string, optionalFrom = params.length): void {
+  /** Checks the arguments of a call; `pre` holds the types of those already typed (by position). */
+  protected args(e: ts.CallExpression, params: Type[], what: string, optionalFrom = params.length,
+    pre: (Type | undefined)[] = []): void {
     const n = e.arguments.length;
     if (n < optionalFrom || n > params.length) {
       const count = optionalFrom === params.length ? `${params.length}` : `${optionalFrom} to ${params.length}`;
@@ -55,7 +65,7 @@ export abstract class CallChecker extends OperatorChecker {
     }
     e.arguments.forEach((a, i) => {
       const pt = params[i];
-      const t = this.expr(a, pt);
+      const t = pre[i] ?? this.expr(a, pt);
       if (pt) this.assignable(a, t, pt, 'argument');
     });
   }

@@ -23,6 +23,32 @@ export interface FuncInfo {
   /** A `declare function`: defined outside this program. */
   external: boolean;
   exported: boolean;
+  /** A generic function as declared: never emitted itself, only its instances (generics.ts). */
+  generic?: boolean;
+  /** One instance of a generic function: its type arguments and its own checker maps. */
+  instance?: Instance;
+}
+
+/**
+ * One instance of a generic declaration (a function, a struct; classes can use the same
+ * machinery): the declaration, its type arguments, where it was first instantiated, and the
+ * facts its body was checked with. A generic body is checked once per instance, so the
+ * types, constants and calls of its nodes live in maps of the instance's own, which fall
+ * back to the program's (check/generics.ts).
+ */
+export interface Instance {
+  decl: ts.Declaration;
+  args: Type[];
+  /** The type parameters' symbols bound to `args`. */
+  bindings: Map<ts.Symbol, Type>;
+  /** `min<u32>`, as diagnostics name it. */
+  label: string;
+  /** The expression or type reference that first needed this instance. */
+  site: ts.Node;
+  types: Map<ts.Node, Type>;
+  consts: Map<ts.Node, bigint>;
+  calls: Map<ts.CallExpression, CallKind>;
+  entities: Map<ts.Symbol, Entity>;
 }
 
 export interface GlobalInfo {
@@ -54,3 +80,10 @@ export interface LocalInfo {
 }
 
 export type Entity = FuncInfo | GlobalInfo | ConstInfo | LocalInfo;
+
+/** What a call calls, as the checker records it for the lowering. */
+export type CallKind =
+  | { kind: 'direct'; f: FuncInfo }
+  | { kind: 'indirect'; type: FnType }
+  | { kind: 'builtin'; name: string; typeArg?: Type }
+  | { kind: 'convert'; to: Type };

@@ -6,11 +6,12 @@ import {
   Type, BOOL, NULL, ERROR, CSTR, WSTR, U16, U32, I64, USIZE, UNTYPED,
   isInt, isIntegral, isAggregate, wrap, sameType, typeName, structOf,
 } from './types';
+import { FuncInfo } from './entities';
 import { REJECTED } from './rejected';
 import { endsOptionalChain, inOptionalChain } from './chains';
 import { DEEP, postOrder } from './nesting';
 import { ARITH, COMPARE } from './optable';
-import { TypeResolver } from './resolve';
+import { GenericResolver } from './generics';
 
 const TS = ts.SyntaxKind;
 
@@ -42,7 +43,7 @@ function contextFreeOperands(n: ts.Node): ts.Node[] {
   return kids.filter(contextFree);
 }
 
-export abstract class ExprChecker extends TypeResolver {
+export abstract class ExprChecker extends GenericResolver {
   protected abstract call(e: ts.CallExpression): Type;
   protected abstract prefix(e: ts.PrefixUnaryExpression): Type;
   protected abstract incdec(operand: ts.Expression, op: string): Type;
@@ -192,6 +193,7 @@ export abstract class ExprChecker extends TypeResolver {
     if (ts.isTypeReferenceNode(written) && ts.isIdentifier(written.typeName) && written.typeName.text === 'const') {
       this.d.error(a, '`as const` is not supported'); return ERROR;
     }
+    if (this.namesTypeParameter(written)) return this.asTypeParameter(a);
     const to = this.resolveType(written);
     const from = this.expr(a.expression, undefined);
     if (to.kind === 'enum' && (isIntegral(from) || from.kind === 'error')) {
@@ -269,7 +271,7 @@ export abstract class ExprChecker extends TypeResolver {
       }
       if (decl && this.isLibDecl(decl)) {
         const std = ts.isFunctionDeclaration(decl) ? this.stdByName.get(sym.name) : undefined;
-        if (std) return std.type;
+        if (std) return this.functionValue(id, std);
         this.d.error(id, `'${id.text}' is an intrinsic: call it, it is not a value`);
         return ERROR;
       }
@@ -277,7 +279,7 @@ export abstract class ExprChecker extends TypeResolver {
       return ERROR;
     }
     switch (ent.kind) {
-      case 'func': return ent.type;
+      case 'func': return this.functionValue(id, ent);
       case 'global': case 'local': return ent.type;
       case 'const': {
         const v = this.constInfoValue(ent, id);
@@ -285,6 +287,14 @@ export abstract class ExprChecker extends TypeResolver {
         return this.setConst(id, v, ent.type ?? UNTYPED);
       }
     }
+  }
+
+  /** A function named as a value (a function pointer); a generic one has no single address. */
+  private functionValue(id: ts.Identifier, f: FuncInfo): Type {
+    if (!f.generic) return f.type;
+    this.d.error(id, `generic function '${f.name}' has one instance per type; call it, or wrap the instance you `
+      + `need in a function of its own to take its address`);
+    return ERROR;
   }
 
   private property(e: ts.PropertyAccessExpression): Type {

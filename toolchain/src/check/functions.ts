@@ -65,27 +65,20 @@ export abstract class FunctionChecker extends StmtChecker {
       return;
     }
     this.modifiers(decl, [TS.ExportKeyword, TS.DeclareKeyword], 'functions');
-    if (decl.typeParameters?.length) {
-      this.d.error(decl.typeParameters[0], 'generic functions are not supported; write one function per type');
-    }
     if (decl.asteriskToken) this.d.error(decl, 'generators are not supported');
     const mods = ts.getCombinedModifierFlags(decl);
     const tags = this.tagsOf(decl);
-    const params: Type[] = [];
-    const psyms: ts.Symbol[] = [];
+    // A generic function's signature is resolved per instance (generics.ts).
+    const generic = !!decl.typeParameters?.length;
+    if (generic) this.typeParameters(decl);
     const names = new Set<string>();
-    for (const p of decl.parameters) {
-      if (ts.isIdentifier(p.name)) this.declare(names, p.name);
-      params.push(this.parameter(p));
-      psyms.push(this.tc.getSymbolAtLocation(p.name)!);
-    }
-    let ret: Type = VOID;
-    if (decl.type) ret = this.resolveType(decl.type);
-    if (ret.kind === 'struct' || ret.kind === 'array') {
-      const name = typeName(ret);
-      this.d.error(decl.type!, `${name} cannot be returned by value; fill in a Ptr<${name}> parameter`);
-    }
+    for (const p of decl.parameters) if (ts.isIdentifier(p.name)) this.declare(names, p.name);
+    const { params, ret, psyms } = generic ? { params: [], ret: VOID, psyms: [] } : this.signature(decl);
     const external = !decl.body;
+    if (generic && (external || tags.symbol || tags.efiapi || tags.naked)) {
+      this.d.error(decl.name, 'a generic function has one body per instance: it cannot be external, '
+        + '@symbol, @efiapi or @naked');
+    }
     if (external && !(mods & ts.ModifierFlags.Ambient)) {
       this.d.error(decl, 'a function without a body must be `declare function` with `@symbol name`');
     }
@@ -96,10 +89,23 @@ export abstract class FunctionChecker extends StmtChecker {
     const exported = !!(mods & ts.ModifierFlags.Export);
     const f: FuncInfo = {
       kind: 'func', name, irName: tags.symbol ?? `${mod}.${name}`, decl,
-      type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported,
+      type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported, generic,
     };
     this.entities.set(sym, f);
     this.funcs.push(f);
+  }
+
+  /** Parameter and result types of a declaration (of an instance, when type parameters are bound). */
+  protected signature(decl: ts.FunctionDeclaration): { params: Type[]; ret: Type; psyms: ts.Symbol[] } {
+    const params = decl.parameters.map((p) => this.parameter(p));
+    const psyms = decl.parameters.map((p) => this.tc.getSymbolAtLocation(p.name)!);
+    let ret: Type = VOID;
+    if (decl.type) ret = this.resolveType(decl.type);
+    if ((ret.kind === 'struct' && !ret.info.slice) || ret.kind === 'array') {
+      const name = typeName(ret);
+      this.d.error(decl.type!, `${name} cannot be returned by value; fill in a Ptr<${name}> parameter`);
+    }
+    return { params, ret, psyms };
   }
 
   private parameter(p: ts.ParameterDeclaration): Type {
@@ -118,7 +124,7 @@ export abstract class FunctionChecker extends StmtChecker {
       return ERROR;
     }
     const t = this.resolveType(p.type);
-    if (t.kind === 'struct' || t.kind === 'array') {
+    if ((t.kind === 'struct' && !t.info.slice) || t.kind === 'array') {
       this.d.error(p.type, `${typeName(t)} cannot be passed by value; take a Ptr<${typeName(t)}>`);
     }
     if (t.kind === 'void' || t.kind === 'never') this.d.error(p.type, `a parameter cannot have type ${typeName(t)}`);
@@ -126,6 +132,12 @@ export abstract class FunctionChecker extends StmtChecker {
   }
 
   protected checkFunction(f: FuncInfo): void {
+    if (f.generic) return; // only its instances are checked, each in its own maps
+    if (f.instance) this.withInstance(f.instance, () => this.checkBody(f));
+    else this.checkBody(f);
+  }
+
+  private checkBody(f: FuncInfo): void {
     this.fn = f;
     // The parameters and the body's top-level declarations share one scope, as in JavaScript.
     this.scopes = [new Set(f.decl.parameters.map((p) => p.name.getText()))];

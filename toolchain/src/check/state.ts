@@ -13,14 +13,10 @@ import { Diagnostics, isStackOverflow } from '../diagnostics';
 import { Target } from '../targets';
 import { ParsedProgram, LIB_DIR } from '../parse/program';
 import { Type, FnType, StructInfo, EnumInfo, Field } from './types';
-import { Entity, FuncInfo, GlobalInfo } from './entities';
+import { CallKind, Entity, FuncInfo, GlobalInfo } from './entities';
 import { deepest, tooDeepMessage } from './nesting';
 
-export type CallKind =
-  | { kind: 'direct'; f: FuncInfo }
-  | { kind: 'indirect'; type: FnType }
-  | { kind: 'builtin'; name: string; typeArg?: Type }
-  | { kind: 'convert'; to: Type };
+export type { CallKind } from './entities';
 
 /** Expression kinds in which a name means what it means at the expression's start. */
 const EXPRESSION_KINDS = new Set<ts.SyntaxKind>([
@@ -33,10 +29,12 @@ const EXPRESSION_KINDS = new Set<ts.SyntaxKind>([
 function isExpressionKind(n: ts.Node): boolean { return EXPRESSION_KINDS.has(n.kind); }
 
 export abstract class CheckerState {
-  readonly entities = new Map<ts.Symbol, Entity>();
-  readonly types = new Map<ts.Node, Type>();
-  readonly consts = new Map<ts.Node, bigint>();
-  readonly calls = new Map<ts.CallExpression, CallKind>();
+  // Not readonly: while a generic instance is checked or lowered, these are the instance's
+  // own maps over the program's (generics.ts).
+  entities = new Map<ts.Symbol, Entity>();
+  types = new Map<ts.Node, Type>();
+  consts = new Map<ts.Node, bigint>();
+  calls = new Map<ts.CallExpression, CallKind>();
   /**
    * Switches over an enum that list every member, have no default and end a function with
    * a result (as tsc allows): a value that is no member (made with `as`) panics there.

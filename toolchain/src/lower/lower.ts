@@ -25,11 +25,13 @@ export class Lowerer extends StmtLowerer {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
     while (this.queue.length) this.lowerFunction(this.queue.shift()!);
+    this.c.enterInstance(undefined);
     return this.mod.toString();
   }
 
   private lowerFunction(f: FuncInfo): void {
     this.fn = f;
+    this.c.enterInstance(f.instance); // a generic instance's body reads its own maps
     this.b = new FnBuilder();
     this.locals = new Map();
     this.loops = [];
