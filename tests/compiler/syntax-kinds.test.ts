@@ -40,7 +40,7 @@ const SAMPLES: Sample[] = [
     src: main('  let n: u32 = 0;\n  for (let i: u32 = 0; i < 10; i++) { if (i == 2) continue; if (i == 5) break; n += i; }\n  printU(u64(n));'),
     expect: ok('8') },
   { kinds: [K.ForInStatement], src: main('  let o: u32 = 0;\n  for (const k in o) {}'), expect: /`for\.\.\.in` is not supported/ },
-  { kinds: [K.ForOfStatement], src: 'let xs: Arr<u32, 2>;\n' + main('  for (const x of xs) {}'), expect: /`for\.\.\.of` is not supported/ },
+  { kinds: [K.ForOfStatement], src: 'let xs: Arr<u32, 2> = [4, 5];\n' + main('  for (const x of xs) printU(u64(x));'), expect: ok('45') },
   { kinds: [K.ReturnStatement], src: 'function f(): u32 { return 6; }\n' + main('  printU(u64(f()));'), expect: ok('6') },
   { kinds: [K.WithStatement], src: 'let o: u32 = 0;\n' + main('  with (o) {}'), expect: /`with` is not supported/ },
   { kinds: [K.SwitchStatement, K.CaseBlock, K.CaseClause, K.DefaultClause],

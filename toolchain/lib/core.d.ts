@@ -1,7 +1,17 @@
 // The minimal ECMAScript globals that the TypeScript checker needs when the subset is
 // checked with `noLib`. They exist only so that editors and `tsc --noEmit` work; the
 // subset has no run-time JavaScript objects, so nothing here has a body.
-interface Array<T> { length: number; [n: number]: T }
+interface Array<T> {
+  length: number;
+  [n: number]: T;
+  // for…of, `.ptr`, `.sub()` and `.entries()` over Arr<T, N> and Slice<T> (docs/language.md).
+  [Symbol.iterator](): Iterator<T>;
+  readonly ptr: Ptr<T>;
+  sub(start: usize, end: usize): Slice<T>;
+  entries(): Array<[usize, T]>;
+}
+interface Iterator<T> { next(): IteratorResult<T> }
+interface IteratorResult<T> { done?: boolean; value: T }
 interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T }
 interface Boolean {}
 interface Function {}

@@ -81,6 +81,14 @@ interface Struct { readonly __layout?: "C" }
 interface Packed { readonly __layout?: "packed" }
 /** A fixed-size array of N elements of T, stored inline (in a struct, global or local). */
 type Arr<T, N extends number> = T[] & { readonly __length?: N };
+/**
+ * A pointer and a length (`usize`): a view of elements stored elsewhere. `s[i]` is
+ * bounds-checked (out of range panics with file:line), `s.ptr[i]` is not; `s.length`,
+ * `s.sub(start, end)`, `for (const x of s)`. An Arr<T, N> variable converts to it.
+ */
+interface Slice<T> extends Array<T> { readonly __slice?: T }
+/** The slice of the n elements from p on. */
+declare function slice<T>(p: Ptr<T>, n: usize): Slice<T>;
 
 // ---- strings -------------------------------------------------------------------------
 /** A NUL-terminated byte string; a string literal in this context is UTF-8 bytes + NUL. */

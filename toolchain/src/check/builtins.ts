@@ -72,7 +72,7 @@ export const INTRINSICS: Record<string, Intrinsic> = {
 
 /** Builtins typed by the checker itself (generic or with file:line). */
 const SPECIAL = ['sizeof', 'alignof', 'offsetof', 'zeroed', 'ptr', 'cast', 'addr', 'ptrAdd', 'byteAdd', 'ptrDiff', 'addressOf',
-  'load', 'loadVolatile', 'store', 'storeVolatile', 'asm', 'mrs', 'msr', 'panic', 'assert'];
+  'load', 'loadVolatile', 'store', 'storeVolatile', 'asm', 'mrs', 'msr', 'panic', 'assert', 'slice'];
 
 export const BUILTINS = new Set<string>([...SPECIAL, ...Object.keys(INTRINSICS)]);
 

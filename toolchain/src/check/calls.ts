@@ -9,6 +9,8 @@ import { OperatorChecker } from './operators';
 
 export abstract class CallChecker extends OperatorChecker {
   protected abstract builtinCall(e: ts.CallExpression, name: string): Type;
+  /** `s.sub(a, b)` on a Slice or Arr (slices.ts); undefined for other calls. */
+  protected abstract sliceMethod(e: ts.CallExpression, callee: ts.PropertyAccessExpression): Type | undefined;
 
   protected call(e: ts.CallExpression): Type {
     const callee = e.expression;
@@ -30,6 +32,8 @@ export abstract class CallChecker extends OperatorChecker {
       const ent = sym && this.entities.get(sym);
       if (ent?.kind === 'func') return this.directCall(e, ent);
     }
+    const method = ts.isPropertyAccessExpression(callee) ? this.sliceMethod(e, callee) : undefined;
+    if (method) return method;
     if (e.typeArguments?.length) this.d.error(e, 'a call through a function pointer takes no type arguments');
     const ft = this.expr(callee, undefined);
     if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;

@@ -8,10 +8,13 @@
 //   consts.ts         literals, named constants, constant folding
 //   convert.ts        implicit conversions, assignability, common operand types
 //   resolve.ts        written types, struct layout, enums
+//   generics.ts       generic functions and structs: instances, inference, constraints
 //   exprs.ts          names, fields, elements, ?:, as, array and object literals, places
 //   operators.ts      unary and binary operators, assignments
 //   calls.ts          calls and conversion calls; builtin-calls.ts: builtins (table: builtins.ts)
+//   slices.ts         Slice<T>: slice(p, n), .sub(), Arr to Slice
 //   stmts.ts          statements; flow.ts: reachability of a function's end
+//   iteration.ts      for…of
 //   functions.ts      function declarations and bodies
 //   decls.ts          module declarations, global initialisers
 //   chains.ts         optional chains (`p?.f`)

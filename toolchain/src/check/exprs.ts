@@ -3,7 +3,7 @@
 // Operators are in operators.ts, calls in calls.ts.
 import * as ts from 'typescript';
 import {
-  Type, BOOL, NULL, ERROR, CSTR, WSTR, U16, U32, I64, USIZE, UNTYPED,
+  Type, BOOL, NULL, ERROR, CSTR, WSTR, U16, U32, I64, USIZE, UNTYPED, ptrTo,
   isInt, isIntegral, isAggregate, wrap, sameType, typeName, structOf,
 } from './types';
 import { FuncInfo } from './entities';
@@ -328,6 +328,7 @@ export abstract class ExprChecker extends GenericResolver {
     if (e.questionDotToken && !this.optionalBase(e, e.expression, ot)) return ERROR;
     if (ot.kind === 'error' || (ot.kind === 'ptr' && ot.to.kind === 'error')) return ERROR; // already reported
     if (ot.kind === 'array' && name === 'length') return this.setConst(e, BigInt(ot.len), USIZE);
+    if (ot.kind === 'array' && name === 'ptr' && this.isPlace(e.expression)) return ptrTo(ot.elem);
     const s = structOf(ot);
     if (!s) {
       if (ot.kind === 'str' && name === 'length') {
@@ -353,6 +354,7 @@ export abstract class ExprChecker extends GenericResolver {
       this.d.error(e.argumentExpression, `an index must be an integer, not ${typeName(it)}`);
     }
     if (ot.kind === 'array') return ot.elem;
+    if (ot.kind === 'struct' && ot.info.slice) return ot.info.slice; // bounds-checked (lower/slices.ts)
     if (ot.kind === 'ptr') {
       if (ot.to.kind === 'void') {
         this.d.error(e, 'cannot index a Ptr<void>; cast it first, e.g. cast<u8>(p)[i]');
@@ -383,7 +385,8 @@ export abstract class ExprChecker extends GenericResolver {
     }
     if (ts.isElementAccessExpression(e)) {
       const ot = this.types.get(e.expression);
-      return ot?.kind === 'ptr' || (ot?.kind === 'array' && this.isPlace(e.expression));
+      return ot?.kind === 'ptr' || (ot?.kind === 'array' && this.isPlace(e.expression))
+        || (ot?.kind === 'struct' && !!ot.info.slice); // a slice's elements are stored elsewhere
     }
     return false;
   }
@@ -397,8 +400,8 @@ export abstract class ExprChecker extends GenericResolver {
       }
       if (ent?.kind === 'const') { this.d.error(e, `cannot assign to constant '${ent.name}'`); return false; }
       if (ent?.kind === 'local') {
-        const list = ent.decl.parent;
-        if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
+        // getCombinedNodeFlags reaches the list from a `[i, x]` binding too (iteration.ts).
+        if (!ts.isParameter(ent.decl) && ts.getCombinedNodeFlags(ent.decl) & ts.NodeFlags.Const) {
           this.d.error(e, `cannot assign to const '${ent.name}'`);
           return false;
         }
@@ -413,6 +416,10 @@ export abstract class ExprChecker extends GenericResolver {
       const ot = this.types.get(e.expression);
       const s = ot && structOf(ot);
       const f = s && this.field(s, e.name.text);
+      if (f?.readonly && s!.slice) {
+        this.d.error(e, `the ${f.name} of a slice is fixed; make another slice with s.sub(start, end) or slice(p, n)`);
+        return false;
+      }
       if (f?.readonly) {
         this.d.error(e, `field '${f.name}' of ${s!.name} is readonly: only an initialiser sets it`);
         return false;

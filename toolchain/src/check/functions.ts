@@ -6,7 +6,7 @@ import { Type, VOID, ERROR, typeName } from './types';
 import { FuncInfo, FnTags } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
-import { StmtChecker } from './stmts';
+import { IterationChecker } from './iteration';
 
 const TS = ts.SyntaxKind;
 
@@ -28,7 +28,7 @@ function distance(a: string, b: string): number {
   return d[b.length];
 }
 
-export abstract class FunctionChecker extends StmtChecker {
+export abstract class FunctionChecker extends IterationChecker {
   private tagsOf(decl: ts.FunctionDeclaration): FnTags {
     const tags: FnTags = { efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false };
     for (const t of ts.getJSDocTags(decl)) {

@@ -40,7 +40,6 @@ export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.TemplateExpression]:
     'template strings are run-time strings, which are not supported; print the parts with print/printU/printHex',
   [TS.TaggedTemplateExpression]: 'tagged templates are not supported; use print and printU',
-  [TS.ForOfStatement]: '`for...of` is not supported; use an index loop over an Arr<T, N>',
   [TS.ForInStatement]: '`for...in` is not supported; use an index loop',
   [TS.TypeOfExpression]: '`typeof` is not supported: types are known at compile time',
   [TS.DeleteExpression]: '`delete` is not supported',

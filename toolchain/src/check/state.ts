@@ -3,8 +3,9 @@
 // what every call calls, what every name denotes).
 //
 // The checker is one class built in layers, one file per concern, each extending the one
-// before it (as @babel/parser does): state → constants → conversions → types → expressions
-// → operators → calls → builtin calls → statements → declarations → checker.ts. A layer
+// before it (as @babel/parser does): state → constants → conversions → types → generics →
+// expressions → operators → calls → builtin calls → slices → statements → iteration →
+// functions → declarations → checker.ts. A layer
 // calls those below it directly; the few calls that go up (an enum initialiser is an
 // expression, a constant's initialiser must be assignable) are the abstract methods here.
 import * as ts from 'typescript';
@@ -68,6 +69,8 @@ export abstract class CheckerState {
   abstract expr(e: ts.Expression, ctx: Type | undefined): Type;
   /** Checks that a value of type `from` (expression e) may be used where `to` is expected. */
   abstract assignable(e: ts.Expression, from: Type, to: Type, what?: string): boolean;
+  /** Whether an expression denotes storage that can be assigned or addressed. */
+  abstract isPlace(e: ts.Expression): boolean;
 
   symbolOf(node: ts.Node): ts.Symbol | undefined {
     // tsc resolves a name by walking up every enclosing node, which is quadratic in a long

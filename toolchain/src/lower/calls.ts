@@ -1,7 +1,8 @@
 // Calls: direct calls, calls through function pointers (with the UEFI calling convention
 // where the type says Efiapi), conversion calls, and builtins (lowered in builtins.ts).
 import * as ts from 'typescript';
-import { Type, FnType, I64, irType } from '../check/types';
+import { Type, FnType, I64 } from '../check/types';
+import { passType } from './slices';
 import { lowerBuiltin } from './builtins';
 import { OperatorLowerer } from './operators';
 
@@ -26,9 +27,9 @@ export abstract class CallLowerer extends OperatorLowerer {
   }
 
   emitCall(callee: string, ft: FnType, args: readonly ts.Expression[]): string {
-    const vals = ft.params.map((p, i) => `${irType(p)} ${this.value(args[i], p)}`);
-    const r = this.b.call(irType(ft.ret), callee, vals, this.cc(ft));
+    const vals = ft.params.map((p, i) => `${passType(p)} ${this.passValue(args[i], p)}`);
+    const r = this.b.call(passType(ft.ret), callee, vals, this.cc(ft));
     if (ft.ret.kind === 'never') this.b.unreachable();
-    return r;
+    return this.received(r, ft.ret);
   }
 }

@@ -5,7 +5,7 @@ import { Type, I64, U64, VOID, isIntegral, isAggregate, asInt, sameType, irType 
 import { endsOptionalChain } from '../check/chains';
 import { DEEP, postOrder } from '../check/nesting';
 import { ARITH, COMPARE } from '../check/optable';
-import { MemoryLowerer } from './memory';
+import { SliceLowerer } from './slices';
 
 const TS = ts.SyntaxKind;
 
@@ -21,7 +21,7 @@ function orderFree(e: ts.Expression): boolean {
   return false;
 }
 
-export abstract class ExprLowerer extends MemoryLowerer {
+export abstract class ExprLowerer extends SliceLowerer {
   protected abstract call(e: ts.CallExpression, t: Type): string;
   protected abstract prefix(e: ts.PrefixUnaryExpression, t: Type): string;
   protected abstract incdec(operand: ts.Expression, op: 'add' | 'sub', prefix: boolean): string;
@@ -51,6 +51,7 @@ export abstract class ExprLowerer extends MemoryLowerer {
       return this.b.icmp('ne', irType(from), v, '0');
     }
     if (from.kind === 'null') return 'null';
+    if (from.kind === 'array' && to.kind === 'struct') return this.arrayAsSlice(v, from);
     const fi = irType(from), ti = irType(to);
     if ((isIntegral(from) || from.kind === 'bool') && isIntegral(to)) {
       const fb = from.kind === 'bool' ? 1 : asInt(from).bits;
@@ -149,7 +150,13 @@ export abstract class ExprLowerer extends MemoryLowerer {
         }
         return this.loadPlace(e, t);
       }
-      case TS.PropertyAccessExpression: case TS.ElementAccessExpression: return this.loadPlace(e, t);
+      case TS.PropertyAccessExpression: {
+        // `a.ptr` of an Arr is its address (`a.length` is a constant).
+        const o = (e as ts.PropertyAccessExpression).expression;
+        if (this.c.types.get(o)?.kind === 'array') return this.place(o).addr;
+        return this.loadPlace(e, t);
+      }
+      case TS.ElementAccessExpression: return this.loadPlace(e, t);
       case TS.CallExpression: return this.call(e as ts.CallExpression, t);
       case TS.PrefixUnaryExpression: return this.prefix(e as ts.PrefixUnaryExpression, t);
       case TS.PostfixUnaryExpression: {

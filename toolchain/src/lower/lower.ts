@@ -6,21 +6,23 @@
 //   state.ts       the module, the function being built, the emission queue
 //   globals.ts     globals and their static initialisers, string constants
 //   memory.ts      places (addresses of variables, fields, elements), loads, stores, copies
+//   slices.ts      bounds-checked s[i], slice(), .sub(), slices passed by value
 //   exprs.ts       values of expressions, constants, conversions
 //   operators.ts   arithmetic, shifts, division, comparisons, logic, assignments, panics
 //   calls.ts       calls; builtins.ts: builtin calls and intrinsics
-//   stmts.ts       statements and control flow
+//   stmts.ts       statements and control flow; iteration.ts: for…of
 //   debuginfo.ts   DWARF / CodeView line tables for -g
 import { FuncInfo } from '../check/entities';
 import { irType, irMemType, alignOf } from '../check/types';
 import { FnBuilder, globalName } from '../emit/ir';
 import { deepest, tooDeepMessage } from '../check/nesting';
 import { isStackOverflow } from '../diagnostics';
-import { StmtLowerer } from './stmts';
+import { IterationLowerer } from './iteration';
+import { passType } from './slices';
 
 export type { Place } from './state';
 
-export class Lowerer extends StmtLowerer {
+export class Lowerer extends IterationLowerer {
   run(): string {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
@@ -46,15 +48,15 @@ export class Lowerer extends StmtLowerer {
     if (t.ret.kind === 'never') attrs.push('noreturn');
     const linkage = f.tags.symbol || f === this.c.entryMain ? '' : 'internal ';
     const cc = this.cc(t);
-    const params = t.params.map((p, i) => `${irType(p)} %p${i}`);
+    const params = t.params.map((p, i) => `${passType(p)} %p${i}`);
     const sp = this.dbg?.subprogram(f);
     const name = globalName(f.irName);
-    const header = `define ${linkage}${cc ? cc + ' ' : ''}${irType(t.ret)} ${name}(${params.join(', ')})`
+    const header = `define ${linkage}${cc ? cc + ' ' : ''}${passType(t.ret)} ${name}(${params.join(', ')})`
       + ` #${this.mod.attrGroup(attrs)}${sp ? ` !dbg ${sp}` : ''}`;
     if (!f.tags.naked) {
       t.params.forEach((p, i) => {
         const a = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
-        this.storeScalar(p, `%p${i}`, a);
+        this.storeParam(p, `%p${i}`, a);
         if (f.params[i]) this.locals.set(f.params[i], a);
       });
     }

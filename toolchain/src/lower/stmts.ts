@@ -3,11 +3,15 @@
 import * as ts from 'typescript';
 import { irType, irMemType, alignOf, typeName } from '../check/types';
 import { CallLowerer } from './calls';
+import { passType } from './slices';
 
 const TS = ts.SyntaxKind;
 
 export abstract class StmtLowerer extends CallLowerer {
   private pendingLabel: string | undefined;
+
+  /** `for…of` (iteration.ts). */
+  protected abstract forOf(s: ts.ForOfStatement): void;
 
   stmt(s: ts.Statement): void {
     this.at(s);
@@ -22,6 +26,7 @@ export abstract class StmtLowerer extends CallLowerer {
       case TS.WhileStatement: return this.whileStmt(s as ts.WhileStatement);
       case TS.DoStatement: return this.doStmt(s as ts.DoStatement);
       case TS.ForStatement: return this.forStmt(s as ts.ForStatement);
+      case TS.ForOfStatement: return this.forOf(s as ts.ForOfStatement);
       case TS.BreakStatement: case TS.ContinueStatement: {
         const b = s as ts.BreakStatement;
         const isBreak = s.kind === TS.BreakStatement;
@@ -34,7 +39,7 @@ export abstract class StmtLowerer extends CallLowerer {
         const r = s as ts.ReturnStatement;
         const rt = this.fn.type.ret;
         if (r.expression && rt.kind !== 'void' && rt.kind !== 'never') {
-          this.b.ret(irType(rt), this.value(r.expression, rt));
+          this.b.ret(passType(rt), this.passValue(r.expression, rt));
         } else {
           if (r.expression) this.effect(r.expression);
           if (rt.kind === 'never') this.b.unreachable(); else this.b.ret('void');
@@ -102,7 +107,7 @@ export abstract class StmtLowerer extends CallLowerer {
     this.b.startBlock(end);
   }
 
-  private takeLabel(): string | undefined { const l = this.pendingLabel; this.pendingLabel = undefined; return l; }
+  protected takeLabel(): string | undefined { const l = this.pendingLabel; this.pendingLabel = undefined; return l; }
 
   private whileStmt(s: ts.WhileStatement): void {
     const label = this.takeLabel();
