@@ -45,6 +45,10 @@ export interface Instance {
   label: string;
   /** The expression or type reference that first needed this instance. */
   site: ts.Node;
+  /** 1 for an instance made from ordinary code, n + 1 for one made from an instance of depth n. */
+  depth: number;
+  /** `file:line:col` of the ordinary (not generic) code that led to this instance. */
+  origin: string;
   types: Map<ts.Node, Type>;
   consts: Map<ts.Node, bigint>;
   calls: Map<ts.CallExpression, CallKind>;

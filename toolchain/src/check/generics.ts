@@ -34,6 +34,8 @@ export abstract class GenericResolver extends TypeResolver {
   /** Distinct numbers for structs and enums of the same name in different modules. */
   private readonly ids = new WeakMap<object, number>();
   private sliceDecl: ts.InterfaceDeclaration | undefined;
+  /** Generic structs being laid out, one inside the other. */
+  private layoutDepth = 0;
 
   /** The signature of a function declaration, with the bindings of the moment (functions.ts). */
   protected abstract signature(decl: ts.FunctionDeclaration): { params: Type[]; ret: Type; psyms: ts.Symbol[] };
@@ -68,7 +70,7 @@ export abstract class GenericResolver extends TypeResolver {
   protected instance<T extends FuncInfo | StructInfo>(decl: ts.Node, args: Type[], make: (name: string) => T): T {
     let byArgs = this.made.get(decl);
     if (!byArgs) this.made.set(decl, byArgs = new Map());
-    const key = args.map((t) => this.typeKey(t)).join(',');
+    const key = this.key(args);
     let inst = byArgs.get(key) as T | undefined;
     if (!inst) {
       inst = make(args.map(typeName).join(', '));
@@ -76,6 +78,8 @@ export abstract class GenericResolver extends TypeResolver {
     }
     return inst;
   }
+
+  private key(args: Type[]): string { return args.map((t) => this.typeKey(t)).join(','); }
 
   /** A key that tells apart types of the same name (two modules' `Point`). */
   private typeKey(t: Type): string {
@@ -98,7 +102,7 @@ export abstract class GenericResolver extends TypeResolver {
   }
 
   /** Checks each type argument against its parameter's constraint; false after an error. */
-  private satisfies(decl: Generic, args: Type[], site: ts.Node): boolean {
+  protected satisfies(decl: Generic, args: Type[], site: ts.Node): boolean {
     const name = decl.name?.text ?? '';
     let ok = true;
     (decl.typeParameters ?? []).forEach((tp, i) => {
@@ -141,13 +145,22 @@ export abstract class GenericResolver extends TypeResolver {
   protected functionInstance(f: FuncInfo, args: Type[], site: ts.Node): FuncInfo | undefined {
     const decl = f.decl;
     if (!this.satisfies(decl, args, site)) return undefined;
+    const depth = (this.fn?.instance?.depth ?? 0) + 1;
+    if (depth > MAX_DEPTH && !this.made.get(decl)?.has(this.key(args))) {
+      this.d.error(site, `'${f.name}' instantiates generic functions ${MAX_DEPTH} levels deep with ever new type `
+        + 'arguments, which never ends; make the recursion keep its type arguments');
+      return undefined;
+    }
     return this.instance(decl, args, (list) => {
       const label = `${f.name}<${list}>`;
       const bindings = bindingsOf(this, decl, args);
       const sig = this.bound(decl, args, () => this.signature(decl));
-      const where = `in ${label} instantiated at ${this.d.where(site)}${this.d.context ? `, ${this.d.context}` : ''}`;
+      // An instance made inside another names the ordinary code that started the chain.
+      const outer = this.fn?.instance;
+      const origin = outer ? outer.origin : this.d.where(site);
+      const where = `in ${label} instantiated at ${this.d.where(site)}${outer ? `, from code at ${origin}` : ''}`;
       const inst: Instance = {
-        decl, args, bindings, label: where, site,
+        decl, args, bindings, label: where, site, depth, origin,
         types: new Overlay<ts.Node, Type>(this.root.types),
         consts: new Overlay<ts.Node, bigint>(this.root.consts),
         calls: new Overlay<ts.CallExpression, CallKind>(this.root.calls),
@@ -179,6 +192,11 @@ export abstract class GenericResolver extends TypeResolver {
         + `not ${written.length}`);
       return ERROR;
     }
+    if (this.layoutDepth >= MAX_DEPTH) {
+      this.d.error(node, `${decl.name.text} contains instances of itself ${MAX_DEPTH} levels deep with ever new type `
+        + 'arguments, which never ends');
+      return ERROR;
+    }
     const args = written.map((a) => this.resolveType(a));
     if (args.some((a) => a.kind === 'error')) return ERROR;
     const packed = this.structBase(decl);
@@ -189,8 +207,9 @@ export abstract class GenericResolver extends TypeResolver {
         typeArgs: args,
       };
       // Registered before its fields are laid out, so that it can point at itself.
-      this.made.get(decl)!.set(args.map((t) => this.typeKey(t)).join(','), s);
-      this.bound(decl, args, () => this.layoutStruct(decl, s));
+      this.made.get(decl)!.set(this.key(args), s);
+      this.layoutDepth++;
+      try { this.bound(decl, args, () => this.layoutStruct(decl, s)); } finally { this.layoutDepth--; }
       return s;
     });
     return { kind: 'struct', info };
@@ -356,6 +375,9 @@ export abstract class GenericResolver extends TypeResolver {
 }
 
 let nextId = 1;
+
+/** How deep instances may nest (a generic that instantiates itself with new types never ends). */
+const MAX_DEPTH = 64;
 
 /** Std functions with an argument (at this position) that must be a power of two where it is a constant. */
 const POWER_OF_TWO: Record<string, number> = { alignUp: 1, alignDown: 1 };
