@@ -62,7 +62,8 @@ export abstract class ExprChecker extends GenericResolver {
 
   /** Types an expression; `ctx` is the type the context expects (for literals). */
   expr(e: ts.Expression, ctx: Type | undefined): Type {
-    if (this.prechecked.has(e)) return this.types.get(e)!;
+    // (A generic body is checked once per instance: typed ahead means typed in this one.)
+    if (this.prechecked.has(e) && this.types.has(e)) return this.types.get(e)!;
     if (++this.depth > DEEP && !this.prechecking && contextFree(e)) this.precheck(e);
     const t = this.exprInner(e, ctx);
     if (!this.types.has(e) || this.types.get(e)!.kind === 'untyped') this.types.set(e, t);

@@ -53,6 +53,10 @@ export abstract class GenericResolver extends TypeResolver {
   /** Checks the type parameters of a generic declaration where it is declared. */
   protected typeParameters(decl: Generic): void {
     for (const tp of decl.typeParameters ?? []) {
+      for (const m of tp.modifiers ?? []) {
+        this.d.error(m, `variance annotations (in/out) are not supported: every instance is a type of its own; `
+          + `remove \`${m.getText()}\``);
+      }
       if (tp.default) this.d.error(tp.default, 'type parameter defaults are not supported; write the type argument');
       const c = tp.constraint;
       if (!c || c.kind === TS.NumberKeyword) continue;
