@@ -322,9 +322,9 @@ function frontendCpuMs(node: string, file: string, out: string): number {
   const script =
     `const d = require(${JSON.stringify(driver)});` +
     `const c0 = process.cpuUsage();` +
-    `const r = d.compile({ entry: ${JSON.stringify(file)}, target: 'x86_64-linux', output: ${JSON.stringify(out)}, emit: 'll', optLevel: 2 });` +
+    `d.compile({ entry: ${JSON.stringify(file)}, target: 'x86_64-linux', output: ${JSON.stringify(out)}, emit: 'll', optLevel: 2 }).then((r) => {` +
     `const c = process.cpuUsage(c0);` +
-    `process.stdout.write(JSON.stringify({ ok: r.ok, cpu: (c.user + c.system) / 1000 }));`;
+    `process.stdout.write(JSON.stringify({ ok: r.ok, cpu: (c.user + c.system) / 1000 })); });`;
   const r = exec(node, ['-e', script], { timeoutMs: 300_000 });
   try {
     const j = JSON.parse(r.stdout) as { ok: boolean; cpu: number };

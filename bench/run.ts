@@ -1,8 +1,9 @@
 // `npm run bench`: the benchmark report (not a test). Runs the programs of bench/subset/
 // compiled by tsboot -O2 against the same programs in C (bench/c/, clang-16 -O2 -static),
 // plain JavaScript under Node (bench/js/) and porffor's native output of that JavaScript,
-// all on this machine in the same run; adds compile times (bench/compile-time.ts) and,
-// when bench/paging.ts exists, its paging benchmark. Prints a markdown report on stdout
+// all on this machine in the same run; adds compile times (bench/compile-time.ts), the
+// build time of the boot artifacts (bench/build-time.ts), the loader's phase times in
+// QEMU (bench/loader-time.ts) and, when bench/paging.ts exists, its paging benchmark. Prints a markdown report on stdout
 // (progress on stderr); --write puts it into README.md and docs/benchmarks.md between
 // <!-- bench:begin --> and <!-- bench:end -->.
 //
@@ -42,9 +43,11 @@ import {
   repoRoot,
   tsbootCommand,
 } from './bench-util';
+import { runBuildTimeBench } from './build-time';
+import { runLoaderTimeBench } from './loader-time';
 import { runCompileTimeBench } from './compile-time';
 
-const SUITES = ['runtime', 'node', 'porffor', 'compile', 'paging'] as const;
+const SUITES = ['runtime', 'node', 'porffor', 'compile', 'build', 'loader', 'paging'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** One benchmark program, present as bench/subset/<name>.ts, bench/c/<name>.c and bench/js/<name>.js. */
@@ -398,7 +401,7 @@ export async function main(argv: string[]): Promise<number> {
     .usage(
       '$0 [options]\n\n' +
         'Benchmarks tsboot (-O2, x86_64-linux) against C (clang-16 -O2 -static), Node and porffor on the programs ' +
-        'of bench/subset (crc32, sha256, xorshift, sieve, sort, memops), measures compile times, and runs ' +
+        'of bench/subset (crc32, sha256, xorshift, sieve, sort, memops), measures compile times, the build time of the boot artifacts and the loader\'s time in QEMU, and runs ' +
         'bench/paging.ts when present. Prints a markdown report on stdout, progress on stderr. Every peer\'s ' +
         'checksum is checked against the C version\'s; wrong answers are reported, never timed.',
     )
@@ -455,6 +458,8 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.only.includes('compile')) {
     sections.push(await runCompileTimeBench({ quick: opts.quick, runs: opts.quick ? 1 : 3, log, programs: opts.programs }));
   }
+  if (opts.only.includes('build')) sections.push(await runBuildTimeBench({ runs: opts.quick ? 1 : 3, log }));
+  if (opts.only.includes('loader')) sections.push(await runLoaderTimeBench({ runs: opts.quick ? 2 : 5, log }));
   if (opts.only.includes('paging')) {
     const md = await runPaging(opts);
     if (md) sections.push(md.trim());

@@ -1,11 +1,13 @@
-// The lld drivers: lld-link for PE32+ EFI applications, ld.lld for ELF kernels (with a
-// linker script) and for the static Linux test executables.
-import { spawnSync } from 'child_process';
+// The lld drivers: lld-link for PE32+ EFI applications (reproducible: /Brepro puts a hash
+// of the image where the link time would go), ld.lld for ELF kernels (with a linker
+// script) and for the static Linux test executables. Links run as child processes
+// without blocking this thread, so that a build can link one artifact while it checks
+// the next.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ToolError } from '../toolchain/src/diagnostics';
-import { findTools } from '../toolchain/src/link/tools';
+import { findTools, runTool } from '../toolchain/src/link/tools';
 import { REPO_ROOT } from '../toolchain/src/paths';
 import { checkKsymsStable, ksymsObject } from './ksyms';
 
@@ -23,34 +25,32 @@ export interface LinkRequest {
   pdbPath?: string;
 }
 
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.error) throw new ToolError(`cannot run ${cmd}: ${r.error.message}`);
-  if (r.status !== 0) throw new ToolError(`${cmd} failed:\n${(r.stderr || r.stdout).trim()}\n(command: ${cmd} ${args.join(' ')})`);
+async function run(cmd: string, args: string[]): Promise<void> {
+  const r = await runTool(cmd, args);
+  if (r.status !== 0) throw new ToolError(`${cmd} failed:\n${r.output.trim()}\n(command: ${cmd} ${args.join(' ')})`);
 }
 
-export function link(req: LinkRequest): void {
+export async function link(req: LinkRequest): Promise<void> {
   const tools = findTools();
   if (req.kind === 'pe') {
     const args = ['/subsystem:efi_application', '/entry:efi_main', '/nodefaultlib', `/machine:${req.arch === 'x86_64' ? 'x64' : 'arm64'}`,
-      '/opt:ref', '/opt:icf', `/out:${req.output}`, ...req.objects];
+      '/opt:ref', '/opt:icf', '/Brepro', `/out:${req.output}`, ...req.objects];
     if (req.debug) {
       args.push('/debug', `/pdb:${req.output.replace(/\.[^.\/]+$/, '')}.pdb`);
       if (req.pdbPath) args.push(`/pdbaltpath:${req.pdbPath}`);
     }
-    run(tools.lldLink, args);
-    return;
+    return run(tools.lldLink, args);
   }
   if (req.kind === 'elf-kernel') {
     const script = req.linkerScript ?? DEFAULT_KERNEL_SCRIPT;
     const args = ['-nostdlib', '-static', '--no-pie', '-z', 'max-page-size=4096', '--gc-sections', '--build-id=none', '-T', script, '-o', req.output];
-    run(tools.ldLld, [...args, ...req.objects]);
+    await run(tools.ldLld, [...args, ...req.objects]);
     // Second link with the kernel's own symbol table (linker/ksyms.ts), when the script has room for it.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-ksyms-'));
     try {
       const ksyms = ksymsObject(req.output, tools.clang, `${req.arch}-unknown-none-elf`, tmp);
       if (ksyms) {
-        run(tools.ldLld, [...args, ...req.objects, ksyms.object]);
+        await run(tools.ldLld, [...args, ...req.objects, ksyms.object]);
         checkKsymsStable(req.output, ksyms.symbols);
       }
     } finally {
@@ -58,5 +58,5 @@ export function link(req: LinkRequest): void {
     }
     return;
   }
-  run(tools.ldLld, ['-nostdlib', '-static', '--no-pie', '-e', '_start', '--gc-sections', '-o', req.output, ...req.objects]);
+  return run(tools.ldLld, ['-nostdlib', '-static', '--no-pie', '-e', '_start', '--gc-sections', '-o', req.output, ...req.objects]);
 }

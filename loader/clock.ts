@@ -1,40 +1,68 @@
 // The loader's clock: the time stamp counter (x86_64: TSC; aarch64: CNTVCT_EL0) read at
-// entry, and its frequency, so that the log can say how long the loader took before it
-// handed over (BootInfo.tscAtEntry for a tsboot kernel, a log line before StartImage).
+// entry, its rate, and the time of each phase, so that the log says how long the loader
+// took before it handed over (BootInfo.tscAtEntry for a tsboot kernel, a log line before
+// StartImage).
+//
+// clockCalibrate() finds the counter's rate without waiting on the firmware where it can:
+// the rate the CPU states (CNTFRQ_EL0; CPUID 0x15/0x16), else a 2 ms measurement against
+// the ACPI power-management timer, else 10 ms of Stall(). clockMark("phase") ends each
+// phase; clockReport() logs them on one line just before the jump to a tsboot kernel:
+//   [loader] time: console <n> us, cpu <n> us, ..., total <n> us
+// (in ticks while the rate is unknown). Marks beyond MAX_MARKS are dropped; the total
+// stays right.
 
-import { efiStall } from "./efi";
+import { ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../common/uefi";
+import { type AcpiInfo, acpiScan } from "../common/acpi";
+import { efiFindConfigTable, efiStall } from "./efi";
 import { logBegin, logStr, logEnd, logDec } from "./log";
-import { archTimestamp, archTimestampHz } from "./arch/index";
+import { archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampHzFromPmTimer } from "./arch/index";
 
-/** TSC calibration interval against the firmware's Stall(). */
-const CALIBRATE_US: u64 = 10_000;
+/** The fallback: the counter measured against the firmware's Stall() for this long. */
+const STALL_CALIBRATE_US: u64 = 10_000;
+const MAX_MARKS: u32 = 16;
 
 let entry: u64 = 0;
 let hz: u64 = 0;
+let marks: u32 = 0;
+let markTicks: Arr<u64, 16>;
+let markNames: Arr<cstr, 16>;
 
 /** Records the loader's entry time stamp (first thing in main). */
 export function clockStart(tsc: u64): void {
   entry = tsc;
+  marks = 0;
 }
 
-/** Finds the counter's frequency: stated (aarch64 CNTFRQ_EL0) or measured against Stall. */
+/** The ACPI power-management timer, if the firmware's ACPI tables describe one. */
+function pmTimer(info: Ptr<AcpiInfo>): bool {
+  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
+  if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
+  if (rsdp == null) return false;
+  // Under boot services every table is identity-mapped.
+  return acpiScan(addr(rsdp), 0, 0xFFFF_FFFF_FFFF_FFFF, info) && info.pmTimerPort != 0;
+}
+
+/** Finds the counter's rate and logs it with its source. */
 export function clockCalibrate(): void {
-  let known: u64 = archTimestampHz();
-  if (known != 0) {
-    hz = known;
-    logBegin("timestamp counter: ");
-    logDec(known / 1000);
-    logStr(" kHz (CNTFRQ_EL0)");
-    logEnd();
-    return;
+  let source: cstr = archTimestampHzSource();
+  let rate: u64 = archTimestampHz();
+  let acpi: AcpiInfo = zeroed<AcpiInfo>();
+  if (rate == 0 && pmTimer(addressOf(acpi))) {
+    rate = archTimestampHzFromPmTimer(acpi.pmTimerPort, acpi.pmTimerBits);
+    source = "measured against the ACPI PM timer";
   }
-  let t0: u64 = archTimestamp();
-  if (!efiStall(CALIBRATE_US)) return;
-  let t1: u64 = archTimestamp();
-  hz = (t1 - t0) * (1_000_000 / CALIBRATE_US);
+  if (rate == 0) {
+    let t0: u64 = archTimestamp();
+    if (!efiStall(STALL_CALIBRATE_US)) return;
+    rate = (archTimestamp() - t0) * (1_000_000 / STALL_CALIBRATE_US);
+    source = "measured against Stall";
+  }
+  hz = rate;
   logBegin("timestamp counter: ");
   logDec(hz / 1000);
-  logStr(" kHz (measured against Stall)");
+  logStr(" kHz (");
+  logStr(source);
+  logStr(")");
   logEnd();
 }
 
@@ -59,4 +87,40 @@ export function clockLogSinceEntry(): void {
   logStr(", ");
   logDec(clockUsSinceEntry() / 1000);
   logStr(" ms after loader entry");
+}
+
+/** Ends phase `name` now. */
+export function clockMark(name: cstr): void {
+  if (marks >= MAX_MARKS) return;
+  markTicks[marks] = archTimestamp();
+  markNames[marks] = name;
+  marks++;
+}
+
+function logTicks(ticks: u64): void {
+  if (hz < 1_000_000) {
+    logDec(ticks);
+    logStr(" ticks");
+  } else {
+    logDec(ticks / (hz / 1_000_000));
+    logStr(" us");
+  }
+}
+
+/** Logs every phase and the total from entry to now. */
+export function clockReport(): void {
+  let now: u64 = archTimestamp();
+  logBegin("time:");
+  let prev: u64 = entry;
+  for (let i: u32 = 0; i < marks; i++) {
+    logStr(" ");
+    logStr(markNames[i]);
+    logStr(" ");
+    logTicks(markTicks[i] - prev);
+    logStr(",");
+    prev = markTicks[i];
+  }
+  logStr(" total ");
+  logTicks(now - entry);
+  logEnd();
 }

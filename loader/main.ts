@@ -23,7 +23,7 @@ import { menuInit, menuChoose, menuEntryEnded, menuLogBooting, menuLogNothingLef
 import { tsbootBoot } from "./tsboot";
 import { linuxBoot } from "./linux";
 import { efiChainload } from "./image";
-import { clockStart, clockCalibrate } from "./clock";
+import { clockStart, clockCalibrate, clockMark } from "./clock";
 import { archName, archTimestamp } from "./arch/index";
 
 /** How long an error stays on screen before control returns to the firmware. */
@@ -82,20 +82,24 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   if ((systemTable.Hdr.Revision & 0xFFFF) % 10 != 0) { logStr("."); logDec(u64((systemTable.Hdr.Revision & 0xFFFF) % 10)); }
   logEnd();
 
+  clockMark("console");
   efiDisableWatchdog();
   clockCalibrate();
+  clockMark("clock");
 
   let root: Ptr<EfiFile> = efiOpenBootVolume(li);
   if (root == null) return giveUp(EFI_UNSUPPORTED);
   let s: u64 = configRead(root);
   if (s != EFI_SUCCESS) return giveUp(s);
   menuInit(config(), keysInit());
+  clockMark("boot.cfg");
 
   // Each pass boots one entry; only a failure before the hand-over (or an EFI application
   // that ends) comes back, and that entry is not offered again.
   let last: u64 = EFI_LOAD_ERROR;
   while (true) {
     let i: i32 = menuChoose();
+    clockMark("menu");
     if (i < 0) {
       menuLogNothingLeft();
       return giveUp(last);

@@ -2,7 +2,7 @@
 // boot protocol's sorted, coalesced, non-overlapping MemRegion list.
 
 import {
-  type EfiMemoryDescriptor, EFI_SUCCESS, EFI_BUFFER_TOO_SMALL, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY,
+  type EfiMemoryDescriptor, EFI_SUCCESS, EFI_BUFFER_TOO_SMALL, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY, EfiMemoryType,
 } from "../common/uefi";
 import { efiBootServices, efiAllocPages, efiFreePages, efiReportFailure } from "./efi";
 import { logBegin, logStr, logEnd, logHexW, logHex, logDec, logQuietConOut } from "./log";
@@ -125,6 +125,12 @@ export function efiMemTypeName(t: u32): cstr {
 }
 
 /** Prints the map: a summary line everywhere, the descriptors on serial only. */
+/**
+ * Logs the map (serial only: drawing it on the GOP console costs over a second under
+ * QEMU). Boot-services code and data, most of a firmware's descriptors (103 of OVMF's 128)
+ * and usable memory once boot services exit, are summed in one line: every serial byte
+ * costs boot time (87 us at 115200 baud; under QEMU, an exit to the emulator).
+ */
 export function efiMapPrint(m: Ptr<EfiMap>): void {
   let n: u64 = efiMapCount(m);
   logBegin("memory map: ");
@@ -137,8 +143,15 @@ export function efiMapPrint(m: Ptr<EfiMap>): void {
   logHex(m.key);
   logEnd();
   logQuietConOut(true);
+  let bsCount: u64 = 0;
+  let bsPages: u64 = 0;
   for (let i: u64 = 0; i < n; i++) {
     let d: Ptr<EfiMemoryDescriptor> = efiMapEntry(m, i);
+    if (d.Type == EfiMemoryType.BootServicesCode || d.Type == EfiMemoryType.BootServicesData) {
+      bsCount++;
+      bsPages += d.NumberOfPages;
+      continue;
+    }
     logBegin("  ");
     logHexW(d.PhysicalStart, 12);
     logStr("-");
@@ -149,6 +162,14 @@ export function efiMapPrint(m: Ptr<EfiMap>): void {
     logDec(d.NumberOfPages);
     logStr(" attr=");
     logHex(d.Attribute);
+    logEnd();
+  }
+  if (bsCount != 0) {
+    logBegin("  and ");
+    logDec(bsCount);
+    logStr(" BootServicesCode/Data descriptors, pages=");
+    logDec(bsPages);
+    logStr(" (usable after ExitBootServices)");
     logEnd();
   }
   logQuietConOut(false);

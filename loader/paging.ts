@@ -17,7 +17,7 @@ import {
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
-import { logBegin, logStr, logEnd, logHex, logDec, logSize } from "./log";
+import { logBegin, logStr, logEnd, logHex, logDec, logSize, logQuietConOut } from "./log";
 import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
 import {
   archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
@@ -280,6 +280,10 @@ export function buildAddressSpace(
     if ((ph.flags & PF_W) != 0) attrs |= Attr.Write;
     if ((ph.flags & PF_X) != 0) attrs |= Attr.Exec;
     if (!mapOrReport("a kernel segment", vs, k.phys + (vs - k.img.vbase), ve - vs, attrs)) return false;
+    // The listing lines go to serial only, like the memory map's and the runtime regions':
+    // on screen they cost a quarter of the x86_64 loader's guest instructions under QEMU
+    // (OVMF's text console draws every character; docs/benchmarks.md, loader time).
+    logQuietConOut(true);
     logBegin("  kernel segment ");
     logHex(vs);
     logStr("-");
@@ -289,6 +293,7 @@ export function buildAddressSpace(
     logStr(" <- phys ");
     logHex(k.phys + (vs - k.img.vbase));
     logEnd();
+    logQuietConOut(false);
   }
 
   // Kernel stack; the page under it stays unmapped so an overflow faults.
@@ -299,6 +304,7 @@ export function buildAddressSpace(
   if (!mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE, stackPhys, KERNEL_STACK_SIZE, Attr.Read | Attr.Write | Attr.Global)) return false;
   out.stackPhys = stackPhys;
   out.stackTop = KERNEL_STACK_TOP;
+  logQuietConOut(true);
   logBegin("  kernel stack ");
   logHex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE);
   logStr("-");
@@ -308,6 +314,7 @@ export function buildAddressSpace(
   logStr(", guard page at ");
   logHex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE);
   logEnd();
+  logQuietConOut(false);
 
   // Identity: the code that switches CR3 keeps fetching from the same address, and the
   // stack it was called on must not vanish under an NMI before it moves to the new one.
@@ -354,6 +361,7 @@ export function buildAddressSpace(
     logStr(")");
   }
   logEnd();
+  logQuietConOut(true);
   logBegin("  identity: trampoline ");
   logHex(tramp);
   logStr(" (2 pages R-X), loader stack ");
@@ -362,6 +370,7 @@ export function buildAddressSpace(
   logHex(se);
   logStr(" RW-");
   logEnd();
+  logQuietConOut(false);
 
   out.root = pt.root;
   out.identityRoot = identityTable().root;

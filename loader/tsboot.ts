@@ -24,7 +24,7 @@ import {
   type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION, HHDM_BASE, BootFlag, FbFormat,
 } from "../common/bootinfo";
 import { type CfgEntry } from "../common/cfg";
-import { clockEntry, clockHz } from "./clock";
+import { clockEntry, clockHz, clockMark, clockReport } from "./clock";
 import { config } from "./config";
 
 /** ExitBootServices attempts before giving up (each re-fetches the map key). */
@@ -175,9 +175,11 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   bi.kernelVirtBase = kernel.img.vbase;
   bi.kernelSize = kernel.img.vend - kernel.img.vbase;
   bi.kernelEntry = kernel.img.entry;
+  clockMark("kernel");
 
   findTables(bi);
   findFramebuffer(bi);
+  clockMark("tables");
 
   // The map: allocated once with slack, reused by the ExitBootServices loop.
   s = efiMapAllocAndFetch(addressOf(map));
@@ -192,6 +194,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let regions: Ptr<MemRegion> = ptr<MemRegion>(regionsPhys);
   let dropped: u64 = 0;
   let n: u64 = efiMapConvert(addressOf(map), regions, cap, addressOf(dropped));
+  clockMark("memmap");
 
   let levels: u32 = config().pagingLevels;
   if (!buildAddressSpace(regions, n, addressOf(kernel), bi.fb.base, bi.fb.size, levels, addressOf(space)) ||
@@ -211,6 +214,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   if (space.levels == 5) bi.flags |= BootFlag.La57;
   bi.memMap = HHDM_BASE + regionsPhys;
   bi.memMapCapacity = cap;
+  clockMark("paging");
 
   logBegin("boot info at phys ");
   logHex(biPhys);
@@ -264,8 +268,10 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     logStr(" dropped: overlapping or over capacity)");
   }
   logEnd();
+  clockMark("exit");
   // The one firmware call left: still on the firmware's identity mapping.
   rtEnterVirtualMode(addressOf(map), systemTable, bi);
+  clockMark("runtime");
 
   archPrepareMmu(kernel.phys, kernel.pages << 12);
   logBegin("jumping to kernel entry ");
@@ -278,6 +284,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   logHex(HHDM_BASE + biPhys);
   logStr(")");
   logEnd();
+  clockReport();
   bi.tscBeforeJump = archTimestamp();
   archEnterKernel(space.root, space.identityRoot, space.stackTop, kernel.img.entry, HHDM_BASE + biPhys, space.switchPage, space.levels);
 }

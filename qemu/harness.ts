@@ -6,13 +6,15 @@
 //     stripped; each line gets a timestamp relative to the launch of the process;
 //   - `[loader] ...` lines come from the loader, `[kernel] ...` lines from the kernel,
 //     `[init] ...` lines from the test initramfs's /init under Linux;
-//   - the verdict is a line that is exactly `[kernel] PASS` or `[kernel] FAIL: <reason>`
-//     (or the same with `[init]`); an `[init] PASS` also needs /init's `[init] cmdline: X`
-//     to equal the loader's last `[loader] cmdline: X`: the kernel got what was sent;
-//   - x86_64: after the verdict the kernel writes 0x10 (PASS) or 0x11 (FAIL) to the
+//   - the verdict is a line that is exactly `[WHO] PASS` or `[WHO] FAIL: <reason>`, WHO
+//     being `kernel` (tsboot's kernel, or a user's through tsboot/protocol), `app` (an EFI
+//     application through tsboot/uefi) or `init` (the test initramfs's /init under Linux);
+//     an `[init] PASS` also needs /init's `[init] cmdline: X` to equal the loader's last
+//     `[loader] cmdline: X`: the kernel got what was sent;
+//   - x86_64: after the verdict the kernel (or app) writes 0x10 (PASS) or 0x11 (FAIL) to the
 //     isa-debug-exit port 0xf4, so QEMU exits 33 or 35; aarch64: the kernel calls PSCI
-//     SYSTEM_OFF and QEMU exits 0, so only the verdict line decides; /init powers off with
-//     reboot(2) on both, so QEMU exits 0;
+//     SYSTEM_OFF (an app ResetSystem(EfiResetShutdown)) and QEMU exits 0, so only the
+//     verdict line decides; /init powers off with reboot(2) on both, so QEMU exits 0;
 //   - a panic, a CPU exception dump (ours or the firmware's) or silence longer than the
 //     limit fails the run at once (after a short drain that captures the rest of a dump);
 //   - keys: the harness types on the serial console (QEMU's stdin), which the firmware
@@ -53,9 +55,11 @@ export const DEFAULT_FAIL_PATTERNS: readonly FailPattern[] = [
 ];
 
 export const PASS_LINE = '[kernel] PASS';
-export const INIT_PASS_LINE = '[init] PASS';
-const PASS_LINES = [PASS_LINE, INIT_PASS_LINE];
-const FAIL_LINE = /^\[(?:kernel|init)\] FAIL: (.*)$/;
+/** Who prints verdict lines (the protocol above). */
+export type VerdictBy = 'kernel' | 'app' | 'init';
+const VERDICT_LINE = /^\[(kernel|app|init)\] (?:PASS|FAIL: (.*))$/;
+/** How failure messages name who gave the verdict. */
+const VERDICT_WHO: Record<VerdictBy, string> = { kernel: 'the kernel', app: 'the application', init: '/init' };
 
 /** Escape sequences of a VT100 terminal's keys, as the firmware's serial terminal reads them. */
 export const KEYS = {
@@ -165,7 +169,7 @@ export interface HarnessResult {
   ok: boolean;
   verdict: 'pass' | 'fail' | null;
   /** Who gave the verdict: the kernel or the test initramfs's /init (under Linux). */
-  verdictBy?: 'kernel' | 'init';
+  verdictBy?: VerdictBy;
   /** The <reason> of `[kernel] FAIL: <reason>`. */
   failReason?: string;
   /** The last menu the loader listed. */
@@ -224,7 +228,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   let firstLoaderMs: number | undefined;
   let firstKernelMs: number | undefined;
   let exitedAfterVerdict = true;
-  let verdictBy: 'kernel' | 'init' | undefined;
+  let verdictBy: VerdictBy | undefined;
   let menu: MenuEntry[] = [];
   const typed: string[] = [];
   let loaderCmdline: string | undefined;
@@ -234,18 +238,27 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
 
   const decoder = new StringDecoder('utf8');
   let partial = '';
-  let silenceTimer: NodeJS.Timeout | undefined;
-  let verdictTimer: NodeJS.Timeout | undefined;
+  // Silence and the wait for an exit after the verdict run on the process's own clock
+  // (progress, for QEMU: see qemu/runner.ts), so a busy machine does not trip them.
+  let cancelSilence: (() => void) | undefined;
+  let cancelVerdictWait: (() => void) | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
 
+  let chunks = 0;
   const armSilence = () => {
-    if (silenceTimer) clearTimeout(silenceTimer);
+    cancelSilence?.();
     if (!(silenceMs > 0) || !proc.running) return;
-    silenceTimer = setTimeout(() => {
-      if (earlyFailure || verdict) return;
-      earlyFailure = { kind: 'silence', message: `no serial output for ${(silenceMs / 1000).toFixed(1)} s (last line: ${lines.length ? JSON.stringify(lines[lines.length - 1].text) : 'none'})` };
-      proc.kill('harness');
-    }, silenceMs);
+    const seen = chunks;
+    cancelSilence = proc.after(silenceMs, () => {
+      // Decided one turn of the event loop later: when this process itself was starved,
+      // timers run before pending output is read, and output that already arrived is
+      // not silence.
+      setImmediate(() => {
+        if (earlyFailure || verdict || chunks !== seen) return;
+        earlyFailure = { kind: 'silence', message: `no serial output for ${(silenceMs / 1000).toFixed(1)} s (last line: ${lines.length ? JSON.stringify(lines[lines.length - 1].text) : 'none'})` };
+        proc.kill('harness');
+      });
+    });
   };
 
   const handleLine = (raw: string) => {
@@ -279,20 +292,20 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     }
 
     if (verdict === null) {
-      const m = FAIL_LINE.exec(text);
-      if (PASS_LINES.includes(text) || m) {
-        verdict = m ? 'fail' : 'pass';
-        verdictBy = text.startsWith('[init]') ? 'init' : 'kernel';
-        failReason = m ? m[1] : undefined;
+      const m = VERDICT_LINE.exec(text);
+      if (m) {
+        verdict = m[2] !== undefined ? 'fail' : 'pass';
+        verdictBy = m[1] as VerdictBy;
+        failReason = m[2];
         verdictLine = line;
-        if (silenceTimer) clearTimeout(silenceTimer);
+        cancelSilence?.();
         // The kernel exits QEMU right after its verdict; give it a moment, then stop it.
-        verdictTimer = setTimeout(() => {
+        cancelVerdictWait = proc.after(afterVerdictMs, () => {
           if (proc.running) {
             exitedAfterVerdict = false;
             proc.kill('harness');
           }
-        }, afterVerdictMs);
+        });
       }
     }
 
@@ -302,7 +315,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
       const hit = isVerdict ? undefined : failPatterns.find((fp) => fp.re.test(text));
       if (hit) {
         earlyFailure = { kind: 'fail-pattern', message: `${hit.name}: ${JSON.stringify(text)} at ${secs(line.tMs)}`, line };
-        if (silenceTimer) clearTimeout(silenceTimer);
+        cancelSilence?.();
         drainTimer = setTimeout(() => proc.kill('harness'), drainMs);
       }
     }
@@ -342,6 +355,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   }
 
   proc.stdout.on('data', (chunk: Buffer) => {
+    chunks++;
     armSilence();
     partial += decoder.write(chunk);
     let nl: number;
@@ -354,7 +368,9 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
   armSilence();
 
   return proc.exited.then((exit) => {
-    for (const t of [silenceTimer, verdictTimer, drainTimer]) if (t) clearTimeout(t);
+    cancelSilence?.();
+    cancelVerdictWait?.();
+    if (drainTimer) clearTimeout(drainTimer);
     partial += decoder.end();
     if (partial.length > 0) handleLine(partial);
 
@@ -380,7 +396,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     const stderrTail = exit.stderr.trim() ? `\nprocess stderr:\n${exit.stderr.trim().split('\n').slice(-10).map((l) => '  ' + l).join('\n')}` : '';
     if (exit.startError) return { kind: 'start-error', message: exit.startError };
     if (earlyFailure) return earlyFailure;
-    if (verdict === 'fail') return { kind: 'kernel-fail', message: `${verdictBy === 'init' ? '/init' : 'the kernel'} reported FAIL: ${failReason}`, line: verdictLine };
+    if (verdict === 'fail') return { kind: 'kernel-fail', message: `${VERDICT_WHO[verdictBy!]} reported FAIL: ${failReason}`, line: verdictLine };
     if (verdict === null && exit.killedBy === 'timeout') {
       return { kind: 'timeout', message: `no verdict before the hard timeout (${secs(exit.durationMs)}); last line: ${lines.length ? JSON.stringify(lastNonEmpty(lines)) : 'none'}` };
     }
@@ -403,7 +419,7 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
       }
     }
     if (requireVerdict && verdict === null) {
-      return { kind: 'no-verdict', message: `the run ended without a \`${PASS_LINE}\` or \`[kernel] FAIL: <reason>\` line; process ${describeExit(undefined, exit)}` + stderrTail };
+      return { kind: 'no-verdict', message: `the run ended without a \`${PASS_LINE}\` or \`[kernel] FAIL: <reason>\` line (or the same from [app]/[init]); process ${describeExit(undefined, exit)}` + stderrTail };
     }
     if (verdict === 'pass' && verdictBy === 'init' && initCmdline !== loaderCmdline) {
       const got = initCmdline === undefined ? 'no `[init] cmdline:` line' : JSON.stringify(initCmdline);
@@ -417,10 +433,10 @@ export function runHarness(proc: LaunchedProcess, opts: HarnessOptions = {}): Pr
     }
     if (verdict === 'pass' && exitedAfterVerdict) {
       if (conv === 'isa-debug-exit' && exit.code !== ISA_DEBUG_EXIT_PASS) {
-        return { kind: 'exit-code', message: `\`${PASS_LINE}\` was printed but QEMU exited with ${describeExit('x86_64', exit)}, not ${ISA_DEBUG_EXIT_PASS} (write 0x10 to port 0xf4)` + stderrTail };
+        return { kind: 'exit-code', message: `\`[${verdictBy}] PASS\` was printed but QEMU exited with ${describeExit('x86_64', exit)}, not ${ISA_DEBUG_EXIT_PASS} (write 0x10 to port 0xf4)` + stderrTail };
       }
       if (conv === 'psci' && exit.code !== 0) {
-        const line = verdictBy === 'init' ? INIT_PASS_LINE : PASS_LINE;
+        const line = `[${verdictBy}] PASS`;
         return { kind: 'exit-code', message: `\`${line}\` was printed but QEMU exited with ${describeExit(undefined, exit)}, not 0 (power off)` + stderrTail };
       }
     }
@@ -436,11 +452,34 @@ function lastNonEmpty(lines: SerialLine[]): string {
   return '';
 }
 
+/** The loader's phase times (loader/clock.ts), in microseconds of the guest's clock. */
+export interface LoaderTimes {
+  phases: { name: string; us: number }[];
+  totalUs: number;
+}
+
+/** The loader's `[loader] time: <phase> <n> us, ..., total <n> us` line, read back. */
+export const LOADER_TIME_LINE = /^\[loader\] time: (?:[\w.]+ \d+ us, )+total \d+ us$/;
+
+/** The loader's phase times from a boot's serial lines, if it printed them. */
+export function loaderTimes(lines: readonly SerialLine[]): LoaderTimes | undefined {
+  const line = lines.map((l) => l.text).find((t) => LOADER_TIME_LINE.test(t));
+  if (!line) return undefined;
+  const phases = [...line.matchAll(/ ([\w.]+) (\d+) us,/g)].map((m) => ({ name: m[1], us: Number(m[2]) }));
+  return { phases, totalUs: Number(/total (\d+) us$/.exec(line)![1]) };
+}
+
+function ms(us: number): string {
+  return (us / 1000).toFixed(1);
+}
+
 /** The timing summary printed after a boot. */
 export function formatTimings(r: HarnessResult): string {
   const t = r.timings;
   const step = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? ` (+${((b - a) / 1000).toFixed(2)} s)` : '');
+  const lt = loaderTimes(r.lines);
   return [
+    ...(lt ? [`  loader, entry -> jump:         ${ms(lt.totalUs)} ms (${lt.phases.map((p) => `${p.name} ${ms(p.us)}`).join(', ')})`] : []),
     `  launch -> first [loader] line: ${secs(t.firstLoaderMs)}`,
     `  launch -> first [kernel] line: ${secs(t.firstKernelMs)}${step(t.firstLoaderMs, t.firstKernelMs)}`,
     `  launch -> verdict:             ${secs(t.verdictMs)}${step(t.firstKernelMs, t.verdictMs)}`,
@@ -450,7 +489,7 @@ export function formatTimings(r: HarnessResult): string {
 
 /** A one-paragraph verdict for humans: PASS, or what failed and why. */
 export function formatVerdict(r: HarnessResult, arch?: Arch): string {
-  const line = r.verdictBy === 'init' ? INIT_PASS_LINE : PASS_LINE;
+  const line = `[${r.verdictBy ?? 'kernel'}] PASS`;
   if (r.ok) return `PASS (${r.verdict === 'pass' ? line : 'all expected lines'}; QEMU ${describeExit(arch, r.exit)})`;
   const f = r.failure!;
   return `FAIL [${f.kind}]: ${f.message}`;

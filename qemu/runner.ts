@@ -6,6 +6,14 @@
 // SIGKILL of Node itself cannot be caught; the QEMU it leaves behind still has no disk
 // writes pending, since every run uses private copies.)
 //
+// Time limits on QEMU count the guest's progress, not the clock: a QEMU that shares the
+// machine with other work (parallel test suites, other builds) gets less CPU and takes
+// longer in wall time without being any closer to hanging. A progress timer (see
+// LaunchOptions.progressTimers) fires once the process has had the limit both in wall
+// time and in CPU time (all its threads, from /proc/<pid>/stat), so a starved QEMU is not
+// killed for being starved, while a spinning one is stopped on time; a process that waits
+// without using the CPU (a halted guest) is stopped after WALL_FACTOR times the limit.
+//
 // Serial: QEMU's first serial port is `-serial stdio`, i.e. the child's stdout, which the
 // harness (qemu/harness.ts) reads. That stdout is a regular file read back as it grows
 // (qemu/tail.ts), not a pipe: a pipe refuses QEMU's writes whenever the reader falls
@@ -51,6 +59,11 @@ export interface LaunchedProcess {
   readonly running: boolean;
   /** SIGKILL by PID (no-op once it has exited); the reason is reported in ProcessExit. */
   kill(reason?: KillReason): void;
+  /**
+   * Calls `fn` once `ms` have passed on this process's clock (wall time, or its progress
+   * with progressTimers); returns a function that cancels the timer.
+   */
+  after(ms: number, fn: () => void): () => void;
 }
 
 export interface LaunchOptions {
@@ -62,6 +75,50 @@ export interface LaunchOptions {
   echoStderr?: Writable;
   /** Keep the child's raw stdout in this file (default: an unnamed temporary file). */
   outputFile?: string;
+  /** The timeout and after() timers count progress (see the head of this file), not wall time. */
+  progressTimers?: boolean;
+}
+
+/** A progress timer fires at the latest after this many times its length in wall time. */
+export const WALL_FACTOR = 4;
+const PROGRESS_POLL_MS = 100;
+/** Linux reports CPU times in /proc in units of USER_HZ, which is 100 on every architecture. */
+const USER_HZ = 100;
+
+/** CPU time (user + system, all threads) used so far by process `pid`, or undefined if unknown. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of the line (utime, stime), counted from the state field (3).
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / USER_HZ : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `fn` once `pid` has made `ms` of progress: `ms` of wall time and `ms` of CPU time,
+ * both counted from now, or WALL_FACTOR × `ms` of wall time, whichever comes first. Where
+ * the CPU time cannot be read, this is a plain wall-time timer. Returns the cancel function.
+ */
+export function afterProgress(pid: number, ms: number, fn: () => void): () => void {
+  const t0 = performance.now();
+  const cpu0 = processCpuMs(pid);
+  if (cpu0 === undefined) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  }
+  const poll = setInterval(() => {
+    const wall = performance.now() - t0;
+    const cpu = (processCpuMs(pid) ?? Infinity) - cpu0;
+    if (Math.min(wall, cpu) >= ms || wall >= ms * WALL_FACTOR) {
+      clearInterval(poll);
+      fn();
+    }
+  }, Math.min(PROGRESS_POLL_MS, Math.max(10, ms / 4)));
+  return () => clearInterval(poll);
 }
 
 const STDERR_KEEP = 64 * 1024;
@@ -149,16 +206,21 @@ export function launchProcess(cmd: string, args: readonly string[], opts: Launch
         /* already gone */
       }
     },
+    after(ms: number, fn: () => void): () => void {
+      if (opts.progressTimers && child.pid !== undefined) return afterProgress(child.pid, ms, fn);
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    },
   };
 
-  const timer = setTimeout(() => proc.kill('timeout'), opts.timeoutMs);
+  const cancelTimeout = proc.after(opts.timeoutMs, () => proc.kill('timeout'));
   proc.exited = new Promise<ProcessExit>((resolve) => {
     let settled = false;
     const settle = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
       alive = false; // from here on the PID may belong to another process
-      clearTimeout(timer);
+      cancelTimeout();
       running.delete(proc);
       unhookParent();
       // The writer is gone: read its stdout file to the end, so that the harness has seen
@@ -294,6 +356,7 @@ function diskArgs(arch: Arch, bus: DiskBus, file: string): string[] {
 }
 
 export interface QemuLaunchOptions extends QemuOptions {
+  /** Counted in guest progress (LaunchOptions.progressTimers), like the harness's silence limit. */
   timeoutMs: number;
   echoStderr?: Writable;
   /** Keep the raw serial bytes (escape sequences and all) in this file. */
@@ -303,7 +366,7 @@ export interface QemuLaunchOptions extends QemuOptions {
 /** Starts QEMU; read serial from `.stdout` (usually through qemu/harness.ts). */
 export function launchQemu(o: QemuLaunchOptions): LaunchedProcess {
   const { cmd, args } = qemuCommand(o);
-  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr, outputFile: o.serialLog });
+  return launchProcess(cmd, args, { timeoutMs: o.timeoutMs, echoStderr: o.echoStderr, outputFile: o.serialLog, progressTimers: true });
 }
 
 /** What QEMU's exit status means under tsboot's conventions, for messages. */

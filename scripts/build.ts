@@ -2,18 +2,27 @@
 //   loader/main.ts      -> build/<arch>/BOOTX64.EFI | BOOTAA64.EFI   (--target <arch>-uefi)
 //   kernel-stub/main.ts -> build/<arch>/kernel-<arch>.elf             (--target <arch>-elf)
 //
-// An output is rebuilt when it is missing, older than any input, or was built with other
-// compiler flags. Inputs are every .ts under loader/, kernel-stub/, common/, toolchain/std/
-// and toolchain/lib/, the linker scripts linker/*.ld, and the compiler itself
-// (build/js/toolchain/**/*.js and bin/tsboot.js): the module graph is not tracked, so any
-// change in those trees rebuilds both images, which is cheap and never stale.
+// One process builds every stale artifact (toolchain/src/driver.ts compileAll): the
+// programs are parsed together, so the std library, the declarations and the modules the
+// loader and kernel share are parsed once for all targets; each program is checked and
+// lowered in turn while clang and lld finish the previous ones in parallel (--jobs, default
+// the number of CPUs). Kernels go first: their clang runs are the longest.
 //
-//   node build/js/scripts/build.js [--arch x86_64|aarch64|all] [--force] [-g]
-import { spawn } from 'child_process';
+// An artifact is rebuilt unless its stamp (scripts/stamp.ts) proves it current: same
+// flags, same compiler, same LLVM tools, same content of every source it was built from.
+// Objects are cached by IR hash in build/cache/objects, so a change that leaves an
+// artifact's IR as it was (a comment, a compiler refactor) does not run clang for it.
+// Concurrent builds (parallel test suites) take turns through a lock in build/.
+//
+//   node build/js/scripts/build.js [--arch x86_64|aarch64|all] [--force] [-g] [--jobs N]
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
+import type { CompileOptions, CompileResult } from '../toolchain/src/driver';
 import { Arch, ARCHES, archInfo, bootArtifacts, displayPath, repoRoot } from './paths';
+import { BuildContext, clearStamp, compilerHash, staleReason, writeStamp } from './stamp';
+import { toolIdentity } from '../toolchain/src/link/tools';
 
 export class BuildError extends Error {
   constructor(message: string) {
@@ -23,15 +32,20 @@ export class BuildError extends Error {
 }
 
 export interface BuildOptions {
-  /** Rebuild even when up to date. */
+  /** Rebuild even when up to date, and run clang even when its object is cached. */
   force?: boolean;
   /** Pass -g (debug info) to the compiler. */
   debug?: boolean;
+  /** Only these artifacts (default both; `tsboot run` needs only the loader). */
+  only?: BuildStep['what'];
+  /** Tool processes at once (default: the number of CPUs). */
+  jobs?: number;
   /** Progress lines (default console.log). */
   log?: (s: string) => void;
 }
 
 export interface BuildStep {
+  arch: Arch;
   what: 'loader' | 'kernel';
   entry: string;
   target: string;
@@ -43,129 +57,195 @@ export function buildSteps(arch: Arch): BuildStep[] {
   const a = bootArtifacts(arch);
   const info = archInfo(arch);
   return [
-    { what: 'loader', entry: path.join(root, 'loader', 'main.ts'), target: info.uefiTarget, out: a.loader },
-    { what: 'kernel', entry: path.join(root, 'kernel-stub', 'main.ts'), target: info.elfTarget, out: a.kernel },
+    { arch, what: 'loader', entry: path.join(root, 'loader', 'main.ts'), target: info.uefiTarget, out: a.loader },
+    { arch, what: 'kernel', entry: path.join(root, 'kernel-stub', 'main.ts'), target: info.elfTarget, out: a.kernel },
   ];
 }
 
-function walk(dir: string, accept: (name: string) => boolean, out: string[]): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return; // a tree that does not exist yet has no inputs
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, accept, out);
-    else if (e.isFile() && accept(e.name)) out.push(p);
-  }
-}
-
-/** Every file whose change must rebuild the boot artifacts. */
-export function buildInputs(): string[] {
-  const root = repoRoot();
-  const files: string[] = [];
-  const ts = (n: string) => n.endsWith('.ts');
-  for (const d of ['loader', 'kernel-stub', 'common', path.join('toolchain', 'std'), path.join('toolchain', 'lib')]) walk(path.join(root, d), ts, files);
-  for (const n of fs.existsSync(path.join(root, 'linker')) ? fs.readdirSync(path.join(root, 'linker')) : []) {
-    if (n.endsWith('.ld')) files.push(path.join(root, 'linker', n));
-  }
-  walk(path.join(root, 'build', 'js', 'toolchain'), (n) => n.endsWith('.js'), files);
-  files.push(path.join(root, 'bin', 'tsboot.js'));
-  return files;
-}
-
-function compilerArgs(step: BuildStep, opts: BuildOptions): string[] {
-  return ['compile', step.entry, '--target', step.target, '-o', step.out, ...(opts.debug ? ['-g'] : [])];
-}
-
-/** Why `step` must be rebuilt, or undefined when it is up to date. */
-export function staleReason(step: BuildStep, inputs: string[], opts: BuildOptions = {}): string | undefined {
-  if (opts.force) return 'forced';
-  let outTime: number;
-  try {
-    outTime = fs.statSync(step.out).mtimeMs;
-  } catch {
-    return 'no previous build';
-  }
-  const stamp = step.out + '.flags';
-  const flags = JSON.stringify(compilerArgs(step, opts).slice(2));
-  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== flags) return 'compiler flags changed';
-  for (const f of inputs) {
-    let t: number;
-    try {
-      t = fs.statSync(f).mtimeMs;
-    } catch {
-      continue;
-    }
-    if (t > outTime) return `${displayPath(f)} changed`;
-  }
-  return undefined;
-}
-
-function runCompiler(args: string[]): Promise<number> {
-  const root = repoRoot();
-  return new Promise((resolve, reject) => {
-    // Diagnostics (file:line:col: error: ...) go straight to the terminal, unchanged.
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'tsboot.js'), ...args], { cwd: root, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
+/** What a build of `step` is made with besides its sources: flags, compiler, tools. */
+function contextOf(step: BuildStep, opts: BuildOptions): BuildContext {
+  // Debug info names the current directory (the compile unit's), so it is a flag too.
+  const flags = ['--target', step.target, ...(opts.debug ? ['-g', `cwd=${process.cwd()}`] : [])];
+  return { flags, compiler: compilerHash(), tools: toolIdentity() };
 }
 
 /** Builds what is stale for `arch`; returns the outputs it rebuilt. Throws BuildError on failure. */
-export async function buildArch(arch: Arch, opts: BuildOptions = {}): Promise<string[]> {
-  const log = opts.log ?? ((s: string) => console.log(s));
-  const root = repoRoot();
-  const cli = path.join(root, 'build', 'js', 'toolchain', 'src', 'cli.js');
-  if (!fs.existsSync(cli)) throw new BuildError(`the tsboot compiler is not built (${displayPath(cli)} is missing); run \`npm run setup\``);
-  const inputs = buildInputs();
-  const built: string[] = [];
-  for (const step of buildSteps(arch)) {
-    if (!fs.existsSync(step.entry)) throw new BuildError(`cannot build the ${arch} ${step.what}: ${displayPath(step.entry)} does not exist`);
-    const why = staleReason(step, inputs, opts);
-    if (why === undefined) {
-      log(`build: ${arch} ${step.what} is up to date (${displayPath(step.out)})`);
-      continue;
-    }
-    fs.mkdirSync(path.dirname(step.out), { recursive: true });
-    const args = compilerArgs(step, opts);
-    log(`build: ${arch} ${step.what}: ${displayPath(step.entry)} -> ${displayPath(step.out)} (${why}) ...`);
-    const start = Date.now();
-    // The stamp is removed first so that a failed build is never considered current.
-    fs.rmSync(step.out + '.flags', { force: true });
-    const code = await runCompiler(args);
-    if (code !== 0) {
-      fs.rmSync(step.out, { force: true });
-      throw new BuildError(`building the ${arch} ${step.what} failed (tsboot compile exited with ${code}); diagnostics are above`);
-    }
-    if (!fs.existsSync(step.out)) throw new BuildError(`tsboot compile reported success but did not write ${displayPath(step.out)}`);
-    fs.writeFileSync(step.out + '.flags', JSON.stringify(args.slice(2)));
-    log(`build: ${arch} ${step.what} built in ${((Date.now() - start) / 1000).toFixed(1)} s (${fs.statSync(step.out).size} bytes)`);
-    built.push(step.out);
-  }
-  return built;
+export function buildArch(arch: Arch, opts: BuildOptions = {}): Promise<string[]> {
+  return buildAll([arch], opts);
 }
 
-async function main(): Promise<void> {
-  const argv = yargs(process.argv.slice(2))
+/** Builds what is stale for `arches` in one compiler run; returns the outputs it rebuilt. */
+export async function buildAll(arches: readonly Arch[], opts: BuildOptions = {}): Promise<string[]> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const root = repoRoot();
+  const driverJs = path.join(root, 'build', 'js', 'toolchain', 'src', 'driver.js');
+  if (!fs.existsSync(driverJs)) throw new BuildError(`the tsboot compiler is not built (${displayPath(driverJs)} is missing); run \`npm run setup\``);
+  const steps = arches.flatMap(buildSteps).filter((st) => !opts.only || st.what === opts.only);
+  for (const s of steps) {
+    if (!fs.existsSync(s.entry)) throw new BuildError(`cannot build the ${s.arch} ${s.what}: ${displayPath(s.entry)} does not exist`);
+  }
+  const stale = () => steps.map((s) => ({ step: s, why: opts.force ? 'forced' : staleReason(s.out, contextOf(s, opts)) }));
+  if (stale().every((s) => s.why === undefined)) {
+    for (const s of steps) log(`build: ${s.arch} ${s.what} is up to date (${displayPath(s.out)})`);
+    return [];
+  }
+  const unlock = await lockBuild(log);
+  try {
+    // Checked again under the lock: another build may have just made them current.
+    const todo: BuildStep[] = [];
+    for (const { step, why } of stale()) {
+      if (why === undefined) log(`build: ${step.arch} ${step.what} is up to date (${displayPath(step.out)})`);
+      else {
+        log(`build: ${step.arch} ${step.what}: ${displayPath(step.entry)} -> ${displayPath(step.out)} (${why})`);
+        todo.push(step);
+      }
+    }
+    if (todo.length) await compileSteps(todo, opts, log);
+    return todo.map((s) => s.out);
+  } finally {
+    unlock();
+  }
+}
+
+async function compileSteps(todo: BuildStep[], opts: BuildOptions, log: (s: string) => void): Promise<void> {
+  const root = repoRoot();
+  // Kernels first: clang takes longest on them, so they should start first.
+  todo.sort((a, b) => (a.what === b.what ? 0 : a.what === 'kernel' ? -1 : 1));
+  for (const s of todo) {
+    fs.mkdirSync(path.dirname(s.out), { recursive: true });
+    clearStamp(s.out);
+  }
+  // The compiler is loaded only when there is something to compile: a no-change build
+  // never pays for loading the TypeScript library.
+  (require(path.join(root, 'build', 'js', 'toolchain', 'src', 'code-cache.js')) as { loadTypescriptWithCodeCache(): void }).loadTypescriptWithCodeCache();
+  const driver = require(path.join(root, 'build', 'js', 'toolchain', 'src', 'driver.js')) as typeof import('../toolchain/src/driver');
+  const reqs: CompileOptions[] = todo.map((s) => ({ entry: s.entry, target: s.target, output: s.out, debug: opts.debug }));
+  const start = performance.now();
+  const failed: string[] = [];
+  const onDone = (i: number, r: CompileResult): void => {
+    const s = todo[i];
+    if (!r.ok) {
+      process.stderr.write(r.diagnostics.format() + '\n');
+      fs.rmSync(s.out, { force: true });
+      failed.push(`${s.arch} ${s.what} (${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'})`);
+      return;
+    }
+    writeStamp(s.out, r.inputs, contextOf(s, opts));
+    const t = r.timings;
+    const clang = r.cachedObject ? 'object cached, clang skipped' : `clang ${sec(t.clang)}`;
+    log(`build: ${s.arch} ${s.what} built at ${sec(performance.now() - start)} (${fs.statSync(s.out).size} bytes; check ${sec(t.check)}, lower ${sec(t.lower)}, ${clang}, link ${sec(t.link)})`);
+  };
+  let results: CompileResult[];
+  try {
+    results = await driver.compileAll(reqs, {
+      jobs: opts.jobs ?? os.availableParallelism(),
+      objectCache: opts.force ? undefined : path.join(root, 'build', 'cache', 'objects'),
+      onDone,
+    });
+  } catch (e) {
+    for (const s of todo) fs.rmSync(s.out, { force: true });
+    throw e;
+  }
+  if (failed.length) throw new BuildError(`building ${failed.join(', ')} failed; diagnostics are above`);
+  log(`build: ${todo.length} artifact${todo.length === 1 ? '' : 's'} in ${sec(performance.now() - start)} (parse, shared: ${sec(results[0].timings.parse)})`);
+}
+
+function sec(ms: number | undefined): string {
+  return ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+// ---- a copy of what a build reads ------------------------------------------------------
+
+/**
+ * Copies everything a build reads into `dest` (sources, linker scripts, the compiled Node
+ * side, the TypeScript library's compiled-code cache) and links node_modules, so that
+ * `dest/build/js/scripts/build.js` builds there exactly as it would here. Used by the
+ * build-time benchmark and the build's tests, which edit the copy.
+ */
+export function copyBuildTree(dest: string): void {
+  const root = repoRoot();
+  for (const p of ['package.json', 'bin', 'loader', 'kernel-stub', 'common', 'sdk', 'linker', path.join('toolchain', 'std'), path.join('toolchain', 'lib'), path.join('build', 'js')]) {
+    fs.cpSync(path.join(root, p), path.join(dest, p), { recursive: true });
+  }
+  // The cache is per machine, like node_modules: a clean build of the artifacts has it.
+  const cache = path.join(root, 'build', 'cache');
+  if (fs.existsSync(cache)) {
+    for (const f of fs.readdirSync(cache)) if (f.endsWith('.jsc')) fs.cpSync(path.join(cache, f), path.join(dest, 'build', 'cache', f));
+  }
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dest, 'node_modules'));
+}
+
+// ---- the build lock --------------------------------------------------------------------
+
+const LOCK_POLL_MS = 200;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes build/.build.lock (a directory: creating it is atomic) and returns its release.
+ * A lock whose owner has died is taken over; while a live one holds it, this waits.
+ */
+async function lockBuild(log: (s: string) => void): Promise<() => void> {
+  const dir = path.join(repoRoot(), 'build', '.build.lock');
+  const owner = path.join(dir, 'pid');
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  let said = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(owner, String(process.pid));
+      return () => fs.rmSync(dir, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let pid = NaN;
+    try {
+      pid = Number(fs.readFileSync(owner, 'utf8'));
+    } catch {
+      /* the owner is between mkdir and writing its pid, or just released it */
+    }
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    if (!said && Number.isInteger(pid)) {
+      log(`build: waiting for the build in process ${pid} to finish`);
+      said = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+}
+
+// ---- command line -----------------------------------------------------------------------
+
+export async function main(argv: string[]): Promise<void> {
+  const args = yargs(argv)
     .scriptName('build')
-    .usage('$0 [--arch x86_64|aarch64|all] [--force] [-g]\n\nBuilds the UEFI loader and the kernel into build/<arch>/ with the tsboot compiler, skipping what is up to date.')
+    .usage('$0 [--arch x86_64|aarch64|all] [--force] [-g] [--jobs N]\n\nBuilds the UEFI loaders and kernels into build/<arch>/ with the tsboot compiler, in one process, skipping what is up to date.')
     .option('arch', { choices: [...ARCHES, 'all'] as const, default: 'all' as const, describe: 'architecture to build' })
-    .option('force', { type: 'boolean', default: false, describe: 'rebuild even when up to date' })
+    .option('force', { type: 'boolean', default: false, describe: 'rebuild even when up to date, without the object cache' })
     .option('debug', { alias: 'g', type: 'boolean', default: false, describe: 'compile with debug info (-g)' })
+    .option('jobs', { alias: 'j', type: 'number', describe: 'clang/lld processes at once (default: the number of CPUs)' })
+    .check((a) => a.jobs === undefined || (Number.isInteger(a.jobs) && a.jobs >= 1) || 'give --jobs a whole number of at least 1')
     .strict()
     .version(false)
     .help()
     .parseSync();
-  const arches: Arch[] = argv.arch === 'all' ? [...ARCHES] : [argv.arch];
-  for (const a of arches) await buildArch(a, { force: argv.force, debug: argv.debug });
+  const arches: Arch[] = args.arch === 'all' ? [...ARCHES] : [args.arch];
+  await buildAll(arches, { force: args.force, debug: args.debug, jobs: args.jobs });
 }
 
 if (require.main === module) {
-  main().catch((e: Error) => {
-    console.error(e instanceof BuildError ? `build: ${e.message}` : `build: ${e.stack ?? e.message}`);
+  main(process.argv.slice(2)).catch((e: Error) => {
+    const known = e instanceof BuildError || e.constructor.name === 'ToolError';
+    console.error(known ? `build: ${e.message}` : `build: internal error: ${e.stack ?? e.message}`);
     process.exit(1);
   });
 }

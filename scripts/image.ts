@@ -21,6 +21,7 @@ import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { bootCfgText, CfgEntry, cmdlineProblem } from './bootcfg';
 import { BuildError, buildArch } from './build';
 import { runTool, ToolError } from './exec';
 import { fatPath, listTree, mcopyIn, mformat, mmd, type FatVolume } from './mtools';
@@ -40,8 +41,6 @@ const ESP_START_LBA = 2048;
 export const MIN_IMAGE_MIB = 64;
 export const DEFAULT_IMAGE_MIB = 128;
 const FAT32_MIN_CLUSTERS = 65525;
-/** Bytes of a cmdline a tsboot kernel takes (common/cfg.ts: CFG_TSBOOT_CMDLINE_MAX). */
-const CMDLINE_MAX = 255;
 
 /** A user error: printed without a stack trace. */
 export class ImageError extends Error {}
@@ -104,21 +103,21 @@ export function parseAdd(spec: string): { host: string; esp: string } {
  * kernel replaced with --add is hashed as the file that goes on the stick.
  */
 export function imageBootCfg(files: EspEntry[], cmdline: string): string {
-  const lines = [
-    '# tsboot loader configuration, \\tsboot\\boot.cfg (grammar: docs/boot-protocol.md).',
-    '# Written by `npm run image`: one entry per architecture; each loader boots its own,',
-    '# after checking the kernel file against its sha256.',
-  ];
+  const entries: CfgEntry[] = [];
   for (const arch of ARCHES) {
     const kernel = files.find((f) => f.esp.toUpperCase() === `\\TSBOOT\\KERNEL-${arch.toUpperCase()}.ELF`);
     if (!kernel) continue;
-    const sha = createHash('sha256').update(fs.readFileSync(kernel.host)).digest('hex');
-    lines.push('', 'entry=tsboot', `  arch=${arch}`, '  protocol=tsboot', `  path=${kernel.esp}`);
-    if (cmdline !== '') lines.push(`  cmdline=${cmdline}`);
-    lines.push(`  sha256=${sha}`);
+    const sha256 = createHash('sha256').update(fs.readFileSync(kernel.host)).digest('hex');
+    entries.push({ name: 'tsboot', arch, protocol: 'tsboot', path: kernel.esp, cmdline: cmdline !== '' ? cmdline : undefined, sha256 });
   }
-  lines.push('');
-  return lines.join('\r\n'); // CRLF: readable in any editor on any OS the stick is plugged into
+  return bootCfgText(entries, {
+    comments: [
+      'tsboot loader configuration, \\tsboot\\boot.cfg (grammar: docs/boot-protocol.md).',
+      'Written by `npm run image`: one entry per architecture; each loader boots its own,',
+      'after checking the kernel file against its sha256.',
+    ],
+    crlf: true, // readable in any editor on any OS the stick is plugged into
+  });
 }
 
 /** The files that go on the ESP, defaults first, `--add` entries replacing same-named defaults. */
@@ -347,12 +346,8 @@ export async function main(argv: string[]): Promise<number> {
   const label = args.label.toUpperCase();
   if (!/^[A-Z0-9 _-]{1,11}$/.test(label)) throw new ImageError(`--label ${JSON.stringify(args.label)}: use 1-11 of A-Z 0-9 space _ -`);
   const cmdline = args.cmdline;
-  if (Buffer.byteLength(cmdline) > CMDLINE_MAX || /[\r\n]/.test(cmdline) || !/^[\x20-\x7e]*$/.test(cmdline)) {
-    throw new ImageError(`--cmdline must be at most ${CMDLINE_MAX} printable ASCII characters on one line`);
-  }
-  if (/\s#/.test(cmdline)) {
-    throw new ImageError('--cmdline must not contain a blank followed by \'#\': boot.cfg has no end-of-line comments and refuses it');
-  }
+  const cmdlineWhy = cmdlineProblem(cmdline);
+  if (cmdlineWhy) throw new ImageError(`--cmdline: ${cmdlineWhy}`);
   const wanted = args.arch as string[];
   const arches = ARCHES.filter((a) => wanted.includes(a) || wanted.includes('all'));
   const add = (args.add as string[]).map(parseAdd);

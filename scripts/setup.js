@@ -20,26 +20,33 @@ const ROOT = path.resolve(__dirname, '..');
 
 // What tsboot needs from Debian, and which package provides it. A requirement is met when
 // the command is on PATH (or the file exists). The order is the install order shown to the
-// user; the package names are Debian 12's.
+// user; the package names are Debian 12's. `project`: also needed in a project made with
+// `tsboot new` (compile and `tsboot run`; `tsboot setup` installs those), for one
+// architecture (`arch`) or both.
 const REQUIREMENTS = [
-  { pkg: 'qemu-system-x86', cmd: 'qemu-system-x86_64', why: 'boots the x86_64 loader and kernel' },
-  { pkg: 'qemu-system-arm', cmd: 'qemu-system-aarch64', why: 'boots the aarch64 loader and kernel' },
+  { pkg: 'qemu-system-x86', cmd: 'qemu-system-x86_64', why: 'boots the x86_64 loader and kernel', project: true, arch: 'x86_64' },
+  { pkg: 'qemu-system-arm', cmd: 'qemu-system-aarch64', why: 'boots the aarch64 loader and kernel', project: true, arch: 'aarch64' },
   { pkg: 'qemu-user', cmd: 'qemu-aarch64', why: 'runs aarch64-linux test programs' },
-  { pkg: 'ovmf', file: '/usr/share/OVMF/OVMF_CODE_4M.fd', why: 'x86_64 UEFI firmware' },
-  { pkg: 'qemu-efi-aarch64', file: '/usr/share/AAVMF/AAVMF_CODE.fd', why: 'aarch64 UEFI firmware' },
+  { pkg: 'ovmf', file: '/usr/share/OVMF/OVMF_CODE_4M.fd', why: 'x86_64 UEFI firmware', project: true, arch: 'x86_64' },
+  { pkg: 'qemu-efi-aarch64', file: '/usr/share/AAVMF/AAVMF_CODE.fd', why: 'aarch64 UEFI firmware', project: true, arch: 'aarch64' },
   { pkg: 'u-boot-qemu', file: '/usr/lib/u-boot/qemu_arm64/u-boot.bin', why: "U-Boot's UEFI, the second firmware (x86_64 and aarch64)" },
-  { pkg: 'mtools', cmd: 'mformat', why: 'writes FAT ESP images' },
-  { pkg: 'mtools', cmd: 'mcopy', why: 'writes FAT ESP images' },
+  { pkg: 'mtools', cmd: 'mformat', why: 'writes FAT ESP images', project: true },
+  { pkg: 'mtools', cmd: 'mcopy', why: 'writes FAT ESP images', project: true },
   { pkg: 'dosfstools', cmd: 'mkfs.fat', why: 'FAT file systems for disk images' },
   { pkg: 'fdisk', cmd: 'sfdisk', why: 'partition tables for disk images' },
-  { pkg: 'clang-16', cmd: 'clang-16', why: 'compiles the generated LLVM IR' },
-  { pkg: 'lld-16', cmd: 'ld.lld-16', why: 'links ELF kernels and Linux programs' },
-  { pkg: 'lld-16', cmd: 'lld-link-16', why: 'links PE32+ EFI applications' },
+  { pkg: 'clang-16', cmd: 'clang-16', why: 'compiles the generated LLVM IR', project: true },
+  { pkg: 'lld-16', cmd: 'ld.lld-16', why: 'links ELF kernels and Linux programs', project: true },
+  { pkg: 'lld-16', cmd: 'lld-link-16', why: 'links PE32+ EFI applications', project: true },
   { pkg: 'llvm-16', cmd: 'llvm-objdump-16', why: 'inspects objects in tests' },
   { pkg: 'valgrind', cmd: 'valgrind', why: 'measures benchmarks' },
   { pkg: 'cpio', cmd: 'cpio', why: 'reads back the test initramfs archives (an independent cpio reader)' },
   { pkg: 'console-setup-linux', file: '/usr/share/consolefonts/Uni2-Terminus16.psf.gz', why: 'the Terminus font that tests check common/fbcon/font.generated.ts against' },
 ];
+
+/** What a `tsboot new` project needs to compile and boot on `arch` (both when omitted). */
+function projectRequirements(arch) {
+  return REQUIREMENTS.filter((r) => r.project && (!arch || !r.arch || r.arch === arch));
+}
 
 // Debian's own Linux kernels (EFI-stub images) that the loader's `linux` protocol is tested
 // with: the newest 6.1 ABI Debian 12 carried when this line was last changed. Debian drops
@@ -92,8 +99,14 @@ function onPath(cmd) {
   return false;
 }
 
-function missingRequirements() {
-  return REQUIREMENTS.filter((r) => (r.cmd ? !onPath(r.cmd) : !fs.existsSync(r.file)));
+function missingRequirements(reqs) {
+  return (reqs || REQUIREMENTS).filter((r) => (r.cmd ? !onPath(r.cmd) : !fs.existsSync(r.file)));
+}
+
+/** The message for missing requirements when not root: what is missing and the apt command. */
+function missingMessage(missing, then) {
+  return 'these tools are missing:\n' + missing.map((r) => `  ${r.cmd || r.file} (package ${r.pkg}: ${r.why})`).join('\n') + '\n' +
+    'Install them with:\n  sudo apt-get install -y ' + uniquePackages(missing).join(' ') + '\n' + then + '\n';
 }
 
 function fail(message) {
@@ -110,18 +123,14 @@ function run(cmd, args, opts) {
   }
 }
 
-function installPackages(quiet) {
-  const missing = missingRequirements();
+function installPackages(quiet, reqs) {
+  const missing = missingRequirements(reqs);
   if (missing.length === 0) return;
   const pkgs = uniquePackages(missing);
   const lines = missing.map((r) => `  ${r.cmd || r.file} (package ${r.pkg}: ${r.why})`);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    process.stderr.write(
-      'setup: these tools are missing:\n' + lines.join('\n') + '\n' +
-        'Install them with:\n  sudo apt-get install -y ' + pkgs.join(' ') + '\n' +
-        'then run the command again.\n',
-    );
+    process.stderr.write('setup: ' + missingMessage(missing, 'then run the command again.'));
     process.exit(1);
   }
   // Always show this step, even with --quiet: it is slow and changes the machine.
@@ -131,7 +140,7 @@ function installPackages(quiet) {
   run('apt-get', ['update'], { env });
   process.stdout.write('setup: apt-get install -y ' + pkgs.join(' ') + '\n');
   run('apt-get', ['install', '-y'].concat(pkgs), { env });
-  const still = missingRequirements();
+  const still = missingRequirements(reqs);
   if (still.length > 0) {
     fail('after apt-get install these are still missing:\n' + still.map((r) => `  ${r.cmd || r.file} (package ${r.pkg})`).join('\n'));
   }
@@ -158,7 +167,43 @@ function installNodeModules(quiet) {
   run(npm, ['ci', '--no-audit', '--no-fund'].concat(quiet ? ['--loglevel=error'] : []));
 }
 
+// The directories tsconfig.json compiles from, and what else its output depends on.
+const TS_SOURCE_DIRS = ['toolchain/src', 'linker', 'scripts', 'qemu', 'ovmf', 'tests', 'bench'];
+const TS_BUILD_INFO = path.join(ROOT, 'build', 'js', '.tsbuildinfo');
+
+// True when a file or directory under `dir` (recursively) was modified after `since`. A
+// directory's time changes when an entry is added, removed or renamed in it.
+function changedSince(dir, since) {
+  let entries;
+  try {
+    if (fs.statSync(dir).mtimeMs > since) return true;
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (_) {
+    return false;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (changedSince(p, since)) return true;
+    } else if (e.name.endsWith('.ts') && mtimeMs(p) > since) return true;
+  }
+  return false;
+}
+
+// tsc -b decides the same thing, but loading the TypeScript library to ask costs most of a
+// no-op `npm run build`. When no source, directory, tsconfig.json or installed module is
+// newer than tsc's build record, tsc -b would find everything up to date: skip it.
+function typeScriptUpToDate() {
+  const built = mtimeMs(TS_BUILD_INFO);
+  if (built < 0 || !fs.existsSync(path.join(ROOT, 'build', 'js', 'toolchain', 'src', 'cli.js'))) return false;
+  for (const f of ['tsconfig.json', path.join('node_modules', '.package-lock.json')]) {
+    if (mtimeMs(path.join(ROOT, f)) > built) return false;
+  }
+  return !TS_SOURCE_DIRS.some((d) => changedSince(path.join(ROOT, d), built));
+}
+
 function buildTypeScript(quiet) {
+  if (typeScriptUpToDate()) return;
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!fs.existsSync(tsc)) fail('node_modules/typescript is missing after npm ci; delete node_modules and run again');
   const start = Date.now();
@@ -254,4 +299,7 @@ function main(argv) {
   fetchKernels(quiet);
 }
 
-main(process.argv.slice(2));
+// `tsboot setup` and `tsboot run` use the requirement table and the installer.
+module.exports = { REQUIREMENTS, projectRequirements, missingRequirements, missingMessage, installPackages };
+
+if (require.main === module) main(process.argv.slice(2));

@@ -1,17 +1,20 @@
 // The kernel stub's architecture interface; shared code calls only these. Each picks the
-// target's implementation at compile time: arch/x86_64.ts (COM1, isa-debug-exit, CR3,
-// invlpg) or arch/aarch64.ts (PL011, PSCI SYSTEM_OFF, TTBR1_EL1, TLBI).
+// target's implementation at compile time: arch/x86_64.ts (CR3, invlpg) or arch/aarch64.ts
+// (TTBR1_EL1, TLBI). The console and the way out (COM1 and isa-debug-exit, the PL011 and
+// PSCI SYSTEM_OFF) are the kernel runtime's, sdk/kernel/, which user kernels get as
+// `tsboot/protocol`.
 
 import {
-  x64ConsoleInit, x64Exit, x64PageTableRoot, x64PagingLevels, x64FlushPage, x64FlushAll, x64Timestamp,
-  x64InterruptsEnabled, x64StackPointer, x64MmuFlagsOk, x64Halt, x64CpuId,
+  x64PageTableRoot, x64PagingLevels, x64FlushPage, x64FlushAll, x64Timestamp,
+  x64InterruptsEnabled, x64StackPointer, x64MmuFlagsOk, x64CpuId,
 } from "./x86_64";
 import {
-  a64ConsoleInit, a64Exit, a64PageTableRoot, a64FlushPage, a64FlushAll, a64Timestamp,
-  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook, a64Halt, a64CpuId,
+  a64PageTableRoot, a64FlushPage, a64FlushAll, a64Timestamp,
+  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook, a64CpuId,
 } from "./aarch64";
 import { type BootInfo, BootArch } from "../../common/bootinfo";
 import { type PageTable, ptClearFlush } from "../../common/paging/engine";
+import { kernelConsoleInit, kernelConsoleDescribe, kernelPowerOff, kernelHalt } from "../../sdk/kernel/platform";
 
 export function archName(): cstr {
   if (target.x86_64) return "x86_64";
@@ -24,22 +27,25 @@ export function archBootArch(): BootArch {
 }
 
 /** Sets up the console sink. `bootInfo` is the raw entry argument, not yet checked
- *  (aarch64 takes the PL011 address from it, and validates it first). */
+ *  (aarch64 takes the PL011 address from it, and validates it first, and says what it found). */
 export function archConsoleInit(bootInfo: Ptr<BootInfo>): void {
-  if (target.x86_64) { x64ConsoleInit(); } else { a64ConsoleInit(bootInfo); }
+  kernelConsoleInit(bootInfo);
+  if (target.aarch64) {
+    print("[kernel] ");
+    kernelConsoleDescribe();
+    print("\n");
+  }
 }
 
 /** Ends the run: QEMU exits (x86_64: isa-debug-exit 33 / 35; aarch64: PSCI SYSTEM_OFF,
  *  status 0, the verdict line decides). Never returns. */
 export function archExit(pass: bool): never {
-  if (target.x86_64) x64Exit(pass);
-  else a64Exit(pass);
+  kernelPowerOff(pass);
 }
 
 /** Stops this CPU without ending the run (another CPU does that). Never returns. */
 export function archHalt(): never {
-  if (target.x86_64) x64Halt();
-  else a64Halt();
+  kernelHalt();
 }
 
 /** This CPU's hardware id (x86_64: initial APIC ID; aarch64: MPIDR_EL1 affinity). */

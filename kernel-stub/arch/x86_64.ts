@@ -1,35 +1,9 @@
-// x86_64 parts of the kernel stub: COM1, the QEMU exit device, CR3 and TLB maintenance.
+// x86_64 parts of the kernel stub: CR3 and TLB maintenance, CPU state checks (the console and
+// the QEMU exit device are the kernel runtime's: sdk/kernel/x86_64.ts).
 // Called only from kernel-stub/arch/index.ts inside `if (target.x86_64)` branches.
-
-import { COM1, ns16550Init, com1Putc } from "../../common/uart/ns16550";
-
-/** QEMU's isa-debug-exit device (-device isa-debug-exit,iobase=0xf4,iosize=0x04):
- *  writing V makes QEMU exit with status (V << 1) | 1. */
-const DEBUG_EXIT_PORT: u16 = 0xF4;
-const EXIT_PASS: u8 = 0x10; // QEMU exit status 33
-const EXIT_FAIL: u8 = 0x11; // QEMU exit status 35
 
 /** Bits 12..51 of CR3: the PML4's physical address (the low bits are PCD/PWT/PCID). */
 const CR3_ADDR_MASK: u64 = 0x000F_FFFF_FFFF_F000;
-
-export function x64ConsoleInit(): void {
-  ns16550Init(COM1);
-  setConsoleSink(com1Putc);
-}
-
-export function x64Exit(pass: bool): never {
-  outb(DEBUG_EXIT_PORT, pass ? EXIT_PASS : EXIT_FAIL);
-  // Without the device (a real machine) there is nothing to exit to: stop here quietly.
-  x64Halt();
-}
-
-/** Stops this CPU for good (interrupts off; an NMI wakes it only into hlt again). */
-export function x64Halt(): never {
-  while (true) {
-    cli();
-    hlt();
-  }
-}
 
 /** The initial APIC ID (CPUID leaf 1, EBX bits 31..24): which CPU this is. */
 export function x64CpuId(): u64 {

@@ -3,7 +3,7 @@
 // the other branch is dropped): loader/arch/x86_64.ts or loader/arch/aarch64.ts.
 
 import {
-  x64SerialPutc, x64Timestamp, x64Has1GPages, x64HasNx, x64EnableNxWp, x64StackPointer,
+  x64SerialPutc, x64Timestamp, x64TscHzFromCpuid, x64TscHzFromPmTimer, x64Has1GPages, x64HasNx, x64EnableNxWp, x64StackPointer,
   x64EnterKernel, x64EnterKernelAddress, x64Halt, x64FirmwareLevels, x64HasLa57, x64PrepareSwitch,
 } from "./x86_64";
 import {
@@ -66,11 +66,24 @@ export function archTimestamp(): u64 {
   else return a64Timestamp();
 }
 
-/** The time stamp counter's frequency when the architecture states it (aarch64:
- *  CNTFRQ_EL0), else 0 (x86_64: the TSC is measured against Stall). */
+/** The time stamp counter's frequency when the CPU states it (aarch64: CNTFRQ_EL0;
+ *  x86_64: CPUID 0x15/0x16 where present), else 0. */
 export function archTimestampHz(): u64 {
-  if (target.x86_64) return 0;
+  if (target.x86_64) return x64TscHzFromCpuid();
   else return cntfrq();
+}
+
+/** Where archTimestampHz() comes from, for the log. */
+export function archTimestampHzSource(): cstr {
+  if (target.x86_64) return "CPUID 0x15/0x16";
+  return "CNTFRQ_EL0";
+}
+
+/** The time stamp counter's frequency measured against the ACPI power-management timer
+ *  at I/O port `port` (`bits` wide); 0 where it does not run or there are no I/O ports. */
+export function archTimestampHzFromPmTimer(port: u16, bits: u8): u64 {
+  if (target.x86_64) return x64TscHzFromPmTimer(port, bits);
+  return 0;
 }
 
 export function archHas1GPages(): bool {

@@ -3,6 +3,7 @@
 // `if (target.x86_64)` branches, so nothing here is compiled for aarch64.
 
 import { COM1, ns16550Putc } from "../../common/uart/ns16550";
+import { PM_TIMER_HZ } from "../../common/acpi";
 
 const MSR_EFER: u32 = 0xC000_0080;
 const EFER_NXE: u64 = 1 << 11;
@@ -28,14 +29,83 @@ export function x64Timestamp(): u64 {
   return rdtsc();
 }
 
+/** CPUID leaf `leaf` (subleaf 0) into r[0..3]; false when the CPU does not have that leaf
+ *  (basic or extended range). */
+function cpuidLeaf(leaf: u32, r: Ptr<u32>): bool {
+  cpuid(leaf & 0x8000_0000, 0, r);
+  if (r[0] < leaf) return false;
+  cpuid(leaf, 0, r);
+  return true;
+}
+
 /** Bit `bit` of register `reg` (0 EAX, 1 EBX, 2 ECX, 3 EDX) of CPUID leaf `leaf`
- *  (subleaf 0), false when the CPU does not have that leaf (basic or extended range). */
+ *  (subleaf 0), false when the CPU does not have that leaf. */
 function cpuidBit(leaf: u32, reg: u32, bit: u32): bool {
   let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
-  cpuid(leaf & 0x8000_0000, 0, addressOf(r[0]));
-  if (r[0] < leaf) return false;
-  cpuid(leaf, 0, addressOf(r[0]));
-  return (r[reg] & (u32(1) << bit)) != 0;
+  return cpuidLeaf(leaf, addressOf(r[0])) && (r[reg] & (u32(1) << bit)) != 0;
+}
+
+/**
+ * The TSC's rate as the CPU states it, 0 when it does not: CPUID 0x15 gives the TSC as a
+ * ratio (EBX/EAX) of the core crystal clock (ECX Hz). Where ECX is 0, the TSC runs at the
+ * processor base frequency of CPUID 0x16 (EAX MHz), as on Intel parts since Skylake.
+ * QEMU's TCG models have neither leaf.
+ */
+export function x64TscHzFromCpuid(): u64 {
+  let r: Arr<u32, 4> = zeroed<Arr<u32, 4>>();
+  if (!cpuidLeaf(0x15, addressOf(r[0]))) return 0;
+  let den: u64 = u64(r[0]);
+  let num: u64 = u64(r[1]);
+  let crystal: u64 = u64(r[2]);
+  if (den == 0 || num == 0) return 0;
+  if (crystal != 0) return crystal * num / den;
+  if (!cpuidLeaf(0x16, addressOf(r[0]))) return 0;
+  return u64(r[0] & 0xFFFF) * 1_000_000;
+}
+
+/** PM timer counts to measure the TSC over: 2 ms. */
+const PM_CALIBRATE_COUNTS: u32 = 7160;
+/** A time sample is kept when the timer reads around its TSC read are this close (2.2 us). */
+const PM_SAMPLE_WIDTH: u32 = 8;
+/** Bound on the PM timer reads, so a timer that does not run cannot hang the loader. */
+const PM_SPIN_LIMIT: u32 = 10_000_000;
+
+let pmSampleCount: u32 = 0;
+
+/**
+ * One moment on both clocks: a PM timer read, the TSC, and a second timer read. When the
+ * two timer reads are more than PM_SAMPLE_WIDTH apart, something ran in between (another
+ * host thread, under emulation) and the sample is taken again, up to 16 times. Returns
+ * the TSC; the timer value goes to pmSampleCount.
+ */
+function pmSample(port: u16, mask: u32): u64 {
+  let t: u64 = 0;
+  for (let i: u32 = 0; i < 16; i++) {
+    let before: u32 = inl(port) & mask;
+    t = rdtsc();
+    let after: u32 = inl(port) & mask;
+    pmSampleCount = before;
+    if (((after - before) & mask) <= PM_SAMPLE_WIDTH) break;
+  }
+  return t;
+}
+
+/**
+ * The TSC's rate measured against the ACPI power-management timer at I/O port `port`
+ * (`bits` wide, 3.579545 MHz) over PM_CALIBRATE_COUNTS of it; 0 when the timer does not
+ * advance. Each end is a sample taken on both clocks at once (pmSample), so time the CPU
+ * spends elsewhere between the ends counts on both alike.
+ */
+export function x64TscHzFromPmTimer(port: u16, bits: u8): u64 {
+  let mask: u32 = bits == 32 ? 0xFFFF_FFFF : 0xFF_FFFF;
+  let t0: u64 = pmSample(port, mask);
+  let start: u32 = pmSampleCount;
+  let spins: u32 = 0;
+  while (((inl(port) - start) & mask) < PM_CALIBRATE_COUNTS && spins < PM_SPIN_LIMIT) spins++;
+  let t1: u64 = pmSample(port, mask);
+  let counts: u32 = (pmSampleCount - start) & mask;
+  if (counts < PM_CALIBRATE_COUNTS) return 0;
+  return (t1 - t0) * PM_TIMER_HZ / u64(counts);
 }
 
 /** CPUID 0x80000001 EDX bit 26 (Page1GB): 1 GiB pages are allowed in PDPT entries.

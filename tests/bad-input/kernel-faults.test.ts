@@ -12,6 +12,7 @@
 // (instruction abort), ud, stack and nested on aarch64, on EDK2 (OVMF/AAVMF), and the stack
 // overflow on U-Boot's UEFI too; `npm run test:matrix` runs every case on both firmwares and
 // adds gp, brk and the unknown-kind message.
+// @suite long 60
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';

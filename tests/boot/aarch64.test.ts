@@ -6,7 +6,8 @@
 //
 // Three boots cover the three ways in, each on another CPU model:
 //   cortex-a72, default virt: EL1, firmware publishes ACPI (no device tree): PL011 from
-//              SPCR, PSCI conduit (hvc) from the FADT;
+//              SPCR, PSCI conduit (hvc) from the FADT; with 1 GiB of RAM it also carries
+//              the memory matrix's checks (checkMemory);
 //   cortex-a57, -machine acpi=off: EL1, device tree: PL011 `reg` and psci `method` (hvc);
 //   max, -machine virtualization=on: the loader starts at EL2 and erets to EL1; PSCI via smc.
 // Then the missing-kernel and corrupt-kernel boots, as on x86_64 (tests/boot/bad-kernel.test.ts),
@@ -16,8 +17,8 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createHash } from 'crypto';
-import { bootEsp, buildBoot, explain, tempDir, LOADER_SIZE_GOAL } from './bootlib';
-import { MENU_READY } from '../../qemu/harness';
+import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, tempDir, LOADER_SIZE_GOAL } from './bootlib';
+import { LOADER_TIME_LINE, MENU_READY } from '../../qemu/harness';
 
 const CMDLINE = 'tsboot-e2e console=ttyAMA0 answer=42';
 
@@ -54,6 +55,7 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     ...variant.el,
     /^\[loader\] MAIR_EL1 0x4400ff, TCR_EL1 0x[0-9a-f]+, SCTLR_EL1 0x30d0181d$/,
     /^\[loader\] jumping to kernel entry 0xffffffff8[0-9a-f]+ /,
+    LOADER_TIME_LINE,
     /^\[loader\] TTBR1_EL1 0x[0-9a-f]+ \(kernel, HHDM\), TTBR0_EL1 0x[0-9a-f]+ \(identity/,
     variant.kernelArch,
     /^\[kernel\] tsboot kernel-stub \(aarch64\) entered, boot info at 0xffff8000[0-9a-f]+$/,
@@ -80,6 +82,8 @@ interface Variant {
   name: string;
   cpu: string;
   qemuArgs: string[];
+  /** Guest RAM; the memory matrix's checks run on this boot when set. */
+  memory?: string;
   el: (string | RegExp)[];
   tables: RegExp;
   kernelArch: RegExp;
@@ -87,9 +91,10 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   {
-    name: 'cortex-a72, ACPI (no device tree), EL1',
+    name: 'cortex-a72, ACPI (no device tree), EL1, 1 GiB',
     cpu: 'cortex-a72',
     qemuArgs: [],
+    memory: '1G',
     el: [EL1_SWITCH],
     tables: /^\[loader\] no device tree \(the firmware publishes ACPI\); SPCR: PL011 at 0x9000000; FADT: PSCI hvc$/,
     kernelArch: /^\[kernel\] aarch64: EL1, PL011 phys 0x9000000 \(from the loader\) mapped Device-nGnRnE at 0xffffffffe0000000; PSCI SYSTEM_OFF via hvc \(ACPI FADT ARM_BOOT_ARCH; no device tree\)$/,
@@ -135,7 +140,8 @@ for (const v of VARIANTS) {
         keys: [{ after: MENU_READY, choose: 'tsboot', via: 'digit' }],
         cpu: v.cpu,
         qemuArgs: v.qemuArgs,
-        timeoutMs: 60_000,
+        memory: v.memory,
+        timeoutMs: 120_000,
       });
       assert.ok(r.ok, explain(r));
       assert.is(r.verdict, 'pass');
@@ -144,6 +150,7 @@ for (const v of VARIANTS) {
       const lastLoader = r.lines.map((l) => l.text.startsWith('[loader]')).lastIndexOf(true);
       const firstKernel = r.lines.findIndex((l) => l.text.startsWith('[kernel]'));
       assert.ok(firstKernel > lastLoader, 'kernel output interleaved with loader output');
+      if (v.memory) checkMemory(r, v.memory);
 
       // The numbers for the record: size, loader time in CNTVCT ticks and µs at CNTFRQ.
       const hz = r.lines.map((l) => /^\[loader\] timestamp counter: (\d+) kHz \(CNTFRQ_EL0\)/.exec(l.text)).find((m) => m);
@@ -153,6 +160,7 @@ for (const v of VARIANTS) {
       console.log(`    [${v.cpu}] BOOTAA64.EFI ${sizeLoader} B; loader entry -> jump ${ticks?.[1]} CNTVCT ticks` +
         (us !== undefined ? ` = ${us} us at ${hz![1]} kHz` : '') +
         `; launch -> first [loader] ${(r.timings.firstLoaderMs! / 1000).toFixed(2)} s, -> verdict ${(r.timings.verdictMs! / 1000).toFixed(2)} s`);
+      console.log(`    [${v.cpu}] ${loaderPhases(r)}`);
       assert.ok(sizeLoader < LOADER_SIZE_GOAL, `BOOTAA64.EFI is ${sizeLoader} bytes; the goal is under ${LOADER_SIZE_GOAL / 1024} KiB`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

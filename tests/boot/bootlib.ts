@@ -6,12 +6,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as assert from 'uvu/assert';
 import { buildArch } from '../../scripts/build';
 import { buildEsp, EspFile, EspOptions } from '../../scripts/esp';
+import { bootCfgText } from '../../scripts/bootcfg';
 import { bootArtifacts, Arch } from '../../scripts/paths';
 import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
 import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
-import { runHarness, DEFAULT_FAIL_PATTERNS, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
+import { loaderTimes, runHarness, DEFAULT_FAIL_PATTERNS, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
 
 /**
  * The loader's size budget: under 80 KiB on both architectures (it was 64 KiB before the
@@ -129,13 +131,53 @@ export function cutFatChain(image: string, espPath: string, keep: number): void 
 
 /** A boot.cfg with one entry: tsboot's kernel for `arch` at its usual path, with `cmdline`. */
 export function tsbootCfg(arch: Arch, cmdline: string): string {
-  return `entry=tsboot\nprotocol=tsboot\npath=/tsboot/kernel-${arch}.elf\ncmdline=${cmdline}\n`;
+  return bootCfgText([{ name: 'tsboot', protocol: 'tsboot', path: `/tsboot/kernel-${arch}.elf`, cmdline }]);
 }
 
 /** The harness result as text for assertion messages: failure and the last lines. */
 export function explain(r: HarnessResult): string {
   const tail = r.lines.slice(-40).map((l) => `    ${l.text}`).join('\n');
   return `${r.failure ? `${r.failure.kind}: ${r.failure.message}` : 'no failure'}\n  last serial lines:\n${tail}`;
+}
+
+function mib(size: string): number {
+  const n = Number(size.slice(0, -1));
+  return size.endsWith('G') ? n * 1024 : n;
+}
+
+/**
+ * The kernel's memory management on a boot with `memory` of RAM: every self-test passed,
+ * and the summary accounts for the RAM QEMU was given (the firmware keeps a little).
+ */
+export function checkMemory(r: HarnessResult, memory: string): void {
+  const texts = r.lines.map((l) => l.text);
+  const mmLines = texts.filter((t) => t.startsWith('[kernel] mm test'));
+  assert.ok(mmLines.some((t) => /^\[kernel\] mm test all-frames: .*: pass$/.test(t)), `expected the mm self-test lines:\n${explain(r)}`);
+  assert.ok(mmLines.length >= 3, `expected the mm self-test lines:\n${explain(r)}`);
+  for (const l of mmLines) assert.ok(/: pass$/.test(l), `a memory self-test failed: ${l}`);
+  const summary = texts.find((t) => / MiB memory: /.test(t));
+  const m = summary && /\[kernel\] (\d+) MiB memory: (\d+) MiB kernel, (\d+) MiB usable, (\d+) MiB reserved, (\d+) MiB ignored/.exec(summary);
+  assert.ok(m, `unexpected or missing memory summary line: ${summary}`);
+  const total = Number(m![1]);
+  const usable = Number(m![3]);
+  assert.ok(Math.abs(total - mib(memory)) <= 16, `summary says ${total} MiB for -m ${memory}: ${summary}`);
+  assert.ok(usable >= mib(memory) * 0.9, `only ${usable} MiB usable of ${memory}: ${summary}`);
+}
+
+/**
+ * The loader's phase times from a boot, checked against each other and against the
+ * kernel's own measure (entry to jump, which ends after the report): returns them as a
+ * line for the test's output.
+ */
+export function loaderPhases(r: HarnessResult): string {
+  const t = loaderTimes(r.lines);
+  assert.ok(t, `no [loader] time: line:\n${explain(r)}`);
+  const sum = t!.phases.reduce((s, p) => s + p.us, 0);
+  assert.ok(sum <= t!.totalUs, `the phases add up to ${sum} us, more than the total ${t!.totalUs} us`);
+  const kernel = r.lines.map((l) => /^\[kernel\] loader time: \d+ \w+ ticks = (\d+) us/.exec(l.text)).find((m) => m);
+  assert.ok(kernel, `no [kernel] loader time: line:\n${explain(r)}`);
+  assert.ok(Number(kernel![1]) + 1 >= t!.totalUs, `the kernel measured ${kernel![1]} us from loader entry to the jump, less than the loader's ${t!.totalUs} us before it`);
+  return `loader phases (ms): ${t!.phases.map((p) => `${p.name} ${(p.us / 1000).toFixed(1)}`).join(', ')}; total ${(t!.totalUs / 1000).toFixed(1)}`;
 }
 
 /** Firmware exception dumps: the only fail-fast lines of a boot that expects a kernel exception report. */

@@ -70,8 +70,10 @@ function audit(r: HarnessResult): string[] {
   const t = r.lines.map((l) => l.text);
   const problems: string[] = [];
   const mapHead = t.map((l) => /^\[loader\] memory map: (\d+) descriptors/.exec(l)).find((m) => m);
-  const mapLines = t.filter((l) => /^\[loader\]   0x[0-9a-f]{12}-0x[0-9a-f]{12} \S+ pages=\d+ attr=0x[0-9a-f]+$/.test(l)).length;
-  if (!mapHead || Number(mapHead[1]) !== mapLines) problems.push(`memory map: header says ${mapHead?.[1]} descriptors, ${mapLines} lines printed`);
+  // One line per descriptor, boot-services code and data summed in one line at the end.
+  const summed = t.map((l) => /^\[loader\]   and (\d+) BootServicesCode\/Data descriptors, pages=\d+/.exec(l)).find((m) => m);
+  const mapLines = t.filter((l) => /^\[loader\]   0x[0-9a-f]{12}-0x[0-9a-f]{12} \S+ pages=\d+ attr=0x[0-9a-f]+$/.test(l)).length + Number(summed?.[1] ?? 0);
+  if (!mapHead || Number(mapHead[1]) !== mapLines) problems.push(`memory map: header says ${mapHead?.[1]} descriptors, ${mapLines} printed or summed`);
   const rtHead = t.map((l) => /^\[loader\] UEFI runtime: (\d+) regions mapped/.exec(l)).find((m) => m);
   const rtLines = t.filter((l) => l.startsWith('[loader]   runtime 0x')).length;
   if (!rtHead || Number(rtHead[1]) !== rtLines) problems.push(`runtime regions: header says ${rtHead?.[1]}, ${rtLines} lines printed`);

@@ -51,8 +51,8 @@ function asmInstructions(text: string): Insn[] {
   return out;
 }
 
-function compileAsm(entry: string, target: string, out: string): Insn[] {
-  const r = compile({ entry: path.join(repoRoot(), entry), target, output: out, emit: 'asm' });
+async function compileAsm(entry: string, target: string, out: string): Promise<Insn[]> {
+  const r = await compile({ entry: path.join(repoRoot(), entry), target, output: out, emit: 'asm' });
   assert.ok(r.ok, `compiling ${entry} for ${target} failed:\n${r.diagnostics.format()}`);
   const insns = asmInstructions(fs.readFileSync(out, 'utf8'));
   assert.ok(insns.length > 1000, `only ${insns.length} instructions in the assembly of ${entry} (${target}): parser broken?`);
@@ -68,14 +68,14 @@ test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 for (const arch of ARCHES) {
   const info = archInfo(arch);
-  test(`${arch}: the scanner finds the SIMD clang uses for ${arch}-linux (control)`, () => {
-    const hits = fpInstructions(arch, compileAsm('bench/subset/sha256.ts', `${arch}-linux`, path.join(tmp, `sha-${arch}.s`)));
+  test(`${arch}: the scanner finds the SIMD clang uses for ${arch}-linux (control)`, async () => {
+    const hits = fpInstructions(arch, await compileAsm('bench/subset/sha256.ts', `${arch}-linux`, path.join(tmp, `sha-${arch}.s`)));
     assert.ok(hits.length > 0, `no FP/SIMD instruction found in sha256 for ${arch}-linux; the scanner cannot see them`);
   });
 
   for (const [what, entry, target] of [['loader', 'loader/main.ts', info.uefiTarget], ['kernel', 'kernel-stub/main.ts', info.elfTarget]]) {
-    test(`${arch}: the ${what} (${target}) has no FP/SIMD instruction in its assembly`, () => {
-      const hits = fpInstructions(arch, compileAsm(entry, target, path.join(tmp, `${what}-${arch}.s`)));
+    test(`${arch}: the ${what} (${target}) has no FP/SIMD instruction in its assembly`, async () => {
+      const hits = fpInstructions(arch, await compileAsm(entry, target, path.join(tmp, `${what}-${arch}.s`)));
       assert.is(hits.length, 0, `FP/SIMD instructions in the ${what} for ${target}:\n${show(hits)}`);
     });
   }

@@ -59,12 +59,12 @@ test('docs: language.md has examples, each with a note saying how to compile it'
 });
 
 for (const ex of all) {
-  test(`docs: the example at language.md:${ex.line} compiles`, () => {
+  test(`docs: the example at language.md:${ex.line} compiles`, async () => {
     assert.ok(compilerBuilt(), 'the compiler is not built; run npx tsc -b');
     const file = path.join(work, `example-${ex.line}.ts`);
     const src = program(ex);
     fs.writeFileSync(file, src);
-    const r = driver.compile({ entry: file, target: 'x86_64-linux', output: file.replace(/\.ts$/, '.ll'), emit: 'll' });
+    const r = await driver.compile({ entry: file, target: 'x86_64-linux', output: file.replace(/\.ts$/, '.ll'), emit: 'll' });
     const diags = r.diagnostics.format();
     assert.ok(r.ok && r.diagnostics.list.length === 0, `diagnostics for the example at line ${ex.line}:\n${diags}\n--- program ---\n${src}`);
   });

@@ -12,12 +12,13 @@
 //
 // TSBOOT_EXEC_FILTER=substring runs only matching programs; TSBOOT_EXEC_QUICK=1 runs only
 // x86_64 -O2 and aarch64 -O0 (two builds per program instead of four).
+// @suite long 60
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Arch, Opt, RunResult, compileSubsetAsync, compilerBuilt, describe, makeTempDir, removeDir, repoRoot, runExecutableAsync,
+  Arch, Opt, RunResult, compileSubsetBatch, compilerBuilt, describe, makeTempDir, removeDir, repoRoot, runExecutableAsync,
 } from '../lib/toolchain';
 
 const execDir = path.join(repoRoot, 'tests', 'subset', 'exec');
@@ -82,23 +83,25 @@ for (const c of cases()) {
   for (const [arch, opt] of combos) jobsList.push({ c, arch, opt });
 }
 
-// Compile and run everything up front with a small pool (the compiler is a separate node
-// process per build), then check each result in its own named test.
+// Compile everything up front in one compiler process (compileSubsetBatch), then run the
+// programs with a small pool, and check each result in its own named test.
 test.before(async () => {
-  let next = 0;
-  let done = 0;
+  if (!compilerBuilt()) return;
   const t0 = Date.now();
+  const exe = (j: Job) => path.join(work, `${j.c.name}.${j.arch}.${j.opt}`);
+  const compiled = await compileSubsetBatch(jobsList.map((j) => ({ entry: j.c.file, o: { target: `${j.arch}-linux`, opt: j.opt, out: exe(j) } })));
+  console.log(`  [exec] ${jobsList.length} builds in one compiler process, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  let next = 0;
   async function worker(): Promise<void> {
     while (next < jobsList.length) {
-      const j = jobsList[next++];
-      const exe = path.join(work, `${j.c.name}.${j.arch}.${j.opt}`);
-      const compile = await compileSubsetAsync(j.c.file, { target: `${j.arch}-linux`, opt: j.opt, out: exe });
-      const run = compile.status === 0 ? await runExecutableAsync(exe, j.arch) : null;
-      j.result = { compile, run };
-      if (++done % 20 === 0) console.log(`  [exec] ${done}/${jobsList.length} builds, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      const i = next++;
+      const j = jobsList[i];
+      const compile = compiled[i];
+      j.result = { compile, run: compile.status === 0 ? await runExecutableAsync(exe(j), j.arch) : null };
     }
   }
-  if (compilerBuilt()) await Promise.all(Array.from({ length: jobs }, () => worker()));
+  await Promise.all(Array.from({ length: jobs }, () => worker()));
+  console.log(`  [exec] ${jobsList.length} programs run, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 });
 
 for (const j of jobsList) {

@@ -277,7 +277,7 @@ const driver = require(path.join(repoRoot, 'build', 'js', 'toolchain', 'src', 'd
 
 SAMPLES.forEach((s, i) => {
   const label = s.kinds.map(name).join(', ');
-  test(`syntax kinds: ${label}`, () => {
+  test(`syntax kinds: ${label}`, async () => {
     assert.ok(compilerBuilt(), 'the compiler is not built; run npx tsc -b');
     const dir = path.join(work, `s${i}`);
     fs.mkdirSync(dir, { recursive: true });
@@ -286,9 +286,9 @@ SAMPLES.forEach((s, i) => {
     for (const [f, text] of Object.entries(s.files ?? {})) fs.writeFileSync(path.join(dir, f), text);
     const isOk = !(s.expect instanceof RegExp);
     const arch: Arch = hostArch ?? 'x86_64';
-    let result: ReturnType<typeof driver.compile>;
+    let result: Awaited<ReturnType<typeof driver.compile>>;
     try {
-      result = driver.compile({ entry, target: `${arch}-linux`, output: path.join(dir, 'main'), emit: isOk ? 'exe' : 'll', optLevel: 0 });
+      result = await driver.compile({ entry, target: `${arch}-linux`, output: path.join(dir, 'main'), emit: isOk ? 'exe' : 'll', optLevel: 0 });
     } catch (e) {
       assert.unreachable(`the compiler threw (an internal error) on:\n${s.src}\n${(e as Error).stack}`);
       return;

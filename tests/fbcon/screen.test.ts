@@ -96,7 +96,7 @@ async function bootAndShoot(arch: Arch, cmdline?: string, verdict: 'pass' | 'fai
     // Without the exit device the kernel's exit halts; QEMU stays up for the screenshot.
     const dev = args.findIndex((a, i) => args[i - 1] === '-device' && a.startsWith('isa-debug-exit'));
     if (dev > 0) args.splice(dev - 1, 2);
-    const proc = launchProcess(cmd, args, { timeoutMs: 150_000 });
+    const proc = launchProcess(cmd, args, { timeoutMs: 150_000, progressTimers: true });
     qmp = await QmpClient.connect(sock, { timeoutMs: 20_000 });
     let shot: Promise<{ img: RgbImage; shots: number }> | undefined;
     const client = qmp;

@@ -16,10 +16,10 @@ const driver = require(path.join(src, 'driver.js')) as typeof import('../../tool
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { ToolError } = require(path.join(src, 'diagnostics.js')) as typeof import('../../toolchain/src/diagnostics');
 
-process.on('message', (m: CompileRequest) => {
+process.on('message', async (m: CompileRequest) => {
   let answer: CompileAnswer;
   try {
-    const r = driver.compile({ entry: m.entry, target: m.target, output: m.output, optLevel: m.opt });
+    const r = await driver.compile({ entry: m.entry, target: m.target, output: m.output, optLevel: m.opt });
     answer = { id: m.id, status: r.ok ? 0 : 1, text: r.diagnostics.format() };
   } catch (e) {
     const err = e as Error;

@@ -124,6 +124,30 @@ export function compileSubsetAsync(entry: string, o: CompileOptions): Promise<Ru
   return asyncRun(process.execPath, compileArgs(entry, o), o.timeoutMs ?? 120_000);
 }
 
+/**
+ * Compiles every program of `jobs` in one compiler process (tests/lib/compile-batch.ts:
+ * the driver's compileAll, parsed together, clang in parallel). Element i is job i's
+ * result, shaped like a `tsboot compile` run's (status 0 when built; diagnostics on
+ * stderr); `ms` is the whole batch's time.
+ */
+export async function compileSubsetBatch(jobs: { entry: string; o: Pick<CompileOptions, 'target' | 'opt' | 'out'> }[], timeoutMs = 600_000): Promise<RunResult[]> {
+  const dir = makeTempDir('batch');
+  try {
+    const reqFile = path.join(dir, 'requests.json');
+    const resFile = path.join(dir, 'results.json');
+    fs.writeFileSync(reqFile, JSON.stringify(jobs.map(({ entry, o }) => ({
+      entry, target: o.target, output: o.out, optLevel: Number((o.opt ?? 'O2').slice(1)),
+    }))));
+    const batch = path.join(repoRoot, 'build', 'js', 'tests', 'lib', 'compile-batch.js');
+    const r = await asyncRun(process.execPath, [batch, reqFile, resFile, process.env.TSBOOT_TEST_JOBS ?? ''], timeoutMs);
+    if (r.status !== 0 || !fs.existsSync(resFile)) return jobs.map(() => ({ ...r, status: r.status || 2 }));
+    const results = JSON.parse(fs.readFileSync(resFile, 'utf8')) as { status: number; stderr: string }[];
+    return results.map((x) => ({ status: x.status, signal: null, stdout: '', stderr: x.stderr, timedOut: false, ms: r.ms }));
+  } finally {
+    removeDir(dir);
+  }
+}
+
 export function runExecutable(exe: string, arch: Arch, timeoutMs = 20_000): RunResult {
   const r = runnerFor(arch, exe);
   return syncRun(r.cmd, r.args, timeoutMs, path.dirname(exe));

@@ -3,11 +3,12 @@ import yargs from 'yargs';
 import { compile, CompileOptions, Emit } from './driver';
 import { ToolError } from './diagnostics';
 import { TARGET_NAMES } from './targets';
+import { withProjectCommands } from './cli/index';
 
 /** Runs one compile and reports it: diagnostics, tool errors (exit 1), compiler bugs (exit 2). */
-function run(opts: CompileOptions, timings: boolean): void {
+async function run(opts: CompileOptions, timings: boolean): Promise<void> {
   try {
-    const r = compile(opts);
+    const r = await compile(opts);
     if (r.diagnostics.list.length) process.stderr.write(r.diagnostics.format() + '\n');
     if (!r.ok) {
       process.stderr.write(`${r.diagnostics.count} error${r.diagnostics.count === 1 ? '' : 's'}\n`);
@@ -40,7 +41,7 @@ export function main(argv: string[]): void {
     return;
   }
   const args = argv.map((a) => (/^-O[0-3]$/.test(a) ? `--opt=${a.slice(2)}` : a));
-  yargs(args)
+  withProjectCommands(yargs(args)
     .scriptName('tsboot')
     .usage('$0 <command> [options]')
     .command('compile <entry>', 'compile a subset program', (y) => y
@@ -65,7 +66,8 @@ export function main(argv: string[]): void {
       entry: a.entry!, target: a.target as string, output: a.output, emit: a.emit as Emit,
       optLevel: a.opt as 0 | 1 | 2 | 3, debug: a.g, linkerScript: a['linker-script'],
     }, a.timings))
-    .demandCommand(1, 'give a command: tsboot compile <entry.ts> --target <t> -o <out>')
+    )
+    .demandCommand(1, 'give a command: tsboot new|run|check|compile|setup ... (tsboot <command> --help for each)')
     .strict()
     .help()
     .fail((msg, err) => {
@@ -73,5 +75,10 @@ export function main(argv: string[]): void {
       process.stderr.write(`tsboot: ${msg}\nrun \`tsboot --help\` for usage\n`);
       process.exit(1);
     })
-    .parse();
+    .parseAsync()
+    .catch((err: Error) => {
+      // A throw from a handler is a compiler bug: say so plainly, with the trace for the bug report.
+      process.stderr.write(`tsboot: internal compiler error (please report it with the input):\n${err.stack}\n`);
+      process.exitCode = 2;
+    });
 }

@@ -12,6 +12,11 @@ export interface Diagnostic {
   col: number;
   message: string;
   severity?: Severity;
+  /** The source file's full name and the node's span, when the error is about a node (for
+   *  editors: the tsserver plugin turns them into TypeScript diagnostics). */
+  fileName?: string;
+  start?: number;
+  length?: number;
 }
 
 /** Thrown only for failures outside the user's program (missing tools, I/O). */
@@ -73,9 +78,10 @@ export class Diagnostics {
     return sorted.map((d) => `${d.file}:${d.line}:${d.col}: ${d.severity ?? 'error'}: ${d.message}`).join('\n');
   }
 
-  private position(node: ts.Node): { file: string; line: number; col: number } {
+  private position(node: ts.Node): Omit<Diagnostic, 'message'> {
     const sf = node.getSourceFile();
-    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    return { file: this.rel(sf.fileName), line: line + 1, col: character + 1 };
+    const start = node.getStart(sf);
+    const { line, character } = sf.getLineAndCharacterOfPosition(start);
+    return { file: this.rel(sf.fileName), line: line + 1, col: character + 1, fileName: sf.fileName, start, length: node.getEnd() - start };
   }
 }

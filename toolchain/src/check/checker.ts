@@ -31,7 +31,9 @@ export class Checker extends DeclChecker {
     super(p, target, d);
   }
 
-  run(): void {
+  /** Checks the whole program; `requireMain: false` (tsboot check, the editor plugin) does not
+   *  ask the entry file for a `main`. */
+  run(opts: { requireMain?: boolean } = {}): void {
     for (const sf of this.userFiles) this.collect(sf);
     for (const sf of this.p.std) {
       for (const f of this.funcs) if (f.decl.getSourceFile() === sf && f.exported) this.stdByName.set(f.name, f);
@@ -39,7 +41,7 @@ export class Checker extends DeclChecker {
     for (const c of this.moduleConsts) if (c.init) this.guarded(c.decl, () => this.constInfoValue(c, c.decl));
     for (const g of this.globals) this.guarded(g.decl, () => this.checkGlobal(g));
     for (const f of this.funcs) if (!f.external) this.checkFunction(f);
-    this.findEntry();
+    if (opts.requireMain !== false) this.findEntry();
   }
 
   private findEntry(): void {

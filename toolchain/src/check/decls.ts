@@ -94,7 +94,7 @@ export abstract class DeclChecker extends FunctionChecker {
     const from = imp.moduleSpecifier.text;
     if (!m) {
       this.d.error(imp.moduleSpecifier,
-        `cannot find module '${from}'; subset imports are relative paths like "./uart"`);
+        `cannot find module '${from}'; import a relative path like "./uart" or a module of an installed package like "tsboot/protocol"`);
       return;
     }
     // Every imported name must exist, used or not.

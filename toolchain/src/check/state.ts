@@ -62,7 +62,9 @@ export abstract class CheckerState {
     const libDir = path.resolve(LIB_DIR);
     this.userFiles = p.program.getSourceFiles()
       .filter((sf) => !sf.isDeclarationFile || path.resolve(path.dirname(sf.fileName)) !== libDir)
-      .filter((sf) => !sf.fileName.includes('/node_modules/'));
+      // Subset sources of installed packages (tsboot/protocol, ...) are user files like any
+      // other; declaration files under node_modules are not subset code.
+      .filter((sf) => !(sf.isDeclarationFile && sf.fileName.includes('/node_modules/')));
   }
 
   /** Types an expression; `ctx` is the type the context expects (for literals). */

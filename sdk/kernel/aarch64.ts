@@ -1,0 +1,184 @@
+// aarch64 half of the kernel runtime (sdk/kernel/platform.ts): the PL011 console, mapped by
+// the kernel itself as Device-nGnRnE through the page-table engine, and PSCI SYSTEM_OFF
+// through the conduit the firmware describes. Every function is called only from
+// `target.aarch64` branches.
+//
+// The console comes first and must work before anything can be reported, so this module
+// trusts nothing: the boot info pointer is range-checked and its magic read before any
+// other field; without a usable boot info the PL011 is assumed at QEMU virt's 0x0900_0000.
+// The UART is never reached through the loader's identity map (TTBR0), which a kernel may
+// drop: it gets its own kernel VA (UART_VA) in the TTBR1 tables, whose frames come from a
+// small pool in .bss, reached through the HHDM like every other table frame.
+
+import { pl011Init, pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
+import { type FdtInfo, FdtStatus, PsciMethod, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
+import { type BootInfo, BOOTINFO_MAGIC, BootFlag, HHDM_BASE, KERNEL_LINK_BASE } from "../../common/bootinfo";
+import { type PageTable, ptMap, ptTranslate, ptClearFlush, PT_OK } from "../../common/paging/engine";
+import { Attr } from "../../common/paging/attrs";
+import { type AcpiInfo, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan } from "../../common/acpi";
+
+/** The kernel VA of the console UART's page (a 2 MiB slot of its own below the stack). */
+export const UART_VA: u64 = 0xFFFF_FFFF_E000_0000;
+/** PSCI 0.2 SYSTEM_OFF function id (SMC32 calling convention). */
+const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;
+/** Bits 47..12 of TTBR1_EL1: the table's physical address (4 KiB aligned; CnP is bit 0,
+ *  the ASID bits 63..48). */
+const TTBR_BADDR: u64 = 0x0000_FFFF_FFFF_F000;
+const PAGE: u64 = 4096;
+
+let uartVa: u64 = 0;
+let uartPhys: u64 = 0;
+let uartFromLoader: bool = false;
+let psci: PsciMethod = PsciMethod.None;
+let psciGuessed: bool = false;
+let psciNote: cstr = "no device tree";
+
+// ---- frames for the UART mapping -----------------------------------------------------
+
+/** At most 2 new tables (an L2 and an L3) are needed below an existing L1; one spare,
+ *  plus a page of slack to align the pool (a global has no alignment attribute). */
+let framePool: Arr<u8, 16384>;
+let poolNext: u64 = 0;
+let poolEnd: u64 = 0;
+let uartPt: PageTable;
+
+/** FrameSource.alloc: the next pool page, as a physical address (translated through the
+ *  live tables, so it needs nothing from the boot info). */
+function poolAlloc(ctx: Ptr<void>): u64 {
+  if (poolNext == 0) {
+    poolNext = (addr(addressOf(framePool[0])) + PAGE - 1) & ~(PAGE - 1);
+    poolEnd = addr(addressOf(framePool[0])) + framePool.length;
+  }
+  if (poolNext + PAGE > poolEnd) return 0;
+  let pa: u64 = 0;
+  if (!ptTranslate(addressOf(uartPt), poolNext, addressOf(pa), null)) return 0;
+  poolNext += PAGE;
+  return pa;
+}
+
+function poolFree(ctx: Ptr<void>, pa: u64): void {}
+
+function a64ConsolePutc(c: u8): void {
+  if (c == 0x0A) pl011Putc(uartVa, 0x0D);
+  pl011Putc(uartVa, c);
+}
+
+/** Stops this CPU for good (all of DAIF masked). */
+export function a64Halt(): never {
+  while (true) {
+    asm("msr daifset, #0xf", "~{memory}");
+    wfi();
+  }
+}
+
+export function a64CurrentEl(): u64 {
+  return (mrs("CurrentEL") >> 2) & 3;
+}
+
+// ---- console ---------------------------------------------------------------------------
+
+/** Whether `b` looks like the loader's boot info (pointer in the HHDM, magic right). */
+function bootInfoUsable(b: Ptr<BootInfo>): bool {
+  let a: u64 = addr(b);
+  if (b == null || a < HHDM_BASE || a >= KERNEL_LINK_BASE || (a & 7) != 0) return false;
+  return b.magic == BOOTINFO_MAGIC;
+}
+
+/** Maps the PL011 the boot info names (else QEMU virt's) at UART_VA, makes it the std
+ *  console's sink, and learns PSCI's conduit for a64PowerOff. */
+export function a64ConsoleInit(b: Ptr<BootInfo>): void {
+  let usable: bool = bootInfoUsable(b);
+  uartPhys = PL011_VIRT_BASE;
+  uartFromLoader = false;
+  if (usable && (b.flags & BootFlag.HasUart) != 0 && b.uartKind == 2 && b.uartBase != 0) {
+    uartPhys = b.uartBase;
+    uartFromLoader = true;
+  }
+
+  // The engine on the live TTBR1 table, table frames through the HHDM.
+  uartPt.root = mrs("TTBR1_EL1") & TTBR_BADDR;
+  uartPt.physToVirt = HHDM_BASE;
+  uartPt.frames.alloc = poolAlloc;
+  uartPt.frames.free = poolFree;
+  uartPt.frames.ctx = null;
+  uartPt.allow1G = false;
+  uartPt.allowWX = false;
+  uartPt.highHalf = true;
+  uartPt.levels = 4;
+  uartPt.tableFrames = 0;
+  ptClearFlush(addressOf(uartPt));
+  let rc: i32 = ptMap(addressOf(uartPt), UART_VA, uartPhys & ~(PAGE - 1), PAGE, Attr.Read | Attr.Write | Attr.Device | Attr.Global);
+  // Without the console nothing can be reported; stop rather than write to a wrong address.
+  if (rc != PT_OK) a64Halt();
+  // The entry was invalid before, so no TLB entry can hold it; the barriers make the new
+  // descriptor visible to the walker before the first access.
+  dsbIshst();
+  isb();
+  ptClearFlush(addressOf(uartPt));
+  uartVa = UART_VA + (uartPhys & (PAGE - 1));
+  pl011Init(uartVa);
+  setConsoleSink(a64ConsolePutc);
+
+  // PSCI's conduit: the device tree's psci node, else ACPI's FADT. Read now, before anything
+  // may reuse the (usable-typed) memory the firmware put the tree in.
+  psci = PsciMethod.None;
+  psciNote = "no device tree";
+  if (usable && (b.flags & BootFlag.HasDtb) != 0 && b.dtb != 0 && b.dtb < b.hhdmSize) {
+    let info: FdtInfo = zeroed<FdtInfo>();
+    let st: FdtStatus = fdtScan(ptr<u8>(HHDM_BASE + b.dtb), b.hhdmSize - b.dtb, addressOf(info));
+    if (st != FdtStatus.Ok) {
+      psciNote = fdtStatusMessage(st);
+    } else if (info.psciFound && info.psciMethod != PsciMethod.None) {
+      psci = info.psciMethod;
+      psciNote = "device tree psci node";
+    } else {
+      psciNote = "device tree has no psci method";
+    }
+  }
+  if (psci == PsciMethod.None && usable && (b.flags & BootFlag.HasRsdp) != 0) {
+    // No device tree (AAVMF publishes ACPI by default): the FADT's ARM_BOOT_ARCH flags.
+    let acpi: AcpiInfo = zeroed<AcpiInfo>();
+    if (acpiScan(b.rsdp, HHDM_BASE, b.hhdmSize, addressOf(acpi)) && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
+      psci = (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? PsciMethod.Hvc : PsciMethod.Smc;
+      psciNote = "ACPI FADT ARM_BOOT_ARCH; no device tree";
+    }
+  }
+  psciGuessed = psci == PsciMethod.None;
+  if (psciGuessed) {
+    // QEMU virt: HVC when the firmware ran at EL1 (no EL2 to trap it), SMC when EL2 exists.
+    psci = a64CurrentEl() == 2 ? PsciMethod.Smc : PsciMethod.Hvc;
+  }
+}
+
+/** One line's worth (no newline) on what a64ConsoleInit found. */
+export function a64ConsoleDescribe(): void {
+  print("aarch64: EL");
+  printU(a64CurrentEl());
+  print(", PL011 phys ");
+  printHex(uartPhys);
+  print(uartFromLoader ? " (from the loader)" : " (default; boot info gave none)");
+  print(" mapped Device-nGnRnE at ");
+  printHex(uartVa);
+  print("; PSCI SYSTEM_OFF via ");
+  print(psciMethodName(psci));
+  print(psciGuessed ? " (guessed: " : " (");
+  print(psciNote);
+  print(")");
+}
+
+// ---- exit --------------------------------------------------------------------------------
+
+/** PSCI SYSTEM_OFF through the conduit a64ConsoleInit found; QEMU then exits with 0, so the
+ *  verdict line printed before is what decides. Never returns. */
+export function a64PowerOff(pass: bool): never {
+  if (psci == PsciMethod.Smc) {
+    // `smc #0` as its encoding: LLVM's assembler refuses SMC without the "el3" target
+    // feature, which the aarch64-elf target does not enable.
+    asm(".inst 0xd4000003", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
+  } else {
+    asm("hvc #0", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
+  }
+  // Still here: no PSCI (a real machine without it); stop quietly.
+  println("[kernel] PSCI SYSTEM_OFF returned; halting");
+  a64Halt();
+}
