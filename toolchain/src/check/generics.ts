@@ -171,7 +171,8 @@ export abstract class GenericResolver extends TypeResolver {
         entities: new Overlay<ts.Symbol, Entity>(this.root.entities),
       };
       const g: FuncInfo = {
-        ...f, name: label, irName: this.uniqueName(`${f.irName}$${args.map((t) => typeName(t).replace(/ /g, '')).join('$')}`),
+        ...f, name: label,
+        irName: this.uniqueName(`${f.irName}$${args.map((t) => typeName(t).replace(/ /g, '')).join('$')}`),
         type: { kind: 'fn', params: sig.params, ret: sig.ret, efiapi: f.tags.efiapi },
         params: sig.psyms, generic: false, instance: inst,
       };
@@ -192,8 +193,8 @@ export abstract class GenericResolver extends TypeResolver {
     const n = decl.typeParameters!.length;
     if (written.length !== n) {
       const params = decl.typeParameters!.map((p) => p.name.text).join(', ');
-      this.d.error(node, `${decl.name.text} takes ${n} type argument${n === 1 ? '' : 's'} (${decl.name.text}<${params}>), `
-        + `not ${written.length}`);
+      const name = decl.name.text;
+      this.d.error(node, `${name} takes ${n} type argument${n === 1 ? '' : 's'} (${name}<${params}>), not ${written.length}`);
       return ERROR;
     }
     if (this.layoutDepth >= MAX_DEPTH) {
@@ -387,14 +388,16 @@ const MAX_DEPTH = 64;
 const POWER_OF_TWO: Record<string, number> = { alignUp: 1, alignDown: 1 };
 
 /** Whether a written type names one of the type parameters. */
-function mentions(r: { symbolOf(n: ts.Node): ts.Symbol | undefined }, node: ts.Node, syms: (ts.Symbol | undefined)[]): boolean {
+interface Symbols { symbolOf(n: ts.Node): ts.Symbol | undefined }
+
+function mentions(r: Symbols, node: ts.Node, syms: (ts.Symbol | undefined)[]): boolean {
   if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && syms.includes(r.symbolOf(node.typeName))) {
     return true;
   }
   return !!node.forEachChild((c) => (mentions(r, c, syms) ? true : undefined));
 }
 
-function bindingsOf(r: { symbolOf(n: ts.Node): ts.Symbol | undefined }, decl: Generic, args: Type[]): Map<ts.Symbol, Type> {
+function bindingsOf(r: Symbols, decl: Generic, args: Type[]): Map<ts.Symbol, Type> {
   const m = new Map<ts.Symbol, Type>();
   (decl.typeParameters ?? []).forEach((tp, i) => {
     const s = r.symbolOf(tp.name);

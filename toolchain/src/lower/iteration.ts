@@ -11,7 +11,8 @@ export abstract class IterationLowerer extends StmtLowerer {
     const source = entriesOf(s.expression) ?? s.expression;
     const d = (s.initializer as ts.VariableDeclarationList).declarations[0];
     const [iName, xName] = ts.isArrayBindingPattern(d.name)
-      ? d.name.elements.map((el) => (el as ts.BindingElement).name as ts.Identifier) : [undefined, d.name as ts.Identifier];
+      ? d.name.elements.map((el) => (el as ts.BindingElement).name as ts.Identifier)
+      : [undefined, d.name as ts.Identifier];
     const x = this.loopLocal(xName);
     if (!x) return;
     const i = iName && this.loopLocal(iName);

@@ -3,9 +3,9 @@
 // continue), and the queue of functions still to emit.
 //
 // Like the checker, the lowering is one class built in layers, one file per concern:
-// state → globals → memory → slices → exprs → operators → calls → stmts → iteration → lower.ts. A layer calls
-// those below it directly; `value` (every part needs the value of an expression) is the
-// one call that goes up, declared abstract here.
+// state → globals → memory → slices → exprs → operators → calls → stmts → iteration →
+// lower.ts. A layer calls those below it directly; `value` (every part needs the value of
+// an expression) is the one call that goes up, declared abstract here.
 import * as ts from 'typescript';
 import { Checker } from '../check/checker';
 import { FuncInfo } from '../check/entities';
