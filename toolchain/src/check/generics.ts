@@ -3,11 +3,12 @@
 // (`min<u32>(a, b)`) or inferred from the arguments; constraints are the ones tsc
 // understands (`T extends number`, `T extends Struct`, a struct interface).
 //
-// The entry point for any generic declaration is `instance(decl, args, site, make)`: one
-// instance per (declaration, type arguments), made on first use. A function instance gets
-// maps of its own (types, constants, calls, locals) over the program's, because the nodes
-// of its body are shared by every instance; `withInstance` checks a body in them and
-// `enterInstance` lets the lowering read them.
+// The entry point for any generic declaration (a class too) is `instance(decl, args, make)`:
+// one instance per (declaration, type arguments), made by `make` on first use; with
+// `satisfies` (constraints) and `bound` (type parameters bound while a signature or the
+// fields are resolved). A function instance gets maps of its own (types, constants, calls,
+// locals) over the program's, because the nodes of its body are shared by every instance;
+// `withInstance` checks a body in them and `enterInstance` lets the lowering read them.
 import * as ts from 'typescript';
 import { Type, StructInfo, ERROR, USIZE, ptrTo, typeName, sameType, isInt } from './types';
 import { FuncInfo, Instance, Entity, CallKind } from './entities';
@@ -22,14 +23,15 @@ class Overlay<K, V> extends Map<K, V> {
   has(k: K): boolean { return super.has(k) || this.under.has(k); }
 }
 
-type Generic = ts.FunctionDeclaration | ts.InterfaceDeclaration;
+/** What may have type parameters (classes and methods: for a class checker on this machinery). */
+type Generic = ts.FunctionDeclaration | ts.InterfaceDeclaration | ts.ClassDeclaration | ts.MethodDeclaration;
 
 export abstract class GenericResolver extends TypeResolver {
   /** The type parameters bound now (the instance being resolved or checked). */
   protected bindings = new Map<ts.Symbol, Type>();
   /** The program's own maps, under every instance's. */
   private readonly root = { types: this.types, consts: this.consts, calls: this.calls, entities: this.entities };
-  private readonly made = new Map<ts.Node, Map<string, FuncInfo | StructInfo>>();
+  private readonly made = new Map<ts.Node, Map<string, object>>();
   private readonly irNames = new Set<string>();
   /** Distinct numbers for structs and enums of the same name in different modules. */
   private readonly ids = new WeakMap<object, number>();
@@ -71,7 +73,7 @@ export abstract class GenericResolver extends TypeResolver {
   // ---- instances ----------------------------------------------------------------------
 
   /** The instance of a generic declaration for these type arguments, made by `make` on first use. */
-  protected instance<T extends FuncInfo | StructInfo>(decl: ts.Node, args: Type[], make: (name: string) => T): T {
+  protected instance<T extends object>(decl: ts.Node, args: Type[], make: (name: string) => T): T {
     let byArgs = this.made.get(decl);
     if (!byArgs) this.made.set(decl, byArgs = new Map());
     const key = this.key(args);
@@ -107,7 +109,7 @@ export abstract class GenericResolver extends TypeResolver {
 
   /** Checks each type argument against its parameter's constraint; false after an error. */
   protected satisfies(decl: Generic, args: Type[], site: ts.Node): boolean {
-    const name = decl.name?.text ?? '';
+    const name = decl.name?.getText() ?? '';
     let ok = true;
     (decl.typeParameters ?? []).forEach((tp, i) => {
       const t = args[i];
