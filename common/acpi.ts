@@ -1,17 +1,23 @@
-// A minimal ACPI reader for the aarch64 boot path, used when the firmware publishes ACPI
-// tables instead of a device tree (AAVMF on QEMU virt does so by default), and for the
-// x86_64 loader's clock calibration:
+// A minimal ACPI reader for the boot path (the aarch64 console and power-off where the
+// firmware publishes ACPI instead of a device tree, the x86_64 loader's clock calibration,
+// and the CPUs of both architectures):
 //   - FADT ("FACP") ARM_BOOT_ARCH (offset 129): PSCI_COMPLIANT (bit 0), PSCI_USE_HVC (bit 1);
 //   - FADT power-management timer: PM_TMR_BLK (offset 76, an I/O port), or X_PM_TMR_BLK
 //     (the Generic Address Structure at offset 208) when it is in I/O space; 32 bits wide
 //     when Flags (offset 112) has TMR_VAL_EXT (bit 8), else 24; none when Flags has
 //     HW_REDUCED_ACPI (bit 20);
 //   - SPCR: the console UART's interface type (offset 36) and base address (the Generic
-//     Address Structure at offset 40: address space id, then the address at offset 44).
-// Tables are found through the RSDP's XSDT (revision >= 2) or RSDT. Every table is reached
-// at `phys + p2v` (0 under the firmware's identity map, the HHDM base in the kernel), and
-// every address is checked against `physLimit` (the end of what p2v maps) before use.
-// Reads are byte-wise: XSDT entries are not 8-byte aligned.
+//     Address Structure at offset 40: address space id, then the address at offset 44);
+//   - MADT ("APIC"): the CPUs (Processor Local APIC, Processor Local x2APIC and GIC CPU
+//     Interface entries) and the local APIC address, for bringing up every CPU.
+// Tables are found through the RSDP's XSDT (revision >= 2) or RSDT. An AcpiView says how
+// physical memory is reached: at `phys + p2v` (0 under the firmware's identity map, the
+// HHDM base in the kernel), below `physLimit`, and, when `reach` is set, only after
+// reach(phys, len) said yes (the kernel's HHDM leaves out what the memory map does not list,
+// and some firmware puts its tables there: `reach` maps them). Every structure is checked
+// before it is read. Reads are byte-wise: XSDT entries are not 8-byte aligned.
+
+import { type CpuList, MPIDR_AFFINITY_MASK, cpuListAdd } from "./cpulist";
 
 export const SPCR_PL011: u8 = 3;
 
@@ -53,9 +59,70 @@ function sigIs(a: u64, s: cstr, n: u64): bool {
   return true;
 }
 
-/** Whether [phys, phys + len) lies below physLimit (no wrap). */
-function inside(phys: u64, len: u64, physLimit: u64): bool {
-  return phys != 0 && phys < physLimit && len <= physLimit - phys;
+/** How the reader reaches physical memory (see the top of the file). */
+export interface AcpiView extends Struct {
+  p2v: u64;
+  physLimit: u64;
+  reach: (phys: u64, len: u64) => bool;
+}
+
+/** A view without a reach check: all of [0, physLimit) is readable at p2v + phys. */
+export function acpiView(v: Ptr<AcpiView>, p2v: u64, physLimit: u64): Ptr<AcpiView> {
+  v.p2v = p2v;
+  v.physLimit = physLimit;
+  v.reach = null;
+  return v;
+}
+
+/** Whether [phys, phys + len) lies below physLimit (no wrap) and can be read. */
+function inside(v: Ptr<AcpiView>, phys: u64, len: u64): bool {
+  if (phys == 0 || phys >= v.physLimit || len > v.physLimit - phys) return false;
+  return v.reach == null || v.reach(phys, len);
+}
+
+/** The root table (XSDT for revision >= 2, else RSDT) under the RSDP at `rsdpPhys`: its
+ *  physical address, with its length and entry size in out[0] and out[1]; 0 if unusable. */
+function rootTable(v: Ptr<AcpiView>, rsdpPhys: u64, out: Ptr<u64>): u64 {
+  if (!inside(v, rsdpPhys, 36)) return 0;
+  let rsdp: u64 = v.p2v + rsdpPhys;
+  if (!sigIs(rsdp, "RSD PTR ", 8)) return 0;
+  let root: u64 = u64(rd32(rsdp + 16));
+  out[1] = 4;
+  if (rd8(rsdp + 15) >= 2 && rd64(rsdp + 24) != 0) {
+    root = rd64(rsdp + 24);
+    out[1] = 8;
+  }
+  if (!inside(v, root, 36)) return 0;
+  out[0] = u64(rd32(v.p2v + root + 4));
+  if (out[0] < 36 || !inside(v, root, out[0])) return 0;
+  return root;
+}
+
+/**
+ * Finds the first table with signature `sig` (4 characters) under the RSDP at `rsdpPhys`.
+ * Returns its physical address and puts its length in `outLen` (at least 36, all of it
+ * readable), or 0 when the RSDP or root table is unusable or no such table exists.
+ */
+export function acpiFindTable(v: Ptr<AcpiView>, rsdpPhys: u64, sig: cstr, outLen: Ptr<u64>): u64 {
+  outLen[0] = 0;
+  let rt: Arr<u64, 2>;
+  let root: u64 = rootTable(v, rsdpPhys, addressOf(rt[0]));
+  if (root == 0) return 0;
+  let entrySize: u64 = rt[1];
+  let n: u64 = (rt[0] - 36) / entrySize;
+  for (let i: u64 = 0; i < n; i++) {
+    let ea: u64 = v.p2v + root + 36 + i * entrySize;
+    let t: u64 = entrySize == 8 ? rd64(ea) : u64(rd32(ea));
+    if (!inside(v, t, 36)) continue;
+    let tv: u64 = v.p2v + t;
+    let len: u64 = u64(rd32(tv + 4));
+    if (len < 36 || !inside(v, t, len)) continue;
+    if (sigIs(tv, sig, 4)) {
+      outLen[0] = len;
+      return t;
+    }
+  }
+  return 0;
 }
 
 /** The FADT at `fadt` (`len` bytes): its power-management timer, if it has one. */
@@ -70,43 +137,80 @@ function fadtPmTimer(fadt: u64, len: u64, out: Ptr<AcpiInfo>): void {
   out.pmTimerBits = (flags & FADT_TMR_VAL_EXT) != 0 ? 32 : 24;
 }
 
-/** Scans the tables under the RSDP at `rsdpPhys`. False when the RSDP or its root table is
- *  unusable (out fields are then whatever was found, usually nothing). */
-export function acpiScan(rsdpPhys: u64, p2v: u64, physLimit: u64, out: Ptr<AcpiInfo>): bool {
+/** Scans the tables under the RSDP at `rsdpPhys` for the FADT and SPCR. False when the
+ *  RSDP or its root table is unusable (out is then all zero). */
+export function acpiScan(v: Ptr<AcpiView>, rsdpPhys: u64, out: Ptr<AcpiInfo>): bool {
   memset(cast<u8>(out), 0, sizeof<AcpiInfo>());
-  if (!inside(rsdpPhys, 36, physLimit)) return false;
-  let rsdp: u64 = p2v + rsdpPhys;
-  if (!sigIs(rsdp, "RSD PTR ", 8)) return false;
-  let rev: u8 = rd8(rsdp + 15);
-  let root: u64 = 0;
-  let entrySize: u64 = 4;
-  if (rev >= 2 && rd64(rsdp + 24) != 0) {
-    root = rd64(rsdp + 24);
-    entrySize = 8;
-  } else {
-    root = u64(rd32(rsdp + 16));
+  let rt: Arr<u64, 2>;
+  if (rootTable(v, rsdpPhys, addressOf(rt[0])) == 0) return false;
+  let len: u64 = 0;
+  let fadt: u64 = acpiFindTable(v, rsdpPhys, "FACP", addressOf(len));
+  if (fadt != 0) {
+    out.fadtFound = true;
+    if (len >= 131) out.armBootArch = u16(rd8(v.p2v + fadt + 129)) | (u16(rd8(v.p2v + fadt + 130)) << 8);
+    fadtPmTimer(v.p2v + fadt, len, out);
   }
-  if (!inside(root, 36, physLimit)) return false;
-  let rootLen: u64 = u64(rd32(p2v + root + 4));
-  if (rootLen < 36 || !inside(root, rootLen, physLimit)) return false;
-  let n: u64 = (rootLen - 36) / entrySize;
-  for (let i: u64 = 0; i < n; i++) {
-    let ea: u64 = p2v + root + 36 + i * entrySize;
-    let t: u64 = entrySize == 8 ? rd64(ea) : u64(rd32(ea));
-    if (!inside(t, 36, physLimit)) continue;
-    let tv: u64 = p2v + t;
-    let len: u64 = u64(rd32(tv + 4));
-    if (len < 36 || !inside(t, len, physLimit)) continue;
-    if (sigIs(tv, "FACP", 4) && !out.fadtFound) {
-      out.fadtFound = true;
-      if (len >= 131) out.armBootArch = u16(rd8(tv + 129)) | (u16(rd8(tv + 130)) << 8);
-      fadtPmTimer(tv, len, out);
-    } else if (sigIs(tv, "SPCR", 4) && !out.spcrFound && len >= 52) {
-      out.spcrFound = true;
-      out.spcrType = rd8(tv + 36);
-      out.spcrSpace = rd8(tv + 40);
-      out.spcrBase = rd64(tv + 44);
+  let spcr: u64 = acpiFindTable(v, rsdpPhys, "SPCR", addressOf(len));
+  if (spcr != 0 && len >= 52) {
+    out.spcrFound = true;
+    out.spcrType = rd8(v.p2v + spcr + 36);
+    out.spcrSpace = rd8(v.p2v + spcr + 40);
+    out.spcrBase = rd64(v.p2v + spcr + 44);
+  }
+  return true;
+}
+
+// ---- MADT ----------------------------------------------------------------------------
+
+const MADT_LOCAL_APIC: u8 = 0;
+const MADT_LAPIC_OVERRIDE: u8 = 5;
+const MADT_LOCAL_X2APIC: u8 = 9;
+const MADT_GICC: u8 = 0x0B;
+/** Flags of the CPU entries: bit 0 Enabled. */
+const MADT_ENABLED: u32 = 1;
+
+export interface MadtInfo extends Struct {
+  found: bool;
+  /** Physical address of the local APIC (x86_64; the 64-bit override when present). */
+  lapicBase: u64;
+  /** x86_64: local APIC ids (types 0 and 9); aarch64: MPIDR affinities (type 0x0B). */
+  cpus: CpuList;
+  /** Processor Local x2APIC entries seen (x86_64). */
+  x2apicEntries: u32;
+}
+
+/**
+ * The CPUs of the MADT. `gicc` selects the aarch64 entries (GIC CPU interfaces) instead of
+ * the x86_64 ones. False when there is no usable MADT.
+ */
+export function acpiMadt(v: Ptr<AcpiView>, rsdpPhys: u64, gicc: bool, out: Ptr<MadtInfo>): bool {
+  memset(cast<u8>(out), 0, sizeof<MadtInfo>());
+  let len: u64 = 0;
+  let madt: u64 = acpiFindTable(v, rsdpPhys, "APIC", addressOf(len));
+  if (madt == 0 || len < 44) return false;
+  out.found = true;
+  let t: u64 = v.p2v + madt;
+  out.lapicBase = u64(rd32(t + 36));
+  let off: u64 = 44;
+  while (off + 2 <= len) {
+    let type: u8 = rd8(t + off);
+    let elen: u64 = u64(rd8(t + off + 1));
+    if (elen < 2 || off + elen > len) break;     // a corrupt entry ends the walk
+    let e: u64 = t + off;
+    if (!gicc && type == MADT_LOCAL_APIC && elen >= 8) {
+      if ((rd32(e + 4) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), u64(rd8(e + 3)));
+      else out.cpus.disabled++;
+    } else if (!gicc && type == MADT_LOCAL_X2APIC && elen >= 16) {
+      out.x2apicEntries++;
+      if ((rd32(e + 8) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), u64(rd32(e + 4)));
+      else out.cpus.disabled++;
+    } else if (!gicc && type == MADT_LAPIC_OVERRIDE && elen >= 12) {
+      out.lapicBase = rd64(e + 4);
+    } else if (gicc && type == MADT_GICC && elen >= 76) {
+      if ((rd32(e + 12) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), rd64(e + 68) & MPIDR_AFFINITY_MASK);
+      else out.cpus.disabled++;
     }
+    off += elen;
   }
   return true;
 }

@@ -11,7 +11,10 @@
 
 /** "TSBOOTBI" read as a little-endian u64. */
 export const BOOTINFO_MAGIC: u64 = 0x4942_544F_4F42_5354;
-export const BOOTINFO_VERSION: u32 = 3;
+export const BOOTINFO_VERSION: u32 = 4;
+/** The oldest version a kernel built from this file reads (it then treats the newer
+ *  fields as absent: version 3 has no AP trampoline). */
+export const BOOTINFO_VERSION_MIN: u32 = 3;
 
 /** Where the loader puts the direct map of all physical memory. */
 export const HHDM_BASE: u64 = 0xFFFF_8000_0000_0000;
@@ -211,8 +214,23 @@ export interface BootInfo extends Struct {
   pad1: u32;
   efiRwx: Arr<RwxRange, 16>;
 
-  reserved: Arr<u64, 4>;
+  // ---- version 4 (taken from `reserved`, so the size stays the same) ----
+  /** Phys of memory below 1 MiB the loader reserved for the x86_64 real-mode AP trampoline
+   *  (page-aligned, so its page number is a SIPI vector), 0 when there is none (aarch64,
+   *  or no free low memory). Loader-reclaimable in the map; the kernel's allocators never
+   *  touch memory below 1 MiB anyway. */
+  apTrampoline: u64;
+  /** Bytes at apTrampoline (AP_TRAMPOLINE_SIZE), 0 when there is none. */
+  apTrampolineSize: u64;
+
+  reserved: Arr<u64, 2>;
 }
+
+/** What the loader reserves below 1 MiB for the AP trampoline (x86_64): the code and data
+ *  page and the frames of a small page table that identity-maps it (docs/boot-protocol.md). */
+export const AP_TRAMPOLINE_SIZE: u64 = 0x8000;
+/** The trampoline must lie below this (a SIPI vector is a page number below 0x100). */
+export const AP_TRAMPOLINE_LIMIT: u64 = 0x10_0000;
 
 /** What the kernel's memory map check found (0 = OK). */
 export const enum MapCheck { Ok = 0, Empty = 1, Unsorted = 2, Overlap = 3, Unaligned = 4, ZeroLength = 5, BadType = 6, NotCoalesced = 7 }

@@ -1,7 +1,9 @@
 // A small flattened-device-tree (DTB) reader: just what the boot path needs from the
 // firmware's tree on aarch64 —
 //   - the first enabled PL011 (compatible "arm,pl011"): its `reg` (MMIO base and size);
-//   - the PSCI node (compatible "arm,psci*"): its `method` ("hvc" or "smc").
+//   - the PSCI node (compatible "arm,psci*"): its `method` ("hvc" or "smc");
+//   - the CPUs (device_type "cpu"): their `reg` (the MPIDR affinity) when enabled and
+//     started through PSCI (`enable-method` "psci" or none; "spin-table" is not supported).
 // Format (Devicetree Specification v0.4, chapter 5): a big-endian header, then a structure
 // block of 4-byte-aligned tokens (BEGIN_NODE name, PROP len nameoff value, END_NODE, NOP,
 // END) and a strings block holding property names.
@@ -16,6 +18,8 @@ const FDT_END_NODE: u32 = 2;
 const FDT_PROP: u32 = 3;
 const FDT_NOP: u32 = 4;
 const FDT_END: u32 = 9;
+
+import { type CpuList, MPIDR_AFFINITY_MASK, cpuListAdd } from "./cpulist";
 
 /** Deepest node nesting followed (virt's tree is 4 deep; deeper nodes are skipped). */
 const FDT_MAX_DEPTH = 16;
@@ -43,6 +47,8 @@ export interface FdtInfo extends Struct {
   uartSize: u64;
   psciFound: bool;
   psciMethod: PsciMethod;
+  /** MPIDR affinities of the enabled CPUs, in tree order. */
+  cpus: CpuList;
 }
 
 /** Per-depth state of the nodes currently open. */
@@ -55,6 +61,8 @@ interface FdtLevel extends Struct {
   regOff: u64;      // offset of this node's `reg` value in the blob (0: none)
   regLen: u32;
   method: PsciMethod;
+  cpu: bool;        // device_type "cpu"
+  notPsci: bool;    // an enable-method other than "psci"
 }
 
 function be32(p: Ptr<u8>, off: u64): u32 {
@@ -116,6 +124,8 @@ function levelReset(l: Ptr<FdtLevel>): void {
   l.regOff = 0;
   l.regLen = 0;
   l.method = PsciMethod.None;
+  l.cpu = false;
+  l.notPsci = false;
 }
 
 /**
@@ -176,6 +186,12 @@ export function fdtScan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus
           out.uartSize = sc == 0 ? 0 : beCells(blob, l.regOff + u64(ac) * 4, sc);
         }
       }
+      if (l.cpu && depth > 0) {
+        let ac: u32 = lv[depth - 1].addrCells;
+        if (l.disabled) out.cpus.disabled++;
+        else if (l.notPsci || l.regOff == 0 || (ac != 1 && ac != 2) || u64(l.regLen) < u64(ac) * 4) out.cpus.unsupported++;
+        else cpuListAdd(addressOf(out.cpus), beCells(blob, l.regOff, ac) & MPIDR_AFFINITY_MASK);
+      }
       if (l.psci && !l.disabled && !out.psciFound) {
         out.psciFound = true;
         out.psciMethod = l.method;
@@ -208,6 +224,10 @@ export function fdtScan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus
     } else if (strAt(blob, nm, nmEnd, "method")) {
       if (listHas(blob, val, len, "hvc")) cur.method = PsciMethod.Hvc;
       else if (listHas(blob, val, len, "smc")) cur.method = PsciMethod.Smc;
+    } else if (strAt(blob, nm, nmEnd, "device_type")) {
+      if (listHas(blob, val, len, "cpu")) cur.cpu = true;
+    } else if (strAt(blob, nm, nmEnd, "enable-method")) {
+      cur.notPsci = !listHas(blob, val, len, "psci");
     } else if (strAt(blob, nm, nmEnd, "#address-cells") && len == 4) {
       cur.addrCells = be32(blob, val);
     } else if (strAt(blob, nm, nmEnd, "#size-cells") && len == 4) {

@@ -8,7 +8,7 @@
 // boot info did not promise) and ends in fail(), which always exits.
 
 import {
-  type BootInfo, type MemRegion, type RwxRange, MemType, MapCheck, BOOTINFO_MAGIC, BOOTINFO_VERSION, MEMTYPE_MAX, BootFlag,
+  type BootInfo, type MemRegion, type RwxRange, MemType, MapCheck, BOOTINFO_MAGIC, BOOTINFO_VERSION_MIN, MEMTYPE_MAX, BootFlag,
   memMapCheck, mapCheckMessage, memTypeName, KERNEL_LINK_BASE, HHDM_BASE, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE,
   RWX_RANGES_MAX, RWX_REASON_MAX, rwxReasonName,
 } from "../common/bootinfo";
@@ -20,7 +20,14 @@ import {
   archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot, archPagingLevels,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
 } from "./arch/index";
-import { mmInit, mmReclaimLoader, mmBootInfo } from "./mm/kmem";
+import { mmInit, mmReclaimLoader, mmBootInfo, mmFrames } from "./mm/kmem";
+import { mmTicks, mmTickHz } from "./mm/ticks";
+import { cpuBootInit } from "./smp/cpu";
+import { smpFindCpus, smpPrepare, smpStart, smpTickHz } from "./smp/smp";
+import { smpPark } from "./smp/work";
+import { smpSelfTest } from "./smp/smptest";
+import { klogInit } from "./klog";
+import { memtestPrepare, memtestArmInjection, memtestRun, memtestFinish } from "./memtest/memtest";
 import { printEfiTime } from "./mm/runtime";
 import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE, EFI_MEMORY_RUNTIME } from "../common/uefi";
 import { mmSelfTest } from "./mm/selftest";
@@ -275,7 +282,7 @@ function checkBootInfo(b: Ptr<BootInfo>): void {
   let a: u64 = addr(b);
   if (a < HHDM_BASE || a >= KERNEL_LINK_BASE) failHex("boot info pointer is not in the HHDM:", a);
   if (b.magic != BOOTINFO_MAGIC) failHex("boot info magic mismatch:", b.magic);
-  if (b.version < BOOTINFO_VERSION) failHex("boot info version too old:", u64(b.version));
+  if (b.version < BOOTINFO_VERSION_MIN) failHex("boot info version too old:", u64(b.version));
   if (u64(b.size) < sizeof<BootInfo>()) failHex("boot info shorter than this kernel's BootInfo:", u64(b.size));
   if (b.arch != archBootArch()) failHex("boot info is for another architecture:", u64(b.arch));
   if (b.hhdmBase != HHDM_BASE) failHex("unexpected HHDM base:", b.hhdmBase);
@@ -527,11 +534,40 @@ function checkRuntimeServices(): void {
   }
 }
 
+/**
+ * Every CPU, and a memory test on all of them: the CPUs are prepared (found, given
+ * stacks), the test takes its memory and runs once on this CPU alone (the baseline: the
+ * others are not running yet, so they cannot compete with it), then the CPUs start, the
+ * test runs on all of them, and they are parked again. Reads mm's copy of the boot info.
+ */
+function checkSmpAndMemory(): void {
+  let b: Ptr<BootInfo> = mmBootInfo();
+  let cpus: u32 = smpPrepare(b);
+  let testing: bool = memtestPrepare(smpTickHz(), mmFrames().freeFrames);
+  if (testing) {
+    memtestArmInjection(cpus);
+    memtestRun();
+  }
+  let online: u32 = smpStart();
+  // Each job may take this long on the other CPUs before they are given up on.
+  let wait: u64 = smpTickHz() * 10;
+  let shared: bool = smpSelfTest(online, wait);
+  if (testing) memtestRun();
+  smpPark();
+  if (!memtestFinish()) fail("the memory test found errors (listed above)");
+  if (!shared) fail("a check of what the CPUs share failed (listed above)");
+  ok("spin lock, frame allocator and console shared by every online CPU");
+  if (online == cpus) ok("every CPU the firmware named came online");
+  else kline("not every CPU came online (listed above); the others carried on");
+  if (testing) ok("memory test on every online CPU: no errors but the injected ones");
+}
+
 export function main(bootInfo: Ptr<BootInfo>): never {
   // Exceptions first: from here on every CPU exception ends in a report and a FAIL verdict
   // (trap/), never in a reset or a silent hang.
   trapsInit(bootInfo);
   tscEntry = archTimestamp();
+  cpuBootInit();            // before anything prints: the console lock asks which CPU runs
   archConsoleInit(bootInfo);
   trapsConsoleReady();
   bi = bootInfo;
@@ -552,6 +588,8 @@ export function main(bootInfo: Ptr<BootInfo>): never {
     kbegin("no framebuffer console: ");
     println(fbconInitError());
   }
+  // Several CPUs will share the console: whole lines, under a lock (klog.ts).
+  klogInit(mmTicks, mmTickHz(bi.tscFrequency));
   report(bi);
   faultInjectFromCmdline(bi);
   checkCpuState();
@@ -562,6 +600,8 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkHhdm(bi);
   checkEngine(bi);
 
+  // Before memory is reused: a firmware may keep its CPU tables in boot-services memory.
+  smpFindCpus(bi, archPageTableRoot());
   // The kernel takes over physical memory. The checks above used their own frames and
   // their tables are freed or still live (mmInit keeps live table frames out of the pool).
   // After mmReclaimLoader the boot info and its map are gone: only mm's copies remain.
@@ -570,6 +610,7 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   if (!mmReclaimLoader()) fail("reclaiming loader memory failed");
   if (!mmSelfTest()) fail("memory self-test after reclaiming loader memory failed");
   ok("memory management: ranges, early allocator, frame allocator, vmap, reclaim");
+  checkSmpAndMemory();
   checkRuntimeServices();
 
   kbegin("all ");

@@ -17,6 +17,7 @@ import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapCon
 import { type LoadedKernel, loadKernel, releaseKernelFile } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
 import { rtMapRegions, rtEnterVirtualMode } from "./runtime";
+import { lowmemReserveApTrampoline, lowmemRelease } from "./lowmem";
 import {
   archBootArch, archTimestamp, archHasNx, archPrepareMmu, archEnterKernel, archHalt, archUartKind, archUartBase,
 } from "./arch/index";
@@ -123,6 +124,7 @@ function undo(biPhys: u64, mapBuf: u64, mapPages: u64, s: u64): u64 {
   if (kernel.phys != 0) efiFreePages(kernel.phys, kernel.pages);
   kernel.phys = 0;
   if (mapBuf != 0) efiFreePages(mapBuf, mapPages);
+  lowmemRelease(ptr<BootInfo>(biPhys));
   efiFreePages(biPhys, 1);
   return s;
 }
@@ -179,6 +181,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
 
   findTables(bi);
   findFramebuffer(bi);
+  lowmemReserveApTrampoline(bi);
   clockMark("tables");
 
   // The map: allocated once with slack, reused by the ExitBootServices loop.

@@ -19,18 +19,21 @@ export function a64PageTableRoot(): u64 {
   return mrs("TTBR1_EL1") & TTBR_BADDR;
 }
 
-/** Completes the table stores, drops the one translation, and waits for it. */
+// TLB maintenance is broadcast to the inner shareable domain (the *IS forms): with several
+// CPUs on the same tables, a translation dropped on one CPU must be dropped on all.
+
+/** Completes the table stores, drops the one translation on every CPU, and waits for it. */
 export function a64FlushPage(va: u64): void {
   dsbIshst();
-  // TLBI VAE1 takes VA[55:12] in bits 43..0 (ASID bits 63..48 = 0: global entries match anyway).
-  tlbiVae1((va >> 12) & 0x0FFF_FFFF_FFFF);
+  // TLBI VAE1IS takes VA[55:12] in bits 43..0 (ASID bits 63..48 = 0: global entries match anyway).
+  tlbiVae1is((va >> 12) & 0x0FFF_FFFF_FFFF);
   dsbIsh();
   isb();
 }
 
 export function a64FlushAll(): void {
   dsbIshst();
-  tlbiVmalle1();
+  tlbiVmalle1is();
   dsbIsh();
   isb();
 }
@@ -83,9 +86,9 @@ export function a64MmuFlagsOk(): bool {
 export function a64BreakHook(va: u64, all: bool): void {
   dsbIshst();
   if (all) {
-    tlbiVmalle1();
+    tlbiVmalle1is();
   } else {
-    tlbiVae1((va >> 12) & 0xFFF_FFFF_FFFF); // TLBI VAE1 takes VA[55:12]
+    tlbiVae1is((va >> 12) & 0xFFF_FFFF_FFFF); // TLBI VAE1IS takes VA[55:12]
   }
   dsbIsh();
   isb();

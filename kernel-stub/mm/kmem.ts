@@ -12,9 +12,9 @@
 //                       (mmBootInfo() is the kernel's copy).
 
 import {
-  type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION, BootFlag,
+  type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION_MIN, BootFlag,
 } from "../../common/bootinfo";
-import { type PageTable, type FrameSource, ptTranslate } from "../../common/paging/engine";
+import { type PageTable, type FrameSource, ptTranslate, ptMap } from "../../common/paging/engine";
 import { X86_PS, X86_ADDR_MASK } from "../../common/paging/x86_64";
 import { A64_ADDR_MASK } from "../../common/paging/aarch64";
 import {
@@ -28,7 +28,7 @@ import {
 } from "./frames";
 import { type Vmap, vmapInit, vmap, vmapMmio, vunmap, VMAP_BASE, VMAP_SIZE } from "./vmap";
 import { mmTicks } from "./ticks";
-import { archBreakHook, archPagingLevels } from "../arch/index";
+import { archBreakHook, archApplyFlush, archPagingLevels } from "../arch/index";
 
 /** Regions of the boot info's memory map the kernel can keep a copy of. */
 export const MM_MAP_MAX = 512;
@@ -76,20 +76,78 @@ export function mmSpanBase(): u64 { return spanBase; }
 export function mmSpanEnd(): u64 { return spanEnd; }
 
 // ---- the kernel's allocation API -------------------------------------------------------
+// Safe on several CPUs at once: one std SpinLock serialises the frame allocator and the
+// vmap window (whose page-table edits take frames from the same allocator, directly, so
+// the lock is never taken twice). The self-tests and mmInit use the allocator directly
+// and run before other CPUs start.
+
+let mmLock: SpinLock;
 
 /** A 4 KiB frame (physical address; reach it at mmP2V() + pa), 0 when memory is exhausted. */
-export function mmAllocFrame(): u64 { return frameAlloc(addressOf(fa)); }
-export function mmFreeFrame(pa: u64): bool { return frameFree(addressOf(fa), pa); }
+export function mmAllocFrame(): u64 {
+  spinLock(addressOf(mmLock));
+  let pa: u64 = frameAlloc(addressOf(fa));
+  spinUnlock(addressOf(mmLock));
+  return pa;
+}
+
+export function mmFreeFrame(pa: u64): bool {
+  spinLock(addressOf(mmLock));
+  let ok: bool = frameFree(addressOf(fa), pa);
+  spinUnlock(addressOf(mmLock));
+  return ok;
+}
+
 /** A 2 MiB-aligned run of 512 frames, 0 when none is free. */
-export function mmAlloc2M(): u64 { return frameAlloc2M(addressOf(fa)); }
-export function mmFree2M(pa: u64): bool { return frameFree2M(addressOf(fa), pa); }
+export function mmAlloc2M(): u64 {
+  spinLock(addressOf(mmLock));
+  let pa: u64 = frameAlloc2M(addressOf(fa));
+  spinUnlock(addressOf(mmLock));
+  return pa;
+}
+
+export function mmFree2M(pa: u64): bool {
+  spinLock(addressOf(mmLock));
+  let ok: bool = frameFree2M(addressOf(fa), pa);
+  spinUnlock(addressOf(mmLock));
+  return ok;
+}
+
 /** Physical to kernel-virtual offset (the HHDM base). */
 export function mmP2V(): u64 { return bootCopy.hhdmBase; }
+
 /** Maps [pa, pa + size) into the vmap window with Attr bits; returns the VA of pa or 0. */
-export function mmVmap(pa: u64, size: u64, attrs: u32): u64 { return vmap(addressOf(vm), pa, size, attrs); }
+export function mmVmap(pa: u64, size: u64, attrs: u32): u64 {
+  spinLock(addressOf(mmLock));
+  let va: u64 = vmap(addressOf(vm), pa, size, attrs);
+  spinUnlock(addressOf(mmLock));
+  return va;
+}
+
 /** Device registers (uncached, strongly ordered, never executable). */
-export function mmVmapMmio(pa: u64, size: u64): u64 { return vmapMmio(addressOf(vm), pa, size); }
-export function mmVunmap(va: u64, size: u64): bool { return vunmap(addressOf(vm), va, size); }
+export function mmVmapMmio(pa: u64, size: u64): u64 {
+  spinLock(addressOf(mmLock));
+  let va: u64 = vmapMmio(addressOf(vm), pa, size);
+  spinUnlock(addressOf(mmLock));
+  return va;
+}
+
+export function mmVunmap(va: u64, size: u64): bool {
+  spinLock(addressOf(mmLock));
+  let ok: bool = vunmap(addressOf(vm), va, size);
+  spinUnlock(addressOf(mmLock));
+  return ok;
+}
+
+/** Maps [pa, pa + size) at a fixed kernel VA (outside the vmap window) in the kernel's
+ *  tables, under the same lock; the TLB maintenance the engine reports is done. PT_* code. */
+export function mmMapFixed(va: u64, pa: u64, size: u64, attrs: u32): i32 {
+  spinLock(addressOf(mmLock));
+  let rc: i32 = ptMap(addressOf(kpt), va, pa, size, attrs);
+  archApplyFlush(addressOf(kpt));
+  spinUnlock(addressOf(mmLock));
+  return rc;
+}
 
 // ---- output ----------------------------------------------------------------------------
 
@@ -217,7 +275,7 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   ready = false;
   if (bi == null) return kfail("no boot info pointer", 0);
   if (bi.magic != BOOTINFO_MAGIC) return kfail("boot info magic mismatch:", bi.magic);
-  if (bi.version < BOOTINFO_VERSION || u64(bi.size) < sizeof<BootInfo>()) return kfail("boot info too old or too short, size", u64(bi.size));
+  if (bi.version < BOOTINFO_VERSION_MIN || u64(bi.size) < sizeof<BootInfo>()) return kfail("boot info too old or too short, size", u64(bi.size));
   if (bi.memMapCount == 0 || bi.memMapCount > MM_MAP_MAX) return kfail("memory map region count out of range (1..512):", bi.memMapCount);
   memcpy(addressOf(bootCopy), bi, sizeof<BootInfo>());
   mapCount = bi.memMapCount;

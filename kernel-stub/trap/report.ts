@@ -22,7 +22,8 @@ const PAGE: u64 = 4096;
 /** A kernel address nothing maps (between the kernel's fixed windows), for injected faults. */
 export const TRAP_UNMAPPED_VA: u64 = 0xFFFF_FFFF_DEAD_0000;
 const MAX_FRAMES: u32 = 16;
-const MAX_STACKS: u32 = 8;
+/** The boot CPU's stacks and each further CPU's kernel and exception stacks (smp/smp.ts). */
+const MAX_STACKS: u32 = 136;
 
 /** The raw boot info of the entry, for bringing the console up from inside a report. */
 let bootInfoRaw: Ptr<BootInfo> = null;
@@ -41,8 +42,8 @@ let firstCode: i64 = -1;
 let faultWhileReporting: bool = false;
 
 /** Stacks the backtrace may read: [lo, hi) each; slot 0 is the kernel stack. */
-let stackLo: Arr<u64, 8>;
-let stackHi: Arr<u64, 8>;
+let stackLo: Arr<u64, 136>;
+let stackHi: Arr<u64, 136>;
 let stackCount: u32 = 1;
 
 // ---- set-up (called by trap/trap.ts and main) ------------------------------------------
@@ -81,13 +82,12 @@ export function trapTestFaultWhileReporting(): void {
 
 /** Sets *p to `v` if it is 0; returns the old value (atomic). */
 function claim(p: Ptr<u64>, v: u64): u64 {
-  if (target.x86_64) {
-    return asm<u64>("lock cmpxchgq $2, ($1)", "={rax},r,r,{rax},~{memory}", addr(p), v, u64(0));
-  }
-  return asm<u64>(
-    "1:\n\tldaxr $0, [$1]\n\tcbnz $0, 2f\n\tstlxr w9, $2, [$1]\n\tcbnz w9, 1b\n2:",
-    "=&r,r,r,~{x9},~{memory}", addr(p), v,
-  );
+  return atomicCompareExchange(p, 0, v, "acq_rel", "acquire");
+}
+
+/** Whether some CPU is reporting an exception (it will power the machine off). */
+export function trapReporting(): bool {
+  return atomicLoad(addressOf(owner), "acquire") != 0;
 }
 
 /**

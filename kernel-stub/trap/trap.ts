@@ -10,7 +10,7 @@
 import { type BootInfo } from "../../common/bootinfo";
 import { x64TrapsInit } from "./x86_64";
 import { a64TrapsInit } from "./aarch64";
-import { trapReportInit, trapConsoleReady, trapSetKernelStack, trapAddStack } from "./report";
+import { trapReportInit, trapConsoleReady, trapSetKernelStack, trapAddStack, trapReporting } from "./report";
 
 /**
  * The boot CPU's exception handling, before anything else runs. `bootInfo` is the raw
@@ -35,4 +35,10 @@ export function trapsSetKernelStack(top: u64, size: u64): void {
 /** A further stack [lo, hi) (another CPU's kernel or exception stack) that backtraces may walk. */
 export function trapsAddStack(lo: u64, hi: u64): void {
   trapAddStack(lo, hi);
+}
+
+/** Whether some CPU is reporting an exception: it will end the run, so another CPU that
+ *  waits for it (SMP start-up, jobs) must stop instead of carrying on or giving up on it. */
+export function trapsReporting(): bool {
+  return trapReporting();
 }

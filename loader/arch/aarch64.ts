@@ -3,7 +3,8 @@
 // kernel. Only loader/arch/index.ts calls these, inside `if (target.aarch64)` branches
 // (the `else` of `target.x86_64`), so nothing here is compiled for x86_64.
 //
-// The switch (a64Trampoline) in short — docs/boot-protocol.md has the entry state:
+// The switch (common/a64switch.ts, shared with the kernel's CPU start-up) in short —
+// docs/boot-protocol.md has the entry state:
 //   EL1: DAIF masked; SCTLR_EL1.M=0 (break: no translation is live while MAIR, TCR and
 //        both TTBRs change); TLBI VMALLE1; program MAIR/TCR/TTBR0/TTBR1; TLBI VMALLE1;
 //        SCTLR_EL1 = MMU, D- and I-cache on, WXN off (make); the next fetch goes through
@@ -18,7 +19,10 @@
 import { pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
 import { type FdtInfo, FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { A64_MAIR } from "../../common/paging/aarch64";
-import { type AcpiInfo, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan } from "../../common/acpi";
+import { a64MmuSwitch, a64MmuSwitchTo } from "../../common/a64switch";
+import {
+  type AcpiInfo, type AcpiView, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
+} from "../../common/acpi";
 import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../../common/uefi";
 import { efiFindConfigTable } from "../efi";
 import { logBegin, logStr, logEnd, logHex, logDec, logLine } from "../log";
@@ -124,7 +128,8 @@ function uartFromAcpi(): u64 {
   let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
   if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
   let info: AcpiInfo = zeroed<AcpiInfo>();
-  if (rsdp == null || !acpiScan(addr(rsdp), 0, 0xFFFF_FFFF_FFFF_FFFF, addressOf(info))) {
+  let view: AcpiView = zeroed<AcpiView>();
+  if (rsdp == null || !acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), addressOf(info))) {
     logBegin("no device tree and no usable ACPI tables; PL011 assumed at ");
     logHex(uartPhys);
     logEnd();
@@ -259,85 +264,9 @@ export function a64StackPointer(): u64 {
   return asm<u64>("mov $0, sp", "=r");
 }
 
-/**
- * The switch itself. Every value it needs arrives in a register, because between MMU off
- * and MMU on data accesses are Device-nGnRnE and would bypass the (dirty) D-cache; the
- * sequence therefore touches no memory at all, not even the stack.
- *
- * @noinline: the identity map covers this function's own pages (a64TrampolineAddress);
- * an inlined copy inside the caller would run from pages the new TTBR0 does not map.
- */
-export function a64Trampoline(mair: u64, tcr: u64, ttbr0: u64, ttbr1: u64, sctlr: u64, stackTop: u64, entry: u64, bootInfo: u64, mode: u64): never {
-  // EL1 / VHE path first; "1:" is the EL2-without-VHE path (CPACR_EL1.FPEN; HCR_EL2.RW only;
-  // CPTR_EL2 RES1 bits, no FP traps; CNTHCTL_EL2.EL1PCTEN|EL1PCEN; CNTVOFF_EL2=0 so
-  // CNTVCT == CNTPCT; VPIDR/VMPIDR = MIDR/MPIDR; SPSR_EL2 = EL1h with DAIF masked).
-  asm(
-    "msr daifset, #0xf\n\t\
-cbnz x8, 1f\n\t\
-mrs x9, sctlr_el1\n\t\
-bic x9, x9, #1\n\t\
-msr sctlr_el1, x9\n\t\
-isb\n\t\
-tlbi vmalle1\n\t\
-dsb ish\n\t\
-isb\n\t\
-msr mair_el1, x0\n\t\
-msr tcr_el1, x1\n\t\
-msr ttbr0_el1, x2\n\t\
-msr ttbr1_el1, x3\n\t\
-isb\n\t\
-tlbi vmalle1\n\t\
-dsb ish\n\t\
-isb\n\t\
-msr sctlr_el1, x4\n\t\
-isb\n\t\
-mov sp, x5\n\t\
-mov x0, x7\n\t\
-mov x29, xzr\n\t\
-mov x30, xzr\n\t\
-br x6\n\
-1:\n\t\
-msr mair_el1, x0\n\t\
-msr tcr_el1, x1\n\t\
-msr ttbr0_el1, x2\n\t\
-msr ttbr1_el1, x3\n\t\
-msr sctlr_el1, x4\n\t\
-msr sp_el1, x5\n\t\
-mov x9, #0x300000\n\t\
-msr cpacr_el1, x9\n\t\
-mov x9, #0x80000000\n\t\
-msr hcr_el2, x9\n\t\
-mov x9, #0x33ff\n\t\
-msr cptr_el2, x9\n\t\
-msr hstr_el2, xzr\n\t\
-mrs x9, cnthctl_el2\n\t\
-orr x9, x9, #3\n\t\
-msr cnthctl_el2, x9\n\t\
-msr cntvoff_el2, xzr\n\t\
-mrs x9, midr_el1\n\t\
-msr vpidr_el2, x9\n\t\
-mrs x9, mpidr_el1\n\t\
-msr vmpidr_el2, x9\n\t\
-isb\n\t\
-tlbi vmalle1\n\t\
-dsb ish\n\t\
-isb\n\t\
-mov x9, #0x3c5\n\t\
-msr spsr_el2, x9\n\t\
-msr elr_el2, x6\n\t\
-mov x0, x7\n\t\
-mov x29, xzr\n\t\
-mov x30, xzr\n\t\
-eret",
-    "{x0},{x1},{x2},{x3},{x4},{x5},{x6},{x7},{x8},~{x9},~{memory}",
-    mair, tcr, ttbr0, ttbr1, sctlr, stackTop, entry, bootInfo, mode,
-  );
-  unreachable();
-}
-
 /** Address of the code that runs while the tables change (to identity-map it). */
 export function a64TrampolineAddress(): u64 {
-  return addr(a64Trampoline);
+  return addr(a64MmuSwitch);
 }
 
 export function a64EnterKernel(ttbr1: u64, ttbr0: u64, stackTop: u64, entry: u64, bootInfo: u64): never {
@@ -347,7 +276,7 @@ export function a64EnterKernel(ttbr1: u64, ttbr0: u64, stackTop: u64, entry: u64
   logHex(ttbr0);
   logStr(" (identity: switch code and loader stack)");
   logEnd();
-  a64Trampoline(A64_MAIR, tcrValue, ttbr0, ttbr1, sctlrValue, stackTop, entry, bootInfo, el2Mode);
+  a64MmuSwitchTo(A64_MAIR, tcrValue, ttbr0, ttbr1, sctlrValue, stackTop, entry, bootInfo, el2Mode);
 }
 
 export function a64Halt(): never {

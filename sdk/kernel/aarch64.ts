@@ -15,7 +15,9 @@ import { type FdtInfo, FdtStatus, PsciMethod, fdtScan, fdtStatusMessage, psciMet
 import { type BootInfo, BOOTINFO_MAGIC, BootFlag, HHDM_BASE, KERNEL_LINK_BASE } from "../../common/bootinfo";
 import { type PageTable, ptMap, ptTranslate, ptClearFlush, PT_OK } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
-import { type AcpiInfo, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan } from "../../common/acpi";
+import {
+  type AcpiInfo, type AcpiView, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
+} from "../../common/acpi";
 
 /** The kernel VA of the console UART's page (a 2 MiB slot of its own below the stack). */
 export const UART_VA: u64 = 0xFFFF_FFFF_E000_0000;
@@ -138,7 +140,8 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   if (psci == PsciMethod.None && usable && (b.flags & BootFlag.HasRsdp) != 0) {
     // No device tree (AAVMF publishes ACPI by default): the FADT's ARM_BOOT_ARCH flags.
     let acpi: AcpiInfo = zeroed<AcpiInfo>();
-    if (acpiScan(b.rsdp, HHDM_BASE, b.hhdmSize, addressOf(acpi)) && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
+    let view: AcpiView = zeroed<AcpiView>();
+    if (acpiScan(acpiView(addressOf(view), HHDM_BASE, b.hhdmSize), b.rsdp, addressOf(acpi)) && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
       psci = (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? PsciMethod.Hvc : PsciMethod.Smc;
       psciNote = "ACPI FADT ARM_BOOT_ARCH; no device tree";
     }
@@ -166,18 +169,30 @@ export function a64ConsoleDescribe(): void {
   print(")");
 }
 
+// ---- PSCI ------------------------------------------------------------------------------
+
+/** The PSCI conduit a64ConsoleInit found (or guessed). */
+export function a64PsciMethod(): PsciMethod {
+  return psci;
+}
+
+/** A PSCI call (SMC Calling Convention, 64-bit) through that conduit; x0 comes back. Also
+ *  what starts the other CPUs (CPU_ON). */
+export function a64PsciCall(fn: u64, a1: u64, a2: u64, a3: u64): i64 {
+  // SMCCC 1.0 lets the callee corrupt x4..x17. `smc #0` is written as its encoding: LLVM's
+  // assembler refuses SMC without the "el3" target feature, which aarch64-elf lacks.
+  if (psci == PsciMethod.Smc) {
+    return asm<i64>(".inst 0xd4000003", "={x0},{x0},{x1},{x2},{x3},~{x4},~{x5},~{x6},~{x7},~{x8},~{x9},~{x10},~{x11},~{x12},~{x13},~{x14},~{x15},~{x16},~{x17},~{memory}", fn, a1, a2, a3);
+  }
+  return asm<i64>("hvc #0", "={x0},{x0},{x1},{x2},{x3},~{x4},~{x5},~{x6},~{x7},~{x8},~{x9},~{x10},~{x11},~{x12},~{x13},~{x14},~{x15},~{x16},~{x17},~{memory}", fn, a1, a2, a3);
+}
+
 // ---- exit --------------------------------------------------------------------------------
 
 /** PSCI SYSTEM_OFF through the conduit a64ConsoleInit found; QEMU then exits with 0, so the
  *  verdict line printed before is what decides. Never returns. */
 export function a64PowerOff(pass: bool): never {
-  if (psci == PsciMethod.Smc) {
-    // `smc #0` as its encoding: LLVM's assembler refuses SMC without the "el3" target
-    // feature, which the aarch64-elf target does not enable.
-    asm(".inst 0xd4000003", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
-  } else {
-    asm("hvc #0", "{x0},~{x1},~{x2},~{x3},~{memory}", PSCI_SYSTEM_OFF);
-  }
+  a64PsciCall(PSCI_SYSTEM_OFF, 0, 0, 0);
   // Still here: no PSCI (a real machine without it); stop quietly.
   println("[kernel] PSCI SYSTEM_OFF returned; halting");
   a64Halt();

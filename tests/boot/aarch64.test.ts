@@ -4,12 +4,17 @@
 // it; the kernel checks the boot protocol, prints the command line it got (the chosen
 // entry's), `[kernel] PASS` and powers off through PSCI SYSTEM_OFF (QEMU exit status 0).
 //
-// Three boots cover the three ways in, each on another CPU model:
-//   cortex-a72, default virt: EL1, firmware publishes ACPI (no device tree): PL011 from
-//              SPCR, PSCI conduit (hvc) from the FADT; with 1 GiB of RAM it also carries
-//              the memory matrix's checks (checkMemory);
-//   cortex-a57, -machine acpi=off: EL1, device tree: PL011 `reg` and psci `method` (hvc);
-//   max, -machine virtualization=on: the loader starts at EL2 and erets to EL1; PSCI via smc.
+// Three boots cover the three ways in, each on another CPU model and CPU count:
+//   cortex-a72, default virt, -smp 4: EL1, firmware publishes ACPI (no device tree): PL011
+//              from SPCR, PSCI conduit (hvc) from the FADT, CPUs from the MADT; the memory
+//              test with a fault injected where the kernel chooses (auto); with 1 GiB of
+//              RAM it also carries the memory matrix's checks (checkMemory);
+//   cortex-a57, -machine acpi=off, -smp 2: EL1, device tree: PL011 `reg`, psci `method`
+//              (hvc), the cpu nodes;
+//   max, -machine virtualization=on, -smp 3: the loader starts at EL2 and erets to EL1;
+//              PSCI via smc; QEMU starts the other CPUs at EL2 too, and they take the same
+//              way down to EL1; CPU 1 is told to stop at its entry (tsboot.smp.hang=1): it
+//              is reported after the bounded wait and CPU 2 still comes online.
 // Then the missing-kernel and corrupt-kernel boots, as on x86_64 (tests/boot/bad-kernel.test.ts),
 // and a kernel for the wrong machine.
 import { test } from 'uvu';
@@ -19,11 +24,12 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, tempDir, LOADER_SIZE_GOAL } from './bootlib';
 import { LOADER_TIME_LINE, MENU_READY } from '../../qemu/harness';
+import { checkSmp, checkMemtest, describeMemtest } from './smpcheck';
 
 const CMDLINE = 'tsboot-e2e console=ttyAMA0 answer=42';
 
 /** Expected in order for every successful boot; `variant` lines are spliced in. */
-function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelArch: RegExp }): (string | RegExp)[] {
+function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelArch: RegExp; smp: number; cpuSource: string; hang?: number }): (string | RegExp)[] {
   return [
     '[loader] tsboot loader (aarch64) starting',
     /^\[loader\] loader@0x[0-9a-f]+ size 0x[0-9a-f]+$/,
@@ -34,7 +40,7 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     /^\[loader\] booting 'other' in 30.*: stopped$/,
     '[loader] > 2 tsboot [tsboot] \\tsboot\\kernel-aarch64.elf',
     "[loader] booting entry 'tsboot' (tsboot, \\tsboot\\kernel-aarch64.elf)",
-    `[loader] cmdline: ${CMDLINE}`,
+    new RegExp(`^\\[loader\\] cmdline: ${CMDLINE}( tsboot\\.memtest\\.inject=auto:\\d+)?( tsboot\\.smp\\.hang=\\d+)?$`),
     /^\[loader\] aarch64: running at EL[12], MIDR 0x[0-9a-f]+, PARange \d+ bits, 4 KiB granule supported$/,
     variant.tables,
     /^\[loader\] kernel file \\tsboot\\kernel-aarch64\.elf: \d+ bytes at 0x[0-9a-f]+$/,
@@ -60,7 +66,7 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     variant.kernelArch,
     /^\[kernel\] tsboot kernel-stub \(aarch64\) entered, boot info at 0xffff8000[0-9a-f]+$/,
     '[kernel] check ok: boot info magic, version, size and architecture',
-    `[kernel] cmdline: "${CMDLINE}"`,
+    new RegExp(`^\\[kernel\\] cmdline: "${CMDLINE}( tsboot\\.memtest\\.inject=auto:\\d+)?( tsboot\\.smp\\.hang=\\d+)?"$`),
     /^\[kernel\] kernel virt 0xffffffff80000000 phys 0x[0-9a-f]+ /,
     /^\[kernel\] loader time: \d+ CNTVCT ticks = \d+ us at \d+ MHz/,
     /^\[kernel\] check ok: DAIF masked, SCTLR M\/C\/I on and WXN off, MAIR and TCR as announced, on the kernel stack and the announced page tables$/,
@@ -69,6 +75,12 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
     /^\[kernel\] check ok: kernel text read-only/,
     /^\[kernel\] check ok: HHDM reads match/,
     /^\[kernel\] check ok: engine on the live tables/,
+    `[kernel] smp: ${variant.smp} CPUs in the firmware tables (${variant.cpuSource}); boot CPU id 0x0`,
+    `[kernel] smp: ${variant.smp - (variant.hang !== undefined ? 1 : 0)} CPUs online`,
+    '[kernel] check ok: spin lock, frame allocator and console shared by every online CPU',
+    variant.hang !== undefined ? '[kernel] not every CPU came online (listed above); the others carried on'
+      : '[kernel] check ok: every CPU the firmware named came online',
+    '[kernel] check ok: memory test on every online CPU: no errors but the injected ones',
     '[kernel] check ok: efi runtime services: table and GetTime mapped in the runtime window',
     /^\[kernel\] efi time: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} .*: ok$/,
     '[kernel] check ok: efi GetTime through the virtual runtime services table',
@@ -81,6 +93,12 @@ const EL1_SWITCH = '[loader] EL1: switching translation tables in place (MMU off
 interface Variant {
   name: string;
   cpu: string;
+  smp: number;
+  cpuSource: string;
+  /** Ask the kernel to inject a fault (at an address it chooses) into the memory test. */
+  inject?: number;
+  /** A CPU told to stop at its entry without reporting in. */
+  hang?: number;
   qemuArgs: string[];
   /** Guest RAM; the memory matrix's checks run on this boot when set. */
   memory?: string;
@@ -91,8 +109,11 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   {
-    name: 'cortex-a72, ACPI (no device tree), EL1, 1 GiB',
+    name: 'cortex-a72, ACPI (no device tree), EL1, 4 CPUs, 1 GiB',
     cpu: 'cortex-a72',
+    smp: 4,
+    cpuSource: 'ACPI MADT GIC CPU interfaces; PSCI CPU_ON via hvc',
+    inject: 50,
     qemuArgs: [],
     memory: '1G',
     el: [EL1_SWITCH],
@@ -100,16 +121,21 @@ const VARIANTS: Variant[] = [
     kernelArch: /^\[kernel\] aarch64: EL1, PL011 phys 0x9000000 \(from the loader\) mapped Device-nGnRnE at 0xffffffffe0000000; PSCI SYSTEM_OFF via hvc \(ACPI FADT ARM_BOOT_ARCH; no device tree\)$/,
   },
   {
-    name: 'cortex-a57, device tree (acpi=off), EL1',
+    name: 'cortex-a57, device tree (acpi=off), EL1, 2 CPUs',
     cpu: 'cortex-a57',
+    smp: 2,
+    cpuSource: 'device tree cpu nodes; PSCI CPU_ON via hvc',
     qemuArgs: ['-machine', 'acpi=off'],
     el: [EL1_SWITCH],
     tables: /^\[loader\] device tree: \d+ bytes, version 17, \d+ nodes; PL011 0x9000000; PSCI hvc$/,
     kernelArch: /^\[kernel\] aarch64: EL1, PL011 phys 0x9000000 \(from the loader\) mapped Device-nGnRnE at 0xffffffffe0000000; PSCI SYSTEM_OFF via hvc \(device tree psci node\)$/,
   },
   {
-    name: 'max, EL2 (virtualization=on) -> EL1',
+    name: 'max, EL2 (virtualization=on) -> EL1, 3 CPUs of which one never reports in',
     cpu: 'max',
+    smp: 3,
+    hang: 1,
+    cpuSource: 'ACPI MADT GIC CPU interfaces; PSCI CPU_ON via smc',
     qemuArgs: ['-machine', 'virtualization=on'],
     el: ['[loader] EL2 without VHE: moving to EL1 (HCR_EL2.RW=1, SPSR_EL2=EL1h with DAIF masked, ELR_EL2=entry, eret)'],
     tables: /^\[loader\] no device tree \(the firmware publishes ACPI\); SPCR: PL011 at 0x9000000; FADT: PSCI smc$/,
@@ -123,12 +149,14 @@ for (const v of VARIANTS) {
     const dir = tempDir(`aarch64-${v.cpu}`);
     try {
       const cfg = path.join(dir, 'boot.cfg');
+      const cmdline = CMDLINE + (v.inject !== undefined ? ` tsboot.memtest.inject=auto:${v.inject}` : '') +
+        (v.hang !== undefined ? ` tsboot.smp.hang=${v.hang}` : '');
       const sha = createHash('sha256').update(fs.readFileSync(art.kernel)).digest('hex');
       // The entry that is not the default, chosen with its digit in the menu.
       fs.writeFileSync(cfg, [
         'timeout=30', 'default=other',
         'entry=other', 'protocol=tsboot', 'path=/tsboot/kernel-aarch64.elf', 'cmdline=the default entry, not chosen',
-        'entry=tsboot', 'protocol=tsboot', 'path=/tsboot/kernel-aarch64.elf', `cmdline=${CMDLINE}`, `sha256=${sha}`, '',
+        'entry=tsboot', 'protocol=tsboot', 'path=/tsboot/kernel-aarch64.elf', `cmdline=${cmdline}`, `sha256=${sha}`, '',
       ].join('\n'));
       const r = await bootEsp('aarch64', dir, [
         { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTAA64.EFI' },
@@ -140,10 +168,18 @@ for (const v of VARIANTS) {
         keys: [{ after: MENU_READY, choose: 'tsboot', via: 'digit' }],
         cpu: v.cpu,
         qemuArgs: v.qemuArgs,
+        smp: v.smp,
         memory: v.memory,
         timeoutMs: 120_000,
       });
       assert.ok(r.ok, explain(r));
+      const text = r.lines.map((l) => l.text);
+      const smp = checkSmp(text, v.smp, v.hang !== undefined ? [v.hang] : []);
+      assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
+      const online = v.smp - (v.hang !== undefined ? 1 : 0);
+      const mt = checkMemtest(text, online, v.inject !== undefined ? { bit: v.inject } : undefined);
+      assert.equal(mt.problems, [], `${mt.problems.join('; ')}\n${explain(r)}`);
+      console.log(`    [${v.cpu}] memtest on ${online} CPUs: ${describeMemtest(mt.summaries)}`);
       assert.is(r.verdict, 'pass');
       assert.is(r.exit.code, 0);
       // Nothing from the loader after the switch, nothing from the kernel before it.

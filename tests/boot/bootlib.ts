@@ -54,8 +54,9 @@ export interface BootPlace {
 }
 
 /**
- * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs`
- * (optional) pick the CPU model and add QEMU arguments (e.g. `-machine acpi=off`). `stopWhen` (optional)
+ * Boots an ESP holding `files` and returns the harness verdict. `cpu` / `qemuArgs` / `smp`
+ * (optional) pick the CPU model, add QEMU arguments (e.g. `-machine acpi=off`) and set the
+ * number of CPUs. `stopWhen` (optional)
  * ends the run `graceMs` after a matching line: used when the loader returns to the
  * firmware, which then goes on to other boot options instead of exiting QEMU. `reboot`
  * lets a guest reset restart the machine (no `-no-reboot`).
@@ -65,7 +66,7 @@ export async function bootEsp(
   dir: string,
   files: EspFile[],
   opts: HarnessOptions & BootPlace & {
-    timeoutMs?: number; stopWhen?: RegExp | ((line: SerialLine) => boolean); graceMs?: number; qemuArgs?: string[]; reboot?: boolean;
+    timeoutMs?: number; stopWhen?: RegExp | ((line: SerialLine) => boolean); graceMs?: number; qemuArgs?: string[]; reboot?: boolean; smp?: number;
     esp?: EspOptions;
     /** Changes the ESP image before the boot (e.g. cutFatChain). */
     damage?: (image: string) => void;
@@ -78,7 +79,7 @@ export async function bootEsp(
   try {
     const proc = launchQemu({
       arch, firmware: fw, machine: opts.machine, disk: esp, diskBus: opts.diskBus,
-      timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, reboot: opts.reboot,
+      timeoutMs: opts.timeoutMs ?? 90_000, cpu: opts.cpu, extraArgs: opts.qemuArgs, memory: opts.memory, reboot: opts.reboot, smp: opts.smp,
     });
     let stopping = false;
     const userOnLine = opts.onLine;
@@ -200,7 +201,7 @@ export async function bootNoReset(
   arch: Arch,
   dir: string,
   files: EspFile[],
-  opts: HarnessOptions & BootPlace & { timeoutMs?: number; qemuArgs?: string[] },
+  opts: HarnessOptions & BootPlace & { timeoutMs?: number; qemuArgs?: string[]; smp?: number },
 ): Promise<NoResetRun> {
   let handedOver = false;
   let reset = false;

@@ -11,12 +11,15 @@
 // Every boot must reach `[kernel] PASS` with each loader line exactly once on serial
 // (harness `unique`) and nothing lost: the memory-map and runtime listings have as many
 // lines as their headers announce, and the kernel printed as many `check ok` lines as its
-// closing count says. One more OVMF boot checks the same while the harness stops reading
-// for a while: serial output must not depend on how promptly it is read.
+// closing count says. Each boot has one CPU, which the kernel must find in the firmware's
+// tables and run its shared-state checks and memory test on (tests/boot/smpcheck.ts).
+// One more OVMF boot checks the same while the harness stops reading for a while: serial
+// output must not depend on how promptly it is read.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import { bootEsp, BootPlace, buildBoot, explain, tempDir } from './bootlib';
+import { checkSmp, checkMemtest } from './smpcheck';
 import { removeDir } from '../lib/toolchain';
 import { HarnessResult, runHarness, SerialLine } from '../../qemu/harness';
 import { launchProcess, qemuCommand } from '../../qemu/runner';
@@ -131,6 +134,11 @@ async function bootAndAudit(c: Case, onLine?: (line: SerialLine) => void): Promi
     assert.ok(r.ok, explain(r));
     const lost = audit(r);
     assert.equal(lost, [], `lines lost:\n${lost.join('\n')}\n${explain(r)}`);
+    // One CPU (QEMU's default): the CPU tables, the shared-state checks and the memory test
+    // on it alone, as each firmware describes it.
+    const text = r.lines.map((l) => l.text);
+    const smp = [...checkSmp(text, 1), ...checkMemtest(text, 1).problems];
+    assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
     return r;
   } finally {
     removeDir(dir);

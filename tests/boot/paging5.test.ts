@@ -2,7 +2,8 @@
 // - `-cpu max` has LA57: OVMF hands over in 4-level mode, the loader builds PML5 tables and
 //   switches through 32-bit mode; the kernel runs with CR4.LA57 set, checks that the boot
 //   info says so, and passes every check (HHDM, engine on the live tables, mm, runtime
-//   services) on 5-level tables.
+//   services) on 5-level tables; with 2 CPUs, whose trampoline turns LA57 on and runs on a
+//   PML5 of its own.
 // - the default `qemu64` has no LA57: the loader says so and falls back to 4 levels; the
 //   boot still passes.
 import { test } from 'uvu';
@@ -11,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
 import { ISA_DEBUG_EXIT_PASS } from '../../qemu/harness';
+import { checkSmp, checkMemtest } from './smpcheck';
 
 const FIVE: (string | RegExp)[] = [
   '[loader] paging: the firmware runs 4-level paging; the CPU has LA57',
@@ -22,6 +24,7 @@ const FIVE: (string | RegExp)[] = [
   /^\[kernel\] check ok: HHDM reads match/,
   /^\[kernel\] check ok: engine on the live tables/,
   /^\[kernel\] check ok: memory management/,
+  '[kernel] smp: 2 CPUs online',
   '[kernel] PASS',
 ];
 
@@ -34,7 +37,7 @@ const FALLBACK: (string | RegExp)[] = [
   '[kernel] PASS',
 ];
 
-async function boot(tag: string, cpu: string | undefined, expect: (string | RegExp)[]): Promise<void> {
+async function boot(tag: string, cpu: string | undefined, expect: (string | RegExp)[], smp = 1): Promise<void> {
   const art = await buildBoot('x86_64');
   const dir = tempDir(tag);
   try {
@@ -44,8 +47,11 @@ async function boot(tag: string, cpu: string | undefined, expect: (string | RegE
       { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTX64.EFI' },
       { hostPath: art.kernel, espPath: '/tsboot/kernel-x86_64.elf' },
       { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
-    ], { expect, exitConvention: 'isa-debug-exit', cpu, timeoutMs: 150_000 });
+    ], { expect, exitConvention: 'isa-debug-exit', cpu, smp, timeoutMs: 150_000 });
     assert.ok(r.ok, `${tag}: ${explain(r)}`);
+    const text = r.lines.map((l) => l.text);
+    const problems = [...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
+    assert.equal(problems, [], `${tag}: ${problems.join('; ')}\n${explain(r)}`);
     assert.is(r.verdict, 'pass');
     assert.is(r.exit.code, ISA_DEBUG_EXIT_PASS);
   } finally {
@@ -55,7 +61,7 @@ async function boot(tag: string, cpu: string | undefined, expect: (string | RegE
 
 test('x86_64 paging=5: 5-level with -cpu max, 4-level fallback without LA57, both PASS', async () => {
   await buildBoot('x86_64');
-  await Promise.all([boot('paging5-max', 'max', FIVE), boot('paging5-qemu64', undefined, FALLBACK)]);
+  await Promise.all([boot('paging5-max', 'max', FIVE, 2), boot('paging5-qemu64', undefined, FALLBACK)]);
 });
 
 test.run();

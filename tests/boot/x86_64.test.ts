@@ -3,9 +3,11 @@
 // loader, whose menu is driven from the keyboard (arrow keys typed on the serial console)
 // to the entry that is not the default; that entry's sha256= is checked, the kernel
 // loaded and entered; the kernel checks the boot protocol, prints the command line it
-// got (the chosen entry's: the proof of the choice) and `[kernel] PASS`, then exits QEMU
-// with 33 through isa-debug-exit. With 4 GiB of RAM (memory above 4 GiB), the boot also
-// carries the memory matrix's checks (checkMemory).
+// got (the chosen entry's: the proof of the choice), brings up the 4 CPUs QEMU has
+// (-smp 4) and runs the memory test on them with a fault injected at a physical address
+// that command line names, prints `[kernel] PASS`, then exits QEMU with 33 through
+// isa-debug-exit. With 4 GiB of RAM (memory above 4 GiB), the boot also carries the memory
+// matrix's checks (checkMemory).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
@@ -13,8 +15,14 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, tempDir, LOADER_SIZE_GOAL } from './bootlib';
 import { ISA_DEBUG_EXIT_PASS, LOADER_TIME_LINE, MENU_READY } from '../../qemu/harness';
+import { checkSmp, checkMemtest, describeMemtest } from './smpcheck';
 
-const CMDLINE = 'tsboot-e2e console=ttyS0 answer=42';
+/** A word the memory test covers on QEMU's q35 (its default 16 MiB are the lowest free
+ *  2 MiB runs, from 2 MiB up); the bit to flip there. */
+const INJECT_PA = 0x60_0ab8n;
+const INJECT_BIT = 41;
+const CPUS = 4;
+const CMDLINE = `tsboot-e2e console=ttyS0 answer=42 tsboot.memtest.inject=0x${INJECT_PA.toString(16)}:${INJECT_BIT}`;
 const MEMORY = '4G';
 
 // In order; other lines may come between. Each loader line appears once on serial (OVMF
@@ -39,6 +47,7 @@ const EXPECT: (string | RegExp)[] = [
   /^\[loader\] sha256 ok: \\tsboot\\kernel-x86_64\.elf [0-9a-f]{64} \(\d+ B in \d+ ms\)$/,
   /^\[loader\] kernel ELF ok: entry 0xffffffff8[0-9a-f]+, 3 PT_LOAD segments/,
   /^\[loader\] ACPI RSDP at 0x[0-9a-f]+ \(ACPI 2\.0\+\)$/,
+  /^\[loader\] AP trampoline: 0x8000 bytes at 0x[0-9a-f]{1,2}000 \(below 1 MiB, for the kernel's SIPI\)$/,
   /^\[loader\] memory map: \d+ descriptors of \d+ bytes/,
   /^\[loader\]   0x[0-9a-f]{12}-0x[0-9a-f]{12} Conventional pages=\d+ attr=0x[0-9a-f]+$/,
   /^\[loader\] HHDM 0xffff800000000000 maps phys 0-0x[0-9a-f]+ .*NX/,
@@ -68,6 +77,12 @@ const EXPECT: (string | RegExp)[] = [
   /^\[kernel\] check ok: kernel text read-only/,
   /^\[kernel\] check ok: HHDM reads match/,
   /^\[kernel\] check ok: engine on the live tables/,
+  /^\[kernel\] smp: 4 CPUs in the firmware tables \(ACPI MADT; local APIC in xAPIC mode; INIT-SIPI-SIPI through the trampoline at 0x[0-9a-f]+\); boot CPU id 0x0$/,
+  /^\[kernel\] memtest: 16 MiB in \d+ extents? of the \d+ KiB free \(a bounded share; tsboot\.memtest=all tests all of it\)$/,
+  '[kernel] smp: 4 CPUs online',
+  '[kernel] check ok: spin lock, frame allocator and console shared by every online CPU',
+  '[kernel] check ok: every CPU the firmware named came online',
+  '[kernel] check ok: memory test on every online CPU: no errors but the injected ones',
   '[kernel] check ok: efi runtime services: table and GetTime mapped in the runtime window',
   /^\[kernel\] efi time: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} .*: ok$/,
   '[kernel] check ok: efi GetTime through the virtual runtime services table',
@@ -93,9 +108,15 @@ test('x86_64: loader + kernel boot to [kernel] PASS with exit 33', async () => {
       { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
     ], {
       expect: EXPECT, exitConvention: 'isa-debug-exit', keys: [{ after: MENU_READY, choose: 'tsboot', via: 'arrows' }],
-      memory: MEMORY, timeoutMs: 240_000, silenceMs: 120_000,
+      smp: CPUS, memory: MEMORY, timeoutMs: 240_000, silenceMs: 120_000,
     });
     assert.ok(r.ok, explain(r));
+    const text = r.lines.map((l) => l.text);
+    const smp = checkSmp(text, CPUS);
+    assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
+    const mt = checkMemtest(text, CPUS, { pa: INJECT_PA, bit: INJECT_BIT });
+    assert.equal(mt.problems, [], `${mt.problems.join('; ')}\n${explain(r)}`);
+    console.log(`    memtest on ${CPUS} CPUs: ${describeMemtest(mt.summaries)}`);
     assert.is(r.verdict, 'pass');
     assert.is(r.exit.code, ISA_DEBUG_EXIT_PASS);
     // Every [kernel] line comes after the last [loader] line (nothing from the loader

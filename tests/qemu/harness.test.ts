@@ -389,7 +389,7 @@ test('qemuCommand: x86_64 and aarch64 command lines', () => {
   assert.is(x.cmd, 'qemu-system-x86_64');
   const xs = x.args.join(' ');
   for (const part of [
-    '-machine q35', '-cpu qemu64', '-m 256M', '-smp 1', '-accel tcg',
+    '-machine q35', '-cpu qemu64', '-m 256M', '-smp 1', '-accel tcg,thread=multi',
     '-drive if=pflash,format=raw,readonly=on,file=/fw/CODE.fd',
     '-drive if=pflash,format=raw,file=/tmp/v,,1/VARS.fd',
     '-drive format=raw,file=esp.img', '-device isa-debug-exit,iobase=0xf4,iosize=0x04',
@@ -400,7 +400,7 @@ test('qemuCommand: x86_64 and aarch64 command lines', () => {
   const a = qemuCommand({ arch: 'aarch64', firmware: fw, disk: 'esp.img', memory: '1G', smp: 2, gdb: true, extraArgs: ['-cpu', 'max'] });
   assert.is(a.cmd, 'qemu-system-aarch64');
   const as = a.args.join(' ');
-  for (const part of ['-M virt', '-cpu cortex-a72', '-m 1G', '-smp 2', '-drive if=none,id=esp,format=raw,file=esp.img', '-device virtio-blk-pci,drive=esp', '-boot menu=on,splash-time=0', '-s -S -cpu max']) {
+  for (const part of ['-M virt', '-cpu cortex-a72', '-m 1G', '-smp 2', '-accel tcg,thread=multi', '-drive if=none,id=esp,format=raw,file=esp.img', '-device virtio-blk-pci,drive=esp', '-boot menu=on,splash-time=0', '-s -S -cpu max']) {
     assert.ok(as.includes(part), `aarch64 args include ${part}: ${as}`);
   }
   assert.throws(() => qemuCommand({ arch: 'aarch64', firmware: fw, kvm: true }), /KVM cannot run an aarch64 guest/);

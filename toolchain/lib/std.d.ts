@@ -61,3 +61,20 @@ declare function uefiBootServicesExited(): void;
 /** `*-uefi` only: the image handle and system table given to efi_main. */
 declare function uefiImageHandle(): Ptr<void>;
 declare function uefiSystemTable(): Ptr<void>;
+
+/**
+ * A spin lock (toolchain/std/sync.ts): test-and-test-and-set on one word, acquire when
+ * taken, release when given back. Zero is unlocked, so a global `let lock: SpinLock;` or
+ * `zeroed<SpinLock>()` needs no initialisation. Never read or write `state` yourself.
+ */
+interface SpinLock extends Struct { readonly state: u32 }
+/** Waits until the lock is free and takes it. */
+declare function spinLock(l: Ptr<SpinLock>): void;
+/** Takes the lock if it is free and says whether it did; never waits. */
+declare function spinTryLock(l: Ptr<SpinLock>): bool;
+/** Gives the lock back (panics when it was not locked). */
+declare function spinUnlock(l: Ptr<SpinLock>): void;
+/** Whether the lock is held right now, by anyone (for assertions and reports). */
+declare function spinIsLocked(l: Ptr<SpinLock>): bool;
+/** A pause for spin-wait loops (`pause` on x86_64, `yield` on aarch64). */
+declare function spinWaitHint(): void;

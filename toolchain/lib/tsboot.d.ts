@@ -170,5 +170,38 @@ declare function icIallu(): void;
 declare function tlbiVmalle1(): void;
 declare function tlbiVmalle1is(): void;
 declare function tlbiVae1(address: u64): void;
+/** TLBI VAE1IS: drops the translation on every CPU of the inner shareable domain. */
+declare function tlbiVae1is(address: u64): void;
 declare function wfi(): void;
 declare function wfe(): void;
+
+// ---- atomics -------------------------------------------------------------------------
+// One LLVM atomic instruction each, on the object `p` points to: an integer of any width,
+// bool, an enum or a pointer, at its natural alignment (fetch-add/sub/and/or/xor take
+// integers only). The ordering is a string literal; each operation accepts only the
+// orderings that mean something for it (docs/language.md, "Atomics").
+/** Any memory ordering, weakest first. */
+type MemoryOrder = "relaxed" | "acquire" | "release" | "acq_rel" | "seq_cst";
+/** The orderings of an operation that only reads. */
+type LoadOrder = "relaxed" | "acquire" | "seq_cst";
+/** The orderings of an operation that only writes. */
+type StoreOrder = "relaxed" | "release" | "seq_cst";
+declare function atomicLoad<T>(p: Ptr<T>, order: LoadOrder): T;
+declare function atomicStore<T>(p: Ptr<T>, value: T, order: StoreOrder): void;
+/** Writes `value`, returns the previous value. */
+declare function atomicExchange<T>(p: Ptr<T>, value: T, order: MemoryOrder): T;
+/**
+ * Strong compare-and-swap: if `*p == expected` writes `desired`. Returns the previous
+ * value: the swap happened exactly when it equals `expected`. `failure` (the ordering of
+ * the load when it did not) defaults to `success` without its release side.
+ */
+declare function atomicCompareExchange<T>(p: Ptr<T>, expected: T, desired: T, success: MemoryOrder, failure?: LoadOrder): T;
+/** `*p += value` (wrapping), returns the previous value. */
+declare function atomicFetchAdd<T extends number>(p: Ptr<T>, value: T, order: MemoryOrder): T;
+/** `*p -= value` (wrapping), returns the previous value. */
+declare function atomicFetchSub<T extends number>(p: Ptr<T>, value: T, order: MemoryOrder): T;
+declare function atomicFetchAnd<T extends number>(p: Ptr<T>, value: T, order: MemoryOrder): T;
+declare function atomicFetchOr<T extends number>(p: Ptr<T>, value: T, order: MemoryOrder): T;
+declare function atomicFetchXor<T extends number>(p: Ptr<T>, value: T, order: MemoryOrder): T;
+/** A fence (`fence acquire` ... `fence seq_cst`); the intrinsic fence() is atomicFence("seq_cst"). */
+declare function atomicFence(order: "acquire" | "release" | "acq_rel" | "seq_cst"): void;

@@ -14,6 +14,9 @@ export function consoleSink(): (c: u8) => void {
   return sink;
 }
 
+/** Not inlined: a print of a string literal would otherwise become one sink call per
+ *  character at every call site.
+ * @noinline */
 function emit(p: Ptr<u8>, n: usize): void {
   if (!target.elf) consoleWrite(p, n);
   if (sink != null) {

@@ -1,11 +1,12 @@
 // Builtin calls: the typing of the generic builtins (sizeof, cast, load, asm, ...) that
-// the table in builtins.ts marks as special; every other builtin is checked against its
-// signature in that table.
+// the table in builtins.ts marks as special; the atomics are typed by atomics.ts; every
+// other builtin is checked against its signature in that table.
 import * as ts from 'typescript';
 import {
   Type, BOOL, VOID, NEVER, ERROR, CSTR, U64, I64, USIZE, ISIZE, ptrTo, isIntegral, isScalar, typeName, sizeOf, alignOf,
 } from './types';
-import { builtinSignature } from './builtins';
+import { ATOMICS, builtinSignature } from './builtins';
+import { checkAtomicCall } from './atomics';
 import { inOptionalChain } from './chains';
 import { CallChecker } from './calls';
 
@@ -19,6 +20,7 @@ export abstract class BuiltinCallChecker extends CallChecker {
     const typeArgs = (e.typeArguments ?? []).map((t) => (t.kind === TS.VoidKeyword ? VOID : this.resolveType(t)));
     const typeArg = typeArgs[0];
     this.calls.set(e, { kind: 'builtin', name, typeArg });
+    if (ATOMICS[name]) return checkAtomicCall(this, this.d, e, name, typeArg);
     // An intrinsic of the other architecture is reported by the lowering, and only when the
     // call is really emitted (a dead `if (target.x86_64)` branch may hold one).
     const sig = builtinSignature(name, this.target);

@@ -61,6 +61,7 @@ export const INTRINSICS: Record<string, Intrinsic> = {
   tlbiVmalle1: arm('tlbi vmalle1'),
   tlbiVmalle1is: arm('tlbi vmalle1is'),
   tlbiVae1: armAddr('tlbi vae1, $0'),
+  tlbiVae1is: armAddr('tlbi vae1is, $0'),
   wfi: arm('wfi'),
   wfe: arm('wfe'),
   // any target
@@ -70,11 +71,51 @@ export const INTRINSICS: Record<string, Intrinsic> = {
   trap: { params: [], ret: NEVER, llvm: 'trap' },
 };
 
+// ---- atomics ----------------------------------------------------------------------
+// Each maps to one LLVM atomic instruction (`load atomic`, `store atomic`, `atomicrmw`,
+// `cmpxchg`, `fence`); check/atomics.ts types them, lower/atomics.ts emits them.
+
+/** The memory orderings, as written in the source (a string literal argument). */
+export type AtomicOrder = 'relaxed' | 'acquire' | 'release' | 'acq_rel' | 'seq_cst';
+export const ATOMIC_ORDERS: AtomicOrder[] = ['relaxed', 'acquire', 'release', 'acq_rel', 'seq_cst'];
+
+export type AtomicOp = 'load' | 'store' | 'xchg' | 'cmpxchg' | 'add' | 'sub' | 'and' | 'or' | 'xor' | 'fence';
+
+export interface AtomicBuiltin {
+  op: AtomicOp;
+  /** The orderings LLVM accepts for the operation (for cmpxchg: the success ordering). */
+  orders: AtomicOrder[];
+  /** Value operands after the pointer (expected and desired for cmpxchg). */
+  values: number;
+  /** Integers only (the read-modify-write arithmetic), not bool, enums or pointers. */
+  integerOnly: boolean;
+}
+
+const LOAD_ORDERS: AtomicOrder[] = ['relaxed', 'acquire', 'seq_cst'];
+const STORE_ORDERS: AtomicOrder[] = ['relaxed', 'release', 'seq_cst'];
+const rmw = (op: AtomicOp, integerOnly = true): AtomicBuiltin => ({ op, orders: ATOMIC_ORDERS, values: 1, integerOnly });
+
+export const ATOMICS: Record<string, AtomicBuiltin> = {
+  atomicLoad: { op: 'load', orders: LOAD_ORDERS, values: 0, integerOnly: false },
+  atomicStore: { op: 'store', orders: STORE_ORDERS, values: 1, integerOnly: false },
+  atomicExchange: rmw('xchg', false),
+  atomicCompareExchange: { op: 'cmpxchg', orders: ATOMIC_ORDERS, values: 2, integerOnly: false },
+  atomicFetchAdd: rmw('add'),
+  atomicFetchSub: rmw('sub'),
+  atomicFetchAnd: rmw('and'),
+  atomicFetchOr: rmw('or'),
+  atomicFetchXor: rmw('xor'),
+  atomicFence: { op: 'fence', orders: ['acquire', 'release', 'acq_rel', 'seq_cst'], values: 0, integerOnly: false },
+};
+
+/** The orderings a failed compare-exchange may have (it only loads). */
+export const CMPXCHG_FAILURE_ORDERS = LOAD_ORDERS;
+
 /** Builtins typed by the checker itself (generic or with file:line). */
 const SPECIAL = ['sizeof', 'alignof', 'offsetof', 'zeroed', 'ptr', 'cast', 'addr', 'ptrAdd', 'byteAdd', 'ptrDiff', 'addressOf',
   'load', 'loadVolatile', 'store', 'storeVolatile', 'asm', 'mrs', 'msr', 'panic', 'assert', 'slice'];
 
-export const BUILTINS = new Set<string>([...SPECIAL, ...Object.keys(INTRINSICS)]);
+export const BUILTINS = new Set<string>([...SPECIAL, ...Object.keys(INTRINSICS), ...Object.keys(ATOMICS)]);
 
 const NEEDS_TYPE_ARG = new Set(['sizeof', 'alignof', 'offsetof', 'zeroed', 'ptr', 'cast', 'load', 'loadVolatile', 'store', 'storeVolatile']);
 

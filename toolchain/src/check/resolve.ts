@@ -110,6 +110,8 @@ export abstract class TypeResolver extends Conversions {
           return this.resolveFnType(a, true);
         }
         default:
+          // A struct the std library declares for every program (SpinLock): resolved below.
+          if (ts.isInterfaceDeclaration(decl) && decl.heritageClauses) break;
           this.d.error(node, `'${name}' is not a type that subset values can have`); return ERROR;
       }
     }

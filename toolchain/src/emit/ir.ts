@@ -199,7 +199,27 @@ export class FnBuilder {
     return this.value(text);
   }
 
-  fence(): void { this.inst('fence seq_cst'); }
+  fence(order = 'seq_cst'): void { this.inst(`fence ${order}`); }
+
+  // Atomics: `order` is an LLVM ordering (monotonic, acquire, release, acq_rel, seq_cst).
+  atomicLoad(type: string, p: string, order: string, align: number): string {
+    return this.value(`load atomic ${type}, ptr ${p} ${order}, align ${align}`);
+  }
+
+  atomicStore(type: string, v: string, p: string, order: string, align: number): void {
+    this.inst(`store atomic ${type} ${v}, ptr ${p} ${order}, align ${align}`);
+  }
+
+  /** `atomicrmw op`: returns the old value. */
+  atomicRmw(op: string, type: string, p: string, v: string, order: string, align: number): string {
+    return this.value(`atomicrmw ${op} ptr ${p}, ${type} ${v} ${order}, align ${align}`);
+  }
+
+  /** `cmpxchg` (strong): returns the old value; it succeeded when that equals `cmp`. */
+  cmpxchg(type: string, p: string, cmp: string, v: string, success: string, failure: string, align: number): string {
+    const pair = this.value(`cmpxchg ptr ${p}, ${type} ${cmp}, ${type} ${v} ${success} ${failure}, align ${align}`);
+    return this.value(`extractvalue { ${type}, i1 } ${pair}, 0`);
+  }
 
   phi(type: string, incoming: Array<[string, string]>): string {
     return this.value(`phi ${type} ${incoming.map(([v, l]) => `[ ${v}, %${l} ]`).join(', ')}`);

@@ -2,7 +2,8 @@
 // check/builtins.ts.
 import * as ts from 'typescript';
 import { OperatorLowerer as Lowerer } from './operators';
-import { INTRINSICS } from '../check/builtins';
+import { INTRINSICS, ATOMICS } from '../check/builtins';
+import { lowerAtomic } from './atomics';
 import { Type, U64, VOID, CSTR, sizeOf, alignOf, irType, irMemType } from '../check/types';
 
 export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typeArg: Type | undefined, t: Type): string {
@@ -81,6 +82,7 @@ export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typ
       return '';
     }
   }
+  if (ATOMICS[name]) return lowerAtomic(L, e, name);
   const intr = INTRINSICS[name];
   if (!intr) return 'poison';
   if (intr.arch && !archOk(L, e, name, intr.arch)) return intr.ret.kind === 'void' || intr.ret.kind === 'never' ? '' : '0';

@@ -1,0 +1,135 @@
+// Checks of what the CPUs share, run on every online CPU at once (smpRun):
+//   spin lock   each CPU adds LOCK_ROUNDS times to a plain counter inside spinLock /
+//               spinUnlock (a read, a pause, a write: lost updates would show), and to
+//               another with atomicFetchAdd; both totals must be exact;
+//   frames      each CPU takes FRAMES_EACH frames through the locked allocator and tags
+//               them; a second job checks every tag (a frame handed out twice carries
+//               another CPU's) and frees them; the free count must come back;
+//   console     each CPU prints LOG_LINES lines at once; the test harness checks that
+//               every line arrives whole (klog.ts keeps lines from interleaving).
+// Each prints one `[kernel] smp test <name>: ... pass|FAIL` line.
+
+import { smpRun, smpCpuOfRank } from "./work";
+import { cpuIndex } from "./cpu";
+import { mmAllocFrame, mmFreeFrame, mmP2V, mmFrames } from "../mm/kmem";
+import { mmTicks } from "../mm/ticks";
+
+const LOCK_ROUNDS: u32 = 20000;
+const FRAMES_EACH = 256;
+const LOG_LINES: u32 = 3;
+const TAG: u64 = 0x534D_5054_0000_0000;     // "SMPT" in the top half
+
+let lock: SpinLock;
+let plainCount: u64 = 0;
+let atomicCount: u64 = 0;
+// Per-CPU results by CPU index (smp/work.ts says why).
+let frames: Arr<u64, 16384>;                // FRAMES_EACH per CPU, up to 64 CPUs
+let badTags: Arr<u64, 64>;
+let shortOf: Arr<u64, 64>;
+let waitTicks: u64 = 0;
+
+function lockJob(arg: Ptr<void>, rank: u32, n: u32): void {
+  for (let i: u32 = 0; i < LOCK_ROUNDS; i++) {
+    spinLock(addressOf(lock));
+    let v: u64 = loadVolatile<u64>(addr(addressOf(plainCount)));
+    spinWaitHint();
+    storeVolatile<u64>(addr(addressOf(plainCount)), v + 1);
+    spinUnlock(addressOf(lock));
+    atomicFetchAdd(addressOf(atomicCount), 1, "relaxed");
+  }
+}
+
+function allocJob(arg: Ptr<void>, rank: u32, n: u32): void {
+  let me: u64 = u64(cpuIndex());
+  shortOf[me] = 0;
+  for (let i: u64 = 0; i < FRAMES_EACH; i++) {
+    let pa: u64 = mmAllocFrame();
+    frames[me * FRAMES_EACH + i] = pa;
+    if (pa == 0) { shortOf[me]++; continue; }
+    store<u64>(mmP2V() + pa, TAG | (me << 16) | i);
+  }
+}
+
+function checkFreeJob(arg: Ptr<void>, rank: u32, n: u32): void {
+  let me: u64 = u64(cpuIndex());
+  badTags[me] = 0;
+  for (let i: u64 = 0; i < FRAMES_EACH; i++) {
+    let pa: u64 = frames[me * FRAMES_EACH + i];
+    if (pa == 0) continue;
+    if (load<u64>(mmP2V() + pa) != (TAG | (me << 16) | i)) badTags[me]++;
+    if (!mmFreeFrame(pa)) badTags[me]++;
+  }
+}
+
+function logJob(arg: Ptr<void>, rank: u32, n: u32): void {
+  for (let k: u32 = 1; k <= LOG_LINES; k++) {
+    print("[kernel] smp test console: CPU ");
+    printU(u64(cpuIndex()));
+    print(" of ");
+    printU(u64(n));
+    print(", line ");
+    printU(u64(k));
+    print(" of ");
+    printU(u64(LOG_LINES));
+    println(", whole");
+  }
+}
+
+function verdict(ok: bool): bool {
+  println(ok ? ": pass" : ": FAIL");
+  return ok;
+}
+
+/** Runs the checks on `n` CPUs; true when all passed. `wait` bounds each job (ticks). */
+export function smpSelfTest(n: u32, wait: u64): bool {
+  waitTicks = wait;
+  let ok: bool = true;
+
+  plainCount = 0;
+  atomicCount = 0;
+  let missing: u32 = smpRun(lockJob, null, n, mmTicks, waitTicks);
+  print("[kernel] smp test spin lock: ");
+  printU(u64(n));
+  print(" CPUs x ");
+  printU(u64(LOCK_ROUNDS));
+  print(": locked counter ");
+  printU(plainCount);
+  print(", atomic counter ");
+  printU(atomicCount);
+  print(" of ");
+  printU(u64(n) * u64(LOCK_ROUNDS));
+  let want: u64 = u64(n) * u64(LOCK_ROUNDS);
+  ok = verdict(missing == 0 && plainCount == want && atomicCount == want) && ok;
+
+  let free0: u64 = mmFrames().freeFrames;
+  missing = smpRun(allocJob, null, n, mmTicks, waitTicks);
+  missing += smpRun(checkFreeJob, null, n, mmTicks, waitTicks);
+  let bad: u64 = 0;
+  let short: u64 = 0;
+  for (let r: u32 = 0; r < n; r++) {
+    bad += badTags[smpCpuOfRank(r)];
+    short += shortOf[smpCpuOfRank(r)];
+  }
+  print("[kernel] smp test frames: ");
+  printU(u64(n));
+  print(" CPUs x ");
+  printU(FRAMES_EACH);
+  print(" frames through the locked allocator at once: ");
+  printU(bad);
+  print(" handed out twice or refused, ");
+  printU(short);
+  print(" not available; free count ");
+  printU(free0);
+  print(" -> ");
+  printU(mmFrames().freeFrames);
+  ok = verdict(missing == 0 && bad == 0 && short == 0 && mmFrames().freeFrames == free0) && ok;
+
+  missing = smpRun(logJob, null, n, mmTicks, waitTicks);
+  print("[kernel] smp test console: ");
+  printU(u64(n) * u64(LOG_LINES));
+  print(" lines from ");
+  printU(u64(n));
+  print(" CPUs at once");
+  ok = verdict(missing == 0) && ok;
+  return ok;
+}
