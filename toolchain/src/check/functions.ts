@@ -8,7 +8,7 @@ import { defaultsFrom, laterParameter } from './defaults';
 import { FuncInfo, FnTags } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
-import { NestedChecker } from './nested';
+import { IterationChecker } from './iteration';
 
 const TS = ts.SyntaxKind;
 
@@ -30,7 +30,7 @@ function distance(a: string, b: string): number {
   return d[b.length];
 }
 
-export abstract class FunctionChecker extends NestedChecker {
+export abstract class FunctionChecker extends IterationChecker {
   private tagsOf(decl: ts.FunctionDeclaration): FnTags {
     const tags: FnTags = {
       efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false, minsize: false, cold: false,
@@ -73,24 +73,21 @@ export abstract class FunctionChecker extends NestedChecker {
       return;
     }
     this.modifiers(decl, [TS.ExportKeyword, TS.DeclareKeyword], 'functions');
-    if (decl.typeParameters?.length) {
-      this.d.error(decl.typeParameters[0], 'generic functions are not supported; write one function per type');
-    }
     if (decl.asteriskToken) this.d.error(decl, 'generators are not supported');
     const mods = ts.getCombinedModifierFlags(decl);
     const tags = this.tagsOf(decl);
-    const params: Type[] = [];
-    const psyms: ts.Symbol[] = [];
+    // A generic function's signature is resolved per instance (generics.ts).
+    const generic = !!decl.typeParameters?.length;
+    if (generic) this.typeParameters(decl);
     const names = new Set<string>();
     const required = defaultsFrom(decl, this.d);
-    for (const p of decl.parameters) {
-      if (ts.isIdentifier(p.name)) this.declare(names, p.name);
-      params.push(this.parameter(p));
-      psyms.push(this.tc.getSymbolAtLocation(p.name)!);
-    }
-    let ret: Type = VOID;
-    if (decl.type) ret = this.resolveType(decl.type);
+    for (const p of decl.parameters) if (ts.isIdentifier(p.name)) this.declare(names, p.name);
+    const { params, ret, psyms } = generic ? { params: [], ret: VOID, psyms: [] } : this.signature(decl);
     const external = !decl.body;
+    if (generic && (external || tags.symbol || tags.efiapi || tags.naked)) {
+      this.d.error(decl.name, 'a generic function has one body per instance: it cannot be external, '
+        + '@symbol, @efiapi or @naked');
+    }
     if (external && !(mods & ts.ModifierFlags.Ambient)) {
       this.d.error(decl, 'a function without a body must be `declare function` with `@symbol name`');
     }
@@ -107,10 +104,19 @@ export abstract class FunctionChecker extends NestedChecker {
     const f: FuncInfo = {
       kind: 'func', name, irName: tags.symbol ?? `${mod}.${name}`, decl,
       type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported, required,
+      generic,
     };
     this.entities.set(sym, f);
     this.funcs.push(f);
     this.collectNested(f);
+  }
+
+  /** Parameter and result types of a declaration (of an instance, when type parameters are bound). */
+  protected signature(decl: ts.FunctionDeclaration): { params: Type[]; ret: Type; psyms: ts.Symbol[] } {
+    const params = decl.parameters.map((p) => this.parameter(p));
+    const psyms = decl.parameters.map((p) => this.tc.getSymbolAtLocation(p.name)!);
+    const ret: Type = decl.type ? this.resolveType(decl.type) : VOID;
+    return { params, ret, psyms };
   }
 
   private parameter(p: ts.ParameterDeclaration): Type {
@@ -135,6 +141,12 @@ export abstract class FunctionChecker extends NestedChecker {
   }
 
   protected checkFunction(f: FuncInfo): void {
+    if (f.generic) return; // only its instances are checked, each in its own maps
+    if (f.instance) this.withInstance(f.instance, () => this.checkBody(f));
+    else this.checkBody(f);
+  }
+
+  private checkBody(f: FuncInfo): void {
     this.fn = f;
     // The parameters and the body's top-level declarations share one scope, as in JavaScript.
     this.scopes = [new Set(f.decl.parameters.map((p) => p.name.getText()))];

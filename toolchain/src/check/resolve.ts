@@ -20,6 +20,13 @@ function isFieldSignature(m: ts.TypeElement): m is FieldSignature {
 }
 
 export abstract class TypeResolver extends Conversions {
+  /** A type parameter named inside a generic declaration: its type in the instance (generics.ts). */
+  protected abstract typeParameter(node: ts.TypeReferenceNode, sym: ts.Symbol): Type;
+  /** `Pair<u32>`: an instance of a generic struct (generics.ts). */
+  protected abstract genericStruct(node: ts.TypeReferenceNode, decl: ts.InterfaceDeclaration,
+    args: ts.NodeArray<ts.TypeNode>): Type;
+  /** `Slice<T>` (slices.ts). */
+  protected abstract sliceOf(elem: Type): Type;
 
   /** The aliases being resolved on the current path (a struct's fields start a new path). */
   private aliasBusy = new Set<ts.Node>();
@@ -70,6 +77,7 @@ export abstract class TypeResolver extends Conversions {
     const decl = sym?.declarations?.[0];
     if (!sym || !decl) { this.d.error(node, `cannot find type '${node.typeName.getText()}'`); return ERROR; }
     const args = node.typeArguments ?? ts.factory.createNodeArray<ts.TypeNode>();
+    if (ts.isTypeParameterDeclaration(decl)) return this.typeParameter(node, sym);
     if (this.isLibDecl(decl)) {
       const name = sym.name;
       if (INT_TYPES[name]) return INT_TYPES[name];
@@ -108,6 +116,10 @@ export abstract class TypeResolver extends Conversions {
           }
           return { kind: 'array', elem, len };
         }
+        case 'Slice': {
+          if (args.length !== 1) { this.d.error(node, 'Slice needs one type argument: Slice<u8>'); return ERROR; }
+          return this.sliceOf(this.resolveType(args[0]));
+        }
         case 'Efiapi': {
           const a = args[0];
           if (!a || !ts.isFunctionTypeNode(a)) {
@@ -127,7 +139,8 @@ export abstract class TypeResolver extends Conversions {
           this.d.error(node, `'${name}' is not a type that subset values can have`); return ERROR;
       }
     }
-    if (args.length) { this.d.error(node, 'generic types are not supported in subset sources'); }
+    if (ts.isInterfaceDeclaration(decl) && decl.typeParameters?.length) return this.genericStruct(node, decl, args);
+    if (args.length) { this.d.error(node, `'${sym.name}' is not generic; write it without type arguments`); }
     if (ts.isTypeAliasDeclaration(decl)) {
       if (decl.typeParameters?.length) { this.d.error(decl, 'generic type aliases are not supported'); return ERROR; }
       if (this.aliasBusy.has(decl)) { this.d.error(node, `type alias '${sym.name}' refers to itself`); return ERROR; }
@@ -178,6 +191,19 @@ export abstract class TypeResolver extends Conversions {
         + 'declare each struct once');
       return undefined;
     }
+    const packed = this.structBase(decl);
+    // A generic struct is laid out per instance (generics.ts).
+    if (packed === undefined || decl.typeParameters?.length) return undefined;
+    const info: StructInfo = {
+      name: decl.name.text, packed, fields: [], size: 0, align: 1, node: decl, state: 'busy',
+    };
+    this.structs.set(decl, info);
+    this.layoutStruct(decl, info);
+    return info;
+  }
+
+  /** Whether a struct declaration is packed (extends Packed) or C (Struct); undefined if neither. */
+  protected structBase(decl: ts.InterfaceDeclaration): boolean | undefined {
     const bases = (decl.heritageClauses ?? []).flatMap((h) => h.types);
     const base = bases[0];
     const baseName = base && ts.isIdentifier(base.expression) ? base.expression.text : '';
@@ -190,11 +216,11 @@ export abstract class TypeResolver extends Conversions {
       this.d.error(bases[1], `a struct extends exactly one of Struct or Packed; '${decl.name.text}' cannot also `
         + `extend '${bases[1].getText()}' (to embed a struct, declare a field of its type)`);
     }
-    if (decl.typeParameters?.length) this.d.error(decl, 'generic structs are not supported');
-    const info: StructInfo = {
-      name: decl.name.text, packed: baseName === 'Packed', fields: [], size: 0, align: 1, node: decl, state: 'busy',
-    };
-    this.structs.set(decl, info);
+    return baseName === 'Packed';
+  }
+
+  /** Lays out the fields of a struct (or of an instance of a generic one, its type arguments bound). */
+  protected layoutStruct(decl: ts.InterfaceDeclaration, info: StructInfo): void {
     // An alias met again inside the fields refers to itself only through this struct, which
     // is fine behind a pointer (the struct is 'busy' then) and caught by value.
     const outerAliases = this.aliasBusy;
@@ -234,7 +260,6 @@ export abstract class TypeResolver extends Conversions {
     info.align = align;
     info.size = Math.ceil(off / align) * align;
     info.state = 'done';
-    return info;
   }
 
   protected enumOf(decl: ts.EnumDeclaration): EnumInfo {

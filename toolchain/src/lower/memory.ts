@@ -10,6 +10,8 @@ import { GlobalLowerer } from './globals';
 export abstract class MemoryLowerer extends GlobalLowerer {
   /** An index or count as i64 (sign- or zero-extended by its type). */
   abstract index(e: ts.Expression): string;
+  /** `s[i]` on a Slice, bounds-checked (slices.ts). */
+  abstract sliceElement(e: ts.ElementAccessExpression, elem: Type): Place;
   /** The null exits of the optional chains being lowered, innermost last (check/chains.ts). */
   protected chainExits: string[] = [];
 
@@ -43,6 +45,7 @@ export abstract class MemoryLowerer extends GlobalLowerer {
     }
     if (ts.isElementAccessExpression(e)) {
       const ot = this.c.types.get(e.expression)!;
+      if (ot.kind === 'struct' && ot.info.slice) return this.sliceElement(e, ot.info.slice);
       const base = ot.kind === 'ptr' ? this.value(e.expression) : this.place(e.expression).addr;
       if (e.questionDotToken) this.nullExit(base);
       const elem = ot.kind === 'ptr' ? ot.to : ot.kind === 'array' ? ot.elem : U8;
@@ -123,6 +126,12 @@ export abstract class MemoryLowerer extends GlobalLowerer {
       }
       if (this.isZeroed(e)) {
         this.zero(p.addr, t);
+        return;
+      }
+      if (t.kind === 'struct' && t.info.slice) {
+        // A slice is made by a call, converted from an Arr or copied: value() gives its address.
+        const v = this.value(e, t);
+        if (v !== p.addr) this.memcpy(p.addr, v, sizeOf(t));
         return;
       }
       const src = this.place(e);
