@@ -23,6 +23,8 @@ export abstract class ExprGen {
   protected arrays: ArrDecl[] = [];
   protected consts: { name: string; v: bigint }[] = [];
   protected fns: Fn[] = [];
+  /** Generic functions `f<T extends number>(a: T, b: T): T` (std's and the program's). */
+  protected generics: string[] = ['min', 'max', 'alignUp', 'alignDown'];
   protected readonly R = new Renderer();
 
   constructor(protected r: Rng) {}
@@ -44,6 +46,22 @@ export abstract class ExprGen {
     let v = valueOf(this.r, t);
     if (v === 0n) v = t.signed ? -1n : 1n;
     return this.lit(t, v);
+  }
+
+  /**
+   * `f<T>(a, b)` with T = t, written or inferred (`f(T(a), b)`: b may be narrower or a bare
+   * literal). alignUp/alignDown take a constant power of two that t can hold.
+   */
+  private genericCall(t: Ty, depth: number): Expr {
+    const fn = this.r.pick(this.generics);
+    const align = fn.startsWith('align');
+    const b = align ? this.lit(t, 1n << BigInt(this.r.range(0, Math.min(12, t.bits - (t.signed ? 2 : 1)))))
+      : this.expr(t, Math.min(depth - 1, 1));
+    const infer = this.r.chance(0.5);
+    return {
+      k: 'call', ty: t, fn, cfn: `${fn}_${t.name}`, targs: infer ? undefined : t.name, infer,
+      args: [this.expr(t, Math.min(depth - 1, 1)), b],
+    };
   }
 
   /** An expression of exactly type t (after implicit widening). */
@@ -73,6 +91,7 @@ export abstract class ExprGen {
       consts.length ? 1 : 0,     // 11 untyped constant
       depth >= 2 ? 2 : 0,        // 12 a ?: with a literal arm beside a narrower operand
       2,                         // 13 a constant expression (folded at compile time)
+      2,                         // 14 a call of a generic function
     ]);
     switch (choice) {
       case 0: return this.lit(t);
@@ -123,6 +142,7 @@ export abstract class ExprGen {
         return { k: 'const', ty: t, name: c.name, v: c.v };
       }
       case 12: return this.narrowBesideTernary(t, depth);
+      case 14: return this.genericCall(t, depth);
       default: return { k: 'cfold', ty: t, tree: this.constTree(t, this.r.range(1, 3)) };
     }
   }

@@ -9,13 +9,17 @@
 //   - shift counts are masked to the width; >> is arithmetic on signed, >>> always logical;
 //   - division/remainder by zero calls tb_panic (exit 101), MIN / -1 is MIN and MIN % -1 is 0;
 //   - literals are written as their exact two's-complement bit pattern.
+// Beyond integer arithmetic and control flow, programs use `for…of` over arrays and
+// sub-slices (with entries()), the std generics min/max/alignUp/alignDown and generic
+// helpers of their own, called with written or inferred type arguments; the C side has
+// one function per instance type.
 // Expressions are free of side effects (functions called inside expressions never write
 // globals or print), so C's unspecified operand evaluation order cannot matter. Side effects
 // and the trace (printHex of every assigned value) happen at statement level only.
 // Classes and their C twins are generated in classes.ts.
 
-import { ArithOp, OPNAME, C_PRELUDE, Rng, TY, Ty, programSeed, tyMin, valueOf } from './model';
-import { Var } from './exprs';
+import { ArithOp, OPNAME, C_PRELUDE, Rng, TY, TYPES, Ty, programSeed, tyMin, valueOf } from './model';
+import { ExprGen, Var } from './exprs';
 import { ClassGen } from './classes';
 import { StructGen } from './structs';
 
@@ -146,6 +150,7 @@ class Gen extends ClassGen {
       this.arrays.length && !this.inPure ? 2 : 0, // 12 array store
       this.values.any && !this.inPure ? 2 : 0, // 13 struct or array values (structs.ts)
       this.objects.length && !this.inPure ? 3 : 0, // 14 classes: construct, call, assign, trace
+      this.arrays.length && canNest ? 2 : 0, // 15 for…of over an Arr or a sub-slice of it
     ]);
     switch (c) {
       case 13: this.values.statement(); return;
@@ -294,6 +299,7 @@ class Gen extends ClassGen {
         if (!this.inPure) this.line(`if (${b}) print("T\\n"); else print("F\\n");`, `if (${b}) tb_print("T\\n"); else tb_print("F\\n");`);
         return;
       }
+      case 15: return this.forOf(depth);
       case 12: {
         const a = this.r.pick(this.arrays);
         const idx = this.index(a.len, 1);
@@ -302,6 +308,37 @@ class Gen extends ClassGen {
         return;
       }
     }
+  }
+
+  /**
+   * `for (const x of a)`, `for (let x of a.sub(lo, hi))`, `for (const [i, x] of a.entries())`:
+   * in C an index loop that copies the element into x (so assigning a `let` x leaves a alone).
+   */
+  private forOf(depth: number): void {
+    const a = this.r.pick(this.arrays);
+    const x = this.fresh('x'), k = this.fresh('k');
+    const mutable = this.r.chance(0.4);
+    const sub = this.r.chance(0.4);
+    const lo = sub ? this.r.range(0, a.len) : 0;
+    const hi = sub ? this.r.range(lo, a.len) : a.len;
+    const i = this.r.chance(0.4) ? this.fresh('at') : null; // not 'i': i64 is a C type
+    const src = sub ? `${a.name}.sub(${lo}, ${hi})` : a.name;
+    const label = this.r.chance(0.2) ? this.fresh('L') : null;
+    const head = `for (${mutable ? 'let' : 'const'} ${i ? `[${i}, ${x}]` : x} of ${i ? `${src}.entries()` : src}) {`;
+    const chead = `for (u64 ${k} = ${lo}; ${k} < ${hi}; ${k}++) {`;
+    this.line(label ? `${label}: ${head}` : head, label ? `${label}: ${chead}` : chead);
+    this.loop(label, () => {
+      const pad = '  '.repeat(this.indent);
+      this.cout.push(`${pad}${a.ty.name} ${x} = ${a.name}[${k}];`);
+      this.declare({ name: x, ty: a.ty, mutable, global: false });
+      if (i) {
+        this.cout.push(`${pad}u64 ${i} = ${k} - ${lo};`);
+        this.declare({ name: i, ty: TY.u64, mutable: false, global: false });
+      }
+      this.statements(this.r.range(1, 3), depth + 1);
+    });
+    this.line('}', '}');
+    if (label) this.cout.push('  '.repeat(this.indent) + `${label}_end: ;`);
   }
 
   /** Runs a loop body; a labelled loop gets a C label at the end of its body (`continue L`). */
@@ -364,7 +401,9 @@ class Gen extends ClassGen {
     this.line('', '');
     this.values.declarations();
 
-    // Pure helpers: may read globals, never write them or print.
+    // Generic helpers (one C function per instance type), then pure helpers: they may read
+    // globals, never write them or print.
+    for (let i = 0; i < this.r.range(0, 2); i++) this.genericHelper();
     for (let i = 0; i < this.o.helpers; i++) this.helper();
     // Classes (tests/fuzz/classes.ts), in most programs.
     if (this.r.chance(0.7)) this.declareClasses();
@@ -409,6 +448,43 @@ class Gen extends ClassGen {
     this.indent--;
     this.line('}', '}');
     return { ts: this.out.join('\n') + '\n', c: this.cout.join('\n') + '\n' };
+  }
+
+  /**
+   * `function gN<T extends number>(a: T, b: T): T` over a random tree of a, b and small
+   * literals; tsc types arithmetic on T as number, so each step is `(...) as T`.
+   */
+  private genericHelper(): void {
+    const name = this.fresh('gen');
+    type G = { k: 'a' | 'b' } | { k: 'lit'; v: number } | { k: 'op'; op: ArithOp | 'min'; l: G; r: G };
+    const constant = (g: G) => g.k === 'lit';
+    const tree = (d: number): G => {
+      if (d <= 0 || this.r.chance(0.25)) {
+        const c = this.r.int(10);
+        return c < 4 ? { k: 'a' } : c < 8 ? { k: 'b' } : { k: 'lit', v: this.r.int(10) };
+      }
+      const op = this.r.pick<ArithOp | 'min'>(['+', '-', '*', '&', '|', '^', 'min']);
+      let l = tree(d - 1);
+      const r = tree(d - 1);
+      if (constant(l) && constant(r)) l = { k: 'a' }; // no literal-only step: it could overflow i8
+      return { k: 'op', op, l, r };
+    };
+    const g = tree(this.r.range(1, 3));
+    const ts = (n: G): string => {
+      if (n.k !== 'op') return n.k === 'lit' ? String(n.v) : n.k;
+      if (n.op === 'min') return `((${ts(n.l)} < ${ts(n.r)} ? ${ts(n.l)} : ${ts(n.r)}) as T)`;
+      return `((${ts(n.l)} ${n.op} ${ts(n.r)}) as T)`;
+    };
+    const c = (n: G, T: string): string => {
+      if (n.k !== 'op') return n.k === 'lit' ? `((${T})${n.v})` : n.k;
+      if (n.op === 'min') return `min_${T}(${c(n.l, T)}, ${c(n.r, T)})`;
+      return `${OPNAME[n.op]}_${T}(${c(n.l, T)}, ${c(n.r, T)})`;
+    };
+    this.out.push(`function ${name}<T extends number>(a: T, b: T): T { return ${ts(g)}; }`);
+    for (const t of TYPES) {
+      this.cout.push(`static inline ${t.name} ${name}_${t.name}(${t.name} a, ${t.name} b) { return ${c(g, t.name)}; }`);
+    }
+    this.generics.push(name);
   }
 
   private helper(): void {

@@ -96,7 +96,9 @@ export type Expr =
   | { k: 'bin'; ty: Ty; op: ArithOp; a: Expr; b: Expr }
   | { k: 'un'; ty: Ty; op: '~' | '-'; a: Expr }
   | { k: 'tern'; ty: Ty; c: BExpr; a: Expr; b: Expr }
-  | { k: 'call'; ty: Ty; fn: string; args: Expr[] }
+  // A generic call has a C name per instance (cfn); its type argument is written (targs) or
+  // inferred, then from a first argument converted to exactly T.
+  | { k: 'call'; ty: Ty; fn: string; args: Expr[]; cfn?: string; targs?: string; infer?: boolean }
   | { k: 'cfold'; ty: Ty; tree: ConstTree };
 
 export type BExpr =
@@ -126,6 +128,11 @@ export const C_PRELUDE: string = (() => {
       L.push(`static inline ${T} ${op}_${T}(${T} a, ${T} b) { return (${T})((u64)a ${sym} (u64)b); }`);
     }
     L.push(`static inline ${T} not_${T}(${T} a) { return (${T})~(u64)a; }`);
+    // The std generics min, max, alignUp and alignDown (a power-of-two alignment).
+    L.push(`static inline ${T} min_${T}(${T} a, ${T} b) { return a < b ? a : b; }`);
+    L.push(`static inline ${T} max_${T}(${T} a, ${T} b) { return a > b ? a : b; }`);
+    L.push(`static inline ${T} alignUp_${T}(${T} x, ${T} a) { return (${T})(((u64)x + (u64)a - 1) & ~((u64)a - 1)); }`);
+    L.push(`static inline ${T} alignDown_${T}(${T} x, ${T} a) { return (${T})((u64)x & ~((u64)a - 1)); }`);
     L.push(`static inline ${T} neg_${T}(${T} a) { return (${T})(0 - (u64)a); }`);
     L.push(`static inline ${T} shl_${T}(${T} a, ${T} b) { return (${T})((u64)a << ((u64)b & ${m})); }`);
     L.push(`static inline ${T} ushr_${T}(${T} a, ${T} b) { return (${T})((${U})a >> ((u64)b & ${m})); }`);

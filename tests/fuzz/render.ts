@@ -79,7 +79,12 @@ export class Renderer {
       case 'arr': return { s: `${e.name}[${this.ts(e.idx, false)}]`, untyped: false };
       case 'widen': return { s: this.ts(e.a, false), untyped: false };
       case 'conv': return { s: `${T}(${this.ts(e.a, false)})`, untyped: false };
-      case 'call': return { s: `${e.fn}(${e.args.map((a) => this.ts(a, true)).join(', ')})`, untyped: false };
+      case 'call': {
+        const args = e.args.map((a, i) => (e.infer && i === 0 ? `${T}(${this.ts(a, false)})` : this.ts(a, true)));
+        // TypeScript's parser rejects `x << (f<T>(a))` and `(f<T>(a) << b)`; `((f<T>(a)))` is fine.
+        const call = `${e.fn}${e.targs ? `<${e.targs}>` : ''}(${args.join(', ')})`;
+        return { s: e.targs ? `((${call}))` : call, untyped: false };
+      }
       case 'cfold': return this.tree(e.tree, e.ty, typed && bareAgrees(e.tree, e.ty));
       case 'un': {
         let a = this.render(e.a, typed);
@@ -163,7 +168,7 @@ export class Renderer {
       case 'bin': return `${OPNAME[e.op]}_${e.ty.name}(${this.c(e.a)}, ${this.c(e.b)})`;
       case 'un': return `${e.op === '~' ? 'not' : 'neg'}_${e.ty.name}(${this.c(e.a)})`;
       case 'tern': return `((${e.ty.name})(${this.cb(e.c)} ? ${this.c(e.a)} : ${this.c(e.b)}))`;
-      case 'call': return `${e.fn}(${e.args.map((a) => this.c(a)).join(', ')})`;
+      case 'call': return `${e.cfn ?? e.fn}(${e.args.map((a) => this.c(a)).join(', ')})`;
       case 'cfold': return this.cTree(e.tree, e.ty);
     }
   }

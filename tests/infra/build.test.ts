@@ -63,7 +63,8 @@ function edit(rel: string, f: (s: string) => string): void {
   fs.writeFileSync(p, f(fs.readFileSync(p, 'utf8')));
 }
 
-test('a first build gives the bytes of a separate tsboot compile (loaders -Oz)', () => {
+test('a first build gives the bytes of a separate tsboot compile', () => {
+  // The build makes loaders with -Oz (scripts/build.ts), so the separate compile does too.
   const out = ok(build());
   assert.match(out, /2 artifacts in/);
   const single = path.join(tmp.dir, 'single.efi');

@@ -1,8 +1,16 @@
 // The minimal ECMAScript globals that the TypeScript checker needs when the subset is
 // checked with `noLib`. They exist only so that editors and `tsc --noEmit` work; the
 // subset has no run-time JavaScript objects, so nothing here has a body.
-interface Array<T> { length: number; [n: number]: T; [Symbol.iterator](): IterableIterator<T> }
-// Only so that tsc accepts array destructuring (`const [lo, hi] = pair()`); nothing iterates at run time.
+interface Array<T> {
+  length: number;
+  [n: number]: T;
+  // for…of, `.ptr`, `.sub()` and `.entries()` over Arr<T, N> and Slice<T> (docs/language.md);
+  // the iterator also lets tsc accept array destructuring (`const [lo, hi] = pair()`).
+  [Symbol.iterator](): IterableIterator<T>;
+  readonly ptr: Ptr<T>;
+  sub(start: usize, end: usize): Slice<T>;
+  entries(): Array<[usize, T]>;
+}
 interface IteratorResult<T> { done?: boolean; value: T }
 interface Iterator<T> { next(): IteratorResult<T> }
 interface IterableIterator<T> extends Iterator<T> { [Symbol.iterator](): IterableIterator<T> }

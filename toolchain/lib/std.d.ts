@@ -67,6 +67,17 @@ declare function memcmp(a: Ptr<void>, b: Ptr<void>, n: usize): i32;
 /** Length of a NUL-terminated byte string. */
 declare function strlen(s: cstr): usize;
 
+/** The smaller of two integers of one type (`min(n, 16)` is a u32 when n is). */
+declare function min<T extends number>(a: T, b: T): T;
+/** The larger of two integers of one type. */
+declare function max<T extends number>(a: T, b: T): T;
+/** x rounded up to a multiple of `align`, a power of two (a constant that is not is a compile error). */
+declare function alignUp<T extends number>(x: T, align: T): T;
+/** x rounded down to a multiple of `align`, a power of two. */
+declare function alignDown<T extends number>(x: T, align: T): T;
+/** Exchanges the values at two places. */
+declare function swap<T>(a: Ptr<T>, b: Ptr<T>): void;
+
 /**
  * Called by panic (and failed asserts, division by zero) before the target's default
  * action, e.g. so a kernel can print its verdict and power off. It receives the message as

@@ -41,8 +41,12 @@ declare const __pointee: unique symbol;
  * `Ptr<void>` accepts any pointer implicitly, like C's `void *`.
  */
 type Ptr<T> = [T] extends [void] ? VoidPtr : T & { readonly [__pointee]?: T } & { [index: number]: T };
-/** What `Ptr<void>` is to the type checker: any pointer converts to it. */
-interface VoidPtr { readonly [__pointee]?: unknown }
+/**
+ * What `Ptr<void>` is to the type checker: any pointer converts to it. Its members are `any`
+ * because tsc cannot decide `Ptr<T>` for a type parameter T and then allows only what both
+ * forms allow: so `p.field` and `p[i]` type-check in generic code (tsboot checks each instance).
+ */
+interface VoidPtr { readonly [__pointee]?: unknown; readonly [member: string]: any; [index: number]: any }
 /** Integer address to pointer. */
 declare function ptr<T>(address: u64): Ptr<T>;
 /** Pointer (or string literal) to integer address. */
@@ -81,6 +85,14 @@ interface Struct { readonly __layout?: "C" }
 interface Packed { readonly __layout?: "packed" }
 /** A fixed-size array of N elements of T, stored inline (in a struct, global or local). */
 type Arr<T, N extends number> = T[] & { readonly __length?: N };
+/**
+ * A pointer and a length (`usize`): a view of elements stored elsewhere. `s[i]` is
+ * bounds-checked (out of range panics with file:line), `s.ptr[i]` is not; `s.length`,
+ * `s.sub(start, end)`, `for (const x of s)`. An Arr<T, N> variable converts to it.
+ */
+interface Slice<T> extends Array<T> { readonly __slice?: T }
+/** The slice of the n elements from p on. */
+declare function slice<T>(p: Ptr<T>, n: usize): Slice<T>;
 
 // ---- strings -------------------------------------------------------------------------
 /** A NUL-terminated byte string; a string literal in this context is UTF-8 bytes + NUL. */

@@ -31,15 +31,28 @@ export class Diagnostics {
   readonly list: Diagnostic[] = [];
   private seen = new Set<string>();
   private errors = 0;
+  /**
+   * Added to every message while set: which generic instance is being checked or lowered
+   * (`in min<bool> instantiated at a.ts:3:5`), since its body is shared by every instance.
+   */
+  context: string | undefined;
 
   constructor(private readonly cwd: string = process.cwd()) {}
 
   error(node: ts.Node, message: string): void {
-    this.add({ ...this.position(node), message });
+    this.add({ ...this.position(node), message: this.inContext(message) });
   }
 
   warn(node: ts.Node, message: string): void {
-    this.add({ ...this.position(node), message, severity: 'warning' });
+    this.add({ ...this.position(node), message: this.inContext(message), severity: 'warning' });
+  }
+
+  private inContext(message: string): string { return this.context ? `${message} (${this.context})` : message; }
+
+  /** `file:line:col` of a node, as messages name places. */
+  where(node: ts.Node): string {
+    const p = this.position(node);
+    return `${p.file}:${p.line}:${p.col}`;
   }
 
   add(d: Diagnostic): void {

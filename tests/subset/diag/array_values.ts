@@ -1,4 +1,5 @@
-// Rejected: arrays as objects: [] values, T[] types, .push, for...of, for...in.
+// Rejected: arrays as objects: [] values, T[] types, .push, for...in (for...of over an Arr
+// is fine).
 export function main(): i32 {
   let xs: u32[] = [1, 2, 3];
   let fixed: Arr<u32, 4>;

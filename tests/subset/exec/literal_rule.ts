@@ -38,5 +38,10 @@ export function main(): i32 {
   printHex(m); print("\n");
   let neg: u64 = -(1 << n);                // (u64)0 - (1ull << 9)
   printHex(neg); print("\n");
+  // A typed constant count masks to the width the shift gets (i64: 81 & 63 = 17; u8: 81 & 7 = 1).
+  const far: i64 = 0x51;
+  let r64: i64 = 0x7FFF_FFFF_FFFF_FFFF >> far;
+  let r8: u8 = 0xF0 >>> far;
+  printHex(u64(r64)); print(" "); printHex(u64(r8)); print("\n");
   return 0;
 }

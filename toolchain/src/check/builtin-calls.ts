@@ -14,6 +14,9 @@ import { FormatChecker } from './format';
 const TS = ts.SyntaxKind;
 
 export abstract class BuiltinCallChecker extends FormatChecker {
+  /** `slice(p, n)` (slices.ts). */
+  protected abstract sliceCall(e: ts.CallExpression, typeArg: Type | undefined): Type;
+
   protected builtinCall(e: ts.CallExpression, name: string): Type {
     const typeArgs = (e.typeArguments ?? []).map((t) => (t.kind === TS.VoidKeyword ? VOID : this.resolveType(t)));
     const typeArg = typeArgs[0];
@@ -173,6 +176,7 @@ export abstract class BuiltinCallChecker extends FormatChecker {
         if (e.arguments.length !== 1) this.d.error(e, 'mrs takes a register name');
         return U64;
       }
+      case 'slice': return this.sliceCall(e, typeArg);
       case 'panic': {
         this.args(e, [FMT], 'panic(msg)');
         return NEVER;

@@ -13,6 +13,8 @@ export abstract class CallChecker extends OperatorChecker {
   /** Calls of class members and EfiMethod fields, and `super(...)` (check/class-members.ts). */
   protected abstract memberCall(e: ts.CallExpression, ft: FnType): Type | undefined;
   protected abstract superCall(e: ts.CallExpression): Type;
+  /** `s.sub(a, b)` on a Slice or Arr (slices.ts); undefined for other calls. */
+  protected abstract sliceMethod(e: ts.CallExpression, callee: ts.PropertyAccessExpression): Type | undefined;
 
   protected call(e: ts.CallExpression): Type {
     const lit = charCodeCall(e);
@@ -39,7 +41,9 @@ export abstract class CallChecker extends OperatorChecker {
       const ent = sym && this.entities.get(sym);
       if (ent?.kind === 'func') return this.directCall(e, ent);
     }
-    if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
+    const method = ts.isPropertyAccessExpression(callee) ? this.sliceMethod(e, callee) : undefined;
+    if (method) return method;
+    if (e.typeArguments?.length) this.d.error(e, 'a call through a function pointer takes no type arguments');
     const ft = this.expr(callee, undefined);
     if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;
     if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, ERROR)); return ERROR; }
@@ -66,14 +70,24 @@ export abstract class CallChecker extends OperatorChecker {
   }
 
   private directCall(e: ts.CallExpression, f: FuncInfo): Type {
-    if (e.typeArguments?.length) this.d.error(e, 'generic calls are not supported in user code');
+    const pre: (Type | undefined)[] = [];
+    if (f.generic) {
+      const inst = this.genericCallee(e, f, pre);
+      if (!inst) { e.arguments.forEach((a, i) => pre[i] ?? this.expr(a, undefined)); return ERROR; }
+      f = inst;
+    } else if (e.typeArguments?.length) {
+      this.d.error(e, `'${f.name}' is not generic; call it without type arguments`);
+    }
     this.calls.set(e, { kind: 'direct', f });
-    this.args(e, f.type.params, `'${f.name}'`, f.required);
+    this.args(e, f.type.params, `'${f.name}'`, f.required, pre);
+    if (f.instance) this.instanceCall(e, f);
     return f.type.ret;
   }
 
+  /** Checks the arguments of a call; `pre` holds the types of those already typed (by position). */
   protected args(
     e: ts.CallExpression | ts.NewExpression, params: Type[], what: string, optionalFrom = params.length,
+    pre: (Type | undefined)[] = [],
   ): void {
     const args = e.arguments ?? [];
     const n = args.length;
@@ -83,7 +97,7 @@ export abstract class CallChecker extends OperatorChecker {
     }
     args.forEach((a, i) => {
       const pt = params[i];
-      const t = this.expr(a, pt);
+      const t = pre[i] ?? this.expr(a, pt);
       if (pt) this.assignable(a, t, pt, 'argument');
     });
   }

@@ -8,15 +8,20 @@
 //   consts.ts         literals, named constants, constant folding
 //   convert.ts        implicit conversions, assignability, common operand types
 //   resolve.ts        written types, struct layout, enums
+//   generics.ts       generic functions and structs: instances, inference, constraints
 //   exprs.ts          names, fields, elements, ?:, as, array and object literals, places
 //   operators.ts      unary and binary operators, assignments
-//   calls.ts          calls and conversion calls; builtin-calls.ts: builtins (table: builtins.ts)
+//   calls.ts          calls and conversion calls
+//   format.ts         template literals and Fmt arguments (fmt-plan.ts: their static description)
+//   builtin-calls.ts  builtins (table: builtins.ts)
+//   slices.ts         Slice<T>: slice(p, n), .sub(), Arr to Slice
 //   stmts.ts          statements; flow.ts: reachability of a function's end
 //   functions.ts      function declarations and bodies
 //   classes.ts        class declarations: layout, members, bodies; class-members.ts: their uses
 //   locals.ts         destructuring declarations, the type of `let i = 0` from its uses
 //   nullish.ts        `a ?? b`, `p ??= q`, `Ptr<T> | null`
 //   nested.ts         nested and arrow functions (functions of their own), captures
+//   iteration.ts      for…of
 //   functions.ts      function declarations and bodies; defaults.ts: default parameters
 //   decls.ts          module declarations, global initialisers
 //   chains.ts         optional chains (`p?.f`)

@@ -9,12 +9,15 @@ import { ConstFolder } from './consts';
 function isSize(t: IntType): boolean { return t.name === 'usize' || t.name === 'isize'; }
 
 export abstract class Conversions extends ConstFolder {
+  /** Whether an Arr expression may convert to a Slice (slices.ts). */
+  protected abstract arrayToSlice(e: ts.Expression): boolean;
+
   /** Checks that a value of type `from` (expression e) may be used where `to` is expected. */
   assignable(e: ts.Expression, from: Type, to: Type, what = 'value'): boolean {
     if (from.kind === 'error' || to.kind === 'error') return true;
     if (this.implicitly(from, to)) {
       if (from.kind === 'untyped') this.settle(e, to);
-      return true;
+      return from.kind === 'array' && to.kind === 'struct' ? this.arrayToSlice(e) : true;
     }
     const hint = this.conversionHint(from, to);
     const value = what === 'value' ? 'a value' : 'the ' + what;
@@ -53,6 +56,7 @@ export abstract class Conversions extends ConstFolder {
     if (from.kind === 'str' && to.kind === 'ptr') return to.to.kind === 'void' || sameType(to.to, from.wide ? U16 : U8);
     if (from.kind === 'ptr' && to.kind === 'str') return sameType(from.to, to.wide ? U16 : U8);
     if (from.kind === 'str' && to.kind === 'fmt') return !from.wide; // a cstr is printed as it is
+    if (from.kind === 'array' && to.kind === 'struct' && to.info.slice) return sameType(from.elem, to.info.slice);
     return false;
   }
 

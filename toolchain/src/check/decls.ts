@@ -62,6 +62,7 @@ export abstract class DeclChecker extends ClassChecker {
           // A second declaration of the same interface (merging) has a message of its own.
           const merged = this.declSymbol(itf)?.declarations?.[0] !== itf;
           if ((merged || this.declare(this.typeNames, itf.name)) && !isContract(itf)) this.structOf(itf);
+          if (itf.typeParameters?.length) this.typeParameters(itf);
           break;
         case TS.EnumDeclaration:
           this.modifiers(st, [TS.ExportKeyword, TS.ConstKeyword], 'enums');

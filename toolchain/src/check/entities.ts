@@ -1,6 +1,7 @@
 // What a name in the program can denote, as the checker records it for the lowering stage.
 import * as ts from 'typescript';
 import { FnType, Type, StructInfo } from './types';
+import { FmtPart } from './fmt-plan';
 
 export interface FnTags {
   symbol?: string;
@@ -39,6 +40,37 @@ export interface FuncInfo {
   exported: boolean;
   /** How many leading parameters have no default value (the rest are filled in at the call). */
   required: number;
+  /** A generic function as declared: never emitted itself, only its instances (generics.ts). */
+  generic?: boolean;
+  /** One instance of a generic function: its type arguments and its own checker maps. */
+  instance?: Instance;
+}
+
+/**
+ * One instance of a generic declaration (a function, a struct; classes can use the same
+ * machinery): the declaration, its type arguments, where it was first instantiated, and the
+ * facts its body was checked with. A generic body is checked once per instance, so the
+ * types, constants and calls of its nodes live in maps of the instance's own, which fall
+ * back to the program's (check/generics.ts).
+ */
+export interface Instance {
+  decl: ts.Declaration;
+  args: Type[];
+  /** The type parameters' symbols bound to `args`. */
+  bindings: Map<ts.Symbol, Type>;
+  /** `min<u32>`, as diagnostics name it. */
+  label: string;
+  /** The expression or type reference that first needed this instance. */
+  site: ts.Node;
+  /** 1 for an instance made from ordinary code, n + 1 for one made from an instance of depth n. */
+  depth: number;
+  /** `file:line:col` of the ordinary (not generic) code that led to this instance. */
+  origin: string;
+  types: Map<ts.Node, Type>;
+  consts: Map<ts.Node, bigint>;
+  calls: Map<ts.CallExpression, CallKind>;
+  entities: Map<ts.Symbol, Entity>;
+  formats: Map<ts.Node, FmtPart[]>;
 }
 
 /** How many hidden parameters come before the written ones: 1 (`this`) for instance members. */
@@ -107,3 +139,14 @@ export function ctorParams(cls: ClassInfo): Type[] {
   if (cls.ctor) return cls.ctor.type.params.slice(1);
   return cls.base ? ctorParams(cls.base) : [];
 }
+
+/** What a call calls, as the checker records it for the lowering. */
+export type CallKind =
+  | { kind: 'direct'; f: FuncInfo }
+  | { kind: 'indirect'; type: FnType; self?: ts.Expression }
+  /** An instance method: `self` is the object (a struct place or a Ptr), or `this`/`super`. */
+  | { kind: 'method'; f: FuncInfo; self: ts.Expression }
+  /** `super(...)` in a constructor: constructs the base class `cls` in place. */
+  | { kind: 'super'; cls: ClassInfo }
+  | { kind: 'builtin'; name: string; typeArg?: Type }
+  | { kind: 'convert'; to: Type };

@@ -3,16 +3,16 @@
 // Operators are in operators.ts, calls in calls.ts.
 import * as ts from 'typescript';
 import {
-  Type, BOOL, NULL, ERROR, CSTR, WSTR, U16, U32, I64, USIZE, UNTYPED,
+  Type, BOOL, NULL, ERROR, CSTR, WSTR, U16, U32, I64, USIZE, UNTYPED, ptrTo,
   isInt, isIntegral, isAggregate, wrap, sameType, typeName, structOf, Field,
 } from './types';
-import { ClassInfo } from './entities';
+import { ClassInfo, FuncInfo } from './entities';
 import { REJECTED } from './rejected';
 import { stringLiteral, utf8Length } from './literals';
 import { endsOptionalChain, inOptionalChain } from './chains';
 import { DEEP, postOrder } from './nesting';
 import { ARITH, COMPARE } from './optable';
-import { TypeResolver } from './resolve';
+import { GenericResolver } from './generics';
 import { isLiteralJoin } from './fmt-plan';
 
 const TS = ts.SyntaxKind;
@@ -50,7 +50,7 @@ function contextFreeOperands(n: ts.Node): ts.Node[] {
   return kids.filter(contextFree);
 }
 
-export abstract class ExprChecker extends TypeResolver {
+export abstract class ExprChecker extends GenericResolver {
   protected abstract call(e: ts.CallExpression): Type;
   protected abstract prefix(e: ts.PrefixUnaryExpression): Type;
   protected abstract incdec(operand: ts.Expression, op: string): Type;
@@ -82,7 +82,8 @@ export abstract class ExprChecker extends TypeResolver {
 
   /** Types an expression; `ctx` is the type the context expects (for literals). */
   expr(e: ts.Expression, ctx: Type | undefined): Type {
-    if (this.prechecked.has(e)) return this.types.get(e)!;
+    // (A generic body is checked once per instance: typed ahead means typed in this one.)
+    if (this.prechecked.has(e) && this.types.has(e)) return this.types.get(e)!;
     if (++this.depth > DEEP && !this.prechecking && contextFree(e)) this.precheck(e);
     const t = this.exprInner(e, ctx);
     if (!this.types.has(e) || this.types.get(e)!.kind === 'untyped') this.types.set(e, t);
@@ -215,6 +216,7 @@ export abstract class ExprChecker extends TypeResolver {
     if (ts.isTypeReferenceNode(written) && ts.isIdentifier(written.typeName) && written.typeName.text === 'const') {
       this.d.error(a, '`as const` is not supported'); return ERROR;
     }
+    if (this.namesTypeParameter(written)) return this.asTypeParameter(a);
     const to = this.resolveType(written);
     const from = this.expr(a.expression, undefined);
     if (to.kind === 'enum' && (isIntegral(from) || from.kind === 'error')) {
@@ -302,7 +304,7 @@ export abstract class ExprChecker extends TypeResolver {
       }
       if (decl && this.isLibDecl(decl)) {
         const std = ts.isFunctionDeclaration(decl) ? this.stdByName.get(sym.name) : undefined;
-        if (std) return std.type;
+        if (std) return this.functionValue(id, std);
         this.d.error(id, `'${text}' is an intrinsic: call it, it is not a value`);
         return ERROR;
       }
@@ -310,7 +312,7 @@ export abstract class ExprChecker extends TypeResolver {
       return ERROR;
     }
     switch (ent.kind) {
-      case 'func': return ent.type;
+      case 'func': return this.functionValue(id, ent);
       case 'global': case 'local': return ent.type;
       case 'const': {
         const v = this.constInfoValue(ent, id);
@@ -318,6 +320,14 @@ export abstract class ExprChecker extends TypeResolver {
         return this.setConst(id, v, ent.type ?? UNTYPED);
       }
     }
+  }
+
+  /** A function named as a value (a function pointer); a generic one has no single address. */
+  private functionValue(id: ts.Expression, f: FuncInfo): Type {
+    if (!f.generic) return f.type;
+    this.d.error(id, `generic function '${f.name}' has one instance per type; call it, or wrap the instance you `
+      + `need in a function of its own to take its address`);
+    return ERROR;
   }
 
   private property(e: ts.PropertyAccessExpression): Type {
@@ -357,6 +367,7 @@ export abstract class ExprChecker extends TypeResolver {
     if (e.questionDotToken && !this.optionalBase(e, e.expression, ot)) return ERROR;
     if (ot.kind === 'error' || (ot.kind === 'ptr' && ot.to.kind === 'error')) return ERROR; // already reported
     if (ot.kind === 'array' && name === 'length') return this.setConst(e, BigInt(ot.len), USIZE);
+    if (ot.kind === 'array' && name === 'ptr' && this.isPlace(e.expression)) return ptrTo(ot.elem);
     const s = structOf(ot);
     if (!s) {
       const lit = stringLiteral(e.expression);
@@ -387,6 +398,7 @@ export abstract class ExprChecker extends TypeResolver {
       this.d.error(e.argumentExpression, `an index must be an integer, not ${typeName(it)}`);
     }
     if (ot.kind === 'array') return ot.elem;
+    if (ot.kind === 'struct' && ot.info.slice) return ot.info.slice; // bounds-checked (lower/slices.ts)
     if (ot.kind === 'ptr') {
       if (ot.to.kind === 'void') {
         this.d.error(e, 'cannot index a Ptr<void>; cast it first, e.g. cast<u8>(p)[i]');
@@ -421,7 +433,8 @@ export abstract class ExprChecker extends TypeResolver {
     }
     if (ts.isElementAccessExpression(e)) {
       const ot = this.types.get(e.expression);
-      return ot?.kind === 'ptr' || (ot?.kind === 'array' && this.isPlace(e.expression));
+      return ot?.kind === 'ptr' || (ot?.kind === 'array' && this.isPlace(e.expression))
+        || (ot?.kind === 'struct' && !!ot.info.slice); // a slice's elements are stored elsewhere
     }
     return false;
   }
@@ -445,6 +458,7 @@ export abstract class ExprChecker extends TypeResolver {
       }
       if (ent?.kind === 'const') { this.d.error(e, `cannot assign to constant '${ent.name}'`); return false; }
       if (ent?.kind === 'local') {
+        // getCombinedNodeFlags reaches the list from a binding element too (locals.ts, iteration.ts).
         if ((ts.isVariableDeclaration(ent.decl) || ts.isBindingElement(ent.decl))
           && ts.getCombinedNodeFlags(ent.decl) & ts.NodeFlags.Const) {
           this.d.error(e, `cannot assign to const '${ent.name}'`);
@@ -461,6 +475,10 @@ export abstract class ExprChecker extends TypeResolver {
       const ot = this.types.get(e.expression);
       const s = ot && structOf(ot);
       const f = s && this.field(s, e.name.text);
+      if (f?.readonly && s!.slice) {
+        this.d.error(e, `the ${f.name} of a slice is fixed; make another slice with s.sub(start, end) or slice(p, n)`);
+        return false;
+      }
       if (f?.readonly && !this.initialising(e, f)) {
         const by = f.owner ? 'its initialiser or its class\'s constructor' : 'an initialiser';
         this.d.error(e, `field '${f.name}' of ${s!.name} is readonly: only ${by} sets it`);

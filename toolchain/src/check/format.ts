@@ -11,9 +11,6 @@ import { FmtOp, FmtArg, FmtPart, FMT_HELPERS } from './fmt-plan';
 import { CallChecker } from './calls';
 
 export abstract class FormatChecker extends CallChecker {
-  /** The plan of every template literal, for the lowering. */
-  readonly formats = new Map<ts.Node, FmtPart[]>();
-
   protected template(e: ts.TemplateExpression | ts.BinaryExpression, ctx: Type | undefined): Type {
     const parts: FmtPart[] = [];
     const add = (x: ts.Expression): void => {

@@ -8,7 +8,7 @@ import { defaultsFrom, laterParameter } from './defaults';
 import { FuncInfo, FnTags, FnDecl, selfParams } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
-import { NestedChecker } from './nested';
+import { IterationChecker } from './iteration';
 
 const TS = ts.SyntaxKind;
 
@@ -30,7 +30,7 @@ function distance(a: string, b: string): number {
   return d[b.length];
 }
 
-export abstract class FunctionChecker extends NestedChecker {
+export abstract class FunctionChecker extends IterationChecker {
   protected tagsOf(decl: FnDecl): FnTags {
     const tags: FnTags = {
       efiapi: false, inline: false, noinline: false, naked: false, nobuiltins: false, minsize: false, cold: false,
@@ -73,15 +73,19 @@ export abstract class FunctionChecker extends NestedChecker {
       return;
     }
     this.modifiers(decl, [TS.ExportKeyword, TS.DeclareKeyword], 'functions');
-    if (decl.typeParameters?.length) {
-      this.d.error(decl.typeParameters[0], 'generic functions are not supported; write one function per type');
-    }
     if (decl.asteriskToken) this.d.error(decl, 'generators are not supported');
     const mods = ts.getCombinedModifierFlags(decl);
     const tags = this.tagsOf(decl);
+    // A generic function's signature is resolved per instance (generics.ts).
+    const generic = !!decl.typeParameters?.length;
+    if (generic) this.typeParameters(decl);
     const required = defaultsFrom(decl, this.d);
-    const { params, psyms, ret } = this.signature(decl, []);
+    const { params, ret, psyms } = generic ? { params: [], ret: VOID, psyms: [] } : this.signature(decl);
     const external = !decl.body;
+    if (generic && (external || tags.symbol || tags.efiapi || tags.naked)) {
+      this.d.error(decl.name, 'a generic function has one body per instance: it cannot be external, '
+        + '@symbol, @efiapi or @naked');
+    }
     if (external && !(mods & ts.ModifierFlags.Ambient)) {
       this.d.error(decl, 'a function without a body must be `declare function` with `@symbol name`');
     }
@@ -98,15 +102,19 @@ export abstract class FunctionChecker extends NestedChecker {
     const f: FuncInfo = {
       kind: 'func', name, irName: tags.symbol ?? `${mod}.${name}`, decl,
       type: { kind: 'fn', params, ret, efiapi: tags.efiapi }, params: psyms, tags, external, exported, required,
+      generic,
     };
     this.entities.set(sym, f);
     this.funcs.push(f);
     this.collectNested(f);
   }
 
-  /** The parameter types (after `leading`, the hidden ones), their symbols and the result type of a function. */
+  /**
+   * The parameter types (after `leading`, the hidden ones), their symbols and the result type
+   * of a function (of an instance, when type parameters are bound).
+   */
   protected signature(
-    decl: ts.SignatureDeclaration, leading: Type[],
+    decl: ts.SignatureDeclaration, leading: Type[] = [],
   ): { params: Type[]; psyms: ts.Symbol[]; ret: Type } {
     const params = [...leading];
     const psyms: ts.Symbol[] = [];
@@ -145,6 +153,12 @@ export abstract class FunctionChecker extends NestedChecker {
   }
 
   protected checkFunction(f: FuncInfo): void {
+    if (f.generic) return; // only its instances are checked, each in its own maps
+    if (f.instance) this.withInstance(f.instance, () => this.checkBody(f));
+    else this.checkBody(f);
+  }
+
+  private checkBody(f: FuncInfo): void {
     this.fn = f;
     // The parameters and the body's top-level declarations share one scope, as in JavaScript.
     this.scopes = [new Set(f.decl.parameters.map((p) => p.name.getText()))];

@@ -57,7 +57,7 @@ export abstract class NestedChecker extends NullishChecker {
     const psyms: ts.Symbol[] = [];
     e.parameters.forEach((p, i) => {
       let t: Type = ERROR;
-      if (p.type) t = this.resolveType(p.type);
+      if (p.type) t = this.unbound(() => this.resolveType(p.type!));
       else if (want?.params[i]) t = want.params[i];
       else {
         this.d.error(p, `parameter '${p.name.getText()}' needs a type annotation, e.g. \`${p.name.getText()}: u64\` `
@@ -69,7 +69,7 @@ export abstract class NestedChecker extends NullishChecker {
       params.push(t);
       psyms.push(this.tc.getSymbolAtLocation(p.name)!);
     });
-    let ret: Type | undefined = e.type ? this.resolveType(e.type) : want?.ret;
+    let ret: Type | undefined = e.type ? this.unbound(() => this.resolveType(e.type!)) : want?.ret;
     if (!ret) {
       if (ts.isBlock(e.body)) ret = VOID;
       else {

@@ -180,7 +180,12 @@ export abstract class OperatorChecker extends ExprChecker {
     }
     this.checkDivisor(op, e.right);
     const a = this.consts.get(e.left), b = this.consts.get(e.right);
-    if (a !== undefined && b !== undefined) {
+    // `0x7FFF_FFFF_FFFF_FFFF >> C` with a typed count C of 8 or more: the count is masked to
+    // the width the shift gets from its context, which is not known yet, so it is not folded
+    // exactly (a literal and untyped constants alone would be); it computes in that type.
+    const masked = isShift(op) && op !== TS.LessThanLessThanToken && lt.kind === 'untyped' && rt.kind !== 'untyped'
+      && b !== undefined && b >= 8n;
+    if (a !== undefined && b !== undefined && !masked) {
       const v = this.fold(e, op, a, b, result);
       if (v === null) return ERROR;
       if (v !== undefined) this.consts.set(e, v);

@@ -34,10 +34,9 @@ export const REJECTED: Partial<Record<ts.SyntaxKind, string>> = {
   [TS.ImportKeyword]: 'dynamic `import()` is not supported; use a static `import { x } from "./m"`',
   [TS.MetaProperty]: '`import.meta` and `new.target` are not supported',
   [TS.ExpressionWithTypeArguments]:
-    'instantiation expressions (`f<T>` without a call) are not supported: there are no generics in user code',
+    'instantiation expressions (`f<T>` without a call) are not supported: call the instance you need, e.g. `f<u32>(x)`',
   [TS.TaggedTemplateExpression]:
     'tagged templates are not supported; pass a plain template literal to a Fmt parameter: println(`x = ${x}`)',
-  [TS.ForOfStatement]: '`for...of` is not supported; use an index loop over an Arr<T, N>',
   [TS.ForInStatement]: '`for...in` is not supported; use an index loop',
   [TS.TypeOfExpression]: '`typeof` is not supported: types are known at compile time',
   [TS.DeleteExpression]: '`delete` is not supported',

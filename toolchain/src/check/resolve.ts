@@ -31,6 +31,13 @@ export function isContract(decl: ts.InterfaceDeclaration): boolean {
 export abstract class TypeResolver extends Conversions {
   /** The struct type of a class (check/classes.ts). */
   protected abstract classType(decl: ts.ClassDeclaration, args: readonly ts.TypeNode[], use: ts.Node): Type;
+  /** A type parameter named inside a generic declaration: its type in the instance (generics.ts). */
+  protected abstract typeParameter(node: ts.TypeReferenceNode, sym: ts.Symbol): Type;
+  /** `Pair<u32>`: an instance of a generic struct (generics.ts). */
+  protected abstract genericStruct(node: ts.TypeReferenceNode, decl: ts.InterfaceDeclaration,
+    args: ts.NodeArray<ts.TypeNode>): Type;
+  /** `Slice<T>` (slices.ts). */
+  protected abstract sliceOf(elem: Type): Type;
 
   /** The aliases being resolved on the current path (a struct's fields start a new path). */
   private aliasBusy = new Set<ts.Node>();
@@ -81,6 +88,7 @@ export abstract class TypeResolver extends Conversions {
     const decl = sym?.declarations?.[0];
     if (!sym || !decl) { this.d.error(node, `cannot find type '${node.typeName.getText()}'`); return ERROR; }
     const args = node.typeArguments ?? ts.factory.createNodeArray<ts.TypeNode>();
+    if (ts.isTypeParameterDeclaration(decl)) return this.typeParameter(node, sym);
     if (this.isLibDecl(decl)) {
       const name = sym.name;
       if (INT_TYPES[name]) return INT_TYPES[name];
@@ -119,6 +127,10 @@ export abstract class TypeResolver extends Conversions {
           }
           return { kind: 'array', elem, len };
         }
+        case 'Slice': {
+          if (args.length !== 1) { this.d.error(node, 'Slice needs one type argument: Slice<u8>'); return ERROR; }
+          return this.sliceOf(this.resolveType(args[0]));
+        }
         case 'Efiapi': case 'EfiMethod': {
           const a = args[0];
           const t = !a ? ERROR : ts.isFunctionTypeNode(a) ? this.resolveFnType(a, true) : this.resolveType(a);
@@ -145,7 +157,8 @@ export abstract class TypeResolver extends Conversions {
       }
     }
     if (ts.isClassDeclaration(decl)) return this.classType(decl, args, node);
-    if (args.length) { this.d.error(node, 'generic types are not supported in subset sources'); }
+    if (ts.isInterfaceDeclaration(decl) && decl.typeParameters?.length) return this.genericStruct(node, decl, args);
+    if (args.length) { this.d.error(node, `'${sym.name}' is not generic; write it without type arguments`); }
     if (ts.isTypeAliasDeclaration(decl)) {
       if (decl.typeParameters?.length) { this.d.error(decl, 'generic type aliases are not supported'); return ERROR; }
       if (this.aliasBusy.has(decl)) { this.d.error(node, `type alias '${sym.name}' refers to itself`); return ERROR; }
@@ -200,6 +213,19 @@ export abstract class TypeResolver extends Conversions {
         + 'declare each struct once');
       return undefined;
     }
+    const packed = this.structBase(decl);
+    // A generic struct is laid out per instance (generics.ts).
+    if (packed === undefined || decl.typeParameters?.length) return undefined;
+    const info: StructInfo = {
+      name: decl.name.text, packed, fields: [], size: 0, align: 1, node: decl, state: 'busy',
+    };
+    this.structs.set(decl, info);
+    this.layoutStruct(decl, info);
+    return info;
+  }
+
+  /** Whether a struct declaration is packed (extends Packed) or C (Struct); undefined if neither. */
+  protected structBase(decl: ts.InterfaceDeclaration): boolean | undefined {
     const bases = (decl.heritageClauses ?? []).flatMap((h) => h.types);
     const base = bases[0];
     const baseName = base && ts.isIdentifier(base.expression) ? base.expression.text : '';
@@ -212,11 +238,11 @@ export abstract class TypeResolver extends Conversions {
       this.d.error(bases[1], `a struct extends exactly one of Struct or Packed; '${decl.name.text}' cannot also `
         + `extend '${bases[1].getText()}' (to embed a struct, declare a field of its type)`);
     }
-    if (decl.typeParameters?.length) this.d.error(decl, 'generic structs are not supported');
-    const info: StructInfo = {
-      name: decl.name.text, packed: baseName === 'Packed', fields: [], size: 0, align: 1, node: decl, state: 'busy',
-    };
-    this.structs.set(decl, info);
+    return baseName === 'Packed';
+  }
+
+  /** Lays out the fields of a struct (or of an instance of a generic one, its type arguments bound). */
+  protected layoutStruct(decl: ts.InterfaceDeclaration, info: StructInfo): void {
     // An alias met again inside the fields refers to itself only through this struct, which
     // is fine behind a pointer (the struct is 'busy' then) and caught by value.
     const outerAliases = this.aliasBusy;
@@ -240,7 +266,6 @@ export abstract class TypeResolver extends Conversions {
     this.aliasBusy = outerAliases;
     pos.align = Math.max(pos.align, alignTag(decl, this.d) ?? 1);
     this.finishLayout(info, pos);
-    return info;
   }
 
   /**

@@ -3,31 +3,24 @@
 // what every call calls, what every name denotes).
 //
 // The checker is one class built in layers, one file per concern, each extending the one
-// before it (as @babel/parser does): state → constants → conversions → types → expressions
-// → operators → calls → builtin calls → statements → locals → nullish → nested →
-// functions → class members → classes → declarations → checker.ts. A layer calls those
-// below it directly; the few calls that go up (an enum initialiser is an expression, a
-// constant's initialiser must be assignable) are the abstract methods here, and the hooks
-// that a shared switch calls into a later layer (`nullish`, `lambda`, `declarePattern`,
-// `thisExpr`, ...) are abstract where it is.
+// before it (as @babel/parser does): state → constants → conversions → types → generics →
+// expressions → operators → calls → format → builtin calls → slices → statements → locals
+// → nullish → nested → iteration → functions → class members → classes → declarations →
+// checker.ts. A layer calls those below it directly; the few calls that go up (an enum
+// initialiser is an expression, a constant's initialiser must be assignable) are the
+// abstract methods here, and the hooks that a shared switch calls into a later layer
+// (`nullish`, `lambda`, `declarePattern`, `forOf`, `thisExpr`, ...) are abstract where it is.
 import * as ts from 'typescript';
 import * as path from 'path';
 import { Diagnostics, isStackOverflow } from '../diagnostics';
 import { Target } from '../targets';
 import { ParsedProgram, LIB_DIR } from '../parse/program';
 import { Type, FnType, StructInfo, EnumInfo, Field } from './types';
-import { Entity, FuncInfo, GlobalInfo, ClassInfo, ConstInfo } from './entities';
+import { CallKind, Entity, FuncInfo, GlobalInfo, ClassInfo, ConstInfo } from './entities';
 import { deepest, tooDeepMessage } from './nesting';
+import { FmtPart } from './fmt-plan';
 
-export type CallKind =
-  | { kind: 'direct'; f: FuncInfo }
-  | { kind: 'indirect'; type: FnType; self?: ts.Expression }
-  /** An instance method: `self` is the object (a struct place or a Ptr), or `this`/`super`. */
-  | { kind: 'method'; f: FuncInfo; self: ts.Expression }
-  /** `super(...)` in a constructor: constructs the base class `cls` in place. */
-  | { kind: 'super'; cls: ClassInfo }
-  | { kind: 'builtin'; name: string; typeArg?: Type }
-  | { kind: 'convert'; to: Type };
+export type { CallKind } from './entities';
 
 /** Expression kinds in which a name means what it means at the expression's start. */
 const EXPRESSION_KINDS = new Set<ts.SyntaxKind>([
@@ -40,10 +33,14 @@ const EXPRESSION_KINDS = new Set<ts.SyntaxKind>([
 function isExpressionKind(n: ts.Node): boolean { return EXPRESSION_KINDS.has(n.kind); }
 
 export abstract class CheckerState {
-  readonly entities = new Map<ts.Symbol, Entity>();
-  readonly types = new Map<ts.Node, Type>();
-  readonly consts = new Map<ts.Node, bigint>();
-  readonly calls = new Map<ts.CallExpression, CallKind>();
+  // Not readonly: while a generic instance is checked or lowered, these are the instance's
+  // own maps over the program's (generics.ts).
+  entities = new Map<ts.Symbol, Entity>();
+  types = new Map<ts.Node, Type>();
+  consts = new Map<ts.Node, bigint>();
+  calls = new Map<ts.CallExpression, CallKind>();
+  /** The plan of every template literal, for the lowering (format.ts); per instance too. */
+  formats = new Map<ts.Node, FmtPart[]>();
   /** Class members (check/classes.ts): accessor uses, static member uses, `new` expressions. */
   readonly accessors = new Map<ts.Node, { get?: FuncInfo; set?: FuncInfo; self: ts.Expression }>();
   readonly staticRefs = new Map<ts.Node, FuncInfo | GlobalInfo | ConstInfo>();
@@ -88,6 +85,8 @@ export abstract class CheckerState {
   abstract expr(e: ts.Expression, ctx: Type | undefined): Type;
   /** Checks that a value of type `from` (expression e) may be used where `to` is expected. */
   abstract assignable(e: ts.Expression, from: Type, to: Type, what?: string): boolean;
+  /** Whether an expression denotes storage that can be assigned or addressed. */
+  abstract isPlace(e: ts.Expression): boolean;
 
   symbolOf(node: ts.Node): ts.Symbol | undefined {
     // tsc resolves a name by walking up every enclosing node, which is quadratic in a long

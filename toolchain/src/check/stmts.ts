@@ -3,7 +3,7 @@
 import * as ts from 'typescript';
 import { Type, VOID, ERROR, isIntegral, isAggregate, typeName } from './types';
 import { REJECTED, declarationKeyword } from './rejected';
-import { BuiltinCallChecker } from './builtin-calls';
+import { SliceChecker } from './slices';
 import { updateParts } from './for-update';
 
 const TS = ts.SyntaxKind;
@@ -14,7 +14,7 @@ function isCopyOfPlace(e: ts.Expression): boolean {
   return ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e);
 }
 
-export abstract class StmtChecker extends BuiltinCallChecker {
+export abstract class StmtChecker extends SliceChecker {
   private loopDepth = 0;
   private switchDepth = 0;
   private labels: string[] = [];
@@ -22,6 +22,9 @@ export abstract class StmtChecker extends BuiltinCallChecker {
   protected scopes: Set<string>[] = [];
   /** Struct and array locals initialised with a copy of other storage (functions.ts warns). */
   protected copies: Array<{ sym: ts.Symbol; decl: ts.VariableDeclaration }> = [];
+
+  /** `for…of` (iteration.ts). */
+  protected abstract forOf(s: ts.ForOfStatement): void;
 
   stmt(s: ts.Statement): void {
     switch (s.kind) {
@@ -51,6 +54,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
         return;
       }
       case TS.ForStatement: return this.forStmt(s as ts.ForStatement);
+      case TS.ForOfStatement: return this.forOf(s as ts.ForOfStatement);
       case TS.BreakStatement: case TS.ContinueStatement: return this.jump(s as ts.BreakOrContinueStatement);
       case TS.ReturnStatement: return this.returnStmt(s as ts.ReturnStatement);
       case TS.LabeledStatement: {
@@ -209,7 +213,7 @@ export abstract class StmtChecker extends BuiltinCallChecker {
     }
   }
 
-  private loop(body: () => void): void {
+  protected loop(body: () => void): void {
     this.loopDepth++;
     body();
     this.loopDepth--;

@@ -52,6 +52,10 @@ export interface StructInfo {
   node: ts.InterfaceDeclaration | ts.ClassDeclaration;
   /** Layout is computed lazily so that structs can point at each other. */
   state: 'new' | 'busy' | 'done';
+  /** For `Slice<T>`: T (a slice is a struct of a pointer and a length, check/slices.ts). */
+  slice?: Type;
+  /** For an instance of a generic struct: its type arguments. */
+  typeArgs?: Type[];
 }
 
 export interface EnumInfo {

@@ -68,6 +68,7 @@ export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typ
       return '';
     }
     case 'sizeof': case 'alignof': case 'offsetof': return '0'; // folded by the checker
+    case 'slice': case 'slice.sub': return L.sliceCall(e, name, t);
     case 'panic': {
       L.panicAt('', e, L.value(args[0], FMT));
       return '';

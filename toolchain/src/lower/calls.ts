@@ -58,7 +58,8 @@ export abstract class CallLowerer extends OperatorLowerer {
   private withDefaults(f: FuncInfo, args: readonly ts.Expression[]): string[] {
     const saved = f.params.map((s) => this.locals.get(s));
     const vals = f.type.params.map((p, i) => {
-      const v = this.argument(i < args.length ? args[i] : f.decl.parameters[i].initializer!, p);
+      const v = i < args.length ? this.argument(args[i], p)
+        : this.inMapsOf(f, () => this.argument(f.decl.parameters[i].initializer!, p));
       let storage = v;
       if (!isAggregate(p)) {
         storage = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
@@ -72,6 +73,16 @@ export abstract class CallLowerer extends OperatorLowerer {
       if (old === undefined) this.locals.delete(s); else this.locals.set(s, old);
     });
     return vals;
+  }
+
+  /**
+   * Runs `body` in the checker's maps of f's body: a default value was checked there, and
+   * the body of a generic instance has maps of its own (check/generics.ts).
+   */
+  private inMapsOf<R>(f: FuncInfo, body: () => R): R {
+    if (f.instance === this.fn.instance) return body();
+    this.c.enterInstance(f.instance);
+    try { return body(); } finally { this.c.enterInstance(this.fn.instance); }
   }
 
   /** An argument's value; for an aggregate parameter, the address of a fresh copy. */

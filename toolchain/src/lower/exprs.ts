@@ -5,7 +5,7 @@ import { Type, I64, U64, VOID, isIntegral, isAggregate, asInt, sameType, irType 
 import { endsOptionalChain } from '../check/chains';
 import { DEEP, postOrder } from '../check/nesting';
 import { ARITH, COMPARE } from '../check/optable';
-import { MemoryLowerer } from './memory';
+import { SliceLowerer } from './slices';
 
 const TS = ts.SyntaxKind;
 
@@ -21,7 +21,7 @@ function orderFree(e: ts.Expression): boolean {
   return false;
 }
 
-export abstract class ExprLowerer extends MemoryLowerer {
+export abstract class ExprLowerer extends SliceLowerer {
   protected abstract call(e: ts.CallExpression, t: Type): string;
   protected abstract prefix(e: ts.PrefixUnaryExpression, t: Type): string;
   protected abstract incdec(operand: ts.Expression, op: 'add' | 'sub', prefix: boolean): string;
@@ -57,6 +57,7 @@ export abstract class ExprLowerer extends MemoryLowerer {
     }
     if (from.kind === 'null') return 'null';
     if (to.kind === 'fmt' && from.kind === 'str') return this.fmtFromCstr(v);
+    if (from.kind === 'array' && to.kind === 'struct') return this.arrayAsSlice(v, from);
     const fi = irType(from), ti = irType(to);
     if ((isIntegral(from) || from.kind === 'bool') && isIntegral(to)) {
       const fb = from.kind === 'bool' ? 1 : asInt(from).bits;
@@ -160,6 +161,9 @@ export abstract class ExprLowerer extends MemoryLowerer {
         const member = ts.isPropertyAccessExpression(e) ? this.c.namespaceMember(e) : undefined;
         const ent = member && this.c.entities.get(member);
         if (ent?.kind === 'func') return this.want(ent); // `ns.f` as a value
+        // `a.ptr` of an Arr is its address (`a.length` is a constant).
+        const o = ts.isPropertyAccessExpression(e) ? e.expression : undefined;
+        if (o && this.c.types.get(o)?.kind === 'array') return this.place(o).addr;
         const classMember = ts.isPropertyAccessExpression(e) ? this.memberValue(e, t) : undefined;
         return classMember ?? this.loadPlace(e, t);
       }

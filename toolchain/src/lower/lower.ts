@@ -6,13 +6,16 @@
 //   state.ts       the module, the function being built, the emission queue
 //   globals.ts     globals and their static initialisers, string constants
 //   memory.ts      places (addresses of variables, fields, elements), loads, stores, copies
+//   slices.ts      bounds-checked s[i], slice(), .sub(), an Arr as a Slice
 //   exprs.ts       values of expressions, constants, conversions
 //   operators.ts   arithmetic, shifts, division, comparisons, logic, assignments, panics
 //   calls.ts       calls; builtins.ts: builtin calls and intrinsics
+//   format.ts      template literals: static descriptions and argument records
 //   classes.ts     construction in place, methods, accessors, super(...)
 //   stmts.ts       statements and control flow
 //   locals.ts      destructuring declarations; nullish.ts: `??` and `??=`
-//   abi.ts         struct and array parameters and results (sret)
+//   iteration.ts   for…of
+//   abi.ts         struct and array parameters and results (sret); Slice<T> too
 //   debuginfo.ts   DWARF / CodeView line tables for -g
 import * as ts from 'typescript';
 import { FuncInfo, selfParams } from '../check/entities';
@@ -21,11 +24,11 @@ import { irParam, irReturn, returnsByPointer, sretParam } from './abi';
 import { FnBuilder, globalName } from '../emit/ir';
 import { deepest, tooDeepMessage } from '../check/nesting';
 import { isStackOverflow } from '../diagnostics';
-import { NullishLowerer } from './nullish';
+import { IterationLowerer } from './iteration';
 
 export type { Place } from './state';
 
-export class Lowerer extends NullishLowerer {
+export class Lowerer extends IterationLowerer {
   /** -Oz: every function is optimised for size except those tagged @hot. */
   sizeFirst = false;
 
@@ -33,11 +36,13 @@ export class Lowerer extends NullishLowerer {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
     while (this.queue.length) this.lowerFunction(this.queue.shift()!);
+    this.c.enterInstance(undefined);
     return this.mod.toString();
   }
 
   private lowerFunction(f: FuncInfo): void {
     this.fn = f;
+    this.c.enterInstance(f.instance); // a generic instance's body reads its own maps
     this.b = new FnBuilder();
     this.locals = new Map();
     this.loops = [];

@@ -12,6 +12,8 @@ export abstract class MemoryLowerer extends GlobalLowerer {
   abstract index(e: ts.Expression): string;
   /** Constructs `new C(...)` in place at addr (lower/classes.ts). */
   abstract construct(addr: string, e: ts.NewExpression): void;
+  /** `s[i]` on a Slice, bounds-checked (slices.ts). */
+  abstract sliceElement(e: ts.ElementAccessExpression, elem: Type): Place;
   /** The null exits of the optional chains being lowered, innermost last (check/chains.ts). */
   protected chainExits: string[] = [];
 
@@ -49,6 +51,7 @@ export abstract class MemoryLowerer extends GlobalLowerer {
     }
     if (ts.isElementAccessExpression(e)) {
       const ot = this.c.types.get(e.expression)!;
+      if (ot.kind === 'struct' && ot.info.slice) return this.sliceElement(e, ot.info.slice);
       const base = ot.kind === 'ptr' ? this.value(e.expression) : this.place(e.expression).addr;
       if (e.questionDotToken) this.nullExit(base);
       const elem = ot.kind === 'ptr' ? ot.to : ot.kind === 'array' ? ot.elem : U8;
@@ -133,6 +136,12 @@ export abstract class MemoryLowerer extends GlobalLowerer {
       }
       if (this.isZeroed(e)) {
         this.zero(p.addr, t);
+        return;
+      }
+      if (t.kind === 'struct' && t.info.slice) {
+        // A slice is made by a call, converted from an Arr or copied: value() gives its address.
+        const v = this.value(e, t);
+        if (v !== p.addr) this.memcpy(p.addr, v, sizeOf(t));
         return;
       }
       const src = this.place(e);

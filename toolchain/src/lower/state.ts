@@ -3,11 +3,11 @@
 // continue), and the queue of functions still to emit.
 //
 // Like the checker, the lowering is one class built in layers, one file per concern:
-// state → globals → memory → exprs → operators → calls → format → classes → stmts → locals →
-// nullish → lower.ts. A layer calls those below it directly; `value` (every part needs the
-// value of an expression) is the one call that goes up, declared abstract here, and a few
-// hooks (`destructure`, `nullish`, `construct`, ...) that a shared switch calls are declared
-// abstract where it is.
+// state → globals → memory → slices → exprs → operators → calls → format → classes →
+// stmts → locals → nullish → iteration → lower.ts. A layer calls those below it directly;
+// `value` (every part needs the value of an expression) is the one call that goes up,
+// declared abstract here, and a few hooks (`destructure`, `nullish`, `construct`, `forOf`,
+// ...) that a shared switch calls are declared abstract where it is.
 import * as ts from 'typescript';
 import { Checker } from '../check/checker';
 import { FuncInfo } from '../check/entities';

@@ -10,6 +10,9 @@ const TS = ts.SyntaxKind;
 export abstract class StmtLowerer extends ClassLowerer {
   private pendingLabel: string | undefined;
 
+  /** `for…of` (iteration.ts). */
+  protected abstract forOf(s: ts.ForOfStatement): void;
+
   stmt(s: ts.Statement): void {
     this.at(s);
     switch (s.kind) {
@@ -23,6 +26,7 @@ export abstract class StmtLowerer extends ClassLowerer {
       case TS.WhileStatement: return this.whileStmt(s as ts.WhileStatement);
       case TS.DoStatement: return this.doStmt(s as ts.DoStatement);
       case TS.ForStatement: return this.forStmt(s as ts.ForStatement);
+      case TS.ForOfStatement: return this.forOf(s as ts.ForOfStatement);
       case TS.BreakStatement: case TS.ContinueStatement: {
         const b = s as ts.BreakStatement;
         const isBreak = s.kind === TS.BreakStatement;
@@ -111,7 +115,7 @@ export abstract class StmtLowerer extends ClassLowerer {
     this.b.startBlock(end);
   }
 
-  private takeLabel(): string | undefined { const l = this.pendingLabel; this.pendingLabel = undefined; return l; }
+  protected takeLabel(): string | undefined { const l = this.pendingLabel; this.pendingLabel = undefined; return l; }
 
   private whileStmt(s: ts.WhileStatement): void {
     const label = this.takeLabel();
