@@ -2,10 +2,9 @@
 // directory of their own, without the npm_* variables of the `npm test` that runs the tests
 // (npm reads its configuration from them, e.g. the prefix of the repository), preferring the
 // local npm cache (what `npm ci` fetched) over the network.
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { RunResult } from './toolchain';
+import { RunResult, asyncRun } from './toolchain';
 
 export function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -19,24 +18,7 @@ export function userEnv(): NodeJS.ProcessEnv {
 
 /** Runs `cmd args` in `cwd` with userEnv(), killed after `timeoutMs`. */
 export function runIn(cwd: string, cmd: string, args: string[], timeoutMs: number): Promise<RunResult> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const child = spawn(cmd, args, { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ status: null, signal: null, stdout, stderr: stderr + `cannot run ${cmd}: ${e.message}`, timedOut, ms: Date.now() - t0 });
-    });
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, timedOut, ms: Date.now() - t0 });
-    });
-  });
+  return asyncRun(cmd, args, timeoutMs, cwd, userEnv());
 }
 
 /** The directories npx made under the npm cache for `spec` (npx installs a package spec

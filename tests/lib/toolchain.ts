@@ -70,13 +70,15 @@ function syncRun(cmd: string, args: string[], timeoutMs: number, cwd = repoRoot)
 }
 
 /** Async variant (the fuzzer runs a small pool of jobs). The child is killed on timeout. */
-export function asyncRun(cmd: string, args: string[], timeoutMs: number, cwd = repoRoot): Promise<RunResult> {
+export function asyncRun(
+  cmd: string, args: string[], timeoutMs: number, cwd = repoRoot, env: NodeJS.ProcessEnv = process.env,
+): Promise<RunResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
