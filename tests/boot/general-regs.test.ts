@@ -8,7 +8,8 @@
 //   - llvm-objdump's linear sweep of the linked BOOTX64.EFI / BOOTAA64.EFI: what the firmware
 //     loads. On x86_64 COFF some switch jump tables live in .text; their entries decode as
 //     junk (`fcos`), so the bytes of each table found through its dispatch sequence
-//     (`leaq T(%rip), %r` + `movslq (%r,%i,4)`) are skipped.
+//     (`leaq T(%rip), %r`, then `movslq (%r,%i,4)`, at once or, at -Oz, later in the
+//     function) are skipped.
 // A control compiles the same sha256 program for the *-linux targets, which may use SIMD,
 // and requires the scanner to find it there.
 import { test } from 'uvu';
@@ -98,8 +99,11 @@ for (const arch of ARCHES) {
     if (arch === 'x86_64') {
       insns.forEach((ins, i) => {
         const lea = ins.mnemonic === 'leaq' ? /\(%rip\), %(\w+)/.exec(ins.operands) : null;
-        const next = insns[i + 1];
-        if (!lea || !next || next.mnemonic !== 'movslq' || !next.operands.startsWith(`(%${lea[1]},`)) return;
+        if (!lea) return;
+        // -Oz hoists the table's address out of the dispatch loop: the movslq that indexes
+        // the table may come many instructions after the leaq (in the same function).
+        const uses = insns.slice(i + 1, i + 400);
+        if (!uses.some((u) => u.mnemonic === 'movslq' && u.operands.startsWith(`(%${lea[1]},`))) return;
         const m = /0x([0-9a-f]+)/.exec(ins.comment);
         if (!m) return;
         const t = parseInt(m[1], 16) - base;
