@@ -2,6 +2,8 @@
 // the QEMU exit device are the kernel runtime's: sdk/kernel/x86_64.ts).
 // Called only from kernel-stub/arch/index.ts inside `if (target.x86_64)` branches.
 
+import { CR0_WP, EFER_NXE, MSR_EFER } from "../../common/x86_64-regs";
+
 /** Bits 12..51 of CR3: the PML4's physical address (the low bits are PCD/PWT/PCID). */
 const CR3_ADDR_MASK: u64 = 0x000F_FFFF_FFFF_F000;
 
@@ -53,7 +55,7 @@ export function x64StackPointer(): u64 {
 
 /** CR0.WP and EFER.NXE, which the loader must have enabled. */
 export function x64MmuFlagsOk(): bool {
-  let wp: bool = (readCr0() & (1 << 16)) != 0;
-  let nxe: bool = (rdmsr(0xC000_0080) & (1 << 11)) != 0;
+  let wp: bool = (readCr0() & CR0_WP) != 0;
+  let nxe: bool = (rdmsr(MSR_EFER) & EFER_NXE) != 0;
   return wp && nxe;
 }

@@ -17,6 +17,7 @@ import { Attr } from "../../common/paging/attrs";
 import { type ApParams, AP_PARAMS_OFF, GDT_CODE32, GDT_DATA32, GDT_CODE64, x64TrampolineCode } from "./x86_64_trampoline";
 import { mmVmapMmio, mmPageTable } from "../mm/kmem";
 import { type X64CpuTables, x64TrapsInstallCpu } from "../trap/x86_64";
+import { EFER_LMA, MSR_EFER, MSR_PAT } from "../../common/x86_64-regs";
 
 const MSR_APIC_BASE: u32 = 0x1B;
 const APIC_BASE_ENABLE: u64 = 1 << 11;
@@ -24,9 +25,6 @@ const APIC_BASE_X2APIC: u64 = 1 << 10;
 const APIC_BASE_ADDR: u64 = 0x000F_FFFF_FFFF_F000;
 const MSR_X2APIC_ID: u32 = 0x802;
 const MSR_X2APIC_ICR: u32 = 0x830;
-const MSR_PAT: u32 = 0x277;
-const MSR_EFER: u32 = 0xC000_0080;
-const EFER_LMA: u64 = 1 << 10;
 const CR4_PCIDE: u64 = 1 << 17;
 const LAPIC_ID: u64 = 0x20;
 const LAPIC_ICR_LOW: u64 = 0x300;

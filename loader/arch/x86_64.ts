@@ -4,10 +4,8 @@
 
 import { COM1, ns16550Putc } from "../../common/uart/ns16550";
 import { PM_TIMER_HZ } from "../../common/acpi";
+import { CR0_WP, EFER_NXE, MSR_EFER } from "../../common/x86_64-regs";
 
-const MSR_EFER: u32 = 0xC000_0080;
-const EFER_NXE: u64 = 1 << 11;
-const CR0_WP: u64 = 1 << 16;
 const CR4_LA57: u64 = 1 << 12;
 
 /** The switch page (x64PrepareSwitch): a GDT, its pseudo-descriptor, the far pointer back
