@@ -59,7 +59,7 @@ export abstract class CallLowerer extends OperatorLowerer {
     const saved = f.params.map((s) => this.locals.get(s));
     const vals = f.type.params.map((p, i) => {
       const v = i < args.length ? this.argument(args[i], p)
-        : this.inMapsOf(f, () => this.argument(f.decl.parameters[i].initializer!, p));
+        : this.inMaps(f.instance, () => this.argument(f.decl.parameters[i].initializer!, p));
       let storage = v;
       if (!isAggregate(p)) {
         storage = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
@@ -75,18 +75,8 @@ export abstract class CallLowerer extends OperatorLowerer {
     return vals;
   }
 
-  /**
-   * Runs `body` in the checker's maps of f's body: a default value was checked there, and
-   * the body of a generic instance has maps of its own (check/generics.ts).
-   */
-  private inMapsOf<R>(f: FuncInfo, body: () => R): R {
-    if (f.instance === this.fn.instance) return body();
-    this.c.enterInstance(f.instance);
-    try { return body(); } finally { this.c.enterInstance(this.fn.instance); }
-  }
-
   /** An argument's value; for an aggregate parameter, the address of a fresh copy. */
-  private argument(e: ts.Expression, p: Type): string {
+  protected argument(e: ts.Expression, p: Type): string {
     if (!isAggregate(p)) return this.value(e, p);
     const copy = this.b.alloca(irStorage(p), Math.max(1, alignOf(p)));
     this.assignTo({ addr: copy, type: p }, e);

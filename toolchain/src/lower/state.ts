@@ -10,7 +10,7 @@
 // ...) that a shared switch calls are declared abstract where it is.
 import * as ts from 'typescript';
 import { Checker } from '../check/checker';
-import { FuncInfo } from '../check/entities';
+import { FuncInfo, Instance } from '../check/entities';
 import { Type, FnType, irType } from '../check/types';
 import { ModuleBuilder, FnBuilder, globalName } from '../emit/ir';
 import { Target } from '../targets';
@@ -60,6 +60,17 @@ export abstract class LowerState {
       this.queue.push(f);
     }
     return name;
+  }
+
+  /**
+   * Runs `body` in the checker's maps of a generic instance (undefined: the program's),
+   * coming back to those of the function being lowered: a default value is read in its
+   * callee's maps, a field initialiser in its class's (check/generics.ts).
+   */
+  protected inMaps<R>(inst: Instance | undefined, body: () => R): R {
+    if (inst === this.fn?.instance) return body();
+    this.c.enterInstance(inst);
+    try { return body(); } finally { this.c.enterInstance(this.fn?.instance); }
   }
 
   symbolOf(id: ts.Identifier): ts.Symbol | undefined {
