@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 import { Type, FnType, I64, isAggregate, alignOf, irMemType } from '../check/types';
 import { FuncInfo } from '../check/entities';
 import { CallKind } from '../check/state';
-import { irParam, irReturn, irStorage, returnsByPointer, sretParam } from './abi';
+import { irParam, irReturn, irStorage, isEfiBool, returnsByPointer, sretParam } from './abi';
 import { lowerBuiltin } from './builtins';
 import { OperatorLowerer } from './operators';
 
@@ -39,7 +39,7 @@ export abstract class CallLowerer extends OperatorLowerer {
    */
   emitCall(callee: string, ft: FnType, args: readonly ts.Expression[], f?: FuncInfo, pre: string[] = []): string {
     const vals = args.length + pre.length < ft.params.length && f ? this.withDefaults(f, args)
-      : ft.params.map((p, i) => `${irParam(p)} ${i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)}`);
+      : ft.params.map((p, i) => this.abiArg(ft, p, i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)));
     let result = '';
     if (returnsByPointer(ft)) {
       result = this.b.alloca(irStorage(ft.ret), Math.max(1, alignOf(ft.ret)));
@@ -47,7 +47,12 @@ export abstract class CallLowerer extends OperatorLowerer {
     }
     const r = this.b.call(irReturn(ft), callee, vals, this.cc(ft));
     if (ft.ret.kind === 'never') this.b.unreachable();
-    return result || r;
+    return result || (isEfiBool(ft.ret, ft) ? this.b.icmp('ne', 'i8', r, '0') : r);
+  }
+
+  /** An argument as the callee's IR takes it: a bool to an Efiapi function as a BOOLEAN byte (abi.ts). */
+  private abiArg(ft: FnType, p: Type, v: string): string {
+    return isEfiBool(p, ft) ? `i8 ${this.b.cast('zext', 'i1', v, 'i8')}` : `${irParam(p)} ${v}`;
   }
 
   /**
@@ -66,7 +71,7 @@ export abstract class CallLowerer extends OperatorLowerer {
         this.storeScalar(p, v, storage);
       }
       this.locals.set(f.params[i], storage);
-      return `${irParam(p)} ${v}`;
+      return this.abiArg(f.type, p, v);
     });
     f.params.forEach((s, i) => {
       const old = saved[i];

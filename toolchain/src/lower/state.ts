@@ -11,7 +11,8 @@
 import * as ts from 'typescript';
 import { Checker } from '../check/checker';
 import { FuncInfo, Instance } from '../check/entities';
-import { Type, FnType, irType } from '../check/types';
+import { Type, FnType } from '../check/types';
+import { irParam, irReturn } from './abi';
 import { ModuleBuilder, FnBuilder, globalName } from '../emit/ir';
 import { Target } from '../targets';
 import { Diagnostics } from '../diagnostics';
@@ -53,8 +54,8 @@ export abstract class LowerState {
   want(f: FuncInfo): string {
     const name = globalName(f.irName);
     if (f.external) {
-      const params = f.type.params.map(irType);
-      this.mod.declare({ name, ret: irType(f.type.ret), params, cc: this.cc(f.type), attrs: [] });
+      const params = f.type.params.map((p) => irParam(p, f.type));
+      this.mod.declare({ name, ret: irReturn(f.type), params, cc: this.cc(f.type), attrs: [] });
     } else if (!this.emitted.has(f)) {
       this.emitted.add(f);
       this.queue.push(f);
