@@ -47,6 +47,7 @@ export class Checker extends DeclChecker {
     for (const sf of this.p.std) {
       for (const f of this.funcs) if (f.decl.getSourceFile() === sf && f.exported) this.stdByName.set(f.name, f);
     }
+    this.inferPendingResults(); // arrow functions' result types, now that every name is known
     for (const c of this.moduleConsts) if (c.init) this.guarded(c.decl, () => this.constInfoValue(c, c.decl));
     // Classes first: a global's `new C()` is constant only if C's field initialisers are.
     this.checkClasses();
