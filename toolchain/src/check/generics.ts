@@ -251,10 +251,12 @@ export abstract class GenericResolver extends TypeResolver {
     const inst = this.newInstance(decl, args, site, label);
     const symbol = this.uniqueName(`${name}$${args.map((t) => typeName(t).replace(/ /g, '')).join('$')}`);
     const map = byArgs;
+    const context = this.d.context;
     this.layoutDepth++;
+    this.d.context = inst.label; // an error in its layout or signatures names the instance
     try {
       return this.bound(decl, args, () => build(label, inst, symbol, (c) => map.set(key, c)));
-    } finally { this.layoutDepth--; }
+    } finally { this.layoutDepth--; this.d.context = context; }
   }
 
   private uniqueName(name: string): string {
