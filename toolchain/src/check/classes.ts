@@ -48,6 +48,17 @@ export abstract class ClassChecker extends ClassMemberChecker {
   /** Classes whose base class is being resolved: a class that extends itself meets itself here. */
   private readonly basing = new Set<ClassInfo>();
 
+  /**
+   * An error in how a class is written, whatever its type arguments: reported once, not
+   * once per instance of a generic class (without an instance's context).
+   */
+  private declError(node: ts.Node, message: string): void {
+    const context = this.d.context;
+    this.d.context = undefined;
+    this.d.error(node, message);
+    this.d.context = context;
+  }
+
   /** A module-level class declaration: checked whether or not it is used. */
   protected collectClass(decl: ts.ClassDeclaration): void {
     if (!decl.name) { this.d.error(decl, 'a class needs a name'); return; }
@@ -184,9 +195,9 @@ export abstract class ClassChecker extends ClassMemberChecker {
       const name = this.memberName(m, cls);
       if (name === undefined) continue;
       this.memberModifiers(m, cls, name, 'fields');
-      if (m.questionToken) this.d.error(m, 'optional fields are not supported: every field has a place in memory');
+      if (m.questionToken) this.declError(m, 'optional fields are not supported: every field has a place in memory');
       if (!m.type) {
-        this.d.error(m.name, `field '${name}' needs a type annotation, e.g. \`${name}: u32 = 0\``);
+        this.declError(m.name, `field '${name}' needs a type annotation, e.g. \`${name}: u32 = 0\``);
         continue;
       }
       const readonly = hasModifier(m, TS.ReadonlyKeyword);
@@ -201,10 +212,10 @@ export abstract class ClassChecker extends ClassMemberChecker {
     if (!m.name) return undefined;
     if (ts.isPrivateIdentifier(m.name)) {
       const plain = m.name.text.slice(1);
-      this.d.error(m.name, `\`${m.name.text}\` private names are not supported; write \`private ${plain}\``);
+      this.declError(m.name, `\`${m.name.text}\` private names are not supported; write \`private ${plain}\``);
       return undefined;
     }
-    if (!ts.isIdentifier(m.name)) { this.d.error(m.name, 'a class member needs a plain name'); return undefined; }
+    if (!ts.isIdentifier(m.name)) { this.declError(m.name, 'a class member needs a plain name'); return undefined; }
     const name = m.name.text;
     const isStatic = hasModifier(m, TS.StaticKeyword);
     const accessor = ts.isGetAccessor(m) || ts.isSetAccessor(m);
@@ -231,9 +242,9 @@ export abstract class ClassChecker extends ClassMemberChecker {
   }
 
   private memberModifiers(m: ts.ClassElement, cls: ClassInfo, name: string, what: string): void {
-    if (hasModifier(m, TS.AbstractKeyword)) this.d.error(m, ABSTRACT);
+    if (hasModifier(m, TS.AbstractKeyword)) this.declError(m, ABSTRACT);
     else if (hasModifier(m, TS.DeclareKeyword)) {
-      this.d.error(m, '`declare` fields are not supported: every field has storage; remove `declare`');
+      this.declError(m, '`declare` fields are not supported: every field has storage; remove `declare`');
     }
     const allowed = MEMBER_MODIFIERS.filter((k) => k !== TS.ReadonlyKeyword || what === 'fields');
     this.modifiers(m, [...allowed, TS.AbstractKeyword, TS.DeclareKeyword], what);
@@ -259,13 +270,13 @@ export abstract class ClassChecker extends ClassMemberChecker {
     }
     if (ts.isConstructorDeclaration(m)) {
       this.memberModifiers(m, cls, 'constructor', 'constructors');
-      if (!m.body) { this.d.error(m, 'constructor overloads are not supported: declare one constructor'); return; }
+      if (!m.body) { this.declError(m, 'constructor overloads are not supported: declare one constructor'); return; }
       if (cls.ctor) { this.d.error(m, `class ${cls.name} already has a constructor`); return; }
       cls.ctor = this.memberFunc(cls, m, 'ctor', `${prefix}.constructor`);
       return;
     }
     if (!ts.isMethodDeclaration(m) && !ts.isGetAccessor(m) && !ts.isSetAccessor(m)) {
-      this.d.error(m, 'this class member is not supported');
+      this.declError(m, 'this class member is not supported');
       return;
     }
     const name = this.memberName(m, cls);
@@ -273,16 +284,16 @@ export abstract class ClassChecker extends ClassMemberChecker {
     this.memberModifiers(m, cls, name, ts.isMethodDeclaration(m) ? 'methods' : 'accessors');
     if (!m.body) {
       if (!hasModifier(m, TS.AbstractKeyword)) {
-        this.d.error(m, ts.isMethodDeclaration(m) ? 'method overloads and methods without a body are not supported'
+        this.declError(m, ts.isMethodDeclaration(m) ? 'method overloads and methods without a body are not supported'
           : 'an accessor needs a body');
       }
       return;
     }
     if (ts.isMethodDeclaration(m)) {
-      if (m.asteriskToken) this.d.error(m, 'generators are not supported');
-      if (m.questionToken) this.d.error(m, 'optional methods are not supported');
+      if (m.asteriskToken) this.declError(m, 'generators are not supported');
+      if (m.questionToken) this.declError(m, 'optional methods are not supported');
       if (m.typeParameters?.length) {
-        this.d.error(m.typeParameters[0], 'generic methods are not supported: make the class generic, or write a '
+        this.declError(m.typeParameters[0], 'generic methods are not supported: make the class generic, or write a '
           + 'generic function that takes a Ptr to the object');
         return;
       }
@@ -308,7 +319,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
   ): FuncInfo {
     const tags = this.tagsOf(m);
     if (role !== 'static' && (tags.symbol || tags.naked || tags.efiapi)) {
-      this.d.error(m, '@symbol, @naked and @efiapi apply to functions and static methods, not to instance members');
+      this.declError(m, '@symbol, @naked and @efiapi apply to functions and static methods, not to instance members');
     }
     const self = role === 'static' ? [] : [ptrTo(classType(cls))];
     const { params, psyms, ret } = this.signature(m, self);

@@ -242,8 +242,11 @@ export abstract class GenericResolver extends TypeResolver {
     if (known) return known;
     if (!this.satisfies(decl, args, site)) return undefined;
     if (this.tooDeep(decl, args) || this.layoutDepth >= MAX_DEPTH) {
+      const context = this.d.context; // the instance it is in would name ever longer type arguments
+      this.d.context = undefined;
       this.d.error(site, `class ${name} makes instances of itself ${MAX_DEPTH} levels deep with ever new type `
         + 'arguments, which never ends; make it keep its type arguments');
+      this.d.context = context;
       return undefined;
     }
     if (!byArgs) this.made.set(decl, byArgs = new Map());
