@@ -25,6 +25,7 @@
 // loader does when none does, is the loader's decision (loader/menu.ts).
 
 import { utf8Decode } from "./utf8";
+import { nameAt } from "./names";
 
 export const enum CfgProtocol { None = 0, Tsboot = 1, Linux = 2, Efi = 3 }
 /** An entry's arch= (Any without one); the values of BootArch. */
@@ -133,29 +134,15 @@ export function cfgEntryVisible(e: Ptr<CfgEntry>, arch: CfgArch): bool {
   return e.arch == CfgArch.Any || e.arch == arch;
 }
 
+/** By CfgKey (common/names.ts). */
+const KEY_NAMES: cstr = "entry\0protocol\0path\0cmdline\0initrd\0sha256\0arch\0timeout\0default\0paging\0";
+
 export function cfgKeyName(k: u32): cstr {
-  switch (k) {
-    case CfgKey.Entry: return "entry";
-    case CfgKey.Protocol: return "protocol";
-    case CfgKey.Path: return "path";
-    case CfgKey.Cmdline: return "cmdline";
-    case CfgKey.Initrd: return "initrd";
-    case CfgKey.Sha256: return "sha256";
-    case CfgKey.Arch: return "arch";
-    case CfgKey.Timeout: return "timeout";
-    case CfgKey.Default: return "default";
-    case CfgKey.Paging: return "paging";
-  }
-  return "?";
+  return nameAt(KEY_NAMES, u64(k), "?");
 }
 
 export function cfgProtocolName(p: CfgProtocol): cstr {
-  switch (p) {
-    case CfgProtocol.Tsboot: return "tsboot";
-    case CfgProtocol.Linux: return "linux";
-    case CfgProtocol.Efi: return "efi";
-  }
-  return "none";
+  return nameAt("none\0tsboot\0linux\0efi\0", u64(p), "none");
 }
 
 function isGlobalKey(k: u32): bool { return k == CfgKey.Timeout || k == CfgKey.Default || k == CfgKey.Paging; }

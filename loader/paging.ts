@@ -18,6 +18,7 @@ import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
 import { logQuietConOut, log, logText } from "./log";
+import { nameAt } from "../common/names";
 import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
 import {
   archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
@@ -91,15 +92,17 @@ export function translateInKernelTable(va: u64, outPa: Ptr<u64>, outAttrs: Ptr<u
 /** Live table frames of the kernel's table (for the log). */
 export function kernelTableFrames(): u64 { return pt.tableFrames; }
 
+/** By -rc (common/names.ts). */
+const PT_ERROR_NAMES: cstr = "\
+PT_OK\0\
+PT_ENOMEM (out of memory for page tables)\0\
+PT_EINVAL (bad address, size or attributes)\0\
+PT_EWX (writable and executable refused)\0\
+PT_EEXIST (already mapped)\0\
+";
+
 export function ptErrorName(rc: i32): cstr {
-  switch (rc) {
-    case PT_OK: return "PT_OK";
-    case PT_ENOMEM: return "PT_ENOMEM (out of memory for page tables)";
-    case PT_EINVAL: return "PT_EINVAL (bad address, size or attributes)";
-    case PT_EWX: return "PT_EWX (writable and executable refused)";
-    case PT_EEXIST: return "PT_EEXIST (already mapped)";
-  }
-  return "unknown page-table error";
+  return rc > 0 ? "unknown page-table error" : nameAt(PT_ERROR_NAMES, u64(-rc), "unknown page-table error");
 }
 
 /** The table that gets the identity mappings. */
