@@ -28,6 +28,20 @@ import { IterationLowerer } from './iteration';
 
 export type { Place } from './state';
 
+/** Instructions of a function LLVM may still inline at every use under -Oz (outOfLine). */
+const TINY_INSTRUCTIONS = 20;
+
+/** IR instructions of a lowered function, without the stack slots and parameter stores
+ *  that promoting locals to registers removes. */
+function instructionCount(text: string): number {
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('  ') || / = alloca /.test(line) || /^ {2}store \S+ %p\d+, ptr /.test(line)) continue;
+    n++;
+  }
+  return n;
+}
+
 /** Where a function's attribute group goes in its header, decided once every use is known. */
 const ATTRS_HERE = '\u0000attrs\u0000';
 
@@ -43,24 +57,28 @@ export class Lowerer extends IterationLowerer {
     while (this.queue.length) this.lowerFunction(this.queue.shift()!);
     this.c.enterInstance(undefined);
     for (const { f, attrs, text } of this.finished) {
-      const all = this.outOfLine(f) ? [...attrs, 'noinline'] : attrs;
+      const all = this.outOfLine(f, text) ? [...attrs, 'noinline'] : attrs;
       this.mod.addFunction(globalName(f.irName), text.replace(ATTRS_HERE, `#${this.mod.attrGroup(all)}`));
     }
     return this.mod.toString();
   }
 
   /**
-   * -Oz keeps a size-first function out of line when more than one place uses it and no
-   * @hot function does. LLVM's inliner, even under minsize, copies such functions into
-   * their callers when its cost model underestimates them (a switch that becomes a lookup
-   * table, a message with a few arguments): measured on the loaders, those copies were
-   * 3.4 KB of 61 KB. A function used once is still inlined (that saves the call), and one
-   * a @hot function calls is left to LLVM, which inlines it for speed there.
+   * -Oz keeps a size-first function out of line when more than one place uses it, no @hot
+   * function does, and its body is more than a few instructions. LLVM's inliner, even
+   * under minsize, copies such functions into their callers when its cost model
+   * underestimates them (a switch that becomes a lookup table, a message with a few
+   * arguments): measured on the loaders, those copies were 3.4 KB of 61 KB. A function
+   * used once is still inlined (that saves the call), so is a tiny one (a call and its
+   * argument moves are as large as an accessor or a comparison: at most
+   * TINY_INSTRUCTIONS instructions, aarch64's loader is 1 KB smaller for it), and one a
+   * @hot function calls is left to LLVM, which inlines it for speed there.
    */
-  private outOfLine(f: FuncInfo): boolean {
+  private outOfLine(f: FuncInfo, text: string): boolean {
     const u = this.uses.get(f);
-    return this.sizeFirst && !f.tags.hot && !f.tags.inline && !f.tags.noinline && !f.tags.naked
-      && u !== undefined && u.count > 1 && !u.fromHot;
+    if (!this.sizeFirst || f.tags.hot || f.tags.inline || f.tags.noinline || f.tags.naked) return false;
+    if (u === undefined || u.count < 2 || u.fromHot) return false;
+    return instructionCount(text) > TINY_INSTRUCTIONS;
   }
 
   private lowerFunction(f: FuncInfo): void {
