@@ -6,6 +6,10 @@
 // estimate of the cost on a quiet machine: other work on the host can only add to a
 // phase (QEMU's guest clocks follow the host's real time), never take from it.
 //
+// Paired: the loader as built (-Oz: size first, @hot functions at speed) and the same
+// loader at -O2 boot in turns, one boot of each per round (the order alternating), so that
+// both see the same load; the ratio of their totals is the median of the per-round ratios.
+//
 // Also a CLI: `node build/js/bench/loader-time.js [--runs N] [--arch x86_64|aarch64|all]`.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -17,8 +21,9 @@ import { prepareFirmware } from '../ovmf/firmware';
 import { exitConventionFor, formatVerdict, loaderTimes, LoaderTimes, runHarness } from '../qemu/harness';
 import { launchQemu } from '../qemu/runner';
 import { buildAll } from '../scripts/build';
+import { compileAll, OptLevel } from '../toolchain/src/driver';
 import { buildEsp } from '../scripts/esp';
-import { Arch, ARCHES, archInfo, bootArtifacts } from '../scripts/paths';
+import { Arch, ARCHES, archInfo, bootArtifacts, repoRoot } from '../scripts/paths';
 
 export interface LoaderTimeOptions {
   runs: number;
@@ -27,6 +32,10 @@ export interface LoaderTimeOptions {
 }
 
 const GOAL_MS = 60;
+
+/** The builds compared: the shipped loader (scripts/build.ts: -Oz) and the same at -O2. */
+interface Variant { name: string; opt: OptLevel }
+const VARIANTS: Variant[] = [{ name: '-Oz', opt: 'z' }, { name: '-O2', opt: 2 }];
 
 async function bootOnce(arch: Arch, esp: string): Promise<LoaderTimes | string> {
   const fw = prepareFirmware(arch);
@@ -44,6 +53,11 @@ function fmt(us: number): string {
   return Number.isFinite(us) ? (us / 1000).toFixed(1) : '—';
 }
 
+function goalText(minUs: number, medUs: number): string {
+  if (minUs / 1000 > GOAL_MS) return 'NOT met';
+  return medUs / 1000 <= GOAL_MS ? 'met' : 'met by the minimum only (other load inflates the median)';
+}
+
 export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<string> {
   const log = opts.log ?? defaultLog;
   const arches = opts.arches ?? [...ARCHES];
@@ -52,40 +66,62 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
   const sections: string[] = [];
   const loadAtStart = os.loadavg()[0];
   try {
+    // The -O2 loaders (the -Oz ones are the build's own).
+    const o2 = (arch: Arch) => path.join(work, `loader-O2-${arch}.efi`);
+    const built = await compileAll(arches.map((arch) => ({
+      entry: path.join(repoRoot(), 'loader', 'main.ts'), target: archInfo(arch).uefiTarget, output: o2(arch), optLevel: 2,
+    })));
+    built.forEach((r, i) => {
+      if (!r.ok) throw new Error(`cannot build the -O2 loader for ${arches[i]}: ${r.diagnostics.count} errors`);
+    });
     for (const arch of arches) {
       const art = bootArtifacts(arch);
-      const esp = path.join(work, `esp-${arch}.img`);
-      buildEsp(esp, [
-        { hostPath: art.loader, espPath: `/EFI/BOOT/${archInfo(arch).efiBootName}` },
-        { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
-      ]);
-      const runs: LoaderTimes[] = [];
+      const loaders = [art.loader, o2(arch)];
+      const esps = VARIANTS.map((v, j) => {
+        const esp = path.join(work, `esp-${arch}${v.name}.img`);
+        buildEsp(esp, [
+          { hostPath: loaders[j], espPath: `/EFI/BOOT/${archInfo(arch).efiBootName}` },
+          { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
+        ]);
+        return esp;
+      });
+      const runs: LoaderTimes[][] = VARIANTS.map(() => []);
+      const ratios: number[] = [];
       const errors: string[] = [];
       for (let i = 0; i < opts.runs; i++) {
-        const r = await bootOnce(arch, esp);
-        if (typeof r === 'string') {
-          errors.push(r);
-          log(`[loader-time ${i + 1}/${opts.runs}] ${arch}: ${r}`);
-          continue;
+        const round: (LoaderTimes | undefined)[] = [undefined, undefined];
+        const order = i % 2 === 0 ? [0, 1] : [1, 0];
+        for (const j of order) {
+          const r = await bootOnce(arch, esps[j]);
+          const tag = `[loader-time ${i + 1}/${opts.runs}] ${arch} ${VARIANTS[j].name}`;
+          if (typeof r === 'string') {
+            errors.push(`${VARIANTS[j].name}: ${r}`);
+            log(`${tag}: ${r}`);
+            continue;
+          }
+          round[j] = r;
+          runs[j].push(r);
+          log(`${tag}: ${fmt(r.totalUs)} ms (${r.phases.map((p) => `${p.name} ${fmt(p.us)}`).join(', ')})`);
         }
-        runs.push(r);
-        log(`[loader-time ${i + 1}/${opts.runs}] ${arch}: ${fmt(r.totalUs)} ms (${r.phases.map((p) => `${p.name} ${fmt(p.us)}`).join(', ')})`);
+        if (round[0] && round[1]) ratios.push(round[1].totalUs / round[0].totalUs);
       }
-      if (runs.length === 0) {
-        sections.push(`${arch}: no successful boot (${errors[0] ?? 'no runs'})`);
+      if (runs.some((r) => r.length === 0)) {
+        sections.push(`${arch}: no successful boot of every build (${errors[0] ?? 'no runs'})`);
         continue;
       }
-      const names = runs[0].phases.map((p) => p.name);
-      const col = (name: string) => runs.map((r) => r.phases.find((p) => p.name === name)?.us ?? NaN);
-      const rows = names.map((n) => [n, fmt(median(col(n))), fmt(Math.min(...col(n)))]);
-      const totals = runs.map((r) => r.totalUs);
-      const med = median(totals);
-      const min = Math.min(...totals);
-      rows.push(['**total, entry → jump**', `**${fmt(med)}**`, `**${fmt(min)}**`]);
+      const names = runs[0][0].phases.map((p) => p.name);
+      const col = (j: number, name: string) => runs[j].map((r) => r.phases.find((p) => p.name === name)?.us ?? NaN);
+      const rows = names.map((n) => [n, ...VARIANTS.flatMap((_, j) => [fmt(median(col(j, n))), fmt(Math.min(...col(j, n)))])]);
+      const totals = runs.map((rs) => rs.map((r) => r.totalUs));
+      rows.push(['**total, entry → jump**', ...totals.flatMap((t) => [`**${fmt(median(t))}**`, `**${fmt(Math.min(...t))}**`])]);
+      const sizes = loaders.map((l) => fs.statSync(l).size.toLocaleString('en-US'));
+      const goals = VARIANTS.map((v, j) => `${v.name} ${goalText(Math.min(...totals[j]), median(totals[j]))}`).join(', ');
       sections.push(
-        `${arch} (${runs.length} boot${runs.length === 1 ? '' : 's'}${errors.length ? `, ${errors.length} failed` : ''}): ` +
-          `goal ≤ ${GOAL_MS} ms: ${min / 1000 <= GOAL_MS ? (med / 1000 <= GOAL_MS ? 'met' : 'met by the minimum only (other load inflates the median)') : 'NOT met'}.\n\n` +
-          mdTable(['phase', 'median (ms)', 'min (ms)'], rows, ['l', 'r', 'r']),
+        `${arch} (${runs[0].length} + ${runs[1].length} boots${errors.length ? `, ${errors.length} failed` : ''}; ` +
+          `loader ${sizes[0]} B at -Oz, ${sizes[1]} B at -O2): goal ≤ ${GOAL_MS} ms: ${goals}. ` +
+          `-O2 / -Oz, total: ${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} (median of the per-round ratios).\n\n` +
+          mdTable(['phase', ...VARIANTS.flatMap((v) => [`${v.name} median (ms)`, `${v.name} min (ms)`])], rows,
+            ['l', 'r', 'r', 'r', 'r']),
       );
     }
   } finally {
@@ -96,7 +132,8 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
     '',
     `\`node build/js/bench/loader-time.js --runs ${opts.runs}\`: the real loader and kernel, QEMU TCG with the default machine, CPU and ` +
       `firmware (\`npm run qemu:<arch>\`'s boot), ${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start. ` +
-      'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel.',
+      'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel. ' +
+      'The loader as built (-Oz) and the same loader at -O2 boot in turns, one of each per round.',
     '',
     sections.join('\n\n'),
   ].join('\n');
@@ -105,7 +142,8 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
 async function cliMain(argv: string[]): Promise<number> {
   const args = await yargs(argv)
     .scriptName('node build/js/bench/loader-time.js')
-    .usage('$0 [--runs N] [--arch x86_64|aarch64|all]\n\nBoots the loader and kernel in QEMU and reports the loader\'s phase times (median and minimum).')
+    .usage('$0 [--runs N] [--arch x86_64|aarch64|all]\n\nBoots the loader (as built, -Oz, and at -O2, in turns) and kernel in QEMU ' +
+      'and reports the loader\'s phase times (median and minimum) for both.')
     .option('runs', { type: 'number', default: 5, describe: 'boots per architecture' })
     .option('arch', { choices: [...ARCHES, 'all'] as const, default: 'all' as const, describe: 'architecture' })
     .check((a) => (Number.isInteger(a.runs) && a.runs >= 1) || 'give --runs a whole number of at least 1')

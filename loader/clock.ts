@@ -14,7 +14,7 @@
 import { ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../common/uefi";
 import { type AcpiInfo, type AcpiView, acpiScan, acpiView } from "../common/acpi";
 import { efiFindConfigTable, efiStall } from "./efi";
-import { logBegin, logStr, logEnd, log, logText } from "./log";
+import { log, logText } from "./log";
 import { archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampHzFromPmTimer } from "./arch/index";
 
 /** The fallback: the counter measured against the firmware's Stall() for this long. */
@@ -77,12 +77,6 @@ export function clockUsSinceEntry(): u64 {
   return ticks / hz * 1_000_000;
 }
 
-/** "N ms after loader entry" appended to the current log line (nothing when unknown). */
-export function clockLogSinceEntry(): void {
-  if (hz == 0) return;
-  logText(`, ${clockUsSinceEntry() / 1000} ms after loader entry`);
-}
-
 /** Ends phase `name` now. */
 export function clockMark(name: cstr): void {
   if (marks >= MAX_MARKS) return;
@@ -91,26 +85,17 @@ export function clockMark(name: cstr): void {
   marks++;
 }
 
-function logTicks(ticks: u64): void {
-  if (hz < 1_000_000) {
-    logText(`${ticks} ticks`);
-  } else {
-    logText(`${ticks / (hz / 1_000_000)} us`);
-  }
-}
-
-/** Logs every phase and the total from entry to now. */
+/** Logs every phase and the total from entry to now: in microseconds, or in ticks while
+ *  the rate is unknown (or below 1 MHz). */
 export function clockReport(): void {
   let now: u64 = archTimestamp();
-  logBegin("time:");
+  let perUnit: u64 = hz < 1_000_000 ? 1 : hz / 1_000_000;
+  let unit: cstr = hz < 1_000_000 ? "ticks" : "us";
+  logText(`[loader] time:`);
   let prev: u64 = entry;
   for (let i: u32 = 0; i < marks; i++) {
-    logText(` ${markNames[i]} `);
-    logTicks(markTicks[i] - prev);
-    logStr(",");
+    logText(` ${markNames[i]} ${(markTicks[i] - prev) / perUnit} ${unit},`);
     prev = markTicks[i];
   }
-  logStr(" total ");
-  logTicks(now - entry);
-  logEnd();
+  logText(` total ${(now - entry) / perUnit} ${unit}\n`);
 }

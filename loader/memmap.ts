@@ -5,7 +5,7 @@ import {
   type EfiMemoryDescriptor, EFI_SUCCESS, EFI_BUFFER_TOO_SMALL, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY, EfiMemoryType,
 } from "../common/uefi";
 import { efiBootServices, efiAllocPages, efiFreePages, efiReportFailure } from "./efi";
-import { logQuietConOut, log } from "./log";
+import { logQuietConOut, log, logError } from "./log";
 import { type MemRegion, MemType } from "../common/bootinfo";
 import { nameAt } from "../common/names";
 
@@ -53,7 +53,7 @@ export function efiMapAllocAndFetch(m: Ptr<EfiMap>): u64 {
     return s == EFI_SUCCESS ? EFI_OUT_OF_RESOURCES : s;
   }
   if (m.descSize < sizeof<EfiMemoryDescriptor>()) {
-    log(`error: GetMemoryMap reports DescriptorSize ${m.descSize}, smaller than EFI_MEMORY_DESCRIPTOR (40)`);
+    logError(`GetMemoryMap reports DescriptorSize ${m.descSize}, smaller than EFI_MEMORY_DESCRIPTOR (40)`);
     return EFI_OUT_OF_RESOURCES;
   }
   for (let attempt: u32 = 0; attempt < MAP_FETCH_TRIES; attempt++) {
@@ -78,7 +78,7 @@ export function efiMapAllocAndFetch(m: Ptr<EfiMap>): u64 {
     }
     log(`memory map grew to ${size} bytes; retrying with a bigger buffer`);
   }
-  log(`error: GetMemoryMap still EFI_BUFFER_TOO_SMALL after ${MAP_FETCH_TRIES} tries`);
+  logError(`GetMemoryMap still EFI_BUFFER_TOO_SMALL after ${MAP_FETCH_TRIES} tries`);
   return EFI_BUFFER_TOO_SMALL;
 }
 

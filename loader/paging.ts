@@ -17,9 +17,9 @@ import {
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
-import { logQuietConOut, log, logText } from "./log";
+import { logQuietConOut, log, logError, logWarning } from "./log";
 import { nameAt } from "../common/names";
-import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
+import { type LoadedKernel, kernelPhdr, isLoad, segmentFlags } from "./kernel";
 import {
   archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
 } from "./arch/index";
@@ -118,7 +118,7 @@ function mapOrReport(what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool 
 function mapInOrReport(t: Ptr<PageTable>, what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
   let rc: i32 = ptMap(t, va, pa, size, attrs);
   if (rc == PT_OK) return true;
-  log(`error: mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
+  logError(`mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
   return false;
 }
 
@@ -149,14 +149,14 @@ function chooseLevels(asked: u32): u32 {
   log(`paging: the firmware runs ${fw}-level paging` +
     `${!target.x86_64 ? "" : archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57"}`);
   if (want == 5 && !archHasLevels5()) {
-    log(`warning: boot.cfg asks for paging=5, but ` +
+    logWarning(`boot.cfg asks for paging=5, but ` +
       `${target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
         : "5-level paging exists on x86_64 only"}` +
       `; falling back to 4-level paging`);
     want = 4;
   }
   if (want != fw && archTrampolineAddress() + 2 * PAGE > BELOW_4G) {
-    log(`warning: the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ${fw}` +
+    logWarning(`the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ${fw}` +
       ` levels`);
     want = fw;
   }
@@ -176,7 +176,7 @@ export function buildAddressSpace(
   frames.ctx = null;
   let rc: i32 = ptInit(addressOf(pt), addressOf(frames), 0);
   if (rc != PT_OK) {
-    log(`error: ptInit failed: ${ptErrorName(rc)}`);
+    logError(`ptInit failed: ${ptErrorName(rc)}`);
     return false;
   }
   pt.levels = levels;
@@ -189,7 +189,7 @@ export function buildAddressSpace(
     pt.highHalf = true;
     rc = ptInit(addressOf(ptLow), addressOf(frames), 0);
     if (rc != PT_OK) {
-      log(`error: ptInit (TTBR0 identity table) failed: ${ptErrorName(rc)}`);
+      logError(`ptInit (TTBR0 identity table) failed: ${ptErrorName(rc)}`);
       return false;
     }
   }
@@ -229,7 +229,7 @@ export function buildAddressSpace(
     if (rc2 == PT_EEXIST) {
       log("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
     } else if (rc2 != PT_OK) {
-      log(`error: mapping the framebuffer failed: ${ptErrorName(rc2)}`);
+      logError(`mapping the framebuffer failed: ${ptErrorName(rc2)}`);
       return false;
     } else if (fe > hhdmEnd) {
       hhdmEnd = fe;
@@ -254,9 +254,7 @@ export function buildAddressSpace(
     // on screen they cost a quarter of the x86_64 loader's guest instructions under QEMU
     // (OVMF's text console draws every character; docs/benchmarks.md, loader time).
     logQuietConOut(true);
-    logText(`[loader]   kernel segment ${hex(vs)}-${hex(ve)} `);
-    logSegmentFlags(ph.flags);
-    logText(` <- phys ${hex(k.phys + (vs - k.img.vbase))}\n`);
+    log(`  kernel segment ${hex(vs)}-${hex(ve)} ${segmentFlags(ph.flags)} <- phys ${hex(k.phys + (vs - k.img.vbase))}`);
     logQuietConOut(false);
   }
 
@@ -282,7 +280,7 @@ export function buildAddressSpace(
   let se: u64 = sp + 2 * PAGE;
   // The trampoline pages are code, never on the stack; but do not map over them anyway.
   if (!(se <= tramp || ss >= tramp + 2 * PAGE)) {
-    log(`error: the loader stack ${hex(sp)} is next to the trampoline code ${hex(tramp)}`);
+    logError(`the loader stack ${hex(sp)} is next to the trampoline code ${hex(tramp)}`);
     return false;
   }
   if (!mapInOrReport(identityTable(), "the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
@@ -296,7 +294,7 @@ export function buildAddressSpace(
     out.switchPage = page;
   }
   if (target.x86_64 && pt.root > BELOW_4G) {
-    log(`error: the root table ${hex(pt.root)} is above 4 GiB`);
+    logError(`the root table ${hex(pt.root)} is above 4 GiB`);
     return false;
   }
   out.trampolinePage = tramp;
@@ -321,13 +319,13 @@ export function selfCheck(k: Ptr<LoadedKernel>, probePhys: u64): bool {
   let attrs: u32 = 0;
   if (!ptTranslate(addressOf(pt), k.img.entry, addressOf(pa), addressOf(attrs)) ||
       pa != k.phys + (k.img.entry - k.img.vbase) || (attrs & Attr.Exec) == 0 || (attrs & Attr.Write) != 0) {
-    log(`error: page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
+    logError(`page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
       `${hex(k.phys + (k.img.entry - k.img.vbase))}`);
     return false;
   }
   if (!ptTranslate(addressOf(pt), HHDM_BASE + probePhys, addressOf(pa), addressOf(attrs)) ||
       pa != probePhys || (attrs & Attr.Exec) != 0) {
-    log(`error: page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
+    logError(`page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
     return false;
   }
   log(`page tables: root ${hex(pt.root)}, ${pt.tableFrames} table frames (${framesTaken} taken), self-check ok`);

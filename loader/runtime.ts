@@ -29,7 +29,7 @@ import {
 import { efiFindConfigTable, efiStatusName } from "./efi";
 import { type EfiMap, efiMapCount, efiMapEntry, efiMemTypeName } from "./memmap";
 import { mapInKernelTable, translateInKernelTable, kernelTableFrames } from "./paging";
-import { logQuietConOut, log } from "./log";
+import { logQuietConOut, log, logError, logWarning } from "./log";
 import { Attr } from "../common/paging/attrs";
 import {
   type BootInfo, type RwxRange, BootFlag, RwxReason, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE, RWX_RANGES_MAX, rwxReasonName,
@@ -90,7 +90,7 @@ function findMat(): Ptr<EfiMemoryAttributesTable> {
   }
   noMatReason = RwxReason.BadAttributesTable;
   if (t.Version < 1 || u64(t.DescriptorSize) < sizeof<EfiMemoryDescriptor>() || t.NumberOfEntries > MAT_MAX_ENTRIES) {
-    log(`warning: EFI_MEMORY_ATTRIBUTES_TABLE at ${hex(addr(t))} looks corrupt (version ${u64(t.Version)}, ` +
+    logWarning(`EFI_MEMORY_ATTRIBUTES_TABLE at ${hex(addr(t))} looks corrupt (version ${u64(t.Version)}, ` +
       `${u64(t.NumberOfEntries)} entries of ${u64(t.DescriptorSize)} bytes); ignored, runtime code will be mapped ` +
       `RWX`);
     return null;
@@ -124,7 +124,7 @@ function mapPiece(start: u64, end: u64, attrs: u32, reason: u32): bool {
   let wx: bool = (attrs & Attr.Write) != 0 && (attrs & Attr.Exec) != 0;
   let size: u64 = end - start;
   if (wx && !recordRwx(EFI_RUNTIME_BASE + start, size, reason)) {
-    log(`error: more than ${u64(RWX_RANGES_MAX)} RWX runtime code ranges; the boot info cannot list ${hex(start)}, ` +
+    logError(`more than ${u64(RWX_RANGES_MAX)} RWX runtime code ranges; the boot info cannot list ${hex(start)}, ` +
       `so it stays unmapped`);
     return false;
   }
@@ -206,13 +206,13 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     let end: u64 = start + (d.NumberOfPages << 12);
     if (end <= start || end > EFI_RUNTIME_SIZE || d.NumberOfPages > (EFI_RUNTIME_SIZE >> 12)) {
       logQuietConOut(false);
-      log(`error: UEFI runtime region ${hex(start)} (${d.NumberOfPages} pages) lies beyond the runtime window's ` +
+      logError(`UEFI runtime region ${hex(start)} (${d.NumberOfPages} pages) lies beyond the runtime window's ` +
         `${size(EFI_RUNTIME_SIZE)}; runtime services stay in physical mode`);
       return;
     }
     if (rangeCount == RT_MAX) {
       logQuietConOut(false);
-      log(`error: more than ${u64(RT_MAX)} UEFI runtime regions; runtime services stay in physical mode`);
+      logError(`more than ${u64(RT_MAX)} UEFI runtime regions; runtime services stay in physical mode`);
       return;
     }
     let kind: u32 = kindOf(d.Type);
@@ -226,7 +226,7 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     else ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Global, 0);
     if (!ok) {
       logQuietConOut(false);
-      log("error: mapping the UEFI runtime regions failed; runtime services stay in physical mode");
+      logError("mapping the UEFI runtime regions failed; runtime services stay in physical mode");
       return;
     }
     let r: Ptr<RtRange> = addressOf(ranges[rangeCount]);

@@ -25,7 +25,7 @@ import {
 } from "../../common/acpi";
 import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../../common/uefi";
 import { efiFindConfigTable } from "../efi";
-import { log } from "../log";
+import { log, logError, logWarning } from "../log";
 
 /** Where the loader logs; replaced by the device tree's PL011 once a64UartBase ran. */
 let uartPhys: u64 = PL011_VIRT_BASE;
@@ -94,7 +94,7 @@ export function a64UartBase(): u64 {
   let info: FdtInfo = zeroed<FdtInfo>();
   let st: FdtStatus = fdtScan(dtb, 0, addressOf(info));
   if (st != FdtStatus.Ok) {
-    log(`warning: device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(st)}; PL011 assumed at ${hex(uartPhys)}`);
+    logWarning(`device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(st)}; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
   log(`device tree: ${info.totalSize} bytes, version ${info.version}, ${info.nodes} nodes; PL011 ` +
@@ -153,12 +153,12 @@ export function a64CpuOk(): bool {
   log(`aarch64: running at EL${currentEl}, MIDR ${hex(mrs("MIDR_EL1"))}, PARange ${paBits(parange)} bits, 4 KiB ` +
     `granule ${tgran4 == 0 || tgran4 == 1 ? "supported" : "NOT supported"}`);
   if (tgran4 != 0 && tgran4 != 1) {
-    log(`error: this CPU does not support the 4 KiB translation granule (ID_AA64MMFR0_EL1 = ${hex(mmfr0)}); the ` +
+    logError(`this CPU does not support the 4 KiB translation granule (ID_AA64MMFR0_EL1 = ${hex(mmfr0)}); the ` +
       `boot protocol's tables need it`);
     return false;
   }
   if (currentEl != 1 && currentEl != 2) {
-    log(`error: the loader runs at EL${currentEl}; UEFI loaders run at EL1 or EL2`);
+    logError(`the loader runs at EL${currentEl}; UEFI loaders run at EL1 or EL2`);
     return false;
   }
   return true;
