@@ -11,9 +11,8 @@
 // (in ticks while the rate is unknown). Marks beyond MAX_MARKS are dropped; the total
 // stays right.
 
-import { ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../common/uefi";
-import { type AcpiInfo, type AcpiView, acpiScan, acpiView } from "../common/acpi";
-import { efiFindConfigTable, efiStall } from "./efi";
+import { type AcpiInfo } from "../common/acpi";
+import { efiAcpiScan, efiStall } from "./efi";
 import { log, logText } from "./log";
 import { archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampHzFromPmTimer } from "./arch/index";
 
@@ -33,22 +32,13 @@ export function clockStart(tsc: u64): void {
   marks = 0;
 }
 
-/** The ACPI power-management timer, if the firmware's ACPI tables describe one. */
-function pmTimer(info: Ptr<AcpiInfo>): bool {
-  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
-  if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
-  if (rsdp == null) return false;
-  // Under boot services every table is identity-mapped.
-  let view: AcpiView = zeroed<AcpiView>();
-  return acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), info) && info.pmTimerPort != 0;
-}
-
 /** Finds the counter's rate and logs it with its source. */
 export function clockCalibrate(): void {
   let source: cstr = archTimestampHzSource();
   let rate: u64 = archTimestampHz();
   let acpi: AcpiInfo = zeroed<AcpiInfo>();
-  if (rate == 0 && pmTimer(addressOf(acpi))) {
+  // The ACPI power-management timer, where the firmware's ACPI tables describe one.
+  if (rate == 0 && efiAcpiScan(addressOf(acpi)) && acpi.pmTimerPort != 0) {
     rate = archTimestampHzFromPmTimer(acpi.pmTimerPort, acpi.pmTimerBits);
     source = "measured against the ACPI PM timer";
   }

@@ -11,10 +11,11 @@ import {
   EFI_SUCCESS, EFI_OUT_OF_RESOURCES, EFI_NOT_FOUND, EFI_END_OF_FILE, EFI_INVALID_PARAMETER,
   efiIsError, efiStatusName,
   EFI_OPEN_PROTOCOL_GET_PROTOCOL, EFI_FILE_MODE_READ, EFI_FILE_DIRECTORY,
-  LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, guidEqual,
+  LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID, guidEqual,
 } from "../common/uefi";
 import { logError } from "./log";
 import { utf8ToUtf16 } from "../common/utf8";
+import { type AcpiInfo, type AcpiView, acpiScan, acpiView } from "../common/acpi";
 
 let gImage: EfiHandle = null;
 let gST: Ptr<EfiSystemTable> = null;
@@ -94,8 +95,8 @@ function allocPages(pages: u64, memType: u32, limit: u64, what: cstr, name: cstr
   let pa: u64 = limit;
   let s: u64 = gBS.AllocatePages(limit == 0 ? 0 : 1, memType, pages, addressOf(pa));
   if (s != EFI_SUCCESS) {
-    logError(`AllocatePages(${pages} pages = ${size(pages << 12)} for ${what}${name == null ? "" : " "}${name ?? ""}) ` +
-      `failed: ${efiStatusName(s)}`);
+    logError(`AllocatePages(${pages} pages = ${size(pages << 12)} for ${what}${name == null ? "" : " "}` +
+      `${name ?? ""}) failed: ${efiStatusName(s)}`);
     return 0;
   }
   return pa;
@@ -174,6 +175,18 @@ export function efiFindConfigTable(guid: Ptr<EfiGuid>): Ptr<void> {
     if (guidEqual(addressOf(e.VendorGuid), guid)) return e.VendorTable;
   }
   return null;
+}
+
+/**
+ * Scans the firmware's ACPI tables into `info`, from the RSDP of the configuration table
+ * (the ACPI 2.0 entry first); under boot services every table is identity-mapped. False
+ * when there is no RSDP or no usable root table.
+ */
+export function efiAcpiScan(info: Ptr<AcpiInfo>): bool {
+  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID)) ??
+    efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
+  let view: AcpiView = zeroed<AcpiView>();
+  return rsdp != null && acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), info);
 }
 
 // ---- files ----------------------------------------------------------------------------

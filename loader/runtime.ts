@@ -41,6 +41,9 @@ const RT_MAX: u32 = 64;
 /** More memory-attributes entries than this is taken as a corrupt table. */
 const MAT_MAX_ENTRIES: u32 = 4096;
 
+/** The consequence every mapping problem ends its message with (the text is kept once). */
+const PHYSICAL: cstr = "runtime services stay in physical mode";
+
 const KIND_CODE: u32 = 1;
 const KIND_DATA: u32 = 2;
 const KIND_MMIO: u32 = 3;
@@ -207,12 +210,12 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     if (end <= start || end > EFI_RUNTIME_SIZE || d.NumberOfPages > (EFI_RUNTIME_SIZE >> 12)) {
       logQuietConOut(false);
       logError(`UEFI runtime region ${hex(start)} (${d.NumberOfPages} pages) lies beyond the runtime window's ` +
-        `${size(EFI_RUNTIME_SIZE)}; runtime services stay in physical mode`);
+        `${size(EFI_RUNTIME_SIZE)}; ${PHYSICAL}`);
       return;
     }
     if (rangeCount == RT_MAX) {
       logQuietConOut(false);
-      logError(`more than ${u64(RT_MAX)} UEFI runtime regions; runtime services stay in physical mode`);
+      logError(`more than ${u64(RT_MAX)} UEFI runtime regions; ${PHYSICAL}`);
       return;
     }
     let kind: u32 = kindOf(d.Type);
@@ -226,7 +229,7 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     else ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Global, 0);
     if (!ok) {
       logQuietConOut(false);
-      logError("mapping the UEFI runtime regions failed; runtime services stay in physical mode");
+      logError(`mapping the UEFI runtime regions failed; ${PHYSICAL}`);
       return;
     }
     let r: Ptr<RtRange> = addressOf(ranges[rangeCount]);
@@ -245,7 +248,7 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
   }
   logQuietConOut(false);
   if (rangeCount == 0) {
-    log("UEFI runtime: the memory map has no runtime regions; runtime services stay in physical mode");
+    log(`UEFI runtime: the memory map has no runtime regions; ${PHYSICAL}`);
     return;
   }
   mapped = true;
@@ -284,7 +287,7 @@ function windowMaps(pa: u64): bool {
 }
 
 function stayPhysical(why: cstr, v: u64): void {
-  log(`UEFI runtime services stay in physical mode (not callable by the kernel): ${why} ${hex(v)}`);
+  log(`UEFI ${PHYSICAL} (not callable by the kernel): ${why} ${hex(v)}`);
 }
 
 /**

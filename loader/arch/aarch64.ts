@@ -20,11 +20,9 @@ import { pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
 import { type FdtInfo, FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { A64_MAIR } from "../../common/paging/aarch64";
 import { a64MmuSwitch, a64MmuSwitchTo } from "../../common/a64switch";
-import {
-  type AcpiInfo, type AcpiView, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
-} from "../../common/acpi";
-import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../../common/uefi";
-import { efiFindConfigTable } from "../efi";
+import { type AcpiInfo, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC } from "../../common/acpi";
+import { DEVICE_TREE_GUID } from "../../common/uefi";
+import { efiFindConfigTable, efiAcpiScan } from "../efi";
 import { log, logError, logWarning } from "../log";
 
 /** Where the loader logs; replaced by the device tree's PL011 once a64UartBase ran. */
@@ -106,11 +104,8 @@ export function a64UartBase(): u64 {
 
 /** Without a device tree (AAVMF publishes ACPI instead by default): the SPCR table's PL011. */
 function uartFromAcpi(): u64 {
-  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
-  if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
   let info: AcpiInfo = zeroed<AcpiInfo>();
-  let view: AcpiView = zeroed<AcpiView>();
-  if (rsdp == null || !acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), addressOf(info))) {
+  if (!efiAcpiScan(addressOf(info))) {
     log(`no device tree and no usable ACPI tables; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
