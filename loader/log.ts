@@ -52,6 +52,13 @@ export function logQuietConOut(quiet: bool): void {
   conOutQuiet = quiet;
 }
 
+/** A whole line on serial only: a listing line, too costly to draw on the screen. @noinline */
+export function logSerial(msg: Fmt): void {
+  logQuietConOut(true);
+  log(msg);
+  logQuietConOut(false);
+}
+
 /** From now on the log goes to serial only. */
 export function logSerialOnly(): void {
   logFlushConOut();

@@ -17,7 +17,7 @@ import {
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
-import { logQuietConOut, log, logError, logWarning } from "./log";
+import { logSerial, log, logError, logWarning } from "./log";
 import { nameAt } from "../common/names";
 import { type LoadedKernel, kernelPhdr, isLoad, segmentFlags } from "./kernel";
 import {
@@ -253,9 +253,8 @@ export function buildAddressSpace(
     // The listing lines go to serial only, like the memory map's and the runtime regions':
     // on screen they cost a quarter of the x86_64 loader's guest instructions under QEMU
     // (OVMF's text console draws every character; docs/benchmarks.md, loader time).
-    logQuietConOut(true);
-    log(`  kernel segment ${hex(vs)}-${hex(ve)} ${segmentFlags(ph.flags)} <- phys ${hex(k.phys + (vs - k.img.vbase))}`);
-    logQuietConOut(false);
+    logSerial(`  kernel segment ${hex(vs)}-${hex(ve)} ${segmentFlags(ph.flags)} <- phys ` +
+      `${hex(k.phys + (vs - k.img.vbase))}`);
   }
 
   // Kernel stack; the page under it stays unmapped so an overflow faults.
@@ -266,10 +265,8 @@ export function buildAddressSpace(
   if (!mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE, stackPhys, KERNEL_STACK_SIZE, Attr.Read | Attr.Write | Attr.Global)) return false;
   out.stackPhys = stackPhys;
   out.stackTop = KERNEL_STACK_TOP;
-  logQuietConOut(true);
-  log(`  kernel stack ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE)}-${hex(KERNEL_STACK_TOP)} RW- <- phys ` +
+  logSerial(`  kernel stack ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE)}-${hex(KERNEL_STACK_TOP)} RW- <- phys ` +
     `${hex(stackPhys)}, guard page at ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE)}`);
-  logQuietConOut(false);
 
   // Identity: the code that switches CR3 keeps fetching from the same address, and the
   // stack it was called on must not vanish under an NMI before it moves to the new one.
@@ -301,9 +298,7 @@ export function buildAddressSpace(
   log(`paging: ${levels}-level tables for the kernel${out.switchPage == 0 ? "" : ` (the firmware runs ` +
     `${archFirmwareLevels()}-level: the switch leaves 64-bit mode through 32-bit code; switch page ` +
     `${hex(out.switchPage)})`}`);
-  logQuietConOut(true);
-  log(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
-  logQuietConOut(false);
+  logSerial(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
 
   out.root = pt.root;
   out.identityRoot = identityTable().root;
