@@ -10,7 +10,11 @@
 // loader at -O2 boot in turns, one boot of each per round (the order alternating), so that
 // both see the same load; the ratio of their totals is the median of the per-round ratios.
 //
-// Also a CLI: `node build/js/bench/loader-time.js [--runs N] [--arch x86_64|aarch64|all]`.
+// --icount: QEMU runs with `-icount shift=0` (each guest instruction advances the guest's
+// clocks by 1 ns), so every "ms" is a million guest instructions whatever the host's load:
+// deterministic, and the fair way to compare the two builds on a busy machine.
+//
+// Also a CLI: `node build/js/bench/loader-time.js [--runs N] [--arch x86_64|aarch64|all] [--icount]`.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,6 +31,8 @@ import { Arch, ARCHES, archInfo, bootArtifacts, repoRoot } from '../scripts/path
 
 export interface LoaderTimeOptions {
   runs: number;
+  /** Count guest instructions instead of time (QEMU -icount shift=0). */
+  icount?: boolean;
   arches?: Arch[];
   log?: (m: string) => void;
 }
@@ -37,10 +43,11 @@ const GOAL_MS = 60;
 interface Variant { name: string; opt: OptLevel }
 const VARIANTS: Variant[] = [{ name: '-Oz', opt: 'z' }, { name: '-O2', opt: 2 }];
 
-async function bootOnce(arch: Arch, esp: string): Promise<LoaderTimes | string> {
+async function bootOnce(arch: Arch, esp: string, icount: boolean): Promise<LoaderTimes | string> {
   const fw = prepareFirmware(arch);
   try {
-    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: 180_000 });
+    const extraArgs = icount ? ['-icount', 'shift=0'] : undefined;
+    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: 180_000, extraArgs });
     const r = await runHarness(proc, { exitConvention: exitConventionFor(arch), silenceMs: 90_000 });
     if (!r.ok) return formatVerdict(r, arch);
     return loaderTimes(r.lines) ?? 'the loader printed no [loader] time: line';
@@ -92,7 +99,7 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
         const round: (LoaderTimes | undefined)[] = [undefined, undefined];
         const order = i % 2 === 0 ? [0, 1] : [1, 0];
         for (const j of order) {
-          const r = await bootOnce(arch, esps[j]);
+          const r = await bootOnce(arch, esps[j], opts.icount === true);
           const tag = `[loader-time ${i + 1}/${opts.runs}] ${arch} ${VARIANTS[j].name}`;
           if (typeof r === 'string') {
             errors.push(`${VARIANTS[j].name}: ${r}`);
@@ -118,7 +125,8 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
       const goals = VARIANTS.map((v, j) => `${v.name} ${goalText(Math.min(...totals[j]), median(totals[j]))}`).join(', ');
       sections.push(
         `${arch} (${runs[0].length} + ${runs[1].length} boots${errors.length ? `, ${errors.length} failed` : ''}; ` +
-          `loader ${sizes[0]} B at -Oz, ${sizes[1]} B at -O2): goal ≤ ${GOAL_MS} ms: ${goals}. ` +
+          `loader ${sizes[0]} B at -Oz, ${sizes[1]} B at -O2)` +
+          `${opts.icount ? '' : `: goal ≤ ${GOAL_MS} ms: ${goals}`}. ` +
           `-O2 / -Oz, total: ${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} (median of the per-round ratios).\n\n` +
           mdTable(['phase', ...VARIANTS.flatMap((v) => [`${v.name} median (ms)`, `${v.name} min (ms)`])], rows,
             ['l', 'r', 'r', 'r', 'r']),
@@ -127,13 +135,16 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+  const unit = opts.icount
+    ? ' With `-icount shift=0`: each "ms" is a million guest instructions, independent of the host\'s load.'
+    : '';
   return [
     '### Loader time',
     '',
-    `\`node build/js/bench/loader-time.js --runs ${opts.runs}\`: the real loader and kernel, QEMU TCG with the default machine, CPU and ` +
+    `\`node build/js/bench/loader-time.js --runs ${opts.runs}${opts.icount ? ' --icount' : ''}\`: the real loader and kernel, QEMU TCG with the default machine, CPU and ` +
       `firmware (\`npm run qemu:<arch>\`'s boot), ${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start. ` +
       'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel. ' +
-      'The loader as built (-Oz) and the same loader at -O2 boot in turns, one of each per round.',
+      'The loader as built (-Oz) and the same loader at -O2 boot in turns, one of each per round.' + unit,
     '',
     sections.join('\n\n'),
   ].join('\n');
@@ -142,17 +153,18 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
 async function cliMain(argv: string[]): Promise<number> {
   const args = await yargs(argv)
     .scriptName('node build/js/bench/loader-time.js')
-    .usage('$0 [--runs N] [--arch x86_64|aarch64|all]\n\nBoots the loader (as built, -Oz, and at -O2, in turns) and kernel in QEMU ' +
+    .usage('$0 [--runs N] [--arch x86_64|aarch64|all] [--icount]\n\nBoots the loader (as built, -Oz, and at -O2, in turns) and kernel in QEMU ' +
       'and reports the loader\'s phase times (median and minimum) for both.')
     .option('runs', { type: 'number', default: 5, describe: 'boots per architecture' })
     .option('arch', { choices: [...ARCHES, 'all'] as const, default: 'all' as const, describe: 'architecture' })
+    .option('icount', { type: 'boolean', default: false, describe: 'count guest instructions (QEMU -icount shift=0) instead of time' })
     .check((a) => (Number.isInteger(a.runs) && a.runs >= 1) || 'give --runs a whole number of at least 1')
     .strict()
     .help()
     .version(false)
     .parse();
   const arches = args.arch === 'all' ? [...ARCHES] : [args.arch as Arch];
-  process.stdout.write((await runLoaderTimeBench({ runs: args.runs, arches })) + '\n');
+  process.stdout.write((await runLoaderTimeBench({ runs: args.runs, arches, icount: args.icount })) + '\n');
   return 0;
 }
 
