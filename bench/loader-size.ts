@@ -28,7 +28,9 @@ function sections(file: string): Section[] {
   const out: Section[] = [];
   for (const block of r.stdout.split('Section {').slice(1)) {
     const name = /Name: (\S+)/.exec(block)?.[1] ?? '?';
-    out.push({ name, rawSize: Number(/RawDataSize: (\d+)/.exec(block)?.[1] ?? 0), virtualSize: Number(/VirtualSize: (0x[0-9A-Fa-f]+)/.exec(block)?.[1] ?? 0) });
+    const rawSize = Number(/RawDataSize: (\d+)/.exec(block)?.[1] ?? 0);
+    const virtualSize = Number(/VirtualSize: (0x[0-9A-Fa-f]+)/.exec(block)?.[1] ?? 0);
+    out.push({ name, rawSize, virtualSize });
   }
   return out;
 }
@@ -66,8 +68,10 @@ function perModule(map: string, textSize: number): Map<string, number> {
     // C names (memset, memcpy, efi_main, tsboot_main, ...).
     const dot = name.lastIndexOf('.');
     const rel = dot > 0 ? name.slice(0, dot) : '';
-    const mod = rel === '' ? '(C-named symbols: memset, memcpy, efi_main, tsboot_main, ...)'
-      : rel.startsWith('../') ? `${rel.replace(/^(\.\.\/)+/, '')}.ts` : rel.startsWith('std/') ? `toolchain/${rel}.ts` : `loader/${rel}.ts`;
+    let mod = `loader/${rel}.ts`;
+    if (rel === '') mod = '(C-named symbols: memset, memcpy, efi_main, tsboot_main, ...)';
+    else if (rel.startsWith('../')) mod = `${rel.replace(/^(\.\.\/)+/, '')}.ts`;
+    else if (rel.startsWith('std/')) mod = `toolchain/${rel}.ts`;
     out.set(mod, (out.get(mod) ?? 0) + size);
   });
   return out;
@@ -103,10 +107,13 @@ async function sizeReport(arch: Arch, work: string): Promise<string> {
     '',
     mdTable(['part', 'bytes in the file'], [
       ['headers (DOS stub, PE headers, section table)', fmt(headers)],
-      ...secs.map((s) => [`${s.name}${s.name === '.data' ? ` (in memory ${fmt(s.virtualSize)}: zero-initialised globals)` : ''}`, fmt(s.rawSize)]),
+      ...secs.map((s) => [
+        `${s.name}${s.name === '.data' ? ` (in memory ${fmt(s.virtualSize)}: zero-initialised globals)` : ''}`, fmt(s.rawSize),
+      ]),
     ], ['l', 'r']),
     '',
-    `Code per module with every function out of line (${fmt(splitText)} B in all, against ${fmt(secs.find((s) => s.name === '.text')?.rawSize ?? 0)} B inlined):`,
+    `Code per module with every function out of line (${fmt(splitText)} B in all, against ` +
+      `${fmt(secs.find((s) => s.name === '.text')?.rawSize ?? 0)} B inlined):`,
     '',
     mdTable(['module', 'code (B)'], mods.map(([m, n]) => [m, fmt(n)]), ['l', 'r']),
   ].join('\n');

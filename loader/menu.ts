@@ -138,8 +138,8 @@ function nth(n: u32): i32 {
 
 /** Explains why entry i cannot be booted (Enter on it). */
 function refuse(i: i32): void {
-  log(`entry '${nameOf(i)}' ` +
-    `${state[i] == State.Broken ? "has errors in boot.cfg and cannot be booted" : "was already started"}; choose another`);
+  const why: cstr = state[i] == State.Broken ? "has errors in boot.cfg and cannot be booted" : "was already started";
+  log(`entry '${nameOf(i)}' ${why}; choose another`);
 }
 
 /** Waits one second for a key; without console input, just waits. */
