@@ -63,7 +63,7 @@ export function cfgFormatMessage(c: Ptr<BootCfg>, i: u32, put: (c: u8) => void):
     k++;
     let f: u8 = t[k];
     if (f == 0x73) { // %s: the token (NUL-terminated), "..." when it was cut
-      const text: cstr = addressOf(e.text[0]);
+      const text: cstr = asCstr(addressOf(e.text[0]));
       fmtWrite(`${text}${e.textCut ? "..." : ""}`, put);
     } else if (f == 0x64) { // %d
       fmtWrite(`${e.num}`, put);

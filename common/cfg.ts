@@ -130,13 +130,13 @@ export interface BootCfg extends Struct {
 }
 
 /** An entry's name as text (it is NUL-terminated), for messages: `${cfgName(e)}`. */
-export function cfgName(e: Ptr<CfgEntry>): cstr { return addressOf(e.name[0]); }
+export function cfgName(e: Ptr<CfgEntry>): cstr { return asCstr(addressOf(e.name[0])); }
 
 /** A stored path as text (NUL-terminated UTF-8, '\' separators). */
-export function cfgPathText(p: Ptr<CfgPath>): cstr { return addressOf(p.bytes[0]); }
+export function cfgPathText(p: Ptr<CfgPath>): cstr { return asCstr(addressOf(p.bytes[0])); }
 
 /** An entry's command line as text (NUL-terminated; empty when it has none). */
-export function cfgCmdline(e: Ptr<CfgEntry>): cstr { return addressOf(e.cmdline[0]); }
+export function cfgCmdline(e: Ptr<CfgEntry>): cstr { return asCstr(addressOf(e.cmdline[0])); }
 
 /** Whether entry `e` exists for the loader of `arch`. */
 export function cfgEntryVisible(e: Ptr<CfgEntry>, arch: CfgArch): bool {

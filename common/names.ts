@@ -15,5 +15,5 @@ export function nameAt(list: cstr, i: u64, other: cstr): cstr {
     p = ptrAdd(p, 1);
   }
   if (p[0] == 0) return other;
-  return p;
+  return asCstr(p);
 }

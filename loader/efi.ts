@@ -230,7 +230,7 @@ export interface EfiOpenFile extends Struct {
 export function efiFileOpen(root: Ptr<EfiFile>, path: cstr, quietIfMissing: bool, out: Ptr<EfiOpenFile>): u64 {
   out.handle = null;
   out.size = 0;
-  if (utf8ToUtf16(path, pathLength(path), addressOf(pathBuf[0]), pathBuf.length) < 0) {
+  if (utf8ToUtf16(cast<u8>(path), pathLength(cast<u8>(path)), addressOf(pathBuf[0]), pathBuf.length) < 0) {
     logError(`${path}: not a valid UTF-8 path of at most 259 UTF-16 units`);
     return EFI_INVALID_PARAMETER;
   }

@@ -107,7 +107,7 @@ function fileDevicePath(path: cstr): Ptr<EfiDevicePath> {
   if (dev[n] != DEVICE_PATH_END) return null;
   let dp: Ptr<u8> = cast<u8>(addressOf(devicePathBuf[0]));
   memcpy(dp, dev, n);
-  let units: i64 = utf8ToUtf16(path, pathLength(path), cast<u16>(ptrAdd(dp, n + 4)), 260);
+  let units: i64 = utf8ToUtf16(cast<u8>(path), pathLength(cast<u8>(path)), cast<u16>(ptrAdd(dp, n + 4)), 260);
   if (units < 0) return null;
   let nodeLen: u64 = 4 + u64(units + 1) * 2;
   dp[n] = DEVICE_PATH_MEDIA;
@@ -159,7 +159,7 @@ export function imageStart(e: Ptr<CfgEntry>, file: Ptr<EfiFileData>): u64 {
   let exitData: Ptr<u16> = null;
   s = efiStartImage(image, addressOf(exitData));
   // An application that returns has been unloaded by the firmware (Exit does that).
-  let exitText: wstr = exitData ?? "";
+  let exitText: wstr = exitData == null ? "" : asWstr(exitData);
   log(`${path} returned ${efiStatusName(s)}${exitData == null ? "" : ": "}${exitText}`);
   if (exitData != null) efiFreePool(exitData);
   return s;

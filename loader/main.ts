@@ -57,7 +57,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   log(`loader@${hex(addr(li.ImageBase))} size ${hex(li.ImageSize)}`);
   // One line a person can photograph when reporting a failure on a real machine.
   let minor: u64 = u64(systemTable.Hdr.Revision & 0xFFFF);
-  let vendor: wstr = systemTable.FirmwareVendor ?? "";
+  let vendor: wstr = systemTable.FirmwareVendor == null ? "" : asWstr(systemTable.FirmwareVendor);
   log(`firmware: ${vendor} revision ${hex(u64(systemTable.FirmwareRevision))}, ` +
     `UEFI ${u64(systemTable.Hdr.Revision >> 16)}.${minor / 10}${minor % 10 == 0 ? "" : `.${minor % 10}`}`);
 

@@ -12,7 +12,7 @@ export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typ
   switch (name) {
     case 'ptr': return b.cast('inttoptr', 'i64', L.value(args[0], U64), 'ptr');
     case 'addr': return b.cast('ptrtoint', 'ptr', L.value(args[0]), 'i64');
-    case 'cast': return L.value(args[0]);
+    case 'cast': case 'asCstr': case 'asWstr': return L.value(args[0]);
     case 'ptrAdd': case 'byteAdd': {
       const p = L.value(args[0]);
       const n = L.index(args[1]);
