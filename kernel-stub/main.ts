@@ -13,9 +13,8 @@ import {
   RWX_RANGES_MAX, RWX_REASON_MAX, rwxReasonName,
 } from "../common/bootinfo";
 import { Attr } from "../common/paging/attrs";
-import {
-  type PageTable, type WalkResult, ptWalk, ptMap, ptProtect, ptUnmap, ptClearFlush, PT_OK,
-} from "../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK } from "../common/paging/engine";
+import { type WalkResult, ptWalk } from "../common/paging/lookup";
 import {
   archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot, archPagingLevels,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
@@ -191,14 +190,14 @@ function applyFlush(): void {
   archApplyFlush(addressOf(kpt));
 }
 
-function walk(va: u64, out: Ptr<WalkResult>): bool {
-  return ptWalk(addressOf(kpt), va, out);
+function walk(va: u64): WalkResult {
+  return ptWalk(addressOf(kpt), va);
 }
 
 /** `va` must be mapped with every bit of `want` and none of `forbid`. */
 function expectAttrs(what: cstr, va: u64, want: u32, forbid: u32): void {
-  let w: WalkResult = zeroed<WalkResult>();
-  if (!walk(va, addressOf(w))) failHex(what, va);
+  const w = walk(va);
+  if (!w.ok) failHex(what, va);
   if ((w.attrs & want) != want || (w.attrs & forbid) != 0) {
     kbegin("  ");
     print(`${what} ${hex(va)} has `);
@@ -279,17 +278,12 @@ function findFrames(b: Ptr<BootInfo>): void {
 }
 
 function checkPermissions(b: Ptr<BootInfo>): void {
-  kpt.root = archPageTableRoot();
-  kpt.physToVirt = b.hhdmBase;
-  kpt.frames.alloc = kernelFrameAlloc;
-  kpt.frames.free = kernelFrameFree;
-  kpt.frames.ctx = null;
+  let frames: FrameSource = { alloc: kernelFrameAlloc, free: kernelFrameFree, ctx: null };
+  kpt = new PageTable(addressOf(frames), b.hhdmBase, archPageTableRoot());
   kpt.allow1G = (b.flags & BootFlag.Huge1G) != 0;
-  kpt.allowWX = false;
   kpt.highHalf = true;    // aarch64: the kernel half (TTBR1); ignored on x86_64
   kpt.levels = archPagingLevels();
   kpt.breakHook = archBreakHook(); // these tables are live: break-before-make on aarch64
-  ptClearFlush(addressOf(kpt));
 
   let text: u64 = addr(kernelTextProbe);
   if (text < b.kernelVirtBase || text >= b.kernelVirtBase + b.kernelSize) failHex("kernel text probe outside the image:", text);
@@ -299,9 +293,8 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   expectAttrs("bss RW-", addr(addressOf(bssProbe[0])), Attr.Read | Attr.Write, Attr.Exec);
   expectAttrs("stack RW-", archStackPointer(), Attr.Read | Attr.Write, Attr.Exec);
   expectAttrs("boot info (HHDM) RW-", addr(bi), Attr.Read | Attr.Write, Attr.Exec);
-  let w: WalkResult = zeroed<WalkResult>();
   let guard: u64 = b.kernelStackTop - b.kernelStackSize - PAGE;
-  if (walk(guard, addressOf(w))) failHex("the stack guard page is mapped:", guard);
+  if (walk(guard).ok) failHex("the stack guard page is mapped:", guard);
   kbegin("  stack guard ");
   println(`${hex(guard)} unmapped`);
   ok("kernel text read-only, rodata/data/bss/stack/HHDM not executable, guard page unmapped");
@@ -334,7 +327,6 @@ function regionAt(b: Ptr<BootInfo>, pa: u64): Ptr<MemRegion> {
  */
 function checkRuntimeWindow(b: Ptr<BootInfo>): void {
   if (b.efiRwxCount > RWX_RANGES_MAX) failHex("boot info lists too many RWX ranges:", u64(b.efiRwxCount));
-  let w: WalkResult = zeroed<WalkResult>();
   let rwxBytes: u64 = 0;
   for (let i: u32 = 0; i < b.efiRwxCount; i++) {
     let r: Ptr<RwxRange> = addressOf(b.efiRwx[i]);
@@ -344,7 +336,8 @@ function checkRuntimeWindow(b: Ptr<BootInfo>): void {
     let reg: Ptr<MemRegion> = regionAt(b, r.virt - EFI_RUNTIME_BASE);
     if (reg == null || reg.type != MemType.RuntimeServicesCode || r.virt - EFI_RUNTIME_BASE + size > reg.base + reg.length) failHex("RWX range is not runtime code:", r.virt);
     for (let off: u64 = 0; off < size; off += PAGE) {
-      if (!walk(r.virt + off, addressOf(w)) || (w.attrs & (Attr.Write | Attr.Exec)) != (Attr.Write | Attr.Exec)) failHex("a range the boot info lists as RWX is not mapped RWX at", r.virt + off);
+      const w = walk(r.virt + off);
+      if (!w.ok || (w.attrs & (Attr.Write | Attr.Exec)) != (Attr.Write | Attr.Exec)) failHex("a range the boot info lists as RWX is not mapped RWX at", r.virt + off);
     }
     kbegin("  runtime RWX ");
     print(`${hex(r.virt)} (`);
@@ -360,7 +353,8 @@ function checkRuntimeWindow(b: Ptr<BootInfo>): void {
     let pa: u64 = r.base;
     while (pa < r.base + r.length) {
       let va: u64 = EFI_RUNTIME_BASE + pa;
-      if (!walk(va, addressOf(w))) { pa += PAGE; continue; }
+      const w = walk(va);
+      if (!w.ok) { pa += PAGE; continue; }
       if (w.pa != pa) failHex("the runtime window does not map its physical address at", va);
       if ((w.attrs & Attr.Write) != 0 && (w.attrs & Attr.Exec) != 0 && promisedRwx(b, va) == 0) {
         failHex("W^X: a runtime window page the boot info does not list as RWX is writable and executable:", va);
@@ -379,8 +373,8 @@ function checkRuntimeWindow(b: Ptr<BootInfo>): void {
 
 function checkHhdm(b: Ptr<BootInfo>): void {
   let va: u64 = addr(addressOf(RODATA_PROBE[0]));
-  let w: WalkResult = zeroed<WalkResult>();
-  if (!walk(va, addressOf(w))) failHex("rodata probe not mapped:", va);
+  let w = walk(va);
+  if (!w.ok) failHex("rodata probe not mapped:", va);
   let expectPa: u64 = b.kernelPhysBase + (va - b.kernelVirtBase);
   if (w.pa != expectPa) failHex("rodata probe translates to the wrong physical address:", w.pa);
   let viaLink: Ptr<u8> = ptr<u8>(va);
@@ -390,7 +384,8 @@ function checkHhdm(b: Ptr<BootInfo>): void {
   }
   // And a write through the kernel's data mapping shows up through the HHDM.
   let dva: u64 = addr(addressOf(dataProbe));
-  if (!walk(dva, addressOf(w))) failHex("data probe not mapped:", dva);
+  w = walk(dva);
+  if (!w.ok) failHex("data probe not mapped:", dva);
   dataProbe = 0x1234_5678_9ABC_DEF0;
   compilerBarrier();
   if (loadVolatile<u64>(b.hhdmBase + w.pa) != 0x1234_5678_9ABC_DEF0) fail("a store to .data is not visible through the HHDM");
@@ -402,30 +397,29 @@ function checkHhdm(b: Ptr<BootInfo>): void {
 function checkEngine(b: Ptr<BootInfo>): void {
   findFrames(b);
   let frame: u64 = kernelFrameAlloc(null);
-  let w: WalkResult = zeroed<WalkResult>();
-  if (walk(DEMO_VA, addressOf(w))) failHex("the demo address is already mapped:", DEMO_VA);
+  if (walk(DEMO_VA).ok) failHex("the demo address is already mapped:", DEMO_VA);
 
-  let rc: i32 = ptMap(addressOf(kpt), DEMO_VA, frame, PAGE, Attr.Read | Attr.Write | Attr.Uncached | Attr.Global);
-  if (rc != PT_OK) failHex("ptMap of an uncached page failed with", u64(i64(rc)));
+  let rc: i32 = kpt.map(DEMO_VA, frame, PAGE, Attr.Read | Attr.Write | Attr.Uncached | Attr.Global);
+  if (rc != PT_OK) failHex("map of an uncached page failed with", u64(i64(rc)));
   applyFlush();
   expectAttrs("uncached demo page", DEMO_VA, Attr.Read | Attr.Write | Attr.Uncached, Attr.Exec);
   storeVolatile<u64>(DEMO_VA, 0xC0FF_EE00_D00D_F00D);
   if (loadVolatile<u64>(b.hhdmBase + frame) != 0xC0FF_EE00_D00D_F00D) fail("a store through the new mapping is not visible through the HHDM");
 
-  rc = ptProtect(addressOf(kpt), DEMO_VA, PAGE, Attr.Read | Attr.Global);
-  if (rc != PT_OK) failHex("ptProtect failed with", u64(i64(rc)));
+  rc = kpt.protect(DEMO_VA, PAGE, Attr.Read | Attr.Global);
+  if (rc != PT_OK) failHex("protect failed with", u64(i64(rc)));
   applyFlush();
-  expectAttrs("after ptProtect(R--)", DEMO_VA, Attr.Read, Attr.Write | Attr.Exec | Attr.Uncached);
+  expectAttrs("after protect(R--)", DEMO_VA, Attr.Read, Attr.Write | Attr.Exec | Attr.Uncached);
   if (loadVolatile<u64>(DEMO_VA) != 0xC0FF_EE00_D00D_F00D) fail("the protected page lost its contents");
 
   // W^X: the engine must refuse a writable executable mapping.
-  rc = ptProtect(addressOf(kpt), DEMO_VA, PAGE, Attr.Read | Attr.Write | Attr.Exec);
+  rc = kpt.protect(DEMO_VA, PAGE, Attr.Read | Attr.Write | Attr.Exec);
   if (rc == PT_OK) fail("the engine accepted a writable+executable mapping");
 
-  rc = ptUnmap(addressOf(kpt), DEMO_VA, PAGE);
-  if (rc != PT_OK) failHex("ptUnmap failed with", u64(i64(rc)));
+  rc = kpt.unmap(DEMO_VA, PAGE);
+  if (rc != PT_OK) failHex("unmap failed with", u64(i64(rc)));
   applyFlush();
-  if (walk(DEMO_VA, addressOf(w))) fail("the demo page is still mapped after ptUnmap");
+  if (walk(DEMO_VA).ok) fail("the demo page is still mapped after unmap");
   ok("engine on the live tables: map uncached, write, protect read-only, W^X refused, unmap");
 }
 
@@ -450,8 +444,8 @@ function checkRuntimeServices(): void {
   // Data, unless the loader listed its page as RWX (U-Boot keeps the table inside runtime code).
   let rwx: u32 = promisedRwx(b, rt);
   expectAttrs(rwx != 0 ? "efi runtime services table (listed RWX)" : "efi runtime services table", rt, Attr.Read, rwx != 0 ? 0 : Attr.Exec);
-  let w: WalkResult = zeroed<WalkResult>();
-  if (!walk(rt, addressOf(w)) || w.pa != b.efiRuntimeServices || rt - EFI_RUNTIME_BASE != w.pa) failHex("the runtime window does not map the runtime services table at its physical address:", w.pa);
+  const w = walk(rt);
+  if (!w.ok || w.pa != b.efiRuntimeServices || rt - EFI_RUNTIME_BASE != w.pa) failHex("the runtime window does not map the runtime services table at its physical address:", w.pa);
   if (load<u64>(rt) != EFI_RUNTIME_SERVICES_SIGNATURE) failHex("no RUNTSERV signature at the virtual runtime services table:", load<u64>(rt));
   let getTime: u64 = load<u64>(rt + offsetof<EfiRuntimeServices>("GetTime"));
   if (getTime < EFI_RUNTIME_BASE || getTime - EFI_RUNTIME_BASE >= EFI_RUNTIME_SIZE) failHex("GetTime was not converted into the runtime window:", getTime);

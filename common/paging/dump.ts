@@ -2,7 +2,7 @@
 // (tests/paging compares it line by line with the reference model).
 
 import { Attr } from "./attrs";
-import { type PageTable, rootHeight } from "./engine";
+import { type PageTable } from "./engine";
 import { addrMask, isLeaf, leafAddrMask, leafAttrs, shiftOf } from "./desc";
 
 interface DumpRun extends Struct {
@@ -50,7 +50,7 @@ function dumpLevel(pt: Ptr<PageTable>, run: Ptr<DumpRun>, tablePa: u64, h: u32, 
     let e: u64 = t[k];
     if ((e & 1) == 0) continue;
     let va: u64 = prefix | (k << shift);
-    if (h == rootHeight(pt)) {
+    if (h == pt.rootHeight) {
       // Sign-extend the top VA bit (x86: 47, or 56 with 5 levels) / select the TTBR1
       // range (aarch64).
       if (target.x86_64) {
@@ -89,7 +89,7 @@ export function ptDump(pt: Ptr<PageTable>): void {
   printU(pt.tableFrames);
   println(" table frames");
   let run: DumpRun = zeroed<DumpRun>();
-  dumpLevel(pt, addressOf(run), pt.root, rootHeight(pt), 0);
+  dumpLevel(pt, addressOf(run), pt.root, pt.rootHeight, 0);
   flushRun(addressOf(run));
   print("  ");
   printU(run.ranges);

@@ -12,7 +12,7 @@
 import { type BootInfo, BootFlag } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
 import { type MadtInfo, type AcpiView, acpiMadt } from "../../common/acpi";
-import { type PageTable, type FrameSource, ptInit, ptMap, PT_OK } from "../../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { type ApParams, AP_PARAMS_OFF, GDT_CODE32, GDT_DATA32, GDT_CODE64, x64TrampolineCode } from "./x86_64_trampoline";
 import { mmVmapMmio, mmPageTable } from "../mm/kmem";
@@ -158,15 +158,13 @@ export function x64SmpSetup(bi: Ptr<BootInfo>): cstr {
   memcpy(ptr<u8>(trampVa), ptr<u8>(code), len);
 
   lowNext = trampPhys + PAGE;
-  let src: FrameSource = zeroed<FrameSource>();
-  src.alloc = lowAlloc;
-  src.free = lowFree;
-  let pt: PageTable = zeroed<PageTable>();
-  if (ptInit(addressOf(pt), addressOf(src), hhdm) != PT_OK) return "no room for the low root table";
+  let src: FrameSource = { alloc: lowAlloc, free: lowFree, ctx: null };
+  let pt = new PageTable(addressOf(src), hhdm, PT_NEW_ROOT);
+  if (pt.root == 0) return "no room for the low root table";
   // As many levels as the kernel's tables (5 with CR4.LA57, which the AP loads with the
   // boot CPU's CR4 before it turns paging on): the kernel half is copied root entry by entry.
   pt.levels = mmPageTable().levels;
-  if (ptMap(addressOf(pt), trampPhys, trampPhys, PAGE, Attr.Read | Attr.Exec) != PT_OK) return "cannot identity-map the trampoline page";
+  if (pt.map(trampPhys, trampPhys, PAGE, Attr.Read | Attr.Exec) != PT_OK) return "cannot identity-map the trampoline page";
   let low: Ptr<u64> = ptr<u64>(hhdm + pt.root);
   let kern: Ptr<u64> = ptr<u64>(hhdm + mmPageTable().root);
   for (let i: u64 = 256; i < 512; i++) low[i] = kern[i];

@@ -14,7 +14,8 @@
 import {
   type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION_MIN, BootFlag,
 } from "../../common/bootinfo";
-import { type PageTable, type FrameSource, ptTranslate, ptMap } from "../../common/paging/engine";
+import { type FrameSource, PageTable } from "../../common/paging/engine";
+import { ptTranslate } from "../../common/paging/lookup";
 import { X86_PS, X86_ADDR_MASK } from "../../common/paging/x86_64";
 import { A64_ADDR_MASK } from "../../common/paging/aarch64";
 import {
@@ -23,8 +24,7 @@ import {
 } from "./ranges";
 import { type EarlyAlloc, earlyInit, earlyAlloc, earlySeal, earlyTakenBytes } from "./early";
 import {
-  type FrameAlloc, framesInit, framesMetaBytes, framesAddRange, framesSource, frameAlloc, frameFree,
-  frameAlloc2M, frameFree2M,
+  FrameAlloc, framesMetaBytes, framesSource,
 } from "./frames";
 import { type Vmap, vmapInit, vmap, vmapMmio, vunmap, VMAP_BASE, VMAP_SIZE } from "./vmap";
 import { mmTicks } from "./ticks";
@@ -86,14 +86,14 @@ let mmLock: SpinLock;
 /** A 4 KiB frame (physical address; reach it at mmP2V() + pa), 0 when memory is exhausted. */
 export function mmAllocFrame(): u64 {
   spinLock(addressOf(mmLock));
-  let pa: u64 = frameAlloc(addressOf(fa));
+  let pa: u64 = fa.alloc();
   spinUnlock(addressOf(mmLock));
   return pa;
 }
 
 export function mmFreeFrame(pa: u64): bool {
   spinLock(addressOf(mmLock));
-  let ok: bool = frameFree(addressOf(fa), pa);
+  let ok: bool = fa.free(pa);
   spinUnlock(addressOf(mmLock));
   return ok;
 }
@@ -101,14 +101,14 @@ export function mmFreeFrame(pa: u64): bool {
 /** A 2 MiB-aligned run of 512 frames, 0 when none is free. */
 export function mmAlloc2M(): u64 {
   spinLock(addressOf(mmLock));
-  let pa: u64 = frameAlloc2M(addressOf(fa));
+  let pa: u64 = fa.alloc2M();
   spinUnlock(addressOf(mmLock));
   return pa;
 }
 
 export function mmFree2M(pa: u64): bool {
   spinLock(addressOf(mmLock));
-  let ok: bool = frameFree2M(addressOf(fa), pa);
+  let ok: bool = fa.free2M(pa);
   spinUnlock(addressOf(mmLock));
   return ok;
 }
@@ -143,7 +143,7 @@ export function mmVunmap(va: u64, size: u64): bool {
  *  tables, under the same lock; the TLB maintenance the engine reports is done. PT_* code. */
 export function mmMapFixed(va: u64, pa: u64, size: u64, attrs: u32): i32 {
   spinLock(addressOf(mmLock));
-  let rc: i32 = ptMap(addressOf(kpt), va, pa, size, attrs);
+  let rc: i32 = kpt.map(va, pa, size, attrs);
   archApplyFlush(addressOf(kpt));
   spinUnlock(addressOf(mmLock));
   return rc;
@@ -214,9 +214,8 @@ export function mmCollectTables(out: Ptr<RangeSet>): bool {
  *  or (a firmware identity address) itself. */
 function virtToPhys(va: u64): u64 {
   if (va >= bootCopy.hhdmBase && va - bootCopy.hhdmBase < bootCopy.hhdmSize) return va - bootCopy.hhdmBase;
-  let pa: u64 = 0;
-  if (ptTranslate(addressOf(kpt), va, addressOf(pa), null)) return pa;
-  return va;
+  const t = ptTranslate(addressOf(kpt), va);
+  return t.ok ? t.pa : va;
 }
 
 /** Keeps [pa, pa + size) away from the allocators (and from reclaim). */
@@ -259,7 +258,7 @@ function loadBe32(pa: u64): u64 {
 // ---- init ------------------------------------------------------------------------------
 
 function reclaimAdd(ctx: Ptr<void>, base: u64, end: u64): void {
-  framesAddRange(cast<FrameAlloc>(ctx), base, end);
+  cast<FrameAlloc>(ctx).addRange(base, end);
 }
 
 /**
@@ -282,17 +281,14 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   if (st == PhysStatus.Overflow) return kfail("more disjoint ranges than RANGES_MAX; regions:", mapCount);
   if (st == PhysStatus.NoMemory) return kfail("no usable memory above 1 MiB inside the HHDM; HHDM size", bootCopy.hhdmSize);
 
-  // The kernel's view of its own tables (no frames needed to read them).
-  kpt.root = bootCopy.pageTableRoot;
-  kpt.physToVirt = bootCopy.hhdmBase;
+  // The kernel's view of its own tables (no frames needed to read them: the frame
+  // allocator becomes its frame source below).
+  let noFrames: FrameSource = zeroed<FrameSource>();
+  kpt = new PageTable(addressOf(noFrames), bootCopy.hhdmBase, bootCopy.pageTableRoot);
   kpt.allow1G = (bootCopy.flags & BootFlag.Huge1G) != 0;
-  kpt.allowWX = false;
   kpt.highHalf = true;
   kpt.levels = archPagingLevels();
   kpt.breakHook = archBreakHook(); // live tables: break-before-make on aarch64
-  kpt.flushAll = false;
-  kpt.flushCount = 0;
-  kpt.tableFrames = 0;
 
   // What must never be handed out although the map may call it usable or reclaimable.
   keep.count = 0;
@@ -302,10 +298,8 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   for (let i: u64 = 0; i < keep.count; i++) rsRemove(addressOf(pm.usable), keep.r[i].base, keep.r[i].end);
   let stackBase: u64 = bootCopy.kernelStackTop - bootCopy.kernelStackSize;
   for (let va: u64 = stackBase; va < bootCopy.kernelStackTop; va += PAGE_SIZE) {
-    let pa: u64 = 0;
-    if (ptTranslate(addressOf(kpt), va, addressOf(pa), null)) {
-      if (!protect(pa & ~(PAGE_SIZE - 1), PAGE_SIZE)) return kfail("range table full protecting the stack at", va);
-    }
+    const t = ptTranslate(addressOf(kpt), va);
+    if (t.ok && !protect(t.pa & ~(PAGE_SIZE - 1), PAGE_SIZE)) return kfail("range table full protecting the stack at", va);
   }
   if (!protectCpuTables()) return kfail("range table full protecting the CPU's descriptor tables", 0);
   // Kernel image, boot info and memory map: their own map types already exclude them;
@@ -334,17 +328,14 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   let metaPa: u64 = earlyAlloc(addressOf(ea), metaBytes, PAGE_SIZE);
   if (metaPa == 0) return kfail("no room for the frame allocator's metadata, bytes", metaBytes);
   let t0: u64 = mmTicks();
-  if (!framesInit(addressOf(fa), addressOf(pm.usable), spanBase, spanEnd, metaPa, bootCopy.hhdmBase)) {
+  fa = new FrameAlloc(addressOf(pm.usable), spanBase, spanEnd, metaPa, bootCopy.hhdmBase);
+  if (!fa.ok) {
     return kfail("frame allocator init failed for span ending at", spanEnd);
   }
   initTicks = mmTicks() - t0;
   earlySeal(addressOf(ea));
 
-  let src: FrameSource = zeroed<FrameSource>();
-  framesSource(addressOf(fa), addressOf(src));
-  kpt.frames.alloc = src.alloc;
-  kpt.frames.free = src.free;
-  kpt.frames.ctx = src.ctx;
+  kpt.frames = framesSource(addressOf(fa));
   vmapInit(addressOf(vm), addressOf(kpt), VMAP_BASE, VMAP_SIZE);
 
   print(`[kernel] mm: ${mapCount} map regions -> ${pm.usable.count} usable ranges (`);

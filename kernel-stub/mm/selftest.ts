@@ -5,13 +5,13 @@
 
 import { type BootInfo, type MemRegion, MemType } from "../../common/bootinfo";
 import { Attr } from "../../common/paging/attrs";
-import { ptTranslate } from "../../common/paging/engine";
+import { ptTranslate } from "../../common/paging/lookup";
 import {
   type RangeSet, type PhysMem, PAGE_SIZE, PHYS_END_MAX, LOW_MEMORY_END, RANGES_MAX, rsAdd, rsClear, rsMeasure, rsTotal, rsFind,
   physGeneration,
 } from "./ranges";
-import { type FrameAlloc, frameAlloc, frameFree, frameAlloc2M, frameFree2M } from "./frames";
-import { type FrameCheck, type StressResult, checkAllFrames, stressFrames } from "./frametest";
+import { type FrameAlloc } from "./frames";
+import { checkAllFrames, stressFrames } from "./frametest";
 import {
   mmReady, mmReclaimed, mmPhys, mmEarly, mmFrames, mmPageTable, mmKeep, mmBootInfo, mmMap, mmMapCount,
   mmBootInfoPhys, mmMemMapPhys, mmInitTicks, mmCollectTables, mmVmap, mmVmapMmio, mmVunmap, mmReport, mmPrintSize,
@@ -98,9 +98,8 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
     failed++;
     return;
   }
-  let c: FrameCheck = zeroed<FrameCheck>();
   let t0: u64 = mmTicks();
-  let ok: bool = checkAllFrames(fa, addressOf(forbidden), addressOf(c));
+  const c = checkAllFrames(fa, addressOf(forbidden));
   let t1: u64 = mmTicks();
   testLine("all-frames");
   print(`${c.runs} runs of 2 MiB + ${c.frames} frames = `);
@@ -110,7 +109,7 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
   mmPrintSize(bytesOfType(MemType.RuntimeServicesCode) + bytesOfType(MemType.RuntimeServicesData));
   print(`) or reserved ranges (${forbidden.count} forbidden ranges); free count ${c.start} -> 0 -> ${c.endFree} (` +
     `${t1 - t0} ticks)`);
-  if (ok) {
+  if (c.ok) {
     passed++;
     println(": pass");
   } else {
@@ -128,13 +127,12 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
 
 function testStress(): void {
   let fa: Ptr<FrameAlloc> = mmFrames();
-  let s: StressResult = zeroed<StressResult>();
-  let ok: bool = stressFrames(fa, STRESS_SEED, STRESS_OPS, addressOf(s));
+  const s = stressFrames(fa, STRESS_SEED, STRESS_OPS);
   testLine("stress");
   print(`${s.ops} random ops (xorshift64 seed ${hex(STRESS_SEED)}): ${s.allocs} allocs (${s.runAllocs} runs), ` +
     `${s.frees} frees, ${s.outOfMemory} out of memory, max live ${s.maxLive}; bad frees refused: ` +
     `${s.badFreesRefused ? "yes" : "no"}`);
-  if (ok) {
+  if (s.ok) {
     passed++;
     println(": pass");
   } else {
@@ -147,22 +145,20 @@ function testStress(): void {
 function testVmap(bi: Ptr<BootInfo>): void {
   let fa: Ptr<FrameAlloc> = mmFrames();
   let free0: u64 = fa.freeFrames;
-  let pa: u64 = frameAlloc(fa);
+  let pa: u64 = fa.alloc();
   let ok: bool = pa != 0;
   let va: u64 = 0;
   if (ok) va = mmVmap(pa + 0x10, 64, Attr.Read | Attr.Write | Attr.Uncached | Attr.Global);
   ok = ok && va != 0 && (va & 0xFFF) == 0x10;
-  let tpa: u64 = 0;
-  let tattrs: u32 = 0;
   if (ok) {
     storeVolatile<u64>(va, 0x5A5A_0000_1234_5678 ^ pa);
     ok = loadVolatile<u64>(bi.hhdmBase + pa + 0x10) == (0x5A5A_0000_1234_5678 ^ pa);
-    ok = ok && ptTranslate(mmPageTable(), va, addressOf(tpa), addressOf(tattrs)) && tpa == pa + 0x10 &&
-      (tattrs & Attr.Uncached) != 0 && (tattrs & Attr.Exec) == 0;
+    const t = ptTranslate(mmPageTable(), va);
+    ok = ok && t.ok && t.pa == pa + 0x10 && (t.attrs & Attr.Uncached) != 0 && (t.attrs & Attr.Exec) == 0;
     ok = mmVunmap(va, 64) && ok;
-    ok = ok && !ptTranslate(mmPageTable(), va, null, null);
+    ok = ok && !ptTranslate(mmPageTable(), va).ok;
   }
-  if (pa != 0) frameFree(fa, pa);
+  if (pa != 0) fa.free(pa);
   let tablesBack: bool = fa.freeFrames == free0;
   testLine("vmap");
   print(`frame ${hex(pa)} mapped uncached at ${hex(va)}, written there and read through the HHDM, unmapped; free ` +
@@ -212,7 +208,7 @@ function printTicks(ticks: u64, hz: u64): void {
   }
 }
 
-/** Median cost of frameAlloc / frameFree (and the 2 MiB pair) over batches of 32. */
+/** Median cost of alloc / free (and the 2 MiB pair) over batches of 32. */
 function measure(bi: Ptr<BootInfo>): void {
   let fa: Ptr<FrameAlloc> = mmFrames();
   let hz: u64 = mmTickHz(bi.tscFrequency);
@@ -221,9 +217,9 @@ function measure(bi: Ptr<BootInfo>): void {
   let n: u64 = 0;
   for (let s: u64 = 0; s < SAMPLES; s++) {
     let t0: u64 = mmTicks();
-    for (let i: u64 = 0; i < BATCH; i++) batchPa[i] = frameAlloc(fa);
+    for (let i: u64 = 0; i < BATCH; i++) batchPa[i] = fa.alloc();
     let t1: u64 = mmTicks();
-    for (let i: u64 = 0; i < BATCH; i++) frameFree(fa, batchPa[i]);
+    for (let i: u64 = 0; i < BATCH; i++) fa.free(batchPa[i]);
     let t2: u64 = mmTicks();
     samplesA[n] = (t1 - t0) / BATCH;
     samplesF[n] = (t2 - t1) / BATCH;
@@ -242,10 +238,10 @@ function measure(bi: Ptr<BootInfo>): void {
   n = 0;
   for (let s: u64 = 0; s < 63; s++) {
     let t0: u64 = mmTicks();
-    let pa: u64 = frameAlloc2M(fa);
+    let pa: u64 = fa.alloc2M();
     let t1: u64 = mmTicks();
     if (pa == 0) break;
-    frameFree2M(fa, pa);
+    fa.free2M(pa);
     let t2: u64 = mmTicks();
     samplesA[n] = t1 - t0;
     samplesF[n] = t2 - t1;

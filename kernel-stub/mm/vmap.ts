@@ -9,7 +9,7 @@
 // Mappings of 2 MiB or more get a VA with the same offset in a 2 MiB block as the
 // physical address, so the engine can use 2 MiB pages.
 
-import { type PageTable, ptMap, ptUnmap, ptClearFlush, PT_OK } from "../../common/paging/engine";
+import { type PageTable, PT_OK } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { archApplyFlush } from "../arch/index";
 
@@ -49,7 +49,7 @@ export function vmapInit(v: Ptr<Vmap>, pt: Ptr<PageTable>, base: u64, size: u64)
  *  *-linux test build (there the tables are plain memory that no MMU walks). */
 function applyFlush(pt: Ptr<PageTable>): void {
   if (target.elf) archApplyFlush(pt);
-  else ptClearFlush(pt);
+  else pt.clearFlush();
 }
 
 /**
@@ -73,7 +73,7 @@ export function vmap(v: Ptr<Vmap>, pa: u64, size: u64, attrs: u32): u64 {
     v.lastError = -1;
     return 0;
   }
-  let rc: i32 = ptMap(v.pt, va, base, bytes, attrs);
+  let rc: i32 = v.pt.map(va, base, bytes, attrs);
   applyFlush(v.pt);
   if (rc != PT_OK) {
     v.lastError = rc;
@@ -97,7 +97,7 @@ export function vunmap(v: Ptr<Vmap>, va: u64, size: u64): bool {
   let base: u64 = va - off;
   let bytes: u64 = (off + size + PAGE - 1) & ~(PAGE - 1);
   if (base < v.base || base + bytes > v.next) return false;
-  let rc: i32 = ptUnmap(v.pt, base, bytes);
+  let rc: i32 = v.pt.unmap(base, bytes);
   applyFlush(v.pt);
   if (rc != PT_OK) {
     v.lastError = rc;

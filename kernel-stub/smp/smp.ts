@@ -21,7 +21,8 @@
 import { type BootInfo } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
 import { Attr } from "../../common/paging/attrs";
-import { type PageTable, ptTranslate, PT_OK } from "../../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK } from "../../common/paging/engine";
+import { ptTranslate } from "../../common/paging/lookup";
 import { type AcpiView, acpiView } from "../../common/acpi";
 import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuSetCount, cpuSetSelf } from "./cpu";
 import { smpWorkLoop, smpRankOnline, smpJobGeneration } from "./work";
@@ -70,7 +71,7 @@ function mapStack(lo: u64, size: u64): bool {
     if (pa == 0) return false;
     if (mmMapFixed(va, pa, PAGE, Attr.Read | Attr.Write | Attr.Global) != PT_OK) return false;
   }
-  return !ptTranslate(mmPageTable(), lo - PAGE, null, null);
+  return !ptTranslate(mmPageTable(), lo - PAGE).ok;
 }
 
 /** CPU i's kernel stack and exception stacks, registered for backtraces; false when
@@ -94,7 +95,7 @@ function hhdmMapped(pa: u64, len: u64): bool {
   let end: u64 = pa + len;
   if (end < pa) return false;
   for (let p: u64 = pa & ~(PAGE - 1); p < end; p += PAGE) {
-    if (!ptTranslate(addressOf(walkPt), walkPt.physToVirt + p, null, null)) return false;
+    if (!ptTranslate(addressOf(walkPt), walkPt.physToVirt + p).ok) return false;
   }
   return true;
 }
@@ -102,8 +103,8 @@ function hhdmMapped(pa: u64, len: u64): bool {
 /** Reads the firmware's list of CPUs; call before mmInit (see the top of the file). */
 export function smpFindCpus(bi: Ptr<BootInfo>, pageTableRoot: u64): void {
   memset(addressOf(discovered), 0, sizeof<CpuList>());
-  walkPt.root = pageTableRoot;
-  walkPt.physToVirt = bi.hhdmBase;
+  let noFrames: FrameSource = zeroed<FrameSource>();     // read-only: never allocates
+  walkPt = new PageTable(addressOf(noFrames), bi.hhdmBase, pageTableRoot);
   walkPt.highHalf = true;
   walkPt.levels = archPagingLevels();
   let view: AcpiView = zeroed<AcpiView>();

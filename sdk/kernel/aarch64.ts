@@ -13,7 +13,8 @@
 import { pl011Init, pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
 import { type FdtInfo, FdtStatus, PsciMethod, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { type BootInfo, BOOTINFO_MAGIC, BootFlag, HHDM_BASE, KERNEL_LINK_BASE } from "../../common/bootinfo";
-import { type PageTable, ptMap, ptTranslate, ptClearFlush, PT_OK } from "../../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK } from "../../common/paging/engine";
+import { ptTranslate } from "../../common/paging/lookup";
 import { Attr } from "../../common/paging/attrs";
 import {
   type AcpiInfo, type AcpiView, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
@@ -52,10 +53,10 @@ function poolAlloc(ctx: Ptr<void>): u64 {
     poolEnd = addr(addressOf(framePool[0])) + framePool.length;
   }
   if (poolNext + PAGE > poolEnd) return 0;
-  let pa: u64 = 0;
-  if (!ptTranslate(addressOf(uartPt), poolNext, addressOf(pa), null)) return 0;
+  const t = ptTranslate(addressOf(uartPt), poolNext);
+  if (!t.ok) return 0;
   poolNext += PAGE;
-  return pa;
+  return t.pa;
 }
 
 function poolFree(ctx: Ptr<void>, pa: u64): void {}
@@ -98,25 +99,17 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   }
 
   // The engine on the live TTBR1 table, table frames through the HHDM.
-  uartPt.root = mrs("TTBR1_EL1") & TTBR_BADDR;
-  uartPt.physToVirt = HHDM_BASE;
-  uartPt.frames.alloc = poolAlloc;
-  uartPt.frames.free = poolFree;
-  uartPt.frames.ctx = null;
-  uartPt.allow1G = false;
-  uartPt.allowWX = false;
+  let pool: FrameSource = { alloc: poolAlloc, free: poolFree, ctx: null };
+  uartPt = new PageTable(addressOf(pool), HHDM_BASE, mrs("TTBR1_EL1") & TTBR_BADDR);
   uartPt.highHalf = true;
-  uartPt.levels = 4;
-  uartPt.tableFrames = 0;
-  ptClearFlush(addressOf(uartPt));
-  let rc: i32 = ptMap(addressOf(uartPt), UART_VA, uartPhys & ~(PAGE - 1), PAGE, Attr.Read | Attr.Write | Attr.Device | Attr.Global);
+  let rc: i32 = uartPt.map(UART_VA, uartPhys & ~(PAGE - 1), PAGE, Attr.Read | Attr.Write | Attr.Device | Attr.Global);
   // Without the console nothing can be reported; stop rather than write to a wrong address.
   if (rc != PT_OK) a64Halt();
   // The entry was invalid before, so no TLB entry can hold it; the barriers make the new
   // descriptor visible to the walker before the first access.
   dsbIshst();
   isb();
-  ptClearFlush(addressOf(uartPt));
+  uartPt.clearFlush();
   uartVa = UART_VA + (uartPhys & (PAGE - 1));
   pl011Init(uartVa);
   setConsoleSink(a64ConsolePutc);

@@ -19,16 +19,17 @@
 //  12 timing: arg batches of 32 allocs then 32 frees: "O 12 medianAlloc medianFree maxProbes"
 
 import { type MemRegion, MemType } from "../../../common/bootinfo";
-import { type PageTable, type FrameSource, ptInit, ptTranslate, PT_OK } from "../../../common/paging/engine";
+import { type FrameSource, PageTable, PT_NEW_ROOT } from "../../../common/paging/engine";
+import { ptTranslate } from "../../../common/paging/lookup";
 import { Attr } from "../../../common/paging/attrs";
 import {
   type PhysMem, type RangeSet, type PhysRange, PhysStatus, physBuild, physReclaimLoader, physGeneration, rsTotal, rsBase, rsEnd,
 } from "../../../kernel-stub/mm/ranges";
 import { type EarlyAlloc, earlyInit, earlyAlloc, earlySeal } from "../../../kernel-stub/mm/early";
 import {
-  type FrameAlloc, framesInit, framesMetaBytes, framesAddRange, framesSource, frameAlloc, frameFree, frameAlloc2M, frameFree2M,
+  FrameAlloc, framesMetaBytes, framesSource,
 } from "../../../kernel-stub/mm/frames";
-import { type FrameCheck, type StressResult, checkAllFrames, stressFrames } from "../../../kernel-stub/mm/frametest";
+import { checkAllFrames, stressFrames } from "../../../kernel-stub/mm/frametest";
 import { type Vmap, vmapInit, vmap, vmapMmio, vunmap } from "../../../kernel-stub/mm/vmap";
 import { mmTicks, medianU64 } from "../../../kernel-stub/mm/ticks";
 import { printEfiTime } from "../../../kernel-stub/mm/runtime";
@@ -67,14 +68,14 @@ function printSet(tag: cstr, s: Ptr<RangeSet>): void {
 }
 
 function reclaimAdd(ctx: Ptr<void>, base: u64, end: u64): void {
-  framesAddRange(cast<FrameAlloc>(ctx), base, end);
+  cast<FrameAlloc>(ctx).addRange(base, end);
 }
 
 function vmapCheck(): bool {
   let free0: u64 = fa.freeFrames;
-  let src: FrameSource = zeroed<FrameSource>();
-  framesSource(addressOf(fa), addressOf(src));
-  if (ptInit(addressOf(pt), addressOf(src), fa.p2v) != PT_OK) return false;
+  let src: FrameSource = framesSource(addressOf(fa));
+  pt = new PageTable(addressOf(src), fa.p2v, PT_NEW_ROOT);
+  if (pt.root == 0) return false;
   pt.highHalf = true;
   vmapInit(addressOf(vm), addressOf(pt), 0xFFFF_C000_0000_0000, 0x10_0000_0000);
   let ok: bool = true;
@@ -82,18 +83,19 @@ function vmapCheck(): bool {
   let a: u64 = vmapMmio(addressOf(vm), 0xFEE0_0030, 0x20);
   let b: u64 = vmap(addressOf(vm), 0x8000_0000, 0x40_0000, Attr.Read | Attr.Write | Attr.Global);
   let c: u64 = vmap(addressOf(vm), 0x1234_5000, 0x1000, Attr.Read | Attr.Uncached);
-  let pa: u64 = 0;
-  let at: u32 = 0;
-  ok = ok && a != 0 && (a & 0xFFF) == 0x30 && ptTranslate(addressOf(pt), a, addressOf(pa), addressOf(at)) && pa == 0xFEE0_0030 && (at & Attr.Device) != 0;
-  ok = ok && b != 0 && (b & 0x1F_FFFF) == 0 && ptTranslate(addressOf(pt), b + 0x30_0008, addressOf(pa), addressOf(at)) && pa == 0x8030_0008;
-  ok = ok && c != 0 && ptTranslate(addressOf(pt), c, addressOf(pa), addressOf(at)) && pa == 0x1234_5000 && (at & Attr.Uncached) != 0 && (at & Attr.Write) == 0;
+  const ta = ptTranslate(addressOf(pt), a);
+  const tb = ptTranslate(addressOf(pt), b + 0x30_0008);
+  const tc = ptTranslate(addressOf(pt), c);
+  ok = ok && a != 0 && (a & 0xFFF) == 0x30 && ta.ok && ta.pa == 0xFEE0_0030 && (ta.attrs & Attr.Device) != 0;
+  ok = ok && b != 0 && (b & 0x1F_FFFF) == 0 && tb.ok && tb.pa == 0x8030_0008;
+  ok = ok && c != 0 && tc.ok && tc.pa == 0x1234_5000 && (tc.attrs & Attr.Uncached) != 0 && (tc.attrs & Attr.Write) == 0;
   // Guard pages between the mappings.
-  ok = ok && !ptTranslate(addressOf(pt), a - 0x30 + 0x1000, null, null);
+  ok = ok && !ptTranslate(addressOf(pt), a - 0x30 + 0x1000).ok;
   let used: u64 = free0 - fa.freeFrames;
   ok = ok && vunmap(addressOf(vm), a, 0x20) && vunmap(addressOf(vm), b, 0x40_0000) && vunmap(addressOf(vm), c, 0x1000);
-  ok = ok && !ptTranslate(addressOf(pt), b, null, null);
+  ok = ok && !ptTranslate(addressOf(pt), b).ok;
   // Only the root is left: give it back, and every table frame must be home again.
-  frameFree(addressOf(fa), pt.root);
+  fa.free(pt.root);
   print("V ");
   printU(ok ? 1 : 0);
   sp();
@@ -176,7 +178,8 @@ function runCase(w: Ptr<u64>): u64 {
     p2v = addr(addressOf(META[0])) - metaPa;
   }
   let t0: u64 = mmTicks();
-  let okInit: bool = framesInit(addressOf(fa), addressOf(pm.usable), spanBase, spanEnd, metaPa, p2v);
+  fa = new FrameAlloc(addressOf(pm.usable), spanBase, spanEnd, metaPa, p2v);
+  let okInit: bool = fa.ok;
   let t1: u64 = mmTicks();
   earlySeal(addressOf(ea));
   print("F ");
@@ -201,12 +204,12 @@ function runCase(w: Ptr<u64>): u64 {
     printU(kind);
     sp();
     switch (kind) {
-      case 1: res = frameAlloc(addressOf(fa)); break;
-      case 2: res = frameAlloc2M(addressOf(fa)); break;
-      case 3: res = frameFree(addressOf(fa), arg) ? 1 : 0; break;
-      case 4: res = frameFree2M(addressOf(fa), arg) ? 1 : 0; break;
-      case 5: res = frameFree(addressOf(fa), RESULTS[arg]) ? 1 : 0; break;
-      case 6: res = frameFree2M(addressOf(fa), RESULTS[arg]) ? 1 : 0; break;
+      case 1: res = fa.alloc(); break;
+      case 2: res = fa.alloc2M(); break;
+      case 3: res = fa.free(arg) ? 1 : 0; break;
+      case 4: res = fa.free2M(arg) ? 1 : 0; break;
+      case 5: res = fa.free(RESULTS[arg]) ? 1 : 0; break;
+      case 6: res = fa.free2M(RESULTS[arg]) ? 1 : 0; break;
       case 7: res = physReclaimLoader(addressOf(pm), addressOf(emptyKeep), reclaimAdd, addressOf(fa)); break;
       case 8: res = fa.freeFrames; break;
       case 9: res = physGeneration(addressOf(pm)); break;
@@ -216,7 +219,7 @@ function runCase(w: Ptr<u64>): u64 {
         let last: u64 = 0;
         let n: u64 = 0;
         for (let k: u64 = 0; k < arg; k++) {
-          let pa: u64 = frameAlloc(addressOf(fa));
+          let pa: u64 = fa.alloc();
           if (pa == 0) break;
           if (n == 0) first = pa;
           last = pa;
@@ -237,11 +240,11 @@ function runCase(w: Ptr<u64>): u64 {
           let ta: u64 = mmTicks();
           for (let k: u64 = 0; k < 32; k++) {
             let p0: u64 = fa.probes;
-            BATCH[k] = frameAlloc(addressOf(fa));
+            BATCH[k] = fa.alloc();
             if (fa.probes - p0 > maxProbes) maxProbes = fa.probes - p0;
           }
           let tb: u64 = mmTicks();
-          for (let k: u64 = 0; k < 32; k++) frameFree(addressOf(fa), BATCH[k]);
+          for (let k: u64 = 0; k < 32; k++) fa.free(BATCH[k]);
           let tc: u64 = mmTicks();
           SAMPLE_A[s] = tb - ta;
           SAMPLE_F[s] = tc - tb;
@@ -262,10 +265,9 @@ function runCase(w: Ptr<u64>): u64 {
     print("\n");
   }
   if (backed) {
-    let c: FrameCheck = zeroed<FrameCheck>();
-    let okAll: bool = checkAllFrames(addressOf(fa), null, addressOf(c));
+    const c = checkAllFrames(addressOf(fa), null);
     print("X ");
-    printU(okAll ? 1 : 0);
+    printU(c.ok ? 1 : 0);
     sp();
     printU(c.runs);
     sp();
@@ -275,10 +277,9 @@ function runCase(w: Ptr<u64>): u64 {
     sp();
     printU(c.endFree);
     print("\n");
-    let s: StressResult = zeroed<StressResult>();
-    let okStress: bool = stressFrames(addressOf(fa), seed, stressOps, addressOf(s));
+    const s = stressFrames(addressOf(fa), seed, stressOps);
     print("Y ");
-    printU(okStress ? 1 : 0);
+    printU(s.ok ? 1 : 0);
     sp();
     printU(s.allocs);
     sp();
