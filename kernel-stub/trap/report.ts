@@ -12,7 +12,7 @@
 // So a fault in the handler never recurses, and never ends in a reset.
 
 import { type BootInfo, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../../common/bootinfo";
-import { fbconVerdict } from "../../common/fbcon/fbcon";
+import { fbcon } from "../../common/fbcon/fbcon";
 import { archConsoleInit, archExit, archHalt, archCpuId } from "../arch/index";
 import { type KsymsHit, ksymsLookup } from "./ksyms";
 
@@ -314,6 +314,6 @@ export function trapFail(
     printTag(firstTag, firstCode);
   }
   print("\n");
-  if (level == TrapLevel.First) fbconVerdict(false);
+  if (level == TrapLevel.First) fbcon.verdict(false);
   archExit(false);
 }
