@@ -38,6 +38,8 @@ export const enum FdtStatus {
 export const enum PsciMethod { None = 0, Hvc = 1, Smc = 2 }
 
 export interface FdtInfo extends Struct {
+  /** Ok, or why the blob was not (entirely) read; the fields hold what was found before. */
+  status: FdtStatus;
   /** Total size from the header (0 when the header is bad). */
   totalSize: u32;
   version: u32;
@@ -130,10 +132,16 @@ function levelReset(l: Ptr<FdtLevel>): void {
 
 /**
  * Scans the blob at `blob` (at most `limit` bytes may be read; 0 = trust the header up to
- * an internal cap) and fills `out`. The first enabled PL011 and the first PSCI node win.
+ * an internal cap). The first enabled PL011 and the first PSCI node win.
  */
-export function fdtScan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus {
-  memset(cast<u8>(out), 0, sizeof<FdtInfo>());
+export function fdtScan(blob: Ptr<u8>, limit: u64): FdtInfo {
+  let info: FdtInfo = zeroed<FdtInfo>();
+  info.status = scan(blob, limit, addressOf(info));
+  return info;
+}
+
+/** fdtScan's walk: fills `out` (zeroed) as it goes, returns the status. */
+function scan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus {
   if (blob == null) return FdtStatus.BadHeader;
   if (limit != 0 && limit < 40) return FdtStatus.Truncated;
   if (be32(blob, 0) != FDT_MAGIC) return FdtStatus.BadMagic;

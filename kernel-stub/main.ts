@@ -222,8 +222,7 @@ function checkCpuState(): void {
 
 function checkMemoryMap(b: Ptr<BootInfo>): void {
   if (b.memMap < HHDM_BASE || b.memMapCount == 0 || b.memMapCount > b.memMapCapacity) failHex("memory map pointer or count invalid:", b.memMapCount);
-  let idx: u64 = 0;
-  let c: MapCheck = memMapCheck(ptr<MemRegion>(b.memMap), b.memMapCount, addressOf(idx));
+  const { check: c, index: idx } = memMapCheck(ptr<MemRegion>(b.memMap), b.memMapCount);
   if (c != MapCheck.Ok) {
     klog(`memory map region ${idx} is the first bad one`);
     fail(mapCheckMessage(c));

@@ -12,7 +12,7 @@
 // stays right.
 
 import { ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../common/uefi";
-import { type AcpiInfo, type AcpiView, acpiScan, acpiView } from "../common/acpi";
+import { type AcpiInfo, acpiScan, acpiView } from "../common/acpi";
 import { efiFindConfigTable, efiStall } from "./efi";
 import { logBegin, logStr, logEnd, log, logText } from "./log";
 import { archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampHzFromPmTimer } from "./arch/index";
@@ -39,8 +39,9 @@ function pmTimer(info: Ptr<AcpiInfo>): bool {
   if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
   if (rsdp == null) return false;
   // Under boot services every table is identity-mapped.
-  let view: AcpiView = zeroed<AcpiView>();
-  return acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), info) && info.pmTimerPort != 0;
+  let view = acpiView(0, 0xFFFF_FFFF_FFFF_FFFF);
+  info[0] = acpiScan(addressOf(view), addr(rsdp));
+  return info.rootFound && info.pmTimerPort != 0;
 }
 
 /** Finds the counter's rate and logs it with its source. */

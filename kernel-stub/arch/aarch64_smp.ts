@@ -16,8 +16,8 @@
 
 import { type BootInfo, BootFlag } from "../../common/bootinfo";
 import { type CpuList, MPIDR_AFFINITY_MASK } from "../../common/cpulist";
-import { type MadtInfo, type AcpiView, acpiMadt } from "../../common/acpi";
-import { type FdtInfo, FdtStatus, fdtScan, psciMethodName } from "../../common/fdt";
+import { type AcpiView, acpiMadt } from "../../common/acpi";
+import { FdtStatus, fdtScan, psciMethodName } from "../../common/fdt";
 import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../common/paging/engine";
 import { ptTranslate } from "../../common/paging/lookup";
 import { Attr } from "../../common/paging/attrs";
@@ -56,16 +56,16 @@ let fromTables: cstr = "";
 export function a64SmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<CpuList>): cstr {
   p2v = bi.hhdmBase;
   if ((bi.flags & BootFlag.HasRsdp) != 0 && bi.rsdp != 0) {
-    let madt: MadtInfo = zeroed<MadtInfo>();
-    if (acpiMadt(v, bi.rsdp, true, addressOf(madt)) && madt.cpus.count != 0) {
+    const madt = acpiMadt(v, bi.rsdp, true);
+    if (madt.found && madt.cpus.count != 0) {
       memcpy(cpus, addressOf(madt.cpus), sizeof<CpuList>());
       fromTables = "ACPI MADT GIC CPU interfaces";
       return "";
     }
   }
   if ((bi.flags & BootFlag.HasDtb) != 0 && bi.dtb != 0 && bi.dtb < bi.hhdmSize) {
-    let info: FdtInfo = zeroed<FdtInfo>();
-    if (fdtScan(ptr<u8>(bi.hhdmBase + bi.dtb), bi.hhdmSize - bi.dtb, addressOf(info)) == FdtStatus.Ok && info.cpus.count != 0) {
+    const info = fdtScan(ptr<u8>(bi.hhdmBase + bi.dtb), bi.hhdmSize - bi.dtb);
+    if (info.status == FdtStatus.Ok && info.cpus.count != 0) {
       memcpy(cpus, addressOf(info.cpus), sizeof<CpuList>());
       fromTables = "device tree cpu nodes";
       return "";

@@ -11,7 +11,7 @@
 
 import { type BootInfo, BootFlag } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
-import { type MadtInfo, type AcpiView, acpiMadt } from "../../common/acpi";
+import { type AcpiView, acpiMadt } from "../../common/acpi";
 import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { type ApParams, AP_PARAMS_OFF, GDT_CODE32, GDT_DATA32, GDT_CODE64, x64TrampolineCode } from "./x86_64_trampoline";
@@ -86,8 +86,8 @@ function sendIpi(dest: u64, cmd: u32): bool {
  */
 export function x64SmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<CpuList>): cstr {
   if ((bi.flags & BootFlag.HasRsdp) == 0 || bi.rsdp == 0) return "no ACPI tables (no RSDP), so no MADT";
-  let madt: MadtInfo = zeroed<MadtInfo>();
-  if (!acpiMadt(v, bi.rsdp, false, addressOf(madt))) return "no MADT in the ACPI tables";
+  const madt = acpiMadt(v, bi.rsdp, false);
+  if (!madt.found) return "no MADT in the ACPI tables";
   memcpy(cpus, addressOf(madt.cpus), sizeof<CpuList>());
   return "";
 }

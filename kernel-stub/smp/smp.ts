@@ -107,8 +107,8 @@ export function smpFindCpus(bi: Ptr<BootInfo>, pageTableRoot: u64): void {
   walkPt = new PageTable(addressOf(noFrames), bi.hhdmBase, pageTableRoot);
   walkPt.highHalf = true;
   walkPt.levels = archPagingLevels();
-  let view: AcpiView = zeroed<AcpiView>();
-  acpiView(addressOf(view), bi.hhdmBase, bi.hhdmSize).reach = hhdmMapped;
+  let view = acpiView(bi.hhdmBase, bi.hhdmSize);
+  view.reach = hhdmMapped;
   prepareError = archSmpTables(bi, addressOf(view), addressOf(discovered));
 }
 

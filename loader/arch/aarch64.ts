@@ -17,11 +17,11 @@
 //        registers, so the EL1 sequence runs unchanged and the kernel runs at EL2.
 
 import { pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
-import { type FdtInfo, FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
+import { FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { A64_MAIR } from "../../common/paging/aarch64";
 import { a64MmuSwitch, a64MmuSwitchTo } from "../../common/a64switch";
 import {
-  type AcpiInfo, type AcpiView, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
+  type AcpiInfo, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
 } from "../../common/acpi";
 import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../../common/uefi";
 import { efiFindConfigTable } from "../efi";
@@ -91,10 +91,9 @@ export function a64UartBase(): u64 {
   uartProbed = true;
   let dtb: Ptr<u8> = cast<u8>(efiFindConfigTable(addressOf(DEVICE_TREE_GUID)));
   if (dtb == null) return uartFromAcpi();
-  let info: FdtInfo = zeroed<FdtInfo>();
-  let st: FdtStatus = fdtScan(dtb, 0, addressOf(info));
-  if (st != FdtStatus.Ok) {
-    log(`warning: device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(st)}; PL011 assumed at ${hex(uartPhys)}`);
+  const info = fdtScan(dtb, 0);
+  if (info.status != FdtStatus.Ok) {
+    log(`warning: device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(info.status)}; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
   log(`device tree: ${info.totalSize} bytes, version ${info.version}, ${info.nodes} nodes; PL011 ` +
@@ -108,9 +107,9 @@ export function a64UartBase(): u64 {
 function uartFromAcpi(): u64 {
   let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
   if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
-  let info: AcpiInfo = zeroed<AcpiInfo>();
-  let view: AcpiView = zeroed<AcpiView>();
-  if (rsdp == null || !acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), addressOf(info))) {
+  let view = acpiView(0, 0xFFFF_FFFF_FFFF_FFFF);
+  const info = rsdp == null ? zeroed<AcpiInfo>() : acpiScan(addressOf(view), addr(rsdp));
+  if (!info.rootFound) {
     log(`no device tree and no usable ACPI tables; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }

@@ -11,13 +11,13 @@
 // small pool in .bss, reached through the HHDM like every other table frame.
 
 import { pl011Init, pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
-import { type FdtInfo, FdtStatus, PsciMethod, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
+import { FdtStatus, PsciMethod, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { type BootInfo, BOOTINFO_MAGIC, BootFlag, HHDM_BASE, KERNEL_LINK_BASE } from "../../common/bootinfo";
 import { type FrameSource, PageTable, PT_OK } from "../../common/paging/engine";
 import { ptTranslate } from "../../common/paging/lookup";
 import { Attr } from "../../common/paging/attrs";
 import {
-  type AcpiInfo, type AcpiView, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
+  ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
 } from "../../common/acpi";
 
 /** The kernel VA of the console UART's page (a 2 MiB slot of its own below the stack). */
@@ -119,10 +119,9 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   psci = PsciMethod.None;
   psciNote = "no device tree";
   if (usable && (b.flags & BootFlag.HasDtb) != 0 && b.dtb != 0 && b.dtb < b.hhdmSize) {
-    let info: FdtInfo = zeroed<FdtInfo>();
-    let st: FdtStatus = fdtScan(ptr<u8>(HHDM_BASE + b.dtb), b.hhdmSize - b.dtb, addressOf(info));
-    if (st != FdtStatus.Ok) {
-      psciNote = fdtStatusMessage(st);
+    const info = fdtScan(ptr<u8>(HHDM_BASE + b.dtb), b.hhdmSize - b.dtb);
+    if (info.status != FdtStatus.Ok) {
+      psciNote = fdtStatusMessage(info.status);
     } else if (info.psciFound && info.psciMethod != PsciMethod.None) {
       psci = info.psciMethod;
       psciNote = "device tree psci node";
@@ -132,9 +131,9 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   }
   if (psci == PsciMethod.None && usable && (b.flags & BootFlag.HasRsdp) != 0) {
     // No device tree (AAVMF publishes ACPI by default): the FADT's ARM_BOOT_ARCH flags.
-    let acpi: AcpiInfo = zeroed<AcpiInfo>();
-    let view: AcpiView = zeroed<AcpiView>();
-    if (acpiScan(acpiView(addressOf(view), HHDM_BASE, b.hhdmSize), b.rsdp, addressOf(acpi)) && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
+    let view = acpiView(HHDM_BASE, b.hhdmSize);
+    const acpi = acpiScan(addressOf(view), b.rsdp);
+    if (acpi.rootFound && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
       psci = (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? PsciMethod.Hvc : PsciMethod.Smc;
       psciNote = "ACPI FADT ARM_BOOT_ARCH; no device tree";
     }
