@@ -148,8 +148,7 @@ export function x64SmpSetup(bi: Ptr<BootInfo>): cstr {
   if ((bi.apTrampoline & (PAGE - 1)) != 0 || bi.apTrampoline + bi.apTrampolineSize > 0x10_0000 || bi.apTrampolineSize < 6 * PAGE) {
     return "the loader's AP trampoline region is not page-aligned below 1 MiB with room for 6 pages";
   }
-  let len: u64 = 0;
-  let code: u64 = x64TrampolineCode(addressOf(len));
+  const { va: code, len } = x64TrampolineCode();
   if (code == 0 || len == 0 || len > AP_PARAMS_OFF) return "the trampoline code does not fit before its parameters";
   trampPhys = bi.apTrampoline;
   trampEnd = bi.apTrampoline + bi.apTrampolineSize;

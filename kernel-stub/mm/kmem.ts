@@ -26,7 +26,7 @@ import { type EarlyAlloc, earlyInit, earlyAlloc, earlySeal, earlyTakenBytes } fr
 import {
   FrameAlloc, framesMetaBytes, framesSource,
 } from "./frames";
-import { type Vmap, vmapInit, vmap, vmapMmio, vunmap, VMAP_BASE, VMAP_SIZE } from "./vmap";
+import { Vmap, VMAP_BASE, VMAP_SIZE } from "./vmap";
 import { mmTicks } from "./ticks";
 import { archBreakHook, archApplyFlush, archPagingLevels } from "../arch/index";
 
@@ -119,7 +119,7 @@ export function mmP2V(): u64 { return bootCopy.hhdmBase; }
 /** Maps [pa, pa + size) into the vmap window with Attr bits; returns the VA of pa or 0. */
 export function mmVmap(pa: u64, size: u64, attrs: u32): u64 {
   spinLock(addressOf(mmLock));
-  let va: u64 = vmap(addressOf(vm), pa, size, attrs);
+  let va: u64 = vm.map(pa, size, attrs);
   spinUnlock(addressOf(mmLock));
   return va;
 }
@@ -127,14 +127,14 @@ export function mmVmap(pa: u64, size: u64, attrs: u32): u64 {
 /** Device registers (uncached, strongly ordered, never executable). */
 export function mmVmapMmio(pa: u64, size: u64): u64 {
   spinLock(addressOf(mmLock));
-  let va: u64 = vmapMmio(addressOf(vm), pa, size);
+  let va: u64 = vm.mapMmio(pa, size);
   spinUnlock(addressOf(mmLock));
   return va;
 }
 
 export function mmVunmap(va: u64, size: u64): bool {
   spinLock(addressOf(mmLock));
-  let ok: bool = vunmap(addressOf(vm), va, size);
+  let ok: bool = vm.unmap(va, size);
   spinUnlock(addressOf(mmLock));
   return ok;
 }
@@ -336,7 +336,7 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   earlySeal(addressOf(ea));
 
   kpt.frames = framesSource(addressOf(fa));
-  vmapInit(addressOf(vm), addressOf(kpt), VMAP_BASE, VMAP_SIZE);
+  vm = new Vmap(addressOf(kpt), VMAP_BASE, VMAP_SIZE);
 
   print(`[kernel] mm: ${mapCount} map regions -> ${pm.usable.count} usable ranges (`);
   mmPrintSize(rsTotal(addressOf(pm.usable)));

@@ -114,11 +114,10 @@ export function smpFindCpus(bi: Ptr<BootInfo>, pageTableRoot: u64): void {
 
 /** A CPU index from the command line's `key=<i>` (1..MAX_CPUS-1; 0: none), announced. */
 function testHook(bi: Ptr<BootInfo>, key: cstr, what: cstr): u32 {
-  let len: u64 = 0;
-  let cmd: Ptr<u8> = cmdlineOf(bi, addressOf(len));
-  let at: i64 = cmdlineFind(cmd, len, key, addressOf(len));
-  let v: u64 = 0;
-  if (at < 0 || cmdlineNumber(ptrAdd(cmd, at), len, addressOf(v)) != len || v == 0 || v >= MAX_CPUS) return 0;
+  const hook = cmdlineFind(cmdlineOf(bi), key);
+  if (!hook.found) return 0;
+  const { value: v, used } = cmdlineNumber(hook.value);
+  if (used != hook.value.length || v == 0 || v >= MAX_CPUS) return 0;
   println(`[kernel] smp: test hook ${key}: CPU ${v} ${what}`);
   return u32(v);
 }

@@ -30,7 +30,7 @@ import {
   FrameAlloc, framesMetaBytes, framesSource,
 } from "../../../kernel-stub/mm/frames";
 import { checkAllFrames, stressFrames } from "../../../kernel-stub/mm/frametest";
-import { type Vmap, vmapInit, vmap, vmapMmio, vunmap } from "../../../kernel-stub/mm/vmap";
+import { Vmap } from "../../../kernel-stub/mm/vmap";
 import { mmTicks, medianU64 } from "../../../kernel-stub/mm/ticks";
 import { printEfiTime } from "../../../kernel-stub/mm/runtime";
 import { type EfiRuntimeServices, type EfiTime, type EfiTimeCapabilities, EFI_RUNTIME_SERVICES_SIGNATURE } from "../../../common/uefi";
@@ -77,12 +77,12 @@ function vmapCheck(): bool {
   pt = new PageTable(addressOf(src), fa.p2v, PT_NEW_ROOT);
   if (pt.root == 0) return false;
   pt.highHalf = true;
-  vmapInit(addressOf(vm), addressOf(pt), 0xFFFF_C000_0000_0000, 0x10_0000_0000);
+  vm = new Vmap(addressOf(pt), 0xFFFF_C000_0000_0000, 0x10_0000_0000);
   let ok: bool = true;
   // MMIO at an odd offset, then 4 MiB that should use 2 MiB pages, then one page.
-  let a: u64 = vmapMmio(addressOf(vm), 0xFEE0_0030, 0x20);
-  let b: u64 = vmap(addressOf(vm), 0x8000_0000, 0x40_0000, Attr.Read | Attr.Write | Attr.Global);
-  let c: u64 = vmap(addressOf(vm), 0x1234_5000, 0x1000, Attr.Read | Attr.Uncached);
+  let a: u64 = vm.mapMmio(0xFEE0_0030, 0x20);
+  let b: u64 = vm.map(0x8000_0000, 0x40_0000, Attr.Read | Attr.Write | Attr.Global);
+  let c: u64 = vm.map(0x1234_5000, 0x1000, Attr.Read | Attr.Uncached);
   const ta = ptTranslate(addressOf(pt), a);
   const tb = ptTranslate(addressOf(pt), b + 0x30_0008);
   const tc = ptTranslate(addressOf(pt), c);
@@ -92,7 +92,7 @@ function vmapCheck(): bool {
   // Guard pages between the mappings.
   ok = ok && !ptTranslate(addressOf(pt), a - 0x30 + 0x1000).ok;
   let used: u64 = free0 - fa.freeFrames;
-  ok = ok && vunmap(addressOf(vm), a, 0x20) && vunmap(addressOf(vm), b, 0x40_0000) && vunmap(addressOf(vm), c, 0x1000);
+  ok = ok && vm.unmap(a, 0x20) && vm.unmap(b, 0x40_0000) && vm.unmap(c, 0x1000);
   ok = ok && !ptTranslate(addressOf(pt), b).ok;
   // Only the root is left: give it back, and every table frame must be home again.
   fa.free(pt.root);
