@@ -17,7 +17,7 @@
 // and some firmware puts its tables there: `reach` maps them). Every structure is checked
 // before it is read. Reads are byte-wise: XSDT entries are not 8-byte aligned.
 
-import { type CpuList, MPIDR_AFFINITY_MASK, cpuListAdd } from "./cpulist";
+import { type CpuList, MPIDR_AFFINITY_MASK } from "./cpulist";
 
 export const SPCR_PL011: u8 = 3;
 
@@ -131,16 +131,21 @@ export function acpiFindTable(v: Ptr<AcpiView>, rsdpPhys: u64, sig: cstr): AcpiT
   return NO_TABLE;
 }
 
-/** The FADT at `fadt` (`len` bytes): its power-management timer, if it has one. */
-function fadtPmTimer(fadt: u64, len: u64, out: Ptr<AcpiInfo>): void {
-  if (len < 116) return;
+/** A power-management timer: its I/O port (0: none) and counter width. */
+interface PmTimer extends Struct {
+  port: u16;
+  bits: u8;
+}
+
+/** The power-management timer of the FADT at `fadt` (`len` bytes). */
+function fadtPmTimer(fadt: u64, len: u64): PmTimer {
+  if (len < 116) return { port: 0, bits: 0 };
   let flags: u32 = rd32(fadt + 112);
-  if ((flags & FADT_HW_REDUCED_ACPI) != 0) return;
+  if ((flags & FADT_HW_REDUCED_ACPI) != 0) return { port: 0, bits: 0 };
   let port: u64 = u64(rd32(fadt + 76));
   if (len >= 220 && rd8(fadt + 208) == GAS_SYSTEM_IO && rd64(fadt + 212) != 0) port = rd64(fadt + 212);
-  if (port == 0 || port > 0xFFFF) return;
-  out.pmTimerPort = u16(port);
-  out.pmTimerBits = (flags & FADT_TMR_VAL_EXT) != 0 ? 32 : 24;
+  if (port == 0 || port > 0xFFFF) return { port: 0, bits: 0 };
+  return { port: u16(port), bits: (flags & FADT_TMR_VAL_EXT) != 0 ? 32 : 24 };
 }
 
 /** Scans the tables under the RSDP at `rsdpPhys` for the FADT and SPCR. rootFound is
@@ -154,7 +159,9 @@ export function acpiScan(v: Ptr<AcpiView>, rsdpPhys: u64): AcpiInfo {
     let f: u64 = v.p2v + fadt.pa;
     out.fadtFound = true;
     if (fadt.len >= 131) out.armBootArch = u16(rd8(f + 129)) | (u16(rd8(f + 130)) << 8);
-    fadtPmTimer(f, fadt.len, addressOf(out));
+    const timer = fadtPmTimer(f, fadt.len);
+    out.pmTimerPort = timer.port;
+    out.pmTimerBits = timer.bits;
   }
   const spcr = acpiFindTable(v, rsdpPhys, "SPCR");
   if (spcr.pa != 0 && spcr.len >= 52) {
@@ -204,16 +211,16 @@ export function acpiMadt(v: Ptr<AcpiView>, rsdpPhys: u64, gicc: bool): MadtInfo 
     if (elen < 2 || off + elen > len) break;     // a corrupt entry ends the walk
     let e: u64 = t + off;
     if (!gicc && type == MADT_LOCAL_APIC && elen >= 8) {
-      if ((rd32(e + 4) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), u64(rd8(e + 3)));
+      if ((rd32(e + 4) & MADT_ENABLED) != 0) out.cpus.add(u64(rd8(e + 3)));
       else out.cpus.disabled++;
     } else if (!gicc && type == MADT_LOCAL_X2APIC && elen >= 16) {
       out.x2apicEntries++;
-      if ((rd32(e + 8) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), u64(rd32(e + 4)));
+      if ((rd32(e + 8) & MADT_ENABLED) != 0) out.cpus.add(u64(rd32(e + 4)));
       else out.cpus.disabled++;
     } else if (!gicc && type == MADT_LAPIC_OVERRIDE && elen >= 12) {
       out.lapicBase = rd64(e + 4);
     } else if (gicc && type == MADT_GICC && elen >= 76) {
-      if ((rd32(e + 12) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), rd64(e + 68) & MPIDR_AFFINITY_MASK);
+      if ((rd32(e + 12) & MADT_ENABLED) != 0) out.cpus.add(rd64(e + 68) & MPIDR_AFFINITY_MASK);
       else out.cpus.disabled++;
     }
     off += elen;

@@ -19,7 +19,7 @@ const FDT_PROP: u32 = 3;
 const FDT_NOP: u32 = 4;
 const FDT_END: u32 = 9;
 
-import { type CpuList, MPIDR_AFFINITY_MASK, cpuListAdd } from "./cpulist";
+import { type CpuList, MPIDR_AFFINITY_MASK } from "./cpulist";
 
 /** Deepest node nesting followed (virt's tree is 4 deep; deeper nodes are skipped). */
 const FDT_MAX_DEPTH = 16;
@@ -198,7 +198,7 @@ function scan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus {
         let ac: u32 = lv[depth - 1].addrCells;
         if (l.disabled) out.cpus.disabled++;
         else if (l.notPsci || l.regOff == 0 || (ac != 1 && ac != 2) || u64(l.regLen) < u64(ac) * 4) out.cpus.unsupported++;
-        else cpuListAdd(addressOf(out.cpus), beCells(blob, l.regOff, ac) & MPIDR_AFFINITY_MASK);
+        else out.cpus.add(beCells(blob, l.regOff, ac) & MPIDR_AFFINITY_MASK);
       }
       if (l.psci && !l.disabled && !out.psciFound) {
         out.psciFound = true;

@@ -10,7 +10,7 @@
 // Called through kernel-stub/arch/smp.ts only.
 
 import { type BootInfo, BootFlag } from "../../common/bootinfo";
-import { type CpuList } from "../../common/cpulist";
+import { type BootCpu, type CpuList } from "../../common/cpulist";
 import { type AcpiView, acpiMadt } from "../../common/acpi";
 import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
@@ -94,10 +94,10 @@ export function x64SmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<CpuL
 
 /**
  * Sets up the boot CPU's local APIC (x2APIC mode when the CPU has it; else its MMIO page
- * through vmap) and puts its id in bspId[0]; leaves out of `cpus` the ids an xAPIC cannot
- * address. Returns "" or why no other CPU can be started.
+ * through vmap) and returns its id; leaves out of `cpus` the ids an xAPIC cannot address.
+ * error: "" or why no other CPU can be started.
  */
-export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
+export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>): BootCpu {
   hhdm = bi.hhdmBase;
   if (bi.tscFrequency >= 1_000_000) tickHz = bi.tscFrequency;
   lapicPhys = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR;
@@ -106,9 +106,9 @@ export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<
     wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
   } else {
     lapicVa = mmVmapMmio(lapicPhys, PAGE);
-    if (lapicVa == 0) return "cannot map the local APIC";
+    if (lapicVa == 0) return { id: 0, error: "cannot map the local APIC" };
   }
-  bspId[0] = x64ApicId();
+  let id: u64 = x64ApicId();
   if (!x2apic) {
     // An xAPIC addresses 8-bit ids (0xFF is the broadcast): the others cannot be started.
     let kept: u32 = 0;
@@ -118,7 +118,7 @@ export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<
     }
     cpus.count = kept;
   }
-  return "";
+  return { id, error: "" };
 }
 
 export function x64SmpModeName(): cstr {

@@ -137,7 +137,11 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
   hz = mmTickHz(bi.tscFrequency);
   if (hz < 1_000_000) hz = 3_000_000_000;   // x86 without the loader's measurement: assume 3 GHz (waits get longer)
   let bspId: u64 = 0;
-  if (strlen(prepareError) == 0) prepareError = archSmpBootCpu(bi, addressOf(discovered), addressOf(bspId));
+  if (strlen(prepareError) == 0) {
+    const bsp = archSmpBootCpu(bi, addressOf(discovered));
+    prepareError = bsp.error;
+    bspId = bsp.id;
+  }
   cpuAt(0).hwId = bspId;
   cpuSetCount(1);
   if (strlen(prepareError) == 0) prepareError = archSmpSetup(bi);
