@@ -22,7 +22,7 @@
 // All metadata lives in one physically contiguous area (from the early allocator), reached
 // at pa + p2v (the HHDM in the kernel; a static buffer in the tests).
 
-import { type RangeSet, rsContains } from "./ranges";
+import { type RangeSet } from "./ranges";
 import { type FrameSource } from "../../common/paging/engine";
 
 export const FRAME_SIZE: u64 = 4096;
@@ -258,7 +258,7 @@ export class FrameAlloc {
         let g: u64 = (pa - this.spanBase) >> FRAME_SHIFT;
         let w: Ptr<u64> = wordAt(this.bits, g >> 6);
         let m: u64 = u64(1) << (g & 63);
-        if (!huge && (w[0] & m) == 0 && rsContains(this.managed, pa, pa + FRAME_SIZE)) {
+        if (!huge && (w[0] & m) == 0 && this.managed.contains(pa, pa + FRAME_SIZE)) {
           w[0] |= m;
           c += 1;
           added += 1;
@@ -312,7 +312,7 @@ export class FrameAlloc {
   /** This allocator manages the frame at pa (it may be free or allocated). */
   manages(pa: u64): bool {
     if ((pa & (FRAME_SIZE - 1)) != 0 || this.frameIndex(pa) == NONE) return false;
-    return rsContains(this.managed, pa, pa + FRAME_SIZE);
+    return this.managed.contains(pa, pa + FRAME_SIZE);
   }
 
   /** Frees a frame from alloc. Refuses (false, errors + 1) anything else. */

@@ -3,7 +3,7 @@
 // static buffer in the drivers). They print nothing; the callers report.
 
 import { type FrameAlloc, FRAME_SIZE, RUN_SIZE } from "./frames";
-import { type RangeSet, rsMeasure } from "./ranges";
+import { type RangeSet } from "./ranges";
 
 const GOLD: u64 = 0x9E37_79B9_7F4A_7C15;
 const LIVE_MAGIC: u64 = 0x4C49_5645_F7A3_0001;
@@ -52,7 +52,7 @@ function checkFrame(va: u64, pa: u64, seq: u64): bool {
 
 /** A frame (or run) is outside every forbidden range and inside the managed set. */
 function checkPlace(fa: Ptr<FrameAlloc>, forbidden: Ptr<RangeSet>, pa: u64, bytes: u64, out: Ptr<FrameCheck>): void {
-  if (forbidden != null && rsMeasure(forbidden, pa, pa + bytes) != 0) {
+  if (forbidden != null && forbidden.measure(pa, pa + bytes) != 0) {
     out.forbiddenHits += 1;
     noteBad(out, pa);
   }

@@ -18,11 +18,8 @@ import { type FrameSource, PageTable } from "../../common/paging/engine";
 import { ptTranslate } from "../../common/paging/lookup";
 import { X86_PS, X86_ADDR_MASK } from "../../common/paging/x86_64";
 import { A64_ADDR_MASK } from "../../common/paging/aarch64";
-import {
-  type PhysMem, type RangeSet, PhysStatus, PAGE_SIZE, PHYS_END_MAX, physBuild, physReclaimLoader, physGeneration,
-  rsAdd, rsRemove, rsTotal, rsBase, rsEnd,
-} from "./ranges";
-import { type EarlyAlloc, earlyInit, earlyAlloc, earlySeal, earlyTakenBytes } from "./early";
+import { type PhysMem, type RangeSet, PhysStatus, PAGE_SIZE, PHYS_END_MAX } from "./ranges";
+import { EarlyAlloc } from "./early";
 import {
   FrameAlloc, framesMetaBytes, framesSource,
 } from "./frames";
@@ -174,9 +171,9 @@ export function mmPrintSize(bytes: u64): void {
 function walkTables(tablePa: u64, h: u32, out: Ptr<RangeSet>): bool {
   if (tablePa >= bootCopy.hhdmSize) {
     walkAnomalies += 1;           // not reachable through the HHDM: cannot look inside
-    return rsAdd(out, tablePa, tablePa + PAGE_SIZE);
+    return out.add(tablePa, tablePa + PAGE_SIZE);
   }
-  if (!rsAdd(out, tablePa, tablePa + PAGE_SIZE)) return false;
+  if (!out.add(tablePa, tablePa + PAGE_SIZE)) return false;
   if (h == 0) return true;
   let t: Ptr<u64> = ptr<u64>(bootCopy.hhdmBase + tablePa);
   for (let i: u64 = 0; i < 512; i++) {
@@ -224,8 +221,8 @@ function protect(pa: u64, size: u64): bool {
   let b: u64 = pa & ~(PAGE_SIZE - 1);
   let e: u64 = (pa + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
   if (e < b) e = PHYS_END_MAX;
-  if (!rsAdd(addressOf(keep), b, e)) return false;
-  return rsRemove(addressOf(pm.usable), b, e);
+  if (!keep.add(b, e)) return false;
+  return pm.usable.remove(b, e);
 }
 
 /** Firmware structures the CPU still points at after ExitBootServices: the GDT and IDT on
@@ -277,7 +274,7 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   bootInfoPhys = addr(bi) - bootCopy.hhdmBase;
   memMapPhys = bi.memMap - bootCopy.hhdmBase;
 
-  let st: PhysStatus = physBuild(addressOf(pm), addressOf(mapCopy[0]), mapCount, bootCopy.hhdmSize);
+  let st: PhysStatus = pm.build(addressOf(mapCopy[0]), mapCount, bootCopy.hhdmSize);
   if (st == PhysStatus.Overflow) return kfail("more disjoint ranges than RANGES_MAX; regions:", mapCount);
   if (st == PhysStatus.NoMemory) return kfail("no usable memory above 1 MiB inside the HHDM; HHDM size", bootCopy.hhdmSize);
 
@@ -294,8 +291,8 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   keep.count = 0;
   walkAnomalies = 0;
   if (!mmCollectTables(addressOf(keep))) return kfail("too many page-table frame ranges, root", kpt.root);
-  kpt.tableFrames = rsTotal(addressOf(keep)) / PAGE_SIZE;
-  for (let i: u64 = 0; i < keep.count; i++) rsRemove(addressOf(pm.usable), keep.r[i].base, keep.r[i].end);
+  kpt.tableFrames = keep.total() / PAGE_SIZE;
+  for (let i: u64 = 0; i < keep.count; i++) pm.usable.remove(keep.r[i].base, keep.r[i].end);
   let stackBase: u64 = bootCopy.kernelStackTop - bootCopy.kernelStackSize;
   for (let va: u64 = stackBase; va < bootCopy.kernelStackTop; va += PAGE_SIZE) {
     const t = ptTranslate(addressOf(kpt), va);
@@ -304,9 +301,9 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   if (!protectCpuTables()) return kfail("range table full protecting the CPU's descriptor tables", 0);
   // Kernel image, boot info and memory map: their own map types already exclude them;
   // this is insurance against a mislabelled map (boot info and map stay reclaimable).
-  rsRemove(addressOf(pm.usable), bootCopy.kernelPhysBase, bootCopy.kernelPhysBase + ((bootCopy.kernelSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
-  rsRemove(addressOf(pm.usable), bootInfoPhys & ~(PAGE_SIZE - 1), (bootInfoPhys + sizeof<BootInfo>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
-  rsRemove(addressOf(pm.usable), memMapPhys & ~(PAGE_SIZE - 1), (memMapPhys + mapCount * sizeof<MemRegion>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+  pm.usable.remove(bootCopy.kernelPhysBase, bootCopy.kernelPhysBase + ((bootCopy.kernelSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
+  pm.usable.remove(bootInfoPhys & ~(PAGE_SIZE - 1), (bootInfoPhys + sizeof<BootInfo>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+  pm.usable.remove(memMapPhys & ~(PAGE_SIZE - 1), (memMapPhys + mapCount * sizeof<MemRegion>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
   if ((bootCopy.flags & BootFlag.HasRsdp) != 0 && bootCopy.rsdp != 0) protect(bootCopy.rsdp, 36);
   if ((bootCopy.flags & BootFlag.HasFramebuffer) != 0 && bootCopy.fb.base != 0) protect(bootCopy.fb.base, bootCopy.fb.size);
   if ((bootCopy.flags & BootFlag.HasDtb) != 0 && bootCopy.dtb != 0 && bootCopy.dtb < bootCopy.hhdmSize) {
@@ -317,15 +314,15 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   if (keep.overflow || pm.usable.overflow) return kfail("range table full while protecting boot structures", 0);
 
   // The frame allocator covers usable and reclaimable memory, so reclaim needs no resize.
-  spanBase = rsBase(addressOf(pm.usable));
-  spanEnd = rsEnd(addressOf(pm.usable));
+  spanBase = pm.usable.base();
+  spanEnd = pm.usable.end();
   if (pm.reclaim.count != 0) {
-    if (rsBase(addressOf(pm.reclaim)) < spanBase) spanBase = rsBase(addressOf(pm.reclaim));
-    if (rsEnd(addressOf(pm.reclaim)) > spanEnd) spanEnd = rsEnd(addressOf(pm.reclaim));
+    if (pm.reclaim.base() < spanBase) spanBase = pm.reclaim.base();
+    if (pm.reclaim.end() > spanEnd) spanEnd = pm.reclaim.end();
   }
   let metaBytes: u64 = framesMetaBytes(spanBase, spanEnd);
-  earlyInit(addressOf(ea), addressOf(pm));
-  let metaPa: u64 = earlyAlloc(addressOf(ea), metaBytes, PAGE_SIZE);
+  ea = new EarlyAlloc(addressOf(pm));
+  let metaPa: u64 = ea.alloc(metaBytes, PAGE_SIZE);
   if (metaPa == 0) return kfail("no room for the frame allocator's metadata, bytes", metaBytes);
   let t0: u64 = mmTicks();
   fa = new FrameAlloc(addressOf(pm.usable), spanBase, spanEnd, metaPa, bootCopy.hhdmBase);
@@ -333,17 +330,17 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
     return kfail("frame allocator init failed for span ending at", spanEnd);
   }
   initTicks = mmTicks() - t0;
-  earlySeal(addressOf(ea));
+  ea.seal();
 
   kpt.frames = framesSource(addressOf(fa));
   vm = new Vmap(addressOf(kpt), VMAP_BASE, VMAP_SIZE);
 
   print(`[kernel] mm: ${mapCount} map regions -> ${pm.usable.count} usable ranges (`);
-  mmPrintSize(rsTotal(addressOf(pm.usable)));
+  mmPrintSize(pm.usable.total());
   print(`), ${pm.reclaim.count} loader-reclaimable (`);
-  mmPrintSize(rsTotal(addressOf(pm.reclaim)));
-  print(`), generation ${physGeneration(addressOf(pm))}\n[kernel] mm: kept out of the pool: ` +
-    `${rsTotal(addressOf(keep)) / PAGE_SIZE} pages in ${keep.count} ranges (${kpt.tableFrames} live page-table ` +
+  mmPrintSize(pm.reclaim.total());
+  print(`), generation ${pm.generation}\n[kernel] mm: kept out of the pool: ` +
+    `${keep.total() / PAGE_SIZE} pages in ${keep.count} ranges (${kpt.tableFrames} live page-table ` +
     `frames, the kernel stack, the CPU's descriptor tables, RSDP, framebuffer, DTB)`);
   if (walkAnomalies != 0) {
     print(`, ${walkAnomalies} tables outside the HHDM`);
@@ -364,9 +361,9 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
  */
 export function mmReclaimLoader(): bool {
   if (!ready || reclaimed) return false;
-  let g0: u64 = physGeneration(addressOf(pm));
+  let g0: u64 = pm.generation;
   let f0: u64 = fa.freeFrames;
-  let moved: u64 = physReclaimLoader(addressOf(pm), addressOf(keep), reclaimAdd, addressOf(fa));
+  let moved: u64 = pm.reclaimLoader(addressOf(keep), reclaimAdd, addressOf(fa));
   if (moved == PHYS_END_MAX) {
     kline("reclaim failed: range table full");
     return false;
@@ -374,7 +371,7 @@ export function mmReclaimLoader(): bool {
   reclaimed = true;
   print("[kernel] mm: reclaimed ");
   mmPrintSize(moved);
-  println(` of loader memory (${fa.freeFrames - f0} frames), generation ${g0} -> ${physGeneration(addressOf(pm))}`);
+  println(` of loader memory (${fa.freeFrames - f0} frames), generation ${g0} -> ${pm.generation}`);
   return true;
 }
 
@@ -385,8 +382,8 @@ export function mmReclaimLoader(): bool {
  *  I memory below 1 MiB or beyond the HHDM, R the rest (firmware, ACPI, runtime,
  *  loader memory not reclaimed, protected boot structures). Rounded to the nearest MiB. */
 export function mmReport(): void {
-  let n: u64 = rsTotal(addressOf(pm.all));
-  let k: u64 = pm.kernelBytes + earlyTakenBytes(addressOf(ea));
+  let n: u64 = pm.all.total();
+  let k: u64 = pm.kernelBytes + ea.takenBytes;
   let u: u64 = fa.totalFrames * PAGE_SIZE;
   let i: u64 = pm.ignoredLow + pm.ignoredHigh;
   let r: u64 = 0;

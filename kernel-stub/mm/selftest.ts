@@ -6,10 +6,7 @@
 import { type BootInfo, type MemRegion, MemType } from "../../common/bootinfo";
 import { Attr } from "../../common/paging/attrs";
 import { ptTranslate } from "../../common/paging/lookup";
-import {
-  type RangeSet, type PhysMem, PAGE_SIZE, PHYS_END_MAX, LOW_MEMORY_END, RANGES_MAX, rsAdd, rsClear, rsMeasure, rsTotal, rsFind,
-  physGeneration,
-} from "./ranges";
+import { type RangeSet, type PhysMem, PAGE_SIZE, PHYS_END_MAX, LOW_MEMORY_END, RANGES_MAX } from "./ranges";
 import { type FrameAlloc } from "./frames";
 import { checkAllFrames, stressFrames } from "./frametest";
 import {
@@ -48,7 +45,7 @@ function testLine(name: cstr): void {
 
 /** Everything no allocated frame may touch. */
 function buildForbidden(bi: Ptr<BootInfo>): bool {
-  rsClear(addressOf(forbidden));
+  forbidden.clear();
   let ok: bool = true;
   let map: Ptr<MemRegion> = mmMap();
   for (let i: u64 = 0; i < mmMapCount(); i++) {
@@ -58,25 +55,25 @@ function buildForbidden(bi: Ptr<BootInfo>): bool {
     let b: u64 = r.base & ~(PAGE_SIZE - 1);
     let e: u64 = (r.base + r.length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (e < b) e = PHYS_END_MAX;
-    ok = rsAdd(addressOf(forbidden), b, e) && ok;
+    ok = forbidden.add(b, e) && ok;
   }
-  ok = rsAdd(addressOf(forbidden), 0, LOW_MEMORY_END) && ok;
-  ok = rsAdd(addressOf(forbidden), bi.kernelPhysBase & ~(PAGE_SIZE - 1), (bi.kernelPhysBase + bi.kernelSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
+  ok = forbidden.add(0, LOW_MEMORY_END) && ok;
+  ok = forbidden.add(bi.kernelPhysBase & ~(PAGE_SIZE - 1), (bi.kernelPhysBase + bi.kernelSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
   if (!mmReclaimed()) {
     let b: u64 = mmBootInfoPhys();
-    ok = rsAdd(addressOf(forbidden), b & ~(PAGE_SIZE - 1), (b + sizeof<BootInfo>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
+    ok = forbidden.add(b & ~(PAGE_SIZE - 1), (b + sizeof<BootInfo>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
     let m: u64 = mmMemMapPhys();
-    ok = rsAdd(addressOf(forbidden), m & ~(PAGE_SIZE - 1), (m + mmMapCount() * sizeof<MemRegion>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
+    ok = forbidden.add(m & ~(PAGE_SIZE - 1), (m + mmMapCount() * sizeof<MemRegion>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
   }
   // The live tables as they are now (vmap may have added some), the kept loader pages and
   // the allocator's own metadata.
-  rsClear(addressOf(tables));
+  tables.clear();
   ok = mmCollectTables(addressOf(tables)) && ok;
-  for (let i: u64 = 0; i < tables.count; i++) ok = rsAdd(addressOf(forbidden), tables.r[i].base, tables.r[i].end) && ok;
+  for (let i: u64 = 0; i < tables.count; i++) ok = forbidden.add(tables.r[i].base, tables.r[i].end) && ok;
   let keep: Ptr<RangeSet> = mmKeep();
-  for (let i: u64 = 0; i < keep.count; i++) ok = rsAdd(addressOf(forbidden), keep.r[i].base, keep.r[i].end) && ok;
+  for (let i: u64 = 0; i < keep.count; i++) ok = forbidden.add(keep.r[i].base, keep.r[i].end) && ok;
   let taken: Ptr<RangeSet> = addressOf(mmEarly().taken);
-  for (let i: u64 = 0; i < taken.count; i++) ok = rsAdd(addressOf(forbidden), taken.r[i].base, taken.r[i].end) && ok;
+  for (let i: u64 = 0; i < taken.count; i++) ok = forbidden.add(taken.r[i].base, taken.r[i].end) && ok;
   return ok;
 }
 
@@ -105,7 +102,7 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
   print(`${c.runs} runs of 2 MiB + ${c.frames} frames = `);
   mmPrintSize((c.runs * 512 + c.frames) * PAGE_SIZE);
   print(` allocated, pattern written and checked; none in the kernel, boot info, ` +
-    `${rsTotal(addressOf(tables)) / PAGE_SIZE} page-table frames, runtime (`);
+    `${tables.total() / PAGE_SIZE} page-table frames, runtime (`);
   mmPrintSize(bytesOfType(MemType.RuntimeServicesCode) + bytesOfType(MemType.RuntimeServicesData));
   print(`) or reserved ranges (${forbidden.count} forbidden ranges); free count ${c.start} -> 0 -> ${c.endFree} (` +
     `${t1 - t0} ticks)`);
@@ -117,7 +114,7 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
     print(`: FAIL: bad patterns ${c.badPattern}, forbidden ${c.forbiddenHits}, unmanaged ${c.unmanaged}, ` +
       `misaligned ${c.misaligned}, refused frees ${c.badFrees}, left over ${c.leftOver}, first bad ` +
       `${hex(c.firstBad)}`);
-    let k: u64 = rsFind(addressOf(forbidden), c.firstBad);
+    let k: u64 = forbidden.find(c.firstBad);
     if (k != RANGES_MAX) {
       print(` in forbidden ${hex(forbidden.r[k].base)}..${hex(forbidden.r[k].end)}`);
     }
@@ -274,7 +271,7 @@ export function mmSelfTest(): bool {
   let bi: Ptr<BootInfo> = mmBootInfo();
   let pm: Ptr<PhysMem> = mmPhys();
   let errors0: u64 = mmFrames().errors;
-  println(`[kernel] mm: usable ranges (generation ${physGeneration(pm)}` +
+  println(`[kernel] mm: usable ranges (generation ${pm.generation}` +
     `${mmReclaimed() ? ", loader memory reclaimed" : ", before reclaim"}):`);
   for (let i: u64 = 0; i < pm.usable.count; i++) {
     if (i == 12 && pm.usable.count > 13) {
@@ -296,7 +293,7 @@ export function mmSelfTest(): bool {
   }
   if (buildForbidden(bi)) {
     for (let i: u64 = 0; i < pm.usable.count; i++) {
-      if (rsMeasure(addressOf(forbidden), pm.usable.r[i].base, pm.usable.r[i].end) != 0) rangesOk = false;
+      if (forbidden.measure(pm.usable.r[i].base, pm.usable.r[i].end) != 0) rangesOk = false;
     }
   } else {
     rangesOk = false;

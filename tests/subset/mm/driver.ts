@@ -22,10 +22,8 @@ import { type MemRegion, MemType } from "../../../common/bootinfo";
 import { type FrameSource, PageTable, PT_NEW_ROOT } from "../../../common/paging/engine";
 import { ptTranslate } from "../../../common/paging/lookup";
 import { Attr } from "../../../common/paging/attrs";
-import {
-  type PhysMem, type RangeSet, type PhysRange, PhysStatus, physBuild, physReclaimLoader, physGeneration, rsTotal, rsBase, rsEnd,
-} from "../../../kernel-stub/mm/ranges";
-import { type EarlyAlloc, earlyInit, earlyAlloc, earlySeal } from "../../../kernel-stub/mm/early";
+import { type PhysMem, type RangeSet, type PhysRange, PhysStatus } from "../../../kernel-stub/mm/ranges";
+import { EarlyAlloc } from "../../../kernel-stub/mm/early";
 import {
   FrameAlloc, framesMetaBytes, framesSource,
 } from "../../../kernel-stub/mm/frames";
@@ -128,7 +126,7 @@ function runCase(w: Ptr<u64>): u64 {
     MAP[i].type = u32(r[i * 4 + 2]) as MemType;
     MAP[i].attrs = r[i * 4 + 3];
   }
-  let st: PhysStatus = physBuild(addressOf(pm), addressOf(MAP[0]), regions, limit);
+  let st: PhysStatus = pm.build(addressOf(MAP[0]), regions, limit);
   print("S ");
   printU(u64(st));
   print("\n");
@@ -136,7 +134,7 @@ function runCase(w: Ptr<u64>): u64 {
   printSet("U", addressOf(pm.usable));
   printSet("C", addressOf(pm.reclaim));
   print("A ");
-  hx(rsTotal(addressOf(pm.all)));
+  hx(pm.all.total());
   print("\nI ");
   hx(pm.ignoredLow);
   sp();
@@ -144,19 +142,19 @@ function runCase(w: Ptr<u64>): u64 {
   print("\nK ");
   hx(pm.kernelBytes);
   print("\nG ");
-  printU(physGeneration(addressOf(pm)));
+  printU(pm.generation);
   print("\n");
 
   // Metadata through the early allocator, over usable + reclaimable (as mmInit does).
-  let spanBase: u64 = rsBase(addressOf(pm.usable));
-  let spanEnd: u64 = rsEnd(addressOf(pm.usable));
+  let spanBase: u64 = pm.usable.base();
+  let spanEnd: u64 = pm.usable.end();
   if (pm.reclaim.count != 0) {
-    if (rsBase(addressOf(pm.reclaim)) < spanBase) spanBase = rsBase(addressOf(pm.reclaim));
-    if (rsEnd(addressOf(pm.reclaim)) > spanEnd) spanEnd = rsEnd(addressOf(pm.reclaim));
+    if (pm.reclaim.base() < spanBase) spanBase = pm.reclaim.base();
+    if (pm.reclaim.end() > spanEnd) spanEnd = pm.reclaim.end();
   }
-  earlyInit(addressOf(ea), addressOf(pm));
+  ea = new EarlyAlloc(addressOf(pm));
   let metaBytes: u64 = framesMetaBytes(spanBase, spanEnd);
-  let metaPa: u64 = earlyAlloc(addressOf(ea), metaBytes, 4096);
+  let metaPa: u64 = ea.alloc(metaBytes, 4096);
   print("M ");
   hx(metaBytes);
   sp();
@@ -181,7 +179,7 @@ function runCase(w: Ptr<u64>): u64 {
   fa = new FrameAlloc(addressOf(pm.usable), spanBase, spanEnd, metaPa, p2v);
   let okInit: bool = fa.ok;
   let t1: u64 = mmTicks();
-  earlySeal(addressOf(ea));
+  ea.seal();
   print("F ");
   printU(okInit ? 1 : 0);
   sp();
@@ -210,10 +208,10 @@ function runCase(w: Ptr<u64>): u64 {
       case 4: res = fa.free2M(arg) ? 1 : 0; break;
       case 5: res = fa.free(RESULTS[arg]) ? 1 : 0; break;
       case 6: res = fa.free2M(RESULTS[arg]) ? 1 : 0; break;
-      case 7: res = physReclaimLoader(addressOf(pm), addressOf(emptyKeep), reclaimAdd, addressOf(fa)); break;
+      case 7: res = pm.reclaimLoader(addressOf(emptyKeep), reclaimAdd, addressOf(fa)); break;
       case 8: res = fa.freeFrames; break;
-      case 9: res = physGeneration(addressOf(pm)); break;
-      case 10: res = earlyAlloc(addressOf(ea), arg, 4096); break;
+      case 9: res = pm.generation; break;
+      case 10: res = ea.alloc(arg, 4096); break;
       case 11: {
         let first: u64 = 0;
         let last: u64 = 0;
