@@ -123,7 +123,8 @@ function report(b: Ptr<BootInfo>): void {
     for (let i: u32 = 0; i < n; i++) printChar(b.cmdline[i]);
   }
   println("\"");
-  klog(`hhdm base ${hex(b.hhdmBase)}, maps ${roughSize(b.hhdmSize)} ${roughUnit(b.hhdmSize)} of physical address space`);
+  klog(`hhdm base ${hex(b.hhdmBase)}, maps ${roughSize(b.hhdmSize)} ${roughUnit(b.hhdmSize)} of physical ` +
+    `address space`);
   klog(`kernel virt ${hex(b.kernelVirtBase)} phys ${hex(b.kernelPhysBase)} size ${hex(b.kernelSize)} entry ` +
     `${hex(b.kernelEntry)}`);
   klog(`stack top ${hex(b.kernelStackTop)} size ${hex(b.kernelStackSize)}` +
@@ -143,16 +144,17 @@ function report(b: Ptr<BootInfo>): void {
   klog(`page table root ${hex(b.pageTableRoot)}` +
     `${(b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most"}`);
   let levels: u32 = archPagingLevels();
-  klog(`paging: ${levels}-level (${target.x86_64 && levels == 5 ? "CR4.LA57 set: 57-bit virtual addresses" : target.x86_64
-    ? "48-bit virtual addresses" : "48-bit virtual addresses, 4 KiB granule"})`);
+  let vas: cstr = target.x86_64 && levels == 5 ? "CR4.LA57 set: 57-bit virtual addresses"
+    : target.x86_64 ? "48-bit virtual addresses" : "48-bit virtual addresses, 4 KiB granule";
+  klog(`paging: ${levels}-level (${vas})`);
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
   let mhz: u64 = b.tscFrequency / 1_000_000;
   let jump: u64 = tscEntry - b.tscBeforeJump;
+  let unit: cstr = target.x86_64 ? " TSC ticks" : " CNTVCT ticks";
   if (mhz != 0) {
-    klog(`loader time: ${ticks}${target.x86_64 ? " TSC ticks" : " CNTVCT ticks"} = ${ticks / mhz} us at ${mhz} MHz; ` +
-      `loader jump -> kernel entry ${jump} ticks`);
+    klog(`loader time: ${ticks}${unit} = ${ticks / mhz} us at ${mhz} MHz; loader jump -> kernel entry ${jump} ticks`);
   } else {
-    klog(`loader time: ${ticks}${target.x86_64 ? " TSC ticks" : " CNTVCT ticks"}; loader jump -> kernel entry ${jump} ticks`);
+    klog(`loader time: ${ticks}${unit}; loader jump -> kernel entry ${jump} ticks`);
   }
 }
 
@@ -188,7 +190,8 @@ function expectAttrs(what: cstr, va: u64, want: u32, forbid: u32): void {
     attrsLine(`  ${what} ${hex(va)} has `, w.attrs, "");
     failHex(what, va);
   }
-  attrsLine(`  ${what} ${hex(va)} -> ${hex(w.pa)} `, w.attrs, ` (${roughSize(w.pageSize)} ${roughUnit(w.pageSize)} page)`);
+  attrsLine(`  ${what} ${hex(va)} -> ${hex(w.pa)} `, w.attrs,
+    ` (${roughSize(w.pageSize)} ${roughUnit(w.pageSize)} page)`);
 }
 
 function kernelTextProbe(): u64 {
@@ -404,7 +407,8 @@ function checkEngine(b: Ptr<BootInfo>): void {
 function checkRuntimeServices(): void {
   let b: Ptr<BootInfo> = mmBootInfo();
   if ((b.flags & BootFlag.RuntimeVirtual) == 0) {
-    klog(`efi runtime services unavailable: SetVirtualAddressMap status ${hex(b.efiVirtualMapStatus)} (the loader's log says why)`);
+    klog(`efi runtime services unavailable: SetVirtualAddressMap status ${hex(b.efiVirtualMapStatus)} ` +
+      `(the loader's log says why)`);
     return;
   }
   let rt: u64 = b.efiRuntimeServicesVirt;

@@ -23,7 +23,7 @@ import {
   patternName, patternPasses, shareInit, shareInject, patternRun,
 } from "./patterns";
 import { cmdlineOf, cmdlineFind, cmdlineIs, cmdlineNumber } from "../cmdline";
-import { mmAlloc2M, mmAllocFrame, mmFree2M, mmFreeFrame, mmP2V, mmBootInfo, mmPrintSize } from "../mm/kmem";
+import { mmAlloc2M, mmAllocFrame, mmFree2M, mmFreeFrame, mmP2V, mmBootInfo, mmSizeIn, mmSizeUnit } from "../mm/kmem";
 import { mmTicks } from "../mm/ticks";
 import { xorshift64 } from "../mm/frametest";
 import { smpRun, smpOnline, smpCpuOfRank, smpRankFinished } from "../smp/work";
@@ -158,15 +158,11 @@ export function memtestPrepare(tickHz: u64, freeFrames: u64): bool {
     if (!addExtent(pa, FRAME, 0)) { mmFreeFrame(pa); truncated = true; break; }
     total += FRAME;
   }
-  print("[kernel] memtest: ");
-  mmPrintSize(total);
-  print(` in ${count}${count == 1 ? " extent" : " extents"} of the `);
-  mmPrintSize(freeAtStart);
-  print(" free");
-  if (all) print(" (tsboot.memtest=all: every free frame)");
-  else if (total < freeAtStart) print(" (a bounded share; tsboot.memtest=all tests all of it)");
-  if (truncated) print("; the extent table is full, the rest is not tested");
-  print("\n");
+  let share: cstr = all ? " (tsboot.memtest=all: every free frame)"
+    : total < freeAtStart ? " (a bounded share; tsboot.memtest=all tests all of it)" : "";
+  println(`[kernel] memtest: ${mmSizeIn(total)} ${mmSizeUnit(total)} in ${count}${count == 1 ? " extent" : " extents"} ` +
+    `of the ${mmSizeIn(freeAtStart)} ${mmSizeUnit(freeAtStart)} free${share}` +
+    `${truncated ? "; the extent table is full, the rest is not tested" : ""}`);
   if (total == 0) {
     println("[kernel] memtest: no free memory to test");
     enabled = false;
@@ -325,12 +321,7 @@ export function memtestFinish(): bool {
       else mmFreeFrame(e.pa + o);
     }
   }
-  print("[kernel] memtest: ");
-  mmPrintSize(total);
-  print(`, ${PATTERNS} patterns, ${errors} errors`);
-  if (injectOn) {
-    print(`, ${injected} injected faults found`);
-  }
-  println(ok ? ": pass" : ": FAIL");
+  println(`[kernel] memtest: ${mmSizeIn(total)} ${mmSizeUnit(total)}, ${PATTERNS} patterns, ${errors} errors` +
+    `${injectOn ? `, ${injected} injected faults found` : ""}${ok ? ": pass" : ": FAIL"}`);
   return ok;
 }

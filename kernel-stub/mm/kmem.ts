@@ -157,11 +157,18 @@ function kfail(s: cstr, v: u64): bool {
   return false;
 }
 
-/** Bytes as "N MiB" / "N KiB". */
-export function mmPrintSize(bytes: u64): void {
-  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) { print(`${bytes >> 30} GiB`); }
-  else if (bytes >= (u64(1) << 20) && (bytes & 0xF_FFFF) == 0) { print(`${bytes >> 20} MiB`); }
-  else { print(`${bytes >> 10} KiB`); }
+/** Bytes for mm's lines: `${mmSizeIn(n)} ${mmSizeUnit(n)}` is "N GiB" or "N MiB" when
+ *  exact, else "N KiB". */
+export function mmSizeIn(bytes: u64): u64 {
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) return bytes >> 30;
+  if (bytes >= (u64(1) << 20) && (bytes & 0xF_FFFF) == 0) return bytes >> 20;
+  return bytes >> 10;
+}
+
+export function mmSizeUnit(bytes: u64): cstr {
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) return "GiB";
+  if (bytes >= (u64(1) << 20) && (bytes & 0xF_FFFF) == 0) return "MiB";
+  return "KiB";
 }
 
 // ---- live page tables ------------------------------------------------------------------
@@ -335,20 +342,17 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   kpt.frames = framesSource(addressOf(fa));
   vm = new Vmap(addressOf(kpt), VMAP_BASE, VMAP_SIZE);
 
-  print(`[kernel] mm: ${mapCount} map regions -> ${pm.usable.count} usable ranges (`);
-  mmPrintSize(pm.usable.total());
-  print(`), ${pm.reclaim.count} loader-reclaimable (`);
-  mmPrintSize(pm.reclaim.total());
-  print(`), generation ${pm.generation}\n[kernel] mm: kept out of the pool: ` +
-    `${keep.total() / PAGE_SIZE} pages in ${keep.count} ranges (${kpt.tableFrames} live page-table ` +
-    `frames, the kernel stack, the CPU's descriptor tables, RSDP, framebuffer, DTB)`);
-  if (walkAnomalies != 0) {
-    print(`, ${walkAnomalies} tables outside the HHDM`);
-  }
-  print(`\n[kernel] mm: frame allocator: ${fa.freeFrames} free frames over ${hex(fa.spanBase)}..` +
-    `${hex(fa.spanBase + (fa.nblocks << 21))}, metadata `);
-  mmPrintSize(fa.metaBytes);
-  println(` at ${hex(metaPa)} (early allocator)`);
+  let usable: u64 = pm.usable.total();
+  let reclaim: u64 = pm.reclaim.total();
+  println(`[kernel] mm: ${mapCount} map regions -> ${pm.usable.count} usable ranges (${mmSizeIn(usable)} ` +
+    `${mmSizeUnit(usable)}), ${pm.reclaim.count} loader-reclaimable (${mmSizeIn(reclaim)} ${mmSizeUnit(reclaim)}), ` +
+    `generation ${pm.generation}`);
+  println(`[kernel] mm: kept out of the pool: ${keep.total() / PAGE_SIZE} pages in ${keep.count} ranges ` +
+    `(${kpt.tableFrames} live page-table frames, the kernel stack, the CPU's descriptor tables, RSDP, framebuffer, ` +
+    `DTB)${walkAnomalies != 0 ? `, ${walkAnomalies} tables outside the HHDM` : ""}`);
+  println(`[kernel] mm: frame allocator: ${fa.freeFrames} free frames over ${hex(fa.spanBase)}..` +
+    `${hex(fa.spanBase + (fa.nblocks << 21))}, metadata ${mmSizeIn(fa.metaBytes)} ${mmSizeUnit(fa.metaBytes)} at ` +
+    `${hex(metaPa)} (early allocator)`);
   ready = true;
   return true;
 }
@@ -369,9 +373,8 @@ export function mmReclaimLoader(): bool {
     return false;
   }
   reclaimed = true;
-  print("[kernel] mm: reclaimed ");
-  mmPrintSize(moved);
-  println(` of loader memory (${fa.freeFrames - f0} frames), generation ${g0} -> ${pm.generation}`);
+  println(`[kernel] mm: reclaimed ${mmSizeIn(moved)} ${mmSizeUnit(moved)} of loader memory (${fa.freeFrames - f0} ` +
+    `frames), generation ${g0} -> ${pm.generation}`);
   return true;
 }
 

@@ -11,7 +11,7 @@ import { type FrameAlloc } from "./frames";
 import { checkAllFrames, stressFrames } from "./frametest";
 import {
   mmReady, mmReclaimed, mmPhys, mmEarly, mmFrames, mmPageTable, mmKeep, mmBootInfo, mmMap, mmMapCount,
-  mmBootInfoPhys, mmMemMapPhys, mmInitTicks, mmCollectTables, mmVmap, mmVmapMmio, mmVunmap, mmReport, mmPrintSize,
+  mmBootInfoPhys, mmMemMapPhys, mmInitTicks, mmCollectTables, mmVmap, mmVmapMmio, mmVunmap, mmReport, mmSizeIn, mmSizeUnit,
 } from "./kmem";
 import { mmTicks, mmTickHz, medianU64 } from "./ticks";
 
@@ -99,13 +99,12 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
   const c = checkAllFrames(fa, addressOf(forbidden));
   let t1: u64 = mmTicks();
   testLine("all-frames");
-  print(`${c.runs} runs of 2 MiB + ${c.frames} frames = `);
-  mmPrintSize((c.runs * 512 + c.frames) * PAGE_SIZE);
-  print(` allocated, pattern written and checked; none in the kernel, boot info, ` +
-    `${tables.total() / PAGE_SIZE} page-table frames, runtime (`);
-  mmPrintSize(bytesOfType(MemType.RuntimeServicesCode) + bytesOfType(MemType.RuntimeServicesData));
-  print(`) or reserved ranges (${forbidden.count} forbidden ranges); free count ${c.start} -> 0 -> ${c.endFree} (` +
-    `${t1 - t0} ticks)`);
+  let bytes: u64 = (c.runs * 512 + c.frames) * PAGE_SIZE;
+  let runtime: u64 = bytesOfType(MemType.RuntimeServicesCode) + bytesOfType(MemType.RuntimeServicesData);
+  print(`${c.runs} runs of 2 MiB + ${c.frames} frames = ${mmSizeIn(bytes)} ${mmSizeUnit(bytes)} allocated, pattern ` +
+    `written and checked; none in the kernel, boot info, ${tables.total() / PAGE_SIZE} page-table frames, runtime ` +
+    `(${mmSizeIn(runtime)} ${mmSizeUnit(runtime)}) or reserved ranges (${forbidden.count} forbidden ranges); ` +
+    `free count ${c.start} -> 0 -> ${c.endFree} (${t1 - t0} ticks)`);
   if (c.ok) {
     passed++;
     println(": pass");
@@ -278,9 +277,8 @@ export function mmSelfTest(): bool {
       println(`[kernel] mm:   ... ${pm.usable.count - 12} more`);
       break;
     }
-    print(`[kernel] mm:   ${hex(pm.usable.r[i].base, 12)}-${hex(pm.usable.r[i].end, 12)} `);
-    mmPrintSize(pm.usable.r[i].end - pm.usable.r[i].base);
-    print("\n");
+    let n: u64 = pm.usable.r[i].end - pm.usable.r[i].base;
+    println(`[kernel] mm:   ${hex(pm.usable.r[i].base, 12)}-${hex(pm.usable.r[i].end, 12)} ${mmSizeIn(n)} ${mmSizeUnit(n)}`);
   }
   // The ranges must be sorted, disjoint, page-aligned, above 1 MiB, inside the HHDM and
   // made only of usable (or reclaimed loader) memory.
