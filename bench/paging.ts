@@ -38,7 +38,7 @@ const WORKLOADS: Workload[] = [
   { k: 6, name: 'kernel 8 MiB, 4 KiB pages', what: 'text RX / rodata R / data, bss RW; pa not 2 MiB-congruent', hhdm: false },
   { k: 7, name: 'identity 4 GiB', what: 'va = pa, RW NX, 2 MiB pages', hhdm: false },
   { k: 8, name: '10,000 random 4 KiB map/unmap', what: 'in a 64 MiB window (maps, unmaps, splits, frees)', hhdm: false },
-  { k: 10, name: 'table zeroing: 64 fresh tables', what: 'ptInit 64 times: allocate and clear a root, nothing else', hhdm: false },
+  { k: 10, name: 'table zeroing: 64 fresh tables', what: 'new PageTable 64 times: allocate and clear a root, nothing else', hhdm: false },
 ];
 
 function instructions(exe: string, k: number, fn = 'pw_run'): number | string {
@@ -233,7 +233,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
       'common/paging/engine.ts compiled by tsboot -O2 (x86_64-linux) vs two C programs (clang-16 -O2 -static) on the same workload driver: ' +
         'bench/paging/engine.c (the C twin: the same algorithm) and bench/paging/walker.c (a plain per-page walker: walk from the root per page, ' +
         'allocate and memset missing tables, set one entry; no checks, no merging, unmap frees nothing). ' +
-        '"Ir" = instructions inside pw_run (valgrind --tool=callgrind --toggle-collect=pw_run, one run from an empty table: ptInit, the mapping calls, frame allocation, table zeroing). ' +
+        '"Ir" = instructions inside pw_run (valgrind --tool=callgrind --toggle-collect=pw_run, one run from an empty table: construction, the mapping calls, frame allocation, table zeroing). ' +
         `Times: median of ${rounds} rounds of back-to-back runs. "vs memset": tsboot's time per table frame over glibc memset of the same bytes, one 4 KiB frame per call (the floor). ` +
         'Frames come from a bump allocator over a static buffer, so page faults are not part of the numbers.',
       '',

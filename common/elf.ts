@@ -131,9 +131,11 @@ export interface ElfLimits extends Struct {
 
 function pageDown(v: u64): u64 { return v & ~u64(PAGE - 1); }
 
-/** Reads program header `i` into `out` (bounds were checked by the caller). */
-export function elfReadPhdr(buf: Ptr<u8>, phoff: u64, i: u32, out: Ptr<Elf64Phdr>): void {
-  memcpy(cast<u8>(out), byteAdd(buf, phoff + u64(i) * PHDR_SIZE), PHDR_SIZE);
+/** Program header `i` (bounds were checked by the caller; the file need not be aligned). */
+export function elfReadPhdr(buf: Ptr<u8>, phoff: u64, i: u32): Elf64Phdr {
+  let ph: Elf64Phdr = zeroed<Elf64Phdr>();
+  memcpy(cast<u8>(addressOf(ph)), byteAdd(buf, phoff + u64(i) * PHDR_SIZE), PHDR_SIZE);
+  return ph;
 }
 
 function fail(img: Ptr<ElfImage>, s: ElfStatus, index: i32, field: ElfField, value: u64): ElfStatus {
@@ -189,7 +191,7 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
   let hi: u64 = 0;
   let ph: Elf64Phdr = zeroed<Elf64Phdr>();
   for (let i: u32 = 0; i < u32(eh.phnum); i++) {
-    elfReadPhdr(buf, eh.phoff, i, addressOf(ph));
+    ph = elfReadPhdr(buf, eh.phoff, i);
     if (ph.type != PT_LOAD) continue;
     let idx: i32 = i32(i);
     if (ph.offset > size) return fail(img, ElfStatus.SegmentOutOfFile, idx, ElfField.Offset, ph.offset);
@@ -222,12 +224,12 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
   // Segments get their own page permissions, so they may not share a page.
   let other: Elf64Phdr = zeroed<Elf64Phdr>();
   for (let i: u32 = 0; i < u32(eh.phnum); i++) {
-    elfReadPhdr(buf, eh.phoff, i, addressOf(ph));
+    ph = elfReadPhdr(buf, eh.phoff, i);
     if (ph.type != PT_LOAD || ph.memsz == 0) continue;
     let s1: u64 = pageDown(ph.vaddr);
     let e1: u64 = pageDown(ph.vaddr + ph.memsz + (PAGE - 1));
     for (let j: u32 = i + 1; j < u32(eh.phnum); j++) {
-      elfReadPhdr(buf, eh.phoff, j, addressOf(other));
+      other = elfReadPhdr(buf, eh.phoff, j);
       if (other.type != PT_LOAD || other.memsz == 0) continue;
       let s2: u64 = pageDown(other.vaddr);
       let e2: u64 = pageDown(other.vaddr + other.memsz + (PAGE - 1));
@@ -243,7 +245,7 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
   let inExec: bool = false;
   let fileBacked: bool = false;
   for (let i: u32 = 0; i < u32(eh.phnum); i++) {
-    elfReadPhdr(buf, eh.phoff, i, addressOf(ph));
+    ph = elfReadPhdr(buf, eh.phoff, i);
     if (ph.type != PT_LOAD || (ph.flags & PF_X) == 0) continue;
     if (eh.entry >= ph.vaddr && eh.entry - ph.vaddr < ph.memsz) inExec = true;
     if (eh.entry >= ph.vaddr && eh.entry - ph.vaddr < ph.filesz) fileBacked = true;
@@ -266,7 +268,7 @@ export function elfLoad(buf: Ptr<u8>, img: Ptr<ElfImage>, dst: Ptr<u8>): void {
   memset(dst, 0, img.vend - img.vbase);
   let ph: Elf64Phdr = zeroed<Elf64Phdr>();
   for (let i: u32 = 0; i < img.phnum; i++) {
-    elfReadPhdr(buf, img.phoff, i, addressOf(ph));
+    ph = elfReadPhdr(buf, img.phoff, i);
     if (ph.type != PT_LOAD || ph.filesz == 0) continue;
     memcpy(byteAdd(dst, ph.vaddr - img.vbase), byteAdd(buf, ph.offset), ph.filesz);
   }

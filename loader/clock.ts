@@ -36,9 +36,9 @@ export function clockStart(tsc: u64): void {
 export function clockCalibrate(): void {
   let source: cstr = archTimestampHzSource();
   let rate: u64 = archTimestampHz();
-  let acpi: AcpiInfo = zeroed<AcpiInfo>();
   // The ACPI power-management timer, where the firmware's ACPI tables describe one.
-  if (rate == 0 && efiAcpiScan(addressOf(acpi)) && acpi.pmTimerPort != 0) {
+  const acpi = rate == 0 ? efiAcpiScan() : zeroed<AcpiInfo>();
+  if (acpi.pmTimerPort != 0) {
     rate = archTimestampHzFromPmTimer(acpi.pmTimerPort, acpi.pmTimerBits);
     source = "measured against the ACPI PM timer";
   }

@@ -15,7 +15,7 @@ import {
 } from "../common/uefi";
 import { logError } from "./log";
 import { utf8ToUtf16 } from "../common/utf8";
-import { type AcpiInfo, type AcpiView, acpiScan, acpiView } from "../common/acpi";
+import { type AcpiInfo, acpiScan, acpiView } from "../common/acpi";
 
 let gImage: EfiHandle = null;
 let gST: Ptr<EfiSystemTable> = null;
@@ -178,15 +178,15 @@ export function efiFindConfigTable(guid: Ptr<EfiGuid>): Ptr<void> {
 }
 
 /**
- * Scans the firmware's ACPI tables into `info`, from the RSDP of the configuration table
- * (the ACPI 2.0 entry first); under boot services every table is identity-mapped. False
- * when there is no RSDP or no usable root table.
+ * The firmware's ACPI tables, from the RSDP of the configuration table (the ACPI 2.0 entry
+ * first); under boot services every table is identity-mapped. rootFound is false when
+ * there is no RSDP or no usable root table.
  */
-export function efiAcpiScan(info: Ptr<AcpiInfo>): bool {
+export function efiAcpiScan(): AcpiInfo {
   let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID)) ??
     efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
-  let view: AcpiView = zeroed<AcpiView>();
-  return rsdp != null && acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), info);
+  let view = acpiView(0, 0xFFFF_FFFF_FFFF_FFFF);
+  return acpiScan(addressOf(view), addr(rsdp));      // no RSDP: address 0, which acpiScan refuses
 }
 
 // ---- files ----------------------------------------------------------------------------

@@ -81,7 +81,7 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
 
 /** Program header i of the loaded kernel's file (valid until releaseKernelFile). */
 export function kernelPhdr(k: Ptr<LoadedKernel>, i: u32, out: Ptr<Elf64Phdr>): void {
-  elfReadPhdr(ptr<u8>(k.file.base), k.img.phoff, i, out);
+  out[0] = elfReadPhdr(ptr<u8>(k.file.base), k.img.phoff, i);
 }
 
 export function releaseKernelFile(k: Ptr<LoadedKernel>): void {

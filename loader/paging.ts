@@ -12,8 +12,9 @@
 
 import { Attr } from "../common/paging/attrs";
 import {
-  type FrameSource, type PageTable, ptInit, ptMap, ptTranslate, PT_OK, PT_ENOMEM, PT_EINVAL, PT_EWX, PT_EEXIST,
+  type FrameSource, PageTable, PT_OK, PT_ENOMEM, PT_EINVAL, PT_EWX, PT_EEXIST, PT_NEW_ROOT,
 } from "../common/paging/engine";
+import { type Translation, ptTranslate } from "../common/paging/lookup";
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
@@ -84,9 +85,9 @@ export function mapInKernelTable(what: cstr, va: u64, pa: u64, size: u64, attrs:
   return ok;
 }
 
-/** The engine's translation of `va` in the kernel's table (false when unmapped). */
-export function translateInKernelTable(va: u64, outPa: Ptr<u64>, outAttrs: Ptr<u32>): bool {
-  return ptTranslate(addressOf(pt), va, outPa, outAttrs);
+/** The engine's translation of `va` in the kernel's table. */
+export function translateInKernelTable(va: u64): Translation {
+  return ptTranslate(addressOf(pt), va);
 }
 
 /** Live table frames of the kernel's table (for the log). */
@@ -116,7 +117,7 @@ function mapOrReport(what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool 
 }
 
 function mapInOrReport(t: Ptr<PageTable>, what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
-  let rc: i32 = ptMap(t, va, pa, size, attrs);
+  let rc: i32 = t.map(va, pa, size, attrs);
   if (rc == PT_OK) return true;
   logError(`mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
   return false;
@@ -174,22 +175,21 @@ export function buildAddressSpace(
   frames.alloc = loaderFrameAlloc;
   frames.free = loaderFrameFree;
   frames.ctx = null;
-  let rc: i32 = ptInit(addressOf(pt), addressOf(frames), 0);
-  if (rc != PT_OK) {
-    logError(`ptInit failed: ${ptErrorName(rc)}`);
+  pt = new PageTable(addressOf(frames), 0, PT_NEW_ROOT);
+  if (pt.root == 0) {
+    logError(`no frame for the root page table: ${ptErrorName(PT_ENOMEM)}`);
     return false;
   }
   pt.levels = levels;
   pt.allow1G = archHas1GPages();
-  pt.allowWX = false;
   out.huge1G = pt.allow1G;
   out.levels = levels;
   out.switchPage = 0;
   if (target.aarch64) {
     pt.highHalf = true;
-    rc = ptInit(addressOf(ptLow), addressOf(frames), 0);
-    if (rc != PT_OK) {
-      logError(`ptInit (TTBR0 identity table) failed: ${ptErrorName(rc)}`);
+    ptLow = new PageTable(addressOf(frames), 0, PT_NEW_ROOT);
+    if (ptLow.root == 0) {
+      logError(`no frame for the TTBR0 identity table: ${ptErrorName(PT_ENOMEM)}`);
       return false;
     }
   }
@@ -225,7 +225,7 @@ export function buildAddressSpace(
   if (fbBase != 0 && fbSize != 0) {
     let fs: u64 = fbBase & ~(PAGE - 1);
     let fe: u64 = (fbBase + fbSize + PAGE - 1) & ~(PAGE - 1);
-    let rc2: i32 = ptMap(addressOf(pt), HHDM_BASE + fs, fs, fe - fs, Attr.Read | Attr.Write | Attr.Global | Attr.WriteCombining);
+    let rc2: i32 = pt.map(HHDM_BASE + fs, fs, fe - fs, Attr.Read | Attr.Write | Attr.Global | Attr.WriteCombining);
     if (rc2 == PT_EEXIST) {
       log("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
     } else if (rc2 != PT_OK) {
@@ -310,16 +310,14 @@ export function buildAddressSpace(
  * right physical page and is executable, an HHDM address translates back and is not.
  */
 export function selfCheck(k: Ptr<LoadedKernel>, probePhys: u64): bool {
-  let pa: u64 = 0;
-  let attrs: u32 = 0;
-  if (!ptTranslate(addressOf(pt), k.img.entry, addressOf(pa), addressOf(attrs)) ||
-      pa != k.phys + (k.img.entry - k.img.vbase) || (attrs & Attr.Exec) == 0 || (attrs & Attr.Write) != 0) {
+  let t = ptTranslate(addressOf(pt), k.img.entry);
+  if (!t.ok || t.pa != k.phys + (k.img.entry - k.img.vbase) || (t.attrs & Attr.Exec) == 0 || (t.attrs & Attr.Write) != 0) {
     logError(`page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
       `${hex(k.phys + (k.img.entry - k.img.vbase))}`);
     return false;
   }
-  if (!ptTranslate(addressOf(pt), HHDM_BASE + probePhys, addressOf(pa), addressOf(attrs)) ||
-      pa != probePhys || (attrs & Attr.Exec) != 0) {
+  t = ptTranslate(addressOf(pt), HHDM_BASE + probePhys);
+  if (!t.ok || t.pa != probePhys || (t.attrs & Attr.Exec) != 0) {
     logError(`page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
     return false;
   }

@@ -281,9 +281,8 @@ function covered(start: u64, end: u64, kind: u32): bool {
 
 /** The kernel's table translates window + pa to pa. */
 function windowMaps(pa: u64): bool {
-  let got: u64 = 0;
-  let attrs: u32 = 0;
-  return translateInKernelTable(EFI_RUNTIME_BASE + pa, addressOf(got), addressOf(attrs)) && got == pa;
+  const t = translateInKernelTable(EFI_RUNTIME_BASE + pa);
+  return t.ok && t.pa == pa;
 }
 
 function stayPhysical(why: cstr, v: u64): void {

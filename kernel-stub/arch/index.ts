@@ -13,7 +13,7 @@ import {
   a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook, a64CpuId,
 } from "./aarch64";
 import { type BootInfo, BootArch } from "../../common/bootinfo";
-import { type PageTable, ptClearFlush } from "../../common/paging/engine";
+import { type PageTable } from "../../common/paging/engine";
 import { kernelConsoleInit, kernelConsoleDescribe, kernelPowerOff, kernelHalt } from "../../sdk/kernel/platform";
 
 export function archName(): cstr {
@@ -87,7 +87,7 @@ export function archApplyFlush(pt: Ptr<PageTable>): void {
   } else {
     for (let i: u64 = 0; i < pt.flushCount; i++) archFlushPage(pt.flushVa[i]);
   }
-  ptClearFlush(pt);
+  pt.clearFlush();
 }
 
 export function archTimestamp(): u64 {

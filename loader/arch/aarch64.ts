@@ -17,10 +17,10 @@
 //        registers, so the EL1 sequence runs unchanged and the kernel runs at EL2.
 
 import { pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
-import { type FdtInfo, FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
+import { FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { A64_MAIR } from "../../common/paging/aarch64";
 import { a64MmuSwitch, a64MmuSwitchTo } from "../../common/a64switch";
-import { type AcpiInfo, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC } from "../../common/acpi";
+import { SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC } from "../../common/acpi";
 import { DEVICE_TREE_GUID } from "../../common/uefi";
 import { efiFindConfigTable, efiAcpiScan } from "../efi";
 import { log, logError, logWarning } from "../log";
@@ -89,10 +89,9 @@ export function a64UartBase(): u64 {
   uartProbed = true;
   let dtb: Ptr<u8> = cast<u8>(efiFindConfigTable(addressOf(DEVICE_TREE_GUID)));
   if (dtb == null) return uartFromAcpi();
-  let info: FdtInfo = zeroed<FdtInfo>();
-  let st: FdtStatus = fdtScan(dtb, 0, addressOf(info));
-  if (st != FdtStatus.Ok) {
-    logWarning(`device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(st)}; PL011 assumed at ${hex(uartPhys)}`);
+  const info = fdtScan(dtb, 0);
+  if (info.status != FdtStatus.Ok) {
+    logWarning(`device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(info.status)}; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
   log(`device tree: ${info.totalSize} bytes, version ${info.version}, ${info.nodes} nodes; PL011 ` +
@@ -104,8 +103,8 @@ export function a64UartBase(): u64 {
 
 /** Without a device tree (AAVMF publishes ACPI instead by default): the SPCR table's PL011. */
 function uartFromAcpi(): u64 {
-  let info: AcpiInfo = zeroed<AcpiInfo>();
-  if (!efiAcpiScan(addressOf(info))) {
+  const info = efiAcpiScan();
+  if (!info.rootFound) {
     log(`no device tree and no usable ACPI tables; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }

@@ -3,7 +3,7 @@
 // screenshot of the GOP framebuffer through QMP `screendump` (qemu/qmp.ts). Then
 //   1. the whole screen must equal, pixel for pixel, the console model
 //      (tests/fbcon/model.ts) rendering the kernel's own serial lines followed by the
-//      PASS verdict: the kernel clears the screen in fbconInit, so nothing on it is
+//      PASS verdict: the kernel clears the screen in fbcon.init, so nothing on it is
 //      firmware-dependent, and run-dependent numbers (TSC ticks) are in both;
 //   2. the verdict band (cropped) must equal the checked-in reference image
 //      tests/fixtures/fbcon/qemu-<arch>-pass-band.png (TSBOOT_UPDATE_FIXTURES=1 rewrites it);
@@ -14,7 +14,7 @@
 // The QEMU exit device is left out of this run, so that the kernel's exit after the verdict
 // halts the CPU instead of ending QEMU before the screenshot (what a real machine does too).
 //
-// Skips, saying so, until kernel-stub/ calls fbconInit and fbconVerdict (docs/console.md).
+// Skips, saying so, until kernel-stub/ calls fbcon.init and fbcon.verdict (docs/console.md).
 // TSBOOT_SCREEN_KERNEL=<kernel.elf> boots that kernel instead of building kernel-stub;
 // TSBOOT_SCREEN_SAVE=<file.png> also saves the screenshot.
 import { test } from 'uvu';
@@ -50,7 +50,7 @@ function kernelSources(dir: string, out: string[] = []): string[] {
 function notWired(): string | undefined {
   if (process.env.TSBOOT_SCREEN_KERNEL) return undefined;
   const text = kernelSources(path.join(repoRoot, 'kernel-stub')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-  const missing = ['fbconInit(', 'fbconSink', 'fbconVerdict('].filter((s) => !text.includes(s));
+  const missing = ['fbcon.init(', 'fbconSink', 'fbcon.verdict('].filter((s) => !text.includes(s));
   return missing.length ? `the kernel does not draw on the framebuffer yet (kernel-stub/ never uses ${missing.join(', ')}; see docs/console.md)` : undefined;
 }
 
@@ -140,7 +140,7 @@ function assertScreenIsSerial(img: RgbImage, result: { lines: Array<{ text: stri
   assert.is(`${img.width}x${img.height}`, `${w}x${h}`, 'screenshot size = the GOP mode the kernel was given');
 
   // Everything after the first [kernel] line is the kernel's (blank lines included).
-  // fbconInit clears the screen, so the screen shows the lines printed after it: find the
+  // fbcon.init clears the screen, so the screen shows the lines printed after it: find the
   // first line that is on screen (normally 0, the "entered" line).
   const font = fontFromGeneratedModule(generatedFontPath(repoRoot));
   const texts = result.lines.map((l) => l.text);
