@@ -34,6 +34,7 @@ import { mmSelfTest } from "./mm/selftest";
 import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
 import { trapsInit, trapsConsoleReady, trapsSetKernelStack } from "./trap/trap";
 import { faultInjectFromCmdline } from "./trap/inject";
+import { probePermissions } from "./permprobe";
 
 /** A kernel VA outside the image, the stack and the HHDM, for the engine exercise. */
 const DEMO_VA: u64 = 0xFFFF_FFFF_C000_0000;
@@ -522,7 +523,15 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkCpuState();
   checkMemoryMap(bi);
   reportMemory(ptr<MemRegion>(bi.memMap), bi.memMapCount);
+  // The CPU's faults decide; the table walk after them says what the tables hold.
+  let probeFailures: u32 = probePermissions(bi);
   checkPermissions(bi);
+  if (probeFailures != 0) {
+    println(`[kernel] FAIL: ${probeFailures} of the permission probes did not take the expected fault (probe FAIL lines above)`);
+    fbconVerdict(false);
+    archExit(false);
+  }
+  ok("the CPU faults on each forbidden access: execute HHDM/data/rodata/stack, write text/rodata, read guard page");
   checkRuntimeWindow(bi);
   checkHhdm(bi);
   checkEngine(bi);

@@ -25,6 +25,7 @@ import { createHash } from 'crypto';
 import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, tempDir, LOADER_SIZE_GOAL } from './bootlib';
 import { LOADER_TIME_LINE, MENU_READY } from '../../qemu/harness';
 import { checkSmp, checkMemtest, describeMemtest } from './smpcheck';
+import { checkProbes } from './permcheck';
 
 const CMDLINE = 'tsboot-e2e console=ttyAMA0 answer=42';
 
@@ -174,6 +175,8 @@ for (const v of VARIANTS) {
       });
       assert.ok(r.ok, explain(r));
       const text = r.lines.map((l) => l.text);
+      const probes = checkProbes(text, 'aarch64');
+      assert.equal(probes, [], `${probes.join('; ')}\n${explain(r)}`);
       const smp = checkSmp(text, v.smp, v.hang !== undefined ? [v.hang] : []);
       assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
       const online = v.smp - (v.hang !== undefined ? 1 : 0);

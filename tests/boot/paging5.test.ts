@@ -13,6 +13,7 @@ import * as path from 'path';
 import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
 import { ISA_DEBUG_EXIT_PASS } from '../../qemu/harness';
 import { checkSmp, checkMemtest } from './smpcheck';
+import { checkProbes } from './permcheck';
 
 const FIVE: (string | RegExp)[] = [
   '[loader] paging: the firmware runs 4-level paging; the CPU has LA57',
@@ -50,7 +51,7 @@ async function boot(tag: string, cpu: string | undefined, expect: (string | RegE
     ], { expect, exitConvention: 'isa-debug-exit', cpu, smp, timeoutMs: 150_000 });
     assert.ok(r.ok, `${tag}: ${explain(r)}`);
     const text = r.lines.map((l) => l.text);
-    const problems = [...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
+    const problems = [...checkProbes(text, 'x86_64'), ...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
     assert.equal(problems, [], `${tag}: ${problems.join('; ')}\n${explain(r)}`);
     assert.is(r.verdict, 'pass');
     assert.is(r.exit.code, ISA_DEBUG_EXIT_PASS);

@@ -16,6 +16,7 @@ import { createHash } from 'crypto';
 import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, tempDir, LOADER_SIZE_GOAL } from './bootlib';
 import { ISA_DEBUG_EXIT_PASS, LOADER_TIME_LINE, MENU_READY } from '../../qemu/harness';
 import { checkSmp, checkMemtest, describeMemtest } from './smpcheck';
+import { checkProbes } from './permcheck';
 
 /** A word the memory test covers on QEMU's q35 (its default 16 MiB are the lowest free
  *  2 MiB runs, from 2 MiB up); the bit to flip there. */
@@ -112,6 +113,8 @@ test('x86_64: loader + kernel boot to [kernel] PASS with exit 33', async () => {
     });
     assert.ok(r.ok, explain(r));
     const text = r.lines.map((l) => l.text);
+    const probes = checkProbes(text, 'x86_64');
+    assert.equal(probes, [], `${probes.join('; ')}\n${explain(r)}`);
     const smp = checkSmp(text, CPUS);
     assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
     const mt = checkMemtest(text, CPUS, { pa: INJECT_PA, bit: INJECT_BIT });
