@@ -90,3 +90,18 @@ export function checkProbes(lines: string[], arch: Arch): string[] {
   if (!lines.includes(PROBE_CHECK_LINE)) problems.push('no "check ok" line for the probes');
   return problems;
 }
+
+export interface HhdmLeaves {
+  gib1: number;
+  mib2: number;
+  kib4: number;
+  /** The boot info's Huge1G flag, as the kernel printed it. */
+  allowed: boolean;
+}
+
+/** The kernel's count of the HHDM's leaves by size, from its own walk of the live tables. */
+export function hhdmLeaves(lines: string[]): HhdmLeaves | undefined {
+  const m = lines.map((l) => /^\[kernel\]   hhdm leaves: (\d+) of 1 GiB, (\d+) of 2 MiB, (\d+) of 4 KiB \(1 GiB pages (allowed|not allowed)\)$/.exec(l))
+    .find(Boolean);
+  return m ? { gib1: Number(m[1]), mib2: Number(m[2]), kib4: Number(m[3]), allowed: m[4] === 'allowed' } : undefined;
+}
