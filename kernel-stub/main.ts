@@ -561,7 +561,8 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   let probeFailures: u32 = probePermissions(bi);
   checkPermissions(bi);
   if (probeFailures != 0) {
-    println(`[kernel] FAIL: ${probeFailures} of the permission probes did not take the expected fault (probe FAIL lines above)`);
+    print(`[kernel] FAIL: ${probeFailures} of the permission probes did not take the expected fault`);
+    println(" (probe FAIL lines above)");
     fbconVerdict(false);
     archExit(false);
   }

@@ -56,8 +56,8 @@ function probe(what: cstr, access: ProbeAccess, va: u64, expect: u32): bool {
   if (f.taken) trapsProbeDescribe(f);
   else print(expect == 0 ? "no fault (allowed)" : "no fault");
   if (!good) {
-    print(`; expected ${expect == 0 ? "no fault" : expect == 1 ? "a permission fault on " : "a translation fault on "}`);
-    if (expect != 0) print(accessName(access));
+    if (expect == 0) print("; expected no fault");
+    else print(`; expected ${expect == 1 ? "a permission" : "a translation"} fault on ${accessName(access)}`);
   }
   print("\n");
   return good;

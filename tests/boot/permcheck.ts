@@ -18,12 +18,15 @@ interface Probe {
   aarch64?: RegExp;
 }
 
-const X64_FETCH = /^page fault \(vector 14\), error code 0x0011: protection violation, instruction fetch, supervisor mode$/;
-const X64_WRITE = /^page fault \(vector 14\), error code 0x0003: protection violation, write, supervisor mode$/;
-const X64_NOT_PRESENT = /^page fault \(vector 14\), error code 0x0000: page not present, read, supervisor mode$/;
-const A64_FETCH = /^instruction abort \(EC 0x21\), ESR 0x8600000([c-f]): IFSC 0x0\1 permission fault, level [0-3]; instruction fetch$/;
+const PF = '^page fault \\(vector 14\\), error code ';
+const X64_FETCH = new RegExp(`${PF}0x0011: protection violation, instruction fetch, supervisor mode$`);
+const X64_WRITE = new RegExp(`${PF}0x0003: protection violation, write, supervisor mode$`);
+const X64_NOT_PRESENT = new RegExp(`${PF}0x0000: page not present, read, supervisor mode$`);
+const A64_FETCH =
+  /^instruction abort \(EC 0x21\), ESR 0x8600000([c-f]): IFSC 0x0\1 permission fault, level [0-3]; instruction fetch$/;
 const A64_WRITE = /^data abort \(EC 0x25\), ESR 0x9600004([c-f]): DFSC 0x0\1 permission fault, level [0-3]; write$/;
-const A64_TRANSLATION = /^data abort \(EC 0x25\), ESR 0x9600000([4-7]): DFSC 0x0\1 translation fault, level [0-3]; read$/;
+const A64_TRANSLATION =
+  /^data abort \(EC 0x25\), ESR 0x9600000([4-7]): DFSC 0x0\1 translation fault, level [0-3]; read$/;
 
 /** In the kernel's order. */
 const PROBES: Probe[] = [
@@ -38,8 +41,8 @@ const PROBES: Probe[] = [
   { name: 'read the stack guard page', x86_64: X64_NOT_PRESENT, aarch64: A64_TRANSLATION },
 ];
 
-export const PROBE_CHECK_LINE =
-  '[kernel] check ok: the CPU faults on each forbidden access: execute HHDM/data/rodata/stack, write text/rodata, read guard page';
+export const PROBE_CHECK_LINE = '[kernel] check ok: the CPU faults on each forbidden access: ' +
+  'execute HHDM/data/rodata/stack, write text/rodata, read guard page';
 
 function hexOf(lines: string[], re: RegExp): bigint[] | undefined {
   const m = lines.map((l) => re.exec(l)).find(Boolean);
@@ -74,18 +77,19 @@ export function checkProbes(lines: string[], arch: Arch): string[] {
   if (!kernel || !stack) problems.push('no kernel placement or stack line to check the probe addresses against');
   else if (text !== undefined) {
     const [virt, phys, size] = kernel;
-    if (text < virt || text >= virt + size) problems.push(`the text probe 0x${text.toString(16)} is outside the kernel image`);
+    const hex = (v: bigint): string => `0x${v.toString(16)}`;
+    if (text < virt || text >= virt + size) problems.push(`the text probe ${hex(text)} is outside the kernel image`);
     const hhdm = HHDM_BASE + phys + (text - virt);
-    if (addr.get('execute from the HHDM') !== hhdm) problems.push(`the HHDM probe is not the text probe's alias 0x${hhdm.toString(16)}`);
+    if (addr.get('execute from the HHDM') !== hhdm) problems.push(`the HHDM probe is not the text probe's alias ${hex(hhdm)}`);
     for (const n of ['execute from data', 'execute from rodata']) {
       const a = addr.get(n);
-      if (a !== undefined && (a < virt || a >= virt + size)) problems.push(`"${n}" 0x${a.toString(16)} is outside the kernel image`);
+      if (a !== undefined && (a < virt || a >= virt + size)) problems.push(`"${n}" ${hex(a)} is outside the kernel image`);
     }
     const [top, stackSize] = stack;
     const s = addr.get('execute from the stack');
-    if (s !== undefined && (s < top - stackSize || s >= top)) problems.push(`the stack probe 0x${s.toString(16)} is not on the kernel stack`);
+    if (s !== undefined && (s < top - stackSize || s >= top)) problems.push(`the stack probe ${hex(s)} is not on the kernel stack`);
     const guard = top - stackSize - 0x1000n;
-    if (addr.get('read the stack guard page') !== guard) problems.push(`the guard page probe is not at 0x${guard.toString(16)}`);
+    if (addr.get('read the stack guard page') !== guard) problems.push(`the guard page probe is not at ${hex(guard)}`);
   }
   if (!lines.includes(PROBE_CHECK_LINE)) problems.push('no "check ok" line for the probes');
   return problems;
@@ -101,7 +105,7 @@ export interface HhdmLeaves {
 
 /** The kernel's count of the HHDM's leaves by size, from its own walk of the live tables. */
 export function hhdmLeaves(lines: string[]): HhdmLeaves | undefined {
-  const m = lines.map((l) => /^\[kernel\]   hhdm leaves: (\d+) of 1 GiB, (\d+) of 2 MiB, (\d+) of 4 KiB \(1 GiB pages (allowed|not allowed)\)$/.exec(l))
-    .find(Boolean);
+  const re = /^\[kernel\]   hhdm leaves: (\d+) of 1 GiB, (\d+) of 2 MiB, (\d+) of 4 KiB \(1 GiB pages (allowed|not allowed)\)$/;
+  const m = lines.map((l) => re.exec(l)).find(Boolean);
   return m ? { gib1: Number(m[1]), mib2: Number(m[2]), kib4: Number(m[3]), allowed: m[4] === 'allowed' } : undefined;
 }

@@ -118,7 +118,8 @@ test('x86_64: loader + kernel boot to [kernel] PASS with exit 33', async () => {
     // qemu64 has no pdpe1gb: the HHDM has no 1 GiB leaf, though the RAM QEMU puts at 4..6 GiB
     // is 1 GiB aligned (the -cpu max boot of tests/boot/paging5.test.ts has them).
     const leaves = hhdmLeaves(text);
-    assert.ok(leaves && !leaves.allowed && leaves.gib1 === 0 && leaves.mib2 >= 1024, `HHDM leaves: ${JSON.stringify(leaves)}\n${explain(r)}`);
+    assert.ok(leaves && !leaves.allowed && leaves.gib1 === 0 && leaves.mib2 >= 1024,
+      `HHDM leaves: ${JSON.stringify(leaves)}\n${explain(r)}`);
     const smp = checkSmp(text, CPUS);
     assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
     const mt = checkMemtest(text, CPUS, { pa: INJECT_PA, bit: INJECT_BIT });
