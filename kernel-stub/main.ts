@@ -429,7 +429,8 @@ function checkHhdmLeaves(b: Ptr<BootInfo>): void {
   }
   let allowed: bool = (b.flags & BootFlag.Huge1G) != 0;
   kbegin("  hhdm leaves: ");
-  println(`${n1g} of 1 GiB, ${n2m} of 2 MiB, ${n4k} of 4 KiB (1 GiB pages ${allowed ? "allowed" : "not allowed"})`);
+  print(`${n1g} of 1 GiB, ${n2m} of 2 MiB, ${n4k} of 4 KiB `);
+  println(`(1 GiB pages ${allowed ? "allowed" : "not allowed"})`);
   if (!allowed && n1g != 0) failHex("1 GiB leaves in the HHDM, which the boot info does not allow:", n1g);
   ok("HHDM leaves within the page sizes the boot info allows");
 }

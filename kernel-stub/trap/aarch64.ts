@@ -21,7 +21,9 @@ import {
   TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail,
   trapAddStack,
 } from "./report";
-import { EC_IABT_SAME, EC_DABT_SAME, esrClass, esrClassName, esrHasFaultAddress, esrIsAbort, esrPrintAbort } from "./esr";
+import {
+  EC_IABT_SAME, EC_DABT_SAME, esrClass, esrClassName, esrHasFaultAddress, esrIsAbort, esrPrintAbort,
+} from "./esr";
 import { type ProbeFault, trapProbeCatch } from "./probe";
 import { ProbeAccess } from "../arch/index";
 
@@ -245,7 +247,7 @@ export function a64Trap(f: Ptr<A64TrapFrame>): void {
 
 // ---- recoverable probes ------------------------------------------------------------------
 
-/** A probe's fault as one line's tail: `instruction abort (EC 0x21), ESR 0x8600000f: IFSC 0x0f permission fault, ...`. */
+/** A probe's fault as one line's tail: `instruction abort (EC 0x21), ESR 0x8600000f: IFSC 0x0f permission ...`. */
 export function a64ProbeDescribe(f: ProbeFault): void {
   print(`${esrClassName(f.vector)} (EC ${hex(f.vector, 2)}), ESR ${hex(f.syndrome, 8)}: `);
   esrPrintAbort(f.syndrome);

@@ -64,6 +64,11 @@ export function checkProbes(lines: string[], arch: Arch): string[] {
     if (want ? !want.test(m[4]) : m[4] !== 'no fault (allowed)') {
       problems.push(`${p.name}: "${m[4]}", expected ${want ?? '"no fault (allowed)"'}`);
     }
+    // aarch64: the level is the fault status code's low two bits.
+    const fsc = /FSC 0x([0-9a-f]{2}) .*, level (\d)/.exec(m[4]);
+    if (fsc && (parseInt(fsc[1], 16) & 3) !== Number(fsc[2])) {
+      problems.push(`${p.name}: level does not match the FSC: ${m[4]}`);
+    }
   });
   const same = (a: string, b: string): void => {
     if (addr.has(a) && addr.get(a) !== addr.get(b)) problems.push(`"${a}" and "${b}" probed different addresses`);
@@ -80,14 +85,18 @@ export function checkProbes(lines: string[], arch: Arch): string[] {
     const hex = (v: bigint): string => `0x${v.toString(16)}`;
     if (text < virt || text >= virt + size) problems.push(`the text probe ${hex(text)} is outside the kernel image`);
     const hhdm = HHDM_BASE + phys + (text - virt);
-    if (addr.get('execute from the HHDM') !== hhdm) problems.push(`the HHDM probe is not the text probe's alias ${hex(hhdm)}`);
+    if (addr.get('execute from the HHDM') !== hhdm) {
+      problems.push(`the HHDM probe is not the text probe's alias ${hex(hhdm)}`);
+    }
     for (const n of ['execute from data', 'execute from rodata']) {
       const a = addr.get(n);
-      if (a !== undefined && (a < virt || a >= virt + size)) problems.push(`"${n}" ${hex(a)} is outside the kernel image`);
+      const inside = a !== undefined && a >= virt && a < virt + size;
+      if (!inside) problems.push(`"${n}" ${a !== undefined ? hex(a) : 'missing'} is outside the kernel image`);
     }
     const [top, stackSize] = stack;
     const s = addr.get('execute from the stack');
-    if (s !== undefined && (s < top - stackSize || s >= top)) problems.push(`the stack probe ${hex(s)} is not on the kernel stack`);
+    const onStack = s !== undefined && s >= top - stackSize && s < top;
+    if (!onStack) problems.push(`the stack probe ${s !== undefined ? hex(s) : 'missing'} is not on the kernel stack`);
     const guard = top - stackSize - 0x1000n;
     if (addr.get('read the stack guard page') !== guard) problems.push(`the guard page probe is not at ${hex(guard)}`);
   }
@@ -105,7 +114,8 @@ export interface HhdmLeaves {
 
 /** The kernel's count of the HHDM's leaves by size, from its own walk of the live tables. */
 export function hhdmLeaves(lines: string[]): HhdmLeaves | undefined {
-  const re = /^\[kernel\]   hhdm leaves: (\d+) of 1 GiB, (\d+) of 2 MiB, (\d+) of 4 KiB \(1 GiB pages (allowed|not allowed)\)$/;
+  const re = new RegExp('^\\[kernel\\] {3}hhdm leaves: (\\d+) of 1 GiB, (\\d+) of 2 MiB, (\\d+) of 4 KiB ' +
+    '\\(1 GiB pages (allowed|not allowed)\\)$');
   const m = lines.map((l) => re.exec(l)).find(Boolean);
   return m ? { gib1: Number(m[1]), mib2: Number(m[2]), kib4: Number(m[3]), allowed: m[4] === 'allowed' } : undefined;
 }
