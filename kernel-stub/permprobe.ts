@@ -15,8 +15,10 @@
 //
 // The execute probes call a `ret` (x86_64 0xC3, aarch64 0xD65F03C0), so one that does not
 // fault returns; the write probes store back the byte they read. The two allowed accesses
-// show that the probe itself does not fault. One line per probe, `[kernel] probe ok: ...`
-// or `[kernel] probe FAIL: ...`; the boot tests check every one (tests/boot/permcheck.ts).
+// show that the probe itself does not fault. On the boot CPU before the others start, one
+// line per probe, `[kernel] probe ok: ...` or `[kernel] probe FAIL: ...`; the boot tests
+// check every one (tests/boot/permcheck.ts). Later every online CPU runs them at once, each
+// on its own stack and guard page, through its own exception handlers (smp/smptest.ts).
 
 import { type BootInfo } from "../common/bootinfo";
 import { ProbeAccess } from "./arch/index";
@@ -49,9 +51,10 @@ function accessName(a: ProbeAccess): cstr {
  * permission fault, 2 = a translation fault (nothing mapped). Prints its line; returns
  * whether the CPU did what was expected.
  */
-function probe(what: cstr, access: ProbeAccess, va: u64, expect: u32): bool {
+function probe(what: cstr, access: ProbeAccess, va: u64, expect: u32, verbose: bool): bool {
   let f: ProbeFault = trapsProbe(access, va);
   let good: bool = expect == 0 ? !f.taken : trapsProbeFaultIs(f, access, expect == 1);
+  if (!verbose) return good;
   print(`[kernel] probe ${good ? "ok" : "FAIL"}: ${what} ${hex(va, 16)}: `);
   if (f.taken) trapsProbeDescribe(f);
   else print(expect == 0 ? "no fault (allowed)" : "no fault");
@@ -64,17 +67,21 @@ function probe(what: cstr, access: ProbeAccess, va: u64, expect: u32): bool {
 }
 
 /** Execute from the stack: the `ret` lives in this frame while it is probed. @noinline */
-function probeStack(): bool {
+function probeStack(verbose: bool): bool {
   let code: Arr<u32, 2> = zeroed<Arr<u32, 2>>();
   storeVolatile<u32>(addr(addressOf(code[0])), retCode());
-  return probe("execute from the stack", ProbeAccess.Fetch, addr(addressOf(code[0])), 1);
+  return probe("execute from the stack", ProbeAccess.Fetch, addr(addressOf(code[0])), 1, verbose);
 }
 
+/** How many probes probeAll makes. */
+export const PROBE_COUNT: u32 = 9;
+
 /**
- * Runs every probe (one line each) and returns how many failed. On the boot CPU, before
- * the others start. Needs the checked boot info (HHDM, kernel placement, stack).
+ * Runs every probe on the calling CPU and returns how many failed; `verbose` prints one
+ * line each. `guard` is the unmapped page below the calling CPU's stack. Needs the
+ * kernel's placement from the checked boot info (or mm's copy of it).
  */
-export function probePermissions(b: Ptr<BootInfo>): u32 {
+export function probeAll(b: Ptr<BootInfo>, guard: u64, verbose: bool): u32 {
   let text: u64 = addr(probeReturn);
   let idx: u32 = target.x86_64 ? 0 : 1;
   let rodata: u64 = addr(addressOf(RET_RODATA[idx]));
@@ -82,17 +89,21 @@ export function probePermissions(b: Ptr<BootInfo>): u32 {
   let data: u64 = addr(addressOf(retData[idx]));
   // The same physical page as the text probe, through the direct map.
   let hhdm: u64 = b.hhdmBase + b.kernelPhysBase + (text - b.kernelVirtBase);
-  let guard: u64 = b.kernelStackTop - b.kernelStackSize - PAGE;
 
   let failed: u32 = 0;
-  if (!probe("execute kernel text", ProbeAccess.Fetch, text, 0)) failed++;
-  if (!probe("execute from the HHDM", ProbeAccess.Fetch, hhdm, 1)) failed++;
-  if (!probe("execute from data", ProbeAccess.Fetch, data, 1)) failed++;
-  if (!probe("execute from rodata", ProbeAccess.Fetch, rodata, 1)) failed++;
-  if (!probeStack()) failed++;
-  if (!probe("write to data", ProbeAccess.Write, data, 0)) failed++;
-  if (!probe("write to text", ProbeAccess.Write, text, 1)) failed++;
-  if (!probe("write to rodata", ProbeAccess.Write, rodata, 1)) failed++;
-  if (!probe("read the stack guard page", ProbeAccess.Read, guard, 2)) failed++;
+  if (!probe("execute kernel text", ProbeAccess.Fetch, text, 0, verbose)) failed++;
+  if (!probe("execute from the HHDM", ProbeAccess.Fetch, hhdm, 1, verbose)) failed++;
+  if (!probe("execute from data", ProbeAccess.Fetch, data, 1, verbose)) failed++;
+  if (!probe("execute from rodata", ProbeAccess.Fetch, rodata, 1, verbose)) failed++;
+  if (!probeStack(verbose)) failed++;
+  if (!probe("write to data", ProbeAccess.Write, data, 0, verbose)) failed++;
+  if (!probe("write to text", ProbeAccess.Write, text, 1, verbose)) failed++;
+  if (!probe("write to rodata", ProbeAccess.Write, rodata, 1, verbose)) failed++;
+  if (!probe("read the stack guard page", ProbeAccess.Read, guard, 2, verbose)) failed++;
   return failed;
+}
+
+/** The boot CPU's probes, one line each, before the others start; how many failed. */
+export function probePermissions(b: Ptr<BootInfo>): u32 {
+  return probeAll(b, b.kernelStackTop - b.kernelStackSize - PAGE, true);
 }
