@@ -175,14 +175,18 @@ for (const host of ARCHES) {
   });
 }
 
-/** The error codes (common/cfg.ts `CfgErr`) and their message templates (common/cfg-messages.ts). */
+/** The error codes (common/cfg.ts `CfgErr`) and their message templates (common/cfg-messages.ts `TEMPLATES`). */
 function templates(): { codes: string[]; messages: Map<string, string> } {
   const cfgSrc = fs.readFileSync(path.join(repoRoot, 'common', 'cfg.ts'), 'utf8');
   const msgSrc = fs.readFileSync(path.join(repoRoot, 'common', 'cfg-messages.ts'), 'utf8');
   const body = /export const enum CfgErr \{([^}]*)\}/.exec(cfgSrc)![1];
   const codes = body.split(',').map((c) => c.replace(/=.*$/, '').trim()).filter((c) => c && c !== 'None');
-  const messages = new Map<string, string>();
-  for (const m of msgSrc.matchAll(/case CfgErr\.(\w+):\s*return "((?:[^"\\]|\\.)*)";/g)) messages.set(m[1], m[2]);
+  // TEMPLATES: one message per code, in CfgErr order from BadUtf8 on, each ending in \0.
+  const list = /const TEMPLATES: cstr = "\\\n([\s\S]*?)";/.exec(msgSrc);
+  assert.ok(list, 'no TEMPLATES list in common/cfg-messages.ts');
+  const texts = list![1].split('\\0\\\n').filter((t) => t !== '');
+  assert.is(texts.length, codes.length, `${texts.length} messages for ${codes.length} error codes`);
+  const messages = new Map<string, string>(codes.map((c, i) => [c, texts[i]]));
   return { codes, messages };
 }
 
