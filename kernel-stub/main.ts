@@ -33,6 +33,7 @@ import { mmSelfTest } from "./mm/selftest";
 import { fbcon, fbconSink } from "../common/fbcon/fbcon";
 import { trapsInit, trapsConsoleReady, trapsSetKernelStack } from "./trap/trap";
 import { faultInjectFromCmdline } from "./trap/inject";
+import { probePermissions } from "./permprobe";
 
 /** A kernel VA outside the image, the stack and the HHDM, for the engine exercise. */
 const DEMO_VA: u64 = 0xFFFF_FFFF_C000_0000;
@@ -366,6 +367,41 @@ function checkHhdm(b: Ptr<BootInfo>): void {
   ok("HHDM reads match the kernel's own pages");
 }
 
+/**
+ * The HHDM's leaves by size, found by walking the live tables from hhdmBase to
+ * hhdmBase + hhdmSize (an unmapped entry is skipped whole, at the level where the walk
+ * stopped). 1 GiB leaves may only be there when the boot info allows them (x86_64: the CPU
+ * has pdpe1gb; a PDPTE with PS set is a reserved-bit fault without it).
+ */
+function checkHhdmLeaves(b: Ptr<BootInfo>): void {
+  let n1g: u64 = 0;
+  let n2m: u64 = 0;
+  let n4k: u64 = 0;
+  let w: WalkResult = zeroed<WalkResult>();
+  let va: u64 = b.hhdmBase;
+  let end: u64 = b.hhdmBase + b.hhdmSize;
+  while (va < end) {
+    let span: u64 = 0;
+    if (walk(va, addressOf(w))) {
+      span = w.pageSize;
+      if (span == u64(1) << 30) n1g++;
+      else if (span == u64(1) << 21) n2m++;
+      else n4k++;
+    } else {
+      // The entry read last was not present: it spans 2^(12 + 9h) at height h.
+      let h: u64 = u64(kpt.levels) - u64(w.levels);
+      span = u64(1) << (12 + 9 * h);
+    }
+    va = (va & ~(span - 1)) + span;
+  }
+  let allowed: bool = (b.flags & BootFlag.Huge1G) != 0;
+  kbegin("  hhdm leaves: ");
+  print(`${n1g} of 1 GiB, ${n2m} of 2 MiB, ${n4k} of 4 KiB `);
+  println(`(1 GiB pages ${allowed ? "allowed" : "not allowed"})`);
+  if (!allowed && n1g != 0) failHex("1 GiB leaves in the HHDM, which the boot info does not allow:", n1g);
+  ok("HHDM leaves within the page sizes the boot info allows");
+}
+
 function checkEngine(b: Ptr<BootInfo>): void {
   findFrames(b);
   let frame: u64 = kernelFrameAlloc(null);
@@ -486,9 +522,19 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkCpuState();
   checkMemoryMap(bi);
   reportMemory(ptr<MemRegion>(bi.memMap), bi.memMapCount);
+  // The CPU's faults decide; the table walk after them says what the tables hold.
+  let probeFailures: u32 = probePermissions(bi);
   checkPermissions(bi);
+  if (probeFailures != 0) {
+    print(`[kernel] FAIL: ${probeFailures} of the permission probes did not take the expected fault`);
+    println(" (probe FAIL lines above)");
+    fbconVerdict(false);
+    archExit(false);
+  }
+  ok("the CPU faults on each forbidden access: execute HHDM/data/rodata/stack, write text/rodata, read guard page");
   checkRuntimeWindow(bi);
   checkHhdm(bi);
+  checkHhdmLeaves(bi);
   checkEngine(bi);
 
   // Before memory is reused: a firmware may keep its CPU tables in boot-services memory.
