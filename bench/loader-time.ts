@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { log as defaultLog, mdTable, median } from './bench-util';
+import { FigureSink, log as defaultLog, mdTable, median } from './bench-util';
 import { prepareFirmware } from '../ovmf/firmware';
 import { exitConventionFor, formatVerdict, loaderTimes, LoaderTimes, runHarness } from '../qemu/harness';
 import { launchQemu } from '../qemu/runner';
@@ -24,6 +24,8 @@ export interface LoaderTimeOptions {
   runs: number;
   arches?: Arch[];
   log?: (m: string) => void;
+  /** Receives loader.<arch>.min and loader.<arch>.median (ms, entry to jump). */
+  figure?: FigureSink;
 }
 
 const GOAL_MS = 60;
@@ -81,6 +83,8 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
       const totals = runs.map((r) => r.totalUs);
       const med = median(totals);
       const min = Math.min(...totals);
+      opts.figure?.(`loader.${arch}.min`, min / 1000);
+      opts.figure?.(`loader.${arch}.median`, med / 1000);
       rows.push(['**total, entry → jump**', `**${fmt(med)}**`, `**${fmt(min)}**`]);
       sections.push(
         `${arch} (${runs.length} boot${runs.length === 1 ? '' : 's'}${errors.length ? `, ${errors.length} failed` : ''}): ` +

@@ -1,0 +1,198 @@
+// What every marked figure and sample output in the docs is, and the command that re-derives
+// it (scripts/docs/figures.ts has the markers' grammar). A source runs a command once and
+// yields every figure and output that command gives; a figure or sample names its source,
+// the command as the docs name it (which must appear next to the figure), its tolerance and
+// its tier: `test` items are cheap (sizes, outputs of builds and one boot) and run in
+// `npm test`; `matrix` items (benchmark timings, instruction counts, boot times) run in
+// `npm run test:matrix`.
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { runBuildTimeBench } from '../../bench/build-time';
+import { runCompileTimeBench } from '../../bench/compile-time';
+import { runLoaderTimeBench } from '../../bench/loader-time';
+import { runPagingBench } from '../../bench/paging';
+import { buildAll } from '../build';
+import { measureFloor } from '../floor';
+import { Arch, ARCHES, bootArtifacts } from '../paths';
+import { FigureFormat } from './figures';
+
+export type Tier = 'test' | 'matrix';
+export const TIERS: readonly Tier[] = ['test', 'matrix'];
+
+export type SourceName =
+  | 'build' | 'boot-x86_64' | 'boot-aarch64' | 'floor-x86_64' | 'floor-aarch64'
+  | 'bench-compile' | 'bench-paging' | 'bench-loader' | 'bench-build';
+
+export interface FigureSpec extends FigureFormat {
+  id: string;
+  source: SourceName;
+  tier: Tier;
+  /** The command as the docs name it next to the figure. */
+  command: string;
+}
+
+export interface SampleSpec {
+  id: string;
+  source: SourceName;
+  tier: Tier;
+  command: string;
+  /** Parts that differ from run to run; each match becomes '…' on both sides. */
+  volatile: RegExp[];
+  /** Parts the docs leave out (a log line's uptime prefix); removed from both sides. */
+  strip?: RegExp[];
+}
+
+export interface SourceResult {
+  figures: Map<string, number>;
+  /** What the command printed (for samples). */
+  output: string;
+}
+
+type Log = (msg: string) => void;
+
+// ---- the figures -------------------------------------------------------------------------
+
+const BUILD = (arch: Arch) => `npm run build -- --arch ${arch}`;
+const BENCH_TIMES = 'node build/js/bench/compile-time.js --runs 3';
+const PAGING = 'node build/js/bench/paging.js';
+const LOADER = 'node build/js/bench/loader-time.js --runs 5';
+const BUILD_TIME = 'node build/js/bench/build-time.js --runs 3';
+/** Boot times under TCG on a shared machine vary by a factor of two. */
+const BOOT_BAND = 2;
+
+export const FIGURES: readonly FigureSpec[] = [
+  ...ARCHES.flatMap((arch): FigureSpec[] => [
+    { id: `efi.${arch}`, kind: 'bytes', source: 'build', tier: 'test', command: BUILD(arch) },
+    { id: `kernel.${arch}`, kind: 'bytes', source: 'build', tier: 'test', command: BUILD(arch) },
+    { id: `qemu.${arch}.verdict`, kind: 'range', unit: 's', band: BOOT_BAND, source: `boot-${arch}`, tier: 'matrix', command: `npm run qemu:${arch}` },
+    { id: `qemu.${arch}.floor`, kind: 'range', unit: 's', band: BOOT_BAND, source: `floor-${arch}`, tier: 'matrix',
+      command: `node build/js/scripts/floor.js --arch ${arch}` },
+    { id: `loader.${arch}.min`, kind: 'range', unit: 'ms', band: 1.5, source: 'bench-loader', tier: 'matrix', command: LOADER },
+    { id: `loader.${arch}.median`, kind: 'range', unit: 'ms', band: 1.5, source: 'bench-loader', tier: 'matrix', command: LOADER },
+    { id: `paging.map.${arch}`, kind: 'count', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
+    { id: `paging.unmap.${arch}`, kind: 'count', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
+  ]),
+  ...(['own-address', 'inversions01', 'inversions-random', 'modulo20'] as const).map((p): FigureSpec => (
+    { id: `memtest.x86_64.${p}`, kind: 'range', unit: 'MiB/s', band: 3, source: 'boot-x86_64', tier: 'matrix', command: 'npm run qemu:x86_64' })),
+  { id: 'paging.map.walker', kind: 'count', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
+  { id: 'paging.unmap.walker', kind: 'count', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
+  { id: 'paging.random-vs-walker', kind: 'ratio', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
+  { id: 'paging.zeroing-vs-memset.x86_64', kind: 'range', unit: '×', band: 1.6, source: 'bench-paging', tier: 'matrix', command: PAGING },
+  { id: 'paging.zeroing-vs-memset.aarch64', kind: 'ratio', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
+  { id: 'frontend.wall', kind: 'range', unit: 'ms', band: 1.6, source: 'bench-compile', tier: 'matrix', command: BENCH_TIMES },
+  { id: 'frontend.cpu', kind: 'range', unit: 'ms', band: 1.6, source: 'bench-compile', tier: 'matrix', command: BENCH_TIMES },
+  { id: 'build.clean.wall', kind: 'range', unit: 's', band: 1.6, source: 'bench-build', tier: 'matrix', command: BUILD_TIME },
+  { id: 'build.clean.cpu', kind: 'range', unit: 's', band: 1.6, source: 'bench-build', tier: 'matrix', command: BUILD_TIME },
+  { id: 'build.jobs1.wall', kind: 'range', unit: 's', band: 1.6, source: 'bench-build', tier: 'matrix', command: BUILD_TIME },
+  { id: 'build.nochange.wall', kind: 'range', unit: 's', band: 2, source: 'bench-build', tier: 'matrix', command: BUILD_TIME },
+  { id: 'build.npm-nochange.wall', kind: 'range', unit: 's', band: 2, source: 'bench-build', tier: 'matrix', command: BUILD_TIME },
+  { id: 'build.shared-comment.wall', kind: 'range', unit: 's', band: 1.6, source: 'bench-build', tier: 'matrix', command: BUILD_TIME },
+  { id: 'build.compiler-change.wall', kind: 'range', unit: 's', band: 1.6, source: 'bench-build', tier: 'matrix', command: BUILD_TIME },
+];
+
+// ---- the samples -------------------------------------------------------------------------
+
+/** A wall-clock date and time. */
+const BOOT_VOLATILE = [/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g];
+/** The uptime `npm run qemu:<arch>` prints before each serial line. */
+const BOOT_STRIP = [/^\[\s*\d+\.\d+\] /];
+
+export const SAMPLES: readonly SampleSpec[] = [
+  { id: 'boot-x86_64', source: 'boot-x86_64', tier: 'test', command: 'npm run qemu:x86_64', volatile: BOOT_VOLATILE, strip: BOOT_STRIP },
+];
+
+// ---- the sources -------------------------------------------------------------------------
+
+/** Runs `node <script> args` in `root`, echoing nothing; resolves with stdout + stderr. */
+function runNode(root: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => { output += b.toString('utf8'); });
+    child.stderr.on('data', (b: Buffer) => { output += b.toString('utf8'); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, output }); });
+  });
+}
+
+/** A figure sink for the benchmarks: records their values under the registry's ids. */
+function collector(): { figures: Map<string, number>; sink: (id: string, value: number) => void } {
+  const figures = new Map<string, number>();
+  return { figures, sink: (id, value) => figures.set(id, value) };
+}
+
+const MEMTEST_IDS: Record<string, string> = {
+  'own address': 'own-address', 'moving inversions 0/1': 'inversions01', 'moving inversions random': 'inversions-random', 'modulo 20': 'modulo20',
+};
+
+async function boot(root: string, arch: Arch, log: Log): Promise<SourceResult> {
+  log(`[docs] booting ${arch} (npm run qemu:${arch}) ...`);
+  const r = await runNode(root, [path.join(root, 'build', 'js', 'qemu', 'boot.js'), '--arch', arch], 600_000);
+  const figures = new Map<string, number>();
+  const v = /^\s*launch -> verdict:\s+(\d+(?:\.\d+)?) s/m.exec(r.output);
+  if (v) figures.set(`qemu.${arch}.verdict`, Number(v[1]));
+  for (const m of r.output.matchAll(/\[kernel\] memtest (own address|moving inversions 0\/1|moving inversions random|modulo 20): 1 CPU (\d+) MiB\/s/g)) {
+    figures.set(`memtest.${arch}.${MEMTEST_IDS[m[1]]}`, Number(m[2]));
+  }
+  if (r.code !== 0) log(`[docs] npm run qemu:${arch} exited with ${r.code}`);
+  return { figures, output: r.output };
+}
+
+async function floor(arch: Arch, log: Log): Promise<SourceResult> {
+  log(`[docs] firmware floor, ${arch} ...`);
+  const runs = await measureFloor(arch, 1, {}, (s) => log(`[docs] floor: ${s}`));
+  const t = runs.find((r) => r.ok)?.firstLineMs;
+  return { figures: new Map(t === undefined ? [] : [[`qemu.${arch}.floor`, t / 1000]]), output: '' };
+}
+
+export const SOURCES: Record<SourceName, (root: string, log: Log) => Promise<SourceResult>> = {
+  build: async (_root, log) => {
+    log('[docs] building both architectures (npm run build) ...');
+    await buildAll([...ARCHES], { log: (l) => log(`[docs] ${l}`) });
+    const figures = new Map<string, number>();
+    for (const arch of ARCHES) {
+      const art = bootArtifacts(arch);
+      figures.set(`efi.${arch}`, fs.statSync(art.loader).size);
+      figures.set(`kernel.${arch}`, fs.statSync(art.kernel).size);
+    }
+    return { figures, output: '' };
+  },
+  'boot-x86_64': (root, log) => boot(root, 'x86_64', log),
+  'boot-aarch64': (root, log) => boot(root, 'aarch64', log),
+  'floor-x86_64': (_root, log) => floor('x86_64', log),
+  'floor-aarch64': (_root, log) => floor('aarch64', log),
+  'bench-compile': async (_root, log) => {
+    const c = collector();
+    await runCompileTimeBench({ quick: false, runs: 3, log, generatedOnly: true, figure: c.sink });
+    return { figures: c.figures, output: '' };
+  },
+  'bench-paging': async (_root, log) => {
+    const c = collector();
+    await runPagingBench({ log, figure: c.sink });
+    return { figures: c.figures, output: '' };
+  },
+  'bench-loader': async (_root, log) => {
+    const c = collector();
+    await runLoaderTimeBench({ runs: 5, log, figure: c.sink });
+    return { figures: c.figures, output: '' };
+  },
+  'bench-build': async (_root, log) => {
+    const c = collector();
+    await runBuildTimeBench({ runs: 3, log, figure: c.sink });
+    return { figures: c.figures, output: '' };
+  },
+};
+
+/** The source each benchmark suite of `npm run bench` stands for. */
+export const BENCH_SOURCES: Partial<Record<string, SourceName>> = {
+  compile: 'bench-compile', paging: 'bench-paging', loader: 'bench-loader', build: 'bench-build',
+};
+
+export function figureSpec(id: string): FigureSpec | undefined {
+  return FIGURES.find((f) => f.id === id);
+}
+
+export function sampleSpec(id: string): SampleSpec | undefined {
+  return SAMPLES.find((s) => s.id === id);
+}

@@ -1,0 +1,148 @@
+// `npm run docs:check` (scripts/docs-check.ts): the docs' marked figures and sample outputs
+// agree with the commands named next to them on this checkout, and the check fails when a
+// figure or a sample line is edited by hand in a scratch copy of the docs. The figures'
+// grammar round-trips: what --write (and so `npm run bench -- --write`) writes, the check
+// accepts. npm test runs the cheap tier (image sizes, the quick start's boot);
+// `npm run test:matrix` (TSBOOT_MATRIX=1) every figure, benchmarks and boot times included.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { check, lint, measureAndWrite } from '../../scripts/docs-check';
+import { compareFigure, FigureFormat, formatFigure } from '../../scripts/docs/figures';
+import { SourceName, SourceResult } from '../../scripts/docs/registry';
+import { repoRoot } from '../lib/toolchain';
+
+const MATRIX = process.env.TSBOOT_MATRIX === '1';
+const cache = new Map<SourceName, SourceResult>();
+const log = (m: string) => process.stdout.write(`    ${m}\n`);
+
+/** A scratch tree holding a copy of README.md and docs/ (the documents the check reads). */
+function scratchDocs(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-docs-'));
+  fs.copyFileSync(path.join(repoRoot, 'README.md'), path.join(dir, 'README.md'));
+  fs.cpSync(path.join(repoRoot, 'docs'), path.join(dir, 'docs'), { recursive: true });
+  return dir;
+}
+
+function editFile(file: string, from: string, to: string): void {
+  const text = fs.readFileSync(file, 'utf8');
+  assert.ok(text.includes(from), `${file} has no '${from}' to edit`);
+  fs.writeFileSync(file, text.replace(from, to));
+}
+
+test('figures: every kind reads back what it writes, and a measurement beyond the tolerance fails', () => {
+  const cases: [FigureFormat, number, number][] = [
+    // [format, measured and written, measured again and out of tolerance]
+    [{ kind: 'bytes' }, 64000, 64016],
+    [{ kind: 'count', tolerance: 0.03 }, 130, 135],
+    [{ kind: 'ratio', tolerance: 0.03 }, 0.87, 0.91],
+    [{ kind: 'range', unit: 'ms', band: 1.5 }, 41.8, 70],
+    [{ kind: 'range', unit: 's', band: 2 }, 9.51, 1.2],
+    [{ kind: 'range', unit: 'MiB/s', band: 3 }, 1460, 4500],
+    [{ kind: 'range', unit: '×', band: 1.6 }, 0.74, 1.3],
+  ];
+  for (const [f, m, bad] of cases) {
+    const text = formatFigure(f, m);
+    assert.is(compareFigure(f, text, m), '', `${f.kind} ${text} does not accept its own measurement ${m}`);
+    assert.ok(compareFigure(f, text, bad) !== '', `${f.kind} ${text} accepts ${bad}`);
+  }
+  assert.is(compareFigure({ kind: 'count', tolerance: 0.03 }, '130', 133), '', 'a count within 3 % fails');
+  assert.match(compareFigure({ kind: 'range', unit: 's' }, '3–7 ms', 5), /in ms/);
+  assert.match(compareFigure({ kind: 'bytes' }, 'about 64 KiB', 65536), /not a bytes figure/);
+});
+
+test('docs:check --help describes the options', () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'build', 'js', 'scripts', 'docs-check.js'), '--help'], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  for (const opt of ['--tier', '--only', '--write', '--root', '--list']) assert.ok(r.stdout.includes(opt), `--help does not mention ${opt}`);
+});
+
+test('every marker names a known figure, reads as one, and its command is named next to it', () => {
+  assert.equal(lint(repoRoot), []);
+});
+
+test('a marker with an unknown id, or a figure whose command is not named next to it, is reported', () => {
+  const dir = scratchDocs();
+  try {
+    const readme = path.join(dir, 'README.md');
+    editFile(readme, '<!--fig:efi.x86_64-->', '<!--fig:efi.x86_65-->');
+    editFile(readme, '`npm run build -- --arch aarch64 && stat -c %s build/aarch64/BOOTAA64.EFI`', '`make`');
+    const problems = lint(dir).map((p) => `${p.id}: ${p.message}`);
+    assert.ok(problems.some((p) => /^efi\.x86_65: no such figure/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /^efi\.x86_64: the figure is in no document/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /^efi\.aarch64: its command `npm run build -- --arch aarch64` is not named/.test(p)), problems.join('\n'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the cheap figures and sample outputs agree with their commands on this checkout', async () => {
+  const r = await check({ root: repoRoot, tier: 'test', log, cache });
+  assert.ok(r.checked >= 5, `only ${r.checked} items checked`);
+  assert.equal(r.problems, []);
+});
+
+test('a size edited by hand in the README fails the check, and --write puts the measured one back', async () => {
+  const dir = scratchDocs();
+  try {
+    const readme = path.join(dir, 'README.md');
+    const original = fs.readFileSync(readme, 'utf8');
+    const size = /<!--fig:kernel\.aarch64-->([\d,]+) B/.exec(original);
+    assert.ok(size, 'the README has no kernel.aarch64 figure');
+    const edited = (Number(size![1].replace(/,/g, '')) + 40).toLocaleString('en-US');
+    editFile(readme, `<!--fig:kernel.aarch64-->${size![1]} B`, `<!--fig:kernel.aarch64-->${edited} B`);
+    const bad = await check({ root: dir, tier: 'test', only: ['kernel.aarch64'], log, cache });
+    assert.is(bad.problems.length, 1, JSON.stringify(bad.problems));
+    assert.match(bad.problems[0].message, new RegExp(`the docs say ${edited} B; measured ${size![1]} B`));
+    assert.match(bad.problems[0].where, /^README\.md:\d+$/);
+
+    assert.is(await measureAndWrite({ root: dir, tier: 'test', only: ['kernel.aarch64'], log, cache }), 1);
+    assert.is(fs.readFileSync(readme, 'utf8'), original, '--write did not restore the measured figure');
+    assert.equal((await check({ root: dir, tier: 'test', only: ['kernel.aarch64'], log, cache })).problems, []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a sample line edited by hand (the quick start's check count) fails the check", async () => {
+  const dir = scratchDocs();
+  try {
+    const readme = path.join(dir, 'README.md');
+    const line = /^\[kernel\] all (\d+) checks passed$/m.exec(fs.readFileSync(readme, 'utf8'));
+    assert.ok(line, "the quick start's sample has no 'all N checks passed' line");
+    editFile(readme, line![0], `[kernel] all ${Number(line![1]) - 1} checks passed`);
+    const bad = await check({ root: dir, tier: 'test', only: ['boot-x86_64'], log, cache });
+    assert.is(bad.problems.length, 1, JSON.stringify(bad.problems));
+    assert.match(bad.problems[0].message, /`npm run qemu:x86_64` printed no line '\[kernel\] all \d+ checks passed'/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a timing range edited by hand fails the check (no measurement needed to see it)', async () => {
+  const dir = scratchDocs();
+  try {
+    const readme = path.join(dir, 'README.md');
+    // The boot this suite made already measured launch -> verdict; a range far below it fails.
+    const m = /<!--fig:qemu\.x86_64\.verdict-->([\d.]+–[\d.]+ s)/.exec(fs.readFileSync(readme, 'utf8'));
+    assert.ok(m, 'the README has no qemu.x86_64.verdict figure');
+    editFile(readme, `<!--fig:qemu.x86_64.verdict-->${m![1]}`, '<!--fig:qemu.x86_64.verdict-->0.1–0.2 s');
+    const bad = await check({ root: dir, tier: 'matrix', only: ['qemu.x86_64.verdict'], log, cache });
+    assert.is(bad.problems.length, 1, JSON.stringify(bad.problems));
+    assert.match(bad.problems[0].message, /outside 0\.1–0\.2/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+if (MATRIX) {
+  test('every figure and sample output agrees with its command (benchmarks, boot times)', async () => {
+    const r = await check({ root: repoRoot, tier: 'matrix', log, cache });
+    assert.equal(r.problems, []);
+  });
+}
+
+test.run();
