@@ -8,7 +8,7 @@ import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { repoRoot } from './paths';
-import { compareFigure, FigureSite, findFigures, findSamples, missingSampleLine, SampleSite, writeFigures } from './docs/figures';
+import { compareFigure, FigureSite, findFigures, findSamples, missingSampleLine, SampleSite, unmarkedOutputs, writeFigures } from './docs/figures';
 import { figureSpec, FIGURES, sampleSpec, SAMPLES, SourceName, SourceResult, SOURCES, Tier, TIERS } from './docs/registry';
 
 type Log = (msg: string) => void;
@@ -49,7 +49,12 @@ export function lint(root: string): Problem[] {
     const spec = sampleSpec(s.id);
     const where = `${s.file}:${s.line}`;
     if (!spec) problems.push({ where, id: s.id, message: 'no such sample in scripts/docs/registry.ts' });
-    else if (!s.context.includes(spec.command)) problems.push({ where, id: s.id, message: `its command \`${spec.command}\` is not named in the paragraph before it` });
+    else if (!s.context.includes(spec.command) && !s.lines.includes(`$ ${spec.command}`)) {
+      problems.push({ where, id: s.id, message: `its command \`${spec.command}\` is not named in the paragraph before it or as its \`$ \` line` });
+    }
+  }
+  for (const u of unmarkedOutputs(root)) {
+    problems.push({ where: `${u.file}:${u.line}`, id: '-', message: 'a block of output without <!--sample:ID--> (mark it, or give it a language such as text)' });
   }
   for (const f of FIGURES) if (!figures.some((s) => s.id === f.id)) problems.push({ where: 'scripts/docs/registry.ts', id: f.id, message: 'the figure is in no document' });
   for (const f of SAMPLES) if (!samples.some((s) => s.id === f.id)) problems.push({ where: 'scripts/docs/registry.ts', id: f.id, message: 'the sample is in no document' });
@@ -94,7 +99,8 @@ export async function check(opts: CheckOptions): Promise<{ problems: Problem[]; 
     const spec = sampleSpec(s.id)!;
     const normalise = (line: string) => spec.volatile.reduce((acc, re) => acc.replace(re, '…'),
       (spec.strip ?? []).reduce((acc, re) => acc.replace(re, ''), line.trimEnd()));
-    const missing = missingSampleLine(s.lines, results.get(spec.source)!.output, normalise);
+    // A `$ ` line is the command typed, not its output.
+    const missing = missingSampleLine(s.lines.filter((l) => !l.startsWith('$ ')), results.get(spec.source)!.output, normalise);
     if (missing) problems.push({ where: `${s.file}:${s.line}`, id: s.id, message: `\`${spec.command}\` printed no line '${missing}' (in this order)` });
   }
   return { problems, checked: figures.length + samples.length };
@@ -109,8 +115,10 @@ export async function measureAndWrite(opts: CheckOptions, have = new Map<SourceN
   const sources = new Set<SourceName>(figures.map((s) => figureSpec(s.id)!.source));
   const results = await measure(sources, opts.log, new Map([...(opts.cache ?? []), ...have]));
   const values = new Map<string, number>();
-  const ids = new Set(figures.map((s) => s.id));
-  for (const r of results.values()) for (const [id, v] of r.figures) if (ids.has(id)) values.set(id, v);
+  for (const s of figures) {
+    const v = results.get(figureSpec(s.id)!.source)!.figures.get(s.id);
+    if (v !== undefined) values.set(s.id, v);
+  }
   const changed = writeFigures(opts.root, values, figureSpec);
   for (const c of changed) opts.log(`[docs] ${c.file}:${c.line}: ${c.id} = ${c.text}`);
   return changed.length;

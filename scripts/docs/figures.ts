@@ -161,6 +161,21 @@ export function findFigures(root: string, kindOf: (id: string) => FigureKind | u
   return out;
 }
 
+/** Fenced blocks with no language and no sample marker: output nothing checks. */
+export function unmarkedOutputs(root: string): { file: string; line: number }[] {
+  const out: { file: string; line: number }[] = [];
+  for (const file of docFiles(root)) {
+    const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
+    let open = false;
+    lines.forEach((l, i) => {
+      if (!l.startsWith('```')) return;
+      if (!open && l.trim() === '```' && !SAMPLE_MARKER.test(lines[i - 1]?.trim() ?? '')) out.push({ file, line: i + 1 });
+      open = !open;
+    });
+  }
+  return out;
+}
+
 /** Every sample block in the documents. */
 export function findSamples(root: string): SampleSite[] {
   const out: SampleSite[] = [];

@@ -7,6 +7,7 @@
 // `npm run test:matrix`.
 import { spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { runBuildTimeBench } from '../../bench/build-time';
 import { runCompileTimeBench } from '../../bench/compile-time';
@@ -22,6 +23,7 @@ export const TIERS: readonly Tier[] = ['test', 'matrix'];
 
 export type SourceName =
   | 'build' | 'boot-x86_64' | 'boot-aarch64' | 'floor-x86_64' | 'floor-aarch64'
+  | 'boot-x86_64-example-cfg' | 'fault-x86_64-pf' | 'fault-aarch64-stack' | 'tsboot-check' | 'tsboot-run'
   | 'bench-compile' | 'bench-paging' | 'bench-loader' | 'bench-build';
 
 export interface FigureSpec extends FigureFormat {
@@ -97,17 +99,31 @@ export const FIGURES: readonly FigureSpec[] = [
 const BOOT_VOLATILE = [/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/g];
 /** The uptime `npm run qemu:<arch>` prints before each serial line. */
 const BOOT_STRIP = [/^\[\s*\d+\.\d+\] /];
+/** Addresses, register values and offsets of an exception report, and repeat counts. */
+const FAULT_VOLATILE = [/0x[0-9a-f]+/g, /\d+ more times/g];
+/** The amounts of the memory summary, which follow the firmware's and the loader's allocations. */
+const MEMORY_VOLATILE = [/\b\d+(?= (?:MiB )?(?:kernel|usable|reserved|ignored)\b)/g, /exact: \d+ KiB/g];
 
 export const SAMPLES: readonly SampleSpec[] = [
   { id: 'boot-x86_64', source: 'boot-x86_64', tier: 'test', command: 'npm run qemu:x86_64', volatile: BOOT_VOLATILE, strip: BOOT_STRIP },
+  { id: 'memory-summary', source: 'boot-x86_64', tier: 'test', command: 'npm run qemu:x86_64', volatile: MEMORY_VOLATILE, strip: BOOT_STRIP },
+  { id: 'menu', source: 'boot-x86_64-example-cfg', tier: 'matrix', command: 'npm run qemu:x86_64 -- --cfg docs/examples/boot.cfg', volatile: [], strip: BOOT_STRIP },
+  { id: 'fault-x86_64-pf', source: 'fault-x86_64-pf', tier: 'matrix', command: 'npm run qemu:x86_64 -- --cfg <file>', volatile: FAULT_VOLATILE, strip: BOOT_STRIP },
+  { id: 'fault-aarch64-stack', source: 'fault-aarch64-stack', tier: 'matrix', command: 'npm run qemu:aarch64 -- --cfg <file>', volatile: FAULT_VOLATILE, strip: BOOT_STRIP },
+  { id: 'tsboot-check', source: 'tsboot-check', tier: 'test', command: 'npx tsboot check src', volatile: [] },
+  { id: 'tsboot-run', source: 'tsboot-run', tier: 'matrix', command: 'npx tsboot run src/kernel.ts --arch x86_64',
+    volatile: [/\d+ MiB in \d+ regions/g], strip: BOOT_STRIP },
 ];
+
+/** The file of docs/your-kernel.md's `tsboot check` sample: two width errors tsc cannot see. */
+const WIDTH_ERRORS = '// widths.ts\nexport function widths(b32: u32): u8 {\n  let x: u8 = 300;\n  let a: u8 = b32;\n  return x + a;\n}\n';
 
 // ---- the sources -------------------------------------------------------------------------
 
-/** Runs `node <script> args` in `root`, echoing nothing; resolves with stdout + stderr. */
-function runNode(root: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+/** Runs `node <script> args` in `cwd`, echoing nothing; resolves with stdout + stderr. */
+function runNode(cwd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (b: Buffer) => { output += b.toString('utf8'); });
     child.stderr.on('data', (b: Buffer) => { output += b.toString('utf8'); });
@@ -126,9 +142,28 @@ const MEMTEST_IDS: Record<string, string> = {
   'own address': 'own-address', 'moving inversions 0/1': 'inversions01', 'moving inversions random': 'inversions-random', 'modulo 20': 'modulo20',
 };
 
-async function boot(root: string, arch: Arch, log: Log): Promise<SourceResult> {
-  log(`[docs] booting ${arch} (npm run qemu:${arch}) ...`);
-  const r = await runNode(root, [path.join(root, 'build', 'js', 'qemu', 'boot.js'), '--arch', arch], 600_000);
+/** `npm run qemu:<arch> -- <args>`; `cfg` (optional) is written to a file passed as --cfg. */
+async function boot(root: string, arch: Arch, log: Log, args: string[] = [], cfg?: string): Promise<SourceResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-docs-boot-'));
+  try {
+    if (cfg !== undefined) {
+      fs.writeFileSync(path.join(dir, 'boot.cfg'), cfg);
+      args = [...args, '--cfg', path.join(dir, 'boot.cfg')];
+    }
+    log(`[docs] booting ${arch} (npm run qemu:${arch}${args.length ? ` -- ${args.join(' ')}` : ''}) ...`);
+    return await bootOutput(root, arch, args, log);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A boot.cfg of one tsboot entry with this command line, as docs/exceptions.md describes. */
+function faultCfg(arch: Arch, cmdline: string): string {
+  return `entry=fault\n  protocol=tsboot\n  path=/tsboot/kernel-${arch}.elf\n  cmdline=${cmdline}\n`;
+}
+
+async function bootOutput(root: string, arch: Arch, args: string[], log: Log): Promise<SourceResult> {
+  const r = await runNode(root, [path.join(root, 'build', 'js', 'qemu', 'boot.js'), '--arch', arch, ...args], 600_000);
   const figures = new Map<string, number>();
   const v = /^\s*launch -> verdict:\s+(\d+(?:\.\d+)?) s/m.exec(r.output);
   if (v) figures.set(`qemu.${arch}.verdict`, Number(v[1]));
@@ -160,6 +195,39 @@ export const SOURCES: Record<SourceName, (root: string, log: Log) => Promise<Sou
   },
   'boot-x86_64': (root, log) => boot(root, 'x86_64', log),
   'boot-aarch64': (root, log) => boot(root, 'aarch64', log),
+  'boot-x86_64-example-cfg': (root, log) => boot(root, 'x86_64', log, ['--cfg', 'docs/examples/boot.cfg']),
+  'fault-x86_64-pf': (root, log) => boot(root, 'x86_64', log, [], faultCfg('x86_64', 'tsboot.fault=pf')),
+  'fault-aarch64-stack': (root, log) => boot(root, 'aarch64', log, [], faultCfg('aarch64', 'tsboot.fault=stack')),
+  'tsboot-run': async (root, log) => {
+    // A project as `tsboot new k` makes it, with this checkout as its tsboot (what npm
+    // install of the packed tarball gives it, without packing).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-docs-run-'));
+    try {
+      const tsboot = path.join(root, 'bin', 'tsboot.js');
+      const made = await runNode(dir, [tsboot, 'new', 'k', '--tsboot', `file:${root}`], 120_000);
+      if (made.code !== 0) return { figures: new Map(), output: made.output };
+      const k = path.join(dir, 'k');
+      fs.mkdirSync(path.join(k, 'node_modules'));
+      fs.symlinkSync(root, path.join(k, 'node_modules', 'tsboot'));
+      log('[docs] npx tsboot run src/kernel.ts --arch x86_64 (a tsboot new project) ...');
+      const r = await runNode(k, [tsboot, 'run', 'src/kernel.ts', '--arch', 'x86_64'], 600_000);
+      return { figures: new Map(), output: r.output };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  'tsboot-check': async (root, log) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-docs-check-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'src'));
+      fs.writeFileSync(path.join(dir, 'src', 'widths.ts'), WIDTH_ERRORS);
+      log('[docs] npx tsboot check src (on src/widths.ts) ...');
+      const r = await runNode(dir, [path.join(root, 'bin', 'tsboot.js'), 'check', 'src'], 120_000);
+      return { figures: new Map(), output: r.output };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
   'floor-x86_64': (_root, log) => floor('x86_64', log),
   'floor-aarch64': (_root, log) => floor('aarch64', log),
   'bench-compile': async (_root, log) => {

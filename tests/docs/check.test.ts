@@ -74,6 +74,9 @@ test('a marker with an unknown id, or a figure whose command is not named next t
     assert.ok(problems.some((p) => /^efi\.x86_65: no such figure/.test(p)), problems.join('\n'));
     assert.ok(problems.some((p) => /^efi\.x86_64: the figure is in no document/.test(p)), problems.join('\n'));
     assert.ok(problems.some((p) => /^efi\.aarch64: its command `npm run build -- --arch aarch64` is not named/.test(p)), problems.join('\n'));
+    // A block of output nobody checks: no language and no sample marker.
+    fs.appendFileSync(path.join(dir, 'docs', 'memory.md'), '\nIt prints\n\n```\n[kernel] something\n```\n');
+    assert.ok(lint(dir).some((p) => /^docs\/memory\.md:\d+$/.test(p.where) && /without <!--sample:ID-->/.test(p.message)), 'an unmarked output block was not reported');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
