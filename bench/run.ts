@@ -49,7 +49,7 @@ import {
 import { runBuildTimeBench } from './build-time';
 import { runLoaderTimeBench } from './loader-time';
 import { runCompileTimeBench } from './compile-time';
-import { measureAndWrite } from '../scripts/docs-check';
+import { loadPerCpu, measureAndWrite } from '../scripts/docs-check';
 import { BENCH_SOURCES, figureSpec, SourceName, SourceResult } from '../scripts/docs/registry';
 
 const SUITES = ['runtime', 'node', 'porffor', 'compile', 'build', 'loader', 'paging'] as const;
@@ -459,6 +459,7 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.only.includes('node')) want.add('node');
   if (opts.only.includes('porffor')) want.add('porffor');
   const facts = machineFacts();
+  const loadAtStart = loadPerCpu();
   const figures = new Map<string, number>();
   const figure: FigureSink = (id, v) => figures.set(id, v);
   if (want.size > 0) sections.push(await runRuntime(opts, want));
@@ -490,11 +491,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     // The marked figures: this run's for the suites it ran, the rest measured now.
     const have = new Map<SourceName, SourceResult>();
+    const load = Math.max(loadAtStart, loadPerCpu());
     for (const suite of opts.only) {
       const source = BENCH_SOURCES[suite];
       if (!source) continue;
       const own = [...figures].filter(([id]) => figureSpec(id)?.source === source);
-      have.set(source, { figures: new Map(own), output: '' });
+      have.set(source, { figures: new Map(own), output: '', load });
     }
     const n = await measureAndWrite({ root: ROOT, tier: 'matrix', log }, have);
     log(`[write] ${n} marked figure(s) rewritten in README.md and docs/`);

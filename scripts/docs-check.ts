@@ -4,12 +4,13 @@
 // measured: scripts/docs/registry.ts). `--write` puts fresh measurements into the docs
 // instead, in the form the check reads back; `npm run bench -- --write` does the same
 // through `measureAndWrite` below.
+import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { repoRoot } from './paths';
 import { compareFigure, FigureSite, findFigures, findSamples, missingSampleLine, SampleSite, unmarkedOutputs, writeFigures } from './docs/figures';
-import { figureSpec, FIGURES, sampleSpec, SAMPLES, SourceName, SourceResult, SOURCES, Tier, TIERS } from './docs/registry';
+import { figureSpec, FIGURES, LOAD_LIMIT, sampleSpec, SAMPLES, SourceName, SourceResult, SOURCES, Tier, TIERS } from './docs/registry';
 
 type Log = (msg: string) => void;
 
@@ -61,6 +62,18 @@ export function lint(root: string): Problem[] {
   return problems;
 }
 
+/** The 1-minute load average per CPU now. */
+export function loadPerCpu(): number {
+  return os.loadavg()[0] / os.availableParallelism();
+}
+
+/** Why a wall-clock figure cannot be measured fairly in this result ('' when it can). */
+function tooBusy(spec: { wallClock?: boolean }, r: SourceResult): string {
+  if (!spec.wallClock || (r.load ?? 0) <= LOAD_LIMIT) return '';
+  return `a wall-clock figure, and the load average was ${(r.load! * os.availableParallelism()).toFixed(1)} on ` +
+    `${os.availableParallelism()} CPUs while it was measured (the limit is ${LOAD_LIMIT} per CPU): rerun on a quieter machine`;
+}
+
 /** Runs each source once; `have` holds sources measured already (by the benchmark run). */
 async function measure(sources: Set<SourceName>, log: Log, out = new Map<SourceName, SourceResult>()): Promise<Map<SourceName, SourceResult>> {
   let k = 0;
@@ -69,8 +82,11 @@ async function measure(sources: Set<SourceName>, log: Log, out = new Map<SourceN
     if (out.has(name)) continue;
     const t0 = Date.now();
     log(`[docs] (${k}/${sources.size}) ${name}`);
-    out.set(name, await SOURCES[name](REPO, log));
-    log(`[docs] (${k}/${sources.size}) ${name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const before = loadPerCpu();
+    const r = await SOURCES[name](REPO, log);
+    r.load = Math.max(before, loadPerCpu());
+    out.set(name, r);
+    log(`[docs] (${k}/${sources.size}) ${name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s, load ${r.load.toFixed(2)} per CPU`);
   }
   return out;
 }
@@ -92,7 +108,10 @@ export async function check(opts: CheckOptions): Promise<{ problems: Problem[]; 
   for (const s of figures) {
     const spec = figureSpec(s.id)!;
     if (s.text === '') continue; // reported by lint
-    const why = compareFigure(spec, s.text, results.get(spec.source)!.figures.get(s.id) ?? NaN);
+    const r = results.get(spec.source)!;
+    const busy = tooBusy(spec, r);
+    if (busy) { problems.push({ where: `${s.file}:${s.line}`, id: s.id, message: `not checked: ${busy}` }); continue; }
+    const why = compareFigure(spec, s.text, r.figures.get(s.id) ?? NaN);
     if (why) problems.push({ where: `${s.file}:${s.line}`, id: s.id, message: `the docs say ${s.text}; ${why} (\`${spec.command}\`)` });
   }
   for (const s of samples) {
@@ -116,7 +135,11 @@ export async function measureAndWrite(opts: CheckOptions, have = new Map<SourceN
   const results = await measure(sources, opts.log, new Map([...(opts.cache ?? []), ...have]));
   const values = new Map<string, number>();
   for (const s of figures) {
-    const v = results.get(figureSpec(s.id)!.source)!.figures.get(s.id);
+    const spec = figureSpec(s.id)!;
+    const r = results.get(spec.source)!;
+    const busy = tooBusy(spec, r);
+    if (busy) { opts.log(`[docs] ${s.file}:${s.line}: ${s.id} left as it is: ${busy}`); continue; }
+    const v = r.figures.get(s.id);
     if (v !== undefined) values.set(s.id, v);
   }
   const changed = writeFigures(opts.root, values, figureSpec);
