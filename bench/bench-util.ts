@@ -202,8 +202,14 @@ export function porfforVersion(): string | undefined {
 export function replaceMarkedSection(file: string, begin: string, end: string, content: string): boolean {
   if (!fs.existsSync(file)) return false;
   const text = fs.readFileSync(file, 'utf8');
-  const b = text.indexOf(begin);
-  const e = text.indexOf(end, b + begin.length);
+  // The markers count only on lines of their own: prose that names them (a table row
+  // saying what --write replaces) is not a section.
+  const ownLine = (marker: string, from: number) => {
+    const m = new RegExp(`^${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(text.slice(from));
+    return m ? from + m.index : -1;
+  };
+  const b = ownLine(begin, 0);
+  const e = b < 0 ? -1 : ownLine(end, b + begin.length);
   if (b < 0 || e < 0) return false;
   const next = text.slice(0, b + begin.length) + '\n' + content.trim() + '\n' + text.slice(e);
   if (next !== text) fs.writeFileSync(file, next);

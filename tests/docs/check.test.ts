@@ -14,6 +14,7 @@ import { check, lint, measureAndWrite } from '../../scripts/docs-check';
 import { compareFigure, FigureFormat, formatFigure } from '../../scripts/docs/figures';
 import { SourceName, SourceResult } from '../../scripts/docs/registry';
 import { repoRoot } from '../lib/toolchain';
+import { replaceMarkedSection } from '../../bench/bench-util';
 
 const MATRIX = process.env.TSBOOT_MATRIX === '1';
 const cache = new Map<SourceName, SourceResult>();
@@ -147,6 +148,27 @@ test('a timing outside its stated range fails; measured on a busy machine it fai
     editFile(readme, `<!--fig:qemu.x86_64.verdict-->${m![1]}–${m![2]} s`, '<!--fig:qemu.x86_64.verdict-->0.1–0.2 s');
     const edited = await check({ root: dir, tier: 'matrix', only, log, cache: boot(inside, 0.5) });
     assert.match(edited.problems[0]?.message ?? '', /the docs say 0\.1–0\.2 s; measured .* outside 0\.1–0\.2/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bench --write's report goes between the markers on their own lines, not where prose names them", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-docs-'));
+  try {
+    const file = path.join(dir, 'benchmarks.md');
+    const row = '| `npm run bench -- --write` | replaces the section (between `<!-- bench:begin -->` and `<!-- bench:end -->`) |';
+    fs.writeFileSync(file, `# B\n\n${row}\n\n## Results\n\n<!-- bench:begin -->\nold\n<!-- bench:end -->\n`);
+    assert.ok(replaceMarkedSection(file, '<!-- bench:begin -->', '<!-- bench:end -->', 'new report'));
+    assert.is(fs.readFileSync(file, 'utf8'), `# B\n\n${row}\n\n## Results\n\n<!-- bench:begin -->\nnew report\n<!-- bench:end -->\n`);
+    fs.writeFileSync(file, `${row}\n`);
+    assert.not.ok(replaceMarkedSection(file, '<!-- bench:begin -->', '<!-- bench:end -->', 'new report'), 'a mention is not a section');
+    // Both documents carry exactly one section, its markers on lines of their own.
+    for (const doc of ['README.md', 'docs/benchmarks.md']) {
+      const text = fs.readFileSync(path.join(repoRoot, doc), 'utf8');
+      assert.is(text.match(/^<!-- bench:begin -->$/gm)?.length, 1, `${doc}: one <!-- bench:begin --> line`);
+      assert.is(text.match(/^<!-- bench:end -->$/gm)?.length, 1, `${doc}: one <!-- bench:end --> line`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
