@@ -63,8 +63,25 @@ function anchorImports(code: string, dir: string): string {
   return code.replace(/(from\s+")(\.{1,2}\/[^"]+)(")/g, (_m, a: string, spec: string, b: string) => a + path.join(base, spec) + b);
 }
 
-/** The program for an example. */
-export function exampleProgram(ex: DocExample): string {
+/** A value an example states in a comment: `let n: usize = "héllo".length;  // 6: ...`. */
+export interface StatedValue { name: string; value: bigint; line: number }
+
+/**
+ * The values a body example states for its top-level declarations, as a number (decimal or
+ * 0x with _ separators) right after `//`; words after a colon explain it.
+ */
+export function statedValues(ex: DocExample): StatedValue[] {
+  if (ex.mode !== 'body') return [];
+  const out: StatedValue[] = [];
+  ex.code.split('\n').forEach((l, i) => {
+    const m = /^(?:let|const) (\w+)\b[^=]*=[^;]*;\s*\/\/ (-?(?:0x[0-9a-fA-F_]+|\d[\d_]*))(?=:|$|\s)/.exec(l);
+    if (m) out.push({ name: m[1], value: BigInt(m[2].replace(/_/g, '').replace(/^-(0x.*)$/, '-$1')), line: ex.line + 1 + i });
+  });
+  return out;
+}
+
+/** The program for an example; `after` (optional) is appended to a body example's `main`. */
+export function exampleProgram(ex: DocExample, after = ''): string {
   const elf = ex.target.endsWith('-elf');
   const given = anchorImports(ex.given, ex.dir);
   const code = anchorImports(ex.code, ex.dir);
@@ -78,5 +95,5 @@ export function exampleProgram(ex: DocExample): string {
   const top: string[] = [];
   const body: string[] = [];
   for (const st of sf.statements) (LIFTED.has(st.kind) ? top : body).push(st.getFullText(sf));
-  return `${given}\n${top.join('\n')}\n${open}\n${body.join('\n')}\n${close}\n`;
+  return `${given}\n${top.join('\n')}\n${open}\n${body.join('\n')}\n${after}\n${close}\n`;
 }
