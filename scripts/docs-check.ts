@@ -110,7 +110,11 @@ export async function check(opts: CheckOptions): Promise<{ problems: Problem[]; 
     if (s.text === '') continue; // reported by lint
     const r = results.get(spec.source)!;
     const busy = tooBusy(spec, r);
-    if (busy) { problems.push({ where: `${s.file}:${s.line}`, id: s.id, message: `not checked: ${busy}` }); continue; }
+    if (busy) {
+      const m = r.figures.get(s.id);
+      problems.push({ where: `${s.file}:${s.line}`, id: s.id, message: `not checked${m === undefined ? '' : ` (measured ${Number(m.toPrecision(3))})`}: ${busy}` });
+      continue;
+    }
     const why = compareFigure(spec, s.text, r.figures.get(s.id) ?? NaN);
     if (why) problems.push({ where: `${s.file}:${s.line}`, id: s.id, message: `the docs say ${s.text}; ${why} (\`${spec.command}\`)` });
   }

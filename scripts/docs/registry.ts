@@ -26,7 +26,7 @@ export const TIERS: readonly Tier[] = ['test', 'matrix'];
 
 export type SourceName =
   | 'build' | 'boot-x86_64' | 'boot-aarch64' | 'floor-x86_64' | 'floor-aarch64'
-  | 'boot-x86_64-example-cfg' | 'fault-x86_64-pf' | 'fault-aarch64-stack' | 'tsboot-check' | 'tsboot-run'
+  | 'uboot-x86_64-pc' | 'uboot-x86_64-q35' | 'uboot-aarch64' | 'boot-x86_64-example-cfg' | 'fault-x86_64-pf' | 'fault-aarch64-stack' | 'tsboot-check' | 'tsboot-run'
   | 'bench-compile' | 'bench-paging' | 'bench-loader' | 'bench-build';
 
 export interface FigureSpec extends FigureFormat {
@@ -89,6 +89,12 @@ export const FIGURES: readonly FigureSpec[] = [
   ]),
   ...(['own-address', 'inversions01', 'inversions-random', 'modulo20'] as const).map((p): FigureSpec => (
     { id: `memtest.x86_64.${p}`, kind: 'range', wallClock: true, unit: 'MiB/s', band: 3, source: 'boot-x86_64', tier: 'matrix', command: 'npm run qemu:x86_64' })),
+  { id: 'uboot.x86_64.pc.verdict', kind: 'range', unit: 's', band: BOOT_BAND, wallClock: true, source: 'uboot-x86_64-pc', tier: 'matrix',
+    command: 'npm run qemu:x86_64 -- --firmware uboot --machine pc --disk-bus virtio' },
+  { id: 'uboot.x86_64.q35.verdict', kind: 'range', unit: 's', band: BOOT_BAND, wallClock: true, source: 'uboot-x86_64-q35', tier: 'matrix',
+    command: 'npm run qemu:x86_64 -- --firmware uboot' },
+  { id: 'uboot.aarch64.verdict', kind: 'range', unit: 's', band: BOOT_BAND, wallClock: true, source: 'uboot-aarch64', tier: 'matrix',
+    command: 'npm run qemu:aarch64 -- --firmware uboot' },
   { id: 'paging.map.walker', kind: 'count', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
   { id: 'paging.unmap.walker', kind: 'count', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
   { id: 'paging.random-vs-walker', kind: 'ratio', tolerance: 0.03, source: 'bench-paging', tier: 'matrix', command: PAGING },
@@ -155,7 +161,7 @@ const MEMTEST_IDS: Record<string, string> = {
 };
 
 /** `npm run qemu:<arch> -- <args>`; `cfg` (optional) is written to a file passed as --cfg. */
-async function boot(root: string, arch: Arch, log: Log, args: string[] = [], cfg?: string): Promise<SourceResult> {
+async function boot(root: string, arch: Arch, log: Log, args: string[] = [], cfg?: string, figures = `qemu.${arch}`): Promise<SourceResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-docs-boot-'));
   try {
     if (cfg !== undefined) {
@@ -163,7 +169,7 @@ async function boot(root: string, arch: Arch, log: Log, args: string[] = [], cfg
       args = [...args, '--cfg', path.join(dir, 'boot.cfg')];
     }
     log(`[docs] booting ${arch} (npm run qemu:${arch}${args.length ? ` -- ${args.join(' ')}` : ''}) ...`);
-    return await bootOutput(root, arch, args, log);
+    return await bootOutput(root, arch, args, log, figures);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -174,11 +180,12 @@ function faultCfg(arch: Arch, cmdline: string): string {
   return `entry=fault\n  protocol=tsboot\n  path=/tsboot/kernel-${arch}.elf\n  cmdline=${cmdline}\n`;
 }
 
-async function bootOutput(root: string, arch: Arch, args: string[], log: Log): Promise<SourceResult> {
+/** The boot's output and figures: `<prefix>.verdict` (launch to verdict) and the memory test's bandwidths. */
+async function bootOutput(root: string, arch: Arch, args: string[], log: Log, prefix: string): Promise<SourceResult> {
   const r = await runNode(root, [path.join(root, 'build', 'js', 'qemu', 'boot.js'), '--arch', arch, ...args], 600_000);
   const figures = new Map<string, number>();
   const v = /^\s*launch -> verdict:\s+(\d+(?:\.\d+)?) s/m.exec(r.output);
-  if (v) figures.set(`qemu.${arch}.verdict`, Number(v[1]));
+  if (v) figures.set(`${prefix}.verdict`, Number(v[1]));
   for (const m of r.output.matchAll(/\[kernel\] memtest (own address|moving inversions 0\/1|moving inversions random|modulo 20): 1 CPU (\d+) MiB\/s/g)) {
     figures.set(`memtest.${arch}.${MEMTEST_IDS[m[1]]}`, Number(m[2]));
   }
@@ -207,6 +214,9 @@ export const SOURCES: Record<SourceName, (root: string, log: Log) => Promise<Sou
   },
   'boot-x86_64': (root, log) => boot(root, 'x86_64', log),
   'boot-aarch64': (root, log) => boot(root, 'aarch64', log),
+  'uboot-x86_64-pc': (root, log) => boot(root, 'x86_64', log, ['--firmware', 'uboot', '--machine', 'pc', '--disk-bus', 'virtio'], undefined, 'uboot.x86_64.pc'),
+  'uboot-x86_64-q35': (root, log) => boot(root, 'x86_64', log, ['--firmware', 'uboot'], undefined, 'uboot.x86_64.q35'),
+  'uboot-aarch64': (root, log) => boot(root, 'aarch64', log, ['--firmware', 'uboot'], undefined, 'uboot.aarch64'),
   'boot-x86_64-example-cfg': (root, log) => boot(root, 'x86_64', log, ['--cfg', 'docs/examples/boot.cfg']),
   'fault-x86_64-pf': (root, log) => boot(root, 'x86_64', log, [], faultCfg('x86_64', 'tsboot.fault=pf')),
   'fault-aarch64-stack': (root, log) => boot(root, 'aarch64', log, [], faultCfg('aarch64', 'tsboot.fault=stack')),

@@ -143,7 +143,7 @@ test('a timing outside its stated range fails; measured on a busy machine it fai
     assert.match(slow.problems[0].message, new RegExp(`outside ${m![1]}–${m![2]}`));
     const busy = await check({ root: dir, tier: 'matrix', only, log, cache: boot(inside, 6) });
     assert.is(busy.problems.length, 1, JSON.stringify(busy.problems));
-    assert.match(busy.problems[0].message, /^not checked: a wall-clock figure, .* rerun on a quieter machine$/);
+    assert.match(busy.problems[0].message, /^not checked \(measured [\d.]+\): a wall-clock figure, .* rerun on a quieter machine$/);
     // The range edited by hand: the same measurement now fails.
     editFile(readme, `<!--fig:qemu.x86_64.verdict-->${m![1]}–${m![2]} s`, '<!--fig:qemu.x86_64.verdict-->0.1–0.2 s');
     const edited = await check({ root: dir, tier: 'matrix', only, log, cache: boot(inside, 0.5) });
