@@ -124,7 +124,10 @@ export async function check(opts: CheckOptions): Promise<{ problems: Problem[]; 
       (spec.strip ?? []).reduce((acc, re) => acc.replace(re, ''), line.trimEnd()));
     // A `$ ` line is the command typed, not its output.
     const missing = missingSampleLine(s.lines.filter((l) => !l.startsWith('$ ')), results.get(spec.source)!.output, normalise);
-    if (missing) problems.push({ where: `${s.file}:${s.line}`, id: s.id, message: `\`${spec.command}\` printed no line '${missing}' (in this order)` });
+    if (missing) {
+      const near = missing.nearest ? `; the nearest it printed: '${missing.nearest}'` : '';
+      problems.push({ where: `${s.file}:${s.line}`, id: s.id, message: `\`${spec.command}\` printed no line '${missing.line}' (in this order)${near}` });
+    }
   }
   return { problems, checked: figures.length + samples.length };
 }

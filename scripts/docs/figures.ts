@@ -227,17 +227,25 @@ export function writeFigures(root: string, values: ReadonlyMap<string, number>, 
   return changed;
 }
 
-/** A sample's lines and an output agree when each sample line, normalised, appears in the
- *  normalised output, in order. Returns the first sample line that is not found, or ''. */
-export function missingSampleLine(sample: readonly string[], output: string, normalise: (s: string) => string): string {
-  const out = output.split('\n').map(normalise);
+/**
+ * A sample's lines and an output agree when each sample line, normalised, appears in the
+ * normalised output, in order. Returns the first sample line that is not found and the
+ * output line after the last match that starts most like it (for the message), or
+ * undefined when all are found.
+ */
+export function missingSampleLine(sample: readonly string[], output: string, normalise: (s: string) => string): { line: string; nearest: string } | undefined {
+  const raw = output.split('\n');
+  const out = raw.map(normalise);
   let at = 0;
-  for (const raw of sample) {
-    const want = normalise(raw);
+  for (const line of sample) {
+    const want = normalise(line);
     if (want.trim() === '') continue;
     const k = out.indexOf(want, at);
-    if (k < 0) return raw;
-    at = k + 1;
+    if (k >= 0) { at = k + 1; continue; }
+    const common = (s: string) => { let n = 0; while (n < s.length && s[n] === want[n]) n++; return n; };
+    let best = -1;
+    for (let i = at; i < out.length; i++) if (best < 0 || common(out[i]) > common(out[best])) best = i;
+    return { line, nearest: best >= 0 && common(out[best]) >= 8 ? raw[best].trim() : '' };
   }
-  return '';
+  return undefined;
 }

@@ -120,7 +120,8 @@ test("a sample line edited by hand (the quick start's check count) fails the che
     editFile(readme, line![0], `[kernel] all ${Number(line![1]) - 1} checks passed`);
     const bad = await check({ root: dir, tier: 'test', only: ['boot-x86_64'], log, cache });
     assert.is(bad.problems.length, 1, JSON.stringify(bad.problems));
-    assert.match(bad.problems[0].message, /`npm run qemu:x86_64` printed no line '\[kernel\] all \d+ checks passed'/);
+    assert.match(bad.problems[0].message, new RegExp(`\`npm run qemu:x86_64\` printed no line '\\[kernel\\] all \\d+ checks passed' \\(in this order\\); ` +
+      `the nearest it printed: '.*\\[kernel\\] all ${line![1]} checks passed'`));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
