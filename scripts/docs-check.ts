@@ -74,7 +74,7 @@ function tooBusy(spec: { wallClock?: boolean }, r: SourceResult): string {
     `${os.availableParallelism()} CPUs while it was measured (the limit is ${LOAD_LIMIT} per CPU): rerun on a quieter machine`;
 }
 
-/** Runs each source once; `have` holds sources measured already (by the benchmark run). */
+/** Runs each source not in `out` yet (sources measured already: a cache, or the benchmark run) and adds it there. */
 async function measure(sources: Set<SourceName>, log: Log, out = new Map<SourceName, SourceResult>()): Promise<Map<SourceName, SourceResult>> {
   let k = 0;
   for (const name of sources) {
