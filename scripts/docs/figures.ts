@@ -129,6 +129,11 @@ export function compareFigure(f: FigureFormat, text: string, m: number): string 
   }
 }
 
+/** The markers of a line, except those inside `code` (an example of the syntax). */
+function markers(line: string): RegExpMatchArray[] {
+  return [...line.matchAll(MARKER)].filter((m) => (line.slice(0, m.index).match(/`/g)?.length ?? 0) % 2 === 0);
+}
+
 /** The paragraph around line index i (a table row is its own paragraph). */
 function paragraph(lines: string[], i: number): string {
   if (lines[i].trimStart().startsWith('|')) return lines[i];
@@ -151,7 +156,7 @@ export function findFigures(root: string, kindOf: (id: string) => FigureKind | u
   for (const file of docFiles(root)) {
     const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
     lines.forEach((l, i) => {
-      for (const m of l.matchAll(MARKER)) {
+      for (const m of markers(l)) {
         const kind = kindOf(m[1]);
         const after = l.slice(m.index! + m[0].length);
         out.push({ id: m[1], file, line: i + 1, text: kind ? figureText(kind, after) : '', context: paragraph(lines, i) });
@@ -204,22 +209,22 @@ export function writeFigures(root: string, values: ReadonlyMap<string, number>, 
     const full = path.join(root, file);
     const before = fs.readFileSync(full, 'utf8');
     const lines = before.split('\n').map((l, i) => {
-      // [text, marker, text, marker, text ...]: each marker's figure starts the part after it.
-      const parts = l.split(/(<!--fig:[\w.-]+-->)/);
-      for (let k = 1; k < parts.length; k += 2) {
-        const id = parts[k].slice('<!--fig:'.length, -'-->'.length);
+      // Last marker first, so that the earlier markers' positions stay valid.
+      for (const mk of markers(l).reverse()) {
+        const id = mk[1];
         const f = formatOf(id);
         const m = values.get(id);
         if (!f || m === undefined || !Number.isFinite(m)) continue;
-        const old = figureText(f.kind, parts[k + 1]);
+        const at = mk.index! + mk[0].length;
+        const old = figureText(f.kind, l.slice(at));
         // A range that still holds the measurement stays as written: it states the spread seen.
         if (f.kind === 'range' && old && compareFigure(f, old, m) === '') continue;
         const text = formatFigure(f, m);
         if (text === old) continue;
-        parts[k + 1] = text + parts[k + 1].slice(old.length);
+        l = l.slice(0, at) + text + l.slice(at + old.length);
         changed.push({ id, file, line: i + 1, text, context: '' });
       }
-      return parts.join('');
+      return l;
     });
     const text = lines.join('\n');
     if (text !== before) fs.writeFileSync(full, text);

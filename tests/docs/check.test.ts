@@ -70,9 +70,11 @@ test('a marker with an unknown id, or a figure whose command is not named next t
   try {
     const readme = path.join(dir, 'README.md');
     editFile(readme, '<!--fig:efi.x86_64-->', '<!--fig:efi.x86_65-->');
+    fs.appendFileSync(readme, '\nA marker in code is an example of the syntax: `<!--fig:no.such.id-->12 B`.\n');
     editFile(readme, '`npm run build -- --arch aarch64 && stat -c %s build/aarch64/BOOTAA64.EFI`', '`make`');
     const problems = lint(dir).map((p) => `${p.id}: ${p.message}`);
     assert.ok(problems.some((p) => /^efi\.x86_65: no such figure/.test(p)), problems.join('\n'));
+    assert.not.ok(problems.some((p) => p.startsWith('no.such.id')), 'a marker inside `code` was read as a figure');
     assert.ok(problems.some((p) => /^efi\.x86_64: the figure is in no document/.test(p)), problems.join('\n'));
     assert.ok(problems.some((p) => /^efi\.aarch64: its command `npm run build -- --arch aarch64` is not named/.test(p)), problems.join('\n'));
     // A block of output nobody checks: no language and no sample marker.
