@@ -202,14 +202,18 @@ export function porfforVersion(): string | undefined {
 export function replaceMarkedSection(file: string, begin: string, end: string, content: string): boolean {
   if (!fs.existsSync(file)) return false;
   const text = fs.readFileSync(file, 'utf8');
-  // The markers count only on lines of their own: prose that names them (a table row
-  // saying what --write replaces) is not a section.
-  const ownLine = (marker: string, from: number) => {
-    const m = new RegExp(`^${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(text.slice(from));
-    return m ? from + m.index : -1;
+  // The markers count only on lines of their own: a page may name them in its text (the
+  // command table of docs/benchmarks.md does), and that mention must stay as it is.
+  const onOwnLine = (marker: string, from: number): number => {
+    for (let i = text.indexOf(marker, from); i >= 0; i = text.indexOf(marker, i + 1)) {
+      const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+      const lineEnd = text.indexOf('\n', i);
+      if (text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).trim() === marker) return i;
+    }
+    return -1;
   };
-  const b = ownLine(begin, 0);
-  const e = b < 0 ? -1 : ownLine(end, b + begin.length);
+  const b = onOwnLine(begin, 0);
+  const e = b < 0 ? -1 : onOwnLine(end, b + begin.length);
   if (b < 0 || e < 0) return false;
   const next = text.slice(0, b + begin.length) + '\n' + content.trim() + '\n' + text.slice(e);
   if (next !== text) fs.writeFileSync(file, next);

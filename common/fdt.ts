@@ -20,6 +20,7 @@ const FDT_NOP: u32 = 4;
 const FDT_END: u32 = 9;
 
 import { type CpuList, MPIDR_AFFINITY_MASK, cpuListAdd } from "./cpulist";
+import { nameAt } from "./names";
 
 /** Deepest node nesting followed (virt's tree is 4 deep; deeper nodes are skipped). */
 const FDT_MAX_DEPTH = 16;
@@ -238,15 +239,15 @@ export function fdtScan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus
 }
 
 export function fdtStatusMessage(s: FdtStatus): cstr {
-  switch (s) {
-    case FdtStatus.Ok: return "ok";
-    case FdtStatus.BadMagic: return "not a flattened device tree (bad magic)";
-    case FdtStatus.BadHeader: return "device tree header is inconsistent";
-    case FdtStatus.Truncated: return "device tree is truncated";
-    case FdtStatus.BadToken: return "device tree structure block has a bad token";
-    case FdtStatus.TooDeep: return "device tree nests nodes too deeply";
-  }
-  return "unknown device tree error";
+  return nameAt("\
+ok\0\
+not a flattened device tree (bad magic)\0\
+device tree header is inconsistent\0\
+device tree is truncated\0\
+device tree structure block has a bad token\0\
+device tree nests nodes too deeply\0\
+",
+    u64(s), "unknown device tree error");
 }
 
 export function psciMethodName(m: PsciMethod): cstr {

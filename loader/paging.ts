@@ -17,8 +17,9 @@ import {
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
-import { logQuietConOut, log, logText } from "./log";
-import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
+import { logSerial, log, logError, logWarning } from "./log";
+import { nameAt } from "../common/names";
+import { type LoadedKernel, kernelPhdr, isLoad, segmentFlags } from "./kernel";
 import {
   archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
 } from "./arch/index";
@@ -91,15 +92,17 @@ export function translateInKernelTable(va: u64, outPa: Ptr<u64>, outAttrs: Ptr<u
 /** Live table frames of the kernel's table (for the log). */
 export function kernelTableFrames(): u64 { return pt.tableFrames; }
 
+/** By -rc (common/names.ts). */
+const PT_ERROR_NAMES: cstr = "\
+PT_OK\0\
+PT_ENOMEM (out of memory for page tables)\0\
+PT_EINVAL (bad address, size or attributes)\0\
+PT_EWX (writable and executable refused)\0\
+PT_EEXIST (already mapped)\0\
+";
+
 export function ptErrorName(rc: i32): cstr {
-  switch (rc) {
-    case PT_OK: return "PT_OK";
-    case PT_ENOMEM: return "PT_ENOMEM (out of memory for page tables)";
-    case PT_EINVAL: return "PT_EINVAL (bad address, size or attributes)";
-    case PT_EWX: return "PT_EWX (writable and executable refused)";
-    case PT_EEXIST: return "PT_EEXIST (already mapped)";
-  }
-  return "unknown page-table error";
+  return rc > 0 ? "unknown page-table error" : nameAt(PT_ERROR_NAMES, u64(-rc), "unknown page-table error");
 }
 
 /** The table that gets the identity mappings. */
@@ -115,7 +118,7 @@ function mapOrReport(what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool 
 function mapInOrReport(t: Ptr<PageTable>, what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
   let rc: i32 = ptMap(t, va, pa, size, attrs);
   if (rc == PT_OK) return true;
-  log(`error: mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
+  logError(`mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
   return false;
 }
 
@@ -146,14 +149,14 @@ function chooseLevels(asked: u32): u32 {
   log(`paging: the firmware runs ${fw}-level paging` +
     `${!target.x86_64 ? "" : archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57"}`);
   if (want == 5 && !archHasLevels5()) {
-    log(`warning: boot.cfg asks for paging=5, but ` +
+    logWarning(`boot.cfg asks for paging=5, but ` +
       `${target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
         : "5-level paging exists on x86_64 only"}` +
       `; falling back to 4-level paging`);
     want = 4;
   }
   if (want != fw && archTrampolineAddress() + 2 * PAGE > BELOW_4G) {
-    log(`warning: the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ${fw}` +
+    logWarning(`the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ${fw}` +
       ` levels`);
     want = fw;
   }
@@ -173,7 +176,7 @@ export function buildAddressSpace(
   frames.ctx = null;
   let rc: i32 = ptInit(addressOf(pt), addressOf(frames), 0);
   if (rc != PT_OK) {
-    log(`error: ptInit failed: ${ptErrorName(rc)}`);
+    logError(`ptInit failed: ${ptErrorName(rc)}`);
     return false;
   }
   pt.levels = levels;
@@ -186,7 +189,7 @@ export function buildAddressSpace(
     pt.highHalf = true;
     rc = ptInit(addressOf(ptLow), addressOf(frames), 0);
     if (rc != PT_OK) {
-      log(`error: ptInit (TTBR0 identity table) failed: ${ptErrorName(rc)}`);
+      logError(`ptInit (TTBR0 identity table) failed: ${ptErrorName(rc)}`);
       return false;
     }
   }
@@ -226,7 +229,7 @@ export function buildAddressSpace(
     if (rc2 == PT_EEXIST) {
       log("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
     } else if (rc2 != PT_OK) {
-      log(`error: mapping the framebuffer failed: ${ptErrorName(rc2)}`);
+      logError(`mapping the framebuffer failed: ${ptErrorName(rc2)}`);
       return false;
     } else if (fe > hhdmEnd) {
       hhdmEnd = fe;
@@ -250,11 +253,8 @@ export function buildAddressSpace(
     // The listing lines go to serial only, like the memory map's and the runtime regions':
     // on screen they cost a quarter of the x86_64 loader's guest instructions under QEMU
     // (OVMF's text console draws every character; docs/benchmarks.md, loader time).
-    logQuietConOut(true);
-    logText(`[loader]   kernel segment ${hex(vs)}-${hex(ve)} `);
-    logSegmentFlags(ph.flags);
-    logText(` <- phys ${hex(k.phys + (vs - k.img.vbase))}\n`);
-    logQuietConOut(false);
+    logSerial(`  kernel segment ${hex(vs)}-${hex(ve)} ${segmentFlags(ph.flags)} <- phys ` +
+      `${hex(k.phys + (vs - k.img.vbase))}`);
   }
 
   // Kernel stack; the page under it stays unmapped so an overflow faults.
@@ -265,10 +265,8 @@ export function buildAddressSpace(
   if (!mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE, stackPhys, KERNEL_STACK_SIZE, Attr.Read | Attr.Write | Attr.Global)) return false;
   out.stackPhys = stackPhys;
   out.stackTop = KERNEL_STACK_TOP;
-  logQuietConOut(true);
-  log(`  kernel stack ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE)}-${hex(KERNEL_STACK_TOP)} RW- <- phys ` +
+  logSerial(`  kernel stack ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE)}-${hex(KERNEL_STACK_TOP)} RW- <- phys ` +
     `${hex(stackPhys)}, guard page at ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE)}`);
-  logQuietConOut(false);
 
   // Identity: the code that switches CR3 keeps fetching from the same address, and the
   // stack it was called on must not vanish under an NMI before it moves to the new one.
@@ -279,7 +277,7 @@ export function buildAddressSpace(
   let se: u64 = sp + 2 * PAGE;
   // The trampoline pages are code, never on the stack; but do not map over them anyway.
   if (!(se <= tramp || ss >= tramp + 2 * PAGE)) {
-    log(`error: the loader stack ${hex(sp)} is next to the trampoline code ${hex(tramp)}`);
+    logError(`the loader stack ${hex(sp)} is next to the trampoline code ${hex(tramp)}`);
     return false;
   }
   if (!mapInOrReport(identityTable(), "the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
@@ -293,16 +291,14 @@ export function buildAddressSpace(
     out.switchPage = page;
   }
   if (target.x86_64 && pt.root > BELOW_4G) {
-    log(`error: the root table ${hex(pt.root)} is above 4 GiB`);
+    logError(`the root table ${hex(pt.root)} is above 4 GiB`);
     return false;
   }
   out.trampolinePage = tramp;
   log(`paging: ${levels}-level tables for the kernel${out.switchPage == 0 ? "" : ` (the firmware runs ` +
     `${archFirmwareLevels()}-level: the switch leaves 64-bit mode through 32-bit code; switch page ` +
     `${hex(out.switchPage)})`}`);
-  logQuietConOut(true);
-  log(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
-  logQuietConOut(false);
+  logSerial(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
 
   out.root = pt.root;
   out.identityRoot = identityTable().root;
@@ -318,13 +314,13 @@ export function selfCheck(k: Ptr<LoadedKernel>, probePhys: u64): bool {
   let attrs: u32 = 0;
   if (!ptTranslate(addressOf(pt), k.img.entry, addressOf(pa), addressOf(attrs)) ||
       pa != k.phys + (k.img.entry - k.img.vbase) || (attrs & Attr.Exec) == 0 || (attrs & Attr.Write) != 0) {
-    log(`error: page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
+    logError(`page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
       `${hex(k.phys + (k.img.entry - k.img.vbase))}`);
     return false;
   }
   if (!ptTranslate(addressOf(pt), HHDM_BASE + probePhys, addressOf(pa), addressOf(attrs)) ||
       pa != probePhys || (attrs & Attr.Exec) != 0) {
-    log(`error: page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
+    logError(`page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
     return false;
   }
   log(`page tables: root ${hex(pt.root)}, ${pt.tableFrames} table frames (${framesTaken} taken), self-check ok`);

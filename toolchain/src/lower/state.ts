@@ -37,6 +37,9 @@ export abstract class LowerState {
   protected lowered = new Map<ts.Node, string>();
   protected prelowering = false;
   private emitted = new Set<FuncInfo>();
+  /** How many places name each function (calls and function values), and whether a @hot
+   *  function is among them: -Oz keeps a function out of line by these (lower.ts). */
+  protected uses = new Map<FuncInfo, { count: number; fromHot: boolean }>();
   readonly dbg: DebugInfo | undefined;
 
   constructor(readonly c: Checker, readonly target: Target, readonly d: Diagnostics, debug: boolean) {
@@ -52,6 +55,10 @@ export abstract class LowerState {
   /** Requests a function's emission and returns its global name. */
   want(f: FuncInfo): string {
     const name = globalName(f.irName);
+    const u = this.uses.get(f) ?? { count: 0, fromHot: false };
+    u.count++;
+    u.fromHot ||= this.fn?.tags.hot === true;
+    this.uses.set(f, u);
     if (f.external) {
       const params = f.type.params.map(irType);
       this.mod.declare({ name, ret: irType(f.type.ret), params, cc: this.cc(f.type), attrs: [] });
