@@ -20,7 +20,7 @@
 import * as ts from 'typescript';
 import { FuncInfo, selfParams } from '../check/entities';
 import { irMemType, alignOf, isAggregate } from '../check/types';
-import { irParam, irReturn, returnsByPointer, sretParam } from './abi';
+import { irParam, irReturn, isEfiBool, returnsByPointer, sretParam } from './abi';
 import { FnBuilder, globalName } from '../emit/ir';
 import { deepest, tooDeepMessage } from '../check/nesting';
 import { isStackOverflow } from '../diagnostics';
@@ -100,7 +100,7 @@ export class Lowerer extends IterationLowerer {
     if (t.ret.kind === 'never') attrs.push('noreturn');
     const linkage = f.tags.symbol || f === this.c.entryMain ? '' : 'internal ';
     const cc = this.cc(t);
-    const params = t.params.map((p, i) => `${irParam(p)} %p${i}`);
+    const params = t.params.map((p, i) => `${irParam(p, t)} %p${i}`);
     if (returnsByPointer(t)) params.unshift(`${sretParam(t)} %ret`);
     const sp = this.dbg?.subprogram(f);
     const name = globalName(f.irName);
@@ -113,7 +113,7 @@ export class Lowerer extends IterationLowerer {
         const sym = i >= hidden ? f.params[i - hidden] : undefined;
         if (isAggregate(p)) { if (sym) this.locals.set(sym, `%p${i}`); return; }
         const a = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
-        this.storeScalar(p, `%p${i}`, a);
+        this.storeScalar(p, isEfiBool(p, t) ? this.b.icmp('ne', 'i8', `%p${i}`, '0') : `%p${i}`, a);
         if (sym) this.locals.set(sym, a);
       });
     }
