@@ -24,6 +24,12 @@ export function repoRoot(): string {
   }
 }
 
+/**
+ * Receives a benchmark's headline figures under the ids of scripts/docs/registry.ts, so that
+ * `npm run docs:check` and `npm run bench -- --write` take them from the same measurement.
+ */
+export type FigureSink = (id: string, value: number) => void;
+
 /** Progress goes to stderr so that stdout carries only the markdown report. */
 export function log(msg: string): void {
   process.stderr.write(msg + '\n');

@@ -15,7 +15,7 @@ import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { generateModule } from './generated-module';
-import { compilerBuilt, exec, firstLine, log as defaultLog, makeTempDir, mdTable, median, repoRoot, tsbootCommand } from './bench-util';
+import { FigureSink, compilerBuilt, exec, firstLine, log as defaultLog, makeTempDir, mdTable, median, repoRoot, tsbootCommand } from './bench-util';
 
 export interface CompileTimeOptions {
   quick: boolean;
@@ -25,6 +25,10 @@ export interface CompileTimeOptions {
   programs?: string[];
   /** Lines of the generated module (default 1000). */
   lines?: number;
+  /** Only the generated module (the headline figures), none of the benchmark programs. */
+  generatedOnly?: boolean;
+  /** Receives frontend.wall and frontend.cpu (ms): the generated module's medians. */
+  figure?: FigureSink;
 }
 
 const GOAL_MS = 300;
@@ -107,7 +111,7 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
       .readdirSync(benchDir)
       .filter((f) => f.endsWith('.ts') && f !== 'lib.ts')
       .map((f) => f.replace(/\.ts$/, ''))
-      .filter((n) => !opts.programs?.length || opts.programs.includes(n))
+      .filter((n) => !opts.generatedOnly && (!opts.programs?.length || opts.programs.includes(n)))
       .sort()
       .map((n) => ({ name: `${n}.ts`, file: path.join(benchDir, `${n}.ts`) }));
     modules.push({ name: `generated (${genLines} lines)`, file: generated });
@@ -173,6 +177,8 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
     const genBest = gen.error ? NaN : Math.min(...(gen.stages.get('frontend') ?? []));
     const genCpu = gen.error || gen.cpu.length === 0 ? NaN : median(gen.cpu);
     const boot = median(startup);
+    opts.figure?.('frontend.wall', genOurs);
+    opts.figure?.('frontend.cpu', genCpu);
     const how = hasTimings
       ? 'Stage times as the compiler reports them (`tsboot compile -O2 --target x86_64-linux --timings`, a fresh process per ' +
         'compile, so a cold start): "tsboot total" is parse + check + lower + emit IR, i.e. the compiler\'s own work; "clang" is ' +

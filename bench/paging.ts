@@ -22,10 +22,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  FigureSink,
   CLANG, compilerBuilt, exec, firstLine, fmtRatio, haveCommand, makeTempDir, mdTable, median, repoRoot, tsbootCommand,
 } from './bench-util';
 
-export interface PagingBenchOptions { quick?: boolean; runs?: number; log?: (m: string) => void }
+export interface PagingBenchOptions {
+  quick?: boolean;
+  runs?: number;
+  log?: (m: string) => void;
+  /** Receives the headline figures (single map/unmap instructions, the ratios) under the docs' ids. */
+  figure?: FigureSink;
+}
 
 interface Workload { k: number; name: string; what: string; hhdm: boolean }
 const WORKLOADS: Workload[] = [
@@ -190,6 +197,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
       const vsFloor = tTs.nsPerRun / floorNs;
       if (w.hhdm && Number.isFinite(vsFloor)) worstHhdm = Math.max(worstHhdm, vsFloor);
       if (w.k === 10) zeroVsMemset = vsFloor;
+      if (w.k === 10) opts.figure?.('paging.zeroing-vs-memset.x86_64', vsFloor);
       rows.push([
         w.name, fmtN(tTs.frames * 4096),
         fmtN(irTs), fmtN(irC), fmtRatio(irRatio), fmtN(irW), fmtRatio(ratio(irTs, irW)),
@@ -200,6 +208,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
         const ir = a64Instructions(a64Exe, [String(w.k), '1', '1'], 'pw_run', 'tsboot_main', tmp);
         const ms = a64Instructions(a64Exe, ['99', '1', '1', String(bytes)], 'pw_memset', 'tsboot_main', tmp);
         const perPage = (x: number | string) => (typeof x === 'number' ? x / tTs.frames : NaN);
+        if (w.k === 10 && typeof ir === 'number' && typeof ms === 'number') opts.figure?.('paging.zeroing-vs-memset.aarch64', ir / ms);
         a64Rows.push([w.name, fmtN(tTs.frames * 4096), fmtN(ir), fmtN(Math.round(perPage(ir))), fmtN(Math.round(perPage(ms))),
           fmtRatio(perPage(ir) / perPage(ms))]);
       }
@@ -219,9 +228,12 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
       // aarch64: the first call (its tables exist: the neighbour page was mapped before).
       const a64 = haveA64 ? a64Instructions(a64Exe, ['9', '1', '1'], fn, 'pw_run', tmp) : '—';
       if (typeof ts === 'number') worstSingle = Math.max(worstSingle, ts);
+      const op = fn === 'pw_map1' ? 'map' : 'unmap';
+      for (const [who, v] of [['x86_64', ts], ['walker', wk], ['aarch64', a64]] as const) if (typeof v === 'number') opts.figure?.(`paging.${op}.${who}`, v);
       single.push([label, fmtN(ts), fmtN(c), fmtN(wk), fmtRatio(typeof ts === 'number' && typeof wk === 'number' ? ts / wk : NaN), fmtN(a64)]);
     }
 
+    opts.figure?.('paging.random-vs-walker', randomVsWalker);
     const table = mdTable(
       ['workload', 'table bytes', 'Ir tsboot', 'Ir C twin', 'vs C twin', 'Ir C walker', 'vs walker', 'time tsboot', 'time C twin', 'time ratio',
         'tsboot per table page', 'memset per page', 'vs memset'],

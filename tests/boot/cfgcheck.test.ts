@@ -283,6 +283,23 @@ test('the example in docs/boot-protocol.md is docs/examples/boot.cfg and parses 
   }
 });
 
+test('every boot.cfg example in README.md and docs/*.md parses with no error for the loaders it names', () => {
+  const docs = ['README.md', ...fs.readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  let blocks = 0;
+  for (const doc of docs) {
+    const text = fs.readFileSync(path.join(repoRoot, doc), 'utf8');
+    for (const m of text.matchAll(/^```ini\n([\s\S]*?)^```$/gm)) {
+      blocks++;
+      const line = text.slice(0, m.index).split('\n').length;
+      for (const arch of ARCHES) {
+        const r = run(m[1], arch);
+        assert.is(r.code, 0, `${doc}:${line} for the ${arch} loader:\n${r.lines.join('\n')}`);
+      }
+    }
+  }
+  assert.ok(blocks >= 2, `only ${blocks} boot.cfg examples found`);
+});
+
 test('usage errors exit 2', () => {
   const r = spawnSync(exe.x86_64, [path.join(dir, 'no-such.cfg')], { encoding: 'utf8' });
   assert.is(r.status, 2);
