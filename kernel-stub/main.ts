@@ -377,12 +377,12 @@ function checkHhdmLeaves(b: Ptr<BootInfo>): void {
   let n1g: u64 = 0;
   let n2m: u64 = 0;
   let n4k: u64 = 0;
-  let w: WalkResult = zeroed<WalkResult>();
   let va: u64 = b.hhdmBase;
   let end: u64 = b.hhdmBase + b.hhdmSize;
   while (va < end) {
     let span: u64 = 0;
-    if (walk(va, addressOf(w))) {
+    const w: WalkResult = walk(va);
+    if (w.ok) {
       span = w.pageSize;
       if (span == u64(1) << 30) n1g++;
       else if (span == u64(1) << 21) n2m++;
@@ -395,9 +395,7 @@ function checkHhdmLeaves(b: Ptr<BootInfo>): void {
     va = (va & ~(span - 1)) + span;
   }
   let allowed: bool = (b.flags & BootFlag.Huge1G) != 0;
-  kbegin("  hhdm leaves: ");
-  print(`${n1g} of 1 GiB, ${n2m} of 2 MiB, ${n4k} of 4 KiB `);
-  println(`(1 GiB pages ${allowed ? "allowed" : "not allowed"})`);
+  klog(`  hhdm leaves: ${n1g} of 1 GiB, ${n2m} of 2 MiB, ${n4k} of 4 KiB (1 GiB pages ${allowed ? "allowed" : "not allowed"})`);
   if (!allowed && n1g != 0) failHex("1 GiB leaves in the HHDM, which the boot info does not allow:", n1g);
   ok("HHDM leaves within the page sizes the boot info allows");
 }
@@ -526,9 +524,8 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   let probeFailures: u32 = probePermissions(bi);
   checkPermissions(bi);
   if (probeFailures != 0) {
-    print(`[kernel] FAIL: ${probeFailures} of the permission probes did not take the expected fault`);
-    println(" (probe FAIL lines above)");
-    fbconVerdict(false);
+    println(`[kernel] FAIL: ${probeFailures} of the permission probes did not take the expected fault (probe FAIL lines above)`);
+    fbcon.verdict(false);
     archExit(false);
   }
   ok("the CPU faults on each forbidden access: execute HHDM/data/rodata/stack, write text/rodata, read guard page");
