@@ -195,10 +195,10 @@ export abstract class ExprChecker extends GenericResolver {
     if (b.kind === 'null' || b.kind === 'untyped') { this.assignable(c.whenFalse, b, a); return a; }
     if (isInt(a) && isInt(b)) {
       const u = this.unify(c, c.whenTrue, a, c.whenFalse, b, '?:');
-      if (u && cv !== undefined) {
-        const chosen = this.consts.get(cv ? c.whenTrue : c.whenFalse);
-        if (chosen !== undefined) this.consts.set(c, chosen);
-      }
+      // Constant only when both arms are (as the docs define a constant expression): a
+      // constant condition choosing a constant arm beside a run-time one is not folded, so
+      // `1 << (K ? 40 : x)` is a run-time shift rather than an out-of-range constant.
+      if (u && cv !== undefined && av !== undefined && bv !== undefined) this.consts.set(c, cv ? av : bv);
       return u ?? ERROR;
     }
     if (!sameType(a, b) && a.kind !== 'error' && b.kind !== 'error') {
