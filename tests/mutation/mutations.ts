@@ -1,0 +1,99 @@
+// The known mutations: small, realistic bugs that a named suite must catch. Each one is a
+// single exact text replacement; a `find` that no longer occurs exactly once in its file
+// is an error (the list has drifted from the code), never a pass. `suites` are the
+// cheapest suites that must fail with the mutation applied (test-runner filters, matched
+// against the suite's path below tests/); `quick` marks the ones `npm test` runs.
+//
+// Run them: `npm run test:mutation` (all), `npm run test:mutation -- --quick`, `--only ID`.
+
+export interface Mutation {
+  /** Short name, used by --only. */
+  id: string;
+  /** The bug, as a reviewer would describe it. */
+  what: string;
+  /** File (relative to the repository root) and the exact text replaced, once. */
+  file: string;
+  find: string;
+  replace: string;
+  /** Suites (tests/run.ts filters) that must fail with the mutation applied. */
+  suites: string[];
+  /** Part of the fast subset run by `npm test` (cheap suites only). */
+  quick: boolean;
+  /** Extra environment for the suites (e.g. a bigger fuzz run). */
+  env?: Record<string, string>;
+}
+
+export const MUTATIONS: Mutation[] = [
+  {
+    id: 'nx-bit',
+    what: 'x86_64 NX moved from bit 63 to bit 62 of a descriptor',
+    file: 'common/paging/x86_64.ts',
+    find: 'export const X86_NX = 0x8000_0000_0000_0000;',
+    replace: 'export const X86_NX = 0x4000_0000_0000_0000;',
+    suites: ['paging/engine'],
+    quick: true,
+  },
+  {
+    id: 'signed-shift',
+    what: 'signed `>>` lowered as a logical shift (lshr instead of ashr)',
+    file: 'toolchain/src/lower/operators.ts',
+    find: 'const logical = op === TS.GreaterThanGreaterThanGreaterThanToken || !t.signed;',
+    replace: 'const logical = op === TS.GreaterThanGreaterThanGreaterThanToken || !t.signed || t.bits > 0;',
+    suites: ['compiler/fuzz'],
+    quick: true,
+  },
+  {
+    id: 'guard-page',
+    what: 'the page under the kernel stack (its guard) mapped',
+    file: 'loader/paging.ts',
+    find: 'mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE, stackPhys, KERNEL_STACK_SIZE,',
+    replace: 'mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE, stackPhys - PAGE, KERNEL_STACK_SIZE + PAGE,',
+    suites: ['boot/x86_64', 'boot/aarch64'],
+    quick: false,
+  },
+  {
+    id: 'reserved-rounding',
+    what: 'a reserved region rounded inwards (its base up to a page) instead of outwards',
+    file: 'kernel-stub/mm/ranges.ts',
+    find: '    let b: u64 = r.base & ~(PAGE_SIZE - 1);\n    let e: u64 = (regionEnd(r) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);',
+    replace: '    let b: u64 = (r.base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);\n    let e: u64 = (regionEnd(r) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);',
+    suites: ['mm/mm'],
+    quick: false,
+  },
+  {
+    id: 'elf-segment-write',
+    what: 'the loader maps a kernel segment writable when it is readable (text and rodata become writable)',
+    file: 'loader/paging.ts',
+    find: 'if ((ph.flags & PF_W) != 0) attrs |= Attr.Write;',
+    replace: 'if ((ph.flags & (PF_W | 4)) != 0) attrs |= Attr.Write;',
+    suites: ['boot/x86_64', 'boot/aarch64'],
+    quick: false,
+  },
+  {
+    id: 'tlb-flush',
+    what: 'the engine forgets to report the TLB flush of a page it unmapped',
+    file: 'common/paging/engine.ts',
+    find: '  pde[0] = d - countOne();\n  noteFlush(pt, va);',
+    replace: '  pde[0] = d - countOne();',
+    suites: ['paging/engine'],
+    quick: false,
+  },
+  {
+    id: 'pl011-data',
+    what: 'PL011 data register at offset 0x04 instead of 0x00',
+    file: 'common/uart/pl011.ts',
+    find: 'const UARTDR: u64 = 0x00;',
+    replace: 'const UARTDR: u64 = 0x04;',
+    suites: ['boot/aarch64'],
+    quick: false,
+  },
+  {
+    id: 'ns16550-lsr',
+    what: '16550 line status register read at offset 6 (the modem status) instead of 5',
+    file: 'common/uart/ns16550.ts',
+    find: 'const REG_LSR: u16 = 5;',
+    replace: 'const REG_LSR: u16 = 6;',
+    suites: ['boot/x86_64'],
+    quick: false,
+  },
+];
