@@ -5,7 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { repoRoot } from '../lib/toolchain';
-import { MUTATIONS, Mutation } from './mutations';
+import { MUTATIONS, Mutation, quickMutations } from './mutations';
 import { MutationResult, Scratch } from './scratch';
 
 /** Runs `list` in one scratch copy, logging each verdict; the copy is removed unless `keep`. */
@@ -20,7 +20,8 @@ export async function runMutations(list: Mutation[], opts: { baseline: boolean; 
     for (const m of list) {
       opts.log(`${m.id}: ${m.what} (${m.file}) -> ${m.suites.join(', ')}`);
       const r = await scratch.check(m, opts.baseline);
-      opts.log(`${m.id}: ${r.verdict.toUpperCase()}${r.seconds ? ` in ${r.seconds.toFixed(1)} s` : ''}\n${indent(r.detail)}`);
+      const times = r.suites.map((x) => `${x.suite} ${x.failed ? 'failed' : 'passed'} in ${x.seconds.toFixed(1)} s`).join(', ');
+      opts.log(`${m.id}: ${r.verdict.toUpperCase()}${times ? ` (${times})` : ''}\n${indent(r.detail)}`);
       results.push(r);
     }
   } finally {
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     .usage('$0 [options]\n\nApplies each known mutation (tests/mutation/mutations.ts) to a scratch copy of the '
       + 'checkout, one at a time, and checks that the suites named for it fail (and pass unmutated). '
       + 'The working tree is not modified.')
-    .option('quick', { type: 'boolean', default: false, describe: 'only the fast subset that npm test runs' })
+    .option('quick', { type: 'boolean', default: false, describe: 'only the fast subset that npm test runs (its cheap suites)' })
     .option('only', { type: 'string', describe: 'comma-separated mutation ids' })
     .option('baseline', { type: 'boolean', default: true, describe: 'check that the unmutated tree passes each suite set (--no-baseline to skip)' })
     .option('list', { type: 'boolean', default: false, describe: 'list the mutations and exit' })
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     .strict()
     .help()
     .parseAsync();
-  let list = argv.quick ? MUTATIONS.filter((m) => m.quick) : MUTATIONS;
+  let list = argv.quick ? quickMutations() : MUTATIONS;
   if (argv.only !== undefined) {
     const ids = argv.only.split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = ids.filter((id) => !MUTATIONS.some((m) => m.id === id));
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     list = list.filter((m) => ids.includes(m.id));
   }
   if (argv.list) {
-    for (const m of list) console.log(`${m.id}${m.quick ? ' (quick)' : ''}: ${m.what}\n    ${m.file} -> ${m.suites.join(', ')}`);
+    for (const m of list) console.log(`${m.id}: ${m.what}\n    ${m.file} -> ${m.suites.map((x) => (m.quick.includes(x) ? `${x} (npm test)` : x)).join(', ')}`);
     return;
   }
   const results = await runMutations(list, { baseline: argv.baseline, keep: argv.keep, log: (l) => console.log(l) });

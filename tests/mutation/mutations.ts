@@ -1,8 +1,9 @@
 // The known mutations: small, realistic bugs that a named suite must catch. Each one is a
 // single exact text replacement; a `find` that no longer occurs exactly once in its file
 // is an error (the list has drifted from the code), never a pass. `suites` are the
-// cheapest suites that must fail with the mutation applied (test-runner filters, matched
-// against the suite's path below tests/); `quick` marks the ones `npm test` runs.
+// suites that must each fail with the mutation applied (test-runner filters, matched
+// against the suite's path below tests/), cheapest first; `quick` names those of them that
+// `npm test` runs (the cheap ones), the rest run in `npm run test:matrix`.
 //
 // Run them: `npm run test:mutation` (all), `npm run test:mutation -- --quick`, `--only ID`.
 
@@ -15,10 +16,10 @@ export interface Mutation {
   file: string;
   find: string;
   replace: string;
-  /** Suites (tests/run.ts filters) that must fail with the mutation applied. */
+  /** Suites (tests/run.ts filters), each of which must fail with the mutation applied. */
   suites: string[];
-  /** Part of the fast subset run by `npm test` (cheap suites only). */
-  quick: boolean;
+  /** The ones of `suites` that `npm test` runs (cheap suites only; none: matrix only). */
+  quick: string[];
   /** Extra environment for the suites (e.g. a bigger fuzz run). */
   env?: Record<string, string>;
 }
@@ -31,7 +32,7 @@ export const MUTATIONS: Mutation[] = [
     find: 'export const X86_NX = 0x8000_0000_0000_0000;',
     replace: 'export const X86_NX = 0x4000_0000_0000_0000;',
     suites: ['paging/engine'],
-    quick: true,
+    quick: ['paging/engine'],
   },
   {
     id: 'signed-shift',
@@ -39,8 +40,10 @@ export const MUTATIONS: Mutation[] = [
     file: 'toolchain/src/lower/operators.ts',
     find: 'const logical = op === TS.GreaterThanGreaterThanGreaterThanToken || !t.signed;',
     replace: 'const logical = op === TS.GreaterThanGreaterThanGreaterThanToken || !t.signed || t.bits > 0;',
-    suites: ['compiler/fuzz'],
-    quick: true,
+    // constfold runs shifts of every width and sign through the model; the fuzz run of
+    // npm test must catch it too (that is what sizes it: tests/compiler/fuzz.test.ts).
+    suites: ['compiler/constfold', 'compiler/exec', 'compiler/fuzz'],
+    quick: ['compiler/constfold'],
   },
   {
     id: 'guard-page',
@@ -49,7 +52,7 @@ export const MUTATIONS: Mutation[] = [
     find: 'mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE, stackPhys, KERNEL_STACK_SIZE,',
     replace: 'mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE, stackPhys - PAGE, KERNEL_STACK_SIZE + PAGE,',
     suites: ['boot/x86_64', 'boot/aarch64'],
-    quick: false,
+    quick: [],
   },
   {
     id: 'reserved-rounding',
@@ -58,7 +61,7 @@ export const MUTATIONS: Mutation[] = [
     find: '    let b: u64 = r.base & ~(PAGE_SIZE - 1);\n    let e: u64 = (regionEnd(r) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);',
     replace: '    let b: u64 = (r.base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);\n    let e: u64 = (regionEnd(r) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);',
     suites: ['mm/mm'],
-    quick: false,
+    quick: [],
   },
   {
     id: 'elf-segment-write',
@@ -67,7 +70,7 @@ export const MUTATIONS: Mutation[] = [
     find: 'if ((ph.flags & PF_W) != 0) attrs |= Attr.Write;',
     replace: 'if ((ph.flags & (PF_W | 4)) != 0) attrs |= Attr.Write;',
     suites: ['boot/x86_64', 'boot/aarch64'],
-    quick: false,
+    quick: [],
   },
   {
     id: 'tlb-flush',
@@ -76,7 +79,7 @@ export const MUTATIONS: Mutation[] = [
     find: '  pde[0] = d - countOne();\n  noteFlush(pt, va);',
     replace: '  pde[0] = d - countOne();',
     suites: ['paging/engine'],
-    quick: false,
+    quick: ['paging/engine'],
   },
   {
     id: 'pl011-data',
@@ -85,7 +88,7 @@ export const MUTATIONS: Mutation[] = [
     find: 'const UARTDR: u64 = 0x00;',
     replace: 'const UARTDR: u64 = 0x04;',
     suites: ['boot/aarch64'],
-    quick: false,
+    quick: [],
   },
   {
     id: 'ns16550-lsr',
@@ -94,6 +97,20 @@ export const MUTATIONS: Mutation[] = [
     find: 'const REG_LSR: u16 = 5;',
     replace: 'const REG_LSR: u16 = 6;',
     suites: ['boot/x86_64'],
-    quick: false,
+    quick: [],
+  },
+  {
+    id: 'usb-exclusive',
+    what: 'the USB writer opens a block device without O_EXCL (a mounted or held stick gets written)',
+    file: 'scripts/usb.ts',
+    find: 'const excl = info.isBlockDevice ? fs.constants.O_EXCL : 0;',
+    replace: 'const excl = 0;',
+    suites: ['image/usb'],
+    quick: [],
   },
 ];
+
+/** The subset `npm test` runs: each mutation with quick suites, checked with those only. */
+export function quickMutations(): Mutation[] {
+  return MUTATIONS.filter((m) => m.quick.length > 0).map((m) => ({ ...m, suites: m.quick }));
+}

@@ -15,8 +15,8 @@ export type Verdict = 'caught' | 'missed' | 'stale' | 'baseline-failed' | 'broke
 export interface MutationResult {
   mutation: Mutation;
   verdict: Verdict;
-  /** Seconds the mutated suites took (the cost of the check, without the baseline). */
-  seconds: number;
+  /** Per named suite: whether it failed with the mutation applied, and the seconds it took. */
+  suites: Array<{ suite: string; failed: boolean; seconds: number }>;
   /** What happened, for the report (the runner's last lines, tsc's errors, …). */
   detail: string;
 }
@@ -122,18 +122,24 @@ export class Scratch {
     return run;
   }
 
-  /** Applies `m`, rebuilds, runs its suites, restores the file. `baseline`: check the unmutated tree first. */
+  /**
+   * Applies `m`, rebuilds, runs each of its suites on its own (each must fail), restores
+   * the file. `baseline`: first check that each suite passes unmutated, without skips.
+   */
   async check(m: Mutation, baseline: boolean): Promise<MutationResult> {
-    const result = (verdict: Verdict, seconds: number, detail: string): MutationResult => ({ mutation: m, verdict, seconds, detail });
+    const suites: MutationResult['suites'] = [];
+    const result = (verdict: Verdict, detail: string): MutationResult => ({ mutation: m, verdict, suites, detail });
     const file = path.join(this.dir, m.file);
-    if (!fs.existsSync(file)) return result('stale', 0, `${m.file} does not exist`);
+    if (!fs.existsSync(file)) return result('stale', `${m.file} does not exist`);
     const original = fs.readFileSync(file, 'utf8');
     const n = original.split(m.find).length - 1;
-    if (n !== 1) return result('stale', 0, `the text to replace occurs ${n} times in ${m.file} (must be once): update tests/mutation/mutations.ts`);
+    if (n !== 1) return result('stale', `the text to replace occurs ${n} times in ${m.file} (must be once): update tests/mutation/mutations.ts`);
     if (baseline) {
-      const b = await this.baseline(m.suites, m.env);
-      if (!b.ok || b.skipped > 0 || b.passed === 0) {
-        return result('baseline-failed', 0, `unmutated: ${b.passed} passed, ${b.failed} failed, ${b.skipped} skipped\n${tail(b.output, 40)}`);
+      for (const suite of m.suites) {
+        const b = await this.baseline([suite], m.env);
+        if (!b.ok || b.skipped > 0 || b.passed === 0) {
+          return result('baseline-failed', `${suite} unmutated: ${b.passed} passed, ${b.failed} failed, ${b.skipped} skipped\n${tail(b.output, 40)}`);
+        }
       }
     }
     fs.writeFileSync(file, original.replace(m.find, () => m.replace));
@@ -141,13 +147,17 @@ export class Scratch {
       try {
         this.tsc();
       } catch (e) {
-        return result('broken', 0, `the mutated tree does not compile: ${(e as Error).message}`);
+        return result('broken', `the mutated tree does not compile: ${(e as Error).message}`);
       }
-      const r = await this.runSuites(m.suites, m.env);
-      const counts = `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
-      return !r.ok && r.failed > 0
-        ? result('caught', r.seconds, `${counts}\n${failures(r.output)}`)
-        : result('missed', r.seconds, `${counts}: the suites passed with the mutation applied\n${tail(r.output, 20)}`);
+      const details: string[] = [];
+      for (const suite of m.suites) {
+        const r = await this.runSuites([suite], m.env);
+        const failed = !r.ok && r.failed > 0;
+        suites.push({ suite, failed, seconds: r.seconds });
+        const counts = `${suite}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} in ${r.seconds.toFixed(1)} s`;
+        details.push(failed ? `${counts}\n${failures(r.output)}` : `${counts}: PASSED with the mutation applied\n${tail(r.output, 20)}`);
+      }
+      return result(suites.every((x) => x.failed) ? 'caught' : 'missed', details.join('\n'));
     } finally {
       fs.writeFileSync(file, original);
       fs.utimesSync(file, new Date(), new Date());
@@ -166,7 +176,5 @@ function tail(s: string, lines: number): string {
 
 /** The lines of a runner's output that name what failed (uvu's ✘ lines, FAIL markers, the closing lines). */
 function failures(out: string): string {
-  const closing = tail(out, 2).split('\n');
-  const hits = out.split('\n').filter((l) => /FAIL|✘|Assertion|expected/i.test(l) && !closing.includes(l)).slice(0, 12);
-  return [...hits, ...closing].join('\n');
+  return out.split('\n').filter((l) => /FAIL|✘|Assertion|\(Expected\)/.test(l)).slice(0, 12).join('\n');
 }
