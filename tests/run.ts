@@ -1,5 +1,5 @@
 // `npm test`: runs every uvu suite (build/js/tests/**/*.test.js), each in its own Node
-// process, several at once, then prints one closing line `N passed, N failed[, N skipped]`.
+// process, several at once, then prints one closing line `N passed, N failed, N skipped`.
 //
 // - Jobs: up to --jobs suites run at once (default: the number of CPUs).
 // - QEMU: a suite that boots QEMU, i.e. whose module graph reaches qemu/runner.ts (directly
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${suites.length} suites in ${((Date.now() - t0) / 1000).toFixed(1)} s (${jobs} at a time)` +
     `${failedSuites.length ? `; failing: ${failedSuites.join(', ')}` : ''}` +
     `${skippingSuites.length ? `; skipping: ${skippingSuites.join(', ')}` : ''}\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   process.exitCode = failed > 0 || suites.length === 0 ? 1 : 0;
 }
 
