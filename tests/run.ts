@@ -106,11 +106,12 @@ function schedule(suites: Suite[]): Suite[] {
   return [...suites].sort((a, b) => expectedS(b) - expectedS(a) || a.name.localeCompare(b.name));
 }
 
-/** uvu's summary (Total / Passed / Skipped); a suite that crashed before it counts as one failure. */
+/** uvu's summary (Total / Passed / Skipped; Total leaves the skipped tests out); a suite
+ *  that crashed before it counts as one failure. */
 function countResults(out: string, exitCode: number | null): Omit<Outcome, 'seconds'> {
   const num = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? 0);
   const passed = num('Passed'), total = num('Total'), skipped = num('Skipped');
-  return { passed, skipped, failed: Math.max(total - passed - skipped, exitCode === 0 ? 0 : 1) };
+  return { passed, skipped, failed: Math.max(total - passed, exitCode === 0 ? 0 : 1) };
 }
 
 function runSuite(s: Suite, env: NodeJS.ProcessEnv, print: (block: string) => void): Promise<Outcome> {
