@@ -140,7 +140,8 @@ export class Scratch {
       for (const suite of m.suites) {
         const b = await this.baseline([suite], m.env);
         if (!b.ok || b.skipped > 0 || b.passed === 0) {
-          return result('baseline-failed', `${suite} unmutated: ${b.passed} passed, ${b.failed} failed, ${b.skipped} skipped\n${tail(b.output, 40)}`);
+          return result('baseline-failed', `${suite} unmutated: ${b.passed} passed, ${b.failed} failed, ${b.skipped} skipped\n`
+            + `${failures(b.output)}\n${tail(b.output, 30)}`);
         }
       }
     }
@@ -185,5 +186,5 @@ function tail(s: string, lines: number): string {
 
 /** The lines of a runner's output that name what failed (uvu's ✘ lines, FAIL markers, the closing lines). */
 function failures(out: string): string {
-  return out.split('\n').filter((l) => /FAIL|✘|Assertion|\(Expected\)/.test(l)).slice(0, 12).join('\n');
+  return out.split('\n').filter((l) => /FAIL|✘|Assertion|Error|\(Expected\)/.test(l)).slice(0, 12).join('\n');
 }
