@@ -24,6 +24,12 @@ export function repoRoot(): string {
   }
 }
 
+/**
+ * Receives a benchmark's headline figures under the ids of scripts/docs/registry.ts, so that
+ * `npm run docs:check` and `npm run bench -- --write` take them from the same measurement.
+ */
+export type FigureSink = (id: string, value: number) => void;
+
 /** Progress goes to stderr so that stdout carries only the markdown report. */
 export function log(msg: string): void {
   process.stderr.write(msg + '\n');
@@ -196,8 +202,18 @@ export function porfforVersion(): string | undefined {
 export function replaceMarkedSection(file: string, begin: string, end: string, content: string): boolean {
   if (!fs.existsSync(file)) return false;
   const text = fs.readFileSync(file, 'utf8');
-  const b = text.indexOf(begin);
-  const e = text.indexOf(end, b + begin.length);
+  // The markers count only on lines of their own: a page may name them in its text (the
+  // command table of docs/benchmarks.md does), and that mention must stay as it is.
+  const onOwnLine = (marker: string, from: number): number => {
+    for (let i = text.indexOf(marker, from); i >= 0; i = text.indexOf(marker, i + 1)) {
+      const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+      const lineEnd = text.indexOf('\n', i);
+      if (text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd).trim() === marker) return i;
+    }
+    return -1;
+  };
+  const b = onOwnLine(begin, 0);
+  const e = b < 0 ? -1 : onOwnLine(end, b + begin.length);
   if (b < 0 || e < 0) return false;
   const next = text.slice(0, b + begin.length) + '\n' + content.trim() + '\n' + text.slice(e);
   if (next !== text) fs.writeFileSync(file, next);

@@ -17,12 +17,14 @@ import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { compilerBuilt, exec, firstLine, log as defaultLog, makeTempDir, mdTable, median, repoRoot } from './bench-util';
+import { FigureSink, compilerBuilt, exec, firstLine, log as defaultLog, makeTempDir, mdTable, median, repoRoot } from './bench-util';
 import { copyBuildTree } from '../scripts/build';
 
 export interface BuildTimeOptions {
   runs: number;
   log?: (m: string) => void;
+  /** Receives build.<scenario>.wall / .cpu (s) for the scenarios the docs quote. */
+  figure?: FigureSink;
 }
 
 const CLEAN_GOAL_S = 10;
@@ -39,6 +41,8 @@ interface Scenario {
   fromBuilt: boolean;
   /** The build's own summary must mention this. */
   expect: RegExp;
+  /** The id under which the docs quote it (build.<figure>.wall / .cpu). */
+  figure?: string;
 }
 
 const ARTIFACT_DIRS = ['x86_64', 'aarch64'];
@@ -57,20 +61,22 @@ function prependTo(file: string, text: string): void {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'clean build, 4 artifacts', prepare: removeOutputs, fromBuilt: false, expect: /4 artifacts/ },
-  { name: 'clean build, one tool process at a time (`--jobs 1`)', prepare: removeOutputs, args: ['--jobs', '1'], fromBuilt: false, expect: /4 artifacts/ },
-  { name: 'nothing changed', prepare: () => {}, fromBuilt: true, expect: /is up to date[^]*is up to date[^]*is up to date[^]*is up to date/ },
+  { name: 'clean build, 4 artifacts', prepare: removeOutputs, fromBuilt: false, expect: /4 artifacts/, figure: 'clean' },
+  { name: 'clean build, one tool process at a time (`--jobs 1`)', prepare: removeOutputs, args: ['--jobs', '1'], fromBuilt: false, expect: /4 artifacts/, figure: 'jobs1' },
+  { name: 'nothing changed', prepare: () => {}, fromBuilt: true, expect: /is up to date[^]*is up to date[^]*is up to date[^]*is up to date/, figure: 'nochange' },
   {
     name: 'a comment added to common/bootinfo.ts (all four rebuilt; IR unchanged)',
     prepare: (c) => appendTo(path.join(c, 'common', 'bootinfo.ts'), '\n// build-time benchmark edit\n'),
     fromBuilt: true,
     expect: /4 artifacts/,
+    figure: 'shared-comment',
   },
   {
     name: 'the compiler changed (a comment in its compiled code)',
     prepare: (c) => appendTo(path.join(c, 'build', 'js', 'toolchain', 'src', 'check', 'types.js'), '\n// build-time benchmark edit\n'),
     fromBuilt: true,
     expect: /4 artifacts/,
+    figure: 'compiler-change',
   },
   {
     name: 'a line added at the top of kernel-stub/main.ts (both kernels: new IR)',
@@ -172,6 +178,10 @@ export async function runBuildTimeBench(opts: BuildTimeOptions): Promise<string>
       continue;
     }
     const w = median(wall);
+    if (sc.figure) {
+      opts.figure?.(`build.${sc.figure}.wall`, w / 1000);
+      opts.figure?.(`build.${sc.figure}.cpu`, median(cpu) / 1000);
+    }
     if (sc === SCENARIOS[0]) clean = w;
     if (sc.name === 'nothing changed') noChange = w;
     rows.push([sc.name, fmtS(w), `${fmtS(Math.min(...wall))} – ${fmtS(Math.max(...wall))}`, fmtS(median(cpu))]);
@@ -180,6 +190,7 @@ export async function runBuildTimeBench(opts: BuildTimeOptions): Promise<string>
   if (npm.error) notes.push(`- \`npm run build -- --arch all\`, nothing changed: ${npm.error}`);
   rows.push(['`npm run build -- --arch all`, nothing changed (npm, setup check, build)', npm.wall.length ? fmtS(median(npm.wall)) : 'failed',
     npm.wall.length ? `${fmtS(Math.min(...npm.wall))} – ${fmtS(Math.max(...npm.wall))}` : '—', '—']);
+  if (npm.wall.length) opts.figure?.('build.npm-nochange.wall', median(npm.wall) / 1000);
   const verdict = (ms: number, goal: number) => (Number.isFinite(ms) ? `${fmtS(ms)}: ${ms <= goal * 1000 ? 'met' : 'NOT met'}` : 'not measured');
   const lines = [
     '### Build time',

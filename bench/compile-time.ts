@@ -14,7 +14,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { compilerBuilt, exec, firstLine, log as defaultLog, makeTempDir, mdTable, median, repoRoot, tsbootCommand } from './bench-util';
+import { generateModule } from './generated-module';
+import { FigureSink, compilerBuilt, exec, firstLine, log as defaultLog, makeTempDir, mdTable, median, repoRoot, tsbootCommand } from './bench-util';
 
 export interface CompileTimeOptions {
   quick: boolean;
@@ -24,260 +25,13 @@ export interface CompileTimeOptions {
   programs?: string[];
   /** Lines of the generated module (default 1000). */
   lines?: number;
+  /** Only the generated module (the headline figures), none of the benchmark programs. */
+  generatedOnly?: boolean;
+  /** Receives frontend.wall and frontend.cpu (ms): the generated module's medians. */
+  figure?: FigureSink;
 }
 
 const GOAL_MS = 300;
-
-// ---- the generated module --------------------------------------------------------------
-
-/** A deterministic pseudo-random source so that the generated module is the same every time. */
-class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0 || 1;
-  }
-  next(): number {
-    let s = this.s;
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    this.s = s >>> 0;
-    return this.s;
-  }
-  int(lo: number, hi: number): number {
-    return lo + (this.next() % (hi - lo + 1));
-  }
-  hex32(): string {
-    return '0x' + this.next().toString(16).toUpperCase().padStart(8, '0');
-  }
-}
-
-/**
- * One generated function: its source lines and the line of `main` that calls it (a
- * statement adding a u64 to `acc`).
- */
-interface GenFn {
-  lines: string[];
-  call: string;
-}
-
-type Template = (k: number, r: Rng) => GenFn;
-
-const TABLES = 4;
-
-const TEMPLATES: Template[] = [
-  // Hash mixing over a global table: shifts, rotations, wrapping adds.
-  (k, r) => {
-    const t = k % TABLES;
-    const rot = r.int(3, 29);
-    return {
-      lines: [
-        `/** Folds table${t} into a 32-bit hash (variant ${k}). */`,
-        `export function mix${k}(seed: u32): u32 {`,
-        `  let h: u32 = seed ^ ${r.hex32()};`,
-        `  for (let i: u32 = 0; i < TABLE_LEN; i++) {`,
-        `    const v: u32 = table${t}[i];`,
-        `    h ^= v + ${r.hex32()} + (h << 6) + (h >>> 2);`,
-        `    h = (h << ${rot}) | (h >>> ${32 - rot});`,
-        `  }`,
-        `  return h;`,
-        `}`,
-      ],
-      call: `acc += u64(mix${k}(${r.int(1, 1000)}));`,
-    };
-  },
-  // An enum-driven state machine with a switch.
-  (k, r) => ({
-    lines: [
-      `/** One step of the packet parser (variant ${k}). */`,
-      `export function step${k}(state: State, input: u8): State {`,
-      `  let next: State = State.Error;`,
-      `  switch (state) {`,
-      `    case State.Idle:`,
-      `      next = input == ${r.int(1, 255)} ? State.Header : State.Idle;`,
-      `      break;`,
-      `    case State.Header:`,
-      `      if (input > ${r.int(1, 200)}) next = State.Body;`,
-      `      break;`,
-      `    case State.Body:`,
-      `      next = input == 0 ? State.Done : State.Body;`,
-      `      break;`,
-      `    case State.Done:`,
-      `    case State.Error:`,
-      `      next = state;`,
-      `      break;`,
-      `    default:`,
-      `      next = State.Error;`,
-      `  }`,
-      `  return next;`,
-      `}`,
-    ],
-    call: `{ const s: u32 = step${k}(State.Idle, ${r.int(0, 255)}); acc += s; }`,
-  }),
-  // Struct fields through pointers.
-  (k, r) => ({
-    lines: [
-      `/** Updates the first n entries and sums the present ones (variant ${k}). */`,
-      `export function update${k}(p: Ptr<Entry>, n: u32): u64 {`,
-      `  let total: u64 = 0;`,
-      `  for (let i: u32 = 0; i < n; i++) {`,
-      `    const e: Ptr<Entry> = ptrAdd(p, i);`,
-      `    e.count += 1;`,
-      `    e.base = e.base + u64(i) * ${r.int(2, 4096)};`,
-      `    if ((e.flags & FLAG_PRESENT) != 0) {`,
-      `      total += e.base;`,
-      `    } else {`,
-      `      e.flags |= FLAG_DIRTY;`,
-      `      e.name[i & 15] = u8(i + ${r.int(0, 200)});`,
-      `    }`,
-      `  }`,
-      `  return total;`,
-      `}`,
-    ],
-    call: `acc += update${k}(addressOf(entries[0]), ${r.int(1, 32)});`,
-  }),
-  // Labelled loops with break and continue.
-  (k, r) => ({
-    lines: [
-      `/** Counts small products up to limit, skipping multiples (variant ${k}). */`,
-      `export function search${k}(limit: u32): u32 {`,
-      `  let found: u32 = 0;`,
-      `  outer: for (let i: u32 = 1; i < limit; i++) {`,
-      `    for (let j: u32 = 1; j < ${r.int(5, 40)}; j++) {`,
-      `      if ((i * j) % ${r.int(3, 17)} == 0) continue outer;`,
-      `      if (i + j > limit) break outer;`,
-      `      found += (i ^ j) & 0xFF;`,
-      `    }`,
-      `  }`,
-      `  return found;`,
-      `}`,
-    ],
-    call: `acc += u64(search${k}(${r.int(10, 200)}));`,
-  }),
-  // Mixed widths and explicit conversions.
-  (k, r) => ({
-    lines: [
-      `/** Mixed-width arithmetic (variant ${k}). */`,
-      `export function widen${k}(a: u8, b: i16, c: u32): i64 {`,
-      `  const x: u16 = u16(a) * ${r.int(2, 250)};`,
-      `  const y: i32 = i32(b) - ${r.int(1, 30000)};`,
-      `  let z: i64 = i64(x) + i64(y) * ${r.int(2, 100000)};`,
-      `  z += i64(c) >> 3;`,
-      `  if (z < 0) z = -z;`,
-      `  const w: u64 = u64(z) ^ ${r.hex32()}_${r.hex32().slice(2)};`,
-      `  return i64(w >>> 1);`,
-      `}`,
-    ],
-    call: `acc += u64(widen${k}(${r.int(0, 255)}, ${r.int(-30000, 30000)}, ${r.int(0, 100000)}));`,
-  }),
-  // Recursion and a do-while with a conditional expression.
-  (k, r) => ({
-    lines: [
-      `/** Greatest common divisor, recursively (variant ${k}). */`,
-      `export function gcd${k}(a: u64, b: u64): u64 {`,
-      `  if (b == 0) return a;`,
-      `  return gcd${k}(b, a % b);`,
-      `}`,
-      ``,
-      `/** Collatz steps from start + ${k}, at most 1000. */`,
-      `export function collatz${k}(start: u64): u32 {`,
-      `  let n: u64 = start + ${r.int(1, 999)};`,
-      `  let steps: u32 = 0;`,
-      `  do {`,
-      `    n = (n & 1) == 0 ? n >>> 1 : 3 * n + 1;`,
-      `    steps++;`,
-      `  } while (n != 1 && steps < 1000);`,
-      `  return steps;`,
-      `}`,
-    ],
-    call: `acc += gcd${k}(${r.int(100, 100000)}, ${r.int(100, 100000)}) + u64(collatz${k}(${r.int(1, 100)}));`,
-  }),
-  // Buffers, memcpy and byte sums.
-  (k, r) => ({
-    lines: [
-      `/** Fills bufA, copies it to bufB and sums the copy (variant ${k}). */`,
-      `export function fillCopy${k}(v: u8): u32 {`,
-      `  for (let i: u32 = 0; i < BUF_LEN; i++) bufA[i] = u8(i * ${r.int(3, 251)}) ^ v;`,
-      `  memcpy(addressOf(bufB[0]), addressOf(bufA[0]), BUF_LEN);`,
-      `  let sum: u32 = 0;`,
-      `  for (let i: u32 = 0; i < BUF_LEN; i++) sum += bufB[i];`,
-      `  return sum;`,
-      `}`,
-    ],
-    call: `acc += u64(fillCopy${k}(${r.int(0, 255)}));`,
-  }),
-];
-
-/**
- * A subset module of about `targetLines` lines (never fewer) of varied, realistic code:
- * hashing over tables, an enum state machine, struct updates through pointers, labelled
- * loops, mixed-width arithmetic, recursion and memcpy, all called from `main`.
- */
-export function generateModule(targetLines = 1000): string {
-  const r = new Rng(0x7359_B007);
-  const head: string[] = [
-    '// Generated by bench/compile-time.ts for the compile-time benchmark; not hand-written.',
-    '',
-    'const TABLE_LEN = 64;',
-    'const BUF_LEN = 256;',
-    'const FLAG_PRESENT: u32 = 1;',
-    'const FLAG_DIRTY: u32 = 2;',
-    '',
-    'export enum State { Idle = 0, Header, Body, Done, Error }',
-    '',
-    'export interface Entry extends Struct {',
-    '  base: u64;',
-    '  count: u32;',
-    '  flags: u32;',
-    '  name: Arr<u8, 16>;',
-    '}',
-    '',
-    'let entries: Arr<Entry, 32>;',
-    'let bufA: Arr<u8, 256>;',
-    'let bufB: Arr<u8, 256>;',
-  ];
-  for (let t = 0; t < TABLES; t++) head.push(`let table${t}: Arr<u32, 64>;`);
-  head.push('');
-  head.push('/** Seeds the tables and entries so that every function has data to work on. */');
-  head.push('function init(): void {');
-  head.push('  let s: u32 = 0x2545F491;');
-  head.push('  for (let i: u32 = 0; i < TABLE_LEN; i++) {');
-  head.push('    s ^= s << 13;');
-  head.push('    s ^= s >>> 17;');
-  head.push('    s ^= s << 5;');
-  for (let t = 0; t < TABLES; t++) head.push(`    table${t}[i] = s + ${t};`);
-  head.push('  }');
-  head.push('  for (let i: u32 = 0; i < 32; i++) {');
-  head.push('    entries[i].base = u64(i) << 12;');
-  head.push('    entries[i].flags = i & 1;');
-  head.push('  }');
-  head.push('}');
-  head.push('');
-
-  const fns: GenFn[] = [];
-  // main: a header, one line per call, a footer.
-  const mainFixed = 8;
-  let total = head.length + mainFixed;
-  for (let k = 0; ; k++) {
-    const fn = TEMPLATES[k % TEMPLATES.length](k, r);
-    fns.push(fn);
-    total += fn.lines.length + 1 + 1; // the blank line after it, and its call in main
-    if (total >= targetLines) break;
-  }
-  const out = [...head];
-  for (const fn of fns) out.push(...fn.lines, '');
-  out.push('export function main(): i32 {');
-  out.push('  init();');
-  out.push('  let acc: u64 = 0;');
-  for (const fn of fns) out.push('  ' + fn.call);
-  out.push('  print("generated module checksum ");');
-  out.push('  printU(acc);');
-  out.push('  print("\\n");');
-  out.push('  return 0;');
-  out.push('}');
-  return out.join('\n') + '\n';
-}
 
 // ---- measuring -------------------------------------------------------------------------
 
@@ -357,7 +111,7 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
       .readdirSync(benchDir)
       .filter((f) => f.endsWith('.ts') && f !== 'lib.ts')
       .map((f) => f.replace(/\.ts$/, ''))
-      .filter((n) => !opts.programs?.length || opts.programs.includes(n))
+      .filter((n) => !opts.generatedOnly && (!opts.programs?.length || opts.programs.includes(n)))
       .sort()
       .map((n) => ({ name: `${n}.ts`, file: path.join(benchDir, `${n}.ts`) }));
     modules.push({ name: `generated (${genLines} lines)`, file: generated });
@@ -423,6 +177,8 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
     const genBest = gen.error ? NaN : Math.min(...(gen.stages.get('frontend') ?? []));
     const genCpu = gen.error || gen.cpu.length === 0 ? NaN : median(gen.cpu);
     const boot = median(startup);
+    opts.figure?.('frontend.wall', genOurs);
+    opts.figure?.('frontend.cpu', genCpu);
     const how = hasTimings
       ? 'Stage times as the compiler reports them (`tsboot compile -O2 --target x86_64-linux --timings`, a fresh process per ' +
         'compile, so a cold start): "tsboot total" is parse + check + lower + emit IR, i.e. the compiler\'s own work; "clang" is ' +

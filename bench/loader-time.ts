@@ -1,40 +1,70 @@
 // Loader-time benchmark: the real loader and kernel booted in QEMU (TCG, the default
 // machines and firmware, as `npm run qemu:<arch>` boots them) --runs times per
-// architecture; the loader's own phase times (the `[loader] time:` line, loader/clock.ts:
-// time stamp counter at the rate it found, from entry to just before the jump) are read
-// back and reported per phase: median and minimum over the runs. The minimum is the best
+// architecture, each boot ended at the loader's `[loader] time:` line (loader/clock.ts:
+// time stamp counter at the rate it found, from entry to just before the jump); its
+// phase times are reported per phase: median and minimum over the runs. The minimum is the best
 // estimate of the cost on a quiet machine: other work on the host can only add to a
 // phase (QEMU's guest clocks follow the host's real time), never take from it.
 //
-// Also a CLI: `node build/js/bench/loader-time.js [--runs N] [--arch x86_64|aarch64|all]`.
+// Paired: the loader as built (-Oz: size first, @hot functions at speed) and the same
+// loader at -O2 boot in turns, one boot of each per round (the order alternating), so that
+// both see the same load; the ratio of their totals is the median of the per-round ratios.
+//
+// --icount: QEMU runs with `-icount shift=0` (each guest instruction advances the guest's
+// clocks by 1 ns), so every "ms" is a million guest instructions whatever the host's load:
+// deterministic, and the fair way to compare the two builds on a busy machine.
+//
+// Also a CLI: `node build/js/bench/loader-time.js [--runs N] [--arch x86_64|aarch64|all] [--icount]`.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { log as defaultLog, mdTable, median } from './bench-util';
+import { FigureSink, log as defaultLog, mdTable, median } from './bench-util';
 import { prepareFirmware } from '../ovmf/firmware';
-import { exitConventionFor, formatVerdict, loaderTimes, LoaderTimes, runHarness } from '../qemu/harness';
+import {
+  exitConventionFor, formatVerdict, loaderTimes, LoaderTimes, LOADER_TIME_LINE, runHarness, SerialLine,
+} from '../qemu/harness';
 import { launchQemu } from '../qemu/runner';
 import { buildAll } from '../scripts/build';
+import { compileAll, OptLevel } from '../toolchain/src/driver';
 import { buildEsp } from '../scripts/esp';
-import { Arch, ARCHES, archInfo, bootArtifacts } from '../scripts/paths';
+import { Arch, ARCHES, archInfo, bootArtifacts, repoRoot } from '../scripts/paths';
 
 export interface LoaderTimeOptions {
   runs: number;
+  /** Count guest instructions instead of time (QEMU -icount shift=0). */
+  icount?: boolean;
   arches?: Arch[];
   log?: (m: string) => void;
+  /** Receives loader.<arch>.min and loader.<arch>.median (ms, entry to jump). */
+  figure?: FigureSink;
 }
 
 const GOAL_MS = 60;
 
-async function bootOnce(arch: Arch, esp: string): Promise<LoaderTimes | string> {
+/** The builds compared: the shipped loader (scripts/build.ts: -Oz) and the same at -O2. */
+interface Variant { name: string; opt: OptLevel }
+const VARIANTS: Variant[] = [{ name: '-Oz', opt: 'z' }, { name: '-O2', opt: 2 }];
+
+async function bootOnce(arch: Arch, esp: string, icount: boolean): Promise<LoaderTimes | string> {
   const fw = prepareFirmware(arch);
   try {
-    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: 180_000 });
-    const r = await runHarness(proc, { exitConvention: exitConventionFor(arch), silenceMs: 90_000 });
-    if (!r.ok) return formatVerdict(r, arch);
-    return loaderTimes(r.lines) ?? 'the loader printed no [loader] time: line';
+    const extraArgs = icount ? ['-icount', 'shift=0'] : undefined;
+    const proc = launchQemu({ arch, firmware: fw, disk: esp, timeoutMs: 180_000, extraArgs });
+    // The loader prints its times just before the jump: the kernel's run is not measured
+    // (the boot suites check it), so the boot ends there.
+    let timed = false;
+    const onLine = (l: SerialLine) => {
+      if (!timed && LOADER_TIME_LINE.test(l.text)) {
+        timed = true;
+        proc.kill('harness');
+      }
+    };
+    const r = await runHarness(proc, { exitConvention: exitConventionFor(arch), silenceMs: 90_000, onLine });
+    const times = loaderTimes(r.lines);
+    if (times) return times;
+    return r.ok ? 'the loader printed no [loader] time: line' : formatVerdict(r, arch);
   } finally {
     fw.cleanup();
   }
@@ -42,6 +72,11 @@ async function bootOnce(arch: Arch, esp: string): Promise<LoaderTimes | string> 
 
 function fmt(us: number): string {
   return Number.isFinite(us) ? (us / 1000).toFixed(1) : '—';
+}
+
+function goalText(minUs: number, medUs: number): string {
+  if (minUs / 1000 > GOAL_MS) return 'NOT met';
+  return medUs / 1000 <= GOAL_MS ? 'met' : 'met by the minimum only (other load inflates the median)';
 }
 
 export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<string> {
@@ -52,51 +87,83 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
   const sections: string[] = [];
   const loadAtStart = os.loadavg()[0];
   try {
+    // The -O2 loaders (the -Oz ones are the build's own).
+    const o2 = (arch: Arch) => path.join(work, `loader-O2-${arch}.efi`);
+    const built = await compileAll(arches.map((arch) => ({
+      entry: path.join(repoRoot(), 'loader', 'main.ts'), target: archInfo(arch).uefiTarget, output: o2(arch), optLevel: 2,
+    })));
+    built.forEach((r, i) => {
+      if (!r.ok) throw new Error(`cannot build the -O2 loader for ${arches[i]}: ${r.diagnostics.count} errors`);
+    });
     for (const arch of arches) {
       const art = bootArtifacts(arch);
-      const esp = path.join(work, `esp-${arch}.img`);
-      buildEsp(esp, [
-        { hostPath: art.loader, espPath: `/EFI/BOOT/${archInfo(arch).efiBootName}` },
-        { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
-      ]);
-      const runs: LoaderTimes[] = [];
+      const loaders = [art.loader, o2(arch)];
+      const esps = VARIANTS.map((v, j) => {
+        const esp = path.join(work, `esp-${arch}${v.name}.img`);
+        buildEsp(esp, [
+          { hostPath: loaders[j], espPath: `/EFI/BOOT/${archInfo(arch).efiBootName}` },
+          { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
+        ]);
+        return esp;
+      });
+      const runs: LoaderTimes[][] = VARIANTS.map(() => []);
+      const ratios: number[] = [];
       const errors: string[] = [];
       for (let i = 0; i < opts.runs; i++) {
-        const r = await bootOnce(arch, esp);
-        if (typeof r === 'string') {
-          errors.push(r);
-          log(`[loader-time ${i + 1}/${opts.runs}] ${arch}: ${r}`);
-          continue;
+        const round: (LoaderTimes | undefined)[] = [undefined, undefined];
+        const order = i % 2 === 0 ? [0, 1] : [1, 0];
+        for (const j of order) {
+          const r = await bootOnce(arch, esps[j], opts.icount === true);
+          const tag = `[loader-time ${i + 1}/${opts.runs}] ${arch} ${VARIANTS[j].name}`;
+          if (typeof r === 'string') {
+            errors.push(`${VARIANTS[j].name}: ${r}`);
+            log(`${tag}: ${r}`);
+            continue;
+          }
+          round[j] = r;
+          runs[j].push(r);
+          log(`${tag}: ${fmt(r.totalUs)} ms (${r.phases.map((p) => `${p.name} ${fmt(p.us)}`).join(', ')})`);
         }
-        runs.push(r);
-        log(`[loader-time ${i + 1}/${opts.runs}] ${arch}: ${fmt(r.totalUs)} ms (${r.phases.map((p) => `${p.name} ${fmt(p.us)}`).join(', ')})`);
+        if (round[0] && round[1]) ratios.push(round[1].totalUs / round[0].totalUs);
       }
-      if (runs.length === 0) {
-        sections.push(`${arch}: no successful boot (${errors[0] ?? 'no runs'})`);
+      if (runs.some((r) => r.length === 0)) {
+        sections.push(`${arch}: no successful boot of every build (${errors[0] ?? 'no runs'})`);
         continue;
       }
-      const names = runs[0].phases.map((p) => p.name);
-      const col = (name: string) => runs.map((r) => r.phases.find((p) => p.name === name)?.us ?? NaN);
-      const rows = names.map((n) => [n, fmt(median(col(n))), fmt(Math.min(...col(n)))]);
-      const totals = runs.map((r) => r.totalUs);
-      const med = median(totals);
-      const min = Math.min(...totals);
-      rows.push(['**total, entry → jump**', `**${fmt(med)}**`, `**${fmt(min)}**`]);
+      const names = runs[0][0].phases.map((p) => p.name);
+      const col = (j: number, name: string) => runs[j].map((r) => r.phases.find((p) => p.name === name)?.us ?? NaN);
+      const rows = names.map((n) => [n, ...VARIANTS.flatMap((_, j) => [fmt(median(col(j, n))), fmt(Math.min(...col(j, n)))])]);
+      const totals = runs.map((rs) => rs.map((r) => r.totalUs));
+      // The docs quote the build's loader (-Oz, variant 0) in milliseconds; --icount counts instructions.
+      if (!opts.icount) {
+        opts.figure?.(`loader.${arch}.min`, Math.min(...totals[0]) / 1000);
+        opts.figure?.(`loader.${arch}.median`, median(totals[0]) / 1000);
+      }
+      rows.push(['**total, entry → jump**', ...totals.flatMap((t) => [`**${fmt(median(t))}**`, `**${fmt(Math.min(...t))}**`])]);
+      const sizes = loaders.map((l) => fs.statSync(l).size.toLocaleString('en-US'));
+      const goals = VARIANTS.map((v, j) => `${v.name} ${goalText(Math.min(...totals[j]), median(totals[j]))}`).join(', ');
       sections.push(
-        `${arch} (${runs.length} boot${runs.length === 1 ? '' : 's'}${errors.length ? `, ${errors.length} failed` : ''}): ` +
-          `goal ≤ ${GOAL_MS} ms: ${min / 1000 <= GOAL_MS ? (med / 1000 <= GOAL_MS ? 'met' : 'met by the minimum only (other load inflates the median)') : 'NOT met'}.\n\n` +
-          mdTable(['phase', 'median (ms)', 'min (ms)'], rows, ['l', 'r', 'r']),
+        `${arch} (${runs[0].length} + ${runs[1].length} boots${errors.length ? `, ${errors.length} failed` : ''}; ` +
+          `loader ${sizes[0]} B at -Oz, ${sizes[1]} B at -O2)` +
+          `${opts.icount ? '' : `: goal ≤ ${GOAL_MS} ms: ${goals}`}. ` +
+          `-O2 / -Oz, total: ${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} (median of the per-round ratios).\n\n` +
+          mdTable(['phase', ...VARIANTS.flatMap((v) => [`${v.name} median (ms)`, `${v.name} min (ms)`])], rows,
+            ['l', 'r', 'r', 'r', 'r']),
       );
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+  const unit = opts.icount
+    ? ' With `-icount shift=0`: each "ms" is a million guest instructions, independent of the host\'s load.'
+    : '';
   return [
     '### Loader time',
     '',
-    `\`node build/js/bench/loader-time.js --runs ${opts.runs}\`: the real loader and kernel, QEMU TCG with the default machine, CPU and ` +
+    `\`node build/js/bench/loader-time.js --runs ${opts.runs}${opts.icount ? ' --icount' : ''}\`: the real loader and kernel, QEMU TCG with the default machine, CPU and ` +
       `firmware (\`npm run qemu:<arch>\`'s boot), ${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start. ` +
-      'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel.',
+      'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel. ' +
+      'The loader as built (-Oz) and the same loader at -O2 boot in turns, one of each per round.' + unit,
     '',
     sections.join('\n\n'),
   ].join('\n');
@@ -105,16 +172,18 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
 async function cliMain(argv: string[]): Promise<number> {
   const args = await yargs(argv)
     .scriptName('node build/js/bench/loader-time.js')
-    .usage('$0 [--runs N] [--arch x86_64|aarch64|all]\n\nBoots the loader and kernel in QEMU and reports the loader\'s phase times (median and minimum).')
+    .usage('$0 [--runs N] [--arch x86_64|aarch64|all] [--icount]\n\nBoots the loader (as built, -Oz, and at -O2, in turns) and kernel in QEMU ' +
+      'and reports the loader\'s phase times (median and minimum) for both.')
     .option('runs', { type: 'number', default: 5, describe: 'boots per architecture' })
     .option('arch', { choices: [...ARCHES, 'all'] as const, default: 'all' as const, describe: 'architecture' })
+    .option('icount', { type: 'boolean', default: false, describe: 'count guest instructions (QEMU -icount shift=0) instead of time' })
     .check((a) => (Number.isInteger(a.runs) && a.runs >= 1) || 'give --runs a whole number of at least 1')
     .strict()
     .help()
     .version(false)
     .parse();
   const arches = args.arch === 'all' ? [...ARCHES] : [args.arch as Arch];
-  process.stdout.write((await runLoaderTimeBench({ runs: args.runs, arches })) + '\n');
+  process.stdout.write((await runLoaderTimeBench({ runs: args.runs, arches, icount: args.icount })) + '\n');
   return 0;
 }
 

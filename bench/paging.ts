@@ -22,10 +22,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  FigureSink,
   CLANG, compilerBuilt, exec, firstLine, fmtRatio, haveCommand, makeTempDir, mdTable, median, repoRoot, tsbootCommand,
 } from './bench-util';
 
-export interface PagingBenchOptions { quick?: boolean; runs?: number; log?: (m: string) => void }
+export interface PagingBenchOptions {
+  quick?: boolean;
+  runs?: number;
+  log?: (m: string) => void;
+  /** Receives the headline figures (single map/unmap instructions, the ratios) under the docs' ids. */
+  figure?: FigureSink;
+}
 
 interface Workload { k: number; name: string; what: string; hhdm: boolean }
 const WORKLOADS: Workload[] = [
@@ -38,7 +45,7 @@ const WORKLOADS: Workload[] = [
   { k: 6, name: 'kernel 8 MiB, 4 KiB pages', what: 'text RX / rodata R / data, bss RW; pa not 2 MiB-congruent', hhdm: false },
   { k: 7, name: 'identity 4 GiB', what: 'va = pa, RW NX, 2 MiB pages', hhdm: false },
   { k: 8, name: '10,000 random 4 KiB map/unmap', what: 'in a 64 MiB window (maps, unmaps, splits, frees)', hhdm: false },
-  { k: 10, name: 'table zeroing: 64 fresh tables', what: 'ptInit 64 times: allocate and clear a root, nothing else', hhdm: false },
+  { k: 10, name: 'table zeroing: 64 fresh tables', what: 'new PageTable 64 times: allocate and clear a root, nothing else', hhdm: false },
 ];
 
 function instructions(exe: string, k: number, fn = 'pw_run'): number | string {
@@ -190,6 +197,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
       const vsFloor = tTs.nsPerRun / floorNs;
       if (w.hhdm && Number.isFinite(vsFloor)) worstHhdm = Math.max(worstHhdm, vsFloor);
       if (w.k === 10) zeroVsMemset = vsFloor;
+      if (w.k === 10) opts.figure?.('paging.zeroing-vs-memset.x86_64', vsFloor);
       rows.push([
         w.name, fmtN(tTs.frames * 4096),
         fmtN(irTs), fmtN(irC), fmtRatio(irRatio), fmtN(irW), fmtRatio(ratio(irTs, irW)),
@@ -200,6 +208,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
         const ir = a64Instructions(a64Exe, [String(w.k), '1', '1'], 'pw_run', 'tsboot_main', tmp);
         const ms = a64Instructions(a64Exe, ['99', '1', '1', String(bytes)], 'pw_memset', 'tsboot_main', tmp);
         const perPage = (x: number | string) => (typeof x === 'number' ? x / tTs.frames : NaN);
+        if (w.k === 10 && typeof ir === 'number' && typeof ms === 'number') opts.figure?.('paging.zeroing-vs-memset.aarch64', ir / ms);
         a64Rows.push([w.name, fmtN(tTs.frames * 4096), fmtN(ir), fmtN(Math.round(perPage(ir))), fmtN(Math.round(perPage(ms))),
           fmtRatio(perPage(ir) / perPage(ms))]);
       }
@@ -219,9 +228,12 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
       // aarch64: the first call (its tables exist: the neighbour page was mapped before).
       const a64 = haveA64 ? a64Instructions(a64Exe, ['9', '1', '1'], fn, 'pw_run', tmp) : '—';
       if (typeof ts === 'number') worstSingle = Math.max(worstSingle, ts);
+      const op = fn === 'pw_map1' ? 'map' : 'unmap';
+      for (const [who, v] of [['x86_64', ts], ['walker', wk], ['aarch64', a64]] as const) if (typeof v === 'number') opts.figure?.(`paging.${op}.${who}`, v);
       single.push([label, fmtN(ts), fmtN(c), fmtN(wk), fmtRatio(typeof ts === 'number' && typeof wk === 'number' ? ts / wk : NaN), fmtN(a64)]);
     }
 
+    opts.figure?.('paging.random-vs-walker', randomVsWalker);
     const table = mdTable(
       ['workload', 'table bytes', 'Ir tsboot', 'Ir C twin', 'vs C twin', 'Ir C walker', 'vs walker', 'time tsboot', 'time C twin', 'time ratio',
         'tsboot per table page', 'memset per page', 'vs memset'],
@@ -233,7 +245,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
       'common/paging/engine.ts compiled by tsboot -O2 (x86_64-linux) vs two C programs (clang-16 -O2 -static) on the same workload driver: ' +
         'bench/paging/engine.c (the C twin: the same algorithm) and bench/paging/walker.c (a plain per-page walker: walk from the root per page, ' +
         'allocate and memset missing tables, set one entry; no checks, no merging, unmap frees nothing). ' +
-        '"Ir" = instructions inside pw_run (valgrind --tool=callgrind --toggle-collect=pw_run, one run from an empty table: ptInit, the mapping calls, frame allocation, table zeroing). ' +
+        '"Ir" = instructions inside pw_run (valgrind --tool=callgrind --toggle-collect=pw_run, one run from an empty table: construction, the mapping calls, frame allocation, table zeroing). ' +
         `Times: median of ${rounds} rounds of back-to-back runs. "vs memset": tsboot's time per table frame over glibc memset of the same bytes, one 4 KiB frame per call (the floor). ` +
         'Frames come from a bump allocator over a static buffer, so page faults are not part of the numbers.',
       '',

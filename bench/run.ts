@@ -5,7 +5,9 @@
 // build time of the boot artifacts (bench/build-time.ts), the loader's phase times in
 // QEMU (bench/loader-time.ts) and, when bench/paging.ts exists, its paging benchmark. Prints a markdown report on stdout
 // (progress on stderr); --write puts it into README.md and docs/benchmarks.md between
-// <!-- bench:begin --> and <!-- bench:end -->.
+// <!-- bench:begin --> and <!-- bench:end -->, and refreshes the figures the docs mark with
+// <!--fig:ID--> (scripts/docs/figures.ts): the benchmarks' own from this run, the others
+// (image sizes, boot times) as `npm run docs:check -- --write` measures them.
 //
 // How time is measured (the same for every peer): each program reads CLOCK_MONOTONIC just
 // before and after its kernel loop and prints the difference (`ns <n>`), after a
@@ -23,6 +25,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import {
   CLANG,
+  FigureSink,
   callgrindInstructions,
   compilerBuilt,
   exec,
@@ -46,6 +49,8 @@ import {
 import { runBuildTimeBench } from './build-time';
 import { runLoaderTimeBench } from './loader-time';
 import { runCompileTimeBench } from './compile-time';
+import { loadPerCpu, measureAndWrite } from '../scripts/docs-check';
+import { BENCH_SOURCES, figureSpec, SourceName, SourceResult } from '../scripts/docs/registry';
 
 const SUITES = ['runtime', 'node', 'porffor', 'compile', 'build', 'loader', 'paging'] as const;
 type Suite = (typeof SUITES)[number];
@@ -370,7 +375,7 @@ function renderRuntime(results: ProgramResult[], opts: Options, want: Set<ImplNa
   return parts.join('\n');
 }
 
-async function runPaging(opts: Options): Promise<string | undefined> {
+async function runPaging(opts: Options, figure: FigureSink): Promise<string | undefined> {
   // bench/paging.ts is another benchmark's file; it is optional here.
   const file = path.join(__dirname, 'paging.js');
   if (!fs.existsSync(file)) {
@@ -378,13 +383,13 @@ async function runPaging(opts: Options): Promise<string | undefined> {
     return undefined;
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const mod = require(file) as { runPagingBench?: (o: { quick: boolean; runs: number; log: (m: string) => void }) => Promise<string> };
+  const mod = require(file) as { runPagingBench?: (o: { quick: boolean; runs: number; log: (m: string) => void; figure: FigureSink }) => Promise<string> };
   if (typeof mod.runPagingBench !== 'function') {
     log('[paging] bench/paging.js does not export runPagingBench; skipping');
     return undefined;
   }
   log('[paging] running the paging benchmark');
-  return mod.runPagingBench({ quick: opts.quick, runs: opts.runs, log });
+  return mod.runPagingBench({ quick: opts.quick, runs: opts.runs, log, figure });
 }
 
 function commandLine(opts: Options): string {
@@ -454,14 +459,17 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.only.includes('node')) want.add('node');
   if (opts.only.includes('porffor')) want.add('porffor');
   const facts = machineFacts();
+  const loadAtStart = loadPerCpu();
+  const figures = new Map<string, number>();
+  const figure: FigureSink = (id, v) => figures.set(id, v);
   if (want.size > 0) sections.push(await runRuntime(opts, want));
   if (opts.only.includes('compile')) {
-    sections.push(await runCompileTimeBench({ quick: opts.quick, runs: opts.quick ? 1 : 3, log, programs: opts.programs }));
+    sections.push(await runCompileTimeBench({ quick: opts.quick, runs: opts.quick ? 1 : 3, log, programs: opts.programs, figure }));
   }
-  if (opts.only.includes('build')) sections.push(await runBuildTimeBench({ runs: opts.quick ? 1 : 3, log }));
-  if (opts.only.includes('loader')) sections.push(await runLoaderTimeBench({ runs: opts.quick ? 2 : 5, log }));
+  if (opts.only.includes('build')) sections.push(await runBuildTimeBench({ runs: opts.quick ? 1 : 3, log, figure }));
+  if (opts.only.includes('loader')) sections.push(await runLoaderTimeBench({ runs: opts.quick ? 2 : 5, log, figure }));
   if (opts.only.includes('paging')) {
-    const md = await runPaging(opts);
+    const md = await runPaging(opts, figure);
     if (md) sections.push(md.trim());
   }
 
@@ -481,6 +489,17 @@ export async function main(argv: string[]): Promise<number> {
       const ok = replaceMarkedSection(path.join(ROOT, rel), '<!-- bench:begin -->', '<!-- bench:end -->', report);
       log(ok ? `[write] updated ${rel}` : `[write] ${rel} has no <!-- bench:begin --> ... <!-- bench:end --> section; left unchanged`);
     }
+    // The marked figures: this run's for the suites it ran, the rest measured now.
+    const have = new Map<SourceName, SourceResult>();
+    const load = Math.max(loadAtStart, loadPerCpu());
+    for (const suite of opts.only) {
+      const source = BENCH_SOURCES[suite];
+      if (!source) continue;
+      const own = [...figures].filter(([id]) => figureSpec(id)?.source === source);
+      have.set(source, { figures: new Map(own), output: '', load });
+    }
+    const n = await measureAndWrite({ root: ROOT, tier: 'matrix', log }, have);
+    log(`[write] ${n} marked figure(s) rewritten in README.md and docs/`);
   }
   return 0;
 }

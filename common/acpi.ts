@@ -17,11 +17,13 @@
 // and some firmware puts its tables there: `reach` maps them). Every structure is checked
 // before it is read. Reads are byte-wise: XSDT entries are not 8-byte aligned.
 
-import { type CpuList, MPIDR_AFFINITY_MASK, cpuListAdd } from "./cpulist";
+import { type CpuList, MPIDR_AFFINITY_MASK } from "./cpulist";
 
 export const SPCR_PL011: u8 = 3;
 
 export interface AcpiInfo extends Struct {
+  /** The RSDP and its root table were usable (everything else is 0 when not). */
+  rootFound: bool;
   fadtFound: bool;
   /** FADT ARM_BOOT_ARCH flags (0 when the FADT is too short to have them). */
   armBootArch: u16;
@@ -67,11 +69,8 @@ export interface AcpiView extends Struct {
 }
 
 /** A view without a reach check: all of [0, physLimit) is readable at p2v + phys. */
-export function acpiView(v: Ptr<AcpiView>, p2v: u64, physLimit: u64): Ptr<AcpiView> {
-  v.p2v = p2v;
-  v.physLimit = physLimit;
-  v.reach = null;
-  return v;
+export function acpiView(p2v: u64, physLimit: u64): AcpiView {
+  return { p2v, physLimit, reach: null };
 }
 
 /** Whether [phys, phys + len) lies below physLimit (no wrap) and can be read. */
@@ -80,84 +79,99 @@ function inside(v: Ptr<AcpiView>, phys: u64, len: u64): bool {
   return v.reach == null || v.reach(phys, len);
 }
 
-/** The root table (XSDT for revision >= 2, else RSDT) under the RSDP at `rsdpPhys`: its
- *  physical address, with its length and entry size in out[0] and out[1]; 0 if unusable. */
-function rootTable(v: Ptr<AcpiView>, rsdpPhys: u64, out: Ptr<u64>): u64 {
-  if (!inside(v, rsdpPhys, 36)) return 0;
+/** A table: its physical address (0: none) and length in bytes (all of it readable). */
+export interface AcpiTable extends Struct {
+  pa: u64;
+  len: u64;
+}
+
+/** The root table under the RSDP: the XSDT (8-byte entries) or RSDT (4-byte entries). */
+interface RootTable extends Struct {
+  table: AcpiTable;
+  entrySize: u64;
+}
+
+const NO_TABLE: AcpiTable = { pa: 0, len: 0 };
+
+/** The root table (XSDT for revision >= 2, else RSDT) under the RSDP at `rsdpPhys`;
+ *  table.pa 0 if unusable. */
+function rootTable(v: Ptr<AcpiView>, rsdpPhys: u64): RootTable {
+  if (!inside(v, rsdpPhys, 36)) return { table: NO_TABLE, entrySize: 0 };
   let rsdp: u64 = v.p2v + rsdpPhys;
-  if (!sigIs(rsdp, "RSD PTR ", 8)) return 0;
+  if (!sigIs(rsdp, "RSD PTR ", 8)) return { table: NO_TABLE, entrySize: 0 };
   let root: u64 = u64(rd32(rsdp + 16));
-  out[1] = 4;
+  let entrySize: u64 = 4;
   if (rd8(rsdp + 15) >= 2 && rd64(rsdp + 24) != 0) {
     root = rd64(rsdp + 24);
-    out[1] = 8;
+    entrySize = 8;
   }
-  if (!inside(v, root, 36)) return 0;
-  out[0] = u64(rd32(v.p2v + root + 4));
-  if (out[0] < 36 || !inside(v, root, out[0])) return 0;
-  return root;
+  if (!inside(v, root, 36)) return { table: NO_TABLE, entrySize: 0 };
+  let len: u64 = u64(rd32(v.p2v + root + 4));
+  if (len < 36 || !inside(v, root, len)) return { table: NO_TABLE, entrySize: 0 };
+  return { table: { pa: root, len }, entrySize };
 }
 
 /**
- * Finds the first table with signature `sig` (4 characters) under the RSDP at `rsdpPhys`.
- * Returns its physical address and puts its length in `outLen` (at least 36, all of it
- * readable), or 0 when the RSDP or root table is unusable or no such table exists.
+ * The first table with signature `sig` (4 characters) under the RSDP at `rsdpPhys`, at
+ * least 36 bytes long; pa 0 when the RSDP or root table is unusable or no such table exists.
  */
-export function acpiFindTable(v: Ptr<AcpiView>, rsdpPhys: u64, sig: cstr, outLen: Ptr<u64>): u64 {
-  outLen[0] = 0;
-  let rt: Arr<u64, 2>;
-  let root: u64 = rootTable(v, rsdpPhys, addressOf(rt[0]));
-  if (root == 0) return 0;
-  let entrySize: u64 = rt[1];
-  let n: u64 = (rt[0] - 36) / entrySize;
+export function acpiFindTable(v: Ptr<AcpiView>, rsdpPhys: u64, sig: cstr): AcpiTable {
+  const { table: root, entrySize } = rootTable(v, rsdpPhys);
+  if (root.pa == 0) return NO_TABLE;
+  let n: u64 = (root.len - 36) / entrySize;
   for (let i: u64 = 0; i < n; i++) {
-    let ea: u64 = v.p2v + root + 36 + i * entrySize;
+    let ea: u64 = v.p2v + root.pa + 36 + i * entrySize;
     let t: u64 = entrySize == 8 ? rd64(ea) : u64(rd32(ea));
     if (!inside(v, t, 36)) continue;
     let tv: u64 = v.p2v + t;
     let len: u64 = u64(rd32(tv + 4));
     if (len < 36 || !inside(v, t, len)) continue;
-    if (sigIs(tv, sig, 4)) {
-      outLen[0] = len;
-      return t;
-    }
+    if (sigIs(tv, sig, 4)) return { pa: t, len };
   }
-  return 0;
+  return NO_TABLE;
 }
 
-/** The FADT at `fadt` (`len` bytes): its power-management timer, if it has one. */
-function fadtPmTimer(fadt: u64, len: u64, out: Ptr<AcpiInfo>): void {
-  if (len < 116) return;
+/** A power-management timer: its I/O port (0: none) and counter width. */
+interface PmTimer extends Struct {
+  port: u16;
+  bits: u8;
+}
+
+/** The power-management timer of the FADT at `fadt` (`len` bytes). */
+function fadtPmTimer(fadt: u64, len: u64): PmTimer {
+  if (len < 116) return { port: 0, bits: 0 };
   let flags: u32 = rd32(fadt + 112);
-  if ((flags & FADT_HW_REDUCED_ACPI) != 0) return;
+  if ((flags & FADT_HW_REDUCED_ACPI) != 0) return { port: 0, bits: 0 };
   let port: u64 = u64(rd32(fadt + 76));
   if (len >= 220 && rd8(fadt + 208) == GAS_SYSTEM_IO && rd64(fadt + 212) != 0) port = rd64(fadt + 212);
-  if (port == 0 || port > 0xFFFF) return;
-  out.pmTimerPort = u16(port);
-  out.pmTimerBits = (flags & FADT_TMR_VAL_EXT) != 0 ? 32 : 24;
+  if (port == 0 || port > 0xFFFF) return { port: 0, bits: 0 };
+  return { port: u16(port), bits: (flags & FADT_TMR_VAL_EXT) != 0 ? 32 : 24 };
 }
 
-/** Scans the tables under the RSDP at `rsdpPhys` for the FADT and SPCR. False when the
- *  RSDP or its root table is unusable (out is then all zero). */
-export function acpiScan(v: Ptr<AcpiView>, rsdpPhys: u64, out: Ptr<AcpiInfo>): bool {
-  memset(cast<u8>(out), 0, sizeof<AcpiInfo>());
-  let rt: Arr<u64, 2>;
-  if (rootTable(v, rsdpPhys, addressOf(rt[0])) == 0) return false;
-  let len: u64 = 0;
-  let fadt: u64 = acpiFindTable(v, rsdpPhys, "FACP", addressOf(len));
-  if (fadt != 0) {
+/** Scans the tables under the RSDP at `rsdpPhys` for the FADT and SPCR. rootFound is
+ *  false when the RSDP or its root table is unusable (everything is then zero). */
+export function acpiScan(v: Ptr<AcpiView>, rsdpPhys: u64): AcpiInfo {
+  let out: AcpiInfo = zeroed<AcpiInfo>();
+  if (rootTable(v, rsdpPhys).table.pa == 0) return out;
+  out.rootFound = true;
+  const fadt = acpiFindTable(v, rsdpPhys, "FACP");
+  if (fadt.pa != 0) {
+    let f: u64 = v.p2v + fadt.pa;
     out.fadtFound = true;
-    if (len >= 131) out.armBootArch = u16(rd8(v.p2v + fadt + 129)) | (u16(rd8(v.p2v + fadt + 130)) << 8);
-    fadtPmTimer(v.p2v + fadt, len, out);
+    if (fadt.len >= 131) out.armBootArch = u16(rd8(f + 129)) | (u16(rd8(f + 130)) << 8);
+    const timer = fadtPmTimer(f, fadt.len);
+    out.pmTimerPort = timer.port;
+    out.pmTimerBits = timer.bits;
   }
-  let spcr: u64 = acpiFindTable(v, rsdpPhys, "SPCR", addressOf(len));
-  if (spcr != 0 && len >= 52) {
+  const spcr = acpiFindTable(v, rsdpPhys, "SPCR");
+  if (spcr.pa != 0 && spcr.len >= 52) {
+    let s: u64 = v.p2v + spcr.pa;
     out.spcrFound = true;
-    out.spcrType = rd8(v.p2v + spcr + 36);
-    out.spcrSpace = rd8(v.p2v + spcr + 40);
-    out.spcrBase = rd64(v.p2v + spcr + 44);
+    out.spcrType = rd8(s + 36);
+    out.spcrSpace = rd8(s + 40);
+    out.spcrBase = rd64(s + 44);
   }
-  return true;
+  return out;
 }
 
 // ---- MADT ----------------------------------------------------------------------------
@@ -181,13 +195,12 @@ export interface MadtInfo extends Struct {
 
 /**
  * The CPUs of the MADT. `gicc` selects the aarch64 entries (GIC CPU interfaces) instead of
- * the x86_64 ones. False when there is no usable MADT.
+ * the x86_64 ones. `found` is false when there is no usable MADT.
  */
-export function acpiMadt(v: Ptr<AcpiView>, rsdpPhys: u64, gicc: bool, out: Ptr<MadtInfo>): bool {
-  memset(cast<u8>(out), 0, sizeof<MadtInfo>());
-  let len: u64 = 0;
-  let madt: u64 = acpiFindTable(v, rsdpPhys, "APIC", addressOf(len));
-  if (madt == 0 || len < 44) return false;
+export function acpiMadt(v: Ptr<AcpiView>, rsdpPhys: u64, gicc: bool): MadtInfo {
+  let out: MadtInfo = zeroed<MadtInfo>();
+  const { pa: madt, len } = acpiFindTable(v, rsdpPhys, "APIC");
+  if (madt == 0 || len < 44) return out;
   out.found = true;
   let t: u64 = v.p2v + madt;
   out.lapicBase = u64(rd32(t + 36));
@@ -198,19 +211,19 @@ export function acpiMadt(v: Ptr<AcpiView>, rsdpPhys: u64, gicc: bool, out: Ptr<M
     if (elen < 2 || off + elen > len) break;     // a corrupt entry ends the walk
     let e: u64 = t + off;
     if (!gicc && type == MADT_LOCAL_APIC && elen >= 8) {
-      if ((rd32(e + 4) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), u64(rd8(e + 3)));
+      if ((rd32(e + 4) & MADT_ENABLED) != 0) out.cpus.add(u64(rd8(e + 3)));
       else out.cpus.disabled++;
     } else if (!gicc && type == MADT_LOCAL_X2APIC && elen >= 16) {
       out.x2apicEntries++;
-      if ((rd32(e + 8) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), u64(rd32(e + 4)));
+      if ((rd32(e + 8) & MADT_ENABLED) != 0) out.cpus.add(u64(rd32(e + 4)));
       else out.cpus.disabled++;
     } else if (!gicc && type == MADT_LAPIC_OVERRIDE && elen >= 12) {
       out.lapicBase = rd64(e + 4);
     } else if (gicc && type == MADT_GICC && elen >= 76) {
-      if ((rd32(e + 12) & MADT_ENABLED) != 0) cpuListAdd(addressOf(out.cpus), rd64(e + 68) & MPIDR_AFFINITY_MASK);
+      if ((rd32(e + 12) & MADT_ENABLED) != 0) out.cpus.add(rd64(e + 68) & MPIDR_AFFINITY_MASK);
       else out.cpus.disabled++;
     }
     off += elen;
   }
-  return true;
+  return out;
 }

@@ -235,26 +235,34 @@ export const AP_TRAMPOLINE_LIMIT: u64 = 0x10_0000;
 /** What the kernel's memory map check found (0 = OK). */
 export const enum MapCheck { Ok = 0, Empty = 1, Unsorted = 2, Overlap = 3, Unaligned = 4, ZeroLength = 5, BadType = 6, NotCoalesced = 7 }
 
-/**
- * Checks the memory-map invariants of the boot protocol. `outIndex` receives the index of
- * the first offending region.
- */
-export function memMapCheck(map: Ptr<MemRegion>, count: u64, outIndex: Ptr<u64>): MapCheck {
-  outIndex[0] = 0;
-  if (count == 0) return MapCheck.Empty;
+/** memMapCheck's answer: the first problem and the index of the region that has it. */
+export interface MapCheckResult extends Struct {
+  check: MapCheck;
+  index: u64;
+}
+
+/** Checks the memory-map invariants of the boot protocol. */
+export function memMapCheck(map: Ptr<MemRegion>, count: u64): MapCheckResult {
+  if (count == 0) return { check: MapCheck.Empty, index: 0 };
   for (let i: u64 = 0; i < count; i++) {
-    let r: Ptr<MemRegion> = ptrAdd(map, i);
-    outIndex[0] = i;
-    if (r.length == 0) return MapCheck.ZeroLength;
-    if ((r.base & 0xFFF) != 0 || (r.length & 0xFFF) != 0) return MapCheck.Unaligned;
-    let t: u32 = r.type;
-    if (t < 1 || t > MEMTYPE_MAX) return MapCheck.BadType;
-    if (i > 0) {
-      let p: Ptr<MemRegion> = ptrAdd(map, i - 1);
-      if (r.base < p.base) return MapCheck.Unsorted;
-      if (r.base < p.base + p.length) return MapCheck.Overlap;
-      if (r.base == p.base + p.length && r.type == p.type && r.attrs == p.attrs) return MapCheck.NotCoalesced;
-    }
+    let c: MapCheck = regionCheck(map, i);
+    if (c != MapCheck.Ok) return { check: c, index: i };
+  }
+  return { check: MapCheck.Ok, index: 0 };
+}
+
+/** The invariants of region i alone and against region i - 1. */
+function regionCheck(map: Ptr<MemRegion>, i: u64): MapCheck {
+  let r: Ptr<MemRegion> = ptrAdd(map, i);
+  if (r.length == 0) return MapCheck.ZeroLength;
+  if ((r.base & 0xFFF) != 0 || (r.length & 0xFFF) != 0) return MapCheck.Unaligned;
+  let t: u32 = r.type;
+  if (t < 1 || t > MEMTYPE_MAX) return MapCheck.BadType;
+  if (i > 0) {
+    let p: Ptr<MemRegion> = ptrAdd(map, i - 1);
+    if (r.base < p.base) return MapCheck.Unsorted;
+    if (r.base < p.base + p.length) return MapCheck.Overlap;
+    if (r.base == p.base + p.length && r.type == p.type && r.attrs == p.attrs) return MapCheck.NotCoalesced;
   }
   return MapCheck.Ok;
 }

@@ -25,6 +25,7 @@
 // loader does when none does, is the loader's decision (loader/menu.ts).
 
 import { utf8Decode } from "./utf8";
+import { nameAt } from "./names";
 
 export const enum CfgProtocol { None = 0, Tsboot = 1, Linux = 2, Efi = 3 }
 /** An entry's arch= (Any without one); the values of BootArch. */
@@ -128,34 +129,29 @@ export interface BootCfg extends Struct {
   keyLine: Arr<u32, 10>;
 }
 
+/** An entry's name as text (it is NUL-terminated), for messages: `${cfgName(e)}`. */
+export function cfgName(e: Ptr<CfgEntry>): cstr { return asCstr(addressOf(e.name[0])); }
+
+/** A stored path as text (NUL-terminated UTF-8, '\' separators). */
+export function cfgPathText(p: Ptr<CfgPath>): cstr { return asCstr(addressOf(p.bytes[0])); }
+
+/** An entry's command line as text (NUL-terminated; empty when it has none). */
+export function cfgCmdline(e: Ptr<CfgEntry>): cstr { return asCstr(addressOf(e.cmdline[0])); }
+
 /** Whether entry `e` exists for the loader of `arch`. */
 export function cfgEntryVisible(e: Ptr<CfgEntry>, arch: CfgArch): bool {
   return e.arch == CfgArch.Any || e.arch == arch;
 }
 
+/** By CfgKey (common/names.ts). */
+const KEY_NAMES: cstr = "entry\0protocol\0path\0cmdline\0initrd\0sha256\0arch\0timeout\0default\0paging\0";
+
 export function cfgKeyName(k: u32): cstr {
-  switch (k) {
-    case CfgKey.Entry: return "entry";
-    case CfgKey.Protocol: return "protocol";
-    case CfgKey.Path: return "path";
-    case CfgKey.Cmdline: return "cmdline";
-    case CfgKey.Initrd: return "initrd";
-    case CfgKey.Sha256: return "sha256";
-    case CfgKey.Arch: return "arch";
-    case CfgKey.Timeout: return "timeout";
-    case CfgKey.Default: return "default";
-    case CfgKey.Paging: return "paging";
-  }
-  return "?";
+  return nameAt(KEY_NAMES, u64(k), "?");
 }
 
 export function cfgProtocolName(p: CfgProtocol): cstr {
-  switch (p) {
-    case CfgProtocol.Tsboot: return "tsboot";
-    case CfgProtocol.Linux: return "linux";
-    case CfgProtocol.Efi: return "efi";
-  }
-  return "none";
+  return nameAt("none\0tsboot\0linux\0efi\0", u64(p), "none");
 }
 
 function isGlobalKey(k: u32): bool { return k == CfgKey.Timeout || k == CfgKey.Default || k == CfgKey.Paging; }
@@ -220,6 +216,12 @@ function error(code: CfgErr, off: u64, num: u64, text: Ptr<u8>, textLen: u64): v
   errorAt(code, cur == IGNORED ? -1 : cur, lineNo, colAt(off), num, text, textLen);
 }
 
+/** An error whose token is the name of key k (the key= it is about). */
+function errorKey(code: CfgErr, off: u64, num: u64, k: u32): void {
+  let name: cstr = cfgKeyName(k);
+  error(code, off, num, cast<u8>(name), strlen(name));
+}
+
 function bytesEqual(p: Ptr<u8>, n: u64, s: cstr, ignoreCase: bool): bool {
   let q: Ptr<u8> = cast<u8>(s);
   if (strlen(s) != n) return false;
@@ -263,25 +265,15 @@ function checkText(from: u64, to: u64): bool {
 
 /** The key [p, p+n) as a CfgKey, or -1 after recording why not. */
 function lookupKey(p: u64, n: u64): i32 {
-  let k: u32 = 0;
-  while (k < CfgKey.Count) {
-    if (bytesEqual(addressOf(buf[p]), n, cfgKeyName(k), false)) return i32(k);
-    k++;
-  }
-  k = 0;
-  while (k < CfgKey.Count) {
-    if (bytesEqual(addressOf(buf[p]), n, cfgKeyName(k), true)) {
-      error(CfgErr.KeyCase, p, u64(k), addressOf(buf[p]), n);
-      keySeen(k); // one mistake, one message: not also "has no path= line"
-      return -1;
-    }
-    k++;
-  }
-  if (bytesEqual(addressOf(buf[p]), n, "kernel", true)) {
-    error(CfgErr.OldKernelKey, p, 0, addressOf(buf[p]), n);
+  let key: Ptr<u8> = addressOf(buf[p]);
+  for (let k: u32 = 0; k < CfgKey.Count; k++) {
+    if (!bytesEqual(key, n, cfgKeyName(k), true)) continue;
+    if (bytesEqual(key, n, cfgKeyName(k), false)) return i32(k);
+    error(CfgErr.KeyCase, p, u64(k), key, n);
+    keySeen(k); // one mistake, one message: not also "has no path= line"
     return -1;
   }
-  error(CfgErr.UnknownKey, p, 0, addressOf(buf[p]), n);
+  error(bytesEqual(key, n, "kernel", true) ? CfgErr.OldKernelKey : CfgErr.UnknownKey, p, 0, key, n);
   return -1;
 }
 
@@ -297,7 +289,7 @@ function parsePath(k: u32, vs: u64, ve: u64, out: Ptr<CfgPath>): void {
   let n: u64 = ve - vs;
   let lead: u64 = buf[vs] == 0x5C || buf[vs] == 0x2F ? 0 : 1;
   if (n + lead + 1 > CFG_PATH_MAX) {
-    error(CfgErr.TooLong, vs, CFG_PATH_MAX - 2, cast<u8>(cfgKeyName(k)), strlen(cfgKeyName(k)));
+    errorKey(CfgErr.TooLong, vs, CFG_PATH_MAX - 2, k);
     return;
   }
   for (let i: u64 = vs; i < ve; i++) {
@@ -339,7 +331,7 @@ function startEntry(vs: u64, ve: u64): void {
 function setName(e: Ptr<CfgEntry>, vs: u64, ve: u64): void {
   let n: u64 = ve - vs;
   if (n > CFG_NAME_MAX) {
-    error(CfgErr.TooLong, vs, CFG_NAME_MAX, cast<u8>("entry"), 5);
+    errorKey(CfgErr.TooLong, vs, CFG_NAME_MAX, CfgKey.Entry);
     return;
   }
   memcpy(addressOf(e.name[0]), addressOf(buf[vs]), n);
@@ -369,7 +361,7 @@ function finishEntry(i: i32): void {
 /** Whether a key may appear once more in the current block; records a duplicate. */
 function firstTime(k: u32, ks: u64, seen: Ptr<u32>, keyLine: Ptr<u32>): bool {
   if ((seen[0] & (1 << k)) != 0 && k != CfgKey.Initrd) {
-    error(CfgErr.Duplicate, ks, u64(keyLine[k]), cast<u8>(cfgKeyName(k)), strlen(cfgKeyName(k)));
+    errorKey(CfgErr.Duplicate, ks, u64(keyLine[k]), k);
     return false;
   }
   if ((seen[0] & (1 << k)) == 0) keyLine[k] = lineNo;
@@ -400,7 +392,7 @@ function parseGlobal(k: u32, vs: u64, ve: u64): void {
     cfg.pagingLevels = u32(buf[vs] - 0x30);
   } else {
     if (n > CFG_NAME_MAX) {
-      error(CfgErr.TooLong, vs, CFG_NAME_MAX, cast<u8>("default"), 7);
+      errorKey(CfgErr.TooLong, vs, CFG_NAME_MAX, CfgKey.Default);
       return;
     }
     memcpy(addressOf(cfg.defaultName[0]), addressOf(buf[vs]), n);
@@ -424,7 +416,7 @@ function parseEntryKey(k: u32, vs: u64, ve: u64): void {
     parsePath(k, vs, ve, addressOf(e.path));
   } else if (k == CfgKey.Cmdline) {
     if (n > CFG_CMDLINE_MAX) {
-      error(CfgErr.TooLong, vs, CFG_CMDLINE_MAX, cast<u8>("cmdline"), 7);
+      errorKey(CfgErr.TooLong, vs, CFG_CMDLINE_MAX, CfgKey.Cmdline);
       return;
     }
     if (n > 0) memcpy(addressOf(e.cmdline[0]), v, n);
@@ -519,16 +511,15 @@ function parseLine(ls: u64, end: u64): void {
   let k: i32 = lookupKey(p, ke - p);
   if (k < 0) return;
   let key: u32 = u32(k);
-  let keyName: cstr = cfgKeyName(key);
   if (isGlobalKey(key)) {
     if (cur >= 0) {
-      error(CfgErr.GlobalInEntry, p, 0, cast<u8>(keyName), strlen(keyName));
+      errorKey(CfgErr.GlobalInEntry, p, 0, key);
       return;
     }
     if (!firstTime(key, p, addressOf(cfg.seen), addressOf(cfg.keyLine[0]))) return;
   } else {
     if (cur < 0) {
-      error(CfgErr.NeedsEntry, p, 0, cast<u8>(keyName), strlen(keyName));
+      errorKey(CfgErr.NeedsEntry, p, 0, key);
       return;
     }
     let e: Ptr<CfgEntry> = addressOf(cfg.entries[cur]);
@@ -547,7 +538,7 @@ function parseLine(ls: u64, end: u64): void {
     }
   }
   if (vs == ve && key != CfgKey.Cmdline) {
-    error(CfgErr.EmptyValue, eq, 0, cast<u8>(keyName), strlen(keyName));
+    errorKey(CfgErr.EmptyValue, eq, 0, key);
     return;
   }
   if (isGlobalKey(key)) parseGlobal(key, vs, ve);

@@ -7,7 +7,8 @@ export const CPU_LIST_MAX = 64;
  *  MADT and the device tree give for an aarch64 CPU, and what PSCI CPU_ON takes. */
 export const MPIDR_AFFINITY_MASK: u64 = 0xFF_00FF_FFFF;
 
-export interface CpuList extends Struct {
+/** A list of CPU ids; zeroed storage is an empty list. */
+export class CpuList {
   count: u32;
   /** Entries for CPUs that are not enabled (hot-plug slots, disabled nodes). */
   disabled: u32;
@@ -17,18 +18,25 @@ export interface CpuList extends Struct {
   /** Enabled CPUs beyond CPU_LIST_MAX. */
   dropped: u32;
   ids: Arr<u64, 64>;
+
+  /** Records an enabled CPU once (a firmware may list one twice, e.g. as local APIC and
+   *  as x2APIC). */
+  add(id: u64): void {
+    for (let i: u32 = 0; i < this.count; i++) {
+      if (this.ids[i] == id) return;
+    }
+    if (this.count >= CPU_LIST_MAX) {
+      this.dropped++;
+      return;
+    }
+    this.ids[this.count] = id;
+    this.count++;
+  }
 }
 
-/** Records an enabled CPU once (a firmware may list one twice, e.g. as local APIC and
- *  as x2APIC). */
-export function cpuListAdd(l: Ptr<CpuList>, id: u64): void {
-  for (let i: u32 = 0; i < l.count; i++) {
-    if (l.ids[i] == id) return;
-  }
-  if (l.count >= CPU_LIST_MAX) {
-    l.dropped++;
-    return;
-  }
-  l.ids[l.count] = id;
-  l.count++;
+/** The boot CPU as the kernel's start-up code sees it: its id in the list's terms, and ""
+ *  or why no other CPU can be started. */
+export interface BootCpu extends Struct {
+  id: u64;
+  error: cstr;
 }

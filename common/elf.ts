@@ -5,6 +5,8 @@
 // file: all offset/size arithmetic is checked for overflow before it is used, and headers
 // are copied out of the buffer (memcpy) so an unaligned e_phoff cannot fault.
 
+import { nameAt } from "./names";
+
 export interface Elf64Ehdr extends Struct {
   ident: Arr<u8, 16>;
   type: u16;
@@ -129,9 +131,11 @@ export interface ElfLimits extends Struct {
 
 function pageDown(v: u64): u64 { return v & ~u64(PAGE - 1); }
 
-/** Reads program header `i` into `out` (bounds were checked by the caller). */
-export function elfReadPhdr(buf: Ptr<u8>, phoff: u64, i: u32, out: Ptr<Elf64Phdr>): void {
-  memcpy(cast<u8>(out), byteAdd(buf, phoff + u64(i) * PHDR_SIZE), PHDR_SIZE);
+/** Program header `i` (bounds were checked by the caller; the file need not be aligned). */
+export function elfReadPhdr(buf: Ptr<u8>, phoff: u64, i: u32): Elf64Phdr {
+  let ph: Elf64Phdr = zeroed<Elf64Phdr>();
+  memcpy(cast<u8>(addressOf(ph)), byteAdd(buf, phoff + u64(i) * PHDR_SIZE), PHDR_SIZE);
+  return ph;
 }
 
 function fail(img: Ptr<ElfImage>, s: ElfStatus, index: i32, field: ElfField, value: u64): ElfStatus {
@@ -187,7 +191,7 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
   let hi: u64 = 0;
   let ph: Elf64Phdr = zeroed<Elf64Phdr>();
   for (let i: u32 = 0; i < u32(eh.phnum); i++) {
-    elfReadPhdr(buf, eh.phoff, i, addressOf(ph));
+    ph = elfReadPhdr(buf, eh.phoff, i);
     if (ph.type != PT_LOAD) continue;
     let idx: i32 = i32(i);
     if (ph.offset > size) return fail(img, ElfStatus.SegmentOutOfFile, idx, ElfField.Offset, ph.offset);
@@ -220,12 +224,12 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
   // Segments get their own page permissions, so they may not share a page.
   let other: Elf64Phdr = zeroed<Elf64Phdr>();
   for (let i: u32 = 0; i < u32(eh.phnum); i++) {
-    elfReadPhdr(buf, eh.phoff, i, addressOf(ph));
+    ph = elfReadPhdr(buf, eh.phoff, i);
     if (ph.type != PT_LOAD || ph.memsz == 0) continue;
     let s1: u64 = pageDown(ph.vaddr);
     let e1: u64 = pageDown(ph.vaddr + ph.memsz + (PAGE - 1));
     for (let j: u32 = i + 1; j < u32(eh.phnum); j++) {
-      elfReadPhdr(buf, eh.phoff, j, addressOf(other));
+      other = elfReadPhdr(buf, eh.phoff, j);
       if (other.type != PT_LOAD || other.memsz == 0) continue;
       let s2: u64 = pageDown(other.vaddr);
       let e2: u64 = pageDown(other.vaddr + other.memsz + (PAGE - 1));
@@ -241,7 +245,7 @@ export function elfValidate(buf: Ptr<u8>, size: u64, lim: Ptr<ElfLimits>, img: P
   let inExec: bool = false;
   let fileBacked: bool = false;
   for (let i: u32 = 0; i < u32(eh.phnum); i++) {
-    elfReadPhdr(buf, eh.phoff, i, addressOf(ph));
+    ph = elfReadPhdr(buf, eh.phoff, i);
     if (ph.type != PT_LOAD || (ph.flags & PF_X) == 0) continue;
     if (eh.entry >= ph.vaddr && eh.entry - ph.vaddr < ph.memsz) inExec = true;
     if (eh.entry >= ph.vaddr && eh.entry - ph.vaddr < ph.filesz) fileBacked = true;
@@ -264,69 +268,74 @@ export function elfLoad(buf: Ptr<u8>, img: Ptr<ElfImage>, dst: Ptr<u8>): void {
   memset(dst, 0, img.vend - img.vbase);
   let ph: Elf64Phdr = zeroed<Elf64Phdr>();
   for (let i: u32 = 0; i < img.phnum; i++) {
-    elfReadPhdr(buf, img.phoff, i, addressOf(ph));
+    ph = elfReadPhdr(buf, img.phoff, i);
     if (ph.type != PT_LOAD || ph.filesz == 0) continue;
     memcpy(byteAdd(dst, ph.vaddr - img.vbase), byteAdd(buf, ph.offset), ph.filesz);
   }
 }
+
+/** By ElfStatus (common/names.ts). */
+const STATUS_MESSAGES: cstr = "\
+valid ELF64 kernel\0\
+the file size is smaller than an ELF64 header (64 bytes)\0\
+bad magic: not an ELF file (e_ident[0..3] must be 7f 45 4c 46)\0\
+not a 64-bit ELF file (e_ident[EI_CLASS] must be 2, ELFCLASS64)\0\
+not a little-endian ELF file (e_ident[EI_DATA] must be 1, ELFDATA2LSB)\0\
+unknown ELF version (e_ident[EI_VERSION] and e_version must be 1)\0\
+not an executable (e_type must be 2, ET_EXEC; relink without -shared/-pie)\0\
+wrong machine (e_machine is not this CPU architecture)\0\
+bad e_ehsize (must be 64)\0\
+bad e_phentsize (must be 56)\0\
+no program headers (e_phnum is 0)\0\
+too many program headers (e_phnum is more than 64)\0\
+truncated: the program headers (e_phoff, e_phnum) extend past the end of the file\0\
+truncated: a PT_LOAD segment's file bytes (p_offset, p_filesz) extend past the end of the file\0\
+a PT_LOAD segment has p_memsz smaller than p_filesz\0\
+a PT_LOAD segment is misaligned (p_align must be a power of two >= 4096 and p_vaddr = p_offset mod p_align)\0\
+a PT_LOAD segment is too large (p_memsz exceeds the limit, or p_vaddr + p_memsz wraps around)\0\
+a PT_LOAD segment's p_vaddr lies below the kernel address window (link the kernel with linker/kernel.ld)\0\
+a PT_LOAD segment is both writable and executable (p_flags has PF_W and PF_X; W^X)\0\
+two PT_LOAD segments overlap or share a page (p_vaddr, p_memsz)\0\
+no PT_LOAD segment maps anything (none with p_memsz > 0 among the e_phnum program headers)\0\
+the entry point (e_entry) is outside every executable PT_LOAD segment\0\
+the entry point (e_entry) is in the zero-filled part of its segment, past p_filesz\0\
+the PT_LOAD segments span too much address space (lowest p_vaddr to highest p_vaddr + p_memsz exceeds the limit)\0\
+";
+
+/** By ElfField (common/names.ts). */
+const FIELD_NAMES: cstr = "\
+no field\0\
+file size\0\
+e_ident[0..3]\0\
+e_ident[EI_CLASS]\0\
+e_ident[EI_DATA]\0\
+e_ident[EI_VERSION]\0\
+e_version\0\
+e_type\0\
+e_machine\0\
+e_ehsize\0\
+e_phentsize\0\
+e_phnum\0\
+e_phoff\0\
+p_offset\0\
+p_filesz\0\
+p_memsz\0\
+p_align\0\
+p_vaddr\0\
+p_flags\0\
+e_entry\0\
+span\0\
+";
 
 /**
  * One line describing a status; each names the field(s) it checks. The failing field and
  * its value are in the image (elfFieldName(img.badField) = img.badValue).
  */
 export function elfStatusMessage(s: ElfStatus): cstr {
-  switch (s) {
-    case ElfStatus.Ok: return "valid ELF64 kernel";
-    case ElfStatus.TooSmall: return "the file size is smaller than an ELF64 header (64 bytes)";
-    case ElfStatus.BadMagic: return "bad magic: not an ELF file (e_ident[0..3] must be 7f 45 4c 46)";
-    case ElfStatus.BadClass: return "not a 64-bit ELF file (e_ident[EI_CLASS] must be 2, ELFCLASS64)";
-    case ElfStatus.BadData: return "not a little-endian ELF file (e_ident[EI_DATA] must be 1, ELFDATA2LSB)";
-    case ElfStatus.BadVersion: return "unknown ELF version (e_ident[EI_VERSION] and e_version must be 1)";
-    case ElfStatus.BadType: return "not an executable (e_type must be 2, ET_EXEC; relink without -shared/-pie)";
-    case ElfStatus.BadMachine: return "wrong machine (e_machine is not this CPU architecture)";
-    case ElfStatus.BadEhsize: return "bad e_ehsize (must be 64)";
-    case ElfStatus.BadPhentsize: return "bad e_phentsize (must be 56)";
-    case ElfStatus.NoPhdrs: return "no program headers (e_phnum is 0)";
-    case ElfStatus.TooManyPhdrs: return "too many program headers (e_phnum is more than 64)";
-    case ElfStatus.PhdrsOutOfFile: return "truncated: the program headers (e_phoff, e_phnum) extend past the end of the file";
-    case ElfStatus.SegmentOutOfFile: return "truncated: a PT_LOAD segment's file bytes (p_offset, p_filesz) extend past the end of the file";
-    case ElfStatus.MemszBelowFilesz: return "a PT_LOAD segment has p_memsz smaller than p_filesz";
-    case ElfStatus.BadAlign: return "a PT_LOAD segment is misaligned (p_align must be a power of two >= 4096 and p_vaddr = p_offset mod p_align)";
-    case ElfStatus.SegmentTooLarge: return "a PT_LOAD segment is too large (p_memsz exceeds the limit, or p_vaddr + p_memsz wraps around)";
-    case ElfStatus.SegmentOutsideKernelSpace: return "a PT_LOAD segment's p_vaddr lies below the kernel address window (link the kernel with linker/kernel.ld)";
-    case ElfStatus.WriteAndExec: return "a PT_LOAD segment is both writable and executable (p_flags has PF_W and PF_X; W^X)";
-    case ElfStatus.Overlap: return "two PT_LOAD segments overlap or share a page (p_vaddr, p_memsz)";
-    case ElfStatus.NoLoadSegments: return "no PT_LOAD segment maps anything (none with p_memsz > 0 among the e_phnum program headers)";
-    case ElfStatus.EntryNotExecutable: return "the entry point (e_entry) is outside every executable PT_LOAD segment";
-    case ElfStatus.EntryNotFileBacked: return "the entry point (e_entry) is in the zero-filled part of its segment, past p_filesz";
-    case ElfStatus.SpanTooLarge: return "the PT_LOAD segments span too much address space (lowest p_vaddr to highest p_vaddr + p_memsz exceeds the limit)";
-  }
-  return "unknown ELF status";
+  return nameAt(STATUS_MESSAGES, u64(s), "unknown ELF status");
 }
 
 /** The name of a field for messages (`e_machine`, `p_filesz`, ...). */
 export function elfFieldName(f: u32): cstr {
-  switch (f) {
-    case ElfField.FileSize: return "file size";
-    case ElfField.Magic: return "e_ident[0..3]";
-    case ElfField.Class: return "e_ident[EI_CLASS]";
-    case ElfField.Data: return "e_ident[EI_DATA]";
-    case ElfField.IdentVersion: return "e_ident[EI_VERSION]";
-    case ElfField.Version: return "e_version";
-    case ElfField.Type: return "e_type";
-    case ElfField.Machine: return "e_machine";
-    case ElfField.Ehsize: return "e_ehsize";
-    case ElfField.Phentsize: return "e_phentsize";
-    case ElfField.Phnum: return "e_phnum";
-    case ElfField.Phoff: return "e_phoff";
-    case ElfField.Offset: return "p_offset";
-    case ElfField.Filesz: return "p_filesz";
-    case ElfField.Memsz: return "p_memsz";
-    case ElfField.Align: return "p_align";
-    case ElfField.Vaddr: return "p_vaddr";
-    case ElfField.Flags: return "p_flags";
-    case ElfField.Entry: return "e_entry";
-    case ElfField.Span: return "span";
-  }
-  return "no field";
+  return nameAt(FIELD_NAMES, u64(f), "no field");
 }

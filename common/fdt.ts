@@ -19,7 +19,8 @@ const FDT_PROP: u32 = 3;
 const FDT_NOP: u32 = 4;
 const FDT_END: u32 = 9;
 
-import { type CpuList, MPIDR_AFFINITY_MASK, cpuListAdd } from "./cpulist";
+import { type CpuList, MPIDR_AFFINITY_MASK } from "./cpulist";
+import { nameAt } from "./names";
 
 /** Deepest node nesting followed (virt's tree is 4 deep; deeper nodes are skipped). */
 const FDT_MAX_DEPTH = 16;
@@ -38,6 +39,8 @@ export const enum FdtStatus {
 export const enum PsciMethod { None = 0, Hvc = 1, Smc = 2 }
 
 export interface FdtInfo extends Struct {
+  /** Ok, or why the blob was not (entirely) read; the fields hold what was found before. */
+  status: FdtStatus;
   /** Total size from the header (0 when the header is bad). */
   totalSize: u32;
   version: u32;
@@ -130,10 +133,16 @@ function levelReset(l: Ptr<FdtLevel>): void {
 
 /**
  * Scans the blob at `blob` (at most `limit` bytes may be read; 0 = trust the header up to
- * an internal cap) and fills `out`. The first enabled PL011 and the first PSCI node win.
+ * an internal cap). The first enabled PL011 and the first PSCI node win.
  */
-export function fdtScan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus {
-  memset(cast<u8>(out), 0, sizeof<FdtInfo>());
+export function fdtScan(blob: Ptr<u8>, limit: u64): FdtInfo {
+  let info: FdtInfo = zeroed<FdtInfo>();
+  info.status = scan(blob, limit, addressOf(info));
+  return info;
+}
+
+/** fdtScan's walk: fills `out` (zeroed) as it goes, returns the status. */
+function scan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus {
   if (blob == null) return FdtStatus.BadHeader;
   if (limit != 0 && limit < 40) return FdtStatus.Truncated;
   if (be32(blob, 0) != FDT_MAGIC) return FdtStatus.BadMagic;
@@ -190,7 +199,7 @@ export function fdtScan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus
         let ac: u32 = lv[depth - 1].addrCells;
         if (l.disabled) out.cpus.disabled++;
         else if (l.notPsci || l.regOff == 0 || (ac != 1 && ac != 2) || u64(l.regLen) < u64(ac) * 4) out.cpus.unsupported++;
-        else cpuListAdd(addressOf(out.cpus), beCells(blob, l.regOff, ac) & MPIDR_AFFINITY_MASK);
+        else out.cpus.add(beCells(blob, l.regOff, ac) & MPIDR_AFFINITY_MASK);
       }
       if (l.psci && !l.disabled && !out.psciFound) {
         out.psciFound = true;
@@ -238,15 +247,15 @@ export function fdtScan(blob: Ptr<u8>, limit: u64, out: Ptr<FdtInfo>): FdtStatus
 }
 
 export function fdtStatusMessage(s: FdtStatus): cstr {
-  switch (s) {
-    case FdtStatus.Ok: return "ok";
-    case FdtStatus.BadMagic: return "not a flattened device tree (bad magic)";
-    case FdtStatus.BadHeader: return "device tree header is inconsistent";
-    case FdtStatus.Truncated: return "device tree is truncated";
-    case FdtStatus.BadToken: return "device tree structure block has a bad token";
-    case FdtStatus.TooDeep: return "device tree nests nodes too deeply";
-  }
-  return "unknown device tree error";
+  return nameAt("\
+ok\0\
+not a flattened device tree (bad magic)\0\
+device tree header is inconsistent\0\
+device tree is truncated\0\
+device tree structure block has a bad token\0\
+device tree nests nodes too deeply\0\
+",
+    u64(s), "unknown device tree error");
 }
 
 export function psciMethodName(m: PsciMethod): cstr {

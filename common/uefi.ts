@@ -8,6 +8,8 @@
 // Entries the loader never calls are still declared (as Ptr<void>) so every later field
 // sits at its spec offset; offsets are noted where a mistake would be silent.
 
+import { nameAt } from "./names";
+
 export type EfiStatus = u64;
 export type EfiHandle = Ptr<void>;
 
@@ -581,41 +583,47 @@ export function guidEqual(a: Ptr<EfiGuid>, b: Ptr<EfiGuid>): bool {
 // ---- status names ---------------------------------------------------------------------
 export function efiIsError(s: u64): bool { return (s & EFI_ERROR_BIT) != 0; }
 
+/** EFI_SUCCESS, then the error codes 1..28 and 31..33 in order (29 and 30 are unassigned). */
+const STATUS_NAMES: cstr = "\
+EFI_SUCCESS\0\
+EFI_LOAD_ERROR\0\
+EFI_INVALID_PARAMETER\0\
+EFI_UNSUPPORTED\0\
+EFI_BAD_BUFFER_SIZE\0\
+EFI_BUFFER_TOO_SMALL\0\
+EFI_NOT_READY\0\
+EFI_DEVICE_ERROR\0\
+EFI_WRITE_PROTECTED\0\
+EFI_OUT_OF_RESOURCES\0\
+EFI_VOLUME_CORRUPTED\0\
+EFI_VOLUME_FULL\0\
+EFI_NO_MEDIA\0\
+EFI_MEDIA_CHANGED\0\
+EFI_NOT_FOUND\0\
+EFI_ACCESS_DENIED\0\
+EFI_NO_RESPONSE\0\
+EFI_NO_MAPPING\0\
+EFI_TIMEOUT\0\
+EFI_NOT_STARTED\0\
+EFI_ALREADY_STARTED\0\
+EFI_ABORTED\0\
+EFI_ICMP_ERROR\0\
+EFI_TFTP_ERROR\0\
+EFI_PROTOCOL_ERROR\0\
+EFI_INCOMPATIBLE_VERSION\0\
+EFI_SECURITY_VIOLATION\0\
+EFI_CRC_ERROR\0\
+EFI_END_OF_MEDIA\0\
+EFI_END_OF_FILE\0\
+EFI_INVALID_LANGUAGE\0\
+EFI_COMPROMISED_DATA\0\
+";
+
 export function efiStatusName(s: u64): cstr {
-  switch (s) {
-    case EFI_SUCCESS: return "EFI_SUCCESS";
-    case EFI_LOAD_ERROR: return "EFI_LOAD_ERROR";
-    case EFI_INVALID_PARAMETER: return "EFI_INVALID_PARAMETER";
-    case EFI_UNSUPPORTED: return "EFI_UNSUPPORTED";
-    case EFI_BAD_BUFFER_SIZE: return "EFI_BAD_BUFFER_SIZE";
-    case EFI_BUFFER_TOO_SMALL: return "EFI_BUFFER_TOO_SMALL";
-    case EFI_NOT_READY: return "EFI_NOT_READY";
-    case EFI_DEVICE_ERROR: return "EFI_DEVICE_ERROR";
-    case EFI_WRITE_PROTECTED: return "EFI_WRITE_PROTECTED";
-    case EFI_OUT_OF_RESOURCES: return "EFI_OUT_OF_RESOURCES";
-    case EFI_VOLUME_CORRUPTED: return "EFI_VOLUME_CORRUPTED";
-    case EFI_VOLUME_FULL: return "EFI_VOLUME_FULL";
-    case EFI_NO_MEDIA: return "EFI_NO_MEDIA";
-    case EFI_MEDIA_CHANGED: return "EFI_MEDIA_CHANGED";
-    case EFI_NOT_FOUND: return "EFI_NOT_FOUND";
-    case EFI_ACCESS_DENIED: return "EFI_ACCESS_DENIED";
-    case EFI_NO_RESPONSE: return "EFI_NO_RESPONSE";
-    case EFI_NO_MAPPING: return "EFI_NO_MAPPING";
-    case EFI_TIMEOUT: return "EFI_TIMEOUT";
-    case EFI_NOT_STARTED: return "EFI_NOT_STARTED";
-    case EFI_ALREADY_STARTED: return "EFI_ALREADY_STARTED";
-    case EFI_ABORTED: return "EFI_ABORTED";
-    case EFI_ICMP_ERROR: return "EFI_ICMP_ERROR";
-    case EFI_TFTP_ERROR: return "EFI_TFTP_ERROR";
-    case EFI_PROTOCOL_ERROR: return "EFI_PROTOCOL_ERROR";
-    case EFI_INCOMPATIBLE_VERSION: return "EFI_INCOMPATIBLE_VERSION";
-    case EFI_SECURITY_VIOLATION: return "EFI_SECURITY_VIOLATION";
-    case EFI_CRC_ERROR: return "EFI_CRC_ERROR";
-    case EFI_END_OF_MEDIA: return "EFI_END_OF_MEDIA";
-    case EFI_END_OF_FILE: return "EFI_END_OF_FILE";
-    case EFI_INVALID_LANGUAGE: return "EFI_INVALID_LANGUAGE";
-    case EFI_COMPROMISED_DATA: return "EFI_COMPROMISED_DATA";
-  }
-  if (efiIsError(s)) return "EFI error (unknown code)";
-  return "EFI warning (unknown code)";
+  let i: u64 = s & ~EFI_ERROR_BIT;
+  if (s == EFI_SUCCESS) i = 0;
+  else if (!efiIsError(s)) return "EFI warning (unknown code)";
+  else if (i == 0 || i == 29 || i == 30) return "EFI error (unknown code)";
+  else if (i > 30) i -= 2;
+  return nameAt(STATUS_NAMES, i, "EFI error (unknown code)");
 }

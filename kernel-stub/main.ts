@@ -13,9 +13,8 @@ import {
   RWX_RANGES_MAX, RWX_REASON_MAX, rwxReasonName,
 } from "../common/bootinfo";
 import { Attr } from "../common/paging/attrs";
-import {
-  type PageTable, type WalkResult, ptWalk, ptMap, ptProtect, ptUnmap, ptClearFlush, PT_OK,
-} from "../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK } from "../common/paging/engine";
+import { type WalkResult, ptWalk } from "../common/paging/lookup";
 import {
   archName, archBootArch, archConsoleInit, archBreakHook, archApplyFlush, archExit, archPageTableRoot, archPagingLevels,
   archTimestamp, archInterruptsEnabled, archStackPointer, archMmuFlagsOk,
@@ -26,14 +25,15 @@ import { cpuBootInit } from "./smp/cpu";
 import { smpFindCpus, smpPrepare, smpStart, smpTickHz } from "./smp/smp";
 import { smpPark } from "./smp/work";
 import { smpSelfTest } from "./smp/smptest";
-import { klogInit } from "./klog";
+import { klog, sharedConsole } from "./klog";
 import { memtestPrepare, memtestArmInjection, memtestRun, memtestFinish } from "./memtest/memtest";
 import { printEfiTime } from "./mm/runtime";
 import { type EfiRuntimeServices, EFI_RUNTIME_SERVICES_SIGNATURE, EFI_MEMORY_RUNTIME } from "../common/uefi";
 import { mmSelfTest } from "./mm/selftest";
-import { fbconInit, fbconInitError, fbconSetNext, fbconSink, fbconVerdict } from "../common/fbcon/fbcon";
+import { fbcon, fbconSink } from "../common/fbcon/fbcon";
 import { trapsInit, trapsConsoleReady, trapsSetKernelStack } from "./trap/trap";
 import { faultInjectFromCmdline } from "./trap/inject";
+import { probePermissions } from "./permprobe";
 
 /** A kernel VA outside the image, the stack and the HHDM, for the engine exercise. */
 const DEMO_VA: u64 = 0xFFFF_FFFF_C000_0000;
@@ -51,55 +51,53 @@ let checksPassed: u32 = 0;
 
 // ---- output ----------------------------------------------------------------------------
 
-function kbegin(s: cstr): void {
-  print(`[kernel] ${s}`);
-}
-
-function kline(s: cstr): void {
-  kbegin(s);
-  print("\n");
-}
-
 function ok(what: cstr): void {
   checksPassed++;
-  kbegin("check ok: ");
-  println(what);
+  klog(`check ok: ${what}`);
 }
 
 /** The one way out on failure: verdict line, then QEMU exits with 35. */
 function fail(reason: cstr): never {
   println(`[kernel] FAIL: ${reason}`);
-  fbconVerdict(false);
+  fbcon.verdict(false);
   archExit(false);
 }
 
 /** fail() with a value appended to the reason (still one line). */
 function failHex(reason: cstr, v: u64): never {
   println(`[kernel] FAIL: ${reason} ${hex(v)}`);
-  fbconVerdict(false);
+  fbcon.verdict(false);
   archExit(false);
 }
 
-function printSize(bytes: u64): void {
-  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) { print(`${bytes >> 30} GiB`); }
-  else if (bytes >= (u64(1) << 20)) { print(`${bytes >> 20} MiB`); }
-  else if (bytes >= 1024) { print(`${bytes >> 10} KiB`); }
-  else { print(`${bytes} B`); }
+/** A size for the log, rounded down: whole GiB when exact, else MiB, KiB or bytes. The
+ *  number and its unit (`${roughSize(n)} ${roughUnit(n)}`). */
+function roughSize(bytes: u64): u64 {
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) return bytes >> 30;
+  if (bytes >= (u64(1) << 20)) return bytes >> 20;
+  if (bytes >= 1024) return bytes >> 10;
+  return bytes;
 }
 
-function printAttrs(a: u32): void {
-  print(`${(a & Attr.Read) != 0 ? "R" : "-"}${(a & Attr.Write) != 0 ? "W" : "-"}${(a & Attr.Exec) != 0 ? "X" : "-"}`);
-  if ((a & Attr.Global) != 0) print(" global");
-  if ((a & Attr.Uncached) != 0) print(" uncached");
-  if ((a & Attr.Device) != 0) print(" device");
-  if ((a & Attr.WriteCombining) != 0) print(" wc");
+function roughUnit(bytes: u64): cstr {
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) return "GiB";
+  if (bytes >= (u64(1) << 20)) return "MiB";
+  if (bytes >= 1024) return "KiB";
+  return "B";
+}
+
+/** A log line with Attr bits between `head` and `tail`: `RW- global uncached`. */
+function attrsLine(head: Fmt, a: u32, tail: Fmt): void {
+  klog(`${head}${(a & Attr.Read) != 0 ? "R" : "-"}${(a & Attr.Write) != 0 ? "W" : "-"}` +
+    `${(a & Attr.Exec) != 0 ? "X" : "-"}${(a & Attr.Global) != 0 ? " global" : ""}` +
+    `${(a & Attr.Uncached) != 0 ? " uncached" : ""}${(a & Attr.Device) != 0 ? " device" : ""}` +
+    `${(a & Attr.WriteCombining) != 0 ? " wc" : ""}${tail}`);
 }
 
 // ---- boot info report ------------------------------------------------------------------
 
 function reportMemory(map: Ptr<MemRegion>, n: u64): void {
-  kbegin("memory map: ");
-  println(`${n} regions`);
+  klog(`memory map: ${n} regions`);
   for (let t: u32 = 1; t <= MEMTYPE_MAX; t++) {
     let total: u64 = 0;
     let count: u64 = 0;
@@ -112,63 +110,53 @@ function reportMemory(map: Ptr<MemRegion>, n: u64): void {
       }
     }
     if (count == 0) continue;
-    kbegin("memory: ");
-    print(`${memTypeName(t as MemType)} `);
-    printSize(total);
-    println(` in ${count}${count == 1 ? " region" : " regions"}`);
+    klog(`memory: ${memTypeName(t as MemType)} ${roughSize(total)} ${roughUnit(total)} in ${count}` +
+      `${count == 1 ? " region" : " regions"}`);
   }
 }
 
 function report(b: Ptr<BootInfo>): void {
-  kbegin("boot info v");
-  println(`${b.version}, ${b.size} bytes, flags ${hex(u64(b.flags))}`);
-  kbegin("cmdline: \"");
+  klog(`boot info v${b.version}, ${b.size} bytes, flags ${hex(u64(b.flags))}`);
+  print("[kernel] cmdline: \"");      // not NUL-terminated: byte by byte
   if ((b.flags & BootFlag.HasCmdline) != 0) {
     let n: u32 = b.cmdlineLength;
     if (n > 255) n = 255;
     for (let i: u32 = 0; i < n; i++) printChar(b.cmdline[i]);
   }
   println("\"");
-  kbegin("hhdm base ");
-  print(`${hex(b.hhdmBase)}, maps `);
-  printSize(b.hhdmSize);
-  println(" of physical address space");
-  kbegin("kernel virt ");
-  println(`${hex(b.kernelVirtBase)} phys ${hex(b.kernelPhysBase)} size ${hex(b.kernelSize)} entry ` +
+  klog(`hhdm base ${hex(b.hhdmBase)}, maps ${roughSize(b.hhdmSize)} ${roughUnit(b.hhdmSize)} of physical ` +
+    `address space`);
+  klog(`kernel virt ${hex(b.kernelVirtBase)} phys ${hex(b.kernelPhysBase)} size ${hex(b.kernelSize)} entry ` +
     `${hex(b.kernelEntry)}`);
-  kbegin("stack top ");
-  println(`${hex(b.kernelStackTop)} size ${hex(b.kernelStackSize)}` +
+  klog(`stack top ${hex(b.kernelStackTop)} size ${hex(b.kernelStackSize)}` +
     `${target.x86_64 ? ", rsp at entry " : ", sp at entry "}${hex(archStackPointer())}`);
   if ((b.flags & BootFlag.HasRsdp) != 0) {
-    kbegin("rsdp ");
-    println(`${hex(b.rsdp)} (revision ${b.rsdpRevision})`);
+    klog(`rsdp ${hex(b.rsdp)} (revision ${b.rsdpRevision})`);
   } else {
-    kline("rsdp none");
+    klog("rsdp none");
   }
   if ((b.flags & BootFlag.HasFramebuffer) != 0) {
-    kbegin("framebuffer ");
-    println(`${hex(b.fb.base)} ${b.fb.width}x${b.fb.height} pitch ${b.fb.pitch} format ${b.fb.format} size ` +
+    klog(`framebuffer ${hex(b.fb.base)} ${b.fb.width}x${b.fb.height} pitch ${b.fb.pitch} format ${b.fb.format} size ` +
       `${hex(b.fb.size)}`);
   } else {
-    kline("framebuffer none");
+    klog("framebuffer none");
   }
-  kbegin("efi system table ");
-  println(`${hex(b.efiSystemTable)}, runtime services ${hex(b.efiRuntimeServices)}`);
-  kbegin("page table root ");
-  println(`${hex(b.pageTableRoot)}` +
+  klog(`efi system table ${hex(b.efiSystemTable)}, runtime services ${hex(b.efiRuntimeServices)}`);
+  klog(`page table root ${hex(b.pageTableRoot)}` +
     `${(b.flags & BootFlag.Huge1G) != 0 ? ", 1 GiB pages allowed" : ", 2 MiB pages at most"}`);
-  kbegin("paging: ");
-  printU(archPagingLevels());
-  if (target.x86_64 && archPagingLevels() == 5) println("-level (CR4.LA57 set: 57-bit virtual addresses)");
-  else if (target.x86_64) println("-level (48-bit virtual addresses)");
-  else println("-level (48-bit virtual addresses, 4 KiB granule)");
+  let levels: u32 = archPagingLevels();
+  let vas: cstr = target.x86_64 && levels == 5 ? "CR4.LA57 set: 57-bit virtual addresses"
+    : target.x86_64 ? "48-bit virtual addresses" : "48-bit virtual addresses, 4 KiB granule";
+  klog(`paging: ${levels}-level (${vas})`);
   let ticks: u64 = b.tscBeforeJump - b.tscAtEntry;
-  kbegin("loader time: ");
-  print(`${ticks}${target.x86_64 ? " TSC ticks" : " CNTVCT ticks"}`);
-  if (b.tscFrequency >= 1_000_000) {
-    print(` = ${ticks / (b.tscFrequency / 1_000_000)} us at ${b.tscFrequency / 1_000_000} MHz`);
+  let mhz: u64 = b.tscFrequency / 1_000_000;
+  let jump: u64 = tscEntry - b.tscBeforeJump;
+  let unit: cstr = target.x86_64 ? " TSC ticks" : " CNTVCT ticks";
+  if (mhz != 0) {
+    klog(`loader time: ${ticks}${unit} = ${ticks / mhz} us at ${mhz} MHz; loader jump -> kernel entry ${jump} ticks`);
+  } else {
+    klog(`loader time: ${ticks}${unit}; loader jump -> kernel entry ${jump} ticks`);
   }
-  println(`; loader jump -> kernel entry ${tscEntry - b.tscBeforeJump} ticks`);
 }
 
 // ---- checks ----------------------------------------------------------------------------
@@ -191,27 +179,20 @@ function applyFlush(): void {
   archApplyFlush(addressOf(kpt));
 }
 
-function walk(va: u64, out: Ptr<WalkResult>): bool {
-  return ptWalk(addressOf(kpt), va, out);
+function walk(va: u64): WalkResult {
+  return ptWalk(addressOf(kpt), va);
 }
 
 /** `va` must be mapped with every bit of `want` and none of `forbid`. */
 function expectAttrs(what: cstr, va: u64, want: u32, forbid: u32): void {
-  let w: WalkResult = zeroed<WalkResult>();
-  if (!walk(va, addressOf(w))) failHex(what, va);
+  const w = walk(va);
+  if (!w.ok) failHex(what, va);
   if ((w.attrs & want) != want || (w.attrs & forbid) != 0) {
-    kbegin("  ");
-    print(`${what} ${hex(va)} has `);
-    printAttrs(w.attrs);
-    print("\n");
+    attrsLine(`  ${what} ${hex(va)} has `, w.attrs, "");
     failHex(what, va);
   }
-  kbegin("  ");
-  print(`${what} ${hex(va)} -> ${hex(w.pa)} `);
-  printAttrs(w.attrs);
-  print(" (");
-  printSize(w.pageSize);
-  println(" page)");
+  attrsLine(`  ${what} ${hex(va)} -> ${hex(w.pa)} `, w.attrs,
+    ` (${roughSize(w.pageSize)} ${roughUnit(w.pageSize)} page)`);
 }
 
 function kernelTextProbe(): u64 {
@@ -245,11 +226,9 @@ function checkCpuState(): void {
 
 function checkMemoryMap(b: Ptr<BootInfo>): void {
   if (b.memMap < HHDM_BASE || b.memMapCount == 0 || b.memMapCount > b.memMapCapacity) failHex("memory map pointer or count invalid:", b.memMapCount);
-  let idx: u64 = 0;
-  let c: MapCheck = memMapCheck(ptr<MemRegion>(b.memMap), b.memMapCount, addressOf(idx));
+  const { check: c, index: idx } = memMapCheck(ptr<MemRegion>(b.memMap), b.memMapCount);
   if (c != MapCheck.Ok) {
-    kbegin("memory map region ");
-    println(`${idx} is the first bad one`);
+    klog(`memory map region ${idx} is the first bad one`);
     fail(mapCheckMessage(c));
   }
   // The kernel's own pages must be reported as such.
@@ -279,17 +258,12 @@ function findFrames(b: Ptr<BootInfo>): void {
 }
 
 function checkPermissions(b: Ptr<BootInfo>): void {
-  kpt.root = archPageTableRoot();
-  kpt.physToVirt = b.hhdmBase;
-  kpt.frames.alloc = kernelFrameAlloc;
-  kpt.frames.free = kernelFrameFree;
-  kpt.frames.ctx = null;
+  let frames: FrameSource = { alloc: kernelFrameAlloc, free: kernelFrameFree, ctx: null };
+  kpt = new PageTable(addressOf(frames), b.hhdmBase, archPageTableRoot());
   kpt.allow1G = (b.flags & BootFlag.Huge1G) != 0;
-  kpt.allowWX = false;
   kpt.highHalf = true;    // aarch64: the kernel half (TTBR1); ignored on x86_64
   kpt.levels = archPagingLevels();
   kpt.breakHook = archBreakHook(); // these tables are live: break-before-make on aarch64
-  ptClearFlush(addressOf(kpt));
 
   let text: u64 = addr(kernelTextProbe);
   if (text < b.kernelVirtBase || text >= b.kernelVirtBase + b.kernelSize) failHex("kernel text probe outside the image:", text);
@@ -299,11 +273,9 @@ function checkPermissions(b: Ptr<BootInfo>): void {
   expectAttrs("bss RW-", addr(addressOf(bssProbe[0])), Attr.Read | Attr.Write, Attr.Exec);
   expectAttrs("stack RW-", archStackPointer(), Attr.Read | Attr.Write, Attr.Exec);
   expectAttrs("boot info (HHDM) RW-", addr(bi), Attr.Read | Attr.Write, Attr.Exec);
-  let w: WalkResult = zeroed<WalkResult>();
   let guard: u64 = b.kernelStackTop - b.kernelStackSize - PAGE;
-  if (walk(guard, addressOf(w))) failHex("the stack guard page is mapped:", guard);
-  kbegin("  stack guard ");
-  println(`${hex(guard)} unmapped`);
+  if (walk(guard).ok) failHex("the stack guard page is mapped:", guard);
+  klog(`  stack guard ${hex(guard)} unmapped`);
   ok("kernel text read-only, rodata/data/bss/stack/HHDM not executable, guard page unmapped");
 }
 
@@ -334,7 +306,6 @@ function regionAt(b: Ptr<BootInfo>, pa: u64): Ptr<MemRegion> {
  */
 function checkRuntimeWindow(b: Ptr<BootInfo>): void {
   if (b.efiRwxCount > RWX_RANGES_MAX) failHex("boot info lists too many RWX ranges:", u64(b.efiRwxCount));
-  let w: WalkResult = zeroed<WalkResult>();
   let rwxBytes: u64 = 0;
   for (let i: u32 = 0; i < b.efiRwxCount; i++) {
     let r: Ptr<RwxRange> = addressOf(b.efiRwx[i]);
@@ -344,12 +315,10 @@ function checkRuntimeWindow(b: Ptr<BootInfo>): void {
     let reg: Ptr<MemRegion> = regionAt(b, r.virt - EFI_RUNTIME_BASE);
     if (reg == null || reg.type != MemType.RuntimeServicesCode || r.virt - EFI_RUNTIME_BASE + size > reg.base + reg.length) failHex("RWX range is not runtime code:", r.virt);
     for (let off: u64 = 0; off < size; off += PAGE) {
-      if (!walk(r.virt + off, addressOf(w)) || (w.attrs & (Attr.Write | Attr.Exec)) != (Attr.Write | Attr.Exec)) failHex("a range the boot info lists as RWX is not mapped RWX at", r.virt + off);
+      const w = walk(r.virt + off);
+      if (!w.ok || (w.attrs & (Attr.Write | Attr.Exec)) != (Attr.Write | Attr.Exec)) failHex("a range the boot info lists as RWX is not mapped RWX at", r.virt + off);
     }
-    kbegin("  runtime RWX ");
-    print(`${hex(r.virt)} (`);
-    printSize(size);
-    println(`): ${rwxReasonName(r.reason)}`);
+    klog(`  runtime RWX ${hex(r.virt)} (${roughSize(size)} ${roughUnit(size)}): ${rwxReasonName(r.reason)}`);
     rwxBytes += size;
   }
   let map: Ptr<MemRegion> = ptr<MemRegion>(b.memMap);
@@ -360,7 +329,8 @@ function checkRuntimeWindow(b: Ptr<BootInfo>): void {
     let pa: u64 = r.base;
     while (pa < r.base + r.length) {
       let va: u64 = EFI_RUNTIME_BASE + pa;
-      if (!walk(va, addressOf(w))) { pa += PAGE; continue; }
+      const w = walk(va);
+      if (!w.ok) { pa += PAGE; continue; }
       if (w.pa != pa) failHex("the runtime window does not map its physical address at", va);
       if ((w.attrs & Attr.Write) != 0 && (w.attrs & Attr.Exec) != 0 && promisedRwx(b, va) == 0) {
         failHex("W^X: a runtime window page the boot info does not list as RWX is writable and executable:", va);
@@ -370,17 +340,15 @@ function checkRuntimeWindow(b: Ptr<BootInfo>): void {
       pa = (va & ~(w.pageSize - 1)) + w.pageSize - EFI_RUNTIME_BASE;
     }
   }
-  kbegin("  runtime window: ");
-  print(`${pages} leaves checked, RWX only in the ${u64(b.efiRwxCount)} listed ranges (`);
-  printSize(rwxBytes);
-  println(")");
+  klog(`  runtime window: ${pages} leaves checked, RWX only in the ${u64(b.efiRwxCount)} listed ranges ` +
+    `(${roughSize(rwxBytes)} ${roughUnit(rwxBytes)})`);
   ok("efi runtime window W^X except the boot info's RWX ranges");
 }
 
 function checkHhdm(b: Ptr<BootInfo>): void {
   let va: u64 = addr(addressOf(RODATA_PROBE[0]));
-  let w: WalkResult = zeroed<WalkResult>();
-  if (!walk(va, addressOf(w))) failHex("rodata probe not mapped:", va);
+  let w = walk(va);
+  if (!w.ok) failHex("rodata probe not mapped:", va);
   let expectPa: u64 = b.kernelPhysBase + (va - b.kernelVirtBase);
   if (w.pa != expectPa) failHex("rodata probe translates to the wrong physical address:", w.pa);
   let viaLink: Ptr<u8> = ptr<u8>(va);
@@ -390,42 +358,75 @@ function checkHhdm(b: Ptr<BootInfo>): void {
   }
   // And a write through the kernel's data mapping shows up through the HHDM.
   let dva: u64 = addr(addressOf(dataProbe));
-  if (!walk(dva, addressOf(w))) failHex("data probe not mapped:", dva);
+  w = walk(dva);
+  if (!w.ok) failHex("data probe not mapped:", dva);
   dataProbe = 0x1234_5678_9ABC_DEF0;
   compilerBarrier();
   if (loadVolatile<u64>(b.hhdmBase + w.pa) != 0x1234_5678_9ABC_DEF0) fail("a store to .data is not visible through the HHDM");
-  kbegin("  rodata ");
-  println(`${hex(va)} = HHDM ${hex(b.hhdmBase + expectPa)} (16 bytes equal)`);
+  klog(`  rodata ${hex(va)} = HHDM ${hex(b.hhdmBase + expectPa)} (16 bytes equal)`);
   ok("HHDM reads match the kernel's own pages");
+}
+
+/**
+ * The HHDM's leaves by size, found by walking the live tables from hhdmBase to
+ * hhdmBase + hhdmSize (an unmapped entry is skipped whole, at the level where the walk
+ * stopped). 1 GiB leaves may only be there when the boot info allows them (x86_64: the CPU
+ * has pdpe1gb; a PDPTE with PS set is a reserved-bit fault without it).
+ */
+function checkHhdmLeaves(b: Ptr<BootInfo>): void {
+  let n1g: u64 = 0;
+  let n2m: u64 = 0;
+  let n4k: u64 = 0;
+  let w: WalkResult = zeroed<WalkResult>();
+  let va: u64 = b.hhdmBase;
+  let end: u64 = b.hhdmBase + b.hhdmSize;
+  while (va < end) {
+    let span: u64 = 0;
+    w = walk(va);
+    if (w.ok) {
+      span = w.pageSize;
+      if (span == u64(1) << 30) n1g++;
+      else if (span == u64(1) << 21) n2m++;
+      else n4k++;
+    } else {
+      // The entry read last was not present: it spans 2^(12 + 9h) at height h.
+      let h: u64 = u64(kpt.levels) - u64(w.levels);
+      span = u64(1) << (12 + 9 * h);
+    }
+    va = (va & ~(span - 1)) + span;
+  }
+  let allowed: bool = (b.flags & BootFlag.Huge1G) != 0;
+  klog(`  hhdm leaves: ${n1g} of 1 GiB, ${n2m} of 2 MiB, ${n4k} of 4 KiB (1 GiB pages ${allowed ? "allowed" : "not allowed"})`);
+  if (!allowed && n1g != 0) failHex("1 GiB leaves in the HHDM, which the boot info does not allow:", n1g);
+  ok("HHDM leaves within the page sizes the boot info allows");
 }
 
 function checkEngine(b: Ptr<BootInfo>): void {
   findFrames(b);
   let frame: u64 = kernelFrameAlloc(null);
-  let w: WalkResult = zeroed<WalkResult>();
-  if (walk(DEMO_VA, addressOf(w))) failHex("the demo address is already mapped:", DEMO_VA);
+  if (walk(DEMO_VA).ok) failHex("the demo address is already mapped:", DEMO_VA);
 
-  let rc: i32 = ptMap(addressOf(kpt), DEMO_VA, frame, PAGE, Attr.Read | Attr.Write | Attr.Uncached | Attr.Global);
-  if (rc != PT_OK) failHex("ptMap of an uncached page failed with", u64(i64(rc)));
+  let rc: i32 = kpt.map(DEMO_VA, frame, PAGE, Attr.Read | Attr.Write | Attr.Uncached | Attr.Global);
+  if (rc != PT_OK) failHex("map of an uncached page failed with", u64(i64(rc)));
   applyFlush();
   expectAttrs("uncached demo page", DEMO_VA, Attr.Read | Attr.Write | Attr.Uncached, Attr.Exec);
   storeVolatile<u64>(DEMO_VA, 0xC0FF_EE00_D00D_F00D);
   if (loadVolatile<u64>(b.hhdmBase + frame) != 0xC0FF_EE00_D00D_F00D) fail("a store through the new mapping is not visible through the HHDM");
 
-  rc = ptProtect(addressOf(kpt), DEMO_VA, PAGE, Attr.Read | Attr.Global);
-  if (rc != PT_OK) failHex("ptProtect failed with", u64(i64(rc)));
+  rc = kpt.protect(DEMO_VA, PAGE, Attr.Read | Attr.Global);
+  if (rc != PT_OK) failHex("protect failed with", u64(i64(rc)));
   applyFlush();
-  expectAttrs("after ptProtect(R--)", DEMO_VA, Attr.Read, Attr.Write | Attr.Exec | Attr.Uncached);
+  expectAttrs("after protect(R--)", DEMO_VA, Attr.Read, Attr.Write | Attr.Exec | Attr.Uncached);
   if (loadVolatile<u64>(DEMO_VA) != 0xC0FF_EE00_D00D_F00D) fail("the protected page lost its contents");
 
   // W^X: the engine must refuse a writable executable mapping.
-  rc = ptProtect(addressOf(kpt), DEMO_VA, PAGE, Attr.Read | Attr.Write | Attr.Exec);
+  rc = kpt.protect(DEMO_VA, PAGE, Attr.Read | Attr.Write | Attr.Exec);
   if (rc == PT_OK) fail("the engine accepted a writable+executable mapping");
 
-  rc = ptUnmap(addressOf(kpt), DEMO_VA, PAGE);
-  if (rc != PT_OK) failHex("ptUnmap failed with", u64(i64(rc)));
+  rc = kpt.unmap(DEMO_VA, PAGE);
+  if (rc != PT_OK) failHex("unmap failed with", u64(i64(rc)));
   applyFlush();
-  if (walk(DEMO_VA, addressOf(w))) fail("the demo page is still mapped after ptUnmap");
+  if (walk(DEMO_VA).ok) fail("the demo page is still mapped after unmap");
 
   // No stale translation: the first frame mapped again and read (the TLB holds it now),
   // unmapped, and the address mapped to a second frame must read the second frame. A
@@ -434,20 +435,20 @@ function checkEngine(b: Ptr<BootInfo>): void {
   let frame2: u64 = kernelFrameAlloc(null);
   if (frame2 == 0) fail("no frame left for the remap check");
   storeVolatile<u64>(b.hhdmBase + frame2, 0x5EC0_4D00_0000_0002);
-  rc = ptMap(addressOf(kpt), DEMO_VA + PAGE, frame2, PAGE, Attr.Read | Attr.Global);
-  if (rc == PT_OK) rc = ptMap(addressOf(kpt), DEMO_VA, frame, PAGE, Attr.Read | Attr.Global);
-  if (rc != PT_OK) failHex("ptMap for the remap check failed with", u64(i64(rc)));
+  rc = kpt.map(DEMO_VA + PAGE, frame2, PAGE, Attr.Read | Attr.Global);
+  if (rc == PT_OK) rc = kpt.map(DEMO_VA, frame, PAGE, Attr.Read | Attr.Global);
+  if (rc != PT_OK) failHex("map for the remap check failed with", u64(i64(rc)));
   applyFlush();
   if (loadVolatile<u64>(DEMO_VA) != 0xC0FF_EE00_D00D_F00D) fail("the remapped first frame lost its contents");
-  rc = ptUnmap(addressOf(kpt), DEMO_VA, PAGE);
-  if (rc != PT_OK) failHex("ptUnmap failed with", u64(i64(rc)));
+  rc = kpt.unmap(DEMO_VA, PAGE);
+  if (rc != PT_OK) failHex("unmap failed with", u64(i64(rc)));
   applyFlush();
-  rc = ptMap(addressOf(kpt), DEMO_VA, frame2, PAGE, Attr.Read | Attr.Global);
-  if (rc != PT_OK) failHex("ptMap of the second frame failed with", u64(i64(rc)));
+  rc = kpt.map(DEMO_VA, frame2, PAGE, Attr.Read | Attr.Global);
+  if (rc != PT_OK) failHex("map of the second frame failed with", u64(i64(rc)));
   applyFlush();
   if (loadVolatile<u64>(DEMO_VA) != 0x5EC0_4D00_0000_0002) fail("a read reached the unmapped frame: its TLB entry was not flushed");
-  rc = ptUnmap(addressOf(kpt), DEMO_VA, 2 * PAGE);
-  if (rc != PT_OK) failHex("ptUnmap failed with", u64(i64(rc)));
+  rc = kpt.unmap(DEMO_VA, 2 * PAGE);
+  if (rc != PT_OK) failHex("unmap failed with", u64(i64(rc)));
   applyFlush();
   ok("engine on the live tables: map uncached, write, protect read-only, W^X refused, unmap, remap (no stale TLB entry)");
 }
@@ -464,8 +465,8 @@ function checkEngine(b: Ptr<BootInfo>): void {
 function checkRuntimeServices(): void {
   let b: Ptr<BootInfo> = mmBootInfo();
   if ((b.flags & BootFlag.RuntimeVirtual) == 0) {
-    kbegin("efi runtime services unavailable: SetVirtualAddressMap status ");
-    println(`${hex(b.efiVirtualMapStatus)} (the loader's log says why)`);
+    klog(`efi runtime services unavailable: SetVirtualAddressMap status ${hex(b.efiVirtualMapStatus)} ` +
+      `(the loader's log says why)`);
     return;
   }
   let rt: u64 = b.efiRuntimeServicesVirt;
@@ -473,8 +474,8 @@ function checkRuntimeServices(): void {
   // Data, unless the loader listed its page as RWX (U-Boot keeps the table inside runtime code).
   let rwx: u32 = promisedRwx(b, rt);
   expectAttrs(rwx != 0 ? "efi runtime services table (listed RWX)" : "efi runtime services table", rt, Attr.Read, rwx != 0 ? 0 : Attr.Exec);
-  let w: WalkResult = zeroed<WalkResult>();
-  if (!walk(rt, addressOf(w)) || w.pa != b.efiRuntimeServices || rt - EFI_RUNTIME_BASE != w.pa) failHex("the runtime window does not map the runtime services table at its physical address:", w.pa);
+  const w = walk(rt);
+  if (!w.ok || w.pa != b.efiRuntimeServices || rt - EFI_RUNTIME_BASE != w.pa) failHex("the runtime window does not map the runtime services table at its physical address:", w.pa);
   if (load<u64>(rt) != EFI_RUNTIME_SERVICES_SIGNATURE) failHex("no RUNTSERV signature at the virtual runtime services table:", load<u64>(rt));
   let getTime: u64 = load<u64>(rt + offsetof<EfiRuntimeServices>("GetTime"));
   if (getTime < EFI_RUNTIME_BASE || getTime - EFI_RUNTIME_BASE >= EFI_RUNTIME_SIZE) failHex("GetTime was not converted into the runtime window:", getTime);
@@ -483,7 +484,7 @@ function checkRuntimeServices(): void {
   if (printEfiTime(rt)) {
     ok("efi GetTime through the virtual runtime services table");
   } else {
-    kline("efi GetTime failed (printed above): not counted against the verdict, the machine may have no working RTC");
+    klog("efi GetTime failed (printed above): not counted against the verdict, the machine may have no working RTC");
   }
 }
 
@@ -511,7 +512,7 @@ function checkSmpAndMemory(): void {
   if (!shared) fail("a check of what the CPUs share failed (listed above)");
   ok("spin lock, frame allocator and console shared by every online CPU");
   if (online == cpus) ok("every CPU the firmware named came online");
-  else kline("not every CPU came online (listed above); the others carried on");
+  else klog("not every CPU came online (listed above); the others carried on");
   if (testing) ok("memory test on every online CPU: no errors but the injected ones");
 }
 
@@ -524,30 +525,38 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   archConsoleInit(bootInfo);
   trapsConsoleReady();
   bi = bootInfo;
-  kbegin("tsboot kernel-stub (");
-  println(`${archName()}) entered, boot info at ${hex(addr(bootInfo))}`);
+  klog(`tsboot kernel-stub (${archName()}) entered, boot info at ${hex(addr(bootInfo))}`);
 
   checkBootInfo(bi);
   trapsSetKernelStack(bi.kernelStackTop, bi.kernelStackSize);
   // The same lines on the screen: most laptops have no serial port. The framebuffer
   // console draws each byte, then passes it on to the serial sink.
-  if (fbconInit(bi)) {
-    fbconSetNext(consoleSink());
+  if (fbcon.init(bi)) {
+    fbcon.next = consoleSink();
     setConsoleSink(fbconSink);
   } else {
-    kbegin("no framebuffer console: ");
-    println(fbconInitError());
+    klog(`no framebuffer console: ${fbcon.error}`);
   }
   // Several CPUs will share the console: whole lines, under a lock (klog.ts).
-  klogInit(mmTicks, mmTickHz(bi.tscFrequency));
+  sharedConsole.attach(mmTicks, mmTickHz(bi.tscFrequency));
   report(bi);
   faultInjectFromCmdline(bi);
   checkCpuState();
   checkMemoryMap(bi);
   reportMemory(ptr<MemRegion>(bi.memMap), bi.memMapCount);
+  // The CPU's faults decide; the table walk after them says what the tables hold.
+  let probeFailures: u32 = probePermissions(bi);
   checkPermissions(bi);
+  if (probeFailures != 0) {
+    print(`[kernel] FAIL: ${probeFailures} of the permission probes did not take the expected fault`);
+    println(" (probe FAIL lines above)");
+    fbcon.verdict(false);
+    archExit(false);
+  }
+  ok("the CPU faults on each forbidden access: execute HHDM/data/rodata/stack, write text/rodata, read guard page");
   checkRuntimeWindow(bi);
   checkHhdm(bi);
+  checkHhdmLeaves(bi);
   checkEngine(bi);
 
   // Before memory is reused: a firmware may keep its CPU tables in boot-services memory.
@@ -563,8 +572,8 @@ export function main(bootInfo: Ptr<BootInfo>): never {
   checkSmpAndMemory();
   checkRuntimeServices();
 
-  kbegin("all ");
-  print(`${checksPassed} checks passed\n[kernel] PASS\n`);
-  fbconVerdict(true);
+  klog(`all ${checksPassed} checks passed`);
+  klog("PASS");
+  fbcon.verdict(true);
   archExit(true);
 }

@@ -14,6 +14,15 @@ import { checkKsymsStable, ksymsObject } from './ksyms';
 export const LINKER_DIR = path.join(REPO_ROOT, 'linker');
 export const DEFAULT_KERNEL_SCRIPT = path.join(LINKER_DIR, 'kernel.ld');
 
+/**
+ * Section data in the file is aligned to 32 bytes, not lld-link's default 512: the
+ * padding of four sections and the headers was 2 KB of a 32 KiB loader. Firmware reads
+ * sections by PointerToRawData and never relies on 512 (EDK2's own ELF-to-PE converter,
+ * GenFw, and Linux's x86 EFI stub image have long used 0x20); in memory every section
+ * still starts on its own 4 KiB page (SectionAlignment), so page protections still apply.
+ */
+export const PE_FILE_ALIGNMENT = 32;
+
 export interface LinkRequest {
   kind: 'pe' | 'elf-kernel' | 'linux';
   arch: 'x86_64' | 'aarch64';
@@ -34,7 +43,7 @@ export async function link(req: LinkRequest): Promise<void> {
   const tools = findTools();
   if (req.kind === 'pe') {
     const args = ['/subsystem:efi_application', '/entry:efi_main', '/nodefaultlib', `/machine:${req.arch === 'x86_64' ? 'x64' : 'arm64'}`,
-      '/opt:ref', '/opt:icf', '/Brepro', `/out:${req.output}`, ...req.objects];
+      '/opt:ref', '/opt:icf', '/Brepro', `/filealign:${PE_FILE_ALIGNMENT}`, `/out:${req.output}`, ...req.objects];
     if (req.debug) {
       args.push('/debug', `/pdb:${req.output.replace(/\.[^.\/]+$/, '')}.pdb`);
       if (req.pdbPath) args.push(`/pdbaltpath:${req.pdbPath}`);

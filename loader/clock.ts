@@ -11,10 +11,9 @@
 // (in ticks while the rate is unknown). Marks beyond MAX_MARKS are dropped; the total
 // stays right.
 
-import { ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../common/uefi";
-import { type AcpiInfo, type AcpiView, acpiScan, acpiView } from "../common/acpi";
-import { efiFindConfigTable, efiStall } from "./efi";
-import { logBegin, logStr, logEnd, log, logText } from "./log";
+import { type AcpiInfo } from "../common/acpi";
+import { efiAcpiScan, efiStall } from "./efi";
+import { log, logText } from "./log";
 import { archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampHzFromPmTimer } from "./arch/index";
 
 /** The fallback: the counter measured against the firmware's Stall() for this long. */
@@ -33,22 +32,13 @@ export function clockStart(tsc: u64): void {
   marks = 0;
 }
 
-/** The ACPI power-management timer, if the firmware's ACPI tables describe one. */
-function pmTimer(info: Ptr<AcpiInfo>): bool {
-  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
-  if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
-  if (rsdp == null) return false;
-  // Under boot services every table is identity-mapped.
-  let view: AcpiView = zeroed<AcpiView>();
-  return acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), info) && info.pmTimerPort != 0;
-}
-
 /** Finds the counter's rate and logs it with its source. */
 export function clockCalibrate(): void {
   let source: cstr = archTimestampHzSource();
   let rate: u64 = archTimestampHz();
-  let acpi: AcpiInfo = zeroed<AcpiInfo>();
-  if (rate == 0 && pmTimer(addressOf(acpi))) {
+  // The ACPI power-management timer, where the firmware's ACPI tables describe one.
+  const acpi = rate == 0 ? efiAcpiScan() : zeroed<AcpiInfo>();
+  if (acpi.pmTimerPort != 0) {
     rate = archTimestampHzFromPmTimer(acpi.pmTimerPort, acpi.pmTimerBits);
     source = "measured against the ACPI PM timer";
   }
@@ -77,12 +67,6 @@ export function clockUsSinceEntry(): u64 {
   return ticks / hz * 1_000_000;
 }
 
-/** "N ms after loader entry" appended to the current log line (nothing when unknown). */
-export function clockLogSinceEntry(): void {
-  if (hz == 0) return;
-  logText(`, ${clockUsSinceEntry() / 1000} ms after loader entry`);
-}
-
 /** Ends phase `name` now. */
 export function clockMark(name: cstr): void {
   if (marks >= MAX_MARKS) return;
@@ -91,26 +75,17 @@ export function clockMark(name: cstr): void {
   marks++;
 }
 
-function logTicks(ticks: u64): void {
-  if (hz < 1_000_000) {
-    logText(`${ticks} ticks`);
-  } else {
-    logText(`${ticks / (hz / 1_000_000)} us`);
-  }
-}
-
-/** Logs every phase and the total from entry to now. */
+/** Logs every phase and the total from entry to now: in microseconds, or in ticks while
+ *  the rate is unknown (or below 1 MHz). */
 export function clockReport(): void {
   let now: u64 = archTimestamp();
-  logBegin("time:");
+  let perUnit: u64 = hz < 1_000_000 ? 1 : hz / 1_000_000;
+  let unit: cstr = hz < 1_000_000 ? "ticks" : "us";
+  logText(`[loader] time:`);
   let prev: u64 = entry;
   for (let i: u32 = 0; i < marks; i++) {
-    logText(` ${markNames[i]} `);
-    logTicks(markTicks[i] - prev);
-    logStr(",");
+    logText(` ${markNames[i]} ${(markTicks[i] - prev) / perUnit} ${unit},`);
     prev = markTicks[i];
   }
-  logStr(" total ");
-  logTicks(now - entry);
-  logEnd();
+  logText(` total ${(now - entry) / perUnit} ${unit}\n`);
 }

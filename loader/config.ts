@@ -4,10 +4,10 @@
 // one, parsed the same way: one tsboot entry for the default kernel path.
 
 import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR } from "../common/uefi";
-import { type BootCfg, type CfgEntry, cfgParse, cfgEntryVisible } from "../common/cfg";
+import { type BootCfg, type CfgEntry, cfgParse, cfgEntryVisible, cfgPathText } from "../common/cfg";
 import { cfgFormatWhere, cfgFormatMessage } from "../common/cfg-messages";
 import { type EfiFileData, efiReadFile, efiFreePages } from "./efi";
-import { logBegin, logStr, logEnd, logPutc, log, logText } from "./log";
+import { logPutc, log, logText, logError } from "./log";
 import { archCfgArch, archName, archDefaultConfig } from "./arch/index";
 
 export const CFG_FILE: cstr = "\\tsboot\\boot.cfg";
@@ -22,12 +22,11 @@ export function configEntry(i: i32): Ptr<CfgEntry> { return addressOf(cfg.entrie
 
 /** Logs stored error i as `\tsboot\boot.cfg:LINE:COL: error: <message>`. */
 export function configLogError(i: u32): void {
-  logBegin(CFG_FILE);
-  if (cfg.errors[i].line != 0) logStr(":");
+  logText(`[loader] ${CFG_FILE}${cfg.errors[i].line != 0 ? ":" : ""}`);
   cfgFormatWhere(addressOf(cfg), i, logPutc);
-  logStr(": error: ");
+  logText(`: error: `);
   cfgFormatMessage(addressOf(cfg), i, logPutc);
-  logEnd();
+  logText(`\n`);
 }
 
 /**
@@ -38,19 +37,17 @@ export function configLogError(i: u32): void {
  */
 export function configRead(root: Ptr<EfiFile>): u64 {
   let f: EfiFileData = zeroed<EfiFileData>();
-  efiReadFile(root, cast<u8>(CFG_FILE), true, addressOf(f));
+  efiReadFile(root, CFG_FILE, true, addressOf(f));
   if (f.status == EFI_NOT_FOUND) {
     let text: cstr = archDefaultConfig();
     cfgParse(cast<u8>(text), strlen(text), archCfgArch(), addressOf(cfg));
-    logText(`[loader] no ${CFG_FILE}; using the built-in entry 'tsboot' (`);
-    logBytesOfEntry(0);
-    logText(`)\n`);
+    log(`no ${CFG_FILE}; using the built-in entry 'tsboot' (${cfgPathText(addressOf(cfg.entries[0].path))})`);
     return EFI_SUCCESS;
   }
   if (f.status != EFI_SUCCESS) return f.status;
   if (f.size > CFG_FILE_MAX) {
     efiFreePages(f.base, f.pages);
-    log(`error: ${CFG_FILE} is ${f.size} bytes; a boot.cfg is at most 1 MiB`);
+    logError(`${CFG_FILE} is ${f.size} bytes; a boot.cfg is at most 1 MiB`);
     return EFI_LOAD_ERROR;
   }
   cfgParse(ptr<u8>(f.base), f.size, archCfgArch(), addressOf(cfg));
@@ -67,9 +64,4 @@ export function configRead(root: Ptr<EfiFile>): u64 {
     log(`${CFG_FILE}: ${u64(cfg.errorCount - cfg.storedErrors)} more errors not shown`);
   }
   return EFI_SUCCESS;
-}
-
-function logBytesOfEntry(i: u32): void {
-  let e: Ptr<CfgEntry> = addressOf(cfg.entries[i]);
-  for (let k: u32 = 0; k < e.path.length; k++) logPutc(e.path.bytes[k]);
 }

@@ -19,6 +19,7 @@ import {
   GLOBAL_VARIABLE_GUID, DEVICE_PATH_GUID, SIMPLE_TEXT_OUTPUT_GUID,
 } from "../common/uefi";
 import { efiSystemTable, efiBootServices } from "./efi";
+import { nameAt } from "../common/names";
 
 export const enum SerialConsole {
   /** No description names a UART: the loader writes serial itself. */
@@ -113,10 +114,14 @@ export function serialConsole(): SerialConsole {
   return SerialConsole.None;
 }
 
-/** For the log line. */
+const CONSOLE_NAMES: cstr = "\
+no console device is a UART\0\
+the ConOut variable names a UART\0\
+a text output device sits on a UART\0\
+the console device has a UART below it\0\
+";
+
+/** For the log line (by SerialConsole, common/names.ts). */
 export function serialConsoleName(c: SerialConsole): cstr {
-  if (c == SerialConsole.ConOutVariable) return "the ConOut variable names a UART";
-  if (c == SerialConsole.TextOutputOnUart) return "a text output device sits on a UART";
-  if (c == SerialConsole.ConsoleChildUart) return "the console device has a UART below it";
-  return "no console device is a UART";
+  return nameAt(CONSOLE_NAMES, u64(c), "?");
 }

@@ -11,7 +11,7 @@
 
 import { type CfgEntry, CfgProtocol, CFG_CMDLINE_MAX, CFG_TSBOOT_CMDLINE_MAX } from "../common/cfg";
 import { utf8ToUtf16, utf16ToUtf8 } from "../common/utf8";
-import { logEnd, logPutc, logFlush, log, logText } from "./log";
+import { logPutc, logFlush, log, logText } from "./log";
 import { type Key, KeyKind, keysRead } from "./keys";
 
 /** Characters of the line shown at once: longer lines scroll sideways with the cursor. */
@@ -69,7 +69,7 @@ export function editCmdline(e: Ptr<CfgEntry>): bool {
   let k: Key = zeroed<Key>();
   while (keysRead(0, addressOf(k))) {
     if (k.kind == KeyKind.Enter) {
-      logEnd();
+      logText(`\n`);
       let m: i64 = utf16ToUtf8(addressOf(text[0]), u64(len), addressOf(e.cmdline[0]), u64(max) + 1);
       if (m < 0) {
         log("the edited command line is not valid text; kept the old one");
@@ -112,6 +112,6 @@ export function editCmdline(e: Ptr<CfgEntry>): bool {
     }
     render();
   }
-  logEnd();
+  logText(`\n`);
   return false;
 }

@@ -11,10 +11,11 @@ import {
   EFI_SUCCESS, EFI_OUT_OF_RESOURCES, EFI_NOT_FOUND, EFI_END_OF_FILE, EFI_INVALID_PARAMETER,
   efiIsError, efiStatusName,
   EFI_OPEN_PROTOCOL_GET_PROTOCOL, EFI_FILE_MODE_READ, EFI_FILE_DIRECTORY,
-  LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, guidEqual,
+  LOADED_IMAGE_GUID, SIMPLE_FILE_SYSTEM_GUID, FILE_INFO_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID, guidEqual,
 } from "../common/uefi";
-import { logBegin, logStr, logBytes, log, logText } from "./log";
+import { logError } from "./log";
 import { utf8ToUtf16 } from "../common/utf8";
+import { type AcpiInfo, acpiScan, acpiView } from "../common/acpi";
 
 let gImage: EfiHandle = null;
 let gST: Ptr<EfiSystemTable> = null;
@@ -35,7 +36,7 @@ export { efiIsError, efiStatusName };
 
 /** Logs a failed service call: "[loader] error: <what> failed: <STATUS> (0x...)". */
 export function efiReportFailure(what: cstr, s: u64): void {
-  log(`error: ${what} failed: ${efiStatusName(s)} (${hex(s)})`);
+  logError(`${what} failed: ${efiStatusName(s)} (${hex(s)})`);
 }
 
 /** Checks `s`; logs and returns false on anything but EFI_SUCCESS. */
@@ -90,16 +91,12 @@ export function efiLayoutCheck(): cstr {
  * anywhere when `limit` is 0. Returns the physical address, or 0 after logging
  * "AllocatePages(N pages = S for <what> <name>) failed" (`name`, a file, may be null).
  */
-function allocPages(pages: u64, memType: u32, limit: u64, what: cstr, name: Ptr<u8>): u64 {
+function allocPages(pages: u64, memType: u32, limit: u64, what: cstr, name: cstr): u64 {
   let pa: u64 = limit;
   let s: u64 = gBS.AllocatePages(limit == 0 ? 0 : 1, memType, pages, addressOf(pa));
   if (s != EFI_SUCCESS) {
-    logText(`[loader] error: AllocatePages(${pages} pages = ${size(pages << 12)} for ${what}`);
-    if (name != null) {
-      logStr(" ");
-      logBytes(name, 1024);
-    }
-    logText(`) failed: ${efiStatusName(s)}\n`);
+    logError(`AllocatePages(${pages} pages = ${size(pages << 12)} for ${what}${name == null ? "" : " "}` +
+      `${name ?? ""}) failed: ${efiStatusName(s)}`);
     return 0;
   }
   return pa;
@@ -111,7 +108,7 @@ export function efiAllocPages(pages: u64, memType: u32, what: cstr): u64 {
 }
 
 /** AllocatePages for `what` of file `name` (named in the error); the address or 0. */
-export function efiAllocPagesFor(pages: u64, memType: u32, what: cstr, name: Ptr<u8>): u64 {
+export function efiAllocPagesFor(pages: u64, memType: u32, what: cstr, name: cstr): u64 {
   return allocPages(pages, memType, 0, what, name);
 }
 
@@ -180,6 +177,18 @@ export function efiFindConfigTable(guid: Ptr<EfiGuid>): Ptr<void> {
   return null;
 }
 
+/**
+ * The firmware's ACPI tables, from the RSDP of the configuration table (the ACPI 2.0 entry
+ * first); under boot services every table is identity-mapped. rootFound is false when
+ * there is no RSDP or no usable root table.
+ */
+export function efiAcpiScan(): AcpiInfo {
+  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID)) ??
+    efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
+  let view = acpiView(0, 0xFFFF_FFFF_FFFF_FFFF);
+  return acpiScan(addressOf(view), addr(rsdp));      // no RSDP: address 0, which acpiScan refuses
+}
+
 // ---- files ----------------------------------------------------------------------------
 
 let pathBuf: Arr<u16, 260>;
@@ -203,10 +212,8 @@ export function pathLength(p: Ptr<u8>): u64 {
 }
 
 /** Logs "error: <path>: <what> failed: <STATUS>": every file error names the file. */
-function fileFailure(path: Ptr<u8>, what: cstr, s: u64): void {
-  logBegin("error: ");
-  logBytes(path, 1024);
-  logText(`: ${what} failed: ${efiStatusName(s)}\n`);
+function fileFailure(path: cstr, what: cstr, s: u64): void {
+  logError(`${path}: ${what} failed: ${efiStatusName(s)}`);
 }
 
 /** An open file of the boot volume and its size. */
@@ -220,13 +227,11 @@ export interface EfiOpenFile extends Struct {
  * size. Returns an EFI status; a missing file is EFI_NOT_FOUND, logged unless
  * `quietIfMissing`; every other failure is logged with the path.
  */
-export function efiFileOpen(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: bool, out: Ptr<EfiOpenFile>): u64 {
+export function efiFileOpen(root: Ptr<EfiFile>, path: cstr, quietIfMissing: bool, out: Ptr<EfiOpenFile>): u64 {
   out.handle = null;
   out.size = 0;
-  if (utf8ToUtf16(path, pathLength(path), addressOf(pathBuf[0]), pathBuf.length) < 0) {
-    logBegin("error: ");
-    logBytes(path, 1024);
-    logText(`: not a valid UTF-8 path of at most 259 UTF-16 units\n`);
+  if (utf8ToUtf16(cast<u8>(path), pathLength(cast<u8>(path)), addressOf(pathBuf[0]), pathBuf.length) < 0) {
+    logError(`${path}: not a valid UTF-8 path of at most 259 UTF-16 units`);
     return EFI_INVALID_PARAMETER;
   }
   let f: Ptr<EfiFile> = null;
@@ -245,9 +250,7 @@ export function efiFileOpen(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: b
   }
   let info: Ptr<EfiFileInfo> = cast<EfiFileInfo>(addressOf(infoBuf[0]));
   if ((info.Attribute & EFI_FILE_DIRECTORY) != 0) {
-    logBegin("error: ");
-    logBytes(path, 1024);
-    logText(` is a directory, not a file\n`);
+    logError(`${path} is a directory, not a file`);
     f.Close();
     return EFI_NOT_FOUND;
   }
@@ -257,7 +260,7 @@ export function efiFileOpen(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: b
 }
 
 /** Reads all of an open file into dst; logs failures and short files with the path. */
-export function efiFileRead(f: Ptr<EfiOpenFile>, path: Ptr<u8>, dst: u64): u64 {
+export function efiFileRead(f: Ptr<EfiOpenFile>, path: cstr, dst: u64): u64 {
   // Read until the whole file is in; FAT drivers return everything at once, but the
   // protocol allows short reads.
   let done: u64 = 0;
@@ -265,15 +268,12 @@ export function efiFileRead(f: Ptr<EfiOpenFile>, path: Ptr<u8>, dst: u64): u64 {
     let chunk: u64 = f.size - done;
     let s: u64 = f.handle.Read(addressOf(chunk), ptr<u8>(dst + done));
     if (s != EFI_SUCCESS) {
-      logBegin("error: reading ");
-      logBytes(path, 1024);
-      logText(` failed after ${done} of ${f.size} bytes: EFI_FILE_PROTOCOL.Read: ${efiStatusName(s)}\n`);
+      logError(`reading ${path} failed after ${done} of ${f.size} bytes: EFI_FILE_PROTOCOL.Read: ` +
+        `${efiStatusName(s)}`);
       return s;
     }
     if (chunk == 0) {
-      logBegin("error: ");
-      logBytes(path, 1024);
-      logText(`: file ended after ${done} of ${f.size} bytes\n`);
+      logError(`${path}: file ended after ${done} of ${f.size} bytes`);
       return EFI_END_OF_FILE;
     }
     done += chunk;
@@ -301,7 +301,7 @@ export interface EfiFileData extends Struct {
  * nothing logged when `quietIfMissing`; every other failure, out of memory included, is
  * logged with the path.
  */
-export function efiReadFile(root: Ptr<EfiFile>, path: Ptr<u8>, quietIfMissing: bool, out: Ptr<EfiFileData>): void {
+export function efiReadFile(root: Ptr<EfiFile>, path: cstr, quietIfMissing: bool, out: Ptr<EfiFileData>): void {
   out.base = 0;
   out.size = 0;
   out.pages = 0;

@@ -11,16 +11,16 @@ import {
   LOADED_IMAGE_GUID, DEVICE_PATH_GUID, DEVICE_PATH_MEDIA, DEVICE_PATH_MEDIA_FILE, DEVICE_PATH_END,
   DEVICE_PATH_END_ENTIRE,
 } from "../common/uefi";
-import { type CfgEntry } from "../common/cfg";
+import { type CfgEntry, cfgPathText } from "../common/cfg";
 import { utf8ToUtf16 } from "../common/utf8";
 import {
   type EfiFileData, efiReadFile, efiFreePages, efiOpenProtocol, efiLoadImage, efiStartImage, efiUnloadImage,
   efiLoadedImage, efiStatusName, efiFreePool, pathLength,
 } from "./efi";
-import { logBegin, logStr, logEnd, logBytes, logWstr, log, logText } from "./log";
+import { log, logError } from "./log";
 import { archPeMachine, archName } from "./arch/index";
 import { verifyFile } from "./verify";
-import { clockLogSinceEntry } from "./clock";
+import { clockHz, clockUsSinceEntry } from "./clock";
 
 /** PE optional header: Subsystem value of an EFI application. */
 const PE_SUBSYSTEM_EFI_APPLICATION: u16 = 10;
@@ -30,15 +30,8 @@ const PE32PLUS_MAGIC: u16 = 0x20B;
 function rd16(p: Ptr<u8>, off: u64): u16 { return u16(p[off]) | (u16(p[off + 1]) << 8); }
 function rd32(p: Ptr<u8>, off: u64): u32 { return u32(rd16(p, off)) | (u32(rd16(p, off + 2)) << 16); }
 
-/** @noinline */
-function logPath(e: Ptr<CfgEntry>): void {
-  logBytes(addressOf(e.path.bytes[0]), 256);
-}
-
 function notPe(e: Ptr<CfgEntry>, why: cstr): u64 {
-  logBegin("error: ");
-  logPath(e);
-  logText(` is not an EFI application: ${why}\n`);
+  logError(`${cfgPathText(addressOf(e.path))} is not an EFI application: ${why}`);
   return EFI_LOAD_ERROR;
 }
 
@@ -56,11 +49,9 @@ export function peCheck(e: Ptr<CfgEntry>, base: u64, size: u64): u64 {
   }
   let machine: u16 = rd16(p, pe + 4);
   if (machine != archPeMachine()) {
-    logBegin("error: ");
-    logPath(e);
-    logText(` is a PE image for machine ${hex(u64(machine))}` +
+    logError(`${cfgPathText(addressOf(e.path))} is a PE image for machine ${hex(u64(machine))}` +
       `${machine == 0x8664 ? " (x86_64)" : machine == 0xAA64 ? " (aarch64)" : machine == 0x14C ? " (i386)" : ""}, ` +
-      `not for this ${archName()} loader (${hex(u64(archPeMachine()))})\n`);
+      `not for this ${archName()} loader (${hex(u64(archPeMachine()))})`);
     return EFI_UNSUPPORTED;
   }
   let optSize: u16 = rd16(p, pe + 20);
@@ -69,9 +60,8 @@ export function peCheck(e: Ptr<CfgEntry>, base: u64, size: u64): u64 {
   if (rd16(p, opt) != PE32PLUS_MAGIC) return notPe(e, "it is not a PE32+ (64-bit) image");
   let subsystem: u16 = rd16(p, opt + 68);
   if (subsystem != PE_SUBSYSTEM_EFI_APPLICATION) {
-    logBegin("error: ");
-    logPath(e);
-    logText(` is not an EFI application: PE subsystem ${u64(subsystem)} (an EFI application is 10)\n`);
+    logError(`${cfgPathText(addressOf(e.path))} is not an EFI application: PE subsystem ${u64(subsystem)} ` +
+      `(an EFI application is 10)`);
     return EFI_LOAD_ERROR;
   }
   return EFI_SUCCESS;
@@ -82,16 +72,11 @@ export function peCheck(e: Ptr<CfgEntry>, base: u64, size: u64): u64 {
  * EFI_SUCCESS or the status it logged (the buffer is freed then).
  */
 export function imageRead(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, out: Ptr<EfiFileData>): u64 {
-  efiReadFile(root, addressOf(e.path.bytes[0]), true, out);
-  if (out.status == EFI_NOT_FOUND) {
-    logBegin("error: ");
-    logPath(e);
-    logText(` not found on the boot volume (EFI_NOT_FOUND)\n`);
-  }
+  let path: cstr = cfgPathText(addressOf(e.path));
+  efiReadFile(root, path, true, out);
+  if (out.status == EFI_NOT_FOUND) logError(`${path} not found on the boot volume (EFI_NOT_FOUND)`);
   if (out.status != EFI_SUCCESS) return out.status;
-  logBegin("read ");
-  logPath(e);
-  logText(`: ${out.size} bytes\n`);
+  log(`read ${path}: ${out.size} bytes`);
   let s: u64 = verifyFile(e, out.base, out.size);
   if (s == EFI_SUCCESS) s = peCheck(e, out.base, out.size);
   if (s != EFI_SUCCESS) {
@@ -107,7 +92,7 @@ let devicePathBuf: Arr<u16, 800>;
 let loadOptions: Arr<u16, 1025>;
 
 /** Builds devicePath for file `path` (UTF-8) of the boot volume; null when it cannot. */
-function fileDevicePath(path: Ptr<u8>): Ptr<EfiDevicePath> {
+function fileDevicePath(path: cstr): Ptr<EfiDevicePath> {
   let li: Ptr<EfiLoadedImage> = efiLoadedImage();
   let dev: Ptr<u8> = cast<u8>(efiOpenProtocol(li.DeviceHandle, addressOf(DEVICE_PATH_GUID),
     "OpenProtocol(EFI_DEVICE_PATH_PROTOCOL) on the boot device"));
@@ -122,7 +107,7 @@ function fileDevicePath(path: Ptr<u8>): Ptr<EfiDevicePath> {
   if (dev[n] != DEVICE_PATH_END) return null;
   let dp: Ptr<u8> = cast<u8>(addressOf(devicePathBuf[0]));
   memcpy(dp, dev, n);
-  let units: i64 = utf8ToUtf16(path, pathLength(path), cast<u16>(ptrAdd(dp, n + 4)), 260);
+  let units: i64 = utf8ToUtf16(cast<u8>(path), pathLength(cast<u8>(path)), cast<u16>(ptrAdd(dp, n + 4)), 260);
   if (units < 0) return null;
   let nodeLen: u64 = 4 + u64(units + 1) * 2;
   dp[n] = DEVICE_PATH_MEDIA;
@@ -144,15 +129,13 @@ function fileDevicePath(path: Ptr<u8>): Ptr<EfiDevicePath> {
  * that failed before it.
  */
 export function imageStart(e: Ptr<CfgEntry>, file: Ptr<EfiFileData>): u64 {
-  let path: Ptr<u8> = addressOf(e.path.bytes[0]);
+  let path: cstr = cfgPathText(addressOf(e.path));
   let image: EfiHandle = null;
   let s: u64 = efiLoadImage(fileDevicePath(path), file.base, file.size, addressOf(image));
   efiFreePages(file.base, file.pages);
   file.base = 0;
   if (s != EFI_SUCCESS) {
-    logBegin("error: LoadImage(");
-    logPath(e);
-    logText(`) failed: ${efiStatusName(s)}\n`);
+    logError(`LoadImage(${path}) failed: ${efiStatusName(s)}`);
     return s;
   }
   let li: Ptr<EfiLoadedImage> = cast<EfiLoadedImage>(efiOpenProtocol(image, addressOf(LOADED_IMAGE_GUID),
@@ -164,30 +147,21 @@ export function imageStart(e: Ptr<CfgEntry>, file: Ptr<EfiFileData>): u64 {
   if (e.cmdlineLength != 0) {
     let units: i64 = utf8ToUtf16(addressOf(e.cmdline[0]), u64(e.cmdlineLength), addressOf(loadOptions[0]), loadOptions.length);
     if (units < 0) {
-      log(`error: the command line does not fit the load options (${u64(loadOptions.length - 1)} UTF-16 units)`);
+      logError(`the command line does not fit the load options (${u64(loadOptions.length - 1)} UTF-16 units)`);
       efiUnloadImage(image);
       return EFI_BUFFER_TOO_SMALL;
     }
     li.LoadOptions = addressOf(loadOptions[0]);
     li.LoadOptionsSize = u32(units + 1) * 2; // with the NUL, as firmware boot options do
   }
-  logBegin("starting ");
-  logPath(e);
-  logText(` (StartImage, image at ${hex(addr(li.ImageBase))}`);
-  clockLogSinceEntry();
-  logText(`)\n`);
+  log(`starting ${path} (StartImage, image at ${hex(addr(li.ImageBase))}` +
+    `${clockHz() == 0 ? "" : `, ${clockUsSinceEntry() / 1000} ms after loader entry`})`);
   let exitData: Ptr<u16> = null;
   s = efiStartImage(image, addressOf(exitData));
   // An application that returns has been unloaded by the firmware (Exit does that).
-  logBegin("");
-  logPath(e);
-  logText(` returned ${efiStatusName(s)}`);
-  if (exitData != null) {
-    logStr(": ");
-    logWstr(exitData, 200);
-    efiFreePool(exitData);
-  }
-  logEnd();
+  let exitText: wstr = exitData == null ? "" : asWstr(exitData);
+  log(`${path} returned ${efiStatusName(s)}${exitData == null ? "" : ": "}${exitText}`);
+  if (exitData != null) efiFreePool(exitData);
   return s;
 }
 

@@ -15,12 +15,12 @@ import {
   DEVICE_PATH_GUID, LOAD_FILE2_GUID, LINUX_EFI_INITRD_MEDIA_GUID, DEVICE_PATH_MEDIA, DEVICE_PATH_MEDIA_VENDOR,
   DEVICE_PATH_END, DEVICE_PATH_END_ENTIRE,
 } from "../common/uefi";
-import { type CfgEntry, type CfgPath } from "../common/cfg";
+import { type CfgEntry, cfgPathText } from "../common/cfg";
 import {
   type EfiOpenFile, efiFileOpen, efiFileRead, efiFileClose, efiAllocPagesFor, efiFreePages, efiInstallProtocol,
   efiUninstallProtocol,
 } from "./efi";
-import { logBytes, log, logText } from "./log";
+import { log } from "./log";
 
 let base: u64 = 0;
 let initrdBytes: u64 = 0;
@@ -31,8 +31,6 @@ let served: u32 = 0;
 /** The vendor media node (4 + 16 bytes) and the end node: 24 bytes, built in initrdInstall. */
 let mediaPath: Arr<u32, 6>;
 let loadFile2: EfiLoadFile2;
-
-function pathOf(p: Ptr<CfgPath>): Ptr<u8> { return addressOf(p.bytes[0]); }
 
 /**
  * EFI_LOAD_FILE2_PROTOCOL.LoadFile for the initrd: with no buffer (or one too small) it
@@ -67,7 +65,7 @@ export function initrdLoad(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let s: u64 = EFI_SUCCESS;
   let opened: u32 = 0;
   for (; opened < e.initrdCount; opened++) {
-    let p: Ptr<u8> = pathOf(addressOf(e.initrds[opened]));
+    let p: cstr = cfgPathText(addressOf(e.initrds[opened]));
     s = efiFileOpen(root, p, false, addressOf(files[opened]));
     if (s != EFI_SUCCESS) break;
     total = ((total + 3) & ~u64(3)) + files[opened].size;
@@ -76,7 +74,7 @@ export function initrdLoad(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     pages = (total + 4095) >> 12;
     if (pages == 0) pages = 1;
     // Named after the first file: that is the one people recognise as "the initrd".
-    base = efiAllocPagesFor(pages, 2, "the initrd", pathOf(addressOf(e.initrds[0])));
+    base = efiAllocPagesFor(pages, 2, "the initrd", cfgPathText(addressOf(e.initrds[0])));
     if (base == 0) s = EFI_OUT_OF_RESOURCES;
   }
   let at: u64 = 0;
@@ -84,11 +82,10 @@ export function initrdLoad(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     let pad: u64 = ((at + 3) & ~u64(3)) - at;
     if (pad != 0) memset(ptr<u8>(base + at), 0, pad);
     at += pad;
-    s = efiFileRead(addressOf(files[i]), pathOf(addressOf(e.initrds[i])), base + at);
+    let p: cstr = cfgPathText(addressOf(e.initrds[i]));
+    s = efiFileRead(addressOf(files[i]), p, base + at);
     if (s != EFI_SUCCESS) break;
-    logText(`[loader] initrd ${u64(i + 1)}/${u64(e.initrdCount)}: `);
-    logBytes(pathOf(addressOf(e.initrds[i])), 256);
-    logText(`, ${files[i].size} bytes at offset ${at}\n`);
+    log(`initrd ${u64(i + 1)}/${u64(e.initrdCount)}: ${p}, ${files[i].size} bytes at offset ${at}`);
     at += files[i].size;
   }
   for (let i: u32 = 0; i < opened; i++) efiFileClose(addressOf(files[i]));

@@ -2,15 +2,16 @@
 
 import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY } from "../common/uefi";
 import { type EfiFileData, efiReadFile, efiFreePages, efiAllocPagesFor } from "./efi";
-import { logBegin, logBytes, log, logText } from "./log";
+import { log, logText, logError } from "./log";
 import { archElfMachine, archName } from "./arch/index";
-import { type CfgEntry } from "../common/cfg";
+import { type CfgEntry, cfgPathText } from "../common/cfg";
 import { verifyFile } from "./verify";
 import {
   type ElfImage, type ElfLimits, type Elf64Phdr, ElfStatus, elfValidate, elfLoad, elfStatusMessage, elfFieldName, elfReadPhdr,
   PT_LOAD, PF_R, PF_W, PF_X,
 } from "../common/elf";
 import { KERNEL_LINK_BASE } from "../common/bootinfo";
+import { nameAt } from "../common/names";
 
 /** The kernel window is the top 2 GiB (what -mcmodel=kernel can address). */
 const KERNEL_MAX_SPAN: u64 = 0x4000_0000;
@@ -31,20 +32,15 @@ export interface LoadedKernel extends Struct {
  * EFI_LOAD_ERROR (not a valid kernel) or another firmware error, after logging why.
  */
 export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKernel>): u64 {
-  let path: Ptr<u8> = addressOf(e.path.bytes[0]);
+  let path: cstr = cfgPathText(addressOf(e.path));
   efiReadFile(root, path, true, addressOf(k.file));
   if (k.file.status == EFI_NOT_FOUND) {
-    logBegin("error: kernel file ");
-    logBytes(path, 256);
-    logText(` not found on the boot volume (EFI_NOT_FOUND)\n[loader] hint: copy the kernel to `);
-    logBytes(path, 256);
-    logText(` on the ESP, or change path= in \\tsboot\\boot.cfg\n`);
+    logError(`kernel file ${path} not found on the boot volume (EFI_NOT_FOUND)`);
+    log(`hint: copy the kernel to ${path} on the ESP, or change path= in \\tsboot\\boot.cfg`);
     return EFI_NOT_FOUND;
   }
   if (k.file.status != EFI_SUCCESS) return k.file.status;
-  logBegin("kernel file ");
-  logBytes(path, 256);
-  logText(`: ${k.file.size} bytes at ${hex(k.file.base)}\n`);
+  log(`kernel file ${path}: ${k.file.size} bytes at ${hex(k.file.base)}`);
   let v: u64 = verifyFile(e, k.file.base, k.file.size);
   if (v != EFI_SUCCESS) {
     releaseKernelFile(k);
@@ -57,9 +53,8 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
   lim.maxSpan = KERNEL_MAX_SPAN;
   let st: ElfStatus = elfValidate(ptr<u8>(k.file.base), k.file.size, addressOf(lim), addressOf(k.img));
   if (st != ElfStatus.Ok) {
-    logBegin("error: ");
-    logBytes(path, 256);
-    logText(` is not a valid ${archName()} kernel: ${elfStatusMessage(st)}\n[loader]   detail: check ${u64(st)}`);
+    logText(`[loader] error: ${path} is not a valid ${archName()} kernel: ${elfStatusMessage(st)}\n` +
+      `[loader]   detail: check ${u64(st)}`);
     if (k.img.badIndex >= 0) {
       logText(`, program header ${u64(k.img.badIndex)}`);
     }
@@ -86,7 +81,7 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
 
 /** Program header i of the loaded kernel's file (valid until releaseKernelFile). */
 export function kernelPhdr(k: Ptr<LoadedKernel>, i: u32, out: Ptr<Elf64Phdr>): void {
-  elfReadPhdr(ptr<u8>(k.file.base), k.img.phoff, i, out);
+  out[0] = elfReadPhdr(ptr<u8>(k.file.base), k.img.phoff, i);
 }
 
 export function releaseKernelFile(k: Ptr<LoadedKernel>): void {
@@ -94,9 +89,9 @@ export function releaseKernelFile(k: Ptr<LoadedKernel>): void {
   k.file.base = 0;
 }
 
-/** "R-X" style flags of a program header, for the log. */
-export function logSegmentFlags(flags: u32): void {
-  logText(`${(flags & PF_R) != 0 ? "R" : "-"}${(flags & PF_W) != 0 ? "W" : "-"}${(flags & PF_X) != 0 ? "X" : "-"}`);
+/** "R-X" style flags of a program header, for the log (PF_R 4, PF_W 2, PF_X 1 index the list). */
+export function segmentFlags(flags: u32): cstr {
+  return nameAt("---\0--X\0-W-\0-WX\0R--\0R-X\0RW-\0RWX\0", u64(flags & (PF_R | PF_W | PF_X)), "---");
 }
 
 export function isLoad(ph: Ptr<Elf64Phdr>): bool { return ph.type == PT_LOAD && ph.memsz != 0; }

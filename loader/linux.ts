@@ -7,9 +7,9 @@
 // only when it fails; the loader then takes the initrd back and reports the status.
 
 import { type EfiFile, EFI_SUCCESS, EFI_LOAD_ERROR } from "../common/uefi";
-import { type CfgEntry } from "../common/cfg";
+import { type CfgEntry, cfgPathText } from "../common/cfg";
 import { type EfiFileData, efiFreePages } from "./efi";
-import { logBegin, logBytes, log, logText } from "./log";
+import { log, logError } from "./log";
 import { imageRead, imageStart } from "./image";
 import { initrdLoad, initrdInstall, initrdRelease, initrdServed } from "./initrd";
 
@@ -35,10 +35,8 @@ export function linuxBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let s: u64 = imageRead(root, e, addressOf(f));
   if (s != EFI_SUCCESS) return s;
   if (!isLinux(f.base, f.size)) {
-    logBegin("error: ");
-    logBytes(addressOf(e.path.bytes[0]), 256);
-    logText(` is an EFI application but not a Linux kernel ` +
-      `(no ${target.x86_64 ? "'HdrS' boot header" : "arm64 Image header"}); use protocol=efi to start it\n`);
+    logError(`${cfgPathText(addressOf(e.path))} is an EFI application but not a Linux kernel ` +
+      `(no ${target.x86_64 ? "'HdrS' boot header" : "arm64 Image header"}); use protocol=efi to start it`);
     efiFreePages(f.base, f.pages);
     return EFI_LOAD_ERROR;
   }

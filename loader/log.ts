@@ -3,9 +3,10 @@
 // logSerialOnly() removes the ConOut path: after ExitBootServices (and from the first
 // ExitBootServices attempt on) no firmware service may be called.
 //
-// Lines start with "[loader] " (log, logBegin) so the test harness can match them. A line is
-// one call with a template literal: `log(\`kernel at ${hex(base)}\`)` (docs/language.md,
-// "Formatted output"); logBegin/logStr/logEnd remain for lines built around a loop.
+// Lines start with "[loader] " (log) so the test harness can match them. A line is one call
+// with a template literal: `log(\`kernel at ${hex(base)}\`)` (docs/language.md, "Formatted
+// output"); a line built around a loop is logText calls that write "[loader] " and the
+// newline themselves.
 
 import { type EfiSimpleTextOutput, EFI_SUCCESS } from "../common/uefi";
 import { archSerialPutc } from "./arch/index";
@@ -49,6 +50,13 @@ let conOutQuiet: bool = false;
 export function logQuietConOut(quiet: bool): void {
   if (quiet) logFlushConOut();
   conOutQuiet = quiet;
+}
+
+/** A whole line on serial only: a listing line, too costly to draw on the screen. @noinline */
+export function logSerial(msg: Fmt): void {
+  logQuietConOut(true);
+  log(msg);
+  logQuietConOut(false);
 }
 
 /** From now on the log goes to serial only. */
@@ -112,59 +120,26 @@ export function logPutc(c: u8): void {
   }
 }
 
-/** @noinline: every call site would otherwise unroll its literal into calls of logPutc. */
-export function logStr(s: cstr): void {
-  let p: Ptr<u8> = cast<u8>(s);
-  let i: u64 = 0;
-  while (p[i] != 0) {
-    logPutc(p[i]);
-    i++;
-  }
-}
-
-/** A UTF-16 string from the firmware (at most `max` units); non-ASCII units print as '?'. */
-export function logWstr(p: Ptr<u16>, max: u64): void {
-  if (p == null) return;
-  for (let i: u64 = 0; i < max; i++) {
-    let c: u16 = p[i];
-    if (c == 0) return;
-    logPutc(c >= 0x20 && c < 0x7F ? u8(c) : 0x3F);
-  }
-}
-
-/** `n` bytes of a byte buffer (stops early at a NUL). */
-export function logBytes(p: Ptr<u8>, n: u64): void {
-  for (let i: u64 = 0; i < n; i++) {
-    if (p[i] == 0) return;
-    logPutc(p[i]);
-  }
-}
-
 /**
  * A whole log line: "[loader] ", the message, a newline. Callers pass template literals:
  * `log(\`kernel at ${hex(base)}\`)`.
  * @noinline
  */
 export function log(msg: Fmt): void {
-  logStr("[loader] ");
-  fmtWrite(msg, logPutc);
-  logPutc(0x0A);
+  fmtWrite(`[loader] ${msg}\n`, logPutc);
+}
+
+/** A line "[loader] error: <msg>": what stops a boot or a step of it. @noinline */
+export function logError(msg: Fmt): void {
+  fmtWrite(`[loader] error: ${msg}\n`, logPutc);
+}
+
+/** A line "[loader] warning: <msg>": what the loader works around. @noinline */
+export function logWarning(msg: Fmt): void {
+  fmtWrite(`[loader] warning: ${msg}\n`, logPutc);
 }
 
 /** Log text as it is: no prefix, no newline (for lines built in parts). @noinline */
 export function logText(msg: Fmt): void {
   fmtWrite(msg, logPutc);
-}
-
-/**
- * Starts a log line: "[loader] " + s.
- * @noinline
- */
-export function logBegin(s: cstr): void {
-  logStr("[loader] ");
-  logStr(s);
-}
-
-export function logEnd(): void {
-  logPutc(0x0A);
 }

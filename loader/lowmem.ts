@@ -11,7 +11,7 @@
 import { type BootInfo, AP_TRAMPOLINE_SIZE, AP_TRAMPOLINE_LIMIT } from "../common/bootinfo";
 import { EFI_SUCCESS, efiStatusName } from "../common/uefi";
 import { efiBootServices, efiFreePages } from "./efi";
-import { log } from "./log";
+import { log, logWarning } from "./log";
 
 const ALLOCATE_MAX_ADDRESS: u32 = 1;
 const EFI_LOADER_DATA: u32 = 2;
@@ -25,7 +25,7 @@ export function lowmemReserveApTrampoline(bi: Ptr<BootInfo>): void {
   let pages: u64 = AP_TRAMPOLINE_SIZE >> 12;
   let s: u64 = efiBootServices().AllocatePages(ALLOCATE_MAX_ADDRESS, EFI_LOADER_DATA, pages, addressOf(pa));
   if (s != EFI_SUCCESS || pa == 0 || pa + AP_TRAMPOLINE_SIZE > AP_TRAMPOLINE_LIMIT) {
-    log(`warning: no memory below 1 MiB for the AP trampoline (AllocatePages: ${efiStatusName(s)}); the kernel ` +
+    logWarning(`no memory below 1 MiB for the AP trampoline (AllocatePages: ${efiStatusName(s)}); the kernel ` +
       `will run on one CPU`);
     return;
   }

@@ -16,7 +16,7 @@ import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
 } from "./efi";
 import { type SerialConsole, serialConsole, serialConsoleName } from "./console";
-import { logInit, logWstr, logConOutReachesSerial, logBegin, logEnd, log, logText } from "./log";
+import { logInit, logConOutReachesSerial, log, logError } from "./log";
 import { config, configRead, configEntry } from "./config";
 import { keysInit } from "./keys";
 import { menuInit, menuChoose, menuEntryEnded, menuLogBooting, menuLogNothingLeft } from "./menu";
@@ -48,7 +48,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
 
   let bad: cstr = efiLayoutCheck();
   if (strlen(bad) != 0) {
-    log(`error: the loader's UEFI struct layout is wrong at ${bad} (compiler bug?)`);
+    logError(`the loader's UEFI struct layout is wrong at ${bad} (compiler bug?)`);
     return giveUp(EFI_UNSUPPORTED);
   }
 
@@ -56,12 +56,10 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   if (li == null) return giveUp(EFI_UNSUPPORTED);
   log(`loader@${hex(addr(li.ImageBase))} size ${hex(li.ImageSize)}`);
   // One line a person can photograph when reporting a failure on a real machine.
-  logBegin("firmware: ");
-  logWstr(systemTable.FirmwareVendor, 64);
-  logText(` revision ${hex(u64(systemTable.FirmwareRevision))}, UEFI ${u64(systemTable.Hdr.Revision >> 16)}.` +
-    `${u64((systemTable.Hdr.Revision & 0xFFFF) / 10)}`);
-  if ((systemTable.Hdr.Revision & 0xFFFF) % 10 != 0) { logText(`.${u64((systemTable.Hdr.Revision & 0xFFFF) % 10)}`); }
-  logEnd();
+  let minor: u64 = u64(systemTable.Hdr.Revision & 0xFFFF);
+  let vendor: wstr = systemTable.FirmwareVendor == null ? "" : asWstr(systemTable.FirmwareVendor);
+  log(`firmware: ${vendor} revision ${hex(u64(systemTable.FirmwareRevision))}, ` +
+    `UEFI ${u64(systemTable.Hdr.Revision >> 16)}.${minor / 10}${minor % 10 == 0 ? "" : `.${minor % 10}`}`);
 
   clockMark("console");
   efiDisableWatchdog();

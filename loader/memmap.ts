@@ -5,8 +5,9 @@ import {
   type EfiMemoryDescriptor, EFI_SUCCESS, EFI_BUFFER_TOO_SMALL, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY, EfiMemoryType,
 } from "../common/uefi";
 import { efiBootServices, efiAllocPages, efiFreePages, efiReportFailure } from "./efi";
-import { logQuietConOut, log } from "./log";
+import { logQuietConOut, log, logError } from "./log";
 import { type MemRegion, MemType } from "../common/bootinfo";
+import { nameAt } from "../common/names";
 
 /** Descriptors of room kept beyond the probed size: every allocation made after the
  *  probe (this buffer, the kernel, page tables, boot info, stack) can split a free
@@ -52,7 +53,7 @@ export function efiMapAllocAndFetch(m: Ptr<EfiMap>): u64 {
     return s == EFI_SUCCESS ? EFI_OUT_OF_RESOURCES : s;
   }
   if (m.descSize < sizeof<EfiMemoryDescriptor>()) {
-    log(`error: GetMemoryMap reports DescriptorSize ${m.descSize}, smaller than EFI_MEMORY_DESCRIPTOR (40)`);
+    logError(`GetMemoryMap reports DescriptorSize ${m.descSize}, smaller than EFI_MEMORY_DESCRIPTOR (40)`);
     return EFI_OUT_OF_RESOURCES;
   }
   for (let attempt: u32 = 0; attempt < MAP_FETCH_TRIES; attempt++) {
@@ -77,7 +78,7 @@ export function efiMapAllocAndFetch(m: Ptr<EfiMap>): u64 {
     }
     log(`memory map grew to ${size} bytes; retrying with a bigger buffer`);
   }
-  log(`error: GetMemoryMap still EFI_BUFFER_TOO_SMALL after ${MAP_FETCH_TRIES} tries`);
+  logError(`GetMemoryMap still EFI_BUFFER_TOO_SMALL after ${MAP_FETCH_TRIES} tries`);
   return EFI_BUFFER_TOO_SMALL;
 }
 
@@ -90,29 +91,31 @@ export function efiMapRefetch(m: Ptr<EfiMap>): u64 {
   return s;
 }
 
+/** EfiMemoryType 0..15 (common/names.ts). */
+const MEM_TYPE_NAMES: cstr = "\
+Reserved\0\
+LoaderCode\0\
+LoaderData\0\
+BootServicesCode\0\
+BootServicesData\0\
+RuntimeServicesCode\0\
+RuntimeServicesData\0\
+Conventional\0\
+Unusable\0\
+ACPIReclaim\0\
+ACPINVS\0\
+MMIO\0\
+MMIOPortSpace\0\
+PalCode\0\
+Persistent\0\
+Unaccepted\0\
+";
+
 export function efiMemTypeName(t: u32): cstr {
-  switch (t) {
-    case 0: return "Reserved";
-    case 1: return "LoaderCode";
-    case 2: return "LoaderData";
-    case 3: return "BootServicesCode";
-    case 4: return "BootServicesData";
-    case 5: return "RuntimeServicesCode";
-    case 6: return "RuntimeServicesData";
-    case 7: return "Conventional";
-    case 8: return "Unusable";
-    case 9: return "ACPIReclaim";
-    case 10: return "ACPINVS";
-    case 11: return "MMIO";
-    case 12: return "MMIOPortSpace";
-    case 13: return "PalCode";
-    case 14: return "Persistent";
-    case 15: return "Unaccepted";
-    case TSBOOT_KERNEL_MEMORY: return "tsboot-kernel";
-  }
+  if (t == TSBOOT_KERNEL_MEMORY) return "tsboot-kernel";
   if (t >= 0x8000_0000) return "OS-defined";
   if (t >= 0x7000_0000) return "OEM-defined";
-  return "unknown";
+  return nameAt(MEM_TYPE_NAMES, u64(t), "unknown");
 }
 
 /** Prints the map: a summary line everywhere, the descriptors on serial only. */

@@ -21,10 +21,12 @@
 // so the messages can be read: then it waits at least PROBLEM_TIMEOUT_S. With nothing
 // wrong, a single entry or timeout=0 boots at once. Any key stops the countdown.
 
-import { type BootCfg, type CfgEntry, CfgProtocol, cfgEntryVisible, cfgProtocolName } from "../common/cfg";
+import {
+  type BootCfg, type CfgEntry, CfgProtocol, cfgEntryVisible, cfgProtocolName, cfgName, cfgPathText, cfgCmdline,
+} from "../common/cfg";
 import { cfgFormatWhere, cfgFormatMessage } from "../common/cfg-messages";
 import { efiStatusName, efiClearScreen, efiStall } from "./efi";
-import { logBegin, logStr, logEnd, logPutc, logFlush, log, logText } from "./log";
+import { logPutc, logFlush, log, logText, logError } from "./log";
 import { type Key, KeyKind, keysRead, keysSource } from "./keys";
 import { editCmdline } from "./editor";
 
@@ -66,10 +68,8 @@ function bootable(i: i32): bool { return i >= 0 && state[i] == State.Bootable; }
 
 function visible(i: i32): bool { return i >= 0 && i < i32(cfg.entryCount) && state[i] != State.Hidden; }
 
-/** @noinline */
-function logName(e: Ptr<CfgEntry>): void {
-  for (let k: u32 = 0; k < e.nameLength; k++) logPutc(e.name[k]);
-}
+/** Entry i's name, for messages. */
+function nameOf(i: i32): cstr { return cfgName(addressOf(cfg.entries[i])); }
 
 /** The first stored error of entry i, or -1. */
 function firstError(i: i32): i32 {
@@ -81,39 +81,31 @@ function firstError(i: i32): i32 {
 
 function logEntryLine(i: i32, number: u32, selected: bool): void {
   let e: Ptr<CfgEntry> = addressOf(cfg.entries[i]);
-  logText(`[loader] ${selected ? "> " : "  "}${u64(number)} `);
-  logName(e);
+  logText(`[loader] ${selected ? "> " : "  "}${u64(number)} ${cfgName(e)}`);
   let s: u32 = state[i];
   if (s == State.Broken) {
-    logStr(" [broken] ");
+    logText(` [broken] `);
     let k: i32 = firstError(i);
     if (k >= 0) {
       cfgFormatWhere(cfg, u32(k), logPutc);
-      logStr(": ");
+      logText(`: `);
       cfgFormatMessage(cfg, u32(k), logPutc);
     } else {
-      logStr("(see the boot.cfg errors above)");
+      logText(`(see the boot.cfg errors above)`);
     }
+    logText(`\n`);
   } else {
-    logStr(s == State.Failed ? " [failed: " : s == State.Returned ? " [returned: " : " [");
-    if (s == State.Failed || s == State.Returned) logStr(efiStatusName(status[i]));
-    else logStr(cfgProtocolName(e.protocol));
-    logStr("] ");
-    for (let k: u32 = 0; k < e.path.length; k++) logPutc(e.path.bytes[k]);
+    let ended: bool = s == State.Failed || s == State.Returned;
+    logText(` [${s == State.Failed ? "failed: " : s == State.Returned ? "returned: " : ""}` +
+      `${ended ? efiStatusName(status[i]) : cfgProtocolName(e.protocol)}] ${cfgPathText(addressOf(e.path))}\n`);
   }
-  logEnd();
 }
 
 function draw(sel: i32): void {
   let n: u32 = 0;
   for (let i: i32 = 0; i < i32(cfg.entryCount); i++) if (visible(i)) n++;
-  logText(`[loader] menu: ${u64(n)} entries`);
-  if (cfg.defaultIndex >= 0) {
-    logStr(", default '");
-    logName(addressOf(cfg.entries[cfg.defaultIndex]));
-    logStr("'");
-  }
-  logEnd();
+  if (cfg.defaultIndex >= 0) log(`menu: ${u64(n)} entries, default '${nameOf(cfg.defaultIndex)}'`);
+  else log(`menu: ${u64(n)} entries`);
   let number: u32 = 0;
   for (let i: i32 = 0; i < i32(cfg.entryCount); i++) {
     if (!visible(i)) continue;
@@ -146,10 +138,8 @@ function nth(n: u32): i32 {
 
 /** Explains why entry i cannot be booted (Enter on it). */
 function refuse(i: i32): void {
-  logBegin("entry '");
-  logName(addressOf(cfg.entries[i]));
-  logText(`${state[i] == State.Broken ? "' has errors in boot.cfg and cannot be booted" : "' was already started"}` +
-    `; choose another\n`);
+  const why: cstr = state[i] == State.Broken ? "has errors in boot.cfg and cannot be booted" : "was already started";
+  log(`entry '${nameOf(i)}' ${why}; choose another`);
 }
 
 /** Waits one second for a key; without console input, just waits. */
@@ -181,11 +171,7 @@ export function menuChoose(): i32 {
     sel = cfg.defaultIndex;
   } else if (cfg.defaultIndex >= 0 && failures == 0) {
     problems = true;
-    logBegin("the default entry '");
-    logName(addressOf(cfg.entries[cfg.defaultIndex]));
-    logStr("' cannot be booted; '");
-    logName(addressOf(cfg.entries[sel]));
-    logText(`' is selected instead\n`);
+    log(`the default entry '${nameOf(cfg.defaultIndex)}' cannot be booted; '${nameOf(sel)}' is selected instead`);
   }
   let timeout: u32 = cfg.hasTimeout ? cfg.timeout : DEFAULT_TIMEOUT_S;
   if (!problems && (visibleCount == 1 || timeout == 0)) return sel;
@@ -194,9 +180,7 @@ export function menuChoose(): i32 {
   draw(sel);
   let k: Key = zeroed<Key>();
   let pressed: bool = false;
-  logBegin("booting '");
-  logName(addressOf(cfg.entries[sel]));
-  logStr("' in");
+  logText(`[loader] booting '${nameOf(sel)}' in`);
   for (let left: u32 = timeout; left > 0; left--) {
     logText(` ${u64(left)}`);
     logFlush();
@@ -206,7 +190,7 @@ export function menuChoose(): i32 {
     }
   }
   if (!pressed) {
-    logEnd();
+    logText(`\n`);
     return sel;
   }
   logText(`: stopped\n`);
@@ -253,16 +237,8 @@ export function menuChoose(): i32 {
 /** Logs the entry about to boot: name, protocol, file and command line. */
 export function menuLogBooting(i: i32): void {
   let e: Ptr<CfgEntry> = addressOf(cfg.entries[i]);
-  logBegin("booting entry '");
-  logName(e);
-  logText(`' (${cfgProtocolName(e.protocol)}, `);
-  for (let k: u32 = 0; k < e.path.length; k++) logPutc(e.path.bytes[k]);
-  logText(`)\n`);
-  if (e.cmdlineLength != 0 || e.protocol != CfgProtocol.Tsboot) {
-    logBegin("cmdline: ");
-    for (let k: u32 = 0; k < e.cmdlineLength; k++) logPutc(e.cmdline[k]);
-    logEnd();
-  }
+  log(`booting entry '${cfgName(e)}' (${cfgProtocolName(e.protocol)}, ${cfgPathText(addressOf(e.path))})`);
+  if (e.cmdlineLength != 0 || e.protocol != CfgProtocol.Tsboot) log(`cmdline: ${cfgCmdline(e)}`);
 }
 
 /** Logs why the loader gives up: no entry left that can be booted. */
@@ -277,10 +253,10 @@ export function menuLogNothingLeft(): void {
     else ended++;
   }
   if (n == 0) {
-    log("error: boot.cfg has no entry for this machine (each has an arch= for another one)");
+    logError("boot.cfg has no entry for this machine (each has an arch= for another one)");
     return;
   }
-  log(`error: no entry of boot.cfg can be booted (${u64(n)}` +
+  logError(`no entry of boot.cfg can be booted (${u64(n)}` +
     `${n == 1 ? " entry for this machine: " : " entries for this machine: "}${u64(broken)} with errors, ` +
     `${u64(ended)} failed or returned)`);
 }

@@ -12,13 +12,15 @@
 
 import { Attr } from "../common/paging/attrs";
 import {
-  type FrameSource, type PageTable, ptInit, ptMap, ptTranslate, PT_OK, PT_ENOMEM, PT_EINVAL, PT_EWX, PT_EEXIST,
+  type FrameSource, PageTable, PT_OK, PT_ENOMEM, PT_EINVAL, PT_EWX, PT_EEXIST, PT_NEW_ROOT,
 } from "../common/paging/engine";
+import { type Translation, ptTranslate } from "../common/paging/lookup";
 import { type MemRegion, MemType, HHDM_BASE, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../common/bootinfo";
 import { type Elf64Phdr, PF_W, PF_X } from "../common/elf";
 import { efiAllocPages, efiAllocPagesBelow } from "./efi";
-import { logQuietConOut, log, logText } from "./log";
-import { type LoadedKernel, kernelPhdr, isLoad, logSegmentFlags } from "./kernel";
+import { logSerial, log, logError, logWarning } from "./log";
+import { nameAt } from "../common/names";
+import { type LoadedKernel, kernelPhdr, isLoad, segmentFlags } from "./kernel";
 import {
   archHas1GPages, archTrampolineAddress, archStackPointer, archFirmwareLevels, archHasLevels5, archPrepareLevelSwitch,
 } from "./arch/index";
@@ -83,23 +85,25 @@ export function mapInKernelTable(what: cstr, va: u64, pa: u64, size: u64, attrs:
   return ok;
 }
 
-/** The engine's translation of `va` in the kernel's table (false when unmapped). */
-export function translateInKernelTable(va: u64, outPa: Ptr<u64>, outAttrs: Ptr<u32>): bool {
-  return ptTranslate(addressOf(pt), va, outPa, outAttrs);
+/** The engine's translation of `va` in the kernel's table. */
+export function translateInKernelTable(va: u64): Translation {
+  return ptTranslate(addressOf(pt), va);
 }
 
 /** Live table frames of the kernel's table (for the log). */
 export function kernelTableFrames(): u64 { return pt.tableFrames; }
 
+/** By -rc (common/names.ts). */
+const PT_ERROR_NAMES: cstr = "\
+PT_OK\0\
+PT_ENOMEM (out of memory for page tables)\0\
+PT_EINVAL (bad address, size or attributes)\0\
+PT_EWX (writable and executable refused)\0\
+PT_EEXIST (already mapped)\0\
+";
+
 export function ptErrorName(rc: i32): cstr {
-  switch (rc) {
-    case PT_OK: return "PT_OK";
-    case PT_ENOMEM: return "PT_ENOMEM (out of memory for page tables)";
-    case PT_EINVAL: return "PT_EINVAL (bad address, size or attributes)";
-    case PT_EWX: return "PT_EWX (writable and executable refused)";
-    case PT_EEXIST: return "PT_EEXIST (already mapped)";
-  }
-  return "unknown page-table error";
+  return rc > 0 ? "unknown page-table error" : nameAt(PT_ERROR_NAMES, u64(-rc), "unknown page-table error");
 }
 
 /** The table that gets the identity mappings. */
@@ -113,9 +117,9 @@ function mapOrReport(what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool 
 }
 
 function mapInOrReport(t: Ptr<PageTable>, what: cstr, va: u64, pa: u64, size: u64, attrs: u32): bool {
-  let rc: i32 = ptMap(t, va, pa, size, attrs);
+  let rc: i32 = t.map(va, pa, size, attrs);
   if (rc == PT_OK) return true;
-  log(`error: mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
+  logError(`mapping ${what} va ${hex(va)} -> pa ${hex(pa)} size ${hex(size)} failed: ${ptErrorName(rc)}`);
   return false;
 }
 
@@ -146,14 +150,14 @@ function chooseLevels(asked: u32): u32 {
   log(`paging: the firmware runs ${fw}-level paging` +
     `${!target.x86_64 ? "" : archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57"}`);
   if (want == 5 && !archHasLevels5()) {
-    log(`warning: boot.cfg asks for paging=5, but ` +
+    logWarning(`boot.cfg asks for paging=5, but ` +
       `${target.x86_64 ? "this CPU has no 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57[bit 16] = 0)"
         : "5-level paging exists on x86_64 only"}` +
       `; falling back to 4-level paging`);
     want = 4;
   }
   if (want != fw && archTrampolineAddress() + 2 * PAGE > BELOW_4G) {
-    log(`warning: the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ${fw}` +
+    logWarning(`the loader runs above 4 GiB, where it cannot switch between 4- and 5-level paging; keeping ${fw}` +
       ` levels`);
     want = fw;
   }
@@ -171,22 +175,21 @@ export function buildAddressSpace(
   frames.alloc = loaderFrameAlloc;
   frames.free = loaderFrameFree;
   frames.ctx = null;
-  let rc: i32 = ptInit(addressOf(pt), addressOf(frames), 0);
-  if (rc != PT_OK) {
-    log(`error: ptInit failed: ${ptErrorName(rc)}`);
+  pt = new PageTable(addressOf(frames), 0, PT_NEW_ROOT);
+  if (pt.root == 0) {
+    logError(`no frame for the root page table: ${ptErrorName(PT_ENOMEM)}`);
     return false;
   }
   pt.levels = levels;
   pt.allow1G = archHas1GPages();
-  pt.allowWX = false;
   out.huge1G = pt.allow1G;
   out.levels = levels;
   out.switchPage = 0;
   if (target.aarch64) {
     pt.highHalf = true;
-    rc = ptInit(addressOf(ptLow), addressOf(frames), 0);
-    if (rc != PT_OK) {
-      log(`error: ptInit (TTBR0 identity table) failed: ${ptErrorName(rc)}`);
+    ptLow = new PageTable(addressOf(frames), 0, PT_NEW_ROOT);
+    if (ptLow.root == 0) {
+      logError(`no frame for the TTBR0 identity table: ${ptErrorName(PT_ENOMEM)}`);
       return false;
     }
   }
@@ -222,11 +225,11 @@ export function buildAddressSpace(
   if (fbBase != 0 && fbSize != 0) {
     let fs: u64 = fbBase & ~(PAGE - 1);
     let fe: u64 = (fbBase + fbSize + PAGE - 1) & ~(PAGE - 1);
-    let rc2: i32 = ptMap(addressOf(pt), HHDM_BASE + fs, fs, fe - fs, Attr.Read | Attr.Write | Attr.Global | Attr.WriteCombining);
+    let rc2: i32 = pt.map(HHDM_BASE + fs, fs, fe - fs, Attr.Read | Attr.Write | Attr.Global | Attr.WriteCombining);
     if (rc2 == PT_EEXIST) {
       log("framebuffer is inside the memory map; its HHDM mapping stays as the map says");
     } else if (rc2 != PT_OK) {
-      log(`error: mapping the framebuffer failed: ${ptErrorName(rc2)}`);
+      logError(`mapping the framebuffer failed: ${ptErrorName(rc2)}`);
       return false;
     } else if (fe > hhdmEnd) {
       hhdmEnd = fe;
@@ -250,11 +253,8 @@ export function buildAddressSpace(
     // The listing lines go to serial only, like the memory map's and the runtime regions':
     // on screen they cost a quarter of the x86_64 loader's guest instructions under QEMU
     // (OVMF's text console draws every character; docs/benchmarks.md, loader time).
-    logQuietConOut(true);
-    logText(`[loader]   kernel segment ${hex(vs)}-${hex(ve)} `);
-    logSegmentFlags(ph.flags);
-    logText(` <- phys ${hex(k.phys + (vs - k.img.vbase))}\n`);
-    logQuietConOut(false);
+    logSerial(`  kernel segment ${hex(vs)}-${hex(ve)} ${segmentFlags(ph.flags)} <- phys ` +
+      `${hex(k.phys + (vs - k.img.vbase))}`);
   }
 
   // Kernel stack; the page under it stays unmapped so an overflow faults.
@@ -265,10 +265,8 @@ export function buildAddressSpace(
   if (!mapOrReport("the kernel stack", KERNEL_STACK_TOP - KERNEL_STACK_SIZE, stackPhys, KERNEL_STACK_SIZE, Attr.Read | Attr.Write | Attr.Global)) return false;
   out.stackPhys = stackPhys;
   out.stackTop = KERNEL_STACK_TOP;
-  logQuietConOut(true);
-  log(`  kernel stack ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE)}-${hex(KERNEL_STACK_TOP)} RW- <- phys ` +
+  logSerial(`  kernel stack ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE)}-${hex(KERNEL_STACK_TOP)} RW- <- phys ` +
     `${hex(stackPhys)}, guard page at ${hex(KERNEL_STACK_TOP - KERNEL_STACK_SIZE - PAGE)}`);
-  logQuietConOut(false);
 
   // Identity: the code that switches CR3 keeps fetching from the same address, and the
   // stack it was called on must not vanish under an NMI before it moves to the new one.
@@ -279,7 +277,7 @@ export function buildAddressSpace(
   let se: u64 = sp + 2 * PAGE;
   // The trampoline pages are code, never on the stack; but do not map over them anyway.
   if (!(se <= tramp || ss >= tramp + 2 * PAGE)) {
-    log(`error: the loader stack ${hex(sp)} is next to the trampoline code ${hex(tramp)}`);
+    logError(`the loader stack ${hex(sp)} is next to the trampoline code ${hex(tramp)}`);
     return false;
   }
   if (!mapInOrReport(identityTable(), "the loader stack (identity)", ss, ss, se - ss, Attr.Read | Attr.Write)) return false;
@@ -293,16 +291,14 @@ export function buildAddressSpace(
     out.switchPage = page;
   }
   if (target.x86_64 && pt.root > BELOW_4G) {
-    log(`error: the root table ${hex(pt.root)} is above 4 GiB`);
+    logError(`the root table ${hex(pt.root)} is above 4 GiB`);
     return false;
   }
   out.trampolinePage = tramp;
   log(`paging: ${levels}-level tables for the kernel${out.switchPage == 0 ? "" : ` (the firmware runs ` +
     `${archFirmwareLevels()}-level: the switch leaves 64-bit mode through 32-bit code; switch page ` +
     `${hex(out.switchPage)})`}`);
-  logQuietConOut(true);
-  log(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
-  logQuietConOut(false);
+  logSerial(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
 
   out.root = pt.root;
   out.identityRoot = identityTable().root;
@@ -314,17 +310,15 @@ export function buildAddressSpace(
  * right physical page and is executable, an HHDM address translates back and is not.
  */
 export function selfCheck(k: Ptr<LoadedKernel>, probePhys: u64): bool {
-  let pa: u64 = 0;
-  let attrs: u32 = 0;
-  if (!ptTranslate(addressOf(pt), k.img.entry, addressOf(pa), addressOf(attrs)) ||
-      pa != k.phys + (k.img.entry - k.img.vbase) || (attrs & Attr.Exec) == 0 || (attrs & Attr.Write) != 0) {
-    log(`error: page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
+  let t = ptTranslate(addressOf(pt), k.img.entry);
+  if (!t.ok || t.pa != k.phys + (k.img.entry - k.img.vbase) || (t.attrs & Attr.Exec) == 0 || (t.attrs & Attr.Write) != 0) {
+    logError(`page-table self-check: the kernel entry ${hex(k.img.entry)} is not mapped R-X to ` +
       `${hex(k.phys + (k.img.entry - k.img.vbase))}`);
     return false;
   }
-  if (!ptTranslate(addressOf(pt), HHDM_BASE + probePhys, addressOf(pa), addressOf(attrs)) ||
-      pa != probePhys || (attrs & Attr.Exec) != 0) {
-    log(`error: page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
+  t = ptTranslate(addressOf(pt), HHDM_BASE + probePhys);
+  if (!t.ok || t.pa != probePhys || (t.attrs & Attr.Exec) != 0) {
+    logError(`page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
     return false;
   }
   log(`page tables: root ${hex(pt.root)}, ${pt.tableFrames} table frames (${framesTaken} taken), self-check ok`);

@@ -29,7 +29,7 @@ import {
 import { efiFindConfigTable, efiStatusName } from "./efi";
 import { type EfiMap, efiMapCount, efiMapEntry, efiMemTypeName } from "./memmap";
 import { mapInKernelTable, translateInKernelTable, kernelTableFrames } from "./paging";
-import { logQuietConOut, log } from "./log";
+import { logQuietConOut, log, logError, logWarning } from "./log";
 import { Attr } from "../common/paging/attrs";
 import {
   type BootInfo, type RwxRange, BootFlag, RwxReason, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE, RWX_RANGES_MAX, rwxReasonName,
@@ -40,6 +40,9 @@ const PAGE: u64 = 4096;
 const RT_MAX: u32 = 64;
 /** More memory-attributes entries than this is taken as a corrupt table. */
 const MAT_MAX_ENTRIES: u32 = 4096;
+
+/** The consequence every mapping problem ends its message with (the text is kept once). */
+const PHYSICAL: cstr = "runtime services stay in physical mode";
 
 const KIND_CODE: u32 = 1;
 const KIND_DATA: u32 = 2;
@@ -90,7 +93,7 @@ function findMat(): Ptr<EfiMemoryAttributesTable> {
   }
   noMatReason = RwxReason.BadAttributesTable;
   if (t.Version < 1 || u64(t.DescriptorSize) < sizeof<EfiMemoryDescriptor>() || t.NumberOfEntries > MAT_MAX_ENTRIES) {
-    log(`warning: EFI_MEMORY_ATTRIBUTES_TABLE at ${hex(addr(t))} looks corrupt (version ${u64(t.Version)}, ` +
+    logWarning(`EFI_MEMORY_ATTRIBUTES_TABLE at ${hex(addr(t))} looks corrupt (version ${u64(t.Version)}, ` +
       `${u64(t.NumberOfEntries)} entries of ${u64(t.DescriptorSize)} bytes); ignored, runtime code will be mapped ` +
       `RWX`);
     return null;
@@ -124,7 +127,7 @@ function mapPiece(start: u64, end: u64, attrs: u32, reason: u32): bool {
   let wx: bool = (attrs & Attr.Write) != 0 && (attrs & Attr.Exec) != 0;
   let size: u64 = end - start;
   if (wx && !recordRwx(EFI_RUNTIME_BASE + start, size, reason)) {
-    log(`error: more than ${u64(RWX_RANGES_MAX)} RWX runtime code ranges; the boot info cannot list ${hex(start)}, ` +
+    logError(`more than ${u64(RWX_RANGES_MAX)} RWX runtime code ranges; the boot info cannot list ${hex(start)}, ` +
       `so it stays unmapped`);
     return false;
   }
@@ -206,13 +209,13 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     let end: u64 = start + (d.NumberOfPages << 12);
     if (end <= start || end > EFI_RUNTIME_SIZE || d.NumberOfPages > (EFI_RUNTIME_SIZE >> 12)) {
       logQuietConOut(false);
-      log(`error: UEFI runtime region ${hex(start)} (${d.NumberOfPages} pages) lies beyond the runtime window's ` +
-        `${size(EFI_RUNTIME_SIZE)}; runtime services stay in physical mode`);
+      logError(`UEFI runtime region ${hex(start)} (${d.NumberOfPages} pages) lies beyond the runtime window's ` +
+        `${size(EFI_RUNTIME_SIZE)}; ${PHYSICAL}`);
       return;
     }
     if (rangeCount == RT_MAX) {
       logQuietConOut(false);
-      log(`error: more than ${u64(RT_MAX)} UEFI runtime regions; runtime services stay in physical mode`);
+      logError(`more than ${u64(RT_MAX)} UEFI runtime regions; ${PHYSICAL}`);
       return;
     }
     let kind: u32 = kindOf(d.Type);
@@ -226,7 +229,7 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     else ok = mapPiece(start, end, Attr.Read | Attr.Write | Attr.Global, 0);
     if (!ok) {
       logQuietConOut(false);
-      log("error: mapping the UEFI runtime regions failed; runtime services stay in physical mode");
+      logError(`mapping the UEFI runtime regions failed; ${PHYSICAL}`);
       return;
     }
     let r: Ptr<RtRange> = addressOf(ranges[rangeCount]);
@@ -245,7 +248,7 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
   }
   logQuietConOut(false);
   if (rangeCount == 0) {
-    log("UEFI runtime: the memory map has no runtime regions; runtime services stay in physical mode");
+    log(`UEFI runtime: the memory map has no runtime regions; ${PHYSICAL}`);
     return;
   }
   mapped = true;
@@ -278,13 +281,12 @@ function covered(start: u64, end: u64, kind: u32): bool {
 
 /** The kernel's table translates window + pa to pa. */
 function windowMaps(pa: u64): bool {
-  let got: u64 = 0;
-  let attrs: u32 = 0;
-  return translateInKernelTable(EFI_RUNTIME_BASE + pa, addressOf(got), addressOf(attrs)) && got == pa;
+  const t = translateInKernelTable(EFI_RUNTIME_BASE + pa);
+  return t.ok && t.pa == pa;
 }
 
 function stayPhysical(why: cstr, v: u64): void {
-  log(`UEFI runtime services stay in physical mode (not callable by the kernel): ${why} ${hex(v)}`);
+  log(`UEFI ${PHYSICAL} (not callable by the kernel): ${why} ${hex(v)}`);
 }
 
 /**

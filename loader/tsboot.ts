@@ -12,7 +12,7 @@ import {
   efiStatusName, efiAllocPages, efiFreePages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices,
   efiReportFailure, efiSystemTable, efiImageBase, efiImageSize,
 } from "./efi";
-import { logSerialOnly, log } from "./log";
+import { logSerialOnly, log, logError } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, loadKernel, releaseKernelFile } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
@@ -119,7 +119,7 @@ function undo(biPhys: u64, mapBuf: u64, mapPages: u64, s: u64): u64 {
 export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   let systemTable: Ptr<EfiSystemTable> = efiSystemTable();
   if (!archHasNx()) {
-    log("error: this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the tsboot protocol needs it");
+    logError("this CPU has no NX bit (CPUID 0x80000001 EDX bit 20); the tsboot protocol needs it");
     return EFI_UNSUPPORTED;
   }
   // Boot info first: it holds the table pointers gathered below.
@@ -216,14 +216,14 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
     if (s != EFI_SUCCESS) {
       efiReportFailure("GetMemoryMap (before ExitBootServices)", s);
       if (tries == 1) return s;
-      log("error: cannot recover after a failed ExitBootServices; halting");
+      logError("cannot recover after a failed ExitBootServices; halting");
       archHalt();
     }
     s = efiExitBootServices(map.key);
     if (s == EFI_SUCCESS) break;
     if (s != EFI_INVALID_PARAMETER || tries >= EBS_TRIES) {
       efiReportFailure("ExitBootServices", s);
-      log(`error: giving up after ${tries} attempts; the firmware may be partly shut down, so the loader halts here`);
+      logError(`giving up after ${tries} attempts; the firmware may be partly shut down, so the loader halts here`);
       archHalt();
     }
   }

@@ -3,9 +3,9 @@
 // ExitBootServices. A mismatch is an error with both hashes; the entry is not booted.
 
 import { EFI_SUCCESS, EFI_SECURITY_VIOLATION } from "../common/uefi";
-import { type CfgEntry } from "../common/cfg";
+import { type CfgEntry, cfgName, cfgPathText } from "../common/cfg";
 import { sha256, SHA256_BYTES } from "../common/sha256";
-import { logBegin, logStr, logEnd, logPutc, logText } from "./log";
+import { logText } from "./log";
 import { clockHz, clockUsSinceEntry } from "./clock";
 
 function logDigest(d: Ptr<u8>): void {
@@ -14,11 +14,6 @@ function logDigest(d: Ptr<u8>): void {
     let lo: u8 = d[i] & 15;
     logText(`${chr(hi < 10 ? 0x30 + hi : 0x57 + hi)}${chr(lo < 10 ? 0x30 + lo : 0x57 + lo)}`);
   }
-}
-
-/** @noinline */
-function logPath(e: Ptr<CfgEntry>): void {
-  for (let k: u32 = 0; k < e.path.length; k++) logPutc(e.path.bytes[k]);
 }
 
 /**
@@ -31,26 +26,18 @@ export function verifyFile(e: Ptr<CfgEntry>, base: u64, bytes: u64): u64 {
   let t0: u64 = clockUsSinceEntry();
   sha256(ptr<u8>(base), bytes, addressOf(got[0]));
   let us: u64 = clockUsSinceEntry() - t0;
+  let path: cstr = cfgPathText(addressOf(e.path));
   if (memcmp(addressOf(got[0]), addressOf(e.sha256[0]), SHA256_BYTES) == 0) {
-    logBegin("sha256 ok: ");
-    logPath(e);
-    logStr(" ");
+    logText(`[loader] sha256 ok: ${path} `);
     logDigest(addressOf(got[0]));
-    logText(` (${size(bytes)}`);
-    if (clockHz() != 0) {
-      logText(` in ${us / 1000} ms`);
-    }
-    logText(`)\n`);
+    logText(` (${size(bytes)}${clockHz() != 0 ? ` in ${us / 1000} ms` : ""})\n`);
     return EFI_SUCCESS;
   }
-  logBegin("error: sha256 mismatch: ");
-  logPath(e);
-  logStr(" is not the file boot.cfg names; entry '");
-  for (let k: u32 = 0; k < e.nameLength; k++) logPutc(e.name[k]);
-  logText(`' is not booted\n[loader]   boot.cfg sha256: `);
+  logText(`[loader] error: sha256 mismatch: ${path} is not the file boot.cfg names; entry '${cfgName(e)}' is not ` +
+    `booted\n[loader]   boot.cfg sha256: `);
   logDigest(addressOf(e.sha256[0]));
   logText(`\n[loader]   file sha256:     `);
   logDigest(addressOf(got[0]));
-  logEnd();
+  logText(`\n`);
   return EFI_SECURITY_VIOLATION;
 }

@@ -316,8 +316,10 @@ export function qemuCommand(o: QemuOptions): { cmd: string; args: string[] } {
   if (o.arch !== 'x86_64' && o.machine) throw new Error(`--machine ${o.machine} is an x86_64 machine type; aarch64 always uses virt`);
   if (o.firmware.smm && machine !== 'q35') throw new Error(`this firmware needs SMM, which OVMF supports only on q35 (not ${machine})`);
   const disk = o.disk ? diskArgs(o.arch, o.diskBus ?? 'default', qemuValue(o.disk)) : [];
-  // thread=multi: one host thread per vCPU, so that several CPUs really run at once.
-  const common = ['-m', memory, '-smp', String(smp), '-accel', o.kvm ? 'kvm' : 'tcg,thread=multi'];
+  // thread=multi: one host thread per vCPU, so that several CPUs really run at once; not
+  // with -icount (counted instructions), which QEMU runs on one thread only.
+  const tcg = o.extraArgs?.includes('-icount') ? 'tcg' : 'tcg,thread=multi';
+  const common = ['-m', memory, '-smp', String(smp), '-accel', o.kvm ? 'kvm' : tcg];
   // menu=on,splash-time=0: AAVMF otherwise waits for a menu timeout (7.3 s vs 1.8 s boots).
   const tail = ['-boot', 'menu=on,splash-time=0', '-serial', 'stdio', '-monitor', 'none', '-display', 'none', ...(o.reboot ? [] : ['-no-reboot'])];
   let args: string[];

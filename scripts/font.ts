@@ -349,7 +349,7 @@ function main(): number {
     .option('out', { type: 'string', describe: 'output module (default common/fbcon/font.generated.ts)' })
     .option('check', { type: 'boolean', default: false, describe: 'exit 1 if the output file differs from what would be generated' })
     .option('fallback', { type: 'string', array: true, describe: `code points tried for the fallback glyph (default ${DEFAULT_FALLBACKS.map(hexCp).join(' ')})` })
-    .option('show', { type: 'string', describe: 'also print TEXT rendered with the subset as ASCII art' })
+    .option('show', { type: 'string', describe: 'print TEXT rendered with the subset as ASCII art and write nothing (a preview; with --out it also writes that file)' })
     .strict()
     .version(false)
     .help()
@@ -359,6 +359,11 @@ function main(): number {
   const { text, font, subset } = convert({ psf: argv.psf, license: argv.license, fallbacks });
   const desc = `PSF${font.version} ${font.width}x${font.height}, ${font.glyphCount} glyphs${font.hasUnicodeTable ? ' with a Unicode table' : ''}; fallback ${hexCp(subset.fallbackCodePoint)}`;
   if (argv.show !== undefined) console.log(preview(subset, argv.show));
+  // A preview never replaces the committed module: it writes only where --out says.
+  if (argv.show !== undefined && !argv.check && !argv.out) {
+    console.log(`font: preview of ${path.basename(argv.psf)} (${desc}); nothing written (--out FILE also writes the module)`);
+    return 0;
+  }
   if (argv.check) {
     let current: string | undefined;
     try {

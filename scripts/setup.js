@@ -38,6 +38,8 @@ const REQUIREMENTS = [
   { pkg: 'lld-16', cmd: 'ld.lld-16', why: 'links ELF kernels and Linux programs', project: true },
   { pkg: 'lld-16', cmd: 'lld-link-16', why: 'links PE32+ EFI applications', project: true },
   { pkg: 'llvm-16', cmd: 'llvm-objdump-16', why: 'inspects objects in tests' },
+  { pkg: 'llvm-16', cmd: 'llvm-dwarfdump-16', why: 'reads the line tables of -g builds in tests' },
+  { pkg: 'gdb', cmd: 'gdb', why: 'reads -g builds in tests; `npm run qemu:<arch> -- --gdb` debugs a boot' },
   { pkg: 'valgrind', cmd: 'valgrind', why: 'measures benchmarks' },
   { pkg: 'cpio', cmd: 'cpio', why: 'reads back the test initramfs archives (an independent cpio reader)' },
   { pkg: 'mount', file: '/sbin/losetup', why: "loop devices for the USB writer's block-device tests (as root)" },

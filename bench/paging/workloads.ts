@@ -11,9 +11,7 @@
 // Every run goes through pw_run (kept out of line, fixed symbol name) so that callgrind
 // --toggle-collect=pw_run counts the workload's instructions only.
 
-import {
-  type FrameSource, type PageTable, ptInit, ptMap, ptUnmap, PT_OK, PT_EEXIST,
-} from "../../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { argU64, nowNs } from "../subset/lib";
 
@@ -59,17 +57,17 @@ function fail(what: cstr): void {
 
 function hhdm(size: u64, allow1G: bool): void {
   PT.allow1G = allow1G;
-  if (ptMap(addressOf(PT), HHDM, 0, size, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("hhdm");
+  if (PT.map(HHDM, 0, size, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("hhdm");
 }
 
 /** An 8 MiB kernel image in 4 KiB pages: pa is 4 KiB- but not 2 MiB-congruent to va. */
 function kernel(): void {
   let pa: u64 = 0x20_1000;
   let va: u64 = KERNEL;
-  if (ptMap(addressOf(PT), va, pa, 3 * MIB, Attr.Read | Attr.Exec | Attr.Global) != PT_OK) fail("text");
-  if (ptMap(addressOf(PT), va + 3 * MIB, pa + 3 * MIB, MIB, Attr.Read | Attr.Global) != PT_OK) fail("rodata");
-  if (ptMap(addressOf(PT), va + 4 * MIB, pa + 4 * MIB, 2 * MIB, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("data");
-  if (ptMap(addressOf(PT), va + 6 * MIB, pa + 6 * MIB, 2 * MIB, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("bss");
+  if (PT.map(va, pa, 3 * MIB, Attr.Read | Attr.Exec | Attr.Global) != PT_OK) fail("text");
+  if (PT.map(va + 3 * MIB, pa + 3 * MIB, MIB, Attr.Read | Attr.Global) != PT_OK) fail("rodata");
+  if (PT.map(va + 4 * MIB, pa + 4 * MIB, 2 * MIB, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("data");
+  if (PT.map(va + 6 * MIB, pa + 6 * MIB, 2 * MIB, Attr.Read | Attr.Write | Attr.Global) != PT_OK) fail("bss");
 }
 
 /** 10,000 random 4 KiB operations in a 64 MiB heap window: map if unmapped, else unmap. */
@@ -83,10 +81,10 @@ function randomOps(): void {
     let page: u64 = (x >> 20) & 16383;
     let va: u64 = HEAP + (page << 12);
     if (MAPPED[page] == 0) {
-      if (ptMap(addressOf(PT), va, 0x2_0000_0000 + (page << 12), 4096, Attr.Read | Attr.Write) != PT_OK) fail("map");
+      if (PT.map(va, 0x2_0000_0000 + (page << 12), 4096, Attr.Read | Attr.Write) != PT_OK) fail("map");
       MAPPED[page] = 1;
     } else {
-      if (ptUnmap(addressOf(PT), va, 4096) != PT_OK) fail("unmap");
+      if (PT.unmap(va, 4096) != PT_OK) fail("unmap");
       MAPPED[page] = 0;
     }
   }
@@ -97,7 +95,7 @@ function randomOps(): void {
  * @noinline
  */
 export function pwMap1(va: u64, pa: u64): i32 {
-  return ptMap(addressOf(PT), va, pa, 4096, Attr.Read | Attr.Write);
+  return PT.map(va, pa, 4096, Attr.Read | Attr.Write);
 }
 
 /** One 4 KiB unmap.
@@ -105,25 +103,26 @@ export function pwMap1(va: u64, pa: u64): i32 {
  * @noinline
  */
 export function pwUnmap1(va: u64): i32 {
-  return ptUnmap(addressOf(PT), va, 4096);
+  return PT.unmap(va, 4096);
 }
 
 /** SINGLE_OPS maps and unmaps of one page whose tables exist: a neighbour page keeps the
  *  page table alive, so no call allocates or frees a table. */
 const SINGLE_OPS: u32 = 1000;
 function singleOps(): void {
-  if (ptMap(addressOf(PT), HEAP, 0x2_0000_0000, 4096, Attr.Read | Attr.Write) != PT_OK) fail("neighbour");
+  if (PT.map(HEAP, 0x2_0000_0000, 4096, Attr.Read | Attr.Write) != PT_OK) fail("neighbour");
   for (let i: u32 = 0; i < SINGLE_OPS; i++) {
     if (pwMap1(HEAP + 0x1000, 0x2_0000_1000) != PT_OK) fail("map1");
     if (pwUnmap1(HEAP + 0x1000) != PT_OK) fail("unmap1");
   }
 }
 
-/** Table zeroing alone: ZERO_TABLES fresh roots, each allocated and cleared by ptInit. */
+/** Table zeroing alone: ZERO_TABLES fresh roots, each allocated and cleared by the PageTable constructor. */
 const ZERO_TABLES: u32 = 64;
 function zeroTables(fs: Ptr<FrameSource>): void {
   for (let i: u32 = 1; i < ZERO_TABLES; i++) {
-    if (ptInit(addressOf(PT), fs, p2v) != PT_OK) fail("zero");
+    PT = new PageTable(fs, p2v, PT_NEW_ROOT);
+    if (PT.root == 0) fail("zero");
   }
 }
 
@@ -152,7 +151,8 @@ export function pwRun(k: u64): u64 {
   fs.alloc = frameAlloc;
   fs.free = frameFree;
   fs.ctx = null;
-  if (ptInit(addressOf(PT), addressOf(fs), p2v) != PT_OK) fail("init");
+  PT = new PageTable(addressOf(fs), p2v, PT_NEW_ROOT);
+  if (PT.root == 0) fail("init");
   // aarch64: the high-half workloads need a TTBR1 table (only the identity one is low).
   PT.highHalf = target.aarch64 && k != 7;
   if (k == 0) hhdm(4 * GIB, true);
@@ -164,7 +164,7 @@ export function pwRun(k: u64): u64 {
   else if (k == 6) kernel();
   else if (k == 7) {
     PT.allow1G = false;
-    if (ptMap(addressOf(PT), 0, 0, 4 * GIB, Attr.Read | Attr.Write) != PT_OK) fail("identity");
+    if (PT.map(0, 0, 4 * GIB, Attr.Read | Attr.Write) != PT_OK) fail("identity");
   } else if (k == 8) randomOps();
   else if (k == 9) singleOps();
   else if (k == 10) zeroTables(addressOf(fs));

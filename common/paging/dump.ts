@@ -2,7 +2,7 @@
 // (tests/paging compares it line by line with the reference model).
 
 import { Attr } from "./attrs";
-import { type PageTable, rootHeight } from "./engine";
+import { type PageTable } from "./engine";
 import { addrMask, isLeaf, leafAddrMask, leafAttrs, shiftOf } from "./desc";
 
 interface DumpRun extends Struct {
@@ -15,30 +15,15 @@ interface DumpRun extends Struct {
   ranges: u64;
 }
 
-function printAttrs(a: u32): void {
-  if ((a & Attr.Read) != 0) printChar(0x52); else printChar(0x2D);   // R
-  if ((a & Attr.Write) != 0) printChar(0x57); else printChar(0x2D);  // W
-  if ((a & Attr.Exec) != 0) printChar(0x58); else printChar(0x2D);   // X
-  if ((a & Attr.User) != 0) printChar(0x55); else printChar(0x2D);   // U
-  if ((a & Attr.Global) != 0) printChar(0x47); else printChar(0x2D); // G
-  if ((a & Attr.Device) != 0) print(" device");
-  if ((a & Attr.Uncached) != 0) print(" uncached");
-  if ((a & Attr.WriteCombining) != 0) print(" wc");
-}
-
+/** `  va-lastva -> pa RWXUG [device|uncached|wc] (n entries)` */
 function flushRun(run: Ptr<DumpRun>): void {
   if (!run.active) return;
-  print("  ");
-  printHexW(run.va, 16);
-  print("-");
-  printHexW(run.end - 1, 16);
-  print(" -> ");
-  printHexW(run.pa, 13);
-  print(" ");
-  printAttrs(run.attrs);
-  print(" (");
-  printU(run.leaves);
-  println(" entries)");
+  let a: u32 = run.attrs;
+  println(`  ${hex(run.va, 16)}-${hex(run.end - 1, 16)} -> ${hex(run.pa, 13)} ` +
+    `${(a & Attr.Read) != 0 ? "R" : "-"}${(a & Attr.Write) != 0 ? "W" : "-"}${(a & Attr.Exec) != 0 ? "X" : "-"}` +
+    `${(a & Attr.User) != 0 ? "U" : "-"}${(a & Attr.Global) != 0 ? "G" : "-"}` +
+    `${(a & Attr.Device) != 0 ? " device" : ""}${(a & Attr.Uncached) != 0 ? " uncached" : ""}` +
+    `${(a & Attr.WriteCombining) != 0 ? " wc" : ""} (${run.leaves} entries)`);
   run.active = false;
   run.ranges += 1;
 }
@@ -50,7 +35,7 @@ function dumpLevel(pt: Ptr<PageTable>, run: Ptr<DumpRun>, tablePa: u64, h: u32, 
     let e: u64 = t[k];
     if ((e & 1) == 0) continue;
     let va: u64 = prefix | (k << shift);
-    if (h == rootHeight(pt)) {
+    if (h == pt.rootHeight) {
       // Sign-extend the top VA bit (x86: 47, or 56 with 5 levels) / select the TTBR1
       // range (aarch64).
       if (target.x86_64) {
@@ -83,15 +68,9 @@ function dumpLevel(pt: Ptr<PageTable>, run: Ptr<DumpRun>, tablePa: u64, h: u32, 
 
 /** Prints every mapping as coalesced ranges: `va-lastva -> pa RWXUG [type] (n entries)`. */
 export function ptDump(pt: Ptr<PageTable>): void {
-  print("page table root ");
-  printHex(pt.root);
-  print(", ");
-  printU(pt.tableFrames);
-  println(" table frames");
+  println(`page table root ${hex(pt.root)}, ${pt.tableFrames} table frames`);
   let run: DumpRun = zeroed<DumpRun>();
-  dumpLevel(pt, addressOf(run), pt.root, rootHeight(pt), 0);
+  dumpLevel(pt, addressOf(run), pt.root, pt.rootHeight, 0);
   flushRun(addressOf(run));
-  print("  ");
-  printU(run.ranges);
-  println(" ranges");
+  println(`  ${run.ranges} ranges`);
 }

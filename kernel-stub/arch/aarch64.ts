@@ -88,3 +88,29 @@ export function a64BreakHook(va: u64, all: bool): void {
   dsbIsh();
   isb();
 }
+
+/**
+ * One access of a recoverable probe (trap/probe.ts): stores where to resume (the end of
+ * this block) and the stack pointer at `resume[0]` / `resume[1]`, then makes the access:
+ * `kind` (ProbeAccess) 1 branches with link to `va` (it must hold a `ret`; the line is
+ * first cleaned to the point of unification and the I-cache line invalidated, as for code
+ * written as data), 2 writes back the byte it reads at `va`, 3 reads it. A probe that
+ * faults comes back at the end.
+ */
+export function a64ProbeAccess(kind: u32, va: u64, resume: Ptr<u64>): void {
+  if (kind == 1) {
+    dcCvau(va);
+    dsbIsh();
+    icIvau(va);
+    dsbIsh();
+    isb();
+    asm("adr x9, 1f\n\tmov x10, sp\n\tstp x9, x10, [$1]\n\tblr $0\n1:",
+      "r,r,~{x9},~{x10},~{x30},~{memory}", va, resume);
+  } else if (kind == 2) {
+    asm("adr x9, 1f\n\tmov x10, sp\n\tstp x9, x10, [$1]\n\tldrb w10, [$0]\n\tstrb w10, [$0]\n1:",
+      "r,r,~{x9},~{x10},~{memory}", va, resume);
+  } else {
+    asm("adr x9, 1f\n\tmov x10, sp\n\tstp x9, x10, [$1]\n\tldrb w10, [$0]\n1:",
+      "r,r,~{x9},~{x10},~{memory}", va, resume);
+  }
+}

@@ -16,9 +16,10 @@
 
 import { type BootInfo, BootFlag } from "../../common/bootinfo";
 import { type CpuList, MPIDR_AFFINITY_MASK } from "../../common/cpulist";
-import { type MadtInfo, type AcpiView, acpiMadt } from "../../common/acpi";
-import { type FdtInfo, FdtStatus, fdtScan, psciMethodName } from "../../common/fdt";
-import { type PageTable, type FrameSource, ptInit, ptMap, ptTranslate, PT_OK } from "../../common/paging/engine";
+import { type AcpiView, acpiMadt } from "../../common/acpi";
+import { FdtStatus, fdtScan, psciMethodName } from "../../common/fdt";
+import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../common/paging/engine";
+import { ptTranslate } from "../../common/paging/lookup";
 import { Attr } from "../../common/paging/attrs";
 import { a64MmuSwitch } from "../../common/a64switch";
 import { a64PsciCall, a64PsciMethod } from "../../sdk/kernel/aarch64";
@@ -55,16 +56,16 @@ let fromTables: cstr = "";
 export function a64SmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<CpuList>): cstr {
   p2v = bi.hhdmBase;
   if ((bi.flags & BootFlag.HasRsdp) != 0 && bi.rsdp != 0) {
-    let madt: MadtInfo = zeroed<MadtInfo>();
-    if (acpiMadt(v, bi.rsdp, true, addressOf(madt)) && madt.cpus.count != 0) {
+    const madt = acpiMadt(v, bi.rsdp, true);
+    if (madt.found && madt.cpus.count != 0) {
       memcpy(cpus, addressOf(madt.cpus), sizeof<CpuList>());
       fromTables = "ACPI MADT GIC CPU interfaces";
       return "";
     }
   }
   if ((bi.flags & BootFlag.HasDtb) != 0 && bi.dtb != 0 && bi.dtb < bi.hhdmSize) {
-    let info: FdtInfo = zeroed<FdtInfo>();
-    if (fdtScan(ptr<u8>(bi.hhdmBase + bi.dtb), bi.hhdmSize - bi.dtb, addressOf(info)) == FdtStatus.Ok && info.cpus.count != 0) {
+    const info = fdtScan(ptr<u8>(bi.hhdmBase + bi.dtb), bi.hhdmSize - bi.dtb);
+    if (info.status == FdtStatus.Ok && info.cpus.count != 0) {
       memcpy(cpus, addressOf(info.cpus), sizeof<CpuList>());
       fromTables = "device tree cpu nodes";
       return "";
@@ -97,9 +98,8 @@ function idFree(ctx: Ptr<void>, pa: u64): void {
 }
 
 function physOf(va: u64): u64 {
-  let pa: u64 = 0;
-  if (!ptTranslate(mmPageTable(), va, addressOf(pa), null)) return 0;
-  return pa;
+  const t = ptTranslate(mmPageTable(), va);
+  return t.ok ? t.pa : 0;
 }
 
 /** Identity-maps the two pages from the one holding `va` (R-X). */
@@ -107,11 +107,11 @@ function identityMap(va: u64): bool {
   let pa: u64 = physOf(va & ~(PAGE - 1));
   let pa2: u64 = physOf((va & ~(PAGE - 1)) + PAGE);
   if (pa == 0) return false;
-  if (ptMap(addressOf(idPt), pa, pa, PAGE, Attr.Read | Attr.Exec) != PT_OK) {
+  if (idPt.map(pa, pa, PAGE, Attr.Read | Attr.Exec) != PT_OK) {
     // Already mapped (both functions in one page) is fine; anything else is not.
-    if (!ptTranslate(addressOf(idPt), pa, null, null)) return false;
+    if (!ptTranslate(addressOf(idPt), pa).ok) return false;
   }
-  if (pa2 == pa + PAGE) ptMap(addressOf(idPt), pa2, pa2, PAGE, Attr.Read | Attr.Exec);
+  if (pa2 == pa + PAGE) idPt.map(pa2, pa2, PAGE, Attr.Read | Attr.Exec);
   return true;
 }
 
@@ -129,11 +129,9 @@ function cleanToPoc(va: u64, len: u64): void {
 /** Builds the APs' TTBR0 table: the entry stub and the switch, identity-mapped. "" or why
  *  not. */
 export function a64SmpSetup(bi: Ptr<BootInfo>): cstr {
-  let src: FrameSource = zeroed<FrameSource>();
-  src.alloc = idAlloc;
-  src.free = idFree;
-  if (ptInit(addressOf(idPt), addressOf(src), p2v) != PT_OK) return "no frame for the APs' identity table";
-  idPt.highHalf = false;
+  let src: FrameSource = { alloc: idAlloc, free: idFree, ctx: null };
+  idPt = new PageTable(addressOf(src), p2v, PT_NEW_ROOT);
+  if (idPt.root == 0) return "no frame for the APs' identity table";
   if (!identityMap(addr(apEntryA64)) || !identityMap(addr(a64MmuSwitch))) return "cannot identity-map the AP entry code";
   // With the MMU off the AP fetches these instructions from memory, past the caches.
   cleanToPoc(addr(apEntryA64), 2 * PAGE);

@@ -6,14 +6,14 @@
 
 import {
   x64PageTableRoot, x64PagingLevels, x64FlushPage, x64FlushAll, x64Timestamp,
-  x64InterruptsEnabled, x64StackPointer, x64MmuFlagsOk, x64CpuId,
+  x64InterruptsEnabled, x64StackPointer, x64MmuFlagsOk, x64CpuId, x64ProbeAccess,
 } from "./x86_64";
 import {
   a64PageTableRoot, a64FlushPage, a64FlushAll, a64Timestamp,
-  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook, a64CpuId,
+  a64InterruptsEnabled, a64StackPointer, a64MmuFlagsOk, a64BreakHook, a64CpuId, a64ProbeAccess,
 } from "./aarch64";
 import { type BootInfo, BootArch } from "../../common/bootinfo";
-import { type PageTable, ptClearFlush } from "../../common/paging/engine";
+import { type PageTable } from "../../common/paging/engine";
 import { kernelConsoleInit, kernelConsoleDescribe, kernelPowerOff, kernelHalt } from "../../sdk/kernel/platform";
 
 export function archName(): cstr {
@@ -87,7 +87,7 @@ export function archApplyFlush(pt: Ptr<PageTable>): void {
   } else {
     for (let i: u64 = 0; i < pt.flushCount; i++) archFlushPage(pt.flushVa[i]);
   }
-  ptClearFlush(pt);
+  pt.clearFlush();
 }
 
 export function archTimestamp(): u64 {
@@ -116,4 +116,23 @@ export function archMmuFlagsOk(): bool {
 export function archBreakHook(): (va: u64, all: bool) => void {
   if (target.aarch64) return a64BreakHook;
   return null;
+}
+
+/** What a recoverable probe (trap/probe.ts) does at its address. */
+export const enum ProbeAccess {
+  /** Call it: its first instruction must be a `ret`, so that a fetch that is allowed returns. */
+  Fetch = 1,
+  /** Write back the byte read there (an allowed write changes nothing). */
+  Write = 2,
+  Read = 3,
+}
+
+/**
+ * Makes one probe access at `va`, after storing at `resume[0]` and `resume[1]` the
+ * address just past the access and the stack pointer before it: where an exception
+ * handler that takes the probe's fault resumes (trap/probe.ts).
+ */
+export function archProbeAccess(access: ProbeAccess, va: u64, resume: Ptr<u64>): void {
+  if (target.x86_64) x64ProbeAccess(u32(access), va, resume);
+  else a64ProbeAccess(u32(access), va, resume);
 }

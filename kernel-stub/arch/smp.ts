@@ -4,7 +4,7 @@
 // nodes, PSCI CPU_ON (arch/aarch64_smp.ts).
 
 import { type BootInfo } from "../../common/bootinfo";
-import { type CpuList } from "../../common/cpulist";
+import { type BootCpu, type CpuList } from "../../common/cpulist";
 import { type AcpiView } from "../../common/acpi";
 import {
   x64SmpTables, x64SmpBootCpu, x64SmpSetup, x64StartAp, x64StopAp, x64ApInit, x64ApTraps, x64SmpModeName, x64TrampolinePhys,
@@ -23,12 +23,11 @@ export function archSmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<Cpu
   return a64SmpTables(bi, v, cpus);
 }
 
-/** The boot CPU's own id (bspId[0]), with what it needs to start others set up (x86_64:
- *  the local APIC; ids it cannot address leave `cpus`); "" or why no CPU can be started. */
-export function archSmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
-  if (target.x86_64) return x64SmpBootCpu(bi, cpus, bspId);
-  bspId[0] = a64SmpBootCpu();
-  return "";
+/** The boot CPU's own id, with what it needs to start others set up (x86_64: the local
+ *  APIC; ids it cannot address leave `cpus`); error "" or why no CPU can be started. */
+export function archSmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>): BootCpu {
+  if (target.x86_64) return x64SmpBootCpu(bi, cpus);
+  return { id: a64SmpBootCpu(), error: "" };
 }
 
 /** Prints where the CPUs came from and how they are started (no newline). */

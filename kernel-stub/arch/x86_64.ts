@@ -59,3 +59,23 @@ export function x64MmuFlagsOk(): bool {
   let nxe: bool = (rdmsr(MSR_EFER) & EFER_NXE) != 0;
   return wp && nxe;
 }
+
+/**
+ * One access of a recoverable probe (trap/probe.ts): stores where to resume (the end of
+ * this block) and the stack pointer to resume with at `resume[0]` / `resume[1]`, then
+ * makes the access: `kind` (ProbeAccess) 1 calls `va` (its first byte must be a `ret`),
+ * 2 writes back the byte it reads at `va`, 3 reads it. A probe that faults comes back at
+ * the end with the stack as it was before the call.
+ */
+export function x64ProbeAccess(kind: u32, va: u64, resume: Ptr<u64>): void {
+  if (kind == 1) {
+    asm("leaq 1f(%rip), %rax\n\tmovq %rax, ($1)\n\tmovq %rsp, 8($1)\n\tcall *$0\n1:",
+      "r,r,~{rax},~{memory}", va, resume);
+  } else if (kind == 2) {
+    asm("leaq 1f(%rip), %rax\n\tmovq %rax, ($1)\n\tmovq %rsp, 8($1)\n\tmovb ($0), %al\n\tmovb %al, ($0)\n1:",
+      "r,r,~{rax},~{memory}", va, resume);
+  } else {
+    asm("leaq 1f(%rip), %rax\n\tmovq %rax, ($1)\n\tmovq %rsp, 8($1)\n\tmovb ($0), %al\n1:",
+      "r,r,~{rax},~{memory}", va, resume);
+  }
+}

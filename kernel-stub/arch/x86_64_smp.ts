@@ -10,9 +10,9 @@
 // Called through kernel-stub/arch/smp.ts only.
 
 import { type BootInfo, BootFlag } from "../../common/bootinfo";
-import { type CpuList } from "../../common/cpulist";
-import { type MadtInfo, type AcpiView, acpiMadt } from "../../common/acpi";
-import { type PageTable, type FrameSource, ptInit, ptMap, PT_OK } from "../../common/paging/engine";
+import { type BootCpu, type CpuList } from "../../common/cpulist";
+import { type AcpiView, acpiMadt } from "../../common/acpi";
+import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
 import { type ApParams, AP_PARAMS_OFF, GDT_CODE32, GDT_DATA32, GDT_CODE64, x64TrampolineCode } from "./x86_64_trampoline";
 import { mmVmapMmio, mmPageTable } from "../mm/kmem";
@@ -86,18 +86,18 @@ function sendIpi(dest: u64, cmd: u32): bool {
  */
 export function x64SmpTables(bi: Ptr<BootInfo>, v: Ptr<AcpiView>, cpus: Ptr<CpuList>): cstr {
   if ((bi.flags & BootFlag.HasRsdp) == 0 || bi.rsdp == 0) return "no ACPI tables (no RSDP), so no MADT";
-  let madt: MadtInfo = zeroed<MadtInfo>();
-  if (!acpiMadt(v, bi.rsdp, false, addressOf(madt))) return "no MADT in the ACPI tables";
+  const madt = acpiMadt(v, bi.rsdp, false);
+  if (!madt.found) return "no MADT in the ACPI tables";
   memcpy(cpus, addressOf(madt.cpus), sizeof<CpuList>());
   return "";
 }
 
 /**
  * Sets up the boot CPU's local APIC (x2APIC mode when the CPU has it; else its MMIO page
- * through vmap) and puts its id in bspId[0]; leaves out of `cpus` the ids an xAPIC cannot
- * address. Returns "" or why no other CPU can be started.
+ * through vmap) and returns its id; leaves out of `cpus` the ids an xAPIC cannot address.
+ * error: "" or why no other CPU can be started.
  */
-export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<u64>): cstr {
+export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>): BootCpu {
   hhdm = bi.hhdmBase;
   if (bi.tscFrequency >= 1_000_000) tickHz = bi.tscFrequency;
   lapicPhys = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR;
@@ -106,9 +106,9 @@ export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<
     wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
   } else {
     lapicVa = mmVmapMmio(lapicPhys, PAGE);
-    if (lapicVa == 0) return "cannot map the local APIC";
+    if (lapicVa == 0) return { id: 0, error: "cannot map the local APIC" };
   }
-  bspId[0] = x64ApicId();
+  let id: u64 = x64ApicId();
   if (!x2apic) {
     // An xAPIC addresses 8-bit ids (0xFF is the broadcast): the others cannot be started.
     let kept: u32 = 0;
@@ -118,7 +118,7 @@ export function x64SmpBootCpu(bi: Ptr<BootInfo>, cpus: Ptr<CpuList>, bspId: Ptr<
     }
     cpus.count = kept;
   }
-  return "";
+  return { id, error: "" };
 }
 
 export function x64SmpModeName(): cstr {
@@ -148,8 +148,7 @@ export function x64SmpSetup(bi: Ptr<BootInfo>): cstr {
   if ((bi.apTrampoline & (PAGE - 1)) != 0 || bi.apTrampoline + bi.apTrampolineSize > 0x10_0000 || bi.apTrampolineSize < 6 * PAGE) {
     return "the loader's AP trampoline region is not page-aligned below 1 MiB with room for 6 pages";
   }
-  let len: u64 = 0;
-  let code: u64 = x64TrampolineCode(addressOf(len));
+  const { va: code, len } = x64TrampolineCode();
   if (code == 0 || len == 0 || len > AP_PARAMS_OFF) return "the trampoline code does not fit before its parameters";
   trampPhys = bi.apTrampoline;
   trampEnd = bi.apTrampoline + bi.apTrampolineSize;
@@ -158,15 +157,13 @@ export function x64SmpSetup(bi: Ptr<BootInfo>): cstr {
   memcpy(ptr<u8>(trampVa), ptr<u8>(code), len);
 
   lowNext = trampPhys + PAGE;
-  let src: FrameSource = zeroed<FrameSource>();
-  src.alloc = lowAlloc;
-  src.free = lowFree;
-  let pt: PageTable = zeroed<PageTable>();
-  if (ptInit(addressOf(pt), addressOf(src), hhdm) != PT_OK) return "no room for the low root table";
+  let src: FrameSource = { alloc: lowAlloc, free: lowFree, ctx: null };
+  let pt = new PageTable(addressOf(src), hhdm, PT_NEW_ROOT);
+  if (pt.root == 0) return "no room for the low root table";
   // As many levels as the kernel's tables (5 with CR4.LA57, which the AP loads with the
   // boot CPU's CR4 before it turns paging on): the kernel half is copied root entry by entry.
   pt.levels = mmPageTable().levels;
-  if (ptMap(addressOf(pt), trampPhys, trampPhys, PAGE, Attr.Read | Attr.Exec) != PT_OK) return "cannot identity-map the trampoline page";
+  if (pt.map(trampPhys, trampPhys, PAGE, Attr.Read | Attr.Exec) != PT_OK) return "cannot identity-map the trampoline page";
   let low: Ptr<u64> = ptr<u64>(hhdm + pt.root);
   let kern: Ptr<u64> = ptr<u64>(hhdm + mmPageTable().root);
   for (let i: u64 = 256; i < 512; i++) low[i] = kern[i];

@@ -140,8 +140,12 @@ ud2",
   }
 }
 
-/** Kernel VA and length of the trampoline's code (to copy into the low page). */
-export function x64TrampolineCode(outLen: Ptr<u64>): u64 {
-  outLen[0] = addr(trampolineEnd) - addr(trampolineStart);
-  return addr(trampolineStart);
+/** Where the trampoline's code is in the kernel (to copy into the low page). */
+export interface TrampolineCode extends Struct {
+  va: u64;
+  len: u64;
+}
+
+export function x64TrampolineCode(): TrampolineCode {
+  return { va: addr(trampolineStart), len: addr(trampolineEnd) - addr(trampolineStart) };
 }

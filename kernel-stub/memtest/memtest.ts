@@ -23,7 +23,7 @@ import {
   patternName, patternPasses, shareInit, shareInject, patternRun,
 } from "./patterns";
 import { cmdlineOf, cmdlineFind, cmdlineIs, cmdlineNumber } from "../cmdline";
-import { mmAlloc2M, mmAllocFrame, mmFree2M, mmFreeFrame, mmP2V, mmBootInfo, mmPrintSize } from "../mm/kmem";
+import { mmAlloc2M, mmAllocFrame, mmFree2M, mmFreeFrame, mmP2V, mmBootInfo, mmSizeIn, mmSizeUnit } from "../mm/kmem";
 import { mmTicks } from "../mm/ticks";
 import { xorshift64 } from "../mm/frametest";
 import { smpRun, smpOnline, smpCpuOfRank, smpRankFinished } from "../smp/work";
@@ -74,38 +74,42 @@ let randomNow: u64 = 0;
 // ---- configuration and memory ----------------------------------------------------------
 
 function parseOptions(): void {
-  let len: u64 = 0;
-  let cmd: Ptr<u8> = cmdlineOf(mmBootInfo(), addressOf(len));
+  const cmd = cmdlineOf(mmBootInfo());
   enabled = true;
   all = false;
   budget = MEMTEST_DEFAULT_MIB << 20;
-  let n: u64 = 0;
-  let at: i64 = cmdlineFind(cmd, len, "tsboot.memtest", addressOf(n));
-  if (at >= 0) {
-    let v: Ptr<u8> = ptrAdd(cmd, at);
-    let num: u64 = 0;
-    let used: u64 = cmdlineNumber(v, n, addressOf(num));
-    if (cmdlineIs(v, n, "off")) enabled = false;
-    else if (cmdlineIs(v, n, "all")) all = true;
+  const amount = cmdlineFind(cmd, "tsboot.memtest");
+  if (amount.found) {
+    const v = amount.value;
+    const n: u64 = v.length;
+    const { value: num, used } = cmdlineNumber(v);
+    if (cmdlineIs(v, "off")) enabled = false;
+    else if (cmdlineIs(v, "all")) all = true;
     else if (used != 0 && used == n) budget = num << 20;
     else if (used != 0 && used + 1 == n && (v[used] == 0x4D || v[used] == 0x6D)) budget = num << 20;   // M
     else if (used != 0 && used + 1 == n && (v[used] == 0x47 || v[used] == 0x67)) budget = num << 30;   // G
     else println("[kernel] memtest: tsboot.memtest takes off, all, <N>M or <N>G; testing the default amount");
   }
   injectOn = false;
-  at = cmdlineFind(cmd, len, "tsboot.memtest.inject", addressOf(n));
-  if (at >= 0) {
-    let v: Ptr<u8> = ptrAdd(cmd, at);
+  const inject = cmdlineFind(cmd, "tsboot.memtest.inject");
+  if (inject.found) {
+    const v = inject.value;
+    const n: u64 = v.length;
     let used: u64 = 0;
     injectPa = 0;
-    if (n >= 4 && memcmp(v, cast<u8>("auto"), 4) == 0) used = 4;
-    else used = cmdlineNumber(v, n, addressOf(injectPa));
+    if (n >= 4 && cmdlineIs(v.sub(0, 4), "auto")) {
+      used = 4;
+    } else {
+      const pa = cmdlineNumber(v);
+      used = pa.used;
+      injectPa = pa.value;
+    }
     injectBit = 0;
     let ok: bool = used != 0;
     if (ok && used < n) {
-      let b: u64 = 0;
-      ok = v[used] == 0x3A && cmdlineNumber(ptrAdd(v, i64(used + 1)), n - used - 1, addressOf(b)) == n - used - 1 && b < 64;
-      injectBit = b;
+      const bit = cmdlineNumber(v.sub(used + 1, n));
+      ok = v[used] == 0x3A && bit.used == n - used - 1 && bit.value < 64;
+      injectBit = bit.value;
     }
     if (ok) injectOn = true;
     else println("[kernel] memtest: tsboot.memtest.inject takes <physical address or auto>[:<bit 0..63>]; no fault injected");
@@ -154,15 +158,11 @@ export function memtestPrepare(tickHz: u64, freeFrames: u64): bool {
     if (!addExtent(pa, FRAME, 0)) { mmFreeFrame(pa); truncated = true; break; }
     total += FRAME;
   }
-  print("[kernel] memtest: ");
-  mmPrintSize(total);
-  print(` in ${count}${count == 1 ? " extent" : " extents"} of the `);
-  mmPrintSize(freeAtStart);
-  print(" free");
-  if (all) print(" (tsboot.memtest=all: every free frame)");
-  else if (total < freeAtStart) print(" (a bounded share; tsboot.memtest=all tests all of it)");
-  if (truncated) print("; the extent table is full, the rest is not tested");
-  print("\n");
+  let share: cstr = all ? " (tsboot.memtest=all: every free frame)"
+    : total < freeAtStart ? " (a bounded share; tsboot.memtest=all tests all of it)" : "";
+  println(`[kernel] memtest: ${mmSizeIn(total)} ${mmSizeUnit(total)} in ${count}${count == 1 ? " extent" : " extents"} ` +
+    `of the ${mmSizeIn(freeAtStart)} ${mmSizeUnit(freeAtStart)} free${share}` +
+    `${truncated ? "; the extent table is full, the rest is not tested" : ""}`);
   if (total == 0) {
     println("[kernel] memtest: no free memory to test");
     enabled = false;
@@ -321,12 +321,7 @@ export function memtestFinish(): bool {
       else mmFreeFrame(e.pa + o);
     }
   }
-  print("[kernel] memtest: ");
-  mmPrintSize(total);
-  print(`, ${PATTERNS} patterns, ${errors} errors`);
-  if (injectOn) {
-    print(`, ${injected} injected faults found`);
-  }
-  println(ok ? ": pass" : ": FAIL");
+  println(`[kernel] memtest: ${mmSizeIn(total)} ${mmSizeUnit(total)}, ${PATTERNS} patterns, ${errors} errors` +
+    `${injectOn ? `, ${injected} injected faults found` : ""}${ok ? ": pass" : ": FAIL"}`);
   return ok;
 }

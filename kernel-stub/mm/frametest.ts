@@ -2,10 +2,8 @@
 // drivers run (the frames must be reachable at pa + fa.p2v: the HHDM in the kernel, a
 // static buffer in the drivers). They print nothing; the callers report.
 
-import {
-  type FrameAlloc, frameAlloc, frameAlloc2M, frameFree, frameFree2M, frameManaged, FRAME_SIZE, RUN_SIZE,
-} from "./frames";
-import { type RangeSet, rsMeasure } from "./ranges";
+import { type FrameAlloc, FRAME_SIZE, RUN_SIZE } from "./frames";
+import { type RangeSet } from "./ranges";
 
 const GOLD: u64 = 0x9E37_79B9_7F4A_7C15;
 const LIVE_MAGIC: u64 = 0x4C49_5645_F7A3_0001;
@@ -54,12 +52,12 @@ function checkFrame(va: u64, pa: u64, seq: u64): bool {
 
 /** A frame (or run) is outside every forbidden range and inside the managed set. */
 function checkPlace(fa: Ptr<FrameAlloc>, forbidden: Ptr<RangeSet>, pa: u64, bytes: u64, out: Ptr<FrameCheck>): void {
-  if (forbidden != null && rsMeasure(forbidden, pa, pa + bytes) != 0) {
+  if (forbidden != null && forbidden.measure(pa, pa + bytes) != 0) {
     out.forbiddenHits += 1;
     noteBad(out, pa);
   }
   for (let off: u64 = 0; off < bytes; off += FRAME_SIZE) {
-    if (!frameManaged(fa, pa + off)) {
+    if (!fa.manages(pa + off)) {
       out.unmanaged += 1;
       noteBad(out, pa + off);
       return;
@@ -73,16 +71,16 @@ function checkPlace(fa: Ptr<FrameAlloc>, forbidden: Ptr<RangeSet>, pa: u64, byte
  * `forbidden` (may be null) and all are managed, reads every pattern back, frees
  * everything, and checks the free count is back exactly where it started.
  */
-export function checkAllFrames(fa: Ptr<FrameAlloc>, forbidden: Ptr<RangeSet>, out: Ptr<FrameCheck>): bool {
-  memset(out, 0, sizeof<FrameCheck>());
+export function checkAllFrames(fa: Ptr<FrameAlloc>, forbidden: Ptr<RangeSet>): FrameCheck {
+  let out: FrameCheck = zeroed<FrameCheck>();
   out.start = fa.freeFrames;
   let seq: u64 = 1;
   let runs: u64 = END;
   while (true) {
-    let pa: u64 = frameAlloc2M(fa);
+    let pa: u64 = fa.alloc2M();
     if (pa == 0) break;
-    if ((pa & (RUN_SIZE - 1)) != 0) { out.misaligned += 1; noteBad(out, pa); }
-    checkPlace(fa, forbidden, pa, RUN_SIZE, out);
+    if ((pa & (RUN_SIZE - 1)) != 0) { out.misaligned += 1; noteBad(addressOf(out), pa); }
+    checkPlace(fa, forbidden, pa, RUN_SIZE, addressOf(out));
     for (let off: u64 = 0; off < RUN_SIZE; off += FRAME_SIZE) writeFrame(pa + off + fa.p2v, pa + off, seq);
     ptr<u64>(pa + fa.p2v)[0] = runs;
     runs = pa;
@@ -91,10 +89,10 @@ export function checkAllFrames(fa: Ptr<FrameAlloc>, forbidden: Ptr<RangeSet>, ou
   }
   let frames: u64 = END;
   while (true) {
-    let pa: u64 = frameAlloc(fa);
+    let pa: u64 = fa.alloc();
     if (pa == 0) break;
-    if ((pa & (FRAME_SIZE - 1)) != 0) { out.misaligned += 1; noteBad(out, pa); }
-    checkPlace(fa, forbidden, pa, FRAME_SIZE, out);
+    if ((pa & (FRAME_SIZE - 1)) != 0) { out.misaligned += 1; noteBad(addressOf(out), pa); }
+    checkPlace(fa, forbidden, pa, FRAME_SIZE, addressOf(out));
     writeFrame(pa + fa.p2v, pa, seq);
     ptr<u64>(pa + fa.p2v)[0] = frames;
     frames = pa;
@@ -107,26 +105,26 @@ export function checkAllFrames(fa: Ptr<FrameAlloc>, forbidden: Ptr<RangeSet>, ou
   let pa: u64 = frames;
   while (pa != END) {
     s -= 1;
-    if (!checkFrame(pa + fa.p2v, pa, s)) { out.badPattern += 1; noteBad(out, pa); }
+    if (!checkFrame(pa + fa.p2v, pa, s)) { out.badPattern += 1; noteBad(addressOf(out), pa); }
     let next: u64 = ptr<u64>(pa + fa.p2v)[0];
-    if (!frameFree(fa, pa)) { out.badFrees += 1; noteBad(out, pa); }
+    if (!fa.free(pa)) { out.badFrees += 1; noteBad(addressOf(out), pa); }
     pa = next;
   }
   pa = runs;
   while (pa != END) {
     s -= 1;
     for (let off: u64 = 0; off < RUN_SIZE; off += FRAME_SIZE) {
-      if (!checkFrame(pa + off + fa.p2v, pa + off, s)) { out.badPattern += 1; noteBad(out, pa + off); break; }
+      if (!checkFrame(pa + off + fa.p2v, pa + off, s)) { out.badPattern += 1; noteBad(addressOf(out), pa + off); break; }
     }
     let next: u64 = ptr<u64>(pa + fa.p2v)[0];
-    if (!frameFree2M(fa, pa)) { out.badFrees += 1; noteBad(out, pa); }
+    if (!fa.free2M(pa)) { out.badFrees += 1; noteBad(addressOf(out), pa); }
     pa = next;
   }
   out.endFree = fa.freeFrames;
   out.ok = out.badPattern == 0 && out.forbiddenHits == 0 && out.unmanaged == 0 && out.misaligned == 0 &&
     out.badFrees == 0 && out.leftOver == 0 && out.endFree == out.start && s == 1 &&
     out.frames + out.runs * 512 == out.start;
-  return out.ok;
+  return out;
 }
 
 // ---- randomised stress -----------------------------------------------------------------
@@ -173,8 +171,8 @@ function tagOk(fa: Ptr<FrameAlloc>, pa: u64): bool {
  * handed out twice. After every operation free + live frames must equal the start.
  * Finally four bad frees must be refused and freeing everything restores the start count.
  */
-export function stressFrames(fa: Ptr<FrameAlloc>, seed: u64, ops: u64, out: Ptr<StressResult>): bool {
-  memset(out, 0, sizeof<StressResult>());
+export function stressFrames(fa: Ptr<FrameAlloc>, seed: u64, ops: u64): StressResult {
+  let out: StressResult = zeroed<StressResult>();
   let start: u64 = fa.freeFrames;
   let rng: u64 = seed;
   if (rng == 0) rng = 1;
@@ -185,7 +183,7 @@ export function stressFrames(fa: Ptr<FrameAlloc>, seed: u64, ops: u64, out: Ptr<
     let doAlloc: bool = live == 0 || (live < STRESS_SLOTS && (r & 1) == 0);
     if (doAlloc) {
       let run: bool = ((r >> 8) & 15) == 0;
-      let pa: u64 = run ? frameAlloc2M(fa) : frameAlloc(fa);
+      let pa: u64 = run ? fa.alloc2M() : fa.alloc();
       if (pa == 0) {
         out.outOfMemory += 1;
       } else {
@@ -204,7 +202,7 @@ export function stressFrames(fa: Ptr<FrameAlloc>, seed: u64, ops: u64, out: Ptr<
       let run: bool = (v & 1) != 0;
       if (!tagOk(fa, pa)) { out.badTags += 1; if (out.firstBad == 0) out.firstBad = pa; }
       ptr<u64>(pa + fa.p2v)[0] = pa ^ DEAD_MAGIC;
-      let okFree: bool = run ? frameFree2M(fa, pa) : frameFree(fa, pa);
+      let okFree: bool = run ? fa.free2M(pa) : fa.free(pa);
       if (!okFree) { out.badFrees += 1; if (out.firstBad == 0) out.firstBad = pa; }
       live -= 1;
       slots[k] = slots[live];
@@ -219,20 +217,20 @@ export function stressFrames(fa: Ptr<FrameAlloc>, seed: u64, ops: u64, out: Ptr<
   // Deliberate bad frees: each must be refused and counted.
   let errors0: u64 = fa.errors;
   let refused: u64 = 0;
-  let single: u64 = frameAlloc(fa);
-  let run: u64 = frameAlloc2M(fa);
+  let single: u64 = fa.alloc();
+  let run: u64 = fa.alloc2M();
   if (single != 0) {
-    if (frameFree(fa, single)) {
-      if (!frameFree(fa, single)) refused++;          // double free
+    if (fa.free(single)) {
+      if (!fa.free(single)) refused++;          // double free
     }
-    if (!frameFree2M(fa, single & ~(RUN_SIZE - 1))) refused++;   // not a run (unless it is one: then refused anyway)
+    if (!fa.free2M(single & ~(RUN_SIZE - 1))) refused++;   // not a run (unless it is one: then refused anyway)
   }
-  if (!frameFree(fa, 0x1000)) refused++;              // below 1 MiB: never managed
+  if (!fa.free(0x1000)) refused++;              // below 1 MiB: never managed
   if (run != 0) {
-    if (!frameFree(fa, run + FRAME_SIZE)) refused++;   // a frame inside a run
-    frameFree2M(fa, run);
+    if (!fa.free(run + FRAME_SIZE)) refused++;   // a frame inside a run
+    fa.free2M(run);
   } else {
-    if (!frameFree(fa, 0x3)) refused++;               // misaligned
+    if (!fa.free(0x3)) refused++;               // misaligned
   }
   out.badFreesRefused = refused == 4 && fa.errors == errors0 + 4;
 
@@ -242,11 +240,11 @@ export function stressFrames(fa: Ptr<FrameAlloc>, seed: u64, ops: u64, out: Ptr<
     let pa: u64 = v & ~u64(1);
     if (!tagOk(fa, pa)) { out.badTags += 1; if (out.firstBad == 0) out.firstBad = pa; }
     ptr<u64>(pa + fa.p2v)[0] = pa ^ DEAD_MAGIC;
-    let okFree: bool = (v & 1) != 0 ? frameFree2M(fa, pa) : frameFree(fa, pa);
+    let okFree: bool = (v & 1) != 0 ? fa.free2M(pa) : fa.free(pa);
     if (!okFree) out.badFrees += 1;
   }
   out.endFreeMatches = fa.freeFrames == start;
   out.ok = out.doubleHandout == 0 && out.badTags == 0 && out.badFrees == 0 && out.countMismatch == 0 &&
     out.badFreesRefused && out.endFreeMatches;
-  return out.ok;
+  return out;
 }

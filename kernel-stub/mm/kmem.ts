@@ -14,19 +14,16 @@
 import {
   type BootInfo, type MemRegion, BOOTINFO_MAGIC, BOOTINFO_VERSION_MIN, BootFlag,
 } from "../../common/bootinfo";
-import { type PageTable, type FrameSource, ptTranslate, ptMap } from "../../common/paging/engine";
+import { type FrameSource, PageTable } from "../../common/paging/engine";
+import { ptTranslate } from "../../common/paging/lookup";
 import { X86_PS, X86_ADDR_MASK } from "../../common/paging/x86_64";
 import { A64_ADDR_MASK } from "../../common/paging/aarch64";
+import { type PhysMem, type RangeSet, PhysStatus, PAGE_SIZE, PHYS_END_MAX } from "./ranges";
+import { EarlyAlloc } from "./early";
 import {
-  type PhysMem, type RangeSet, PhysStatus, PAGE_SIZE, PHYS_END_MAX, physBuild, physReclaimLoader, physGeneration,
-  rsAdd, rsRemove, rsTotal, rsBase, rsEnd,
-} from "./ranges";
-import { type EarlyAlloc, earlyInit, earlyAlloc, earlySeal, earlyTakenBytes } from "./early";
-import {
-  type FrameAlloc, framesInit, framesMetaBytes, framesAddRange, framesSource, frameAlloc, frameFree,
-  frameAlloc2M, frameFree2M,
+  FrameAlloc, framesMetaBytes, framesSource,
 } from "./frames";
-import { type Vmap, vmapInit, vmap, vmapMmio, vunmap, VMAP_BASE, VMAP_SIZE } from "./vmap";
+import { Vmap, VMAP_BASE, VMAP_SIZE } from "./vmap";
 import { mmTicks } from "./ticks";
 import { archBreakHook, archApplyFlush, archPagingLevels } from "../arch/index";
 
@@ -86,14 +83,14 @@ let mmLock: SpinLock;
 /** A 4 KiB frame (physical address; reach it at mmP2V() + pa), 0 when memory is exhausted. */
 export function mmAllocFrame(): u64 {
   spinLock(addressOf(mmLock));
-  let pa: u64 = frameAlloc(addressOf(fa));
+  let pa: u64 = fa.alloc();
   spinUnlock(addressOf(mmLock));
   return pa;
 }
 
 export function mmFreeFrame(pa: u64): bool {
   spinLock(addressOf(mmLock));
-  let ok: bool = frameFree(addressOf(fa), pa);
+  let ok: bool = fa.free(pa);
   spinUnlock(addressOf(mmLock));
   return ok;
 }
@@ -101,14 +98,14 @@ export function mmFreeFrame(pa: u64): bool {
 /** A 2 MiB-aligned run of 512 frames, 0 when none is free. */
 export function mmAlloc2M(): u64 {
   spinLock(addressOf(mmLock));
-  let pa: u64 = frameAlloc2M(addressOf(fa));
+  let pa: u64 = fa.alloc2M();
   spinUnlock(addressOf(mmLock));
   return pa;
 }
 
 export function mmFree2M(pa: u64): bool {
   spinLock(addressOf(mmLock));
-  let ok: bool = frameFree2M(addressOf(fa), pa);
+  let ok: bool = fa.free2M(pa);
   spinUnlock(addressOf(mmLock));
   return ok;
 }
@@ -119,7 +116,7 @@ export function mmP2V(): u64 { return bootCopy.hhdmBase; }
 /** Maps [pa, pa + size) into the vmap window with Attr bits; returns the VA of pa or 0. */
 export function mmVmap(pa: u64, size: u64, attrs: u32): u64 {
   spinLock(addressOf(mmLock));
-  let va: u64 = vmap(addressOf(vm), pa, size, attrs);
+  let va: u64 = vm.map(pa, size, attrs);
   spinUnlock(addressOf(mmLock));
   return va;
 }
@@ -127,14 +124,14 @@ export function mmVmap(pa: u64, size: u64, attrs: u32): u64 {
 /** Device registers (uncached, strongly ordered, never executable). */
 export function mmVmapMmio(pa: u64, size: u64): u64 {
   spinLock(addressOf(mmLock));
-  let va: u64 = vmapMmio(addressOf(vm), pa, size);
+  let va: u64 = vm.mapMmio(pa, size);
   spinUnlock(addressOf(mmLock));
   return va;
 }
 
 export function mmVunmap(va: u64, size: u64): bool {
   spinLock(addressOf(mmLock));
-  let ok: bool = vunmap(addressOf(vm), va, size);
+  let ok: bool = vm.unmap(va, size);
   spinUnlock(addressOf(mmLock));
   return ok;
 }
@@ -143,7 +140,7 @@ export function mmVunmap(va: u64, size: u64): bool {
  *  tables, under the same lock; the TLB maintenance the engine reports is done. PT_* code. */
 export function mmMapFixed(va: u64, pa: u64, size: u64, attrs: u32): i32 {
   spinLock(addressOf(mmLock));
-  let rc: i32 = ptMap(addressOf(kpt), va, pa, size, attrs);
+  let rc: i32 = kpt.map(va, pa, size, attrs);
   archApplyFlush(addressOf(kpt));
   spinUnlock(addressOf(mmLock));
   return rc;
@@ -160,11 +157,18 @@ function kfail(s: cstr, v: u64): bool {
   return false;
 }
 
-/** Bytes as "N MiB" / "N KiB". */
-export function mmPrintSize(bytes: u64): void {
-  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) { print(`${bytes >> 30} GiB`); }
-  else if (bytes >= (u64(1) << 20) && (bytes & 0xF_FFFF) == 0) { print(`${bytes >> 20} MiB`); }
-  else { print(`${bytes >> 10} KiB`); }
+/** Bytes for mm's lines: `${mmSizeIn(n)} ${mmSizeUnit(n)}` is "N GiB" or "N MiB" when
+ *  exact, else "N KiB". */
+export function mmSizeIn(bytes: u64): u64 {
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) return bytes >> 30;
+  if (bytes >= (u64(1) << 20) && (bytes & 0xF_FFFF) == 0) return bytes >> 20;
+  return bytes >> 10;
+}
+
+export function mmSizeUnit(bytes: u64): cstr {
+  if (bytes >= (u64(1) << 30) && (bytes & 0x3FFF_FFFF) == 0) return "GiB";
+  if (bytes >= (u64(1) << 20) && (bytes & 0xF_FFFF) == 0) return "MiB";
+  return "KiB";
 }
 
 // ---- live page tables ------------------------------------------------------------------
@@ -174,9 +178,9 @@ export function mmPrintSize(bytes: u64): void {
 function walkTables(tablePa: u64, h: u32, out: Ptr<RangeSet>): bool {
   if (tablePa >= bootCopy.hhdmSize) {
     walkAnomalies += 1;           // not reachable through the HHDM: cannot look inside
-    return rsAdd(out, tablePa, tablePa + PAGE_SIZE);
+    return out.add(tablePa, tablePa + PAGE_SIZE);
   }
-  if (!rsAdd(out, tablePa, tablePa + PAGE_SIZE)) return false;
+  if (!out.add(tablePa, tablePa + PAGE_SIZE)) return false;
   if (h == 0) return true;
   let t: Ptr<u64> = ptr<u64>(bootCopy.hhdmBase + tablePa);
   for (let i: u64 = 0; i < 512; i++) {
@@ -214,9 +218,8 @@ export function mmCollectTables(out: Ptr<RangeSet>): bool {
  *  or (a firmware identity address) itself. */
 function virtToPhys(va: u64): u64 {
   if (va >= bootCopy.hhdmBase && va - bootCopy.hhdmBase < bootCopy.hhdmSize) return va - bootCopy.hhdmBase;
-  let pa: u64 = 0;
-  if (ptTranslate(addressOf(kpt), va, addressOf(pa), null)) return pa;
-  return va;
+  const t = ptTranslate(addressOf(kpt), va);
+  return t.ok ? t.pa : va;
 }
 
 /** Keeps [pa, pa + size) away from the allocators (and from reclaim). */
@@ -225,8 +228,8 @@ function protect(pa: u64, size: u64): bool {
   let b: u64 = pa & ~(PAGE_SIZE - 1);
   let e: u64 = (pa + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
   if (e < b) e = PHYS_END_MAX;
-  if (!rsAdd(addressOf(keep), b, e)) return false;
-  return rsRemove(addressOf(pm.usable), b, e);
+  if (!keep.add(b, e)) return false;
+  return pm.usable.remove(b, e);
 }
 
 /** Firmware structures the CPU still points at after ExitBootServices: the GDT and IDT on
@@ -259,7 +262,7 @@ function loadBe32(pa: u64): u64 {
 // ---- init ------------------------------------------------------------------------------
 
 function reclaimAdd(ctx: Ptr<void>, base: u64, end: u64): void {
-  framesAddRange(cast<FrameAlloc>(ctx), base, end);
+  cast<FrameAlloc>(ctx).addRange(base, end);
 }
 
 /**
@@ -278,41 +281,36 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   bootInfoPhys = addr(bi) - bootCopy.hhdmBase;
   memMapPhys = bi.memMap - bootCopy.hhdmBase;
 
-  let st: PhysStatus = physBuild(addressOf(pm), addressOf(mapCopy[0]), mapCount, bootCopy.hhdmSize);
+  let st: PhysStatus = pm.build(addressOf(mapCopy[0]), mapCount, bootCopy.hhdmSize);
   if (st == PhysStatus.Overflow) return kfail("more disjoint ranges than RANGES_MAX; regions:", mapCount);
   if (st == PhysStatus.NoMemory) return kfail("no usable memory above 1 MiB inside the HHDM; HHDM size", bootCopy.hhdmSize);
 
-  // The kernel's view of its own tables (no frames needed to read them).
-  kpt.root = bootCopy.pageTableRoot;
-  kpt.physToVirt = bootCopy.hhdmBase;
+  // The kernel's view of its own tables (no frames needed to read them: the frame
+  // allocator becomes its frame source below).
+  let noFrames: FrameSource = zeroed<FrameSource>();
+  kpt = new PageTable(addressOf(noFrames), bootCopy.hhdmBase, bootCopy.pageTableRoot);
   kpt.allow1G = (bootCopy.flags & BootFlag.Huge1G) != 0;
-  kpt.allowWX = false;
   kpt.highHalf = true;
   kpt.levels = archPagingLevels();
   kpt.breakHook = archBreakHook(); // live tables: break-before-make on aarch64
-  kpt.flushAll = false;
-  kpt.flushCount = 0;
-  kpt.tableFrames = 0;
 
   // What must never be handed out although the map may call it usable or reclaimable.
   keep.count = 0;
   walkAnomalies = 0;
   if (!mmCollectTables(addressOf(keep))) return kfail("too many page-table frame ranges, root", kpt.root);
-  kpt.tableFrames = rsTotal(addressOf(keep)) / PAGE_SIZE;
-  for (let i: u64 = 0; i < keep.count; i++) rsRemove(addressOf(pm.usable), keep.r[i].base, keep.r[i].end);
+  kpt.tableFrames = keep.total() / PAGE_SIZE;
+  for (let i: u64 = 0; i < keep.count; i++) pm.usable.remove(keep.r[i].base, keep.r[i].end);
   let stackBase: u64 = bootCopy.kernelStackTop - bootCopy.kernelStackSize;
   for (let va: u64 = stackBase; va < bootCopy.kernelStackTop; va += PAGE_SIZE) {
-    let pa: u64 = 0;
-    if (ptTranslate(addressOf(kpt), va, addressOf(pa), null)) {
-      if (!protect(pa & ~(PAGE_SIZE - 1), PAGE_SIZE)) return kfail("range table full protecting the stack at", va);
-    }
+    const t = ptTranslate(addressOf(kpt), va);
+    if (t.ok && !protect(t.pa & ~(PAGE_SIZE - 1), PAGE_SIZE)) return kfail("range table full protecting the stack at", va);
   }
   if (!protectCpuTables()) return kfail("range table full protecting the CPU's descriptor tables", 0);
   // Kernel image, boot info and memory map: their own map types already exclude them;
   // this is insurance against a mislabelled map (boot info and map stay reclaimable).
-  rsRemove(addressOf(pm.usable), bootCopy.kernelPhysBase, bootCopy.kernelPhysBase + ((bootCopy.kernelSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
-  rsRemove(addressOf(pm.usable), bootInfoPhys & ~(PAGE_SIZE - 1), (bootInfoPhys + sizeof<BootInfo>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
-  rsRemove(addressOf(pm.usable), memMapPhys & ~(PAGE_SIZE - 1), (memMapPhys + mapCount * sizeof<MemRegion>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+  pm.usable.remove(bootCopy.kernelPhysBase, bootCopy.kernelPhysBase + ((bootCopy.kernelSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
+  pm.usable.remove(bootInfoPhys & ~(PAGE_SIZE - 1), (bootInfoPhys + sizeof<BootInfo>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+  pm.usable.remove(memMapPhys & ~(PAGE_SIZE - 1), (memMapPhys + mapCount * sizeof<MemRegion>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
   if ((bootCopy.flags & BootFlag.HasRsdp) != 0 && bootCopy.rsdp != 0) protect(bootCopy.rsdp, 36);
   if ((bootCopy.flags & BootFlag.HasFramebuffer) != 0 && bootCopy.fb.base != 0) protect(bootCopy.fb.base, bootCopy.fb.size);
   if ((bootCopy.flags & BootFlag.HasDtb) != 0 && bootCopy.dtb != 0 && bootCopy.dtb < bootCopy.hhdmSize) {
@@ -323,44 +321,38 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
   if (keep.overflow || pm.usable.overflow) return kfail("range table full while protecting boot structures", 0);
 
   // The frame allocator covers usable and reclaimable memory, so reclaim needs no resize.
-  spanBase = rsBase(addressOf(pm.usable));
-  spanEnd = rsEnd(addressOf(pm.usable));
+  spanBase = pm.usable.base();
+  spanEnd = pm.usable.end();
   if (pm.reclaim.count != 0) {
-    if (rsBase(addressOf(pm.reclaim)) < spanBase) spanBase = rsBase(addressOf(pm.reclaim));
-    if (rsEnd(addressOf(pm.reclaim)) > spanEnd) spanEnd = rsEnd(addressOf(pm.reclaim));
+    if (pm.reclaim.base() < spanBase) spanBase = pm.reclaim.base();
+    if (pm.reclaim.end() > spanEnd) spanEnd = pm.reclaim.end();
   }
   let metaBytes: u64 = framesMetaBytes(spanBase, spanEnd);
-  earlyInit(addressOf(ea), addressOf(pm));
-  let metaPa: u64 = earlyAlloc(addressOf(ea), metaBytes, PAGE_SIZE);
+  ea = new EarlyAlloc(addressOf(pm));
+  let metaPa: u64 = ea.alloc(metaBytes, PAGE_SIZE);
   if (metaPa == 0) return kfail("no room for the frame allocator's metadata, bytes", metaBytes);
   let t0: u64 = mmTicks();
-  if (!framesInit(addressOf(fa), addressOf(pm.usable), spanBase, spanEnd, metaPa, bootCopy.hhdmBase)) {
+  fa = new FrameAlloc(addressOf(pm.usable), spanBase, spanEnd, metaPa, bootCopy.hhdmBase);
+  if (!fa.ok) {
     return kfail("frame allocator init failed for span ending at", spanEnd);
   }
   initTicks = mmTicks() - t0;
-  earlySeal(addressOf(ea));
+  ea.seal();
 
-  let src: FrameSource = zeroed<FrameSource>();
-  framesSource(addressOf(fa), addressOf(src));
-  kpt.frames.alloc = src.alloc;
-  kpt.frames.free = src.free;
-  kpt.frames.ctx = src.ctx;
-  vmapInit(addressOf(vm), addressOf(kpt), VMAP_BASE, VMAP_SIZE);
+  kpt.frames = framesSource(addressOf(fa));
+  vm = new Vmap(addressOf(kpt), VMAP_BASE, VMAP_SIZE);
 
-  print(`[kernel] mm: ${mapCount} map regions -> ${pm.usable.count} usable ranges (`);
-  mmPrintSize(rsTotal(addressOf(pm.usable)));
-  print(`), ${pm.reclaim.count} loader-reclaimable (`);
-  mmPrintSize(rsTotal(addressOf(pm.reclaim)));
-  print(`), generation ${physGeneration(addressOf(pm))}\n[kernel] mm: kept out of the pool: ` +
-    `${rsTotal(addressOf(keep)) / PAGE_SIZE} pages in ${keep.count} ranges (${kpt.tableFrames} live page-table ` +
-    `frames, the kernel stack, the CPU's descriptor tables, RSDP, framebuffer, DTB)`);
-  if (walkAnomalies != 0) {
-    print(`, ${walkAnomalies} tables outside the HHDM`);
-  }
-  print(`\n[kernel] mm: frame allocator: ${fa.freeFrames} free frames over ${hex(fa.spanBase)}..` +
-    `${hex(fa.spanBase + (fa.nblocks << 21))}, metadata `);
-  mmPrintSize(fa.metaBytes);
-  println(` at ${hex(metaPa)} (early allocator)`);
+  let usable: u64 = pm.usable.total();
+  let reclaim: u64 = pm.reclaim.total();
+  println(`[kernel] mm: ${mapCount} map regions -> ${pm.usable.count} usable ranges (${mmSizeIn(usable)} ` +
+    `${mmSizeUnit(usable)}), ${pm.reclaim.count} loader-reclaimable (${mmSizeIn(reclaim)} ${mmSizeUnit(reclaim)}), ` +
+    `generation ${pm.generation}`);
+  println(`[kernel] mm: kept out of the pool: ${keep.total() / PAGE_SIZE} pages in ${keep.count} ranges ` +
+    `(${kpt.tableFrames} live page-table frames, the kernel stack, the CPU's descriptor tables, RSDP, framebuffer, ` +
+    `DTB)${walkAnomalies != 0 ? `, ${walkAnomalies} tables outside the HHDM` : ""}`);
+  println(`[kernel] mm: frame allocator: ${fa.freeFrames} free frames over ${hex(fa.spanBase)}..` +
+    `${hex(fa.spanBase + (fa.nblocks << 21))}, metadata ${mmSizeIn(fa.metaBytes)} ${mmSizeUnit(fa.metaBytes)} at ` +
+    `${hex(metaPa)} (early allocator)`);
   ready = true;
   return true;
 }
@@ -373,17 +365,16 @@ export function mmInit(bi: Ptr<BootInfo>): bool {
  */
 export function mmReclaimLoader(): bool {
   if (!ready || reclaimed) return false;
-  let g0: u64 = physGeneration(addressOf(pm));
+  let g0: u64 = pm.generation;
   let f0: u64 = fa.freeFrames;
-  let moved: u64 = physReclaimLoader(addressOf(pm), addressOf(keep), reclaimAdd, addressOf(fa));
+  let moved: u64 = pm.reclaimLoader(addressOf(keep), reclaimAdd, addressOf(fa));
   if (moved == PHYS_END_MAX) {
     kline("reclaim failed: range table full");
     return false;
   }
   reclaimed = true;
-  print("[kernel] mm: reclaimed ");
-  mmPrintSize(moved);
-  println(` of loader memory (${fa.freeFrames - f0} frames), generation ${g0} -> ${physGeneration(addressOf(pm))}`);
+  println(`[kernel] mm: reclaimed ${mmSizeIn(moved)} ${mmSizeUnit(moved)} of loader memory (${fa.freeFrames - f0} ` +
+    `frames), generation ${g0} -> ${pm.generation}`);
   return true;
 }
 
@@ -394,8 +385,8 @@ export function mmReclaimLoader(): bool {
  *  I memory below 1 MiB or beyond the HHDM, R the rest (firmware, ACPI, runtime,
  *  loader memory not reclaimed, protected boot structures). Rounded to the nearest MiB. */
 export function mmReport(): void {
-  let n: u64 = rsTotal(addressOf(pm.all));
-  let k: u64 = pm.kernelBytes + earlyTakenBytes(addressOf(ea));
+  let n: u64 = pm.all.total();
+  let k: u64 = pm.kernelBytes + ea.takenBytes;
   let u: u64 = fa.totalFrames * PAGE_SIZE;
   let i: u64 = pm.ignoredLow + pm.ignoredHigh;
   let r: u64 = 0;

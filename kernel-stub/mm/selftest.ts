@@ -5,16 +5,13 @@
 
 import { type BootInfo, type MemRegion, MemType } from "../../common/bootinfo";
 import { Attr } from "../../common/paging/attrs";
-import { ptTranslate } from "../../common/paging/engine";
-import {
-  type RangeSet, type PhysMem, PAGE_SIZE, PHYS_END_MAX, LOW_MEMORY_END, RANGES_MAX, rsAdd, rsClear, rsMeasure, rsTotal, rsFind,
-  physGeneration,
-} from "./ranges";
-import { type FrameAlloc, frameAlloc, frameFree, frameAlloc2M, frameFree2M } from "./frames";
-import { type FrameCheck, type StressResult, checkAllFrames, stressFrames } from "./frametest";
+import { ptTranslate } from "../../common/paging/lookup";
+import { type RangeSet, type PhysMem, PAGE_SIZE, PHYS_END_MAX, LOW_MEMORY_END, RANGES_MAX } from "./ranges";
+import { type FrameAlloc } from "./frames";
+import { checkAllFrames, stressFrames } from "./frametest";
 import {
   mmReady, mmReclaimed, mmPhys, mmEarly, mmFrames, mmPageTable, mmKeep, mmBootInfo, mmMap, mmMapCount,
-  mmBootInfoPhys, mmMemMapPhys, mmInitTicks, mmCollectTables, mmVmap, mmVmapMmio, mmVunmap, mmReport, mmPrintSize,
+  mmBootInfoPhys, mmMemMapPhys, mmInitTicks, mmCollectTables, mmVmap, mmVmapMmio, mmVunmap, mmReport, mmSizeIn, mmSizeUnit,
 } from "./kmem";
 import { mmTicks, mmTickHz, medianU64 } from "./ticks";
 
@@ -48,7 +45,7 @@ function testLine(name: cstr): void {
 
 /** Everything no allocated frame may touch. */
 function buildForbidden(bi: Ptr<BootInfo>): bool {
-  rsClear(addressOf(forbidden));
+  forbidden.clear();
   let ok: bool = true;
   let map: Ptr<MemRegion> = mmMap();
   for (let i: u64 = 0; i < mmMapCount(); i++) {
@@ -58,25 +55,25 @@ function buildForbidden(bi: Ptr<BootInfo>): bool {
     let b: u64 = r.base & ~(PAGE_SIZE - 1);
     let e: u64 = (r.base + r.length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (e < b) e = PHYS_END_MAX;
-    ok = rsAdd(addressOf(forbidden), b, e) && ok;
+    ok = forbidden.add(b, e) && ok;
   }
-  ok = rsAdd(addressOf(forbidden), 0, LOW_MEMORY_END) && ok;
-  ok = rsAdd(addressOf(forbidden), bi.kernelPhysBase & ~(PAGE_SIZE - 1), (bi.kernelPhysBase + bi.kernelSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
+  ok = forbidden.add(0, LOW_MEMORY_END) && ok;
+  ok = forbidden.add(bi.kernelPhysBase & ~(PAGE_SIZE - 1), (bi.kernelPhysBase + bi.kernelSize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
   if (!mmReclaimed()) {
     let b: u64 = mmBootInfoPhys();
-    ok = rsAdd(addressOf(forbidden), b & ~(PAGE_SIZE - 1), (b + sizeof<BootInfo>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
+    ok = forbidden.add(b & ~(PAGE_SIZE - 1), (b + sizeof<BootInfo>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
     let m: u64 = mmMemMapPhys();
-    ok = rsAdd(addressOf(forbidden), m & ~(PAGE_SIZE - 1), (m + mmMapCount() * sizeof<MemRegion>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
+    ok = forbidden.add(m & ~(PAGE_SIZE - 1), (m + mmMapCount() * sizeof<MemRegion>() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) && ok;
   }
   // The live tables as they are now (vmap may have added some), the kept loader pages and
   // the allocator's own metadata.
-  rsClear(addressOf(tables));
+  tables.clear();
   ok = mmCollectTables(addressOf(tables)) && ok;
-  for (let i: u64 = 0; i < tables.count; i++) ok = rsAdd(addressOf(forbidden), tables.r[i].base, tables.r[i].end) && ok;
+  for (let i: u64 = 0; i < tables.count; i++) ok = forbidden.add(tables.r[i].base, tables.r[i].end) && ok;
   let keep: Ptr<RangeSet> = mmKeep();
-  for (let i: u64 = 0; i < keep.count; i++) ok = rsAdd(addressOf(forbidden), keep.r[i].base, keep.r[i].end) && ok;
+  for (let i: u64 = 0; i < keep.count; i++) ok = forbidden.add(keep.r[i].base, keep.r[i].end) && ok;
   let taken: Ptr<RangeSet> = addressOf(mmEarly().taken);
-  for (let i: u64 = 0; i < taken.count; i++) ok = rsAdd(addressOf(forbidden), taken.r[i].base, taken.r[i].end) && ok;
+  for (let i: u64 = 0; i < taken.count; i++) ok = forbidden.add(taken.r[i].base, taken.r[i].end) && ok;
   return ok;
 }
 
@@ -98,19 +95,17 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
     failed++;
     return;
   }
-  let c: FrameCheck = zeroed<FrameCheck>();
   let t0: u64 = mmTicks();
-  let ok: bool = checkAllFrames(fa, addressOf(forbidden), addressOf(c));
+  const c = checkAllFrames(fa, addressOf(forbidden));
   let t1: u64 = mmTicks();
   testLine("all-frames");
-  print(`${c.runs} runs of 2 MiB + ${c.frames} frames = `);
-  mmPrintSize((c.runs * 512 + c.frames) * PAGE_SIZE);
-  print(` allocated, pattern written and checked; none in the kernel, boot info, ` +
-    `${rsTotal(addressOf(tables)) / PAGE_SIZE} page-table frames, runtime (`);
-  mmPrintSize(bytesOfType(MemType.RuntimeServicesCode) + bytesOfType(MemType.RuntimeServicesData));
-  print(`) or reserved ranges (${forbidden.count} forbidden ranges); free count ${c.start} -> 0 -> ${c.endFree} (` +
-    `${t1 - t0} ticks)`);
-  if (ok) {
+  let bytes: u64 = (c.runs * 512 + c.frames) * PAGE_SIZE;
+  let runtime: u64 = bytesOfType(MemType.RuntimeServicesCode) + bytesOfType(MemType.RuntimeServicesData);
+  print(`${c.runs} runs of 2 MiB + ${c.frames} frames = ${mmSizeIn(bytes)} ${mmSizeUnit(bytes)} allocated, pattern ` +
+    `written and checked; none in the kernel, boot info, ${tables.total() / PAGE_SIZE} page-table frames, runtime ` +
+    `(${mmSizeIn(runtime)} ${mmSizeUnit(runtime)}) or reserved ranges (${forbidden.count} forbidden ranges); ` +
+    `free count ${c.start} -> 0 -> ${c.endFree} (${t1 - t0} ticks)`);
+  if (c.ok) {
     passed++;
     println(": pass");
   } else {
@@ -118,7 +113,7 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
     print(`: FAIL: bad patterns ${c.badPattern}, forbidden ${c.forbiddenHits}, unmanaged ${c.unmanaged}, ` +
       `misaligned ${c.misaligned}, refused frees ${c.badFrees}, left over ${c.leftOver}, first bad ` +
       `${hex(c.firstBad)}`);
-    let k: u64 = rsFind(addressOf(forbidden), c.firstBad);
+    let k: u64 = forbidden.find(c.firstBad);
     if (k != RANGES_MAX) {
       print(` in forbidden ${hex(forbidden.r[k].base)}..${hex(forbidden.r[k].end)}`);
     }
@@ -128,13 +123,12 @@ function testAllFrames(bi: Ptr<BootInfo>): void {
 
 function testStress(): void {
   let fa: Ptr<FrameAlloc> = mmFrames();
-  let s: StressResult = zeroed<StressResult>();
-  let ok: bool = stressFrames(fa, STRESS_SEED, STRESS_OPS, addressOf(s));
+  const s = stressFrames(fa, STRESS_SEED, STRESS_OPS);
   testLine("stress");
   print(`${s.ops} random ops (xorshift64 seed ${hex(STRESS_SEED)}): ${s.allocs} allocs (${s.runAllocs} runs), ` +
     `${s.frees} frees, ${s.outOfMemory} out of memory, max live ${s.maxLive}; bad frees refused: ` +
     `${s.badFreesRefused ? "yes" : "no"}`);
-  if (ok) {
+  if (s.ok) {
     passed++;
     println(": pass");
   } else {
@@ -147,22 +141,20 @@ function testStress(): void {
 function testVmap(bi: Ptr<BootInfo>): void {
   let fa: Ptr<FrameAlloc> = mmFrames();
   let free0: u64 = fa.freeFrames;
-  let pa: u64 = frameAlloc(fa);
+  let pa: u64 = fa.alloc();
   let ok: bool = pa != 0;
   let va: u64 = 0;
   if (ok) va = mmVmap(pa + 0x10, 64, Attr.Read | Attr.Write | Attr.Uncached | Attr.Global);
   ok = ok && va != 0 && (va & 0xFFF) == 0x10;
-  let tpa: u64 = 0;
-  let tattrs: u32 = 0;
   if (ok) {
     storeVolatile<u64>(va, 0x5A5A_0000_1234_5678 ^ pa);
     ok = loadVolatile<u64>(bi.hhdmBase + pa + 0x10) == (0x5A5A_0000_1234_5678 ^ pa);
-    ok = ok && ptTranslate(mmPageTable(), va, addressOf(tpa), addressOf(tattrs)) && tpa == pa + 0x10 &&
-      (tattrs & Attr.Uncached) != 0 && (tattrs & Attr.Exec) == 0;
+    const t = ptTranslate(mmPageTable(), va);
+    ok = ok && t.ok && t.pa == pa + 0x10 && (t.attrs & Attr.Uncached) != 0 && (t.attrs & Attr.Exec) == 0;
     ok = mmVunmap(va, 64) && ok;
-    ok = ok && !ptTranslate(mmPageTable(), va, null, null);
+    ok = ok && !ptTranslate(mmPageTable(), va).ok;
   }
-  if (pa != 0) frameFree(fa, pa);
+  if (pa != 0) fa.free(pa);
   let tablesBack: bool = fa.freeFrames == free0;
   testLine("vmap");
   print(`frame ${hex(pa)} mapped uncached at ${hex(va)}, written there and read through the HHDM, unmapped; free ` +
@@ -212,7 +204,7 @@ function printTicks(ticks: u64, hz: u64): void {
   }
 }
 
-/** Median cost of frameAlloc / frameFree (and the 2 MiB pair) over batches of 32. */
+/** Median cost of alloc / free (and the 2 MiB pair) over batches of 32. */
 function measure(bi: Ptr<BootInfo>): void {
   let fa: Ptr<FrameAlloc> = mmFrames();
   let hz: u64 = mmTickHz(bi.tscFrequency);
@@ -221,9 +213,9 @@ function measure(bi: Ptr<BootInfo>): void {
   let n: u64 = 0;
   for (let s: u64 = 0; s < SAMPLES; s++) {
     let t0: u64 = mmTicks();
-    for (let i: u64 = 0; i < BATCH; i++) batchPa[i] = frameAlloc(fa);
+    for (let i: u64 = 0; i < BATCH; i++) batchPa[i] = fa.alloc();
     let t1: u64 = mmTicks();
-    for (let i: u64 = 0; i < BATCH; i++) frameFree(fa, batchPa[i]);
+    for (let i: u64 = 0; i < BATCH; i++) fa.free(batchPa[i]);
     let t2: u64 = mmTicks();
     samplesA[n] = (t1 - t0) / BATCH;
     samplesF[n] = (t2 - t1) / BATCH;
@@ -242,10 +234,10 @@ function measure(bi: Ptr<BootInfo>): void {
   n = 0;
   for (let s: u64 = 0; s < 63; s++) {
     let t0: u64 = mmTicks();
-    let pa: u64 = frameAlloc2M(fa);
+    let pa: u64 = fa.alloc2M();
     let t1: u64 = mmTicks();
     if (pa == 0) break;
-    frameFree2M(fa, pa);
+    fa.free2M(pa);
     let t2: u64 = mmTicks();
     samplesA[n] = t1 - t0;
     samplesF[n] = t2 - t1;
@@ -278,16 +270,15 @@ export function mmSelfTest(): bool {
   let bi: Ptr<BootInfo> = mmBootInfo();
   let pm: Ptr<PhysMem> = mmPhys();
   let errors0: u64 = mmFrames().errors;
-  println(`[kernel] mm: usable ranges (generation ${physGeneration(pm)}` +
+  println(`[kernel] mm: usable ranges (generation ${pm.generation}` +
     `${mmReclaimed() ? ", loader memory reclaimed" : ", before reclaim"}):`);
   for (let i: u64 = 0; i < pm.usable.count; i++) {
     if (i == 12 && pm.usable.count > 13) {
       println(`[kernel] mm:   ... ${pm.usable.count - 12} more`);
       break;
     }
-    print(`[kernel] mm:   ${hex(pm.usable.r[i].base, 12)}-${hex(pm.usable.r[i].end, 12)} `);
-    mmPrintSize(pm.usable.r[i].end - pm.usable.r[i].base);
-    print("\n");
+    let n: u64 = pm.usable.r[i].end - pm.usable.r[i].base;
+    println(`[kernel] mm:   ${hex(pm.usable.r[i].base, 12)}-${hex(pm.usable.r[i].end, 12)} ${mmSizeIn(n)} ${mmSizeUnit(n)}`);
   }
   // The ranges must be sorted, disjoint, page-aligned, above 1 MiB, inside the HHDM and
   // made only of usable (or reclaimed loader) memory.
@@ -300,7 +291,7 @@ export function mmSelfTest(): bool {
   }
   if (buildForbidden(bi)) {
     for (let i: u64 = 0; i < pm.usable.count; i++) {
-      if (rsMeasure(addressOf(forbidden), pm.usable.r[i].base, pm.usable.r[i].end) != 0) rangesOk = false;
+      if (forbidden.measure(pm.usable.r[i].base, pm.usable.r[i].end) != 0) rangesOk = false;
     }
   } else {
     rangesOk = false;

@@ -21,7 +21,8 @@
 import { type BootInfo } from "../../common/bootinfo";
 import { type CpuList } from "../../common/cpulist";
 import { Attr } from "../../common/paging/attrs";
-import { type PageTable, ptTranslate, PT_OK } from "../../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK } from "../../common/paging/engine";
+import { ptTranslate } from "../../common/paging/lookup";
 import { type AcpiView, acpiView } from "../../common/acpi";
 import { type Cpu, CpuState, MAX_CPUS, cpuAt, cpuSetCount, cpuSetSelf } from "./cpu";
 import { smpWorkLoop, smpRankOnline, smpJobGeneration } from "./work";
@@ -70,7 +71,7 @@ function mapStack(lo: u64, size: u64): bool {
     if (pa == 0) return false;
     if (mmMapFixed(va, pa, PAGE, Attr.Read | Attr.Write | Attr.Global) != PT_OK) return false;
   }
-  return !ptTranslate(mmPageTable(), lo - PAGE, null, null);
+  return !ptTranslate(mmPageTable(), lo - PAGE).ok;
 }
 
 /** CPU i's kernel stack and exception stacks, registered for backtraces; false when
@@ -94,7 +95,7 @@ function hhdmMapped(pa: u64, len: u64): bool {
   let end: u64 = pa + len;
   if (end < pa) return false;
   for (let p: u64 = pa & ~(PAGE - 1); p < end; p += PAGE) {
-    if (!ptTranslate(addressOf(walkPt), walkPt.physToVirt + p, null, null)) return false;
+    if (!ptTranslate(addressOf(walkPt), walkPt.physToVirt + p).ok) return false;
   }
   return true;
 }
@@ -102,22 +103,21 @@ function hhdmMapped(pa: u64, len: u64): bool {
 /** Reads the firmware's list of CPUs; call before mmInit (see the top of the file). */
 export function smpFindCpus(bi: Ptr<BootInfo>, pageTableRoot: u64): void {
   memset(addressOf(discovered), 0, sizeof<CpuList>());
-  walkPt.root = pageTableRoot;
-  walkPt.physToVirt = bi.hhdmBase;
+  let noFrames: FrameSource = zeroed<FrameSource>();     // read-only: never allocates
+  walkPt = new PageTable(addressOf(noFrames), bi.hhdmBase, pageTableRoot);
   walkPt.highHalf = true;
   walkPt.levels = archPagingLevels();
-  let view: AcpiView = zeroed<AcpiView>();
-  acpiView(addressOf(view), bi.hhdmBase, bi.hhdmSize).reach = hhdmMapped;
+  let view = acpiView(bi.hhdmBase, bi.hhdmSize);
+  view.reach = hhdmMapped;
   prepareError = archSmpTables(bi, addressOf(view), addressOf(discovered));
 }
 
 /** A CPU index from the command line's `key=<i>` (1..MAX_CPUS-1; 0: none), announced. */
 function testHook(bi: Ptr<BootInfo>, key: cstr, what: cstr): u32 {
-  let len: u64 = 0;
-  let cmd: Ptr<u8> = cmdlineOf(bi, addressOf(len));
-  let at: i64 = cmdlineFind(cmd, len, key, addressOf(len));
-  let v: u64 = 0;
-  if (at < 0 || cmdlineNumber(ptrAdd(cmd, at), len, addressOf(v)) != len || v == 0 || v >= MAX_CPUS) return 0;
+  const hook = cmdlineFind(cmdlineOf(bi), key);
+  if (!hook.found) return 0;
+  const { value: v, used } = cmdlineNumber(hook.value);
+  if (used != hook.value.length || v == 0 || v >= MAX_CPUS) return 0;
   println(`[kernel] smp: test hook ${key}: CPU ${v} ${what}`);
   return u32(v);
 }
@@ -137,7 +137,11 @@ export function smpPrepare(bi: Ptr<BootInfo>): u32 {
   hz = mmTickHz(bi.tscFrequency);
   if (hz < 1_000_000) hz = 3_000_000_000;   // x86 without the loader's measurement: assume 3 GHz (waits get longer)
   let bspId: u64 = 0;
-  if (strlen(prepareError) == 0) prepareError = archSmpBootCpu(bi, addressOf(discovered), addressOf(bspId));
+  if (strlen(prepareError) == 0) {
+    const bsp = archSmpBootCpu(bi, addressOf(discovered));
+    prepareError = bsp.error;
+    bspId = bsp.id;
+  }
   cpuAt(0).hwId = bspId;
   cpuSetCount(1);
   if (strlen(prepareError) == 0) prepareError = archSmpSetup(bi);

@@ -6,12 +6,18 @@
 //               them; a second job checks every tag (a frame handed out twice carries
 //               another CPU's) and frees them; the free count must come back;
 //   console     each CPU prints LOG_LINES lines at once; the test harness checks that
-//               every line arrives whole (klog.ts keeps lines from interleaving).
+//               every line arrives whole (klog.ts keeps lines from interleaving);
+//   permissions each CPU makes the forbidden accesses of permprobe.ts at once, on its own
+//               stack and guard page and through its own exception handlers: each must
+//               take the expected fault (and the allowed ones none).
 // Each prints one `[kernel] smp test <name>: ... pass|FAIL` line.
 
 import { smpRun, smpCpuOfRank } from "./work";
-import { cpuIndex } from "./cpu";
-import { mmAllocFrame, mmFreeFrame, mmP2V, mmFrames } from "../mm/kmem";
+import { cpuIndex, cpuAt } from "./cpu";
+import { AP_STACK_SIZE } from "./smp";
+import { mmAllocFrame, mmFreeFrame, mmP2V, mmFrames, mmBootInfo } from "../mm/kmem";
+import { type BootInfo } from "../../common/bootinfo";
+import { PROBE_COUNT, probeAll } from "../permprobe";
 import { mmTicks } from "../mm/ticks";
 
 const LOCK_ROUNDS: u32 = 20000;
@@ -25,6 +31,7 @@ let atomicCount: u64 = 0;
 // Per-CPU results by CPU index (smp/work.ts says why).
 let frames: Arr<u64, 16384>;                // FRAMES_EACH per CPU, up to 64 CPUs
 let badTags: Arr<u64, 64>;
+let probesFailed: Arr<u32, 64>;
 let shortOf: Arr<u64, 64>;
 let waitTicks: u64 = 0;
 
@@ -68,6 +75,16 @@ function logJob(arg: Ptr<void>, rank: u32, n: u32): void {
   }
 }
 
+function probeJob(arg: Ptr<void>, rank: u32, n: u32): void {
+  let me: u32 = cpuIndex();
+  let b: Ptr<BootInfo> = mmBootInfo();
+  // The page below the stack: the boot info's kernel stack on the boot CPU, the others'
+  // slots (smp.ts).
+  let stackLo: u64 = me == 0 ? b.kernelStackTop - b.kernelStackSize : cpuAt(me).stackTop - AP_STACK_SIZE;
+  let guard: u64 = stackLo - 4096;
+  probesFailed[me] = probeAll(b, guard, false);
+}
+
 function verdict(ok: bool): bool {
   println(ok ? ": pass" : ": FAIL");
   return ok;
@@ -102,5 +119,12 @@ export function smpSelfTest(n: u32, wait: u64): bool {
   missing = smpRun(logJob, null, n, mmTicks, waitTicks);
   print(`[kernel] smp test console: ${u64(n) * u64(LOG_LINES)} lines from ${u64(n)} CPUs at once`);
   ok = verdict(missing == 0) && ok;
+
+  missing = smpRun(probeJob, null, n, mmTicks, waitTicks);
+  let failed: u64 = 0;
+  for (let r: u32 = 0; r < n; r++) failed += u64(probesFailed[smpCpuOfRank(r)]);
+  print(`[kernel] smp test permissions: ${PROBE_COUNT} probes on each of ${u64(n)} CPU${n == 1 ? "" : "s"} at once, ` +
+    `${failed} without the expected fault`);
+  ok = verdict(missing == 0 && failed == 0) && ok;
   return ok;
 }

@@ -9,8 +9,10 @@
 //
 // Each 128-byte entry makes room for the frame, saves x0/x1, puts its index (0..15: the
 // group times 4 plus synchronous/IRQ/FIQ/SError) in x0 and branches to the common part,
-// which saves the rest with SP_EL0, ELR, SPSR, ESR and FAR and calls a64Trap. If a64Trap
-// ever returns, the common part restores everything and returns with eret.
+// which saves the rest with SP_EL0, ELR, SPSR, ESR and FAR and calls a64Trap. a64Trap
+// returns only for the abort of a recoverable probe (trap/probe.ts), with the frame's ELR
+// pointed at the probe's resume point: the common part restores everything and returns
+// there with eret.
 //
 // With VHE (the kernel entered at EL2 with HCR_EL2.E2H = 1) the *_EL1 names below reach
 // the EL2 registers, so the same code works there.
@@ -19,7 +21,11 @@ import {
   TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail,
   trapAddStack,
 } from "./report";
-import { esrClass, esrClassName, esrHasFaultAddress, esrIsAbort, esrPrintAbort } from "./esr";
+import {
+  EC_IABT_SAME, EC_DABT_SAME, esrClass, esrClassName, esrHasFaultAddress, esrIsAbort, esrPrintAbort,
+} from "./esr";
+import { type ProbeFault, trapProbeCatch } from "./probe";
+import { ProbeAccess } from "../arch/index";
 
 /** Bytes of the saved frame (A64TrapFrame), a multiple of 16. */
 const FRAME_BYTES: u64 = 304;
@@ -191,9 +197,17 @@ function printRegisters(f: Ptr<A64TrapFrame>, sp: u64): void {
  */
 export function a64Trap(f: Ptr<A64TrapFrame>): void {
   if (target.aarch64) {
-    let level: TrapLevel = trapBegin();
     let kind: u64 = f.kind;
     let ec: u64 = esrClass(f.esr);
+    // A synchronous abort of the kernel (on SP_EL0) may be a probe's; SP_EL0 is left as it was.
+    if (kind == 0 && (ec == EC_IABT_SAME || ec == EC_DABT_SAME)) {
+      let resume: u64 = trapProbeCatch(f.far, f.elr, ec, f.esr);
+      if (resume != 0) {
+        f.elr = resume;
+        return;
+      }
+    }
+    let level: TrapLevel = trapBegin();
     let synchronous: bool = (kind & 3) == 0;
     let hasAddr: bool = synchronous && esrHasFaultAddress(ec);
     // "data abort (EC 0x25)" for synchronous exceptions, "IRQ (unexpected interrupt)" otherwise.
@@ -229,4 +243,26 @@ export function a64Trap(f: Ptr<A64TrapFrame>): void {
     trapBacktrace(f.elr, f.x[29], f.x[30], true);
     trapFail(level, name, tag, code, hasAddr, f.far, "pc", f.elr);
   }
+}
+
+// ---- recoverable probes ------------------------------------------------------------------
+
+/** A probe's fault as one line's tail: `instruction abort (EC 0x21), ESR 0x8600000f: IFSC 0x0f permission ...`. */
+export function a64ProbeDescribe(f: ProbeFault): void {
+  print(`${esrClassName(f.vector)} (EC ${hex(f.vector, 2)}), ESR ${hex(f.syndrome, 8)}: `);
+  esrPrintAbort(f.syndrome);
+}
+
+/**
+ * Whether a probe's fault is the abort that `access` must take: an instruction abort for a
+ * fetch, else a data abort with WnR set exactly for a write (and no cache maintenance); a
+ * permission fault when `permission`, else a translation fault; at any level.
+ */
+export function a64ProbeFaultIs(f: ProbeFault, access: ProbeAccess, permission: bool): bool {
+  let fsc: u64 = f.syndrome & 0x3F;
+  let fscOk: bool = permission ? fsc >= 0x0C && fsc <= 0x0F : fsc >= 0x04 && fsc <= 0x07;
+  if (!f.taken || !fscOk) return false;
+  if (access == ProbeAccess.Fetch) return f.vector == EC_IABT_SAME;
+  return f.vector == EC_DABT_SAME && ((f.syndrome & (1 << 6)) != 0) == (access == ProbeAccess.Write)
+    && (f.syndrome & (1 << 8)) == 0;
 }

@@ -16,7 +16,7 @@
 // Every fault happens in its own @noinline function, so the backtrace names it.
 
 import { type BootInfo, BootFlag } from "../../common/bootinfo";
-import { fbconVerdict } from "../../common/fbcon/fbcon";
+import { fbcon } from "../../common/fbcon/fbcon";
 import { archExit } from "../arch/index";
 import { TRAP_UNMAPPED_VA, trapTestFaultWhileReporting } from "./report";
 
@@ -80,7 +80,7 @@ function fail(what: Ptr<u8>, n: u32, why: cstr): never {
   print("[kernel] FAIL: tsboot.fault=");
   for (let i: u32 = 0; i < n; i++) printChar(what[i]);
   println(`: ${why}`);
-  fbconVerdict(false);
+  fbcon.verdict(false);
   archExit(false);
 }
 

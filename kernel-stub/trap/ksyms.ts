@@ -11,7 +11,8 @@ const ENTRY_BYTES: u64 = 16;
 export interface KsymsHeader extends Struct { magic: u32; version: u32; count: u32; strBytes: u32 }
 export interface KsymsEntry extends Struct { addr: u64; size: u32; name: u32 }
 
-/** What ksymsLookup found: the function's name (NUL-terminated) and the offset into it. */
+/** What ksymsLookup found: the function's name (NUL-terminated; null when no function
+ *  contains the address) and the offset into it. */
 export interface KsymsHit extends Struct { name: Ptr<u8>; offset: u64 }
 
 function tableStart(): u64 {
@@ -41,14 +42,16 @@ export function ksymsCount(): u32 {
   return h == null ? 0 : h.count;
 }
 
+const NO_HIT: KsymsHit = { name: null, offset: 0 };
+
 /**
  * The function containing `pc`: the last entry at or below it, if `pc` is inside its size
- * (or the size is unknown and `pc` is below the next entry). False when no function
- * contains it.
+ * (or the size is unknown and `pc` is below the next entry). `name` is null when no
+ * function contains it.
  */
-export function ksymsLookup(pc: u64, out: Ptr<KsymsHit>): bool {
+export function ksymsLookup(pc: u64): KsymsHit {
   let h: Ptr<KsymsHeader> = table();
-  if (h == null || h.count == 0) return false;
+  if (h == null || h.count == 0) return NO_HIT;
   let entries: Ptr<KsymsEntry> = ptr<KsymsEntry>(addr(h) + HEADER_BYTES);
   // Binary search for the last entry with addr <= pc.
   let lo: u64 = 0;
@@ -58,11 +61,9 @@ export function ksymsLookup(pc: u64, out: Ptr<KsymsHit>): bool {
     if (entries[mid].addr <= pc) lo = mid; else hi = mid;
   }
   let e: Ptr<KsymsEntry> = ptrAdd(entries, lo);
-  if (e.addr > pc) return false;
-  if (e.size != 0 && pc - e.addr >= u64(e.size)) return false;
-  if (e.size == 0 && lo + 1 < u64(h.count) && pc >= entries[lo + 1].addr) return false;
-  if (u64(e.name) >= u64(h.strBytes)) return false;
-  out.name = ptr<u8>(addr(h) + HEADER_BYTES + u64(h.count) * ENTRY_BYTES + u64(e.name));
-  out.offset = pc - e.addr;
-  return true;
+  if (e.addr > pc) return NO_HIT;
+  if (e.size != 0 && pc - e.addr >= u64(e.size)) return NO_HIT;
+  if (e.size == 0 && lo + 1 < u64(h.count) && pc >= entries[lo + 1].addr) return NO_HIT;
+  if (u64(e.name) >= u64(h.strBytes)) return NO_HIT;
+  return { name: ptr<u8>(addr(h) + HEADER_BYTES + u64(h.count) * ENTRY_BYTES + u64(e.name)), offset: pc - e.addr };
 }

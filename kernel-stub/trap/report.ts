@@ -12,9 +12,9 @@
 // So a fault in the handler never recurses, and never ends in a reset.
 
 import { type BootInfo, KERNEL_STACK_TOP, KERNEL_STACK_SIZE } from "../../common/bootinfo";
-import { fbconVerdict } from "../../common/fbcon/fbcon";
+import { fbcon } from "../../common/fbcon/fbcon";
 import { archConsoleInit, archExit, archHalt, archCpuId } from "../arch/index";
-import { type KsymsHit, ksymsLookup } from "./ksyms";
+import { ksymsLookup } from "./ksyms";
 
 export const enum TrapLevel { First = 1, Nested = 2, Hopeless = 3 }
 
@@ -177,8 +177,8 @@ export function trapSymbol(pc: u64): bool {
 
 /** ` in name+offset` of `pc`, naming the function that contains `lookup`. */
 function symbolAt(pc: u64, lookup: u64): bool {
-  let hit: KsymsHit = zeroed<KsymsHit>();
-  if (!ksymsLookup(lookup, addressOf(hit))) return false;
+  const hit = ksymsLookup(lookup);
+  if (hit.name == null) return false;
   print(" in ");
   for (let i: u32 = 0; i < 256 && hit.name[i] != 0; i++) printChar(hit.name[i]);
   print(`+${hex(pc - (lookup - hit.offset))}`);
@@ -223,9 +223,8 @@ function frameLine(n: u32, pc: u64, lookup: u64, note: cstr): void {
 
 /** The start of the kernel function containing `pc`, or 0. */
 function functionOf(pc: u64): u64 {
-  let hit: KsymsHit = zeroed<KsymsHit>();
-  if (!ksymsLookup(pc, addressOf(hit))) return 0;
-  return pc - hit.offset;
+  const hit = ksymsLookup(pc);
+  return hit.name == null ? 0 : pc - hit.offset;
 }
 
 /**
@@ -314,6 +313,6 @@ export function trapFail(
     printTag(firstTag, firstCode);
   }
   print("\n");
-  if (level == TrapLevel.First) fbconVerdict(false);
+  if (level == TrapLevel.First) fbcon.verdict(false);
   archExit(false);
 }

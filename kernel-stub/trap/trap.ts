@@ -8,8 +8,10 @@
 // trapsAddStack() for their stacks so that backtraces walk them (docs/exceptions.md).
 
 import { type BootInfo } from "../../common/bootinfo";
-import { x64TrapsInit } from "./x86_64";
-import { a64TrapsInit } from "./aarch64";
+import { x64TrapsInit, x64ProbeDescribe, x64ProbeFaultIs } from "./x86_64";
+import { a64TrapsInit, a64ProbeDescribe, a64ProbeFaultIs } from "./aarch64";
+import { type ProbeFault, trapProbe } from "./probe";
+import { type ProbeAccess } from "../arch/index";
 import { trapReportInit, trapConsoleReady, trapSetKernelStack, trapAddStack, trapReporting } from "./report";
 
 /**
@@ -41,4 +43,21 @@ export function trapsAddStack(lo: u64, hi: u64): void {
  *  waits for it (SMP start-up, jobs) must stop instead of carrying on or giving up on it. */
 export function trapsReporting(): bool {
   return trapReporting();
+}
+
+/** Makes `access` at `va`, expecting a fault: what the CPU did (trap/probe.ts). */
+export function trapsProbe(access: ProbeAccess, va: u64): ProbeFault {
+  return trapProbe(access, va);
+}
+
+/** Prints a probe's fault: vector and error code (x86_64), exception class and ESR (aarch64). */
+export function trapsProbeDescribe(f: ProbeFault): void {
+  if (target.x86_64) x64ProbeDescribe(f); else a64ProbeDescribe(f);
+}
+
+/** Whether a probe's fault is the one `access` must take: a permission fault when
+ *  `permission`, else a translation fault (nothing mapped). */
+export function trapsProbeFaultIs(f: ProbeFault, access: ProbeAccess, permission: bool): bool {
+  if (target.x86_64) return x64ProbeFaultIs(f, access, permission);
+  return a64ProbeFaultIs(f, access, permission);
 }

@@ -10,13 +10,17 @@
 // error code). x64IdtSetGate lets later code (interrupts, IPIs) add gates.
 //
 // A stub pushes a zero error code where the CPU pushes none, then the vector, then every
-// general register, and calls x64Trap with the frame. Every exception is fatal for now;
-// if x64Trap ever returns, the stub restores the registers and returns with iretq.
+// general register, and calls x64Trap with the frame. Every exception is fatal, except the
+// page fault of a recoverable probe (trap/probe.ts): x64Trap then points the frame's rip and
+// rsp at the probe's resume point and returns, and the stub restores the registers and
+// returns there with iretq.
 
 import {
   TrapLevel, trapBegin, trapHeader, trapLine, trapRegs, trapSymbol, trapGuardNote, trapBacktrace, trapFail,
   trapAddStack, trapReadStack,
 } from "./report";
+import { type ProbeFault, trapProbeCatch, trapProbeResumeSp } from "./probe";
+import { ProbeAccess } from "../arch/index";
 
 export const KERNEL_CS: u16 = 0x08;
 export const KERNEL_DS: u16 = 0x10;
@@ -289,9 +293,17 @@ function printRegisters(f: Ptr<X64TrapFrame>): void {
  */
 export function x64Trap(f: Ptr<X64TrapFrame>): void {
   if (target.x86_64) {
-    let level: TrapLevel = trapBegin();
     let v: u64 = f.vector;
     let cr2: u64 = readCr2();
+    if (v == 14) {
+      let resume: u64 = trapProbeCatch(cr2, f.rip, v, f.error);
+      if (resume != 0) {
+        f.rip = resume;
+        f.rsp = trapProbeResumeSp();
+        return;
+      }
+    }
+    let level: TrapLevel = trapBegin();
     // CR2 belongs to the report only for a page fault, and for a double fault, which is
     // most often a page fault that could not be delivered (a full stack).
     let hasAddr: bool = v == 14 || v == 8;
@@ -313,4 +325,30 @@ export function x64Trap(f: Ptr<X64TrapFrame>): void {
     trapBacktrace(f.rip, f.rbp, trapReadStack(f.rsp), false);
     trapFail(level, vectorName(v), vectorTag(v), -1, hasAddr, cr2, "rip", f.rip);
   }
+}
+
+// ---- recoverable probes ------------------------------------------------------------------
+
+/**
+ * A probe's fault as one line's tail: `page fault (vector 14), error code 0x0011: protection
+ * violation, ...`. Without the mnemonic: `#PF` on serial means an unexpected fault to the
+ * boot harness (qemu/harness.ts).
+ */
+export function x64ProbeDescribe(f: ProbeFault): void {
+  print(`${vectorName(f.vector)} (vector ${f.vector}), error code `);
+  printHexW(f.syndrome, 4);
+  print(": ");
+  printPageFaultCode(f.syndrome);
+}
+
+/**
+ * Whether a probe's fault is the page fault that `access` at a supervisor address must
+ * take: a protection violation (P = 1) when `permission`, else a page not present (P = 0);
+ * I/D set exactly for a fetch, W/R exactly for a write; not a user-mode access, no
+ * reserved bit.
+ */
+export function x64ProbeFaultIs(f: ProbeFault, access: ProbeAccess, permission: bool): bool {
+  let e: u64 = f.syndrome;
+  return f.taken && f.vector == 14 && ((e & 1) != 0) == permission && ((e & 16) != 0) == (access == ProbeAccess.Fetch)
+    && ((e & 2) != 0) == (access == ProbeAccess.Write) && (e & 12) == 0;
 }

@@ -17,15 +17,13 @@
 //        registers, so the EL1 sequence runs unchanged and the kernel runs at EL2.
 
 import { pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
-import { type FdtInfo, FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
+import { FdtStatus, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { A64_MAIR } from "../../common/paging/aarch64";
 import { a64MmuSwitch, a64MmuSwitchTo } from "../../common/a64switch";
-import {
-  type AcpiInfo, type AcpiView, SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
-} from "../../common/acpi";
-import { DEVICE_TREE_GUID, ACPI_20_TABLE_GUID, ACPI_10_TABLE_GUID } from "../../common/uefi";
-import { efiFindConfigTable } from "../efi";
-import { log } from "../log";
+import { SPCR_PL011, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC } from "../../common/acpi";
+import { DEVICE_TREE_GUID } from "../../common/uefi";
+import { efiFindConfigTable, efiAcpiScan } from "../efi";
+import { log, logError, logWarning } from "../log";
 
 /** Where the loader logs; replaced by the device tree's PL011 once a64UartBase ran. */
 let uartPhys: u64 = PL011_VIRT_BASE;
@@ -91,10 +89,9 @@ export function a64UartBase(): u64 {
   uartProbed = true;
   let dtb: Ptr<u8> = cast<u8>(efiFindConfigTable(addressOf(DEVICE_TREE_GUID)));
   if (dtb == null) return uartFromAcpi();
-  let info: FdtInfo = zeroed<FdtInfo>();
-  let st: FdtStatus = fdtScan(dtb, 0, addressOf(info));
-  if (st != FdtStatus.Ok) {
-    log(`warning: device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(st)}; PL011 assumed at ${hex(uartPhys)}`);
+  const info = fdtScan(dtb, 0);
+  if (info.status != FdtStatus.Ok) {
+    logWarning(`device tree at ${hex(addr(dtb))}: ${fdtStatusMessage(info.status)}; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
   log(`device tree: ${info.totalSize} bytes, version ${info.version}, ${info.nodes} nodes; PL011 ` +
@@ -106,11 +103,8 @@ export function a64UartBase(): u64 {
 
 /** Without a device tree (AAVMF publishes ACPI instead by default): the SPCR table's PL011. */
 function uartFromAcpi(): u64 {
-  let rsdp: Ptr<void> = efiFindConfigTable(addressOf(ACPI_20_TABLE_GUID));
-  if (rsdp == null) rsdp = efiFindConfigTable(addressOf(ACPI_10_TABLE_GUID));
-  let info: AcpiInfo = zeroed<AcpiInfo>();
-  let view: AcpiView = zeroed<AcpiView>();
-  if (rsdp == null || !acpiScan(acpiView(addressOf(view), 0, 0xFFFF_FFFF_FFFF_FFFF), addr(rsdp), addressOf(info))) {
+  const info = efiAcpiScan();
+  if (!info.rootFound) {
     log(`no device tree and no usable ACPI tables; PL011 assumed at ${hex(uartPhys)}`);
     return uartPhys;
   }
@@ -153,12 +147,12 @@ export function a64CpuOk(): bool {
   log(`aarch64: running at EL${currentEl}, MIDR ${hex(mrs("MIDR_EL1"))}, PARange ${paBits(parange)} bits, 4 KiB ` +
     `granule ${tgran4 == 0 || tgran4 == 1 ? "supported" : "NOT supported"}`);
   if (tgran4 != 0 && tgran4 != 1) {
-    log(`error: this CPU does not support the 4 KiB translation granule (ID_AA64MMFR0_EL1 = ${hex(mmfr0)}); the ` +
+    logError(`this CPU does not support the 4 KiB translation granule (ID_AA64MMFR0_EL1 = ${hex(mmfr0)}); the ` +
       `boot protocol's tables need it`);
     return false;
   }
   if (currentEl != 1 && currentEl != 2) {
-    log(`error: the loader runs at EL${currentEl}; UEFI loaders run at EL1 or EL2`);
+    logError(`the loader runs at EL${currentEl}; UEFI loaders run at EL1 or EL2`);
     return false;
   }
   return true;

@@ -11,12 +11,13 @@
 // small pool in .bss, reached through the HHDM like every other table frame.
 
 import { pl011Init, pl011Putc, PL011_VIRT_BASE } from "../../common/uart/pl011";
-import { type FdtInfo, FdtStatus, PsciMethod, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
+import { FdtStatus, PsciMethod, fdtScan, fdtStatusMessage, psciMethodName } from "../../common/fdt";
 import { type BootInfo, BOOTINFO_MAGIC, BootFlag, HHDM_BASE, KERNEL_LINK_BASE } from "../../common/bootinfo";
-import { type PageTable, ptMap, ptTranslate, ptClearFlush, PT_OK } from "../../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK } from "../../common/paging/engine";
+import { ptTranslate } from "../../common/paging/lookup";
 import { Attr } from "../../common/paging/attrs";
 import {
-  type AcpiInfo, type AcpiView, ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
+  ARM_BOOT_ARCH_PSCI_COMPLIANT, ARM_BOOT_ARCH_PSCI_USE_HVC, acpiScan, acpiView,
 } from "../../common/acpi";
 
 /** The kernel VA of the console UART's page (a 2 MiB slot of its own below the stack). */
@@ -52,10 +53,10 @@ function poolAlloc(ctx: Ptr<void>): u64 {
     poolEnd = addr(addressOf(framePool[0])) + framePool.length;
   }
   if (poolNext + PAGE > poolEnd) return 0;
-  let pa: u64 = 0;
-  if (!ptTranslate(addressOf(uartPt), poolNext, addressOf(pa), null)) return 0;
+  const t = ptTranslate(addressOf(uartPt), poolNext);
+  if (!t.ok) return 0;
   poolNext += PAGE;
-  return pa;
+  return t.pa;
 }
 
 function poolFree(ctx: Ptr<void>, pa: u64): void {}
@@ -98,25 +99,17 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   }
 
   // The engine on the live TTBR1 table, table frames through the HHDM.
-  uartPt.root = mrs("TTBR1_EL1") & TTBR_BADDR;
-  uartPt.physToVirt = HHDM_BASE;
-  uartPt.frames.alloc = poolAlloc;
-  uartPt.frames.free = poolFree;
-  uartPt.frames.ctx = null;
-  uartPt.allow1G = false;
-  uartPt.allowWX = false;
+  let pool: FrameSource = { alloc: poolAlloc, free: poolFree, ctx: null };
+  uartPt = new PageTable(addressOf(pool), HHDM_BASE, mrs("TTBR1_EL1") & TTBR_BADDR);
   uartPt.highHalf = true;
-  uartPt.levels = 4;
-  uartPt.tableFrames = 0;
-  ptClearFlush(addressOf(uartPt));
-  let rc: i32 = ptMap(addressOf(uartPt), UART_VA, uartPhys & ~(PAGE - 1), PAGE, Attr.Read | Attr.Write | Attr.Device | Attr.Global);
+  let rc: i32 = uartPt.map(UART_VA, uartPhys & ~(PAGE - 1), PAGE, Attr.Read | Attr.Write | Attr.Device | Attr.Global);
   // Without the console nothing can be reported; stop rather than write to a wrong address.
   if (rc != PT_OK) a64Halt();
   // The entry was invalid before, so no TLB entry can hold it; the barriers make the new
   // descriptor visible to the walker before the first access.
   dsbIshst();
   isb();
-  ptClearFlush(addressOf(uartPt));
+  uartPt.clearFlush();
   uartVa = UART_VA + (uartPhys & (PAGE - 1));
   pl011Init(uartVa);
   setConsoleSink(a64ConsolePutc);
@@ -126,10 +119,9 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   psci = PsciMethod.None;
   psciNote = "no device tree";
   if (usable && (b.flags & BootFlag.HasDtb) != 0 && b.dtb != 0 && b.dtb < b.hhdmSize) {
-    let info: FdtInfo = zeroed<FdtInfo>();
-    let st: FdtStatus = fdtScan(ptr<u8>(HHDM_BASE + b.dtb), b.hhdmSize - b.dtb, addressOf(info));
-    if (st != FdtStatus.Ok) {
-      psciNote = fdtStatusMessage(st);
+    const info = fdtScan(ptr<u8>(HHDM_BASE + b.dtb), b.hhdmSize - b.dtb);
+    if (info.status != FdtStatus.Ok) {
+      psciNote = fdtStatusMessage(info.status);
     } else if (info.psciFound && info.psciMethod != PsciMethod.None) {
       psci = info.psciMethod;
       psciNote = "device tree psci node";
@@ -139,9 +131,9 @@ export function a64ConsoleInit(b: Ptr<BootInfo>): void {
   }
   if (psci == PsciMethod.None && usable && (b.flags & BootFlag.HasRsdp) != 0) {
     // No device tree (AAVMF publishes ACPI by default): the FADT's ARM_BOOT_ARCH flags.
-    let acpi: AcpiInfo = zeroed<AcpiInfo>();
-    let view: AcpiView = zeroed<AcpiView>();
-    if (acpiScan(acpiView(addressOf(view), HHDM_BASE, b.hhdmSize), b.rsdp, addressOf(acpi)) && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
+    let view = acpiView(HHDM_BASE, b.hhdmSize);
+    const acpi = acpiScan(addressOf(view), b.rsdp);
+    if (acpi.rootFound && (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_COMPLIANT) != 0) {
       psci = (acpi.armBootArch & ARM_BOOT_ARCH_PSCI_USE_HVC) != 0 ? PsciMethod.Hvc : PsciMethod.Smc;
       psciNote = "ACPI FADT ARM_BOOT_ARCH; no device tree";
     }

@@ -25,6 +25,7 @@ import { createHash } from 'crypto';
 import { bootEsp, buildBoot, checkMemory, explain, loaderPhases, tempDir, LOADER_SIZE_GOAL } from './bootlib';
 import { LOADER_TIME_LINE, MENU_READY } from '../../qemu/harness';
 import { checkSmp, checkMemtest, describeMemtest } from './smpcheck';
+import { checkProbes, hhdmLeaves } from './permcheck';
 
 const CMDLINE = 'tsboot-e2e console=ttyAMA0 answer=42';
 
@@ -174,6 +175,8 @@ for (const v of VARIANTS) {
       });
       assert.ok(r.ok, explain(r));
       const text = r.lines.map((l) => l.text);
+      const probes = checkProbes(text, 'aarch64');
+      assert.equal(probes, [], `${probes.join('; ')}\n${explain(r)}`);
       const smp = checkSmp(text, v.smp, v.hang !== undefined ? [v.hang] : []);
       assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
       const online = v.smp - (v.hang !== undefined ? 1 : 0);
@@ -187,6 +190,11 @@ for (const v of VARIANTS) {
       const firstKernel = r.lines.findIndex((l) => l.text.startsWith('[kernel]'));
       assert.ok(firstKernel > lastLoader, 'kernel output interleaved with loader output');
       if (v.memory) checkMemory(r, v.memory);
+      // The 4 KiB granule has 1 GiB blocks at level 1 on every CPU: with 1 GiB of RAM at
+      // 0x40000000 (1 GiB aligned) the HHDM maps it with one.
+      const leaves = hhdmLeaves(text);
+      assert.ok(leaves?.allowed, `HHDM leaves: ${JSON.stringify(leaves)}\n${explain(r)}`);
+      if (v.memory) assert.ok(leaves!.gib1 > 0, `no 1 GiB block in the HHDM: ${JSON.stringify(leaves)}\n${explain(r)}`);
 
       // The numbers for the record: size, loader time in CNTVCT ticks and µs at CNTFRQ.
       const hz = r.lines.map((l) => /^\[loader\] timestamp counter: (\d+) kHz \(CNTFRQ_EL0\)/.exec(l.text)).find((m) => m);

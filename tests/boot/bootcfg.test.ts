@@ -4,7 +4,8 @@
 // a PE image, not a Linux kernel, wrong machine, out of memory, missing file) is not
 // started again; the others still boot, unattended after the countdown; and when nothing
 // is left the loader says so and returns an error to the firmware. Plus the `efi`
-// protocol: a chainloaded application gets its load options and returns to the loader.
+// protocol: a chainloaded application gets its load options and returns to the loader (on
+// aarch64, next to a broken entry that is listed with its error and never booted).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'crypto';
@@ -186,6 +187,11 @@ test('aarch64: efi chainloads an application with its load options and continues
       'entry=tsboot',
       '  protocol=tsboot',
       '  path=/tsboot/kernel-aarch64.elf',
+      // Broken (a bad sha256=): listed with its error, never booted.
+      'entry=broken',
+      '  protocol=tsboot',
+      '  path=/tsboot/kernel-aarch64.elf',
+      '  sha256=0123',
     ]);
     const r = await bootEsp('aarch64', dir, [
       { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTAA64.EFI' },
@@ -198,6 +204,9 @@ test('aarch64: efi chainloads an application with its load options and continues
       keys: [ENTER_AT_MENU, ENTER_AT_MENU, ENTER_AT_MENU, ENTER_AT_MENU],
       timeoutMs: 120_000,
       expect: [
+        /^\[loader\] read \\tsboot\\boot\.cfg \(\d+ bytes\): 5 entries for aarch64, 1 error$/,
+        "[loader] \\tsboot\\boot.cfg:19:10: error: sha256 must be 64 hexadecimal digits, not '0123'",
+        "[loader]   5 broken [broken] 19:10: sha256 must be 64 hexadecimal digits, not '0123'",
         "[loader] booting entry 'app-as-linux' (linux, \\EFI\\tools\\efiapp.efi)",
         "[loader] error: \\EFI\\tools\\efiapp.efi is an EFI application but not a Linux kernel (no arm64 Image header); use protocol=efi to start it",
         '[loader] this entry failed: EFI_LOAD_ERROR',
@@ -218,6 +227,7 @@ test('aarch64: efi chainloads an application with its load options and continues
       ],
     });
     assert.ok(r.ok, explain(r));
+    assert.not.ok(r.lines.some((l) => l.text.startsWith("[loader] booting entry 'broken'")), 'the broken entry was booted');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,9 @@
 // compiled for x86_64-linux and aarch64-linux (run under qemu-aarch64) through the
 // tests/subset/cfgcheck driver and run on a table of good and bad files. Every error must
 // come with its line, its column and its exact message, on both architectures alike;
-// the entries the loader would see are checked too. Also: the example in
+// the entries the loader would see are checked too, and every error code the parser has
+// (CfgErr) must be provoked by at least one case, found through its message template in
+// common/cfg-messages.ts, so a new error cannot come without a test. Also: the example in
 // docs/boot-protocol.md is docs/examples/boot.cfg, byte for byte, and parses cleanly.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -41,6 +43,8 @@ function errorsOf(lines: string[]): string[] {
 }
 
 const ENTRY = 'entry=k\nprotocol=tsboot\npath=/k.elf\n';
+/** The characters UEFI file names (and FAT) exclude from a path. */
+const EXCLUDED = ['"', '*', ':', '<', '>', '?', '|'];
 
 // name, file, the exact error lines cfgcheck must print (in order; none for a good file)
 const CASES: [string, string | Buffer, string[]][] = [
@@ -119,6 +123,32 @@ const CASES: [string, string | Buffer, string[]][] = [
   ['cmdline of 1024 bytes', `entry=l\nprotocol=linux\npath=/v\ncmdline=${'c'.repeat(1024)}\n`,
     ["boot.cfg:4:9: error: the value of 'cmdline' is too long (at most 1023 bytes)"]],
   ['entry name of 64 bytes', `entry=${'n'.repeat(64)}\nprotocol=efi\npath=/x\n`, ["boot.cfg:1:7: error: the value of 'entry' is too long (at most 63 bytes)"]],
+  ['default name of 64 bytes', `default=${'n'.repeat(64)}\n` + ENTRY,
+    ["boot.cfg:1:9: error: the value of 'default' is too long (at most 63 bytes)"]],
+  ['initrd path of 255 bytes plus the implied backslash', `entry=l\nprotocol=linux\npath=/v\ninitrd=${'i'.repeat(255)}\n`,
+    ["boot.cfg:4:8: error: the value of 'initrd' is too long (at most 254 bytes)"]],
+  ['every character UEFI file names exclude, in path= and initrd=',
+    EXCLUDED.map((c, i) => `entry=e${i}\nprotocol=linux\npath=/ok\ninitrd=/a${c}b\n`).join('') + 'entry=p\nprotocol=efi\npath=/x<y\n',
+    [...EXCLUDED.map((c, i) => `boot.cfg:${4 * i + 4}:10: error: '${c}' is not allowed in a file path`),
+      "boot.cfg:31:8: error: '<' is not allowed in a file path"]],
+  ['empty values of keys other than cmdline', 'default=\nentry=k\nprotocol=\npath=/k\narch=\nsha256= \n',
+    ["boot.cfg:1:8: error: 'default' needs a value", "boot.cfg:3:9: error: 'protocol' needs a value",
+      "boot.cfg:5:5: error: 'arch' needs a value", "boot.cfg:6:7: error: 'sha256' needs a value"]],
+  ['an entry without a name', 'entry=\nprotocol=efi\npath=/x\n', ["boot.cfg:1:6: error: 'entry' needs a value"]],
+  ['a control character in the key', ENTRY + 'cmd\x02line=x\n',
+    ['boot.cfg:4:4: error: control character 0x02: only blanks may surround keys and values']],
+  ['NUL in the key', ENTRY + 'pa\0th=/x\n', ['boot.cfg:4:3: error: NUL byte: boot.cfg must be text']],
+  ['entry keys before any entry', 'protocol=tsboot\narch=x86_64\nsha256=' + '0'.repeat(64) + '\n' + ENTRY,
+    ["boot.cfg:1:1: error: 'protocol' belongs to an entry: start one with entry=<name> above it",
+      "boot.cfg:2:1: error: 'arch' belongs to an entry: start one with entry=<name> above it",
+      "boot.cfg:3:1: error: 'sha256' belongs to an entry: start one with entry=<name> above it"]],
+  ['default= inside an entry', ENTRY + 'default=k\n',
+    ["boot.cfg:4:1: error: 'default' is a global key: move it above the first entry="]],
+  ['an entry key given twice, and paging= given twice', 'paging=4\npaging=5\n' + ENTRY + 'protocol=linux\n',
+    ["boot.cfg:2:1: error: 'paging' is given twice (first on line 1)",
+      "boot.cfg:6:1: error: 'protocol' is given twice (first on line 4)"]],
+  ['initrd for an efi application', 'entry=e\nprotocol=efi\npath=/e\ninitrd=/i\n',
+    ['boot.cfg:4:1: error: initrd= is only for protocol=linux']],
 
   // ---- entries and the file -----------------------------------------------------------
   ['entry without protocol and path', 'entry=k\ncmdline=x\n', ["boot.cfg:1:1: error: entry 'k' has no protocol= line", "boot.cfg:1:1: error: entry 'k' has no path= line"]],
@@ -144,6 +174,45 @@ for (const host of ARCHES) {
     }
   });
 }
+
+/** The error codes (common/cfg.ts `CfgErr`) and their message templates (common/cfg-messages.ts `TEMPLATES`). */
+function templates(): { codes: string[]; messages: Map<string, string> } {
+  const cfgSrc = fs.readFileSync(path.join(repoRoot, 'common', 'cfg.ts'), 'utf8');
+  const msgSrc = fs.readFileSync(path.join(repoRoot, 'common', 'cfg-messages.ts'), 'utf8');
+  const body = /export const enum CfgErr \{([^}]*)\}/.exec(cfgSrc)![1];
+  const codes = body.split(',').map((c) => c.replace(/=.*$/, '').trim()).filter((c) => c && c !== 'None');
+  // TEMPLATES: one message per code, in CfgErr order from BadUtf8 on, each ending in \0.
+  const list = /const TEMPLATES: cstr = "\\\n([\s\S]*?)";/.exec(msgSrc);
+  assert.ok(list, 'no TEMPLATES list in common/cfg-messages.ts');
+  const texts = list![1].split('\\0\\\n').filter((t) => t !== '');
+  assert.is(texts.length, codes.length, `${texts.length} messages for ${codes.length} error codes`);
+  const messages = new Map<string, string>(codes.map((c, i) => [c, texts[i]]));
+  return { codes, messages };
+}
+
+/** A message template as a pattern for the line cfgcheck prints (%s a token, %d a number, %x a byte, %k a key). */
+function templatePattern(t: string): RegExp {
+  const esc = t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const body = esc.replace(/%s/g, '.*').replace(/%d/g, '\\d+').replace(/%x/g, '0x[0-9A-F]+')
+    .replace(/%k/g, '[a-z0-9]+');
+  return new RegExp(`^boot\\.cfg(:\\d+:\\d+)?: error: ${body}$`);
+}
+
+test('every error the parser can give is provoked by a case above, with its message and line', () => {
+  const { codes, messages } = templates();
+  assert.ok(codes.length >= 30, `only ${codes.length} error codes found in common/cfg.ts`);
+  const expected = CASES.flatMap(([, , errors]) => errors);
+  for (const code of codes) {
+    const t = messages.get(code);
+    assert.ok(t, `CfgErr.${code} has no message in common/cfg-messages.ts`);
+    const re = templatePattern(t!);
+    const hits = expected.filter((l) => re.test(l));
+    assert.ok(hits.length > 0, `no case provokes CfgErr.${code} ("${t}")`);
+    // Whole-file errors have no line; every other error names its line and column.
+    const withLine = hits.some((l) => /^boot\.cfg:\d+:\d+: /.test(l));
+    if (code !== 'NoEntries') assert.ok(withLine, `CfgErr.${code}: no case names its line`);
+  }
+});
 
 test('what the loader sees: entries, broken ones, arch filter, default, timeout', () => {
   const cfg = [
@@ -212,6 +281,23 @@ test('the example in docs/boot-protocol.md is docs/examples/boot.cfg and parses 
     const own = r.lines.filter((l) => / ok protocol=/.test(l)).map((l) => l.split(' ')[2]);
     assert.equal(own, ["'tsboot'", "'linux'"], `${arch}: ${r.lines.join('\n')}`);
   }
+});
+
+test('every boot.cfg example in README.md and docs/*.md parses with no error for the loaders it names', () => {
+  const docs = ['README.md', ...fs.readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  let blocks = 0;
+  for (const doc of docs) {
+    const text = fs.readFileSync(path.join(repoRoot, doc), 'utf8');
+    for (const m of text.matchAll(/^```ini\n([\s\S]*?)^```$/gm)) {
+      blocks++;
+      const line = text.slice(0, m.index).split('\n').length;
+      for (const arch of ARCHES) {
+        const r = run(m[1], arch);
+        assert.is(r.code, 0, `${doc}:${line} for the ${arch} loader:\n${r.lines.join('\n')}`);
+      }
+    }
+  }
+  assert.ok(blocks >= 2, `only ${blocks} boot.cfg examples found`);
 });
 
 test('usage errors exit 2', () => {

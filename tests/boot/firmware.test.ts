@@ -20,6 +20,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import { bootEsp, BootPlace, buildBoot, explain, tempDir } from './bootlib';
 import { checkSmp, checkMemtest } from './smpcheck';
+import { checkProbes } from './permcheck';
 import { removeDir } from '../lib/toolchain';
 import { HarnessResult, runHarness, SerialLine } from '../../qemu/harness';
 import { launchProcess, qemuCommand } from '../../qemu/runner';
@@ -137,7 +138,7 @@ async function bootAndAudit(c: Case, onLine?: (line: SerialLine) => void): Promi
     // One CPU (QEMU's default): the CPU tables, the shared-state checks and the memory test
     // on it alone, as each firmware describes it.
     const text = r.lines.map((l) => l.text);
-    const smp = [...checkSmp(text, 1), ...checkMemtest(text, 1).problems];
+    const smp = [...checkProbes(text, c.arch), ...checkSmp(text, 1), ...checkMemtest(text, 1).problems];
     assert.equal(smp, [], `${smp.join('; ')}\n${explain(r)}`);
     return r;
   } finally {

@@ -20,6 +20,7 @@ import * as path from 'path';
 import { buildBoot, bootEsp, bootNoReset, checkMemory, tempDir, explain, tsbootCfg, FIRMWARE_DUMP_PATTERNS } from './bootlib';
 import { removeDir } from '../lib/toolchain';
 import { checkSmp, checkMemtest } from './smpcheck';
+import { checkProbes } from './permcheck';
 
 type Arch = 'x86_64' | 'aarch64';
 
@@ -49,7 +50,7 @@ for (const [arch, memory, smp] of CASES) {
       assert.ok(r.ok, explain(r));
       checkMemory(r, memory);
       const text = r.lines.map((l) => l.text);
-      const problems = [...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
+      const problems = [...checkProbes(text, arch), ...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
       assert.equal(problems, [], `${problems.join('; ')}\n${explain(r)}`);
     } finally {
       removeDir(dir);

@@ -3,9 +3,10 @@
 //   switches through 32-bit mode; the kernel runs with CR4.LA57 set, checks that the boot
 //   info says so, and passes every check (HHDM, engine on the live tables, mm, runtime
 //   services) on 5-level tables; with 2 CPUs, whose trampoline turns LA57 on and runs on a
-//   PML5 of its own.
+//   PML5 of its own. CPUID says it has 1 GiB pages (pdpe1gb), and with 2 GiB of RAM the
+//   kernel's walk of its HHDM must find 1 GiB leaves.
 // - the default `qemu64` has no LA57: the loader says so and falls back to 4 levels; the
-//   boot still passes.
+//   boot still passes, and without pdpe1gb its HHDM has no 1 GiB leaf.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
@@ -13,6 +14,7 @@ import * as path from 'path';
 import { bootEsp, buildBoot, explain, tempDir } from './bootlib';
 import { ISA_DEBUG_EXIT_PASS } from '../../qemu/harness';
 import { checkSmp, checkMemtest } from './smpcheck';
+import { checkProbes, hhdmLeaves } from './permcheck';
 
 const FIVE: (string | RegExp)[] = [
   '[loader] paging: the firmware runs 4-level paging; the CPU has LA57',
@@ -37,7 +39,9 @@ const FALLBACK: (string | RegExp)[] = [
   '[kernel] PASS',
 ];
 
-async function boot(tag: string, cpu: string | undefined, expect: (string | RegExp)[], smp = 1): Promise<void> {
+async function boot(
+  tag: string, cpu: string | undefined, expect: (string | RegExp)[], gib1: boolean, smp = 1, memory?: string,
+): Promise<void> {
   const art = await buildBoot('x86_64');
   const dir = tempDir(tag);
   try {
@@ -47,11 +51,14 @@ async function boot(tag: string, cpu: string | undefined, expect: (string | RegE
       { hostPath: art.loader, espPath: '/EFI/BOOT/BOOTX64.EFI' },
       { hostPath: art.kernel, espPath: '/tsboot/kernel-x86_64.elf' },
       { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
-    ], { expect, exitConvention: 'isa-debug-exit', cpu, smp, timeoutMs: 150_000 });
+    ], { expect, exitConvention: 'isa-debug-exit', cpu, smp, memory, timeoutMs: 150_000 });
     assert.ok(r.ok, `${tag}: ${explain(r)}`);
     const text = r.lines.map((l) => l.text);
-    const problems = [...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
+    const problems = [...checkProbes(text, 'x86_64'), ...checkSmp(text, smp), ...checkMemtest(text, smp).problems];
     assert.equal(problems, [], `${tag}: ${problems.join('; ')}\n${explain(r)}`);
+    const leaves = hhdmLeaves(text);
+    assert.ok(leaves && leaves.allowed === gib1 && (gib1 ? leaves.gib1 > 0 : leaves.gib1 === 0),
+      `${tag}: HHDM leaves ${JSON.stringify(leaves)}, expected ${gib1 ? 'some' : 'no'} 1 GiB leaves\n${explain(r)}`);
     assert.is(r.verdict, 'pass');
     assert.is(r.exit.code, ISA_DEBUG_EXIT_PASS);
   } finally {
@@ -59,9 +66,12 @@ async function boot(tag: string, cpu: string | undefined, expect: (string | RegE
   }
 }
 
-test('x86_64 paging=5: 5-level with -cpu max, 4-level fallback without LA57, both PASS', async () => {
+test('x86_64 paging=5: 5-level with -cpu max and 1 GiB pages, 4-level fallback without LA57 or 1 GiB pages', async () => {
   await buildBoot('x86_64');
-  await Promise.all([boot('paging5-max', 'max', FIVE, 2), boot('paging5-qemu64', undefined, FALLBACK)]);
+  await Promise.all([
+    boot('paging5-max', 'max', FIVE, true, 2, '2G'),
+    boot('paging5-qemu64', undefined, FALLBACK, false),
+  ]);
 });
 
 test.run();

@@ -1,6 +1,6 @@
 // What a boot with several CPUs must show on serial, shared by the boot tests and the
 // matrix: every CPU QEMU was given online, the shared-state checks passed on all of them
-// with every console line whole, and the memory test's four patterns on one CPU and on
+// with every console line whole (and the permission probes on each CPU at once), and the memory test's four patterns on one CPU and on
 // all of them, with the injected fault (when asked for) found by every pattern in both
 // runs at its address and bit, and nothing else found. Each returns a list of problems
 // (empty: all good) so that a test can print them with the serial log.
@@ -28,7 +28,7 @@ export function checkSmp(lines: string[], cpus: number, hung: number[] = []): st
     if (!lines.some((l) => re.test(l))) problems.push(`CPU ${i}: no line matching ${re}`);
   }
   cpus = n;
-  for (const name of ['spin lock', 'frames', 'console']) {
+  for (const name of ['spin lock', 'frames', 'console', 'permissions']) {
     const l = lines.find((x) => x.startsWith(`[kernel] smp test ${name}: `) && !/CPU \d+ of/.test(x));
     if (!l) problems.push(`no smp test ${name} verdict`);
     else if (!l.endsWith(': pass')) problems.push(`smp test ${name} failed: ${l}`);

@@ -3,7 +3,7 @@
 // screenshot of the GOP framebuffer through QMP `screendump` (qemu/qmp.ts). Then
 //   1. the whole screen must equal, pixel for pixel, the console model
 //      (tests/fbcon/model.ts) rendering the kernel's own serial lines followed by the
-//      PASS verdict: the kernel clears the screen in fbconInit, so nothing on it is
+//      PASS verdict: the kernel clears the screen in fbcon.init, so nothing on it is
 //      firmware-dependent, and run-dependent numbers (TSC ticks) are in both;
 //   2. the verdict band (cropped) must equal the checked-in reference image
 //      tests/fixtures/fbcon/qemu-<arch>-pass-band.png (TSBOOT_UPDATE_FIXTURES=1 rewrites it);
@@ -123,7 +123,7 @@ function assertScreenIsSerial(img: RgbImage, result: { lines: Array<{ text: stri
   assert.is(`${img.width}x${img.height}`, `${w}x${h}`, 'screenshot size = the GOP mode the kernel was given');
 
   // Everything after the first [kernel] line is the kernel's (blank lines included).
-  // fbconInit clears the screen, so the screen shows the lines printed after it: find the
+  // fbcon.init clears the screen, so the screen shows the lines printed after it: find the
   // first line that is on screen (normally 0, the "entered" line).
   const font = fontFromGeneratedModule(generatedFontPath(repoRoot));
   const texts = result.lines.map((l) => l.text);

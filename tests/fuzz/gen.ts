@@ -21,7 +21,8 @@
 import { ArithOp, OPNAME, C_PRELUDE, Rng, TY, TYPES, Ty, programSeed, tyMin, valueOf } from './model';
 import { ExprGen, Var } from './exprs';
 import { ClassGen } from './classes';
-import { StructGen } from './structs';
+import { StructGen, StructHost } from './structs';
+import { GenericClassGen } from './generic-classes';
 
 export interface GenOptions {
   /** Test functions per program (each is a block of traced statements). */
@@ -55,10 +56,12 @@ class Gen extends ClassGen {
 
   /** Struct and array values (structs.ts). */
   private readonly values: StructGen;
+  /** A generic class and its instances (generic-classes.ts). */
+  private readonly generic: GenericClassGen;
 
   constructor(r: Rng, private o: Required<GenOptions>) {
     super(r);
-    this.values = new StructGen({
+    const host: StructHost = {
       r, R: this.R,
       line: (a, b) => this.line(a, b),
       fresh: (p) => this.fresh(p),
@@ -74,7 +77,9 @@ class Gen extends ClassGen {
       },
       declare: (v) => this.declare(v),
       trace: (n, t) => this.trace(n, t),
-    });
+    };
+    this.values = new StructGen(host);
+    this.generic = new GenericClassGen(host, this.values);
   }
 
   // --- emission helpers -----------------------------------------------------------------
@@ -151,8 +156,10 @@ class Gen extends ClassGen {
       this.values.any && !this.inPure ? 2 : 0, // 13 struct or array values (structs.ts)
       this.objects.length && !this.inPure ? 3 : 0, // 14 classes: construct, call, assign, trace
       this.arrays.length && canNest ? 2 : 0, // 15 for…of over an Arr or a sub-slice of it
+      this.generic.any && !this.inPure ? 2 : 0, // 16 a generic class's instances (generic-classes.ts)
     ]);
     switch (c) {
+      case 16: this.generic.statement(); return;
       case 13: this.values.statement(); return;
       case 14: this.classStatement(); return;
       case 0: {
@@ -407,6 +414,7 @@ class Gen extends ClassGen {
     for (let i = 0; i < this.o.helpers; i++) this.helper();
     // Classes (tests/fuzz/classes.ts), in most programs.
     if (this.r.chance(0.7)) this.declareClasses();
+    if (this.r.chance(0.6)) this.generic.declarations();
 
     // Test functions: traced statements.
     const tests: string[] = [];
@@ -426,6 +434,7 @@ class Gen extends ClassGen {
     for (const t of tests) this.line(`${t}();`, `${t}();`);
     for (const g of this.globals) this.trace(g.name, g.ty);
     this.traceClasses();
+    this.generic.traceEnd();
     for (const a of this.arrays) {
       this.line(`for (let k: u32 = 0; k < ${a.len}; k++) { printHex(u64(${a.name}[k])); print(" "); }`,
         `for (u32 k = 0; k < ${a.len}; k++) { tb_print_hex((u64)(${a.name}[k])); tb_putc(' '); }`);

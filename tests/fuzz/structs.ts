@@ -24,7 +24,7 @@ export interface StructHost {
 }
 
 interface Field { name: string; ty: Ty; len?: number }
-interface StructDecl { name: string; fields: Field[]; make: string; makeParams: Var[]; change: string; changeTy: Ty }
+export interface StructDecl { name: string; fields: Field[]; make: string; makeParams: Var[]; change: string; changeTy: Ty }
 interface ArrFn { name: string; cType: string; ty: Ty; len: number; params: Var[] }
 
 export class StructGen {
@@ -118,6 +118,20 @@ export class StructGen {
     });
     h.line('}', '}');
     this.arrFns.push(f);
+  }
+
+  /** A struct type for other generators (generic-classes.ts), if there is one. */
+  pick(): StructDecl | undefined { return this.structs.length ? this.h.r.pick(this.structs) : undefined; }
+
+  /** A random value of struct s: a call of its maker, maybe changed. */
+  value(s: StructDecl): { ts: string; c: string } { return this.call(s); }
+
+  /** Traces every scalar of a struct place (array fields element by element). */
+  traceParts(place: string, s: StructDecl): void {
+    for (const f of s.fields) {
+      if (f.len) for (let i = 0; i < f.len; i++) this.h.trace(`${place}.${f.name}[${i}]`, f.ty);
+      else this.h.trace(`${place}.${f.name}`, f.ty);
+    }
   }
 
   private call(s: StructDecl): { ts: string; c: string } {

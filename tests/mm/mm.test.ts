@@ -276,7 +276,7 @@ function checkCase(arch: Arch, k: number, c: Case, out: string): { probes?: numb
   assert.is(mLine, e.fixed.find((l) => l.startsWith('M ')), `${where}: metadata size or early-allocator placement`);
   const model = e.model!;
   const f = got.find((l) => l.startsWith('F '))!.split(' ');
-  assert.is(f[1], '1', `${where}: framesInit failed`);
+  assert.is(f[1], '1', `${where}: the FrameAlloc constructor refused its span`);
   assert.is(BigInt(f[2]), model.free, `${where}: managed frames`);
   assert.is(BigInt(f[3]), model.free, `${where}: free frames after init`);
   assert.is(BigInt(f[4]), model.nblocks, `${where}: 2 MiB blocks`);

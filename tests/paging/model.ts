@@ -113,7 +113,7 @@ export class ModelTable {
     return RC.OK;
   }
 
-  /** The rc ptMap must return (validation and overlap only). */
+  /** The rc PageTable.map must return (validation and overlap only). */
   mapRc(va: bigint, pa: bigint, size: bigint, attrs: number): number {
     const limit = this.arch === 'x86_64' ? 1n << 52n : 1n << 48n;
     const r = this.checkRange(va, size);

@@ -99,6 +99,10 @@ declare function slice<T>(p: Ptr<T>, n: usize): Slice<T>;
 type cstr = string;
 /** A NUL-terminated UTF-16 string (UEFI CHAR16*); a literal here is UTF-16 + NUL. */
 type wstr = string;
+/** The NUL-terminated UTF-8 text p points at, as a cstr (no copy). */
+declare function asCstr(p: Ptr<u8> | Ptr<void>): cstr;
+/** The NUL-terminated UTF-16 text p points at, as a wstr (no copy). */
+declare function asWstr(p: Ptr<u16> | Ptr<void>): wstr;
 
 // ---- functions -----------------------------------------------------------------------
 /** Marks a function type as using the UEFI calling convention (win64 on x86_64, AAPCS64 on aarch64). */

@@ -46,6 +46,9 @@ export function getTarget(name: string): Target {
     // SSE instruction is #UD (docs/language.md, "Targets"); aarch64 follows suit so that the
     // loader never depends on CPACR_EL1.FPEN, which it rewrites on the way to the kernel.
     fnAttrs.push('"no-stack-arg-probe"', GENERAL_REGS_ONLY[arch]);
+    // One COFF section per function and per constant, so that lld-link's /opt:ref drops
+    // what nothing references (std's memmove, unused strings) instead of whole objects.
+    clangFlags.push('-ffunction-sections', '-fdata-sections');
   }
   if (os === 'elf') {
     clangFlags.push('-fno-pic');

@@ -6,8 +6,8 @@
 //   FADT <found> <armBootArch>
 //   DTB <status> <count> <disabled> <unsupported> <ids...>
 
-import { type MadtInfo, type AcpiInfo, type AcpiView, acpiMadt, acpiScan, acpiView } from "../../../common/acpi";
-import { type FdtInfo, FdtStatus, fdtScan } from "../../../common/fdt";
+import { acpiMadt, acpiScan, acpiView } from "../../../common/acpi";
+import { fdtScan } from "../../../common/fdt";
 import { type CpuList } from "../../../common/cpulist";
 
 function sp(): void { printChar(0x20); }
@@ -22,29 +22,25 @@ function printIds(l: Ptr<CpuList>): void {
 
 /** The ACPI blob holds the RSDP at offset rsdp; its "physical addresses" are offsets. */
 export function runAcpi(blob: Ptr<u8>, len: u64, rsdp: u64): void {
-  let view: AcpiView = zeroed<AcpiView>();
-  acpiView(addressOf(view), addr(blob), len);
+  let view = acpiView(addr(blob), len);
   for (let mode: u32 = 0; mode < 2; mode++) {
-    let m: MadtInfo = zeroed<MadtInfo>();
-    let found: bool = acpiMadt(addressOf(view), rsdp, mode == 1, addressOf(m));
+    const m = acpiMadt(addressOf(view), rsdp, mode == 1);
     print(mode == 1 ? "MADT gicc " : "MADT apic ");
-    printU(found ? 1 : 0); sp(); printHex(m.lapicBase); sp();
+    printU(m.found ? 1 : 0); sp(); printHex(m.lapicBase); sp();
     printCounts(addressOf(m.cpus)); sp(); printU(u64(m.cpus.dropped)); sp(); printU(u64(m.x2apicEntries));
     printIds(addressOf(m.cpus));
     print("\n");
   }
-  let a: AcpiInfo = zeroed<AcpiInfo>();
-  let ok: bool = acpiScan(addressOf(view), rsdp, addressOf(a));
+  const a = acpiScan(addressOf(view), rsdp);
   print("FADT ");
-  printU(ok && a.fadtFound ? 1 : 0); sp(); printHex(u64(a.armBootArch));
+  printU(a.rootFound && a.fadtFound ? 1 : 0); sp(); printHex(u64(a.armBootArch));
   print("\n");
 }
 
 export function runDtb(blob: Ptr<u8>, len: u64): void {
-  let info: FdtInfo = zeroed<FdtInfo>();
-  let st: FdtStatus = fdtScan(blob, len, addressOf(info));
+  const info = fdtScan(blob, len);
   print("DTB ");
-  printU(u64(st)); sp();
+  printU(u64(info.status)); sp();
   printCounts(addressOf(info.cpus));
   printIds(addressOf(info.cpus));
   print("\n");

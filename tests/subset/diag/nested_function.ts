@@ -6,7 +6,7 @@ export function main(): i32 {
   function inc(x: u32): u32 { return x + count + STEP; }
   const add = (x: u32): u32 => x + count;
   const bad = (x) => x;
-  const noResult = (x: u32) => x + 1;
+  const noResult = (x: u32) => 1; // a literal alone has no type to infer the result from
   return i32(inc(2) + add(1));
 }
 function outer(n: u32): u32 {

@@ -8,10 +8,7 @@
 // Text printed with print() also reaches stdout (the console sink tees); the test ignores
 // everything that is not a record.
 import { FbFormat } from "../../../common/bootinfo";
-import {
-  fbconInitRaw, fbconSink, fbconPrint, fbconPutChar, fbconVerdict, fbconSetScale, fbconSetColors,
-  fbconCols, fbconRows, fbconScale, fbconInitError, fbconAutoScale, fbconVerdictScale, fbconSetNext,
-} from "../../../common/fbcon/fbcon";
+import { fbcon, fbconSink, fbconAutoScale, fbconVerdictScale } from "../../../common/fbcon/fbcon";
 
 /** @symbol tsboot_console_write */
 declare function consoleWrite(p: Ptr<u8>, n: usize): void;
@@ -47,9 +44,9 @@ function dump(name: cstr, w: u32, h: u32, pitch: u32, bpp: u32, fmt: FbFormat, r
 
 function start(w: u32, h: u32, pitch: u32, bpp: u32, fmt: FbFormat, r: u32, g: u32, b: u32): void {
   fill();
-  if (!fbconInitRaw(fbAddr(), FB_BYTES, w, h, pitch, bpp, fmt, r, g, b)) {
+  if (!fbcon.initRaw(fbAddr(), FB_BYTES, w, h, pitch, bpp, fmt, r, g, b)) {
     print("\n@@ERROR init failed: ");
-    println(fbconInitError());
+    println(fbcon.error);
     exit(1);
   }
   setConsoleSink(fbconSink);
@@ -93,10 +90,10 @@ function info(name: cstr, w: u32, h: u32): void {
 }
 
 function tryInit(name: cstr, base: u64, size: u64, w: u32, h: u32, pitch: u32, bpp: u32, fmt: FbFormat, r: u32, g: u32, b: u32): void {
-  let ok: bool = fbconInitRaw(base, size, w, h, pitch, bpp, fmt, r, g, b);
+  let ok: bool = fbcon.initRaw(base, size, w, h, pitch, bpp, fmt, r, g, b);
   print("\n@@INIT "); print(name); sp();
   print(ok ? "accepted" : "refused"); sp();
-  println(fbconInitError());
+  println(fbcon.error);
 }
 
 export function main(): i32 {
@@ -108,23 +105,23 @@ export function main(): i32 {
   textScenario("mask565", 331, 150, 335 * 2, 16, FbFormat.Bitmask, 0xF800, 0x07E0, 0x001F);
   textScenario("mask565auto", 331, 150, 331 * 2, 0, FbFormat.Bitmask, 0xF800, 0x07E0, 0x001F);
 
-  // Scrolling: 12 lines on a 20x5 screen, through fbconPrint (no sink).
+  // Scrolling: 12 lines on a 20x5 screen, through fbcon.print (no sink).
   start(160, 80, 163 * 4, 32, FbFormat.Rgbx8888, 0, 0, 0);
   setConsoleSink(null);
   for (let i: u32 = 1; i <= 12; i++) {
-    fbconPrint("line ");
-    fbconPutChar(u8(0x30 + i / 10));
-    fbconPutChar(u8(0x30 + i % 10));
-    fbconPutChar(10);
+    fbcon.print("line ");
+    fbcon.putChar(u8(0x30 + i / 10));
+    fbcon.putChar(u8(0x30 + i % 10));
+    fbcon.putChar(10);
   }
   dump("scroll", 160, 80, 163 * 4, 32, FbFormat.Rgbx8888, 0, 0, 0);
 
   // Verdicts: PASS with room below the text; FAIL on a full 5:6:5 screen, cursor mid-line.
   start(320, 200, 320 * 4, 32, FbFormat.Rgbx8888, 0, 0, 0);
-  fbconSetNext(countTee);
+  fbcon.next = countTee;
   print("[kernel] all 6 checks passed\n[kernel] PASS\n");
-  fbconSetNext(null);
-  fbconVerdict(true);
+  fbcon.next = null;
+  fbcon.verdict(true);
   setConsoleSink(null);
   print("\n@@TEE ");
   printU(teeCount);
@@ -134,15 +131,15 @@ export function main(): i32 {
   start(320, 200, 322 * 2, 16, FbFormat.Bitmask, 0xF800, 0x07E0, 0x001F);
   numberedLines(10);
   print("[kernel] FAIL: a reason long enough to wrap onto the next line");
-  fbconVerdict(false);
+  fbcon.verdict(false);
   dump("fail", 320, 200, 322 * 2, 16, FbFormat.Bitmask, 0xF800, 0x07E0, 0x001F);
 
   // Scale 2 and explicit colours.
   start(331, 150, 331 * 4, 32, FbFormat.Bgrx8888, 0, 0, 0);
-  fbconSetScale(2);
+  fbcon.setScale(2);
   print("Scale ");
-  printU(fbconScale());
-  fbconSetColors(0x102030, 0xF0E0D0);
+  printU(fbcon.scale);
+  fbcon.setColors(0x102030, 0xF0E0D0);
   print("\nColors!\n");
   dump("scale2", 331, 150, 331 * 4, 32, FbFormat.Bgrx8888, 0, 0, 0);
   setConsoleSink(null);
@@ -151,7 +148,7 @@ export function main(): i32 {
   start(1280, 780, 1280 * 4, 32, FbFormat.Bgrx8888, 0, 0, 0);
   setConsoleSink(null);
   print("\n@@LAYOUT 1280x780 ");
-  printU(fbconCols()); sp(); printU(fbconRows()); sp(); printU(fbconScale()); print("\n");
+  printU(fbcon.cols); sp(); printU(fbcon.rows); sp(); printU(fbcon.scale); print("\n");
   info("800x600", 800, 600);
   info("1280x800", 1280, 800);
   info("1920x1080", 1920, 1080);
@@ -175,7 +172,7 @@ export function main(): i32 {
   tryInit("refused-then-print", b, FB_BYTES, 100, 50, 399, 32, FbFormat.Rgbx8888, 0, 0, 0);
   setConsoleSink(fbconSink);
   print("nothing may be drawn\n");
-  fbconVerdict(true);
+  fbcon.verdict(true);
   fbconClear2();
   dump("refused", 100, 50, 400, 32, FbFormat.Rgbx8888, 0, 0, 0);
   print("\n@@END\n");
@@ -183,6 +180,6 @@ export function main(): i32 {
 }
 
 function fbconClear2(): void {
-  fbconSetScale(2);
-  fbconSetColors(0xFFFFFF, 0xFFFFFF);
+  fbcon.setScale(2);
+  fbcon.setColors(0xFFFFFF, 0xFFFFFF);
 }

@@ -19,17 +19,16 @@
 //  12 timing: arg batches of 32 allocs then 32 frees: "O 12 medianAlloc medianFree maxProbes"
 
 import { type MemRegion, MemType } from "../../../common/bootinfo";
-import { type PageTable, type FrameSource, ptInit, ptTranslate, PT_OK } from "../../../common/paging/engine";
+import { type FrameSource, PageTable, PT_NEW_ROOT } from "../../../common/paging/engine";
+import { ptTranslate } from "../../../common/paging/lookup";
 import { Attr } from "../../../common/paging/attrs";
+import { type PhysMem, type RangeSet, type PhysRange, PhysStatus } from "../../../kernel-stub/mm/ranges";
+import { EarlyAlloc } from "../../../kernel-stub/mm/early";
 import {
-  type PhysMem, type RangeSet, type PhysRange, PhysStatus, physBuild, physReclaimLoader, physGeneration, rsTotal, rsBase, rsEnd,
-} from "../../../kernel-stub/mm/ranges";
-import { type EarlyAlloc, earlyInit, earlyAlloc, earlySeal } from "../../../kernel-stub/mm/early";
-import {
-  type FrameAlloc, framesInit, framesMetaBytes, framesAddRange, framesSource, frameAlloc, frameFree, frameAlloc2M, frameFree2M,
+  FrameAlloc, framesMetaBytes, framesSource,
 } from "../../../kernel-stub/mm/frames";
-import { type FrameCheck, type StressResult, checkAllFrames, stressFrames } from "../../../kernel-stub/mm/frametest";
-import { type Vmap, vmapInit, vmap, vmapMmio, vunmap } from "../../../kernel-stub/mm/vmap";
+import { checkAllFrames, stressFrames } from "../../../kernel-stub/mm/frametest";
+import { Vmap } from "../../../kernel-stub/mm/vmap";
 import { mmTicks, medianU64 } from "../../../kernel-stub/mm/ticks";
 import { printEfiTime } from "../../../kernel-stub/mm/runtime";
 import { type EfiRuntimeServices, type EfiTime, type EfiTimeCapabilities, EFI_RUNTIME_SERVICES_SIGNATURE } from "../../../common/uefi";
@@ -67,33 +66,34 @@ function printSet(tag: cstr, s: Ptr<RangeSet>): void {
 }
 
 function reclaimAdd(ctx: Ptr<void>, base: u64, end: u64): void {
-  framesAddRange(cast<FrameAlloc>(ctx), base, end);
+  cast<FrameAlloc>(ctx).addRange(base, end);
 }
 
 function vmapCheck(): bool {
   let free0: u64 = fa.freeFrames;
-  let src: FrameSource = zeroed<FrameSource>();
-  framesSource(addressOf(fa), addressOf(src));
-  if (ptInit(addressOf(pt), addressOf(src), fa.p2v) != PT_OK) return false;
+  let src: FrameSource = framesSource(addressOf(fa));
+  pt = new PageTable(addressOf(src), fa.p2v, PT_NEW_ROOT);
+  if (pt.root == 0) return false;
   pt.highHalf = true;
-  vmapInit(addressOf(vm), addressOf(pt), 0xFFFF_C000_0000_0000, 0x10_0000_0000);
+  vm = new Vmap(addressOf(pt), 0xFFFF_C000_0000_0000, 0x10_0000_0000);
   let ok: bool = true;
   // MMIO at an odd offset, then 4 MiB that should use 2 MiB pages, then one page.
-  let a: u64 = vmapMmio(addressOf(vm), 0xFEE0_0030, 0x20);
-  let b: u64 = vmap(addressOf(vm), 0x8000_0000, 0x40_0000, Attr.Read | Attr.Write | Attr.Global);
-  let c: u64 = vmap(addressOf(vm), 0x1234_5000, 0x1000, Attr.Read | Attr.Uncached);
-  let pa: u64 = 0;
-  let at: u32 = 0;
-  ok = ok && a != 0 && (a & 0xFFF) == 0x30 && ptTranslate(addressOf(pt), a, addressOf(pa), addressOf(at)) && pa == 0xFEE0_0030 && (at & Attr.Device) != 0;
-  ok = ok && b != 0 && (b & 0x1F_FFFF) == 0 && ptTranslate(addressOf(pt), b + 0x30_0008, addressOf(pa), addressOf(at)) && pa == 0x8030_0008;
-  ok = ok && c != 0 && ptTranslate(addressOf(pt), c, addressOf(pa), addressOf(at)) && pa == 0x1234_5000 && (at & Attr.Uncached) != 0 && (at & Attr.Write) == 0;
+  let a: u64 = vm.mapMmio(0xFEE0_0030, 0x20);
+  let b: u64 = vm.map(0x8000_0000, 0x40_0000, Attr.Read | Attr.Write | Attr.Global);
+  let c: u64 = vm.map(0x1234_5000, 0x1000, Attr.Read | Attr.Uncached);
+  const ta = ptTranslate(addressOf(pt), a);
+  const tb = ptTranslate(addressOf(pt), b + 0x30_0008);
+  const tc = ptTranslate(addressOf(pt), c);
+  ok = ok && a != 0 && (a & 0xFFF) == 0x30 && ta.ok && ta.pa == 0xFEE0_0030 && (ta.attrs & Attr.Device) != 0;
+  ok = ok && b != 0 && (b & 0x1F_FFFF) == 0 && tb.ok && tb.pa == 0x8030_0008;
+  ok = ok && c != 0 && tc.ok && tc.pa == 0x1234_5000 && (tc.attrs & Attr.Uncached) != 0 && (tc.attrs & Attr.Write) == 0;
   // Guard pages between the mappings.
-  ok = ok && !ptTranslate(addressOf(pt), a - 0x30 + 0x1000, null, null);
+  ok = ok && !ptTranslate(addressOf(pt), a - 0x30 + 0x1000).ok;
   let used: u64 = free0 - fa.freeFrames;
-  ok = ok && vunmap(addressOf(vm), a, 0x20) && vunmap(addressOf(vm), b, 0x40_0000) && vunmap(addressOf(vm), c, 0x1000);
-  ok = ok && !ptTranslate(addressOf(pt), b, null, null);
+  ok = ok && vm.unmap(a, 0x20) && vm.unmap(b, 0x40_0000) && vm.unmap(c, 0x1000);
+  ok = ok && !ptTranslate(addressOf(pt), b).ok;
   // Only the root is left: give it back, and every table frame must be home again.
-  frameFree(addressOf(fa), pt.root);
+  fa.free(pt.root);
   print("V ");
   printU(ok ? 1 : 0);
   sp();
@@ -126,7 +126,7 @@ function runCase(w: Ptr<u64>): u64 {
     MAP[i].type = u32(r[i * 4 + 2]) as MemType;
     MAP[i].attrs = r[i * 4 + 3];
   }
-  let st: PhysStatus = physBuild(addressOf(pm), addressOf(MAP[0]), regions, limit);
+  let st: PhysStatus = pm.build(addressOf(MAP[0]), regions, limit);
   print("S ");
   printU(u64(st));
   print("\n");
@@ -134,7 +134,7 @@ function runCase(w: Ptr<u64>): u64 {
   printSet("U", addressOf(pm.usable));
   printSet("C", addressOf(pm.reclaim));
   print("A ");
-  hx(rsTotal(addressOf(pm.all)));
+  hx(pm.all.total());
   print("\nI ");
   hx(pm.ignoredLow);
   sp();
@@ -142,19 +142,19 @@ function runCase(w: Ptr<u64>): u64 {
   print("\nK ");
   hx(pm.kernelBytes);
   print("\nG ");
-  printU(physGeneration(addressOf(pm)));
+  printU(pm.generation);
   print("\n");
 
   // Metadata through the early allocator, over usable + reclaimable (as mmInit does).
-  let spanBase: u64 = rsBase(addressOf(pm.usable));
-  let spanEnd: u64 = rsEnd(addressOf(pm.usable));
+  let spanBase: u64 = pm.usable.base();
+  let spanEnd: u64 = pm.usable.end();
   if (pm.reclaim.count != 0) {
-    if (rsBase(addressOf(pm.reclaim)) < spanBase) spanBase = rsBase(addressOf(pm.reclaim));
-    if (rsEnd(addressOf(pm.reclaim)) > spanEnd) spanEnd = rsEnd(addressOf(pm.reclaim));
+    if (pm.reclaim.base() < spanBase) spanBase = pm.reclaim.base();
+    if (pm.reclaim.end() > spanEnd) spanEnd = pm.reclaim.end();
   }
-  earlyInit(addressOf(ea), addressOf(pm));
+  ea = new EarlyAlloc(addressOf(pm));
   let metaBytes: u64 = framesMetaBytes(spanBase, spanEnd);
-  let metaPa: u64 = earlyAlloc(addressOf(ea), metaBytes, 4096);
+  let metaPa: u64 = ea.alloc(metaBytes, 4096);
   print("M ");
   hx(metaBytes);
   sp();
@@ -176,9 +176,10 @@ function runCase(w: Ptr<u64>): u64 {
     p2v = addr(addressOf(META[0])) - metaPa;
   }
   let t0: u64 = mmTicks();
-  let okInit: bool = framesInit(addressOf(fa), addressOf(pm.usable), spanBase, spanEnd, metaPa, p2v);
+  fa = new FrameAlloc(addressOf(pm.usable), spanBase, spanEnd, metaPa, p2v);
+  let okInit: bool = fa.ok;
   let t1: u64 = mmTicks();
-  earlySeal(addressOf(ea));
+  ea.seal();
   print("F ");
   printU(okInit ? 1 : 0);
   sp();
@@ -201,22 +202,22 @@ function runCase(w: Ptr<u64>): u64 {
     printU(kind);
     sp();
     switch (kind) {
-      case 1: res = frameAlloc(addressOf(fa)); break;
-      case 2: res = frameAlloc2M(addressOf(fa)); break;
-      case 3: res = frameFree(addressOf(fa), arg) ? 1 : 0; break;
-      case 4: res = frameFree2M(addressOf(fa), arg) ? 1 : 0; break;
-      case 5: res = frameFree(addressOf(fa), RESULTS[arg]) ? 1 : 0; break;
-      case 6: res = frameFree2M(addressOf(fa), RESULTS[arg]) ? 1 : 0; break;
-      case 7: res = physReclaimLoader(addressOf(pm), addressOf(emptyKeep), reclaimAdd, addressOf(fa)); break;
+      case 1: res = fa.alloc(); break;
+      case 2: res = fa.alloc2M(); break;
+      case 3: res = fa.free(arg) ? 1 : 0; break;
+      case 4: res = fa.free2M(arg) ? 1 : 0; break;
+      case 5: res = fa.free(RESULTS[arg]) ? 1 : 0; break;
+      case 6: res = fa.free2M(RESULTS[arg]) ? 1 : 0; break;
+      case 7: res = pm.reclaimLoader(addressOf(emptyKeep), reclaimAdd, addressOf(fa)); break;
       case 8: res = fa.freeFrames; break;
-      case 9: res = physGeneration(addressOf(pm)); break;
-      case 10: res = earlyAlloc(addressOf(ea), arg, 4096); break;
+      case 9: res = pm.generation; break;
+      case 10: res = ea.alloc(arg, 4096); break;
       case 11: {
         let first: u64 = 0;
         let last: u64 = 0;
         let n: u64 = 0;
         for (let k: u64 = 0; k < arg; k++) {
-          let pa: u64 = frameAlloc(addressOf(fa));
+          let pa: u64 = fa.alloc();
           if (pa == 0) break;
           if (n == 0) first = pa;
           last = pa;
@@ -237,11 +238,11 @@ function runCase(w: Ptr<u64>): u64 {
           let ta: u64 = mmTicks();
           for (let k: u64 = 0; k < 32; k++) {
             let p0: u64 = fa.probes;
-            BATCH[k] = frameAlloc(addressOf(fa));
+            BATCH[k] = fa.alloc();
             if (fa.probes - p0 > maxProbes) maxProbes = fa.probes - p0;
           }
           let tb: u64 = mmTicks();
-          for (let k: u64 = 0; k < 32; k++) frameFree(addressOf(fa), BATCH[k]);
+          for (let k: u64 = 0; k < 32; k++) fa.free(BATCH[k]);
           let tc: u64 = mmTicks();
           SAMPLE_A[s] = tb - ta;
           SAMPLE_F[s] = tc - tb;
@@ -262,10 +263,9 @@ function runCase(w: Ptr<u64>): u64 {
     print("\n");
   }
   if (backed) {
-    let c: FrameCheck = zeroed<FrameCheck>();
-    let okAll: bool = checkAllFrames(addressOf(fa), null, addressOf(c));
+    const c = checkAllFrames(addressOf(fa), null);
     print("X ");
-    printU(okAll ? 1 : 0);
+    printU(c.ok ? 1 : 0);
     sp();
     printU(c.runs);
     sp();
@@ -275,10 +275,9 @@ function runCase(w: Ptr<u64>): u64 {
     sp();
     printU(c.endFree);
     print("\n");
-    let s: StressResult = zeroed<StressResult>();
-    let okStress: bool = stressFrames(addressOf(fa), seed, stressOps, addressOf(s));
+    const s = stressFrames(addressOf(fa), seed, stressOps);
     print("Y ");
-    printU(okStress ? 1 : 0);
+    printU(s.ok ? 1 : 0);
     sp();
     printU(s.allocs);
     sp();

@@ -14,10 +14,8 @@
 //   9 map pages, 10 unmap pages     -> "R ..." as 1 / 2, but one 4 KiB call per page, in the
 //                                      order (k * 167) mod n; rc is the first failure's
 
-import {
-  type FrameSource, type PageTable, type WalkResult,
-  ptInit, ptMap, ptUnmap, ptProtect, ptTranslate, ptWalk, ptClearFlush, PT_OK,
-} from "../../../common/paging/engine";
+import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../../common/paging/engine";
+import { ptTranslate, ptWalk } from "../../../common/paging/lookup";
 import { ptDump } from "../../../common/paging/dump";
 
 const NFRAMES = 4096;
@@ -82,10 +80,11 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
   fs.free = simFree;
   fs.ctx = null;
   let p2v: u64 = addr(addressOf(MEM[0])) - FAKE_BASE;
-  for (let k: u64 = 0; k < 4; k++) {
-    if (ptInit(tableFor(k), addressOf(fs), p2v) != PT_OK) return 2;
-  }
-  let w: WalkResult = zeroed<WalkResult>();
+  T0 = new PageTable(addressOf(fs), p2v, PT_NEW_ROOT);
+  T1 = new PageTable(addressOf(fs), p2v, PT_NEW_ROOT);
+  T2 = new PageTable(addressOf(fs), p2v, PT_NEW_ROOT);
+  T3 = new PageTable(addressOf(fs), p2v, PT_NEW_ROOT);
+  if (T0.root == 0 || T1.root == 0 || T2.root == 0 || T3.root == 0) return 2;
   for (let at: u64 = 0; at + 6 <= n; at += 6) {
     let kind: u64 = ops[at];
     let pt: Ptr<PageTable> = tableFor(ops[at + 1]);
@@ -95,40 +94,27 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
     let attrs: u32 = u32(ops[at + 5]);
     let rc: i32 = 0;
     if (kind == 1) {
-      rc = ptMap(pt, va, pa, size, attrs);
+      rc = pt.map(va, pa, size, attrs);
     } else if (kind == 2) {
-      rc = ptUnmap(pt, va, size);
+      rc = pt.unmap(va, size);
     } else if (kind == 3) {
-      rc = ptProtect(pt, va, size, attrs);
+      rc = pt.protect(va, size, attrs);
     } else if (kind == 9 || kind == 10) {
       let n: u64 = size >> 12;
       for (let k: u64 = 0; k < n && rc == PT_OK; k++) {
         let off: u64 = ((k * 167) % n) << 12;
-        if (kind == 9) rc = ptMap(pt, va + off, pa + off, 4096, attrs);
-        else rc = ptUnmap(pt, va + off, 4096);
+        if (kind == 9) rc = pt.map(va + off, pa + off, 4096, attrs);
+        else rc = pt.unmap(va + off, 4096);
       }
     } else if (kind == 4) {
-      let tpa: u64 = 0;
-      let tattrs: u32 = 0;
-      let ok: bool = ptTranslate(pt, va, addressOf(tpa), addressOf(tattrs));
-      let ok2: bool = ptWalk(pt, va, addressOf(w));
-      if (ok != ok2 || (ok && (tpa != w.pa || tattrs != w.attrs))) {
+      const t = ptTranslate(pt, va);
+      const w = ptWalk(pt, va);
+      if (t.ok != w.ok || t.pa != w.pa || t.attrs != w.attrs) {
         println("WALK MISMATCH");
         return 4;
       }
-      if (!ok) {
-        println("P -");
-      } else {
-        print("P ");
-        printHex(tpa);
-        sp();
-        printHex(u64(tattrs));
-        sp();
-        printHex(w.pageSize);
-        sp();
-        printHex(w.entries[w.levels - 1]);
-        println("");
-      }
+      if (!t.ok) println("P -");
+      else println(`P ${hex(t.pa)} ${hex(t.attrs)} ${hex(w.pageSize)} ${hex(w.entries[w.levels - 1])}`);
       continue;
     } else if (kind == 5) {
       pt.allow1G = va != 0;
@@ -144,7 +130,7 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
       println("E");
       continue;
     } else if (kind == 8) {
-      ptWalk(pt, va, addressOf(w));
+      const w = ptWalk(pt, va);
       print("W ");
       printU(u64(w.levels));
       for (let l: u32 = 0; l < 5; l++) {
@@ -177,7 +163,7 @@ export function runOps(ops: Ptr<u64>, n: u64): i32 {
       }
     }
     println("");
-    ptClearFlush(pt);
+    pt.clearFlush();
   }
   return 0;
 }

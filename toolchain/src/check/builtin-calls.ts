@@ -3,7 +3,8 @@
 // other builtin is checked against its signature in that table.
 import * as ts from 'typescript';
 import {
-  Type, BOOL, VOID, NEVER, ERROR, CSTR, FMT, U64, I64, USIZE, ISIZE, ptrTo, isIntegral, isScalar, typeName, sizeOf, alignOf,
+  Type, BOOL, VOID, NEVER, ERROR, CSTR, WSTR, FMT, U8, U16, U64, I64, USIZE, ISIZE, ptrTo, isIntegral, isScalar, sameType,
+  typeName, sizeOf, alignOf,
 } from './types';
 import { ATOMICS, builtinSignature } from './builtins';
 import { checkAtomicCall } from './atomics';
@@ -72,6 +73,17 @@ export abstract class BuiltinCallChecker extends FormatChecker {
           this.d.error(a, `cast<T>(p) reinterprets pointers, not ${typeName(t)}${hint}`);
         }
         return ptrTo(typeArg ?? ERROR);
+      }
+      case 'asCstr': case 'asWstr': {
+        // The text a pointer points at, as tsc sees it: NUL-terminated UTF-8 (cstr) or UTF-16 (wstr).
+        const wide = name === 'asWstr';
+        const unit = wide ? 'Ptr<u16>' : 'Ptr<u8>';
+        if (e.arguments.length !== 1) { this.d.error(e, `${name}(p) takes one ${unit}`); return wide ? WSTR : CSTR; }
+        const t = this.expr(e.arguments[0], undefined);
+        const ok = t.kind === 'error' || t.kind === 'null'
+          || (t.kind === 'ptr' && (t.to.kind === 'void' || sameType(t.to, wide ? U16 : U8)));
+        if (!ok) this.d.error(e.arguments[0], `${name}(p) takes a ${unit}, not ${typeName(t)}`);
+        return wide ? WSTR : CSTR;
       }
       case 'addr': {
         const a = e.arguments[0];

@@ -114,7 +114,7 @@ export const CMPXCHG_FAILURE_ORDERS = LOAD_ORDERS;
 /** Builtins typed by the checker itself (generic or with file:line). */
 const SPECIAL = ['sizeof', 'alignof', 'offsetof', 'zeroed', 'ptr', 'cast', 'addr', 'ptrAdd', 'byteAdd', 'ptrDiff', 'addressOf',
   'load', 'loadVolatile', 'store', 'storeVolatile', 'asm', 'mrs', 'msr', 'panic', 'assert',
-  'embed', 'embedSize', 'slice'];
+  'embed', 'embedSize', 'slice', 'asCstr', 'asWstr'];
 
 export const BUILTINS = new Set<string>([...SPECIAL, ...Object.keys(INTRINSICS), ...Object.keys(ATOMICS)]);
 

@@ -47,11 +47,17 @@ export class Checker extends DeclChecker {
     for (const sf of this.p.std) {
       for (const f of this.funcs) if (f.decl.getSourceFile() === sf && f.exported) this.stdByName.set(f.name, f);
     }
+    this.inferPendingResults(); // arrow functions' result types, now that every name is known
     for (const c of this.moduleConsts) if (c.init) this.guarded(c.decl, () => this.constInfoValue(c, c.decl));
     // Classes first: a global's `new C()` is constant only if C's field initialisers are.
     this.checkClasses();
     for (const g of this.globals) this.guarded(g.decl, () => this.checkGlobal(g));
-    for (const f of this.funcs) if (!f.external) this.checkFunction(f);
+    // Function bodies and class members until no new instance appears: a function may
+    // instantiate a generic class, and the members of that instance generic functions.
+    let done = 0;
+    do {
+      for (; done < this.funcs.length; done++) if (!this.funcs[done].external) this.checkFunction(this.funcs[done]);
+    } while (this.checkClasses());
     if (opts.requireMain !== false) this.findEntry();
   }
 

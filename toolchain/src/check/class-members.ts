@@ -32,7 +32,9 @@ function assignedBy(e: ts.Expression): ts.SyntaxKind | undefined {
 }
 
 export abstract class ClassMemberChecker extends FunctionChecker {
-  protected abstract classOf(decl: ts.ClassDeclaration, use: ts.Node): ClassInfo | undefined;
+  protected abstract classOf(decl: ts.ClassDeclaration, use: ts.Node, args?: Type[]): ClassInfo | undefined;
+  protected abstract typeArgs(decl: ts.ClassDeclaration, written: readonly ts.TypeNode[], use: ts.Node):
+    Type[] | undefined;
   /** Method names used as callees, and the method each one calls. */
   private readonly methodRefs = new Map<ts.Node, FuncInfo>();
 
@@ -109,17 +111,15 @@ export abstract class ClassMemberChecker extends FunctionChecker {
     return { kind: 'void' };
   }
 
-  protected newExpr(e: ts.NewExpression): Type {
+  protected newExpr(e: ts.NewExpression, ctx: Type | undefined): Type {
     const sym = ts.isIdentifier(e.expression) ? this.symbolOf(e.expression) : undefined;
     const decl = sym?.declarations?.[0];
     if (!decl || !ts.isClassDeclaration(decl)) {
       this.d.error(e, REJECTED[TS.NewExpression]!);
       return ERROR;
     }
-    if (e.typeArguments?.length && !decl.typeParameters?.length) {
-      this.d.error(e, `class ${decl.name?.text} takes no type arguments`);
-    }
-    const cls = this.classOf(decl, e);
+    const args = this.newTypeArgs(e, decl, ctx);
+    const cls = args && this.classOf(decl, e, args);
     if (!cls) { e.arguments?.forEach((a) => this.expr(a, undefined)); return ERROR; }
     if (cls.ctor) this.checkAccess(e, cls, 'constructor', false);
     this.news.set(e, cls);
@@ -127,11 +127,33 @@ export abstract class ClassMemberChecker extends FunctionChecker {
     return classType(cls);
   }
 
+  /**
+   * The type arguments of `new C<...>(...)`: written, or for a generic class without them,
+   * those of the type the new object goes to (`let r: Ring<u8> = new Ring()`), as tsc infers
+   * them from the context. They are not inferred from the constructor's arguments, where
+   * tsc would take `number` from a literal: write them.
+   */
+  private newTypeArgs(e: ts.NewExpression, decl: ts.ClassDeclaration, ctx: Type | undefined): Type[] | undefined {
+    const n = decl.typeParameters?.length ?? 0;
+    if (n === 0 || e.typeArguments?.length) return this.typeArgs(decl, e.typeArguments ?? [], e);
+    const want = ctx?.kind === 'struct' ? this.classes.get(ctx.info) : undefined;
+    if (want?.decl === decl && want.typeArgs.length) return want.typeArgs;
+    const name = decl.name?.text ?? '';
+    const params = decl.typeParameters!.map((p) => p.name.text).join(', ');
+    const one = n === 1;
+    this.d.error(e, `new ${name}(...) needs its type argument${one ? '' : 's'} (${name}<${params}>): write `
+      + `${one ? 'it' : 'them'}, e.g. \`new ${name}<${decl.typeParameters!.map(() => 'u32').join(', ')}>(...)\`, `
+      + 'or give the variable the type');
+    return undefined;
+  }
+
   /** The type of `let g = new C(...)` at module level, which needs no annotation. */
   protected newType(init: ts.Expression | undefined): Type | undefined {
     if (!init || !ts.isNewExpression(init) || !ts.isIdentifier(init.expression)) return undefined;
     const decl = this.symbolOf(init.expression)?.declarations?.[0];
-    const cls = decl && ts.isClassDeclaration(decl) ? this.classOf(decl, init) : undefined;
+    if (!decl || !ts.isClassDeclaration(decl)) return undefined;
+    const args = decl.typeParameters?.length ? init.typeArguments && this.typeArgs(decl, init.typeArguments, init) : [];
+    const cls = args && this.classOf(decl, init, args);
     return cls ? classType(cls) : undefined;
   }
 

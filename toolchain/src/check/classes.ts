@@ -5,12 +5,13 @@
 // constants. This file builds a class's layout and members and checks their bodies and
 // `implements` clauses; their uses are in class-members.ts.
 //
-// A class instance is keyed by its declaration and its type arguments, so that a generic
-// class can get one instance (layout and members) per list of type arguments. Generic
-// classes are rejected until generic instantiation exists.
+// A generic class is monomorphised: each list of type arguments gets a ClassInfo of its own
+// (layout, members, maps: generics.ts `classInstance`), checked when code first names it;
+// its static members belong to the declaration and are shared by every instance.
 import * as ts from 'typescript';
 import { Type, StructInfo, VOID, ERROR, ptrTo, sameType, typeName } from './types';
-import { ClassInfo, FuncInfo, FnDecl, ConstInfo, GlobalInfo } from './entities';
+import { ClassInfo, FuncInfo, FnDecl, ConstInfo, GlobalInfo, Instance } from './entities';
+import { rejectByValue } from './aggregates';
 import { ClassMemberChecker, classType } from './class-members';
 
 const TS = ts.SyntaxKind;
@@ -25,6 +26,12 @@ function hasModifier(n: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(n) && !!ts.getModifiers(n)?.some((m) => m.kind === kind);
 }
 
+/** What belongs to the static side of a class: static members, and what is reported once per declaration. */
+function staticPart(m: ts.ClassElement): boolean {
+  return hasModifier(m, TS.StaticKeyword) || ts.isClassStaticBlockDeclaration(m) || ts.isIndexSignatureDeclaration(m)
+    || ts.isSemicolonClassElement(m);
+}
+
 function accessOf(n: ts.Node): 'private' | 'protected' | undefined {
   return hasModifier(n, TS.PrivateKeyword) ? 'private' : hasModifier(n, TS.ProtectedKeyword) ? 'protected' : undefined;
 }
@@ -32,62 +39,129 @@ function accessOf(n: ts.Node): 'private' | 'protected' | undefined {
 export abstract class ClassChecker extends ClassMemberChecker {
   protected abstract moduleName(sf: ts.SourceFile): string;
   abstract isConstantInit(e: ts.Expression): boolean;
-  /** Class instances by declaration, then by the names of their type arguments ('' for none). */
-  private readonly instances = new Map<ts.ClassDeclaration, Map<string, ClassInfo>>();
+  /**
+   * Each class declaration's own ClassInfo: the class, or for a generic class the holder of
+   * its static members, which its instances share (instances are made in generics.ts).
+   */
+  private readonly declared = new Map<ts.ClassDeclaration, ClassInfo | undefined>();
   private readonly classList: ClassInfo[] = [];
+  /** Classes whose base class is being resolved: a class that extends itself meets itself here. */
+  private readonly basing = new Set<ClassInfo>();
+
+  /**
+   * An error in how a class is written, whatever its type arguments: reported once, not
+   * once per instance of a generic class (without an instance's context).
+   */
+  private declError(node: ts.Node, message: string): void {
+    const context = this.d.context;
+    this.d.context = undefined;
+    this.d.error(node, message);
+    this.d.context = context;
+  }
 
   /** A module-level class declaration: checked whether or not it is used. */
   protected collectClass(decl: ts.ClassDeclaration): void {
     if (!decl.name) { this.d.error(decl, 'a class needs a name'); return; }
     if (hasModifier(decl, TS.AbstractKeyword)) this.d.error(decl.name, ABSTRACT);
     this.modifiers(decl, [TS.ExportKeyword, TS.AbstractKeyword], 'classes');
-    if (decl.typeParameters?.length) {
-      this.d.error(decl.typeParameters[0], 'generic classes are not supported yet; write the class for one '
-        + 'element type (e.g. `class RingU32 { items: Arr<u32, 8>; ... }`)');
-      return;
-    }
-    this.classOf(decl, decl);
+    if (decl.typeParameters?.length) this.typeParameters(decl);
+    this.declaredClass(decl);
   }
 
-  protected classType(decl: ts.ClassDeclaration, args: readonly ts.TypeNode[], use: ts.Node): Type {
-    if (args.length && !decl.typeParameters?.length) {
-      this.d.error(use, `class ${decl.name?.text} takes no type arguments`);
-    }
-    const cls = this.classOf(decl, use);
+  protected classType(decl: ts.ClassDeclaration, written: readonly ts.TypeNode[], use: ts.Node): Type {
+    const args = this.typeArgs(decl, written, use);
+    const cls = args && this.classOf(decl, use, args);
     return cls ? classType(cls) : ERROR;
   }
 
-  protected classOf(decl: ts.ClassDeclaration, _use: ts.Node): ClassInfo | undefined {
-    const known = this.instances.get(decl)?.get('');
-    if (known) return known;
-    if (!decl.name || decl.typeParameters?.length || this.instances.has(decl)) return undefined; // reported
-    this.instances.set(decl, new Map());
+  /** The type arguments written after a class's name, resolved; undefined after an error. */
+  protected typeArgs(decl: ts.ClassDeclaration, written: readonly ts.TypeNode[], use: ts.Node): Type[] | undefined {
+    const tps = decl.typeParameters ?? [];
+    const name = decl.name?.text ?? '';
+    if (written.length !== tps.length) {
+      const n = tps.length;
+      this.d.error(use, n === 0 ? `class ${name} takes no type arguments`
+        : `class ${name} takes ${n} type argument${n === 1 ? '' : 's'} (${name}<${tps.map((p) => p.name.text)
+          .join(', ')}>), not ${written.length}`);
+      return undefined;
+    }
+    const args = written.map((a) => this.resolveType(a));
+    return args.some((a) => a.kind === 'error') ? undefined : args;
+  }
+
+  /**
+   * The class a use names: the class itself, or the instance of a generic class for `args`
+   * (one per list of type arguments, with its own layout and members: generics.ts). A
+   * generic class named without type arguments (`Ring.capacity()`) is the holder of its
+   * static members, which are one for every instance, as in TypeScript.
+   */
+  protected classOf(decl: ts.ClassDeclaration, use: ts.Node, args: Type[] = []): ClassInfo | undefined {
+    const holder = this.declaredClass(decl);
+    if (!holder || !args.length || !decl.typeParameters?.length) return holder;
+    return this.classInstance(decl, args, use, (label, inst, symbol, register) => {
+      const cls = this.makeClass(decl, label, `${this.moduleName(decl.getSourceFile())}.${symbol}`, 'instance',
+        { args, inst, register, statics: holder });
+      return cls;
+    });
+  }
+
+  /** A declaration's own ClassInfo (see `declared`), made on first use. */
+  private declaredClass(decl: ts.ClassDeclaration): ClassInfo | undefined {
+    if (this.declared.has(decl)) return this.declared.get(decl);
+    this.declared.set(decl, undefined);
+    if (!decl.name) return undefined;
     const name = decl.name.text;
     const first = this.declSymbol(decl)?.declarations?.[0];
     if (first && first !== decl) {
       this.d.error(decl.name, `'${name}' is declared twice; declaration merging is not supported`);
       return undefined;
     }
-    const base = this.baseClass(decl);
+    const generic = !!decl.typeParameters?.length;
+    return this.makeClass(decl, name, `${this.moduleName(decl.getSourceFile())}.${name}`, generic ? 'statics' : 'all',
+      { args: [], register: (c) => this.declared.set(decl, c) });
+  }
+
+  /**
+   * Builds a class: its base, its layout and its members, whose symbols start with `prefix`.
+   * `part` says which members: all of them, a generic class's static members (its holder),
+   * or an instance's own (sharing the holder's statics). The class is registered before it
+   * is built, so that its fields and signatures can name it.
+   */
+  private makeClass(decl: ts.ClassDeclaration, name: string, prefix: string, part: 'all' | 'statics' | 'instance',
+    o: { args: Type[]; inst?: Instance; register: (c: ClassInfo) => void; statics?: ClassInfo }): ClassInfo {
     const packed = ts.getJSDocTags(decl).some((t) => t.tagName.text === 'packed');
     const struct: StructInfo = {
-      name, packed, fields: [...(base?.struct.fields ?? [])], size: 0, align: 1, node: decl, state: 'busy',
+      name, packed, fields: [], size: 0, align: 1, node: decl, state: 'busy',
+      ...(o.args.length ? { typeArgs: o.args } : {}),
     };
     const cls: ClassInfo = {
-      name, decl, typeArgs: [], struct, base, methods: new Map(), getters: new Map(), setters: new Map(),
-      statics: new Map(), ctor: undefined, inits: [], access: new Map(),
+      name, decl, typeArgs: o.args, instance: o.inst, struct, base: undefined, methods: new Map(), getters: new Map(),
+      setters: new Map(), statics: o.statics?.statics ?? new Map(), ctor: undefined, inits: [],
+      access: new Map([...o.statics?.access ?? []]),
     };
-    this.instances.get(decl)!.set('', cls);
-    this.classes.set(struct, cls);
+    o.register(cls);
+    this.basing.add(cls);
+    cls.base = this.baseClass(decl, part === 'statics');
+    this.basing.delete(cls);
+    if (part !== 'statics') {
+      struct.fields = [...(cls.base?.struct.fields ?? [])];
+      this.classes.set(struct, cls);
+      this.layout(cls);
+    }
     this.classList.push(cls);
-    this.layout(cls);
-    const mod = this.moduleName(decl.getSourceFile());
-    for (const m of decl.members) this.member(cls, m, mod);
+    for (const m of decl.members) {
+      if (part === 'all' || (part === 'statics') === staticPart(m)) {
+        this.member(cls, m, prefix);
+      }
+    }
     return cls;
   }
 
-  /** The class a class extends, if any (a class extends only a class). */
-  private baseClass(decl: ts.ClassDeclaration): ClassInfo | undefined {
+  /**
+   * The class a class extends, if any (a class extends only a class). For the holder of a
+   * generic class's statics (`staticsOnly`), a generic base is its base's holder.
+   */
+  private baseClass(decl: ts.ClassDeclaration, staticsOnly: boolean): ClassInfo | undefined {
     let base: ClassInfo | undefined;
     for (const h of decl.heritageClauses ?? []) {
       if (h.token !== TS.ExtendsKeyword) continue;
@@ -95,10 +169,14 @@ export abstract class ClassChecker extends ClassMemberChecker {
       const sym = ts.isIdentifier(b.expression) ? this.symbolOf(b.expression) : undefined;
       const bd = sym?.declarations?.[0];
       if (bd && ts.isClassDeclaration(bd)) {
-        if (b.typeArguments?.length) this.d.error(b, 'generic base classes are not supported');
-        if (this.instances.has(bd) && !this.instances.get(bd)!.get('')) {
-          this.d.error(b, `class ${decl.name?.text} extends itself`);
-        } else base = this.classOf(bd, b);
+        let found: ClassInfo | undefined;
+        if (staticsOnly && bd.typeParameters?.length) found = this.declaredClass(bd);
+        else {
+          const args = this.typeArgs(bd, b.typeArguments ?? [], b);
+          found = args && this.classOf(bd, b, args);
+        }
+        if (found && this.basing.has(found)) this.d.error(b, `class ${decl.name?.text} extends itself`);
+        else base = found;
       } else if (b.expression.getText() === 'Struct' || b.expression.getText() === 'Packed') {
         const name = b.expression.getText();
         this.d.error(b, `a class is a struct already: drop \`extends ${name}\``
@@ -117,9 +195,9 @@ export abstract class ClassChecker extends ClassMemberChecker {
       const name = this.memberName(m, cls);
       if (name === undefined) continue;
       this.memberModifiers(m, cls, name, 'fields');
-      if (m.questionToken) this.d.error(m, 'optional fields are not supported: every field has a place in memory');
+      if (m.questionToken) this.declError(m, 'optional fields are not supported: every field has a place in memory');
       if (!m.type) {
-        this.d.error(m.name, `field '${name}' needs a type annotation, e.g. \`${name}: u32 = 0\``);
+        this.declError(m.name, `field '${name}' needs a type annotation, e.g. \`${name}: u32 = 0\``);
         continue;
       }
       const readonly = hasModifier(m, TS.ReadonlyKeyword);
@@ -134,10 +212,10 @@ export abstract class ClassChecker extends ClassMemberChecker {
     if (!m.name) return undefined;
     if (ts.isPrivateIdentifier(m.name)) {
       const plain = m.name.text.slice(1);
-      this.d.error(m.name, `\`${m.name.text}\` private names are not supported; write \`private ${plain}\``);
+      this.declError(m.name, `\`${m.name.text}\` private names are not supported; write \`private ${plain}\``);
       return undefined;
     }
-    if (!ts.isIdentifier(m.name)) { this.d.error(m.name, 'a class member needs a plain name'); return undefined; }
+    if (!ts.isIdentifier(m.name)) { this.declError(m.name, 'a class member needs a plain name'); return undefined; }
     const name = m.name.text;
     const isStatic = hasModifier(m, TS.StaticKeyword);
     const accessor = ts.isGetAccessor(m) || ts.isSetAccessor(m);
@@ -164,9 +242,9 @@ export abstract class ClassChecker extends ClassMemberChecker {
   }
 
   private memberModifiers(m: ts.ClassElement, cls: ClassInfo, name: string, what: string): void {
-    if (hasModifier(m, TS.AbstractKeyword)) this.d.error(m, ABSTRACT);
+    if (hasModifier(m, TS.AbstractKeyword)) this.declError(m, ABSTRACT);
     else if (hasModifier(m, TS.DeclareKeyword)) {
-      this.d.error(m, '`declare` fields are not supported: every field has storage; remove `declare`');
+      this.declError(m, '`declare` fields are not supported: every field has storage; remove `declare`');
     }
     const allowed = MEMBER_MODIFIERS.filter((k) => k !== TS.ReadonlyKeyword || what === 'fields');
     this.modifiers(m, [...allowed, TS.AbstractKeyword, TS.DeclareKeyword], what);
@@ -175,10 +253,10 @@ export abstract class ClassChecker extends ClassMemberChecker {
   }
 
   /** One member other than an instance field (those are laid out first). */
-  private member(cls: ClassInfo, m: ts.ClassElement, mod: string): void {
+  private member(cls: ClassInfo, m: ts.ClassElement, prefix: string): void {
     const isStatic = hasModifier(m, TS.StaticKeyword);
     if (ts.isPropertyDeclaration(m)) {
-      if (isStatic) this.staticField(cls, m, mod);
+      if (isStatic) this.staticField(cls, m, prefix);
       return;
     }
     if (ts.isSemicolonClassElement(m)) return;
@@ -192,13 +270,13 @@ export abstract class ClassChecker extends ClassMemberChecker {
     }
     if (ts.isConstructorDeclaration(m)) {
       this.memberModifiers(m, cls, 'constructor', 'constructors');
-      if (!m.body) { this.d.error(m, 'constructor overloads are not supported: declare one constructor'); return; }
+      if (!m.body) { this.declError(m, 'constructor overloads are not supported: declare one constructor'); return; }
       if (cls.ctor) { this.d.error(m, `class ${cls.name} already has a constructor`); return; }
-      cls.ctor = this.memberFunc(cls, m, 'ctor', `${mod}.${cls.name}.constructor`);
+      cls.ctor = this.memberFunc(cls, m, 'ctor', `${prefix}.constructor`);
       return;
     }
     if (!ts.isMethodDeclaration(m) && !ts.isGetAccessor(m) && !ts.isSetAccessor(m)) {
-      this.d.error(m, 'this class member is not supported');
+      this.declError(m, 'this class member is not supported');
       return;
     }
     const name = this.memberName(m, cls);
@@ -206,22 +284,26 @@ export abstract class ClassChecker extends ClassMemberChecker {
     this.memberModifiers(m, cls, name, ts.isMethodDeclaration(m) ? 'methods' : 'accessors');
     if (!m.body) {
       if (!hasModifier(m, TS.AbstractKeyword)) {
-        this.d.error(m, ts.isMethodDeclaration(m) ? 'method overloads and methods without a body are not supported'
+        this.declError(m, ts.isMethodDeclaration(m) ? 'method overloads and methods without a body are not supported'
           : 'an accessor needs a body');
       }
       return;
     }
     if (ts.isMethodDeclaration(m)) {
-      if (m.asteriskToken) this.d.error(m, 'generators are not supported');
-      if (m.questionToken) this.d.error(m, 'optional methods are not supported');
-      if (m.typeParameters?.length) this.d.error(m.typeParameters[0], 'generic methods are not supported yet');
-      if (isStatic) cls.statics.set(name, this.memberFunc(cls, m, 'static', `${mod}.${cls.name}.${name}`));
-      else cls.methods.set(name, this.memberFunc(cls, m, 'method', `${mod}.${cls.name}.${name}`));
+      if (m.asteriskToken) this.declError(m, 'generators are not supported');
+      if (m.questionToken) this.declError(m, 'optional methods are not supported');
+      if (m.typeParameters?.length) {
+        this.declError(m.typeParameters[0], 'generic methods are not supported: make the class generic, or write a '
+          + 'generic function that takes a Ptr to the object');
+        return;
+      }
+      if (isStatic) cls.statics.set(name, this.memberFunc(cls, m, 'static', `${prefix}.${name}`));
+      else cls.methods.set(name, this.memberFunc(cls, m, 'method', `${prefix}.${name}`));
       return;
     }
     if (isStatic) { this.d.error(m, 'static accessors are not supported; use a static method'); return; }
     const get = ts.isGetAccessor(m);
-    const f = this.memberFunc(cls, m, get ? 'get' : 'set', `${mod}.${cls.name}.${get ? 'get' : 'set'}.${name}`);
+    const f = this.memberFunc(cls, m, get ? 'get' : 'set', `${prefix}.${get ? 'get' : 'set'}.${name}`);
     f.tags.inline = true;
     const other = (get ? cls.setters : cls.getters).get(name);
     const valueType = get ? f.type.ret : f.type.params[1];
@@ -237,31 +319,28 @@ export abstract class ClassChecker extends ClassMemberChecker {
   ): FuncInfo {
     const tags = this.tagsOf(m);
     if (role !== 'static' && (tags.symbol || tags.naked || tags.efiapi)) {
-      this.d.error(m, '@symbol, @naked and @efiapi apply to functions and static methods, not to instance members');
+      this.declError(m, '@symbol, @naked and @efiapi apply to functions and static methods, not to instance members');
     }
     const self = role === 'static' ? [] : [ptrTo(classType(cls))];
     const { params, psyms, ret } = this.signature(m, self);
-    if (ret.kind === 'struct' || ret.kind === 'array') {
-      const name = typeName(ret);
-      this.d.error(m.type!, `a method cannot return ${name} by value yet; fill in a Ptr<${name}> parameter`);
+    // Struct values pass as for any function of the program (lower/abi.ts), except across a
+    // foreign boundary (a static method may be @efiapi or @symbol).
+    const boundary = tags.efiapi ? 'an Efiapi' : tags.symbol ? 'a @symbol' : undefined;
+    if (boundary) {
+      rejectByValue(this.d, { kind: 'fn', params, ret, efiapi: tags.efiapi }, boundary,
+        m.parameters.map((p) => p.type ?? p), m.type);
     }
-    m.parameters.forEach((p, i) => {
-      const t = params[self.length + i];
-      if (t.kind === 'struct' || t.kind === 'array') {
-        this.d.error(p, `a class member cannot take ${typeName(t)} by value yet; take a Ptr<${typeName(t)}>`);
-      }
-    });
     const name = role === 'ctor' ? `${cls.name} constructor` : `${cls.name}.${m.name!.getText()}`;
     return {
       kind: 'func', name, irName: tags.symbol ?? irName, decl: m, params: psyms, tags, external: false,
       required: params.length - self.length,
       exported: false, type: { kind: 'fn', params, ret: role === 'ctor' ? VOID : ret, efiapi: tags.efiapi },
-      member: { cls, role },
+      member: { cls, role }, instance: role === 'static' ? undefined : cls.instance,
     };
   }
 
   /** `static x: T = v` is a global; `static readonly X = 5` (a scalar) is a named constant. */
-  private staticField(cls: ClassInfo, m: ts.PropertyDeclaration, mod: string): void {
+  private staticField(cls: ClassInfo, m: ts.PropertyDeclaration, prefix: string): void {
     const name = this.memberName(m, cls);
     if (name === undefined) return;
     this.memberModifiers(m, cls, name, 'fields');
@@ -281,7 +360,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
       this.d.error(m.name, `static field '${name}' needs a type annotation, e.g. \`static ${name}: u32 = 0\``);
     }
     const g: GlobalInfo = {
-      kind: 'global', name: `${cls.name}.${name}`, irName: `${mod}.${cls.name}.${name}`, type: declared ?? ERROR,
+      kind: 'global', name: `${cls.name}.${name}`, irName: `${prefix}.${name}`, type: declared ?? ERROR,
       decl: m, isConst,
     };
     cls.statics.set(name, g);
@@ -295,18 +374,63 @@ export abstract class ClassChecker extends ClassMemberChecker {
   protected constantNew(e: ts.NewExpression): boolean {
     if (e.arguments?.length) return false;
     for (let c = this.news.get(e); c; c = c.base) {
-      if (c.ctor || !c.inits.every((m) => this.isConstantInit(m.initializer!))) return false;
+      const cls = c;
+      this.checkInits(cls);
+      if (cls.ctor) return false;
+      const constant = (m: ts.PropertyDeclaration): boolean => this.isConstantInit(m.initializer!);
+      if (!this.withInstance(cls.instance, () => cls.inits.every(constant))) return false;
     }
     return true;
   }
 
   /** Static readonly constants, evaluated whether or not they are used. */
   private readonly staticConsts: ConstInfo[] = [];
+  /** How many of classList and staticConsts have been checked. */
+  private classesChecked = 0;
+  private constsChecked = 0;
+  private readonly initsChecked = new Set<ClassInfo>();
 
-  /** Checks every class's members: initialisers, bodies, `implements`. */
-  protected checkClasses(): void {
-    for (const c of this.staticConsts) if (c.init) this.guarded(c.decl, () => this.constInfoValue(c, c.decl));
-    for (const cls of this.classList) {
+  /**
+   * Checks the classes not checked yet (members, initialisers, `implements`) and says
+   * whether there were any: an instance of a generic class appears when code using it is
+   * checked, and its members may then make further instances (checker.ts runs to a fixpoint).
+   */
+  protected checkClasses(): boolean {
+    for (; this.constsChecked < this.staticConsts.length; this.constsChecked++) {
+      const c = this.staticConsts[this.constsChecked];
+      if (c.init) this.guarded(c.decl, () => this.constInfoValue(c, c.decl));
+    }
+    const start = this.classesChecked;
+    for (; this.classesChecked < this.classList.length; this.classesChecked++) {
+      const cls = this.classList[this.classesChecked];
+      this.checkInits(cls);
+      this.withInstance(cls.instance, () => this.checkMembers(cls));
+    }
+    this.fn = undefined;
+    return this.classesChecked > start;
+  }
+
+  private checkMembers(cls: ClassInfo): void {
+    this.selfClass = cls;
+    const members = [cls.ctor, ...cls.methods.values(), ...cls.getters.values(), ...cls.setters.values()];
+    for (const f of members) if (f) this.checkFunction(f);
+    this.selfClass = undefined;
+    const holder = !!cls.decl.typeParameters?.length && !cls.instance;
+    // An instance shares its statics with the holder, which checks them once.
+    if (!cls.instance) for (const s of cls.statics.values()) if (s.kind === 'func') this.checkFunction(s);
+    if (cls.base && cls.ctor && !this.callsSuper(cls.ctor)) {
+      this.d.error(cls.ctor.decl, `the constructor of ${cls.name} must call \`super(...)\` first: `
+        + `class ${cls.name} extends ${cls.base.name}`);
+    }
+    if (!holder) this.implementsClauses(cls);
+  }
+
+  /** Checks a class's field initialisers, once (a module variable's `new C()` may need them first). */
+  private checkInits(cls: ClassInfo): void {
+    if (this.initsChecked.has(cls)) return;
+    this.initsChecked.add(cls);
+    const saved = [this.fn, this.selfClass, this.scopes] as const;
+    this.withInstance(cls.instance, () => {
       this.selfClass = cls;
       this.fn = cls.ctor;
       this.scopes = [new Set()];
@@ -314,17 +438,8 @@ export abstract class ClassChecker extends ClassMemberChecker {
         const f = this.field(cls.struct, m.name.getText())!;
         this.guarded(m, () => this.assignable(m.initializer!, this.expr(m.initializer!, f.type), f.type));
       }
-      const members = [cls.ctor, ...cls.methods.values(), ...cls.getters.values(), ...cls.setters.values()];
-      for (const f of members) if (f) this.checkFunction(f);
-      this.selfClass = undefined;
-      for (const s of cls.statics.values()) if (s.kind === 'func') this.checkFunction(s);
-      if (cls.base && cls.ctor && !this.callsSuper(cls.ctor)) {
-        this.d.error(cls.ctor.decl, `the constructor of ${cls.name} must call \`super(...)\` first: `
-          + `class ${cls.name} extends ${cls.base.name}`);
-      }
-      this.implementsClauses(cls);
-    }
-    this.fn = undefined;
+    });
+    [this.fn, this.selfClass, this.scopes] = saved;
   }
 
   /** Whether a constructor calls `super(...)` (where it does is checked at the call). */

@@ -175,7 +175,7 @@ export abstract class DeclChecker extends ClassChecker {
     this.assignable(init, t, g.type);
     if (!this.isConstantInit(init) && t.kind !== 'error') {
       if (ts.isNewExpression(init)) {
-        const name = init.expression.getText();
+        const name = this.news.get(init)?.name ?? init.expression.getText();
         this.d.error(init, `the initialiser of module variable '${g.name}' must be a compile-time constant, and `
           + `this \`new ${name}(...)\` runs code (a constructor, arguments or non-constant field initialisers); `
           + `declare \`let ${g.name}: ${name};\` and assign \`${g.name} = new ${name}(...)\` in a function`);

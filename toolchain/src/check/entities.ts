@@ -46,19 +46,43 @@ export interface FuncInfo {
   instance?: Instance;
 }
 
+/** A use of a class's accessor (`c.value`): its getter and setter, and the object. */
+export interface AccessorUse { get?: FuncInfo; set?: FuncInfo; self: ts.Expression }
+
 /**
- * One instance of a generic declaration (a function, a struct; classes can use the same
- * machinery): the declaration, its type arguments, where it was first instantiated, and the
- * facts its body was checked with. A generic body is checked once per instance, so the
- * types, constants and calls of its nodes live in maps of the instance's own, which fall
- * back to the program's (check/generics.ts).
+ * The facts the checker records per node for the lowering. A generic body is checked once
+ * per instance, so an instance has maps of its own over the program's (check/generics.ts).
  */
-export interface Instance {
+export interface NodeFacts {
+  types: Map<ts.Node, Type>;
+  consts: Map<ts.Node, bigint>;
+  calls: Map<ts.CallExpression, CallKind>;
+  entities: Map<ts.Symbol, Entity>;
+  formats: Map<ts.Node, FmtPart[]>;
+  /** Class member uses (check/class-members.ts): accessors, static members, `new` expressions. */
+  accessors: Map<ts.Node, AccessorUse>;
+  staticRefs: Map<ts.Node, FuncInfo | GlobalInfo | ConstInfo>;
+  news: Map<ts.NewExpression, ClassInfo>;
+  /**
+   * Switches over an enum that list every member, have no default and end a function with
+   * a result (as tsc allows): a value that is no member (made with `as`) panics there.
+   */
+  exhaustive: Set<ts.SwitchStatement>;
+  /** Every switch over an enum that lists every member and has no default. */
+  allMembers: Set<ts.SwitchStatement>;
+}
+
+/**
+ * One instance of a generic declaration (a function, a class, a struct): the declaration,
+ * its type arguments, where it was first instantiated, and the facts its body was checked
+ * with (check/generics.ts).
+ */
+export interface Instance extends NodeFacts {
   decl: ts.Declaration;
   args: Type[];
   /** The type parameters' symbols bound to `args`. */
   bindings: Map<ts.Symbol, Type>;
-  /** `min<u32>`, as diagnostics name it. */
+  /** `in min<u32> instantiated at a.ts:3:5`, as diagnostics name it. */
   label: string;
   /** The expression or type reference that first needed this instance. */
   site: ts.Node;
@@ -66,11 +90,6 @@ export interface Instance {
   depth: number;
   /** `file:line:col` of the ordinary (not generic) code that led to this instance. */
   origin: string;
-  types: Map<ts.Node, Type>;
-  consts: Map<ts.Node, bigint>;
-  calls: Map<ts.CallExpression, CallKind>;
-  entities: Map<ts.Symbol, Entity>;
-  formats: Map<ts.Node, FmtPart[]>;
 }
 
 /** How many hidden parameters come before the written ones: 1 (`this`) for instance members. */
@@ -78,13 +97,16 @@ export function selfParams(f: FuncInfo): number { return f.member && f.member.ro
 
 /**
  * A class: a struct (its layout, base fields first) with statically dispatched members.
- * One ClassInfo per (declaration, type arguments), so that a generic class can have one
- * instance per list of type arguments (check/classes.ts).
+ * One ClassInfo per (declaration, type arguments): a generic class has one per list of
+ * type arguments, each with its own layout and members, all sharing one table of static
+ * members (check/classes.ts).
  */
 export interface ClassInfo {
   name: string;
   decl: ts.ClassDeclaration;
   typeArgs: Type[];
+  /** An instance of a generic class: its bindings and the maps its members are checked in. */
+  instance?: Instance;
   struct: StructInfo;
   base: ClassInfo | undefined;
   /** Instance methods and accessors declared by this class (a lookup walks the bases). */

@@ -58,7 +58,7 @@ export abstract class ExprChecker extends GenericResolver {
   // Classes (check/class-members.ts).
   protected abstract thisExpr(e: ts.Expression): Type;
   protected abstract superExpr(e: ts.Expression): Type;
-  protected abstract newExpr(e: ts.NewExpression): Type;
+  protected abstract newExpr(e: ts.NewExpression, ctx: Type | undefined): Type;
   protected abstract staticMember(e: ts.PropertyAccessExpression, decl: ts.ClassDeclaration): Type;
   protected abstract classMember(e: ts.PropertyAccessExpression, cls: ClassInfo): Type | undefined;
   protected abstract accessorTarget(e: ts.Expression): boolean;
@@ -161,7 +161,7 @@ export abstract class ExprChecker extends GenericResolver {
       case TS.ObjectLiteralExpression: return this.objectLiteral(e as ts.ObjectLiteralExpression, ctx);
       case TS.ThisKeyword: return this.thisExpr(e);
       case TS.SuperKeyword: return this.superExpr(e);
-      case TS.NewExpression: return this.newExpr(e as ts.NewExpression);
+      case TS.NewExpression: return this.newExpr(e as ts.NewExpression, ctx);
       case TS.ArrowFunction: case TS.FunctionExpression: return this.lambda(e as ts.ArrowFunction, ctx);
       case TS.TemplateExpression: return this.template(e as ts.TemplateExpression, ctx);
       default:

@@ -1,20 +1,21 @@
-// Generics by monomorphisation: a generic function or struct is checked and emitted once
-// per distinct list of type arguments, like a C++ template. Type arguments are written
-// (`min<u32>(a, b)`) or inferred from the arguments; constraints are the ones tsc
-// understands (`T extends number`, `T extends Struct`, a struct interface).
+// Generics by monomorphisation: a generic function, struct or class is checked and emitted
+// once per distinct list of type arguments, like a C++ template. Type arguments are written
+// (`min<u32>(a, b)`, `new Ring<u8>()`) or inferred from the arguments; constraints are the
+// ones tsc understands (`T extends number`, `T extends Struct`, a struct interface).
 //
-// The entry point for any generic declaration (a class too) is `instance(decl, args, make)`:
-// one instance per (declaration, type arguments), made by `make` on first use; with
-// `satisfies` (constraints) and `bound` (type parameters bound while a signature or the
-// fields are resolved). A function instance gets maps of its own (types, constants, calls,
-// locals, format plans) over the program's, because the nodes of its body are shared by
+// One instance per (declaration, type arguments), made on first use: `instance(decl, args,
+// make)` for functions and structs, `classInstance` for classes (registered before it is
+// built, so that it can name itself); with `satisfies` (constraints) and `bound` (type
+// parameters bound while a signature or the fields are resolved). A function or class
+// instance gets maps of its own (types, constants, calls, locals, format plans, class member
+// uses, exhaustive switches) over the program's, because the nodes of its body are shared by
 // every instance; `withInstance` checks a body in them and `enterInstance` lets the
-// lowering read them (a default value is read in its callee's, lower/calls.ts).
+// lowering read them (a default value is read in its callee's, a field initialiser in its
+// class's: lower/state.ts `inMaps`).
 import * as ts from 'typescript';
 import { Type, StructInfo, ERROR, USIZE, ptrTo, typeName, sameType, isInt } from './types';
-import { FuncInfo, Instance, Entity, CallKind } from './entities';
+import { FuncInfo, Instance, ClassInfo, NodeFacts } from './entities';
 import { TypeResolver } from './resolve';
-import { FmtPart } from './fmt-plan';
 
 const TS = ts.SyntaxKind;
 
@@ -25,6 +26,12 @@ class Overlay<K, V> extends Map<K, V> {
   has(k: K): boolean { return super.has(k) || this.under.has(k); }
 }
 
+/** A set that also holds what the program's set holds. */
+class OverlaySet<T> extends Set<T> {
+  constructor(private readonly under: Set<T>) { super(); }
+  has(x: T): boolean { return super.has(x) || this.under.has(x); }
+}
+
 /** What may have type parameters (classes and methods: for a class checker on this machinery). */
 type Generic = ts.FunctionDeclaration | ts.InterfaceDeclaration | ts.ClassDeclaration | ts.MethodDeclaration;
 
@@ -32,8 +39,10 @@ export abstract class GenericResolver extends TypeResolver {
   /** The type parameters bound now (the instance being resolved or checked). */
   protected bindings = new Map<ts.Symbol, Type>();
   /** The program's own maps, under every instance's. */
-  private readonly root = {
+  private readonly root: NodeFacts = {
     types: this.types, consts: this.consts, calls: this.calls, entities: this.entities, formats: this.formats,
+    accessors: this.accessors, staticRefs: this.staticRefs, news: this.news, exhaustive: this.exhaustive,
+    allMembers: this.allMembers,
   };
   private readonly made = new Map<ts.Node, Map<string, object>>();
   private readonly irNames = new Set<string>();
@@ -173,28 +182,15 @@ export abstract class GenericResolver extends TypeResolver {
   protected functionInstance(f: FuncInfo, args: Type[], site: ts.Node): FuncInfo | undefined {
     const decl = f.decl as ts.FunctionDeclaration; // only declarations are generic (functions.ts)
     if (!this.satisfies(decl, args, site)) return undefined;
-    const depth = (this.fn?.instance?.depth ?? 0) + 1;
-    if (depth > MAX_DEPTH && !this.made.get(decl)?.has(this.key(args))) {
+    if (this.tooDeep(decl, args)) {
       this.d.error(site, `'${f.name}' instantiates generic functions ${MAX_DEPTH} levels deep with ever new type `
         + 'arguments, which never ends; make the recursion keep its type arguments');
       return undefined;
     }
     return this.instance(decl, args, (list) => {
       const label = `${f.name}<${list}>`;
-      const bindings = bindingsOf(this, decl, args);
       const sig = this.bound(decl, args, () => this.signature(decl));
-      // An instance made inside another names the ordinary code that started the chain.
-      const outer = this.fn?.instance;
-      const origin = outer ? outer.origin : this.d.where(site);
-      const where = `in ${label} instantiated at ${this.d.where(site)}${outer ? `, from code at ${origin}` : ''}`;
-      const inst: Instance = {
-        decl, args, bindings, label: where, site, depth, origin,
-        types: new Overlay<ts.Node, Type>(this.root.types),
-        consts: new Overlay<ts.Node, bigint>(this.root.consts),
-        calls: new Overlay<ts.CallExpression, CallKind>(this.root.calls),
-        entities: new Overlay<ts.Symbol, Entity>(this.root.entities),
-        formats: new Overlay<ts.Node, FmtPart[]>(this.root.formats),
-      };
+      const inst = this.newInstance(decl, args, site, label);
       const g: FuncInfo = {
         ...f, name: label,
         irName: this.uniqueName(`${f.irName}$${args.map((t) => typeName(t).replace(/ /g, '')).join('$')}`),
@@ -204,6 +200,66 @@ export abstract class GenericResolver extends TypeResolver {
       this.funcs.push(g); // its body is checked in turn (checker.ts walks the growing list)
       return g;
     });
+  }
+
+  private tooDeep(decl: ts.Node, args: Type[]): boolean {
+    return (this.fn?.instance?.depth ?? 0) + 1 > MAX_DEPTH && !this.made.get(decl)?.has(this.key(args));
+  }
+
+  /**
+   * The record of a new instance `label` (`min<u32>`, `Ring<u8>`): its bindings and maps of
+   * its own over the program's. An instance made inside another names the ordinary code
+   * that started the chain.
+   */
+  private newInstance(decl: Generic, args: Type[], site: ts.Node, label: string): Instance {
+    const outer = this.fn?.instance;
+    const origin = outer ? outer.origin : this.d.where(site);
+    const r = this.root;
+    return {
+      decl, args, bindings: bindingsOf(this, decl, args), site, origin, depth: (outer?.depth ?? 0) + 1,
+      label: `in ${label} instantiated at ${this.d.where(site)}${outer ? `, from code at ${origin}` : ''}`,
+      types: new Overlay(r.types), consts: new Overlay(r.consts), calls: new Overlay(r.calls),
+      entities: new Overlay(r.entities), formats: new Overlay(r.formats), accessors: new Overlay(r.accessors),
+      staticRefs: new Overlay(r.staticRefs), news: new Overlay(r.news), exhaustive: new OverlaySet(r.exhaustive),
+      allMembers: new OverlaySet(r.allMembers),
+    };
+  }
+
+  /**
+   * The instance of a generic class for these type arguments: made by `build` (classes.ts)
+   * on first use, registered before its layout and members are built so that they can
+   * name it (`next: Ptr<Node<T>>`, `clone(): Ring<T>`). `build` gets the instance's label
+   * (`Ring<u32>`), its record and the type arguments' part of its symbol names (`Ring$u32`).
+   */
+  protected classInstance(
+    decl: ts.ClassDeclaration, args: Type[], site: ts.Node,
+    build: (label: string, inst: Instance, symbol: string, register: (c: ClassInfo) => void) => ClassInfo,
+  ): ClassInfo | undefined {
+    const name = decl.name!.text;
+    const key = this.key(args);
+    let byArgs = this.made.get(decl);
+    const known = byArgs?.get(key) as ClassInfo | undefined;
+    if (known) return known;
+    if (!this.satisfies(decl, args, site)) return undefined;
+    if (this.tooDeep(decl, args) || this.layoutDepth >= MAX_DEPTH) {
+      const context = this.d.context; // the instance it is in would name ever longer type arguments
+      this.d.context = undefined;
+      this.d.error(site, `class ${name} makes instances of itself ${MAX_DEPTH} levels deep with ever new type `
+        + 'arguments, which never ends; make it keep its type arguments');
+      this.d.context = context;
+      return undefined;
+    }
+    if (!byArgs) this.made.set(decl, byArgs = new Map());
+    const label = `${name}<${args.map(typeName).join(', ')}>`;
+    const inst = this.newInstance(decl, args, site, label);
+    const symbol = this.uniqueName(`${name}$${args.map((t) => typeName(t).replace(/ /g, '')).join('$')}`);
+    const map = byArgs;
+    const context = this.d.context;
+    this.layoutDepth++;
+    this.d.context = inst.label; // an error in its layout or signatures names the instance
+    try {
+      return this.bound(decl, args, () => build(label, inst, symbol, (c) => map.set(key, c)));
+    } finally { this.layoutDepth--; this.d.context = context; }
   }
 
   private uniqueName(name: string): string {
@@ -385,25 +441,35 @@ export abstract class GenericResolver extends TypeResolver {
   // ---- bodies -------------------------------------------------------------------------
 
   /** Runs `body` (a check of an instance's body) in the instance's maps and bindings. */
-  protected withInstance(inst: Instance, body: () => void): void {
-    const saved = [this.types, this.consts, this.calls, this.entities, this.formats, this.bindings,
-      this.d.context] as const;
+  protected withInstance<R>(inst: Instance | undefined, body: () => R): R {
+    const saved = { ...this.facts(), bindings: this.bindings, context: this.d.context };
     this.enterInstance(inst);
-    try { body(); } finally {
-      [this.types, this.consts, this.calls, this.entities, this.formats, this.bindings, this.d.context] = saved;
+    try { return body(); } finally {
+      this.enter(saved);
+      [this.bindings, this.d.context] = [saved.bindings, saved.context];
     }
   }
 
   /** Makes the maps of an instance (or, with undefined, the program's) the current ones: for the lowering. */
   enterInstance(inst: Instance | undefined): void {
-    const m = inst ?? this.root;
-    this.types = m.types;
-    this.consts = m.consts;
-    this.calls = m.calls;
-    this.entities = m.entities;
-    this.formats = m.formats;
+    this.enter(inst ?? this.root);
     this.bindings = inst?.bindings ?? new Map();
     this.d.context = inst?.label;
+  }
+
+  private facts(): NodeFacts {
+    return {
+      types: this.types, consts: this.consts, calls: this.calls, entities: this.entities, formats: this.formats,
+      accessors: this.accessors, staticRefs: this.staticRefs, news: this.news, exhaustive: this.exhaustive,
+      allMembers: this.allMembers,
+    };
+  }
+
+  private enter(m: NodeFacts): void {
+    [this.types, this.consts, this.calls, this.entities, this.formats] = [m.types, m.consts, m.calls, m.entities,
+      m.formats];
+    [this.accessors, this.staticRefs, this.news, this.exhaustive, this.allMembers] = [m.accessors, m.staticRefs,
+      m.news, m.exhaustive, m.allMembers];
   }
 }
 

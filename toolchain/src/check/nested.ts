@@ -70,13 +70,10 @@ export abstract class NestedChecker extends NullishChecker {
       psyms.push(this.tc.getSymbolAtLocation(p.name)!);
     });
     let ret: Type | undefined = e.type ? this.unbound(() => this.resolveType(e.type!)) : want?.ret;
-    if (!ret) {
-      if (ts.isBlock(e.body)) ret = VOID;
-      else {
-        this.d.error(e, 'this arrow function needs a result type, e.g. `(x: u32): u32 => x + 1`');
-        ret = ERROR;
-      }
-    }
+    // Without a written or expected result type: void for a block body, the type of the
+    // expression for an expression body (inferResult).
+    const infer = !ret && !ts.isBlock(e.body);
+    ret ??= infer ? ERROR : VOID;
     const sf = e.getSourceFile();
     const line = sf.getLineAndCharacterOfPosition(e.getStart(sf)).line + 1;
     const owner = ts.isVariableDeclaration(e.parent) ? e.parent.name.getText() : 'arrow';
@@ -91,6 +88,47 @@ export abstract class NestedChecker extends NullishChecker {
     this.lambdas.set(e, f);
     this.funcs.push(f);
     this.collectNested(f);
+    if (infer) {
+      // While declarations are collected, names declared later are not known yet.
+      if (this.resultsPending) this.resultsPending.push(f); else this.inferResult(f);
+    }
     return type;
+  }
+
+  /** Arrow functions met while declarations are collected, whose result types are inferred after. */
+  private resultsPending: FuncInfo[] | undefined = [];
+
+  /** Infers the result types of the arrow functions met while declarations were collected (checker.ts). */
+  protected inferPendingResults(): void {
+    const list = this.resultsPending ?? [];
+    this.resultsPending = undefined;
+    for (const f of list) this.inferResult(f);
+  }
+
+  /**
+   * The result type of an arrow function with an expression body and no result type written
+   * or expected: the type of the expression, typed as the body is (in the program's maps,
+   * with no type parameter bound: it is one function for every instance around it). A body
+   * with no type of its own (literals only, `null`) cannot decide it.
+   */
+  private inferResult(f: FuncInfo): void {
+    const body = f.decl.body as ts.Expression;
+    const saved = [this.fn, this.scopes, this.selfClass] as const;
+    try {
+      f.type.ret = this.withInstance(undefined, () => this.unbound(() => {
+        this.fn = f;
+        this.selfClass = undefined;
+        this.scopes = [new Set(f.decl.parameters.map((p) => p.name.getText()))];
+        f.decl.parameters.forEach((p, i) => {
+          const sym = f.params[i];
+          if (sym) this.entities.set(sym, { kind: 'local', name: p.name.getText(), type: f.type.params[i], decl: p });
+        });
+        const t = this.expr(body, undefined);
+        if (t.kind !== 'untyped' && t.kind !== 'null') return t;
+        this.d.error(body, `the result type of this arrow function cannot be inferred: its body has no type of its `
+          + `own (${t.kind === 'null' ? 'null' : 'an integer constant'}); write it, e.g. \`(x: u32): u32 => 1\``);
+        return ERROR;
+      }));
+    } finally { [this.fn, this.scopes, this.selfClass] = saved; }
   }
 }

@@ -86,7 +86,15 @@ export abstract class TypeResolver extends Conversions {
   private resolveTypeRef(node: ts.TypeReferenceNode): Type {
     const sym = ts.isIdentifier(node.typeName) ? this.symbolOf(node.typeName) : this.qualifiedType(node.typeName);
     const decl = sym?.declarations?.[0];
-    if (!sym || !decl) { this.d.error(node, `cannot find type '${node.typeName.getText()}'`); return ERROR; }
+    if (!sym || !decl) {
+      const name = node.typeName.getText();
+      const cls = ts.findAncestor(node, ts.isClassDeclaration);
+      this.d.error(node, cls?.typeParameters?.some((tp) => tp.name.text === name)
+        ? `a static member is one for every instance of ${cls.name?.text}, so it cannot use its type parameter `
+          + `'${name}' (as in TypeScript); use a fixed type, or an instance member`
+        : `cannot find type '${name}'`);
+      return ERROR;
+    }
     const args = node.typeArguments ?? ts.factory.createNodeArray<ts.TypeNode>();
     if (ts.isTypeParameterDeclaration(decl)) return this.typeParameter(node, sym);
     if (this.isLibDecl(decl)) {

@@ -16,7 +16,7 @@ import { Diagnostics, isStackOverflow } from '../diagnostics';
 import { Target } from '../targets';
 import { ParsedProgram, LIB_DIR } from '../parse/program';
 import { Type, FnType, StructInfo, EnumInfo, Field } from './types';
-import { CallKind, Entity, FuncInfo, GlobalInfo, ClassInfo, ConstInfo } from './entities';
+import { CallKind, Entity, FuncInfo, GlobalInfo, ClassInfo, ConstInfo, AccessorUse } from './entities';
 import { deepest, tooDeepMessage } from './nesting';
 import { FmtPart } from './fmt-plan';
 
@@ -41,20 +41,21 @@ export abstract class CheckerState {
   calls = new Map<ts.CallExpression, CallKind>();
   /** The plan of every template literal, for the lowering (format.ts); per instance too. */
   formats = new Map<ts.Node, FmtPart[]>();
-  /** Class members (check/classes.ts): accessor uses, static member uses, `new` expressions. */
-  readonly accessors = new Map<ts.Node, { get?: FuncInfo; set?: FuncInfo; self: ts.Expression }>();
-  readonly staticRefs = new Map<ts.Node, FuncInfo | GlobalInfo | ConstInfo>();
-  readonly news = new Map<ts.NewExpression, ClassInfo>();
+  /** Class member uses (check/class-members.ts): accessors, static members, `new` expressions; per instance too. */
+  accessors = new Map<ts.Node, AccessorUse>();
+  staticRefs = new Map<ts.Node, FuncInfo | GlobalInfo | ConstInfo>();
+  news = new Map<ts.NewExpression, ClassInfo>();
   readonly classes = new Map<StructInfo, ClassInfo>();
   /** The bytes of each `embed("file")` call (embed.ts). */
   readonly embedded = new Map<ts.CallExpression, Uint8Array>();
   /**
    * Switches over an enum that list every member, have no default and end a function with
-   * a result (as tsc allows): a value that is no member (made with `as`) panics there.
+   * a result (as tsc allows): a value that is no member (made with `as`) panics there. Per
+   * instance, as whether a switch is relied on depends on the instance's constants.
    */
-  readonly exhaustive = new Set<ts.SwitchStatement>();
-  /** Every switch over an enum that lists every member and has no default. */
-  protected readonly allMembers = new Set<ts.SwitchStatement>();
+  exhaustive = new Set<ts.SwitchStatement>();
+  /** Every switch over an enum that lists every member and has no default (per instance). */
+  protected allMembers = new Set<ts.SwitchStatement>();
   readonly funcs: FuncInfo[] = [];
   readonly globals: GlobalInfo[] = [];
   /** Std implementations of the globals declared in toolchain/lib/std.d.ts. */

@@ -62,7 +62,7 @@ function projectPath(rel: string): string {
   return path.join(DOT_NAMES[first] ?? first, ...rest);
 }
 
-function packageJson(name: string, kind: ProgramKind, spec: string): string {
+export function packageJson(name: string, kind: ProgramKind, spec: string): string {
   const entry = TEMPLATE_ENTRY[kind];
   const run = (arch: string) => `tsboot run ${entry} --arch ${arch}`;
   const pkg = {

@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 import { OperatorLowerer as Lowerer } from './operators';
 import { INTRINSICS, ATOMICS } from '../check/builtins';
 import { lowerAtomic } from './atomics';
-import { Type, U64, VOID, FMT, sizeOf, alignOf, irType, irMemType } from '../check/types';
+import { Type, U64, VOID, FMT, sizeOf, alignOf, irType, irMemType, isAggregate, isIntegral } from '../check/types';
 
 export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typeArg: Type | undefined, t: Type): string {
   const b = L.b;
@@ -12,7 +12,7 @@ export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typ
   switch (name) {
     case 'ptr': return b.cast('inttoptr', 'i64', L.value(args[0], U64), 'ptr');
     case 'addr': return b.cast('ptrtoint', 'ptr', L.value(args[0]), 'i64');
-    case 'cast': return L.value(args[0]);
+    case 'cast': case 'asCstr': case 'asWstr': return L.value(args[0]);
     case 'ptrAdd': case 'byteAdd': {
       const p = L.value(args[0]);
       const n = L.index(args[1]);
@@ -38,6 +38,8 @@ export function lowerBuiltin(L: Lowerer, e: ts.CallExpression, name: string, typ
     }
     case 'embed': return L.mod.stringConstant([...L.c.embedded.get(e)!], 8);
     case 'zeroed': {
+      // A scalar's zero is a constant (zeroed<T>() in a generic body may be one).
+      if (!isAggregate(t)) return t.kind === 'bool' ? 'false' : isIntegral(t) ? '0' : 'null';
       const tmp = b.alloca(irMemType(t), Math.max(1, alignOf(t)));
       L.zero(tmp, t);
       return tmp;

@@ -4,7 +4,7 @@ import * as ts from 'typescript';
 import { Type, FnType, I64, isAggregate, alignOf, irMemType } from '../check/types';
 import { FuncInfo } from '../check/entities';
 import { CallKind } from '../check/state';
-import { irParam, irReturn, irStorage, returnsByPointer, sretParam } from './abi';
+import { irParam, irReturn, irStorage, isEfiBool, returnsByPointer, sretParam } from './abi';
 import { lowerBuiltin } from './builtins';
 import { OperatorLowerer } from './operators';
 
@@ -39,7 +39,7 @@ export abstract class CallLowerer extends OperatorLowerer {
    */
   emitCall(callee: string, ft: FnType, args: readonly ts.Expression[], f?: FuncInfo, pre: string[] = []): string {
     const vals = args.length + pre.length < ft.params.length && f ? this.withDefaults(f, args)
-      : ft.params.map((p, i) => `${irParam(p)} ${i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)}`);
+      : ft.params.map((p, i) => this.abiArg(ft, p, i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)));
     let result = '';
     if (returnsByPointer(ft)) {
       result = this.b.alloca(irStorage(ft.ret), Math.max(1, alignOf(ft.ret)));
@@ -47,7 +47,12 @@ export abstract class CallLowerer extends OperatorLowerer {
     }
     const r = this.b.call(irReturn(ft), callee, vals, this.cc(ft));
     if (ft.ret.kind === 'never') this.b.unreachable();
-    return result || r;
+    return result || (isEfiBool(ft.ret, ft) ? this.b.icmp('ne', 'i8', r, '0') : r);
+  }
+
+  /** An argument as the callee's IR takes it: a bool to an Efiapi function as a BOOLEAN byte (abi.ts). */
+  private abiArg(ft: FnType, p: Type, v: string): string {
+    return isEfiBool(p, ft) ? `i8 ${this.b.cast('zext', 'i1', v, 'i8')}` : `${irParam(p)} ${v}`;
   }
 
   /**
@@ -59,14 +64,14 @@ export abstract class CallLowerer extends OperatorLowerer {
     const saved = f.params.map((s) => this.locals.get(s));
     const vals = f.type.params.map((p, i) => {
       const v = i < args.length ? this.argument(args[i], p)
-        : this.inMapsOf(f, () => this.argument(f.decl.parameters[i].initializer!, p));
+        : this.inMaps(f.instance, () => this.argument(f.decl.parameters[i].initializer!, p));
       let storage = v;
       if (!isAggregate(p)) {
         storage = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
         this.storeScalar(p, v, storage);
       }
       this.locals.set(f.params[i], storage);
-      return `${irParam(p)} ${v}`;
+      return this.abiArg(f.type, p, v);
     });
     f.params.forEach((s, i) => {
       const old = saved[i];
@@ -75,18 +80,8 @@ export abstract class CallLowerer extends OperatorLowerer {
     return vals;
   }
 
-  /**
-   * Runs `body` in the checker's maps of f's body: a default value was checked there, and
-   * the body of a generic instance has maps of its own (check/generics.ts).
-   */
-  private inMapsOf<R>(f: FuncInfo, body: () => R): R {
-    if (f.instance === this.fn.instance) return body();
-    this.c.enterInstance(f.instance);
-    try { return body(); } finally { this.c.enterInstance(this.fn.instance); }
-  }
-
   /** An argument's value; for an aggregate parameter, the address of a fresh copy. */
-  private argument(e: ts.Expression, p: Type): string {
+  protected argument(e: ts.Expression, p: Type): string {
     if (!isAggregate(p)) return this.value(e, p);
     const copy = this.b.alloca(irStorage(p), Math.max(1, alignOf(p)));
     this.assignTo({ addr: copy, type: p }, e);

@@ -9,7 +9,8 @@
 import * as ts from 'typescript';
 import { CallKind } from '../check/state';
 import { ClassInfo, ctorParams } from '../check/entities';
-import { Type, irType, structOf } from '../check/types';
+import { Type, structOf } from '../check/types';
+import { irParam } from './abi';
 import { FormatLowerer } from './format';
 
 const TS = ts.SyntaxKind;
@@ -40,14 +41,14 @@ export abstract class ClassLowerer extends FormatLowerer {
   }
 
   /** A getter's value or a static method as a function pointer; undefined for a field. */
-  protected memberValue(e: ts.PropertyAccessExpression, t: Type): string | undefined {
+  protected memberValue(e: ts.PropertyAccessExpression, _t: Type): string | undefined {
     const s = this.c.staticRefs.get(e);
     if (s?.kind === 'func') return this.want(s);
     const acc = this.c.accessors.get(e);
     if (!acc?.get) return undefined;
     const self = this.selfPtr(acc.self);
     if (e.questionDotToken) this.nullExit(self);
-    return this.b.call(irType(t), this.want(acc.get), [`ptr ${self}`], this.cc(acc.get.type));
+    return this.emitCall(this.want(acc.get), acc.get.type, [], undefined, [self]);
   }
 
   protected setterAssign(e: ts.BinaryExpression): string {
@@ -55,8 +56,9 @@ export abstract class ClassLowerer extends FormatLowerer {
     const set = acc.set!;
     const self = this.selfPtr(acc.self);
     const t = set.type.params[1];
-    const v = this.value(e.right, t);
-    this.b.call('void', this.want(set), [`ptr ${self}`, `${irType(t)} ${v}`], this.cc(set.type));
+    // The value is the assignment's too: a struct is copied once, and its copy passed.
+    const v = this.argument(e.right, t);
+    this.b.call('void', this.want(set), [`ptr ${self}`, `${irParam(t)} ${v}`], this.cc(set.type));
     return v;
   }
 
@@ -67,16 +69,16 @@ export abstract class ClassLowerer extends FormatLowerer {
     this.initialise(cls, addr, vals);
   }
 
-  /** The constructor arguments' values, converted to the parameter types. */
+  /** The constructor arguments' values (a struct: the address of a copy), converted to the parameter types. */
   private ctorArgs(cls: ClassInfo, args: readonly ts.Expression[]): string[] {
-    return ctorParams(cls).map((p, i) => this.value(args[i], p));
+    return ctorParams(cls).map((p, i) => this.argument(args[i], p));
   }
 
   /** Initialises zeroed storage at addr as a `cls` (see the top of this file). */
   private initialise(cls: ClassInfo, addr: string, vals: string[]): void {
     const ctor = cls.ctor;
     if (ctor) {
-      const args = ctor.type.params.map((p, i) => `${irType(p)} ${i === 0 ? addr : vals[i - 1]}`);
+      const args = ctor.type.params.map((p, i) => `${irParam(p)} ${i === 0 ? addr : vals[i - 1]}`);
       this.b.call('void', this.want(ctor), args, this.cc(ctor.type));
       return;
     }
@@ -84,15 +86,20 @@ export abstract class ClassLowerer extends FormatLowerer {
     this.initFields(cls, addr);
   }
 
-  /** Runs the field initialisers of `cls` itself (not its bases') on the object at addr. */
+  /**
+   * Runs the field initialisers of `cls` itself (not its bases') on the object at addr, in
+   * the maps they were checked in (an instance of a generic class has its own).
+   */
   protected initFields(cls: ClassInfo, addr: string): void {
     const saved = this.thisPtr;
     this.thisPtr = addr;
-    for (const m of cls.inits) {
-      const f = this.c.field(cls.struct, m.name.getText())!;
-      const at = f.offset ? this.b.byteOffset(addr, String(f.offset), true) : addr;
-      this.assignTo({ addr: at, type: f.type }, m.initializer!);
-    }
+    this.inMaps(cls.instance, () => {
+      for (const m of cls.inits) {
+        const f = this.c.field(cls.struct, m.name.getText())!;
+        const at = f.offset ? this.b.byteOffset(addr, String(f.offset), true) : addr;
+        this.assignTo({ addr: at, type: f.type }, m.initializer!);
+      }
+    });
     this.thisPtr = saved;
   }
 }

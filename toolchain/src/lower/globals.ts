@@ -51,7 +51,9 @@ export abstract class GlobalLowerer extends LowerState {
         for (const f of t.info.fields) {
           if (f.offset > off) parts.push(`[${f.offset - off} x i8] zeroinitializer`);
           const init = fieldInit(f);
-          const s = init ? this.staticInit(init, f.type) : zeros(sizeOf(f.type));
+          // A field initialiser was checked in its class's maps (a generic instance has its own).
+          const maps = ts.isNewExpression(e) && f.owner ? this.c.classes.get(f.owner)?.instance : this.fn?.instance;
+          const s = init ? this.inMaps(maps, () => this.staticInit(init, f.type)) : zeros(sizeOf(f.type));
           zero &&= s.zero;
           parts.push(`${s.ty} ${s.val}`);
           off = f.offset + sizeOf(f.type);

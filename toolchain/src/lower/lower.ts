@@ -20,7 +20,7 @@
 import * as ts from 'typescript';
 import { FuncInfo, selfParams } from '../check/entities';
 import { irMemType, alignOf, isAggregate } from '../check/types';
-import { irParam, irReturn, returnsByPointer, sretParam } from './abi';
+import { irParam, irReturn, isEfiBool, returnsByPointer, sretParam } from './abi';
 import { FnBuilder, globalName } from '../emit/ir';
 import { deepest, tooDeepMessage } from '../check/nesting';
 import { isStackOverflow } from '../diagnostics';
@@ -28,16 +28,57 @@ import { IterationLowerer } from './iteration';
 
 export type { Place } from './state';
 
+/** Instructions of a function LLVM may still inline at every use under -Oz (outOfLine). */
+const TINY_INSTRUCTIONS = 20;
+
+/** IR instructions of a lowered function, without the stack slots and parameter stores
+ *  that promoting locals to registers removes. */
+function instructionCount(text: string): number {
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('  ') || / = alloca /.test(line) || /^ {2}store \S+ %p\d+, ptr /.test(line)) continue;
+    n++;
+  }
+  return n;
+}
+
+/** Where a function's attribute group goes in its header, decided once every use is known. */
+const ATTRS_HERE = '\u0000attrs\u0000';
+
 export class Lowerer extends IterationLowerer {
   /** -Oz: every function is optimised for size except those tagged @hot. */
   sizeFirst = false;
+  /** Lowered functions waiting for their attributes (see outOfLine). */
+  private finished: { f: FuncInfo; attrs: string[]; text: string }[] = [];
 
   run(): string {
     const roots = this.c.funcs.filter((f) => !f.external && (f.tags.symbol || f === this.c.entryMain));
     for (const f of roots) this.want(f);
     while (this.queue.length) this.lowerFunction(this.queue.shift()!);
     this.c.enterInstance(undefined);
+    for (const { f, attrs, text } of this.finished) {
+      const all = this.outOfLine(f, text) ? [...attrs, 'noinline'] : attrs;
+      this.mod.addFunction(globalName(f.irName), text.replace(ATTRS_HERE, `#${this.mod.attrGroup(all)}`));
+    }
     return this.mod.toString();
+  }
+
+  /**
+   * -Oz keeps a size-first function out of line when more than one place uses it, no @hot
+   * function does, and its body is more than a few instructions. LLVM's inliner, even
+   * under minsize, copies such functions into their callers when its cost model
+   * underestimates them (a switch that becomes a lookup table, a message with a few
+   * arguments): measured on the loaders, those copies were 3.4 KB of 61 KB. A function
+   * used once is still inlined (that saves the call), so is a tiny one (a call and its
+   * argument moves are as large as an accessor or a comparison: at most
+   * TINY_INSTRUCTIONS instructions, aarch64's loader is 1 KB smaller for it), and one a
+   * @hot function calls is left to LLVM, which inlines it for speed there.
+   */
+  private outOfLine(f: FuncInfo, text: string): boolean {
+    const u = this.uses.get(f);
+    if (!this.sizeFirst || f.tags.hot || f.tags.inline || f.tags.noinline || f.tags.naked) return false;
+    if (u === undefined || u.count < 2 || u.fromHot) return false;
+    return instructionCount(text) > TINY_INSTRUCTIONS;
   }
 
   private lowerFunction(f: FuncInfo): void {
@@ -59,12 +100,12 @@ export class Lowerer extends IterationLowerer {
     if (t.ret.kind === 'never') attrs.push('noreturn');
     const linkage = f.tags.symbol || f === this.c.entryMain ? '' : 'internal ';
     const cc = this.cc(t);
-    const params = t.params.map((p, i) => `${irParam(p)} %p${i}`);
+    const params = t.params.map((p, i) => `${irParam(p, t)} %p${i}`);
     if (returnsByPointer(t)) params.unshift(`${sretParam(t)} %ret`);
     const sp = this.dbg?.subprogram(f);
     const name = globalName(f.irName);
     const header = `define ${linkage}${cc ? cc + ' ' : ''}${irReturn(t)} ${name}(${params.join(', ')})`
-      + ` #${this.mod.attrGroup(attrs)}${sp ? ` !dbg ${sp}` : ''}`;
+      + ` ${ATTRS_HERE}${sp ? ` !dbg ${sp}` : ''}`;
     if (!f.tags.naked) {
       const hidden = selfParams(f);
       t.params.forEach((p, i) => {
@@ -72,7 +113,7 @@ export class Lowerer extends IterationLowerer {
         const sym = i >= hidden ? f.params[i - hidden] : undefined;
         if (isAggregate(p)) { if (sym) this.locals.set(sym, `%p${i}`); return; }
         const a = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
-        this.storeScalar(p, `%p${i}`, a);
+        this.storeScalar(p, isEfiBool(p, t) ? this.b.icmp('ne', 'i8', `%p${i}`, '0') : `%p${i}`, a);
         if (sym) this.locals.set(sym, a);
       });
     }
@@ -98,6 +139,6 @@ export class Lowerer extends IterationLowerer {
       this.prelowering = false;
       return;
     }
-    this.mod.addFunction(globalName(f.irName), this.b.finish(header, irReturn(t)));
+    this.finished.push({ f, attrs, text: this.b.finish(header, irReturn(t)) });
   }
 }

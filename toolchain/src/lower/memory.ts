@@ -61,10 +61,11 @@ export abstract class MemoryLowerer extends GlobalLowerer {
       return { addr: this.b.elemOffset(this.elemType(elem), base, idx, true), type: elem };
     }
     // An aggregate that a call or an assignment left in storage: its value is that address.
-    if (isAggregate(t) && !ts.isObjectLiteralExpression(e) && !ts.isArrayLiteralExpression(e) && !this.isZeroed(e)) {
+    if (isAggregate(t) && !ts.isObjectLiteralExpression(e) && !ts.isArrayLiteralExpression(e) && !this.isZeroed(e)
+      && !ts.isNewExpression(e)) {
       return { addr: this.value(e), type: t };
     }
-    // A temporary aggregate (a literal, zeroed<T>()): materialise it.
+    // A temporary aggregate (a literal, zeroed<T>(), `new C()` as `new C().m()`): materialise it.
     const tmp = this.b.alloca(irMemType(t), Math.max(1, alignOf(t)));
     this.assignTo({ addr: tmp, type: t }, e);
     return { addr: tmp, type: t };

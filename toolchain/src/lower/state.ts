@@ -10,8 +10,9 @@
 // ...) that a shared switch calls are declared abstract where it is.
 import * as ts from 'typescript';
 import { Checker } from '../check/checker';
-import { FuncInfo } from '../check/entities';
-import { Type, FnType, irType } from '../check/types';
+import { FuncInfo, Instance } from '../check/entities';
+import { Type, FnType } from '../check/types';
+import { irParam, irReturn } from './abi';
 import { ModuleBuilder, FnBuilder, globalName } from '../emit/ir';
 import { Target } from '../targets';
 import { Diagnostics } from '../diagnostics';
@@ -37,6 +38,9 @@ export abstract class LowerState {
   protected lowered = new Map<ts.Node, string>();
   protected prelowering = false;
   private emitted = new Set<FuncInfo>();
+  /** How many places name each function (calls and function values), and whether a @hot
+   *  function is among them: -Oz keeps a function out of line by these (lower.ts). */
+  protected uses = new Map<FuncInfo, { count: number; fromHot: boolean }>();
   readonly dbg: DebugInfo | undefined;
 
   constructor(readonly c: Checker, readonly target: Target, readonly d: Diagnostics, debug: boolean) {
@@ -52,14 +56,29 @@ export abstract class LowerState {
   /** Requests a function's emission and returns its global name. */
   want(f: FuncInfo): string {
     const name = globalName(f.irName);
+    const u = this.uses.get(f) ?? { count: 0, fromHot: false };
+    u.count++;
+    u.fromHot ||= this.fn?.tags.hot === true;
+    this.uses.set(f, u);
     if (f.external) {
-      const params = f.type.params.map(irType);
-      this.mod.declare({ name, ret: irType(f.type.ret), params, cc: this.cc(f.type), attrs: [] });
+      const params = f.type.params.map((p) => irParam(p, f.type));
+      this.mod.declare({ name, ret: irReturn(f.type), params, cc: this.cc(f.type), attrs: [] });
     } else if (!this.emitted.has(f)) {
       this.emitted.add(f);
       this.queue.push(f);
     }
     return name;
+  }
+
+  /**
+   * Runs `body` in the checker's maps of a generic instance (undefined: the program's),
+   * coming back to those of the function being lowered: a default value is read in its
+   * callee's maps, a field initialiser in its class's (check/generics.ts).
+   */
+  protected inMaps<R>(inst: Instance | undefined, body: () => R): R {
+    if (inst === this.fn?.instance) return body();
+    this.c.enterInstance(inst);
+    try { return body(); } finally { this.c.enterInstance(this.fn?.instance); }
   }
 
   symbolOf(id: ts.Identifier): ts.Symbol | undefined {

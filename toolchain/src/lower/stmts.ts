@@ -3,6 +3,7 @@
 import * as ts from 'typescript';
 import { irType, irMemType, alignOf, typeName, isAggregate } from '../check/types';
 import { ClassLowerer } from './classes';
+import { isEfiBool } from './abi';
 import { updateParts } from '../check/for-update';
 
 const TS = ts.SyntaxKind;
@@ -59,6 +60,8 @@ export abstract class StmtLowerer extends ClassLowerer {
       // The result is built in the caller's storage (abi.ts).
       this.assignTo({ addr: '%ret', type: rt }, e);
       this.b.ret('void');
+    } else if (e && isEfiBool(rt, this.fn.type)) {
+      this.b.ret('i8', this.b.cast('zext', 'i1', this.value(e, rt), 'i8')); // a BOOLEAN (abi.ts)
     } else if (e && rt.kind !== 'void' && rt.kind !== 'never') {
       this.b.ret(irType(rt), this.value(e, rt));
     } else {
