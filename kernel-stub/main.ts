@@ -426,7 +426,30 @@ function checkEngine(b: Ptr<BootInfo>): void {
   if (rc != PT_OK) failHex("unmap failed with", u64(i64(rc)));
   applyFlush();
   if (walk(DEMO_VA).ok) fail("the demo page is still mapped after unmap");
-  ok("engine on the live tables: map uncached, write, protect read-only, W^X refused, unmap");
+
+  // No stale translation: the first frame mapped again and read (the TLB holds it now),
+  // unmapped, and the address mapped to a second frame must read the second frame. A
+  // neighbour page keeps the table alive, so that the unmap is a one-page flush (invlpg,
+  // TLBI VAE1IS) rather than the whole-TLB flush of a freed table.
+  let frame2: u64 = kernelFrameAlloc(null);
+  if (frame2 == 0) fail("no frame left for the remap check");
+  storeVolatile<u64>(b.hhdmBase + frame2, 0x5EC0_4D00_0000_0002);
+  rc = kpt.map(DEMO_VA + PAGE, frame2, PAGE, Attr.Read | Attr.Global);
+  if (rc == PT_OK) rc = kpt.map(DEMO_VA, frame, PAGE, Attr.Read | Attr.Global);
+  if (rc != PT_OK) failHex("map for the remap check failed with", u64(i64(rc)));
+  applyFlush();
+  if (loadVolatile<u64>(DEMO_VA) != 0xC0FF_EE00_D00D_F00D) fail("the remapped first frame lost its contents");
+  rc = kpt.unmap(DEMO_VA, PAGE);
+  if (rc != PT_OK) failHex("unmap failed with", u64(i64(rc)));
+  applyFlush();
+  rc = kpt.map(DEMO_VA, frame2, PAGE, Attr.Read | Attr.Global);
+  if (rc != PT_OK) failHex("map of the second frame failed with", u64(i64(rc)));
+  applyFlush();
+  if (loadVolatile<u64>(DEMO_VA) != 0x5EC0_4D00_0000_0002) fail("a read reached the unmapped frame: its TLB entry was not flushed");
+  rc = kpt.unmap(DEMO_VA, 2 * PAGE);
+  if (rc != PT_OK) failHex("unmap failed with", u64(i64(rc)));
+  applyFlush();
+  ok("engine on the live tables: map uncached, write, protect read-only, W^X refused, unmap, remap (no stale TLB entry)");
 }
 
 /**

@@ -42,6 +42,8 @@ const REQUIREMENTS = [
   { pkg: 'gdb', cmd: 'gdb', why: 'reads -g builds in tests; `npm run qemu:<arch> -- --gdb` debugs a boot' },
   { pkg: 'valgrind', cmd: 'valgrind', why: 'measures benchmarks' },
   { pkg: 'cpio', cmd: 'cpio', why: 'reads back the test initramfs archives (an independent cpio reader)' },
+  { pkg: 'mount', file: '/sbin/losetup', why: "loop devices for the USB writer's block-device tests (as root)" },
+  { pkg: 'e2fsprogs', file: '/sbin/mkfs.ext2', why: "a file system to mount in the USB writer's block-device tests" },
   { pkg: 'console-setup-linux', file: '/usr/share/consolefonts/Uni2-Terminus16.psf.gz', why: 'the Terminus font that tests check common/fbcon/font.generated.ts against' },
 ];
 

@@ -1,5 +1,5 @@
 // `npm test`: runs every uvu suite (build/js/tests/**/*.test.js), each in its own Node
-// process, several at once, then prints one closing line `N passed, N failed`.
+// process, several at once, then prints one closing line `N passed, N failed, N skipped`.
 //
 // - Jobs: up to --jobs suites run at once (default: the number of CPUs).
 // - QEMU: a suite that boots QEMU, i.e. whose module graph reaches qemu/runner.ts (directly
@@ -14,6 +14,11 @@
 //   so suites running together never interleave; a line says when each one starts.
 // - The boot artifacts are built once before the first QEMU suite starts (scripts/build.ts),
 //   so that suites do not queue on the build lock while holding a QEMU slot.
+//
+// - Skips: a test that cannot run here is a uvu skip that says why (tests/lib/skip.ts),
+//   never an early return counted as a pass; the closing line counts skips and the line
+//   above it names the suites that skipped. Under CI=true a skip for a missing tool,
+//   package, artifact or privilege is a failure instead.
 //
 // `--matrix` also runs the long boot matrix (TSBOOT_MATRIX=1); filter arguments run only
 // the suites whose path contains one of them.
@@ -101,11 +106,12 @@ function schedule(suites: Suite[]): Suite[] {
   return [...suites].sort((a, b) => expectedS(b) - expectedS(a) || a.name.localeCompare(b.name));
 }
 
-/** uvu's summary (Total / Passed / Skipped); a suite that crashed before it counts as one failure. */
+/** uvu's summary (Total / Passed / Skipped; Total leaves the skipped tests out); a suite
+ *  that crashed before it counts as one failure. */
 function countResults(out: string, exitCode: number | null): Omit<Outcome, 'seconds'> {
   const num = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? 0);
   const passed = num('Passed'), total = num('Total'), skipped = num('Skipped');
-  return { passed, skipped, failed: Math.max(total - passed - skipped, exitCode === 0 ? 0 : 1) };
+  return { passed, skipped, failed: Math.max(total - passed, exitCode === 0 ? 0 : 1) };
 }
 
 function runSuite(s: Suite, env: NodeJS.ProcessEnv, print: (block: string) => void): Promise<Outcome> {
@@ -177,6 +183,7 @@ async function main(): Promise<void> {
 
   let passed = 0, failed = buildFailed ? 1 : 0, skipped = 0;
   const failedSuites: string[] = buildFailed ? ['build'] : [];
+  const skippingSuites: string[] = [];
   const durations: Record<string, number> = {};
   const queue = schedule(suites);
   let running = 0, runningQemu = 0;
@@ -197,6 +204,7 @@ async function main(): Promise<void> {
           failed += o.failed;
           skipped += o.skipped;
           if (o.failed > 0) failedSuites.push(s.name);
+          if (o.skipped > 0) skippingSuites.push(`${s.name} (${o.skipped})`);
           durations[s.name] = Math.round(o.seconds * 10) / 10;
           next();
         });
@@ -207,8 +215,9 @@ async function main(): Promise<void> {
   writeTimes(durations);
 
   process.stdout.write(`\n${suites.length} suites in ${((Date.now() - t0) / 1000).toFixed(1)} s (${jobs} at a time)` +
-    `${failedSuites.length ? `; failing: ${failedSuites.join(', ')}` : ''}\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    `${failedSuites.length ? `; failing: ${failedSuites.join(', ')}` : ''}` +
+    `${skippingSuites.length ? `; skipping: ${skippingSuites.join(', ')}` : ''}\n`);
+  process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   process.exitCode = failed > 0 || suites.length === 0 ? 1 : 0;
 }
 

@@ -13,6 +13,7 @@ import { bootCfgText } from '../../scripts/bootcfg';
 import { bootArtifacts, Arch } from '../../scripts/paths';
 import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
 import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
+import { summaryProblems } from './memcheck';
 import { loaderTimes, runHarness, DEFAULT_FAIL_PATTERNS, HarnessOptions, HarnessResult, SerialLine } from '../../qemu/harness';
 
 /**
@@ -148,7 +149,8 @@ function mib(size: string): number {
 
 /**
  * The kernel's memory management on a boot with `memory` of RAM: every self-test passed,
- * and the summary accounts for the RAM QEMU was given (the firmware keeps a little).
+ * the summary accounts for the RAM QEMU was given (the firmware keeps a little), and each
+ * of its parts agrees with the firmware's memory map.
  */
 export function checkMemory(r: HarnessResult, memory: string): void {
   const texts = r.lines.map((l) => l.text);
@@ -163,6 +165,9 @@ export function checkMemory(r: HarnessResult, memory: string): void {
   const usable = Number(m![3]);
   assert.ok(Math.abs(total - mib(memory)) <= 16, `summary says ${total} MiB for -m ${memory}: ${summary}`);
   assert.ok(usable >= mib(memory) * 0.9, `only ${usable} MiB usable of ${memory}: ${summary}`);
+  // Its parts, against the firmware's map and the allocator's own count (tests/boot/memcheck.ts).
+  const problems = summaryProblems(texts);
+  assert.equal(problems, [], `the memory summary disagrees with the firmware's map:\n  ${problems.join('\n  ')}`);
 }
 
 /**

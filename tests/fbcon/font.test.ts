@@ -8,12 +8,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { convert, DEFAULT_LICENSE, DEFAULT_PSF, FontError, generateModule, parsePsf, subsetFont } from '../../scripts/font';
+import { testIf } from '../lib/skip';
 import { makeTempDir, removeDir, repoRoot } from '../lib/toolchain';
 import { fontFromGeneratedModule, generatedFontPath } from './model';
 
 const FONT_JS = path.join(repoRoot, 'build', 'js', 'scripts', 'font.js');
-const havePackage = fs.existsSync(DEFAULT_PSF) && fs.existsSync(DEFAULT_LICENSE);
-const NEED = `needs Debian's console-setup-linux (${DEFAULT_PSF}); apt-get install console-setup-linux`;
+/** Why the tests against Debian's Terminus font cannot run, or undefined. */
+const NO_FONT = fs.existsSync(DEFAULT_PSF) && fs.existsSync(DEFAULT_LICENSE) ? undefined
+  : `needs Debian's console-setup-linux (${DEFAULT_PSF}); apt-get install console-setup-linux`;
 
 /** A minimal PSF2 font: `count` glyphs of width x height, glyph i drawn as its index bits, mapped to code points. */
 function makePsf2(width: number, height: number, map: number[][]): Buffer {
@@ -75,8 +77,7 @@ test('bad fonts are rejected with what is wrong', () => {
   assert.throws(() => subsetFont(parsePsf(noTable)), (e: Error) => /has no glyph for " "/.test(e.message));
 });
 
-test('font.js --check: exit 1 on a stale module, 0 on a fresh one; --out writes deterministic bytes', () => {
-  if (!havePackage) { console.log(`    skipped: ${NEED}`); return; }
+testIf(test, 'font.js --check: exit 1 on a stale module, 0 on a fresh one; --out writes deterministic bytes', NO_FONT, () => {
   const dir = makeTempDir('font');
   try {
     const out = path.join(dir, 'font.ts');
@@ -98,8 +99,7 @@ test('font.js --check: exit 1 on a stale module, 0 on a fresh one; --out writes 
   }
 });
 
-test('the committed common/fbcon/font.generated.ts is exactly what scripts/font.ts generates', () => {
-  if (!havePackage) { console.log(`    skipped: ${NEED}`); return; }
+testIf(test, 'the committed common/fbcon/font.generated.ts is exactly what scripts/font.ts generates', NO_FONT, () => {
   const committed = fs.readFileSync(generatedFontPath(repoRoot), 'utf8');
   const { text } = convert({ psf: DEFAULT_PSF, license: DEFAULT_LICENSE });
   assert.ok(committed === text, 'font.generated.ts differs from the generator output; run node build/js/scripts/font.js');
@@ -143,8 +143,7 @@ function psfGlyphFor(buf: Buffer, cp: number): Buffer | undefined {
   return undefined;
 }
 
-test("the committed glyphs are the PSF's glyphs for printable ASCII and U+FFFD", () => {
-  if (!havePackage) { console.log(`    skipped: ${NEED}`); return; }
+testIf(test, "the committed glyphs are the PSF's glyphs for printable ASCII and U+FFFD", NO_FONT, () => {
   const psf = zlib.gunzipSync(fs.readFileSync(DEFAULT_PSF));
   const font = fontFromGeneratedModule(generatedFontPath(repoRoot));
   assert.is(font.glyphs.length, 96);

@@ -6,9 +6,7 @@
 //    loader, on both architectures from one image: this checks the GPT + FAT32 stick is
 //    bootable whatever state the tsboot loader is in.
 // 2. The real tsboot image (loader + kernel, built by scripts/build.ts) on x86_64,
-//    expecting `[kernel] PASS`. It is skipped, with a message
-//    naming what is missing, only while the compiler or the loader/kernel sources do not
-//    exist yet; a build or boot failure fails the test.
+//    expecting `[kernel] PASS`; a build or boot failure fails the test.
 //
 // Every run builds its own image in a temp dir (QEMU may write to the stick).
 import { test } from 'uvu';

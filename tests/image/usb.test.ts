@@ -1,6 +1,8 @@
 // The USB writer (scripts/usb.ts) against a fake sysfs/proc tree built in a temp dir and
 // regular files standing in for the block devices: every refusal, the write + verify path,
-// a verify failure, the typed confirmation and --dry-run. Nothing here touches a real disk.
+// a verify failure, the typed confirmation and --dry-run. As root, also on a loop device
+// (a real block device over a temp file): the exclusive open refuses a second writer and a
+// mounted device. Nothing here touches a real disk.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'child_process';
@@ -20,6 +22,7 @@ import {
   UsbError,
   writeImageToDevice,
 } from '../../scripts/usb';
+import { onPath, testIf } from '../lib/skip';
 
 const MiB = 1048576;
 const USB_PARENT = 'devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0';
@@ -407,6 +410,117 @@ test('bad options: one line each (--block-size in MiB, its unit), exit 1, no sta
   assert.is(noImage.status, 1, noImage.stderr);
   assert.is(noImage.stderr.trim(), 'usb: --image needs a value, e.g. --image build/tsboot.img');
   assert.ok(fs.readFileSync(fake.dev('sdb')).equals(before), 'the stand-in device was not touched');
+});
+
+// ---- a real block device: a loop device (root only) -----------------------------------
+// The fake tree above describes the device (a removable USB disk), but the node written is
+// a real loop device, so the kernel's own rules apply: O_EXCL on a block device fails with
+// EBUSY while another exclusive opener or a mount holds it. Needs root (CI runs as root):
+// otherwise a skip saying so, and under CI=true a failure.
+
+function noLoopDevice(): string | undefined {
+  const uid = process.getuid?.();
+  if (uid !== 0) return `needs root to set up a loop device (id -u is ${uid}); CI runs these as root`;
+  const tools: Array<[string, string]> = [['losetup', 'mount'], ['mount', 'mount'], ['umount', 'mount'], ['mkfs.ext2', 'e2fsprogs']];
+  for (const [tool, pkg] of tools) if (!onPath(tool)) return `needs ${tool} (Debian package ${pkg})`;
+  if (!fs.existsSync('/dev/loop-control')) return 'needs loop devices (/dev/loop-control is missing: modprobe loop)';
+  return undefined;
+}
+const NO_LOOP = noLoopDevice();
+
+function run(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim()}`);
+  return r.stdout.trim();
+}
+
+/** A loop device over a fresh `bytes`-byte file of random data, a fake tree describing it
+ *  as a removable USB disk, and its original contents; detached afterwards. */
+async function withLoopDevice(bytes: number, fn: (dev: string, fake: Fake, original: Buffer) => Promise<void>): Promise<void> {
+  const backing = path.join(fs.mkdtempSync(path.join(tmp, 'loop-')), 'backing.img');
+  fs.writeFileSync(backing, crypto.randomBytes(bytes));
+  const dev = run('losetup', ['--find', '--show', backing]);
+  try {
+    const name = path.basename(dev);
+    const [major, minor] = fs.readFileSync(`/sys/class/block/${name}/dev`, 'utf8').trim().split(':').map(Number);
+    const fake = makeFake([{ name, major, minor, parent: USB_PARENT, removable: true, sizeBytes: bytes }]);
+    await fn(dev, fake, fs.readFileSync(backing));
+  } finally {
+    spawnSync('losetup', ['--detach', dev]);
+  }
+}
+
+/** The first `n` bytes of a block device, read without the page cache's help being needed. */
+function deviceBytes(dev: string, n: number): Buffer {
+  const fd = fs.openSync(dev, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    fs.readSync(fd, b, 0, n, 0);
+    return b;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+testIf(test, 'loop device: while one opener holds it exclusively, a second writer is refused (EBUSY) with a clear message; then it writes', NO_LOOP, async () => {
+  await withLoopDevice(8 * MiB, async (dev, fake, original) => {
+    const img = makeImage(MiB + 4096);
+    const env = { ...process.env, [TEST_ROOT_ENV]: fake.root };
+    // The first writer: an exclusive open, as the writer itself makes.
+    const holder = fs.openSync(dev, fs.constants.O_RDONLY | fs.constants.O_EXCL);
+    let second: ReturnType<typeof spawnSync> & { stderr: string };
+    try {
+      second = spawnSync(process.execPath, [CLI, '--device', dev, '--image', img, '--yes'], { env, encoding: 'utf8' });
+    } finally {
+      fs.closeSync(holder);
+    }
+    assert.is(second.status, 1, second.stderr);
+    assert.match(second.stderr, `usb: ${dev} is busy (opened exclusively by someone else, e.g. mounted or part of a device-mapper stack); unmount or close it first`);
+    assert.not.match(second.stderr, /\n\s+at |internal error/, 'no stack trace');
+    assert.ok(deviceBytes(dev, original.length).equals(original), 'the refused writer wrote nothing');
+
+    // Released: the same command writes and verifies (O_DIRECT read-back on a real device).
+    const third = spawnSync(process.execPath, [CLI, '--device', dev, '--image', img, '--yes'], { env, encoding: 'utf8' });
+    assert.is(third.status, 0, third.stderr);
+    assert.match(third.stderr, /verified: 1052672 bytes read back \(O_DIRECT/);
+    const want = fs.readFileSync(img);
+    assert.ok(deviceBytes(dev, want.length).equals(want), 'the device holds the image');
+  });
+});
+
+testIf(test, 'loop device: a mounted device is refused, by the mount check and, if a mount appears after the checks, by the exclusive open', NO_LOOP, async () => {
+  await withLoopDevice(8 * MiB, async (dev, fake) => {
+    run('mkfs.ext2', ['-q', '-F', dev]);
+    const mnt = fs.mkdtempSync(path.join(tmp, 'mnt-'));
+    run('mount', [dev, mnt]);
+    try {
+      const formatted = deviceBytes(dev, 2 * MiB);
+      const img = makeImage(MiB);
+      // The kernel's real mount table: the check refuses before anything is opened.
+      const realMounts: UsbEnv = { sysfsRoot: fake.env.sysfsRoot, procRoot: '/proc', allowRegularFile: false };
+      try {
+        await writeImageToDevice({ image: img, device: dev, env: realMounts, yes: true, ...quiet });
+        assert.unreachable('a mounted device was written');
+      } catch (e) {
+        assert.instance(e, RefusedError);
+        assert.equal((e as RefusedError).refusals.map((r) => r.code), ['mounted']);
+        assert.match((e as Error).message, `it is mounted: ${dev} on ${mnt}; unmount it first`);
+      }
+      // A mount table that does not show it yet (the mount came after the checks): the
+      // exclusive open is the last guard.
+      try {
+        await writeImageToDevice({ image: img, device: dev, env: fake.env, yes: true, ...quiet });
+        assert.unreachable('a mounted device was opened for writing');
+      } catch (e) {
+        assert.instance(e, UsbError);
+        assert.not.instance(e, RefusedError);
+        assert.match((e as Error).message, `${dev} is busy (opened exclusively by someone else, e.g. mounted`);
+      }
+      assert.ok(deviceBytes(dev, formatted.length).equals(formatted), 'the mounted file system was not touched');
+    } finally {
+      run('umount', [mnt]);
+    }
+  });
 });
 
 test('blockSizeFromMiB: MiB as typed -> bytes; the API checks bytes with the same bound', () => {

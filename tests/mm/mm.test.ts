@@ -12,7 +12,8 @@
 //     xorshift stress run, and vmap through the page-table engine with the allocator's
 //     FrameSource (every table frame returned);
 //   - cost: the metadata words read per allocation are the same bounded number for a
-//     64 MiB and a 1 TiB map, and the median ticks per allocation do not grow with it;
+//     64 MiB and a 1 TiB map, and the median ticks per allocation on the 1 TiB map are at
+//     most twice those on the 64 MiB map (plus the counter's resolution);
 //   - printEfiTime through an Efiapi function pointer, success and failure statuses.
 
 import { test } from 'uvu';
@@ -385,8 +386,16 @@ for (const arch of ARCHES) {
     // the state, e.g. whether any block is partly free, not on the size.)
     assert.ok(huge.probes! >= 7 && huge.probes! <= 20, `metadata words read per allocation on the 1 TiB map: ${huge.probes}`);
     assert.ok(small.probes! >= 7 && small.probes! <= 20, `metadata words read per allocation on the 64 MiB map: ${small.probes}`);
+    // Median ticks per allocation, 64 MiB vs 1 TiB, measured (node build/js/tests/mm/mm.test.js,
+    // 6 runs on a 2-core machine under load 20): x86_64 TSC 52/47 (94/89 in one run,
+    // both cases slowed alike), aarch64 CNTVCT under qemu-aarch64 5/3 to 7/7: the 1 TiB
+    // map is never slower. The bound allows twice the small map's cost (load changing
+    // between the two cases of one run) plus 2 ticks (the aarch64 counter's resolution,
+    // about a fifth of one allocation); a cost growing with memory (16384 times as many
+    // frames) is far beyond it.
     const s = small.allocTicks!, h = huge.allocTicks!;
-    assert.ok(h <= 4 * s + 400, `median ticks per allocation: ${s} (small) vs ${h} (1 TiB)`);
+    assert.ok(s > 0, `median ticks per allocation on the 64 MiB map: ${s} (the counter did not move)`);
+    assert.ok(h <= 2 * s + 2, `median ticks per allocation: ${s} (64 MiB) vs ${h} (1 TiB): more than 2x + 2`);
     const f = caseLines(out, CASES.indexOf(hugeCase)).find((l) => l.startsWith('F '))!.split(' ');
     console.log(`  ${arch}: alloc ${s} / ${h} ticks, ${small.probes} / ${huge.probes} words read at most (small / 1 TiB), init ${f[5]} ticks for ${BigInt(f[4]) * 2n / 1024n} GiB`);
   });
