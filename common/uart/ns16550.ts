@@ -4,13 +4,13 @@
 
 export const COM1: u16 = 0x3F8;
 
-const REG_DATA: u16 = 0;      // THR/RBR; DLL when DLAB=1
-const REG_IER: u16 = 1;       // interrupt enable; DLM when DLAB=1
-const REG_FCR: u16 = 2;       // FIFO control
-const REG_LCR: u16 = 3;       // line control
-const REG_MCR: u16 = 4;       // modem control
-const REG_LSR: u16 = 5;       // line status
-const LSR_THRE: u8 = 0x20;    // transmit holding register empty
+export const REG_DATA: u16 = 0;      // THR/RBR; DLL when DLAB=1
+export const REG_IER: u16 = 1;       // interrupt enable; DLM when DLAB=1
+export const REG_FCR: u16 = 2;       // FIFO control
+export const REG_LCR: u16 = 3;       // line control
+export const REG_MCR: u16 = 4;       // modem control
+export const REG_LSR: u16 = 5;       // line status
+export const LSR_THRE: u8 = 0x20;    // transmit holding register empty
 
 /** Bound on the busy-wait for THRE so a missing UART cannot hang the caller forever. */
 const TX_SPIN_LIMIT: u32 = 1_000_000;

@@ -8,12 +8,12 @@
 
 export const PL011_VIRT_BASE: u64 = 0x0900_0000;
 
-const UARTDR: u64 = 0x00;     // data
-const UARTFR: u64 = 0x18;     // flags
-const UARTCR: u64 = 0x30;     // control
-const FR_TXFF: u32 = 1 << 5;  // transmit FIFO full
-const CR_UARTEN: u32 = 1 << 0;
-const CR_TXE: u32 = 1 << 8;
+export const UARTDR: u64 = 0x00;     // data
+export const UARTFR: u64 = 0x18;     // flags
+export const UARTCR: u64 = 0x30;     // control
+export const FR_TXFF: u32 = 1 << 5;  // transmit FIFO full
+export const CR_UARTEN: u32 = 1 << 0;
+export const CR_TXE: u32 = 1 << 8;
 
 /** Bound on the busy-wait for FIFO space so a missing UART cannot hang the caller forever. */
 const TX_SPIN_LIMIT: u32 = 1_000_000;
