@@ -6,6 +6,8 @@
 // after a few hundred nested parentheses; with STACK_MB the parser takes a hundred
 // thousand, and deeper nesting is a diagnostic (toolchain/src/parse/source-checks.ts).
 // TSBOOT_STACK_MB overrides the size (the tests use a small one to reach that diagnostic).
+// The worker starts as every short-lived compiler process does (toolchain/src/startup.ts):
+// V8 flags for a one-shot run, then the TypeScript library from its code cache.
 'use strict';
 const path = require('path');
 const fs = require('fs');
@@ -28,6 +30,6 @@ if (isMainThread) {
     if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
   });
 } else {
-  require(path.join(path.dirname(cli), 'code-cache.js')).loadTypescriptWithCodeCache();
+  require(path.join(path.dirname(cli), 'startup.js')).startOneShotCompiler();
   require(cli).main(process.argv.slice(2));
 }
