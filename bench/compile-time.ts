@@ -13,6 +13,7 @@
 // Also a CLI: `node build/js/bench/compile-time.js [--runs N] [--lines N] [--print]`
 // (--print writes the generated module to stdout and exits).
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -85,6 +86,7 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
     log('[compile] the compiler is not built yet; skipping compile times');
     return '### Compile time\n\nNot measured: the compiler is not built yet (`npm run setup`).';
   }
+  const loadAtStart = os.loadavg()[0];
   const dir = makeTempDir('tsboot-compile-time-');
   try {
     const genLines = opts.lines ?? 1000;
@@ -194,7 +196,8 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
     const lines = [
       '### Compile time',
       '',
-      `Median of ${opts.runs} run(s). ${how} Goal: the front end (parse, check, lower, emit IR) of the generated ` +
+      `\`node build/js/bench/compile-time.js --runs ${opts.runs}${genLines === 1000 ? '' : ` --lines ${genLines}`}\` (median of ${opts.runs}; ` +
+        `${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start). ${how} Goal: the front end (parse, check, lower, emit IR) of the generated ` +
         `${genLines}-line module in at most ${GOAL_MS} ms of CPU time ${measured}.`,
       '',
       mdTable(header, rows, header.map((_, i) => (i === 0 ? 'l' : 'r'))),
