@@ -134,7 +134,8 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
           if (t.has('process cpu')) res.processCpu.push(t.get('process cpu')!);
           res.wall.push(r.wallNs / 1e6);
           log(`[compile ${run + 1}/${opts.runs}] ${m.name}: tsboot ${fmt(t.get('frontend')!)} ` +
-            `(CPU ${fmt(t.get('frontend cpu') ?? NaN)}), clang ${fmt(t.get('clang') ?? NaN)}, process ${fmt(r.wallNs / 1e6)}`);
+            `(CPU ${fmt(t.get('frontend cpu') ?? NaN)}), clang ${fmt(t.get('clang') ?? NaN)}, ` +
+            `process ${fmt(r.wallNs / 1e6)}`);
         } else {
           const ll = exec(node, [...base(m.file, path.join(dir, 'out.ll')), '--emit', 'll'], { timeoutMs: 300_000 });
           const full = ll.ok ? exec(node, base(m.file, exe), { timeoutMs: 300_000 }) : ll;
@@ -174,15 +175,15 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
     opts.figure?.('frontend.wall', genOurs);
     opts.figure?.('frontend.cpu', genCpu);
     const how = hasTimings
-      ? 'Stage times as the compiler reports them (`tsboot compile -O2 --target x86_64-linux --timings`, a fresh process per ' +
-        'compile, so a cold start, started as every `tsboot` process is: V8 flags for a one-shot run and the TypeScript ' +
-        'library from its code cache, toolchain/src/startup.ts): "tsboot total" is the wall time of parse + check + lower + ' +
-        'emit IR, i.e. the compiler\'s own work; "clang" is clang-16 optimising and generating code; "link" is ld.lld; ' +
-        '"tsboot CPU" is the user + system CPU time of the same process over the same work (all its threads), which other ' +
-        'load on the machine changes much less than wall time; "process CPU" is the CPU time of the whole process, which ' +
-        'adds starting Node, the worker thread and loading the compiler (clang and lld are processes of their own and not ' +
-        'in it). "process (wall)" is the whole compile as the user waits for it, clang and link included ' +
-        `(\`tsboot --help\` alone: ${fmt(boot)}).`
+      ? 'Stage times as the compiler reports them (`tsboot compile -O2 --target x86_64-linux --timings`, a fresh ' +
+        'process per compile, so a cold start, started as every `tsboot` process is: V8 flags for a one-shot run and ' +
+        'the TypeScript library from its code cache, toolchain/src/startup.ts): "tsboot total" is the wall time of ' +
+        'parse + check + lower + emit IR, i.e. the compiler\'s own work; "clang" is clang-16 optimising and ' +
+        'generating code; "link" is ld.lld; "tsboot CPU" is the user + system CPU time of the same process over the ' +
+        'same work (all its threads), which other load on the machine changes much less than wall time; "process ' +
+        'CPU" is the CPU time of the whole process, which adds starting Node, the worker thread and loading the ' +
+        'compiler (clang and lld are processes of their own and not in it). "process (wall)" is the whole compile ' +
+        `as the user waits for it, clang and link included (\`tsboot --help\` alone: ${fmt(boot)}).`
       : '"tsboot total" = wall time of `tsboot compile -O2 --target x86_64-linux --emit ll` (no clang), including starting Node ' +
         `(\`tsboot --help\` alone: ${fmt(boot)}); "clang + link" = a full compile minus that.`;
     // The goal is the front end's CPU time (parse to IR; not starting Node or loading the
@@ -193,12 +194,14 @@ export async function runCompileTimeBench(opts: CompileTimeOptions): Promise<str
       : Number.isFinite(genOurs)
         ? `(not measured: this CLI does not report its CPU time; wall median ${fmt(genOurs)}, best ${fmt(genBest)})`
         : '(not measured: it failed to compile)';
+    const lineFlag = genLines === 1000 ? '' : ` --lines ${genLines}`;
+    const command = `node build/js/bench/compile-time.js --runs ${opts.runs}${lineFlag}`;
     const lines = [
       '### Compile time',
       '',
-      `\`node build/js/bench/compile-time.js --runs ${opts.runs}${genLines === 1000 ? '' : ` --lines ${genLines}`}\` (median of ${opts.runs}; ` +
-        `${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start). ${how} Goal: the front end (parse, check, lower, emit IR) of the generated ` +
-        `${genLines}-line module in at most ${GOAL_MS} ms of CPU time ${measured}.`,
+      `\`${command}\` (median of ${opts.runs}; ${os.availableParallelism()} CPUs, load average ` +
+        `${loadAtStart.toFixed(2)} at the start). ${how} Goal: the front end (parse, check, lower, emit IR) of the ` +
+        `generated ${genLines}-line module in at most ${GOAL_MS} ms of CPU time ${measured}.`,
       '',
       mdTable(header, rows, header.map((_, i) => (i === 0 ? 'l' : 'r'))),
     ];

@@ -67,10 +67,14 @@ test('startup: one-shot and plain processes keep code caches of their own', () =
 test('startup: tsboot compile --timings gives the stages, the front end\'s CPU time and the process\'s', () => {
   const src = path.join(work, 'main.ts');
   fs.writeFileSync(src, 'export function main(): i32 {\n  println("hi");\n  return 0;\n}\n');
-  const r = compileSubset(src, { target: `${hostArch ?? 'x86_64'}-linux`, out: path.join(work, 'main.ll'), extra: ['--emit', 'll', '--timings'] });
+  const r = compileSubset(src, {
+    target: `${hostArch ?? 'x86_64'}-linux`, out: path.join(work, 'main.ll'), extra: ['--emit', 'll', '--timings'],
+  });
   assert.is(r.status, 0, describe(r));
   const t = new Map([...r.stderr.matchAll(/^([a-z ]+): ([\d.]+) ms$/gm)].map((m) => [m[1], Number(m[2])]));
-  for (const k of ['parse', 'check', 'lower', 'frontend', 'frontend cpu', 'process cpu']) assert.ok(t.get(k)! > 0, `${k}: ${r.stderr}`);
+  for (const k of ['parse', 'check', 'lower', 'frontend', 'frontend cpu', 'process cpu']) {
+    assert.ok(t.get(k)! > 0, `${k}: ${r.stderr}`);
+  }
   assert.ok(t.get('frontend cpu')! < t.get('process cpu')!, r.stderr);
 });
 

@@ -127,7 +127,9 @@ export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllO
 }
 
 /** Check and lower: the program's IR text, or undefined with diagnostics in `r`. */
-function frontEnd(p: ParsedProgram, target: Target, opts: CompileOptions, r: CompileResult, cpu0: NodeJS.CpuUsage): string | undefined {
+function frontEnd(
+  p: ParsedProgram, target: Target, opts: CompileOptions, r: CompileResult, cpu0: NodeJS.CpuUsage,
+): string | undefined {
   refuseSourceAsOutput(opts.output, p.program.getSourceFiles().map((sf) => sf.fileName), (f) => r.diagnostics.rel(f));
   let t = performance.now();
   const checker = new Checker(p, target, r.diagnostics);
