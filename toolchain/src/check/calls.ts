@@ -93,7 +93,7 @@ export abstract class CallChecker extends OperatorChecker {
     const n = args.length;
     if (n < optionalFrom || n > params.length) {
       const count = optionalFrom === params.length ? `${params.length}` : `${optionalFrom} to ${params.length}`;
-      this.d.error(e, `${what} takes ${count} argument${params.length === 1 ? '' : 's'}, not ${n}`);
+      this.d.error(e, `${what} takes ${count} argument${count === '1' ? '' : 's'}, not ${n}`);
     }
     args.forEach((a, i) => {
       const pt = params[i];

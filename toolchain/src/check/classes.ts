@@ -12,6 +12,7 @@ import * as ts from 'typescript';
 import { Type, StructInfo, VOID, ERROR, ptrTo, sameType, typeName } from './types';
 import { ClassInfo, FuncInfo, FnDecl, ConstInfo, GlobalInfo, Instance } from './entities';
 import { rejectByValue } from './aggregates';
+import { defaultsFrom } from './defaults';
 import { ClassMemberChecker, classType } from './class-members';
 
 const TS = ts.SyntaxKind;
@@ -53,10 +54,14 @@ export abstract class ClassChecker extends ClassMemberChecker {
    * once per instance of a generic class (without an instance's context).
    */
   private declError(node: ts.Node, message: string): void {
+    this.asDeclared(() => this.d.error(node, message));
+  }
+
+  /** Runs `report` without an instance's context, so that what it reports is reported once. */
+  private asDeclared<R>(report: () => R): R {
     const context = this.d.context;
     this.d.context = undefined;
-    this.d.error(node, message);
-    this.d.context = context;
+    try { return report(); } finally { this.d.context = context; }
   }
 
   /** A module-level class declaration: checked whether or not it is used. */
@@ -303,6 +308,8 @@ export abstract class ClassChecker extends ClassMemberChecker {
     }
     if (isStatic) { this.d.error(m, 'static accessors are not supported; use a static method'); return; }
     const get = ts.isGetAccessor(m);
+    const dflt = m.parameters.find((p) => p.initializer);
+    if (dflt) this.declError(dflt, 'a setter\'s parameter cannot have a default: `obj.x = v` always passes v');
     const f = this.memberFunc(cls, m, get ? 'get' : 'set', `${prefix}.${get ? 'get' : 'set'}.${name}`);
     f.tags.inline = true;
     const other = (get ? cls.setters : cls.getters).get(name);
@@ -333,7 +340,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
     const name = role === 'ctor' ? `${cls.name} constructor` : `${cls.name}.${m.name!.getText()}`;
     return {
       kind: 'func', name, irName: tags.symbol ?? irName, decl: m, params: psyms, tags, external: false,
-      required: params.length - self.length,
+      required: this.asDeclared(() => defaultsFrom(m, this.d)),
       exported: false, type: { kind: 'fn', params, ret: role === 'ctor' ? VOID : ret, efiapi: tags.efiapi },
       member: { cls, role }, instance: role === 'static' ? undefined : cls.instance,
     };
