@@ -180,7 +180,7 @@ export abstract class ClassMemberChecker extends FunctionChecker {
     this.checkAccess(e.name, cls, name, true);
     const m = found;
     this.staticRefs.set(e, m);
-    if (m.kind === 'func') return m.type;
+    if (m.kind === 'func') return isCallee(e) ? m.type : this.functionValue(e, m);
     if (m.kind === 'global') return m.type;
     const v = this.constInfoValue(m, e);
     if (v === undefined) return m.type ?? ERROR;
@@ -233,16 +233,15 @@ export abstract class ClassMemberChecker extends FunctionChecker {
     const callee = e.expression;
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const s = this.staticRefs.get(callee);
-    if (s?.kind === 'func') {
-      this.calls.set(e, { kind: 'direct', f: s });
-      this.args(e, s.type.params, `'${s.name}'`, s.required);
-      return s.type.ret;
-    }
-    const m = this.methodRefs.get(callee);
-    if (m) {
+    if (s?.kind === 'func') return this.directCall(e, s);
+    const method = this.methodRefs.get(callee);
+    if (method) {
+      const pre: (Type | undefined)[] = [];
+      const m = this.calleeFor(e, method, pre);
+      if (!m) return ERROR;
       this.calls.set(e, { kind: 'method', f: m, self: callee.expression });
       this.selfOperand(callee.expression, m.type.params[0]);
-      this.args(e, m.type.params.slice(1), `'${m.name}'`, m.required);
+      this.args(e, m.type.params.slice(1), `'${m.name}'`, m.required, pre);
       return m.type.ret;
     }
     if (!ft.method || e.arguments.length === ft.params.length) return undefined;

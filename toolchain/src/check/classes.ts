@@ -297,11 +297,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
     if (ts.isMethodDeclaration(m)) {
       if (m.asteriskToken) this.declError(m, 'generators are not supported');
       if (m.questionToken) this.declError(m, 'optional methods are not supported');
-      if (m.typeParameters?.length) {
-        this.declError(m.typeParameters[0], 'generic methods are not supported: make the class generic, or write a '
-          + 'generic function that takes a Ptr to the object');
-        return;
-      }
+      if (m.typeParameters?.length) this.asDeclared(() => this.typeParameters(m));
       if (isStatic) cls.statics.set(name, this.memberFunc(cls, m, 'static', `${prefix}.${name}`));
       else cls.methods.set(name, this.memberFunc(cls, m, 'method', `${prefix}.${name}`));
       return;
@@ -329,11 +325,19 @@ export abstract class ClassChecker extends ClassMemberChecker {
       this.declError(m, '@symbol, @naked and @efiapi apply to functions and static methods, not to instance members');
     }
     const self = role === 'static' ? [] : [ptrTo(classType(cls))];
-    const { params, psyms, ret } = this.signature(m, self);
+    // A generic method's signature is resolved per instance (generics.ts `functionInstance`).
+    const generic = ts.isMethodDeclaration(m) && !!m.typeParameters?.length;
+    if (!ts.isMethodDeclaration(m) && m.typeParameters?.length) {
+      this.declError(m.typeParameters[0], `${role === 'ctor' ? 'a constructor' : 'an accessor'} cannot have type `
+        + 'parameters; make the class generic, or use a generic method');
+    } else if (generic && (tags.symbol || tags.efiapi || tags.naked)) {
+      this.declError(m.name!, 'a generic method has one body per instance: it cannot be @symbol, @efiapi or @naked');
+    }
+    const { params, psyms, ret } = generic ? { params: self, psyms: [], ret: VOID } : this.signature(m, self);
     // Struct values pass as for any function of the program (lower/abi.ts), except across a
     // foreign boundary (a static method may be @efiapi or @symbol).
     const boundary = tags.efiapi ? 'an Efiapi' : tags.symbol ? 'a @symbol' : undefined;
-    if (boundary) {
+    if (boundary && !generic) {
       rejectByValue(this.d, { kind: 'fn', params, ret, efiapi: tags.efiapi }, boundary,
         m.parameters.map((p) => p.type ?? p), m.type);
     }
@@ -342,7 +346,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
       kind: 'func', name, irName: tags.symbol ?? irName, decl: m, params: psyms, tags, external: false,
       required: this.asDeclared(() => defaultsFrom(m, this.d)),
       exported: false, type: { kind: 'fn', params, ret: role === 'ctor' ? VOID : ret, efiapi: tags.efiapi },
-      member: { cls, role }, instance: role === 'static' ? undefined : cls.instance,
+      member: { cls, role }, instance: role === 'static' ? undefined : cls.instance, generic,
     };
   }
 

@@ -154,8 +154,13 @@ export abstract class FunctionChecker extends IterationChecker {
 
   protected checkFunction(f: FuncInfo): void {
     if (f.generic) return; // only its instances are checked, each in its own maps
-    if (f.instance) this.withInstance(f.instance, () => this.checkBody(f));
-    else this.checkBody(f);
+    // An instance method's `this` (a generic method's instance is checked apart from its class).
+    const self = this.selfClass;
+    if (f.member && f.member.role !== 'static') this.selfClass = f.member.cls;
+    try {
+      if (f.instance) this.withInstance(f.instance, () => this.checkBody(f));
+      else this.checkBody(f);
+    } finally { this.selfClass = self; }
   }
 
   private checkBody(f: FuncInfo): void {
