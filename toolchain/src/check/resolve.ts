@@ -123,6 +123,10 @@ export abstract class TypeResolver extends Conversions {
             return ERROR;
           }
           const elem = this.resolveType(args[0]);
+          if (elem.kind === 'void' || elem.kind === 'never') {
+            this.d.error(args[0], `an Arr element has a size, ${typeName(elem)} has none; for raw bytes write Arr<u8, N>`);
+            return ERROR;
+          }
           const n = args[1];
           let len = -1;
           if (ts.isLiteralTypeNode(n) && ts.isNumericLiteral(n.literal)) {
