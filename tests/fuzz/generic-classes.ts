@@ -153,7 +153,8 @@ export class GenericClassGen {
     const r = h.fresh('r');
     if (!isStruct(u) && h.r.chance(0.3)) {
       const x = this.valueOf(u);
-      h.line(`const ${r} = ${cls.name}.twice${targ}(${typed(x)});`, `${u.name} ${r} = ${cls.name}_twice_${u.name}(${x.c});`);
+      h.line(`const ${r} = ${cls.name}.twice${targ}(${typed(x)});`,
+        `${u.name} ${r} = ${cls.name}_twice_${u.name}(${x.c});`);
       this.traceValue(r, u);
       return;
     }

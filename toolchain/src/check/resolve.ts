@@ -124,7 +124,8 @@ export abstract class TypeResolver extends Conversions {
           }
           const elem = this.resolveType(args[0]);
           if (elem.kind === 'void' || elem.kind === 'never') {
-            this.d.error(args[0], `an Arr element has a size, ${typeName(elem)} has none; for raw bytes write Arr<u8, N>`);
+            this.d.error(args[0], `an Arr element has a size, ${typeName(elem)} has none; `
+              + 'for raw bytes write Arr<u8, N>');
             return ERROR;
           }
           const n = args[1];

@@ -55,7 +55,8 @@ export abstract class CallLowerer extends OperatorLowerer {
    */
   protected argValues(ft: FnType, args: readonly ts.Expression[], f?: FuncInfo, pre: string[] = []): string[] {
     const n = Math.min(ft.params.length, pre.length + args.length);
-    const vals = ft.params.slice(0, n).map((p, i) => (i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)));
+    const vals = ft.params.slice(0, n)
+      .map((p, i) => (i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)));
     return f && n < ft.params.length ? this.withDefaults(f, vals, pre.length) : vals;
   }
 
