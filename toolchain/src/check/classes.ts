@@ -7,7 +7,9 @@
 //
 // A generic class is monomorphised: each list of type arguments gets a ClassInfo of its own
 // (layout, members, maps: generics.ts `classInstance`), checked when code first names it;
-// its static members belong to the declaration and are shared by every instance.
+// its static members belong to the declaration and are shared by every instance. A generic
+// method (`map<U>(...)`) is a generic FuncInfo whose instances are made per call's type
+// arguments (generics.ts `functionInstance`), like a generic function's.
 import * as ts from 'typescript';
 import { Type, StructInfo, VOID, ERROR, ptrTo, sameType, typeName } from './types';
 import { ClassInfo, FuncInfo, FnDecl, ConstInfo, GlobalInfo, Instance } from './entities';
