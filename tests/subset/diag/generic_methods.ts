@@ -2,8 +2,8 @@
 // met, an error inside one instance (named with its instantiation site), a wrong count of
 // type arguments or arguments, a generic method named as a value, type arguments on a
 // function that is not generic and on a function pointer, type parameters on a
-// constructor or an accessor, and generic @efiapi methods and protocol methods (the
-// firmware's functions have one signature).
+// constructor or an accessor, generic @efiapi methods and protocol methods (the
+// firmware's functions have one signature), and a generic method for an interface's.
 class A {
   v: u32 = 0;
   id<T>(x: T): T { return x; }
@@ -37,3 +37,6 @@ export function main(): i32 {
   a.num(u8(1), 2);
   return 0;
 }
+// `implements` compares fixed signatures: a generic method does not implement one.
+interface Sized { size(): u32 }
+class Impl implements Sized { size<T>(): u32 { return 4; } }

@@ -503,6 +503,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
       } else if (ts.isMethodSignature(m)) {
         const f = this.lookup(cls, name, 'methods');
         if (!f) { missing(`it has no method '${name}'`); continue; }
+        if (f.generic) { missing(`method '${name}' is generic, and an interface's method has fixed types`); continue; }
         const { params, ret } = this.signature(m, []);
         const mine = f.type.params.slice(1);
         const same = sameType(ret, f.type.ret) && params.length === mine.length
