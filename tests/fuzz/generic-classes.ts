@@ -140,8 +140,8 @@ export class GenericClassGen {
   }
 
   /**
-   * `obj.pick<U>(i, a, b?)` or `G.twice<U>(x)`, U written or inferred (a machine-typed
-   * argument is converted, `u16(...)`, so that it decides U: a bare literal would not).
+   * `obj.pick<U>(i, a, b?)` or `G.twice<U>(x)`, U written or inferred: inferred from a
+   * variable of type U (a random expression may be an untyped constant, which decides nothing).
    */
   private genericMethod(i: Inst, via: string, self: string): void {
     const h = this.h;
@@ -149,25 +149,23 @@ export class GenericClassGen {
     const u = h.r.pick(cls.us);
     const written = h.r.chance(0.5);
     const targ = written ? `<${u.name}>` : '';
-    const typed = (v: { ts: string; c: string }) => (written || isStruct(u) ? v.ts : `${u.name}(${v.ts})`);
     const r = h.fresh('r');
+    const t = h.fresh('t');
+    const first = this.valueOf(u);
     if (!isStruct(u) && h.r.chance(0.3)) {
-      const x = this.valueOf(u);
-      h.line(`const ${r} = ${cls.name}.twice${targ}(${typed(x)});`,
-        `${u.name} ${r} = ${cls.name}_twice_${u.name}(${x.c});`);
+      h.line(`const ${t}: ${u.name} = ${first.ts};`, `${u.name} ${t} = ${first.c};`);
+      h.line(`const ${r} = ${cls.name}.twice${targ}(${t});`, `${u.name} ${r} = ${cls.name}_twice_${u.name}(${t});`);
       this.traceValue(r, u);
       return;
     }
     const x = this.index();
-    const a = this.valueOf(u);
-    const t = h.fresh('t');
-    h.line('', `${u.name} ${t} = ${a.c};`);
+    h.line(`const ${t}: ${u.name} = ${first.ts};`, `${u.name} ${t} = ${first.c};`);
     let b = { ts: '', c: t }; // left out: b = a
     if (h.r.chance(0.5)) {
       const v = this.valueOf(u);
       b = { ts: `, ${v.ts}`, c: v.c };
     }
-    h.line(`const ${r} = ${via}.pick${targ}(${x.ts}, ${typed(a)}${b.ts});`,
+    h.line(`const ${r} = ${via}.pick${targ}(${x.ts}, ${t}${b.ts});`,
       `${u.name} ${r} = ${i.c}_pick_${u.name}(${self}, ${x.c}, ${t}, ${b.c});`);
     this.traceValue(r, u);
   }
