@@ -34,7 +34,7 @@ class Cell<T> {
   get1(d: T = this.x): T { return d; }
   static zero(d: u32 = 9): u32 { return d; }
 }
-class Sub<T> extends Cell<T> {
+class Sub<T extends number> extends Cell<T> {
   constructor(x: T) { super(x); }
   plus(d: T = this.x): T { return (this.x + d) as T; }
 }
