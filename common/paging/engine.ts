@@ -30,7 +30,7 @@
 import { Attr, ATTR_ALL, ATTR_MEMTYPE } from "./attrs";
 import {
   tableBits, addrMask, paLimit, countOne, countMask, countFull, isLeaf, leafBits, relevel,
-  publishBarrier, shiftOf, leafAddrMask, zeroEntries,
+  publishBarrier, shiftOf, leafAddrMask, zeroEntries, fillEntries,
 } from "./desc";
 
 /** Where table frames come from. `alloc` returns the physical address of a 4 KiB-aligned
@@ -375,12 +375,7 @@ class RangeOp {
     let childPa: u64 = this.allocTable();
     if (childPa == 0) return 0;
     let c: Ptr<u64> = ptr<u64>(this.p2v + childPa);
-    let v: u64 = relevel(e, h, h - 1);
-    let step: u64 = u64(1) << shiftOf(h - 1);
-    for (let k: u32 = 0; k < 512; k++) {
-      c[k] = v;
-      v += step;
-    }
+    fillEntries(c, 512, relevel(e, h, h - 1), u64(1) << shiftOf(h - 1));
     publishBarrier();
     this.pt.replaceLive(t, i, childPa | tableBits() | countFull(), base, false);
     this.pt.noteFlush(base);
@@ -470,13 +465,8 @@ class RangeOp {
         let stop: u64 = iLast + 1;
         if (((last + 1) & mask) != 0) stop = iLast;
         if (i < stop) {
-          let v: u64 = (va + delta) | this.leaf[h];
-          let p: Ptr<u64> = ptrAdd(t, i);
           let n: u64 = stop - i;
-          for (let k: u64 = 0; k < n; k++) {
-            p[k] = v;
-            v += span;
-          }
+          fillEntries(ptrAdd(t, i), n, (va + delta) | this.leaf[h], span);
           count[0] += n * countOne();
           i = stop;
           va += n << shift;
