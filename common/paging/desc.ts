@@ -179,9 +179,12 @@ export function fillEntries(p: Ptr<u64>, n: u64, v: u64, step: u64): void {
     v = asm<u64>("", "=r,0", v + (step << 3));
     a += 64;
   }
-  p = ptr<u64>(a);
-  for (let k: u64 = 0; k < (n & 7); k++) {
-    p[k] = v;
-    v = asm<u64>("", "=r,0", v + step);
+  // The last n % 8, one by one. The count is hidden too: knowing it below 8, LLVM would
+  // unroll this loop into seven copies (code size: the loader is built -Oz).
+  let stop: u64 = a + (asm<u64>("", "=r,0", n & 7) << 3);
+  while (a < stop) {
+    ptr<u64>(a)[0] = v;
+    v += step;
+    a += 8;
   }
 }

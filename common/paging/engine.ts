@@ -385,7 +385,9 @@ class RangeOp {
   /**
    * If the table t[i] points to (height h - 1) is uniform — 512 leaves, same attributes,
    * contiguous addresses starting at an h-aligned address — replace it by one leaf at
-   * height h and free it. Returns whether it did.
+   * height h and free it. Returns whether it did. Out of line: mapLevel (@hot) would
+   * otherwise carry a speed-optimised copy of the scan, for the rare existing table.
+   * @noinline
    */
   tryMerge(t: Ptr<u64>, i: u64, h: u32): bool {
     if (h > this.maxLeaf) return false;
