@@ -180,6 +180,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
     const notes: string[] = [];
     let worstIr = 0;
     let worstHhdm = 0;
+    let worstA64Hhdm = 0;
     let zeroVsMemset = NaN;
     let randomVsWalker = NaN;
     for (const w of WORKLOADS) {
@@ -216,6 +217,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
         const ms = a64Instructions(a64Exe, ['99', '1', '1', String(bytes)], 'pw_memset', 'tsboot_main', tmp);
         const perPage = (x: number | string) => (typeof x === 'number' ? x / tTs.frames : NaN);
         if (w.k === 10 && typeof ir === 'number' && typeof ms === 'number') opts.figure?.('paging.zeroing-vs-memset.aarch64', ir / ms);
+        if (w.hhdm && typeof ir === 'number' && typeof ms === 'number') worstA64Hhdm = Math.max(worstA64Hhdm, ir / ms);
         a64Rows.push([w.name, fmtN(tTs.frames * 4096), fmtN(ir), fmtN(Math.round(perPage(ir))), fmtN(Math.round(perPage(ms))),
           fmtRatio(perPage(ir) / perPage(ms))]);
       }
@@ -228,11 +230,15 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
     const fillFloor = timing(cExe, ['99', String(fillBytes)], rounds);
     const fillVsMemset = typeof fill === 'string' || typeof fillFloor === 'string' ? NaN : fill.nsPerRun / fillFloor.nsPerRun;
     const fillPage = typeof fill === 'string' ? NaN : fill.nsPerRun / 64;
+    opts.figure?.('paging.hhdm-vs-memset.x86_64', worstHhdm);
+    opts.figure?.('paging.leaf-vs-memset.x86_64', fillVsMemset);
+    if (worstA64Hhdm > 0) opts.figure?.('paging.hhdm-vs-memset.aarch64', worstA64Hhdm);
     let a64Fill = '';
     if (haveA64) {
       const f = a64Instructions(a64Exe, ['98', '1', '1', String(fillBytes)], 'pw_fill', 'tsboot_main', tmp);
       const m = a64Instructions(a64Exe, ['99', '1', '1', String(fillBytes)], 'pw_memset', 'tsboot_main', tmp);
       if (typeof f === 'number' && typeof m === 'number') {
+        opts.figure?.('paging.leaf-vs-memset.aarch64', f / m);
         a64Fill = `The leaf loop alone (fillEntries, 512 leaves per frame, 64 frames): ${fmtN(Math.round(f / 64))} instructions per page, ` +
           `${fmtRatio(f / m)} the std memset's: \`dc zva\` clears 64 bytes per instruction, a leaf takes its own add and half an \`stp\`.`;
       }
