@@ -420,7 +420,7 @@ export async function main(argv: string[]): Promise<number> {
     })
     .option('programs', { type: 'string', array: true, describe: `programs to run (default: all): ${PROGRAMS.map((p) => p.name).join(', ')}` })
     .option('valgrind', { type: 'boolean', default: true, describe: 'instruction counts with callgrind (use --no-valgrind to skip)' })
-    .option('write', { type: 'boolean', default: false, describe: 'also write the report into README.md and docs/benchmarks.md between <!-- bench:begin --> and <!-- bench:end -->' })
+    .option('write', { type: 'boolean', default: false, describe: 'also write the report into README.md and docs/benchmarks.md between <!-- bench:begin --> and <!-- bench:end --> (a run of every suite; with --only, the marked figures only)' })
     .option('keep', { type: 'boolean', default: false, describe: 'keep the temporary directory with the built programs' })
     .example('$0', 'the full report (about 3-5 minutes)')
     .example('$0 --quick --only runtime', 'a fast pass of tsboot against C only')
@@ -485,10 +485,15 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(report + '\n');
 
   if (opts.write) {
-    for (const rel of ['README.md', path.join('docs', 'benchmarks.md')]) {
+    // The results section holds every suite's report under one header (date, command,
+    // machine): a run of some suites would drop the others' tables, so it only rewrites the
+    // marked figures below.
+    const partial = opts.only.length !== SUITES.length;
+    for (const rel of partial ? [] : ['README.md', path.join('docs', 'benchmarks.md')]) {
       const ok = replaceMarkedSection(path.join(ROOT, rel), '<!-- bench:begin -->', '<!-- bench:end -->', report);
       log(ok ? `[write] updated ${rel}` : `[write] ${rel} has no <!-- bench:begin --> ... <!-- bench:end --> section; left unchanged`);
     }
+    if (partial) log('[write] --only: the results sections of README.md and docs/benchmarks.md are left as they are (a run of every suite rewrites them); only the marked figures are written');
     // The marked figures: this run's for the suites it ran, the rest measured now.
     const have = new Map<SourceName, SourceResult>();
     const load = Math.max(loadAtStart, loadPerCpu());

@@ -6,6 +6,7 @@
 //                                  workload k (each from an empty table); prints
 //                                  "ns <t1> <t2> ..." (per round) and "frames <n>" (per run)
 //   workloads 99 <reps> <inner> <bytes>  the std memset of <bytes> (the floor), as in C
+//   workloads 98 <reps> <inner> <bytes>  the engine's leaf loop (fillEntries) over <bytes>
 // (inner > 1 keeps the clock's own cost — a raw system call here, the vDSO in C — out of
 // the per-run time of the small workloads.)
 // Every run goes through pw_run (kept out of line, fixed symbol name) so that callgrind
@@ -13,6 +14,7 @@
 
 import { type FrameSource, PageTable, PT_OK, PT_NEW_ROOT } from "../../common/paging/engine";
 import { Attr } from "../../common/paging/attrs";
+import { fillEntries } from "../../common/paging/desc";
 import { argU64, nowNs } from "../subset/lib";
 
 const POOL_FRAMES = 1100;
@@ -138,6 +140,18 @@ export function pwMemset(bytes: u64): void {
   }
 }
 
+/** The engine's leaf loop alone over the same frames: 512 2 MiB leaves per 4 KiB frame,
+ *  one frame per call. The floor for tables full of leaves with general registers.
+ * @symbol pw_fill
+ * @noinline
+ */
+export function pwFill(bytes: u64): void {
+  for (let off: u64 = 0; off < bytes; off += 4096) {
+    fillEntries(ptr<u64>(p2v + FAKE_BASE + off), 512, (off << 18) | 0x83, 0x20_0000);
+    compilerBarrier();
+  }
+}
+
 /**
  * One run of workload k from an empty table; returns the table frames allocated.
  * @symbol pw_run
@@ -186,6 +200,7 @@ export function main(): i32 {
     let t0: u64 = nowNs();
     for (let j: u64 = 0; j < inner; j++) {
       if (k == 99) pwMemset(bytes);
+      else if (k == 98) pwFill(bytes);
       else frames = pwRun(k);
     }
     let t1: u64 = nowNs();

@@ -145,3 +145,46 @@ export function zeroEntries(t: Ptr<u64>, from: u64, to: u64): void {
   // paired stores.
   for (let k: u64 = 0; k < n; k++) p[k] = 0;
 }
+
+/**
+ * Writes the n descriptors v, v + step, v + 2 step, ... to p[0 .. n): the runs of leaves a
+ * mapping writes and the table a split fills. Eight stores per step, each of the base plus
+ * a constant: with no vector registers (loader and kernel) the store ports are the limit,
+ * not one add after another. The base passes through an empty asm once per step so that
+ * LLVM cannot rebuild that chain (v += step between stores), nor, on aarch64, pair the
+ * stores with a shift and an add per pair.
+ * @hot
+ * @noinline
+ */
+export function fillEntries(p: Ptr<u64>, n: u64, v: u64, step: u64): void {
+  let s2: u64 = step << 1;
+  let s3: u64 = s2 + step;
+  let s4: u64 = step << 2;
+  let s5: u64 = s4 + step;
+  let s6: u64 = s4 + s2;
+  let s7: u64 = s4 + s3;
+  // One induction variable (an address): LLVM keeps a second one for `p` otherwise.
+  let a: u64 = addr(p);
+  let end: u64 = a + ((n & ~u64(7)) << 3);
+  while (a < end) {
+    let q: Ptr<u64> = ptr<u64>(a);
+    q[0] = v;
+    q[1] = v + step;
+    q[2] = v + s2;
+    q[3] = v + s3;
+    q[4] = v + s4;
+    q[5] = v + s5;
+    q[6] = v + s6;
+    q[7] = v + s7;
+    v = asm<u64>("", "=r,0", v + (step << 3));
+    a += 64;
+  }
+  // The last n % 8, one by one. The count is hidden too: knowing it below 8, LLVM would
+  // unroll this loop into seven copies (code size: the loader is built -Oz).
+  let stop: u64 = a + (asm<u64>("", "=r,0", n & 7) << 3);
+  while (a < stop) {
+    ptr<u64>(a)[0] = v;
+    v += step;
+    a += 8;
+  }
+}

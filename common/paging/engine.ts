@@ -30,7 +30,7 @@
 import { Attr, ATTR_ALL, ATTR_MEMTYPE } from "./attrs";
 import {
   tableBits, addrMask, paLimit, countOne, countMask, countFull, isLeaf, leafBits, relevel,
-  publishBarrier, shiftOf, leafAddrMask, zeroEntries,
+  publishBarrier, shiftOf, leafAddrMask, zeroEntries, fillEntries,
 } from "./desc";
 
 /** Where table frames come from. `alloc` returns the physical address of a 4 KiB-aligned
@@ -375,12 +375,7 @@ class RangeOp {
     let childPa: u64 = this.allocTable();
     if (childPa == 0) return 0;
     let c: Ptr<u64> = ptr<u64>(this.p2v + childPa);
-    let v: u64 = relevel(e, h, h - 1);
-    let step: u64 = u64(1) << shiftOf(h - 1);
-    for (let k: u32 = 0; k < 512; k++) {
-      c[k] = v;
-      v += step;
-    }
+    fillEntries(c, 512, relevel(e, h, h - 1), u64(1) << shiftOf(h - 1));
     publishBarrier();
     this.pt.replaceLive(t, i, childPa | tableBits() | countFull(), base, false);
     this.pt.noteFlush(base);
@@ -390,7 +385,9 @@ class RangeOp {
   /**
    * If the table t[i] points to (height h - 1) is uniform — 512 leaves, same attributes,
    * contiguous addresses starting at an h-aligned address — replace it by one leaf at
-   * height h and free it. Returns whether it did.
+   * height h and free it. Returns whether it did. Out of line: mapLevel (@hot) would
+   * otherwise carry a speed-optimised copy of the scan, for the rare existing table.
+   * @noinline
    */
   tryMerge(t: Ptr<u64>, i: u64, h: u32): bool {
     if (h > this.maxLeaf) return false;
@@ -470,13 +467,8 @@ class RangeOp {
         let stop: u64 = iLast + 1;
         if (((last + 1) & mask) != 0) stop = iLast;
         if (i < stop) {
-          let v: u64 = (va + delta) | this.leaf[h];
-          let p: Ptr<u64> = ptrAdd(t, i);
           let n: u64 = stop - i;
-          for (let k: u64 = 0; k < n; k++) {
-            p[k] = v;
-            v += span;
-          }
+          fillEntries(ptrAdd(t, i), n, (va + delta) | this.leaf[h], span);
           count[0] += n * countOne();
           i = stop;
           va += n << shift;

@@ -11,7 +11,7 @@
 //     (`leaq T(%rip), %r`, then `movslq (%r,%i,4)`, at once or, at -Oz, later in the
 //     function) are skipped.
 // A control compiles the same sha256 program for the *-linux targets, which may use SIMD,
-// and requires the scanner to find it there.
+// and requires the scanner to find it there, and not with --general-regs-only.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
@@ -52,8 +52,8 @@ function asmInstructions(text: string): Insn[] {
   return out;
 }
 
-async function compileAsm(entry: string, target: string, out: string): Promise<Insn[]> {
-  const r = await compile({ entry: path.join(repoRoot(), entry), target, output: out, emit: 'asm' });
+async function compileAsm(entry: string, target: string, out: string, generalRegsOnly = false): Promise<Insn[]> {
+  const r = await compile({ entry: path.join(repoRoot(), entry), target, output: out, emit: 'asm', generalRegsOnly });
   assert.ok(r.ok, `compiling ${entry} for ${target} failed:\n${r.diagnostics.format()}`);
   const insns = asmInstructions(fs.readFileSync(out, 'utf8'));
   assert.ok(insns.length > 500, `only ${insns.length} instructions in the assembly of ${entry} (${target}): parser broken?`);
@@ -72,6 +72,12 @@ for (const arch of ARCHES) {
   test(`${arch}: the scanner finds the SIMD clang uses for ${arch}-linux (control)`, async () => {
     const hits = fpInstructions(arch, await compileAsm('bench/subset/sha256.ts', `${arch}-linux`, path.join(tmp, `sha-${arch}.s`)));
     assert.ok(hits.length > 0, `no FP/SIMD instruction found in sha256 for ${arch}-linux; the scanner cannot see them`);
+  });
+
+  // The paging benchmark measures the engine this way (bench/paging.ts).
+  test(`${arch}: ${arch}-linux with --general-regs-only has no FP/SIMD instruction`, async () => {
+    const hits = fpInstructions(arch, await compileAsm('bench/subset/sha256.ts', `${arch}-linux`, path.join(tmp, `sha-gr-${arch}.s`), true));
+    assert.is(hits.length, 0, `FP/SIMD instructions in sha256 for ${arch}-linux --general-regs-only:\n${show(hits)}`);
   });
 
   for (const [what, entry, target] of [['loader', 'loader/main.ts', info.uefiTarget], ['kernel', 'kernel-stub/main.ts', info.elfTarget]]) {

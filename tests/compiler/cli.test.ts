@@ -152,5 +152,15 @@ test('cli: nesting deeper than the parser takes is a diagnostic at its place', (
   userError(r, /deep\.ts:3:\d+: error: brackets nested 50001 levels deep here are more than TypeScript's parser can take/);
 });
 
+test('cli: a chain of operators deeper than the parser takes is a diagnostic on its line', () => {
+  // No brackets to blame: `x == 0 ? 0 : x == 1 ? 1 : ...` nests one conditional in the next.
+  const file = path.join(work, 'chain.ts');
+  const links = Array.from({ length: 50_000 }, (_, i) => `x == ${i % 1000} ? ${i % 7}`).join(' : ');
+  fs.writeFileSync(file, `export function main(): i32 {\n  let x: u32 = 1;\n  const y: u32 = ${links} : 0;\n`
+    + '  return i32(y);\n}\n');
+  const r = tsboot(path.join(work, 'chain'), ['-O0'], file, { TSBOOT_STACK_MB: '4' });
+  userError(r, /chain\.ts:3:1: error: an expression on this line chains more operators than TypeScript's parser/);
+});
+
 test.after(() => removeDir(work));
 test.run();

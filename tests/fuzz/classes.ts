@@ -7,6 +7,11 @@
 // pointers (a Ptr<Derived> converted to a Ptr<Base> calls the base's methods: static
 // dispatch), assign fields and trace them, and compare sizeof/offsetof with C's.
 //
+// A constructor or a method sometimes has a second parameter with a default value over the
+// first (docs/language.md, "Default parameters"), and calls sometimes leave it out. In C the
+// default is a function of the first parameter (`C3_m1_dflt(q)`), called by the caller as
+// tsboot does: after the argument written.
+//
 // Method bodies read the fields through locals copied from `this` (`const f3: u32 =
 // this.f3;` / `u32 f3 = self->f3;`), so the expression generator's text is the same in
 // both languages.
@@ -14,13 +19,17 @@ import { Expr, Ty, valueOf } from './model';
 import { ExprGen, Var } from './exprs';
 
 interface Field { name: string; ty: Ty; init: bigint | undefined }
-interface Method { name: string; param: Ty; ret: Ty }
+/** A trailing parameter with a default value: its type and the C function computing the default. */
+interface Dflt { ty: Ty; cfn: string }
+interface Method { name: string; param: Ty; ret: Ty; dflt?: Dflt }
 export interface FClass {
   name: string;
   base: FClass | undefined;
   /** This class's own fields (a derived class's base fields come first in memory). */
   fields: Field[];
   ctorParam: Ty;
+  /** The constructor's second parameter, with a default. */
+  ctorDflt?: Dflt;
   methods: Method[];
   setters: { name: string; param: Ty; field: Field }[];
   getter: { name: string; ty: Ty };
@@ -115,13 +124,17 @@ export abstract class ClassGen extends ExprGen {
     }
     // The constructor: super(...) first, then this class's initialisers, then the body.
     const a: Var = { name: this.fresh('a'), ty: cls.ctorParam, mutable: false, global: false };
-    this.line(`  constructor(${a.name}: ${a.ty.name}) {`,
-      `static void ${name}_init(${name} *self, ${a.ty.name} ${a.name}) {`);
+    const b = this.r.chance(0.4) ? this.defaultParam(`${name}_init`, a) : undefined;
+    cls.ctorDflt = b?.dflt;
+    this.line(`  constructor(${a.name}: ${a.ty.name}${b ? `, ${b.ts}` : ''}) {`,
+      `static void ${name}_init(${name} *self, ${a.ty.name} ${a.name}${b ? `, ${b.c}` : ''}) {`);
     this.block(() => {
       this.declare(a);
+      if (b) this.declare(b.v);
       if (base) {
         const e = this.expr(base.ctorParam, 2);
-        this.line(`  super(${this.R.ts(e, true)});`, `  ${base.name}_init(&self->base, ${this.R.c(e)});`);
+        const args = this.withDefault(base.ctorParam, e, base.ctorDflt);
+        this.line(`  super(${args.ts});`, `  ${args.pre} ${base.name}_init(&self->base, ${args.c});`);
       }
       for (const x of fields) {
         if (x.init !== undefined) this.line('', `  self->${x.name} = ${this.R.cLit(x.init, x.ty)};`);
@@ -136,9 +149,11 @@ export abstract class ClassGen extends ExprGen {
     this.line('  }', '}');
     for (const m of cls.methods) {
       const p: Var = { name: this.fresh('q'), ty: m.param, mutable: false, global: false };
-      this.line(`  ${m.name}(${p.name}: ${p.ty.name}): ${m.ret.name} {`,
-        `static ${m.ret.name} ${name}_${m.name}(${name} *self, ${p.ty.name} ${p.name}) {`);
-      this.withFields(cls, [p], () => {
+      const d = this.r.chance(0.4) ? this.defaultParam(`${name}_${m.name}`, p) : undefined;
+      m.dflt = d?.dflt;
+      this.line(`  ${m.name}(${p.name}: ${p.ty.name}${d ? `, ${d.ts}` : ''}): ${m.ret.name} {`,
+        `static ${m.ret.name} ${name}_${m.name}(${name} *self, ${p.ty.name} ${p.name}${d ? `, ${d.c}` : ''}) {`);
+      this.withFields(cls, d ? [p, d.v] : [p], () => {
         const e = this.expr(m.ret, 3);
         this.line(`  return ${this.R.ts(e, true)};`, `  return ${this.R.c(e)};`);
       });
@@ -167,6 +182,38 @@ export abstract class ClassGen extends ExprGen {
     return cls;
   }
 
+  /**
+   * A second parameter with a default over the first, `p`: its TypeScript (`d3: u8 = ...`)
+   * and C (`u8 d3`) texts, its variable, and the C function of p computing the default,
+   * emitted here (before the function that takes the parameter).
+   */
+  private defaultParam(fn: string, p: Var): { ts: string; c: string; v: Var; dflt: Dflt } {
+    const ty = this.ty();
+    const v: Var = { name: this.fresh('d'), ty, mutable: false, global: false };
+    const cfn = `${fn}_dflt`;
+    let e: Expr | undefined;
+    this.block(() => { this.declare(p); e = this.expr(ty, 2); });
+    this.line('', `static ${ty.name} ${cfn}(${p.ty.name} ${p.name}) { (void)${p.name}; return ${this.R.c(e!)}; }`);
+    return { ts: `${v.name}: ${ty.name} = ${this.R.ts(e!, true)}`, c: `${ty.name} ${v.name}`, v, dflt: { ty, cfn } };
+  }
+
+  /**
+   * The arguments of a call whose first argument is `e` (of type `ty`): with a defaulted
+   * second parameter, sometimes a second argument, else none in TypeScript and the default's
+   * C function in C. `pre` is C to run first (the first argument into a temporary: tsboot
+   * evaluates the default after the arguments written).
+   */
+  private withDefault(ty: Ty, e: Expr, dflt: Dflt | undefined): { ts: string; c: string; pre: string } {
+    if (!dflt) return { ts: this.R.ts(e, true), c: this.R.c(e), pre: '' };
+    const t = this.fresh('t');
+    const pre = `${ty.name} ${t} = ${this.R.c(e)};`;
+    if (this.r.chance(0.5)) {
+      const e2 = this.expr(dflt.ty, 2);
+      return { ts: `${this.R.ts(e, true)}, ${this.R.ts(e2, true)}`, c: `${t}, ${this.R.c(e2)}`, pre };
+    }
+    return { ts: this.R.ts(e, true), c: `${t}, ${dflt.cfn}(${t})`, pre };
+  }
+
   private traceLine(ts: string, c: string): void {
     const id = this.nextTraceId();
     this.line(`print("${id}:"); printHex(u64(${ts})); print("\\n");`,
@@ -184,17 +231,19 @@ export abstract class ClassGen extends ExprGen {
     switch (this.r.int(7)) {
       case 0: { // construct in place: a new local, or the global again
         const e = this.expr(cls.ctorParam, 2);
+        const args = this.withDefault(cls.ctorParam, e, cls.ctorDflt);
         const t = this.fresh('t');
-        this.line('', `${cls.ctorParam.name} ${t} = ${this.R.c(e)};`);
+        this.line('', `${args.pre || `${cls.ctorParam.name} ${t} = ${this.R.c(e)};`}`);
+        const cArgs = args.pre ? args.c : t;
         if (this.r.chance(0.5)) {
           const name = this.fresh('o');
-          this.line(`let ${name} = new ${cls.name}(${this.R.ts(e, true)});`,
-            `${cls.name} ${name}; memset(&${name}, 0, sizeof ${name}); ${cls.name}_init(&${name}, ${t});`);
+          this.line(`let ${name} = new ${cls.name}(${args.ts});`,
+            `${cls.name} ${name}; memset(&${name}, 0, sizeof ${name}); ${cls.name}_init(&${name}, ${cArgs});`);
           this.objects.push({ name, cls, scope: this.scopes[this.scopes.length - 1] });
           this.traceFields({ name, cls });
         } else {
-          this.line(`${o.name} = new ${cls.name}(${this.R.ts(e, true)});`,
-            `memset(&${o.name}, 0, sizeof ${o.name}); ${cls.name}_init(&${o.name}, ${t});`);
+          this.line(`${o.name} = new ${cls.name}(${args.ts});`,
+            `memset(&${o.name}, 0, sizeof ${o.name}); ${cls.name}_init(&${o.name}, ${cArgs});`);
           this.traceFields(o);
         }
         return;
@@ -205,14 +254,16 @@ export abstract class ClassGen extends ExprGen {
         const m = this.r.pick(owner.methods);
         const e = this.expr(m.param, 2);
         const v = this.fresh('v');
-        const call = `${owner.name}_${m.name}(${this.cAddr(o.name, cls, owner)}, ${this.R.c(e)})`;
+        const args = this.withDefault(m.param, e, m.dflt);
+        if (args.pre) this.line('', args.pre);
+        const call = `${owner.name}_${m.name}(${this.cAddr(o.name, cls, owner)}, ${args.c})`;
         if (owner === cls && this.r.chance(0.5)) {
-          this.line(`let ${v}: ${m.ret.name} = ${o.name}.${m.name}(${this.R.ts(e, true)});`,
+          this.line(`let ${v}: ${m.ret.name} = ${o.name}.${m.name}(${args.ts});`,
             `${m.ret.name} ${v} = ${call};`);
         } else {
           const p = this.fresh('p');
           this.line(`let ${p}: Ptr<${owner.name}> = addressOf(${o.name});`, '');
-          this.line(`let ${v}: ${m.ret.name} = ${p}.${m.name}(${this.R.ts(e, true)});`,
+          this.line(`let ${v}: ${m.ret.name} = ${p}.${m.name}(${args.ts});`,
             `${m.ret.name} ${v} = ${call};`);
         }
         this.declare({ name: v, ty: m.ret, mutable: true, global: false });

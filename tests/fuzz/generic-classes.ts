@@ -4,6 +4,9 @@
 // returning the whole object, a getter, a static counter shared by every instance, and a
 // method computing a random expression over the instance's other fields. It is named with
 // one or two type arguments: a machine type, and a struct of structs.ts when there is one.
+// Two generic methods take a type parameter U of their own (a machine type or the struct),
+// written or inferred at the call: `pick<U>` (with a default over an earlier parameter),
+// an instance per (class instance, U), and the static `twice<U extends number>`, one per U.
 //
 // The C side is what monomorphisation means: per instance a struct (`G_u16`, `G_S3`) and
 // one function per member, taking the object's address; one global for the static counter.
@@ -14,7 +17,11 @@ import { StructDecl, StructGen, StructHost } from './structs';
 /** An instance: its type argument (a machine type, or a struct) and its names in both languages. */
 interface Inst { ts: string; c: string; elem: Ty | StructDecl; obj: string }
 
-interface GClass { name: string; len: number; k: Ty; kInit: bigint; ctorParam: Ty; mixParam: Ty; mixRet: Ty }
+interface GClass {
+  name: string; len: number; k: Ty; kInit: bigint; ctorParam: Ty; mixParam: Ty; mixRet: Ty;
+  /** The type arguments the generic methods are called with (machine types first). */
+  us: (Ty | StructDecl)[];
+}
 
 const isStruct = (e: Ty | StructDecl): e is StructDecl => 'fields' in e;
 
@@ -31,15 +38,23 @@ export class GenericClassGen {
     const h = this.h;
     const cls: GClass = {
       name: h.fresh('G'), len: h.r.range(2, 4), k: h.ty(), kInit: 0n, ctorParam: h.ty(), mixParam: h.ty(), mixRet: h.ty(),
+      us: [h.ty()],
     };
     cls.kInit = valueOf(h.r, cls.k);
     this.cls = cls;
     const elems: (Ty | StructDecl)[] = [h.ty()];
     const s = this.values.pick();
     if (s && h.r.chance(0.8)) elems.push(s);
+    const u2 = h.ty();
+    if (h.r.chance(0.5) && u2.name !== cls.us[0].name) cls.us.push(u2);
+    if (s && h.r.chance(0.5)) cls.us.push(s);
     const { name, len } = cls;
     const made = `${name}_made`;
     h.line('', `static u32 ${made};`);
+    for (const u of cls.us) {
+      if (isStruct(u)) continue;
+      h.line('', `static ${u.name} ${name}_twice_${u.name}(${u.name} x) { return add_${u.name}(x, x); }`);
+    }
     for (const e of elems) {
       const c = `${name}_${e.name}`;
       const inst: Inst = { ts: `${name}<${e.name}>`, c, elem: e, obj: h.fresh('g') };
@@ -59,6 +74,8 @@ export class GenericClassGen {
     h.line(`  swap(i: u32, x: T): T { const old = this.items[i % ${len}]; this.items[i % ${len}] = x; return old; }`, '');
     h.line(`  snapshot(): ${name}<T> { return this; }`, '');
     h.line('  get count(): u32 { return this.n; }', '');
+    h.line('  pick<U>(i: u32, a: U, b: U = a): U { if ((this.n + i) % 2 == 0) return a; return b; }', '');
+    h.line('  static twice<U extends number>(x: U): U { return (x + x) as U; }', '');
     // The same text in every instance: it uses only the fields that are not T.
     const q: Var = { name: h.fresh('q'), ty: cls.mixParam, mutable: false, global: false };
     const k: Var = { name: 'k', ty: cls.k, mutable: false, global: false };
@@ -97,6 +114,10 @@ export class GenericClassGen {
     h.line('', `static ${T} ${c}_swap(${c} *self, u32 i, ${T} x) { ${T} old = self->items[i % ${len}]; `
       + `self->items[i % ${len}] = x; return old; }`);
     h.line('', `static ${c} ${c}_snapshot(${c} *self) { return *self; }`);
+    for (const u of cls.us) {
+      h.line('', `static ${u.name} ${c}_pick_${u.name}(${c} *self, u32 i, ${u.name} a, ${u.name} b) { `
+        + 'if (add_u32(self->n, i) % 2 == 0) return a; return b; }');
+    }
   }
 
   /** A value of an instance's type argument, in both languages. */
@@ -104,6 +125,49 @@ export class GenericClassGen {
     if (isStruct(i.elem)) return this.values.value(i.elem);
     const e = this.h.expr(i.elem, 2);
     return { ts: this.h.R.ts(e, true), c: this.h.R.c(e) };
+  }
+
+  /** A value of type u (a machine type or a struct), in both languages. */
+  private valueOf(u: Ty | StructDecl): { ts: string; c: string } {
+    if (isStruct(u)) return this.values.value(u);
+    const e = this.h.expr(u, 2);
+    return { ts: this.h.R.ts(e, true), c: this.h.R.c(e) };
+  }
+
+  private traceValue(name: string, u: Ty | StructDecl): void {
+    if (isStruct(u)) this.values.traceParts(name, u);
+    else this.h.trace(name, u);
+  }
+
+  /**
+   * `obj.pick<U>(i, a, b?)` or `G.twice<U>(x)`, U written or inferred: inferred from a
+   * variable of type U (a random expression may be an untyped constant, which decides nothing).
+   */
+  private genericMethod(i: Inst, via: string, self: string): void {
+    const h = this.h;
+    const cls = this.cls!;
+    const u = h.r.pick(cls.us);
+    const written = h.r.chance(0.5);
+    const targ = written ? `<${u.name}>` : '';
+    const r = h.fresh('r');
+    const t = h.fresh('t');
+    const first = this.valueOf(u);
+    if (!isStruct(u) && h.r.chance(0.3)) {
+      h.line(`const ${t}: ${u.name} = ${first.ts};`, `${u.name} ${t} = ${first.c};`);
+      h.line(`const ${r} = ${cls.name}.twice${targ}(${t});`, `${u.name} ${r} = ${cls.name}_twice_${u.name}(${t});`);
+      this.traceValue(r, u);
+      return;
+    }
+    const x = this.index();
+    h.line(`const ${t}: ${u.name} = ${first.ts};`, `${u.name} ${t} = ${first.c};`);
+    let b = { ts: '', c: t }; // left out: b = a
+    if (h.r.chance(0.5)) {
+      const v = this.valueOf(u);
+      b = { ts: `, ${v.ts}`, c: v.c };
+    }
+    h.line(`const ${r} = ${via}.pick${targ}(${x.ts}, ${t}${b.ts});`,
+      `${u.name} ${r} = ${i.c}_pick_${u.name}(${self}, ${x.c}, ${t}, ${b.c});`);
+    this.traceValue(r, u);
   }
 
   private traceElem(name: string, i: Inst): void {
@@ -123,7 +187,7 @@ export class GenericClassGen {
     const i = h.r.pick(this.insts);
     let obj = i.obj;
     let self = `&${i.obj}`;
-    const kind = h.r.int(7);
+    const kind = h.r.int(8);
     if (kind === 0 || kind === 1) {
       // Construct in place: the global again, or a new local.
       const e = h.expr(cls.ctorParam, 2);
@@ -179,6 +243,7 @@ export class GenericClassGen {
         h.trace(z, TY.u64);
         return;
       }
+      case 7: this.genericMethod(i, via, self); return;
       default: {
         const q = h.expr(cls.mixParam, 2);
         const r = h.fresh('r');

@@ -66,11 +66,16 @@ export function main(argv: string[]): void {
         type: 'string', describe: 'linker script for *-elf targets (default linker/kernel.ld)',
       })
       .option('timings', { type: 'boolean', default: false, describe: 'print the time of each stage' })
+      .option('general-regs-only', {
+        type: 'boolean', default: false,
+        describe: '*-linux: no SSE/FP/SIMD registers, as the uefi and elf targets always build (to measure their code)',
+      })
       .example('$0 compile loader/main.ts --target x86_64-uefi -o BOOTX64.EFI', '')
       .example('$0 compile hello.ts -t x86_64-linux -o hello -O0 -g', ''),
     (a) => run({
       entry: a.entry!, target: a.target as string, output: a.output, emit: a.emit as Emit,
       optLevel: (a.opt === 'z' ? 'z' : Number(a.opt)) as OptLevel, debug: a.g, linkerScript: a['linker-script'],
+      generalRegsOnly: a['general-regs-only'],
     }, a.timings))
     )
     .demandCommand(1, 'give a command: tsboot new|run|check|compile|setup ... (tsboot <command> --help for each)')

@@ -32,6 +32,8 @@ export interface CompileOptions {
   optLevel?: OptLevel;
   debug?: boolean;
   linkerScript?: string;
+  /** *-linux: no SSE/FP/SIMD registers, as in the uefi and elf targets (targets.ts). */
+  generalRegsOnly?: boolean;
 }
 
 export interface CompileResult {
@@ -86,7 +88,7 @@ export async function compile(opts: CompileOptions): Promise<CompileResult> {
 
 /** Compiles several programs in one process; element i of the result is request i's. */
 export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllOptions = {}): Promise<CompileResult[]> {
-  const targets = reqs.map((r) => getTarget(r.target));
+  const targets = reqs.map((r) => getTarget(r.target, r.generalRegsOnly));
   const results: CompileResult[] = reqs.map(() => ({ ok: false, diagnostics: new Diagnostics(), timings: {}, inputs: [] }));
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();

@@ -34,7 +34,12 @@ const GENERAL_REGS_ONLY: Record<Arch, string> = {
   aarch64: '"target-features"="-fp-armv8,-neon"',
 };
 
-export function getTarget(name: string): Target {
+/**
+ * The target called `name`. `generalRegsOnly` gives a *-linux program the code generation
+ * of the uefi and elf targets (which always have it): the benchmarks measure the loader's
+ * and kernel's code as they run it, on Linux.
+ */
+export function getTarget(name: string, generalRegsOnly = false): Target {
   const triple = TRIPLES[name];
   if (!triple) throw new ToolError(`unknown target '${name}'; use one of: ${TARGET_NAMES.join(', ')}`);
   const [arch, os] = name.split('-') as [Arch, Os];
@@ -62,6 +67,9 @@ export function getTarget(name: string): Target {
       fnAttrs.push('noredzone');
     }
   }
-  if (os === 'linux') clangFlags.push('-fno-pic');
+  if (os === 'linux') {
+    clangFlags.push('-fno-pic');
+    if (generalRegsOnly) fnAttrs.push(GENERAL_REGS_ONLY[arch]);
+  }
   return { name, arch, os, triple, clangFlags, fnAttrs };
 }

@@ -1,6 +1,6 @@
 // Misuses of generic classes: type argument counts, a missing type argument on `new`, a
 // constraint the type argument does not meet, an error inside one instance (named with
-// its instantiation site), a static member naming the type parameter, a generic method,
+// its instantiation site), a static member naming the type parameter, a generic method (allowed),
 // instances that never end, and instances of one class with different type arguments
 // being different types.
 interface HasId extends Struct { id: u32 }

@@ -43,12 +43,14 @@ export abstract class CallChecker extends OperatorChecker {
     }
     const method = ts.isPropertyAccessExpression(callee) ? this.sliceMethod(e, callee) : undefined;
     if (method) return method;
-    if (e.typeArguments?.length) this.d.error(e, 'a call through a function pointer takes no type arguments');
     const ft = this.expr(callee, undefined);
     if (e.questionDotToken && !this.optionalBase(e, callee, ft)) return ERROR;
     if (ft.kind === 'error') { e.arguments.forEach((a) => this.expr(a, ERROR)); return ERROR; }
     if (ft.kind !== 'fn') { this.d.error(callee, `${typeName(ft)} is not callable`); return ERROR; }
     const classCall = this.memberCall(e, ft);
+    if (e.typeArguments?.length && (!classCall || this.calls.get(e)?.kind === 'indirect')) {
+      this.d.error(e, 'a call through a function pointer takes no type arguments'); // a protocol method's too
+    }
     if (classCall) return classCall;
     this.calls.set(e, { kind: 'indirect', type: ft });
     this.args(e, ft.params, 'function pointer');
@@ -69,19 +71,31 @@ export abstract class CallChecker extends OperatorChecker {
     return this.setConst(e, BigInt(text.charCodeAt(Number(i))), UNTYPED);
   }
 
-  private directCall(e: ts.CallExpression, f: FuncInfo): Type {
+  /** A call of a function or a static method (an instance of it, when it is generic). */
+  protected directCall(e: ts.CallExpression, f: FuncInfo): Type {
     const pre: (Type | undefined)[] = [];
-    if (f.generic) {
-      const inst = this.genericCallee(e, f, pre);
-      if (!inst) { e.arguments.forEach((a, i) => pre[i] ?? this.expr(a, undefined)); return ERROR; }
-      f = inst;
-    } else if (e.typeArguments?.length) {
-      this.d.error(e, `'${f.name}' is not generic; call it without type arguments`);
-    }
+    const inst = this.calleeFor(e, f, pre);
+    if (!inst) return ERROR;
+    f = inst;
     this.calls.set(e, { kind: 'direct', f });
     this.args(e, f.type.params, `'${f.name}'`, f.required, pre);
     if (f.instance) this.instanceCall(e, f);
     return f.type.ret;
+  }
+
+  /**
+   * What a call of `f` calls: f, or for a generic function or method the instance for the
+   * call's type arguments, written or inferred from the arguments (typed into `pre`, by
+   * position). Undefined after an error, with every argument typed.
+   */
+  protected calleeFor(e: ts.CallExpression, f: FuncInfo, pre: (Type | undefined)[]): FuncInfo | undefined {
+    if (!f.generic) {
+      if (e.typeArguments?.length) this.d.error(e, `'${f.name}' is not generic; call it without type arguments`);
+      return f;
+    }
+    const inst = this.genericCallee(e, f, pre);
+    if (!inst) e.arguments.forEach((a, i) => pre[i] ?? this.expr(a, undefined));
+    return inst;
   }
 
   /** Checks the arguments of a call; `pre` holds the types of those already typed (by position). */
@@ -93,7 +107,7 @@ export abstract class CallChecker extends OperatorChecker {
     const n = args.length;
     if (n < optionalFrom || n > params.length) {
       const count = optionalFrom === params.length ? `${params.length}` : `${optionalFrom} to ${params.length}`;
-      this.d.error(e, `${what} takes ${count} argument${params.length === 1 ? '' : 's'}, not ${n}`);
+      this.d.error(e, `${what} takes ${count} argument${count === '1' ? '' : 's'}, not ${n}`);
     }
     args.forEach((a, i) => {
       const pt = params[i];

@@ -8,7 +8,7 @@
 // "Classes").
 import * as ts from 'typescript';
 import { Type, FnType, Field, ERROR, UNTYPED, ptrTo, typeName } from './types';
-import { ClassInfo, FuncInfo, GlobalInfo, ConstInfo, ctorParams } from './entities';
+import { ClassInfo, FuncInfo, GlobalInfo, ConstInfo, ctorOf } from './entities';
 import { REJECTED } from './rejected';
 import { FunctionChecker } from './functions';
 
@@ -107,7 +107,7 @@ export abstract class ClassMemberChecker extends FunctionChecker {
       return ERROR;
     }
     this.calls.set(e, { kind: 'super', cls: base });
-    this.args(e, ctorParams(base), `the constructor of ${base.name}`);
+    this.ctorArgs(e, base);
     return { kind: 'void' };
   }
 
@@ -123,8 +123,14 @@ export abstract class ClassMemberChecker extends FunctionChecker {
     if (!cls) { e.arguments?.forEach((a) => this.expr(a, undefined)); return ERROR; }
     if (cls.ctor) this.checkAccess(e, cls, 'constructor', false);
     this.news.set(e, cls);
-    this.args(e, ctorParams(cls), `the constructor of ${cls.name}`);
+    this.ctorArgs(e, cls);
     return classType(cls);
+  }
+
+  /** The arguments of `new C(...)` or `super(...)`: those of the constructor that runs, defaults left out. */
+  private ctorArgs(e: ts.NewExpression | ts.CallExpression, cls: ClassInfo): void {
+    const ctor = ctorOf(cls);
+    this.args(e, ctor?.type.params.slice(1) ?? [], `the constructor of ${cls.name}`, ctor?.required);
   }
 
   /**
@@ -174,7 +180,7 @@ export abstract class ClassMemberChecker extends FunctionChecker {
     this.checkAccess(e.name, cls, name, true);
     const m = found;
     this.staticRefs.set(e, m);
-    if (m.kind === 'func') return m.type;
+    if (m.kind === 'func') return isCallee(e) ? m.type : this.functionValue(e, m);
     if (m.kind === 'global') return m.type;
     const v = this.constInfoValue(m, e);
     if (v === undefined) return m.type ?? ERROR;
@@ -227,16 +233,15 @@ export abstract class ClassMemberChecker extends FunctionChecker {
     const callee = e.expression;
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const s = this.staticRefs.get(callee);
-    if (s?.kind === 'func') {
-      this.calls.set(e, { kind: 'direct', f: s });
-      this.args(e, s.type.params, `'${s.name}'`);
-      return s.type.ret;
-    }
-    const m = this.methodRefs.get(callee);
-    if (m) {
+    if (s?.kind === 'func') return this.directCall(e, s);
+    const method = this.methodRefs.get(callee);
+    if (method) {
+      const pre: (Type | undefined)[] = [];
+      const m = this.calleeFor(e, method, pre);
+      if (!m) return ERROR;
       this.calls.set(e, { kind: 'method', f: m, self: callee.expression });
       this.selfOperand(callee.expression, m.type.params[0]);
-      this.args(e, m.type.params.slice(1), `'${m.name}'`);
+      this.args(e, m.type.params.slice(1), `'${m.name}'`, m.required, pre);
       return m.type.ret;
     }
     if (!ft.method || e.arguments.length === ft.params.length) return undefined;

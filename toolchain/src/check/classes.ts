@@ -7,11 +7,14 @@
 //
 // A generic class is monomorphised: each list of type arguments gets a ClassInfo of its own
 // (layout, members, maps: generics.ts `classInstance`), checked when code first names it;
-// its static members belong to the declaration and are shared by every instance.
+// its static members belong to the declaration and are shared by every instance. A generic
+// method (`map<U>(...)`) is a generic FuncInfo whose instances are made per call's type
+// arguments (generics.ts `functionInstance`), like a generic function's.
 import * as ts from 'typescript';
 import { Type, StructInfo, VOID, ERROR, ptrTo, sameType, typeName } from './types';
 import { ClassInfo, FuncInfo, FnDecl, ConstInfo, GlobalInfo, Instance } from './entities';
 import { rejectByValue } from './aggregates';
+import { defaultsFrom } from './defaults';
 import { ClassMemberChecker, classType } from './class-members';
 
 const TS = ts.SyntaxKind;
@@ -53,10 +56,14 @@ export abstract class ClassChecker extends ClassMemberChecker {
    * once per instance of a generic class (without an instance's context).
    */
   private declError(node: ts.Node, message: string): void {
+    this.asDeclared(() => this.d.error(node, message));
+  }
+
+  /** Runs `report` without an instance's context, so that what it reports is reported once. */
+  private asDeclared<R>(report: () => R): R {
     const context = this.d.context;
     this.d.context = undefined;
-    this.d.error(node, message);
-    this.d.context = context;
+    try { return report(); } finally { this.d.context = context; }
   }
 
   /** A module-level class declaration: checked whether or not it is used. */
@@ -292,17 +299,15 @@ export abstract class ClassChecker extends ClassMemberChecker {
     if (ts.isMethodDeclaration(m)) {
       if (m.asteriskToken) this.declError(m, 'generators are not supported');
       if (m.questionToken) this.declError(m, 'optional methods are not supported');
-      if (m.typeParameters?.length) {
-        this.declError(m.typeParameters[0], 'generic methods are not supported: make the class generic, or write a '
-          + 'generic function that takes a Ptr to the object');
-        return;
-      }
+      if (m.typeParameters?.length) this.asDeclared(() => this.typeParameters(m));
       if (isStatic) cls.statics.set(name, this.memberFunc(cls, m, 'static', `${prefix}.${name}`));
       else cls.methods.set(name, this.memberFunc(cls, m, 'method', `${prefix}.${name}`));
       return;
     }
     if (isStatic) { this.d.error(m, 'static accessors are not supported; use a static method'); return; }
     const get = ts.isGetAccessor(m);
+    const dflt = m.parameters.find((p) => p.initializer);
+    if (dflt) this.declError(dflt, 'a setter\'s parameter cannot have a default: `obj.x = v` always passes v');
     const f = this.memberFunc(cls, m, get ? 'get' : 'set', `${prefix}.${get ? 'get' : 'set'}.${name}`);
     f.tags.inline = true;
     const other = (get ? cls.setters : cls.getters).get(name);
@@ -322,20 +327,28 @@ export abstract class ClassChecker extends ClassMemberChecker {
       this.declError(m, '@symbol, @naked and @efiapi apply to functions and static methods, not to instance members');
     }
     const self = role === 'static' ? [] : [ptrTo(classType(cls))];
-    const { params, psyms, ret } = this.signature(m, self);
+    // A generic method's signature is resolved per instance (generics.ts `functionInstance`).
+    const generic = ts.isMethodDeclaration(m) && !!m.typeParameters?.length;
+    if (!ts.isMethodDeclaration(m) && m.typeParameters?.length) {
+      this.declError(m.typeParameters[0], `${role === 'ctor' ? 'a constructor' : 'an accessor'} cannot have type `
+        + 'parameters; make the class generic, or use a generic method');
+    } else if (generic && (tags.symbol || tags.efiapi || tags.naked)) {
+      this.declError(m.name!, 'a generic method has one body per instance: it cannot be @symbol, @efiapi or @naked');
+    }
+    const { params, psyms, ret } = generic ? { params: self, psyms: [], ret: VOID } : this.signature(m, self);
     // Struct values pass as for any function of the program (lower/abi.ts), except across a
     // foreign boundary (a static method may be @efiapi or @symbol).
     const boundary = tags.efiapi ? 'an Efiapi' : tags.symbol ? 'a @symbol' : undefined;
-    if (boundary) {
+    if (boundary && !generic) {
       rejectByValue(this.d, { kind: 'fn', params, ret, efiapi: tags.efiapi }, boundary,
         m.parameters.map((p) => p.type ?? p), m.type);
     }
     const name = role === 'ctor' ? `${cls.name} constructor` : `${cls.name}.${m.name!.getText()}`;
     return {
       kind: 'func', name, irName: tags.symbol ?? irName, decl: m, params: psyms, tags, external: false,
-      required: params.length - self.length,
+      required: this.asDeclared(() => defaultsFrom(m, this.d)),
       exported: false, type: { kind: 'fn', params, ret: role === 'ctor' ? VOID : ret, efiapi: tags.efiapi },
-      member: { cls, role }, instance: role === 'static' ? undefined : cls.instance,
+      member: { cls, role }, instance: role === 'static' ? undefined : cls.instance, generic,
     };
   }
 
@@ -490,6 +503,7 @@ export abstract class ClassChecker extends ClassMemberChecker {
       } else if (ts.isMethodSignature(m)) {
         const f = this.lookup(cls, name, 'methods');
         if (!f) { missing(`it has no method '${name}'`); continue; }
+        if (f.generic) { missing(`method '${name}' is generic, and an interface's method has fixed types`); continue; }
         const { params, ret } = this.signature(m, []);
         const mine = f.type.params.slice(1);
         const same = sameType(ret, f.type.ret) && params.length === mine.length

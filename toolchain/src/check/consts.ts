@@ -45,6 +45,9 @@ export abstract class ConstFolder extends CheckerState {
     if (c.init) {
       const t = this.expr(c.init, c.type);
       if (c.type) this.assignable(c.init, t, c.type);
+      // Without an annotation a constant has its value's type when that is not an integer
+      // (an integer constant stays untyped: it takes the type of where it is used).
+      else if (t.kind === 'bool' || t.kind === 'enum') c.type = t;
       c.value = this.consts.get(c.init);
       if (c.value === undefined && t.kind !== 'error') this.notConstant(c.init, `the value of const '${c.name}'`);
     }

@@ -2,7 +2,9 @@
 // A call may leave out trailing parameters that have defaults; the caller then evaluates
 // each default itself, at the call, with the earlier parameters bound to the arguments
 // (lower/calls.ts). So a default costs nothing in the callee, and a function pointer's
-// type has no defaults (a call through one passes every argument).
+// type has no defaults (a call through one passes every argument). Class members take
+// defaults by the same rules; in an instance method's default `this` is the object the
+// call is on, and a constructor's default cannot use `this` (the object is not built yet).
 import * as ts from 'typescript';
 import { Diagnostics } from '../diagnostics';
 
@@ -36,4 +38,11 @@ export function laterParameter(decl: ts.FunctionLikeDeclaration, i: number,
   };
   walk(decl.parameters[i].initializer!);
   return found;
+}
+
+/** The first `this` or `super` in an expression (a constructor's default cannot use the object). */
+export function thisIn(e: ts.Expression): ts.Node | undefined {
+  const walk = (n: ts.Node): ts.Node | undefined =>
+    n.kind === ts.SyntaxKind.ThisKeyword || n.kind === ts.SyntaxKind.SuperKeyword ? n : n.forEachChild(walk);
+  return walk(e);
 }

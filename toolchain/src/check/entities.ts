@@ -156,10 +156,14 @@ export interface LocalInfo {
 
 export type Entity = FuncInfo | GlobalInfo | ConstInfo | LocalInfo;
 
-/** The parameters `new C(...)` takes: the declared constructor's, else the base class's. */
-export function ctorParams(cls: ClassInfo): Type[] {
-  if (cls.ctor) return cls.ctor.type.params.slice(1);
-  return cls.base ? ctorParams(cls.base) : [];
+/**
+ * The constructor `new C(...)` runs: the declared one, else the nearest base class's
+ * (a class without a constructor takes its base's arguments); undefined when none has one.
+ */
+export function ctorOf(cls: ClassInfo): FuncInfo | undefined {
+  let c: ClassInfo | undefined = cls;
+  while (c && !c.ctor) c = c.base;
+  return c?.ctor;
 }
 
 /** What a call calls, as the checker records it for the lowering. */

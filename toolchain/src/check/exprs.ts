@@ -323,10 +323,10 @@ export abstract class ExprChecker extends GenericResolver {
   }
 
   /** A function named as a value (a function pointer); a generic one has no single address. */
-  private functionValue(id: ts.Expression, f: FuncInfo): Type {
+  protected functionValue(id: ts.Expression, f: FuncInfo): Type {
     if (!f.generic) return f.type;
-    this.d.error(id, `generic function '${f.name}' has one instance per type; call it, or wrap the instance you `
-      + `need in a function of its own to take its address`);
+    this.d.error(id, `generic ${f.member ? 'method' : 'function'} '${f.name}' has one instance per type; call it, `
+      + 'or wrap the instance you need in a function of its own to take its address');
     return ERROR;
   }
 

@@ -4,7 +4,7 @@
 import * as ts from 'typescript';
 import { Type, FnType, VOID, ERROR, typeName } from './types';
 import { rejectByValue } from './aggregates';
-import { defaultsFrom, laterParameter } from './defaults';
+import { defaultsFrom, laterParameter, thisIn } from './defaults';
 import { FuncInfo, FnTags, FnDecl, selfParams } from './entities';
 import { REJECTED } from './rejected';
 import { canFallThrough } from './flow';
@@ -154,8 +154,13 @@ export abstract class FunctionChecker extends IterationChecker {
 
   protected checkFunction(f: FuncInfo): void {
     if (f.generic) return; // only its instances are checked, each in its own maps
-    if (f.instance) this.withInstance(f.instance, () => this.checkBody(f));
-    else this.checkBody(f);
+    // An instance method's `this` (a generic method's instance is checked apart from its class).
+    const self = this.selfClass;
+    if (f.member && f.member.role !== 'static') this.selfClass = f.member.cls;
+    try {
+      if (f.instance) this.withInstance(f.instance, () => this.checkBody(f));
+      else this.checkBody(f);
+    } finally { this.selfClass = self; }
   }
 
   private checkBody(f: FuncInfo): void {
@@ -195,10 +200,19 @@ export abstract class FunctionChecker extends IterationChecker {
     this.fn = undefined;
   }
 
-  /** A default value: of the parameter's type, over constants, globals and earlier parameters. */
+  /**
+   * A default value: of the parameter's type, over constants, globals, earlier parameters
+   * and, in an instance method, `this` (the object the call is on).
+   */
   private checkDefault(f: FuncInfo, i: number): void {
     const init = f.decl.parameters[i].initializer!;
-    const t = f.type.params[i];
+    const t = f.type.params[selfParams(f) + i];
+    const self = f.member?.role === 'ctor' ? thisIn(init) : undefined;
+    if (self) {
+      this.d.error(self, `a constructor's default value cannot use \`${self.getText()}\`: it is evaluated before the `
+        + 'object is built; use a constant or an earlier parameter, or assign the field in the constructor\'s body');
+      return;
+    }
     this.assignable(init, this.expr(init, t), t, 'default value');
     const later = laterParameter(f.decl, i, (id) => this.symbolOf(id), f.params);
     if (later) {

@@ -1,7 +1,8 @@
-// Generics by monomorphisation: a generic function, struct or class is checked and emitted
-// once per distinct list of type arguments, like a C++ template. Type arguments are written
-// (`min<u32>(a, b)`, `new Ring<u8>()`) or inferred from the arguments; constraints are the
-// ones tsc understands (`T extends number`, `T extends Struct`, a struct interface).
+// Generics by monomorphisation: a generic function, method, struct or class is checked and
+// emitted once per distinct list of type arguments, like a C++ template (a generic method
+// of a generic class's instance once per list of the class's and its own). Type arguments
+// are written (`min<u32>(a, b)`, `new Ring<u8>()`) or inferred from the arguments;
+// constraints are the ones tsc understands (`T extends number`, `T extends Struct`, a struct interface).
 //
 // One instance per (declaration, type arguments), made on first use: `instance(decl, args,
 // make)` for functions and structs, `classInstance` for classes (registered before it is
@@ -14,7 +15,7 @@
 // class's: lower/state.ts `inMaps`).
 import * as ts from 'typescript';
 import { Type, StructInfo, ERROR, USIZE, ptrTo, typeName, sameType, isInt } from './types';
-import { FuncInfo, Instance, ClassInfo, NodeFacts } from './entities';
+import { FuncInfo, Instance, ClassInfo, NodeFacts, selfParams } from './entities';
 import { TypeResolver } from './resolve';
 
 const TS = ts.SyntaxKind;
@@ -54,8 +55,12 @@ export abstract class GenericResolver extends TypeResolver {
   /** Generic structs being laid out, one inside the other. */
   private layoutDepth = 0;
 
-  /** The signature of a function declaration, with the bindings of the moment (functions.ts). */
-  protected abstract signature(decl: ts.FunctionDeclaration): { params: Type[]; ret: Type; psyms: ts.Symbol[] };
+  /**
+   * The signature of a function or method declaration after `leading` (a method's hidden
+   * `this`), with the bindings of the moment (functions.ts).
+   */
+  protected abstract signature(decl: ts.SignatureDeclaration, leading?: Type[]):
+    { params: Type[]; ret: Type; psyms: ts.Symbol[] };
 
   protected typeParameter(node: ts.TypeReferenceNode, sym: ts.Symbol): Type {
     const t = this.bindings.get(sym);
@@ -120,11 +125,14 @@ export abstract class GenericResolver extends TypeResolver {
     return typeName(t);
   }
 
-  /** Binds a declaration's type parameters to `args` while `body` runs. */
-  protected bound<R>(decl: Generic, args: Type[], body: () => R): R {
-    const outer = this.bindings;
-    this.bindings = bindingsOf(this, decl, args);
-    try { return body(); } finally { this.bindings = outer; }
+  /**
+   * Binds a declaration's type parameters to `args` while `body` runs, over `outer` (for a
+   * generic method of a generic class's instance, the class's bindings).
+   */
+  protected bound<R>(decl: Generic, args: Type[], body: () => R, outer?: Map<ts.Symbol, Type>): R {
+    const saved = this.bindings;
+    this.bindings = bindingsOf(this, decl, args, outer);
+    try { return body(); } finally { this.bindings = saved; }
   }
 
   /**
@@ -178,19 +186,27 @@ export abstract class GenericResolver extends TypeResolver {
     return ok;
   }
 
-  /** The instance of a generic function for these type arguments (signature resolved now, body checked later). */
+  /**
+   * The instance of a generic function or method for these type arguments (signature
+   * resolved now, body checked later). A method of an instance of a generic class is
+   * generic in the class's type arguments too: its instances are per class instance.
+   */
   protected functionInstance(f: FuncInfo, args: Type[], site: ts.Node): FuncInfo | undefined {
-    const decl = f.decl as ts.FunctionDeclaration; // only declarations are generic (functions.ts)
+    // Only declarations and methods are generic (functions.ts, classes.ts).
+    const decl = f.decl as ts.FunctionDeclaration | ts.MethodDeclaration;
     if (!this.satisfies(decl, args, site)) return undefined;
-    if (this.tooDeep(decl, args)) {
+    const outer = f.instance; // the class instance a method belongs to
+    const all = [...outer?.args ?? [], ...args];
+    if (this.tooDeep(decl, all)) {
       this.d.error(site, `'${f.name}' instantiates generic functions ${MAX_DEPTH} levels deep with ever new type `
         + 'arguments, which never ends; make the recursion keep its type arguments');
       return undefined;
     }
-    return this.instance(decl, args, (list) => {
-      const label = `${f.name}<${list}>`;
-      const sig = this.bound(decl, args, () => this.signature(decl));
-      const inst = this.newInstance(decl, args, site, label);
+    return this.instance(decl, all, () => {
+      const label = `${f.name}<${args.map(typeName).join(', ')}>`;
+      const leading = f.type.params.slice(0, selfParams(f)); // a method's `this`
+      const sig = this.bound(decl, args, () => this.signature(decl, leading), outer?.bindings);
+      const inst = this.newInstance(decl, args, site, label, outer?.bindings);
       const g: FuncInfo = {
         ...f, name: label,
         irName: this.uniqueName(`${f.irName}$${args.map((t) => typeName(t).replace(/ /g, '')).join('$')}`),
@@ -211,12 +227,14 @@ export abstract class GenericResolver extends TypeResolver {
    * its own over the program's. An instance made inside another names the ordinary code
    * that started the chain.
    */
-  private newInstance(decl: Generic, args: Type[], site: ts.Node, label: string): Instance {
+  private newInstance(
+    decl: Generic, args: Type[], site: ts.Node, label: string, outerBindings?: Map<ts.Symbol, Type>,
+  ): Instance {
     const outer = this.fn?.instance;
     const origin = outer ? outer.origin : this.d.where(site);
     const r = this.root;
     return {
-      decl, args, bindings: bindingsOf(this, decl, args), site, origin, depth: (outer?.depth ?? 0) + 1,
+      decl, args, bindings: bindingsOf(this, decl, args, outerBindings), site, origin, depth: (outer?.depth ?? 0) + 1,
       label: `in ${label} instantiated at ${this.d.where(site)}${outer ? `, from code at ${origin}` : ''}`,
       types: new Overlay(r.types), consts: new Overlay(r.consts), calls: new Overlay(r.calls),
       entities: new Overlay(r.entities), formats: new Overlay(r.formats), accessors: new Overlay(r.accessors),
@@ -335,6 +353,7 @@ export abstract class GenericResolver extends TypeResolver {
   protected genericCallee(e: ts.CallExpression, f: FuncInfo, pre: (Type | undefined)[]): FuncInfo | undefined {
     const tps = f.decl.typeParameters!;
     const sig = `${f.name}<${tps.map((tp) => tp.name.text).join(', ')}>`;
+    const callee = e.expression.getText(); // `min`, `r.map`, `Box.pick`
     if (e.typeArguments?.length) {
       if (e.typeArguments.length !== tps.length) {
         this.d.error(e, `${sig} takes ${tps.length} type argument${tps.length === 1 ? '' : 's'}, `
@@ -361,14 +380,14 @@ export abstract class GenericResolver extends TypeResolver {
         const why = found[k].length ? 'its arguments are literals or null, which take their type from elsewhere'
           : 'no argument mentions it';
         this.d.error(e, `cannot infer ${name} for '${f.name}': ${why}; write the type argument, e.g. `
-          + `${f.name}<${tps.map(() => 'u32').join(', ')}>(...)`);
+          + `${callee}<${tps.map(() => 'u32').join(', ')}>(...)`);
         return undefined;
       }
       const pick = typed.find((c) => typed.every((o) => this.implicitly(o.t, c.t)));
       if (!pick) {
         const [a, b] = [typed[0].t, typed.find((c) => !sameType(c.t, typed[0].t))!.t];
         this.d.error(e, `'${f.name}' gets ${typeName(a)} and ${typeName(b)} for ${name}, and neither widens to the `
-          + `other; convert one argument or write the type argument, e.g. ${f.name}<${typeName(a)}>(...)`);
+          + `other; convert one argument or write the type argument, e.g. ${callee}<${typeName(a)}>(...)`);
         return undefined;
       }
       args.push(pick.t);
@@ -392,6 +411,12 @@ export abstract class GenericResolver extends TypeResolver {
   /** Matches a parameter's written type against an argument's type, reporting what each type parameter meets. */
   private infer(node: ts.TypeNode, t: Type, syms: (ts.Symbol | undefined)[], meet: (k: number, t: Type) => void): void {
     if (ts.isParenthesizedTypeNode(node)) { this.infer(node.type, t, syms, meet); return; }
+    if (ts.isFunctionTypeNode(node)) { // a function passed for `(x: T) => U`
+      if (t.kind !== 'fn') return;
+      node.parameters.forEach((p, i) => { if (p.type && t.params[i]) this.infer(p.type, t.params[i], syms, meet); });
+      this.infer(node.type, t.ret, syms, meet);
+      return;
+    }
     if (!ts.isTypeReferenceNode(node) || !ts.isIdentifier(node.typeName)) return;
     const s = this.symbolOf(node.typeName);
     const k = s ? syms.indexOf(s) : -1;
@@ -491,8 +516,8 @@ function mentions(r: Symbols, node: ts.Node, syms: (ts.Symbol | undefined)[]): b
   return !!node.forEachChild((c) => (mentions(r, c, syms) ? true : undefined));
 }
 
-function bindingsOf(r: Symbols, decl: Generic, args: Type[]): Map<ts.Symbol, Type> {
-  const m = new Map<ts.Symbol, Type>();
+function bindingsOf(r: Symbols, decl: Generic, args: Type[], outer?: Map<ts.Symbol, Type>): Map<ts.Symbol, Type> {
+  const m = new Map<ts.Symbol, Type>(outer);
   (decl.typeParameters ?? []).forEach((tp, i) => {
     const s = r.symbolOf(tp.name);
     if (s) m.set(s, args[i] ?? ERROR);

@@ -39,6 +39,18 @@ export function deepest(root: ts.Node): { node: ts.Node; depth: number } {
   return best;
 }
 
+/** The expression that `n` is part of (the largest one around it), or undefined without n. */
+export function outermostExpression(n: ts.Node | undefined): ts.Node | undefined {
+  let e = n;
+  while (e?.parent && isExpressionPart(e.parent)) e = e.parent;
+  return e;
+}
+
+function isExpressionPart(n: ts.Node): boolean {
+  return ts.isExpression(n) || ts.isTemplateSpan(n) || ts.isSpreadAssignment(n) || ts.isPropertyAssignment(n)
+    || ts.isShorthandPropertyAssignment(n);
+}
+
 /** The message for an expression too deep to compile, reported at its deepest point. */
 export function tooDeepMessage(depth: number): string {
   return `this expression nests ${depth} levels deep, more than the compiler can take; split it, `

@@ -73,7 +73,13 @@ export abstract class TypeResolver extends Conversions {
     return ERROR;
   }
 
-  private resolveFnType(node: ts.FunctionTypeNode, efiapi: boolean): FnType {
+  private resolveFnType(node: ts.FunctionTypeNode, efiapi: boolean): FnType | Type {
+    if (node.typeParameters?.length) {
+      this.d.error(node.typeParameters[0], `a function type cannot be generic: ${efiapi
+        ? 'an Efiapi function (a protocol method too) is the firmware\'s, with one signature'
+        : 'a function pointer is one address'}; write its parameter types, e.g. (x: u32) => u64`);
+      return ERROR;
+    }
     const params = node.parameters.map((p) => {
       if (!p.type) { this.d.error(p, 'function type parameters need types'); return ERROR; }
       return this.resolveType(p.type);
@@ -117,6 +123,11 @@ export abstract class TypeResolver extends Conversions {
             return ERROR;
           }
           const elem = this.resolveType(args[0]);
+          if (elem.kind === 'void' || elem.kind === 'never') {
+            this.d.error(args[0], `an Arr element has a size, ${typeName(elem)} has none; `
+              + 'for raw bytes write Arr<u8, N>');
+            return ERROR;
+          }
           const n = args[1];
           let len = -1;
           if (ts.isLiteralTypeNode(n) && ts.isNumericLiteral(n.literal)) {

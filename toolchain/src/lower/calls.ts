@@ -38,8 +38,7 @@ export abstract class CallLowerer extends OperatorLowerer {
    * `pre` are the values of leading hidden parameters (a method's `this`), then `args`.
    */
   emitCall(callee: string, ft: FnType, args: readonly ts.Expression[], f?: FuncInfo, pre: string[] = []): string {
-    const vals = args.length + pre.length < ft.params.length && f ? this.withDefaults(f, args)
-      : ft.params.map((p, i) => this.abiArg(ft, p, i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)));
+    const vals = this.argValues(ft, args, f, pre).map((v, i) => this.abiArg(ft, ft.params[i], v));
     let result = '';
     if (returnsByPointer(ft)) {
       result = this.b.alloca(irStorage(ft.ret), Math.max(1, alignOf(ft.ret)));
@@ -50,29 +49,49 @@ export abstract class CallLowerer extends OperatorLowerer {
     return result || (isEfiBool(ft.ret, ft) ? this.b.icmp('ne', 'i8', r, '0') : r);
   }
 
+  /**
+   * The values of a call's arguments, one per parameter of `ft`: `pre` (the hidden leading
+   * ones), then those written, in order, then the defaults of `f`'s parameters left out.
+   */
+  protected argValues(ft: FnType, args: readonly ts.Expression[], f?: FuncInfo, pre: string[] = []): string[] {
+    const n = Math.min(ft.params.length, pre.length + args.length);
+    const vals = ft.params.slice(0, n)
+      .map((p, i) => (i < pre.length ? pre[i] : this.argument(args[i - pre.length], p)));
+    return f && n < ft.params.length ? this.withDefaults(f, vals, pre.length) : vals;
+  }
+
   /** An argument as the callee's IR takes it: a bool to an Efiapi function as a BOOLEAN byte (abi.ts). */
   private abiArg(ft: FnType, p: Type, v: string): string {
     return isEfiBool(p, ft) ? `i8 ${this.b.cast('zext', 'i1', v, 'i8')}` : `${irParam(p)} ${v}`;
   }
 
   /**
-   * The arguments of a call that leaves out parameters with defaults (check/defaults.ts):
-   * each default is evaluated here, in the caller, with the callee's earlier parameters
-   * bound to storage holding the arguments already evaluated.
+   * Completes `vals` (the `hidden` leading values, then the arguments written) with the
+   * defaults of the parameters left out (check/defaults.ts): each is evaluated here, in the
+   * caller, with the callee's earlier parameters bound to storage holding their values and,
+   * for an instance method, `this` standing for the object the call is on.
    */
-  private withDefaults(f: FuncInfo, args: readonly ts.Expression[]): string[] {
+  private withDefaults(f: FuncInfo, vals: string[], hidden: number): string[] {
     const saved = f.params.map((s) => this.locals.get(s));
-    const vals = f.type.params.map((p, i) => {
-      const v = i < args.length ? this.argument(args[i], p)
-        : this.inMaps(f.instance, () => this.argument(f.decl.parameters[i].initializer!, p));
+    const savedThis = this.thisPtr;
+    if (hidden) this.thisPtr = vals[0];
+    const bind = (j: number): void => {
+      const p = f.type.params[hidden + j], v = vals[hidden + j];
       let storage = v;
       if (!isAggregate(p)) {
         storage = this.b.alloca(irMemType(p), Math.max(1, alignOf(p)));
         this.storeScalar(p, v, storage);
       }
-      this.locals.set(f.params[i], storage);
-      return this.abiArg(f.type, p, v);
-    });
+      this.locals.set(f.params[j], storage);
+    };
+    for (let j = 0; j < f.params.length; j++) {
+      if (hidden + j >= vals.length) {
+        const p = f.type.params[hidden + j];
+        vals.push(this.inMaps(f.instance, () => this.argument(f.decl.parameters[j].initializer!, p)));
+      }
+      if (j + 1 < f.params.length) bind(j); // the last parameter is no later one's default's
+    }
+    this.thisPtr = savedThis;
     f.params.forEach((s, i) => {
       const old = saved[i];
       if (old === undefined) this.locals.delete(s); else this.locals.set(s, old);

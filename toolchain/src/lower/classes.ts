@@ -8,7 +8,7 @@
 // initialised the same way with the same arguments and its field initialisers run inline.
 import * as ts from 'typescript';
 import { CallKind } from '../check/state';
-import { ClassInfo, ctorParams } from '../check/entities';
+import { ClassInfo, ctorOf } from '../check/entities';
 import { Type, structOf } from '../check/types';
 import { irParam } from './abi';
 import { FormatLowerer } from './format';
@@ -24,14 +24,14 @@ export abstract class ClassLowerer extends FormatLowerer {
 
   protected memberCall(e: ts.CallExpression, k: CallKind): string {
     if (k.kind === 'super') {
-      this.initialise(k.cls, this.thisPtr, this.ctorArgs(k.cls, e.arguments));
+      this.initialise(k.cls, this.thisPtr, this.ctorArgs(k.cls, e.arguments, this.thisPtr));
       this.initFields(this.fn.member!.cls, this.thisPtr);
       return '';
     }
     const callee = e.expression as ts.PropertyAccessExpression;
     const self = this.selfPtr(callee.expression);
     if (callee.questionDotToken) this.nullExit(self);
-    if (k.kind === 'method') return this.emitCall(this.want(k.f), k.f.type, e.arguments, undefined, [self]);
+    if (k.kind === 'method') return this.emitCall(this.want(k.f), k.f.type, e.arguments, k.f, [self]);
     if (k.kind !== 'indirect') return 'poison';
     // An EfiMethod field: the object is evaluated once, for the field and as the argument.
     const f = this.c.field(structOf(this.c.types.get(callee.expression)!)!, callee.name.text)!;
@@ -64,14 +64,18 @@ export abstract class ClassLowerer extends FormatLowerer {
 
   construct(addr: string, e: ts.NewExpression): void {
     const cls = this.c.news.get(e)!;
-    const vals = this.ctorArgs(cls, e.arguments ?? []);
+    const vals = this.ctorArgs(cls, e.arguments ?? [], addr);
     this.zero(addr, { kind: 'struct', info: cls.struct });
     this.initialise(cls, addr, vals);
   }
 
-  /** The constructor arguments' values (a struct: the address of a copy), converted to the parameter types. */
-  private ctorArgs(cls: ClassInfo, args: readonly ts.Expression[]): string[] {
-    return ctorParams(cls).map((p, i) => this.argument(args[i], p));
+  /**
+   * The values of the arguments of the constructor that runs for `cls` (a struct: the
+   * address of a copy), defaults filled in; `addr` is the object's (not yet built) address.
+   */
+  private ctorArgs(cls: ClassInfo, args: readonly ts.Expression[], addr: string): string[] {
+    const ctor = ctorOf(cls);
+    return ctor ? this.argValues(ctor.type, args, ctor, [addr]).slice(1) : [];
   }
 
   /** Initialises zeroed storage at addr as a `cls` (see the top of this file). */

@@ -81,7 +81,8 @@ export abstract class ExprLowerer extends SliceLowerer {
     }
     let v = this.lowered.get(e);
     if (v === undefined) {
-      if (++this.depth > DEEP && !this.prelowering && orderFree(e)) this.prelower(e);
+      if (++this.depth > this.reached.depth) this.reached = { node: e, depth: this.depth };
+      if (this.depth > DEEP && !this.prelowering && orderFree(e)) this.prelower(e);
       v = this.valueInner(e, t);
       this.depth--;
     }

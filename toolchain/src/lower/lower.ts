@@ -22,7 +22,7 @@ import { FuncInfo, selfParams } from '../check/entities';
 import { irMemType, alignOf, isAggregate } from '../check/types';
 import { irParam, irReturn, isEfiBool, returnsByPointer, sretParam } from './abi';
 import { FnBuilder, globalName } from '../emit/ir';
-import { deepest, tooDeepMessage } from '../check/nesting';
+import { deepest, outermostExpression, tooDeepMessage } from '../check/nesting';
 import { isStackOverflow } from '../diagnostics';
 import { IterationLowerer } from './iteration';
 
@@ -89,6 +89,7 @@ export class Lowerer extends IterationLowerer {
     this.loops = [];
     this.lowered = new Map();
     this.depth = 0;
+    this.reached = { node: undefined, depth: 0 };
     const t = f.type;
     const attrs = [...this.target.fnAttrs];
     if (f.tags.inline) attrs.push('alwaysinline');
@@ -134,8 +135,12 @@ export class Lowerer extends IterationLowerer {
     } catch (e) {
       // An expression nested deeper than even the iterative pass copes with (nesting.ts).
       if (!isStackOverflow(e)) throw e;
-      const d = deepest(body);
-      this.d.error(d.node, tooDeepMessage(d.depth));
+      // The deeper of the body (nested statements) and the expression that was lowered deepest.
+      const inBody = deepest(body);
+      const expr = outermostExpression(this.reached.node);
+      const d = expr && expr.getSourceFile() ? deepest(expr) : inBody;
+      const worst = d.depth > inBody.depth ? d : inBody;
+      this.d.error(worst.node, tooDeepMessage(worst.depth));
       this.prelowering = false;
       return;
     }

@@ -35,6 +35,12 @@ export abstract class LowerState {
   protected queue: FuncInfo[] = [];
   /** How deep value() is nested now, and the values lowered ahead (check/nesting.ts). */
   protected depth = 0;
+  /**
+   * The expression lowered at the greatest depth so far in this function: where the stack
+   * ran out if it did, which may lie outside the function's body (a callee's default value,
+   * a class's field initialiser, lowered at the call or the `new`).
+   */
+  protected reached: { node: ts.Node | undefined; depth: number } = { node: undefined, depth: 0 };
   protected lowered = new Map<ts.Node, string>();
   protected prelowering = false;
   private emitted = new Set<FuncInfo>();

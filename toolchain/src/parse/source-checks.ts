@@ -74,10 +74,24 @@ export function tooDeepToParse(file: string, shownAs: string, text?: string): Di
     try { source = fs.readFileSync(file, 'utf8'); } catch { source = ''; }
   }
   const { offset, depth } = deepestBracket(source);
+  const split = 'split the expression, for example into named constants or local variables';
+  if (depth < SHALLOW_BRACKETS) {
+    // Not the brackets: a chain the parser (or binder) recurses into once per link
+    // (`a && b && ...`, `a ? b : c ? ...`), most likely on the longest line.
+    const lines = source.split('\n');
+    const longest = lines.reduce((best, l, i) => (l.length > lines[best].length ? i : best), 0);
+    return {
+      file: shownAs, line: longest + 1, col: 1,
+      message: 'an expression on this line chains more operators than TypeScript\'s parser can take (a long '
+        + `\`a && b && ...\`, \`a ? b : c ? ...\` or \`x = y = ...\`); ${split}`,
+    };
+  }
   const before = source.slice(0, offset).split('\n');
   return {
     file: shownAs, line: before.length, col: before[before.length - 1].length + 1,
-    message: `brackets nested ${depth} levels deep here are more than TypeScript's parser can take; `
-      + 'split the expression, for example into named constants or local variables',
+    message: `brackets nested ${depth} levels deep here are more than TypeScript's parser can take; ${split}`,
   };
 }
+
+/** Brackets nested less deeply than this cannot be what exhausted the parser's stack. */
+const SHALLOW_BRACKETS = 100;
