@@ -23,6 +23,7 @@ import type { CompileOptions, CompileResult } from '../toolchain/src/driver';
 import { Arch, ARCHES, archInfo, bootArtifacts, displayPath, repoRoot } from './paths';
 import { BuildContext, clearStamp, compilerHash, staleReason, writeStamp } from './stamp';
 import { toolIdentity } from '../toolchain/src/link/tools';
+import { loadTypescript, useOneShotFlags } from '../toolchain/src/startup';
 
 export class BuildError extends Error {
   constructor(message: string) {
@@ -124,7 +125,9 @@ async function compileSteps(todo: BuildStep[], opts: BuildOptions, log: (s: stri
   }
   // The compiler is loaded only when there is something to compile: a no-change build
   // never pays for loading the TypeScript library.
-  (require(path.join(root, 'build', 'js', 'toolchain', 'src', 'code-cache.js')) as { loadTypescriptWithCodeCache(): void }).loadTypescriptWithCodeCache();
+  // In a build process (main below) the one-shot V8 flags are already set; loadTypescript
+  // takes the code cache that matches the process's flags either way.
+  loadTypescript();
   const driver = require(path.join(root, 'build', 'js', 'toolchain', 'src', 'driver.js')) as typeof import('../toolchain/src/driver');
   const reqs: CompileOptions[] = todo.map((s) => ({
     entry: s.entry, target: s.target, output: s.out, debug: opts.debug, optLevel: s.optLevel,
@@ -252,6 +255,9 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
+  // A build is a short-lived compiler process: V8 flags for a one-shot run, set before the
+  // compiler loads (toolchain/src/startup.ts).
+  useOneShotFlags();
   main(process.argv.slice(2)).catch((e: Error) => {
     const known = e instanceof BuildError || e.constructor.name === 'ToolError';
     console.error(known ? `build: ${e.message}` : `build: internal error: ${e.stack ?? e.message}`);

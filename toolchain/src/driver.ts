@@ -42,6 +42,9 @@ export interface CompileResult {
   /**
    * Milliseconds per stage; `frontend` is parse+check+lower+emit (our compiler's own time).
    * In compileAll, `parse` is the time of the one parse all the programs share.
+   * `frontend cpu` is the CPU time (user + system, every thread of the process) from the
+   * start of parsing to the end of this program's IR; for a single program, the front
+   * end's CPU time, and with several, the sum for this one and those before it.
    */
   timings: Record<string, number>;
   /** Every source file the program was built from (entry, imports, std, declarations). */
@@ -88,6 +91,7 @@ export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllO
   const targets = reqs.map((r) => getTarget(r.target, r.generalRegsOnly));
   const results: CompileResult[] = reqs.map(() => ({ ok: false, diagnostics: new Diagnostics(), timings: {}, inputs: [] }));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const parsed = parsePrograms(reqs.map((r, i) => ({ entry: r.entry, target: targets[i], diags: results[i].diagnostics })));
   const parseMs = performance.now() - t0;
   const pool = new Pool(o.jobs ?? os.availableParallelism());
@@ -100,7 +104,7 @@ export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllO
       r.timings.parse = parseMs;
       const p = parsed[i];
       if (p) r.inputs = p.program.getSourceFiles().map((sf) => path.resolve(sf.fileName));
-      const ir = p && !r.diagnostics.count ? frontEnd(p, targets[i], reqs[i], r) : undefined;
+      const ir = p && !r.diagnostics.count ? frontEnd(p, targets[i], reqs[i], r, cpu0) : undefined;
       if (ir === undefined) {
         done();
         continue;
@@ -125,7 +129,9 @@ export async function compileAll(reqs: readonly CompileOptions[], o: CompileAllO
 }
 
 /** Check and lower: the program's IR text, or undefined with diagnostics in `r`. */
-function frontEnd(p: ParsedProgram, target: Target, opts: CompileOptions, r: CompileResult): string | undefined {
+function frontEnd(
+  p: ParsedProgram, target: Target, opts: CompileOptions, r: CompileResult, cpu0: NodeJS.CpuUsage,
+): string | undefined {
   refuseSourceAsOutput(opts.output, p.program.getSourceFiles().map((sf) => sf.fileName), (f) => r.diagnostics.rel(f));
   let t = performance.now();
   const checker = new Checker(p, target, r.diagnostics);
@@ -138,6 +144,8 @@ function frontEnd(p: ParsedProgram, target: Target, opts: CompileOptions, r: Com
   const ir = lowerer.run();
   r.timings.lower = performance.now() - t;
   r.timings.frontend = r.timings.parse + r.timings.check + r.timings.lower;
+  const cpu = process.cpuUsage(cpu0);
+  r.timings['frontend cpu'] = (cpu.user + cpu.system) / 1000;
   return r.diagnostics.count ? undefined : ir;
 }
 

@@ -32,6 +32,19 @@ const EXPRESSION_KINDS = new Set<ts.SyntaxKind>([
 
 function isExpressionKind(n: ts.Node): boolean { return EXPRESSION_KINDS.has(n.kind); }
 
+/**
+ * Statement kinds that declare no name and open no scope, whose `expression` is a value
+ * (not a label): a name in them means what it means in the block around them.
+ */
+const PLAIN_STATEMENT_KINDS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.ExpressionStatement, ts.SyntaxKind.ReturnStatement, ts.SyntaxKind.IfStatement,
+  ts.SyntaxKind.WhileStatement, ts.SyntaxKind.DoStatement, ts.SyntaxKind.SwitchStatement, ts.SyntaxKind.CaseClause,
+  ts.SyntaxKind.ThrowStatement,
+]);
+
+/** Whether a name inside `n` (as a value) means what it means in n's parent. */
+function opensNoScope(n: ts.Node): boolean { return EXPRESSION_KINDS.has(n.kind) || PLAIN_STATEMENT_KINDS.has(n.kind); }
+
 export abstract class CheckerState {
   // Not readonly: while a generic instance is checked or lowered, these are the instance's
   // own maps over the program's (generics.ts).
@@ -91,12 +104,15 @@ export abstract class CheckerState {
 
   symbolOf(node: ts.Node): ts.Symbol | undefined {
     // tsc resolves a name by walking up every enclosing node, which is quadratic in a long
-    // expression (a sum of 100,000 terms). Expressions open no scopes (the subset has no
-    // closures), so a name means the same everywhere in one: one lookup per name suffices.
+    // expression (a sum of 100,000 terms) and costly even in short ones. A name used as a
+    // value means the same everywhere in the nearest node that can declare names (a block,
+    // a function, a `for`, a declaration, ...): expressions and plain statements open no
+    // scope (the subset has no closures; arrow functions are functions), so one lookup per
+    // name and such node suffices.
     if (ts.isIdentifier(node) && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node) {
       return this.tc.getShorthandAssignmentValueSymbol(node.parent); // `{ base }` means `{ base: base }`
     }
-    const scope = ts.isIdentifier(node) ? this.expressionScope(node) : undefined;
+    const scope = ts.isIdentifier(node) ? this.valueScope(node) : undefined;
     let names = scope && this.names.get(scope);
     const name = (node as ts.Identifier).text;
     if (names?.has(name)) return names.get(name);
@@ -109,19 +125,22 @@ export abstract class CheckerState {
     return s;
   }
 
-  /** Looked-up names per expression (see symbolOf). */
+  /** Looked-up names per scope (see symbolOf). */
   private readonly names = new Map<ts.Node, Map<string, ts.Symbol | undefined>>();
-  /** The outermost expression around a node, or the node's own scope (see ancestorMemo). */
+  /** The outermost node around a node that opens no scope (see ancestor). */
   private readonly outermost = new Map<ts.Node, ts.Node>();
 
   /**
-   * The outermost expression that an identifier used as a value is part of, or undefined
-   * when it is not used as a value (a declaration's name, a field name after `.`, a type).
+   * The node whose scope an identifier used as a value is resolved in (see symbolOf), or
+   * undefined when it is not used as a value (a declaration's name, a field name after `.`,
+   * a label, a type).
    */
-  private expressionScope(id: ts.Identifier): ts.Node | undefined {
+  private valueScope(id: ts.Identifier): ts.Node | undefined {
     const p = id.parent;
-    if (!isExpressionKind(p) || (ts.isPropertyAccessExpression(p) && p.name === id)) return undefined;
-    return this.ancestor(p, this.outermost, (n) => !isExpressionKind(n.parent) || ts.isFunctionLike(n.parent));
+    const value = isExpressionKind(p) ? !(ts.isPropertyAccessExpression(p) && p.name === id)
+      : PLAIN_STATEMENT_KINDS.has(p.kind) && (p as ts.Node & { expression?: ts.Node }).expression === id;
+    if (!value) return undefined;
+    return this.ancestor(p, this.outermost, (n) => !opensNoScope(n.parent)).parent;
   }
 
   /** The source file of a node, found without walking a deep expression every time. */
