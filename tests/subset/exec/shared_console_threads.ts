@@ -11,14 +11,13 @@
 // marker follows, and each thread's text arrives complete and in order.
 
 import { SharedConsole } from "../../../kernel-stub/klog";
+import { clockMs, spawnThread } from "../lib/linux";
 
 const WRITERS: u32 = 3;
 const LINES: u32 = 200;
 /** Characters per line, before the newline. */
 const WIDTH: u32 = 12;
 const STACK: u64 = 16384;
-/** clone(2) flags for a thread: CLONE_VM | FS | FILES | SIGHAND | THREAD | SYSVSEM. */
-const CLONE_THREAD_FLAGS: u64 = 0x50F00;
 const OUT_MAX: u64 = 65536;
 const MARKER: cstr = "[console taken from a CPU stuck in mid-line] ";
 
@@ -29,19 +28,10 @@ let stalled: u32 = 0;
 let released: u32 = 0;
 let finished: u32 = 0;
 let stacks: Arr<u64, 10240>; // (WRITERS + 1) * STACK bytes, 8-byte aligned
-let clock: Arr<u64, 2>;
 
 function collect(c: u8): void {
   const i: u64 = atomicFetchAdd(addressOf(outLen), 1, "relaxed");
   if (i < OUT_MAX) out[i] = c;
-}
-
-/** CLOCK_MONOTONIC in milliseconds. */
-function nowMs(): u64 {
-  const ts: u64 = addr(addressOf(clock));
-  if (target.x86_64) asm<i64>("syscall", "={rax},{rax},{rdi},{rsi},~{rcx},~{r11},~{memory}", u64(228), u64(1), ts);
-  else asm<i64>("svc #0", "={x0},{x8},{x0},{x1},~{memory}", u64(113), u64(1), ts);
-  return clock[0] * 1000 + clock[1] / 1_000_000;
 }
 
 /** Thread `w`'s character for digit `d`: the staller (0) writes digits, the others letters. */
@@ -86,20 +76,6 @@ function staller(arg: u64): void {
   for (let j: u32 = WIDTH / 2; j < WIDTH; j++) shared.put(0, lineChar(0, 0, j));
   shared.put(0, 0x0A);
   atomicFetchAdd(addressOf(finished), 1, "release");
-}
-
-/** Starts fn(arg) on a new thread whose stack ends at `stackTop` (16-byte aligned). */
-function spawn(fn: (arg: u64) => void, arg: u64, stackTop: u64): i64 {
-  if (target.x86_64) {
-    return asm<i64>(
-      "syscall\n\ttest %rax, %rax\n\tjnz 1f\n\txor %ebp, %ebp\n\tmov %r12, %rdi\n\tcall *%r13\n\tmov $$60, %eax\n\txor %edi, %edi\n\tsyscall\n\tud2\n1:",
-      "={rax},{rax},{rdi},{rsi},{rdx},{r10},{r12},{r13},~{rcx},~{r11},~{memory}",
-      u64(56), CLONE_THREAD_FLAGS, stackTop, u64(0), u64(0), arg, fn);
-  }
-  return asm<i64>(
-    "svc #0\n\tcbnz x0, 1f\n\tmov x29, xzr\n\tmov x0, x11\n\tblr x10\n\tmov x8, #93\n\tmov x0, xzr\n\tsvc #0\n\tbrk #0\n1:",
-    "={x0},{x8},{x0},{x1},{x2},{x3},{x4},{x11},{x10},~{memory}",
-    u64(220), CLONE_THREAD_FLAGS, stackTop, u64(0), u64(0), u64(0), arg, fn);
 }
 
 /** Whether the output at `at` starts with the takeover marker. */
@@ -154,12 +130,12 @@ function check(end: u64): bool {
 
 export function main(): i32 {
   setConsoleSink(collect);
-  shared.attach(nowMs, 1000);
+  shared.attach(clockMs, 1000);
   // The threads call put themselves; this thread's own prints bypass the shared console.
   setConsoleSink(null);
   const base: u64 = (addr(addressOf(stacks)) + 15) & ~u64(15);
   for (let t: u32 = 0; t <= WRITERS; t++) {
-    const r: i64 = spawn(t == 0 ? staller : writer, u64(t), base + (u64(t) + 1) * STACK - 16);
+    const r: i64 = spawnThread(t == 0 ? staller : writer, u64(t), base + (u64(t) + 1) * STACK - 16);
     if (r <= 0) { println("clone failed"); return 1; }
   }
   while (atomicLoad(addressOf(finished), "acquire") != WRITERS) spinWaitHint();

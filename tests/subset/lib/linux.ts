@@ -120,3 +120,31 @@ export function streq(a: Ptr<u8>, b: cstr): bool {
     i++;
   }
 }
+
+/** clone(2) flags for a thread: CLONE_VM | FS | FILES | SIGHAND | THREAD | SYSVSEM. */
+const CLONE_THREAD_FLAGS: u64 = 0x50F00;
+
+/**
+ * Starts fn(arg) on a new thread (raw clone) whose stack ends at `stackTop` (16-byte
+ * aligned); the thread exits when fn returns. The parent gets the thread id or -errno.
+ */
+export function spawnThread(fn: (arg: u64) => void, arg: u64, stackTop: u64): i64 {
+  if (target.x86_64) {
+    return asm<i64>(
+      "syscall\n\ttest %rax, %rax\n\tjnz 1f\n\txor %ebp, %ebp\n\tmov %r12, %rdi\n\tcall *%r13\n\tmov $$60, %eax\n\txor %edi, %edi\n\tsyscall\n\tud2\n1:",
+      "={rax},{rax},{rdi},{rsi},{rdx},{r10},{r12},{r13},~{rcx},~{r11},~{memory}",
+      u64(56), CLONE_THREAD_FLAGS, stackTop, u64(0), u64(0), arg, fn);
+  }
+  return asm<i64>(
+    "svc #0\n\tcbnz x0, 1f\n\tmov x29, xzr\n\tmov x0, x11\n\tblr x10\n\tmov x8, #93\n\tmov x0, xzr\n\tsvc #0\n\tbrk #0\n1:",
+    "={x0},{x8},{x0},{x1},{x2},{x3},{x4},{x11},{x10},~{memory}",
+    u64(220), CLONE_THREAD_FLAGS, stackTop, u64(0), u64(0), u64(0), arg, fn);
+}
+
+let monotonic: Arr<u64, 2>;
+
+/** CLOCK_MONOTONIC in milliseconds. */
+export function clockMs(): u64 {
+  syscall5(nr(228, 113), 1, addr(addressOf(monotonic)), 0, 0, 0);
+  return monotonic[0] * 1000 + monotonic[1] / 1_000_000;
+}
