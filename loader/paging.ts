@@ -236,7 +236,11 @@ export function buildAddressSpace(
     }
   }
   out.hhdmSize = hhdmEnd;
-  log(`HHDM ${hex(HHDM_BASE)} maps phys 0-${hex(hhdmEnd)} (${size(hhdmEnd)}, NX), 1 GiB pages ` +
+  // The address space's summary lines go to serial only, like the listings below: each
+  // line drawn on OVMF's GOP text console costs about a million guest instructions (the
+  // console scrolls the whole screen), and the screen keeps what a person at the machine
+  // acts on (what is booted, warnings, errors). docs/boot-protocol.md, "Loader steps".
+  logSerial(`HHDM ${hex(HHDM_BASE)} maps phys 0-${hex(hhdmEnd)} (${size(hhdmEnd)}, NX), 1 GiB pages ` +
     `${pt.allow1G ? "allowed" : "not supported by this CPU"}, ${pt.tableFrames} table frames`);
 
   // Kernel segments at their link addresses.
@@ -295,7 +299,7 @@ export function buildAddressSpace(
     return false;
   }
   out.trampolinePage = tramp;
-  log(`paging: ${levels}-level tables for the kernel${out.switchPage == 0 ? "" : ` (the firmware runs ` +
+  logSerial(`paging: ${levels}-level tables for the kernel${out.switchPage == 0 ? "" : ` (the firmware runs ` +
     `${archFirmwareLevels()}-level: the switch leaves 64-bit mode through 32-bit code; switch page ` +
     `${hex(out.switchPage)})`}`);
   logSerial(`  identity: trampoline ${hex(tramp)} (2 pages R-X), loader stack ${hex(ss)}-${hex(se)} RW-`);
@@ -321,6 +325,6 @@ export function selfCheck(k: Ptr<LoadedKernel>, probePhys: u64): bool {
     logError(`page-table self-check: HHDM address of phys ${hex(probePhys)} is not mapped RW-/NX to it`);
     return false;
   }
-  log(`page tables: root ${hex(pt.root)}, ${pt.tableFrames} table frames (${framesTaken} taken), self-check ok`);
+  logSerial(`page tables: root ${hex(pt.root)}, ${pt.tableFrames} table frames (${framesTaken} taken), self-check ok`);
   return true;
 }

@@ -29,7 +29,7 @@ import {
 import { efiFindConfigTable, efiStatusName } from "./efi";
 import { type EfiMap, efiMapCount, efiMapEntry, efiMemTypeName } from "./memmap";
 import { mapInKernelTable, translateInKernelTable, kernelTableFrames } from "./paging";
-import { logQuietConOut, log, logError, logWarning } from "./log";
+import { logQuietConOut, log, logSerial, logError, logWarning } from "./log";
 import { Attr } from "../common/paging/attrs";
 import {
   type BootInfo, type RwxRange, BootFlag, RwxReason, EFI_RUNTIME_BASE, EFI_RUNTIME_SIZE, RWX_RANGES_MAX, rwxReasonName,
@@ -98,7 +98,7 @@ function findMat(): Ptr<EfiMemoryAttributesTable> {
       `RWX`);
     return null;
   }
-  log(`UEFI runtime: EFI_MEMORY_ATTRIBUTES_TABLE version ${u64(t.Version)}, ${u64(t.NumberOfEntries)} entries at ` +
+  logSerial(`UEFI runtime: EFI_MEMORY_ATTRIBUTES_TABLE version ${u64(t.Version)}, ${u64(t.NumberOfEntries)} entries at ` +
     `${hex(addr(t))}`);
   return t;
 }
@@ -252,7 +252,8 @@ export function rtMapRegions(m: Ptr<EfiMap>, bi: Ptr<BootInfo>): void {
     return;
   }
   mapped = true;
-  log(`UEFI runtime: ${u64(rangeCount)} regions mapped at ${hex(EFI_RUNTIME_BASE)} + phys: code ${size(code)}, ` +
+  // Serial only, as the address space's summary (loader/paging.ts says why).
+  logSerial(`UEFI runtime: ${u64(rangeCount)} regions mapped at ${hex(EFI_RUNTIME_BASE)} + phys: code ${size(code)}, ` +
     `data ${size(data)}, MMIO ${size(mmio)} (device); ${kernelTableFrames() - framesBefore} more table frames`);
   if (totalRWX != 0) {
     log(`UEFI runtime: ${size(totalRWX)} of runtime code mapped RWX in ${u64(bi.efiRwxCount)}` +
