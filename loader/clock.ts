@@ -13,7 +13,7 @@
 
 import { type AcpiInfo } from "../common/acpi";
 import { efiAcpiScan, efiStall } from "./efi";
-import { log, logText } from "./log";
+import { logSerial, logText } from "./log";
 import { archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampHzFromPmTimer } from "./arch/index";
 
 /** The fallback: the counter measured against the firmware's Stall() for this long. */
@@ -49,7 +49,7 @@ export function clockCalibrate(): void {
     source = "measured against Stall";
   }
   hz = rate;
-  log(`timestamp counter: ${hz / 1000} kHz (${source})`);
+  logSerial(`timestamp counter: ${hz / 1000} kHz (${source})`);
 }
 
 /** Ticks per second, 0 when unknown. */

@@ -2,7 +2,7 @@
 
 import { type EfiFile, EFI_SUCCESS, EFI_NOT_FOUND, EFI_LOAD_ERROR, EFI_OUT_OF_RESOURCES, TSBOOT_KERNEL_MEMORY } from "../common/uefi";
 import { type EfiFileData, efiReadFile, efiFreePages, efiAllocPagesFor } from "./efi";
-import { log, logText, logError } from "./log";
+import { log, logSerial, logText, logError } from "./log";
 import { archElfMachine, archName } from "./arch/index";
 import { type CfgEntry, cfgPathText } from "../common/cfg";
 import { verifyFile } from "./verify";
@@ -65,7 +65,7 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
     releaseKernelFile(k);
     return EFI_LOAD_ERROR;
   }
-  log(`kernel ELF ok: entry ${hex(k.img.entry)}, ${k.img.loadCount} PT_LOAD segments spanning ${hex(k.img.vbase)}-` +
+  logSerial(`kernel ELF ok: entry ${hex(k.img.entry)}, ${k.img.loadCount} PT_LOAD segments spanning ${hex(k.img.vbase)}-` +
     `${hex(k.img.vend)}`);
 
   k.pages = (k.img.vend - k.img.vbase) >> 12;
@@ -75,7 +75,7 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
     return EFI_OUT_OF_RESOURCES;
   }
   elfLoad(ptr<u8>(k.file.base), addressOf(k.img), ptr<u8>(k.phys));
-  log(`kernel loaded at phys ${hex(k.phys)} (${k.pages} pages)`);
+  logSerial(`kernel loaded at phys ${hex(k.phys)} (${k.pages} pages)`);
   return EFI_SUCCESS;
 }
 

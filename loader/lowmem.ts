@@ -11,7 +11,7 @@
 import { type BootInfo, AP_TRAMPOLINE_SIZE, AP_TRAMPOLINE_LIMIT } from "../common/bootinfo";
 import { EFI_SUCCESS, efiStatusName } from "../common/uefi";
 import { efiBootServices, efiFreePages } from "./efi";
-import { log, logWarning } from "./log";
+import { logSerial, logWarning } from "./log";
 
 const ALLOCATE_MAX_ADDRESS: u32 = 1;
 const EFI_LOADER_DATA: u32 = 2;
@@ -31,7 +31,7 @@ export function lowmemReserveApTrampoline(bi: Ptr<BootInfo>): void {
   }
   bi.apTrampoline = pa;
   bi.apTrampolineSize = AP_TRAMPOLINE_SIZE;
-  log(`AP trampoline: ${hex(AP_TRAMPOLINE_SIZE)} bytes at ${hex(pa)} (below 1 MiB, for the kernel's SIPI)`);
+  logSerial(`AP trampoline: ${hex(AP_TRAMPOLINE_SIZE)} bytes at ${hex(pa)} (below 1 MiB, for the kernel's SIPI)`);
 }
 
 /** Gives the reservation back (a boot entry that failed before the hand-over). */

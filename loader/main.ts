@@ -16,7 +16,7 @@ import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
 } from "./efi";
 import { type SerialConsole, serialConsole, serialConsoleName } from "./console";
-import { logInit, logConOutReachesSerial, log, logError } from "./log";
+import { logInit, logConOutReachesSerial, log, logSerial, logError } from "./log";
 import { config, configRead, configEntry } from "./config";
 import { keysInit } from "./keys";
 import { menuInit, menuChoose, menuEntryEnded, menuLogBooting, menuLogNothingLeft } from "./menu";
@@ -43,7 +43,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   let serial: SerialConsole = serialConsole();
   logConOutReachesSerial(serial != 0);
   log(`tsboot loader (${archName()}) starting`);
-  log(`console: ${serial != 0 ? "ConOut reaches a serial port" : "the loader writes serial itself"} ` +
+  logSerial(`console: ${serial != 0 ? "ConOut reaches a serial port" : "the loader writes serial itself"} ` +
     `(${serialConsoleName(serial)})${serial != 0 ? ": serial gets each line from there until ExitBootServices" : ""}`);
 
   let bad: cstr = efiLayoutCheck();
@@ -54,7 +54,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
 
   let li: Ptr<EfiLoadedImage> = efiLoadedImage();
   if (li == null) return giveUp(EFI_UNSUPPORTED);
-  log(`loader@${hex(addr(li.ImageBase))} size ${hex(li.ImageSize)}`);
+  logSerial(`loader@${hex(addr(li.ImageBase))} size ${hex(li.ImageSize)}`);
   // One line a person can photograph when reporting a failure on a real machine.
   let minor: u64 = u64(systemTable.Hdr.Revision & 0xFFFF);
   let vendor: wstr = systemTable.FirmwareVendor == null ? "" : asWstr(systemTable.FirmwareVendor);

@@ -118,17 +118,16 @@ export function efiMemTypeName(t: u32): cstr {
   return nameAt(MEM_TYPE_NAMES, u64(t), "unknown");
 }
 
-/** Prints the map: a summary line everywhere, the descriptors on serial only. */
 /**
- * Logs the map (serial only: drawing it on the GOP console costs over a second under
- * QEMU). Boot-services code and data, most of a firmware's descriptors (103 of OVMF's 128)
+ * Logs the map, a summary line and the descriptors, on serial only (drawing it on the GOP
+ * console costs over a second under QEMU). Boot-services code and data, most of a firmware's descriptors (103 of OVMF's 128)
  * and usable memory once boot services exit, are summed in one line: every serial byte
  * costs boot time (87 us at 115200 baud; under QEMU, an exit to the emulator).
  */
 export function efiMapPrint(m: Ptr<EfiMap>): void {
   let n: u64 = efiMapCount(m);
-  log(`memory map: ${n} descriptors of ${m.descSize} bytes (version ${m.descVersion}), key ${hex(m.key)}`);
   logQuietConOut(true);
+  log(`memory map: ${n} descriptors of ${m.descSize} bytes (version ${m.descVersion}), key ${hex(m.key)}`);
   let bsCount: u64 = 0;
   let bsPages: u64 = 0;
   for (let i: u64 = 0; i < n; i++) {

@@ -26,7 +26,7 @@ import {
 } from "../common/cfg";
 import { cfgFormatWhere, cfgFormatMessage } from "../common/cfg-messages";
 import { efiStatusName, efiClearScreen, efiStall } from "./efi";
-import { logPutc, logFlush, log, logText, logError } from "./log";
+import { logPutc, logFlush, log, logSerial, logText, logError } from "./log";
 import { type Key, KeyKind, keysRead, keysSource } from "./keys";
 import { editCmdline } from "./editor";
 
@@ -54,7 +54,7 @@ export function menuInit(c: Ptr<BootCfg>, haveKeys: bool): void {
     else if (e.errorCount != 0) state[i] = State.Broken;
     else state[i] = State.Bootable;
   }
-  log(`keys: ${keysSource()}`);
+  logSerial(`keys: ${keysSource()}`);
 }
 
 /** Records how booting entry i ended (it returned to the loader): it is not started again. */

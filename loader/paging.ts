@@ -147,7 +147,7 @@ function isDevice(t: MemType): bool { return t == MemType.Mmio; }
 function chooseLevels(asked: u32): u32 {
   let fw: u32 = archFirmwareLevels();
   let want: u32 = asked == 5 ? 5 : 4;
-  log(`paging: the firmware runs ${fw}-level paging` +
+  logSerial(`paging: the firmware runs ${fw}-level paging` +
     `${!target.x86_64 ? "" : archHasLevels5() ? "; the CPU has LA57" : "; the CPU has no LA57"}`);
   if (want == 5 && !archHasLevels5()) {
     logWarning(`boot.cfg asks for paging=5, but ` +

@@ -12,7 +12,7 @@ import {
   efiStatusName, efiAllocPages, efiFreePages, efiFindConfigTable, efiLocateProtocol, efiExitBootServices,
   efiReportFailure, efiSystemTable, efiImageBase, efiImageSize,
 } from "./efi";
-import { logSerialOnly, log, logError } from "./log";
+import { logSerialOnly, log, logSerial, logError } from "./log";
 import { type EfiMap, efiMapAllocAndFetch, efiMapRefetch, efiMapPrint, efiMapConvert, efiMapCount } from "./memmap";
 import { type LoadedKernel, loadKernel, releaseKernelFile } from "./kernel";
 import { type AddressSpace, buildAddressSpace, selfCheck } from "./paging";
@@ -71,7 +71,7 @@ function findFramebuffer(bi: Ptr<BootInfo>): void {
     bi.fb.blueMask = info.PixelInformation.Blue;
   }
   bi.flags |= BootFlag.HasFramebuffer;
-  log(`framebuffer ${hex(bi.fb.base)} ${bi.fb.width}x${bi.fb.height} pitch ${bi.fb.pitch} format ${fmt}`);
+  logSerial(`framebuffer ${hex(bi.fb.base)} ${bi.fb.width}x${bi.fb.height} pitch ${bi.fb.pitch} format ${fmt}`);
 }
 
 function findTables(bi: Ptr<BootInfo>): void {
@@ -84,7 +84,7 @@ function findTables(bi: Ptr<BootInfo>): void {
   if (rsdp != null) {
     bi.rsdp = addr(rsdp);
     bi.flags |= BootFlag.HasRsdp;
-    log(`ACPI RSDP at ${hex(bi.rsdp)}${bi.rsdpRevision == 2 ? " (ACPI 2.0+)" : " (ACPI 1.0)"}`);
+    logSerial(`ACPI RSDP at ${hex(bi.rsdp)}${bi.rsdpRevision == 2 ? " (ACPI 2.0+)" : " (ACPI 1.0)"}`);
   } else {
     bi.rsdpRevision = 0;
     log("no ACPI RSDP in the configuration table");
@@ -93,7 +93,7 @@ function findTables(bi: Ptr<BootInfo>): void {
   if (dtb != null) {
     bi.dtb = addr(dtb);
     bi.flags |= BootFlag.HasDtb;
-    log(`device tree at ${hex(bi.dtb)}`);
+    logSerial(`device tree at ${hex(bi.dtb)}`);
   }
 }
 
@@ -201,7 +201,7 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   bi.memMapCapacity = cap;
   clockMark("paging");
 
-  log(`boot info at phys ${hex(biPhys)} (kernel sees ${hex(HHDM_BASE + biPhys)}), ${u64(bi.size)} bytes, version ` +
+  logSerial(`boot info at phys ${hex(biPhys)} (kernel sees ${hex(HHDM_BASE + biPhys)}), ${u64(bi.size)} bytes, version ` +
     `${u64(bi.version)}`);
 
   // ---- ExitBootServices ----------------------------------------------------------------
