@@ -3,18 +3,21 @@
 // took before it handed over (BootInfo.tscAtEntry for a tsboot kernel, a log line before
 // StartImage).
 //
-// clockCalibrate() finds the counter's rate without waiting on the firmware where it can:
-// the rate the CPU states (CNTFRQ_EL0; CPUID 0x15/0x16), else a 2 ms measurement against
-// the ACPI power-management timer, else 10 ms of Stall(). clockMark("phase") ends each
+// clockCalibrateStart() .. clockCalibrate() find the counter's rate without waiting where
+// they can: the rate the CPU states (CNTFRQ_EL0; CPUID 0x15/0x16), else a measurement
+// against the ACPI power-management timer over the loader's own work between the two calls
+// (at least 2 ms: whatever is left of them is waited for), else 10 ms of Stall().
+// clockMark("phase") ends each
 // phase; clockReport() logs them on one line just before the jump to a tsboot kernel:
 //   [loader] time: console <n> us, cpu <n> us, ..., total <n> us
 // (in ticks while the rate is unknown). Marks beyond MAX_MARKS are dropped; the total
 // stays right.
 
-import { type AcpiInfo } from "../common/acpi";
 import { efiAcpiScan, efiStall } from "./efi";
 import { logSerial, logText } from "./log";
-import { archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampHzFromPmTimer } from "./arch/index";
+import {
+  archTimestamp, archTimestampHz, archTimestampHzSource, archTimestampPmStart, archTimestampHzFromPmTimer,
+} from "./arch/index";
 
 /** The fallback: the counter measured against the firmware's Stall() for this long. */
 const STALL_CALIBRATE_US: u64 = 10_000;
@@ -32,14 +35,24 @@ export function clockStart(tsc: u64): void {
   marks = 0;
 }
 
-/** Finds the counter's rate and logs it with its source. */
+/**
+ * Starts finding the counter's rate: the rate the CPU states, else the first sample of a
+ * measurement against the ACPI PM timer, which the loader's work until clockCalibrate()
+ * runs alongside instead of waiting for it.
+ */
+export function clockCalibrateStart(): void {
+  hz = archTimestampHz();
+  if (hz != 0) return;
+  const acpi = efiAcpiScan();
+  if (acpi.pmTimerPort != 0) archTimestampPmStart(acpi.pmTimerPort, acpi.pmTimerBits);
+}
+
+/** Finds the counter's rate (ends what clockCalibrateStart began) and logs it with its source. */
 export function clockCalibrate(): void {
   let source: cstr = archTimestampHzSource();
-  let rate: u64 = archTimestampHz();
-  // The ACPI power-management timer, where the firmware's ACPI tables describe one.
-  const acpi = rate == 0 ? efiAcpiScan() : zeroed<AcpiInfo>();
-  if (acpi.pmTimerPort != 0) {
-    rate = archTimestampHzFromPmTimer(acpi.pmTimerPort, acpi.pmTimerBits);
+  let rate: u64 = hz;
+  if (rate == 0) {
+    rate = archTimestampHzFromPmTimer();
     source = "measured against the ACPI PM timer";
   }
   if (rate == 0) {

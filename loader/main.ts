@@ -23,7 +23,7 @@ import { menuInit, menuChoose, menuEntryEnded, menuLogBooting, menuLogNothingLef
 import { tsbootBoot } from "./tsboot";
 import { linuxBoot } from "./linux";
 import { efiChainload } from "./image";
-import { clockStart, clockCalibrate, clockMark } from "./clock";
+import { clockStart, clockCalibrateStart, clockCalibrate, clockMark } from "./clock";
 import { archName, archTimestamp } from "./arch/index";
 
 /** How long an error stays on screen before control returns to the firmware. */
@@ -40,6 +40,8 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   clockStart(archTimestamp());
   efiInit(image, systemTable);
   logInit(systemTable.ConOut);
+  // The counter's rate is measured over the console's lines and the boot.cfg read.
+  clockCalibrateStart();
   let serial: SerialConsole = serialConsole();
   logConOutReachesSerial(serial != 0);
   log(`tsboot loader (${archName()}) starting`);
@@ -63,8 +65,6 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
 
   clockMark("console");
   efiDisableWatchdog();
-  clockCalibrate();
-  clockMark("clock");
 
   let root: Ptr<EfiFile> = efiOpenBootVolume(li);
   if (root == null) return giveUp(EFI_UNSUPPORTED);
@@ -72,6 +72,10 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   if (s != EFI_SUCCESS) return giveUp(s);
   menuInit(config(), keysInit());
   clockMark("boot.cfg");
+  // Before the menu, which may wait for a person: the measurement must end before the
+  // PM timer wraps.
+  clockCalibrate();
+  clockMark("clock");
 
   // Each pass boots one entry; only a failure before the hand-over (or an EFI application
   // that ends) comes back, and that entry is not offered again.

@@ -3,7 +3,8 @@
 // the other branch is dropped): loader/arch/x86_64.ts or loader/arch/aarch64.ts.
 
 import {
-  x64SerialPutc, x64Timestamp, x64TscHzFromCpuid, x64TscHzFromPmTimer, x64Has1GPages, x64HasNx, x64EnableNxWp, x64StackPointer,
+  x64SerialPutc, x64Timestamp, x64TscHzFromCpuid, x64TscPmStart, x64TscHzFromPmTimer, x64Has1GPages, x64HasNx,
+  x64EnableNxWp, x64StackPointer,
   x64EnterKernel, x64EnterKernelAddress, x64Halt, x64FirmwareLevels, x64HasLa57, x64PrepareSwitch,
 } from "./x86_64";
 import {
@@ -79,10 +80,16 @@ export function archTimestampHzSource(): cstr {
   return "CNTFRQ_EL0";
 }
 
-/** The time stamp counter's frequency measured against the ACPI power-management timer
- *  at I/O port `port` (`bits` wide); 0 where it does not run or there are no I/O ports. */
-export function archTimestampHzFromPmTimer(port: u16, bits: u8): u64 {
-  if (target.x86_64) return x64TscHzFromPmTimer(port, bits);
+/** Starts measuring the time stamp counter against the ACPI power-management timer at
+ *  I/O port `port` (`bits` wide); nothing where there are no I/O ports. */
+export function archTimestampPmStart(port: u16, bits: u8): void {
+  if (target.x86_64) x64TscPmStart(port, bits);
+}
+
+/** The counter's frequency from the measurement archTimestampPmStart began (2 ms of the
+ *  timer at least); 0 without one, or where the timer does not run. */
+export function archTimestampHzFromPmTimer(): u64 {
+  if (target.x86_64) return x64TscHzFromPmTimer();
   return 0;
 }
 

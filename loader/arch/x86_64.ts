@@ -61,7 +61,7 @@ export function x64TscHzFromCpuid(): u64 {
   return u64(r[0] & 0xFFFF) * 1_000_000;
 }
 
-/** PM timer counts to measure the TSC over: 2 ms. */
+/** PM timer counts to measure the TSC over, at least: 2 ms. */
 const PM_CALIBRATE_COUNTS: u32 = 7160;
 /** A time sample is kept when the timer reads around its TSC read are this close (2.2 us). */
 const PM_SAMPLE_WIDTH: u32 = 8;
@@ -69,6 +69,12 @@ const PM_SAMPLE_WIDTH: u32 = 8;
 const PM_SPIN_LIMIT: u32 = 10_000_000;
 
 let pmSampleCount: u32 = 0;
+/** The measurement under way (x64TscPmStart): the timer's port (0: none) and mask, and
+ *  the first sample on both clocks. */
+let pmPort: u16 = 0;
+let pmMask: u32 = 0;
+let pmStartTsc: u64 = 0;
+let pmStartCount: u32 = 0;
 
 /**
  * One moment on both clocks: a PM timer read, the TSC, and a second timer read. When the
@@ -89,21 +95,33 @@ function pmSample(port: u16, mask: u32): u64 {
 }
 
 /**
- * The TSC's rate measured against the ACPI power-management timer at I/O port `port`
- * (`bits` wide, 3.579545 MHz) over PM_CALIBRATE_COUNTS of it; 0 when the timer does not
- * advance. Each end is a sample taken on both clocks at once (pmSample), so time the CPU
- * spends elsewhere between the ends counts on both alike.
+ * Starts measuring the TSC against the ACPI power-management timer at I/O port `port`
+ * (`bits` wide, 3.579545 MHz): the first sample on both clocks (pmSample). The loader goes
+ * on working; x64TscHzFromPmTimer takes the second sample.
  */
-export function x64TscHzFromPmTimer(port: u16, bits: u8): u64 {
-  let mask: u32 = bits == 32 ? 0xFFFF_FFFF : 0xFF_FFFF;
-  let t0: u64 = pmSample(port, mask);
-  let start: u32 = pmSampleCount;
+export function x64TscPmStart(port: u16, bits: u8): void {
+  pmPort = port;
+  pmMask = bits == 32 ? 0xFFFF_FFFF : 0xFF_FFFF;
+  pmStartTsc = pmSample(port, pmMask);
+  pmStartCount = pmSampleCount;
+}
+
+/**
+ * The TSC's rate from the measurement x64TscPmStart began: the second sample, taken once
+ * the timer has advanced PM_CALIBRATE_COUNTS since the first (waiting for what is left of
+ * them, usually nothing: the loader's work in between counts); 0 without a measurement or
+ * when the timer does not advance. Time the CPU spends elsewhere between the samples
+ * counts on both clocks alike. The interval must stay below the timer's wrap (4.7 s at 24
+ * bits): only the loader's own work lies between the two calls, never a wait for a person.
+ */
+export function x64TscHzFromPmTimer(): u64 {
+  if (pmPort == 0) return 0;
   let spins: u32 = 0;
-  while (((inl(port) - start) & mask) < PM_CALIBRATE_COUNTS && spins < PM_SPIN_LIMIT) spins++;
-  let t1: u64 = pmSample(port, mask);
-  let counts: u32 = (pmSampleCount - start) & mask;
+  while (((inl(pmPort) - pmStartCount) & pmMask) < PM_CALIBRATE_COUNTS && spins < PM_SPIN_LIMIT) spins++;
+  let t1: u64 = pmSample(pmPort, pmMask);
+  let counts: u32 = (pmSampleCount - pmStartCount) & pmMask;
   if (counts < PM_CALIBRATE_COUNTS) return 0;
-  return (t1 - t0) * PM_TIMER_HZ / u64(counts);
+  return (t1 - pmStartTsc) * PM_TIMER_HZ / u64(counts);
 }
 
 /** CPUID 0x80000001 EDX bit 26 (Page1GB): 1 GiB pages are allowed in PDPT entries.
