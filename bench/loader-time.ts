@@ -1,4 +1,5 @@
-// Loader-time benchmark: the real loader and kernel booted in QEMU (TCG, the default
+// Loader-time benchmark: the real loader and kernel, with the boot.cfg `npm run image`
+// writes (the loader checks the kernel file's sha256), booted in QEMU (TCG, the default
 // machines and firmware, as `npm run qemu:<arch>` boots them) --runs times per
 // architecture, each boot ended at the loader's `[loader] time:` line (loader/clock.ts:
 // time stamp counter at the rate it found, from entry to just before the jump); its
@@ -29,6 +30,7 @@ import { launchQemu } from '../qemu/runner';
 import { buildAll } from '../scripts/build';
 import { compileAll, OptLevel } from '../toolchain/src/driver';
 import { buildEsp } from '../scripts/esp';
+import { imageBootCfg } from '../scripts/image';
 import { Arch, ARCHES, archInfo, bootArtifacts, repoRoot } from '../scripts/paths';
 
 export interface LoaderTimeOptions {
@@ -98,11 +100,15 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
     for (const arch of arches) {
       const art = bootArtifacts(arch);
       const loaders = [art.loader, o2(arch)];
+      // The stick's boot.cfg (`npm run image`): the loader checks the kernel's sha256.
+      const cfg = path.join(work, `boot-${arch}.cfg`);
+      fs.writeFileSync(cfg, imageBootCfg([{ host: art.kernel, esp: `\\tsboot\\kernel-${arch}.elf`, origin: 'build' }], ''));
       const esps = VARIANTS.map((v, j) => {
         const esp = path.join(work, `esp-${arch}${v.name}.img`);
         buildEsp(esp, [
           { hostPath: loaders[j], espPath: `/EFI/BOOT/${archInfo(arch).efiBootName}` },
           { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
+          { hostPath: cfg, espPath: '/tsboot/boot.cfg' },
         ]);
         return esp;
       });
@@ -160,7 +166,8 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
   return [
     '### Loader time',
     '',
-    `\`node build/js/bench/loader-time.js --runs ${opts.runs}${opts.icount ? ' --icount' : ''}\`: the real loader and kernel, QEMU TCG with the default machine, CPU and ` +
+    `\`node build/js/bench/loader-time.js --runs ${opts.runs}${opts.icount ? ' --icount' : ''}\`: the real loader and kernel ` +
+      'with the boot.cfg `npm run image` writes (the kernel\'s sha256 is checked), QEMU TCG with the default machine, CPU and ' +
       `firmware (\`npm run qemu:<arch>\`'s boot), ${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start. ` +
       'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel. ' +
       'The loader as built (-Oz) and the same loader at -O2 boot in turns, one of each per round.' + unit,
