@@ -40,7 +40,7 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
     return EFI_NOT_FOUND;
   }
   if (k.file.status != EFI_SUCCESS) return k.file.status;
-  log(`kernel file ${path}: ${k.file.size} bytes at ${hex(k.file.base)}`);
+  logSerial(`kernel file ${path}: ${k.file.size} bytes at ${hex(k.file.base)}`);
   let v: u64 = verifyFile(e, k.file.base, k.file.size);
   if (v != EFI_SUCCESS) {
     releaseKernelFile(k);
