@@ -34,8 +34,8 @@ function expectLines(variant: { el: (string | RegExp)[]; tables: RegExp; kernelA
   return [
     '[loader] tsboot loader (aarch64) starting',
     /^\[loader\] loader@0x[0-9a-f]+ size 0x[0-9a-f]+$/,
-    /^\[loader\] timestamp counter: \d+ kHz \(CNTFRQ_EL0\)$/,
     /^\[loader\] read \\tsboot\\boot\.cfg \(\d+ bytes\): 2 entries for aarch64$/,
+    /^\[loader\] timestamp counter: \d+ kHz \(CNTFRQ_EL0\)$/,
     "[loader] menu: 2 entries, default 'other'",
     /^\[loader\] menu: up\/down or 1-9 choose, Enter boots, e edits the command line$/,
     /^\[loader\] booting 'other' in 30.*: stopped$/,
