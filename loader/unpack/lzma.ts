@@ -1,0 +1,226 @@
+// LZMA1 decoder for raw streams (what `xz --format=raw --lzma1=...` writes: no header, an
+// end-of-payload marker). The self-extracting loader keeps its real image compressed this
+// way and runs this before anything else, so it is written for size first: one adaptive
+// bit decoder and one bit-tree walker serve every probability model, and all state but
+// the range coder's lives in locals of one function.
+//
+// Bad input is contained: every read is checked against srcLen and every write against
+// dstLen, a distance must point into what was already written, and each pass of the main
+// loop writes at least one byte or ends it, so a corrupt stream cannot loop forever.
+
+/** lzmaDecode's result for a corrupt or truncated stream or unsupported properties. */
+export const LZMA_ERROR: u64 = 0xFFFF_FFFF_FFFF_FFFF;
+
+// Where each model starts in `probs` (11-bit probabilities). Models indexed by a bit tree
+// leave slot 0 unused: the walk starts at node 1.
+const IS_MATCH = 0; // [state << 4 | posState]
+const IS_REP = 192; // [state]
+const IS_REP_G0 = 204;
+const IS_REP_G1 = 216;
+const IS_REP_G2 = 228;
+const IS_REP0_LONG = 240; // [state << 4 | posState]
+const POS_SLOT = 432; // [lenState][64]: 6-bit trees
+const SPEC_POS = 688; // reverse trees of distance slots 4..13, which overlap as in the format
+const ALIGN = 803; // a 4-bit reverse tree
+const LEN = 819; // the match length coder: see LEN_* below
+const REP_LEN = 1333; // the same layout, for repeated matches
+const LITERAL = 1847; // 0x300 per literal context
+// Inside a length coder: two choice bits, then 3-bit trees per posState, then one 8-bit tree.
+const LEN_CHOICE2 = 1;
+const LEN_LOW = 2;
+const LEN_MID = 130;
+const LEN_HIGH = 258;
+// lc + lp <= 4: at most 16 literal contexts.
+const PROBS = LITERAL + 0x300 * 16;
+
+/** A probability's reset value: one half in 11 bits. */
+const HALF = 1024;
+
+// Module storage rather than locals: 28 KB does not belong on a firmware stack.
+let probs: Arr<u16, typeof PROBS>;
+let range: u32 = 0;
+let code: u32 = 0;
+let inBuf: Ptr<u8> = null;
+let inLen: usize = 0;
+/** Bytes consumed; past inLen means the stream was truncated (the missing bytes read as 0). */
+let inPos: usize = 0;
+
+function shiftIn(): void {
+  code <<= 8;
+  if (inPos < inLen) code |= u32(inBuf[inPos]);
+  inPos++;
+}
+
+/** Shifts one more input byte into the coder once the range has narrowed below 2^24. */
+function normalize(): void {
+  if (range < 0x100_0000) {
+    range <<= 8;
+    shiftIn();
+  }
+}
+
+/** One bit with the adaptive probability probs[i]: the bit, and the model moves toward it. */
+function bit(i: u32): u32 {
+  let p: u32 = probs[i];
+  const bound: u32 = (range >>> 11) * p;
+  let b: u32 = 0;
+  if (code < bound) {
+    range = bound;
+    p += (2048 - p) >>> 5;
+  } else {
+    range -= bound;
+    code -= bound;
+    p -= p >>> 5;
+    b = 1;
+  }
+  probs[i] = u16(p);
+  normalize();
+  return b;
+}
+
+/**
+ * n bits through the tree of nodes probs[base + 1 ..], most significant first; with
+ * `reverse`, least significant first (distance low bits are coded that way).
+ */
+function tree(base: u32, n: u32, reverse: bool): u32 {
+  let m: u32 = 1;
+  let r: u32 = 0;
+  for (let k: u32 = 0; k < n; k++) {
+    const b: u32 = bit(base + m);
+    m = (m << 1) | b;
+    r |= b << k;
+  }
+  return reverse ? r : m - (u32(1) << n);
+}
+
+/** A match length minus 2 (0..271) from the length coder at probs[base]. */
+function length(base: u32, posState: u32): u32 {
+  if (bit(base) == 0) return tree(base + LEN_LOW + (posState << 3), 3, false);
+  if (bit(base + LEN_CHOICE2) == 0) return 8 + tree(base + LEN_MID + (posState << 3), 3, false);
+  return 16 + tree(base + LEN_HIGH, 8, false);
+}
+
+/** A match distance minus 1; 0xFFFF_FFFF is the end marker. */
+function distance(len: u32): u32 {
+  const slot: u32 = tree(POS_SLOT + ((len < 3 ? len : 3) << 6), 6, false);
+  if (slot < 4) return slot;
+  const n: u32 = (slot >>> 1) - 1;
+  let d: u32 = (2 | (slot & 1)) << n;
+  if (slot < 14) return d + tree(SPEC_POS + d - slot, n, true);
+  // Bits with no model, each one a halving of the range, then 4 modelled ones.
+  for (let k: u32 = n - 4; k != 0; k--) {
+    range >>>= 1;
+    let b: u32 = 0;
+    if (code >= range) {
+      code -= range;
+      b = 1;
+    }
+    d += b << (k + 3);
+    normalize();
+  }
+  return d + tree(ALIGN, 4, true);
+}
+
+/**
+ * Decodes a raw LZMA1 stream (no .lzma header) with properties byte `props` (lc + 9*(lp + 5*pb), as in
+ * the .lzma header) from src[0..srcLen) into dst[0..dstLen). The whole output is the dictionary.
+ * Returns the number of bytes written (it stops at the end marker or when dst is full), or
+ * LZMA_ERROR (u64 max) for a corrupt or truncated stream or properties it does not take (lc+lp > 4).
+ */
+export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>, dstLen: usize): u64 {
+  if (props >= 9 * 5 * 5) return LZMA_ERROR;
+  const lc: u32 = props % 9;
+  const lp: u32 = (props / 9) % 5;
+  const pbMask: u32 = (u32(1) << (props / 45)) - 1;
+  if (lc + lp > 4) return LZMA_ERROR;
+  const lpMask: u32 = (u32(1) << lp) - 1;
+  for (let i: u32 = 0; i < LITERAL + (0x300 << (lc + lp)); i++) probs[i] = HALF;
+
+  inBuf = src;
+  inLen = srcLen;
+  inPos = 0;
+  range = 0xFFFF_FFFF;
+  code = 0;
+  // The encoder's first byte is always 0; the next four prime the code.
+  shiftIn();
+  if (code != 0) return LZMA_ERROR;
+  for (let k: u32 = 0; k < 4; k++) shiftIn();
+
+  let state: u32 = 0; // 0..6 after a literal, 7..11 after a match
+  let rep0: u32 = 0;
+  let rep1: u32 = 0;
+  let rep2: u32 = 0;
+  let rep3: u32 = 0;
+  let pos: usize = 0;
+  while (pos < dstLen && inPos <= inLen) {
+    const posState: u32 = u32(pos) & pbMask;
+    if (bit(IS_MATCH + (state << 4) + posState) == 0) {
+      const prev: u32 = pos == 0 ? 0 : u32(dst[pos - 1]);
+      const base: u32 = LITERAL + 0x300 * ((((u32(pos) & lpMask) << lc) + (prev >>> (8 - lc))));
+      // After a match the byte at rep0 predicts this one: while the decoded bits agree
+      // with it, they are coded in the 0x100..0x2FF half chosen by its bit.
+      let matchByte: u32 = state < 7 ? 0 : u32(dst[pos - u64(rep0) - 1]);
+      let offs: u32 = state < 7 ? 0 : 0x100;
+      let sym: u32 = 1;
+      while (sym < 0x100) {
+        matchByte <<= 1;
+        const mb: u32 = matchByte & offs;
+        const b: u32 = bit(base + offs + mb + sym);
+        sym = (sym << 1) | b;
+        offs &= b != 0 ? mb : ~mb;
+      }
+      dst[pos] = u8(sym);
+      pos++;
+      state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
+      continue;
+    }
+    let len: u32 = 0;
+    if (bit(IS_REP + state) == 0) {
+      rep3 = rep2;
+      rep2 = rep1;
+      rep1 = rep0;
+      len = length(LEN, posState);
+      state = state < 7 ? 7 : 10;
+      rep0 = distance(len);
+      if (rep0 == 0xFFFF_FFFF) {
+        // The end marker; a stream that ends cleanly leaves the code at 0.
+        if (code != 0 || inPos > inLen) return LZMA_ERROR;
+        return pos;
+      }
+    } else {
+      if (bit(IS_REP_G0 + state) == 0) {
+        if (bit(IS_REP0_LONG + (state << 4) + posState) == 0) {
+          // A single byte from rep0 (len stays 0: one byte is copied below).
+          state = state < 7 ? 9 : 11;
+          len = 0xFFFF_FFFF;
+        }
+      } else {
+        let d: u32 = rep1;
+        if (bit(IS_REP_G1 + state) != 0) {
+          d = rep2;
+          if (bit(IS_REP_G2 + state) != 0) {
+            d = rep3;
+            rep3 = rep2;
+          }
+          rep2 = rep1;
+        }
+        rep1 = rep0;
+        rep0 = d;
+      }
+      if (len == 0) {
+        len = length(REP_LEN, posState);
+        state = state < 7 ? 8 : 11;
+      }
+    }
+    if (u64(rep0) >= pos) return LZMA_ERROR;
+    // len + 2 bytes (a short rep wrapped len to copy 1).
+    len += 2;
+    do {
+      dst[pos] = dst[pos - u64(rep0) - 1];
+      pos++;
+      len--;
+    } while (len != 0 && pos < dstLen);
+  }
+  if (inPos > inLen) return LZMA_ERROR;
+  return pos;
+}
