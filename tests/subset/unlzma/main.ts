@@ -6,14 +6,28 @@
 // Decodes the raw LZMA1 stream in <file> (properties byte <props>, lc + 9 * (lp + 5 * pb))
 // into a buffer of <capacity> bytes (default 4 MiB) and writes what it decoded to stdout.
 // Exits 0 when it decoded, 1 when the decoder returned LZMA_ERROR (nothing is written),
-// 2 on usage or I/O problems.
+// 2 on usage or I/O problems, 3 when the decoder wrote past the end of the buffer.
+//
+// The stream ends where an inaccessible page begins and the output buffer starts right
+// after one, so a read past the input or before the output is a crash the tests see.
 
 import { lzmaDecode, LZMA_ERROR } from "../../../loader/unpack/lzma";
 import { args, arg, readFile, syscall5 } from "../lib/linux";
 
 const CAP = 4194304;
-let inBuf: Arr<u8, typeof CAP>;
-let outBuf: Arr<u8, typeof CAP>;
+const PAGE = 4096;
+const CANARY = 64;
+const IN_ARENA = 4198400; // CAP + PAGE
+const OUT_ARENA = 4198464; // PAGE + CAP + CANARY
+/** The stream, moved to end at inArena[CAP], and a guard page after it. @align 4096 */
+let inArena: Arr<u8, typeof IN_ARENA>;
+/** A guard page, the output from outArena[PAGE], and room for a canary after it. @align 4096 */
+let outArena: Arr<u8, typeof OUT_ARENA>;
+
+/** mprotect(p, PAGE, PROT_NONE). */
+function guard(p: Ptr<u8>): bool {
+  return syscall5(target.x86_64 ? 10 : 226, addr(p), PAGE, 0, 0, 0) == 0;
+}
 
 /** A decimal argument, or ~0 when it is not one. */
 function parseU64(p: Ptr<u8>): u64 {
@@ -54,13 +68,24 @@ export function main(): i32 {
       return 2;
     }
   }
-  const size: i64 = readFile(arg(2), addressOf(inBuf[0]), inBuf.length);
+  const size: i64 = readFile(arg(2), addressOf(inArena[0]), CAP);
   if (size < 0) {
     println("unlzma: cannot read the file (or it is larger than 4 MiB)");
     return 2;
   }
-  const n: u64 = lzmaDecode(u32(props), addressOf(inBuf[0]), u64(size), addressOf(outBuf[0]), cap);
+  const start: u64 = CAP - u64(size);
+  for (let i: u64 = u64(size); i > 0; i--) inArena[start + i - 1] = inArena[i - 1];
+  if (!guard(addressOf(inArena[CAP])) || !guard(addressOf(outArena[0]))) {
+    println("unlzma: mprotect failed");
+    return 2;
+  }
+  const out: Ptr<u8> = addressOf(outArena[PAGE]);
+  for (let i: u64 = 0; i < CANARY; i++) out[cap + i] = 0xA5;
+  const n: u64 = lzmaDecode(u32(props), addressOf(inArena[start]), u64(size), out, cap);
+  for (let i: u64 = 0; i < CANARY; i++) {
+    if (out[cap + i] != 0xA5) return 3;
+  }
   if (n == LZMA_ERROR) return 1;
-  if (!writeAll(addressOf(outBuf[0]), n)) return 2;
+  if (n > cap || !writeAll(out, n)) return 3;
   return 0;
 }
