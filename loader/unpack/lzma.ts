@@ -35,34 +35,27 @@ const PROBS = LITERAL + 0x300 * 16;
 
 /** A probability's reset value: one half in 11 bits. */
 const HALF = 1024;
+/** An unused slot (node 0 of a tree) that bit() takes as "no model": a bit of even odds. */
+const DIRECT = POS_SLOT;
 
-// Module storage rather than locals: 28 KB does not belong on a firmware stack.
+// Module storage rather than locals: 28 KB does not belong on a firmware stack, and the
+// coder's state is shared by every bit.
 let probs: Arr<u16, typeof PROBS>;
 let range: u32 = 0;
 let code: u32 = 0;
-let inBuf: Ptr<u8> = null;
-let inLen: usize = 0;
-/** Bytes consumed; past inLen means the stream was truncated (the missing bytes read as 0). */
-let inPos: usize = 0;
-
-function shiftIn(): void {
-  code <<= 8;
-  if (inPos < inLen) code |= u32(inBuf[inPos]);
-  inPos++;
-}
-
-/** Shifts one more input byte into the coder once the range has narrowed below 2^24. */
-function normalize(): void {
-  if (range < 0x100_0000) {
-    range <<= 8;
-    shiftIn();
-  }
-}
+/** The next input byte; past inEnd means the stream was truncated (missing bytes read as 0). */
+let inPtr: Ptr<u8> = null;
+let inEnd: Ptr<u8> = null;
 
 /** One bit with the adaptive probability probs[i]: the bit, and the model moves toward it. */
 function bit(i: u32): u32 {
   let p: u32 = probs[i];
-  const bound: u32 = (range >>> 11) * p;
+  let bound: u32 = (range >>> 11) * p;
+  if (i == DIRECT) {
+    // Even odds split the range exactly in half, as the encoder's shift does.
+    range &= ~1;
+    bound = range >>> 1;
+  }
   let b: u32 = 0;
   if (code < bound) {
     range = bound;
@@ -74,7 +67,12 @@ function bit(i: u32): u32 {
     b = 1;
   }
   probs[i] = u16(p);
-  normalize();
+  if (range < 0x100_0000) {
+    range <<= 8;
+    code <<= 8;
+    if (inPtr < inEnd) code |= u32(inPtr[0]);
+    inPtr = ptrAdd(inPtr, 1);
+  }
   return b;
 }
 
@@ -95,9 +93,19 @@ function tree(base: u32, n: u32, reverse: bool): u32 {
 
 /** A match length minus 2 (0..271) from the length coder at probs[base]. */
 function length(base: u32, posState: u32): u32 {
-  if (bit(base) == 0) return tree(base + LEN_LOW + (posState << 3), 3, false);
-  if (bit(base + LEN_CHOICE2) == 0) return 8 + tree(base + LEN_MID + (posState << 3), 3, false);
-  return 16 + tree(base + LEN_HIGH, 8, false);
+  let at: u32 = base + LEN_LOW + (posState << 3);
+  let n: u32 = 3;
+  let add: u32 = 0;
+  if (bit(base) != 0) {
+    at += LEN_MID - LEN_LOW;
+    add = 8;
+    if (bit(base + LEN_CHOICE2) != 0) {
+      at = base + LEN_HIGH;
+      n = 8;
+      add = 16;
+    }
+  }
+  return add + tree(at, n, false);
 }
 
 /** A match distance minus 1; 0xFFFF_FFFF is the end marker. */
@@ -107,18 +115,10 @@ function distance(len: u32): u32 {
   const n: u32 = (slot >>> 1) - 1;
   let d: u32 = (2 | (slot & 1)) << n;
   if (slot < 14) return d + tree(SPEC_POS + d - slot, n, true);
-  // Bits with no model, each one a halving of the range, then 4 modelled ones.
-  for (let k: u32 = n - 4; k != 0; k--) {
-    range >>>= 1;
-    let b: u32 = 0;
-    if (code >= range) {
-      code -= range;
-      b = 1;
-    }
-    d += b << (k + 3);
-    normalize();
-  }
-  return d + tree(ALIGN, 4, true);
+  // The middle bits have no model; the lowest 4 have one.
+  let mid: u32 = 0;
+  for (let k: u32 = n - 4; k != 0; k--) mid = (mid << 1) | bit(DIRECT);
+  return d + (mid << 4) + tree(ALIGN, 4, true);
 }
 
 /**
@@ -136,30 +136,27 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
   const lpMask: u32 = (u32(1) << lp) - 1;
   for (let i: u32 = 0; i < LITERAL + (0x300 << (lc + lp)); i++) probs[i] = HALF;
 
-  inBuf = src;
-  inLen = srcLen;
-  inPos = 0;
+  // The encoder's first byte is always 0; the next four prime the code. With the range at
+  // 0, each even-odds bit only shifts a byte in.
+  if (srcLen == 0 || src[0] != 0) return LZMA_ERROR;
+  inPtr = ptrAdd(src, 1);
+  inEnd = ptrAdd(src, srcLen);
+  range = 0;
+  for (let k: u32 = 0; k < 4; k++) bit(DIRECT);
   range = 0xFFFF_FFFF;
-  code = 0;
-  // The encoder's first byte is always 0; the next four prime the code.
-  shiftIn();
-  if (code != 0) return LZMA_ERROR;
-  for (let k: u32 = 0; k < 4; k++) shiftIn();
 
   let state: u32 = 0; // 0..6 after a literal, 7..11 after a match
-  let rep0: u32 = 0;
-  let rep1: u32 = 0;
-  let rep2: u32 = 0;
-  let rep3: u32 = 0;
+  // The last four distances, most recent first.
+  let reps: Arr<u32, 4> = [0, 0, 0, 0];
   let pos: usize = 0;
-  while (pos < dstLen && inPos <= inLen) {
+  while (pos < dstLen) {
     const posState: u32 = u32(pos) & pbMask;
     if (bit(IS_MATCH + (state << 4) + posState) == 0) {
       const prev: u32 = pos == 0 ? 0 : u32(dst[pos - 1]);
       const base: u32 = LITERAL + 0x300 * ((((u32(pos) & lpMask) << lc) + (prev >>> (8 - lc))));
       // After a match the byte at rep0 predicts this one: while the decoded bits agree
       // with it, they are coded in the 0x100..0x2FF half chosen by its bit.
-      let matchByte: u32 = state < 7 ? 0 : u32(dst[pos - u64(rep0) - 1]);
+      let matchByte: u32 = state < 7 ? 0 : u32(dst[pos - u64(reps[0]) - 1]);
       let offs: u32 = state < 7 ? 0 : 0x100;
       let sym: u32 = 1;
       while (sym < 0x100) {
@@ -174,53 +171,42 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
       state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
       continue;
     }
+    // Which distance: k = 3 makes room for a new one, 0..3 repeats reps[k].
+    let k: u32 = 3;
     let len: u32 = 0;
-    if (bit(IS_REP + state) == 0) {
-      rep3 = rep2;
-      rep2 = rep1;
-      rep1 = rep0;
-      len = length(LEN, posState);
-      state = state < 7 ? 7 : 10;
-      rep0 = distance(len);
-      if (rep0 == 0xFFFF_FFFF) {
-        // The end marker; a stream that ends cleanly leaves the code at 0.
-        if (code != 0 || inPos > inLen) return LZMA_ERROR;
-        return pos;
-      }
-    } else {
-      if (bit(IS_REP_G0 + state) == 0) {
-        if (bit(IS_REP0_LONG + (state << 4) + posState) == 0) {
-          // A single byte from rep0 (len stays 0: one byte is copied below).
-          state = state < 7 ? 9 : 11;
-          len = 0xFFFF_FFFF;
-        }
-      } else {
-        let d: u32 = rep1;
-        if (bit(IS_REP_G1 + state) != 0) {
-          d = rep2;
-          if (bit(IS_REP_G2 + state) != 0) {
-            d = rep3;
-            rep3 = rep2;
-          }
-          rep2 = rep1;
-        }
-        rep1 = rep0;
-        rep0 = d;
-      }
-      if (len == 0) {
-        len = length(REP_LEN, posState);
-        state = state < 7 ? 8 : 11;
+    const isRep: bool = bit(IS_REP + state) != 0;
+    if (isRep) {
+      k = 0;
+      while (k < 3 && bit(IS_REP_G0 + 12 * k + state) != 0) k++;
+      if (k == 0 && bit(IS_REP0_LONG + (state << 4) + posState) == 0) {
+        // A single byte from rep0: len wraps so that one byte is copied below.
+        len = 0xFFFF_FFFF;
+        state = state < 7 ? 9 : 11;
       }
     }
-    if (u64(rep0) >= pos) return LZMA_ERROR;
-    // len + 2 bytes (a short rep wrapped len to copy 1).
+    const d: u32 = reps[k];
+    for (; k != 0; k--) reps[k] = reps[k - 1];
+    reps[0] = d;
+    if (len == 0) {
+      len = length(isRep ? REP_LEN : LEN, posState);
+      state = state < 7 ? (isRep ? 8 : 7) : (isRep ? 11 : 10);
+      if (!isRep) {
+        reps[0] = distance(len);
+        if (reps[0] == 0xFFFF_FFFF) {
+          // The end marker; a stream that ends cleanly leaves the code at 0.
+          if (code != 0) return LZMA_ERROR;
+          break;
+        }
+      }
+    }
+    if (u64(reps[0]) >= pos) return LZMA_ERROR;
     len += 2;
     do {
-      dst[pos] = dst[pos - u64(rep0) - 1];
+      dst[pos] = dst[pos - u64(reps[0]) - 1];
       pos++;
       len--;
     } while (len != 0 && pos < dstLen);
   }
-  if (inPos > inLen) return LZMA_ERROR;
+  if (inPtr > inEnd) return LZMA_ERROR;
   return pos;
 }
