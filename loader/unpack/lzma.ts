@@ -49,76 +49,96 @@ let inEnd: Ptr<u8> = null;
 
 /** One bit with the adaptive probability probs[i]: the bit, and the model moves toward it. */
 function bit(i: u32): u32 {
+  let r: u32 = range;
+  let c: u32 = code;
   let p: u32 = probs[i];
-  let bound: u32 = (range >>> 11) * p;
+  let bound: u32 = (r >>> 11) * p;
   if (i == DIRECT) {
     // Even odds split the range exactly in half, as the encoder's shift does.
-    range &= ~1;
-    bound = range >>> 1;
+    r &= ~1;
+    bound = r >>> 1;
   }
   let b: u32 = 0;
-  if (code < bound) {
-    range = bound;
+  if (c < bound) {
+    r = bound;
     p += (2048 - p) >>> 5;
   } else {
-    range -= bound;
-    code -= bound;
+    r -= bound;
+    c -= bound;
     p -= p >>> 5;
     b = 1;
   }
   probs[i] = u16(p);
-  if (range < 0x100_0000) {
-    range <<= 8;
-    code <<= 8;
-    if (inPtr < inEnd) code |= u32(inPtr[0]);
+  if (r < 0x100_0000) {
+    r <<= 8;
+    c <<= 8;
+    if (inPtr < inEnd) c |= u32(inPtr[0]);
     inPtr = ptrAdd(inPtr, 1);
   }
+  range = r;
+  code = c;
   return b;
 }
 
 /**
- * n bits through the tree of nodes probs[base + 1 ..], most significant first; with
- * `reverse`, least significant first (distance low bits are coded that way).
+ * n bits through the tree of nodes probs[base + 1 ..], most significant first; returns
+ * them below a leading 1 bit (the node the walk ended at).
+ *
+ * `match` is 0, or for a literal after a match 0x100 plus the byte at rep0, which predicts
+ * it: while the decoded bits agree with that byte's, they are coded with the nodes at
+ * 0x100 or 0x200 (by the byte's bit) past the plain ones.
  */
-function tree(base: u32, n: u32, reverse: bool): u32 {
+function tree(base: u32, n: u32, match: u32): u32 {
+  const end: u32 = u32(1) << n;
   let m: u32 = 1;
-  let r: u32 = 0;
-  for (let k: u32 = 0; k < n; k++) {
-    const b: u32 = bit(base + m);
+  let offs: u32 = match & 0x100;
+  while (m < end) {
+    match <<= 1;
+    const mb: u32 = match & offs;
+    const b: u32 = bit(base + offs + mb + m);
     m = (m << 1) | b;
-    r |= b << k;
+    offs &= b != 0 ? mb : ~mb;
   }
-  return reverse ? r : m - (u32(1) << n);
+  return m;
+}
+
+/** tree() for the fields coded least significant bit first: its bits, reversed. */
+function reverseTree(base: u32, n: u32): u32 {
+  let m: u32 = tree(base, n, 0);
+  let r: u32 = 0;
+  for (; m > 1; m >>>= 1) r = (r << 1) | (m & 1);
+  return r;
 }
 
 /** A match length minus 2 (0..271) from the length coder at probs[base]. */
 function length(base: u32, posState: u32): u32 {
+  // The three trees give 0..7, 8..15 and 16..271; tree() returns them plus 8, 8 and 256.
   let at: u32 = base + LEN_LOW + (posState << 3);
   let n: u32 = 3;
-  let add: u32 = 0;
+  let add: u32 = ~7; // -8
   if (bit(base) != 0) {
     at += LEN_MID - LEN_LOW;
-    add = 8;
+    add = 0;
     if (bit(base + LEN_CHOICE2) != 0) {
       at = base + LEN_HIGH;
       n = 8;
-      add = 16;
+      add = ~239; // -240
     }
   }
-  return add + tree(at, n, false);
+  return tree(at, n, 0) + add;
 }
 
 /** A match distance minus 1; 0xFFFF_FFFF is the end marker. */
 function distance(len: u32): u32 {
-  const slot: u32 = tree(POS_SLOT + ((len < 3 ? len : 3) << 6), 6, false);
+  const slot: u32 = tree(POS_SLOT + ((len < 3 ? len : 3) << 6), 6, 0) - 64;
   if (slot < 4) return slot;
   const n: u32 = (slot >>> 1) - 1;
   let d: u32 = (2 | (slot & 1)) << n;
-  if (slot < 14) return d + tree(SPEC_POS + d - slot, n, true);
+  if (slot < 14) return d + reverseTree(SPEC_POS + d - slot, n);
   // The middle bits have no model; the lowest 4 have one.
   let mid: u32 = 0;
   for (let k: u32 = n - 4; k != 0; k--) mid = (mid << 1) | bit(DIRECT);
-  return d + (mid << 4) + tree(ALIGN, 4, true);
+  return d + (mid << 4) + reverseTree(ALIGN, 4);
 }
 
 /**
@@ -133,7 +153,10 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
   const lp: u32 = (props / 9) % 5;
   const pbMask: u32 = (u32(1) << (props / 45)) - 1;
   if (lc + lp > 4) return LZMA_ERROR;
-  const lpMask: u32 = (u32(1) << lp) - 1;
+  // The literal context is the low lp bits of the position and the high lc bits of the
+  // previous byte: bits 8 - lc .. 8 + lp of (pos << 8 | previous byte).
+  const litMask: u32 = (u32(0x100) << lp) - 1;
+  const litShift: u32 = 8 - lc;
   for (let i: u32 = 0; i < LITERAL + (0x300 << (lc + lp)); i++) probs[i] = HALF;
 
   // The encoder's first byte is always 0; the next four prime the code. With the range at
@@ -153,19 +176,8 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
     const posState: u32 = u32(pos) & pbMask;
     if (bit(IS_MATCH + (state << 4) + posState) == 0) {
       const prev: u32 = pos == 0 ? 0 : u32(dst[pos - 1]);
-      const base: u32 = LITERAL + 0x300 * ((((u32(pos) & lpMask) << lc) + (prev >>> (8 - lc))));
-      // After a match the byte at rep0 predicts this one: while the decoded bits agree
-      // with it, they are coded in the 0x100..0x2FF half chosen by its bit.
-      let matchByte: u32 = state < 7 ? 0 : u32(dst[pos - u64(reps[0]) - 1]);
-      let offs: u32 = state < 7 ? 0 : 0x100;
-      let sym: u32 = 1;
-      while (sym < 0x100) {
-        matchByte <<= 1;
-        const mb: u32 = matchByte & offs;
-        const b: u32 = bit(base + offs + mb + sym);
-        sym = (sym << 1) | b;
-        offs &= b != 0 ? mb : ~mb;
-      }
+      const base: u32 = LITERAL + 0x300 * ((((u32(pos) << 8) | prev) & litMask) >>> litShift);
+      const sym: u32 = tree(base, 8, state < 7 ? 0 : 0x100 | u32(dst[pos - u64(reps[0]) - 1]));
       dst[pos] = u8(sym);
       pos++;
       state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
