@@ -1,8 +1,8 @@
 // LZMA1 decoder for raw streams (what `xz --format=raw --lzma1=...` writes: no header, an
 // end-of-payload marker). The self-extracting loader keeps its real image compressed this
-// way and runs this before anything else, so it is written for size first: one adaptive
-// bit decoder and one bit-tree walker serve every probability model, and all state but
-// the range coder's lives in locals of one function.
+// way and runs this before anything else, so it is written for size first and speed
+// second: every bit of the stream is decoded by one loop, a walk down a bit tree (a single
+// bit is a tree of one node), which keeps the range coder in registers while it walks.
 //
 // Bad input is contained: every read is checked against srcLen and every write against
 // dstLen, a distance must point into what was already written, and each pass of the main
@@ -47,64 +47,63 @@ let code: u32 = 0;
 let inPtr: Ptr<u8> = null;
 let inEnd: Ptr<u8> = null;
 
-/** One bit with the adaptive probability probs[i]: the bit, and the model moves toward it. */
-function bit(i: u32): u32 {
+/**
+ * Walks the tree of nodes probs[base + 1 ..] from node m down until the node is at least
+ * `end`, one adaptive bit per step (most significant first), and returns that node: the
+ * bits decoded, below the bits of m. Every bit of the stream is decoded here, so the
+ * coder's state stays in registers for a whole walk. @hot
+ */
+function walk(base: u32, end: u32, m: u32): u32 {
   let r: u32 = range;
   let c: u32 = code;
-  let p: u32 = probs[i];
-  let bound: u32 = (r >>> 11) * p;
-  if (i == DIRECT) {
-    // Even odds split the range exactly in half, as the encoder's shift does.
-    r &= ~1;
-    bound = r >>> 1;
-  }
-  let b: u32 = 0;
-  if (c < bound) {
-    r = bound;
-    p += (2048 - p) >>> 5;
-  } else {
-    r -= bound;
-    c -= bound;
-    p -= p >>> 5;
-    b = 1;
-  }
-  probs[i] = u16(p);
-  if (r < 0x100_0000) {
-    r <<= 8;
-    c <<= 8;
-    if (inPtr < inEnd) c |= u32(inPtr[0]);
-    inPtr = ptrAdd(inPtr, 1);
+  let q: Ptr<u8> = inPtr;
+  while (m < end) {
+    const i: u32 = base + m;
+    let p: u32 = probs[i];
+    let bound: u32 = (r >>> 11) * p;
+    if (i == DIRECT) {
+      // Even odds split the range exactly in half, as the encoder's shift does.
+      r &= ~1;
+      bound = r >>> 1;
+    }
+    m <<= 1;
+    if (c < bound) {
+      r = bound;
+      p += (2048 - p) >>> 5;
+    } else {
+      r -= bound;
+      c -= bound;
+      p -= p >>> 5;
+      m |= 1;
+    }
+    // The model moves toward the bit it just saw.
+    probs[i] = u16(p);
+    if (r < 0x100_0000) {
+      r <<= 8;
+      c <<= 8;
+      if (q < inEnd) c |= u32(q[0]);
+      q = ptrAdd(q, 1);
+    }
   }
   range = r;
   code = c;
-  return b;
+  inPtr = q;
+  return m;
 }
 
-/**
- * n bits through the tree of nodes probs[base + 1 ..], most significant first; returns
- * them below a leading 1 bit (the node the walk ended at).
- *
- * `match` is 0, or for a literal after a match 0x100 plus the byte at rep0, which predicts
- * it: while the decoded bits agree with that byte's, they are coded with the nodes at
- * 0x100 or 0x200 (by the byte's bit) past the plain ones.
- */
-function tree(base: u32, n: u32, match: u32): u32 {
-  const end: u32 = u32(1) << n;
-  let m: u32 = 1;
-  let offs: u32 = match & 0x100;
-  while (m < end) {
-    match <<= 1;
-    const mb: u32 = match & offs;
-    const b: u32 = bit(base + offs + mb + m);
-    m = (m << 1) | b;
-    offs &= b != 0 ? mb : ~mb;
-  }
-  return m;
+/** n bits through the tree at probs[base], most significant first, below a leading 1. */
+function tree(base: u32, n: u32): u32 {
+  return walk(base, u32(1) << n, 1);
+}
+
+/** A single bit with the model probs[i]: a tree of one node. @noinline */
+function bit(i: u32): u32 {
+  return walk(i - 1, 2, 1) & 1;
 }
 
 /** tree() for the fields coded least significant bit first: its bits, reversed. */
 function reverseTree(base: u32, n: u32): u32 {
-  let m: u32 = tree(base, n, 0);
+  let m: u32 = tree(base, n);
   let r: u32 = 0;
   for (; m > 1; m >>>= 1) r = (r << 1) | (m & 1);
   return r;
@@ -125,12 +124,12 @@ function length(base: u32, posState: u32): u32 {
       add = ~239; // -240
     }
   }
-  return tree(at, n, 0) + add;
+  return tree(at, n) + add;
 }
 
 /** A match distance minus 1; 0xFFFF_FFFF is the end marker. */
 function distance(len: u32): u32 {
-  const slot: u32 = tree(POS_SLOT + ((len < 3 ? len : 3) << 6), 6, 0) - 64;
+  const slot: u32 = tree(POS_SLOT + ((len < 3 ? len : 3) << 6), 6) - 64;
   if (slot < 4) return slot;
   const n: u32 = (slot >>> 1) - 1;
   let d: u32 = (2 | (slot & 1)) << n;
@@ -177,7 +176,19 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
     if (bit(IS_MATCH + (state << 4) + posState) == 0) {
       const prev: u32 = pos == 0 ? 0 : u32(dst[pos - 1]);
       const base: u32 = LITERAL + 0x300 * ((((u32(pos) << 8) | prev) & litMask) >>> litShift);
-      const sym: u32 = tree(base, 8, state < 7 ? 0 : 0x100 | u32(dst[pos - u64(reps[0]) - 1]));
+      let sym: u32 = 1;
+      if (state >= 7) {
+        // After a match the byte at rep0 predicts this one: while the decoded bits agree
+        // with its bits, they have their own models, at 0x100 or 0x200 by its bit.
+        let match: u32 = u32(dst[pos - u64(reps[0]) - 1]);
+        while (sym < 0x100) {
+          const mbit: u32 = (match >>> 7) & 1;
+          match <<= 1;
+          sym = walk(base + 0x100 + (mbit << 8), sym + 1, sym);
+          if ((sym & 1) != mbit) break;
+        }
+      }
+      sym = walk(base, 0x100, sym);
       dst[pos] = u8(sym);
       pos++;
       state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
