@@ -101,14 +101,6 @@ function bit(i: u32): u32 {
   return walk(i - 1, 2, 1) & 1;
 }
 
-/** tree() for the fields coded least significant bit first: its bits, reversed. */
-function reverseTree(base: u32, n: u32): u32 {
-  let m: u32 = tree(base, n);
-  let r: u32 = 0;
-  for (; m > 1; m >>>= 1) r = (r << 1) | (m & 1);
-  return r;
-}
-
 /** A match length minus 2 (0..271) from the length coder at probs[base]. */
 function length(base: u32, posState: u32): u32 {
   // The three trees give 0..7, 8..15 and 16..271; tree() returns them plus 8, 8 and 256.
@@ -133,11 +125,20 @@ function distance(len: u32): u32 {
   if (slot < 4) return slot;
   const n: u32 = (slot >>> 1) - 1;
   let d: u32 = (2 | (slot & 1)) << n;
-  if (slot < 14) return d + reverseTree(SPEC_POS + d - slot, n);
-  // The middle bits have no model; the lowest 4 have one.
-  let mid: u32 = 0;
-  for (let k: u32 = n - 4; k != 0; k--) mid = (mid << 1) | bit(DIRECT);
-  return d + (mid << 4) + reverseTree(ALIGN, 4);
+  // The low bits are coded least significant first: by a tree of their own for slots up to
+  // 13, for the others 4 of them after as many bits without a model as remain.
+  let at: u32 = SPEC_POS + d - slot;
+  let low: u32 = n;
+  if (slot >= 14) {
+    let mid: u32 = 0;
+    for (let k: u32 = n - 4; k != 0; k--) mid = (mid << 1) | bit(DIRECT);
+    d += mid << 4;
+    at = ALIGN;
+    low = 4;
+  }
+  let m: u32 = tree(at, low);
+  for (; m > 1; m >>>= 1) d += (m & 1) << --low;
+  return d;
 }
 
 /**
