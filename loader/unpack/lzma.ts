@@ -51,7 +51,7 @@ let inEnd: Ptr<u8> = null;
  * Walks the tree of nodes probs[base + 1 ..] from node m down until the node is at least
  * `end`, one adaptive bit per step (most significant first), and returns that node: the
  * bits decoded, below the bits of m. Every bit of the stream is decoded here, so the
- * coder's state stays in registers for a whole walk. @hot
+ * coder's state stays in registers for a whole walk.
  */
 function walk(base: u32, end: u32, m: u32): u32 {
   let r: u32 = range;
