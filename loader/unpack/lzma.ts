@@ -223,13 +223,12 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
         }
       }
     }
-    if (u64(reps[0]) >= pos) return LZMA_ERROR;
-    len += 2;
-    do {
-      dst[pos] = dst[pos - u64(reps[0]) - 1];
-      pos++;
-      len--;
-    } while (len != 0 && pos < dstLen);
+    const from: usize = pos - u64(reps[0]) - 1;
+    if (from >= pos) return LZMA_ERROR; // it wrapped: further back than the start
+    // len + 2 bytes (a short rep's len wraps to copy 1), as many as fit.
+    let end: usize = pos + u64(len + 2);
+    if (end > dstLen) end = dstLen;
+    for (let i: usize = from; pos < end; i++) dst[pos++] = dst[i];
   }
   if (inPtr > inEnd) return LZMA_ERROR;
   return pos;
