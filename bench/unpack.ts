@@ -2,10 +2,11 @@
 // the loader is built, and the instructions it takes to decode each loader. A report, not
 // a test (tests/boot/lzma.test.ts checks that it decodes right).
 //
-// - Code size: .text of a UEFI program that calls lzmaDecode with arguments it cannot
-//   see through, minus .text of the same program without the call, both `tsboot compile
-//   -Oz --emit obj` for x86_64-uefi and aarch64-uefi (each function in its own section;
-//   the sizes are the sections' lengths from llvm-objdump-16 -t).
+// - Code size: code and constants (every section but .bss) of a UEFI program that calls
+//   lzmaDecode with arguments it cannot see through, minus those of the same program
+//   without the call, both `tsboot compile -Oz --emit obj` for x86_64-uefi and
+//   aarch64-uefi (each function and constant in its own section; the lengths are
+//   llvm-objdump-16 -h's).
 // - Instructions: callgrind on tests/subset/unlzma built for x86_64-linux with
 //   --general-regs-only -Oz (the loader's code generation), decoding each built loader as
 //   xz compresses it (raw LZMA1, preset 9e, the lc/lp/pb below), minus a run on the same
@@ -33,16 +34,16 @@ function compileOrThrow(entry: string, args: string[]): void {
   if (!r.ok) throw new Error(`tsboot compile ${path.basename(entry)} ${args.join(' ')}: ${r.error}\n${r.stdout}${r.stderr}`);
 }
 
-/** The summed lengths of an object's .text sections (COFF: one per function). */
-function textBytes(obj: string): number {
+/** The summed lengths of an object's code and initialised data sections (COFF: one per function or constant). */
+function imageBytes(obj: string): number {
   const r = exec('llvm-objdump-16', ['-h', obj]);
   if (!r.ok) throw new Error(`llvm-objdump-16 -h ${obj}: ${r.error}`);
   let total = 0;
-  for (const m of r.stdout.matchAll(/^\s*\d+\s+\.text\S*\s+([0-9a-fA-F]+)\s/gm)) total += parseInt(m[1], 16);
+  for (const m of r.stdout.matchAll(/^\s*\d+\s+\S+\s+([0-9a-fA-F]+)\s+[0-9a-fA-F]+\s+(?:TEXT|DATA)\s*$/gm)) total += parseInt(m[1], 16);
   return total;
 }
 
-/** Bytes of code the decoder adds to a -Oz UEFI program of `arch`. */
+/** Bytes of code and constants the decoder adds to a -Oz UEFI program of `arch`. */
 function decoderBytes(arch: Arch, work: string): number {
   const decoder = path.join(repoRoot(), 'loader', 'unpack', 'lzma');
   // The arguments come from the firmware's two pointers, so nothing is constant-folded.
@@ -59,7 +60,7 @@ function decoderBytes(arch: Arch, work: string): number {
     fs.writeFileSync(path.join(dir, 'main.ts'), src);
     const obj = path.join(dir, 'main.obj');
     compileOrThrow(path.join(dir, 'main.ts'), ['--target', archInfo(arch).uefiTarget, '-Oz', '--emit', 'obj', '-o', obj]);
-    sizes[name] = textBytes(obj);
+    sizes[name] = imageBytes(obj);
   }
   return sizes.with - sizes.without;
 }
@@ -105,7 +106,7 @@ export async function runUnpackReport(): Promise<string> {
         num(r.instructions), (r.instructions / r.out).toFixed(1)];
     });
     return [
-      'LZMA decoder code (-Oz, .text with the decoder minus without):',
+      'LZMA decoder code and constants (-Oz, sections but .bss with the decoder minus without):',
       '',
       mdTable(['target', 'code'], sizeRows, ['l', 'r']),
       '',
