@@ -149,9 +149,10 @@ function distance(len: u32): u32 {
  */
 export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>, dstLen: usize): u64 {
   if (props >= 9 * 5 * 5) return LZMA_ERROR;
-  const lc: u32 = props % 9;
-  const lp: u32 = (props / 9) % 5;
-  const pbMask: u32 = (u32(1) << (props / 45)) - 1;
+  const pb: u32 = props / 45;
+  const lp: u32 = (props - pb * 45) / 9;
+  const lc: u32 = props - pb * 45 - lp * 9;
+  const pbMask: u32 = (u32(1) << pb) - 1;
   if (lc + lp > 4) return LZMA_ERROR;
   // The literal context is the low lp bits of the position and the high lc bits of the
   // previous byte: bits 8 - lc .. 8 + lp of (pos << 8 | previous byte).
