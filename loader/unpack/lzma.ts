@@ -96,9 +96,14 @@ function tree(base: u32, n: u32): u32 {
   return walk(base, u32(1) << n, 1);
 }
 
-/** A single bit with the model probs[i]: a tree of one node. @noinline */
+/** The walk of the one-node tree probs[i]: 2 or 3. Out of line, it is a jump into walk(). @noinline */
+function node(i: u32): u32 {
+  return walk(i - 1, 2, 1);
+}
+
+/** A single bit with the model probs[i]. @inline */
 function bit(i: u32): u32 {
-  return walk(i - 1, 2, 1) & 1;
+  return node(i) & 1;
 }
 
 /** A match length minus 2 (0..271) from the length coder at probs[base]. */
