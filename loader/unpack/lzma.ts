@@ -219,7 +219,7 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
     reps[0] = d;
     if (len == 0) {
       len = length(isRep ? REP_LEN : LEN, posState);
-      state = state < 7 ? (isRep ? 8 : 7) : (isRep ? 11 : 10);
+      state = (state < 7 ? 7 : 10) + (isRep ? 1 : 0);
       if (!isRep) {
         reps[0] = distance(len);
         if (reps[0] == 0xFFFF_FFFF) {
