@@ -33,6 +33,9 @@ const LEN_HIGH = 258;
 // lc + lp <= 4: at most 16 literal contexts.
 const PROBS = LITERAL + 0x300 * 16;
 
+/** The state after a literal, by the state before it. */
+const LITERAL_NEXT: Arr<u8, 12> = [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5];
+
 /** A probability's reset value: one half in 11 bits. */
 const HALF = 1024;
 /** An unused slot (node 0 of a tree) that bit() takes as "no model": a bit of even odds. */
@@ -198,7 +201,7 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
       sym = walk(base, 0x100, sym);
       dst[pos] = u8(sym);
       pos++;
-      state = state < 4 ? 0 : state < 10 ? state - 3 : state - 6;
+      state = LITERAL_NEXT[state];
       continue;
     }
     // Which distance: k = 3 makes room for a new one, 0..3 repeats reps[k].
