@@ -38,7 +38,7 @@ const LITERAL_NEXT: Arr<u8, 12> = [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5];
 
 /** A probability's reset value: one half in 11 bits. */
 const HALF = 1024;
-/** An unused slot (node 0 of a tree) that bit() takes as "no model": a bit of even odds. */
+/** An unused slot (node 0 of a tree) that walk() takes as "no model": a bit of even odds. */
 const DIRECT = POS_SLOT;
 
 // Module storage rather than locals: 28 KB does not belong on a firmware stack, and the
