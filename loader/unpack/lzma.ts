@@ -1,0 +1,244 @@
+// LZMA1 decoder for raw streams (what `xz --format=raw --lzma1=...` writes: no header, an
+// end-of-payload marker). The self-extracting loader keeps its real image compressed this
+// way and runs this before anything else, so it is written for size first and speed
+// second: every bit of the stream is decoded by one loop, a walk down a bit tree (a single
+// bit is a tree of one node), which keeps the range coder in registers while it walks.
+//
+// Bad input is contained: every read is checked against srcLen and every write against
+// dstLen, a distance must point into what was already written, and each pass of the main
+// loop writes at least one byte or ends it, so a corrupt stream cannot loop forever.
+
+/** lzmaDecode's result for a corrupt or truncated stream or unsupported properties. */
+export const LZMA_ERROR: u64 = 0xFFFF_FFFF_FFFF_FFFF;
+
+// Where each model starts in `probs` (11-bit probabilities). Models indexed by a bit tree
+// leave slot 0 unused: the walk starts at node 1.
+const IS_MATCH = 0; // [state << 4 | posState]
+const IS_REP = 192; // [state]
+const IS_REP_G0 = 204;
+const IS_REP_G1 = 216;
+const IS_REP_G2 = 228;
+const IS_REP0_LONG = 240; // [state << 4 | posState]
+const POS_SLOT = 432; // [lenState][64]: 6-bit trees
+const SPEC_POS = 688; // reverse trees of distance slots 4..13, which overlap as in the format
+const ALIGN = 803; // a 4-bit reverse tree
+const LEN = 819; // the match length coder: see LEN_* below
+const REP_LEN = 1333; // the same layout, for repeated matches
+const LITERAL = 1847; // 0x300 per literal context
+// Inside a length coder: two choice bits, then 3-bit trees per posState, then one 8-bit tree.
+const LEN_CHOICE2 = 1;
+const LEN_LOW = 2;
+const LEN_MID = 130;
+const LEN_HIGH = 258;
+// lc + lp <= 4: at most 16 literal contexts.
+const PROBS = LITERAL + 0x300 * 16;
+
+/** The state after a literal, by the state before it. */
+const LITERAL_NEXT: Arr<u8, 12> = [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5];
+
+/** A probability's reset value: one half in 11 bits. */
+const HALF = 1024;
+/** An unused slot (node 0 of a tree) that walk() takes as "no model": a bit of even odds. */
+const DIRECT = POS_SLOT;
+
+// Module storage rather than locals: 28 KB does not belong on a firmware stack, and the
+// coder's state is shared by every bit.
+let probs: Arr<u16, typeof PROBS>;
+let range: u32 = 0;
+let code: u32 = 0;
+/** The next input byte; past inEnd means the stream was truncated (missing bytes read as 0). */
+let inPtr: Ptr<u8> = null;
+let inEnd: Ptr<u8> = null;
+
+/**
+ * Walks the tree of nodes probs[base + 1 ..] from node m down until the node is at least
+ * `end`, one adaptive bit per step (most significant first), and returns that node: the
+ * bits decoded, below the bits of m. Every bit of the stream is decoded here, so the
+ * coder's state stays in registers for a whole walk.
+ */
+function walk(base: u32, end: u32, m: u32): u32 {
+  let r: u32 = range;
+  let c: u32 = code;
+  let q: Ptr<u8> = inPtr;
+  while (m < end) {
+    const i: u32 = base + m;
+    let p: u32 = probs[i];
+    let bound: u32 = (r >>> 11) * p;
+    if (i == DIRECT) {
+      // Even odds split the range exactly in half, as the encoder's shift does.
+      r &= ~1;
+      bound = r >>> 1;
+    }
+    m <<= 1;
+    if (c < bound) {
+      r = bound;
+      p += (2048 - p) >>> 5;
+    } else {
+      r -= bound;
+      c -= bound;
+      p -= p >>> 5;
+      m |= 1;
+    }
+    // The model moves toward the bit it just saw.
+    probs[i] = u16(p);
+    if (r < 0x100_0000) {
+      r <<= 8;
+      c <<= 8;
+      if (q < inEnd) c |= u32(q[0]);
+      q = ptrAdd(q, 1);
+    }
+  }
+  range = r;
+  code = c;
+  inPtr = q;
+  return m;
+}
+
+/** n bits through the tree at probs[base], most significant first, below a leading 1. */
+function tree(base: u32, n: u32): u32 {
+  return walk(base, u32(1) << n, 1);
+}
+
+/** The walk of the one-node tree probs[i]: 2 or 3. Out of line, it is a jump into walk(). @noinline */
+function node(i: u32): u32 {
+  return walk(i - 1, 2, 1);
+}
+
+/** A single bit with the model probs[i]. @inline */
+function bit(i: u32): u32 {
+  return node(i) & 1;
+}
+
+/** A match length minus 2 (0..271) from the length coder at probs[base]. */
+function length(base: u32, posState: u32): u32 {
+  // The three trees give 0..7, 8..15 and 16..271; tree() returns them plus 8, 8 and 256.
+  let at: u32 = base + LEN_LOW + (posState << 3);
+  let n: u32 = 3;
+  let add: u32 = ~7; // -8
+  if (bit(base) != 0) {
+    at += LEN_MID - LEN_LOW;
+    add = 0;
+    if (bit(base + LEN_CHOICE2) != 0) {
+      at = base + LEN_HIGH;
+      n = 8;
+      add = ~239; // -240
+    }
+  }
+  return tree(at, n) + add;
+}
+
+/** A match distance minus 1; 0xFFFF_FFFF is the end marker. */
+function distance(len: u32): u32 {
+  const slot: u32 = tree(POS_SLOT + ((len < 3 ? len : 3) << 6), 6) - 64;
+  if (slot < 4) return slot;
+  const n: u32 = (slot >>> 1) - 1;
+  let d: u32 = (2 | (slot & 1)) << n;
+  // The low bits are coded least significant first: by a tree of their own for slots up to
+  // 13, for the others 4 of them after as many bits without a model as remain.
+  let at: u32 = SPEC_POS + d - slot;
+  let low: u32 = n;
+  if (slot >= 14) {
+    let mid: u32 = 0;
+    for (let k: u32 = n - 4; k != 0; k--) mid = (mid << 1) | bit(DIRECT);
+    d += mid << 4;
+    at = ALIGN;
+    low = 4;
+  }
+  let m: u32 = tree(at, low);
+  for (; m > 1; m >>>= 1) d += (m & 1) << --low;
+  return d;
+}
+
+/**
+ * Decodes a raw LZMA1 stream (no .lzma header) with properties byte `props` (lc + 9*(lp + 5*pb), as in
+ * the .lzma header) from src[0..srcLen) into dst[0..dstLen). The whole output is the dictionary.
+ * Returns the number of bytes written (it stops at the end marker or when dst is full), or
+ * LZMA_ERROR (u64 max) for a corrupt or truncated stream or properties it does not take (lc+lp > 4).
+ */
+export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>, dstLen: usize): u64 {
+  if (props >= 9 * 5 * 5) return LZMA_ERROR;
+  const pb: u32 = props / 45;
+  const lp: u32 = (props - pb * 45) / 9;
+  const lc: u32 = props - pb * 45 - lp * 9;
+  const pbMask: u32 = (u32(1) << pb) - 1;
+  if (lc + lp > 4) return LZMA_ERROR;
+  // The literal context is the low lp bits of the position and the high lc bits of the
+  // previous byte: bits 8 - lc .. 8 + lp of (pos << 8 | previous byte).
+  const litMask: u32 = (u32(0x100) << lp) - 1;
+  const litShift: u32 = 8 - lc;
+  for (let i: u32 = 0; i < LITERAL + (0x300 << (lc + lp)); i++) probs[i] = HALF;
+
+  // The encoder's first byte is always 0; the next four prime the code. With the range at
+  // 0, each even-odds bit only shifts a byte in.
+  if (srcLen == 0 || src[0] != 0) return LZMA_ERROR;
+  inPtr = ptrAdd(src, 1);
+  inEnd = ptrAdd(src, srcLen);
+  range = 0;
+  for (let k: u32 = 0; k < 4; k++) bit(DIRECT);
+  range = 0xFFFF_FFFF;
+
+  let state: u32 = 0; // 0..6 after a literal, 7..11 after a match
+  // The last four distances, most recent first.
+  let reps: Arr<u32, 4> = [0, 0, 0, 0];
+  let pos: usize = 0;
+  while (pos < dstLen) {
+    const posState: u32 = u32(pos) & pbMask;
+    if (bit(IS_MATCH + (state << 4) + posState) == 0) {
+      const prev: u32 = pos == 0 ? 0 : u32(dst[pos - 1]);
+      const base: u32 = LITERAL + 0x300 * ((((u32(pos) << 8) | prev) & litMask) >>> litShift);
+      let sym: u32 = 1;
+      if (state >= 7) {
+        // After a match the byte at rep0 predicts this one: while the decoded bits agree
+        // with its bits, they have their own models, at 0x100 or 0x200 by its bit.
+        let match: u32 = u32(dst[pos - u64(reps[0]) - 1]);
+        while (sym < 0x100) {
+          const mbit: u32 = (match >>> 7) & 1;
+          match <<= 1;
+          sym = walk(base + 0x100 + (mbit << 8), sym + 1, sym);
+          if ((sym & 1) != mbit) break;
+        }
+      }
+      sym = walk(base, 0x100, sym);
+      dst[pos] = u8(sym);
+      pos++;
+      state = LITERAL_NEXT[state];
+      continue;
+    }
+    // Which distance: k = 3 makes room for a new one, 0..3 repeats reps[k].
+    let k: u32 = 3;
+    let len: u32 = 0;
+    const isRep: bool = bit(IS_REP + state) != 0;
+    if (isRep) {
+      k = 0;
+      while (k < 3 && bit(IS_REP_G0 + 12 * k + state) != 0) k++;
+      if (k == 0 && bit(IS_REP0_LONG + (state << 4) + posState) == 0) {
+        // A single byte from rep0: len wraps so that one byte is copied below.
+        len = 0xFFFF_FFFF;
+        state = state < 7 ? 9 : 11;
+      }
+    }
+    const d: u32 = reps[k];
+    for (; k != 0; k--) reps[k] = reps[k - 1];
+    reps[0] = d;
+    if (len == 0) {
+      len = length(isRep ? REP_LEN : LEN, posState);
+      state = (state < 7 ? 7 : 10) + (isRep ? 1 : 0);
+      if (!isRep) {
+        reps[0] = distance(len);
+        if (reps[0] == 0xFFFF_FFFF) {
+          // The end marker; a stream that ends cleanly leaves the code at 0.
+          if (code != 0) return LZMA_ERROR;
+          break;
+        }
+      }
+    }
+    const from: usize = pos - u64(reps[0]) - 1;
+    if (from >= pos) return LZMA_ERROR; // it wrapped: further back than the start
+    // len + 2 bytes (a short rep's len wraps to copy 1), as many as fit.
+    let end: usize = pos + u64(len + 2);
+    if (end > dstLen) end = dstLen;
+    for (let i: usize = from; pos < end; i++) dst[pos++] = dst[i];
+  }
+  if (inPtr > inEnd) return LZMA_ERROR;
+  return pos;
+}
