@@ -59,7 +59,7 @@ export function clockStartedByStub(stubEntry: u64, decoded: u64): void {
  */
 export function clockCalibrateStart(): void {
   hz = archTimestampHz();
-  if (hz != 0) return;
+  if (hz != 0 || !target.x86_64) return; // the PM timer is an x86 I/O port
   const acpi = efiAcpiScan();
   if (acpi.pmTimerPort != 0) archTimestampPmStart(acpi.pmTimerPort, acpi.pmTimerBits);
 }
