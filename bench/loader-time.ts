@@ -95,7 +95,8 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
       const loaders = [art.loader, art.loaderImage];
       // The stick's boot.cfg (`npm run image`): the loader checks the kernel's sha256.
       const cfg = path.join(work, `boot-${arch}.cfg`);
-      fs.writeFileSync(cfg, imageBootCfg([{ host: art.kernel, esp: `\\tsboot\\kernel-${arch}.elf`, origin: 'build' }], ''));
+      const kernelOnEsp = { host: art.kernel, esp: `\\tsboot\\kernel-${arch}.elf`, origin: 'build' };
+      fs.writeFileSync(cfg, imageBootCfg([kernelOnEsp], ''));
       const esps = VARIANTS.map((_v, j) => {
         const esp = path.join(work, `esp-${arch}-${j}.img`);
         buildEsp(esp, [
@@ -159,8 +160,9 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
   return [
     '### Loader time',
     '',
-    `\`node build/js/bench/loader-time.js --runs ${opts.runs}${opts.icount ? ' --icount' : ''}\`: the real loader and kernel ` +
-      'with the boot.cfg `npm run image` writes (the kernel\'s sha256 is checked), QEMU TCG with the default machine, CPU and ' +
+    `\`node build/js/bench/loader-time.js --runs ${opts.runs}${opts.icount ? ' --icount' : ''}\`: ` +
+      'the real loader and kernel with the boot.cfg `npm run image` writes (the kernel\'s sha256 is checked), ' +
+      'QEMU TCG with the default machine, CPU and ' +
       `firmware (\`npm run qemu:<arch>\`'s boot), ${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start. ` +
       'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel. ' +
       'The boot file as built (its stub unpacks the loader: the phases `unpack` and `load`) and the loader alone ' +

@@ -7,8 +7,8 @@
 // they can: the rate the CPU states (CNTFRQ_EL0; CPUID 0x15/0x16), else a measurement
 // against the ACPI power-management timer over the loader's own work between the two calls
 // (at least 2 ms: whatever is left of them is waited for), else 10 ms of Stall().
-// clockMark("phase") ends each
-// phase; clockReport() logs them on one line just before the jump to a tsboot kernel:
+// clockMark("phase") ends each phase; clockReport() logs them on one line just before the
+// jump to a tsboot kernel:
 //   [loader] time: console <n> us, cpu <n> us, ..., total <n> us
 // (in ticks while the rate is unknown). Marks beyond MAX_MARKS are dropped; the total
 // stays right.

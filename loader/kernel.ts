@@ -65,8 +65,8 @@ export function loadKernel(root: Ptr<EfiFile>, e: Ptr<CfgEntry>, k: Ptr<LoadedKe
     releaseKernelFile(k);
     return EFI_LOAD_ERROR;
   }
-  logSerial(`kernel ELF ok: entry ${hex(k.img.entry)}, ${k.img.loadCount} PT_LOAD segments spanning ${hex(k.img.vbase)}-` +
-    `${hex(k.img.vend)}`);
+  logSerial(`kernel ELF ok: entry ${hex(k.img.entry)}, ${k.img.loadCount} PT_LOAD segments spanning ` +
+    `${hex(k.img.vbase)}-${hex(k.img.vend)}`);
 
   k.pages = (k.img.vend - k.img.vbase) >> 12;
   k.phys = efiAllocPagesFor(k.pages, TSBOOT_KERNEL_MEMORY, "the kernel image of", path);

@@ -120,9 +120,10 @@ export function efiMemTypeName(t: u32): cstr {
 
 /**
  * Logs the map, a summary line and the descriptors, on serial only (drawing it on the GOP
- * console costs over a second under QEMU). Boot-services code and data, most of a firmware's descriptors (103 of OVMF's 128)
- * and usable memory once boot services exit, are summed in one line: every serial byte
- * costs boot time (87 us at 115200 baud; under QEMU, an exit to the emulator).
+ * console costs over a second under QEMU). Boot-services code and data, most of a
+ * firmware's descriptors (103 of OVMF's 128) and usable memory once boot services exit,
+ * are summed in one line: every serial byte costs boot time (87 us at 115200 baud; under
+ * QEMU, an exit to the emulator).
  */
 export function efiMapPrint(m: Ptr<EfiMap>): void {
   let n: u64 = efiMapCount(m);

@@ -201,8 +201,8 @@ export function tsbootBoot(root: Ptr<EfiFile>, e: Ptr<CfgEntry>): u64 {
   bi.memMapCapacity = cap;
   clockMark("paging");
 
-  logSerial(`boot info at phys ${hex(biPhys)} (kernel sees ${hex(HHDM_BASE + biPhys)}), ${u64(bi.size)} bytes, version ` +
-    `${u64(bi.version)}`);
+  logSerial(`boot info at phys ${hex(biPhys)} (kernel sees ${hex(HHDM_BASE + biPhys)}), ${u64(bi.size)} bytes, ` +
+    `version ${u64(bi.version)}`);
 
   // ---- ExitBootServices ----------------------------------------------------------------
   // From here only serial logging: ConOut may allocate (changing the map key), and after
