@@ -1,9 +1,8 @@
 // LZMA1 decoder for raw streams (what `xz --format=raw --lzma1=...` writes: no header, an
 // end-of-payload marker). The self-extracting loader keeps its real image compressed this
 // way and runs this before anything else, so it is written for size first and speed
-// second: every modelled bit of the stream is decoded by one loop, a walk down a bit tree
-// (a single bit is a tree of one node), which keeps the range coder in registers while it
-// walks; the few bits without a model have a loop of their own, out of the walk's way.
+// second: every bit of the stream is decoded by one loop, a walk down a bit tree (a single
+// bit is a tree of one node), which keeps the range coder in registers while it walks.
 //
 // Bad input is contained: every read is checked against srcLen and every write against
 // dstLen, a distance must point into what was already written, and each pass of the main
@@ -39,75 +38,60 @@ const LITERAL_NEXT: Arr<u8, 12> = [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5];
 
 /** A probability's reset value: one half in 11 bits. */
 const HALF = 1024;
+/** An unused slot (node 0 of a tree) that walk() takes as "no model": a bit of even odds. */
+const DIRECT = POS_SLOT;
 
-/** The range decoder: its interval and code, and the input. */
-interface Coder extends Struct {
-  range: u32;
-  code: u32;
-  /** The next input byte; past `end` means the stream was truncated (they read as 0). */
-  next: Ptr<u8>;
-  end: Ptr<u8>;
-}
-
-// Module storage rather than locals: 28 KB does not belong on a firmware stack.
+// Module storage rather than locals: 28 KB does not belong on a firmware stack, and the
+// coder's state is shared by every bit.
 let probs: Arr<u16, typeof PROBS>;
-let coder: Coder;
-
-/** Shifts in the next byte once the range has narrowed below 2^24. @inline */
-function normalize(k: Ptr<Coder>): void {
-  if (k.range < 0x100_0000) {
-    k.range <<= 8;
-    k.code <<= 8;
-    if (k.next < k.end) k.code |= u32(k.next[0]);
-    k.next = ptrAdd(k.next, 1);
-  }
-}
+let range: u32 = 0;
+let code: u32 = 0;
+/** The next input byte; past inEnd means the stream was truncated (missing bytes read as 0). */
+let inPtr: Ptr<u8> = null;
+let inEnd: Ptr<u8> = null;
 
 /**
  * Walks the tree of nodes probs[base + 1 ..] from node m down until the node is at least
  * `end`, one adaptive bit per step (most significant first), and returns that node: the
- * bits decoded, below the bits of m. Every modelled bit of the stream is decoded here, on
- * a local copy of the coder that stays in registers for the whole walk.
+ * bits decoded, below the bits of m. Every bit of the stream is decoded here, so the
+ * coder's state stays in registers for a whole walk.
  */
 function walk(base: u32, end: u32, m: u32): u32 {
-  let k: Coder = coder;
+  let r: u32 = range;
+  let c: u32 = code;
+  let q: Ptr<u8> = inPtr;
   while (m < end) {
     const i: u32 = base + m;
     let p: u32 = probs[i];
-    const bound: u32 = (k.range >>> 11) * p;
+    let bound: u32 = (r >>> 11) * p;
+    if (i == DIRECT) {
+      // Even odds split the range exactly in half, as the encoder's shift does.
+      r &= ~1;
+      bound = r >>> 1;
+    }
     m <<= 1;
-    if (k.code < bound) {
-      k.range = bound;
+    if (c < bound) {
+      r = bound;
       p += (2048 - p) >>> 5;
     } else {
-      k.range -= bound;
-      k.code -= bound;
+      r -= bound;
+      c -= bound;
       p -= p >>> 5;
       m |= 1;
     }
     // The model moves toward the bit it just saw.
     probs[i] = u16(p);
-    normalize(addressOf(k));
-  }
-  coder = k;
-  return m;
-}
-
-/** n bits of even odds (no model), most significant first: each halves the range. */
-function direct(n: u32): u32 {
-  let k: Coder = coder;
-  let v: u32 = 0;
-  for (; n != 0; n--) {
-    k.range >>>= 1;
-    v <<= 1;
-    if (k.code >= k.range) {
-      k.code -= k.range;
-      v |= 1;
+    if (r < 0x100_0000) {
+      r <<= 8;
+      c <<= 8;
+      if (q < inEnd) c |= u32(q[0]);
+      q = ptrAdd(q, 1);
     }
-    normalize(addressOf(k));
   }
-  coder = k;
-  return v;
+  range = r;
+  code = c;
+  inPtr = q;
+  return m;
 }
 
 /** n bits through the tree at probs[base], most significant first, below a leading 1. */
@@ -154,7 +138,9 @@ function distance(len: u32): u32 {
   let at: u32 = SPEC_POS + d - slot;
   let low: u32 = n;
   if (slot >= 14) {
-    d += direct(n - 4) << 4;
+    let mid: u32 = 0;
+    for (let k: u32 = n - 4; k != 0; k--) mid = (mid << 1) | bit(DIRECT);
+    d += mid << 4;
     at = ALIGN;
     low = 4;
   }
@@ -182,12 +168,14 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
   const litShift: u32 = 8 - lc;
   for (let i: u32 = 0; i < LITERAL + (0x300 << (lc + lp)); i++) probs[i] = HALF;
 
-  // The encoder's first byte is always 0; the next four prime the code: with the range at
-  // 0, each bit of even odds only shifts a byte in.
+  // The encoder's first byte is always 0; the next four prime the code. With the range at
+  // 0, each even-odds bit only shifts a byte in.
   if (srcLen == 0 || src[0] != 0) return LZMA_ERROR;
-  coder = { range: 0, code: 0, next: ptrAdd(src, 1), end: ptrAdd(src, srcLen) };
-  direct(4);
-  coder.range = 0xFFFF_FFFF;
+  inPtr = ptrAdd(src, 1);
+  inEnd = ptrAdd(src, srcLen);
+  range = 0;
+  for (let k: u32 = 0; k < 4; k++) bit(DIRECT);
+  range = 0xFFFF_FFFF;
 
   let state: u32 = 0; // 0..6 after a literal, 7..11 after a match
   // The last four distances, most recent first.
@@ -239,7 +227,7 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
         reps[0] = distance(len);
         if (reps[0] == 0xFFFF_FFFF) {
           // The end marker; a stream that ends cleanly leaves the code at 0.
-          if (coder.code != 0) return LZMA_ERROR;
+          if (code != 0) return LZMA_ERROR;
           break;
         }
       }
@@ -251,6 +239,6 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
     if (end > dstLen) end = dstLen;
     for (let i: usize = from; pos < end; i++) dst[pos++] = dst[i];
   }
-  if (coder.next > coder.end) return LZMA_ERROR;
+  if (inPtr > inEnd) return LZMA_ERROR;
   return pos;
 }
