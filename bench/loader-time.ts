@@ -6,9 +6,12 @@
 // estimate of the cost on a quiet machine: other work on the host can only add to a
 // phase (QEMU's guest clocks follow the host's real time), never take from it.
 //
-// Paired: the loader as built (-Oz: size first, @hot functions at speed) and the same
-// loader at -O2 boot in turns, one boot of each per round (the order alternating), so that
-// both see the same load; the ratio of their totals is the median of the per-round ratios.
+// Paired: the boot file as built (BOOTX64.EFI / BOOTAA64.EFI: the stub unpacks the loader,
+// linker/pack.ts, and the loader's clock starts at the stub's entry, so its first phases
+// are `unpack` and `load`) and the loader alone (loader-<arch>.efi, the same -Oz loader
+// started by the firmware itself) boot in turns, one boot of each per round (the order
+// alternating), so that both see the same load; the ratio of their totals is the median
+// of the per-round ratios.
 //
 // --icount: QEMU runs with `-icount shift=0` (each guest instruction advances the guest's
 // clocks by 1 ns), so every "ms" is a million guest instructions whatever the host's load:
@@ -27,9 +30,8 @@ import {
 } from '../qemu/harness';
 import { launchQemu } from '../qemu/runner';
 import { buildAll } from '../scripts/build';
-import { compileAll, OptLevel } from '../toolchain/src/driver';
 import { buildEsp } from '../scripts/esp';
-import { Arch, ARCHES, archInfo, bootArtifacts, repoRoot } from '../scripts/paths';
+import { Arch, ARCHES, archInfo, bootArtifacts } from '../scripts/paths';
 
 export interface LoaderTimeOptions {
   runs: number;
@@ -43,9 +45,8 @@ export interface LoaderTimeOptions {
 
 const GOAL_MS = 60;
 
-/** The builds compared: the shipped loader (scripts/build.ts: -Oz) and the same at -O2. */
-interface Variant { name: string; opt: OptLevel }
-const VARIANTS: Variant[] = [{ name: '-Oz', opt: 'z' }, { name: '-O2', opt: 2 }];
+/** The files compared: the boot file as built, and the loader it holds, alone. */
+const VARIANTS = [{ name: 'boot file' }, { name: 'loader alone' }];
 
 async function bootOnce(arch: Arch, esp: string, icount: boolean): Promise<LoaderTimes | string> {
   const fw = prepareFirmware(arch);
@@ -87,19 +88,11 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
   const sections: string[] = [];
   const loadAtStart = os.loadavg()[0];
   try {
-    // The -O2 loaders (the -Oz ones are the build's own).
-    const o2 = (arch: Arch) => path.join(work, `loader-O2-${arch}.efi`);
-    const built = await compileAll(arches.map((arch) => ({
-      entry: path.join(repoRoot(), 'loader', 'main.ts'), target: archInfo(arch).uefiTarget, output: o2(arch), optLevel: 2,
-    })));
-    built.forEach((r, i) => {
-      if (!r.ok) throw new Error(`cannot build the -O2 loader for ${arches[i]}: ${r.diagnostics.count} errors`);
-    });
     for (const arch of arches) {
       const art = bootArtifacts(arch);
-      const loaders = [art.loader, o2(arch)];
-      const esps = VARIANTS.map((v, j) => {
-        const esp = path.join(work, `esp-${arch}${v.name}.img`);
+      const loaders = [art.loader, art.loaderImage];
+      const esps = VARIANTS.map((_v, j) => {
+        const esp = path.join(work, `esp-${arch}-${j}.img`);
         buildEsp(esp, [
           { hostPath: loaders[j], espPath: `/EFI/BOOT/${archInfo(arch).efiBootName}` },
           { hostPath: art.kernel, espPath: `/tsboot/kernel-${arch}.elf` },
@@ -134,7 +127,7 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
       const col = (j: number, name: string) => runs[j].map((r) => r.phases.find((p) => p.name === name)?.us ?? NaN);
       const rows = names.map((n) => [n, ...VARIANTS.flatMap((_, j) => [fmt(median(col(j, n))), fmt(Math.min(...col(j, n)))])]);
       const totals = runs.map((rs) => rs.map((r) => r.totalUs));
-      // The docs quote the build's loader (-Oz, variant 0) in milliseconds; --icount counts instructions.
+      // The docs quote the boot file (variant 0) in milliseconds; --icount counts instructions.
       if (!opts.icount) {
         opts.figure?.(`loader.${arch}.min`, Math.min(...totals[0]) / 1000);
         opts.figure?.(`loader.${arch}.median`, median(totals[0]) / 1000);
@@ -144,9 +137,9 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
       const goals = VARIANTS.map((v, j) => `${v.name} ${goalText(Math.min(...totals[j]), median(totals[j]))}`).join(', ');
       sections.push(
         `${arch} (${runs[0].length} + ${runs[1].length} boots${errors.length ? `, ${errors.length} failed` : ''}; ` +
-          `loader ${sizes[0]} B at -Oz, ${sizes[1]} B at -O2)` +
+          `boot file ${sizes[0]} B, loader ${sizes[1]} B)` +
           `${opts.icount ? '' : `: goal ≤ ${GOAL_MS} ms: ${goals}`}. ` +
-          `-O2 / -Oz, total: ${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} (median of the per-round ratios).\n\n` +
+          `loader alone / boot file, total: ${ratios.length ? `${median(ratios).toFixed(2)}×` : '—'} (median of the per-round ratios).\n\n` +
           mdTable(['phase', ...VARIANTS.flatMap((v) => [`${v.name} median (ms)`, `${v.name} min (ms)`])], rows,
             ['l', 'r', 'r', 'r', 'r']),
       );
@@ -163,7 +156,8 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
     `\`node build/js/bench/loader-time.js --runs ${opts.runs}${opts.icount ? ' --icount' : ''}\`: the real loader and kernel, QEMU TCG with the default machine, CPU and ` +
       `firmware (\`npm run qemu:<arch>\`'s boot), ${os.availableParallelism()} CPUs, load average ${loadAtStart.toFixed(2)} at the start. ` +
       'Phases as the loader reports them (`[loader] time:`, loader/clock.ts), from its entry to just before the jump to the kernel. ' +
-      'The loader as built (-Oz) and the same loader at -O2 boot in turns, one of each per round.' + unit,
+      'The boot file as built (its stub unpacks the loader: the phases `unpack` and `load`) and the loader alone ' +
+      '(loader-<arch>.efi, started by the firmware) boot in turns, one of each per round.' + unit,
     '',
     sections.join('\n\n'),
   ].join('\n');
@@ -172,8 +166,8 @@ export async function runLoaderTimeBench(opts: LoaderTimeOptions): Promise<strin
 async function cliMain(argv: string[]): Promise<number> {
   const args = await yargs(argv)
     .scriptName('node build/js/bench/loader-time.js')
-    .usage('$0 [--runs N] [--arch x86_64|aarch64|all] [--icount]\n\nBoots the loader (as built, -Oz, and at -O2, in turns) and kernel in QEMU ' +
-      'and reports the loader\'s phase times (median and minimum) for both.')
+    .usage('$0 [--runs N] [--arch x86_64|aarch64|all] [--icount]\n\nBoots the boot file (the self-extracting loader) and the loader alone, ' +
+      'in turns, with the kernel in QEMU, and reports the loader\'s phase times (median and minimum) for both.')
     .option('runs', { type: 'number', default: 5, describe: 'boots per architecture' })
     .option('arch', { choices: [...ARCHES, 'all'] as const, default: 'all' as const, describe: 'architecture' })
     .option('icount', { type: 'boolean', default: false, describe: 'count guest instructions (QEMU -icount shift=0) instead of time' })

@@ -553,6 +553,12 @@ export const DEVICE_PATH_GUID: EfiGuid = {
   Data1: 0x09576E91, Data2: 0x6D3F, Data3: 0x11D2,
   Data4: [0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B],
 };
+/** EFI_LOADED_IMAGE_DEVICE_PATH_PROTOCOL: on an image's handle, the full device path it was
+ *  loaded from (the device's nodes and then its file path). */
+export const LOADED_IMAGE_DEVICE_PATH_GUID: EfiGuid = {
+  Data1: 0xBC62157E, Data2: 0x3E33, Data3: 0x4FEC,
+  Data4: [0x99, 0x20, 0x2D, 0x3B, 0x36, 0xD7, 0x50, 0xDF],
+};
 export const SIMPLE_TEXT_OUTPUT_GUID: EfiGuid = {
   Data1: 0x387477C2, Data2: 0x69C7, Data3: 0x11D2,
   Data4: [0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B],

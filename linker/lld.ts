@@ -32,6 +32,8 @@ export interface LinkRequest {
   linkerScript?: string;
   /** The PDB path recorded in a PE image with debug info (default: next to the output). */
   pdbPath?: string;
+  /** PE: sections to merge, as lld-link's /merge:from=to. */
+  merge?: string[];
 }
 
 async function run(cmd: string, args: string[]): Promise<void> {
@@ -44,6 +46,7 @@ export async function link(req: LinkRequest): Promise<void> {
   if (req.kind === 'pe') {
     const args = ['/subsystem:efi_application', '/entry:efi_main', '/nodefaultlib', `/machine:${req.arch === 'x86_64' ? 'x64' : 'arm64'}`,
       '/opt:ref', '/opt:icf', '/Brepro', `/filealign:${PE_FILE_ALIGNMENT}`, `/out:${req.output}`, ...req.objects];
+    for (const m of req.merge ?? []) args.push(`/merge:${m}`);
     if (req.debug) {
       args.push('/debug', `/pdb:${req.output.replace(/\.[^.\/]+$/, '')}.pdb`);
       if (req.pdbPath) args.push(`/pdbaltpath:${req.pdbPath}`);

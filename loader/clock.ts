@@ -32,6 +32,23 @@ export function clockStart(tsc: u64): void {
   marks = 0;
 }
 
+/**
+ * The loader was unpacked by the boot file's stub (loader/unpack/main.ts), which read the
+ * counter at its own entry (`stubEntry`) and after decoding (`decoded`): the clock then
+ * starts at the stub's entry, and the first two phases are `unpack` (decoding) and `load`
+ * (LoadImage and StartImage, up to this loader's entry). Ignored unless called before any
+ * mark with time stamps in that order.
+ */
+export function clockStartedByStub(stubEntry: u64, decoded: u64): void {
+  if (marks != 0 || stubEntry > decoded || decoded > entry) return;
+  markTicks[0] = decoded;
+  markNames[0] = "unpack";
+  markTicks[1] = entry;
+  markNames[1] = "load";
+  marks = 2;
+  entry = stubEntry;
+}
+
 /** Finds the counter's rate and logs it with its source. */
 export function clockCalibrate(): void {
   let source: cstr = archTimestampHzSource();

@@ -23,7 +23,8 @@ import { menuInit, menuChoose, menuEntryEnded, menuLogBooting, menuLogNothingLef
 import { tsbootBoot } from "./tsboot";
 import { linuxBoot } from "./linux";
 import { efiChainload } from "./image";
-import { clockStart, clockCalibrate, clockMark } from "./clock";
+import { clockStart, clockStartedByStub, clockCalibrate, clockMark } from "./clock";
+import { type UnpackRecord, unpackRecord } from "./unpack/record";
 import { archName, archTimestamp } from "./arch/index";
 
 /** How long an error stays on screen before control returns to the firmware. */
@@ -55,6 +56,8 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   let li: Ptr<EfiLoadedImage> = efiLoadedImage();
   if (li == null) return giveUp(EFI_UNSUPPORTED);
   log(`loader@${hex(addr(li.ImageBase))} size ${hex(li.ImageSize)}`);
+  let unpacked: Ptr<UnpackRecord> = unpackRecord(li.LoadOptions, li.LoadOptionsSize);
+  if (unpacked != null) clockStartedByStub(unpacked.entryTicks, unpacked.decodedTicks);
   // One line a person can photograph when reporting a failure on a real machine.
   let minor: u64 = u64(systemTable.Hdr.Revision & 0xFFFF);
   let vendor: wstr = systemTable.FirmwareVendor == null ? "" : asWstr(systemTable.FirmwareVendor);

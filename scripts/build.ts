@@ -1,6 +1,10 @@
 // Incremental build of the boot artifacts with the tsboot compiler:
-//   loader/main.ts      -> build/<arch>/BOOTX64.EFI | BOOTAA64.EFI   (--target <arch>-uefi)
-//   kernel-stub/main.ts -> build/<arch>/kernel-<arch>.elf             (--target <arch>-elf)
+//   loader/main.ts        -> build/<arch>/loader-<arch>.efi   (--target <arch>-uefi -Oz)
+//   loader/unpack/main.ts -> build/<arch>/unpack-<arch>.o     (the same, an object)
+//   kernel-stub/main.ts   -> build/<arch>/kernel-<arch>.elf   (--target <arch>-elf)
+// and then the boot file, build/<arch>/BOOTX64.EFI | BOOTAA64.EFI: the unpack stub linked
+// around the loader compressed (linker/pack.ts; docs/boot-protocol.md, "The
+// self-extracting loader").
 //
 // One process builds every stale artifact (toolchain/src/driver.ts compileAll): the
 // programs are parsed together, so the std library, the declarations and the modules the
@@ -23,6 +27,7 @@ import type { CompileOptions, CompileResult } from '../toolchain/src/driver';
 import { Arch, ARCHES, archInfo, bootArtifacts, displayPath, repoRoot } from './paths';
 import { BuildContext, clearStamp, compilerHash, staleReason, writeStamp } from './stamp';
 import { toolIdentity } from '../toolchain/src/link/tools';
+import { packLoader, packerIdentity } from '../linker/pack';
 import { loadTypescript, useOneShotFlags } from '../toolchain/src/startup';
 
 export class BuildError extends Error {
@@ -37,8 +42,9 @@ export interface BuildOptions {
   force?: boolean;
   /** Pass -g (debug info) to the compiler. */
   debug?: boolean;
-  /** Only these artifacts (default both; `tsboot run` needs only the loader). */
-  only?: BuildStep['what'];
+  /** Only the loader (with its stub and the packed boot file) or only the kernel (default
+   *  both; `tsboot run` needs only the loader). */
+  only?: 'loader' | 'kernel';
   /** Tool processes at once (default: the number of CPUs). */
   jobs?: number;
   /** Progress lines (default console.log). */
@@ -47,12 +53,14 @@ export interface BuildOptions {
 
 export interface BuildStep {
   arch: Arch;
-  what: 'loader' | 'kernel';
+  what: 'loader' | 'unpack stub' | 'kernel';
   entry: string;
   target: string;
   out: string;
   /** -Oz for the loaders (size first; their inner loops are @hot), the default -O2 otherwise. */
   optLevel?: 'z';
+  /** An object to link later (the unpack stub) instead of a linked program. */
+  emit?: 'obj';
 }
 
 export function buildSteps(arch: Arch): BuildStep[] {
@@ -60,19 +68,38 @@ export function buildSteps(arch: Arch): BuildStep[] {
   const a = bootArtifacts(arch);
   const info = archInfo(arch);
   return [
-    // Issue 14: loaders within 32 KiB.
+    // Issue 14: loaders within 32 KiB (the boot file holds the loader compressed).
     {
-      arch, what: 'loader', entry: path.join(root, 'loader', 'main.ts'), target: info.uefiTarget, out: a.loader,
+      arch, what: 'loader', entry: path.join(root, 'loader', 'main.ts'), target: info.uefiTarget, out: a.loaderImage,
       optLevel: 'z',
+    },
+    {
+      arch, what: 'unpack stub', entry: path.join(root, 'loader', 'unpack', 'main.ts'), target: info.uefiTarget,
+      out: a.unpackStub, optLevel: 'z', emit: 'obj',
     },
     { arch, what: 'kernel', entry: path.join(root, 'kernel-stub', 'main.ts'), target: info.elfTarget, out: a.kernel },
   ];
 }
 
+/** The boot file of `arch` and what it is packed from. */
+interface PackStep { arch: Arch; out: string; image: string; stub: string }
+
+function packSteps(arches: readonly Arch[]): PackStep[] {
+  return arches.map((arch) => {
+    const a = bootArtifacts(arch);
+    return { arch, out: a.loader, image: a.loaderImage, stub: a.unpackStub };
+  });
+}
+
+/** What packing is made with besides its two inputs: the packer's code and xz. */
+function packContext(): BuildContext {
+  return { flags: ['pack'], compiler: compilerHash(), tools: `${toolIdentity()}\n${packerIdentity()}` };
+}
+
 /** What a build of `step` is made with besides its sources: flags, compiler, tools. */
 function contextOf(step: BuildStep, opts: BuildOptions): BuildContext {
   // Debug info names the current directory (the compile unit's), so it is a flag too.
-  const flags = ['--target', step.target, ...(step.optLevel ? [`-O${step.optLevel}`] : []),
+  const flags = ['--target', step.target, ...(step.optLevel ? [`-O${step.optLevel}`] : []), ...(step.emit ? ['--emit', step.emit] : []),
     ...(opts.debug ? ['-g', `cwd=${process.cwd()}`] : [])];
   return { flags, compiler: compilerHash(), tools: toolIdentity() };
 }
@@ -88,13 +115,16 @@ export async function buildAll(arches: readonly Arch[], opts: BuildOptions = {})
   const root = repoRoot();
   const driverJs = path.join(root, 'build', 'js', 'toolchain', 'src', 'driver.js');
   if (!fs.existsSync(driverJs)) throw new BuildError(`the tsboot compiler is not built (${displayPath(driverJs)} is missing); run \`npm run setup\``);
-  const steps = arches.flatMap(buildSteps).filter((st) => !opts.only || st.what === opts.only);
+  const steps = arches.flatMap(buildSteps).filter((st) => !opts.only || (st.what === 'kernel') === (opts.only === 'kernel'));
+  const packs = opts.only === 'kernel' ? [] : packSteps(arches);
   for (const s of steps) {
     if (!fs.existsSync(s.entry)) throw new BuildError(`cannot build the ${s.arch} ${s.what}: ${displayPath(s.entry)} does not exist`);
   }
   const stale = () => steps.map((s) => ({ step: s, why: opts.force ? 'forced' : staleReason(s.out, contextOf(s, opts)) }));
-  if (stale().every((s) => s.why === undefined)) {
-    for (const s of steps) log(`build: ${s.arch} ${s.what} is up to date (${displayPath(s.out)})`);
+  const stalePack = (p: PackStep) => (opts.force ? 'forced' : staleReason(p.out, packContext()));
+  if (stale().every((s) => s.why === undefined) && packs.every((p) => stalePack(p) === undefined)) {
+    for (const s of steps) if (s.what !== 'unpack stub') log(`build: ${s.arch} ${s.what} is up to date (${displayPath(s.out)})`);
+    for (const p of packs) log(`build: ${p.arch} boot file is up to date (${displayPath(p.out)})`);
     return [];
   }
   const unlock = await lockBuild(log);
@@ -109,7 +139,18 @@ export async function buildAll(arches: readonly Arch[], opts: BuildOptions = {})
       }
     }
     if (todo.length) await compileSteps(todo, opts, log);
-    return todo.map((s) => s.out);
+    const packed: string[] = [];
+    for (const p of packs) {
+      const why = stalePack(p);
+      if (why === undefined) {
+        log(`build: ${p.arch} boot file is up to date (${displayPath(p.out)})`);
+        continue;
+      }
+      log(`build: ${p.arch} boot file: ${displayPath(p.image)} packed -> ${displayPath(p.out)} (${why})`);
+      await pack(p, log);
+      packed.push(p.out);
+    }
+    return [...todo.map((s) => s.out), ...packed];
   } finally {
     unlock();
   }
@@ -130,7 +171,7 @@ async function compileSteps(todo: BuildStep[], opts: BuildOptions, log: (s: stri
   loadTypescript();
   const driver = require(path.join(root, 'build', 'js', 'toolchain', 'src', 'driver.js')) as typeof import('../toolchain/src/driver');
   const reqs: CompileOptions[] = todo.map((s) => ({
-    entry: s.entry, target: s.target, output: s.out, debug: opts.debug, optLevel: s.optLevel,
+    entry: s.entry, target: s.target, output: s.out, debug: opts.debug, optLevel: s.optLevel, emit: s.emit,
   }));
   const start = performance.now();
   const failed: string[] = [];
@@ -160,6 +201,24 @@ async function compileSteps(todo: BuildStep[], opts: BuildOptions, log: (s: stri
   }
   if (failed.length) throw new BuildError(`building ${failed.join(', ')} failed; diagnostics are above`);
   log(`build: ${todo.length} artifact${todo.length === 1 ? '' : 's'} in ${sec(performance.now() - start)} (parse, shared: ${sec(results[0].timings.parse)})`);
+}
+
+/** Links the boot file of p.arch: the unpack stub around the loader, compressed. */
+async function pack(p: PackStep, log: (s: string) => void): Promise<void> {
+  clearStamp(p.out);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tsboot-pack-'));
+  const start = performance.now();
+  try {
+    const r = await packLoader(p.image, p.stub, p.arch, p.out, tmp);
+    writeStamp(p.out, [p.image, p.stub], packContext(), false);
+    log(`build: ${p.arch} boot file packed in ${sec(performance.now() - start)}: ${displayPath(p.out)}, ` +
+      `${fs.statSync(p.out).size} bytes (the loader's ${r.imageSize} as ${r.streamSize} of LZMA)`);
+  } catch (e) {
+    fs.rmSync(p.out, { force: true });
+    throw e;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 function sec(ms: number | undefined): string {

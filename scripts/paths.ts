@@ -59,9 +59,22 @@ export function archBuildDir(arch: Arch): string {
 }
 
 /** Boot artifacts produced by scripts/build.ts. */
-export function bootArtifacts(arch: Arch): { loader: string; kernel: string } {
+export interface BootArtifacts {
+  /** BOOTX64.EFI / BOOTAA64.EFI: what goes on the boot volume (the self-extracting loader). */
+  loader: string;
+  kernel: string;
+  /** The loader itself (loader/main.ts), which `loader` holds compressed (linker/pack.ts). */
+  loaderImage: string;
+  /** The self-extracting stub's object (loader/unpack/main.ts), linked around the payload. */
+  unpackStub: string;
+}
+
+export function bootArtifacts(arch: Arch): BootArtifacts {
   const dir = archBuildDir(arch);
-  return { loader: path.join(dir, archInfo(arch).efiBootName), kernel: path.join(dir, `kernel-${arch}.elf`) };
+  return {
+    loader: path.join(dir, archInfo(arch).efiBootName), kernel: path.join(dir, `kernel-${arch}.elf`),
+    loaderImage: path.join(dir, `loader-${arch}.efi`), unpackStub: path.join(dir, `unpack-${arch}.o`),
+  };
 }
 
 /** A path relative to the current directory when that is shorter, for messages. */

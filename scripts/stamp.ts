@@ -131,12 +131,16 @@ export function staleReason(output: string, ctx: BuildContext): string | undefin
   return undefined;
 }
 
-/** Records that `output` was just built from `inputs` in `ctx`. */
-export function writeStamp(output: string, inputs: readonly string[], ctx: BuildContext): void {
+/**
+ * Records that `output` was just built from `inputs` in `ctx`. With `watchDirs` false the
+ * inputs' directories are not recorded: for inputs named exactly (build outputs), where
+ * no import resolution could change with a new file beside them.
+ */
+export function writeStamp(output: string, inputs: readonly string[], ctx: BuildContext, watchDirs = true): void {
   const stamp: Stamp = { version: STAMP_VERSION, ...ctx, inputs: {}, dirs: {}, output: fileHash(output) ?? '' };
   for (const f of [...new Set(inputs)].sort()) {
     stamp.inputs[key(f)] = fileHash(f) ?? '';
-    stamp.dirs[key(path.dirname(f))] = dirHash(path.dirname(f)) ?? '';
+    if (watchDirs) stamp.dirs[key(path.dirname(f))] = dirHash(path.dirname(f)) ?? '';
   }
   fs.writeFileSync(stampPath(output), JSON.stringify(stamp, null, 1) + '\n');
 }

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { buildArch } from '../../scripts/build';
 import { buildEsp, EspFile, EspOptions } from '../../scripts/esp';
 import { bootCfgText } from '../../scripts/bootcfg';
-import { bootArtifacts, Arch } from '../../scripts/paths';
+import { bootArtifacts, Arch, BootArtifacts } from '../../scripts/paths';
 import { FirmwareName, prepareFirmware } from '../../ovmf/firmware';
 import { DiskBus, launchQemu, X86Machine } from '../../qemu/runner';
 import { summaryProblems } from './memcheck';
@@ -31,7 +31,7 @@ export interface BootRun {
 }
 
 /** Builds (if stale) and returns the paths of the boot artifacts. */
-export async function buildBoot(arch: Arch): Promise<{ loader: string; kernel: string }> {
+export async function buildBoot(arch: Arch): Promise<BootArtifacts> {
   await buildArch(arch, { log: (s) => process.stdout.write(`    ${s}\n`) });
   return bootArtifacts(arch);
 }

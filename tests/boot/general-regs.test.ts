@@ -5,8 +5,9 @@
 // Two views of the same code:
 //   - the assembly clang makes from the IR (`tsboot compile --emit asm`, the same pipeline as
 //     the object): exact, every instruction of every function, data directives excluded;
-//   - llvm-objdump's linear sweep of the linked BOOTX64.EFI / BOOTAA64.EFI: what the firmware
-//     loads. On x86_64 COFF some switch jump tables live in .text; their entries decode as
+//   - llvm-objdump's linear sweep of the linked loader (loader-<arch>.efi, which the boot
+//     file BOOTX64.EFI / BOOTAA64.EFI holds compressed and hands to the firmware's
+//     LoadImage) and of the unpack stub's object: what runs. On x86_64 COFF some switch jump tables live in .text; their entries decode as
 //     junk (`fcos`), so the bytes of each table found through its dispatch sequence
 //     (`leaq T(%rip), %r`, then `movslq (%r,%i,4)`, at once or, at -Oz, later in the
 //     function) are skipped.
@@ -80,15 +81,27 @@ for (const arch of ARCHES) {
     assert.is(hits.length, 0, `FP/SIMD instructions in sha256 for ${arch}-linux --general-regs-only:\n${show(hits)}`);
   });
 
-  for (const [what, entry, target] of [['loader', 'loader/main.ts', info.uefiTarget], ['kernel', 'kernel-stub/main.ts', info.elfTarget]]) {
+  for (const [what, entry, target] of [
+    ['loader', 'loader/main.ts', info.uefiTarget], ['unpack stub', 'loader/unpack/main.ts', info.uefiTarget],
+    ['kernel', 'kernel-stub/main.ts', info.elfTarget],
+  ]) {
     test(`${arch}: the ${what} (${target}) has no FP/SIMD instruction in its assembly`, async () => {
       const hits = fpInstructions(arch, await compileAsm(entry, target, path.join(tmp, `${what}-${arch}.s`)));
       assert.is(hits.length, 0, `FP/SIMD instructions in the ${what} for ${target}:\n${show(hits)}`);
     });
   }
 
-  test(`${arch}: llvm-objdump finds no FP/SIMD instruction in ${info.efiBootName}`, async () => {
-    const { loader } = await buildBoot(arch);
+  // The loader the boot file holds (its code; the boot file's .text is mostly the payload,
+  // data that would disassemble as anything). The stub's code: its object, below.
+  test(`${arch}: llvm-objdump finds no FP/SIMD instruction in loader-${arch}.efi or the unpack stub`, async () => {
+    const { loaderImage: loader, unpackStub } = await buildBoot(arch);
+    const stubHits: (Insn & { va: number; comment: string })[] = [];
+    for (const line of runTool('llvm-objdump-16', ['-d', '--no-show-raw-insn', unpackStub]).split('\n')) {
+      const m = /^\s*([0-9a-f]+):\s+([a-z][\w.]*)\s*(.*?)\s*(?:(?:#|\/\/)(.*))?$/.exec(line);
+      if (m) stubHits.push({ where: `0x${m[1]}`, va: parseInt(m[1], 16), mnemonic: m[2], operands: m[3], comment: m[4] ?? '' });
+    }
+    assert.ok(stubHits.length > 200, `only ${stubHits.length} instructions disassembled from ${unpackStub}`);
+    assert.is(fpInstructions(arch, stubHits).length, 0, `FP/SIMD instructions in ${unpackStub}:\n${show(fpInstructions(arch, stubHits))}`);
     const bytes = fs.readFileSync(loader);
     const pe = parsePe(bytes);
     const text = sectionByName(pe, '.text')!;

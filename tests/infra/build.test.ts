@@ -2,13 +2,15 @@
 // x86_64 only: what it rebuilds after each kind of change, and that it rebuilds nothing
 // otherwise. Every run is a fresh `node build/js/scripts/build.js` process, as from npm.
 //
-// Asserted: the one-process build gives the same bytes as a separate `tsboot compile`;
+// Asserted: the one-process build gives the same loader bytes as a separate `tsboot
+// compile`, and packs the boot file around them (linker/pack.ts);
 // nothing changed or only a file's time changed: nothing rebuilt; a comment in a shared
 // file: both rebuilt, clang skipped (same IR, object cache); a kernel-only edit: only the
 // kernel rebuilt, with clang; a new file next to the sources, other flags, a changed
 // compiler, other LLVM tools or an edited output: rebuilt, saying why; a syntax error: a
 // diagnostic with file:line:col and no stamp, so the next build tries again; two builds at
-// once: one compiles, the other waits and finds everything current.
+// once: one compiles, the other waits and finds everything current; the boot file is
+// packed again exactly when the loader or the stub changed, or it was edited.
 // @suite long 90
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -24,7 +26,8 @@ fs.mkdirSync(tree);
 copyBuildTree(tree);
 test.after(() => tmp.remove());
 
-const loader = path.join(tree, 'build', 'x86_64', 'BOOTX64.EFI');
+const bootFile = path.join(tree, 'build', 'x86_64', 'BOOTX64.EFI');
+const loader = path.join(tree, 'build', 'x86_64', 'loader-x86_64.efi');
 const kernel = path.join(tree, 'build', 'x86_64', 'kernel-x86_64.elf');
 
 interface Run { status: number | null; out: string }
@@ -49,12 +52,14 @@ function ok(r: Run): string {
   return r.out;
 }
 
-/** The build's line about `what` (loader or kernel). */
-function line(out: string, what: 'loader' | 'kernel'): string {
+type What = 'loader' | 'kernel' | 'boot file';
+
+/** The build's line about `what`. */
+function line(out: string, what: What): string {
   return out.split('\n').filter((l) => l.startsWith(`build: x86_64 ${what}`)).join('\n');
 }
 
-function upToDate(out: string, what: 'loader' | 'kernel'): boolean {
+function upToDate(out: string, what: What): boolean {
   return line(out, what).includes('is up to date');
 }
 
@@ -66,17 +71,19 @@ function edit(rel: string, f: (s: string) => string): void {
 test('a first build gives the bytes of a separate tsboot compile', () => {
   // The build makes loaders with -Oz (scripts/build.ts), so the separate compile does too.
   const out = ok(build());
-  assert.match(out, /2 artifacts in/);
+  assert.match(out, /3 artifacts in/);
+  assert.match(line(out, 'boot file'), /packed in .*BOOTX64\.EFI, \d+ bytes/);
   const single = path.join(tmp.dir, 'single.efi');
   const c = spawnSync(process.execPath, [path.join(tree, 'bin', 'tsboot.js'), 'compile', path.join(tree, 'loader', 'main.ts'), '--target', 'x86_64-uefi', '-Oz', '-o', single], { cwd: tree, encoding: 'utf8' });
   assert.is(c.status, 0, c.stderr);
-  assert.ok(fs.readFileSync(single).equals(fs.readFileSync(loader)), 'BOOTX64.EFI from the build differs from tsboot compile\'s');
+  assert.ok(fs.readFileSync(single).equals(fs.readFileSync(loader)), 'loader-x86_64.efi from the build differs from tsboot compile\'s');
+  assert.ok(fs.statSync(bootFile).size < fs.statSync(loader).size, 'the boot file is not smaller than the loader it holds');
 });
 
 test('nothing changed, or only modification times: nothing is rebuilt', () => {
   const before = fs.statSync(kernel).mtimeMs;
   let out = ok(build());
-  assert.ok(upToDate(out, 'loader') && upToDate(out, 'kernel'), out);
+  assert.ok(upToDate(out, 'loader') && upToDate(out, 'kernel') && upToDate(out, 'boot file'), out);
   const now = new Date();
   fs.utimesSync(path.join(tree, 'common', 'bootinfo.ts'), now, now);
   fs.utimesSync(path.join(tree, 'build', 'js', 'toolchain', 'src', 'driver.js'), now, now);
@@ -93,6 +100,8 @@ test('a comment in a shared file: both rebuilt, clang skipped (same IR)', () => 
   assert.match(line(out, 'kernel'), /object cached, clang skipped/);
   assert.match(line(out, 'loader'), /object cached, clang skipped/);
   assert.ok(fs.readFileSync(kernel).equals(bytes), 'the kernel changed although its IR did not');
+  // The same loader bytes: the boot file's record still holds.
+  assert.ok(upToDate(out, 'boot file'), out);
 });
 
 test('a kernel-only edit rebuilds only the kernel, through clang', () => {
@@ -102,6 +111,18 @@ test('a kernel-only edit rebuilds only the kernel, through clang', () => {
   assert.match(line(out, 'kernel'), /kernel-stub\/main\.ts changed/);
   assert.match(line(out, 'kernel'), /clang \d/);
   assert.match(out, /1 artifact in/);
+  assert.ok(upToDate(out, 'boot file'), out);
+});
+
+test('a loader edit packs the boot file again; an edited boot file is packed again', () => {
+  edit('loader/main.ts', (s) => s.replace('starting`);', 'starting.`);'));
+  let out = ok(build());
+  assert.match(line(out, 'loader'), /loader\/main\.ts changed/);
+  assert.match(line(out, 'boot file'), /packed in/);
+  fs.appendFileSync(bootFile, Buffer.from([0]));
+  out = ok(build());
+  assert.ok(upToDate(out, 'loader'), out);
+  assert.match(line(out, 'boot file'), /packed in/);
 });
 
 test('a new file next to a source, other flags, another compiler, other tools, an edited output: rebuilt', () => {
@@ -155,7 +176,7 @@ test('two builds at once: one compiles, the other waits and finds everything cur
   const [a, b] = await Promise.all([buildAsync(), buildAsync()]);
   ok(a);
   ok(b);
-  const compiled = [a, b].filter((r) => /2 artifacts in/.test(r.out));
+  const compiled = [a, b].filter((r) => /3 artifacts in/.test(r.out));
   assert.is(compiled.length, 1, `${a.out}\n---\n${b.out}`);
   const other = compiled[0] === a ? b : a;
   assert.ok(upToDate(other.out, 'loader') && upToDate(other.out, 'kernel'), other.out);

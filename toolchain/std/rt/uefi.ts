@@ -32,13 +32,18 @@ export function uefiImageHandle(): Ptr<void> { return imageHandle; }
 export function uefiSystemTable(): Ptr<void> { return systemTable; }
 export function uefiBootServicesExited(): void { bootServicesGone = true; }
 
+/** consoleWrite's chunk of UTF-16. Not a local: a local array is zeroed on every call, and
+ *  in a program as small as the self-extracting loader's stub that zeroing alone would link
+ *  in memset. Boot services run one caller at a time, so one buffer serves. */
+let conOutChunk: Arr<u16, 130>;
+
 /** @symbol tsboot_console_write */
 export function consoleWrite(p: Ptr<u8>, n: usize): void {
   if (bootServicesGone || systemTable == null) return;
   const out: Ptr<TextOutput> = load<Ptr<TextOutput>>(addr(systemTable) + ST_CONOUT);
   if (out == null) return;
   // ConOut takes UTF-16; convert in chunks, turning \n into \r\n.
-  let buf: Arr<u16, 130>;
+  const buf: Ptr<u16> = addressOf(conOutChunk[0]);
   let j: usize = 0;
   for (let i: usize = 0; i < n; i++) {
     const c: u8 = p[i];
@@ -47,7 +52,7 @@ export function consoleWrite(p: Ptr<u8>, n: usize): void {
     j++;
     if (j >= 126 || i + 1 == n) {
       buf[j] = 0;
-      out.OutputString(cast<u16>(addressOf(buf)));
+      out.OutputString(buf);
       j = 0;
     }
   }
