@@ -1,7 +1,7 @@
 // The LZMA1 decoder of the self-extracting loader (loader/unpack/lzma.ts) against xz as the
 // oracle: xz compresses (raw LZMA1, preset 9e, several lc/lp/pb), tests/subset/unlzma
 // decodes, built for x86_64-linux and aarch64-linux (under qemu-aarch64), and the output
-// must be xz's input byte for byte: the two built loaders, edge-case inputs, and every way
+// must be xz's input byte for byte: the two loader images, edge-case inputs, and every way
 // the output buffer can end (at the end marker, exactly full, too small). Corrupt and
 // truncated streams and unsupported properties must give LZMA_ERROR: exit status 1, no
 // crash, no hang.
@@ -20,7 +20,7 @@ let dir = '';
 const exe: Record<string, string> = {};
 const noXz = onPath('xz') ? undefined : 'xz is not installed (Debian package xz-utils)';
 
-/** lc/lp/pb the loaders are packed with (3/0/0 for x86_64, 1/2/2 for aarch64) and the extremes. */
+/** lc/lp/pb the loaders are packed with (linker/pack.ts: 3/0/0 for x86_64, 1/2/2 for aarch64) and others. */
 const PROPS: [number, number, number][] = [[3, 0, 0], [1, 2, 2], [0, 0, 0], [4, 0, 4], [0, 4, 2], [2, 1, 1]];
 
 test.before(() => {
@@ -111,10 +111,11 @@ function edgeInputs(): [string, Buffer][] {
   ];
 }
 
-testIf(test, 'the two built loaders decode byte for byte, for several lc/lp/pb, on both architectures', noXz, async () => {
+testIf(test, 'the two loader images decode byte for byte, for several lc/lp/pb, on both architectures', noXz, async () => {
   await buildAll(['x86_64', 'aarch64'], { only: 'loader', log: () => {} });
   for (const loaderArch of ARCHES) {
-    const loader = fs.readFileSync(bootArtifacts(loaderArch).loader);
+    // The loader itself, which the boot file holds compressed.
+    const loader = fs.readFileSync(bootArtifacts(loaderArch).loaderImage);
     for (const [lc, lp, pb] of PROPS) {
       const stream = compress(loader, lc, lp, pb);
       for (const arch of ARCHES) {
