@@ -14,10 +14,7 @@ export const LZMA_ERROR: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 // Where each model starts in `probs` (11-bit probabilities). Models indexed by a bit tree
 // leave slot 0 unused: the walk starts at node 1.
 const IS_MATCH = 0; // [state << 4 | posState]
-const IS_REP = 192; // [state]
-const IS_REP_G0 = 204;
-const IS_REP_G1 = 216;
-const IS_REP_G2 = 228;
+const IS_REP = 192; // [state], then IS_REP_G0, IS_REP_G1, IS_REP_G2 12 apart
 const IS_REP0_LONG = 240; // [state << 4 | posState]
 const POS_SLOT = 432; // [lenState][64]: 6-bit trees
 const SPEC_POS = 688; // reverse trees of distance slots 4..13, which overlap as in the format
@@ -42,7 +39,7 @@ const HALF = 1024;
 const DIRECT = POS_SLOT;
 
 // Module storage rather than locals: 28 KB does not belong on a firmware stack, and the
-// coder's state is shared by every bit.
+// coder's state is shared by every bit. So one decode runs at a time.
 let probs: Arr<u16, typeof PROBS>;
 let range: u32 = 0;
 let code: u32 = 0;
@@ -138,15 +135,14 @@ function distance(len: u32): u32 {
   let at: u32 = SPEC_POS + d - slot;
   let low: u32 = n;
   if (slot >= 14) {
-    let mid: u32 = 0;
-    for (let k: u32 = n - 4; k != 0; k--) mid = (mid << 1) | bit(DIRECT);
-    d += mid << 4;
+    for (let k: u32 = n - 1; k >= 4; k--) d += bit(DIRECT) << k;
     at = ALIGN;
     low = 4;
   }
   let m: u32 = tree(at, low);
-  for (; m > 1; m >>>= 1) d += (m & 1) << --low;
-  return d;
+  let r: u32 = 0;
+  for (; m > 1; m >>>= 1) r = (r << 1) | (m & 1);
+  return d + r;
 }
 
 /**
@@ -166,7 +162,8 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
   // previous byte: bits 8 - lc .. 8 + lp of (pos << 8 | previous byte).
   const litMask: u32 = (u32(0x100) << lp) - 1;
   const litShift: u32 = 8 - lc;
-  for (let i: u32 = 0; i < LITERAL + (0x300 << (lc + lp)); i++) probs[i] = HALF;
+  // All of them, whatever lc + lp: shorter code for a few thousand more stores.
+  for (let i: u32 = 0; i < PROBS; i++) probs[i] = HALF;
 
   // The encoder's first byte is always 0; the next four prime the code. With the range at
   // 0, each even-odds bit only shifts a byte in.
@@ -204,32 +201,26 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
       state = LITERAL_NEXT[state];
       continue;
     }
-    // Which distance: k = 3 makes room for a new one, 0..3 repeats reps[k].
-    let k: u32 = 3;
-    let len: u32 = 0;
-    const isRep: bool = bit(IS_REP + state) != 0;
-    if (isRep) {
-      k = 0;
-      while (k < 3 && bit(IS_REP_G0 + 12 * k + state) != 0) k++;
-      if (k == 0 && bit(IS_REP0_LONG + (state << 4) + posState) == 0) {
-        // A single byte from rep0: len wraps so that one byte is copied below.
-        len = 0xFFFF_FFFF;
-        state = state < 7 ? 9 : 11;
-      }
-    }
+    // Which distance, as a run of 1 bits from IS_REP through IS_REP_G2: none for a new
+    // one, which makes room for itself as a repeat of reps[3] would; 1 to 4 for reps[0..3].
+    let j: u32 = 0;
+    while (j < 4 && bit(IS_REP + 12 * j + state) != 0) j++;
+    const isRep: bool = j != 0;
+    let k: u32 = isRep ? j - 1 : 3;
+    // A short rep is one byte from reps[0]: len + 2 wraps to 1.
+    let len: u32 = 0xFFFF_FFFF;
+    const short: bool = j == 1 && bit(IS_REP0_LONG + (state << 4) + posState) == 0;
+    if (!short) len = length(isRep ? REP_LEN : LEN, posState);
+    state = short ? (state < 7 ? 9 : 11) : (state < 7 ? 7 : 10) + (isRep ? 1 : 0);
     const d: u32 = reps[k];
     for (; k != 0; k--) reps[k] = reps[k - 1];
     reps[0] = d;
-    if (len == 0) {
-      len = length(isRep ? REP_LEN : LEN, posState);
-      state = (state < 7 ? 7 : 10) + (isRep ? 1 : 0);
-      if (!isRep) {
-        reps[0] = distance(len);
-        if (reps[0] == 0xFFFF_FFFF) {
-          // The end marker; a stream that ends cleanly leaves the code at 0.
-          if (code != 0) return LZMA_ERROR;
-          break;
-        }
+    if (!isRep) {
+      reps[0] = distance(len);
+      if (reps[0] == 0xFFFF_FFFF) {
+        // The end marker; a stream that ends cleanly leaves the code at 0.
+        if (code != 0) return LZMA_ERROR;
+        break;
       }
     }
     const from: usize = pos - u64(reps[0]) - 1;
