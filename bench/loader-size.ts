@@ -1,5 +1,6 @@
-// Where the loader's bytes go: the image's sections (as built, scripts/build.ts) and its
-// code per source module. Inlining spreads a function over its callers, so the per-module
+// Where the boot file's bytes go (headers, the unpack stub, the loader compressed:
+// linker/pack.ts), and the loader's: the image's sections (as built, scripts/build.ts) and
+// its code per source module. Inlining spreads a function over its callers, so the per-module
 // figures come from an analysis build of the same IR with every function kept out of line
 // (`noinline` added to each definition, the same clang -Oz and lld-link as the real
 // build): each function is then its own symbol in lld-link's map, and a module's code is
@@ -16,6 +17,7 @@ import { compile } from '../toolchain/src/driver';
 import { findTools } from '../toolchain/src/link/tools';
 import { getTarget } from '../toolchain/src/targets';
 import { PE_FILE_ALIGNMENT } from '../linker/lld';
+import { findPayload, PAYLOAD_HEADER_SIZE } from '../linker/pack';
 import { Arch, ARCHES, archInfo, bootArtifacts, repoRoot } from '../scripts/paths';
 import { buildAll } from '../scripts/build';
 
@@ -77,8 +79,30 @@ function perModule(map: string, textSize: number): Map<string, number> {
   return out;
 }
 
+/** The boot file's parts: headers, the stub's code and constants, the payload. */
+function bootFileReport(arch: Arch): string {
+  const art = bootArtifacts(arch);
+  const file = fs.readFileSync(art.loader);
+  const secs = sections(art.loader);
+  const headers = file.length - secs.reduce((a, s) => a + s.rawSize, 0);
+  const p = findPayload(file);
+  const text = secs.find((s) => s.name === '.text');
+  const stub = (text?.rawSize ?? 0) - PAYLOAD_HEADER_SIZE - p.streamSize;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  return [
+    `#### ${arch}: the boot file ${path.basename(art.loader)}, ${fmt(file.length)} B (goal ≤ 32,768 B)`,
+    '',
+    mdTable(['part', 'bytes in the file'], [
+      ['headers (MS-DOS header, PE headers, section table)', fmt(headers)],
+      ['the unpack stub: code, constants, padding (loader/unpack/)', fmt(stub)],
+      ['payload header', fmt(PAYLOAD_HEADER_SIZE)],
+      [`the loader, ${fmt(p.imageSize)} B, as LZMA (${(p.streamSize / p.imageSize * 100).toFixed(1)} %)`, fmt(p.streamSize)],
+    ], ['l', 'r']),
+  ].join('\n');
+}
+
 async function sizeReport(arch: Arch, work: string): Promise<string> {
-  const image = bootArtifacts(arch).loader;
+  const image = bootArtifacts(arch).loaderImage;
   const secs = sections(image);
   const total = fs.statSync(image).size;
   const headers = total - secs.reduce((a, s) => a + s.rawSize, 0);
@@ -103,7 +127,9 @@ async function sizeReport(arch: Arch, work: string): Promise<string> {
   const mods = [...perModule(fs.readFileSync(mapFile, 'utf8'), splitText)].sort((a, b) => b[1] - a[1]);
   const fmt = (n: number) => n.toLocaleString('en-US');
   return [
-    `#### ${arch}: ${path.basename(image)} ${fmt(total)} B`,
+    bootFileReport(arch),
+    '',
+    `#### ${arch}: the loader it holds, ${path.basename(image)}, ${fmt(total)} B`,
     '',
     mdTable(['part', 'bytes in the file'], [
       ['headers (DOS stub, PE headers, section table)', fmt(headers)],
@@ -134,7 +160,8 @@ export async function runLoaderSizeReport(arches: readonly Arch[]): Promise<stri
 async function cliMain(argv: string[]): Promise<number> {
   const args = await yargs(argv)
     .scriptName('node build/js/bench/loader-size.js')
-    .usage('$0 [--arch x86_64|aarch64|all]\n\nWhere the loader image\'s bytes go: its sections, and its code per source module.')
+    .usage('$0 [--arch x86_64|aarch64|all]\n\nWhere the boot file\'s bytes go (headers, the unpack stub, the compressed loader), ' +
+      'and the loader image\'s: its sections, and its code per source module.')
     .option('arch', { choices: [...ARCHES, 'all'] as const, default: 'all' as const, describe: 'architecture' })
     .strict()
     .help()

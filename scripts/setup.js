@@ -41,7 +41,7 @@ const REQUIREMENTS = [
   { pkg: 'llvm-16', cmd: 'llvm-dwarfdump-16', why: 'reads the line tables of -g builds in tests' },
   { pkg: 'gdb', cmd: 'gdb', why: 'reads -g builds in tests; `npm run qemu:<arch> -- --gdb` debugs a boot' },
   { pkg: 'valgrind', cmd: 'valgrind', why: 'measures benchmarks' },
-  { pkg: 'xz-utils', cmd: 'xz', why: 'the oracle the LZMA decoder of the self-extracting loader is tested against' },
+  { pkg: 'xz-utils', cmd: 'xz', why: 'compresses the loader into its self-extracting boot file (npm run build), and is the oracle its LZMA decoder is tested against' },
   { pkg: 'cpio', cmd: 'cpio', why: 'reads back the test initramfs archives (an independent cpio reader)' },
   { pkg: 'mount', file: '/sbin/losetup', why: "loop devices for the USB writer's block-device tests (as root)" },
   { pkg: 'e2fsprogs', file: '/sbin/mkfs.ext2', why: "a file system to mount in the USB writer's block-device tests" },
