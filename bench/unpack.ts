@@ -8,9 +8,11 @@
 //   aarch64-uefi (each function and constant in its own section; the lengths are
 //   llvm-objdump-16 -h's).
 // - Instructions: callgrind on tests/subset/unlzma built for x86_64-linux with
-//   --general-regs-only -Oz (the loader's code generation), decoding each built loader as
-//   xz compresses it (raw LZMA1, preset 9e, the lc/lp/pb below), minus a run on the same
-//   file that stops at the properties check (reading the file, no decoding).
+//   --general-regs-only -Oz (the loader's code generation), decoding the LZMA stream of
+//   each boot file's payload (linker/pack.ts: the loader image after its branch filter) as
+//   the stub does, minus a run on the same file that stops at the properties check
+//   (reading the file, no decoding). The stub's other work (undoing the filter, the check)
+//   is not counted.
 //
 // `node build/js/bench/unpack.js`
 import * as fs from 'fs';
@@ -20,13 +22,11 @@ import { hideBin } from 'yargs/helpers';
 import { exec, firstLine, haveCommand, makeTempDir, mdTable, tsbootCommand } from './bench-util';
 import { Arch, ARCHES, archInfo, bootArtifacts, repoRoot } from '../scripts/paths';
 import { buildAll } from '../scripts/build';
+import { findPayload, PAYLOAD_HEADER_SIZE } from '../linker/pack';
 
 function num(n: number): string {
   return n.toLocaleString('en-US');
 }
-
-/** lc, lp, pb that compress each loader smallest among those tried (see the report). */
-const LOADER_PROPS: Record<Arch, [number, number, number]> = { x86_64: [3, 0, 0], aarch64: [1, 2, 2] };
 
 function compileOrThrow(entry: string, args: string[]): void {
   const [node, tsboot] = tsbootCommand();
@@ -73,21 +73,25 @@ function instructions(unlzma: string, args: string[], wantStatus: number): numbe
   return Number(m[1]);
 }
 
-/** Instructions to decode the built loader of `arch`, and the sizes involved. */
-function decodeInstructions(arch: Arch, unlzma: string, work: string): { out: number; packed: number; instructions: number } {
-  const loader = bootArtifacts(arch).loader;
-  const [lc, lp, pb] = LOADER_PROPS[arch];
-  const packed = path.join(work, `${arch}.lz`);
-  const xz = exec('sh', ['-c', `xz --format=raw --lzma1=preset=9e,lc=${lc},lp=${lp},pb=${pb} -c "$0" > "$1"`, loader, packed]);
-  if (!xz.ok) throw new Error(`xz: ${xz.error}`);
-  const props = lc + 9 * (lp + 5 * pb);
-  const full = instructions(unlzma, [String(props), packed], 0);
-  const base = instructions(unlzma, ['255', packed], 1);
-  return { out: fs.statSync(loader).size, packed: fs.statSync(packed).size, instructions: full - base };
+/** Instructions to decode the LZMA stream in the boot file of `arch`, and the sizes involved. */
+function decodeInstructions(arch: Arch, unlzma: string, work: string): { props: number; out: number; packed: number; instructions: number } {
+  const boot = fs.readFileSync(bootArtifacts(arch).loader);
+  const p = findPayload(boot);
+  const stream = path.join(work, `${arch}.lz`);
+  const at = p.offset + PAYLOAD_HEADER_SIZE;
+  fs.writeFileSync(stream, boot.subarray(at, at + p.streamSize));
+  const full = instructions(unlzma, [String(p.props), stream, String(p.imageSize)], 0);
+  const base = instructions(unlzma, ['255', stream], 1);
+  return { props: p.props, out: p.imageSize, packed: p.streamSize, instructions: full - base };
+}
+
+/** lc/lp/pb of a properties byte. */
+function propsText(props: number): string {
+  return `${props % 9}/${Math.floor(props / 9) % 5}/${Math.floor(props / 45)}`;
 }
 
 export async function runUnpackReport(): Promise<string> {
-  for (const tool of ['xz', 'valgrind', 'llvm-objdump-16']) {
+  for (const tool of ['valgrind', 'llvm-objdump-16']) {
     if (!haveCommand(tool)) throw new Error(`${tool} is not installed (npm run setup installs it)`);
   }
   await buildAll([...ARCHES], { only: 'loader', log: (l) => process.stderr.write(`[unpack] ${l}\n`) });
@@ -95,14 +99,13 @@ export async function runUnpackReport(): Promise<string> {
   try {
     process.stderr.write('[unpack] compiling the decoder for x86_64-uefi and aarch64-uefi\n');
     const sizeRows = ARCHES.map((arch) => [archInfo(arch).uefiTarget, `${num(decoderBytes(arch, work))} B`]);
-    process.stderr.write('[unpack] decoding the loaders under callgrind\n');
+    process.stderr.write('[unpack] decoding the boot files\' payloads under callgrind\n');
     const unlzma = path.join(work, 'unlzma');
     compileOrThrow(path.join(repoRoot(), 'tests', 'subset', 'unlzma', 'main.ts'),
       ['--target', 'x86_64-linux', '--general-regs-only', '-Oz', '-o', unlzma]);
     const timeRows = ARCHES.map((arch) => {
-      const [lc, lp, pb] = LOADER_PROPS[arch];
       const r = decodeInstructions(arch, unlzma, work);
-      return [path.basename(bootArtifacts(arch).loader), `${lc}/${lp}/${pb}`, `${num(r.packed)} B`, `${num(r.out)} B`,
+      return [path.basename(bootArtifacts(arch).loader), propsText(r.props), `${num(r.packed)} B`, `${num(r.out)} B`,
         num(r.instructions), (r.instructions / r.out).toFixed(1)];
     });
     return [
@@ -110,9 +113,9 @@ export async function runUnpackReport(): Promise<string> {
       '',
       mdTable(['target', 'code'], sizeRows, ['l', 'r']),
       '',
-      'Decoding the loaders (x86_64-linux --general-regs-only -Oz, callgrind):',
+      'Decoding the boot files\' payloads (x86_64-linux --general-regs-only -Oz, callgrind):',
       '',
-      mdTable(['loader', 'lc/lp/pb', 'packed', 'unpacked', 'instructions', 'per byte'], timeRows, ['l', 'l', 'r', 'r', 'r', 'r']),
+      mdTable(['boot file', 'lc/lp/pb', 'stream', 'loader image', 'instructions', 'per byte'], timeRows, ['l', 'l', 'r', 'r', 'r', 'r']),
     ].join('\n');
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
@@ -123,7 +126,7 @@ async function cliMain(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName('node build/js/bench/unpack.js')
     .usage('$0\n\nThe LZMA decoder of the self-extracting loader: its code size at -Oz for the UEFI targets,\n' +
-      'and the instructions it takes to decode each built loader (callgrind).')
+      'and the instructions it takes to decode each boot file\'s payload (callgrind).')
     .strict()
     .help()
     .version(false)

@@ -1,7 +1,7 @@
 // The LZMA1 decoder of the self-extracting loader (loader/unpack/lzma.ts) against xz as the
 // oracle: xz compresses (raw LZMA1, preset 9e, several lc/lp/pb), tests/subset/unlzma
 // decodes, built for x86_64-linux and aarch64-linux (under qemu-aarch64), and the output
-// must be xz's input byte for byte: the two built loaders, edge-case inputs, and every way
+// must be xz's input byte for byte: the two loader images, edge-case inputs, and every way
 // the output buffer can end (at the end marker, exactly full, too small). Corrupt and
 // truncated streams and unsupported properties must give LZMA_ERROR: exit status 1, no
 // crash, no hang.
@@ -13,6 +13,7 @@ import * as path from 'path';
 import { buildAll } from '../../scripts/build';
 import { bootArtifacts } from '../../scripts/paths';
 import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { xorshiftBytes } from '../lib/random';
 import { onPath, testIf } from '../lib/skip';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
@@ -20,7 +21,7 @@ let dir = '';
 const exe: Record<string, string> = {};
 const noXz = onPath('xz') ? undefined : 'xz is not installed (Debian package xz-utils)';
 
-/** lc/lp/pb the loaders are packed with (3/0/0 for x86_64, 1/2/2 for aarch64) and the extremes. */
+/** lc/lp/pb the loaders are packed with (linker/pack.ts: 3/0/0 for x86_64, 1/2/2 for aarch64) and others. */
 const PROPS: [number, number, number][] = [[3, 0, 0], [1, 2, 2], [0, 0, 0], [4, 0, 4], [0, 4, 2], [2, 1, 1]];
 
 test.before(() => {
@@ -78,17 +79,6 @@ function firstDifference(a: Buffer, b: Buffer): number {
   return n;
 }
 
-/** Deterministic bytes (xorshift32), so failures reproduce. */
-function bytes(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    b[i] = s & 0xff;
-  }
-  return b;
-}
-
 function text(): Buffer {
   const docs = path.join(repoRoot, 'docs');
   const parts = [path.join(repoRoot, 'README.md'), ...fs.readdirSync(docs).filter((f) => f.endsWith('.md')).sort().map((f) => path.join(docs, f))];
@@ -97,24 +87,25 @@ function text(): Buffer {
 
 /** The inputs besides the loaders: each a different path through the decoder. */
 function edgeInputs(): [string, Buffer][] {
-  const block = bytes(700, 7);
+  const block = xorshiftBytes(700, 7);
   return [
     ['empty', Buffer.alloc(0)],
     ['one byte', Buffer.from([0x5a])],
     ['zeros', Buffer.alloc(100_000)],
-    ['random', bytes(65_537, 1)],
+    ['random', xorshiftBytes(65_537, 1)],
     // Runs of one short pattern: matches of the longest length (273) over and over.
     ['a repeated pattern', Buffer.from('tsboot '.repeat(20_000))],
     // A random block repeated: long distances, rep matches and matched literals between copies.
-    ['a repeated random block', Buffer.concat([block, bytes(5000, 9), block, block.subarray(13), bytes(300, 3), block])],
+    ['a repeated random block', Buffer.concat([block, xorshiftBytes(5000, 9), block, block.subarray(13), xorshiftBytes(300, 3), block])],
     ['text', text()],
   ];
 }
 
-testIf(test, 'the two built loaders decode byte for byte, for several lc/lp/pb, on both architectures', noXz, async () => {
+testIf(test, 'the two loader images decode byte for byte, for several lc/lp/pb, on both architectures', noXz, async () => {
   await buildAll(['x86_64', 'aarch64'], { only: 'loader', log: () => {} });
   for (const loaderArch of ARCHES) {
-    const loader = fs.readFileSync(bootArtifacts(loaderArch).loader);
+    // The loader itself, which the boot file holds compressed.
+    const loader = fs.readFileSync(bootArtifacts(loaderArch).loaderImage);
     for (const [lc, lp, pb] of PROPS) {
       const stream = compress(loader, lc, lp, pb);
       for (const arch of ARCHES) {
@@ -183,7 +174,7 @@ testIf(test, 'corrupt streams give LZMA_ERROR', noXz, () => {
     expectError(arch, props, tail, cap, 'the last bit changed');
   }
   // One byte changed anywhere (a fixed pseudo-random sample), and random garbage.
-  const rnd = bytes(400, 99);
+  const rnd = xorshiftBytes(400, 99);
   for (let k = 0; k < 60; k++) {
     const at = 1 + ((rnd[2 * k] << 8 | rnd[2 * k + 1]) % (stream.length - 1));
     const bad = Buffer.from(stream);
@@ -191,7 +182,7 @@ testIf(test, 'corrupt streams give LZMA_ERROR', noXz, () => {
     expectError(k % 6 === 0 ? 'aarch64' : 'x86_64', props, bad, cap, `byte ${at} changed`);
   }
   for (let k = 0; k < 10; k++) {
-    const garbage = bytes(2000 + k, 1000 + k);
+    const garbage = xorshiftBytes(2000 + k, 1000 + k);
     garbage[0] = 0;
     expectError('x86_64', propsByte(k % 5, 0, k % 5), garbage, cap, `random garbage ${k}`);
   }

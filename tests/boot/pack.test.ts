@@ -25,6 +25,7 @@ import {
 import { parsePe } from '../../linker/pe';
 import { buildBoot } from './bootlib';
 import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { xorshiftBytes } from '../lib/random';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
 const FILTER: Record<Arch, number> = { x86_64: FILTER_X86_CALL, aarch64: FILTER_A64_BL };
@@ -42,17 +43,6 @@ test.after(() => {
   if (dir) removeDir(dir);
 });
 
-/** Deterministic bytes (xorshift32), so failures reproduce. */
-function bytes(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    b[i] = s & 0xff;
-  }
-  return b;
-}
-
 /** Runs tests/subset/unpack on `payload`; its exit status and output. */
 function unpack(arch: Arch, payload: Buffer, tag: string): { status: number | null; out: Buffer } {
   const f = path.join(dir, `${arch}-${tag}.payload`);
@@ -66,7 +56,7 @@ function unpack(arch: Arch, payload: Buffer, tag: string): { status: number | nu
 test('the branch filters are exact inverses (the loaders, random bytes, calls at the very end)', async () => {
   for (const arch of ARCHES) {
     const { loaderImage } = await buildBoot(arch);
-    const inputs = [fs.readFileSync(loaderImage), bytes(65536, 7), bytes(4099 * 4, 8)];
+    const inputs = [fs.readFileSync(loaderImage), xorshiftBytes(65536, 7), xorshiftBytes(4099 * 4, 8)];
     // Calls with both kinds of top byte, and one cut off by the end of the data.
     inputs.push(Buffer.from([0xE8, 1, 2, 3, 0x00, 0xE8, 9, 9, 9, 0xFF, 0xE8, 5, 5, 5, 0x12, 0x90, 0xE8, 1, 2]));
     for (const data of inputs) {
@@ -101,7 +91,7 @@ test('the stream decodes with xz itself to the filtered image; unfiltered, that 
 });
 
 test('the check value sees one flipped bit anywhere and two swapped words', () => {
-  const b = bytes(4096, 99);
+  const b = xorshiftBytes(4096, 99);
   const c = payloadCheck(b);
   for (let i = 0; i < b.length * 8; i += 97) {
     const f = Buffer.from(b);

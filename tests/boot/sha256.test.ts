@@ -9,6 +9,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { xorshiftBytes } from '../lib/random';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
 let dir = '';
@@ -31,17 +32,6 @@ function sum(arch: Arch, file: string, chunk?: number): string {
   return p.stdout.trim();
 }
 
-/** Deterministic bytes (xorshift32), so failures reproduce. */
-function bytes(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    b[i] = s & 0xff;
-  }
-  return b;
-}
-
 test('FIPS 180-4 example messages', () => {
   const vectors: [string, string][] = [
     ['', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
@@ -61,7 +51,7 @@ test('every length around the padding edges, whole and in chunks, agrees with Op
   const lengths = [1, 54, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 4096, 65537, 1 << 20];
   for (const arch of ARCHES) {
     for (const n of lengths) {
-      const data = bytes(n, n * 2654435761);
+      const data = xorshiftBytes(n, n * 2654435761);
       const f = path.join(dir, `len${n}`);
       fs.writeFileSync(f, data);
       const want = createHash('sha256').update(data).digest('hex');

@@ -1,6 +1,7 @@
 // System calls for the subset programs that tests run on Linux (elfcheck, cfgcheck,
-// sha256sum) and for the test initramfs's /init. The *-linux std runtime gives main() no
-// argv and has no file API, so these are raw system calls in inline assembly.
+// sha256sum, unlzma, ...) and for the test initramfs's /init. The *-linux std runtime gives
+// main() no argv and has no file API, so these are raw system calls in inline assembly;
+// with them, the command line and its decimal arguments.
 
 /** Linux system call numbers of the two architectures (x86_64, aarch64). */
 function nr(x64: u64, a64: u64): u64 {
@@ -109,6 +110,17 @@ export function args(): u32 {
 /** Argument i (0 is the program) as a NUL-terminated string; call args() first. */
 export function arg(i: u32): Ptr<u8> {
   return ptr<u8>(argv[i]);
+}
+
+/** A decimal argument (digits only, below 10^12), or ~0 when it is not one. */
+export function parseDecimal(p: Ptr<u8>): u64 {
+  if (p[0] == 0) return ~0;
+  let v: u64 = 0;
+  for (let i: u32 = 0; p[i] != 0; i++) {
+    if (p[i] < 0x30 || p[i] > 0x39 || v >= 100_000_000_000) return ~0;
+    v = v * 10 + u64(p[i] - 0x30);
+  }
+  return v;
 }
 
 export function streq(a: Ptr<u8>, b: cstr): bool {

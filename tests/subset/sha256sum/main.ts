@@ -8,20 +8,11 @@
 // call. Exits 2 on usage or I/O problems.
 
 import { type Sha256, sha256Init, sha256Update, sha256Final } from "../../../common/sha256";
-import { args, arg, readFile } from "../lib/linux";
+import { args, arg, parseDecimal, readFile } from "../lib/linux";
 
 let fileBuf: Arr<u8, 4194304>;
 let ctx: Sha256;
 let digest: Arr<u8, 32>;
-
-function parseU64(p: Ptr<u8>): u64 {
-  let v: u64 = 0;
-  for (let i: u32 = 0; p[i] != 0; i++) {
-    if (p[i] < 0x30 || p[i] > 0x39 || v > 1_000_000) return 0;
-    v = v * 10 + u64(p[i] - 0x30);
-  }
-  return v;
-}
 
 export function main(): i32 {
   let argc: u32 = args();
@@ -36,7 +27,7 @@ export function main(): i32 {
   }
   let chunk: u64 = u64(size);
   if (argc == 3) {
-    chunk = parseU64(arg(2));
+    chunk = parseDecimal(arg(2));
     if (chunk == 0 || chunk > 65536) {
       println("sha256sum: chunk must be 1..65536");
       return 2;

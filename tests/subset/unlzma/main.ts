@@ -12,7 +12,7 @@
 // after one, so a read past the input or before the output is a crash the tests see.
 
 import { lzmaDecode, LZMA_ERROR } from "../../../loader/unpack/lzma";
-import { args, arg, readFile, syscall5 } from "../lib/linux";
+import { args, arg, parseDecimal, readFile, syscall5 } from "../lib/linux";
 
 const CAP = 4194304;
 const PAGE = 4096;
@@ -27,16 +27,6 @@ let outArena: Arr<u8, typeof OUT_ARENA>;
 /** mprotect(p, PAGE, PROT_NONE). */
 function guard(p: Ptr<u8>): bool {
   return syscall5(target.x86_64 ? 10 : 226, addr(p), PAGE, 0, 0, 0) == 0;
-}
-
-/** A decimal argument, or ~0 when it is not one. */
-function parseU64(p: Ptr<u8>): u64 {
-  let v: u64 = 0;
-  for (let i: u32 = 0; p[i] != 0; i++) {
-    if (p[i] < 0x30 || p[i] > 0x39 || v > 100_000_000) return ~0;
-    v = v * 10 + u64(p[i] - 0x30);
-  }
-  return v;
 }
 
 function writeAll(p: Ptr<u8>, n: u64): bool {
@@ -55,14 +45,14 @@ export function main(): i32 {
     println("usage: unlzma <props> <file> [capacity]");
     return 2;
   }
-  const props: u64 = parseU64(arg(1));
+  const props: u64 = parseDecimal(arg(1));
   if (props > 255) {
     println("unlzma: props must be 0..255");
     return 2;
   }
   let cap: u64 = CAP;
   if (argc == 4) {
-    cap = parseU64(arg(3));
+    cap = parseDecimal(arg(3));
     if (cap > CAP) {
       println("unlzma: capacity must be 0..4194304");
       return 2;
