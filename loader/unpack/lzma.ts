@@ -39,14 +39,30 @@ const LITERAL_NEXT: Arr<u8, 12> = [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 4, 5];
 /** A probability's reset value: one half in 11 bits. */
 const HALF = 1024;
 
+/** The range decoder: its interval and code, and the input. */
+interface Coder extends Struct {
+  range: u32;
+  code: u32;
+  /** The next input byte; past `end` means the stream was truncated (they read as 0). */
+  next: Ptr<u8>;
+  end: Ptr<u8>;
+}
+
 // Module storage rather than locals: 28 KB does not belong on a firmware stack, and the
-// coder's state is shared by every bit. So one decode runs at a time.
+// coder's state is shared by every bit. So one decode runs at a time. Each loop below
+// works on a local copy of the coder, which stays in registers.
 let probs: Arr<u16, typeof PROBS>;
-let range: u32 = 0;
-let code: u32 = 0;
-/** The next input byte; past inEnd means the stream was truncated (missing bytes read as 0). */
-let inPtr: Ptr<u8> = null;
-let inEnd: Ptr<u8> = null;
+let coder: Coder;
+
+/** Shifts the next byte in once the range has narrowed below 2^24. @inline */
+function normalize(k: Ptr<Coder>): void {
+  if (k.range < 0x100_0000) {
+    k.range <<= 8;
+    k.code <<= 8;
+    if (k.next < k.end) k.code |= u32(k.next[0]);
+    k.next = ptrAdd(k.next, 1);
+  }
+}
 
 /**
  * Walks the tree of nodes probs[base + 1 ..] from node m down until the node is at least
@@ -55,35 +71,26 @@ let inEnd: Ptr<u8> = null;
  * coder's state stays in registers for a whole walk.
  */
 function walk(base: u32, end: u32, m: u32): u32 {
-  let r: u32 = range;
-  let c: u32 = code;
-  let q: Ptr<u8> = inPtr;
+  let k: Coder = coder;
   while (m < end) {
     const i: u32 = base + m;
     let p: u32 = probs[i];
-    const bound: u32 = (r >>> 11) * p;
+    const bound: u32 = (k.range >>> 11) * p;
     m <<= 1;
-    if (c < bound) {
-      r = bound;
+    if (k.code < bound) {
+      k.range = bound;
       p += (2048 - p) >>> 5;
     } else {
-      r -= bound;
-      c -= bound;
+      k.range -= bound;
+      k.code -= bound;
       p -= p >>> 5;
       m |= 1;
     }
     // The model moves toward the bit it just saw.
     probs[i] = u16(p);
-    if (r < 0x100_0000) {
-      r <<= 8;
-      c <<= 8;
-      if (q < inEnd) c |= u32(q[0]);
-      q = ptrAdd(q, 1);
-    }
+    normalize(addressOf(k));
   }
-  range = r;
-  code = c;
-  inPtr = q;
+  coder = k;
   return m;
 }
 
@@ -92,27 +99,18 @@ function walk(base: u32, end: u32, m: u32): u32 {
  * does), most significant first. With the range at 0 each one only shifts a byte in.
  */
 function direct(n: u32): u32 {
-  let r: u32 = range;
-  let c: u32 = code;
-  let q: Ptr<u8> = inPtr;
+  let k: Coder = coder;
   let v: u32 = 0;
   for (; n != 0; n--) {
-    r >>>= 1;
+    k.range >>>= 1;
     v <<= 1;
-    if (c >= r) {
-      c -= r;
+    if (k.code >= k.range) {
+      k.code -= k.range;
       v |= 1;
     }
-    if (r < 0x100_0000) {
-      r <<= 8;
-      c <<= 8;
-      if (q < inEnd) c |= u32(q[0]);
-      q = ptrAdd(q, 1);
-    }
+    normalize(addressOf(k));
   }
-  range = r;
-  code = c;
-  inPtr = q;
+  coder = k;
   return v;
 }
 
@@ -193,11 +191,11 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
   // The encoder's first byte is always 0; the next four prime the code. With the range at
   // 0, each even-odds bit only shifts a byte in.
   if (srcLen == 0 || src[0] != 0) return LZMA_ERROR;
-  inPtr = ptrAdd(src, 1);
-  inEnd = ptrAdd(src, srcLen);
-  range = 0;
+  coder.next = ptrAdd(src, 1);
+  coder.end = ptrAdd(src, srcLen);
+  coder.range = 0;
   direct(4);
-  range = 0xFFFF_FFFF;
+  coder.range = 0xFFFF_FFFF;
 
   let state: u32 = 0; // 0..6 after a literal, 7..11 after a match
   // The last four distances, most recent first.
@@ -244,7 +242,7 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
       reps[0] = distance(len);
       if (reps[0] == 0xFFFF_FFFF) {
         // The end marker; a stream that ends cleanly leaves the code at 0.
-        if (code != 0) return LZMA_ERROR;
+        if (coder.code != 0) return LZMA_ERROR;
         break;
       }
     }
@@ -255,6 +253,6 @@ export function lzmaDecode(props: u32, src: Ptr<u8>, srcLen: usize, dst: Ptr<u8>
     if (end > dstLen) end = dstLen;
     for (let i: usize = from; pos < end; i++) dst[pos++] = dst[i];
   }
-  if (inPtr > inEnd) return LZMA_ERROR;
+  if (coder.next > coder.end) return LZMA_ERROR;
   return pos;
 }
