@@ -162,7 +162,8 @@ export async function buildAll(arches: readonly Arch[], opts: BuildOptions = {})
 async function compileSteps(todo: BuildStep[], opts: BuildOptions, log: (s: string) => void): Promise<void> {
   const root = repoRoot();
   // Kernels first: clang takes longest on them, so they should start first.
-  todo.sort((a, b) => (a.what === b.what ? 0 : a.what === 'kernel' ? -1 : 1));
+  const rank = (s: BuildStep) => (s.what === 'kernel' ? 0 : 1);
+  todo.sort((a, b) => rank(a) - rank(b));
   for (const s of todo) {
     fs.mkdirSync(path.dirname(s.out), { recursive: true });
     clearStamp(s.out);

@@ -40,7 +40,8 @@ function say(s: cstr): void {
   consoleWrite(cast<u8>(s), strlen(s));
 }
 
-/** Says `why` on ConOut with an EFI status in hex, and gives the status back. */
+/** Says `why` on ConOut with an EFI status in hex, and gives the status back. The digits
+ *  are made here: std's formatter would add more than a kilobyte to the stub. */
 function fail(why: cstr, status: u64): u64 {
   say(why);
   let text: Arr<u8, 18>;
