@@ -10,30 +10,19 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { Arch, linuxProgram, repoRoot, runnerFor } from '../lib/toolchain';
 import { spawnSync } from 'child_process';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
-let dir = '';
-const exe: Record<string, string> = {};
-
-test.before(() => {
-  dir = makeTempDir('cfgcheck');
-  const src = path.join(repoRoot, 'tests', 'subset', 'cfgcheck', 'main.ts');
-  for (const arch of ARCHES) exe[arch] = compileOrThrow(src, `${arch}-linux`, path.join(dir, `cfgcheck-${arch}`));
-});
-
-test.after(() => {
-  if (dir) removeDir(dir);
-});
+const prog = linuxProgram(test, 'cfgcheck');
 
 let fileNo = 0;
 
 /** Runs cfgcheck on `content` for `loader` (the loader's architecture) with the binary of `host`. */
 function run(content: string | Buffer, loader: Arch = 'x86_64', host: Arch = 'x86_64'): { code: number | null; lines: string[] } {
-  const f = path.join(dir, `case-${fileNo++}.cfg`);
+  const f = path.join(prog.dir, `case-${fileNo++}.cfg`);
   fs.writeFileSync(f, content);
-  const r = runnerFor(host, exe[host]);
+  const r = runnerFor(host, prog.exe[host]);
   const p = spawnSync(r.cmd, [...r.args, f, loader], { encoding: 'utf8', timeout: 20_000 });
   return { code: p.status, lines: (p.stdout + p.stderr).trimEnd().split('\n') };
 }
@@ -301,10 +290,10 @@ test('every boot.cfg example in README.md and docs/*.md parses with no error for
 });
 
 test('usage errors exit 2', () => {
-  const r = spawnSync(exe.x86_64, [path.join(dir, 'no-such.cfg')], { encoding: 'utf8' });
+  const r = spawnSync(prog.exe.x86_64, [path.join(prog.dir, 'no-such.cfg')], { encoding: 'utf8' });
   assert.is(r.status, 2);
   assert.match(r.stdout, /cannot read the file/);
-  const u = spawnSync(exe.x86_64, [], { encoding: 'utf8' });
+  const u = spawnSync(prog.exe.x86_64, [], { encoding: 'utf8' });
   assert.is(u.status, 2);
   assert.match(u.stdout, /usage: cfgcheck/);
 });

@@ -12,27 +12,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildAll } from '../../scripts/build';
 import { bootArtifacts } from '../../scripts/paths';
-import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { Arch, linuxProgram, repoRoot, runnerFor } from '../lib/toolchain';
 import { xorshiftBytes } from '../lib/random';
 import { onPath, testIf } from '../lib/skip';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
-let dir = '';
-const exe: Record<string, string> = {};
+const prog = linuxProgram(test, 'unlzma');
 const noXz = onPath('xz') ? undefined : 'xz is not installed (Debian package xz-utils)';
 
 /** lc/lp/pb the loaders are packed with (linker/pack.ts: 3/0/0 for x86_64, 1/2/2 for aarch64) and others. */
 const PROPS: [number, number, number][] = [[3, 0, 0], [1, 2, 2], [0, 0, 0], [4, 0, 4], [0, 4, 2], [2, 1, 1]];
-
-test.before(() => {
-  dir = makeTempDir('lzma');
-  const src = path.join(repoRoot, 'tests', 'subset', 'unlzma', 'main.ts');
-  for (const arch of ARCHES) exe[arch] = compileOrThrow(src, `${arch}-linux`, path.join(dir, `unlzma-${arch}`));
-});
-
-test.after(() => {
-  if (dir) removeDir(dir);
-});
 
 function propsByte(lc: number, lp: number, pb: number): number {
   return lc + 9 * (lp + 5 * pb);
@@ -49,9 +38,9 @@ interface Decoded { status: number | null; signal: string | null; out: Buffer }
 let files = 0;
 /** Runs unlzma on `stream`; `cap` is the output buffer's size (the program's 4 MiB when omitted). */
 function decode(arch: Arch, props: number, stream: Buffer, cap?: number): Decoded {
-  const f = path.join(dir, `in${files++}.lz`);
+  const f = path.join(prog.dir, `in${files++}.lz`);
   fs.writeFileSync(f, stream);
-  const r = runnerFor(arch, exe[arch]);
+  const r = runnerFor(arch, prog.exe[arch]);
   const p = spawnSync(r.cmd, [...r.args, String(props), f, ...(cap === undefined ? [] : [String(cap)])],
     { timeout: 30_000, maxBuffer: 64 << 20 });
   fs.rmSync(f);

@@ -24,30 +24,19 @@ import {
 } from '../../linker/pack';
 import { parsePe } from '../../linker/pe';
 import { buildBoot } from './bootlib';
-import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { Arch, linuxProgram, runnerFor } from '../lib/toolchain';
 import { xorshiftBytes } from '../lib/random';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
 const FILTER: Record<Arch, number> = { x86_64: FILTER_X86_CALL, aarch64: FILTER_A64_BL };
 const SIZE_GOAL = 32 * 1024;
-let dir = '';
-const exe: Record<string, string> = {};
-
-test.before(() => {
-  dir = makeTempDir('pack');
-  const src = path.join(repoRoot, 'tests', 'subset', 'unpack', 'main.ts');
-  for (const arch of ARCHES) exe[arch] = compileOrThrow(src, `${arch}-linux`, path.join(dir, `unpack-${arch}`));
-});
-
-test.after(() => {
-  if (dir) removeDir(dir);
-});
+const prog = linuxProgram(test, 'unpack');
 
 /** Runs tests/subset/unpack on `payload`; its exit status and output. */
 function unpack(arch: Arch, payload: Buffer, tag: string): { status: number | null; out: Buffer } {
-  const f = path.join(dir, `${arch}-${tag}.payload`);
+  const f = path.join(prog.dir, `${arch}-${tag}.payload`);
   fs.writeFileSync(f, payload);
-  const r = runnerFor(arch, exe[arch]);
+  const r = runnerFor(arch, prog.exe[arch]);
   const p = spawnSync(r.cmd, [...r.args, f], { timeout: 60_000, maxBuffer: 4 << 20 });
   assert.ok(p.signal === null, `unpack ${tag} (${arch}) was killed by ${p.signal} (a crash or a hang)`);
   return { status: p.status, out: p.stdout };

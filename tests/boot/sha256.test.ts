@@ -8,25 +8,14 @@ import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Arch, compileOrThrow, makeTempDir, removeDir, repoRoot, runnerFor } from '../lib/toolchain';
+import { Arch, linuxProgram, runnerFor } from '../lib/toolchain';
 import { xorshiftBytes } from '../lib/random';
 
 const ARCHES: Arch[] = ['x86_64', 'aarch64'];
-let dir = '';
-const exe: Record<string, string> = {};
-
-test.before(() => {
-  dir = makeTempDir('sha256');
-  const src = path.join(repoRoot, 'tests', 'subset', 'sha256sum', 'main.ts');
-  for (const arch of ARCHES) exe[arch] = compileOrThrow(src, `${arch}-linux`, path.join(dir, `sha256sum-${arch}`));
-});
-
-test.after(() => {
-  if (dir) removeDir(dir);
-});
+const prog = linuxProgram(test, 'sha256sum');
 
 function sum(arch: Arch, file: string, chunk?: number): string {
-  const r = runnerFor(arch, exe[arch]);
+  const r = runnerFor(arch, prog.exe[arch]);
   const p = spawnSync(r.cmd, [...r.args, file, ...(chunk ? [String(chunk)] : [])], { encoding: 'utf8', timeout: 30_000 });
   if (p.status !== 0) throw new Error(`sha256sum ${file} ${chunk ?? ''}: exit ${p.status}: ${p.stdout}${p.stderr}`);
   return p.stdout.trim();
@@ -40,7 +29,7 @@ test('FIPS 180-4 example messages', () => {
   ];
   for (const arch of ARCHES) {
     for (const [msg, want] of vectors) {
-      const f = path.join(dir, `v${msg.length}`);
+      const f = path.join(prog.dir, `v${msg.length}`);
       fs.writeFileSync(f, msg);
       assert.is(sum(arch, f), want, `${arch}: ${JSON.stringify(msg)}`);
     }
@@ -52,7 +41,7 @@ test('every length around the padding edges, whole and in chunks, agrees with Op
   for (const arch of ARCHES) {
     for (const n of lengths) {
       const data = xorshiftBytes(n, n * 2654435761);
-      const f = path.join(dir, `len${n}`);
+      const f = path.join(prog.dir, `len${n}`);
       fs.writeFileSync(f, data);
       const want = createHash('sha256').update(data).digest('hex');
       assert.is(sum(arch, f), want, `${arch}: ${n} bytes in one piece`);

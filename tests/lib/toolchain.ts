@@ -122,6 +122,34 @@ export function compileOrThrow(entry: string, target: string, out: string): stri
   return out;
 }
 
+/** A test helper program under tests/subset/<name>/main.ts, built for both *-linux targets. */
+export interface LinuxProgram {
+  /** The executable per architecture (run it through runnerFor). */
+  exe: Record<Arch, string>;
+  /** The suite's temporary directory: the executables, and any files the tests write. */
+  dir: string;
+}
+
+/**
+ * Builds tests/subset/<name>/main.ts for x86_64-linux and aarch64-linux in the suite's
+ * `before` hook, into a temporary directory its `after` hook removes. The fields are set
+ * once the suite runs.
+ */
+export function linuxProgram(suite: { before: (fn: () => void) => void; after: (fn: () => void) => void }, name: string): LinuxProgram {
+  const prog: LinuxProgram = { exe: { x86_64: '', aarch64: '' }, dir: '' };
+  suite.before(() => {
+    prog.dir = makeTempDir(name);
+    const src = path.join(repoRoot, 'tests', 'subset', name, 'main.ts');
+    for (const arch of ['x86_64', 'aarch64'] as Arch[]) {
+      prog.exe[arch] = compileOrThrow(src, `${arch}-linux`, path.join(prog.dir, `${name}-${arch}`));
+    }
+  });
+  suite.after(() => {
+    if (prog.dir) removeDir(prog.dir);
+  });
+  return prog;
+}
+
 export function compileSubsetAsync(entry: string, o: CompileOptions): Promise<RunResult> {
   return asyncRun(process.execPath, compileArgs(entry, o), o.timeoutMs ?? 120_000);
 }
