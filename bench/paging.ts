@@ -17,7 +17,9 @@
 //   instructions from entering pw_run until control is back in the caller are an exact,
 //   deterministic count (Debian's qemu-user ships no plugins to count with);
 // - time: median over rounds of `inner` back-to-back runs (CLOCK_MONOTONIC around each
-//   round, divided by inner), inner chosen so that a round takes about 2 ms;
+//   round, divided by inner), inner chosen so that a round takes about 2 ms; the programs a
+//   row compares run in turns, a round of each, and their ratio is the median of the
+//   per-round ratios (timeInTurns);
 // - bytes of tables written = table frames allocated x 4096, and the time per table page
 //   compared with glibc's memset of the same number of bytes (the floor: writing the same
 //   bytes with nothing to compute).
@@ -116,19 +118,50 @@ function a64Instructions(exe: string, args: string[], fn: string, caller: string
   return done ? total : `${fn} did not return to ${caller}`;
 }
 
-interface Timing { nsPerRun: number; frames: number }
-function timing(exe: string, args: string[], rounds: number): Timing | string {
-  const probe = exec(exe, [...args.slice(0, 1), '3', '1', ...args.slice(1)]);
-  if (!probe.ok) return probe.error;
-  const first = parse(probe.stdout);
-  if (typeof first === 'string') return first;
-  const est = Math.max(1, median(first.ns.slice(1)));
-  const inner = Math.max(1, Math.min(100_000, Math.round(2_000_000 / est)));
-  const r = exec(exe, [args[0], String(rounds), String(inner), ...args.slice(1)]);
-  if (!r.ok) return r.error;
-  const p = parse(r.stdout);
-  if (typeof p === 'string') return p;
-  return { nsPerRun: median(p.ns) / inner, frames: p.frames };
+interface Timing { nsPerRun: number; frames: number; perRound: number[] }
+/**
+ * Times programs in turns: one round of each, then the next round, so that the ratio of two
+ * of them (ratioInTurns: the median of their per-round ratios) compares the same moments of
+ * this machine, whose speed drifts from one second to the next. Each program's `inner` (runs
+ * per round) is chosen from a short probe so that its round takes about 2 ms.
+ */
+function timeInTurns(progs: Array<[string, string[]]>, rounds: number): Array<Timing | string> {
+  const inners: Array<number | string> = progs.map(([exe, args]) => {
+    const probe = exec(exe, [args[0], '3', '1', ...args.slice(1)]);
+    if (!probe.ok) return firstLine(probe.stdout) || probe.error;
+    const first = parse(probe.stdout);
+    if (typeof first === 'string') return first;
+    const est = Math.max(1, median(first.ns.slice(1)));
+    return Math.max(1, Math.min(100_000, Math.round(2_000_000 / est)));
+  });
+  const perRound: number[][] = progs.map(() => []);
+  const frames: number[] = progs.map(() => 0);
+  const errors: Array<string | undefined> = inners.map((i) => (typeof i === 'string' ? i : undefined));
+  for (let r = 0; r < rounds; r++) {
+    progs.forEach(([exe, args], i) => {
+      const inner = inners[i];
+      if (typeof inner === 'string' || errors[i] !== undefined) return;
+      const run = exec(exe, [args[0], '1', String(inner), ...args.slice(1)]);
+      const p = run.ok ? parse(run.stdout) : run.error;
+      if (typeof p === 'string') { errors[i] = p; return; }
+      perRound[i].push(p.ns[0] / inner);
+      frames[i] = p.frames;
+    });
+  }
+  return progs.map((_, i) => errors[i] ?? { nsPerRun: median(perRound[i]), frames: frames[i], perRound: perRound[i] });
+}
+
+/** a's time over b's, the median of the per-round ratios of two programs timed in turns. */
+function ratioInTurns(a: Timing | string, b: Timing | string): number {
+  if (typeof a === 'string' || typeof b === 'string') return NaN;
+  return median(a.perRound.map((x, i) => x / b.perRound[i]));
+}
+
+/** The table frames workload k allocates (one run of the subset engine). */
+function framesOf(exe: string, k: number): number | string {
+  const r = exec(exe, [String(k), '1', '1']);
+  const p = r.ok ? parse(r.stdout) : r.error;
+  return typeof p === 'string' ? p : p.frames;
 }
 
 function parse(out: string): { ns: number[]; frames: number } | string {
@@ -188,28 +221,32 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
       const irTs = instructions(tsExe, w.k);
       const irC = instructions(cExe, w.k);
       const irW = instructions(wExe, w.k);
-      const tTs = timing(tsExe, [String(w.k)], rounds);
-      const tC = timing(cExe, [String(w.k)], rounds);
+      const frames = framesOf(tsExe, w.k);
+      if (typeof frames === 'string') {
+        notes.push(`${w.name}: tsboot ${frames}`);
+        continue;
+      }
+      const bytes = frames * 4096;
+      // The engine, its C twin and memset of the same table bytes, in turns.
+      const [tTs, tC, floor] = timeInTurns([[tsExe, [String(w.k)]], [cExe, [String(w.k)]], [cExe, ['99', String(bytes)]]], rounds);
       if (typeof tTs === 'string' || typeof tC === 'string') {
         notes.push(`${w.name}: ${typeof tTs === 'string' ? 'tsboot ' + tTs : 'C ' + tC}`);
         continue;
       }
       if (tTs.frames !== tC.frames) notes.push(`${w.name}: the two engines allocated different frame counts (${tTs.frames} vs ${tC.frames})`);
-      const bytes = tTs.frames * 4096;
-      const floor = timing(cExe, ['99', String(bytes)], rounds);
       const floorNs = typeof floor === 'string' ? NaN : floor.nsPerRun;
       const ratio = (a: number | string, b: number | string) => (typeof a === 'number' && typeof b === 'number' ? a / b : NaN);
       const irRatio = ratio(irTs, irC);
       if (Number.isFinite(irRatio)) worstIr = Math.max(worstIr, irRatio);
       if (w.k === 8) randomVsWalker = ratio(irTs, irW);
-      const vsFloor = tTs.nsPerRun / floorNs;
+      const vsFloor = ratioInTurns(tTs, floor);
       if (w.hhdm && Number.isFinite(vsFloor)) worstHhdm = Math.max(worstHhdm, vsFloor);
       if (w.k === 10) zeroVsMemset = vsFloor;
       if (w.k === 10) opts.figure?.('paging.zeroing-vs-memset.x86_64', vsFloor);
       rows.push([
         w.name, fmtN(tTs.frames * 4096),
         fmtN(irTs), fmtN(irC), fmtRatio(irRatio), fmtN(irW), fmtRatio(ratio(irTs, irW)),
-        fmtT(tTs.nsPerRun), fmtT(tC.nsPerRun), fmtRatio(tTs.nsPerRun / tC.nsPerRun),
+        fmtT(tTs.nsPerRun), fmtT(tC.nsPerRun), fmtRatio(ratioInTurns(tTs, tC)),
         fmtT(tTs.nsPerRun / tTs.frames), fmtT(floorNs / tTs.frames), fmtRatio(vsFloor),
       ]);
       if (haveA64) {
@@ -226,12 +263,24 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
     // The floor for tables full of leaves: the engine's leaf loop alone over 64 frames.
     log('[paging] leaf loop alone (fillEntries), against memset');
     const fillBytes = 64 * 4096;
-    const fill = timing(tsExe, ['98', String(fillBytes)], rounds);
-    const fillFloor = timing(cExe, ['99', String(fillBytes)], rounds);
-    const fillVsMemset = typeof fill === 'string' || typeof fillFloor === 'string' ? NaN : fill.nsPerRun / fillFloor.nsPerRun;
+    // How far store width alone moves a leaf table: the same leaves written by C with
+    // 16-byte SSE2 and, where the CPU and OS have it, 32-byte AVX2 stores (vector stores,
+    // which the loader and kernel do not use), timed in turns with the leaf loop and memset.
+    const widths = process.arch === 'x64' ? [16, 32] : [];
+    const [fill, fillFloor, ...vectorTimes] = timeInTurns([[tsExe, ['98', String(fillBytes)]], [cExe, ['99', String(fillBytes)]],
+      ...widths.map((w): [string, string[]] => [cExe, ['97', String(fillBytes), String(w)]])], rounds);
+    const fillVsMemset = ratioInTurns(fill, fillFloor);
     const fillPage = typeof fill === 'string' ? NaN : fill.nsPerRun / 64;
     opts.figure?.('paging.hhdm-vs-memset.x86_64', worstHhdm);
     opts.figure?.('paging.leaf-vs-memset.x86_64', fillVsMemset);
+    const vectorFill = new Map<number, Timing | string>(widths.map((w, i) => [w, vectorTimes[i]]));
+    for (const [w, t] of vectorFill) opts.figure?.(`paging.leaf-vs-memset.${w === 16 ? 'sse2' : 'avx2'}`, ratioInTurns(t, fillFloor));
+    const vf = (w: number) => {
+      const t = vectorFill.get(w);
+      if (t === undefined) return 'not measured (not an x86_64 host)';
+      if (typeof t === 'string') return `not measured (${t.replace(/^unsupported: /, '')})`;
+      return `${fmtRatio(ratioInTurns(t, fillFloor))} memset's time (${fmtRatio(ratioInTurns(t, fill))} the leaf loop's)`;
+    };
     if (worstA64Hhdm > 0) opts.figure?.('paging.hhdm-vs-memset.aarch64', worstA64Hhdm);
     let a64Fill = '';
     if (haveA64) {
@@ -240,7 +289,9 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
       if (typeof f === 'number' && typeof m === 'number') {
         opts.figure?.('paging.leaf-vs-memset.aarch64', f / m);
         a64Fill = `The leaf loop alone (fillEntries, 512 leaves per frame, 64 frames): ${fmtN(Math.round(f / 64))} instructions per page, ` +
-          `${fmtRatio(f / m)} the std memset's: \`dc zva\` clears 64 bytes per instruction, a leaf takes its own add and half an \`stp\`.`;
+          `${fmtRatio(f / m)} the std memset's: \`dc zva\` clears 64 bytes per instruction, a leaf takes its own add and half an \`stp\`. ` +
+          `With NEON a page of leaves would still take at least ${fmtN(256 + 64)} instructions (a 2-lane add per two leaves, a ` +
+          `four-register \`st1\` per 64 bytes), ${fmtRatio(320 / (m / 64))} the std memset's.`;
       }
     }
 
@@ -277,7 +328,7 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
         'bench/paging/engine.c (the C twin: the same algorithm) and bench/paging/walker.c (a plain per-page walker: walk from the root per page, ' +
         'allocate and memset missing tables, set one entry; no checks, no merging, unmap frees nothing). ' +
         '"Ir" = instructions inside pw_run (valgrind --tool=callgrind --toggle-collect=pw_run, one run from an empty table: construction, the mapping calls, frame allocation, table zeroing). ' +
-        `Times: median of ${rounds} rounds of back-to-back runs. "vs memset": tsboot's time per table frame over glibc memset of the same bytes, one 4 KiB frame per call (the floor). ` +
+        `Times: median of ${rounds} rounds of back-to-back runs; the programs of a row run in turns, a round of each, and a ratio is the median of the per-round ratios. "vs memset": tsboot's time per table frame over glibc memset of the same bytes, one 4 KiB frame per call (the floor). ` +
         'Frames come from a bump allocator over a static buffer, so page faults are not part of the numbers.',
       '',
       table,
@@ -286,7 +337,9 @@ export async function runPagingBench(opts: PagingBenchOptions = {}): Promise<str
         `Table zeroing over the memset floor: ${fmtRatio(zeroVsMemset)} (goal ≤ 1.5×). ` +
         `Worst HHDM time over the memset floor: ${fmtRatio(worstHhdm)} (most of those tables are written with leaves, not zeros). ` +
         `The leaf loop alone (fillEntries: 512 2 MiB leaves per frame, 64 frames, one frame per call) takes ${fmtT(fillPage)} per page, ` +
-        `${fmtRatio(fillVsMemset)} memset's time: eight-byte stores without vector registers, where memset's \`rep stosb\` writes wider. ` +
+        `${fmtRatio(fillVsMemset)} memset's time: eight-byte stores without vector registers, where memset writes wider. ` +
+        `The same leaves written by C with vector stores (bench/paging/workloads.c, mode 97), which the loader and kernel do not use: ` +
+        `16-byte SSE2 stores ${vf(16)}, 32-byte AVX2 stores ${vf(32)}. ` +
         'Table zeroing is `rep stosb`, which valgrind executes one byte at a time: callgrind counts 4,096 instructions per zeroed ' +
         'table page (one on the CPU), so the Ir of the small cases is mostly zeroing; their time is the measure.',
       '',

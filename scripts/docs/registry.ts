@@ -110,6 +110,8 @@ export const FIGURES: readonly FigureSpec[] = [
   ratio('paging.zeroing-vs-memset.aarch64'),
   range('paging.hhdm-vs-memset.x86_64', '×', 1.6, 'bench-paging', PAGING),
   range('paging.leaf-vs-memset.x86_64', '×', 1.6, 'bench-paging', PAGING),
+  range('paging.leaf-vs-memset.sse2', '×', 1.6, 'bench-paging', PAGING),
+  range('paging.leaf-vs-memset.avx2', '×', 1.6, 'bench-paging', PAGING),
   ratio('paging.hhdm-vs-memset.aarch64'),
   ratio('paging.leaf-vs-memset.aarch64'),
   range('frontend.wall', 'ms', 1.6, 'bench-compile', BENCH_TIMES),
