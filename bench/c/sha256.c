@@ -34,6 +34,10 @@ static void fill(uint32_t len) {
 
 static uint32_t rotr(uint32_t x, uint32_t n) { return (x >> n) | (x << (32 - n)); }
 
+static uint32_t bigSigma1(uint32_t e) { return rotr(e ^ rotr(e ^ rotr(e, 14), 5), 6); }
+static uint32_t bigSigma0(uint32_t a) { return rotr(a ^ rotr(a ^ rotr(a, 9), 11), 2); }
+static uint32_t ch(uint32_t e, uint32_t f, uint32_t g) { return ((f ^ g) & e) ^ g; }
+
 static void block(const uint8_t *p) {
   for (uint32_t t = 0; t < 16; t++) {
     uint32_t j = t * 4;
@@ -42,26 +46,36 @@ static void block(const uint8_t *p) {
   for (uint32_t t = 16; t < 64; t++) {
     uint32_t w15 = W[t - 15];
     uint32_t w2 = W[t - 2];
-    uint32_t s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3);
-    uint32_t s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10);
+    uint32_t s0 = rotr(w15 ^ rotr(w15, 11), 7) ^ (w15 >> 3);
+    uint32_t s1 = rotr(w2 ^ rotr(w2, 2), 17) ^ (w2 >> 10);
     W[t] = W[t - 16] + s0 + W[t - 7] + s1;
   }
   uint32_t a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
-  for (uint32_t t = 0; t < 64; t++) {
-    uint32_t S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-    uint32_t ch = (e & f) ^ (~e & g);
-    uint32_t t1 = h + S1 + ch + K[t] + W[t];
-    uint32_t S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-    uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-    uint32_t t2 = S0 + maj;
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
+  uint32_t bc = b ^ c;
+  for (uint32_t t = 0; t < 64; t += 2) {
+    uint32_t t1 = h + bigSigma1(e) + ch(e, f, g) + K[t] + W[t];
+    uint32_t ab = a ^ b;
+    uint32_t t2 = bigSigma0(a) + ((ab & bc) ^ b);
+    h = d + t1;
+    d = t1 + t2;
+    t1 = g + bigSigma1(h) + ch(h, e, f) + K[t + 1] + W[t + 1];
+    uint32_t da = d ^ a;
+    t2 = bigSigma0(d) + ((da & ab) ^ a);
+    bc = da;
+    g = c + t1;
+    c = t1 + t2;
+    uint32_t x = a;
+    a = c;
+    c = x;
+    x = b;
+    b = d;
+    d = x;
+    x = e;
+    e = g;
+    g = x;
+    x = f;
+    f = h;
+    h = x;
   }
   H[0] += a;
   H[1] += b;
