@@ -15,7 +15,7 @@ control character %x: only blanks may surround keys and values\0\
 byte order mark (U+FEFF) after the start of the file\0\
 expected key=value, not '%s'\0\
 expected key=value: the key is missing\0\
-unknown key '%s' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default paging)\0\
+unknown key '%s' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default paging verbose)\0\
 unknown key '%s': keys are lower case, write '%k'\0\
 '%s' is not a key: write an entry (entry=<name>, protocol=tsboot, path=<file>)\0\
 '%s' belongs to an entry: start one with entry=<name> above it\0\
@@ -39,6 +39,7 @@ more than %d entries: entry '%s' and the lines after it are ignored\0\
 no entry= line: nothing to boot\0\
 default=%s names no entry for this architecture\0\
 paging must be 4 or 5 (translation levels), not '%s'\0\
+verbose must be yes or no, not '%s'\0\
 ";
 
 function template(code: CfgErr): cstr {

@@ -9,7 +9,7 @@
 // anywhere else are errors. Keys are lower case; a key that matches one only in case is
 // an error, as is an unknown key.
 //
-// Structure: global keys first (timeout=, default=, paging=), then entries. `entry=<name>` starts
+// Structure: global keys first (timeout=, default=, paging=, verbose=), then entries. `entry=<name>` starts
 // an entry; the keys after it, up to the next entry=, belong to it:
 //   protocol=tsboot|linux|efi   required
 //   path=<file>                 required; '/' or '\' separators, a leading '\' is implied
@@ -48,7 +48,7 @@ const CFG_TEXT_MAX = 40;
 
 /** The keys, in the order messages list them. */
 export const enum CfgKey {
-  Entry = 0, Protocol, Path, Cmdline, Initrd, Sha256, Arch, Timeout, Default, Paging, Count,
+  Entry = 0, Protocol, Path, Cmdline, Initrd, Sha256, Arch, Timeout, Default, Paging, Verbose, Count,
 }
 
 export const enum CfgErr {
@@ -57,7 +57,7 @@ export const enum CfgErr {
   NeedsEntry, GlobalInEntry, Duplicate, EmptyValue, TooLong, EolComment, BadProtocol,
   BadTimeout, BadSha256, BadArch, BadPathChar, TooManyInitrds, InitrdNotLinux,
   TsbootCmdlineTooLong, MissingProtocol, MissingPath, DuplicateName, TooManyEntries,
-  NoEntries, DefaultUnknown, BadPaging,
+  NoEntries, DefaultUnknown, BadPaging, BadVerbose,
 }
 
 export interface CfgPath extends Struct {
@@ -88,7 +88,7 @@ export interface CfgEntry extends Struct {
   errorCount: u32;
   /** Bit k: key k appeared (valid or not); keyLine[k]: its first line. */
   seen: u32;
-  keyLine: Arr<u32, 10>;
+  keyLine: Arr<u32, 11>;
 }
 
 export interface CfgError extends Struct {
@@ -119,6 +119,8 @@ export interface BootCfg extends Struct {
   defaultNameLength: u32;
   /** paging=4|5: the translation levels of a tsboot kernel's tables; 0 without the key (4). */
   pagingLevels: u32;
+  /** verbose=no: the loader's detail lines (serial only) are left out. */
+  quiet: bool;
   /** Errors found, stored or not; sorted by line and column. */
   errorCount: u32;
   storedErrors: u32;
@@ -126,7 +128,7 @@ export interface BootCfg extends Struct {
   globalErrors: u32;
   errors: Arr<CfgError, 24>;
   seen: u32;
-  keyLine: Arr<u32, 10>;
+  keyLine: Arr<u32, 11>;
 }
 
 /** An entry's name as text (it is NUL-terminated), for messages: `${cfgName(e)}`. */
@@ -144,7 +146,7 @@ export function cfgEntryVisible(e: Ptr<CfgEntry>, arch: CfgArch): bool {
 }
 
 /** By CfgKey (common/names.ts). */
-const KEY_NAMES: cstr = "entry\0protocol\0path\0cmdline\0initrd\0sha256\0arch\0timeout\0default\0paging\0";
+const KEY_NAMES: cstr = "entry\0protocol\0path\0cmdline\0initrd\0sha256\0arch\0timeout\0default\0paging\0verbose\0";
 
 export function cfgKeyName(k: u32): cstr {
   return nameAt(KEY_NAMES, u64(k), "?");
@@ -154,7 +156,8 @@ export function cfgProtocolName(p: CfgProtocol): cstr {
   return nameAt("none\0tsboot\0linux\0efi\0", u64(p), "none");
 }
 
-function isGlobalKey(k: u32): bool { return k == CfgKey.Timeout || k == CfgKey.Default || k == CfgKey.Paging; }
+/** The global keys are the last ones of CfgKey. */
+function isGlobalKey(k: u32): bool { return k >= CfgKey.Timeout; }
 
 // ---- the parse ------------------------------------------------------------------------
 
@@ -390,6 +393,10 @@ function parseGlobal(k: u32, vs: u64, ve: u64): void {
       return;
     }
     cfg.pagingLevels = u32(buf[vs] - 0x30);
+  } else if (k == CfgKey.Verbose) {
+    let v: Ptr<u8> = addressOf(buf[vs]);
+    if (bytesEqual(v, n, "no", false)) cfg.quiet = true;
+    else if (!bytesEqual(v, n, "yes", false)) error(CfgErr.BadVerbose, vs, 0, v, n);
   } else {
     if (n > CFG_NAME_MAX) {
       errorKey(CfgErr.TooLong, vs, CFG_NAME_MAX, CfgKey.Default);

@@ -17,6 +17,13 @@ let conOutFailed: bool = false;
 let lineBuf: Arr<u16, 200>;
 let lineLen: u32 = 0;
 
+/**
+ * verbose=no in boot.cfg: the lines kept off ConOut (logSerial, the listings) are the
+ * detail lines, and they are left out of serial too. Each serial byte costs boot time:
+ * 87 us on a 16550 at 115200 baud, about 2 us under QEMU.
+ */
+let detailsOff: bool = false;
+
 /** The firmware copies ConOut to a serial port itself (see efiConsoleHasSerial). */
 let conOutOnSerial: bool = false;
 
@@ -57,6 +64,11 @@ export function logSerial(msg: Fmt): void {
   logQuietConOut(true);
   log(msg);
   logQuietConOut(false);
+}
+
+/** Whether the detail lines (those kept off ConOut) are written at all: boot.cfg's verbose=. */
+export function logDetails(on: bool): void {
+  detailsOff = !on;
 }
 
 /** From now on the log goes to serial only. */
@@ -100,6 +112,7 @@ function logFlushConOut(): void {
 /** @noinline: inlined into the unrolled digit loops and every logStr, it made the aarch64
  *  loader 90 KB instead of 52 KB (x86_64 is unaffected). */
 export function logPutc(c: u8): void {
+  if (conOutQuiet && detailsOff) return;
   if (c == 0x0A) {
     serialPutc(0x0D);
     serialPutc(0x0A);

@@ -16,7 +16,7 @@ import {
   efiInit, efiLoadedImage, efiOpenBootVolume, efiLayoutCheck, efiStatusName, efiDisableWatchdog, efiStall,
 } from "./efi";
 import { type SerialConsole, serialConsole, serialConsoleName } from "./console";
-import { logInit, logConOutReachesSerial, log, logSerial, logError } from "./log";
+import { logInit, logConOutReachesSerial, logDetails, log, logSerial, logError } from "./log";
 import { config, configRead, configEntry } from "./config";
 import { keysInit } from "./keys";
 import { menuInit, menuChoose, menuEntryEnded, menuLogBooting, menuLogNothingLeft } from "./menu";
@@ -73,6 +73,7 @@ export function main(image: Ptr<void>, systemTable: Ptr<EfiSystemTable>): u64 {
   if (root == null) return giveUp(EFI_UNSUPPORTED);
   let s: u64 = configRead(root);
   if (s != EFI_SUCCESS) return giveUp(s);
+  logDetails(!config().quiet);
   menuInit(config(), keysInit());
   clockMark("boot.cfg");
   // Before the menu, which may wait for a person: the measurement must end before the

@@ -25,6 +25,8 @@ export interface CfgOptions {
   comments?: string[];
   timeout?: number;
   default?: string;
+  /** verbose=yes|no: whether the loader writes its detail lines to serial. */
+  verbose?: boolean;
   /** CRLF line ends (readable in any editor a USB stick is plugged into); LF otherwise. */
   crlf?: boolean;
 }
@@ -48,6 +50,7 @@ export function bootCfgText(entries: readonly CfgEntry[], opts: CfgOptions = {})
   const lines = (opts.comments ?? []).map((c) => `# ${c}`.trimEnd());
   if (opts.timeout !== undefined) lines.push(`timeout=${opts.timeout}`);
   if (opts.default !== undefined) lines.push(`default=${opts.default}`);
+  if (opts.verbose !== undefined) lines.push(`verbose=${opts.verbose ? 'yes' : 'no'}`);
   for (const e of entries) {
     if (e.protocol === 'tsboot' && e.cmdline !== undefined) {
       const why = cmdlineProblem(e.cmdline);

@@ -52,30 +52,23 @@ static void block(const uint8_t *p) {
   }
   uint32_t a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
   uint32_t bc = b ^ c;
-  for (uint32_t t = 0; t < 64; t += 2) {
-    uint32_t t1 = h + bigSigma1(e) + ch(e, f, g) + K[t] + W[t];
+  for (uint32_t t = 0; t < 64; t++) {
+    uint32_t S1 = bigSigma1(e);
+    uint32_t chv = ch(e, f, g);
+    uint32_t t1 = h + S1 + chv + K[t] + W[t];
+    uint32_t S0 = bigSigma0(a);
     uint32_t ab = a ^ b;
-    uint32_t t2 = bigSigma0(a) + ((ab & bc) ^ b);
-    h = d + t1;
-    d = t1 + t2;
-    t1 = g + bigSigma1(h) + ch(h, e, f) + K[t + 1] + W[t + 1];
-    uint32_t da = d ^ a;
-    t2 = bigSigma0(d) + ((da & ab) ^ a);
-    bc = da;
-    g = c + t1;
-    c = t1 + t2;
-    uint32_t x = a;
-    a = c;
-    c = x;
-    x = b;
-    b = d;
-    d = x;
-    x = e;
-    e = g;
-    g = x;
-    x = f;
-    f = h;
-    h = x;
+    uint32_t maj = (ab & bc) ^ b;
+    bc = ab;
+    uint32_t t2 = S0 + maj;
+    h = g;
+    g = f;
+    f = e;
+    e = d + t1;
+    d = c;
+    c = b;
+    b = a;
+    a = t1 + t2;
   }
   H[0] += a;
   H[1] += b;

@@ -34,13 +34,14 @@ function buildEfiApp(arch: Arch, dir: string): string {
 
 const ENTER_AT_MENU = { after: MENU_READY, send: KEYS.enter };
 
-test('x86_64: a broken entry and two failing ones fall back to the working entry, unattended at the end', async () => {
+test('x86_64: a broken entry and two failing ones fall back to the working entry, unattended at the end; verbose=no keeps the detail lines off serial', async () => {
   const art = await buildBoot('x86_64');
   const dir = tempDir('cfg-fallback');
   try {
     const cfg = writeCfg(dir, [
       'timeout=1',
       'default=bad-hash',
+      'verbose=no',
       'entry=bad-hash',
       '  protocol=tsboot',
       '  path=/tsboot/kernel-x86_64.elf',
@@ -68,10 +69,10 @@ test('x86_64: a broken entry and two failing ones fall back to the working entry
       timeoutMs: 120_000,
       expect: [
         /^\[loader\] read \\tsboot\\boot\.cfg \(\d+ bytes\): 4 entries for x86_64, 1 error$/,
-        "[loader] \\tsboot\\boot.cfg:9:3: error: unknown key 'Path': keys are lower case, write 'path'",
+        "[loader] \\tsboot\\boot.cfg:10:3: error: unknown key 'Path': keys are lower case, write 'path'",
         "[loader] menu: 4 entries, default 'bad-hash'",
         '[loader] > 1 bad-hash [tsboot] \\tsboot\\kernel-x86_64.elf',
-        "[loader]   2 broken [broken] 9:3: unknown key 'Path': keys are lower case, write 'path'",
+        "[loader]   2 broken [broken] 10:3: unknown key 'Path': keys are lower case, write 'path'",
         "[loader] booting entry 'bad-hash' (tsboot, \\tsboot\\kernel-x86_64.elf)",
         "[loader] error: sha256 mismatch: \\tsboot\\kernel-x86_64.elf is not the file boot.cfg names; entry 'bad-hash' is not booted",
         `[loader]   boot.cfg sha256: ${'0'.repeat(64)}`,
@@ -93,6 +94,14 @@ test('x86_64: a broken entry and two failing ones fall back to the working entry
     });
     assert.ok(r.ok, explain(r));
     assert.not.ok(r.lines.some((l) => l.text.startsWith("[loader] booting entry 'broken'")), 'the broken entry was booted');
+    // verbose=no: the serial-only detail lines (listings, the address space, the counter's
+    // rate) are gone after boot.cfg is read; the lines on the screen, and the time line, stay.
+    const detail = /^\[loader\] (memory map:|  0x|  and \d+ BootServices|HHDM |page tables:|  kernel segment|  runtime |timestamp counter:|boot info at)/;
+    const leaked = r.lines.filter((l) => detail.test(l.text)).map((l) => l.text);
+    assert.equal(leaked, [], 'detail lines with verbose=no');
+    for (const kept of ['[loader] exiting boot services', '[loader] time: ']) {
+      assert.ok(r.lines.some((l) => l.text.startsWith(kept)), `no '${kept}' line with verbose=no`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -143,7 +152,7 @@ test('x86_64 with 128 MiB: out of memory and a read error name the file; nothing
       expect: [
         /^\[loader\] read \\tsboot\\boot\.cfg \(\d+ bytes\): 4 entries for x86_64, 3 errors$/,
         '[loader] \\tsboot\\boot.cfg:1:1: error: default=missing names no entry for this architecture',
-        "[loader] \\tsboot\\boot.cfg:3:1: error: unknown key 'colour' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default paging)",
+        "[loader] \\tsboot\\boot.cfg:3:1: error: unknown key 'colour' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default paging verbose)",
         "[loader] \\tsboot\\boot.cfg:9:34: error: '#' after a value: comments must be on lines of their own",
         "[loader] booting entry 'huge' (efi, \\big\\huge.efi)",
         '[loader] error: AllocatePages(40960 pages = 160 MiB for the contents of \\big\\huge.efi) failed: EFI_OUT_OF_RESOURCES',

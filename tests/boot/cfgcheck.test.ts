@@ -39,7 +39,7 @@ const EXCLUDED = ['"', '*', ':', '<', '>', '?', '|'];
 const CASES: [string, string | Buffer, string[]][] = [
   // ---- good files ---------------------------------------------------------------------
   ['minimal entry', ENTRY, []],
-  ['every global key', 'timeout=0\ndefault=k\npaging=5\n' + ENTRY, []],
+  ['every global key', 'timeout=0\ndefault=k\npaging=5\nverbose=no\n' + ENTRY, []],
   ['BOM, CRLF, indentation, tabs and blanks around keys and values',
     Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('timeout = 3\r\n\r\nentry=k\r\n\tprotocol\t=\ttsboot \r\n  path=  /k.elf\r\n')]), []],
   ['comments on their own lines, # inside values', '# top\n  # indented comment\nentry=k\nprotocol=tsboot\npath=/a#b.elf\ncmdline=x=#1 y\n', []],
@@ -75,7 +75,7 @@ const CASES: [string, string | Buffer, string[]][] = [
   ['line without =', ENTRY + 'quiet\n', ["boot.cfg:4:1: error: expected key=value, not 'quiet'"]],
   ['= without a key', ENTRY + '  =x\n', ['boot.cfg:4:3: error: expected key=value: the key is missing']],
   ['unknown key', ENTRY + 'colour=red\n',
-    ["boot.cfg:4:1: error: unknown key 'colour' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default paging)"]],
+    ["boot.cfg:4:1: error: unknown key 'colour' (entry keys: entry protocol path cmdline initrd sha256 arch; global: timeout default paging verbose)"]],
   ['key in upper case', ENTRY + 'PATH=/x\n', ["boot.cfg:4:1: error: unknown key 'PATH': keys are lower case, write 'path'"]],
   ['a required key in the wrong case is one error, not also a missing key', 'entry=k\nprotocol=tsboot\nPath=/k.elf\n',
     ["boot.cfg:3:1: error: unknown key 'Path': keys are lower case, write 'path'"]],
@@ -101,6 +101,10 @@ const CASES: [string, string | Buffer, string[]][] = [
   ['timeout with a unit', 'timeout=5s\n' + ENTRY, ["boot.cfg:1:9: error: timeout must be a whole number of seconds from 0 to 3600, not '5s'"]],
   ['paging other than 4 or 5', 'paging=6\n' + ENTRY, ["boot.cfg:1:8: error: paging must be 4 or 5 (translation levels), not '6'"]],
   ['paging inside an entry', ENTRY + 'paging=5\n', ["boot.cfg:4:1: error: 'paging' is a global key: move it above the first entry="]],
+  ['verbose other than yes or no', 'verbose=quiet\n' + ENTRY, ["boot.cfg:1:9: error: verbose must be yes or no, not 'quiet'"]],
+  ['verbose in capitals', 'verbose=NO\n' + ENTRY, ["boot.cfg:1:9: error: verbose must be yes or no, not 'NO'"]],
+  ['verbose inside an entry', ENTRY + 'verbose=no\n', ["boot.cfg:4:1: error: 'verbose' is a global key: move it above the first entry="]],
+  ['verbose given twice', 'verbose=no\nverbose=yes\n' + ENTRY, ["boot.cfg:2:1: error: 'verbose' is given twice (first on line 1)"]],
   ['sha256 too short', ENTRY + 'sha256=abcd\n', ["boot.cfg:4:8: error: sha256 must be 64 hexadecimal digits, not 'abcd'"]],
   ['sha256 not hex', ENTRY + `sha256=${'g'.repeat(64)}\n`, [`boot.cfg:4:8: error: sha256 must be 64 hexadecimal digits, not '${'g'.repeat(39)}...'`]],
   ['unknown arch', ENTRY + 'arch=arm64\n', ["boot.cfg:4:6: error: unknown arch 'arm64' (x86_64 or aarch64)"]],
@@ -233,6 +237,7 @@ test('what the loader sees: entries, broken ones, arch filter, default, timeout'
     "entry 3 'linux' broken protocol=linux arch=x86_64 path=\\linux\\bzImage cmdline=\"\"",
     'timeout 7',
     'paging none',
+    'verbose yes',
     "default 'linux'",
   ]);
   const a = run(cfg, 'aarch64');
@@ -241,8 +246,10 @@ test('what the loader sees: entries, broken ones, arch filter, default, timeout'
   // Without default=, the first entry for the architecture is preselected.
   const b = run('entry=a\narch=aarch64\nprotocol=efi\npath=/a\nentry=b\nprotocol=efi\npath=/b\n', 'x86_64');
   assert.is(b.lines[b.lines.length - 1], "default 'b'");
-  assert.is(b.lines[b.lines.length - 3], 'timeout none');
+  assert.is(b.lines[b.lines.length - 4], 'timeout none');
   assert.is(run('paging=5\n' + ENTRY).lines.find((l) => l.startsWith('paging')), 'paging 5');
+  assert.is(run('verbose=no\n' + ENTRY).lines.find((l) => l.startsWith('verbose')), 'verbose no');
+  assert.is(run('verbose=yes\n' + ENTRY).lines.find((l) => l.startsWith('verbose')), 'verbose yes');
 });
 
 test('errors in one entry leave the others bootable', () => {

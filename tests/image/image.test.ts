@@ -248,11 +248,12 @@ test('a GPT + FAT32 image with every file readable at the partition offset', () 
   const lines = cfg.split(/\r?\n/).filter((l) => l !== '' && !l.startsWith('#'));
   const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');
   assert.equal(lines, [
+    'verbose=no',
     'entry=tsboot', '  arch=x86_64', '  protocol=tsboot', '  path=\\tsboot\\kernel-x86_64.elf', '  cmdline=loglevel=3 test',
     `  sha256=${sha(inp.files['/tsboot/kernel-x86_64.elf'])}`,
     'entry=tsboot', '  arch=aarch64', '  protocol=tsboot', '  path=\\tsboot\\kernel-aarch64.elf', '  cmdline=loglevel=3 test',
     `  sha256=${sha(inp.files['/tsboot/kernel-aarch64.elf'])}`,
-  ], 'boot.cfg: one entry per architecture with its kernel\'s hash');
+  ], 'boot.cfg: verbose=no, then one entry per architecture with its kernel\'s hash');
   // The loader's own parser reads it without an error, for both loaders.
   const checker = compileOrThrow(path.join(repoRoot, 'tests', 'subset', 'cfgcheck', 'main.ts'), 'x86_64-linux', path.join(tmp, 'cfgcheck'));
   for (const arch of ['x86_64', 'aarch64']) {

@@ -4,7 +4,7 @@
 //
 // Prints every error as `boot.cfg:LINE:COL: error: <message>` (common/cfg-messages.ts, as
 // the loader does), then what the loader would see: one `entry` line per entry (`ok`, `broken` or
-// `other-arch`), `timeout`, `paging` and `default`. Exits 0 without errors, 1 with errors, 2 on
+// `other-arch`), `timeout`, `paging`, `verbose` and `default`. Exits 0 without errors, 1 with errors, 2 on
 // usage or I/O problems.
 
 import { type BootCfg, type CfgEntry, type CfgPath, CfgArch, cfgParse, cfgProtocolName, cfgEntryVisible } from "../../../common/cfg";
@@ -105,6 +105,7 @@ export function main(): i32 {
   print("\npaging ");
   if (cfg.pagingLevels != 0) printU(u64(cfg.pagingLevels));
   else print("none");
+  print(cfg.quiet ? "\nverbose no" : "\nverbose yes");
   print("\ndefault ");
   if (cfg.defaultIndex >= 0) {
     print("'");
