@@ -142,14 +142,24 @@ export function log(msg: Fmt): void {
   fmtWrite(`[loader] ${msg}\n`, logPutc);
 }
 
-/** A line "[loader] error: <msg>": what stops a boot or a step of it. @noinline */
+/**
+ * A line "[loader] error: <msg>": what stops a boot or a step of it. On the screen and
+ * serial even in the middle of a serial-only listing, and whatever verbose= says.
+ * @noinline
+ */
 export function logError(msg: Fmt): void {
+  let quiet: bool = conOutQuiet;
+  conOutQuiet = false;
   fmtWrite(`[loader] error: ${msg}\n`, logPutc);
+  conOutQuiet = quiet;
 }
 
-/** A line "[loader] warning: <msg>": what the loader works around. @noinline */
+/** A line "[loader] warning: <msg>": what the loader works around. Shown as errors are. @noinline */
 export function logWarning(msg: Fmt): void {
+  let quiet: bool = conOutQuiet;
+  conOutQuiet = false;
   fmtWrite(`[loader] warning: ${msg}\n`, logPutc);
+  conOutQuiet = quiet;
 }
 
 /** Log text as it is: no prefix, no newline (for lines built in parts). @noinline */
