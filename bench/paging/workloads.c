@@ -146,7 +146,7 @@ __attribute__((noinline)) void pw_memset(u64 bytes) {
 #if defined(__x86_64__)
 /* Tables full of leaves written with vector stores, which the loader and kernel do not use
  * (they are built with general registers only: U-Boot's x86_64 UEFI leaves SSE off, and
- * the firmware under QEMU's default CPU offers no AVX). Here only to measure how far store
+ * OVMF leaves AVX state off, CR4.OSXSAVE clear, even on a CPU with AVX). Here only to measure how far store
  * width alone moves a leaf table against memset: four independent registers of leaves,
  * each stepped by eight leaves per iteration, so the adds never wait on one another. */
 typedef u64 V2 __attribute__((vector_size(16)));
