@@ -135,6 +135,21 @@ export function median(xs: readonly number[]): number {
   return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+/**
+ * a / b as the median of the per-round ratios, for two programs timed in the same rounds
+ * (a[r] and b[r] next to each other): a pair shares that moment's machine load, which makes
+ * the ratio steadier than the ratio of two medians on a busy machine. Rounds where either
+ * is missing are skipped; NaN when none is left.
+ */
+export function roundRatio(a: readonly (number | undefined)[], b: readonly (number | undefined)[]): number {
+  const rs: number[] = [];
+  a.forEach((ta, r) => {
+    const tb = b[r];
+    if (ta !== undefined && tb !== undefined && tb > 0) rs.push(ta / tb);
+  });
+  return median(rs);
+}
+
 export function geomean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   return Math.exp(xs.reduce((acc, x) => acc + Math.log(x), 0) / xs.length);

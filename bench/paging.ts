@@ -27,7 +27,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   FigureSink,
-  CLANG, compilerBuilt, exec, firstLine, fmtRatio, haveCommand, makeTempDir, mdTable, median, repoRoot, tsbootCommand,
+  CLANG, compilerBuilt, exec, firstLine, fmtRatio, haveCommand, makeTempDir, mdTable, median, repoRoot, roundRatio, tsbootCommand,
 } from './bench-util';
 
 export interface PagingBenchOptions {
@@ -151,10 +151,10 @@ function timeInTurns(progs: Array<[string, string[]]>, rounds: number): Array<Ti
   return progs.map((_, i) => errors[i] ?? { nsPerRun: median(perRound[i]), frames: frames[i], perRound: perRound[i] });
 }
 
-/** a's time over b's, the median of the per-round ratios of two programs timed in turns. */
+/** a's time over b's, for two programs timed in turns (roundRatio). */
 function ratioInTurns(a: Timing | string, b: Timing | string): number {
   if (typeof a === 'string' || typeof b === 'string') return NaN;
-  return median(a.perRound.map((x, i) => x / b.perRound[i]));
+  return roundRatio(a.perRound, b.perRound);
 }
 
 /** The table frames workload k allocates (one run of the subset engine). */

@@ -44,6 +44,7 @@ import {
   porfforVersion,
   replaceMarkedSection,
   repoRoot,
+  roundRatio,
   tsbootCommand,
 } from './bench-util';
 import { runBuildTimeBench } from './build-time';
@@ -214,19 +215,10 @@ function timeOf(im: Impl | undefined): number | undefined {
   return median(im.times);
 }
 
-/**
- * The time ratio a / b as the median of the per-round ratios: the two peers of a pair ran
- * next to each other in every round, so a pair shares that moment's machine load, which
- * makes the ratio steadier than the ratio of the two medians on a busy machine.
- */
+/** The time ratio a / b (roundRatio: the two peers of a pair ran next to each other in every round). */
 function ratio(a: Impl | undefined, b: Impl | undefined): number {
   if (timeOf(a) === undefined || timeOf(b) === undefined) return NaN;
-  const rs: number[] = [];
-  a!.byRound.forEach((ta, r) => {
-    const tb = b!.byRound[r];
-    if (ta !== undefined && tb !== undefined && tb > 0) rs.push(ta / tb);
-  });
-  return rs.length ? median(rs) : NaN;
+  return roundRatio(a!.byRound, b!.byRound);
 }
 
 /** Footnotes explaining every failed or wrong cell. */
