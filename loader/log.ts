@@ -143,23 +143,24 @@ export function log(msg: Fmt): void {
 }
 
 /**
- * A line "[loader] error: <msg>": what stops a boot or a step of it. On the screen and
- * serial even in the middle of a serial-only listing, and whatever verbose= says.
- * @noinline
+ * A line that reaches the screen and serial even in the middle of a serial-only listing,
+ * whatever verbose= says: errors and warnings.
  */
-export function logError(msg: Fmt): void {
+function logAlways(line: Fmt): void {
   let quiet: bool = conOutQuiet;
   conOutQuiet = false;
-  fmtWrite(`[loader] error: ${msg}\n`, logPutc);
+  fmtWrite(line, logPutc);
   conOutQuiet = quiet;
 }
 
-/** A line "[loader] warning: <msg>": what the loader works around. Shown as errors are. @noinline */
+/** A line "[loader] error: <msg>": what stops a boot or a step of it. @noinline */
+export function logError(msg: Fmt): void {
+  logAlways(`[loader] error: ${msg}\n`);
+}
+
+/** A line "[loader] warning: <msg>": what the loader works around. @noinline */
 export function logWarning(msg: Fmt): void {
-  let quiet: bool = conOutQuiet;
-  conOutQuiet = false;
-  fmtWrite(`[loader] warning: ${msg}\n`, logPutc);
-  conOutQuiet = quiet;
+  logAlways(`[loader] warning: ${msg}\n`);
 }
 
 /** Log text as it is: no prefix, no newline (for lines built in parts). @noinline */
